@@ -1,0 +1,357 @@
+/**
+ * @module Raw objects to the canonical bundle: dispatch by kind, validate each object, expand
+ * workloads, imply missing namespaces, reject duplicates, and sort. Either a whole bundle comes out
+ * or none does: any error means no bundle, never a silent partial one.
+ */
+import {
+  DEFAULT_OPTIONS,
+  NAMESPACE_NAME_LABEL,
+  type Bundle,
+  type BundleOptions,
+  type Labels,
+  type Namespace,
+  type NetworkPolicy,
+  type Pod,
+  type WorkloadKind,
+} from '../model/bundle.js';
+import { hasErrors, type Diagnostic } from './diagnostics.js';
+import { Field, ObjectContext } from './field.js';
+import { lintBundle } from './lint.js';
+import { LIMITS } from './limits.js';
+import { decodeMetadata, type Metadata } from './metadata.js';
+import { decodeNetworkPolicySpec } from './network-policy.js';
+import { parseSource, type RawObject, type Source } from './parse.js';
+import { decodePodSpec, decodePodStatus } from './pod.js';
+import {
+  decodeWorkloadTemplate,
+  isRepresentedByOwner,
+  isWorkloadKind,
+  WORKLOAD_API_VERSIONS,
+  workloadsWithPods,
+  type OwnedObject,
+  type WorkloadTemplate,
+} from './workloads.js';
+
+export interface IngestOptions {
+  /** Namespace for namespaced objects that name none, like `kubectl -n`. Default `default`. */
+  readonly defaultNamespace?: string;
+  /** Overrides a BundleOptions object in the input. */
+  readonly options?: Partial<BundleOptions>;
+}
+
+export interface BundleCounts {
+  readonly namespaces: number;
+  readonly pods: number;
+  readonly workloadPods: number;
+  readonly policies: number;
+  readonly ignored: number;
+}
+
+export interface IngestResult {
+  /** Undefined when any diagnostic is an error. */
+  readonly bundle: Bundle | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly counts: BundleCounts;
+}
+
+export const OPTIONS_API_VERSION = 'netpol-edge.dev/v1alpha1';
+export const OPTIONS_KIND = 'BundleOptions';
+
+/** Parses and ingests text sources (files, stdin, request bodies). */
+export function ingestSources(sources: readonly Source[], options: IngestOptions = {}): IngestResult {
+  const diagnostics: Diagnostic[] = [];
+  const totalBytes = sources.reduce((sum, s) => sum + s.text.length, 0);
+  if (totalBytes > LIMITS.maxInputBytes) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'limit',
+      message: `the input is ${totalBytes} bytes; at most ${LIMITS.maxInputBytes} are read`,
+    });
+    return { bundle: undefined, diagnostics, counts: emptyCounts() };
+  }
+  const objects: RawObject[] = [];
+  for (const source of sources) {
+    const parsed = parseSource(source);
+    objects.push(...parsed.objects);
+    diagnostics.push(...parsed.diagnostics);
+  }
+  const result = ingestObjects(objects, options);
+  return { ...result, diagnostics: [...diagnostics, ...result.diagnostics] };
+}
+
+interface PodDraft {
+  readonly pod: Pod;
+  readonly owned: OwnedObject;
+}
+
+interface WorkloadDraft {
+  readonly kind: WorkloadKind;
+  readonly meta: Metadata & { name: string; namespace: string };
+  readonly template: WorkloadTemplate;
+}
+
+const SUPPORTED_API_VERSIONS: Readonly<Record<string, string>> = {
+  Namespace: 'v1',
+  Pod: 'v1',
+  NetworkPolicy: 'networking.k8s.io/v1',
+  [OPTIONS_KIND]: OPTIONS_API_VERSION,
+  ...WORKLOAD_API_VERSIONS,
+};
+
+/**
+ * Ingests already-parsed objects. `objects` may be RawObjects (with their source) or plain values
+ * (generated bundles, JSON bodies), in which case diagnostics carry no file location.
+ */
+export function ingestObjects(
+  objects: readonly (RawObject | unknown)[],
+  options: IngestOptions = {},
+): IngestResult {
+  const diagnostics: Diagnostic[] = [];
+  const defaultNamespace = options.defaultNamespace ?? 'default';
+  if (objects.length > LIMITS.maxObjects) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'limit',
+      message: `${objects.length} objects; at most ${LIMITS.maxObjects} are allowed in one bundle`,
+    });
+    return { bundle: undefined, diagnostics, counts: emptyCounts() };
+  }
+
+  const namespaces = new Map<string, Namespace>();
+  const pods: PodDraft[] = [];
+  const workloads: WorkloadDraft[] = [];
+  const policies: NetworkPolicy[] = [];
+  const seen = new Map<string, ObjectContext>();
+  const ignoredKinds = new Map<string, { count: number; first: Field }>();
+  let bundleOptions: BundleOptions = DEFAULT_OPTIONS;
+  let optionsSeen = false;
+
+  for (const item of objects) {
+    const raw = isRawObject(item) ? item : { value: item, origin: undefined };
+    const ctx = new ObjectContext(raw.origin, { kind: 'object' }, diagnostics);
+    const root = new Field(ctx, raw.value, []);
+    if (!root.mapping()) continue;
+    const kind = root.child('kind').string();
+    const apiVersion = root.child('apiVersion').string();
+    if (kind === undefined || kind === '') {
+      if (root.child('kind').absent) root.child('kind').required('every object needs apiVersion and kind');
+      continue;
+    }
+    ctx.object = { kind };
+    const expectedVersion = Object.hasOwn(SUPPORTED_API_VERSIONS, kind) ? SUPPORTED_API_VERSIONS[kind] : undefined;
+    if (expectedVersion === undefined) {
+      const tally = ignoredKinds.get(kind);
+      if (tally) tally.count++;
+      else ignoredKinds.set(kind, { count: 1, first: root.child('kind') });
+      continue;
+    }
+    if (apiVersion !== expectedVersion) {
+      const field = root.child('apiVersion');
+      if (field.absent) field.required(`${kind} needs apiVersion ${expectedVersion}`);
+      else field.notSupported([expectedVersion]);
+      continue;
+    }
+
+    if (kind === OPTIONS_KIND) {
+      if (optionsSeen) root.report('error', 'duplicate', `only one ${OPTIONS_KIND} object is allowed in a bundle`);
+      optionsSeen = true;
+      bundleOptions = decodeBundleOptions(root);
+      continue;
+    }
+
+    const namespaced = kind !== 'Namespace';
+    const meta = decodeMetadata(root, {
+      namespaced,
+      defaultNamespace,
+      nameRule: kind === 'Namespace' ? 'dns1123-label' : 'dns1123-subdomain',
+    });
+    ctx.object = { kind, namespace: meta.namespace, name: meta.name };
+    if (meta.name === undefined) continue;
+    const identity = `${kind}/${meta.namespace ?? ''}/${meta.name}`;
+    const earlier = seen.get(identity);
+    if (earlier) {
+      const where = earlier.origin ? ` (first defined at ${earlier.origin.file}, document ${earlier.origin.document})` : '';
+      root.report('error', 'duplicate', `this object is defined twice${where}`);
+      continue;
+    }
+    seen.set(identity, ctx);
+    const named = { ...meta, name: meta.name, namespace: meta.namespace ?? '' };
+
+    if (kind === 'Namespace') {
+      namespaces.set(named.name, decodeNamespace(root, named));
+    } else if (kind === 'Pod') {
+      pods.push(decodePod(root, named));
+    } else if (kind === 'NetworkPolicy') {
+      const policy = decodeNetworkPolicySpec(root, named.namespace, named.name);
+      if (policy) policies.push(policy);
+    } else if (isWorkloadKind(kind)) {
+      workloads.push({ kind, meta: named, template: decodeWorkloadTemplate(root, kind) });
+    }
+  }
+
+  for (const [kind, { count, first }] of ignoredKinds) {
+    const what = count === 1 ? 'this object' : `${count} objects of this kind (the first is here)`;
+    first.warn('ignored-kind', `${kind} does not affect network policy; ${what} ignored`);
+  }
+
+  const allPods = [...pods.map((d) => d.pod), ...expandWorkloads(workloads, pods)];
+  const finalOptions: BundleOptions = { ...bundleOptions, ...definedOnly(options.options) };
+  implyNamespaces(namespaces, allPods, policies, workloads, diagnostics);
+  warnAboutSharedIPs(pods, diagnostics);
+
+  const bundle: Bundle = {
+    namespaces: [...namespaces.values()].sort((a, b) => compare(a.name, b.name)),
+    pods: allPods.sort((a, b) => compare(a.ref, b.ref)),
+    policies: policies.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name)),
+    options: finalOptions,
+  };
+  const counts: BundleCounts = {
+    namespaces: bundle.namespaces.length,
+    pods: pods.length,
+    workloadPods: allPods.length - pods.length,
+    policies: bundle.policies.length,
+    ignored: [...ignoredKinds.values()].reduce((sum, t) => sum + t.count, 0),
+  };
+  if (hasErrors(diagnostics)) return { bundle: undefined, diagnostics, counts };
+  diagnostics.push(...lintBundle(bundle));
+  return { bundle, diagnostics, counts };
+}
+
+function isRawObject(item: unknown): item is RawObject {
+  return typeof item === 'object' && item !== null && 'origin' in item && 'value' in item;
+}
+
+function definedOnly<T extends object>(partial: Partial<T> | undefined): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [key, value] of Object.entries(partial ?? {})) {
+    if (value !== undefined) (out as Record<string, unknown>)[key] = value;
+  }
+  return out;
+}
+
+function decodeBundleOptions(root: Field): BundleOptions {
+  root.rejectUnknownFields(['apiVersion', 'kind', 'metadata', 'spec']);
+  const spec = root.child('spec');
+  spec.mapping()?.rejectUnknownFields(['ipBlockMatchesPods']);
+  return { ipBlockMatchesPods: spec.child('ipBlockMatchesPods').boolean() ?? DEFAULT_OPTIONS.ipBlockMatchesPods };
+}
+
+type NamedMetadata = Metadata & { name: string; namespace: string };
+
+/** Upstream defaulting sets `kubernetes.io/metadata.name` to the name, whatever the manifest says. */
+function decodeNamespace(root: Field, meta: NamedMetadata): Namespace {
+  const given = meta.labels[NAMESPACE_NAME_LABEL];
+  if (given !== undefined && given !== meta.name) {
+    root
+      .child('metadata')
+      .child('labels')
+      .child(NAMESPACE_NAME_LABEL)
+      .warn('normalized', `label ${NAMESPACE_NAME_LABEL}=${given} is replaced by ${meta.name}, as the API server does`);
+  }
+  return { name: meta.name, labels: withNamespaceNameLabel(meta.labels, meta.name), implicit: false };
+}
+
+function withNamespaceNameLabel(labels: Labels, name: string): Labels {
+  const out: Record<string, string> = Object.create(null);
+  Object.assign(out, labels);
+  out[NAMESPACE_NAME_LABEL] = name;
+  return out;
+}
+
+function decodePod(root: Field, meta: NamedMetadata): PodDraft {
+  const spec = decodePodSpec(root.child('spec'));
+  const status = decodePodStatus(root.child('status'));
+  // Succeeded and Failed pods keep their place in the bundle but no longer own their IPs.
+  const pod: Pod = {
+    ref: `${meta.namespace}/${meta.name}`,
+    namespace: meta.namespace,
+    name: meta.name,
+    labels: meta.labels,
+    ips: status.terminated ? [] : status.ips,
+    hostIPs: status.hostIPs,
+    hostNetwork: spec.hostNetwork,
+    ports: spec.ports,
+  };
+  return { pod, owned: { kind: 'Pod', ...meta } };
+}
+
+function expandWorkloads(workloads: readonly WorkloadDraft[], pods: readonly PodDraft[]): Pod[] {
+  const byKey = new Map<string, OwnedObject>();
+  for (const w of workloads) byKey.set(`${w.meta.namespace}/${w.kind}/${w.meta.name}`, { kind: w.kind, ...w.meta });
+  const covered = workloadsWithPods(
+    byKey,
+    pods.map((p) => p.owned),
+  );
+  const expanded: Pod[] = [];
+  for (const w of workloads) {
+    const key = `${w.meta.namespace}/${w.kind}/${w.meta.name}`;
+    if (covered.has(key) || isRepresentedByOwner(byKey.get(key)!, byKey)) continue;
+    expanded.push({
+      ref: `${w.meta.namespace}/${w.kind.toLowerCase()}/${w.meta.name}`,
+      namespace: w.meta.namespace,
+      name: w.meta.name,
+      labels: w.template.labels,
+      ips: [],
+      hostIPs: [],
+      hostNetwork: w.template.spec.hostNetwork,
+      ports: w.template.spec.ports,
+      workload: { kind: w.kind, name: w.meta.name },
+    });
+  }
+  return expanded;
+}
+
+/** semantics.md: a pod (or policy) whose namespace has no Namespace object gets an implicit one. */
+function implyNamespaces(
+  namespaces: Map<string, Namespace>,
+  pods: readonly Pod[],
+  policies: readonly NetworkPolicy[],
+  workloads: readonly WorkloadDraft[],
+  diagnostics: Diagnostic[],
+): void {
+  const users = [
+    ...pods.map((p) => ({ namespace: p.namespace, what: `Pod ${p.ref}` })),
+    ...policies.map((p) => ({ namespace: p.namespace, what: `NetworkPolicy ${p.namespace}/${p.name}` })),
+    ...workloads.map((w) => ({ namespace: w.meta.namespace, what: `${w.kind} ${w.meta.namespace}/${w.meta.name}` })),
+  ];
+  for (const { namespace, what } of users) {
+    if (namespaces.has(namespace)) continue;
+    namespaces.set(namespace, {
+      name: namespace,
+      labels: withNamespaceNameLabel(Object.create(null), namespace),
+      implicit: true,
+    });
+    diagnostics.push({
+      severity: 'warning',
+      code: 'implicit-namespace',
+      object: { kind: 'Namespace', name: namespace },
+      message: `no Namespace object; ${what} implies one labelled only ${NAMESPACE_NAME_LABEL}=${namespace}`,
+    });
+  }
+}
+
+/** Two running non-hostNetwork pods with one IP make that IP ambiguous as a flow endpoint. */
+function warnAboutSharedIPs(pods: readonly PodDraft[], diagnostics: Diagnostic[]): void {
+  const owners = new Map<string, string[]>();
+  for (const { pod } of pods) {
+    if (pod.hostNetwork) continue;
+    for (const ip of pod.ips) owners.set(ip, [...(owners.get(ip) ?? []), pod.ref]);
+  }
+  for (const [ip, refs] of owners) {
+    if (refs.length < 2) continue;
+    diagnostics.push({
+      severity: 'warning',
+      code: 'suspicious',
+      object: { kind: 'Pod', namespace: refs[0]!.split('/')[0], name: refs[0]!.split('/')[1] },
+      message: `IP ${ip} is claimed by ${refs.length} pods (${refs.join(', ')}); flows by that IP are refused as ambiguous`,
+    });
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function emptyCounts(): BundleCounts {
+  return { namespaces: 0, pods: 0, workloadPods: 0, policies: 0, ignored: 0 };
+}

@@ -1,0 +1,205 @@
+/**
+ * @module Text to raw objects. YAML (multi-document) and JSON both go through the `yaml` parser,
+ * JSON being YAML 1.2, so that every object keeps its file, document index and a way to find the
+ * line of any field path. Lists (`kind: List`, `kind: *List`, a top-level array) are flattened.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import type { Diagnostic, SourceLocation } from './diagnostics.js';
+import { LIMITS } from './limits.js';
+import type { PathSegment } from './path.js';
+
+/** One input text: a file's content, or stdin's. */
+export interface Source {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** Where a raw object came from, and how to find the line of one of its fields. */
+export interface Origin {
+  readonly file: string;
+  /** 1-based document index within the file. */
+  readonly document: number;
+  /** The object's own path inside its document: `[]`, or `['items', 3]` inside a List. */
+  readonly base: readonly PathSegment[];
+  /** Finds the deepest existing node along `path` (relative to the object). */
+  locate(path: readonly PathSegment[]): SourceLocation;
+}
+
+export interface RawObject {
+  readonly value: unknown;
+  readonly origin: Origin;
+}
+
+export interface ParseResult {
+  readonly objects: RawObject[];
+  readonly diagnostics: Diagnostic[];
+}
+
+const BYTE_ORDER_MARK = '\uFEFF';
+
+/** Parses one source into raw objects; problems become diagnostics, never exceptions. */
+export function parseSource(source: Source): ParseResult {
+  const objects: RawObject[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const text = source.text.startsWith(BYTE_ORDER_MARK) ? source.text.slice(1) : source.text;
+  const lineCounter = new LineCounter();
+  let documents: Document.Parsed[];
+  try {
+    documents = parseAllDocuments(text, {
+      lineCounter,
+      uniqueKeys: true,
+      strict: true,
+      prettyErrors: false,
+      logLevel: 'silent',
+      version: '1.2',
+    }) as Document.Parsed[];
+  } catch (error) {
+    diagnostics.push(syntaxProblem(source.name, undefined, describeParserFailure(error)));
+    return { objects, diagnostics };
+  }
+  if (!Array.isArray(documents)) documents = [documents];
+  if (documents.length > LIMITS.maxDocumentsPerSource) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'limit',
+      message: `${documents.length} documents; at most ${LIMITS.maxDocumentsPerSource} are read from one input`,
+      location: { file: source.name },
+    });
+    return { objects, diagnostics };
+  }
+
+  documents.forEach((doc, i) => {
+    const documentIndex = i + 1;
+    const at = (offset: number): SourceLocation => {
+      const pos = lineCounter.linePos(offset);
+      return { file: source.name, document: documentIndex, line: pos.line, column: pos.col };
+    };
+    if (doc.errors.length > 0) {
+      for (const error of doc.errors) {
+        diagnostics.push({
+          severity: 'error',
+          code: 'syntax',
+          message: error.message.split('\n')[0]!,
+          location: at(error.pos[0]),
+        });
+      }
+      return;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: LIMITS.maxYamlAliasCount });
+    } catch (error) {
+      diagnostics.push(syntaxProblem(source.name, documentIndex, describeParserFailure(error)));
+      return;
+    }
+    if (value === null || value === undefined) return; // empty document, as kubectl skips it
+    const origin = (base: PathSegment[]): Origin => ({
+      file: source.name,
+      document: documentIndex,
+      base,
+      locate: (path) => {
+        const node = deepestNode(doc.contents, [...base, ...path]);
+        return node?.range ? at(node.range[0]) : { file: source.name, document: documentIndex };
+      },
+    });
+    flattenLists(value, [], origin, objects, diagnostics, at(doc.contents?.range?.[0] ?? 0));
+  });
+  return { objects, diagnostics };
+}
+
+function flattenLists(
+  value: unknown,
+  base: PathSegment[],
+  origin: (base: PathSegment[]) => Origin,
+  out: RawObject[],
+  diagnostics: Diagnostic[],
+  location: SourceLocation,
+): void {
+  if (Array.isArray(value)) {
+    // A top-level JSON array of objects.
+    value.forEach((item, i) => flattenLists(item, [...base, i], origin, out, diagnostics, location));
+    return;
+  }
+  if (typeof value !== 'object' || value === null) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'type',
+      path: base.length > 0 ? formatBase(base) : undefined,
+      message: `expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(value)}`,
+      location: base.length > 0 ? origin(base).locate([]) : location,
+    });
+    return;
+  }
+  const object = value as Record<string, unknown>;
+  const kind = object.kind;
+  if (typeof kind === 'string' && kind.endsWith('List') && Object.hasOwn(object, 'items')) {
+    const items = object.items;
+    if (items === null || items === undefined) return;
+    if (!Array.isArray(items)) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'type',
+        path: formatBase([...base, 'items']),
+        message: `${kind}.items must be a list, found ${describeType(items)}`,
+        location: origin(base).locate(['items']),
+      });
+      return;
+    }
+    items.forEach((item, i) => flattenLists(item, [...base, 'items', i], origin, out, diagnostics, location));
+    return;
+  }
+  out.push({ value, origin: origin(base) });
+}
+
+function formatBase(base: readonly PathSegment[]): string {
+  return base.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+/** Walks `path` through YAML maps and sequences; returns the last node it reached. */
+function deepestNode(root: Node | null | undefined, path: readonly PathSegment[]): Node | undefined {
+  let node: Node | null | undefined = root;
+  let reached: Node | undefined = root ?? undefined;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) break;
+      // Point at the key: `port: x` is found on the key's line even when the value is null.
+      if (isScalar(pair.key)) reached = pair.key;
+      node = pair.value as Node | null;
+      if (node && (isMap(node) || isSeq(node))) reached = node;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment] as Node | undefined;
+      if (!item) break;
+      node = item;
+      reached = item;
+    } else {
+      break;
+    }
+  }
+  return reached;
+}
+
+function syntaxProblem(file: string, document: number | undefined, message: string): Diagnostic {
+  return { severity: 'error', code: 'syntax', message, location: { file, document } };
+}
+
+function describeParserFailure(error: unknown): string {
+  if (error instanceof RangeError) return 'the document is nested too deeply to read';
+  const message = error instanceof Error ? error.message : String(error);
+  if (/alias/i.test(message)) {
+    return `too many YAML aliases (at most ${LIMITS.maxYamlAliasCount}): ${message.split('\n')[0]}`;
+  }
+  return message.split('\n')[0]!;
+}
+
+export function describeType(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the string ${JSON.stringify(truncate(value))}`;
+  return `the ${typeof value} ${truncate(String(value))}`;
+}
+
+function truncate(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 61)}...` : text;
+}

@@ -1,0 +1,76 @@
+/**
+ * @module The answer to a flow and why, as data. Both evaluators produce exactly this shape, so
+ * their answers can be compared field by field; renderers turn it into text.
+ */
+
+export type Direction = 'egress' | 'ingress';
+
+export interface PolicyRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** A rule of a NetworkPolicy: `rule` indexes spec.ingress or spec.egress, per `direction`. */
+export interface RuleRef {
+  readonly policy: PolicyRef;
+  readonly rule: number;
+}
+
+/** Why one side of a flow was allowed or denied, in the order the evaluator checks them. */
+export type SideReason =
+  /** The endpoint is not a pod of the cluster: no policy of its own applies. */
+  | 'outside-cluster'
+  /** hostNetwork pods are never selected by a policy. */
+  | 'host-network'
+  /** Traffic between a pod and the node it runs on is always allowed. */
+  | 'node'
+  /** No policy of this direction selects the pod. */
+  | 'not-isolated'
+  /** The pod is isolated and a rule of a selecting policy allows the flow. */
+  | 'allowed-by-rule'
+  /** The pod is isolated and no rule of the selecting policies allows the flow. */
+  | 'no-rule-matched';
+
+export interface SideVerdict {
+  readonly direction: Direction;
+  readonly allowed: boolean;
+  readonly reason: SideReason;
+  /** The policies of this direction that select the pod, sorted; empty when not isolated. */
+  readonly isolatedBy: readonly PolicyRef[];
+  /** With `allowed-by-rule`: the first allowing rule, by policy order then rule order. */
+  readonly allowedBy?: RuleRef;
+}
+
+/**
+ * - `loopback`: a pod talking to itself, always allowed;
+ * - `no-policy`: allowed, and neither side is isolated by a policy;
+ * - `allowed`: allowed by the rules of the policies that isolate one side or both;
+ * - `denied`: at least one side denied it (see `deniedBy`).
+ */
+export type DecisionReason = 'loopback' | 'no-policy' | 'allowed' | 'denied';
+
+export interface Decision {
+  readonly allowed: boolean;
+  readonly reason: DecisionReason;
+  /** The sides that denied the flow, egress first; empty when allowed. */
+  readonly deniedBy: readonly Direction[];
+  /** Absent for loopback, which is decided before either side is judged. */
+  readonly egress?: SideVerdict;
+  readonly ingress?: SideVerdict;
+}
+
+/** The flow's verdict from its two sides: allowed = egress AND ingress (semantics.md). */
+export function combineSides(egress: SideVerdict, ingress: SideVerdict): Decision {
+  const deniedBy: Direction[] = [];
+  if (!egress.allowed) deniedBy.push('egress');
+  if (!ingress.allowed) deniedBy.push('ingress');
+  const isolated = egress.isolatedBy.length > 0 || ingress.isolatedBy.length > 0;
+  const reason: DecisionReason = deniedBy.length > 0 ? 'denied' : isolated ? 'allowed' : 'no-policy';
+  return { allowed: deniedBy.length === 0, reason, deniedBy, egress, ingress };
+}
+
+export const LOOPBACK_DECISION: Decision = {
+  allowed: true,
+  reason: 'loopback',
+  deniedBy: [],
+};
