@@ -1,0 +1,25 @@
+/**
+ * @module The engines the shared case suites run against. Every engine answers the same `Flow`
+ * with the same `Decision`; a case suite is written once and run against each (hono's
+ * `common.case.test.ts` pattern).
+ */
+import type { Bundle } from '../../src/model/bundle.js';
+import type { Decision } from '../../src/model/decision.js';
+import type { Flow } from '../../src/model/flow.js';
+import { decide } from '../../src/reference/evaluator.js';
+
+export interface Decider {
+  decide(flow: Flow): Decision;
+}
+
+export interface EngineUnderTest {
+  readonly name: string;
+  load(bundle: Bundle): Decider | Promise<Decider>;
+}
+
+export const referenceEngine: EngineUnderTest = {
+  name: 'reference',
+  load: (bundle) => ({ decide: (flow) => decide(bundle, flow) }),
+};
+
+export const ENGINES: readonly EngineUnderTest[] = [referenceEngine];

@@ -1,0 +1,99 @@
+/**
+ * @module Case suites: a bundle (YAML text) plus flows with the expected verdict, and the runner
+ * that checks them against an engine. A case fails with a table of every flow that disagrees, not
+ * just the first.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostic } from '../../src/ingest/diagnostics.js';
+import { ingestSources } from '../../src/ingest/bundle.js';
+import type { BundleOptions } from '../../src/model/bundle.js';
+import type { DecisionReason, Direction, SideReason } from '../../src/model/decision.js';
+import { decodeFlow } from '../../src/flow/decode.js';
+import type { EngineUnderTest } from './engine.js';
+
+/** `ns/name#rule`: the rule expected to allow a side. */
+export type RuleExpectation = string;
+
+export interface FlowCase {
+  /** As in the CLI's NDJSON: "ns/name", an IP, or {namespace, labels, ports?}. */
+  readonly src: unknown;
+  readonly dst: unknown;
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  readonly port: number;
+  readonly allowed: boolean;
+  readonly reason?: DecisionReason;
+  readonly deniedBy?: readonly Direction[];
+  readonly egress?: SideReason;
+  readonly ingress?: SideReason;
+  readonly allowedByEgress?: RuleExpectation;
+  readonly allowedByIngress?: RuleExpectation;
+}
+
+export interface BundleCase {
+  readonly name: string;
+  /** Where the case comes from (an upstream test, the concept page, the article). */
+  readonly source?: string;
+  /** One or more YAML/JSON texts, read as one bundle. */
+  readonly manifests: readonly string[];
+  readonly options?: Partial<BundleOptions>;
+  readonly flows: readonly FlowCase[];
+}
+
+export interface CaseGroup {
+  readonly name: string;
+  readonly cases: readonly BundleCase[];
+}
+
+export function describeFlow(flow: FlowCase): string {
+  const show = (ep: unknown): string => (typeof ep === 'string' ? ep : JSON.stringify(ep));
+  return `${show(flow.src)} -> ${show(flow.dst)} ${flow.protocol ?? 'TCP'}/${flow.port}`;
+}
+
+/** Registers one vitest test per case of each group, for one engine. */
+export function runCaseGroups(engine: EngineUnderTest, groups: readonly CaseGroup[]): void {
+  describe(`engine: ${engine.name}`, () => {
+    for (const group of groups) {
+      describe(group.name, () => {
+        for (const testCase of group.cases) {
+          it(testCase.name, async () => {
+            const mismatches = await checkCase(engine, testCase);
+            expect(mismatches, mismatches.join('\n')).toEqual([]);
+          });
+        }
+      });
+    }
+  });
+}
+
+/** Every disagreement between the engine and the case, one line each. */
+export async function checkCase(engine: EngineUnderTest, testCase: BundleCase): Promise<string[]> {
+  const result = ingestSources(
+    testCase.manifests.map((text, i) => ({ name: `${testCase.name}#${i + 1}`, text })),
+    { options: testCase.options },
+  );
+  if (!result.bundle) {
+    return result.diagnostics.filter((d) => d.severity === 'error').map((d) => `bundle: ${formatDiagnostic(d)}`);
+  }
+  const decider = await engine.load(result.bundle);
+  const mismatches: string[] = [];
+  for (const flowCase of testCase.flows) {
+    const decision = decider.decide(decodeFlow(flowCase));
+    const problems: string[] = [];
+    const want = <T>(label: string, expected: T | undefined, actual: T): void => {
+      if (expected !== undefined && JSON.stringify(expected) !== JSON.stringify(actual)) {
+        problems.push(`${label}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+      }
+    };
+    want('allowed', flowCase.allowed, decision.allowed);
+    want('reason', flowCase.reason, decision.reason);
+    want('deniedBy', flowCase.deniedBy, decision.deniedBy);
+    want('egress', flowCase.egress, decision.egress?.reason);
+    want('ingress', flowCase.ingress, decision.ingress?.reason);
+    const ruleText = (side: typeof decision.egress): string | undefined =>
+      side?.allowedBy && `${side.allowedBy.policy.namespace}/${side.allowedBy.policy.name}#${side.allowedBy.rule}`;
+    want('allowedByEgress', flowCase.allowedByEgress, ruleText(decision.egress));
+    want('allowedByIngress', flowCase.allowedByIngress, ruleText(decision.ingress));
+    if (problems.length > 0) mismatches.push(`${describeFlow(flowCase)}: ${problems.join('; ')}`);
+  }
+  return mismatches;
+}

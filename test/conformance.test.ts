@@ -1,0 +1,5 @@
+import { ENGINES } from './cases/engine.js';
+import { runCaseGroups } from './cases/suite.js';
+import { upstreamE2E } from './conformance/upstream-e2e.js';
+
+for (const engine of ENGINES) runCaseGroups(engine, [upstreamE2E]);
