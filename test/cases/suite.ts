@@ -44,6 +44,21 @@ export interface CaseGroup {
   readonly cases: readonly BundleCase[];
 }
 
+/**
+ * Reads a printed truth table into flows: a header row of destinations, then one row per source,
+ * `.` for allowed and `X` for denied (the notation of the upstream e2e suite).
+ */
+export function truthTable(text: string, port: number, protocol: FlowCase['protocol'] = 'TCP'): FlowCase[] {
+  const rows = text.trim().split('\n').map((line) => line.trim().split(/\s+/));
+  const header = rows[0]!;
+  return rows.slice(1).flatMap((row) =>
+    row.slice(1).map((cell, i) => {
+      if (cell !== '.' && cell !== 'X') throw new Error(`truth table cell ${JSON.stringify(cell)} is not . or X`);
+      return { src: row[0]!, dst: header[i]!, port, protocol, allowed: cell === '.' };
+    }),
+  );
+}
+
 export function describeFlow(flow: FlowCase): string {
   const show = (ep: unknown): string => (typeof ep === 'string' ? ep : JSON.stringify(ep));
   return `${show(flow.src)} -> ${show(flow.dst)} ${flow.protocol ?? 'TCP'}/${flow.port}`;

@@ -1,0 +1,49 @@
+/** @module The `netpol-edge` command: dispatches to a subcommand and maps failures to exit codes. */
+import { runCheck } from './check.js';
+import { runEval } from './eval.js';
+import { EXIT, UsageError } from './usage.js';
+import { runValidate } from './validate.js';
+import { FlowError } from '../src/flow/decode.js';
+
+const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
+  check: runCheck,
+  eval: runEval,
+  validate: runValidate,
+};
+
+export const MAIN_HELP = `netpol-edge: may this flow pass? Kubernetes NetworkPolicy decisions.
+
+Usage:
+  netpol-edge check --from EP --to EP --port N [--protocol P] MANIFEST...   one flow: yes or no
+  netpol-edge eval --flows FILE|- MANIFEST...                              NDJSON flows -> verdicts
+  netpol-edge validate MANIFEST...                                         errors and warnings
+
+MANIFEST is a YAML or JSON file (multi-document, List), a directory (read recursively), or - for
+stdin. Run "netpol-edge COMMAND --help" for a command's options and examples.`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${MAIN_HELP}\n`);
+    return command === undefined ? EXIT.error : EXIT.ok;
+  }
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!run) {
+    process.stderr.write(`netpol-edge: unknown command ${JSON.stringify(command)}\n\n${MAIN_HELP}\n`);
+    return EXIT.error;
+  }
+  try {
+    return await run(rest);
+  } catch (error) {
+    process.stderr.write(`netpol-edge ${command}: ${describeFailure(error)}\n`);
+    return EXIT.error;
+  }
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof UsageError || error instanceof FlowError) return error.message;
+  // parseArgs reports unknown or malformed options with these codes.
+  const code = (error as { code?: string }).code;
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) return (error as Error).message;
+  return `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+}

@@ -1,0 +1,67 @@
+/**
+ * @module Splits a byte stream into lines (LF or CRLF) without ever holding more than one line:
+ * an over-long line is reported and skipped, not buffered. Works on Node streams and on web
+ * ReadableStreams alike (both are async iterables of bytes).
+ */
+
+export type Line =
+  | { readonly number: number; readonly text: string }
+  | { readonly number: number; readonly error: string };
+
+export async function* splitLines(
+  chunks: AsyncIterable<Uint8Array>,
+  maxLineBytes: number,
+): AsyncGenerator<Line> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let overflow = false;
+  let number = 0;
+
+  const finish = (): Line => {
+    number++;
+    if (overflow) return { number, error: `line is longer than ${maxLineBytes} bytes` };
+    const bytes = concat(pending, pendingBytes);
+    const end = bytes.length > 0 && bytes[bytes.length - 1] === 0x0d ? bytes.length - 1 : bytes.length;
+    try {
+      return { number, text: decoder.decode(bytes.subarray(0, end)) };
+    } catch {
+      return { number, error: 'line is not valid UTF-8' };
+    }
+  };
+
+  for await (const chunk of chunks) {
+    let start = 0;
+    while (start < chunk.length) {
+      const newline = chunk.indexOf(0x0a, start);
+      const end = newline === -1 ? chunk.length : newline;
+      if (!overflow) {
+        pendingBytes += end - start;
+        if (pendingBytes > maxLineBytes) {
+          overflow = true;
+          pending = [];
+        } else {
+          pending.push(chunk.subarray(start, end));
+        }
+      }
+      if (newline === -1) break;
+      yield finish();
+      pending = [];
+      pendingBytes = 0;
+      overflow = false;
+      start = newline + 1;
+    }
+  }
+  if (pendingBytes > 0 || overflow) yield finish();
+}
+
+function concat(parts: Uint8Array[], length: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
