@@ -160,6 +160,14 @@ export function ingestObjects(
     }
 
     const namespaced = kind !== 'Namespace';
+    // Name the object in its own metadata errors, from the raw fields before they are validated.
+    const rawName = root.child('metadata').child('name').value;
+    const rawNamespace = root.child('metadata').child('namespace').value;
+    ctx.object = {
+      kind,
+      namespace: namespaced ? (typeof rawNamespace === 'string' && rawNamespace !== '' ? rawNamespace : defaultNamespace) : undefined,
+      name: typeof rawName === 'string' ? rawName : undefined,
+    };
     const meta = decodeMetadata(root, {
       namespaced,
       defaultNamespace,
@@ -301,6 +309,9 @@ function expandWorkloads(workloads: readonly WorkloadDraft[], pods: readonly Pod
   return expanded;
 }
 
+/** Every cluster has these; implying them is no surprise worth a warning. */
+const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
 /** semantics.md: a pod (or policy) whose namespace has no Namespace object gets an implicit one. */
 function implyNamespaces(
   namespaces: Map<string, Namespace>,
@@ -321,6 +332,7 @@ function implyNamespaces(
       labels: withNamespaceNameLabel(Object.create(null), namespace),
       implicit: true,
     });
+    if (BUILT_IN_NAMESPACES.has(namespace)) continue;
     diagnostics.push({
       severity: 'warning',
       code: 'implicit-namespace',

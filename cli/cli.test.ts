@@ -1,0 +1,131 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'netpol-edge.js');
+const DEMO = ['examples/demo-cluster.yaml', 'examples/article/5-ns1-from-ns3-tcp-80.yaml'];
+
+function run(args: string[], input?: string): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', cwd: join(import.meta.dirname, '..') });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('netpol-edge check', () => {
+  it('says yes from ns3 to ns1 on TCP 80, exit 0', () => {
+    const { code, stdout } = run(['check', '--from', 'ns3/frontend', '--to', 'ns1/web', '--port', '80', ...DEMO]);
+    expect(code).toBe(0);
+    expect(stdout).toBe('yes - NetworkPolicy ns1/test-network-policy ingress rule 0 allows it\n');
+  });
+
+  it('says no from ns2, exit 1, naming the isolating policy', () => {
+    const { code, stdout } = run(['check', '--from', 'ns2/search', '--to', 'ns1/web', '--port', '80', ...DEMO]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^no - ingress denied: ns1\/web is isolated for ingress by ns1\/test-network-policy/);
+  });
+
+  it('explains both directions with --explain, and is silent with -q', () => {
+    const explained = run(['check', '--explain', '--from', 'ns3:app=x', '--to', '10.1.1.10', '--port', '80', ...DEMO]);
+    expect(explained.code).toBe(0);
+    expect(explained.stdout.split('\n')).toEqual([
+      'yes',
+      '  flow: ns3:app=x -> 10.1.1.10 TCP/80',
+      '  egress  allowed (not isolated): no egress policy selects ns3:app=x',
+      '  ingress allowed (isolated by ns1/test-network-policy): NetworkPolicy ns1/test-network-policy ingress rule 0 allows it',
+      '  verdict: allowed (allowed)',
+      '',
+    ]);
+    const quiet = run(['check', '-q', '--from', 'ns2/search', '--to', 'ns1/web', '--port', '80', ...DEMO]);
+    expect(quiet).toMatchObject({ code: 1, stdout: '', stderr: '' });
+  });
+
+  it('exits 2 with a clear message on bad input', () => {
+    expect(run(['check', '--from', 'ns3/frontend', '--to', 'ns1/web', '--port', '0', ...DEMO])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--port: "0" is not a port/),
+    });
+    expect(run(['check', '--from', 'ns3/nope', '--to', 'ns1/web', '--port', '80', ...DEMO])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/no pod or workload "ns3\/nope"/),
+    });
+    expect(run(['check', '--from', 'ns3/frontend', '--to', 'ns1/web', '--port', '80', 'missing.yaml'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/missing.yaml: no such file/),
+    });
+    expect(run(['check', '--bogus'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/Unknown option '--bogus'/) });
+  });
+
+  it('refuses an invalid bundle, printing every error with its place', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-edge-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(
+      file,
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: bad, namespace: ns1}\nspec:\n  ingress:\n  - ports:\n    - {port: 80, endPort: 70}\n    - {protocol: ICMP}\n',
+    );
+    const { code, stderr } = run(['check', '--from', '1.2.3.4', '--to', '5.6.7.8', '--port', '80', file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${file}:7:18 (document 1): error: NetworkPolicy ns1/bad: spec.ingress[0].ports[0].endPort`);
+    expect(stderr).toContain('spec.ingress[0].ports[1].protocol: Unsupported value: "ICMP"');
+  });
+});
+
+describe('netpol-edge eval', () => {
+  it('answers each NDJSON line in order, with an error line in place of a bad one', () => {
+    const input = [
+      '{"src":"ns3/frontend","dst":"ns1/web","port":80}',
+      '{"src":"ns2/search","dst":"ns1/web","protocol":"TCP","port":80}',
+      'not json',
+      '',
+      '{"src":{"namespace":"ns3","labels":{"app":"x"}},"dst":"10.1.1.20","port":80}',
+      '{"src":"ns3/frontend","dst":"ns1/web","port":70000}',
+      '{"src":"ns1/web","dst":"ns1/web","port":80}',
+    ].join('\n');
+    const { code, stdout } = run(['eval', '--flows', '-', ...DEMO], input);
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+      { allowed: true, reason: 'allowed' },
+      { allowed: false, reason: 'denied', deniedBy: ['ingress'] },
+      { error: 'line 3: not valid JSON' },
+      { allowed: true, reason: 'allowed' },
+      { error: 'line 6: port: 70000 is not a port; use a whole number from 1 to 65535' },
+      { allowed: true, reason: 'loopback' },
+    ]);
+  });
+
+  it('adds both sides with --explain', () => {
+    const { stdout } = run(['eval', '--explain', '--flows', '-', ...DEMO], '{"src":"ns2/search","dst":"ns1/web","port":80}\n');
+    expect(JSON.parse(stdout)).toMatchObject({
+      allowed: false,
+      egress: { reason: 'not-isolated' },
+      ingress: { reason: 'no-rule-matched', isolatedBy: [{ namespace: 'ns1', name: 'test-network-policy' }] },
+    });
+  });
+});
+
+describe('netpol-edge validate', () => {
+  it('warns about the article example 4 and exits 0', () => {
+    const { code, stdout } = run(['validate', 'examples/article/4-allow-all-egress-as-printed.yaml']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/4-allow-all-egress-as-printed.yaml:11:3 \(document 1\): warning: .*policyTypes does not list Ingress/);
+    expect(stdout).toMatch(/^valid: .*sha256:[0-9a-f]{64} \(0 errors, 2 warnings\)$/m);
+  });
+
+  it('exits 1 on errors and prints JSON with --json', () => {
+    const { code, stdout } = run(['validate', '--json', '-'], 'apiVersion: v1\nkind: Pod\nmetadata: {name: Bad_Name}\n');
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({
+      valid: false,
+      diagnostics: [{ severity: 'error', path: 'metadata.name', object: { kind: 'Pod', namespace: 'default', name: 'Bad_Name' } }],
+    });
+  });
+
+  it('prints help for every command', () => {
+    for (const command of ['check', 'eval', 'validate']) {
+      const { code, stdout } = run([command, '--help']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(new RegExp(`^netpol-edge ${command}:[\\s\\S]*Example`));
+    }
+    expect(run(['--help']).stdout).toMatch(/Usage:/);
+  });
+});
