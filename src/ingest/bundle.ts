@@ -90,6 +90,9 @@ interface WorkloadDraft {
   readonly template: WorkloadTemplate;
 }
 
+/** policy.networking.k8s.io kinds, whose Deny rules override NetworkPolicies. */
+const CLUSTER_TIER_KINDS = new Set(['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy']);
+
 const SUPPORTED_API_VERSIONS: Readonly<Record<string, string>> = {
   Namespace: 'v1',
   Pod: 'v1',
@@ -139,6 +142,11 @@ export function ingestObjects(
     }
     ctx.object = { kind };
     const expectedVersion = Object.hasOwn(SUPPORTED_API_VERSIONS, kind) ? SUPPORTED_API_VERSIONS[kind] : undefined;
+    if (CLUSTER_TIER_KINDS.has(kind)) {
+      // Ignoring a cluster-wide Deny could turn into a wrong "allowed": refuse until tiers are evaluated.
+      root.child('kind').report('error', 'unsupported', `${kind} is not evaluated yet; refusing the bundle rather than answering without it`);
+      continue;
+    }
     if (expectedVersion === undefined) {
       const tally = ignoredKinds.get(kind);
       if (tally) tally.count++;
