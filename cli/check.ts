@@ -18,7 +18,7 @@ Endpoints (EP):
   ns/name                a pod, or the representative pod of a workload of that name
   ns/kind/name           a workload's representative pod (ns1/deployment/web)
   10.1.1.10, fd00::1     an IP: the pod that owns it, or an address outside the cluster
-  ns:key=val,key2=val2   an ad-hoc pod: a namespace and labels (ns: for none)
+  ns:key=val,key2=val2   an ad-hoc pod: a namespace and labels
   '{"namespace":"ns","labels":{...},"ports":[{"name":"http","port":80}]}'
 
 Options:

@@ -55,7 +55,7 @@ describe('parseEndpointArgument', () => {
       kind: 'adhoc',
       pod: { namespace: 'ns3', labels: { app: 'web', tier: 'fe' } },
     });
-    expect(parseEndpointArgument('ns3:', '--from')).toMatchObject({ kind: 'adhoc', pod: { namespace: 'ns3', labels: {} } });
+    expect(() => parseEndpointArgument('fd00:', '--from')).toThrow(/neither an IP address nor ns:key=value/);
     expect(parseEndpointArgument('{"namespace":"a","labels":{"x":"y"}}', '--to')).toMatchObject({ kind: 'adhoc' });
     expect(parseEndpointArgument('fd00::1', '--to')).toEqual({ kind: 'ip', ip: 'fd00::1' });
     expect(parseEndpointArgument('ns/pod', '--to')).toEqual({ kind: 'ref', ref: 'ns/pod' });

@@ -143,7 +143,11 @@ export function parseEndpointArgument(text: string, field: string): EndpointSpec
   if (colon > 0 && parseIP(trimmed) === undefined && !trimmed.slice(0, colon).includes('/')) {
     const labels: Record<string, string> = Object.create(null);
     const list = trimmed.slice(colon + 1);
-    for (const pair of list === '' ? [] : list.split(',')) {
+    // At least one label, so that a mistyped IPv6 address (`fd00:`) is not read as a namespace.
+    if (list === '') {
+      throw new FlowError(`${field}: ${show(text)} is neither an IP address nor ns:key=value (for a pod with no labels use '{"namespace":"ns"}')`);
+    }
+    for (const pair of list.split(',')) {
       const eq = pair.indexOf('=');
       if (eq <= 0) throw new FlowError(`${field}: ${show(pair)} is not key=value`);
       labels[pair.slice(0, eq)] = pair.slice(eq + 1);

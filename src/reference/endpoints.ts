@@ -11,7 +11,7 @@ import {
 } from '../model/bundle.js';
 import type { EndpointSpec, Flow } from '../model/flow.js';
 import { FlowError } from '../flow/decode.js';
-import { parseIP, type IP, type IPFamily } from '../net/ip.js';
+import { formatIP, parseIP, type IP, type IPFamily } from '../net/ip.js';
 
 /** A pod, of the bundle or ad-hoc, as the evaluator sees it. */
 export interface PodEndpoint {
@@ -106,10 +106,11 @@ function lookup(index: BundleIndex, spec: EndpointSpec, field: string): Lookup {
     case 'ip': {
       const ip = parseIP(spec.ip);
       if (!ip) throw new FlowError(`${field}: ${JSON.stringify(spec.ip)} is not an IP address`);
-      const owners = index.byIP.get(spec.ip) ?? [];
+      const text = formatIP(ip);
+      const owners = index.byIP.get(text) ?? [];
       if (owners.length > 1) {
         throw new FlowError(
-          `${field}: IP ${spec.ip} is claimed by ${owners.length} pods (${owners.map((p) => p.ref).join(', ')}); name the pod instead`,
+          `${field}: IP ${text} is claimed by ${owners.length} pods (${owners.map((p) => p.ref).join(', ')}); name the pod instead`,
         );
       }
       return { pod: owners[0], ip };

@@ -29,8 +29,12 @@ export function decide(bundle: Bundle, flow: Flow): Decision {
   return combineSides(egress, ingress);
 }
 
+/**
+ * A workload's representative pod stands for all its replicas: from itself to itself is one replica
+ * talking to another, judged like any flow, not loopback.
+ */
 function isSamePod(a: Endpoint, b: Endpoint): boolean {
-  return a.kind === 'pod' && b.kind === 'pod' && a.pod !== undefined && a.pod === b.pod;
+  return a.kind === 'pod' && b.kind === 'pod' && a.pod !== undefined && a.pod === b.pod && !a.pod.workload;
 }
 
 /**
@@ -134,7 +138,9 @@ function ipSeenByIPBlocks(endpoint: Endpoint, options: BundleOptions): IP | unde
 
 /**
  * The protocol must match; then every port, a range `port..endPort`, or a named port, which is
- * resolved on the DESTINATION pod's container ports (for egress rules too).
+ * resolved on the DESTINATION pod's container ports (for egress rules too). A hostNetwork pod's
+ * ports are its node's, outside pod networking: named ports never resolve on it, whether it is
+ * named or addressed by its (node) IP.
  */
 function portMatchesFlow(port: PortMatch, flow: Flow, destination: Endpoint): boolean {
   if (port.protocol !== flow.protocol) return false;
@@ -146,6 +152,7 @@ function portMatchesFlow(port: PortMatch, flow: Flow, destination: Endpoint): bo
     case 'named':
       return (
         destination.kind === 'pod' &&
+        !destination.hostNetwork &&
         destination.ports.some((c) => c.name === port.name && c.protocol === port.protocol && c.port === flow.port)
       );
   }

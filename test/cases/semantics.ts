@@ -238,11 +238,15 @@ ingress:
     ]),
     scenario('hostNetwork pods are never selected; ipBlocks see their node IP', [
       policy('prod', 'deny-all', `podSelector: {}\npolicyTypes: [Ingress, Egress]`),
+      policy('prod', 'api-to-metrics', `podSelector: {matchLabels: {app: api}}\negress: [{ports: [{port: metrics}]}]`),
       policy('prod', 'from-selected', `podSelector: {matchLabels: {app: api}}\ningress: [{from: [{podSelector: {}}], ports: [{port: 8080}]}]`),
       policy('prod', 'from-nodes', `podSelector: {matchLabels: {app: api}}\ningress: [{from: [{ipBlock: {cidr: 192.168.1.0/24}}], ports: [{port: 9999}]}]`),
     ], [
       { src: 'prod/agent', dst: '203.0.113.1', port: 443, allowed: true, egress: 'host-network' },
       { src: 'dev/tool', dst: 'prod/agent', port: 9100, allowed: true, ingress: 'host-network' },
+      // Named ports never resolve on a hostNetwork pod, by name or by its node IP alike.
+      { src: 'prod/api', dst: 'prod/agent', port: 9100, allowed: false, deniedBy: ['egress'] },
+      { src: 'prod/api', dst: '192.168.1.2', port: 9100, allowed: false, deniedBy: ['egress'] },
       // As a peer, `podSelector: {}` does not match the hostNetwork agent...
       { src: 'prod/agent', dst: 'prod/api', port: 8080, allowed: false, deniedBy: ['ingress'] },
       // ...but an ipBlock over the node range does.
@@ -264,7 +268,8 @@ ingress:
       { src: 'prod/api', dst: 'prod/web', port: 80, allowed: true },
       { src: 'prod/api', dst: 'prod/deployment/web', port: 80, allowed: true },
       { src: 'prod/db', dst: 'prod/web', port: 80, allowed: false },
-      { src: 'prod/web', dst: 'prod/web', port: 80, allowed: true, reason: 'loopback' },
+      // The representative pod stands for every replica: to itself is replica to replica.
+      { src: 'prod/web', dst: 'prod/web', port: 80, allowed: false, deniedBy: ['ingress'] },
     ]),
     scenario('policies are additive: one allowing rule of any selecting policy suffices', [
       denyAllIngressProd,
