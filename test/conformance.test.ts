@@ -1,5 +1,6 @@
 import { ENGINES } from './cases/engine.js';
 import { runCaseGroups } from './cases/suite.js';
+import { conceptPage } from './conformance/concept-page.js';
 import { upstreamE2E } from './conformance/upstream-e2e.js';
 
-for (const engine of ENGINES) runCaseGroups(engine, [upstreamE2E]);
+for (const engine of ENGINES) runCaseGroups(engine, [upstreamE2E, conceptPage]);

@@ -33,20 +33,49 @@ export function podIPv6(pod: string): string {
 export const NODE_IP = '172.18.0.2';
 
 /**
- * Upstream's model (test/e2e/network/netpol/model.go): namespace label `ns: <name>`, pod label
- * `pod: <name>`, one container per port and protocol with the port named `serve-<port>-<protocol>`.
+ * Labels the e2e framework puts on every namespace it creates (framework.CreateNamespace and
+ * CreateTestingNS): the suite's pod-security level and the run id. The API server adds
+ * `kubernetes.io/metadata.name`; the manifest leaves it out so that our ingest adds it.
  */
-export function clusterManifest(): string {
+const FRAMEWORK_NAMESPACE_LABELS: Readonly<Record<string, string>> = {
+  'pod-security.kubernetes.io/enforce': 'baseline',
+  'e2e-run': '5f1e4c8e-0000-4000-8000-000000000000',
+};
+
+/** Labels added to a namespace or pod by a scenario (AddNamespaceLabel, AddPodLabels). */
+export interface ClusterChanges {
+  /** Extra labels per namespace, e.g. `{ y: { ns2: 'updated' } }`. */
+  readonly namespaceLabels?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Extra labels per pod, e.g. `{ 'x/b': { pod2: 'updated' } }`. */
+  readonly podLabels?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+function labelLines(labels: Readonly<Record<string, string>>, indent: string): string {
+  return Object.entries(labels)
+    .map(([key, value]) => `${indent}${key}: ${JSON.stringify(value)}`)
+    .join('\n');
+}
+
+/**
+ * Upstream's model (test/e2e/network/netpol/model.go, kubemanager.go): namespaces x, y, z created
+ * with no labels of their own ("we just need the default kubernetes.io/metadata.name label"), pod
+ * label `pod: <name>`, one container per port and protocol named `cont-<port>-<protocol>` whose
+ * port is named `serve-<port>-<protocol>`. Upstream creates containers only for the ports and
+ * protocols a test probes; this model always has all six, which changes no verdict.
+ */
+export function clusterManifest(changes: ClusterChanges = {}): string {
   const docs: string[] = [];
   for (const ns of NAMESPACES) {
+    const nsLabels = { ...FRAMEWORK_NAMESPACE_LABELS, ...changes.namespaceLabels?.[ns] };
     docs.push(`apiVersion: v1
 kind: Namespace
 metadata:
   name: ${ns}
   labels:
-    ns: ${ns}`);
+${labelLines(nsLabels, '    ')}`);
     for (const name of POD_NAMES) {
       const pod = `${ns}/${name}`;
+      const podLabels = { pod: name, ...changes.podLabels?.[pod] };
       const containers = PORTS.flatMap((port) =>
         PROTOCOLS.map(
           (protocol) => `  - name: cont-${port}-${protocol.toLowerCase()}
@@ -63,7 +92,7 @@ metadata:
   name: ${name}
   namespace: ${ns}
   labels:
-    pod: ${name}
+${labelLines(podLabels, '    ')}
 spec:
   containers:
 ${containers}
