@@ -20,7 +20,7 @@ import { lintBundle } from './lint.js';
 import { LIMITS } from './limits.js';
 import { decodeMetadata, type Metadata } from './metadata.js';
 import { decodeNetworkPolicySpec } from './network-policy.js';
-import { parseSource, type RawObject, type Source } from './parse.js';
+import { parseSource, type Origin, type RawObject, type Source } from './parse.js';
 import { decodePodSpec, decodePodStatus } from './pod.js';
 import {
   decodeWorkloadTemplate,
@@ -75,8 +75,7 @@ export function ingestSources(sources: readonly Source[], options: IngestOptions
     objects.push(...parsed.objects);
     diagnostics.push(...parsed.diagnostics);
   }
-  const result = ingestObjects(objects, options);
-  return { ...result, diagnostics: [...diagnostics, ...result.diagnostics] };
+  return ingest(objects, options, diagnostics);
 }
 
 interface PodDraft {
@@ -109,7 +108,18 @@ export function ingestObjects(
   objects: readonly (RawObject | unknown)[],
   options: IngestOptions = {},
 ): IngestResult {
-  const diagnostics: Diagnostic[] = [];
+  return ingest(objects, options, []);
+}
+
+/**
+ * `diagnostics` starts with what parsing found: a document that did not parse must cost the bundle
+ * too, or the policies in it would silently go missing.
+ */
+function ingest(
+  objects: readonly (RawObject | unknown)[],
+  options: IngestOptions,
+  diagnostics: Diagnostic[],
+): IngestResult {
   const defaultNamespace = options.defaultNamespace ?? 'default';
   if (objects.length > LIMITS.maxObjects) {
     diagnostics.push({
@@ -233,8 +243,15 @@ export function ingestObjects(
   return { bundle, diagnostics, counts };
 }
 
+/** Only parseSource makes origins (with a locate function): a JSON body shaped alike is a plain value. */
 function isRawObject(item: unknown): item is RawObject {
-  return typeof item === 'object' && item !== null && 'origin' in item && 'value' in item;
+  return (
+    typeof item === 'object' &&
+    item !== null &&
+    'origin' in item &&
+    'value' in item &&
+    typeof (item.origin as Partial<Origin> | null)?.locate === 'function'
+  );
 }
 
 function definedOnly<T extends object>(partial: Partial<T> | undefined): Partial<T> {

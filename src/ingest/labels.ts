@@ -77,7 +77,8 @@ function decodeRequirement(field: Field): SelectorRequirement | undefined {
   const valueFields = valuesField.list({ limit: LIMITS.maxValuesPerRequirement, what: 'values' }) ?? [];
   const values: string[] = [];
   for (const valueField of valueFields) {
-    const value = valueField.string();
+    // Go decodes a null entry to "", a valid label value, as in decodeLabels.
+    const value = valueField.absent ? '' : valueField.string();
     if (value === undefined) continue;
     for (const problem of isValidLabelValue(value)) valueField.invalid(problem);
     values.push(value);

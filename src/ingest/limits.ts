@@ -10,6 +10,8 @@ export const LIMITS = {
   maxDocumentsPerSource: 250_000,
   /** Objects in one bundle, after flattening Lists (ignored kinds count too). */
   maxObjects: 250_000,
+  /** Nested collections (mappings, lists) in one document: reading recurses once per level. */
+  maxNestingDepth: 256,
   /** YAML alias expansions per document (the `yaml` package's alias-bomb guard). */
   maxYamlAliasCount: 100,
   /** Rules in spec.ingress, and separately in spec.egress, of one policy. */

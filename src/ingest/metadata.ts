@@ -26,10 +26,32 @@ export interface MetadataRules {
   readonly nameRule: 'dns1123-label' | 'dns1123-subdomain';
 }
 
+/** The fields of metav1.ObjectMeta. */
+const OBJECT_META_FIELDS = [
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+];
+
 export function decodeMetadata(object: Field, rules: MetadataRules): Metadata {
   const field = object.child('metadata');
   if (field.absent) field.required();
   const meta = field.mapping();
+  // Strict, as for every other field: a misspelt `lables` or `namespce` would silently change
+  // which pods policies select.
+  meta?.rejectUnknownFields(OBJECT_META_FIELDS);
   const nameField = field.child('name');
   const name = nameField.string();
   if (nameField.absent) {

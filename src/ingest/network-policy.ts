@@ -50,9 +50,10 @@ function decodePolicyTypes(field: Field): Set<string> | undefined {
   }
   const types = new Set<string>();
   for (const item of items) {
-    const type = item.string();
+    // Go decodes a null entry to "", which is no policy type.
+    const type = item.absent ? '' : item.string();
     if (type === undefined) continue;
-    if (type !== 'Ingress' && type !== 'Egress') item.notSupported(['Ingress', 'Egress']);
+    if (type !== 'Ingress' && type !== 'Egress') item.notSupported(['Ingress', 'Egress'], type);
     else types.add(type);
   }
   return types;
@@ -117,18 +118,16 @@ function decodePeer(field: Field): Peer | undefined {
     field.required('must specify a peer');
     return undefined;
   }
-  if (!ipBlockField.absent) {
-    if (present > 1) {
-      field.forbidden('may not specify both ipBlock and another peer');
-      return undefined;
-    }
-    return decodeIPBlock(ipBlockField);
+  // As upstream, every field is validated before ipBlock and a selector together are forbidden.
+  const podSelector = podSelectorField.absent ? EMPTY_SELECTOR : decodeSelector(podSelectorField);
+  const namespaceSelector = namespaceSelectorField.absent ? null : decodeSelector(namespaceSelectorField);
+  if (ipBlockField.absent) return { kind: 'pods', namespaceSelector, podSelector };
+  const ipBlock = decodeIPBlock(ipBlockField);
+  if (present > 1) {
+    field.forbidden('may not specify both ipBlock and another peer');
+    return undefined;
   }
-  return {
-    kind: 'pods',
-    namespaceSelector: namespaceSelectorField.absent ? null : decodeSelector(namespaceSelectorField),
-    podSelector: podSelectorField.absent ? EMPTY_SELECTOR : decodeSelector(podSelectorField),
-  };
+  return ipBlock;
 }
 
 function decodeIPBlock(field: Field): Peer | undefined {
@@ -146,7 +145,8 @@ function decodeIPBlock(field: Field): Peer | undefined {
   const exceptFields = field.child('except').list({ limit: LIMITS.maxExceptsPerIPBlock, what: 'except entries' }) ?? [];
   const except: CIDR[] = [];
   for (const exceptField of exceptFields) {
-    const text = exceptField.string();
+    // Go decodes a null entry to "", which is no CIDR.
+    const text = exceptField.absent ? '' : exceptField.string();
     if (text === undefined) continue;
     const exceptCIDR = readCIDR(exceptField, text);
     if (!exceptCIDR || !cidr) continue;
@@ -161,7 +161,7 @@ function decodeIPBlock(field: Field): Peer | undefined {
 function readCIDR(field: Field, text: string): CIDR | undefined {
   const parsed = parseCIDR(text);
   if (!parsed) {
-    field.invalid('must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)');
+    field.invalid('must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)', text);
     return undefined;
   }
   if (parsed.hadHostBits) {

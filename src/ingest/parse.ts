@@ -3,7 +3,7 @@
  * JSON being YAML 1.2, so that every object keeps its file, document index and a way to find the
  * line of any field path. Lists (`kind: List`, `kind: *List`, a top-level array) are flattened.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { Composer, CST, isMap, isScalar, isSeq, LineCounter, Parser, type Document, type Node } from 'yaml';
 import type { Diagnostic, SourceLocation } from './diagnostics.js';
 import { LIMITS } from './limits.js';
 import type { PathSegment } from './path.js';
@@ -37,27 +37,51 @@ export interface ParseResult {
 
 const BYTE_ORDER_MARK = '\uFEFF';
 
+const YAML_OPTIONS = {
+  uniqueKeys: true,
+  strict: true,
+  prettyErrors: false,
+  logLevel: 'silent',
+  version: '1.2',
+} as const;
+
 /** Parses one source into raw objects; problems become diagnostics, never exceptions. */
 export function parseSource(source: Source): ParseResult {
   const objects: RawObject[] = [];
   const diagnostics: Diagnostic[] = [];
   const text = source.text.startsWith(BYTE_ORDER_MARK) ? source.text.slice(1) : source.text;
   const lineCounter = new LineCounter();
-  let documents: Document.Parsed[];
+  const tokens: CST.Token[] = [];
   try {
-    documents = parseAllDocuments(text, {
-      lineCounter,
-      uniqueKeys: true,
-      strict: true,
-      prettyErrors: false,
-      logLevel: 'silent',
-      version: '1.2',
-    }) as Document.Parsed[];
+    for (const token of new Parser(lineCounter.addNewLine).parse(text)) tokens.push(token);
   } catch (error) {
-    diagnostics.push(syntaxProblem(source.name, undefined, describeParserFailure(error)));
+    // The line counter has seen the input up to where the parser gave up.
+    const document = tokens.filter((t) => t.type === 'document').length + 1;
+    diagnostics.push(parserFailure({ file: source.name, document, line: lineCounter.lineStarts.length }, error));
     return { objects, diagnostics };
   }
-  if (!Array.isArray(documents)) documents = [documents];
+  // The composer recurses once per nesting level, and a stack overflow there can abort the whole
+  // process (V8 fails fatally compiling a RegExp near the stack limit), so depth is bounded first.
+  const documentTokens = tokens.filter((t): t is CST.Document => t.type === 'document');
+  for (const [i, token] of documentTokens.entries()) {
+    const offset = tooDeepAt(token);
+    if (offset === undefined) continue;
+    const pos = lineCounter.linePos(offset);
+    diagnostics.push({
+      severity: 'error',
+      code: 'limit',
+      message: `collections are nested more than ${LIMITS.maxNestingDepth} levels deep`,
+      location: { file: source.name, document: i + 1, line: pos.line, column: pos.col },
+    });
+    return { objects, diagnostics };
+  }
+  let documents: Document.Parsed[];
+  try {
+    documents = Array.from(new Composer(YAML_OPTIONS).compose(tokens));
+  } catch (error) {
+    diagnostics.push(parserFailure({ file: source.name }, error));
+    return { objects, diagnostics };
+  }
   if (documents.length > LIMITS.maxDocumentsPerSource) {
     diagnostics.push({
       severity: 'error',
@@ -89,7 +113,7 @@ export function parseSource(source: Source): ParseResult {
     try {
       value = doc.toJS({ maxAliasCount: LIMITS.maxYamlAliasCount });
     } catch (error) {
-      diagnostics.push(syntaxProblem(source.name, documentIndex, describeParserFailure(error)));
+      diagnostics.push(parserFailure(at(doc.contents?.range?.[0] ?? 0), error));
       return;
     }
     if (value === null || value === undefined) return; // empty document, as kubectl skips it
@@ -179,17 +203,28 @@ function deepestNode(root: Node | null | undefined, path: readonly PathSegment[]
   return reached;
 }
 
-function syntaxProblem(file: string, document: number | undefined, message: string): Diagnostic {
-  return { severity: 'error', code: 'syntax', message, location: { file, document } };
+/** The first collection nested deeper than the limit, by offset; walked without recursion. */
+function tooDeepAt(document: CST.Document): number | undefined {
+  const pending: [CST.Token | null | undefined, number][] = [[document.value, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [token, depth] = next;
+    if (!CST.isCollection(token)) continue;
+    if (depth > LIMITS.maxNestingDepth) return token.offset;
+    for (const item of token.items) pending.push([item.key, depth + 1], [item.value, depth + 1]);
+  }
+  return undefined;
 }
 
-function describeParserFailure(error: unknown): string {
-  if (error instanceof RangeError) return 'the document is nested too deeply to read';
-  const message = error instanceof Error ? error.message : String(error);
-  if (/alias/i.test(message)) {
-    return `too many YAML aliases (at most ${LIMITS.maxYamlAliasCount}): ${message.split('\n')[0]}`;
+function parserFailure(location: SourceLocation, error: unknown): Diagnostic {
+  if (error instanceof RangeError) {
+    return { severity: 'error', code: 'limit', message: 'the document is nested too deeply to read', location };
   }
-  return message.split('\n')[0]!;
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+  if (message.startsWith('Excessive alias count')) {
+    const limited = `too many YAML aliases (at most ${LIMITS.maxYamlAliasCount}): ${message}`;
+    return { severity: 'error', code: 'limit', message: limited, location };
+  }
+  return { severity: 'error', code: 'syntax', message, location };
 }
 
 export function describeType(value: unknown): string {

@@ -52,10 +52,11 @@ function parseIPv6(text: string): bigint | undefined {
   const headGroups = head === '' ? [] : head.split(':');
   const tailGroups = tail === '' ? [] : tail.split(':');
   const words: number[] = [];
-  const pushGroups = (groups: string[]): boolean => {
+  // An embedded IPv4 tail is allowed only at the very end of the address, never before `::`.
+  const pushGroups = (groups: string[], endsAddress: boolean): boolean => {
     for (let i = 0; i < groups.length; i++) {
       const group = groups[i]!;
-      const isLast = i === groups.length - 1;
+      const isLast = endsAddress && i === groups.length - 1;
       if (isLast && group.includes('.')) {
         // An embedded IPv4 tail such as ::ffff:10.0.0.1 takes two 16-bit words.
         const v4 = parseIPv4(group);
@@ -69,9 +70,9 @@ function parseIPv6(text: string): bigint | undefined {
     }
     return true;
   };
-  if (!pushGroups(headGroups)) return undefined;
+  if (!pushGroups(headGroups, gap === -1)) return undefined;
   const headWords = words.length;
-  if (!pushGroups(tailGroups)) return undefined;
+  if (!pushGroups(tailGroups, true)) return undefined;
   const tailWords = words.length - headWords;
   if (gap === -1) {
     if (words.length !== 8) return undefined;
