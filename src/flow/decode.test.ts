@@ -40,6 +40,7 @@ describe('decodeFlow', () => {
     [{ src: 'a/b', dst: 'c/d', port: 80, protocol: 'ICMP' }, /^protocol: "ICMP" is not a protocol/],
     [{ src: 'a/b/c/d', dst: 'c/d', port: 80 }, /^src: "a\/b\/c\/d" is neither an IP address nor a pod reference/],
     [{ src: '999.1.1.1', dst: 'c/d', port: 80 }, /^src: "999.1.1.1" is neither/],
+    [{ src: '::ffff:10.0.0.1', dst: 'c/d', port: 80 }, /^src: "::ffff:10.0.0.1" is an IPv4-mapped IPv6 address/],
     [{ src: { namespace: 'Bad' }, dst: 'c/d', port: 80 }, /^src.namespace: "Bad" is not a namespace name/],
     [{ src: { namespace: 'ns', labels: { k: 1 } }, dst: 'c/d', port: 80 }, /^src.labels.k: 1 is not a label value/],
     [{ src: { namespace: 'ns', ports: [{ name: 'HTTP', port: 80 }] }, dst: 'c/d', port: 80 }, /^src.ports\[0\].name/],

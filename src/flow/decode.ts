@@ -4,7 +4,7 @@
  */
 import { PROTOCOLS, type ContainerPort, type Labels, type Protocol } from '../model/bundle.js';
 import type { EndpointSpec, Flow } from '../model/flow.js';
-import { formatIP, parseIP } from '../net/ip.js';
+import { formatIP, isIPv4Mapped, parseIP } from '../net/ip.js';
 import {
   isDNS1123Label,
   isDNS1123Subdomain,
@@ -69,6 +69,7 @@ export function decodeEndpoint(value: unknown, field: string): EndpointSpec {
 
 function decodeEndpointString(text: string, field: string): EndpointSpec {
   const ip = parseIP(text);
+  if (ip && isIPv4Mapped(ip)) throw new FlowError(`${field}: ${show(text)} is an IPv4-mapped IPv6 address; use the IPv4 form`);
   if (ip) return { kind: 'ip', ip: formatIP(ip) };
   const parts = text.split('/');
   const valid =

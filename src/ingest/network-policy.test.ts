@@ -319,7 +319,7 @@ ingress:
       - ipBlock: {cidr: "1.2.3.4::/64"} # error: invalid spec.ingress[0].from[7].ipBlock.cidr
       - ipBlock: {cidr: "1.2.3.4::5/128"} # error: invalid spec.ingress[0].from[8].ipBlock.cidr
       - ipBlock: {cidr: " 10.0.0.0/8"} # error: invalid spec.ingress[0].from[9].ipBlock.cidr
-      - ipBlock: {cidr: "::ffff:10.0.0.0/104"}
+      - ipBlock: {cidr: "::ffff:10.0.0.0/104"} # error: invalid spec.ingress[0].from[10].ipBlock.cidr "IPv4-mapped"
       - ipBlock: {cidr: "0.0.0.0/0"}
       - ipBlock: {cidr: "::/0"}
 `),
@@ -465,13 +465,13 @@ podSelector:
 ingress:
   - from:
       - podSelector:
-          matchLabels: {_x: y} # error: invalid spec.ingress[0].from[0].podSelector.matchLabels._x
+          matchLabels: {_x: v} # error: invalid spec.ingress[0].from[0].podSelector.matchLabels._x
       - namespaceSelector:
           matchLabels: {x: y-} # error: invalid spec.ingress[0].from[1].namespaceSelector.matchLabels.x
 egress:
   - to:
       - podSelector:
-          matchLabels: {"a/b/c": y} # error: invalid spec.egress[0].to[0].podSelector.matchLabels.a/b/c
+          matchLabels: {"a/b/c": v} # error: invalid spec.egress[0].to[0].podSelector.matchLabels.a/b/c
 `),
     );
   });
@@ -585,15 +585,23 @@ egress:
     );
   });
 
-  it('rejects unknown top-level fields and a missing spec', () => {
+  it('rejects unknown top-level fields', () => {
     check(
       `${NAMESPACE_DOC}---
-apiVersion: networking.k8s.io/v1 # error: required spec
+apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: np, namespace: prod}
 specs: {} # error: unknown-field specs
 `,
     );
+  });
+
+  it('reads a policy without spec as upstream does: every pod isolated for ingress', () => {
+    const { bundle, diagnostics } = ingestSources([
+      { name: FILE, text: `${NAMESPACE_DOC}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np, namespace: prod}\n` },
+    ]);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(bundle!.policies[0]).toMatchObject({ affectsIngress: true, affectsEgress: false, ingress: [], egress: [] });
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import type { NetworkPolicy, Peer, PortMatch, Protocol, Rule } from '../model/bundle.js';
 import { PROTOCOLS } from '../model/bundle.js';
-import { cidrStrictlyInside, formatCIDR, parseCIDR, type CIDR } from '../net/ip.js';
+import { cidrStrictlyInside, formatCIDR, isIPv4Mapped, parseCIDR, type CIDR } from '../net/ip.js';
 import type { Field } from './field.js';
 import { isValidPortName, isValidPortNumber } from './k8s-validation.js';
 import { decodeSelector, EMPTY_SELECTOR } from './labels.js';
@@ -21,8 +21,8 @@ export function decodeNetworkPolicySpec(
   name: string,
 ): NetworkPolicy | undefined {
   object.rejectUnknownFields(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+  // No spec is valid upstream (ValidateNetworkPolicySpec has no "required"): a deny-all-ingress.
   const spec = object.child('spec');
-  if (spec.absent) spec.required();
   spec.mapping()?.rejectUnknownFields(['podSelector', 'policyTypes', 'ingress', 'egress']);
 
   // podSelector is optional since Kubernetes 1.31 (types.go): absent selects every pod, as `{}` does.
@@ -162,6 +162,10 @@ function readCIDR(field: Field, text: string): CIDR | undefined {
   const parsed = parseCIDR(text);
   if (!parsed) {
     field.invalid('must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)', text);
+    return undefined;
+  }
+  if (isIPv4Mapped({ family: parsed.cidr.family, value: parsed.cidr.base }) && parsed.cidr.prefix >= 96) {
+    field.invalid('must not be an IPv4-mapped IPv6 range; use the IPv4 form', text);
     return undefined;
   }
   if (parsed.hadHostBits) {

@@ -280,7 +280,7 @@ spec:
     matchLabels: {__proto__: x, constructor: x}
     matchExpressions: [{key: constructor, operator: In, values: [__proto__]}]
 ---
-${podText('b', '  labels:\n    __proto__: {polluted: yes}\n    constructor: y\n')}`;
+${podText('b', '  labels:\n    __proto__: {polluted: yes}\n    constructor: v\n')}`;
     const withErrors = ingestSources([
       { name: 'a.json', text: json },
       { name: FILE, text: yaml },
@@ -839,5 +839,30 @@ apiVersion: networking.k8s.io/v1
     }
     const options = ingestSources([{ name: 'f', text: yaml }], { options: { ipBlockMatchesPods: false } });
     expect(await bundleHash(options.bundle!)).not.toBe(base);
+  });
+});
+
+describe('YAML 1.1, as kubectl reads it', () => {
+  it('reads 0443 as octal, and yes/no/y/n as booleans', () => {
+    const text = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: np, namespace: prod, labels: {enabled: yes}}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress: [{ports: [{port: 0443}]}]
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: n}
+`;
+    const result = ingestSources([{ name: FILE, text }]);
+    const found = result.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.path, d.message]);
+    expect(found).toEqual([
+      ['metadata.labels.enabled', 'expected a string, found the boolean true'],
+      ['metadata.name', 'expected a string, found the boolean false'],
+    ]);
+    const quoted = text.replace('enabled: yes', 'enabled: "yes"').replace('name: n}', 'name: "n"}');
+    const { bundle } = ingestSources([{ name: FILE, text: quoted }]);
+    expect(bundle!.policies[0]!.ingress[0]!.ports).toEqual([{ kind: 'range', protocol: 'TCP', from: 291, to: 291 }]);
   });
 });

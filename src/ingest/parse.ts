@@ -37,12 +37,17 @@ export interface ParseResult {
 
 const BYTE_ORDER_MARK = '\uFEFF';
 
+/**
+ * YAML 1.1, as kubectl reads manifests (sigs.k8s.io/yaml is built on go-yaml v2): `port: 0443` is
+ * octal 291 and `enabled: yes` a boolean there, so they must be here too or answers would differ
+ * from what the cluster enforces. JSON reads the same under either version.
+ */
 const YAML_OPTIONS = {
   uniqueKeys: true,
   strict: true,
   prettyErrors: false,
   logLevel: 'silent',
-  version: '1.2',
+  version: '1.1',
 } as const;
 
 /** Parses one source into raw objects; problems become diagnostics, never exceptions. */

@@ -5,7 +5,7 @@
  */
 import type { ContainerPort, Protocol } from '../model/bundle.js';
 import { PROTOCOLS } from '../model/bundle.js';
-import { formatIP, parseIP } from '../net/ip.js';
+import { formatIP, isIPv4Mapped, parseIP } from '../net/ip.js';
 import type { Field } from './field.js';
 import { isValidPortName, isValidPortNumber } from './k8s-validation.js';
 import { LIMITS } from './limits.js';
@@ -15,13 +15,18 @@ export interface PodSpecFacts {
   readonly ports: readonly ContainerPort[];
 }
 
-/** Reads a PodSpec (a Pod's `spec` or a workload template's `spec`). */
+/**
+ * Reads a PodSpec (a Pod's `spec` or a workload template's `spec`). Named ports resolve against
+ * spec.containers and the sidecars among initContainers (restartPolicy: Always), as upstream's
+ * podutil.FindPort does since sidecar containers arrived; port names are unique per container,
+ * as validateContainerPorts checks them.
+ */
 export function decodePodSpec(spec: Field): PodSpecFacts {
   const hostNetwork = spec.child('hostNetwork').boolean() ?? false;
   const ports: ContainerPort[] = [];
-  const seenNames = new Set<string>();
-  // Named ports resolve against spec.containers only, as upstream's podutil.FindPort does.
-  for (const container of spec.child('containers').list() ?? []) {
+  const sidecars = (spec.child('initContainers').list() ?? []).filter((c) => c.child('restartPolicy').value === 'Always');
+  for (const container of [...(spec.child('containers').list() ?? []), ...sidecars]) {
+    const seenNames = new Set<string>();
     for (const portField of container.child('ports').list() ?? []) {
       if (ports.length >= LIMITS.maxPortsPerPod) {
         portField.report('error', 'limit', `more than ${LIMITS.maxPortsPerPod} container ports in one pod`);
@@ -81,6 +86,10 @@ function readIPs(status: Field, singleName: string, listName: string): string[] 
     const ip = parseIP(text);
     if (!ip) {
       field.invalid('must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)');
+      return;
+    }
+    if (isIPv4Mapped(ip)) {
+      field.invalid('must not be an IPv4-mapped IPv6 address');
       return;
     }
     const canonical = formatIP(ip);

@@ -95,6 +95,15 @@ export function parseIP(text: string): IP | undefined {
   return value === undefined ? undefined : { family: 4, value };
 }
 
+/**
+ * `::ffff:a.b.c.d` names an IPv4 host in IPv6 clothing. Upstream's strict validation refuses it
+ * (apimachinery's IsValidIP: "must not be an IPv4-mapped IPv6 address"); so does netpol-edge, since
+ * matching it against IPv4 blocks or not would each surprise someone.
+ */
+export function isIPv4Mapped(ip: IP): boolean {
+  return ip.family === 6 && ip.value >> 32n === 0xffffn;
+}
+
 export interface ParsedCIDR {
   readonly cidr: CIDR;
   /** True when the text had host bits set (10.0.0.1/8); `cidr` has them cleared. */

@@ -190,7 +190,6 @@ ingress:
       { src: '198.51.100.1', dst: 'prod/api', port: 8080, allowed: false },
       { src: '2001:db8::1', dst: 'fd00::10', port: 8080, allowed: true },
       { src: '2001:db8:bad::1', dst: 'fd00::10', port: 8080, allowed: false },
-      { src: '::ffff:203.0.113.1', dst: 'fd00::10', port: 8080, allowed: false },
     ]),
     scenario('ipBlockMatchesPods true: an ipBlock matches a pod by the IP of the flow family', [
       policy('prod', 'pod-cidr', `podSelector: {matchLabels: {app: api}}\ningress: [{from: [{ipBlock: {cidr: 10.0.1.0/24}}]}]`),

@@ -70,7 +70,7 @@ export function clusterManifest(changes: ClusterChanges = {}): string {
     docs.push(`apiVersion: v1
 kind: Namespace
 metadata:
-  name: ${ns}
+  name: "${ns}"
   labels:
 ${labelLines(nsLabels, '    ')}`);
     for (const name of POD_NAMES) {
@@ -90,7 +90,7 @@ ${labelLines(nsLabels, '    ')}`);
 kind: Pod
 metadata:
   name: ${name}
-  namespace: ${ns}
+  namespace: "${ns}"
   labels:
 ${labelLines(podLabels, '    ')}
 spec:

@@ -95,7 +95,7 @@ const denyIngressX = (name: string, ns = 'x'): string => yaml`
   kind: NetworkPolicy
   metadata:
     name: ${name}
-    namespace: ${ns}
+    namespace: "${ns}"
   spec:
     podSelector: {}
     policyTypes:
@@ -133,7 +133,7 @@ const allowFromNsYOnPort = (name: string, port: number | string, protocol: Proto
     - from:
       - namespaceSelector:
           matchLabels:
-            ${NS_NAME}: y
+            ${NS_NAME}: "y"
       ports:
       - port: ${port}
         protocol: ${protocol}
@@ -156,7 +156,7 @@ const allowFromYAOnly = yaml`
     - from:
       - namespaceSelector:
           matchLabels:
-            ${NS_NAME}: y
+            ${NS_NAME}: "y"
         podSelector:
           matchLabels:
             pod: a
@@ -179,7 +179,7 @@ const allowXAFromNsY = (name: string): string => yaml`
     - from:
       - namespaceSelector:
           matchLabels:
-            ${NS_NAME}: y
+            ${NS_NAME}: "y"
 `;
 
 /** Egress from x/a to one ipBlock (cidr, except). */
@@ -400,7 +400,7 @@ const tcpScenarios: BundleCase[] = [
               - key: ${NS_NAME}
                 operator: In
                 values:
-                - y
+                - "y"
       `,
     ],
     probe(onlyNsYIntoXA(), 80),
@@ -888,7 +888,7 @@ const tcpScenarios: BundleCase[] = [
         - to:
           - namespaceSelector:
               matchLabels:
-                ${NS_NAME}: y
+                ${NS_NAME}: "y"
             podSelector:
               matchLabels:
                 pod: a
@@ -899,7 +899,7 @@ const tcpScenarios: BundleCase[] = [
         kind: NetworkPolicy
         metadata:
           name: allow-from-xa-on-y${target}-match-selector
-          namespace: y
+          namespace: "y"
         spec:
           podSelector:
             matchLabels:
@@ -946,7 +946,7 @@ const tcpScenarios: BundleCase[] = [
         - to:
           - namespaceSelector:
               matchLabels:
-                ${NS_NAME}: y
+                ${NS_NAME}: "y"
             podSelector:
               matchLabels:
                 pod: a
@@ -1220,7 +1220,7 @@ const tcpScenarios: BundleCase[] = [
               - key: ${NS_NAME}
                 operator: NotIn
                 values:
-                - y
+                - "y"
       `,
     ],
     probe(new Reachability(true).expectPeer({ namespace: 'x', pod: 'a' }, { namespace: 'y' }, false), 80),
