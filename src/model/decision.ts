@@ -69,6 +69,18 @@ export function combineSides(egress: SideVerdict, ingress: SideVerdict): Decisio
   return { allowed: deniedBy.length === 0, reason, deniedBy, egress, ingress };
 }
 
+/**
+ * A decision without the isolating-policy lists: what the batch path returns, cheaper to build.
+ * Every field it has is equal to the full Decision's.
+ */
+export interface Verdict {
+  readonly allowed: boolean;
+  readonly reason: DecisionReason;
+  readonly deniedBy: readonly Direction[];
+  readonly egress?: Omit<SideVerdict, 'isolatedBy'>;
+  readonly ingress?: Omit<SideVerdict, 'isolatedBy'>;
+}
+
 export const LOOPBACK_DECISION: Decision = {
   allowed: true,
   reason: 'loopback',

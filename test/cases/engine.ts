@@ -6,6 +6,9 @@
 import type { Bundle } from '../../src/model/bundle.js';
 import type { Decision } from '../../src/model/decision.js';
 import type { Flow } from '../../src/model/flow.js';
+import { compileBundle } from '../../src/compile/compile.js';
+import { loadCoreModule } from '../../src/engine/node-core.js';
+import { WasmEngine } from '../../src/engine/wasm-engine.js';
 import { decide } from '../../src/reference/evaluator.js';
 
 export interface Decider {
@@ -22,4 +25,10 @@ export const referenceEngine: EngineUnderTest = {
   load: (bundle) => ({ decide: (flow) => decide(bundle, flow) }),
 };
 
-export const ENGINES: readonly EngineUnderTest[] = [referenceEngine];
+/** The debug build: asserts on, so that a core bug traps here rather than answering. */
+export const wasmEngine: EngineUnderTest = {
+  name: 'wasm',
+  load: (bundle) => WasmEngine.fromCompiled(loadCoreModule('debug'), compileBundle(bundle)),
+};
+
+export const ENGINES: readonly EngineUnderTest[] = [referenceEngine, wasmEngine];

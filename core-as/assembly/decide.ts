@@ -1,0 +1,564 @@
+// The evaluator: the same semantics as src/reference/evaluator.ts (docs/semantics.md), answered
+// from the image with lookups and bit tests. Step for step it mirrors the reference, so that the
+// differential tests can demand identical verdicts and reasons.
+import {
+  ADHOC_HEADER_WORDS, AMBIGUOUS, DECISION_ALLOWED, DECISION_DENIED, DECISION_LOOPBACK,
+  DECISION_NO_POLICY, ENDPOINT_KIND_ADHOC, ENDPOINT_KIND_IPV4, ENDPOINT_KIND_IPV6,
+  ENDPOINT_KIND_POD, HOST_IP_STRIDE, IDENTITY_STRIDE, NAMED_PORT_STRIDE, NONE,
+  OPTION_IPBLOCK_MATCHES_PODS, POD_FLAG_HAS_V4, POD_FLAG_HAS_V6, POD_FLAG_HOST_NETWORK,
+  POD_FLAG_PRIMARY_V6, POD_FLAG_WORKLOAD, POD_PEER_STRIDE, POD_STRIDE, POLICY_FLAG_EGRESS,
+  POLICY_FLAG_INGRESS, POLICY_STRIDE, PORT_KIND_ALL, PORT_KIND_NAMED, PORT_KIND_RANGE,
+  PORT_STRIDE, RULE_FLAG_ALL_PEERS, RULE_FLAG_ALL_PORTS, RULE_STRIDE, SIDE_ALLOWED_BY_RULE,
+  SIDE_HOST_NETWORK, SIDE_NODE, SIDE_NOT_ISOLATED, SIDE_NO_RULE_MATCHED, SIDE_OUTSIDE_CLUSTER,
+  STATUS_AMBIGUOUS_DST, STATUS_AMBIGUOUS_SRC, STATUS_BAD_ENDPOINT, STATUS_BAD_POD,
+  STATUS_BAD_PORT, STATUS_BAD_PROTOCOL, STATUS_FAMILY_MISMATCH, STATUS_OK,
+} from './layout';
+import {
+  hostIPs, identities, identityCount, ipv4Count, ipv4Table, ipv6Count, ipv6Table, labelWords,
+  namedPorts, namespaceCount, nsLabels, nsPolicies, options, peerBits, podCount, podPeers, pods,
+  policies, ports, rules, selectorCount, selectors, selPolicies, selRules, v4Intervals, v6Intervals,
+  word,
+} from './image';
+
+const EXTERNAL: u32 = 0;
+const POD: u32 = 1;
+const ADHOC: u32 = 2;
+
+const INGRESS: u32 = 0;
+const EGRESS: u32 = 1;
+
+/** One end of the flow being decided; two instances, reused for every flow. */
+class Endpoint {
+  kind: u32 = EXTERNAL;
+  pod: u32 = NONE;
+  identity: u32 = NONE;
+  podFlags: u32 = 0;
+  namespace: u32 = NONE;
+  /** Ad-hoc record address (layout.ts: ADHOC_*). */
+  adhoc: usize = 0;
+  /** The endpoint was given as an address (which then is `family`/`v4`/`v6`). */
+  givenIP: bool = false;
+  hasIP: bool = false;
+  family: u32 = 0;
+  v4: u32 = 0;
+  v6hi: u64 = 0;
+  v6lo: u64 = 0;
+}
+
+const source = new Endpoint();
+const destination = new Endpoint();
+
+let adhocBase: usize = 0;
+let adhocCount: u32 = 0;
+let adhocStride: usize = 0;
+
+/** Where the ad-hoc pods that the next flows name live (written by the engine). */
+export function setAdhocTable(base: usize, count: u32): void {
+  adhocBase = base;
+  adhocCount = count;
+  adhocStride = (<usize>(ADHOC_HEADER_WORDS + 2 * labelWords)) << 2;
+}
+
+/** Side results of the last `judge`: reason, allowing rule, and whether a policy isolates. */
+let sideReason: u32 = 0;
+let sideRule: u32 = NONE;
+let sideIsolated: bool = false;
+
+/** Where `writeVerdict` writes: the current verdict record. */
+let out: usize = 0;
+
+/**
+ * Decides the flow record at `flow` and writes the verdict record at `at` (layout.ts). Returns the
+ * status; on an error status the rest of the record says nothing (reasons 0, rules NONE).
+ */
+export function decideRecord(flow: usize, at: usize): u32 {
+  out = at;
+  const status = decideInto(flow);
+  store<u8>(at, <u8>status);
+  if (status != STATUS_OK) {
+    store<u8>(at, 0, 1);
+    store<u16>(at, 0, 2);
+    store<u32>(at, NONE, 4);
+    store<u32>(at, NONE, 8);
+  }
+  return status;
+}
+
+function decideInto(flow: usize): u32 {
+  const protocol = <u32>load<u8>(flow, 2);
+  const port = <u32>load<u16>(flow, 4);
+  if (protocol < 1 || protocol > 3) return STATUS_BAD_PROTOCOL;
+  if (port == 0) return STATUS_BAD_PORT;
+  let status = resolve(source, <u32>load<u8>(flow), flow + 8, STATUS_AMBIGUOUS_SRC);
+  if (status != STATUS_OK) return status;
+  status = resolve(destination, <u32>load<u8>(flow, 1), flow + 24, STATUS_AMBIGUOUS_DST);
+  if (status != STATUS_OK) return status;
+  if (!chooseFamily()) return STATUS_FAMILY_MISMATCH;
+  writeVerdict(protocol, port);
+  return STATUS_OK;
+}
+
+function writeVerdict(protocol: u32, port: u32): void {
+  // Loopback: a pod talking to itself; a workload's representative pod stands for its replicas.
+  if (source.kind == POD && destination.kind == POD && source.pod == destination.pod &&
+      (source.podFlags & POD_FLAG_WORKLOAD) == 0) {
+    store<u8>(out, DECISION_LOOPBACK, 1);
+    store<u16>(out, 0, 2);
+    store<u32>(out, NONE, 4);
+    store<u32>(out, NONE, 8);
+    return;
+  }
+  judge(EGRESS, source, destination, protocol, port);
+  const egressReason = sideReason;
+  const egressRule = sideRule;
+  const egressIsolated = sideIsolated;
+  judge(INGRESS, destination, source, protocol, port);
+  const egressDenied = egressReason == SIDE_NO_RULE_MATCHED;
+  const ingressDenied = sideReason == SIDE_NO_RULE_MATCHED;
+  let decision = DECISION_NO_POLICY;
+  if (egressDenied || ingressDenied) decision = DECISION_DENIED;
+  else if (egressIsolated || sideIsolated) decision = DECISION_ALLOWED;
+  store<u8>(out, <u8>decision, 1);
+  store<u8>(out, <u8>egressReason, 2);
+  store<u8>(out, <u8>sideReason, 3);
+  store<u32>(out, egressRule, 4);
+  store<u32>(out, sideRule, 8);
+}
+
+/** Fills an endpoint from a flow record's 16 address bytes. */
+function resolve(ep: Endpoint, kind: u32, at: usize, ambiguous: u32): u32 {
+  ep.givenIP = false;
+  ep.hasIP = false;
+  ep.family = 0;
+  ep.pod = NONE;
+  ep.identity = NONE;
+  ep.podFlags = 0;
+  ep.namespace = NONE;
+  if (kind == ENDPOINT_KIND_POD) {
+    const pod = load<u32>(at);
+    if (pod >= podCount) return STATUS_BAD_POD;
+    setPod(ep, pod);
+    return STATUS_OK;
+  }
+  if (kind == ENDPOINT_KIND_ADHOC) {
+    const index = load<u32>(at);
+    if (index >= adhocCount) return STATUS_BAD_ENDPOINT;
+    ep.kind = ADHOC;
+    ep.adhoc = adhocBase + <usize>index * adhocStride;
+    const namespace = load<u32>(ep.adhoc);
+    ep.namespace = namespace < namespaceCount ? namespace : NONE;
+    return STATUS_OK;
+  }
+  let owner: u32 = NONE;
+  if (kind == ENDPOINT_KIND_IPV4) {
+    ep.family = 4;
+    ep.v4 = load<u32>(at);
+    owner = findIPv4(ep.v4);
+  } else if (kind == ENDPOINT_KIND_IPV6) {
+    ep.family = 6;
+    ep.v6hi = ((<u64>load<u32>(at)) << 32) | <u64>load<u32>(at, 4);
+    ep.v6lo = ((<u64>load<u32>(at, 8)) << 32) | <u64>load<u32>(at, 12);
+    owner = findIPv6(ep.v6hi, ep.v6lo);
+  } else {
+    return STATUS_BAD_ENDPOINT;
+  }
+  if (owner == AMBIGUOUS) return ambiguous;
+  ep.givenIP = true;
+  ep.hasIP = true;
+  if (owner == NONE) ep.kind = EXTERNAL;
+  else setPod(ep, owner);
+  return STATUS_OK;
+}
+
+function setPod(ep: Endpoint, pod: u32): void {
+  const row = pods + ((<usize>(pod * POD_STRIDE)) << 2);
+  ep.kind = POD;
+  ep.pod = pod;
+  ep.identity = word(row, 0);
+  ep.podFlags = word(row, 1);
+  ep.namespace = word(identities + ((<usize>(ep.identity * IDENTITY_STRIDE)) << 2), 0);
+}
+
+/**
+ * The flow's family: that of an endpoint given as an IP, else the destination pod's primary IP's,
+ * else the source pod's. A pod named by index then uses its address of that family.
+ */
+function chooseFamily(): bool {
+  let family: u32 = 0;
+  if (source.givenIP) {
+    family = source.family;
+    if (destination.givenIP && destination.family != family) return false;
+  } else if (destination.givenIP) {
+    family = destination.family;
+  } else if (destination.kind == POD && (destination.podFlags & (POD_FLAG_HAS_V4 | POD_FLAG_HAS_V6)) != 0) {
+    family = primaryFamily(destination.podFlags);
+  } else if (source.kind == POD && (source.podFlags & (POD_FLAG_HAS_V4 | POD_FLAG_HAS_V6)) != 0) {
+    family = primaryFamily(source.podFlags);
+  }
+  podAddress(source, family);
+  podAddress(destination, family);
+  return true;
+}
+
+// @ts-ignore: decorator
+@inline function primaryFamily(flags: u32): u32 {
+  return (flags & POD_FLAG_PRIMARY_V6) != 0 ? 6 : 4;
+}
+
+function podAddress(ep: Endpoint, family: u32): void {
+  if (ep.kind != POD || ep.givenIP) return;
+  const row = pods + ((<usize>(ep.pod * POD_STRIDE)) << 2);
+  if (family == 4 && (ep.podFlags & POD_FLAG_HAS_V4) != 0) {
+    ep.hasIP = true;
+    ep.family = 4;
+    ep.v4 = word(row, 2);
+  } else if (family == 6 && (ep.podFlags & POD_FLAG_HAS_V6) != 0) {
+    ep.hasIP = true;
+    ep.family = 6;
+    ep.v6hi = ((<u64>word(row, 3)) << 32) | <u64>word(row, 4);
+    ep.v6lo = ((<u64>word(row, 5)) << 32) | <u64>word(row, 6);
+  }
+}
+
+/** Sets sideReason, sideRule and sideIsolated for one direction at `subject`. */
+function judge(direction: u32, subject: Endpoint, peer: Endpoint, protocol: u32, port: u32): void {
+  sideRule = NONE;
+  sideIsolated = false;
+  if (subject.kind == EXTERNAL) {
+    sideReason = SIDE_OUTSIDE_CLUSTER;
+    return;
+  }
+  if ((subject.podFlags & POD_FLAG_HOST_NETWORK) != 0) {
+    sideReason = SIDE_HOST_NETWORK;
+    return;
+  }
+  const dst = direction == EGRESS ? peer : subject;
+  sideIsolated = isIsolated(direction, subject);
+  if (subject.kind == POD && isPodsNode(subject, peer)) {
+    sideReason = SIDE_NODE;
+    return;
+  }
+  if (!sideIsolated) {
+    sideReason = SIDE_NOT_ISOLATED;
+    return;
+  }
+  if (subject.kind == POD) {
+    const list = direction * identityCount + subject.identity;
+    const start = word(selRules, list);
+    const end = word(selRules, list + 1);
+    const data = 2 * identityCount + 1;
+    for (let i = start; i < end; i++) {
+      const rule = word(selRules, data + i);
+      if (ruleMatches(rule, peer, dst, protocol, port)) {
+        sideReason = SIDE_ALLOWED_BY_RULE;
+        sideRule = rule;
+        return;
+      }
+    }
+  } else {
+    // An ad-hoc pod: walk its namespace's policies in order, as the compiler did for identities.
+    const start = word(nsPolicies, subject.namespace);
+    const end = word(nsPolicies, subject.namespace + 1);
+    const data = namespaceCount + 1;
+    for (let i = start; i < end; i++) {
+      const policy = word(nsPolicies, data + i);
+      if (!policySelectsAdhoc(policy, direction, subject)) continue;
+      const row = policies + ((<usize>(policy * POLICY_STRIDE)) << 2);
+      const first = direction == INGRESS ? word(row, 3) : word(row, 5);
+      const count = direction == INGRESS ? word(row, 4) : word(row, 6);
+      for (let r: u32 = 0; r < count; r++) {
+        if (ruleMatches(first + r, peer, dst, protocol, port)) {
+          sideReason = SIDE_ALLOWED_BY_RULE;
+          sideRule = first + r;
+          return;
+        }
+      }
+    }
+  }
+  sideReason = SIDE_NO_RULE_MATCHED;
+}
+
+function isIsolated(direction: u32, subject: Endpoint): bool {
+  if (subject.kind == POD) {
+    const list = direction * identityCount + subject.identity;
+    return word(selPolicies, list + 1) > word(selPolicies, list);
+  }
+  if (subject.namespace == NONE) return false;
+  const start = word(nsPolicies, subject.namespace);
+  const end = word(nsPolicies, subject.namespace + 1);
+  const data = namespaceCount + 1;
+  for (let i = start; i < end; i++) {
+    if (policySelectsAdhoc(word(nsPolicies, data + i), direction, subject)) return true;
+  }
+  return false;
+}
+
+function policySelectsAdhoc(policy: u32, direction: u32, subject: Endpoint): bool {
+  const row = policies + ((<usize>(policy * POLICY_STRIDE)) << 2);
+  const flag = direction == INGRESS ? POLICY_FLAG_INGRESS : POLICY_FLAG_EGRESS;
+  return (word(row, 2) & flag) != 0 && selectorMatches(word(row, 1), adhocPodLabels(subject.adhoc));
+}
+
+/** "Traffic to and from the node where a Pod is running is always allowed." */
+function isPodsNode(subject: Endpoint, peer: Endpoint): bool {
+  if (!peer.hasIP) return false;
+  const row = pods + ((<usize>(subject.pod * POD_STRIDE)) << 2);
+  const start = word(row, 7);
+  const count = word(row, 8);
+  for (let h: u32 = 0; h < count; h++) {
+    const at = hostIPs + ((<usize>((start + h) * HOST_IP_STRIDE)) << 2);
+    const family = word(at, 0);
+    if (family != peer.family) continue;
+    if (family == 4) {
+      if (word(at, 4) == peer.v4) return true;
+    } else {
+      const hi = ((<u64>word(at, 1)) << 32) | <u64>word(at, 2);
+      const lo = ((<u64>word(at, 3)) << 32) | <u64>word(at, 4);
+      if (hi == peer.v6hi && lo == peer.v6lo) return true;
+    }
+  }
+  return false;
+}
+
+function ruleMatches(rule: u32, peer: Endpoint, dst: Endpoint, protocol: u32, port: u32): bool {
+  const row = rules + ((<usize>(rule * RULE_STRIDE)) << 2);
+  const flags = word(row, 1);
+  if ((flags & RULE_FLAG_ALL_PORTS) == 0 && !portsMatch(word(row, 9), word(row, 10), dst, protocol, port)) {
+    return false;
+  }
+  if ((flags & RULE_FLAG_ALL_PEERS) != 0) return true;
+  return podPeersMatch(row, peer) || ipBlocksMatch(row, peer);
+}
+
+function portsMatch(start: u32, count: u32, dst: Endpoint, protocol: u32, port: u32): bool {
+  for (let i: u32 = 0; i < count; i++) {
+    const row = ports + ((<usize>((start + i) * PORT_STRIDE)) << 2);
+    if (word(row, 0) != protocol) continue;
+    const kind = word(row, 1);
+    if (kind == PORT_KIND_ALL) return true;
+    if (kind == PORT_KIND_RANGE) {
+      if (word(row, 2) <= port && port <= word(row, 3)) return true;
+    } else if (kind == PORT_KIND_NAMED && hasNamedPort(dst, word(row, 2), protocol, port)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Named ports resolve on the destination: a pod (never hostNetwork) or an ad-hoc pod's ports. */
+function hasNamedPort(dst: Endpoint, name: u32, protocol: u32, port: u32): bool {
+  if (dst.kind == POD) {
+    if ((dst.podFlags & POD_FLAG_HOST_NETWORK) != 0) return false;
+    const row = identities + ((<usize>(dst.identity * IDENTITY_STRIDE)) << 2);
+    const start = word(row, 2);
+    const count = word(row, 3);
+    for (let i: u32 = 0; i < count; i++) {
+      const at = (start + i) * NAMED_PORT_STRIDE;
+      if (word(namedPorts, at) == name && word(namedPorts, at + 1) == protocol && word(namedPorts, at + 2) == port) {
+        return true;
+      }
+    }
+    return false;
+  }
+  if (dst.kind == ADHOC) {
+    const count = load<u32>(dst.adhoc, 4);
+    for (let i: u32 = 0; i < count; i++) {
+      const at = 2 + i * 3;
+      if (word(dst.adhoc, at) == name && word(dst.adhoc, at + 1) == protocol && word(dst.adhoc, at + 2) == port) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+function podPeersMatch(rule: usize, peer: Endpoint): bool {
+  if (peer.kind == POD) {
+    const bits = word(rule, 2);
+    if (bits == NONE || (peer.podFlags & POD_FLAG_HOST_NETWORK) != 0) return false;
+    const identity = peer.identity;
+    return (word(peerBits, bits + (identity >> 5)) & (1 << (identity & 31))) != 0;
+  }
+  if (peer.kind != ADHOC) return false;
+  const start = word(rule, 3);
+  const count = word(rule, 4);
+  const policyNamespace = word(policies + ((<usize>(word(rule, 0) * POLICY_STRIDE)) << 2), 0);
+  const podLabels = adhocPodLabels(peer.adhoc);
+  for (let i: u32 = 0; i < count; i++) {
+    const at = (start + i) * POD_PEER_STRIDE;
+    const namespaceSelector = word(podPeers, at);
+    const inNamespace = namespaceSelector == NONE
+      ? peer.namespace == policyNamespace
+      : selectorMatches(namespaceSelector, namespaceLabelsOf(peer));
+    if (inNamespace && selectorMatches(word(podPeers, at + 1), podLabels)) return true;
+  }
+  return false;
+}
+
+/**
+ * Outside addresses are always seen; a hostNetwork pod's (node) IP too; other pods only with
+ * ipBlockMatchesPods; never an endpoint without an address.
+ */
+function ipBlocksMatch(rule: usize, peer: Endpoint): bool {
+  if (!peer.hasIP) return false;
+  if (peer.kind == POD && (peer.podFlags & POD_FLAG_HOST_NETWORK) == 0 && (options & OPTION_IPBLOCK_MATCHES_PODS) == 0) {
+    return false;
+  }
+  if (peer.family == 4) return inV4Intervals(word(rule, 5), word(rule, 6), peer.v4);
+  return inV6Intervals(word(rule, 7), word(rule, 8), peer.v6hi, peer.v6lo);
+}
+
+function inV4Intervals(start: u32, count: u32, ip: u32): bool {
+  let lo: i32 = 0;
+  let hi: i32 = <i32>count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = (start + <u32>mid) * 2;
+    if (ip < word(v4Intervals, at)) hi = mid - 1;
+    else if (ip > word(v4Intervals, at + 1)) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+function inV6Intervals(start: u32, count: u32, ipHi: u64, ipLo: u64): bool {
+  let lo: i32 = 0;
+  let hi: i32 = <i32>count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = (start + <u32>mid) * 8;
+    if (v6Below(ipHi, ipLo, at)) hi = mid - 1;
+    else if (v6Above(ipHi, ipLo, at + 4)) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+// @ts-ignore: decorator
+@inline function v6Hi(at: u32): u64 {
+  return ((<u64>word(v6Intervals, at)) << 32) | <u64>word(v6Intervals, at + 1);
+}
+
+// @ts-ignore: decorator
+@inline function v6Lo(at: u32): u64 {
+  return ((<u64>word(v6Intervals, at + 2)) << 32) | <u64>word(v6Intervals, at + 3);
+}
+
+function v6Below(hi: u64, lo: u64, at: u32): bool {
+  const bhi = v6Hi(at);
+  return hi < bhi || (hi == bhi && lo < v6Lo(at));
+}
+
+function v6Above(hi: u64, lo: u64, at: u32): bool {
+  const bhi = v6Hi(at);
+  return hi > bhi || (hi == bhi && lo > v6Lo(at));
+}
+
+function findIPv4(ip: u32): u32 {
+  let lo: i32 = 0;
+  let hi: i32 = <i32>ipv4Count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const value = word(ipv4Table, <u32>mid * 2);
+    if (ip < value) hi = mid - 1;
+    else if (ip > value) lo = mid + 1;
+    else return word(ipv4Table, <u32>mid * 2 + 1);
+  }
+  return NONE;
+}
+
+function findIPv6(ipHi: u64, ipLo: u64): u32 {
+  let lo: i32 = 0;
+  let hi: i32 = <i32>ipv6Count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = <u32>mid * 5;
+    const vhi = ((<u64>word(ipv6Table, at)) << 32) | <u64>word(ipv6Table, at + 1);
+    const vlo = ((<u64>word(ipv6Table, at + 2)) << 32) | <u64>word(ipv6Table, at + 3);
+    if (ipHi < vhi || (ipHi == vhi && ipLo < vlo)) hi = mid - 1;
+    else if (ipHi > vhi || (ipHi == vhi && ipLo > vlo)) lo = mid + 1;
+    else return word(ipv6Table, at + 4);
+  }
+  return NONE;
+}
+
+/** A known namespace's labels come from the image; an unknown one's from the ad-hoc record. */
+function namespaceLabelsOf(peer: Endpoint): usize {
+  if (peer.namespace != NONE) return nsLabels + ((<usize>(peer.namespace * labelWords)) << 2);
+  return peer.adhoc + ((<usize>ADHOC_HEADER_WORDS) << 2);
+}
+
+// @ts-ignore: decorator
+@inline function adhocPodLabels(adhoc: usize): usize {
+  return adhoc + ((<usize>(ADHOC_HEADER_WORDS + labelWords)) << 2);
+}
+
+/** Required bits set, forbidden bits clear, and at least one bit of every group set. */
+function selectorMatches(selector: u32, labels: usize): bool {
+  const termBase = selectorCount + 1;
+  let at = termBase + word(selectors, selector);
+  const required = word(selectors, at);
+  const forbidden = word(selectors, at + 1);
+  const groups = word(selectors, at + 2);
+  at += 3;
+  for (let i: u32 = 0; i < required; i++) {
+    if (!hasBit(labels, word(selectors, at + i))) return false;
+  }
+  at += required;
+  for (let i: u32 = 0; i < forbidden; i++) {
+    if (hasBit(labels, word(selectors, at + i))) return false;
+  }
+  at += forbidden;
+  for (let g: u32 = 0; g < groups; g++) {
+    const size = word(selectors, at);
+    at++;
+    let any = false;
+    for (let i: u32 = 0; i < size; i++) {
+      if (hasBit(labels, word(selectors, at + i))) any = true;
+    }
+    if (!any) return false;
+    at += size;
+  }
+  return true;
+}
+
+// @ts-ignore: decorator
+@inline function hasBit(set: usize, bit: u32): bool {
+  return (word(set, bit >> 5) & (1 << (bit & 31))) != 0;
+}
+
+/**
+ * Writes the policies isolating each side of the last decided flow: egress count, ids, ingress
+ * count, ids. Only for explanations; the hot path never calls it.
+ */
+export function writeIsolating(at: usize): void {
+  at = writeIsolatingFor(EGRESS, source, at);
+  writeIsolatingFor(INGRESS, destination, at);
+}
+
+function writeIsolatingFor(direction: u32, subject: Endpoint, at: usize): usize {
+  let count: u32 = 0;
+  const list = at + 4;
+  if (subject.kind == POD && (subject.podFlags & POD_FLAG_HOST_NETWORK) == 0) {
+    const index = direction * identityCount + subject.identity;
+    const start = word(selPolicies, index);
+    const end = word(selPolicies, index + 1);
+    const data = 2 * identityCount + 1;
+    for (let i = start; i < end; i++) {
+      store<u32>(list + ((<usize>count) << 2), word(selPolicies, data + i));
+      count++;
+    }
+  } else if (subject.kind == ADHOC && subject.namespace != NONE) {
+    const start = word(nsPolicies, subject.namespace);
+    const end = word(nsPolicies, subject.namespace + 1);
+    const data = namespaceCount + 1;
+    for (let i = start; i < end; i++) {
+      const policy = word(nsPolicies, data + i);
+      if (!policySelectsAdhoc(policy, direction, subject)) continue;
+      store<u32>(list + ((<usize>count) << 2), policy);
+      count++;
+    }
+  }
+  store<u32>(at, count);
+  return list + ((<usize>count) << 2);
+}

@@ -1,0 +1,40 @@
+// netpol-edge core: decides flows from a compiled image (src/compile/layout.ts). Raw bindings: the
+// host passes addresses and counts only. The stub runtime never collects; the only allocations are
+// the buffers the host asks for once per instance, so the hot path allocates nothing.
+import { FLOW_RECORD_BYTES, VERDICT_RECORD_BYTES } from './layout';
+import { loadImage } from './image';
+import { decideRecord, setAdhocTable, writeIsolating } from './decide';
+
+/** Reserves `bytes` of linear memory (8-aligned) for the host: the image, flows, verdicts. */
+export function allocate(bytes: u32): usize {
+  return heap.alloc(<usize>bytes);
+}
+
+/** Checks and binds the image at `image`; 0 or a negated LOAD_ERROR_* code. */
+export function load(image: usize, length: u32): i32 {
+  return loadImage(image, length);
+}
+
+/** Declares the ad-hoc pod records that flows of kind ADHOC index. */
+export function adhocTable(base: usize, count: u32): void {
+  setAdhocTable(base, count);
+}
+
+/** One flow record -> one verdict record; returns the status. */
+export function decide(flow: usize, verdict: usize): u32 {
+  return decideRecord(flow, verdict);
+}
+
+/** `count` flow records -> `count` verdict records, with no call back to the host. */
+export function decideBatch(flows: usize, count: u32, verdicts: usize): void {
+  for (let i: u32 = 0; i < count; i++) {
+    decideRecord(flows + <usize>i * FLOW_RECORD_BYTES, verdicts + <usize>i * VERDICT_RECORD_BYTES);
+  }
+}
+
+/** `decide`, then the policies isolating each side, written at `isolating` (see writeIsolating). */
+export function explain(flow: usize, verdict: usize, isolating: usize): u32 {
+  const status = decideRecord(flow, verdict);
+  if (status == 0) writeIsolating(isolating);
+  return status;
+}

@@ -1,0 +1,485 @@
+/**
+ * @module The compiler: canonical bundle -> binary image (layout.ts) the WASM core decides from.
+ * Everything that does not depend on the flow is done here, once: pods are grouped into
+ * identities, every selector is resolved against the identities it can select, each rule's pod
+ * peers become an identity bitset and its ipBlocks an interval list, and each identity gets the
+ * ordered list of rules that can allow traffic for it. Deterministic: the same bundle gives the same
+ * bytes.
+ */
+import type { Bundle, IPBlockPeer, Labels, NetworkPolicy, Pod, PortMatch, Rule, Selector } from '../model/bundle.js';
+import type { Direction } from '../model/decision.js';
+import { parseIP, type IP } from '../net/ip.js';
+import { selectorMatches } from '../reference/selector.js';
+import { writeImage, textWords } from './image-writer.js';
+import { ipBlockIntervals } from './intervals.js';
+import { bundleSelectors, LabelDictionary } from './label-bits.js';
+import {
+  AMBIGUOUS,
+  COUNT,
+  COUNT_FIELDS,
+  IDENTITY_FLAG_HOST_NETWORK,
+  NONE,
+  OPTION_IPBLOCK_MATCHES_PODS,
+  POD_FLAG,
+  POLICY_FLAG,
+  PORT_KIND,
+  PROTOCOL_CODE,
+  RULE_FLAG,
+  SECTION,
+} from './layout.js';
+
+/** What the engine needs besides the core: names, for lookups and explanations. */
+export interface ImageMetadata {
+  readonly namespaces: readonly string[];
+  /** Per pod: ref, namespace, name, and the workload kind when it is a representative pod. */
+  readonly pods: readonly { ref: string; namespace: string; name: string; workload?: string }[];
+  readonly policies: readonly { namespace: string; name: string }[];
+  /** Per rule id: policy index, direction, index within that direction's rules. */
+  readonly rules: readonly [policy: number, direction: Direction, index: number][];
+  /** Label dictionary entries (`key\0` or `key\0value`), in bit order. */
+  readonly labelEntries: readonly string[];
+  readonly portNames: readonly string[];
+  /** IPs claimed by several running pods, with their refs: for the ambiguity message. */
+  readonly ambiguousIPs: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface CompiledBundle {
+  readonly image: Uint8Array;
+  readonly metadata: ImageMetadata;
+}
+
+interface Identity {
+  readonly namespace: number;
+  readonly labels: Labels;
+  readonly hostNetwork: boolean;
+  readonly namedPorts: readonly [nameId: number, protocol: number, port: number][];
+}
+
+const DIRECTIONS: readonly Direction[] = ['ingress', 'egress'];
+
+export function compileBundle(bundle: Bundle): CompiledBundle {
+  return new Compiler(bundle).compile();
+}
+
+class Compiler {
+  private readonly namespaceIds = new Map<string, number>();
+  private readonly dictionary: LabelDictionary;
+  private readonly portNameIds = new Map<string, number>();
+  private readonly identities: Identity[] = [];
+  private readonly podIdentity: number[] = [];
+  /** Label pair `key\0value` and key `key\0` -> identities carrying it (ascending). */
+  private readonly postings = new Map<string, number[]>();
+  private readonly identitiesByNamespace: number[][] = [];
+  private readonly selectorIds = new Map<string, number>();
+  private readonly selectors: Selector[] = [];
+
+  constructor(private readonly bundle: Bundle) {
+    bundle.namespaces.forEach((ns, i) => this.namespaceIds.set(ns.name, i));
+    this.dictionary = new LabelDictionary(bundleSelectors(bundle));
+    const names = new Set<string>();
+    for (const policy of bundle.policies) {
+      for (const rule of [...policy.ingress, ...policy.egress]) {
+        for (const port of rule.ports ?? []) if (port.kind === 'named') names.add(port.name);
+      }
+    }
+    [...names].sort().forEach((name, i) => this.portNameIds.set(name, i));
+  }
+
+  compile(): CompiledBundle {
+    this.buildIdentities();
+    const sections = new Map<number, Uint32Array>();
+    const identityWords = Math.max(1, Math.ceil(this.identities.length / 32));
+    const rules = this.collectRules();
+
+    const counts = new Uint32Array(COUNT_FIELDS);
+    counts[COUNT.PODS] = this.bundle.pods.length;
+    counts[COUNT.IDENTITIES] = this.identities.length;
+    counts[COUNT.NAMESPACES] = this.bundle.namespaces.length;
+    counts[COUNT.POLICIES] = this.bundle.policies.length;
+    counts[COUNT.RULES] = rules.length;
+    counts[COUNT.LABEL_WORDS] = this.dictionary.words;
+    counts[COUNT.IDENTITY_WORDS] = identityWords;
+    counts[COUNT.PORT_NAMES] = this.portNameIds.size;
+    counts[COUNT.OPTIONS] = this.bundle.options.ipBlockMatchesPods ? OPTION_IPBLOCK_MATCHES_PODS : 0;
+
+    const { pods, hostIPs } = this.podSections();
+    sections.set(SECTION.PODS, pods);
+    sections.set(SECTION.HOST_IPS, hostIPs);
+    const { identities, namedPorts } = this.identitySections();
+    sections.set(SECTION.IDENTITIES, identities);
+    sections.set(SECTION.NAMED_PORTS, namedPorts);
+
+    const policyRows: number[] = [];
+    const selRules = DIRECTIONS.map(() => this.identities.map((): number[] => []));
+    const selPolicies = DIRECTIONS.map(() => this.identities.map((): number[] => []));
+    const nsPolicies = this.bundle.namespaces.map((): number[] => []);
+    let ruleCursor = 0;
+    this.bundle.policies.forEach((policy, policyIndex) => {
+      const namespace = this.namespaceIds.get(policy.namespace)!;
+      nsPolicies[namespace]!.push(policyIndex);
+      const ingressStart = ruleCursor;
+      ruleCursor += policy.ingress.length;
+      const egressStart = ruleCursor;
+      ruleCursor += policy.egress.length;
+      policyRows.push(
+        namespace,
+        this.selectorId(policy.podSelector),
+        (policy.affectsIngress ? POLICY_FLAG.INGRESS : 0) | (policy.affectsEgress ? POLICY_FLAG.EGRESS : 0),
+        ingressStart,
+        policy.ingress.length,
+        egressStart,
+        policy.egress.length,
+      );
+      const selected = this.matching(policy.podSelector, [namespace]);
+      DIRECTIONS.forEach((direction, d) => {
+        if (!(direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress)) return;
+        const start = direction === 'ingress' ? ingressStart : egressStart;
+        const count = direction === 'ingress' ? policy.ingress.length : policy.egress.length;
+        for (const identity of selected) {
+          selPolicies[d]![identity]!.push(policyIndex);
+          for (let r = 0; r < count; r++) selRules[d]![identity]!.push(start + r);
+        }
+      });
+    });
+    sections.set(SECTION.POLICIES, Uint32Array.from(policyRows));
+    sections.set(SECTION.SEL_RULES, csr(selRules.flat()));
+    sections.set(SECTION.SEL_POLICIES, csr(selPolicies.flat()));
+    sections.set(SECTION.NS_POLICIES, csr(nsPolicies));
+
+    const ruleSections = this.ruleSections(rules, identityWords);
+    for (const [id, words] of ruleSections) sections.set(id, words);
+
+    counts[COUNT.SELECTORS] = this.selectors.length;
+    sections.set(SECTION.SELECTORS, this.selectorSection());
+    sections.set(SECTION.NS_LABELS, this.namespaceLabelSection());
+    const { ipv4, ipv6, ambiguous } = this.ipTables();
+    sections.set(SECTION.IPV4_TABLE, ipv4);
+    sections.set(SECTION.IPV6_TABLE, ipv6);
+    sections.set(SECTION.COUNTS, counts);
+
+    const metadata: ImageMetadata = {
+      namespaces: this.bundle.namespaces.map((ns) => ns.name),
+      pods: this.bundle.pods.map((pod) => ({
+        ref: pod.ref,
+        namespace: pod.namespace,
+        name: pod.name,
+        ...(pod.workload ? { workload: pod.workload.kind } : {}),
+      })),
+      policies: this.bundle.policies.map(({ namespace, name }) => ({ namespace, name })),
+      rules: rules.map((r) => [r.policyIndex, r.direction, r.index]),
+      labelEntries: [...this.dictionary.bits.keys()],
+      portNames: [...this.portNameIds.keys()],
+      ambiguousIPs: ambiguous,
+    };
+    sections.set(SECTION.META, textWords(JSON.stringify(metadata)));
+    return { image: writeImage(sections), metadata };
+  }
+
+  /** Pods with the same namespace, labels, hostNetwork and named ports are one identity. */
+  private buildIdentities(): void {
+    const byKey = new Map<string, number>();
+    this.bundle.namespaces.forEach(() => this.identitiesByNamespace.push([]));
+    for (const pod of this.bundle.pods) {
+      const namespace = this.namespaceIds.get(pod.namespace)!;
+      const namedPorts = pod.ports
+        .filter((p) => p.name !== undefined && this.portNameIds.has(p.name))
+        .map((p): [number, number, number] => [this.portNameIds.get(p.name!)!, PROTOCOL_CODE[p.protocol], p.port])
+        .sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+      const labelText = Object.keys(pod.labels)
+        .sort()
+        .map((k) => `${k}\u0000${pod.labels[k]}`)
+        .join('\u0001');
+      const key = `${namespace}|${pod.hostNetwork}|${labelText}|${namedPorts.join(';')}`;
+      let id = byKey.get(key);
+      if (id === undefined) {
+        id = this.identities.length;
+        byKey.set(key, id);
+        this.identities.push({ namespace, labels: pod.labels, hostNetwork: pod.hostNetwork, namedPorts });
+        this.identitiesByNamespace[namespace]!.push(id);
+        for (const k of Object.keys(pod.labels)) {
+          for (const entry of [`${k}\u0000`, `${k}\u0000${pod.labels[k]}`]) {
+            const list = this.postings.get(entry);
+            if (list) list.push(id);
+            else this.postings.set(entry, [id]);
+          }
+        }
+      }
+      this.podIdentity.push(id);
+    }
+  }
+
+  /**
+   * Identities of the given namespaces that the selector matches, ascending; never hostNetwork
+   * ones, which no selector selects. Starts from the shortest posting list of a required term.
+   */
+  private matching(selector: Selector, namespaces: readonly number[]): number[] {
+    const allowed = new Set(namespaces);
+    let candidates: readonly number[] | undefined;
+    const consider = (list: readonly number[]): void => {
+      if (candidates === undefined || list.length < candidates.length) candidates = list;
+    };
+    for (const key of Object.keys(selector.matchLabels)) {
+      consider(this.postings.get(`${key}\u0000${selector.matchLabels[key]}`) ?? []);
+    }
+    for (const r of selector.matchExpressions) {
+      if (r.operator === 'Exists') consider(this.postings.get(`${r.key}\u0000`) ?? []);
+      if (r.operator === 'In') {
+        consider([...new Set(r.values.flatMap((v) => this.postings.get(`${r.key}\u0000${v}`) ?? []))].sort((a, b) => a - b));
+      }
+    }
+    const pool = candidates ?? namespaces.flatMap((ns) => this.identitiesByNamespace[ns]!).sort((a, b) => a - b);
+    return pool.filter((id) => {
+      const identity = this.identities[id]!;
+      return allowed.has(identity.namespace) && !identity.hostNetwork && selectorMatches(selector, identity.labels);
+    });
+  }
+
+  private selectorId(selector: Selector): number {
+    const key = JSON.stringify([
+      Object.keys(selector.matchLabels).sort().map((k) => [k, selector.matchLabels[k]]),
+      selector.matchExpressions,
+    ]);
+    let id = this.selectorIds.get(key);
+    if (id === undefined) {
+      id = this.selectors.length;
+      this.selectorIds.set(key, id);
+      this.selectors.push(selector);
+    }
+    return id;
+  }
+
+  private collectRules(): { policy: NetworkPolicy; policyIndex: number; direction: Direction; index: number; rule: Rule }[] {
+    return this.bundle.policies.flatMap((policy, policyIndex) =>
+      DIRECTIONS.flatMap((direction) =>
+        (direction === 'ingress' ? policy.ingress : policy.egress).map((rule, index) => ({
+          policy,
+          policyIndex,
+          direction,
+          index,
+          rule,
+        })),
+      ),
+    );
+  }
+
+  private ruleSections(
+    rules: ReturnType<Compiler['collectRules']>,
+    identityWords: number,
+  ): Map<number, Uint32Array> {
+    const ruleRows: number[] = [];
+    const peerBits: number[] = [];
+    const peerBitsets = new Map<string, number>();
+    const podPeers: number[] = [];
+    const v4: number[] = [];
+    const v6: number[] = [];
+    const ports: number[] = [];
+    const namespaceMatches = new Map<number, number[]>();
+
+    for (const { policy, policyIndex, rule } of rules) {
+      const ownNamespace = this.namespaceIds.get(policy.namespace)!;
+      let flags = 0;
+      if (rule.peers === null) flags |= RULE_FLAG.ALL_PEERS;
+      if (rule.ports === null) flags |= RULE_FLAG.ALL_PORTS;
+
+      const podPeerStart = podPeers.length / 2;
+      const members = new Set<number>();
+      for (const peer of rule.peers ?? []) {
+        if (peer.kind !== 'pods') continue;
+        let namespaces: number[];
+        if (peer.namespaceSelector === null) {
+          namespaces = [ownNamespace];
+          podPeers.push(NONE, this.selectorId(peer.podSelector));
+        } else {
+          const nsSelector = this.selectorId(peer.namespaceSelector);
+          podPeers.push(nsSelector, this.selectorId(peer.podSelector));
+          namespaces = namespaceMatches.get(nsSelector) ?? this.namespacesMatching(peer.namespaceSelector);
+          namespaceMatches.set(nsSelector, namespaces);
+        }
+        for (const id of this.matching(peer.podSelector, namespaces)) members.add(id);
+      }
+      const podPeerCount = podPeers.length / 2 - podPeerStart;
+      let bitsOffset = NONE;
+      if (podPeerCount > 0) {
+        const sorted = [...members].sort((a, b) => a - b);
+        const key = sorted.join(',');
+        const known = peerBitsets.get(key);
+        if (known !== undefined) bitsOffset = known;
+        else {
+          bitsOffset = peerBits.length;
+          peerBitsets.set(key, bitsOffset);
+          const set = new Uint32Array(identityWords);
+          for (const id of sorted) set[id >>> 5]! |= 1 << (id & 31);
+          peerBits.push(...set);
+        }
+      }
+
+      const blocks = (rule.peers ?? []).filter((p): p is IPBlockPeer => p.kind === 'ipBlock');
+      const v4Intervals = ipBlockIntervals(blocks, 4);
+      const v6Intervals = ipBlockIntervals(blocks, 6);
+      const v4Start = v4.length / 2;
+      for (const i of v4Intervals) v4.push(Number(i.lo), Number(i.hi));
+      const v6Start = v6.length / 8;
+      for (const i of v6Intervals) v6.push(...ipv6Words(i.lo), ...ipv6Words(i.hi));
+
+      const portStart = ports.length / 4;
+      for (const port of rule.ports ?? []) ports.push(...this.portRow(port));
+
+      ruleRows.push(
+        policyIndex,
+        flags,
+        bitsOffset,
+        podPeerStart,
+        podPeerCount,
+        v4Start,
+        v4Intervals.length,
+        v6Start,
+        v6Intervals.length,
+        portStart,
+        (rule.ports ?? []).length,
+      );
+    }
+    return new Map([
+      [SECTION.RULES, Uint32Array.from(ruleRows)],
+      [SECTION.PEER_BITS, Uint32Array.from(peerBits)],
+      [SECTION.POD_PEERS, Uint32Array.from(podPeers)],
+      [SECTION.V4_INTERVALS, Uint32Array.from(v4)],
+      [SECTION.V6_INTERVALS, Uint32Array.from(v6)],
+      [SECTION.PORTS, Uint32Array.from(ports)],
+    ]);
+  }
+
+  private namespacesMatching(selector: Selector): number[] {
+    return this.bundle.namespaces.flatMap((ns, i) => (selectorMatches(selector, ns.labels) ? [i] : []));
+  }
+
+  private portRow(port: PortMatch): number[] {
+    const protocol = PROTOCOL_CODE[port.protocol];
+    switch (port.kind) {
+      case 'all':
+        return [protocol, PORT_KIND.ALL, 0, 0];
+      case 'range':
+        return [protocol, PORT_KIND.RANGE, port.from, port.to];
+      case 'named':
+        return [protocol, PORT_KIND.NAMED, this.portNameIds.get(port.name)!, 0];
+    }
+  }
+
+  private podSections(): { pods: Uint32Array; hostIPs: Uint32Array } {
+    const pods: number[] = [];
+    const hostIPs: number[] = [];
+    this.bundle.pods.forEach((pod, i) => {
+      const ips = pod.ips.map((text) => parseIP(text)!);
+      const v4 = ips.find((ip) => ip.family === 4);
+      const v6 = ips.find((ip) => ip.family === 6);
+      let flags = 0;
+      if (pod.hostNetwork) flags |= POD_FLAG.HOST_NETWORK;
+      if (v4) flags |= POD_FLAG.HAS_V4;
+      if (v6) flags |= POD_FLAG.HAS_V6;
+      if (ips[0]?.family === 6) flags |= POD_FLAG.PRIMARY_V6;
+      if (pod.workload) flags |= POD_FLAG.WORKLOAD;
+      const hostStart = hostIPs.length / 5;
+      for (const host of pod.hostIPs.map((text) => parseIP(text)!)) hostIPs.push(...hostIPRow(host));
+      pods.push(
+        this.podIdentity[i]!,
+        flags,
+        v4 ? Number(v4.value) : 0,
+        ...(v6 ? ipv6Words(v6.value) : [0, 0, 0, 0]),
+        hostStart,
+        pod.hostIPs.length,
+      );
+    });
+    return { pods: Uint32Array.from(pods), hostIPs: Uint32Array.from(hostIPs) };
+  }
+
+  private identitySections(): { identities: Uint32Array; namedPorts: Uint32Array } {
+    const identities: number[] = [];
+    const namedPorts: number[] = [];
+    for (const identity of this.identities) {
+      identities.push(
+        identity.namespace,
+        identity.hostNetwork ? IDENTITY_FLAG_HOST_NETWORK : 0,
+        namedPorts.length / 3,
+        identity.namedPorts.length,
+      );
+      for (const port of identity.namedPorts) namedPorts.push(...port);
+    }
+    return { identities: Uint32Array.from(identities), namedPorts: Uint32Array.from(namedPorts) };
+  }
+
+  private selectorSection(): Uint32Array {
+    const terms: number[] = [];
+    const offsets: number[] = [];
+    for (const selector of this.selectors) {
+      offsets.push(terms.length);
+      const compiled = this.dictionary.compile(selector);
+      terms.push(compiled.required.length, compiled.forbidden.length, compiled.groups.length);
+      terms.push(...compiled.required, ...compiled.forbidden);
+      for (const group of compiled.groups) terms.push(group.length, ...group);
+    }
+    offsets.push(terms.length);
+    return Uint32Array.from([...offsets, ...terms]);
+  }
+
+  private namespaceLabelSection(): Uint32Array {
+    const words: number[] = [];
+    for (const ns of this.bundle.namespaces) words.push(...this.dictionary.encode(ns.labels));
+    return Uint32Array.from(words);
+  }
+
+  /** Running, non-hostNetwork pods own their IPs (a hostNetwork pod's IP is its node's). */
+  private ipTables(): { ipv4: Uint32Array; ipv6: Uint32Array; ambiguous: Record<string, string[]> } {
+    const owners = new Map<string, { ip: IP; pods: number[] }>();
+    this.bundle.pods.forEach((pod: Pod, index) => {
+      if (pod.hostNetwork) return;
+      for (const text of pod.ips) {
+        const entry = owners.get(text);
+        if (entry) entry.pods.push(index);
+        else owners.set(text, { ip: parseIP(text)!, pods: [index] });
+      }
+    });
+    const entries = [...owners].sort(([, a], [, b]) => (a.ip.value < b.ip.value ? -1 : a.ip.value > b.ip.value ? 1 : 0));
+    const ipv4: number[] = [];
+    const ipv6: number[] = [];
+    const ambiguous: Record<string, string[]> = {};
+    for (const [text, { ip, pods }] of entries) {
+      const pod = pods.length === 1 ? pods[0]! : AMBIGUOUS;
+      if (pods.length > 1) ambiguous[text] = pods.map((p) => this.bundle.pods[p]!.ref);
+      if (ip.family === 4) ipv4.push(Number(ip.value), pod);
+      else ipv6.push(...ipv6Words(ip.value), pod);
+    }
+    return { ipv4: Uint32Array.from(ipv4), ipv6: Uint32Array.from(ipv6), ambiguous };
+  }
+}
+
+/** Compressed sparse rows: (lists + 1) offsets, then the concatenated lists. */
+function csr(lists: readonly (readonly number[])[]): Uint32Array {
+  const offsets: number[] = [];
+  let total = 0;
+  for (const list of lists) {
+    offsets.push(total);
+    total += list.length;
+  }
+  offsets.push(total);
+  const out = new Uint32Array(offsets.length + total);
+  out.set(offsets);
+  let at = offsets.length;
+  for (const list of lists) {
+    out.set(list, at);
+    at += list.length;
+  }
+  return out;
+}
+
+export function ipv6Words(value: bigint): [number, number, number, number] {
+  return [
+    Number((value >> 96n) & 0xffffffffn),
+    Number((value >> 64n) & 0xffffffffn),
+    Number((value >> 32n) & 0xffffffffn),
+    Number(value & 0xffffffffn),
+  ];
+}
+
+function hostIPRow(ip: IP): number[] {
+  return ip.family === 4 ? [4, 0, 0, 0, Number(ip.value)] : [6, ...ipv6Words(ip.value)];
+}
+

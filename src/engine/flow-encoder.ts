@@ -1,0 +1,153 @@
+/**
+ * @module Flows to the core's binary records (layout.ts: FLOW_RECORD_BYTES): pod references become
+ * pod indexes, IPs numbers, ad-hoc pods records with label bitsets over the image's dictionary.
+ * Lookups and their error messages are the reference evaluator's (src/reference/endpoints.ts).
+ */
+import { NAMESPACE_NAME_LABEL, type Labels } from '../model/bundle.js';
+import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
+import { FlowError } from '../flow/decode.js';
+import { formatIP, parseIP } from '../net/ip.js';
+import type { ImageMetadata } from '../compile/compile.js';
+import { ipv6Words } from '../compile/compile.js';
+import {
+  ADHOC_HEADER_WORDS,
+  ADHOC_MAX_PORTS,
+  ENDPOINT_KIND,
+  NONE,
+  PROTOCOL_CODE,
+} from '../compile/layout.js';
+
+export class FlowEncoder {
+  private readonly podByRef = new Map<string, number>();
+  private readonly workloadsByName = new Map<string, number[]>();
+  private readonly namespaceIds = new Map<string, number>();
+  private readonly labelBits = new Map<string, number>();
+  private readonly portNameIds = new Map<string, number>();
+  readonly labelWords: number;
+  /** Bytes of one ad-hoc record. */
+  readonly adhocStride: number;
+
+  constructor(private readonly metadata: ImageMetadata, labelWords: number) {
+    metadata.pods.forEach((pod, i) => {
+      this.podByRef.set(pod.ref, i);
+      if (pod.workload) {
+        const key = `${pod.namespace}/${pod.name}`;
+        this.workloadsByName.set(key, [...(this.workloadsByName.get(key) ?? []), i]);
+      }
+    });
+    metadata.namespaces.forEach((name, i) => this.namespaceIds.set(name, i));
+    metadata.labelEntries.forEach((entry, i) => this.labelBits.set(entry, i));
+    metadata.portNames.forEach((name, i) => this.portNameIds.set(name, i));
+    this.labelWords = labelWords;
+    this.adhocStride = (ADHOC_HEADER_WORDS + 2 * labelWords) * 4;
+  }
+
+  /**
+   * Writes `flow` as the record at `offset` of `view`. Ad-hoc endpoints are added to `adhocs`
+   * (deduplicated by content) and referenced by their index there.
+   */
+  encode(flow: Flow, view: DataView, offset: number, adhocs: AdhocTable): void {
+    const protocol = PROTOCOL_CODE[flow.protocol];
+    view.setUint8(offset + 2, protocol);
+    view.setUint8(offset + 3, 0);
+    view.setUint16(offset + 4, flow.port, true);
+    view.setUint16(offset + 6, 0, true);
+    view.setUint8(offset, this.encodeEndpoint(flow.src, 'src', view, offset + 8, adhocs));
+    view.setUint8(offset + 1, this.encodeEndpoint(flow.dst, 'dst', view, offset + 24, adhocs));
+  }
+
+  private encodeEndpoint(spec: EndpointSpec, field: string, view: DataView, at: number, adhocs: AdhocTable): number {
+    for (let i = 0; i < 16; i += 4) view.setUint32(at + i, 0, true);
+    switch (spec.kind) {
+      case 'ref':
+        view.setUint32(at, this.findByRef(spec.ref, field), true);
+        return ENDPOINT_KIND.POD;
+      case 'ip': {
+        const ip = parseIP(spec.ip);
+        if (!ip) throw new FlowError(`${field}: ${JSON.stringify(spec.ip)} is not an IP address`);
+        const owners = this.metadata.ambiguousIPs[formatIP(ip)];
+        if (owners) {
+          throw new FlowError(
+            `${field}: IP ${formatIP(ip)} is claimed by ${owners.length} pods (${owners.join(', ')}); name the pod instead`,
+          );
+        }
+        if (ip.family === 4) {
+          view.setUint32(at, Number(ip.value), true);
+          return ENDPOINT_KIND.IPV4;
+        }
+        ipv6Words(ip.value).forEach((w, i) => view.setUint32(at + i * 4, w, true));
+        return ENDPOINT_KIND.IPV6;
+      }
+      case 'adhoc':
+        view.setUint32(at, adhocs.add(spec.pod), true);
+        return ENDPOINT_KIND.ADHOC;
+    }
+  }
+
+  private findByRef(ref: string, field: string): number {
+    const exact = this.podByRef.get(ref);
+    if (exact !== undefined) return exact;
+    const workloads = this.workloadsByName.get(ref) ?? [];
+    if (workloads.length === 1) return workloads[0]!;
+    if (workloads.length > 1) {
+      const refs = workloads.map((i) => this.metadata.pods[i]!.ref).join(', ');
+      throw new FlowError(`${field}: ${JSON.stringify(ref)} names several workloads (${refs}); use one of those references`);
+    }
+    throw new FlowError(`${field}: no pod or workload ${JSON.stringify(ref)} in the bundle`);
+  }
+
+  /** The ad-hoc record: namespace, named ports the image knows, and label bitsets. */
+  writeAdhoc(pod: AdHocPod, words: Uint32Array): void {
+    words.fill(0);
+    const namespace = this.namespaceIds.get(pod.namespace);
+    words[0] = namespace ?? NONE;
+    const ports = pod.ports.filter((p) => p.name !== undefined && this.portNameIds.has(p.name));
+    if (ports.length > ADHOC_MAX_PORTS) {
+      throw new FlowError(`an ad-hoc pod may name at most ${ADHOC_MAX_PORTS} ports that policies use`);
+    }
+    words[1] = ports.length;
+    ports.forEach((p, i) => words.set([this.portNameIds.get(p.name!)!, PROTOCOL_CODE[p.protocol], p.port], 2 + i * 3));
+    if (namespace === undefined) {
+      // A namespace the bundle does not know is implicit: labelled only with its name.
+      const implicit: Record<string, string> = Object.create(null);
+      implicit[NAMESPACE_NAME_LABEL] = pod.namespace;
+      this.encodeLabels(implicit, words, ADHOC_HEADER_WORDS);
+    }
+    this.encodeLabels(pod.labels, words, ADHOC_HEADER_WORDS + this.labelWords);
+  }
+
+  private encodeLabels(labels: Labels, words: Uint32Array, at: number): void {
+    for (const key of Object.keys(labels)) {
+      for (const entry of [`${key}\u0000`, `${key}\u0000${labels[key]}`]) {
+        const bit = this.labelBits.get(entry);
+        if (bit !== undefined) words[at + (bit >>> 5)]! |= 1 << (bit & 31);
+      }
+    }
+  }
+}
+
+/** The distinct ad-hoc pods of one batch, in the order they were first named. */
+export class AdhocTable {
+  readonly pods: AdHocPod[] = [];
+  private readonly indexes = new Map<string, number>();
+
+  add(pod: AdHocPod): number {
+    const key = JSON.stringify([pod.namespace, Object.entries(pod.labels).sort(), pod.ports]);
+    let index = this.indexes.get(key);
+    if (index === undefined) {
+      index = this.pods.length;
+      this.indexes.set(key, index);
+      this.pods.push(pod);
+    }
+    return index;
+  }
+
+  get size(): number {
+    return this.pods.length;
+  }
+
+  clear(): void {
+    this.pods.length = 0;
+    this.indexes.clear();
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * @module The WASM engine: one compiled image in one core instance. `decide` answers one flow with
+ * the full Decision (the reference's shape, isolating policies included); `decideBatch` answers many
+ * with Verdicts; `decideRecords` is the binary path (flow records in, verdict records out) with no
+ * per-flow crossing between JavaScript and WASM. Any failure inside the core throws: an error is
+ * never an answer.
+ */
+import type { CompiledBundle, ImageMetadata } from '../compile/compile.js';
+import {
+  COUNT,
+  DECISION_CODE,
+  FLOW_RECORD_BYTES,
+  HEADER_BYTES,
+  LOAD_ERROR,
+  NONE,
+  SECTION,
+  SECTION_ENTRY_BYTES,
+  SIDE_CODE,
+  STATUS,
+  VERDICT_RECORD_BYTES,
+} from '../compile/layout.js';
+import {
+  combineSides,
+  LOOPBACK_DECISION,
+  type Decision,
+  type DecisionReason,
+  type Direction,
+  type PolicyRef,
+  type SideReason,
+  type SideVerdict,
+  type Verdict,
+} from '../model/decision.js';
+import type { Flow } from '../model/flow.js';
+import { FlowError } from '../flow/decode.js';
+import { AdhocTable, FlowEncoder } from './flow-encoder.js';
+
+interface CoreExports {
+  readonly memory: WebAssembly.Memory;
+  allocate(bytes: number): number;
+  load(image: number, length: number): number;
+  adhocTable(base: number, count: number): void;
+  decide(flow: number, verdict: number): number;
+  decideBatch(flows: number, count: number, verdicts: number): void;
+  explain(flow: number, verdict: number, isolating: number): number;
+}
+
+/** An image the core refused, or a core that failed: never turned into an answer. */
+export class EngineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+const LOAD_ERROR_TEXT: Readonly<Record<number, string>> = {
+  [LOAD_ERROR.TOO_SHORT]: 'truncated (shorter than its header, or not whole words)',
+  [LOAD_ERROR.BAD_MAGIC]: 'not a netpol-edge image (bad magic)',
+  [LOAD_ERROR.BAD_VERSION]: 'an image format version this core does not read',
+  [LOAD_ERROR.BAD_LENGTH]: 'truncated or padded (length differs from its header)',
+  [LOAD_ERROR.BAD_CHECKSUM]: 'corrupted (checksum mismatch)',
+  [LOAD_ERROR.BAD_SECTION_TABLE]: 'corrupted (bad section table)',
+  [LOAD_ERROR.MISSING_SECTION]: 'incomplete (a section is missing)',
+  [LOAD_ERROR.BAD_SECTION_SIZE]: 'corrupted (a section has the wrong size)',
+  [LOAD_ERROR.BAD_REFERENCE]: 'corrupted (an index points outside its table)',
+};
+
+const SIDE_REASONS: readonly SideReason[] = [
+  'outside-cluster',
+  'host-network',
+  'node',
+  'not-isolated',
+  'allowed-by-rule',
+  'no-rule-matched',
+];
+const DECISION_REASONS: readonly DecisionReason[] = ['loopback', 'no-policy', 'allowed', 'denied'];
+
+/** Flows per call of the core's batch loop; buffers are sized for it once. */
+const BATCH_CAPACITY = 4096;
+/** Distinct ad-hoc pods per batch call; a batch with more is split. */
+const ADHOC_CAPACITY = 256;
+
+export class WasmEngine {
+  readonly metadata: ImageMetadata;
+  private readonly core: CoreExports;
+  private readonly encoder: FlowEncoder;
+  private readonly flowsPtr: number;
+  private readonly verdictsPtr: number;
+  private readonly isolatingPtr: number;
+  private readonly adhocPtr: number;
+  private readonly adhocs = new AdhocTable();
+  private view!: DataView;
+  private bytes!: Uint8Array;
+
+  /** Instantiates the core and loads `image`; throws EngineError when the core refuses it. */
+  constructor(module: WebAssembly.Module, image: Uint8Array, metadata?: ImageMetadata) {
+    const instance = new WebAssembly.Instance(module, {});
+    this.core = instance.exports as unknown as CoreExports;
+    const imagePtr = this.core.allocate(image.length);
+    new Uint8Array(this.core.memory.buffer, imagePtr, image.length).set(image);
+    const status = this.core.load(imagePtr, image.length);
+    if (status !== 0) throw new EngineError(`image refused: ${LOAD_ERROR_TEXT[-status] ?? `error ${status}`}`);
+    this.metadata = metadata ?? readMetadata(image);
+    const counts = readSection(image, SECTION.COUNTS);
+    const labelWords = new DataView(counts.buffer, counts.byteOffset).getUint32(COUNT.LABEL_WORDS * 4, true);
+    const policyCount = this.metadata.policies.length;
+    this.encoder = new FlowEncoder(this.metadata, labelWords);
+    this.flowsPtr = this.core.allocate(BATCH_CAPACITY * FLOW_RECORD_BYTES);
+    this.verdictsPtr = this.core.allocate(BATCH_CAPACITY * VERDICT_RECORD_BYTES);
+    this.isolatingPtr = this.core.allocate(8 + 8 * policyCount);
+    this.adhocPtr = this.core.allocate(ADHOC_CAPACITY * this.encoder.adhocStride);
+    this.refreshViews();
+  }
+
+  static fromCompiled(module: WebAssembly.Module, compiled: CompiledBundle): WasmEngine {
+    return new WasmEngine(module, compiled.image, compiled.metadata);
+  }
+
+  /** One flow, with the full explanation. Throws FlowError for a flow it cannot answer. */
+  decide(flow: Flow): Decision {
+    this.adhocs.clear();
+    this.encoder.encode(flow, this.view, this.flowsPtr, this.adhocs);
+    this.writeAdhocs();
+    const status = this.call(() => this.core.explain(this.flowsPtr, this.verdictsPtr, this.isolatingPtr));
+    if (status !== STATUS.OK) throw this.statusError(status, flow);
+    const at = this.verdictsPtr;
+    if (this.view.getUint8(at + 1) === DECISION_CODE.LOOPBACK) return LOOPBACK_DECISION;
+    const egressPolicies = this.readPolicies(this.isolatingPtr);
+    const ingressPolicies = this.readPolicies(this.isolatingPtr + 4 + 4 * egressPolicies.length);
+    return combineSides(
+      this.side('egress', this.view.getUint8(at + 2), this.view.getUint32(at + 4, true), egressPolicies),
+      this.side('ingress', this.view.getUint8(at + 3), this.view.getUint32(at + 8, true), ingressPolicies),
+    );
+  }
+
+  /** Many flows; each answer is a Verdict, or the FlowError that refused that flow. */
+  decideBatch(flows: readonly Flow[]): (Verdict | FlowError)[] {
+    const results: (Verdict | FlowError)[] = new Array(flows.length);
+    let start = 0;
+    while (start < flows.length) {
+      this.adhocs.clear();
+      const errors = new Map<number, FlowError>();
+      let count = 0;
+      while (start + count < flows.length && count < BATCH_CAPACITY && this.adhocs.size <= ADHOC_CAPACITY - 2) {
+        const offset = this.flowsPtr + count * FLOW_RECORD_BYTES;
+        try {
+          this.encoder.encode(flows[start + count]!, this.view, offset, this.adhocs);
+        } catch (error) {
+          if (!(error instanceof FlowError)) throw error;
+          errors.set(count, error);
+          this.view.setUint8(offset, 0xff); // an endpoint kind the core refuses: no answer here
+        }
+        count++;
+      }
+      this.writeAdhocs();
+      this.call(() => this.core.decideBatch(this.flowsPtr, count, this.verdictsPtr));
+      for (let i = 0; i < count; i++) {
+        const status = this.view.getUint8(this.verdictsPtr + i * VERDICT_RECORD_BYTES);
+        results[start + i] =
+          errors.get(i) ?? (status === STATUS.OK ? this.verdictAt(i) : this.statusError(status, flows[start + i]!));
+      }
+      start += count;
+    }
+    return results;
+  }
+
+  /**
+   * The binary path: `records` holds N flow records (pods by index, or IPs), the answer N verdict
+   * records. Ad-hoc endpoints are not available here (they need the dictionary).
+   */
+  decideRecords(records: Uint8Array): Uint8Array {
+    if (records.length % FLOW_RECORD_BYTES !== 0) {
+      throw new FlowError(`the flow records are ${records.length} bytes, not a multiple of ${FLOW_RECORD_BYTES}`);
+    }
+    const total = records.length / FLOW_RECORD_BYTES;
+    const verdicts = new Uint8Array(total * VERDICT_RECORD_BYTES);
+    this.core.adhocTable(this.adhocPtr, 0);
+    for (let start = 0; start < total; start += BATCH_CAPACITY) {
+      const count = Math.min(BATCH_CAPACITY, total - start);
+      this.bytes.set(records.subarray(start * FLOW_RECORD_BYTES, (start + count) * FLOW_RECORD_BYTES), this.flowsPtr);
+      this.call(() => this.core.decideBatch(this.flowsPtr, count, this.verdictsPtr));
+      verdicts.set(this.bytes.subarray(this.verdictsPtr, this.verdictsPtr + count * VERDICT_RECORD_BYTES), start * VERDICT_RECORD_BYTES);
+    }
+    return verdicts;
+  }
+
+  /** Encodes flows into records (the binary path's input), for callers that ship them elsewhere. */
+  encodeRecords(flows: readonly Flow[]): Uint8Array {
+    const out = new Uint8Array(flows.length * FLOW_RECORD_BYTES);
+    const view = new DataView(out.buffer);
+    const noAdhocs = new AdhocTable();
+    flows.forEach((flow, i) => {
+      this.encoder.encode(flow, view, i * FLOW_RECORD_BYTES, noAdhocs);
+      if (noAdhocs.size > 0) throw new FlowError('ad-hoc endpoints have no binary encoding; send them as JSON');
+    });
+    return out;
+  }
+
+  /** A core trap (a bug, or memory exhausted) becomes an EngineError: fail closed. */
+  private call<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof WebAssembly.RuntimeError) throw new EngineError(`the WASM core failed: ${error.message}`);
+      throw error;
+    }
+  }
+
+  private writeAdhocs(): void {
+    const wordsPer = this.encoder.adhocStride / 4;
+    this.adhocs.pods.forEach((pod, i) => {
+      const words = new Uint32Array(this.core.memory.buffer, this.adhocPtr + i * this.encoder.adhocStride, wordsPer);
+      this.encoder.writeAdhoc(pod, words);
+    });
+    this.core.adhocTable(this.adhocPtr, this.adhocs.size);
+  }
+
+  private refreshViews(): void {
+    this.view = new DataView(this.core.memory.buffer);
+    this.bytes = new Uint8Array(this.core.memory.buffer);
+  }
+
+  private readPolicies(at: number): number[] {
+    const count = this.view.getUint32(at, true);
+    const ids: number[] = [];
+    for (let i = 0; i < count; i++) ids.push(this.view.getUint32(at + 4 + 4 * i, true));
+    return ids;
+  }
+
+  private policyRef(index: number): PolicyRef {
+    const { namespace, name } = this.metadata.policies[index]!;
+    return { namespace, name };
+  }
+
+  private side(direction: Direction, code: number, rule: number, isolating: readonly number[]): SideVerdict {
+    const reason = SIDE_REASONS[code]!;
+    const verdict: SideVerdict = {
+      direction,
+      allowed: code !== SIDE_CODE.NO_RULE_MATCHED,
+      reason,
+      isolatedBy: isolating.map((p) => this.policyRef(p)),
+    };
+    if (rule === NONE) return verdict;
+    const [policy, , index] = this.metadata.rules[rule]!;
+    return { ...verdict, allowedBy: { policy: this.policyRef(policy), rule: index } };
+  }
+
+  private verdictAt(i: number): Verdict {
+    const at = this.verdictsPtr + i * VERDICT_RECORD_BYTES;
+    const decision = this.view.getUint8(at + 1);
+    if (decision === DECISION_CODE.LOOPBACK) return LOOPBACK_DECISION;
+    const egress = this.side('egress', this.view.getUint8(at + 2), this.view.getUint32(at + 4, true), []);
+    const ingress = this.side('ingress', this.view.getUint8(at + 3), this.view.getUint32(at + 8, true), []);
+    const deniedBy: Direction[] = [];
+    if (!egress.allowed) deniedBy.push('egress');
+    if (!ingress.allowed) deniedBy.push('ingress');
+    const strip = ({ isolatedBy: _, ...rest }: SideVerdict) => rest;
+    return {
+      allowed: deniedBy.length === 0,
+      reason: DECISION_REASONS[decision]!,
+      deniedBy,
+      egress: strip(egress),
+      ingress: strip(ingress),
+    };
+  }
+
+  private statusError(status: number, flow: Flow): FlowError {
+    const show = (ep: Flow['src']): string => (ep.kind === 'ip' ? ep.ip : ep.kind === 'ref' ? ep.ref : ep.pod.namespace);
+    switch (status) {
+      case STATUS.FAMILY_MISMATCH:
+        return new FlowError('src and dst are addresses of different families (IPv4 and IPv6)');
+      case STATUS.AMBIGUOUS_SRC:
+        return new FlowError(`src: IP ${show(flow.src)} is claimed by several pods; name the pod instead`);
+      case STATUS.AMBIGUOUS_DST:
+        return new FlowError(`dst: IP ${show(flow.dst)} is claimed by several pods; name the pod instead`);
+      default:
+        return new FlowError(`the core refused the flow (status ${status})`);
+    }
+  }
+}
+
+function readSection(image: Uint8Array, id: number): Uint8Array {
+  const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
+  const count = view.getUint32(16, true);
+  for (let i = 0; i < count; i++) {
+    const entry = HEADER_BYTES + i * SECTION_ENTRY_BYTES;
+    if (view.getUint32(entry, true) !== id) continue;
+    const offset = view.getUint32(entry + 4, true);
+    return image.subarray(offset, offset + view.getUint32(entry + 8, true));
+  }
+  throw new EngineError(`image refused: section ${id} is missing`);
+}
+
+/** The names the core does not need, stored in the image's META section. */
+export function readMetadata(image: Uint8Array): ImageMetadata {
+  return JSON.parse(new TextDecoder().decode(readSection(image, SECTION.META))) as ImageMetadata;
+}
