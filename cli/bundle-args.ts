@@ -20,7 +20,8 @@ export const BUNDLE_OPTIONS_HELP = `Bundle options:
   -n, --namespace NS      namespace for objects that name none (default: default)
   --option NAME=VALUE     a bundle option, overriding a BundleOptions object in the manifests:
                             ipBlockMatchesPods=true|false  (default true: ipBlocks also match pod IPs)
-  --engine NAME           the evaluator: reference (the spec-literal TypeScript evaluator)
+  --engine NAME           wasm (default: the compiled WASM core) or reference (the
+                          spec-literal TypeScript evaluator the core is tested against)
   -h, --help              this help`;
 
 export interface BundleArgs {
@@ -29,11 +30,11 @@ export interface BundleArgs {
   readonly engine?: string;
 }
 
-export const ENGINE_NAMES = ['reference'] as const;
+export const ENGINE_NAMES = ['wasm', 'reference'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 export function engineOf(args: BundleArgs): EngineName {
-  const name = args.engine ?? 'reference';
+  const name = args.engine ?? 'wasm';
   if (!(ENGINE_NAMES as readonly string[]).includes(name)) {
     throw new UsageError(`--engine ${name}: unknown engine; use one of ${ENGINE_NAMES.join(', ')}`);
   }

@@ -93,6 +93,23 @@ describe('netpol-edge eval', () => {
     ]);
   });
 
+  it('answers the same with the WASM engine (default) and the reference', () => {
+    const input = [
+      '{"src":"ns3/frontend","dst":"ns1/web","port":80}',
+      '{"src":"10.1.2.10","dst":"ns1/db","protocol":"UDP","port":5432}',
+      '{"src":{"namespace":"ns3","labels":{"app":"x"}},"dst":"10.1.1.20","port":80}',
+      '{"src":"ns1/web","dst":"203.0.113.5","port":443}',
+      '{"src":"ns9/nope","dst":"ns1/web","port":80}',
+    ].join('\n');
+    for (const explain of [[], ['--explain']]) {
+      const wasm = run(['eval', ...explain, '--flows', '-', ...DEMO], input);
+      const reference = run(['eval', ...explain, '--engine', 'reference', '--flows', '-', ...DEMO], input);
+      expect(wasm.code).toBe(0);
+      expect(wasm.stdout.split('\n')).toHaveLength(6);
+      expect(wasm.stdout).toBe(reference.stdout);
+    }
+  });
+
   it('adds both sides with --explain', () => {
     const { stdout } = run(['eval', '--explain', '--flows', '-', ...DEMO], '{"src":"ns2/search","dst":"ns1/web","port":80}\n');
     expect(JSON.parse(stdout)).toMatchObject({

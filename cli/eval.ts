@@ -1,11 +1,14 @@
 /** @module `netpol-edge eval`: NDJSON flows in, one JSON verdict per line out, in input order. */
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { splitLines } from '../src/flow/lines.js';
-import { answerLine, errorJSON } from '../src/flow/verdict.js';
+import { splitLineRuns } from '../src/flow/lines.js';
+import { answerLines, errorJSON, type NumberedLine } from '../src/flow/verdict.js';
 import { BUNDLE_OPTIONS, BUNDLE_OPTIONS_HELP, engineOf, loadBundle } from './bundle-args.js';
 import { createDecider } from './engines.js';
 import { EXIT, UsageError } from './usage.js';
+
+/** Flow lines answered together. */
+const BATCH_LINES = 1024;
 
 /** Longest flow line read; a longer one is answered with an error line. */
 export const MAX_FLOW_LINE_BYTES = 64 * 1024;
@@ -13,7 +16,7 @@ export const MAX_FLOW_LINE_BYTES = 64 * 1024;
 export const EVAL_HELP = `netpol-edge eval: answer many flows.
 
 Usage:
-  netpol-edge eval --flows FILE|- [--explain] [--engine reference] MANIFEST...
+  netpol-edge eval --flows FILE|- [--explain] [--engine wasm|reference] MANIFEST...
 
 Reads one flow per line (NDJSON) and writes one JSON verdict per line, in input order:
   in:  {"src": "ns3/frontend", "dst": "ns1/web", "protocol": "TCP", "port": 80}
@@ -59,12 +62,30 @@ export async function runEval(argv: readonly string[]): Promise<number> {
   input.on('error', () => {}); // surfaced by the iteration below
   const options = { explain: values.explain ?? false };
   const out = new BufferedWriter();
+  // Lines are answered in runs (each input chunk's complete lines, at most BATCH_LINES at once):
+  // the engine sees batches, a writer sending one flow at a time gets its answer at once, and the
+  // output keeps input order.
+  const answer = async (run: NumberedLine[]): Promise<void> => {
+    for (const line of answerLines(run, decider, options)) await out.write(line);
+  };
   try {
-    for await (const line of splitLines(input, MAX_FLOW_LINE_BYTES)) {
-      if ('error' in line) await out.write(errorJSON(line.number, line.error));
-      else if (line.text.trim() !== '') {
-        await out.write(answerLine(line.number, line.text, (flow) => decider.decide(flow), options));
+    for await (const lines of splitLineRuns(input, MAX_FLOW_LINE_BYTES)) {
+      let run: NumberedLine[] = [];
+      for (const line of lines) {
+        if ('error' in line) {
+          await answer(run);
+          run = [];
+          await out.write(errorJSON(line.number, line.error));
+        } else if (line.text.trim() !== '') {
+          run.push(line);
+          if (run.length >= BATCH_LINES) {
+            await answer(run);
+            run = [];
+          }
+        }
       }
+      await answer(run);
+      await out.flush();
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${values.flows}: no such file`);

@@ -8,10 +8,18 @@ export type Line =
   | { readonly number: number; readonly text: string }
   | { readonly number: number; readonly error: string };
 
-export async function* splitLines(
+export async function* splitLines(chunks: AsyncIterable<Uint8Array>, maxLineBytes: number): AsyncGenerator<Line> {
+  for await (const run of splitLineRuns(chunks, maxLineBytes)) yield* run;
+}
+
+/**
+ * The same lines, grouped by the input chunk that completed them: a caller can answer each run
+ * at once, so a slow writer (one flow at a time on a pipe) gets its answer without waiting.
+ */
+export async function* splitLineRuns(
   chunks: AsyncIterable<Uint8Array>,
   maxLineBytes: number,
-): AsyncGenerator<Line> {
+): AsyncGenerator<Line[]> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
@@ -31,6 +39,7 @@ export async function* splitLines(
   };
 
   for await (const chunk of chunks) {
+    const run: Line[] = [];
     let start = 0;
     while (start < chunk.length) {
       const newline = chunk.indexOf(0x0a, start);
@@ -45,14 +54,15 @@ export async function* splitLines(
         }
       }
       if (newline === -1) break;
-      yield finish();
+      run.push(finish());
       pending = [];
       pendingBytes = 0;
       overflow = false;
       start = newline + 1;
     }
+    if (run.length > 0) yield run;
   }
-  if (pendingBytes > 0 || overflow) yield finish();
+  if (pendingBytes > 0 || overflow) yield [finish()];
 }
 
 function concat(parts: Uint8Array[], length: number): Uint8Array {

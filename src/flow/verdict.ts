@@ -1,9 +1,9 @@
 /**
- * @module One flow line in, one verdict line out: the NDJSON contract of `netpol-edge eval` (and
- * later the batch API). External conformance suites depend on it: `{"allowed": true|false, ...}`
- * per flow, in input order, and `{"error": "..."}` in place of a line that cannot be answered.
+ * @module Flow lines in, verdict lines out: the NDJSON contract of `netpol-edge eval` (and the
+ * batch API). External conformance suites depend on it: `{"allowed": true|false, ...}` per flow,
+ * in input order, and `{"error": "..."}` in place of a line that cannot be answered.
  */
-import type { Decision } from '../model/decision.js';
+import type { Decision, Verdict } from '../model/decision.js';
 import type { Flow } from '../model/flow.js';
 import { decodeFlow, FlowError } from './decode.js';
 
@@ -12,40 +12,69 @@ export interface VerdictOptions {
   readonly explain: boolean;
 }
 
-export function verdictJSON(decision: Decision, options: VerdictOptions): string {
-  const verdict: Record<string, unknown> = { allowed: decision.allowed, reason: decision.reason };
-  if (!decision.allowed) verdict.deniedBy = decision.deniedBy;
+/** What answers flows: one with its explanation, or many at once. */
+export interface FlowDecider {
+  decide(flow: Flow): Decision;
+  decideBatch(flows: readonly Flow[]): (Verdict | FlowError)[];
+}
+
+export function verdictJSON(verdict: Decision | Verdict, options: VerdictOptions): string {
+  const out: Record<string, unknown> = { allowed: verdict.allowed, reason: verdict.reason };
+  if (!verdict.allowed) out.deniedBy = verdict.deniedBy;
   if (options.explain) {
-    if (decision.egress) verdict.egress = decision.egress;
-    if (decision.ingress) verdict.ingress = decision.ingress;
+    if (verdict.egress) out.egress = verdict.egress;
+    if (verdict.ingress) out.ingress = verdict.ingress;
   }
-  return JSON.stringify(verdict);
+  return JSON.stringify(out);
 }
 
 export function errorJSON(line: number, message: string): string {
   return JSON.stringify({ error: `line ${line}: ${message}` });
 }
 
+export interface NumberedLine {
+  readonly number: number;
+  readonly text: string;
+}
+
 /**
- * Answers one NDJSON line. Only a FlowError (bad input) becomes an error line; anything else is a
- * fault of the engine and propagates, so that it can never turn into an answer.
+ * Answers a run of NDJSON lines, one output line each, in order. Only bad input (a FlowError)
+ * becomes an error line; any other failure propagates, so that it can never turn into an answer.
+ * Without `explain` the flows go to the engine as one batch.
  */
-export function answerLine(
-  line: number,
-  text: string,
-  decide: (flow: Flow) => Decision,
-  options: VerdictOptions,
-): string {
-  let value: unknown;
+export function answerLines(lines: readonly NumberedLine[], decider: FlowDecider, options: VerdictOptions): string[] {
+  const out: string[] = new Array(lines.length);
+  const flows: Flow[] = [];
+  const slots: number[] = [];
+  lines.forEach((line, i) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(line.text);
+    } catch {
+      out[i] = errorJSON(line.number, 'not valid JSON');
+      return;
+    }
+    try {
+      flows.push(decodeFlow(value));
+      slots.push(i);
+    } catch (error) {
+      if (!(error instanceof FlowError)) throw error;
+      out[i] = errorJSON(line.number, error.message);
+    }
+  });
+  const answers = options.explain ? flows.map((flow) => explainOne(decider, flow)) : decider.decideBatch(flows);
+  answers.forEach((answer, k) => {
+    const i = slots[k]!;
+    out[i] = answer instanceof FlowError ? errorJSON(lines[i]!.number, answer.message) : verdictJSON(answer, options);
+  });
+  return out;
+}
+
+function explainOne(decider: FlowDecider, flow: Flow): Decision | FlowError {
   try {
-    value = JSON.parse(text);
-  } catch {
-    return errorJSON(line, 'not valid JSON');
-  }
-  try {
-    return verdictJSON(decide(decodeFlow(value)), options);
+    return decider.decide(flow);
   } catch (error) {
-    if (error instanceof FlowError) return errorJSON(line, error.message);
+    if (error instanceof FlowError) return error;
     throw error;
   }
 }

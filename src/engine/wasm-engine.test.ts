@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as layout from '../compile/layout.js';
+import { compileBundle } from '../compile/compile.js';
+import { decodeFlow, FlowError } from '../flow/decode.js';
+import { ingestSources } from '../ingest/bundle.js';
+import type { Bundle } from '../model/bundle.js';
+import { decide } from '../reference/evaluator.js';
+import { loadCoreModule } from './node-core.js';
+import { EngineError, WasmEngine } from './wasm-engine.js';
+
+const read = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+const DEMO = ['examples/demo-cluster.yaml', 'examples/article/5-ns1-from-ns3-tcp-80.yaml'];
+
+function demoBundle(order = DEMO): Bundle {
+  return ingestSources(order.map((name) => ({ name, text: read(name) }))).bundle!;
+}
+
+const FLOWS = [
+  { src: 'ns3/frontend', dst: 'ns1/web', port: 80 },
+  { src: 'ns2/search', dst: 'ns1/web', port: 80 },
+  { src: '10.1.3.10', dst: '10.1.1.20', port: 80 },
+  { src: { namespace: 'ns3', labels: { app: 'x' } }, dst: 'ns1/db', port: 80 },
+  { src: { namespace: 'elsewhere', labels: {} }, dst: 'ns1/db', port: 80 },
+  { src: 'ns1/web', dst: 'ns1/web', port: 80 },
+  { src: '203.0.113.7', dst: 'ns1/web', protocol: 'UDP', port: 80 },
+  { src: 'ns9/ghost', dst: 'ns1/web', port: 80 },
+  { src: '10.0.0.1', dst: 'fd00::1', port: 80 },
+].map((line) => {
+  try {
+    return decodeFlow(line);
+  } catch {
+    throw new Error(`bad test flow ${JSON.stringify(line)}`);
+  }
+});
+
+describe('the image layout', () => {
+  it('has the same numbers in TypeScript and in AssemblyScript', () => {
+    const as = read('core-as/assembly/layout.ts');
+    const asConstants = new Map<string, number>();
+    for (const [, name, expression] of as.matchAll(/export const (\w+): [iu]32 = ([^;]+);/g)) {
+      asConstants.set(name!, Function(...asConstants.keys(), `return ${expression}`)(...asConstants.values()) as number);
+    }
+    const tsConstants = new Map<string, number>();
+    for (const [name, value] of Object.entries(layout)) {
+      if (typeof value === 'number') tsConstants.set(name, value);
+      else for (const [key, inner] of Object.entries(value)) tsConstants.set(`${name}_${key}`, inner as number);
+    }
+    for (const [name, value] of asConstants) {
+      // TypeScript groups some constants in objects: DECISION_CODE.LOOPBACK is DECISION_LOOPBACK here.
+      const match = [name, name.replace(/^(DECISION|SIDE)_/, '$1_CODE_')].find((c) => tsConstants.has(c));
+      expect(match, `${name} has no TypeScript twin`).toBeDefined();
+      expect(tsConstants.get(match!), name).toBe(value);
+    }
+    expect(asConstants.size).toBeGreaterThan(80);
+  });
+});
+
+describe('compileBundle', () => {
+  it('is deterministic: the same bundle in any input order gives the same bytes', () => {
+    const a = compileBundle(demoBundle()).image;
+    const b = compileBundle(demoBundle([...DEMO].reverse())).image;
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+  });
+});
+
+describe('WasmEngine', () => {
+  const bundle = demoBundle();
+  const compiled = compileBundle(bundle);
+  const engine = WasmEngine.fromCompiled(loadCoreModule(), compiled);
+
+  it('answers as the reference does, refusals included', () => {
+    for (const flow of FLOWS) {
+      let expected: unknown;
+      try {
+        expected = decide(bundle, flow);
+      } catch (error) {
+        expect(error).toBeInstanceOf(FlowError);
+        expect(() => engine.decide(flow)).toThrow(FlowError);
+        continue;
+      }
+      expect(engine.decide(flow)).toEqual(expected);
+    }
+  });
+
+  it('gives the same verdicts in a batch as one by one', () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => FLOWS[i % FLOWS.length]!);
+    const batch = engine.decideBatch(many);
+    batch.forEach((verdict, i) => {
+      const flow = many[i]!;
+      if (verdict instanceof FlowError) {
+        expect(() => engine.decide(flow)).toThrow(FlowError);
+        return;
+      }
+      const { egress, ingress, ...single } = engine.decide(flow);
+      expect(verdict).toMatchObject(single);
+      expect(verdict.egress?.reason).toBe(egress?.reason);
+      expect(verdict.ingress?.allowedBy).toEqual(ingress?.allowedBy);
+    });
+  });
+
+  it('answers binary records as the batch path does', () => {
+    const byNameOrIP = FLOWS.filter((f) => f.src.kind !== 'adhoc' && f.dst.kind !== 'adhoc').slice(0, 3);
+    const records = engine.encodeRecords(byNameOrIP);
+    const verdicts = engine.decideRecords(records);
+    expect(verdicts.length).toBe(byNameOrIP.length * layout.VERDICT_RECORD_BYTES);
+    const allowed = byNameOrIP.map((_, i) => verdicts[i * layout.VERDICT_RECORD_BYTES + 1] !== layout.DECISION_CODE.DENIED);
+    expect(allowed).toEqual(engine.decideBatch(byNameOrIP).map((v) => !(v instanceof FlowError) && v.allowed));
+    expect(() => engine.decideRecords(new Uint8Array(41))).toThrow(/not a multiple of 40/);
+  });
+
+  it('refuses malformed binary records with a status, never an answer', () => {
+    const record = new Uint8Array(layout.FLOW_RECORD_BYTES);
+    const cases: [Partial<Record<'srcKind' | 'protocol' | 'port' | 'pod', number>>, number][] = [
+      [{ protocol: 9, port: 80 }, layout.STATUS.BAD_PROTOCOL],
+      [{ protocol: 1, port: 0 }, layout.STATUS.BAD_PORT],
+      [{ protocol: 1, port: 80, srcKind: 7 }, layout.STATUS.BAD_ENDPOINT],
+      [{ protocol: 1, port: 80, pod: 99_999 }, layout.STATUS.BAD_POD],
+    ];
+    for (const [fields, status] of cases) {
+      const view = new DataView(record.buffer);
+      record.fill(0);
+      view.setUint8(0, fields.srcKind ?? 0);
+      view.setUint8(2, fields.protocol ?? 1);
+      view.setUint16(4, fields.port ?? 80, true);
+      view.setUint32(8, fields.pod ?? 0, true);
+      expect(engine.decideRecords(record)[0]).toBe(status);
+    }
+  });
+
+  it('refuses truncated, corrupted and foreign images with a clear error', () => {
+    const image = compiled.image;
+    const module = loadCoreModule('debug');
+    const refuse = (bytes: Uint8Array) => () => new WasmEngine(module, bytes, compiled.metadata);
+    for (const length of [0, 3, 19, 20, 64, image.length - 4, image.length - 1]) {
+      expect(refuse(image.slice(0, length))).toThrow(EngineError);
+    }
+    expect(refuse(new TextEncoder().encode('{"kind": "NetworkPolicy", "spec": {}}   '))).toThrow(/bad magic/);
+    for (let i = 0; i < 200; i++) {
+      const flipped = image.slice();
+      const bit = (i * 7919) % (image.length * 8);
+      flipped[bit >> 3]! ^= 1 << (bit & 7);
+      expect(refuse(flipped)).toThrow(/image refused/);
+    }
+  });
+});
