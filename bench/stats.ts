@@ -1,0 +1,116 @@
+/**
+ * @module Timing helpers on `process.hrtime.bigint`: repeated measurements (warm-up, then samples,
+ * within a time budget) reported by their median, and an ops/s meter that calibrates how many
+ * operations to time at once so that timer resolution and loop overhead do not show.
+ */
+
+/** Nanoseconds since an arbitrary origin. */
+export function now(): bigint {
+  return process.hrtime.bigint();
+}
+
+/** Nanoseconds since `start`, as a number (exact up to 104 days). */
+export function since(start: bigint): number {
+  return Number(now() - start);
+}
+
+/** Results are written here so that the JIT cannot drop a measured call as dead code. */
+export let sink: unknown;
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export interface SampleOptions {
+  /** Untimed runs first: JIT warm-up, caches, lazily built indexes. */
+  readonly warmups: number;
+  /** Timed runs wanted. */
+  readonly samples: number;
+  /** Stop taking samples after this many milliseconds (warm-ups included); at least one is taken. */
+  readonly budgetMs: number;
+}
+
+/**
+ * Times `run` (sync or async, e.g. a WebAssembly.compile) `samples` times after `warmups` untimed
+ * runs; returns the durations in nanoseconds. A slow `run` gets fewer samples, never a longer run.
+ */
+export async function sample(run: () => unknown, options: SampleOptions): Promise<number[]> {
+  const start = now();
+  const overBudget = (): boolean => since(start) > options.budgetMs * 1e6;
+  for (let i = 0; i < options.warmups && !overBudget(); i++) sink = await run();
+  const durations: number[] = [];
+  while (durations.length < options.samples && (durations.length === 0 || !overBudget())) {
+    const t = now();
+    sink = await run();
+    durations.push(since(t));
+  }
+  return durations;
+}
+
+/** The median duration of `sample`, in nanoseconds. */
+export async function medianNs(run: () => unknown, options: SampleOptions): Promise<number> {
+  return median(await sample(run, options));
+}
+
+export interface RateOptions {
+  /** Untimed calls first, for this long: V8 needs some thousands of calls to optimise a hot path. */
+  readonly warmupMs: number;
+  /** How long one timed sample should last. */
+  readonly targetMs: number;
+  /** Timed samples wanted; each gives one rate, the median is reported. */
+  readonly samples: number;
+  /** The whole measurement (warm-up, calibration, samples) stops after this; at least one sample. */
+  readonly budgetMs: number;
+}
+
+export interface Rate {
+  /** Median operations per second over the samples. */
+  readonly opsPerSecond: number;
+  /** Median nanoseconds per operation (1e9 / opsPerSecond). */
+  readonly nsPerOp: number;
+  /** Operations per timed sample, after calibration. */
+  readonly iterations: number;
+  readonly samples: number;
+}
+
+/**
+ * Operations per second of `op(i)` (synchronous; `i` counts up, to cycle through inputs). Warms up
+ * for `warmupMs`, calibrates the iteration count by doubling until a run takes a tenth of
+ * `targetMs`, then scales it to `targetMs` and times `samples` runs of that many calls.
+ */
+export function opsPerSecond(op: (i: number) => unknown, options: RateOptions): Rate {
+  const start = now();
+  const budgetNs = options.budgetMs * 1e6;
+  const targetNs = options.targetMs * 1e6;
+  let counter = 0;
+  const timeRun = (n: number): number => {
+    const t = now();
+    let last: unknown;
+    for (let k = 0; k < n; k++) last = op(counter++);
+    const elapsed = since(t);
+    sink = last;
+    return elapsed;
+  };
+
+  // Warm-up: also absorbs one-off costs such as a lazily built index on the first call.
+  const warmupNs = Math.min(options.warmupMs * 1e6, budgetNs / 2);
+  while (since(start) < warmupNs) timeRun(1);
+
+  let iterations = 1;
+  let elapsed = timeRun(iterations);
+  while (elapsed < targetNs / 10 && since(start) + elapsed * 2 < budgetNs) {
+    iterations *= 2;
+    elapsed = timeRun(iterations);
+  }
+  iterations = Math.max(1, Math.round((iterations * targetNs) / Math.max(elapsed, 1)));
+
+  const rates: number[] = [];
+  while (rates.length < options.samples && (rates.length === 0 || since(start) + targetNs < budgetNs)) {
+    rates.push((iterations * 1e9) / Math.max(timeRun(iterations), 1));
+  }
+  const ops = median(rates);
+  return { opsPerSecond: ops, nsPerOp: 1e9 / ops, iterations, samples: rates.length };
+}

@@ -1,0 +1,90 @@
+/**
+ * @module Rows for the WASM engine: compile time, image size, image load time, decisions per second
+ * per flow and in batches (binary records, one core, no crossing per flow), the speed-up over the
+ * reference measured in the same run, and the end-to-end cost per flow of the NDJSON and binary
+ * batch formats.
+ */
+import { compileBundle } from '../src/compile/compile.js';
+import { VERDICT_RECORD_BYTES } from '../src/compile/layout.js';
+import { loadCoreModule } from '../src/engine/node-core.js';
+import { WasmEngine } from '../src/engine/wasm-engine.js';
+import { answerLines } from '../src/flow/verdict.js';
+import type { FlowAddressing } from './generate.js';
+import { ratioRow, type Row, type RowProducer } from './rows.js';
+import { medianNs, opsPerSecond } from './stats.js';
+
+const WASM = 'wasm';
+const ADDRESSINGS: readonly FlowAddressing[] = ['pod', 'ip'];
+/** Flow records per timed batch call: big enough that call overhead vanishes. */
+const BATCH_FLOWS = 65_536;
+
+const engines = new WeakMap<object, WasmEngine>();
+
+export const wasmBuildProducer: RowProducer = {
+  name: 'wasm compile and load',
+  async produce(ctx) {
+    const module = loadCoreModule();
+    let compiled = compileBundle(ctx.bundle);
+    const compileNs = await medianNs(() => (compiled = compileBundle(ctx.bundle)), ctx.effort.heavy);
+    const loadNs = await medianNs(() => new WasmEngine(module, compiled.image, compiled.metadata), ctx.effort.heavy);
+    engines.set(ctx.bundle, WasmEngine.fromCompiled(module, compiled));
+    return [
+      { size: ctx.size, metric: 'compile', engine: WASM, value: compileNs / 1e6, unit: 'ms' },
+      { size: ctx.size, metric: 'image-size', engine: WASM, value: compiled.image.length / 1e6, unit: 'MB' },
+      { size: ctx.size, metric: 'load', engine: WASM, value: loadNs / 1e6, unit: 'ms' },
+    ];
+  },
+};
+
+export const wasmDecideProducer: RowProducer = {
+  name: 'wasm decisions',
+  produce(ctx, earlier) {
+    const engine = engines.get(ctx.bundle)!;
+    const rows: Row[] = [];
+    for (const kind of ADDRESSINGS) {
+      const flows = ctx.flows[kind];
+      // One flow per call, with its full explanation: the sidecar's path.
+      const single = opsPerSecond((i) => engine.decide(flows[i % flows.length]!), ctx.effort.rate);
+      rows.push({ size: ctx.size, metric: `decide-${kind}`, engine: WASM, value: single.opsPerSecond, unit: 'decisions/s' });
+
+      // Binary records in, verdict records out: the batch path.
+      const once = engine.encodeRecords(flows);
+      const records = new Uint8Array(BATCH_FLOWS * (once.length / flows.length));
+      for (let at = 0; at < records.length; at += once.length) records.set(once.subarray(0, Math.min(once.length, records.length - at)), at);
+      let verdicts: Uint8Array = new Uint8Array(0);
+      const batch = opsPerSecond(() => (verdicts = engine.decideRecords(records)), ctx.effort.rate);
+      if (verdicts.length !== BATCH_FLOWS * VERDICT_RECORD_BYTES) throw new Error('batch answered the wrong number of flows');
+      rows.push({ size: ctx.size, metric: `batch-${kind}`, engine: WASM, value: batch.opsPerSecond * BATCH_FLOWS, unit: 'decisions/s' });
+    }
+    for (const kind of ADDRESSINGS) {
+      const perFlow = ratioRow([...earlier, ...rows], ctx.size, `decide-${kind}`, WASM);
+      if (perFlow) rows.push(perFlow);
+      const reference = earlier.find((r) => r.metric === `decide-${kind}` && r.engine === 'reference');
+      const batch = rows.find((r) => r.metric === `batch-${kind}`)!;
+      if (reference) {
+        rows.push({ size: ctx.size, metric: `batch-${kind}-vs-reference`, engine: WASM, value: batch.value / reference.value, unit: 'x' });
+      }
+    }
+    return rows;
+  },
+};
+
+/** What one flow costs through each batch format, from request bytes to verdicts. */
+export const wasmFormatProducer: RowProducer = {
+  name: 'batch formats end to end',
+  produce(ctx) {
+    const engine = engines.get(ctx.bundle)!;
+    const rows: Row[] = [];
+    for (const kind of ADDRESSINGS) {
+      const lines = ctx.ndjson[kind].map((text, i) => ({ number: i + 1, text }));
+      const ndjson = opsPerSecond(() => answerLines(lines, engine, { explain: false }), ctx.effort.rate);
+      rows.push({ size: ctx.size, metric: `e2e-ndjson-${kind}`, engine: WASM, value: ndjson.nsPerOp / lines.length, unit: 'ns/flow' });
+      const records = engine.encodeRecords(ctx.flows[kind]);
+      const binary = opsPerSecond(() => engine.decideRecords(records), ctx.effort.rate);
+      rows.push({ size: ctx.size, metric: `e2e-binary-${kind}`, engine: WASM, value: binary.nsPerOp / lines.length, unit: 'ns/flow' });
+    }
+    return rows;
+  },
+};
+
+export const wasmProducers: readonly RowProducer[] = [wasmBuildProducer, wasmDecideProducer, wasmFormatProducer];
