@@ -6,7 +6,7 @@
 import { NAMESPACE_NAME_LABEL, type Labels } from '../model/bundle.js';
 import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
 import { FlowError } from '../flow/decode.js';
-import { formatIP, parseIP } from '../net/ip.js';
+import { parseIP, parseIPv4Number } from '../net/ip.js';
 import type { ImageMetadata } from '../compile/compile.js';
 import { ipv6Words } from '../compile/compile.js';
 import {
@@ -63,14 +63,14 @@ export class FlowEncoder {
         view.setUint32(at, this.findByRef(spec.ref, field), true);
         return ENDPOINT_KIND.POD;
       case 'ip': {
+        // An address several pods claim is refused by the core (STATUS.AMBIGUOUS_*).
+        const v4 = parseIPv4Number(spec.ip);
+        if (v4 !== undefined) {
+          view.setUint32(at, v4, true);
+          return ENDPOINT_KIND.IPV4;
+        }
         const ip = parseIP(spec.ip);
         if (!ip) throw new FlowError(`${field}: ${JSON.stringify(spec.ip)} is not an IP address`);
-        const owners = this.metadata.ambiguousIPs[formatIP(ip)];
-        if (owners) {
-          throw new FlowError(
-            `${field}: IP ${formatIP(ip)} is claimed by ${owners.length} pods (${owners.join(', ')}); name the pod instead`,
-          );
-        }
         if (ip.family === 4) {
           view.setUint32(at, Number(ip.value), true);
           return ENDPOINT_KIND.IPV4;

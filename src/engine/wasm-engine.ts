@@ -32,6 +32,7 @@ import {
 } from '../model/decision.js';
 import type { Flow } from '../model/flow.js';
 import { FlowError } from '../flow/decode.js';
+import { formatIP, parseIP } from '../net/ip.js';
 import { AdhocTable, FlowEncoder } from './flow-encoder.js';
 
 interface CoreExports {
@@ -264,14 +265,19 @@ export class WasmEngine {
   }
 
   private statusError(status: number, flow: Flow): FlowError {
-    const show = (ep: Flow['src']): string => (ep.kind === 'ip' ? ep.ip : ep.kind === 'ref' ? ep.ref : ep.pod.namespace);
+    const ambiguous = (field: 'src' | 'dst'): FlowError => {
+      const spec = flow[field];
+      const text = spec.kind === 'ip' ? formatIP(parseIP(spec.ip)!) : '';
+      const owners = this.metadata.ambiguousIPs[text] ?? [];
+      return new FlowError(`${field}: IP ${text} is claimed by ${owners.length} pods (${owners.join(', ')}); name the pod instead`);
+    };
     switch (status) {
       case STATUS.FAMILY_MISMATCH:
         return new FlowError('src and dst are addresses of different families (IPv4 and IPv6)');
       case STATUS.AMBIGUOUS_SRC:
-        return new FlowError(`src: IP ${show(flow.src)} is claimed by several pods; name the pod instead`);
+        return ambiguous('src');
       case STATUS.AMBIGUOUS_DST:
-        return new FlowError(`dst: IP ${show(flow.dst)} is claimed by several pods; name the pod instead`);
+        return ambiguous('dst');
       default:
         return new FlowError(`the core refused the flow (status ${status})`);
     }

@@ -4,7 +4,7 @@
  */
 import { PROTOCOLS, type ContainerPort, type Labels, type Protocol } from '../model/bundle.js';
 import type { EndpointSpec, Flow } from '../model/flow.js';
-import { formatIP, isIPv4Mapped, parseIP } from '../net/ip.js';
+import { formatIP, isIPv4Mapped, parseIP, parseIPv4Number } from '../net/ip.js';
 import {
   isDNS1123Label,
   isDNS1123Subdomain,
@@ -67,7 +67,15 @@ export function decodeEndpoint(value: unknown, field: string): EndpointSpec {
   throw new FlowError(`${field}: expected "namespace/name", an IP address or {namespace, labels}, not ${show(value)}`);
 }
 
+/** The common `ns/name` shape, checked in one pass; anything else gets the full checks below. */
+const SIMPLE_REF = /^[a-z0-9][-a-z0-9]{0,62}\/[a-z0-9][-a-z0-9.]{0,252}$/;
+
 function decodeEndpointString(text: string, field: string): EndpointSpec {
+  // Fast paths for what flow logs are made of: a strictly parsed IPv4 address is already canonical.
+  if (parseIPv4Number(text) !== undefined) return { kind: 'ip', ip: text };
+  if (SIMPLE_REF.test(text) && isDNS1123Subdomain(text.slice(text.indexOf('/') + 1)).length === 0) {
+    return { kind: 'ref', ref: text };
+  }
   const ip = parseIP(text);
   if (ip && isIPv4Mapped(ip)) throw new FlowError(`${field}: ${show(text)} is an IPv4-mapped IPv6 address; use the IPv4 form`);
   if (ip) return { kind: 'ip', ip: formatIP(ip) };
