@@ -12,7 +12,7 @@ import { parseIP, type IP } from '../net/ip.js';
 import { selectorMatches } from '../reference/selector.js';
 import { writeImage, textWords } from './image-writer.js';
 import { ipBlockIntervals } from './intervals.js';
-import { bundleSelectors, LabelDictionary } from './label-bits.js';
+import { bundleSelectors, keyEntry, LabelDictionary, labelEntries, pairEntry } from './label-bits.js';
 import {
   AMBIGUOUS,
   COUNT,
@@ -36,7 +36,7 @@ export interface ImageMetadata {
   readonly policies: readonly { namespace: string; name: string }[];
   /** Per rule id: policy index, direction, index within that direction's rules. */
   readonly rules: readonly [policy: number, direction: Direction, index: number][];
-  /** Label dictionary entries (`key\0` or `key\0value`), in bit order. */
+  /** Label dictionary entries (label-bits.ts: keyEntry, pairEntry), in bit order. */
   readonly labelEntries: readonly string[];
   readonly portNames: readonly string[];
   /** IPs claimed by several running pods, with their refs: for the ambiguity message. */
@@ -67,7 +67,7 @@ class Compiler {
   private readonly portNameIds = new Map<string, number>();
   private readonly identities: Identity[] = [];
   private readonly podIdentity: number[] = [];
-  /** Label pair `key\0value` and key `key\0` -> identities carrying it (ascending). */
+  /** Label entries (label-bits.ts: keyEntry, pairEntry) -> identities carrying them (ascending). */
   private readonly postings = new Map<string, number[]>();
   private readonly identitiesByNamespace: number[][] = [];
   private readonly selectorIds = new Map<string, number>();
@@ -196,12 +196,10 @@ class Compiler {
         byKey.set(key, id);
         this.identities.push({ namespace, labels: pod.labels, hostNetwork: pod.hostNetwork, namedPorts });
         this.identitiesByNamespace[namespace]!.push(id);
-        for (const k of Object.keys(pod.labels)) {
-          for (const entry of [`${k}\u0000`, `${k}\u0000${pod.labels[k]}`]) {
-            const list = this.postings.get(entry);
-            if (list) list.push(id);
-            else this.postings.set(entry, [id]);
-          }
+        for (const entry of labelEntries(pod.labels)) {
+          const list = this.postings.get(entry);
+          if (list) list.push(id);
+          else this.postings.set(entry, [id]);
         }
       }
       this.podIdentity.push(id);
@@ -219,12 +217,12 @@ class Compiler {
       if (candidates === undefined || list.length < candidates.length) candidates = list;
     };
     for (const key of Object.keys(selector.matchLabels)) {
-      consider(this.postings.get(`${key}\u0000${selector.matchLabels[key]}`) ?? []);
+      consider(this.postings.get(pairEntry(key, selector.matchLabels[key]!)) ?? []);
     }
     for (const r of selector.matchExpressions) {
-      if (r.operator === 'Exists') consider(this.postings.get(`${r.key}\u0000`) ?? []);
+      if (r.operator === 'Exists') consider(this.postings.get(keyEntry(r.key)) ?? []);
       if (r.operator === 'In') {
-        consider([...new Set(r.values.flatMap((v) => this.postings.get(`${r.key}\u0000${v}`) ?? []))].sort((a, b) => a - b));
+        consider([...new Set(r.values.flatMap((v) => this.postings.get(pairEntry(r.key, v)) ?? []))].sort((a, b) => a - b));
       }
     }
     const pool = candidates ?? namespaces.flatMap((ns) => this.identitiesByNamespace[ns]!).sort((a, b) => a - b);

@@ -12,11 +12,20 @@ export interface CompiledSelector {
   readonly groups: readonly (readonly number[])[];
 }
 
-const keyEntry = (key: string): string => `${key}\u0000`;
-const pairEntry = (key: string, value: string): string => `${key}\u0000${value}`;
+/**
+ * Dictionary entries: a key's presence, and a key=value pair. Different separators, so that the
+ * pair `tier=""` is not the same entry as "has tier" (label keys cannot contain either).
+ */
+export const keyEntry = (key: string): string => `${key}\u0000`;
+export const pairEntry = (key: string, value: string): string => `${key}\u0001${value}`;
+
+/** The entries a label set has: every key's presence and every pair. */
+export function labelEntries(labels: Labels): string[] {
+  return Object.keys(labels).flatMap((key) => [keyEntry(key), pairEntry(key, labels[key]!)]);
+}
 
 export class LabelDictionary {
-  /** Entry -> bit; entries are `key\0` (presence) and `key\0value`. Sorted, so deterministic. */
+  /** Entry -> bit (keyEntry and pairEntry); sorted, so deterministic. */
   readonly bits: ReadonlyMap<string, number>;
   readonly words: number;
 
@@ -37,11 +46,9 @@ export class LabelDictionary {
   /** The bitset of a label set: its keys' presence bits and its pairs' bits, where known. */
   encode(labels: Labels): Uint32Array {
     const set = new Uint32Array(this.words);
-    for (const key of Object.keys(labels)) {
-      for (const entry of [keyEntry(key), pairEntry(key, labels[key]!)]) {
-        const bit = this.bits.get(entry);
-        if (bit !== undefined) set[bit >>> 5]! |= 1 << (bit & 31);
-      }
+    for (const entry of labelEntries(labels)) {
+      const bit = this.bits.get(entry);
+      if (bit !== undefined) set[bit >>> 5]! |= 1 << (bit & 31);
     }
     return set;
   }

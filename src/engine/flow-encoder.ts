@@ -9,6 +9,7 @@ import { FlowError } from '../flow/decode.js';
 import { parseIP, parseIPv4Number } from '../net/ip.js';
 import type { ImageMetadata } from '../compile/compile.js';
 import { ipv6Words } from '../compile/compile.js';
+import { labelEntries } from '../compile/label-bits.js';
 import {
   ADHOC_HEADER_WORDS,
   ADHOC_MAX_PORTS,
@@ -117,11 +118,9 @@ export class FlowEncoder {
   }
 
   private encodeLabels(labels: Labels, words: Uint32Array, at: number): void {
-    for (const key of Object.keys(labels)) {
-      for (const entry of [`${key}\u0000`, `${key}\u0000${labels[key]}`]) {
-        const bit = this.labelBits.get(entry);
-        if (bit !== undefined) words[at + (bit >>> 5)]! |= 1 << (bit & 31);
-      }
+    for (const entry of labelEntries(labels)) {
+      const bit = this.labelBits.get(entry);
+      if (bit !== undefined) words[at + (bit >>> 5)]! |= 1 << (bit & 31);
     }
   }
 }

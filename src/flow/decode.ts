@@ -22,6 +22,9 @@ export class FlowError extends Error {
   }
 }
 
+/** Ports of one ad-hoc pod: what the WASM core's ad-hoc record holds (layout.ts ADHOC_MAX_PORTS). */
+export const MAX_ADHOC_PORTS = 64;
+
 const PROTOCOL_NUMBERS: Readonly<Record<number, Protocol>> = { 6: 'TCP', 17: 'UDP', 132: 'SCTP' };
 
 /** Protocol names are case-insensitive here; IANA numbers 6, 17 and 132 are accepted too. */
@@ -119,6 +122,7 @@ function decodeAdHoc(object: Record<string, unknown>, field: string): EndpointSp
 function decodeAdHocPorts(value: unknown, field: string): ContainerPort[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new FlowError(`${field}.ports: expected a list of {name, port, protocol}`);
+  if (value.length > MAX_ADHOC_PORTS) throw new FlowError(`${field}.ports: at most ${MAX_ADHOC_PORTS} ports`);
   return value.map((entry, i): ContainerPort => {
     const where = `${field}.ports[${i}]`;
     if (typeof entry !== 'object' || entry === null) throw new FlowError(`${where}: expected {name, port, protocol}`);
