@@ -10,7 +10,7 @@ import type { Bundle, IPBlockPeer, Labels, NetworkPolicy, Pod, PortMatch, Rule, 
 import type { Direction } from '../model/decision.js';
 import { parseIP, type IP } from '../net/ip.js';
 import { selectorMatches } from '../reference/selector.js';
-import { writeImage, textWords } from './image-writer.js';
+import { checksumWords, writeImage, textWords } from './image-writer.js';
 import { ipBlockIntervals } from './intervals.js';
 import { bundleSelectors, keyEntry, LabelDictionary, labelEntries, pairEntry } from './label-bits.js';
 import {
@@ -67,8 +67,11 @@ class Compiler {
   private readonly portNameIds = new Map<string, number>();
   private readonly identities: Identity[] = [];
   private readonly podIdentity: number[] = [];
-  /** Label entries (label-bits.ts: keyEntry, pairEntry) -> identities carrying them (ascending). */
-  private readonly postings = new Map<string, number[]>();
+  /**
+   * Per namespace: label entry (label-bits.ts: keyEntry, pairEntry) -> the identities carrying it,
+   * ascending. Per namespace, so that a policy's selector costs what its own namespace holds.
+   */
+  private readonly postings: Map<string, number[]>[] = [];
   private readonly identitiesByNamespace: number[][] = [];
   private readonly selectorIds = new Map<string, number>();
   private readonly selectors: Selector[] = [];
@@ -178,7 +181,10 @@ class Compiler {
   /** Pods with the same namespace, labels, hostNetwork and named ports are one identity. */
   private buildIdentities(): void {
     const byKey = new Map<string, number>();
-    this.bundle.namespaces.forEach(() => this.identitiesByNamespace.push([]));
+    this.bundle.namespaces.forEach(() => {
+      this.identitiesByNamespace.push([]);
+      this.postings.push(new Map());
+    });
     for (const pod of this.bundle.pods) {
       const namespace = this.namespaceIds.get(pod.namespace)!;
       const namedPorts = pod.ports
@@ -196,10 +202,11 @@ class Compiler {
         byKey.set(key, id);
         this.identities.push({ namespace, labels: pod.labels, hostNetwork: pod.hostNetwork, namedPorts });
         this.identitiesByNamespace[namespace]!.push(id);
+        const postings = this.postings[namespace]!;
         for (const entry of labelEntries(pod.labels)) {
-          const list = this.postings.get(entry);
+          const list = postings.get(entry);
           if (list) list.push(id);
-          else this.postings.set(entry, [id]);
+          else postings.set(entry, [id]);
         }
       }
       this.podIdentity.push(id);
@@ -207,29 +214,29 @@ class Compiler {
   }
 
   /**
-   * Identities of the given namespaces that the selector matches, ascending; never hostNetwork
-   * ones, which no selector selects. Starts from the shortest posting list of a required term.
+   * Identities of the given namespaces that the selector matches; never hostNetwork ones, which
+   * no selector selects. In each namespace it starts from the shortest posting list of a term that
+   * a match must carry, then checks the whole selector.
    */
   private matching(selector: Selector, namespaces: readonly number[]): number[] {
-    const allowed = new Set(namespaces);
-    let candidates: readonly number[] | undefined;
-    const consider = (list: readonly number[]): void => {
-      if (candidates === undefined || list.length < candidates.length) candidates = list;
-    };
-    for (const key of Object.keys(selector.matchLabels)) {
-      consider(this.postings.get(pairEntry(key, selector.matchLabels[key]!)) ?? []);
-    }
-    for (const r of selector.matchExpressions) {
-      if (r.operator === 'Exists') consider(this.postings.get(keyEntry(r.key)) ?? []);
-      if (r.operator === 'In') {
-        consider([...new Set(r.values.flatMap((v) => this.postings.get(pairEntry(r.key, v)) ?? []))].sort((a, b) => a - b));
+    const out: number[] = [];
+    for (const ns of namespaces) {
+      const postings = this.postings[ns]!;
+      let pool: readonly number[] = this.identitiesByNamespace[ns]!;
+      const consider = (list: readonly number[] | undefined): void => {
+        if (!list || list.length < pool.length) pool = list ?? [];
+      };
+      for (const key of Object.keys(selector.matchLabels)) consider(postings.get(pairEntry(key, selector.matchLabels[key]!)));
+      for (const r of selector.matchExpressions) {
+        if (r.operator === 'Exists') consider(postings.get(keyEntry(r.key)));
+        if (r.operator === 'In') consider(r.values.flatMap((v) => postings.get(pairEntry(r.key, v)) ?? []));
+      }
+      for (const id of pool) {
+        const identity = this.identities[id]!;
+        if (!identity.hostNetwork && selectorMatches(selector, identity.labels)) out.push(id);
       }
     }
-    const pool = candidates ?? namespaces.flatMap((ns) => this.identitiesByNamespace[ns]!).sort((a, b) => a - b);
-    return pool.filter((id) => {
-      const identity = this.identities[id]!;
-      return allowed.has(identity.namespace) && !identity.hostNetwork && selectorMatches(selector, identity.labels);
-    });
+    return out;
   }
 
   private selectorId(selector: Selector): number {
@@ -265,8 +272,7 @@ class Compiler {
     identityWords: number,
   ): Map<number, Uint32Array> {
     const ruleRows: number[] = [];
-    const peerBits: number[] = [];
-    const peerBitsets = new Map<string, number>();
+    const peerBits = new BitsetPool(identityWords);
     const podPeers: number[] = [];
     const v4: number[] = [];
     const v6: number[] = [];
@@ -298,17 +304,9 @@ class Compiler {
       const podPeerCount = podPeers.length / 2 - podPeerStart;
       let bitsOffset = NONE;
       if (podPeerCount > 0) {
-        const sorted = [...members].sort((a, b) => a - b);
-        const key = sorted.join(',');
-        const known = peerBitsets.get(key);
-        if (known !== undefined) bitsOffset = known;
-        else {
-          bitsOffset = peerBits.length;
-          peerBitsets.set(key, bitsOffset);
-          const set = new Uint32Array(identityWords);
-          for (const id of sorted) set[id >>> 5]! |= 1 << (id & 31);
-          peerBits.push(...set);
-        }
+        const set = new Uint32Array(identityWords);
+        for (const id of members) set[id >>> 5]! |= 1 << (id & 31);
+        bitsOffset = peerBits.offsetOf(set);
       }
 
       const blocks = (rule.peers ?? []).filter((p): p is IPBlockPeer => p.kind === 'ipBlock');
@@ -338,7 +336,7 @@ class Compiler {
     }
     return new Map([
       [SECTION.RULES, Uint32Array.from(ruleRows)],
-      [SECTION.PEER_BITS, Uint32Array.from(peerBits)],
+      [SECTION.PEER_BITS, peerBits.words()],
       [SECTION.POD_PEERS, Uint32Array.from(podPeers)],
       [SECTION.V4_INTERVALS, Uint32Array.from(v4)],
       [SECTION.V6_INTERVALS, Uint32Array.from(v6)],
@@ -446,6 +444,32 @@ class Compiler {
       else ipv6.push(...ipv6Words(ip.value), pod);
     }
     return { ipv4: Uint32Array.from(ipv4), ipv6: Uint32Array.from(ipv6), ambiguous };
+  }
+}
+
+/** Distinct bitsets of one width, stored once each: rules with equal peers share one. */
+class BitsetPool {
+  private readonly sets: Uint32Array[] = [];
+  /** FNV-1a of a set's words -> indexes of the sets with that hash. */
+  private readonly byHash = new Map<number, number[]>();
+
+  constructor(private readonly width: number) {}
+
+  /** The set's word offset in the pool, adding it when it is new. */
+  offsetOf(set: Uint32Array): number {
+    const hash = checksumWords(set, 0);
+    const candidates = this.byHash.get(hash) ?? [];
+    const found = candidates.find((i) => this.sets[i]!.every((w, k) => w === set[k]));
+    if (found !== undefined) return found * this.width;
+    this.byHash.set(hash, [...candidates, this.sets.length]);
+    this.sets.push(set);
+    return (this.sets.length - 1) * this.width;
+  }
+
+  words(): Uint32Array {
+    const out = new Uint32Array(this.sets.length * this.width);
+    this.sets.forEach((set, i) => out.set(set, i * this.width));
+    return out;
   }
 }
 
