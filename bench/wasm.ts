@@ -43,7 +43,7 @@ export const wasmDecideProducer: RowProducer = {
     const rows: Row[] = [];
     for (const kind of ADDRESSINGS) {
       const flows = ctx.flows[kind];
-      // One flow per call, with its full explanation: the sidecar's path.
+      // One flow per call, its verdict: the sidecar's path.
       const single = opsPerSecond((i) => engine.decide(flows[i % flows.length]!), ctx.effort.rate);
       rows.push({ size: ctx.size, metric: `decide-${kind}`, engine: WASM, value: single.opsPerSecond, unit: 'decisions/s' });
 
@@ -52,7 +52,7 @@ export const wasmDecideProducer: RowProducer = {
       const records = new Uint8Array(BATCH_FLOWS * (once.length / flows.length));
       for (let at = 0; at < records.length; at += once.length) records.set(once.subarray(0, Math.min(once.length, records.length - at)), at);
       let verdicts: Uint8Array = new Uint8Array(0);
-      const batch = opsPerSecond(() => (verdicts = engine.decideRecords(records)), ctx.effort.rate);
+      const batch = opsPerSecond(() => (verdicts = engine.decideBatch(records)), ctx.effort.rate);
       if (verdicts.length !== BATCH_FLOWS * VERDICT_RECORD_BYTES) throw new Error('batch answered the wrong number of flows');
       rows.push({ size: ctx.size, metric: `batch-${kind}`, engine: WASM, value: batch.opsPerSecond * BATCH_FLOWS, unit: 'decisions/s' });
     }
@@ -80,7 +80,7 @@ export const wasmFormatProducer: RowProducer = {
       const ndjson = opsPerSecond(() => answerLines(lines, engine, { explain: false }), ctx.effort.rate);
       rows.push({ size: ctx.size, metric: `e2e-ndjson-${kind}`, engine: WASM, value: ndjson.nsPerOp / lines.length, unit: 'ns/flow' });
       const records = engine.encodeRecords(ctx.flows[kind]);
-      const binary = opsPerSecond(() => engine.decideRecords(records), ctx.effort.rate);
+      const binary = opsPerSecond(() => engine.decideBatch(records), ctx.effort.rate);
       rows.push({ size: ctx.size, metric: `e2e-binary-${kind}`, engine: WASM, value: binary.nsPerOp / lines.length, unit: 'ns/flow' });
     }
     return rows;

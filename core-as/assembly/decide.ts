@@ -16,8 +16,8 @@ import {
 import {
   hostIPs, identities, identityCount, ipv4Count, ipv4Table, ipv6Count, ipv6Table, labelWords,
   namedPorts, namespaceCount, nsLabels, nsPolicies, options, peerBits, podCount, podPeers, pods,
-  policies, ports, rules, selectorCount, selectors, selPolicies, selRules, v4Intervals, v6Intervals,
-  word,
+  policies, ports, ruleCount, rules, selectorCount, selectors, selPolicies, selRules, v4Intervals,
+  v6Intervals, word,
 } from './image';
 
 const EXTERNAL: u32 = 0;
@@ -171,10 +171,12 @@ function resolve(ep: Endpoint, kind: u32, at: usize, ambiguous: u32): u32 {
 }
 
 function setPod(ep: Endpoint, pod: u32): void {
+  assert(pod < podCount);
   const row = pods + ((<usize>(pod * POD_STRIDE)) << 2);
   ep.kind = POD;
   ep.pod = pod;
   ep.identity = word(row, 0);
+  assert(ep.identity < identityCount);
   ep.podFlags = word(row, 1);
   ep.namespace = word(identities + ((<usize>(ep.identity * IDENTITY_STRIDE)) << 2), 0);
 }
@@ -321,6 +323,8 @@ function isPodsNode(subject: Endpoint, peer: Endpoint): bool {
 }
 
 function ruleMatches(rule: u32, peer: Endpoint, dst: Endpoint, protocol: u32, port: u32): bool {
+  // The loader checked every rule id; the debug build re-checks what the hot path relies on.
+  assert(rule < ruleCount);
   const row = rules + ((<usize>(rule * RULE_STRIDE)) << 2);
   const flags = word(row, 1);
   if ((flags & RULE_FLAG_ALL_PORTS) == 0 && !portsMatch(word(row, 9), word(row, 10), dst, protocol, port)) {
@@ -376,6 +380,7 @@ function podPeersMatch(rule: usize, peer: Endpoint): bool {
   if (peer.kind == POD) {
     const bits = word(rule, 2);
     if (bits == NONE || (peer.podFlags & POD_FLAG_HOST_NETWORK) != 0) return false;
+    assert(peer.identity < identityCount);
     const identity = peer.identity;
     return (word(peerBits, bits + (identity >> 5)) & (1 << (identity & 31))) != 0;
   }

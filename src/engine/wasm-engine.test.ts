@@ -76,10 +76,14 @@ describe('WasmEngine', () => {
         expected = decide(bundle, flow);
       } catch (error) {
         expect(error).toBeInstanceOf(FlowError);
+        expect(() => engine.explain(flow)).toThrow(FlowError);
         expect(() => engine.decide(flow)).toThrow(FlowError);
         continue;
       }
-      expect(engine.decide(flow)).toEqual(expected);
+      const explained = engine.explain(flow);
+      expect(explained).toEqual(expected);
+      const { allowed, reason, deniedBy } = explained;
+      expect(engine.decide(flow)).toMatchObject({ allowed, reason, deniedBy });
     }
   });
 
@@ -89,10 +93,10 @@ describe('WasmEngine', () => {
     batch.forEach((verdict, i) => {
       const flow = many[i]!;
       if (verdict instanceof FlowError) {
-        expect(() => engine.decide(flow)).toThrow(FlowError);
+        expect(() => engine.explain(flow)).toThrow(FlowError);
         return;
       }
-      const { egress, ingress, ...single } = engine.decide(flow);
+      const { egress, ingress, ...single } = engine.explain(flow);
       expect(verdict).toMatchObject(single);
       expect(verdict.egress?.reason).toBe(egress?.reason);
       expect(verdict.ingress?.allowedBy).toEqual(ingress?.allowedBy);
@@ -102,11 +106,11 @@ describe('WasmEngine', () => {
   it('answers binary records as the batch path does', () => {
     const byNameOrIP = FLOWS.filter((f) => f.src.kind !== 'adhoc' && f.dst.kind !== 'adhoc').slice(0, 3);
     const records = engine.encodeRecords(byNameOrIP);
-    const verdicts = engine.decideRecords(records);
+    const verdicts = engine.decideBatch(records);
     expect(verdicts.length).toBe(byNameOrIP.length * layout.VERDICT_RECORD_BYTES);
     const allowed = byNameOrIP.map((_, i) => verdicts[i * layout.VERDICT_RECORD_BYTES + 1] !== layout.DECISION_CODE.DENIED);
     expect(allowed).toEqual(engine.decideBatch(byNameOrIP).map((v) => !(v instanceof FlowError) && v.allowed));
-    expect(() => engine.decideRecords(new Uint8Array(41))).toThrow(/not a multiple of 40/);
+    expect(() => engine.decideBatch(new Uint8Array(41))).toThrow(/not a multiple of 40/);
   });
 
   it('refuses malformed binary records with a status, never an answer', () => {
@@ -124,7 +128,7 @@ describe('WasmEngine', () => {
       view.setUint8(2, fields.protocol ?? 1);
       view.setUint16(4, fields.port ?? 80, true);
       view.setUint32(8, fields.pod ?? 0, true);
-      expect(engine.decideRecords(record)[0]).toBe(status);
+      expect(engine.decideBatch(record)[0]).toBe(status);
     }
   });
 

@@ -1,9 +1,11 @@
 /**
- * @module The WASM engine: one compiled image in one core instance. `decide` answers one flow with
- * the full Decision (the reference's shape, isolating policies included); `decideBatch` answers many
- * with Verdicts; `decideRecords` is the binary path (flow records in, verdict records out) with no
- * per-flow crossing between JavaScript and WASM. Any failure inside the core throws: an error is
- * never an answer.
+ * @module The WASM engine: one compiled image in one core instance, behind the engine API:
+ * - `decide(flow)`: one flow, its Verdict (the sidecar's path: one call into the core);
+ * - `explain(flow)`: one flow, the full Decision, isolating policies included (the reference's shape);
+ * - `decideBatch(flows)`: many flows, a Verdict (or the FlowError that refused it) each;
+ * - `decideBatch(records)`: the binary path, flow records in, verdict records out (layout.ts),
+ *   with no crossing between JavaScript and WASM per flow.
+ * Any failure inside the core throws: an error is never an answer.
  */
 import type { CompiledBundle, ImageMetadata } from '../compile/compile.js';
 import {
@@ -116,8 +118,18 @@ export class WasmEngine {
     return new WasmEngine(module, compiled.image, compiled.metadata);
   }
 
-  /** One flow, with the full explanation. Throws FlowError for a flow it cannot answer. */
-  decide(flow: Flow): Decision {
+  /** One flow's verdict. Throws FlowError for a flow it cannot answer. */
+  decide(flow: Flow): Verdict {
+    this.adhocs.clear();
+    this.encoder.encode(flow, this.view, this.flowsPtr, this.adhocs);
+    this.writeAdhocs();
+    const status = this.call(() => this.core.decide(this.flowsPtr, this.verdictsPtr));
+    if (status !== STATUS.OK) throw this.statusError(status, flow);
+    return this.verdictAt(0);
+  }
+
+  /** One flow with the full explanation. Throws FlowError for a flow it cannot answer. */
+  explain(flow: Flow): Decision {
     this.adhocs.clear();
     this.encoder.encode(flow, this.view, this.flowsPtr, this.adhocs);
     this.writeAdhocs();
@@ -133,8 +145,17 @@ export class WasmEngine {
     );
   }
 
-  /** Many flows; each answer is a Verdict, or the FlowError that refused that flow. */
-  decideBatch(flows: readonly Flow[]): (Verdict | FlowError)[] {
+  /**
+   * Many flows: each answer is a Verdict, or the FlowError that refused that flow. Given flow
+   * records (bytes), answers verdict records.
+   */
+  decideBatch(flows: readonly Flow[]): (Verdict | FlowError)[];
+  decideBatch(records: Uint8Array): Uint8Array;
+  decideBatch(input: readonly Flow[] | Uint8Array): (Verdict | FlowError)[] | Uint8Array {
+    return input instanceof Uint8Array ? this.decideRecords(input) : this.decideFlows(input);
+  }
+
+  private decideFlows(flows: readonly Flow[]): (Verdict | FlowError)[] {
     const results: (Verdict | FlowError)[] = new Array(flows.length);
     let start = 0;
     while (start < flows.length) {
@@ -168,7 +189,7 @@ export class WasmEngine {
    * The binary path: `records` holds N flow records (pods by index, or IPs), the answer N verdict
    * records. Ad-hoc endpoints are not available here (they need the dictionary).
    */
-  decideRecords(records: Uint8Array): Uint8Array {
+  private decideRecords(records: Uint8Array): Uint8Array {
     if (records.length % FLOW_RECORD_BYTES !== 0) {
       throw new FlowError(`the flow records are ${records.length} bytes, not a multiple of ${FLOW_RECORD_BYTES}`);
     }

@@ -14,7 +14,7 @@ export interface VerdictOptions {
 
 /** What answers flows: one with its explanation, or many at once. */
 export interface FlowDecider {
-  decide(flow: Flow): Decision;
+  explain(flow: Flow): Decision;
   decideBatch(flows: readonly Flow[]): (Verdict | FlowError)[];
 }
 
@@ -72,7 +72,7 @@ export function answerLines(lines: readonly NumberedLine[], decider: FlowDecider
 
 function explainOne(decider: FlowDecider, flow: Flow): Decision | FlowError {
   try {
-    return decider.decide(flow);
+    return decider.explain(flow);
   } catch (error) {
     if (error instanceof FlowError) return error;
     throw error;

@@ -28,7 +28,10 @@ export const referenceEngine: EngineUnderTest = {
 /** The debug build: asserts on, so that a core bug traps here rather than answering. */
 export const wasmEngine: EngineUnderTest = {
   name: 'wasm',
-  load: (bundle) => WasmEngine.fromCompiled(loadCoreModule('debug'), compileBundle(bundle)),
+  load: (bundle) => {
+    const engine = WasmEngine.fromCompiled(loadCoreModule('debug'), compileBundle(bundle));
+    return { decide: (flow) => engine.explain(flow) };
+  },
 };
 
 export const ENGINES: readonly EngineUnderTest[] = [referenceEngine, wasmEngine];
