@@ -6,7 +6,7 @@ import {
   DECISION_NO_POLICY, ENDPOINT_KIND_ADHOC, ENDPOINT_KIND_IPV4, ENDPOINT_KIND_IPV6,
   ENDPOINT_KIND_POD, HOST_IP_STRIDE, IDENTITY_STRIDE, NAMED_PORT_STRIDE, NONE,
   OPTION_IPBLOCK_MATCHES_PODS, POD_FLAG_HAS_V4, POD_FLAG_HAS_V6, POD_FLAG_HOST_NETWORK,
-  POD_FLAG_PRIMARY_V6, POD_FLAG_WORKLOAD, POD_PEER_STRIDE, POD_STRIDE, POLICY_FLAG_EGRESS,
+  POD_FLAG_ISOLATED_EGRESS, POD_FLAG_ISOLATED_INGRESS, POD_FLAG_PRIMARY_V6, POD_FLAG_WORKLOAD, POD_PEER_STRIDE, POD_STRIDE, POLICY_FLAG_EGRESS,
   POLICY_FLAG_INGRESS, POLICY_STRIDE, PORT_KIND_ALL, PORT_KIND_NAMED, PORT_KIND_RANGE,
   PORT_STRIDE, RULE_FLAG_ALL_PEERS, RULE_FLAG_ALL_PORTS, RULE_STRIDE, SIDE_ALLOWED_BY_RULE,
   SIDE_HOST_NETWORK, SIDE_NODE, SIDE_NOT_ISOLATED, SIDE_NO_RULE_MATCHED, SIDE_OUTSIDE_CLUSTER,
@@ -31,8 +31,11 @@ const EGRESS: u32 = 1;
 class Endpoint {
   kind: u32 = EXTERNAL;
   pod: u32 = NONE;
+  /** The pod's row in PODS: everything the hot path needs about a pod is there. */
+  row: usize = 0;
   identity: u32 = NONE;
   podFlags: u32 = 0;
+  /** Ad-hoc endpoints only: the namespace id, NONE when the bundle does not know it. */
   namespace: u32 = NONE;
   /** Ad-hoc record address (layout.ts: ADHOC_*). */
   adhoc: usize = 0;
@@ -129,11 +132,7 @@ function writeVerdict(protocol: u32, port: u32): void {
 function resolve(ep: Endpoint, kind: u32, at: usize, ambiguous: u32): u32 {
   ep.givenIP = false;
   ep.hasIP = false;
-  ep.family = 0;
-  ep.pod = NONE;
-  ep.identity = NONE;
   ep.podFlags = 0;
-  ep.namespace = NONE;
   if (kind == ENDPOINT_KIND_POD) {
     const pod = load<u32>(at);
     if (pod >= podCount) return STATUS_BAD_POD;
@@ -144,6 +143,7 @@ function resolve(ep: Endpoint, kind: u32, at: usize, ambiguous: u32): u32 {
     const index = load<u32>(at);
     if (index >= adhocCount) return STATUS_BAD_ENDPOINT;
     ep.kind = ADHOC;
+    ep.pod = NONE;
     ep.adhoc = adhocBase + <usize>index * adhocStride;
     const namespace = load<u32>(ep.adhoc);
     ep.namespace = namespace < namespaceCount ? namespace : NONE;
@@ -165,8 +165,12 @@ function resolve(ep: Endpoint, kind: u32, at: usize, ambiguous: u32): u32 {
   if (owner == AMBIGUOUS) return ambiguous;
   ep.givenIP = true;
   ep.hasIP = true;
-  if (owner == NONE) ep.kind = EXTERNAL;
-  else setPod(ep, owner);
+  if (owner == NONE) {
+    ep.kind = EXTERNAL;
+    ep.pod = NONE;
+  } else {
+    setPod(ep, owner);
+  }
   return STATUS_OK;
 }
 
@@ -175,10 +179,10 @@ function setPod(ep: Endpoint, pod: u32): void {
   const row = pods + ((<usize>(pod * POD_STRIDE)) << 2);
   ep.kind = POD;
   ep.pod = pod;
+  ep.row = row;
   ep.identity = word(row, 0);
-  assert(ep.identity < identityCount);
   ep.podFlags = word(row, 1);
-  ep.namespace = word(identities + ((<usize>(ep.identity * IDENTITY_STRIDE)) << 2), 0);
+  assert(ep.identity < identityCount);
 }
 
 /**
@@ -209,7 +213,7 @@ function chooseFamily(): bool {
 
 function podAddress(ep: Endpoint, family: u32): void {
   if (ep.kind != POD || ep.givenIP) return;
-  const row = pods + ((<usize>(ep.pod * POD_STRIDE)) << 2);
+  const row = ep.row;
   if (family == 4 && (ep.podFlags & POD_FLAG_HAS_V4) != 0) {
     ep.hasIP = true;
     ep.family = 4;
@@ -245,9 +249,10 @@ function judge(direction: u32, subject: Endpoint, peer: Endpoint, protocol: u32,
     return;
   }
   if (subject.kind == POD) {
-    const list = direction * identityCount + subject.identity;
-    const start = word(selRules, list);
-    const end = word(selRules, list + 1);
+    // The pod's row holds its rule list: [start, end) of SEL_RULES' ids, per direction.
+    const field: u32 = direction == INGRESS ? 9 : 11;
+    const start = word(subject.row, field);
+    const end = word(subject.row, field + 1);
     const data = 2 * identityCount + 1;
     for (let i = start; i < end; i++) {
       const rule = word(selRules, data + i);
@@ -282,8 +287,7 @@ function judge(direction: u32, subject: Endpoint, peer: Endpoint, protocol: u32,
 
 function isIsolated(direction: u32, subject: Endpoint): bool {
   if (subject.kind == POD) {
-    const list = direction * identityCount + subject.identity;
-    return word(selPolicies, list + 1) > word(selPolicies, list);
+    return (subject.podFlags & (direction == INGRESS ? POD_FLAG_ISOLATED_INGRESS : POD_FLAG_ISOLATED_EGRESS)) != 0;
   }
   if (subject.namespace == NONE) return false;
   const start = word(nsPolicies, subject.namespace);
@@ -303,10 +307,10 @@ function policySelectsAdhoc(policy: u32, direction: u32, subject: Endpoint): boo
 
 /** "Traffic to and from the node where a Pod is running is always allowed." */
 function isPodsNode(subject: Endpoint, peer: Endpoint): bool {
-  if (!peer.hasIP) return false;
-  const row = pods + ((<usize>(subject.pod * POD_STRIDE)) << 2);
-  const start = word(row, 7);
+  const row = subject.row;
   const count = word(row, 8);
+  if (count == 0 || !peer.hasIP) return false;
+  const start = word(row, 7);
   for (let h: u32 = 0; h < count; h++) {
     const at = hostIPs + ((<usize>((start + h) * HOST_IP_STRIDE)) << 2);
     const family = word(at, 0);
@@ -327,11 +331,9 @@ function ruleMatches(rule: u32, peer: Endpoint, dst: Endpoint, protocol: u32, po
   assert(rule < ruleCount);
   const row = rules + ((<usize>(rule * RULE_STRIDE)) << 2);
   const flags = word(row, 1);
-  if ((flags & RULE_FLAG_ALL_PORTS) == 0 && !portsMatch(word(row, 9), word(row, 10), dst, protocol, port)) {
-    return false;
-  }
-  if ((flags & RULE_FLAG_ALL_PEERS) != 0) return true;
-  return podPeersMatch(row, peer) || ipBlocksMatch(row, peer);
+  // Peers first: a bit test that most rules fail on, before the longer port list.
+  if ((flags & RULE_FLAG_ALL_PEERS) == 0 && !podPeersMatch(row, peer) && !ipBlocksMatch(row, peer)) return false;
+  return (flags & RULE_FLAG_ALL_PORTS) != 0 || portsMatch(word(row, 9), word(row, 10), dst, protocol, port);
 }
 
 function portsMatch(start: u32, count: u32, dst: Endpoint, protocol: u32, port: u32): bool {
@@ -353,9 +355,8 @@ function portsMatch(start: u32, count: u32, dst: Endpoint, protocol: u32, port: 
 function hasNamedPort(dst: Endpoint, name: u32, protocol: u32, port: u32): bool {
   if (dst.kind == POD) {
     if ((dst.podFlags & POD_FLAG_HOST_NETWORK) != 0) return false;
-    const row = identities + ((<usize>(dst.identity * IDENTITY_STRIDE)) << 2);
-    const start = word(row, 2);
-    const count = word(row, 3);
+    const start = word(dst.row, 13);
+    const count = word(dst.row, 14);
     for (let i: u32 = 0; i < count; i++) {
       const at = (start + i) * NAMED_PORT_STRIDE;
       if (word(namedPorts, at) == name && word(namedPorts, at + 1) == protocol && word(namedPorts, at + 2) == port) {

@@ -198,10 +198,16 @@ function checkCSR(section: usize, total: u32, lists: u32, bound: u32): bool {
 
 function checkPods(): bool {
   const hostCount = words(SECTION_HOST_IPS) / HOST_IP_STRIDE;
+  const ruleIds = words(SECTION_SEL_RULES) - 2 * identityCount - 1;
+  const namedPortCount = words(SECTION_NAMED_PORTS) / NAMED_PORT_STRIDE;
   for (let p: u32 = 0; p < podCount; p++) {
     const row = pods + ((<usize>(p * POD_STRIDE)) << 2);
     if (word(row, 0) >= identityCount) return false;
     if (!fits(word(row, 7), word(row, 8), hostCount)) return false;
+    // Rule lists [start, end) per direction, inside SEL_RULES' ids (checkCSR ran first).
+    if (word(row, 9) > word(row, 10) || word(row, 10) > ruleIds) return false;
+    if (word(row, 11) > word(row, 12) || word(row, 12) > ruleIds) return false;
+    if (!fits(word(row, 13), word(row, 14), namedPortCount)) return false;
   }
   for (let h: u32 = 0; h < hostCount; h++) {
     const family = word(hostIPs, h * HOST_IP_STRIDE);

@@ -42,12 +42,14 @@ export const COUNT_FIELDS: u32 = 10;
 
 export const OPTION_IPBLOCK_MATCHES_PODS: u32 = 1;
 
-export const POD_STRIDE: u32 = 9;
+export const POD_STRIDE: u32 = 15;
 export const POD_FLAG_HOST_NETWORK: u32 = 1;
 export const POD_FLAG_HAS_V4: u32 = 2;
 export const POD_FLAG_HAS_V6: u32 = 4;
 export const POD_FLAG_PRIMARY_V6: u32 = 8;
 export const POD_FLAG_WORKLOAD: u32 = 16;
+export const POD_FLAG_ISOLATED_INGRESS: u32 = 32;
+export const POD_FLAG_ISOLATED_EGRESS: u32 = 64;
 export const HOST_IP_STRIDE: u32 = 5;
 export const IDENTITY_STRIDE: u32 = 4;
 export const IDENTITY_FLAG_HOST_NETWORK: u32 = 1;

@@ -74,6 +74,8 @@ class Compiler {
   private readonly postings: Map<string, number[]>[] = [];
   private readonly identitiesByNamespace: number[][] = [];
   private readonly selectorIds = new Map<string, number>();
+  /** Per direction (ingress 0, egress 1): identities some policy of that direction selects. */
+  private readonly isolated = DIRECTIONS.map(() => new Set<number>());
   private readonly selectors: Selector[] = [];
 
   constructor(private readonly bundle: Bundle) {
@@ -105,9 +107,6 @@ class Compiler {
     counts[COUNT.PORT_NAMES] = this.portNameIds.size;
     counts[COUNT.OPTIONS] = this.bundle.options.ipBlockMatchesPods ? OPTION_IPBLOCK_MATCHES_PODS : 0;
 
-    const { pods, hostIPs } = this.podSections();
-    sections.set(SECTION.PODS, pods);
-    sections.set(SECTION.HOST_IPS, hostIPs);
     const { identities, namedPorts } = this.identitySections();
     sections.set(SECTION.IDENTITIES, identities);
     sections.set(SECTION.NAMED_PORTS, namedPorts);
@@ -139,13 +138,18 @@ class Compiler {
         const start = direction === 'ingress' ? ingressStart : egressStart;
         const count = direction === 'ingress' ? policy.ingress.length : policy.egress.length;
         for (const identity of selected) {
+          this.isolated[d]!.add(identity);
           selPolicies[d]![identity]!.push(policyIndex);
           for (let r = 0; r < count; r++) selRules[d]![identity]!.push(start + r);
         }
       });
     });
     sections.set(SECTION.POLICIES, Uint32Array.from(policyRows));
-    sections.set(SECTION.SEL_RULES, csr(selRules.flat()));
+    const selRuleLists = csr(selRules.flat());
+    sections.set(SECTION.SEL_RULES, selRuleLists);
+    const { pods, hostIPs } = this.podSections(selRuleLists, identities);
+    sections.set(SECTION.PODS, pods);
+    sections.set(SECTION.HOST_IPS, hostIPs);
     sections.set(SECTION.SEL_POLICIES, csr(selPolicies.flat()));
     sections.set(SECTION.NS_POLICIES, csr(nsPolicies));
 
@@ -360,28 +364,42 @@ class Compiler {
     }
   }
 
-  private podSections(): { pods: Uint32Array; hostIPs: Uint32Array } {
+  /**
+   * A pod's row also carries what the hot path would otherwise look up through its identity: its
+   * isolation, its rule lists and its named ports, so that deciding touches one row per endpoint.
+   */
+  private podSections(selRules: Uint32Array, identities: Uint32Array): { pods: Uint32Array; hostIPs: Uint32Array } {
     const pods: number[] = [];
     const hostIPs: number[] = [];
+    const lists = this.identities.length;
     this.bundle.pods.forEach((pod, i) => {
+      const identity = this.podIdentity[i]!;
       const ips = pod.ips.map((text) => parseIP(text)!);
       const v4 = ips.find((ip) => ip.family === 4);
       const v6 = ips.find((ip) => ip.family === 6);
+      const ingress = [selRules[identity]!, selRules[identity + 1]!];
+      const egress = [selRules[lists + identity]!, selRules[lists + identity + 1]!];
       let flags = 0;
       if (pod.hostNetwork) flags |= POD_FLAG.HOST_NETWORK;
       if (v4) flags |= POD_FLAG.HAS_V4;
       if (v6) flags |= POD_FLAG.HAS_V6;
       if (ips[0]?.family === 6) flags |= POD_FLAG.PRIMARY_V6;
       if (pod.workload) flags |= POD_FLAG.WORKLOAD;
+      if (this.isolated[0]!.has(identity)) flags |= POD_FLAG.ISOLATED_INGRESS;
+      if (this.isolated[1]!.has(identity)) flags |= POD_FLAG.ISOLATED_EGRESS;
       const hostStart = hostIPs.length / 5;
       for (const host of pod.hostIPs.map((text) => parseIP(text)!)) hostIPs.push(...hostIPRow(host));
       pods.push(
-        this.podIdentity[i]!,
+        identity,
         flags,
         v4 ? Number(v4.value) : 0,
         ...(v6 ? ipv6Words(v6.value) : [0, 0, 0, 0]),
         hostStart,
         pod.hostIPs.length,
+        ...ingress,
+        ...egress,
+        identities[identity * 4 + 2]!,
+        identities[identity * 4 + 3]!,
       );
     });
     return { pods: Uint32Array.from(pods), hostIPs: Uint32Array.from(hostIPs) };

@@ -16,7 +16,9 @@
  *
  * Sections (id: element type x count):
  *   COUNTS          u32 x COUNT_FIELDS                        see the COUNT_* indexes
- *   PODS            POD_STRIDE u32 x pods                     identity, flags, ipv4, ipv6[4], hostStart, hostCount
+ *   PODS            POD_STRIDE u32 x pods                     identity, flags, ipv4, ipv6[4], hostStart, hostCount,
+ *                                                             ingress rules start, end, egress rules start, end
+ *                                                             (into SEL_RULES' ids), namedPortStart, namedPortCount
  *   HOST_IPS        HOST_IP_STRIDE u32 x n                    family, w0..w3 (IPv4 in w3)
  *   IDENTITIES      IDENTITY_STRIDE u32 x identities          namespace, flags, namedPortStart, namedPortCount
  *   NAMED_PORTS     NAMED_PORT_STRIDE u32 x n                 portNameId, protocol, port
@@ -91,8 +93,16 @@ export const COUNT_FIELDS = 10;
 /** COUNTS[OPTIONS] bits. */
 export const OPTION_IPBLOCK_MATCHES_PODS = 1;
 
-export const POD_STRIDE = 9;
-export const POD_FLAG = { HOST_NETWORK: 1, HAS_V4: 2, HAS_V6: 4, PRIMARY_V6: 8, WORKLOAD: 16 } as const;
+export const POD_STRIDE = 15;
+export const POD_FLAG = {
+  HOST_NETWORK: 1,
+  HAS_V4: 2,
+  HAS_V6: 4,
+  PRIMARY_V6: 8,
+  WORKLOAD: 16,
+  ISOLATED_INGRESS: 32,
+  ISOLATED_EGRESS: 64,
+} as const;
 export const HOST_IP_STRIDE = 5;
 export const IDENTITY_STRIDE = 4;
 export const IDENTITY_FLAG_HOST_NETWORK = 1;
