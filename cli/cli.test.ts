@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { upstreamE2E } from '../test/conformance/upstream-e2e.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'netpol-edge.js');
 const DEMO = ['examples/demo-cluster.yaml', 'examples/article/5-ns1-from-ns3-tcp-80.yaml'];
@@ -107,6 +108,25 @@ describe('netpol-edge eval', () => {
       expect(wasm.code).toBe(0);
       expect(wasm.stdout.split('\n')).toHaveLength(6);
       expect(wasm.stdout).toBe(reference.stdout);
+    }
+  });
+
+  it('answers every upstream conformance scenario as its truth table says', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-edge-conformance-'));
+    // A sample across the suite: default deny, selectors, named ports, CIDRs, UDP and SCTP.
+    const cases = upstreamE2E.cases.filter((_, i) => i % 8 === 0);
+    expect(cases.length).toBeGreaterThan(5);
+    for (const testCase of cases) {
+      const files = testCase.manifests.map((text, i) => {
+        const file = join(dir, `${i}.yaml`);
+        writeFileSync(file, text);
+        return file;
+      });
+      const input = testCase.flows.map((f) => JSON.stringify({ src: f.src, dst: f.dst, protocol: f.protocol, port: f.port })).join('\n');
+      const { code, stdout } = run(['eval', '-q', '--flows', '-', ...files], input);
+      expect(code, testCase.name).toBe(0);
+      const allowed = stdout.trim().split('\n').map((line) => (JSON.parse(line) as { allowed: boolean }).allowed);
+      expect(allowed, testCase.name).toEqual(testCase.flows.map((f) => f.allowed));
     }
   });
 
