@@ -150,8 +150,8 @@ export class WasmEngine {
    * records (bytes), answers verdict records.
    */
   decideBatch(flows: readonly Flow[]): (Verdict | FlowError)[];
-  decideBatch(records: Uint8Array): Uint8Array;
-  decideBatch(input: readonly Flow[] | Uint8Array): (Verdict | FlowError)[] | Uint8Array {
+  decideBatch(records: Uint8Array): Uint8Array<ArrayBuffer>;
+  decideBatch(input: readonly Flow[] | Uint8Array): (Verdict | FlowError)[] | Uint8Array<ArrayBuffer> {
     return input instanceof Uint8Array ? this.decideRecords(input) : this.decideFlows(input);
   }
 
@@ -189,7 +189,7 @@ export class WasmEngine {
    * The binary path: `records` holds N flow records (pods by index, or IPs), the answer N verdict
    * records. Ad-hoc endpoints are not available here (they need the dictionary).
    */
-  private decideRecords(records: Uint8Array): Uint8Array {
+  private decideRecords(records: Uint8Array): Uint8Array<ArrayBuffer> {
     if (records.length % FLOW_RECORD_BYTES !== 0) {
       throw new FlowError(`the flow records are ${records.length} bytes, not a multiple of ${FLOW_RECORD_BYTES}`);
     }

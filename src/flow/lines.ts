@@ -20,7 +20,7 @@ export async function* splitLineRuns(
   chunks: AsyncIterable<Uint8Array>,
   maxLineBytes: number,
 ): AsyncGenerator<Line[]> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let overflow = false;

@@ -1,0 +1,278 @@
+/**
+ * @module The HTTP API (Hono): bundle publishing and rollback for operators, single and batch
+ * decisions for sidecars and jobs. A thin front end over the same ingest, compiler and WASM engine
+ * as the CLI. Every answer names the bundle version it came from; every failure is a JSON error.
+ */
+import { Hono, type Context } from 'hono';
+import { explainDecision, summarizeDecision } from '../src/explain/render.js';
+import { decodeFlow, FlowError } from '../src/flow/decode.js';
+import { splitLineRuns } from '../src/flow/lines.js';
+import { answerLines, errorJSON, type NumberedLine } from '../src/flow/verdict.js';
+import { EngineError } from '../src/engine/wasm-engine.js';
+import type { EndpointSpec } from '../src/model/flow.js';
+import { authorize, type Role } from './auth.js';
+import { BODY_LIMITS, bodyChunks, decodeText, readBody, requireMediaType } from './body.js';
+import { DEMO_NAME, ensureDemo } from './demo.js';
+import { activeVersion, dropEngine, engineFor, forgetActive, store } from './engines.js';
+import type { Env } from './env.js';
+import { ApiError, errorBody } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import { publish } from './publish.js';
+
+type AppContext = Context<{ Bindings: Env }>;
+
+const BUNDLE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
+const BUNDLE_TYPES = [...YAML_TYPES, 'application/json'];
+/** NDJSON lines answered together in a batch, as `netpol-edge eval` does. */
+const BATCH_LINES = 1024;
+const MAX_FLOW_LINE_BYTES = 64 * 1024;
+
+export const app = new Hono<{ Bindings: Env }>();
+
+app.onError((error, c) => {
+  if (error instanceof ApiError) return c.json(errorBody(error), error.status);
+  if (error instanceof FlowError) return c.json(errorBody(new ApiError(400, 'invalid-flow', error.message)), 400);
+  // Anything else is ours: fail closed with a 503, and log the message (never a header or a body).
+  console.error(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+  const engine = error instanceof EngineError || error instanceof WebAssembly.RuntimeError;
+  return c.json(
+    errorBody(new ApiError(503, engine ? 'engine-unavailable' : 'internal', 'the request could not be answered; try again')),
+    503,
+  );
+});
+
+app.notFound((c) => c.json(errorBody(new ApiError(404, 'not-found', `no route ${c.req.method} ${new URL(c.req.url).pathname}`)), 404));
+
+async function guard(c: AppContext, role: Role): Promise<void> {
+  await authorize(c.env, role, c.req.header('authorization'));
+}
+
+function bundleName(c: AppContext): string {
+  const name = c.req.param('name') ?? '';
+  if (!BUNDLE_NAME.test(name)) {
+    throw new ApiError(400, 'invalid-name', 'a bundle name is a DNS label: lower-case letters, digits and "-", at most 63');
+  }
+  return name;
+}
+
+/** The active version of a bundle, creating the demo on first use. */
+async function servingVersion(c: AppContext, name: string): Promise<string> {
+  let version = await activeVersion(c.env, name);
+  if (version === null && name === DEMO_NAME) {
+    await ensureDemo(c.env, name, false);
+    forgetActive(name);
+    version = await activeVersion(c.env, name);
+  }
+  if (version === null) throw new ApiError(404, 'no-bundle', `no bundle ${JSON.stringify(name)}, or it has no active version`);
+  return version;
+}
+
+app.get('/healthz', (c) => c.json({ ok: true }));
+
+app.get('/readyz', async (c) => {
+  try {
+    await store(c.env).ping();
+  } catch {
+    throw new ApiError(503, 'store-unavailable', 'the bundle store does not answer');
+  }
+  return c.json({ ready: true });
+});
+
+app.get('/openapi.json', (c) => c.json(openApiDocument));
+
+app.put('/v1/bundles/:name', async (c) => {
+  await guard(c, 'admin');
+  const name = bundleName(c);
+  requireMediaType(c.req.raw, BUNDLE_TYPES);
+  const text = decodeText(await readBody(c.req.raw, BODY_LIMITS.bundleBytes));
+  const activate = c.req.query('activate') !== 'false';
+  const published = await publish(c.env, name, text, 'request body', activate);
+  forgetActive(name);
+  return c.json(
+    { name, version: published.version, active: published.active, counts: published.counts, warnings: published.warnings },
+    published.created ? 201 : 200,
+  );
+});
+
+app.get('/v1/bundles', async (c) => {
+  await guard(c, 'admin');
+  return c.json({ bundles: await store(c.env).list() });
+});
+
+app.get('/v1/bundles/:name', async (c) => {
+  await guard(c, 'query');
+  const name = bundleName(c);
+  let info = await store(c.env).describe(name);
+  if (!info && name === DEMO_NAME) {
+    await ensureDemo(c.env, name, false);
+    info = await store(c.env).describe(name);
+  }
+  if (!info) throw new ApiError(404, 'no-bundle', `no bundle ${JSON.stringify(name)}`);
+  return c.json(info);
+});
+
+app.post('/v1/bundles/:name/activate', async (c) => {
+  await guard(c, 'admin');
+  const name = bundleName(c);
+  requireMediaType(c.req.raw, ['application/json']);
+  const body = parseJSON(decodeText(await readBody(c.req.raw, BODY_LIMITS.flowBytes))) as Record<string, unknown> | null;
+  const version = body?.version;
+  const ifActive = body?.ifActive;
+  if (typeof version !== 'string') throw new ApiError(400, 'invalid-body', 'expected {"version": "sha256:...", "ifActive"?: ...}');
+  if (ifActive !== undefined && ifActive !== null && typeof ifActive !== 'string') {
+    throw new ApiError(400, 'invalid-body', 'ifActive is the version expected to be active (a string), or null');
+  }
+  const result = await store(c.env).activate(name, version, ifActive as string | null | undefined);
+  forgetActive(name);
+  if (!result.ok) {
+    if (result.reason === 'no-bundle') throw new ApiError(404, 'no-bundle', `no bundle ${JSON.stringify(name)}`);
+    if (result.reason === 'no-version') throw new ApiError(404, 'no-version', `bundle ${name} has no version ${version}`);
+    throw new ApiError(409, 'conflict', `the active version is ${result.active ?? 'none'}, not ${String(ifActive)}`);
+  }
+  return c.json({ name, active: result.active, previous: result.previous, generation: result.generation });
+});
+
+app.delete('/v1/bundles/:name', async (c) => {
+  await guard(c, 'admin');
+  const name = bundleName(c);
+  if (!(await store(c.env).remove(name))) throw new ApiError(404, 'no-bundle', `no bundle ${JSON.stringify(name)}`);
+  forgetActive(name);
+  return c.body(null, 204);
+});
+
+app.post('/v1/bundles/:name/decide', async (c) => {
+  await guard(c, 'query');
+  const name = bundleName(c);
+  requireMediaType(c.req.raw, ['application/json']);
+  const flow = decodeFlow(parseJSON(decodeText(await readBody(c.req.raw, BODY_LIMITS.flowBytes))));
+  const version = await servingVersion(c, name);
+  const engine = await withEngine(c, version);
+  const decisionId = crypto.randomUUID();
+  const headers = { 'x-netpol-edge-version': version };
+  if (c.req.query('explain') !== 'true') {
+    // The sidecar's path: one call into the core, no explanation built.
+    const verdict = failClosed(version, () => engine.decide(flow));
+    const deniedBy = verdict.allowed ? {} : { deniedBy: verdict.deniedBy };
+    return c.json({ allowed: verdict.allowed, reason: verdict.reason, ...deniedBy, version, decisionId }, 200, headers);
+  }
+  const decision = failClosed(version, () => engine.explain(flow));
+  const labels = { src: describeEndpoint(flow.src), dst: describeEndpoint(flow.dst), service: `${flow.protocol}/${flow.port}` };
+  return c.json(
+    {
+      allowed: decision.allowed,
+      reason: decision.reason,
+      ...(decision.allowed ? {} : { deniedBy: decision.deniedBy }),
+      version,
+      decisionId,
+      explanation: {
+        summary: summarizeDecision(decision, labels),
+        egress: decision.egress,
+        ingress: decision.ingress,
+        text: explainDecision(decision, labels),
+      },
+    },
+    200,
+    headers,
+  );
+});
+
+app.post('/v1/bundles/:name/decide/batch', async (c) => {
+  await guard(c, 'query');
+  const name = bundleName(c);
+  const type = requireMediaType(c.req.raw, ['application/x-ndjson', 'application/octet-stream']);
+  const version = await servingVersion(c, name);
+  const engine = await withEngine(c, version);
+  if (type === 'application/octet-stream') {
+    const records = await readBody(c.req.raw, BODY_LIMITS.binaryBatchBytes);
+    if (records.length % 40 !== 0) {
+      throw new ApiError(400, 'invalid-records', `the body is ${records.length} bytes, not a whole number of 40-byte flow records`);
+    }
+    const verdicts = failClosed(version, () => engine.decideBatch(records));
+    return c.body(verdicts, 200, {
+      'content-type': 'application/octet-stream',
+      'x-netpol-edge-version': version,
+      'x-netpol-edge-flows': String(records.length / 40),
+    });
+  }
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  const encoder = new TextEncoder();
+  const stream = async (): Promise<void> => {
+    let flows = 0;
+    const answer = async (run: NumberedLine[]): Promise<void> => {
+      if (run.length === 0) return;
+      flows += run.length;
+      if (flows > BODY_LIMITS.ndjsonBatchFlows) {
+        throw new ApiError(413, 'too-many-flows', `more than ${BODY_LIMITS.ndjsonBatchFlows} flows in one batch`);
+      }
+      const lines = failClosed(version, () => answerLines(run, engine, { explain: false }));
+      await writer.write(encoder.encode(`${lines.join('\n')}\n`));
+    };
+    for await (const lines of splitLineRuns(bodyChunks(c.req.raw, BODY_LIMITS.ndjsonBatchBytes), MAX_FLOW_LINE_BYTES)) {
+      let run: NumberedLine[] = [];
+      for (const line of lines) {
+        if ('error' in line) {
+          await answer(run);
+          run = [];
+          await writer.write(encoder.encode(`${errorJSON(line.number, line.error)}\n`));
+        } else if (line.text.trim() !== '') {
+          run.push(line);
+          if (run.length >= BATCH_LINES) {
+            await answer(run);
+            run = [];
+          }
+        }
+      }
+      await answer(run);
+    }
+  };
+  // Verdicts stream out as lines are answered. A failure after the first byte cannot change the
+  // status: it ends the stream with an error line, never with made-up verdicts.
+  c.executionCtx.waitUntil(
+    stream().then(
+      () => writer.close(),
+      async (error: unknown) => {
+        const body = error instanceof ApiError ? errorBody(error) : errorBody(new ApiError(503, 'engine-unavailable', 'the batch could not be finished'));
+        await writer.write(encoder.encode(`${JSON.stringify(body)}\n`)).catch(() => {});
+        await writer.close().catch(() => {});
+      },
+    ),
+  );
+  return c.body(readable, 200, { 'content-type': 'application/x-ndjson', 'x-netpol-edge-version': version });
+});
+
+function parseJSON(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'malformed-json', 'the body is not valid JSON');
+  }
+}
+
+async function withEngine(c: AppContext, version: string) {
+  try {
+    return await engineFor(c.env, version);
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw new ApiError(503, 'engine-unavailable', `version ${version} could not be loaded`);
+  }
+}
+
+/** Runs the engine; if the core fails, the engine is dropped (the next request gets a fresh one). */
+function failClosed<T>(version: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof EngineError || error instanceof WebAssembly.RuntimeError) dropEngine(version);
+    throw error;
+  }
+}
+
+function describeEndpoint(endpoint: EndpointSpec): string {
+  if (endpoint.kind === 'ref') return endpoint.ref;
+  if (endpoint.kind === 'ip') return endpoint.ip;
+  const labels = Object.entries(endpoint.pod.labels).map(([k, v]) => `${k}=${v}`).join(',');
+  return `${endpoint.pod.namespace}:${labels}`;
+}
+

@@ -1,0 +1,84 @@
+/**
+ * @module The isolate's engines: one loaded WASM engine per bundle version, cached, and each
+ * bundle's active version, cached for at most ACTIVE_TTL_MS. That bounds how stale an answer can
+ * be after an activation elsewhere; every answer names the version it used.
+ */
+import { EngineError, WasmEngine } from '../src/engine/wasm-engine.js';
+import type { Env } from './env.js';
+import { ApiError } from './errors.js';
+import coreModule from '../core-as/build/netpol.wasm';
+
+/** How long an isolate trusts its idea of a bundle's active version. */
+export const ACTIVE_TTL_MS = 2_000;
+/** Engines kept per isolate (a 128 MB isolate fits a few M-size images, or one L). */
+const MAX_ENGINES = 4;
+
+interface ActiveEntry {
+  readonly version: string | null;
+  readonly expires: number;
+}
+
+const activeVersions = new Map<string, ActiveEntry>();
+const engines = new Map<string, Promise<WasmEngine>>();
+
+export function store(env: Env): DurableObjectStub<import('./store.js').BundleStore> {
+  return env.BUNDLES.get(env.BUNDLES.idFromName('bundles'));
+}
+
+/** Forgets what this isolate knows of a bundle (after it changed the bundle itself). */
+export function forgetActive(name: string): void {
+  activeVersions.delete(name);
+}
+
+/** The bundle's active version (cached), or null when the bundle does not exist or has none. */
+export async function activeVersion(env: Env, name: string): Promise<string | null> {
+  const cached = activeVersions.get(name);
+  if (cached && cached.expires > Date.now()) return cached.version;
+  const pointer = await store(env).active(name);
+  const version = pointer?.version ?? null;
+  activeVersions.set(name, { version, expires: Date.now() + ACTIVE_TTL_MS });
+  return version;
+}
+
+/** The engine for a version, loading its image from the store on first use. */
+export async function engineFor(env: Env, version: string): Promise<WasmEngine> {
+  let engine = engines.get(version);
+  if (!engine) {
+    engine = loadEngine(env, version);
+    engines.set(version, engine);
+    engine.catch(() => engines.delete(version));
+    while (engines.size > MAX_ENGINES) engines.delete(engines.keys().next().value!);
+  } else {
+    // Most recently used last, so the eviction above drops the least recently used.
+    engines.delete(version);
+    engines.set(version, engine);
+  }
+  return engine;
+}
+
+/** Drops a version's engine, e.g. after it failed mid-request: the next request gets a fresh one. */
+export function dropEngine(version: string): void {
+  engines.delete(version);
+}
+
+async function loadEngine(env: Env, version: string): Promise<WasmEngine> {
+  const stub = store(env);
+  const chunks = await stub.imageChunks(version);
+  if (chunks === 0) throw new ApiError(503, 'image-missing', `the image of version ${version} is missing from the store`);
+  const parts: ArrayBuffer[] = [];
+  for (let seq = 0; seq < chunks; seq++) parts.push(await stub.imageChunk(version, seq));
+  const image = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    image.set(new Uint8Array(part), at);
+    at += part.byteLength;
+  }
+  try {
+    return new WasmEngine(coreModule, image);
+  } catch (error) {
+    if (error instanceof EngineError || error instanceof WebAssembly.RuntimeError) {
+      throw new ApiError(503, 'engine-unavailable', `version ${version} could not be loaded: ${(error as Error).message}`);
+    }
+    throw error;
+  }
+}

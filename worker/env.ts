@@ -1,0 +1,13 @@
+/** @module The Worker's bindings and secrets (wrangler.toml, `.dev.vars` locally). */
+import type { BundleStore } from './store.js';
+
+export interface Env {
+  /** The Durable Object holding every bundle's versions and active pointer. */
+  readonly BUNDLES: DurableObjectNamespace<BundleStore>;
+  /** Required for writes (upload, activate, delete, list). Unset: writes are refused. */
+  readonly ADMIN_TOKEN?: string;
+  /** When set, required for reads (decisions, bundle details); the admin token works too. */
+  readonly QUERY_TOKEN?: string;
+  /** "true": a request for the bundle `demo` creates it from the built-in demo when missing. */
+  readonly DEMO_BUNDLE?: string;
+}

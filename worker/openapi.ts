@@ -1,0 +1,185 @@
+/**
+ * @module The OpenAPI 3 description of the API. A test checks that its paths and methods are
+ * exactly the app's routes, so it cannot drift.
+ */
+
+const error = { $ref: '#/components/responses/Error' };
+const bundleName = { name: 'name', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$' } };
+const admin = [{ bearer: [] }];
+const query = [{ bearer: [] }, {}];
+const flowBody = {
+  required: true,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Flow' } } },
+};
+
+export const openApiDocument = {
+  openapi: '3.0.3',
+  info: {
+    title: 'netpol-edge',
+    version: '1',
+    description:
+      'May this flow pass? Kubernetes NetworkPolicy decisions from published bundles. Writes need the admin token; ' +
+      'reads need the query token when one is configured (the admin token works too).',
+  },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    responses: {
+      Error: {
+        description: 'An error: 4xx for bad input, 503 when the service cannot answer (never "allowed").',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
+    },
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['code', 'message', 'details'],
+            properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array', items: {} } },
+          },
+        },
+      },
+      Endpoint: {
+        oneOf: [
+          { type: 'string', description: '"namespace/name", "namespace/kind/name", or an IPv4/IPv6 address' },
+          {
+            type: 'object',
+            required: ['namespace'],
+            properties: {
+              namespace: { type: 'string' },
+              labels: { type: 'object', additionalProperties: { type: 'string' } },
+              ports: {
+                type: 'array',
+                items: { type: 'object', properties: { name: { type: 'string' }, port: { type: 'integer' }, protocol: { type: 'string' } } },
+              },
+            },
+          },
+        ],
+      },
+      Flow: {
+        type: 'object',
+        required: ['src', 'dst', 'port'],
+        properties: {
+          src: { $ref: '#/components/schemas/Endpoint' },
+          dst: { $ref: '#/components/schemas/Endpoint' },
+          protocol: { type: 'string', enum: ['TCP', 'UDP', 'SCTP'], default: 'TCP' },
+          port: { type: 'integer', minimum: 1, maximum: 65535 },
+        },
+      },
+      Decision: {
+        type: 'object',
+        required: ['allowed', 'reason', 'version', 'decisionId'],
+        properties: {
+          allowed: { type: 'boolean' },
+          reason: { type: 'string', enum: ['loopback', 'no-policy', 'allowed', 'denied'] },
+          deniedBy: { type: 'array', items: { type: 'string', enum: ['egress', 'ingress'] } },
+          version: { type: 'string' },
+          decisionId: { type: 'string' },
+          explanation: { type: 'object', description: 'With ?explain=true: both sides, isolating policies, deciding rules.' },
+        },
+      },
+      Published: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' },
+          version: { type: 'string' },
+          active: { type: 'string', nullable: true },
+          counts: { type: 'object' },
+          warnings: { type: 'array', items: {} },
+        },
+      },
+    },
+  },
+  paths: {
+    '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
+    '/readyz': { get: { summary: 'Readiness: the store answers', responses: { '200': { description: 'ready' }, '503': error } } },
+    '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3' } } } },
+    '/v1/bundles': {
+      get: { summary: 'List bundles', security: admin, responses: { '200': { description: 'bundles' }, '401': error, '403': error } },
+    },
+    '/v1/bundles/{name}': {
+      put: {
+        summary: 'Publish a version (validated, compiled, content-addressed); activates it unless ?activate=false',
+        security: admin,
+        parameters: [bundleName, { name: 'activate', in: 'query', schema: { type: 'boolean', default: true } }],
+        requestBody: {
+          required: true,
+          content: { 'application/yaml': { schema: { type: 'string' } }, 'application/json': { schema: {} } },
+        },
+        responses: {
+          '201': { description: 'a new version', content: { 'application/json': { schema: { $ref: '#/components/schemas/Published' } } } },
+          '200': { description: 'this content was already a version (idempotent)' },
+          '400': error,
+          '401': error,
+          '403': error,
+          '413': error,
+          '415': error,
+          '422': error,
+        },
+      },
+      get: {
+        summary: 'Versions, the active one, created times and counts',
+        security: query,
+        parameters: [bundleName],
+        responses: { '200': { description: 'the bundle' }, '404': error },
+      },
+      delete: { summary: 'Delete a bundle and its versions', security: admin, parameters: [bundleName], responses: { '204': { description: 'deleted' }, '404': error } },
+    },
+    '/v1/bundles/{name}/activate': {
+      post: {
+        summary: 'Point the bundle at one of its versions (rollback, roll-forward); ifActive makes it a compare-and-swap',
+        security: admin,
+        parameters: [bundleName],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { type: 'object', required: ['version'], properties: { version: { type: 'string' }, ifActive: { type: 'string', nullable: true } } },
+            },
+          },
+        },
+        responses: { '200': { description: 'activated' }, '400': error, '404': error, '409': error },
+      },
+    },
+    '/v1/bundles/{name}/decide': {
+      post: {
+        summary: 'Decide one flow with the active version',
+        security: query,
+        parameters: [bundleName, { name: 'explain', in: 'query', schema: { type: 'boolean', default: false } }],
+        requestBody: flowBody,
+        responses: {
+          '200': { description: 'the decision', content: { 'application/json': { schema: { $ref: '#/components/schemas/Decision' } } } },
+          '400': error,
+          '404': error,
+          '413': error,
+          '415': error,
+          '503': error,
+        },
+      },
+    },
+    '/v1/bundles/{name}/decide/batch': {
+      post: {
+        summary: 'Decide many flows: NDJSON lines in, NDJSON verdicts out in input order; or 40-byte flow records in, 12-byte verdict records out',
+        security: query,
+        parameters: [bundleName],
+        requestBody: {
+          required: true,
+          content: { 'application/x-ndjson': { schema: { type: 'string' } }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+        },
+        responses: {
+          '200': {
+            description: 'verdicts; the header x-netpol-edge-version names the version',
+            content: { 'application/x-ndjson': { schema: { type: 'string' } }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+          },
+          '400': error,
+          '404': error,
+          '413': error,
+          '415': error,
+          '503': error,
+        },
+      },
+    },
+  },
+} as const;
