@@ -79,6 +79,8 @@ const DECISION_REASONS: readonly DecisionReason[] = ['loopback', 'no-policy', 'a
 
 /** Flows per call of the core's batch loop; buffers are sized for it once. */
 const BATCH_CAPACITY = 4096;
+/** Distinct verdicts remembered (see verdictAt); the cache starts over past this. */
+const VERDICT_CACHE_SIZE = 65_536;
 /** Distinct ad-hoc pods per batch call; a batch with more is split. */
 const ADHOC_CAPACITY = 256;
 
@@ -91,6 +93,7 @@ export class WasmEngine {
   private readonly isolatingPtr: number;
   private readonly adhocPtr: number;
   private readonly adhocs = new AdhocTable();
+  private readonly verdicts = new Map<string, Verdict>();
   private view!: DataView;
   private bytes!: Uint8Array;
 
@@ -266,10 +269,25 @@ export class WasmEngine {
     return { ...verdict, allowedBy: { policy: this.policyRef(policy), rule: index } };
   }
 
+  /**
+   * The Verdict of verdict record i. Verdicts are immutable and few distinct ones occur (reason
+   * codes and allowing rules), so equal records share one object: a batch builds almost nothing.
+   */
   private verdictAt(i: number): Verdict {
     const at = this.verdictsPtr + i * VERDICT_RECORD_BYTES;
     const decision = this.view.getUint8(at + 1);
     if (decision === DECISION_CODE.LOOPBACK) return LOOPBACK_DECISION;
+    const key = `${decision}.${this.view.getUint16(at + 2, true)}.${this.view.getUint32(at + 4, true)}.${this.view.getUint32(at + 8, true)}`;
+    let verdict = this.verdicts.get(key);
+    if (verdict === undefined) {
+      if (this.verdicts.size >= VERDICT_CACHE_SIZE) this.verdicts.clear();
+      verdict = this.buildVerdict(at, decision);
+      this.verdicts.set(key, verdict);
+    }
+    return verdict;
+  }
+
+  private buildVerdict(at: number, decision: number): Verdict {
     const egress = this.side('egress', this.view.getUint8(at + 2), this.view.getUint32(at + 4, true), []);
     const ingress = this.side('ingress', this.view.getUint8(at + 3), this.view.getUint32(at + 8, true), []);
     const deniedBy: Direction[] = [];

@@ -42,6 +42,15 @@ export async function* splitLineRuns(
     const run: Line[] = [];
     let start = 0;
     while (start < chunk.length) {
+      if (pendingBytes === 0 && !overflow) {
+        // Fast path: the chunk's complete lines in one decode, when all are short and valid.
+        const whole = wholeLines(chunk, start, maxLineBytes, decoder);
+        if (whole) {
+          for (const text of whole.lines) run.push({ number: ++number, text });
+          start = whole.end;
+          continue;
+        }
+      }
       const newline = chunk.indexOf(0x0a, start);
       const end = newline === -1 ? chunk.length : newline;
       if (!overflow) {
@@ -63,6 +72,38 @@ export async function* splitLineRuns(
     if (run.length > 0) yield run;
   }
   if (pendingBytes > 0 || overflow) yield [finish()];
+}
+
+/**
+ * The complete lines of `chunk` from `start` (which begins a line), decoded at once; undefined
+ * when there is none, or when one is too long or not valid UTF-8 (the line-by-line path then
+ * reports it precisely).
+ */
+function wholeLines(
+  chunk: Uint8Array,
+  start: number,
+  maxLineBytes: number,
+  decoder: TextDecoder,
+): { lines: string[]; end: number } | undefined {
+  const last = chunk.lastIndexOf(0x0a);
+  if (last < start) return undefined;
+  for (let at = start; at <= last; ) {
+    const newline = chunk.indexOf(0x0a, at);
+    if (newline - at > maxLineBytes) return undefined;
+    at = newline + 1;
+  }
+  let text: string;
+  try {
+    text = decoder.decode(chunk.subarray(start, last));
+  } catch {
+    return undefined;
+  }
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.endsWith('\r')) lines[i] = line.slice(0, -1);
+  }
+  return { lines, end: last + 1 };
 }
 
 function concat(parts: Uint8Array[], length: number): Uint8Array {

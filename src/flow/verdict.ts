@@ -18,7 +18,23 @@ export interface FlowDecider {
   decideBatch(flows: readonly Flow[]): (Verdict | FlowError)[];
 }
 
+/** Without explanation a verdict line is one of a handful of strings: made once each. */
+const compactLines = new Map<string, string>();
+
 export function verdictJSON(verdict: Decision | Verdict, options: VerdictOptions): string {
+  if (!options.explain) {
+    const key = `${verdict.reason}:${verdict.deniedBy.join(',')}`;
+    let line = compactLines.get(key);
+    if (line === undefined) {
+      line = JSON.stringify(
+        verdict.allowed
+          ? { allowed: true, reason: verdict.reason }
+          : { allowed: false, reason: verdict.reason, deniedBy: verdict.deniedBy },
+      );
+      compactLines.set(key, line);
+    }
+    return line;
+  }
   const out: Record<string, unknown> = { allowed: verdict.allowed, reason: verdict.reason };
   if (!verdict.allowed) out.deniedBy = verdict.deniedBy;
   if (options.explain) {
