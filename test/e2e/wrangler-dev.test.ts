@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, startWrangler, type DevServer } from './wrangler.js';
+import { ROOT, startWrangler, type DevServer } from '../../scripts/wrangler-dev.js';
 
 const ADMIN = 'e2e-admin-token';
 const QUERY = 'e2e-query-token';
