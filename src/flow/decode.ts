@@ -30,6 +30,7 @@ const PROTOCOL_NUMBERS: Readonly<Record<number, Protocol>> = { 6: 'TCP', 17: 'UD
 /** Protocol names are case-insensitive here; IANA numbers 6, 17 and 132 are accepted too. */
 export function decodeProtocol(value: unknown, field = 'protocol'): Protocol {
   if (value === undefined || value === null) return 'TCP';
+  if (value === 'TCP' || value === 'UDP' || value === 'SCTP') return value;
   if (typeof value === 'number' && Object.hasOwn(PROTOCOL_NUMBERS, value)) return PROTOCOL_NUMBERS[value]!;
   if (typeof value === 'string') {
     const upper = value.toUpperCase();
@@ -71,12 +72,14 @@ export function decodeEndpoint(value: unknown, field: string): EndpointSpec {
 }
 
 /** The common `ns/name` shape, checked in one pass; anything else gets the full checks below. */
-const SIMPLE_REF = /^[a-z0-9][-a-z0-9]{0,62}\/[a-z0-9][-a-z0-9.]{0,252}$/;
+const SIMPLE_REF = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
+/** A namespace (63) and a slash before a name of at most 253 characters. */
+const SIMPLE_REF_MAX = 63 + 1 + 253;
 
 function decodeEndpointString(text: string, field: string): EndpointSpec {
   // Fast paths for what flow logs are made of: a strictly parsed IPv4 address is already canonical.
   if (parseIPv4Number(text) !== undefined) return { kind: 'ip', ip: text };
-  if (SIMPLE_REF.test(text) && isDNS1123Subdomain(text.slice(text.indexOf('/') + 1)).length === 0) {
+  if (text.length <= SIMPLE_REF_MAX && SIMPLE_REF.test(text) && text.length - text.indexOf('/') <= 254) {
     return { kind: 'ref', ref: text };
   }
   const ip = parseIP(text);
