@@ -1,0 +1,134 @@
+/**
+ * @module Generic CSV flow logs. A header line names the columns, in any order and case: src, dst
+ * and port; optionally protocol (TCP when absent or empty, a name or an IANA number) and one of
+ * verdict, action or observed (allowed/denied, ACCEPT/REJECT, FORWARDED/DROPPED). Other columns are
+ * ignored. Endpoints are written as on the command line: "ns/name", "ns/kind/name", an IP address,
+ * "ns:key=value,..." or a JSON ad-hoc pod (both quoted, as they hold commas).
+ *
+ * Fields follow RFC 4180 within one line: a field in double quotes may hold commas, and a doubled
+ * quote stands for one. Lines are read one by one (that is what keeps memory bounded), so a quoted
+ * field cannot span lines: such a line is reported as an error, like any malformed row. Spaces
+ * around unquoted fields are trimmed. A line repeating the header (files concatenated) is passed over.
+ */
+import { parseEndpointArgument } from '../flow/decode.js';
+import {
+  classifyProtocol,
+  FlowLogFormatError,
+  LineError,
+  parseObserved,
+  parsePortField,
+  type LineReader,
+  type LogRecord,
+} from './records.js';
+
+const REQUIRED_COLUMNS = ['src', 'dst', 'port'];
+const VERDICT_COLUMNS = ['verdict', 'action', 'observed'];
+
+interface Header {
+  readonly text: string;
+  readonly width: number;
+  readonly columns: ReadonlyMap<string, number>;
+}
+
+/** The fields of one CSV line, unquoted. */
+export function splitCsvLine(text: string): string[] {
+  const fields: string[] = [];
+  let at = 0;
+  for (;;) {
+    const where = `field ${fields.length + 1}`;
+    let start = at;
+    while (text[start] === ' ' || text[start] === '\t') start++;
+    if (text[start] !== '"') {
+      const comma = text.indexOf(',', at);
+      const raw = comma === -1 ? text.slice(at) : text.slice(at, comma);
+      if (raw.includes('"')) throw new LineError(`${where}: a quote inside an unquoted field`);
+      fields.push(raw.trim());
+      if (comma === -1) return fields;
+      at = comma + 1;
+      continue;
+    }
+    let value = '';
+    let i = start + 1;
+    for (;;) {
+      const quote = text.indexOf('"', i);
+      if (quote === -1) throw new LineError(`${where}: the quoted field does not end on this line (fields cannot span lines)`);
+      value += text.slice(i, quote);
+      if (text[quote + 1] !== '"') {
+        i = quote + 1;
+        break;
+      }
+      value += '"';
+      i = quote + 2;
+    }
+    while (text[i] === ' ' || text[i] === '\t') i++;
+    if (i < text.length && text[i] !== ',') throw new LineError(`${where}: text after the closing quote`);
+    fields.push(value);
+    if (i >= text.length) return fields;
+    at = i + 1;
+  }
+}
+
+function headerOf(text: string): Header | undefined {
+  let names: string[];
+  try {
+    names = splitCsvLine(text).map((name) => name.toLowerCase());
+  } catch (error) {
+    if (error instanceof LineError) return undefined;
+    throw error;
+  }
+  const columns = new Map<string, number>();
+  // Of columns named alike, the first counts.
+  names.forEach((name, i) => columns.has(name) || columns.set(name, i));
+  return REQUIRED_COLUMNS.every((name) => columns.has(name)) ? { text, width: names.length, columns } : undefined;
+}
+
+/** True when a first line is a CSV header this module can read. */
+export function isCsvHeader(text: string): boolean {
+  return headerOf(text) !== undefined;
+}
+
+/** A reader for one input: its first line is the header. */
+export function createCsvReader(): LineReader {
+  let header: Header | undefined;
+  return (text, line) => {
+    if (header === undefined) {
+      header = headerOf(text);
+      if (header === undefined) {
+        const columns = REQUIRED_COLUMNS.join(', ');
+        throw new FlowLogFormatError(`CSV flow log: line ${line} is not a header naming the columns ${columns}`);
+      }
+      return undefined;
+    }
+    if (text === header.text) return undefined;
+    return readRow(splitCsvLine(text), header, line);
+  };
+}
+
+function readRow(fields: readonly string[], header: Header, line: number): LogRecord {
+  if (fields.length !== header.width) throw new LineError(`${fields.length} fields where the header names ${header.width}`);
+  const field = (name: string): string | undefined => {
+    const at = header.columns.get(name);
+    return at === undefined ? undefined : fields[at];
+  };
+  const verdictColumn = VERDICT_COLUMNS.find((name) => header.columns.has(name));
+  const srcText = field('src')!;
+  const dstText = field('dst')!;
+  const common: Omit<LogRecord, 'kind'> = {
+    line,
+    observed: verdictColumn === undefined ? undefined : parseObserved(field(verdictColumn), verdictColumn),
+    srcLabel: srcText,
+    dstLabel: dstText,
+  };
+  const protocol = classifyProtocol(field('protocol'), 'protocol');
+  if ('notApplicable' in protocol) return { ...common, kind: 'not-applicable', reason: protocol.notApplicable };
+  return {
+    ...common,
+    kind: 'flow',
+    flow: {
+      src: parseEndpointArgument(srcText, 'src'),
+      dst: parseEndpointArgument(dstText, 'dst'),
+      protocol: protocol.protocol,
+      port: parsePortField(field('port'), 'port'),
+    },
+  };
+}

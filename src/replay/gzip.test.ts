@@ -1,0 +1,66 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { gunzipIfNeeded } from './gzip.js';
+
+async function bytesOf(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return Buffer.concat(parts).toString();
+}
+
+async function* from(...chunks: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  yield* chunks;
+}
+
+const text = 'line one\nline two\n';
+
+describe('gunzipIfNeeded', () => {
+  it('passes plain bytes through unchanged, however short', async () => {
+    expect(await bytesOf(gunzipIfNeeded(from(Buffer.from(text))))).toBe(text);
+    expect(await bytesOf(gunzipIfNeeded(from(Buffer.from('x'))))).toBe('x');
+    expect(await bytesOf(gunzipIfNeeded(from()))).toBe('');
+    // A 0x1f that is not followed by 0x8b is not gzip.
+    expect(await bytesOf(gunzipIfNeeded(from(Buffer.from([0x1f]), Buffer.from('a'))))).toBe('\x1fa');
+  });
+
+  it('gunzips when the magic number is there, even split across chunks', async () => {
+    const gz = gzipSync(text);
+    expect(await bytesOf(gunzipIfNeeded(from(gz)))).toBe(text);
+    expect(await bytesOf(gunzipIfNeeded(from(gz.subarray(0, 1), gz.subarray(1, 5), gz.subarray(5))))).toBe(text);
+  });
+
+  it('reads concatenated gzip members as one stream (cat a.gz b.gz)', async () => {
+    expect(await bytesOf(gunzipIfNeeded(from(gzipSync('a\n'), gzipSync('b\n'))))).toBe('a\nb\n');
+  });
+
+  it('throws on a truncated gzip stream', async () => {
+    const gz = gzipSync(text);
+    await expect(bytesOf(gunzipIfNeeded(from(gz.subarray(0, gz.length - 6))))).rejects.toThrow(/unexpected end of file/);
+  });
+
+  it('passes on errors of the source, compressed or not', async () => {
+    async function* failing(first: Uint8Array): AsyncGenerator<Uint8Array> {
+      yield first;
+      throw new Error('disk on fire');
+    }
+    await expect(bytesOf(gunzipIfNeeded(failing(Buffer.from(text))))).rejects.toThrow('disk on fire');
+    await expect(bytesOf(gunzipIfNeeded(failing(gzipSync(text))))).rejects.toThrow('disk on fire');
+  });
+
+  it.each([
+    ['plain', Buffer.from(text)],
+    ['gzip', gzipSync(text)],
+  ])('closes an endless %s source when the reader stops early', async (_name, chunk) => {
+    let closed = false;
+    async function* source(): AsyncGenerator<Uint8Array> {
+      try {
+        for (;;) yield chunk;
+      } finally {
+        closed = true;
+      }
+    }
+    for await (const _ of gunzipIfNeeded(source())) break;
+    await new Promise((resolve) => setImmediate(resolve)); // the gzip pipeline closes its source asynchronously
+    expect(closed).toBe(true);
+  });
+});

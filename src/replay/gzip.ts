@@ -1,0 +1,52 @@
+/**
+ * @module Plain or gzip-compressed input alike: gzip is told by its magic number (1f 8b) rather
+ * than by a file name, so that stdin and renamed files work too. Decompression streams, with
+ * backpressure: memory stays bounded whatever the size. Concatenated gzip members (`cat a.gz b.gz`)
+ * read as one stream; a corrupt or truncated gzip stream throws from the iteration.
+ */
+import { pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
+
+/** The bytes of `source`, gunzipped when they start with the gzip magic number. */
+export async function* gunzipIfNeeded(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const iterator = source[Symbol.asyncIterator]();
+  // The magic number may straddle chunks: read until two bytes are known.
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  while (headBytes < GZIP_MAGIC.length) {
+    const next = await iterator.next();
+    if (next.done) break;
+    head.push(next.value);
+    headBytes += next.value.length;
+  }
+  const bytes = head.flatMap((chunk) => [...chunk.subarray(0, GZIP_MAGIC.length)]);
+  const whole = replay(head, iterator);
+  if (!GZIP_MAGIC.every((byte, i) => bytes[i] === byte)) {
+    yield* whole;
+    return;
+  }
+  const gunzip = createGunzip();
+  // Errors of either side end the pipeline and surface from iterating `gunzip`.
+  pipeline(whole, gunzip, () => {});
+  yield* gunzip;
+}
+
+/** The chunks already read, then the rest; the source is closed however the reading ends. */
+async function* replay(head: readonly Uint8Array[], iterator: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let done = false;
+  try {
+    yield* head;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) {
+        done = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (!done) await iterator.return?.();
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * @module Replay: flow-log records in, verdicts and an impact report out. Records stream through
+ * in batches; at most `concurrency` batches are in flight (remote mode) and results are taken in
+ * input order, so memory is bounded by the batch size whatever the log's size.
+ */
+import type { FlowError } from '../flow/decode.js';
+import type { Bundle } from '../model/bundle.js';
+import type { Verdict } from '../model/decision.js';
+import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
+import { formatIP, parseIP } from '../net/ip.js';
+import { readFlowLogBytes, type FlowLogFormat, type LogRecord } from './index.js';
+import type { ReplaySummary } from './summary.js';
+
+export interface ReplayInput {
+  readonly name: string;
+  readonly bytes: AsyncIterable<Uint8Array>;
+}
+
+/** What answers a batch: the in-process engine, or a running service. */
+export interface BatchDecider {
+  decideBatch(flows: readonly Flow[]): Promise<{ verdicts: (Verdict | FlowError)[]; version?: string | null }>;
+}
+
+export interface ReplayOptions {
+  readonly decider: BatchDecider;
+  readonly summary: ReplaySummary;
+  /** Local mode: who the bundle knows, for the resolution order (see resolveEndpoint). */
+  readonly directory?: EndpointDirectory;
+  readonly format?: FlowLogFormat;
+  readonly batchSize?: number;
+  readonly concurrency?: number;
+  /** One NDJSON line per replayed flow. */
+  readonly out?: (line: string) => void | Promise<void>;
+  /** Bytes read so far of the current input, and flows so far; for a progress bar. */
+  readonly onProgress?: (bytes: number, flows: number) => void;
+}
+
+/**
+ * Who a bundle knows: pod references (and workload names), and the IPs its running pods own.
+ * Local replay resolves a flow-log endpoint by pod name, then IP, then as an ad-hoc pod from the
+ * log's labels (a pod the bundle does not know), else as the address outside.
+ */
+export class EndpointDirectory {
+  private readonly refs = new Set<string>();
+  private readonly ips = new Map<string, number>();
+
+  constructor(bundle: Bundle) {
+    const workloadNames = new Map<string, number>();
+    for (const pod of bundle.pods) {
+      this.refs.add(pod.ref);
+      if (pod.workload) workloadNames.set(`${pod.namespace}/${pod.name}`, (workloadNames.get(`${pod.namespace}/${pod.name}`) ?? 0) + 1);
+      if (!pod.hostNetwork) for (const ip of pod.ips) this.ips.set(ip, (this.ips.get(ip) ?? 0) + 1);
+    }
+    for (const [name, count] of workloadNames) if (count === 1) this.refs.add(name);
+  }
+
+  knowsRef(ref: string): boolean {
+    return this.refs.has(ref);
+  }
+
+  ownsIP(ip: string): boolean {
+    return this.ips.get(ip) === 1;
+  }
+}
+
+interface Pending {
+  readonly file: string;
+  readonly record: LogRecord;
+  readonly flow: Flow;
+}
+
+const DEFAULT_BATCH = 4096;
+
+export async function replay(inputs: readonly ReplayInput[], options: ReplayOptions): Promise<void> {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const inFlight: Promise<void>[] = [];
+  let flows = 0;
+  let batch: Pending[] = [];
+
+  const dispatch = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const items = batch;
+    batch = [];
+    const answer = options.decider.decideBatch(items.map((p) => p.flow));
+    // Results are taken in order: the oldest batch is settled before a newer one is written.
+    const previous = inFlight[inFlight.length - 1];
+    inFlight.push(
+      (async () => {
+        const { verdicts } = await answer;
+        await previous;
+        for (let i = 0; i < items.length; i++) await settle(items[i]!, verdicts[i]!, options);
+      })(),
+    );
+    if (inFlight.length >= concurrency) await inFlight.shift();
+  };
+
+  for (const input of inputs) {
+    let bytes = 0;
+    const counted = countBytes(input.bytes, (n) => (bytes += n));
+    for await (const records of readFlowLogBytes(counted, { format: options.format })) {
+      for (const record of records) {
+        if (record.kind === 'flow' && record.flow) {
+          batch.push({ file: input.name, record, flow: resolveFlow(record, options.directory) });
+          flows++;
+          if (batch.length >= batchSize) await dispatch();
+        } else {
+          countOther(record, input.name, options.summary);
+        }
+      }
+      options.onProgress?.(bytes, flows);
+    }
+  }
+  await dispatch();
+  await Promise.all(inFlight);
+}
+
+function countOther(record: LogRecord, file: string, summary: ReplaySummary): void {
+  if (record.kind === 'reply') summary.countReply();
+  else if (record.kind === 'error') summary.countMalformed(file, record.line, record.error ?? 'malformed line');
+  else summary.countNotApplicable();
+}
+
+async function settle(item: Pending, verdict: Verdict | FlowError, options: ReplayOptions): Promise<void> {
+  const { record, flow, file } = item;
+  if (verdict instanceof Error) {
+    options.summary.countUnresolved(file, record.line, verdict.message);
+    await options.out?.(JSON.stringify({ file, line: record.line, error: verdict.message }));
+    return;
+  }
+  const src = record.srcLabel ?? describe(flow.src);
+  const dst = record.dstLabel ?? describe(flow.dst);
+  options.summary.countJudged(verdict.allowed, record.observed, src, dst, `${flow.protocol}/${flow.port}`);
+  if (options.out) {
+    const line: Record<string, unknown> = { file, line: record.line, allowed: verdict.allowed, reason: verdict.reason };
+    if (!verdict.allowed) line.deniedBy = verdict.deniedBy;
+    if (record.observed) line.observed = record.observed;
+    await options.out(JSON.stringify(line));
+  }
+}
+
+/** Pod name, then IP, then the log's labels as an ad-hoc pod, then the IP as an outside address. */
+export function resolveEndpoint(
+  spec: EndpointSpec,
+  ip: string | undefined,
+  adhoc: AdHocPod | undefined,
+  directory: EndpointDirectory | undefined,
+): EndpointSpec {
+  if (spec.kind !== 'ref') return spec;
+  // Without a directory (remote mode) the service resolves the name, and refuses an unknown one.
+  if (!directory || directory.knowsRef(spec.ref)) return spec;
+  const canonical = ip === undefined ? undefined : parseIP(ip);
+  const text = canonical ? formatIP(canonical) : undefined;
+  if (text !== undefined && directory.ownsIP(text)) return { kind: 'ip', ip: text };
+  if (adhoc) return { kind: 'adhoc', pod: adhoc };
+  if (text !== undefined) return { kind: 'ip', ip: text };
+  return spec;
+}
+
+function resolveFlow(record: LogRecord, directory: EndpointDirectory | undefined): Flow {
+  const flow = record.flow!;
+  return {
+    ...flow,
+    src: resolveEndpoint(flow.src, record.srcIP, record.srcAdhoc, directory),
+    dst: resolveEndpoint(flow.dst, record.dstIP, record.dstAdhoc, directory),
+  };
+}
+
+function describe(spec: EndpointSpec): string {
+  if (spec.kind === 'ref') return spec.ref;
+  if (spec.kind === 'ip') return spec.ip;
+  return `${spec.pod.namespace}:${Object.entries(spec.pod.labels).map(([k, v]) => `${k}=${v}`).join(',')}`;
+}
+
+async function* countBytes(source: AsyncIterable<Uint8Array>, add: (n: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    add(chunk.length);
+    yield chunk;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * @module The impact report of a replay: totals, the most frequent denied flows, and, where the log
+ * says what really happened, the flows the bundle would break (observed allowed, now denied) or
+ * open (observed denied, now allowed), aggregated by (source -> destination : protocol/port).
+ * Memory is bounded: at most MAX_GROUPS distinct groups are counted per list, the rest in "other".
+ */
+
+/** Distinct groups kept per list; more are counted in `other`. */
+const MAX_GROUPS = 100_000;
+
+export interface Totals {
+  /** Records read (every line that was not blank). */
+  records: number;
+  /** Flows judged by the bundle. */
+  judged: number;
+  allowed: number;
+  denied: number;
+  /** Reply packets of a connection: counted, not judged. */
+  replies: number;
+  /** Protocols outside TCP/UDP/SCTP, and records that are not flows (L7, NODATA). */
+  notApplicable: number;
+  /** Flows the bundle cannot answer (an endpoint it cannot resolve, families that differ). */
+  unresolved: number;
+  /** Malformed lines, each reported with its line number. */
+  malformed: number;
+}
+
+export interface Group {
+  readonly src: string;
+  readonly dst: string;
+  readonly service: string;
+  readonly count: number;
+}
+
+export interface ReportJSON {
+  readonly totals: Totals;
+  readonly topDenied: readonly Group[];
+  readonly wouldBreak: { readonly total: number; readonly top: readonly Group[] };
+  readonly wouldOpen: { readonly total: number; readonly top: readonly Group[] };
+  /** True when the log said what happened for at least one judged flow. */
+  readonly observed: boolean;
+  /** The first malformed lines and unresolved flows, with their line numbers. */
+  readonly problems: readonly { readonly line: number; readonly file: string; readonly message: string }[];
+}
+
+/** Counts per (src -> dst : service), bounded. */
+class GroupCounter {
+  private readonly counts = new Map<string, number>();
+  total = 0;
+  other = 0;
+
+  add(src: string, dst: string, service: string): void {
+    this.total++;
+    const key = `${src}\u0000${dst}\u0000${service}`;
+    const count = this.counts.get(key);
+    if (count !== undefined) this.counts.set(key, count + 1);
+    else if (this.counts.size < MAX_GROUPS) this.counts.set(key, 1);
+    else this.other++;
+  }
+
+  top(n: number): Group[] {
+    return [...this.counts]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, n)
+      .map(([key, count]) => {
+        const [src, dst, service] = key.split('\u0000') as [string, string, string];
+        return { src, dst, service, count };
+      });
+  }
+}
+
+const MAX_PROBLEMS = 20;
+
+export class ReplaySummary {
+  readonly totals: Totals = { records: 0, judged: 0, allowed: 0, denied: 0, replies: 0, notApplicable: 0, unresolved: 0, malformed: 0 };
+  private readonly denied = new GroupCounter();
+  private readonly wouldBreak = new GroupCounter();
+  private readonly wouldOpen = new GroupCounter();
+  private observedAny = false;
+  private readonly problems: { line: number; file: string; message: string }[] = [];
+
+  countReply(): void {
+    this.totals.records++;
+    this.totals.replies++;
+  }
+
+  countNotApplicable(): void {
+    this.totals.records++;
+    this.totals.notApplicable++;
+  }
+
+  countMalformed(file: string, line: number, message: string): void {
+    this.totals.records++;
+    this.totals.malformed++;
+    this.note(file, line, message);
+  }
+
+  countUnresolved(file: string, line: number, message: string): void {
+    this.totals.records++;
+    this.totals.unresolved++;
+    this.note(file, line, message);
+  }
+
+  /** A judged flow: `observed` is what the log says happened, when it says. */
+  countJudged(allowed: boolean, observed: 'allowed' | 'denied' | undefined, src: string, dst: string, service: string): void {
+    this.totals.records++;
+    this.totals.judged++;
+    if (allowed) this.totals.allowed++;
+    else {
+      this.totals.denied++;
+      this.denied.add(src, dst, service);
+    }
+    if (observed === undefined) return;
+    this.observedAny = true;
+    if (observed === 'allowed' && !allowed) this.wouldBreak.add(src, dst, service);
+    if (observed === 'denied' && allowed) this.wouldOpen.add(src, dst, service);
+  }
+
+  get breaks(): number {
+    return this.wouldBreak.total;
+  }
+
+  private note(file: string, line: number, message: string): void {
+    if (this.problems.length < MAX_PROBLEMS) this.problems.push({ file, line, message });
+  }
+
+  toJSON(top = 10): ReportJSON {
+    return {
+      totals: { ...this.totals },
+      topDenied: this.denied.top(top),
+      wouldBreak: { total: this.wouldBreak.total, top: this.wouldBreak.top(top) },
+      wouldOpen: { total: this.wouldOpen.total, top: this.wouldOpen.top(top) },
+      observed: this.observedAny,
+      problems: [...this.problems],
+    };
+  }
+
+  /** The report for people. */
+  toText(top = 10): string {
+    const report = this.toJSON(top);
+    const t = report.totals;
+    const lines = [
+      `records ${t.records}: judged ${t.judged} (allowed ${t.allowed}, denied ${t.denied}), replies ${t.replies}, ` +
+        `not applicable ${t.notApplicable}, unresolved ${t.unresolved}, malformed ${t.malformed}`,
+    ];
+    const list = (title: string, groups: readonly Group[], total: number): void => {
+      lines.push('', `${title} (${total} flows)`);
+      if (groups.length === 0) lines.push('  none');
+      const width = Math.max(...groups.map((g) => String(g.count).length), 1);
+      for (const g of groups) lines.push(`  ${String(g.count).padStart(width)}  ${g.src} -> ${g.dst} : ${g.service}`);
+    };
+    list('top denied', report.topDenied, t.denied);
+    if (report.observed) {
+      list('WOULD BREAK: observed allowed, now denied', report.wouldBreak.top, report.wouldBreak.total);
+      list('would open: observed denied, now allowed', report.wouldOpen.top, report.wouldOpen.total);
+    } else {
+      lines.push('', 'the log does not say what happened, so nothing can be said to break or open');
+    }
+    if (report.problems.length > 0) {
+      lines.push('', 'problems (first ones):');
+      for (const p of report.problems) lines.push(`  ${p.file}:${p.line}: ${p.message}`);
+    }
+    return lines.join('\n');
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * @module AWS VPC Flow Logs as text: space-separated fields named by a header line (the default
+ * version-2 format, or any custom format: any order, any subset that has srcaddr, dstaddr,
+ * dstport and protocol). S3 delivery starts every file with that header; a header met later
+ * (files concatenated) replaces the one before. CloudWatch Logs carries no header: a first line
+ * that is a 14-field version-2 record is read in the default format.
+ *
+ * Addresses: pkt-srcaddr/pkt-dstaddr, the packet's own addresses, are preferred over
+ * srcaddr/dstaddr (which name an intermediate interface, a NAT gateway or an EKS node) when
+ * present and not "-".
+ *
+ * Replies: the logs record both directions of a connection, one line each. A line is a reply
+ * (counted, not judged) when, in this order:
+ * 1. tcp-flags has SYN: a reply when ACK is set too (18, SYN-ACK; 19 with FIN), a connection
+ *    attempt otherwise (2; 3 with FIN);
+ * 2. otherwise (no tcp-flags, UDP, or a window past the handshake): srcport is a service port
+ *    (below 32768) and dstport an ephemeral one (32768 and above, Linux's default
+ *    ip_local_port_range, which also covers IANA's 49152-65535).
+ */
+import { decodeEndpoint } from '../flow/decode.js';
+import {
+  classifyProtocol,
+  FlowLogFormatError,
+  LineError,
+  parseObserved,
+  parsePortField,
+  show,
+  type LineReader,
+  type LogRecord,
+} from './records.js';
+
+/** The default format: the version-2 fields, in this order. */
+const DEFAULT_FIELDS = [
+  'version',
+  'account-id',
+  'interface-id',
+  'srcaddr',
+  'dstaddr',
+  'srcport',
+  'dstport',
+  'protocol',
+  'packets',
+  'bytes',
+  'start',
+  'end',
+  'action',
+  'log-status',
+] as const;
+
+const REQUIRED_FIELDS = ['srcaddr', 'dstaddr', 'dstport', 'protocol'];
+
+/** The first ephemeral port: Linux's default ip_local_port_range starts here. */
+const EPHEMERAL_PORT_MIN = 32768;
+
+const TCP_SYN = 2;
+const TCP_ACK = 16;
+
+const FIELD_NAME = /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/;
+
+/** Column positions by field name, from a header line. */
+interface Layout {
+  readonly width: number;
+  readonly columns: ReadonlyMap<string, number>;
+}
+
+function layoutOf(names: readonly string[]): Layout {
+  // Athena and Parquet exports spell the fields with underscores (log_status).
+  return { width: names.length, columns: new Map(names.map((name, i) => [name.replaceAll('_', '-'), i])) };
+}
+
+/** A header names fields only, never values, and names at least the fields a flow needs. */
+function isHeader(tokens: readonly string[]): boolean {
+  if (!tokens.every((token) => FIELD_NAME.test(token))) return false;
+  const names = new Set(tokens.map((token) => token.replaceAll('_', '-')));
+  return REQUIRED_FIELDS.every((name) => names.has(name));
+}
+
+/** A default-format record without its header: how CloudWatch Logs shows them. */
+function isDefaultRecord(tokens: readonly string[]): boolean {
+  return tokens.length === DEFAULT_FIELDS.length && tokens[0] === '2';
+}
+
+const tokensOf = (text: string): string[] => text.trim().split(/\s+/);
+
+/** True when a first line opens a VPC flow log: a header, or a default-format record. */
+export function isVpcFirstLine(text: string): boolean {
+  const tokens = tokensOf(text);
+  return isHeader(tokens) || isDefaultRecord(tokens);
+}
+
+/** A reader for one input: it remembers the header. */
+export function createVpcReader(): LineReader {
+  let layout: Layout | undefined;
+  return (text, line) => {
+    const tokens = tokensOf(text);
+    if (isHeader(tokens)) {
+      layout = layoutOf(tokens);
+      return undefined;
+    }
+    if (layout === undefined) {
+      if (!isDefaultRecord(tokens)) {
+        throw new FlowLogFormatError(
+          `VPC flow log: line ${line} is neither a header naming ${REQUIRED_FIELDS.join(', ')} nor a default-format (version 2) record`,
+        );
+      }
+      layout = layoutOf(DEFAULT_FIELDS);
+    }
+    return readRecord(tokens, layout, line);
+  };
+}
+
+function readRecord(tokens: readonly string[], layout: Layout, line: number): LogRecord {
+  if (tokens.length !== layout.width) {
+    throw new LineError(`${tokens.length} fields where the header names ${layout.width}`);
+  }
+  const field = (name: string): string | undefined => {
+    const at = layout.columns.get(name);
+    return at === undefined ? undefined : tokens[at];
+  };
+  const status = field('log-status');
+  if (status === 'NODATA' || status === 'SKIPDATA') return { line, kind: 'skipped', reason: status };
+  const protocolText = field('protocol')!;
+  // A record without a protocol records no traffic (a NODATA line in a format without log-status).
+  if (protocolText === '-') return { line, kind: 'skipped', reason: 'no traffic recorded (protocol "-")' };
+
+  const src = address(field, 'srcaddr');
+  const dst = address(field, 'dstaddr');
+  const flowDirection = field('flow-direction');
+  const common: Omit<LogRecord, 'kind'> = {
+    line,
+    observed: parseObserved(field('action'), 'action'),
+    direction: flowDirection === 'ingress' || flowDirection === 'egress' ? flowDirection : undefined,
+    srcLabel: src.text,
+    dstLabel: dst.text,
+  };
+  if (!/^[0-9]{1,3}$/.test(protocolText)) {
+    throw new LineError(`protocol: ${show(protocolText)} is not an IANA protocol number`);
+  }
+  const protocol = classifyProtocol(protocolText, 'protocol');
+  if ('notApplicable' in protocol) return { ...common, kind: 'not-applicable', reason: protocol.notApplicable };
+
+  const port = parsePortField(field('dstport'), 'dstport');
+  const srcPortText = field('srcport');
+  const srcPort = srcPortText === undefined || srcPortText === '-' ? undefined : parsePortField(srcPortText, 'srcport');
+  const flagsText = field('tcp-flags');
+  const tcpFlags = flagsText === undefined || flagsText === '-' ? undefined : parseFlags(flagsText);
+  if (isVpcReply(tcpFlags, srcPort, port)) return { ...common, kind: 'reply' };
+  return {
+    ...common,
+    kind: 'flow',
+    flow: {
+      src: decodeEndpoint(src.text, src.field),
+      dst: decodeEndpoint(dst.text, dst.field),
+      protocol: protocol.protocol,
+      port,
+    },
+  };
+}
+
+/** The packet-level address when the log has it, else the interface-level one. */
+function address(field: (name: string) => string | undefined, name: 'srcaddr' | 'dstaddr'): { text: string; field: string } {
+  const packet = field(`pkt-${name}`);
+  if (packet !== undefined && packet !== '-') return { text: packet, field: `pkt-${name}` };
+  const text = field(name)!;
+  if (text === '-') throw new LineError(`${name}: missing ("-")`);
+  return { text, field: name };
+}
+
+function parseFlags(text: string): number {
+  const flags = /^[0-9]{1,3}$/.test(text) ? Number(text) : NaN;
+  if (!(flags <= 255)) throw new LineError(`tcp-flags: ${show(text)} is not a TCP flags bitmask`);
+  return flags;
+}
+
+/** The reply heuristic of this module's header, on one record's tcp-flags and ports. */
+export function isVpcReply(tcpFlags: number | undefined, srcPort: number | undefined, dstPort: number): boolean {
+  if (tcpFlags !== undefined && (tcpFlags & TCP_SYN) !== 0) return (tcpFlags & TCP_ACK) !== 0;
+  return srcPort !== undefined && srcPort < EPHEMERAL_PORT_MIN && dstPort >= EPHEMERAL_PORT_MIN;
+}
