@@ -1,6 +1,7 @@
 /** @module The `netpol-edge` command: dispatches to a subcommand and maps failures to exit codes. */
 import { runCheck } from './check.js';
 import { runEval } from './eval.js';
+import { runReplay } from './replay.js';
 import { EXIT, UsageError } from './usage.js';
 import { runValidate } from './validate.js';
 import { FlowError } from '../src/flow/decode.js';
@@ -8,6 +9,7 @@ import { FlowError } from '../src/flow/decode.js';
 const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
   check: runCheck,
   eval: runEval,
+  replay: runReplay,
   validate: runValidate,
 };
 
@@ -17,6 +19,7 @@ Usage:
   netpol-edge check --from EP --to EP --port N [--protocol P] MANIFEST...   one flow: yes or no
   netpol-edge eval --flows FILE|- MANIFEST...                              NDJSON flows -> verdicts
   netpol-edge validate MANIFEST...                                         errors and warnings
+  netpol-edge replay --bundle MANIFEST LOG...                              flow logs -> impact report
 
 MANIFEST is a YAML or JSON file (multi-document, List), a directory (read recursively), or - for
 stdin. Run "netpol-edge COMMAND --help" for a command's options and examples.`;
