@@ -29,8 +29,8 @@ export interface ReplayOptions {
   readonly format?: FlowLogFormat;
   readonly batchSize?: number;
   readonly concurrency?: number;
-  /** One NDJSON line per replayed flow. */
-  readonly out?: (line: string) => void | Promise<void>;
+  /** NDJSON lines, one per replayed flow, several per call (joined by newlines, no trailing one). */
+  readonly out?: (lines: string) => void | Promise<void>;
   /** Bytes read so far of the current input, and flows so far; for a progress bar. */
   readonly onProgress?: (bytes: number, flows: number) => void;
 }
@@ -89,7 +89,9 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
       (async () => {
         const { verdicts } = await answer;
         await previous;
-        for (let i = 0; i < items.length; i++) await settle(items[i]!, verdicts[i]!, options);
+        const lines: string[] = [];
+        for (let i = 0; i < items.length; i++) settle(items[i]!, verdicts[i]!, options.summary, options.out ? lines : undefined);
+        if (options.out && lines.length > 0) await options.out(lines.join('\n'));
       })(),
     );
     if (inFlight.length >= concurrency) await inFlight.shift();
@@ -121,21 +123,22 @@ function countOther(record: LogRecord, file: string, summary: ReplaySummary): vo
   else summary.countNotApplicable();
 }
 
-async function settle(item: Pending, verdict: Verdict | FlowError, options: ReplayOptions): Promise<void> {
+/** Counts one answered flow, and adds its --out line when there is an `out`. */
+function settle(item: Pending, verdict: Verdict | FlowError, summary: ReplaySummary, out: string[] | undefined): void {
   const { record, flow, file } = item;
   if (verdict instanceof Error) {
-    options.summary.countUnresolved(file, record.line, verdict.message);
-    await options.out?.(JSON.stringify({ file, line: record.line, error: verdict.message }));
+    summary.countUnresolved(file, record.line, verdict.message);
+    out?.push(JSON.stringify({ file, line: record.line, error: verdict.message }));
     return;
   }
   const src = record.srcLabel ?? describe(flow.src);
   const dst = record.dstLabel ?? describe(flow.dst);
-  options.summary.countJudged(verdict.allowed, record.observed, src, dst, `${flow.protocol}/${flow.port}`);
-  if (options.out) {
+  summary.countJudged(verdict.allowed, record.observed, src, dst, `${flow.protocol}/${flow.port}`);
+  if (out) {
     const line: Record<string, unknown> = { file, line: record.line, allowed: verdict.allowed, reason: verdict.reason };
     if (!verdict.allowed) line.deniedBy = verdict.deniedBy;
     if (record.observed) line.observed = record.observed;
-    await options.out(JSON.stringify(line));
+    out.push(JSON.stringify(line));
   }
 }
 
@@ -159,11 +162,9 @@ export function resolveEndpoint(
 
 function resolveFlow(record: LogRecord, directory: EndpointDirectory | undefined): Flow {
   const flow = record.flow!;
-  return {
-    ...flow,
-    src: resolveEndpoint(flow.src, record.srcIP, record.srcAdhoc, directory),
-    dst: resolveEndpoint(flow.dst, record.dstIP, record.dstAdhoc, directory),
-  };
+  const src = resolveEndpoint(flow.src, record.srcIP, record.srcAdhoc, directory);
+  const dst = resolveEndpoint(flow.dst, record.dstIP, record.dstAdhoc, directory);
+  return src === flow.src && dst === flow.dst ? flow : { ...flow, src, dst };
 }
 
 function describe(spec: EndpointSpec): string {

@@ -1,0 +1,115 @@
+/**
+ * @module Rows for flow-log replay in local mode: flows per second through the whole pipeline
+ * (bytes -> lines -> records -> WASM batch -> report) for CSV, AWS VPC and Hubble JSON logs made
+ * from the same sampled flows, on one core.
+ */
+import { compileBundle } from '../src/compile/compile.js';
+import { loadCoreModule } from '../src/engine/node-core.js';
+import { WasmEngine } from '../src/engine/wasm-engine.js';
+import type { EndpointSpec, Flow } from '../src/model/flow.js';
+import { EndpointDirectory, replay } from '../src/replay/replay.js';
+import { ReplaySummary } from '../src/replay/summary.js';
+import type { Row, RowProducer } from './rows.js';
+import { median } from './stats.js';
+
+const PROTOCOL_NUMBER = { TCP: 6, UDP: 17, SCTP: 132 } as const;
+/** Flows per timed replay: each run reads a log this long, made by repeating the sample. */
+const LOG_FLOWS = 200_000;
+const CHUNK_BYTES = 64 * 1024;
+
+const ref = (spec: EndpointSpec): string => (spec.kind === 'ref' ? spec.ref : spec.kind === 'ip' ? spec.ip : `${spec.pod.namespace}/adhoc`);
+
+function csvLog(flows: readonly Flow[]): string[] {
+  return ['src,dst,protocol,port,verdict', ...flows.map((f) => `${ref(f.src)},${ref(f.dst)},${f.protocol},${f.port},allowed`)];
+}
+
+/** The default version-2 format, addresses only (VPC logs know no pod names). */
+function vpcLog(flows: readonly Flow[], ipOf: (spec: EndpointSpec) => string | undefined): string[] {
+  const header = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
+  const lines = flows.flatMap((f) => {
+    const src = ipOf(f.src);
+    const dst = ipOf(f.dst);
+    if (!src || !dst) return [];
+    return [`2 123456789012 eni-0a1b2c3d ${src} ${dst} 49152 ${f.port} ${PROTOCOL_NUMBER[f.protocol]} 10 840 1700000000 1700000060 ACCEPT OK`];
+  });
+  return [header, ...lines];
+}
+
+function hubbleLog(flows: readonly Flow[], ipOf: (spec: EndpointSpec) => string | undefined): string[] {
+  const end = (spec: EndpointSpec) => {
+    if (spec.kind !== 'ref') return {};
+    const [namespace, pod] = spec.ref.split('/');
+    return { namespace, pod_name: pod, labels: [`k8s:io.kubernetes.pod.namespace=${namespace}`] };
+  };
+  return flows.flatMap((f) => {
+    const src = ipOf(f.src);
+    const dst = ipOf(f.dst);
+    if (!src || !dst) return [];
+    const flow = {
+      time: '2026-11-26T00:00:00Z',
+      verdict: 'FORWARDED',
+      IP: { source: src, destination: dst, ipVersion: src.includes(':') ? 'IPv6' : 'IPv4' },
+      l4: { [f.protocol]: { source_port: 49152, destination_port: f.port } },
+      source: end(f.src),
+      destination: end(f.dst),
+      Type: 'L3_L4',
+      is_reply: false,
+      traffic_direction: 'EGRESS',
+    };
+    return [JSON.stringify({ flow, node_name: 'node-1', time: flow.time })];
+  });
+}
+
+/** `lines` repeated (header once) until `count` records, as chunks of bytes. */
+function* chunks(lines: readonly string[], count: number, header: boolean): Generator<Uint8Array> {
+  const encoder = new TextEncoder();
+  const body = header ? lines.slice(1) : lines;
+  let text = header ? `${lines[0]}\n` : '';
+  for (let i = 0; i < count; i++) {
+    text += `${body[i % body.length]}\n`;
+    if (text.length >= CHUNK_BYTES) {
+      yield encoder.encode(text);
+      text = '';
+    }
+  }
+  if (text) yield encoder.encode(text);
+}
+
+async function* asAsync(source: Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield* source;
+}
+
+export const replayProducer: RowProducer = {
+  name: 'replay (local)',
+  async produce(ctx) {
+    const engine = new WasmEngine(loadCoreModule(), compileBundle(ctx.bundle).image);
+    const directory = new EndpointDirectory(ctx.bundle);
+    const podIP = new Map(ctx.bundle.pods.filter((p) => p.ips[0]).map((p) => [p.ref, p.ips[0]!]));
+    const ipOf = (spec: EndpointSpec): string | undefined =>
+      spec.kind === 'ip' ? spec.ip : spec.kind === 'ref' ? podIP.get(spec.ref) : undefined;
+    const flows = ctx.flows.pod;
+    const logs: [string, string[], boolean][] = [
+      ['csv', csvLog(flows), true],
+      ['vpc', vpcLog(flows, ipOf), true],
+      ['hubble', hubbleLog(flows, ipOf), false],
+    ];
+    const rows: Row[] = [];
+    for (const [format, lines, header] of logs) {
+      const rates: number[] = [];
+      for (let run = 0; run < (ctx.quick ? 2 : 4); run++) {
+        const summary = new ReplaySummary();
+        const started = performance.now();
+        await replay([{ name: format, bytes: asAsync(chunks(lines, LOG_FLOWS, header)) }], {
+          decider: { decideBatch: async (batch) => ({ verdicts: engine.decideBatch(batch) }) },
+          directory,
+          summary,
+        });
+        const seconds = (performance.now() - started) / 1000;
+        if (summary.totals.judged === 0) throw new Error(`replay of ${format} judged nothing`);
+        rates.push(summary.totals.records / seconds);
+      }
+      rows.push({ size: ctx.size, metric: `replay-${format}`, engine: 'wasm', value: median(rates), unit: 'flows/s' });
+    }
+    return rows;
+  },
+};
