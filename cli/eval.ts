@@ -1,8 +1,7 @@
 /** @module `netpol-edge eval`: NDJSON flows in, one JSON verdict per line out, in input order. */
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { splitLineRuns } from '../src/flow/lines.js';
-import { answerLines, errorJSON, type NumberedLine } from '../src/flow/verdict.js';
+import { answerNDJSON } from '../src/flow/verdict.js';
 import { BUNDLE_OPTIONS, BUNDLE_OPTIONS_HELP, engineOf, loadBundle } from './bundle-args.js';
 import { createDecider } from './engines.js';
 import { EXIT, UsageError } from './usage.js';
@@ -61,54 +60,15 @@ export async function runEval(argv: readonly string[]): Promise<number> {
   const input = values.flows === '-' ? process.stdin : createReadStream(values.flows);
   input.on('error', () => {}); // surfaced by the iteration below
   const options = { explain: values.explain ?? false };
-  const out = new BufferedWriter();
-  // Lines are answered in runs (each input chunk's complete lines, at most BATCH_LINES at once):
-  // the engine sees batches, a writer sending one flow at a time gets its answer at once, and the
-  // output keeps input order.
-  const answer = async (run: NumberedLine[]): Promise<void> => {
-    for (const line of answerLines(run, decider, options)) await out.write(line);
-  };
   try {
-    for await (const lines of splitLineRuns(input, MAX_FLOW_LINE_BYTES)) {
-      let run: NumberedLine[] = [];
-      for (const line of lines) {
-        if ('error' in line) {
-          await answer(run);
-          run = [];
-          await out.write(errorJSON(line.number, line.error));
-        } else if (line.text.trim() !== '') {
-          run.push(line);
-          if (run.length >= BATCH_LINES) {
-            await answer(run);
-            run = [];
-          }
-        }
-      }
-      await answer(run);
-      await out.flush();
+    const limits = { maxLineBytes: MAX_FLOW_LINE_BYTES, batchLines: BATCH_LINES };
+    // One write per input chunk's verdicts, respecting stdout's backpressure.
+    for await (const text of answerNDJSON(input, decider, options, limits)) {
+      if (!process.stdout.write(text)) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${values.flows}: no such file`);
     throw error;
-  } finally {
-    await out.flush();
   }
   return EXIT.ok;
-}
-
-/** Batches output lines and respects stdout's backpressure. */
-class BufferedWriter {
-  private lines: string[] = [];
-
-  async write(line: string): Promise<void> {
-    this.lines.push(line);
-    if (this.lines.length >= 4096) await this.flush();
-  }
-
-  async flush(): Promise<void> {
-    if (this.lines.length === 0) return;
-    const text = `${this.lines.join('\n')}\n`;
-    this.lines = [];
-    if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
-  }
 }

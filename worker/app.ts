@@ -6,8 +6,7 @@
 import { Hono, type Context } from 'hono';
 import { explainDecision, summarizeDecision } from '../src/explain/render.js';
 import { decodeFlow, FlowError } from '../src/flow/decode.js';
-import { splitLineRuns } from '../src/flow/lines.js';
-import { answerLines, errorJSON, type NumberedLine } from '../src/flow/verdict.js';
+import { answerNDJSON, FlowLimitError } from '../src/flow/verdict.js';
 import { EngineError } from '../src/engine/wasm-engine.js';
 import type { EndpointSpec } from '../src/model/flow.js';
 import { authorize, type Role } from './auth.js';
@@ -199,32 +198,18 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
   const writer = writable.getWriter();
   const encoder = new TextEncoder();
   const stream = async (): Promise<void> => {
-    let flows = 0;
-    const answer = async (run: NumberedLine[]): Promise<void> => {
-      if (run.length === 0) return;
-      flows += run.length;
-      if (flows > BODY_LIMITS.ndjsonBatchFlows) {
-        throw new ApiError(413, 'too-many-flows', `more than ${BODY_LIMITS.ndjsonBatchFlows} flows in one batch`);
-      }
-      const lines = failClosed(version, () => answerLines(run, engine, { explain: false }));
-      await writer.write(encoder.encode(`${lines.join('\n')}\n`));
-    };
-    for await (const lines of splitLineRuns(bodyChunks(c.req.raw, BODY_LIMITS.ndjsonBatchBytes), MAX_FLOW_LINE_BYTES)) {
-      let run: NumberedLine[] = [];
-      for (const line of lines) {
-        if ('error' in line) {
-          await answer(run);
-          run = [];
-          await writer.write(encoder.encode(`${errorJSON(line.number, line.error)}\n`));
-        } else if (line.text.trim() !== '') {
-          run.push(line);
-          if (run.length >= BATCH_LINES) {
-            await answer(run);
-            run = [];
-          }
-        }
-      }
-      await answer(run);
+    const verdicts = answerNDJSON(bodyChunks(c.req.raw, BODY_LIMITS.ndjsonBatchBytes), engine, { explain: false }, {
+      maxLineBytes: MAX_FLOW_LINE_BYTES,
+      batchLines: BATCH_LINES,
+      maxFlows: BODY_LIMITS.ndjsonBatchFlows,
+    });
+    try {
+      for await (const text of verdicts) await writer.write(encoder.encode(text));
+    } catch (error) {
+      if (error instanceof FlowLimitError) throw new ApiError(413, 'too-many-flows', error.message);
+      failClosed(version, () => {
+        throw error;
+      });
     }
   };
   // Verdicts stream out as lines are answered. A failure after the first byte cannot change the

@@ -6,6 +6,7 @@
 import type { Decision, Verdict } from '../model/decision.js';
 import type { Flow } from '../model/flow.js';
 import { decodeFlow, FlowError } from './decode.js';
+import { splitLineRuns } from './lines.js';
 
 export interface VerdictOptions {
   /** Adds both sides (`egress`, `ingress`) with isolation and the deciding rule. */
@@ -92,5 +93,59 @@ function explainOne(decider: FlowDecider, flow: Flow): Decision | FlowError {
   } catch (error) {
     if (error instanceof FlowError) return error;
     throw error;
+  }
+}
+
+export interface NdjsonLimits {
+  /** Longest line read; a longer one gets an error line. */
+  readonly maxLineBytes: number;
+  /** Lines answered together (one engine batch). */
+  readonly batchLines: number;
+  /** Flows in all; past it FlowLimitError is thrown. */
+  readonly maxFlows?: number;
+}
+
+/** More flows than a request may carry. */
+export class FlowLimitError extends Error {
+  constructor(readonly limit: number) {
+    super(`more than ${limit} flows in one batch`);
+    this.name = 'FlowLimitError';
+  }
+}
+
+/**
+ * NDJSON flow lines (bytes) in, verdict lines out, in input order: the whole contract of `eval`
+ * and of the batch API. Each input chunk's complete lines are answered at once (at most
+ * `batchLines` per engine call) and yielded as one text, so a writer sending one flow at a time
+ * gets its answer at once and memory is bounded by the chunk size.
+ */
+export async function* answerNDJSON(
+  chunks: AsyncIterable<Uint8Array>,
+  decider: FlowDecider,
+  options: VerdictOptions,
+  limits: NdjsonLimits,
+): AsyncGenerator<string> {
+  let flows = 0;
+  for await (const lines of splitLineRuns(chunks, limits.maxLineBytes)) {
+    const out: string[] = [];
+    let run: NumberedLine[] = [];
+    const answerRun = (): void => {
+      if (run.length === 0) return;
+      flows += run.length;
+      if (limits.maxFlows !== undefined && flows > limits.maxFlows) throw new FlowLimitError(limits.maxFlows);
+      out.push(...answerLines(run, decider, options));
+      run = [];
+    };
+    for (const line of lines) {
+      if ('error' in line) {
+        answerRun();
+        out.push(errorJSON(line.number, line.error));
+      } else if (line.text.trim() !== '') {
+        run.push(line);
+        if (run.length >= limits.batchLines) answerRun();
+      }
+    }
+    answerRun();
+    if (out.length > 0) yield `${out.join('\n')}\n`;
   }
 }
