@@ -93,7 +93,7 @@ export class WasmEngine {
   private readonly isolatingPtr: number;
   private readonly adhocPtr: number;
   private readonly adhocs = new AdhocTable();
-  private readonly verdicts = new Map<string, Verdict>();
+  private readonly verdicts = new Map<number, Verdict>();
   private view!: DataView;
   private bytes!: Uint8Array;
 
@@ -277,7 +277,12 @@ export class WasmEngine {
     const at = this.verdictsPtr + i * VERDICT_RECORD_BYTES;
     const decision = this.view.getUint8(at + 1);
     if (decision === DECISION_CODE.LOOPBACK) return LOOPBACK_DECISION;
-    const key = `${decision}.${this.view.getUint16(at + 2, true)}.${this.view.getUint32(at + 4, true)}.${this.view.getUint32(at + 8, true)}`;
+    // A number, not a string: decision and side codes, then both rules (NONE as `rules`).
+    const rules = this.metadata.rules.length + 1;
+    const egressRule = Math.min(this.view.getUint32(at + 4, true), rules - 1);
+    const ingressRule = Math.min(this.view.getUint32(at + 8, true), rules - 1);
+    const codes = decision * 64 + this.view.getUint8(at + 2) * 8 + this.view.getUint8(at + 3);
+    const key = (codes * rules + egressRule) * rules + ingressRule;
     let verdict = this.verdicts.get(key);
     if (verdict === undefined) {
       if (this.verdicts.size >= VERDICT_CACHE_SIZE) this.verdicts.clear();

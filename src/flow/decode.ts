@@ -145,6 +145,10 @@ function decodeAdHocPorts(value: unknown, field: string): ContainerPort[] {
  * pod `namespace:key=value,key=value` (`namespace:` for a pod with no labels).
  */
 export function parseEndpointArgument(text: string, field: string): EndpointSpec {
+  // Neither JSON nor the short ad-hoc form (both need '{' or ':'): a reference or an IPv4 address.
+  if (!text.includes(':') && !text.startsWith('{') && !text.startsWith(' ') && !text.endsWith(' ')) {
+    return decodeEndpointString(text, field);
+  }
   const trimmed = text.trim();
   if (trimmed.startsWith('{')) {
     let value: unknown;

@@ -131,9 +131,11 @@ function settle(item: Pending, verdict: Verdict | FlowError, summary: ReplaySumm
     out?.push(JSON.stringify({ file, line: record.line, error: verdict.message }));
     return;
   }
-  const src = record.srcLabel ?? describe(flow.src);
-  const dst = record.dstLabel ?? describe(flow.dst);
-  summary.countJudged(verdict.allowed, record.observed, src, dst, `${flow.protocol}/${flow.port}`);
+  summary.countJudged(verdict.allowed, record.observed, () => [
+    record.srcLabel ?? describe(flow.src),
+    record.dstLabel ?? describe(flow.dst),
+    `${flow.protocol}/${flow.port}`,
+  ]);
   if (out) {
     const line: Record<string, unknown> = { file, line: record.line, allowed: verdict.allowed, reason: verdict.reason };
     if (!verdict.allowed) line.deniedBy = verdict.deniedBy;
