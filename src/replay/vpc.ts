@@ -57,15 +57,33 @@ const TCP_ACK = 16;
 
 const FIELD_NAME = /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/;
 
-/** Column positions by field name, from a header line. */
+/** The fields a record is read from. */
+const USED_FIELDS = [
+  'log-status',
+  'protocol',
+  'srcaddr',
+  'dstaddr',
+  'pkt-srcaddr',
+  'pkt-dstaddr',
+  'flow-direction',
+  'action',
+  'dstport',
+  'srcport',
+  'tcp-flags',
+] as const;
+type UsedField = (typeof USED_FIELDS)[number];
+
+/** Column positions of the used fields, from a header line, looked up once per input. */
 interface Layout {
   readonly width: number;
-  readonly columns: ReadonlyMap<string, number>;
+  readonly at: Readonly<Record<UsedField, number | undefined>>;
 }
 
 function layoutOf(names: readonly string[]): Layout {
   // Athena and Parquet exports spell the fields with underscores (log_status).
-  return { width: names.length, columns: new Map(names.map((name, i) => [name.replaceAll('_', '-'), i])) };
+  const columns = new Map(names.map((name, i) => [name.replaceAll('_', '-'), i]));
+  const at = Object.fromEntries(USED_FIELDS.map((name) => [name, columns.get(name)])) as Record<UsedField, number | undefined>;
+  return { width: names.length, at };
 }
 
 /** A header names fields only, never values, and names at least the fields a flow needs. */
@@ -80,7 +98,9 @@ function isDefaultRecord(tokens: readonly string[]): boolean {
   return tokens.length === DEFAULT_FIELDS.length && tokens[0] === '2';
 }
 
-const tokensOf = (text: string): string[] => text.trim().split(/\s+/);
+/** Fields are separated by single spaces as AWS writes them; anything else takes the slow split. */
+const tokensOf = (text: string): string[] =>
+  /^\S+(?: \S+)*$/.test(text) ? text.split(' ') : text.trim().split(/\s+/);
 
 /** True when a first line opens a VPC flow log: a header, or a default-format record. */
 export function isVpcFirstLine(text: string): boolean {
@@ -113,8 +133,8 @@ function readRecord(tokens: readonly string[], layout: Layout, line: number): Lo
   if (tokens.length !== layout.width) {
     throw new LineError(`${tokens.length} fields where the header names ${layout.width}`);
   }
-  const field = (name: string): string | undefined => {
-    const at = layout.columns.get(name);
+  const field = (name: UsedField): string | undefined => {
+    const at = layout.at[name];
     return at === undefined ? undefined : tokens[at];
   };
   const status = field('log-status');
@@ -158,9 +178,10 @@ function readRecord(tokens: readonly string[], layout: Layout, line: number): Lo
 }
 
 /** The packet-level address when the log has it, else the interface-level one. */
-function address(field: (name: string) => string | undefined, name: 'srcaddr' | 'dstaddr'): { text: string; field: string } {
-  const packet = field(`pkt-${name}`);
-  if (packet !== undefined && packet !== '-') return { text: packet, field: `pkt-${name}` };
+function address(field: (name: UsedField) => string | undefined, name: 'srcaddr' | 'dstaddr'): { text: string; field: string } {
+  const packetName = name === 'srcaddr' ? 'pkt-srcaddr' : 'pkt-dstaddr';
+  const packet = field(packetName);
+  if (packet !== undefined && packet !== '-') return { text: packet, field: packetName };
   const text = field(name)!;
   if (text === '-') throw new LineError(`${name}: missing ("-")`);
   return { text, field: name };
