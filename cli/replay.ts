@@ -1,5 +1,5 @@
 /** @module `netpol-edge replay`: what would a bundle do to the traffic a cluster really carried? */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -93,16 +93,18 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
     decider = { decideBatch: async (flows) => ({ verdicts: local.decideBatch(flows) }) };
   }
 
-  const out = values.out === undefined ? undefined : createWriteStream(values.out);
+  const out = values.out === undefined ? undefined : await openOut(values.out);
   const writeOut = out
     ? async (line: string): Promise<void> => {
         if (!out.write(`${line}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
       }
     : undefined;
   const summary = new ReplaySummary();
+  let currentInput = '';
   const progress = process.stderr.isTTY ? new ProgressBar() : undefined;
   try {
     for (const name of positionals) {
+      currentInput = name === '-' ? '<stdin>' : name;
       const inputs = [await openInput(name)];
       await progress?.start(name);
       await replay(inputs, {
@@ -119,6 +121,9 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
   } catch (error) {
     progress?.end();
     if (error instanceof FlowLogFormatError || error instanceof RemoteError) throw new UsageError(error.message);
+    // A file that cannot be read, or a gzip stream that is cut short, is the input's fault.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') throw new UsageError(`${currentInput}: ${(error as Error).message}`);
     throw error;
   } finally {
     if (out) {
@@ -132,12 +137,25 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
 
 async function openInput(name: string): Promise<ReplayInput> {
   if (name === '-') return { name: '<stdin>', bytes: process.stdin };
+  let isFile: boolean;
   try {
-    await stat(name);
+    isFile = (await stat(name)).isFile();
   } catch {
     throw new UsageError(`${name}: no such file`);
   }
+  if (!isFile) throw new UsageError(`${name}: not a file`);
   return { name, bytes: createReadStream(name) };
+}
+
+/** The --out file, opened before the replay starts, so that a bad path stops it at once. */
+async function openOut(path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path);
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (error) => reject(new UsageError(`--out ${path}: ${error.message}`)));
+  });
+  stream.on('error', () => {}); // later failures surface through the writes and `finished`
+  return stream;
 }
 
 function positiveInteger(text: string, option: string): number {

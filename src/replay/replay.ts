@@ -144,7 +144,12 @@ function settle(item: Pending, verdict: Verdict | FlowError, summary: ReplaySumm
   }
 }
 
-/** Pod name, then IP, then the log's labels as an ad-hoc pod, then the IP as an outside address. */
+/**
+ * Pod name, then IP, then the log's labels as an ad-hoc pod, then the IP as an outside address.
+ * When the log gives both a known pod's name and an address some pod owns, the address is used:
+ * it names the same pod and says which family the connection used (docs/semantics.md, "Address
+ * family"), where the name alone would mean the destination's primary family.
+ */
 export function resolveEndpoint(
   spec: EndpointSpec,
   ip: string | undefined,
@@ -153,10 +158,11 @@ export function resolveEndpoint(
 ): EndpointSpec {
   if (spec.kind !== 'ref') return spec;
   // Without a directory (remote mode) the service resolves the name, and refuses an unknown one.
-  if (!directory || directory.knowsRef(spec.ref)) return spec;
+  if (!directory) return spec;
   const canonical = ip === undefined ? undefined : parseIP(ip);
   const text = canonical ? formatIP(canonical) : undefined;
   if (text !== undefined && directory.ownsIP(text)) return { kind: 'ip', ip: text };
+  if (directory.knowsRef(spec.ref)) return spec;
   if (adhoc) return { kind: 'adhoc', pod: adhoc };
   if (text !== undefined) return { kind: 'ip', ip: text };
   return spec;

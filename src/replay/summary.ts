@@ -9,7 +9,7 @@
 const MAX_GROUPS = 100_000;
 
 export interface Totals {
-  /** Records read (every line that was not blank). */
+  /** Records read: every line that was not blank or a header (VPC and CSV headers are not records). */
   records: number;
   /** Flows judged by the bundle. */
   judged: number;

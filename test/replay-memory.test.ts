@@ -1,0 +1,131 @@
+/**
+ * `netpol-edge replay` streams: 3 million CSV flows piped into its stdin, generated on the fly
+ * (never held whole, here or there), while the child's resident set size is sampled from
+ * /proc/<pid>/status. After the first 20% of the run it must stay flat: at most 64 MiB above the
+ * RSS measured at 20% (warm-up: tsx, the bundle, the WASM engine and the first batches).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import type { ReportJSON } from '../src/replay/summary.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin', 'netpol-edge.js');
+const BUNDLE = 'test/fixtures/flowlogs/cluster.yaml';
+
+const FLOWS = 3_000_000;
+const MIB = 1024 * 1024;
+const SLACK = 64 * MIB;
+
+/**
+ * One cycle of rows over the pods and addresses of cluster.yaml, each with what the bundle says
+ * (see the bundle's header and cli/replay.test.ts for why).
+ */
+const CYCLE: readonly { row: string; verdict: 'allowed' | 'denied' | 'not-applicable'; change?: 'break' | 'open' }[] = [
+  { row: 'prod/frontend,prod/backend,TCP,8080,allowed', verdict: 'allowed' },
+  // frontend -> payments by pod IP: payments now admits the frontend.
+  { row: '10.244.1.17,10.244.2.58,TCP,9090,denied', verdict: 'allowed', change: 'open' },
+  // frontend -> the billing ledger: frontend egress allows public 443 only.
+  { row: 'prod/frontend,10.0.2.45,TCP,443,allowed', verdict: 'denied', change: 'break' },
+  { row: '198.51.100.23,10.244.1.17,TCP,8443,denied', verdict: 'allowed', change: 'open' },
+  { row: '"staging:app=job-runner,team=data",prod/backend,TCP,8080,allowed', verdict: 'allowed' },
+  { row: '10.0.1.23,10.0.2.45,TCP,8080,allowed', verdict: 'allowed' },
+  { row: '10.0.12.34,52.95.128.179,TCP,443,allowed', verdict: 'allowed' },
+  { row: 'prod/frontend,kube-system/coredns,UDP,53,allowed', verdict: 'allowed' },
+  { row: '10.0.12.34,10.0.40.2,UDP,514,denied', verdict: 'denied' },
+  { row: '10.244.1.17,10.244.2.31,ICMP,,allowed', verdict: 'not-applicable' },
+];
+
+function rssOf(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined; // the process has exited
+  }
+}
+
+const hasProc = existsSync('/proc/self/status');
+
+describe('netpol-edge replay memory', () => {
+  it.skipIf(!hasProc)(`keeps a flat RSS over ${FLOWS.toLocaleString('en')} CSV flows on stdin`, async () => {
+    const child = spawn(process.execPath, [BIN, 'replay', '--bundle', BUNDLE, '--summary', 'json', '-'], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const pid = child.pid!;
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const exited = once(child, 'close') as Promise<[number | null]>;
+
+    let written = 0;
+    const samples: { written: number; rss: number }[] = [];
+    const sample = (): void => {
+      const rss = rssOf(pid);
+      if (rss !== undefined) samples.push({ written, rss });
+    };
+    const timer = setInterval(sample, 200);
+    const started = performance.now();
+    try {
+      // Generated on the fly, a few thousand lines at a time, with backpressure: the pipe holds at
+      // most its buffer, so the child is never far behind what was written.
+      const stdin = child.stdin;
+      stdin.write('src,dst,protocol,port,verdict\n');
+      const linesPerChunk = 2000;
+      while (written < FLOWS) {
+        let chunk = '';
+        const end = Math.min(FLOWS, written + linesPerChunk);
+        for (let i = written; i < end; i++) chunk += `${CYCLE[i % CYCLE.length]!.row}\n`;
+        written = end;
+        if (!stdin.write(chunk)) await once(stdin, 'drain');
+      }
+      stdin.end();
+      const [code] = await exited;
+      const seconds = (performance.now() - started) / 1000;
+      clearInterval(timer);
+
+      expect(stderr).toBe('');
+      // What the bundle says of each row, times the number of cycles.
+      const cycles = FLOWS / CYCLE.length;
+      const count = (test: (row: (typeof CYCLE)[number]) => boolean): number => CYCLE.filter(test).length * cycles;
+      const report = JSON.parse(stdout) as ReportJSON;
+      expect(report.totals).toEqual({
+        records: FLOWS,
+        judged: count((r) => r.verdict !== 'not-applicable'),
+        allowed: count((r) => r.verdict === 'allowed'),
+        denied: count((r) => r.verdict === 'denied'),
+        replies: 0,
+        notApplicable: count((r) => r.verdict === 'not-applicable'),
+        unresolved: 0,
+        malformed: 0,
+      });
+      expect(report.totals).toMatchObject({ judged: 2_700_000, allowed: 2_100_000, denied: 600_000, notApplicable: 300_000 });
+      expect(report.wouldBreak.total).toBe(count((r) => r.change === 'break'));
+      expect(report.wouldOpen.total).toBe(count((r) => r.change === 'open'));
+      expect(code).toBe(3);
+
+      // Flat after the warm-up: the first sample taken once 20% of the flows were written is the baseline.
+      const baselineAt = samples.findIndex((s) => s.written >= FLOWS * 0.2);
+      expect(baselineAt, 'a sample at 20% of the run').toBeGreaterThanOrEqual(0);
+      const later = samples.slice(baselineAt);
+      expect(later.length, 'enough samples after 20%').toBeGreaterThanOrEqual(5);
+      const baseline = later[0]!.rss;
+      const max = Math.max(...later.map((s) => s.rss));
+      const first = samples[0]?.rss ?? 0;
+      const mib = (bytes: number): string => (bytes / MIB).toFixed(1);
+      console.log(
+        `replay of ${FLOWS} CSV flows on stdin: ${seconds.toFixed(1)} s, ${Math.round(FLOWS / seconds)} flows/s; ` +
+          `RSS first sample ${mib(first)} MiB, at 20% ${mib(baseline)} MiB, max after 20% ${mib(max)} MiB ` +
+          `(+${mib(max - baseline)} MiB), ${samples.length} samples`,
+      );
+      expect(max - baseline).toBeLessThanOrEqual(SLACK);
+    } finally {
+      clearInterval(timer);
+      if (child.exitCode === null && child.signalCode === null) child.kill();
+    }
+  }, 120_000);
+});
