@@ -73,7 +73,13 @@ function readFlow(flow: JSONObject, line: number): LogRecord {
   };
 
   const l4 = objectOf(flow.l4);
-  const protocol = L4_PROTOCOLS.find((name) => objectOf(l4?.[name]) !== undefined);
+  let protocol: (typeof L4_PROTOCOLS)[number] | undefined;
+  for (const name of L4_PROTOCOLS) {
+    if (objectOf(l4?.[name]) !== undefined) {
+      protocol = name;
+      break;
+    }
+  }
   if (protocol === undefined) {
     const other = l4 === undefined ? undefined : Object.keys(l4)[0];
     return { ...common, kind: 'not-applicable', reason: other ?? 'no TCP, UDP or SCTP header' };

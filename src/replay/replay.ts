@@ -9,7 +9,7 @@ import type { Verdict } from '../model/decision.js';
 import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
 import { formatIP, parseIP } from '../net/ip.js';
 import { readFlowLogBytes, type FlowLogFormat, type LogRecord } from './index.js';
-import type { ReplaySummary } from './summary.js';
+import { ReplaySummary } from './summary.js';
 
 export interface ReplayInput {
   readonly name: string;
@@ -131,11 +131,10 @@ function settle(item: Pending, verdict: Verdict | FlowError, summary: ReplaySumm
     out?.push(JSON.stringify({ file, line: record.line, error: verdict.message }));
     return;
   }
-  summary.countJudged(verdict.allowed, record.observed, () => [
-    record.srcLabel ?? describe(flow.src),
-    record.dstLabel ?? describe(flow.dst),
-    `${flow.protocol}/${flow.port}`,
-  ]);
+  const group = ReplaySummary.isListed(verdict.allowed, record.observed)
+    ? ([record.srcLabel ?? describe(flow.src), record.dstLabel ?? describe(flow.dst), `${flow.protocol}/${flow.port}`] as const)
+    : undefined;
+  summary.countJudged(verdict.allowed, record.observed, group);
   if (out) {
     const line: Record<string, unknown> = { file, line: record.line, allowed: verdict.allowed, reason: verdict.reason };
     if (!verdict.allowed) line.deniedBy = verdict.deniedBy;

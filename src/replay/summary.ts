@@ -101,24 +101,27 @@ export class ReplaySummary {
     this.note(file, line, message);
   }
 
+  /** Whether a judged flow is listed anywhere, so that its group needs a name (see countJudged). */
+  static isListed(allowed: boolean, observed: 'allowed' | 'denied' | undefined): boolean {
+    return !allowed || observed === 'denied';
+  }
+
   /**
    * A judged flow: `observed` is what the log says happened, when it says. `group` names it
-   * (source, destination, service); it is only called for flows that are listed, which keeps the
+   * (source, destination, service) and is needed only when isListed says so, which keeps the
    * common case (allowed, as observed) free of string building.
    */
-  countJudged(allowed: boolean, observed: 'allowed' | 'denied' | undefined, group: () => [string, string, string]): void {
+  countJudged(allowed: boolean, observed: 'allowed' | 'denied' | undefined, group?: readonly [string, string, string]): void {
     this.totals.records++;
     this.totals.judged++;
     if (observed !== undefined) this.observedAny = true;
-    if (allowed) {
-      this.totals.allowed++;
-      if (observed === 'denied') this.wouldOpen.add(...group());
-      return;
-    }
-    this.totals.denied++;
-    const [src, dst, service] = group();
-    this.denied.add(src, dst, service);
-    if (observed === 'allowed') this.wouldBreak.add(src, dst, service);
+    if (allowed) this.totals.allowed++;
+    else this.totals.denied++;
+    if (!group) return;
+    const [src, dst, service] = group;
+    if (!allowed) this.denied.add(src, dst, service);
+    if (observed === 'allowed' && !allowed) this.wouldBreak.add(src, dst, service);
+    if (observed === 'denied' && allowed) this.wouldOpen.add(src, dst, service);
   }
 
   get breaks(): number {

@@ -133,40 +133,40 @@ function readRecord(tokens: readonly string[], layout: Layout, line: number): Lo
   if (tokens.length !== layout.width) {
     throw new LineError(`${tokens.length} fields where the header names ${layout.width}`);
   }
-  const field = (name: UsedField): string | undefined => {
-    const at = layout.at[name];
-    return at === undefined ? undefined : tokens[at];
-  };
-  const status = field('log-status');
+  const at = layout.at;
+  const status = valueAt(tokens, at['log-status']);
   if (status === 'NODATA' || status === 'SKIPDATA') return { line, kind: 'skipped', reason: status };
-  const protocolText = field('protocol')!;
+  const protocolText = valueAt(tokens, at.protocol)!;
   // A record without a protocol records no traffic (a NODATA line in a format without log-status).
   if (protocolText === '-') return { line, kind: 'skipped', reason: 'no traffic recorded (protocol "-")' };
 
-  const src = address(field, 'srcaddr');
-  const dst = address(field, 'dstaddr');
-  const flowDirection = field('flow-direction');
-  const common: Omit<LogRecord, 'kind'> = {
-    line,
-    observed: parseObserved(field('action'), 'action'),
-    direction: flowDirection === 'ingress' || flowDirection === 'egress' ? flowDirection : undefined,
-    srcLabel: src.text,
-    dstLabel: dst.text,
-  };
+  // The packet-level address when the log has it, else the interface-level one.
+  const src = address(tokens, at['pkt-srcaddr'], 'pkt-srcaddr', at.srcaddr, 'srcaddr');
+  const dst = address(tokens, at['pkt-dstaddr'], 'pkt-dstaddr', at.dstaddr, 'dstaddr');
+  const flowDirection = valueAt(tokens, at['flow-direction']);
+  const observed = parseObserved(valueAt(tokens, at.action), 'action');
+  const direction = flowDirection === 'ingress' || flowDirection === 'egress' ? flowDirection : undefined;
   if (!/^[0-9]{1,3}$/.test(protocolText)) {
     throw new LineError(`protocol: ${show(protocolText)} is not an IANA protocol number`);
   }
   const protocol = classifyProtocol(protocolText, 'protocol');
-  if ('notApplicable' in protocol) return { ...common, kind: 'not-applicable', reason: protocol.notApplicable };
-
-  const port = parsePortField(field('dstport'), 'dstport');
-  const srcPortText = field('srcport');
+  if ('notApplicable' in protocol) {
+    return { line, observed, direction, srcLabel: src.text, dstLabel: dst.text, kind: 'not-applicable', reason: protocol.notApplicable };
+  }
+  const port = parsePortField(valueAt(tokens, at.dstport), 'dstport');
+  const srcPortText = valueAt(tokens, at.srcport);
   const srcPort = srcPortText === undefined || srcPortText === '-' ? undefined : parsePortField(srcPortText, 'srcport');
-  const flagsText = field('tcp-flags');
+  const flagsText = valueAt(tokens, at['tcp-flags']);
   const tcpFlags = flagsText === undefined || flagsText === '-' ? undefined : parseFlags(flagsText);
-  if (isVpcReply(tcpFlags, srcPort, port)) return { ...common, kind: 'reply' };
+  if (isVpcReply(tcpFlags, srcPort, port)) {
+    return { line, observed, direction, srcLabel: src.text, dstLabel: dst.text, kind: 'reply' };
+  }
   return {
-    ...common,
+    line,
+    observed,
+    direction,
+    srcLabel: src.text,
+    dstLabel: dst.text,
     kind: 'flow',
     flow: {
       src: decodeEndpoint(src.text, src.field),
@@ -177,12 +177,20 @@ function readRecord(tokens: readonly string[], layout: Layout, line: number): Lo
   };
 }
 
-/** The packet-level address when the log has it, else the interface-level one. */
-function address(field: (name: UsedField) => string | undefined, name: 'srcaddr' | 'dstaddr'): { text: string; field: string } {
-  const packetName = name === 'srcaddr' ? 'pkt-srcaddr' : 'pkt-dstaddr';
-  const packet = field(packetName);
+function valueAt(tokens: readonly string[], at: number | undefined): string | undefined {
+  return at === undefined ? undefined : tokens[at];
+}
+
+function address(
+  tokens: readonly string[],
+  packetAt: number | undefined,
+  packetName: string,
+  at: number | undefined,
+  name: string,
+): { text: string; field: string } {
+  const packet = valueAt(tokens, packetAt);
   if (packet !== undefined && packet !== '-') return { text: packet, field: packetName };
-  const text = field(name)!;
+  const text = valueAt(tokens, at)!;
   if (text === '-') throw new LineError(`${name}: missing ("-")`);
   return { text, field: name };
 }
