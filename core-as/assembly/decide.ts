@@ -263,14 +263,10 @@ function judge(direction: u32, subject: Endpoint, peer: Endpoint, protocol: u32,
       }
     }
   } else {
-    // An ad-hoc pod: walk its namespace's policies in order, as the compiler did for identities.
-    const start = word(nsPolicies, subject.namespace);
+    // An ad-hoc pod: walk its namespace's selecting policies in order, as the compiler did for identities.
     const end = word(nsPolicies, subject.namespace + 1);
-    const data = namespaceCount + 1;
-    for (let i = start; i < end; i++) {
-      const policy = word(nsPolicies, data + i);
-      if (!policySelectsAdhoc(policy, direction, subject)) continue;
-      const row = policies + ((<usize>(policy * POLICY_STRIDE)) << 2);
+    for (let i = nextSelecting(subject, direction, word(nsPolicies, subject.namespace)); i < end; i = nextSelecting(subject, direction, i + 1)) {
+      const row = policies + ((<usize>(nsPolicyAt(i) * POLICY_STRIDE)) << 2);
       const first = direction == INGRESS ? word(row, 3) : word(row, 5);
       const count = direction == INGRESS ? word(row, 4) : word(row, 6);
       for (let r: u32 = 0; r < count; r++) {
@@ -290,13 +286,23 @@ function isIsolated(direction: u32, subject: Endpoint): bool {
     return (subject.podFlags & (direction == INGRESS ? POD_FLAG_ISOLATED_INGRESS : POD_FLAG_ISOLATED_EGRESS)) != 0;
   }
   if (subject.namespace == NONE) return false;
-  const start = word(nsPolicies, subject.namespace);
+  return nextSelecting(subject, direction, word(nsPolicies, subject.namespace)) < word(nsPolicies, subject.namespace + 1);
+}
+
+/** The policy at position `i` of NS_POLICIES' ids. */
+// @ts-ignore: decorator
+@inline function nsPolicyAt(i: u32): u32 {
+  return word(nsPolicies, namespaceCount + 1 + i);
+}
+
+/**
+ * From position `i` of the ad-hoc pod's namespace's policy list, the position of the next policy
+ * that selects it for `direction`; the list's end when none does.
+ */
+function nextSelecting(subject: Endpoint, direction: u32, i: u32): u32 {
   const end = word(nsPolicies, subject.namespace + 1);
-  const data = namespaceCount + 1;
-  for (let i = start; i < end; i++) {
-    if (policySelectsAdhoc(word(nsPolicies, data + i), direction, subject)) return true;
-  }
-  return false;
+  while (i < end && !policySelectsAdhoc(nsPolicyAt(i), direction, subject)) i++;
+  return i;
 }
 
 function policySelectsAdhoc(policy: u32, direction: u32, subject: Endpoint): bool {
@@ -555,13 +561,9 @@ function writeIsolatingFor(direction: u32, subject: Endpoint, at: usize): usize 
       count++;
     }
   } else if (subject.kind == ADHOC && subject.namespace != NONE) {
-    const start = word(nsPolicies, subject.namespace);
     const end = word(nsPolicies, subject.namespace + 1);
-    const data = namespaceCount + 1;
-    for (let i = start; i < end; i++) {
-      const policy = word(nsPolicies, data + i);
-      if (!policySelectsAdhoc(policy, direction, subject)) continue;
-      store<u32>(list + ((<usize>count) << 2), policy);
+    for (let i = nextSelecting(subject, direction, word(nsPolicies, subject.namespace)); i < end; i = nextSelecting(subject, direction, i + 1)) {
+      store<u32>(list + ((<usize>count) << 2), nsPolicyAt(i));
       count++;
     }
   }
