@@ -71,6 +71,23 @@ describe('netpol-edge check', () => {
   });
 });
 
+describe('cluster-wide tiers in the CLI', () => {
+  it('answers with the reference when the bundle has tiers the WASM core does not compile yet', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-edge-tiers-'));
+    const file = join(dir, 'anp.yaml');
+    writeFileSync(
+      file,
+      'apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: no-ns2}\nspec:\n  priority: 1\n' +
+        '  subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: ns1}}}\n' +
+        '  ingress: [{name: block-ns2, action: Deny, from: [{namespaces: {matchLabels: {team: search}}}]}]\n',
+    );
+    const { code, stdout, stderr } = run(['check', '--from', 'ns2/search', '--to', 'ns1/db', '--port', '5432', 'examples/demo-cluster.yaml', file]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('no - ingress denied: [AdminNetworkPolicy no-ns2 rule 0 "block-ns2"] Deny\n');
+    expect(stderr).toMatch(/not compiled into the WASM core yet; answering with the reference evaluator/);
+  });
+});
+
 describe('netpol-edge eval', () => {
   it('answers each NDJSON line in order, with an error line in place of a bad one', () => {
     const input = [

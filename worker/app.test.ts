@@ -159,6 +159,17 @@ spec:
     ]);
   });
 
+  it('422 unsupported for cluster-wide tiers, which the WASM core does not compile yet', async () => {
+    const anp = `apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: {name: a}
+spec: {priority: 1, subject: {namespaces: {}}, ingress: [{action: Deny, from: [{namespaces: {}}]}]}
+`;
+    const response = await put('tiers', anp);
+    expect(response.status).toBe(422);
+    expect(await errorOf(response)).toMatchObject({ code: 'unsupported', message: expect.stringContaining('AdminNetworkPolicy') });
+  });
+
   it('400 for malformed YAML or invalid UTF-8, 415 for another type, 413 over the limit, 400 for a bad name', async () => {
     expect((await put('broken', 'kind: [unclosed\n')).status).toBe(400);
     const invalidUtf8 = await call('/v1/bundles/utf', { method: 'PUT', headers: { ...ADMIN, ...YAML }, body: new Uint8Array([0x6b, 0xff, 0x0a]) });

@@ -57,7 +57,19 @@ interface Identity {
 
 const DIRECTIONS: readonly Direction[] = ['ingress', 'egress'];
 
+/** A bundle the WASM core cannot decide yet; the reference evaluator can. */
+export class UnsupportedByCoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedByCoreError';
+  }
+}
+
 export function compileBundle(bundle: Bundle): CompiledBundle {
+  // The image has no cluster-wide tiers yet: compiling without them would answer wrongly.
+  if (bundle.clusterPolicies.length > 0) {
+    throw new UnsupportedByCoreError('cluster-wide policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy) are not compiled into the WASM core yet');
+  }
   return new Compiler(bundle).compile();
 }
 

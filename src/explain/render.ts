@@ -1,5 +1,5 @@
 /** @module Decisions as text for people: one line for `check`, a few for `--explain`. */
-import type { Decision, PolicyRef, SideVerdict } from '../model/decision.js';
+import type { ClusterRuleRef, Decision, PolicyRef, SideVerdict } from '../model/decision.js';
 
 export interface FlowLabels {
   readonly src: string;
@@ -36,7 +36,22 @@ export function describeSide(side: SideVerdict, flow: FlowLabels): string {
         `${at} is isolated for ${side.direction} by ${listPolicies(side.isolatedBy)} and no rule allows ` +
         `${side.direction === 'egress' ? 'to' : 'from'} ${peer} on ${flow.service}`
       );
+    case 'admin-allowed':
+    case 'admin-denied':
+    case 'baseline-allowed':
+    case 'baseline-denied':
+      return `${clusterRule(side.decidedBy!)} ${side.decidedBy!.action}`;
   }
+}
+
+function clusterRule(ref: ClusterRuleRef): string {
+  return `[${ref.kind} ${ref.name} ${ref.ruleName ? `rule ${ref.rule} "${ref.ruleName}"` : `rule ${ref.rule}`}]`;
+}
+
+/** The chain of tiers a side went through: `[AdminNetworkPolicy a rule 2] Pass -> ...`. */
+export function describeChain(side: SideVerdict, flow: FlowLabels): string {
+  const outcome = describeSide(side, flow);
+  return side.passedBy ? `${clusterRule(side.passedBy)} Pass -> ${outcome}` : outcome;
 }
 
 /** One line: what decided the flow. */
@@ -46,13 +61,13 @@ export function summarizeDecision(decision: Decision, flow: FlowLabels): string 
   if (!decision.allowed) {
     return sides
       .filter((s) => !s.allowed)
-      .map((s) => `${s.direction} denied: ${describeSide(s, flow)}`)
+      .map((s) => `${s.direction} denied: ${describeChain(s, flow)}`)
       .join('; ');
   }
   if (decision.reason === 'no-policy') return 'no policy isolates either end';
   return sides
-    .filter((s) => s.reason === 'allowed-by-rule' || s.reason === 'node')
-    .map((s) => describeSide(s, flow))
+    .filter((s) => s.reason === 'allowed-by-rule' || s.reason === 'node' || s.decidedBy !== undefined)
+    .map((s) => describeChain(s, flow))
     .join('; ');
 }
 
@@ -67,7 +82,7 @@ export function explainDecision(decision: Decision, flow: FlowLabels): string[] 
     const isolation =
       side.isolatedBy.length > 0 ? `isolated by ${listPolicies(side.isolatedBy)}` : 'not isolated';
     lines.push(
-      `${side.direction.padEnd(7)} ${side.allowed ? 'allowed' : 'DENIED '} (${isolation}): ${describeSide(side, flow)}`,
+      `${side.direction.padEnd(7)} ${side.allowed ? 'allowed' : 'DENIED '} (${isolation}): ${describeChain(side, flow)}`,
     );
   }
   lines.push(`verdict: ${decision.allowed ? 'allowed' : 'denied'} (${decision.reason})`);

@@ -3,11 +3,15 @@
  * workloads, imply missing namespaces, reject duplicates, and sort. Either a whole bundle comes out
  * or none does: any error means no bundle, never a silent partial one.
  */
+import { CLUSTER_API_VERSIONS, decodeClusterPolicy, type ClusterKind } from './cluster-policy.js';
+import { formatIP, isIPv4Mapped, parseIP } from '../net/ip.js';
 import {
   DEFAULT_OPTIONS,
   NAMESPACE_NAME_LABEL,
   type Bundle,
   type BundleOptions,
+  type ClusterPolicy,
+  type Node,
   type Labels,
   type Namespace,
   type NetworkPolicy,
@@ -89,12 +93,11 @@ interface WorkloadDraft {
   readonly template: WorkloadTemplate;
 }
 
-/** policy.networking.k8s.io kinds, whose Deny rules override NetworkPolicies. */
-const CLUSTER_TIER_KINDS = new Set(['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy']);
-
 const SUPPORTED_API_VERSIONS: Readonly<Record<string, string>> = {
   Namespace: 'v1',
+  Node: 'v1',
   Pod: 'v1',
+  ...CLUSTER_API_VERSIONS,
   NetworkPolicy: 'networking.k8s.io/v1',
   [OPTIONS_KIND]: OPTIONS_API_VERSION,
   ...WORKLOAD_API_VERSIONS,
@@ -134,6 +137,8 @@ function ingest(
   const pods: PodDraft[] = [];
   const workloads: WorkloadDraft[] = [];
   const policies: NetworkPolicy[] = [];
+  const clusterPolicies: ClusterPolicy[] = [];
+  const nodes: Node[] = [];
   const seen = new Map<string, ObjectContext>();
   const ignoredKinds = new Map<string, { count: number; first: Field }>();
   let bundleOptions: BundleOptions = DEFAULT_OPTIONS;
@@ -152,11 +157,6 @@ function ingest(
     }
     ctx.object = { kind };
     const expectedVersion = Object.hasOwn(SUPPORTED_API_VERSIONS, kind) ? SUPPORTED_API_VERSIONS[kind] : undefined;
-    if (CLUSTER_TIER_KINDS.has(kind)) {
-      // Ignoring a cluster-wide Deny could turn into a wrong "allowed": refuse until tiers are evaluated.
-      root.child('kind').report('error', 'unsupported', `${kind} is not evaluated yet; refusing the bundle rather than answering without it`);
-      continue;
-    }
     if (expectedVersion === undefined) {
       const tally = ignoredKinds.get(kind);
       if (tally) tally.count++;
@@ -177,7 +177,7 @@ function ingest(
       continue;
     }
 
-    const namespaced = kind !== 'Namespace';
+    const namespaced = !CLUSTER_SCOPED.has(kind);
     // Name the object in its own metadata errors, from the raw fields before they are validated.
     const rawName = root.child('metadata').child('name').value;
     const rawNamespace = root.child('metadata').child('namespace').value;
@@ -210,6 +210,11 @@ function ingest(
     } else if (kind === 'NetworkPolicy') {
       const policy = decodeNetworkPolicySpec(root, named.namespace, named.name);
       if (policy) policies.push(policy);
+    } else if (kind === 'Node') {
+      nodes.push(decodeNode(root, named));
+    } else if (isClusterKind(kind)) {
+      const policy = decodeClusterPolicy(root, kind, named.name);
+      if (policy) clusterPolicies.push(policy);
     } else if (isWorkloadKind(kind)) {
       workloads.push({ kind, meta: named, template: decodeWorkloadTemplate(root, kind) });
     }
@@ -229,6 +234,8 @@ function ingest(
     namespaces: [...namespaces.values()].sort((a, b) => compare(a.name, b.name)),
     pods: allPods.sort((a, b) => compare(a.ref, b.ref)),
     policies: policies.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name)),
+    clusterPolicies: sortClusterPolicies(clusterPolicies, diagnostics),
+    nodes: nodes.sort((a, b) => compare(a.name, b.name)),
     options: finalOptions,
   };
   const counts: BundleCounts = {
@@ -244,6 +251,54 @@ function ingest(
 }
 
 /** Only parseSource makes origins (with a locate function): a JSON body shaped alike is a plain value. */
+/** Kinds without a namespace. */
+const CLUSTER_SCOPED = new Set(['Namespace', 'Node', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy']);
+
+function isClusterKind(kind: string): kind is ClusterKind {
+  return Object.hasOwn(CLUSTER_API_VERSIONS, kind);
+}
+
+/**
+ * Admin tier before baseline, each by ascending priority. Upstream leaves equal priorities
+ * undefined: they are a warning here, and ties break by kind and name so answers are stable.
+ */
+function sortClusterPolicies(policies: ClusterPolicy[], diagnostics: Diagnostic[]): ClusterPolicy[] {
+  const tierOrder = (p: ClusterPolicy): number => (p.tier === 'admin' ? 0 : 1);
+  const sorted = policies.sort(
+    (a, b) => tierOrder(a) - tierOrder(b) || a.priority - b.priority || compare(a.kind, b.kind) || compare(a.name, b.name),
+  );
+  for (let i = 1; i < sorted.length; i++) {
+    const [a, b] = [sorted[i - 1]!, sorted[i]!];
+    if (a.tier !== b.tier || a.priority !== b.priority) continue;
+    diagnostics.push({
+      severity: 'warning',
+      code: 'suspicious',
+      object: { kind: b.kind, name: b.name },
+      path: 'spec.priority',
+      message: `same priority (${b.priority}) as ${a.kind} ${a.name}: upstream leaves their order undefined; ${a.name} is evaluated first here (by name)`,
+    });
+  }
+  return sorted;
+}
+
+/** A Node: its labels and its InternalIP/ExternalIP addresses, for `nodes` peers. */
+function decodeNode(root: Field, meta: NamedMetadata): Node {
+  const addresses: string[] = [];
+  for (const entry of root.child('status').child('addresses').list() ?? []) {
+    const type = entry.child('type').string();
+    if (type !== 'InternalIP' && type !== 'ExternalIP') continue;
+    const field = entry.child('address');
+    const text = field.string();
+    const ip = text === undefined ? undefined : parseIP(text);
+    if (!ip || isIPv4Mapped(ip)) {
+      field.invalid('must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)');
+      continue;
+    }
+    if (!addresses.includes(formatIP(ip))) addresses.push(formatIP(ip));
+  }
+  return { name: meta.name, labels: meta.labels, addresses };
+}
+
 function isRawObject(item: unknown): item is RawObject {
   return (
     typeof item === 'object' &&

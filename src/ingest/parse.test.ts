@@ -63,7 +63,7 @@ describe('documents', () => {
       expect(parseSource({ name: FILE, text }), JSON.stringify(text)).toEqual({ objects: [], diagnostics: [] });
       const result = ingest(text);
       expect(result.diagnostics).toEqual([]);
-      expect(result.bundle).toEqual({ namespaces: [], pods: [], policies: [], options: { ipBlockMatchesPods: true } });
+      expect(result.bundle).toEqual({ namespaces: [], pods: [], policies: [], clusterPolicies: [], nodes: [], options: { ipBlockMatchesPods: true } });
     }
   });
 

@@ -122,6 +122,61 @@ export interface BundleOptions {
 
 export const DEFAULT_OPTIONS: BundleOptions = { ipBlockMatchesPods: true };
 
+/** A Node: `nodes` peers of cluster-wide policies select them by label; addresses are its IPs. */
+export interface Node {
+  readonly name: string;
+  readonly labels: Labels;
+  /** Canonical text of status.addresses of type InternalIP and ExternalIP. */
+  readonly addresses: readonly string[];
+}
+
+/** The tier a cluster-wide policy sits in: above NetworkPolicies, or below them. */
+export type ClusterTier = 'admin' | 'baseline';
+
+/** v1alpha2's Accept is v1alpha1's Allow. */
+export type ClusterAction = 'Allow' | 'Deny' | 'Pass';
+
+export type ClusterSubject =
+  | { readonly kind: 'namespaces'; readonly namespaceSelector: Selector }
+  | { readonly kind: 'pods'; readonly namespaceSelector: Selector; readonly podSelector: Selector };
+
+export type ClusterPeer =
+  | { readonly kind: 'namespaces'; readonly namespaceSelector: Selector }
+  | { readonly kind: 'pods'; readonly namespaceSelector: Selector; readonly podSelector: Selector }
+  | { readonly kind: 'nodes'; readonly nodeSelector: Selector }
+  | { readonly kind: 'networks'; readonly cidrs: readonly CIDR[] };
+
+export type ClusterPort =
+  | { readonly kind: 'number'; readonly protocol: Protocol; readonly port: number }
+  | { readonly kind: 'range'; readonly protocol: Protocol; readonly from: number; readonly to: number }
+  /** Resolved on the destination pod, in any protocol its container port has. */
+  | { readonly kind: 'named'; readonly name: string };
+
+export interface ClusterRule {
+  readonly name: string;
+  readonly action: ClusterAction;
+  /**
+   * The peers the API accepted; `unrecognised` counts peers with no field this version knows
+   * (semantics.md: they fail closed, so an Allow matches nothing and a Deny or Pass everything).
+   */
+  readonly peers: readonly ClusterPeer[];
+  readonly unrecognisedPeers: number;
+  /** null: every port of every protocol. */
+  readonly ports: readonly ClusterPort[] | null;
+}
+
+export interface ClusterPolicy {
+  readonly kind: 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy' | 'ClusterNetworkPolicy';
+  readonly name: string;
+  readonly tier: ClusterTier;
+  /** Lower first; baseline policies of v1alpha1 have none and count as 0. */
+  readonly priority: number;
+  readonly subject: ClusterSubject;
+  /** In manifest order: the first matching rule decides. */
+  readonly ingress: readonly ClusterRule[];
+  readonly egress: readonly ClusterRule[];
+}
+
 export interface Bundle {
   /** Sorted by name. */
   readonly namespaces: readonly Namespace[];
@@ -129,6 +184,10 @@ export interface Bundle {
   readonly pods: readonly Pod[];
   /** Sorted by namespace, then name. */
   readonly policies: readonly NetworkPolicy[];
+  /** Admin tier first, then baseline; each by priority, then name (upstream leaves ties open). */
+  readonly clusterPolicies: readonly ClusterPolicy[];
+  /** Sorted by name. */
+  readonly nodes: readonly Node[];
   readonly options: BundleOptions;
 }
 

@@ -29,7 +29,22 @@ export type SideReason =
   /** The pod is isolated and a rule of a selecting policy allows the flow. */
   | 'allowed-by-rule'
   /** The pod is isolated and no rule of the selecting policies allows the flow. */
-  | 'no-rule-matched';
+  | 'no-rule-matched'
+  /** An AdminNetworkPolicy rule (or an Admin-tier ClusterNetworkPolicy rule) decided. */
+  | 'admin-allowed'
+  | 'admin-denied'
+  /** No admin rule decided, no NetworkPolicy selects the pod, and the baseline tier decided. */
+  | 'baseline-allowed'
+  | 'baseline-denied';
+
+/** A rule of a cluster-wide policy: `rule` indexes its spec.ingress or spec.egress. */
+export interface ClusterRuleRef {
+  readonly kind: 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy' | 'ClusterNetworkPolicy';
+  readonly name: string;
+  readonly rule: number;
+  readonly ruleName: string;
+  readonly action: 'Allow' | 'Deny' | 'Pass';
+}
 
 export interface SideVerdict {
   readonly direction: Direction;
@@ -39,7 +54,14 @@ export interface SideVerdict {
   readonly isolatedBy: readonly PolicyRef[];
   /** With `allowed-by-rule`: the first allowing rule, by policy order then rule order. */
   readonly allowedBy?: RuleRef;
+  /** With the admin-* and baseline-* reasons: the cluster-wide rule that decided. */
+  readonly decidedBy?: ClusterRuleRef;
+  /** The admin rule that passed the flow on to the tiers below, when one did. */
+  readonly passedBy?: ClusterRuleRef;
 }
+
+/** Sides that end denied. */
+export const DENYING_REASONS: ReadonlySet<SideReason> = new Set(['no-rule-matched', 'admin-denied', 'baseline-denied']);
 
 /**
  * - `loopback`: a pod talking to itself, always allowed;
@@ -64,7 +86,8 @@ export function combineSides(egress: SideVerdict, ingress: SideVerdict): Decisio
   const deniedBy: Direction[] = [];
   if (!egress.allowed) deniedBy.push('egress');
   if (!ingress.allowed) deniedBy.push('ingress');
-  const isolated = egress.isolatedBy.length > 0 || ingress.isolatedBy.length > 0;
+  // A side some policy had a say on, of any tier: isolated by a NetworkPolicy or decided by a tier.
+  const isolated = [egress, ingress].some((side) => side.isolatedBy.length > 0 || side.decidedBy !== undefined);
   const reason: DecisionReason = deniedBy.length > 0 ? 'denied' : isolated ? 'allowed' : 'no-policy';
   return { allowed: deniedBy.length === 0, reason, deniedBy, egress, ingress };
 }

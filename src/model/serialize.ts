@@ -2,7 +2,7 @@
  * @module The canonical bundle as text: JSON with sorted keys and CIDRs as canonical strings, so
  * that equal bundles give equal bytes, and its SHA-256 content hash. Works in Node and workerd.
  */
-import type { Bundle, IPBlockPeer, Peer, Rule } from './bundle.js';
+import type { Bundle, ClusterPeer, ClusterRule, IPBlockPeer, Peer, Rule } from './bundle.js';
 import { formatCIDR, parseCIDR, type CIDR } from '../net/ip.js';
 
 /** Canonical JSON of a bundle: the input of the content hash, and how versions are stored. */
@@ -14,7 +14,16 @@ export function bundleToJSON(bundle: Bundle): string {
       ingress: policy.ingress.map(serializableRule),
       egress: policy.egress.map(serializableRule),
     })),
+    clusterPolicies: bundle.clusterPolicies.map((policy) => ({
+      ...policy,
+      ingress: policy.ingress.map(serializableClusterRule),
+      egress: policy.egress.map(serializableClusterRule),
+    })),
   });
+}
+
+function serializableClusterRule(rule: ClusterRule): unknown {
+  return { ...rule, peers: rule.peers.map((peer) => (peer.kind === 'networks' ? { kind: 'networks', cidrs: peer.cidrs.map(formatCIDR) } : peer)) };
 }
 
 function serializableRule(rule: Rule): unknown {
@@ -33,10 +42,17 @@ export function bundleFromJSON(text: string): Bundle {
       return Object.assign(Object.create(null), value);
     }
     return value;
-  }) as Bundle & { policies: { ingress: Rule[]; egress: Rule[] }[] };
+  }) as Bundle;
   for (const policy of bundle.policies) {
     for (const rule of [...policy.ingress, ...policy.egress]) {
       if (rule.peers) (rule as { peers: readonly Peer[] | null }).peers = rule.peers.map(revivePeer);
+    }
+  }
+  for (const policy of bundle.clusterPolicies) {
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      (rule as { peers: readonly ClusterPeer[] }).peers = rule.peers.map((peer) =>
+        peer.kind === 'networks' ? { kind: 'networks', cidrs: (peer.cidrs as unknown as string[]).map(reviveCIDR) } : peer,
+      );
     }
   }
   return bundle;

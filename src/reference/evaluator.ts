@@ -16,6 +16,7 @@ import type { Flow } from '../model/flow.js';
 import { cidrContains, type IP } from '../net/ip.js';
 import { resolveFlow, type Endpoint, type PodEndpoint } from './endpoints.js';
 import { selectorMatches } from './selector.js';
+import { firstMatchingRule } from './tiers.js';
 
 /**
  * "May this flow pass?": allowed = egress allowed at the source AND ingress allowed at the
@@ -58,9 +59,25 @@ function judgeSide(
   const selecting = bundle.policies.filter((policy) => selectsPod(policy, subject, direction));
   const isolatedBy: PolicyRef[] = selecting.map(({ namespace, name }) => ({ namespace, name }));
 
+  // Admin tier: the first matching rule decides, unless it passes the flow to the tiers below.
+  const admin = firstMatchingRule(bundle, 'admin', direction, subject, peer, flow);
+  if (admin && admin.action !== 'Pass') {
+    const allowed = admin.action === 'Allow';
+    return { direction, allowed, reason: allowed ? 'admin-allowed' : 'admin-denied', isolatedBy, decidedBy: admin };
+  }
+  const passed = admin ? { passedBy: admin } : {};
+
   // "Traffic to and from the node where a Pod is running is always allowed."
-  if (isPodsNode(subject, peer)) return { direction, allowed: true, reason: 'node', isolatedBy };
-  if (selecting.length === 0) return { direction, allowed: true, reason: 'not-isolated', isolatedBy };
+  if (isPodsNode(subject, peer)) return { direction, allowed: true, reason: 'node', isolatedBy, ...passed };
+  if (selecting.length === 0) {
+    // Baseline tier: only for pods no NetworkPolicy selects; a Pass there decides nothing.
+    const baseline = firstMatchingRule(bundle, 'baseline', direction, subject, peer, flow);
+    if (baseline && baseline.action !== 'Pass') {
+      const allowed = baseline.action === 'Allow';
+      return { direction, allowed, reason: allowed ? 'baseline-allowed' : 'baseline-denied', isolatedBy, decidedBy: baseline, ...passed };
+    }
+    return { direction, allowed: true, reason: 'not-isolated', isolatedBy, ...passed };
+  }
 
   // An isolated pod accepts what at least one rule of one selecting policy allows; policies are
   // additive, so the first allowing rule (policy order, then rule order) is the one reported.
@@ -74,11 +91,12 @@ function judgeSide(
           reason: 'allowed-by-rule',
           isolatedBy,
           allowedBy: { policy: { namespace: policy.namespace, name: policy.name }, rule },
+          ...passed,
         };
       }
     }
   }
-  return { direction, allowed: false, reason: 'no-rule-matched', isolatedBy };
+  return { direction, allowed: false, reason: 'no-rule-matched', isolatedBy, ...passed };
 }
 
 /** The policy is in the pod's namespace, is of this direction, and its podSelector matches. */
