@@ -64,7 +64,7 @@ export async function runCheck(argv: readonly string[]): Promise<number> {
   };
   const engine = engineOf(values);
   const bundle = await loadBundle(positionals, values, values.quiet);
-  const decision = (await createDecider(engine, bundle, values.quiet)).explain(flow);
+  const decision = (await createDecider(engine, bundle)).explain(flow);
   if (!values.quiet) {
     const labels = { src: values.from, dst: values.to, service: `${flow.protocol}/${flow.port}` };
     const answer = decision.allowed ? 'yes' : 'no';

@@ -1,5 +1,5 @@
 /** @module The evaluators the CLI can answer with, behind one interface. */
-import { compileBundle, UnsupportedByCoreError } from '../src/compile/compile.js';
+import { compileBundle } from '../src/compile/compile.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
 import { WasmEngine } from '../src/engine/wasm-engine.js';
 import { FlowError } from '../src/flow/decode.js';
@@ -8,17 +8,10 @@ import type { FlowDecider } from '../src/flow/verdict.js';
 import { decide } from '../src/reference/evaluator.js';
 import type { EngineName } from './bundle-args.js';
 
-export async function createDecider(engine: EngineName, bundle: Bundle, quiet = false): Promise<FlowDecider> {
+export async function createDecider(engine: EngineName, bundle: Bundle): Promise<FlowDecider> {
   switch (engine) {
     case 'wasm':
-      try {
-        return WasmEngine.fromCompiled(loadCoreModule(), compileBundle(bundle));
-      } catch (error) {
-        // The reference answers what the core cannot yet: slower, never wrong.
-        if (!(error instanceof UnsupportedByCoreError)) throw error;
-        if (!quiet) process.stderr.write(`netpol-edge: ${error.message}; answering with the reference evaluator\n`);
-        return createDecider('reference', bundle);
-      }
+      return WasmEngine.fromCompiled(loadCoreModule(), compileBundle(bundle));
     case 'reference':
       return {
         explain: (flow) => decide(bundle, flow),

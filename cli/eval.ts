@@ -56,7 +56,7 @@ export async function runEval(argv: readonly string[]): Promise<number> {
   }
   const engine = engineOf(values);
   const bundle = await loadBundle(positionals, values, values.quiet);
-  const decider = await createDecider(engine, bundle, values.quiet);
+  const decider = await createDecider(engine, bundle);
   const input = values.flows === '-' ? process.stdin : createReadStream(values.flows);
   input.on('error', () => {}); // surfaced by the iteration below
   const options = { explain: values.explain ?? false };

@@ -88,7 +88,7 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
     decider = { decideBatch: (flows) => remote.decideBatch(flows) };
   } else {
     const bundle = await loadBundle(values.bundle!, values, values.quiet);
-    const local = await createDecider(engineOf(values), bundle, values.quiet);
+    const local = await createDecider(engineOf(values), bundle);
     directory = new EndpointDirectory(bundle);
     decider = { decideBatch: async (flows) => ({ verdicts: local.decideBatch(flows) }) };
   }

@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { ingestSources } from '../src/ingest/bundle.js';
-import { referenceEngine } from './cases/engine.js';
-import { runCaseGroups } from './cases/suite.js';
+import { ENGINES } from './cases/engine.js';
+import { describeFlow, runCaseGroups } from './cases/suite.js';
+import { decodeFlow } from '../src/flow/decode.js';
 import { tierCases } from './cases/tiers.js';
 
-// The WASM core does not compile cluster-wide tiers yet (compileBundle refuses them, and the CLI
-// falls back to the reference): these cases run against the reference only until it does.
-runCaseGroups(referenceEngine, [tierCases]);
+for (const engine of ENGINES) runCaseGroups(engine, [tierCases]);
+
+describe('both engines explain tiered decisions alike', () => {
+  for (const testCase of tierCases.cases) {
+    it(testCase.name, async () => {
+      const bundle = ingestSources(testCase.manifests.map((text, i) => ({ name: `${i}.yaml`, text }))).bundle!;
+      const [reference, ...others] = await Promise.all(ENGINES.map((engine) => engine.load(bundle)));
+      for (const flowCase of testCase.flows) {
+        const flow = decodeFlow(flowCase);
+        for (const other of others) expect(other!.decide(flow), describeFlow(flowCase)).toEqual(reference!.decide(flow));
+      }
+    });
+  }
+});
 
 describe('cluster-wide policies in ingest', () => {
   const read = (text: string) => ingestSources([{ name: 'tiers.yaml', text }]);

@@ -159,15 +159,27 @@ spec:
     ]);
   });
 
-  it('422 unsupported for cluster-wide tiers, which the WASM core does not compile yet', async () => {
-    const anp = `apiVersion: policy.networking.k8s.io/v1alpha1
+  it('publishes cluster-wide tiers and decides with them, naming the deciding rule', async () => {
+    const anp = `${DEMO_MANIFESTS}
+---
+apiVersion: policy.networking.k8s.io/v1alpha1
 kind: AdminNetworkPolicy
-metadata: {name: a}
-spec: {priority: 1, subject: {namespaces: {}}, ingress: [{action: Deny, from: [{namespaces: {}}]}]}
+metadata: {name: no-frontend}
+spec:
+  priority: 1
+  subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: ns1}}}
+  ingress: [{name: block, action: Deny, from: [{namespaces: {matchLabels: {team: frontend}}}]}]
 `;
-    const response = await put('tiers', anp);
-    expect(response.status).toBe(422);
-    expect(await errorOf(response)).toMatchObject({ code: 'unsupported', message: expect.stringContaining('AdminNetworkPolicy') });
+    expect((await put('tiers', anp)).status).toBe(201);
+    const body = (await (await decide('tiers', { src: 'ns3/frontend', dst: 'ns1/web', port: 80 }, '?explain=true')).json()) as {
+      allowed: boolean;
+      explanation: { ingress: { reason: string; decidedBy: unknown } };
+    };
+    expect(body.allowed).toBe(false);
+    expect(body.explanation.ingress).toMatchObject({
+      reason: 'admin-denied',
+      decidedBy: { kind: 'AdminNetworkPolicy', name: 'no-frontend', rule: 0, ruleName: 'block', action: 'Deny' },
+    });
   });
 
   it('400 for malformed YAML or invalid UTF-8, 415 for another type, 413 over the limit, 400 for a bad name', async () => {
@@ -311,8 +323,8 @@ describe('POST /v1/bundles/:name/decide/batch', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('x-netpol-edge-flows')).toBe('2');
     const verdicts = new Uint8Array(await response.arrayBuffer());
-    expect(verdicts.length).toBe(24);
-    expect([verdicts[0], verdicts[1], verdicts[12], verdicts[13]]).toEqual([0, 2, 0, 3]); // ok+allowed, ok+denied
+    expect(verdicts.length).toBe(40);
+    expect([verdicts[0], verdicts[1], verdicts[20], verdicts[21]]).toEqual([0, 2, 0, 3]); // ok+allowed, ok+denied
   });
 
   it('400 for a partial record, 415 for another type', async () => {

@@ -161,7 +161,7 @@ export const openApiDocument = {
     },
     '/v1/bundles/{name}/decide/batch': {
       post: {
-        summary: 'Decide many flows: NDJSON lines in, NDJSON verdicts out in input order; or 40-byte flow records in, 12-byte verdict records out',
+        summary: 'Decide many flows: NDJSON lines in, NDJSON verdicts out in input order; or 40-byte flow records in, 20-byte verdict records out',
         security: query,
         parameters: [bundleName],
         requestBody: {

@@ -3,7 +3,7 @@
  * The same ingest and compiler as the CLI, so the Worker accepts exactly what `netpol-edge
  * validate` accepts.
  */
-import { compileBundle, UnsupportedByCoreError } from '../src/compile/compile.js';
+import { compileBundle } from '../src/compile/compile.js';
 import { ingestSources } from '../src/ingest/bundle.js';
 import type { Diagnostic } from '../src/ingest/diagnostics.js';
 import { bundleHash } from '../src/model/serialize.js';
@@ -33,13 +33,7 @@ export async function publish(env: Env, name: string, text: string, source: stri
       : new ApiError(422, 'invalid-bundle', `the bundle has ${errors.length} error${errors.length === 1 ? '' : 's'}`, errors);
   }
   const version = await bundleHash(result.bundle);
-  let image: Uint8Array;
-  try {
-    image = compileBundle(result.bundle).image;
-  } catch (error) {
-    if (error instanceof UnsupportedByCoreError) throw new ApiError(422, 'unsupported', `${error.message}; the CLI answers them with --engine reference`);
-    throw error;
-  }
+  const { image } = compileBundle(result.bundle);
   const stored = await store(env).putVersion({
     name,
     version,

@@ -11,13 +11,17 @@ import {
   PORT_STRIDE, RULE_FLAG_ALL_PEERS, RULE_FLAG_ALL_PORTS, RULE_STRIDE, SIDE_ALLOWED_BY_RULE,
   SIDE_HOST_NETWORK, SIDE_NODE, SIDE_NOT_ISOLATED, SIDE_NO_RULE_MATCHED, SIDE_OUTSIDE_CLUSTER,
   STATUS_AMBIGUOUS_DST, STATUS_AMBIGUOUS_SRC, STATUS_BAD_ENDPOINT, STATUS_BAD_POD,
-  STATUS_BAD_PORT, STATUS_BAD_PROTOCOL, STATUS_FAMILY_MISMATCH, STATUS_OK,
+  STATUS_BAD_PORT, STATUS_BAD_PROTOCOL, STATUS_FAMILY_MISMATCH, STATUS_OK, CLUSTER_ACTION_ALLOW,
+  CLUSTER_ACTION_PASS, CLUSTER_POLICY_STRIDE, CLUSTER_RULE_FLAG_ALL_PORTS, CLUSTER_RULE_FLAG_MATCHES_ALL_PEERS,
+  CLUSTER_RULE_STRIDE, CLUSTER_TIER_ADMIN, CLUSTER_TIER_BASELINE, PORT_ANY_PROTOCOL, SIDE_ADMIN_ALLOWED,
+  SIDE_ADMIN_DENIED, SIDE_BASELINE_ALLOWED, SIDE_BASELINE_DENIED,
 } from './layout';
 import {
   hostIPs, identities, identityCount, ipv4Count, ipv4Table, ipv6Count, ipv6Table, labelWords,
   namedPorts, namespaceCount, nsLabels, nsPolicies, options, peerBits, podCount, podPeers, pods,
   policies, ports, ruleCount, rules, selectorCount, selectors, selPolicies, selRules, v4Intervals,
-  v6Intervals, word,
+  v6Intervals, word, clusterPolicyCount, clusterRuleCount, clusterPolicies, clusterRules, clusterPodPeers,
+  selClusterRules, clusterPeerBits, clusterV4Intervals, clusterV6Intervals, clusterPorts,
 } from './image';
 
 const EXTERNAL: u32 = 0;
@@ -66,6 +70,8 @@ export function setAdhocTable(base: usize, count: u32): void {
 let sideReason: u32 = 0;
 let sideRule: u32 = NONE;
 let sideIsolated: bool = false;
+/** The admin rule that passed the flow on, or NONE. */
+let sidePassed: u32 = NONE;
 
 /** Where `writeVerdict` writes: the current verdict record. */
 let out: usize = 0;
@@ -83,6 +89,8 @@ export function decideRecord(flow: usize, at: usize): u32 {
     store<u16>(at, 0, 2);
     store<u32>(at, NONE, 4);
     store<u32>(at, NONE, 8);
+    store<u32>(at, NONE, 12);
+    store<u32>(at, NONE, 16);
   }
   return status;
 }
@@ -109,23 +117,37 @@ function writeVerdict(protocol: u32, port: u32): void {
     store<u16>(out, 0, 2);
     store<u32>(out, NONE, 4);
     store<u32>(out, NONE, 8);
+    store<u32>(out, NONE, 12);
+    store<u32>(out, NONE, 16);
     return;
   }
   judge(EGRESS, source, destination, protocol, port);
   const egressReason = sideReason;
   const egressRule = sideRule;
+  const egressPassed = sidePassed;
   const egressIsolated = sideIsolated;
   judge(INGRESS, destination, source, protocol, port);
-  const egressDenied = egressReason == SIDE_NO_RULE_MATCHED;
-  const ingressDenied = sideReason == SIDE_NO_RULE_MATCHED;
   let decision = DECISION_NO_POLICY;
-  if (egressDenied || ingressDenied) decision = DECISION_DENIED;
-  else if (egressIsolated || sideIsolated) decision = DECISION_ALLOWED;
+  if (denies(egressReason) || denies(sideReason)) decision = DECISION_DENIED;
+  else if (egressIsolated || sideIsolated || byTier(egressReason) || byTier(sideReason)) decision = DECISION_ALLOWED;
   store<u8>(out, <u8>decision, 1);
   store<u8>(out, <u8>egressReason, 2);
   store<u8>(out, <u8>sideReason, 3);
   store<u32>(out, egressRule, 4);
   store<u32>(out, sideRule, 8);
+  store<u32>(out, egressPassed, 12);
+  store<u32>(out, sidePassed, 16);
+}
+
+// @ts-ignore: decorator
+@inline function denies(reason: u32): bool {
+  return reason == SIDE_NO_RULE_MATCHED || reason == SIDE_ADMIN_DENIED || reason == SIDE_BASELINE_DENIED;
+}
+
+/** Decided by a cluster-wide rule: a policy had a say even where no NetworkPolicy isolates. */
+// @ts-ignore: decorator
+@inline function byTier(reason: u32): bool {
+  return reason >= SIDE_ADMIN_ALLOWED;
 }
 
 /** Fills an endpoint from a flow record's 16 address bytes. */
@@ -229,6 +251,7 @@ function podAddress(ep: Endpoint, family: u32): void {
 /** Sets sideReason, sideRule and sideIsolated for one direction at `subject`. */
 function judge(direction: u32, subject: Endpoint, peer: Endpoint, protocol: u32, port: u32): void {
   sideRule = NONE;
+  sidePassed = NONE;
   sideIsolated = false;
   if (subject.kind == EXTERNAL) {
     sideReason = SIDE_OUTSIDE_CLUSTER;
@@ -240,12 +263,35 @@ function judge(direction: u32, subject: Endpoint, peer: Endpoint, protocol: u32,
   }
   const dst = direction == EGRESS ? peer : subject;
   sideIsolated = isIsolated(direction, subject);
-  if (subject.kind == POD && isPodsNode(subject, peer)) {
-    sideReason = SIDE_NODE;
+  if (clusterPolicyCount > 0) {
+    // Admin tier: the first matching rule decides, unless it passes the flow to the tiers below.
+    const rule = firstClusterRule(CLUSTER_TIER_ADMIN, direction, subject, peer, dst, protocol, port);
+    if (rule != NONE) {
+      const action = clusterAction(rule);
+      if (action != CLUSTER_ACTION_PASS) {
+        sideReason = action == CLUSTER_ACTION_ALLOW ? SIDE_ADMIN_ALLOWED : SIDE_ADMIN_DENIED;
+        sideRule = rule;
+        return;
+      }
+      sidePassed = rule;
+    }
+  }
+  // Node traffic is always allowed by NetworkPolicies; the baseline tier may still deny it.
+  const node = subject.kind == POD && isPodsNode(subject, peer);
+  if (!sideIsolated) {
+    sideReason = node ? SIDE_NODE : SIDE_NOT_ISOLATED;
+    if (clusterPolicyCount > 0) {
+      // Baseline tier: only for pods no NetworkPolicy selects; a Pass there decides nothing.
+      const rule = firstClusterRule(CLUSTER_TIER_BASELINE, direction, subject, peer, dst, protocol, port);
+      if (rule != NONE && clusterAction(rule) != CLUSTER_ACTION_PASS) {
+        sideReason = clusterAction(rule) == CLUSTER_ACTION_ALLOW ? SIDE_BASELINE_ALLOWED : SIDE_BASELINE_DENIED;
+        sideRule = rule;
+      }
+    }
     return;
   }
-  if (!sideIsolated) {
-    sideReason = SIDE_NOT_ISOLATED;
+  if (node) {
+    sideReason = SIDE_NODE;
     return;
   }
   if (subject.kind == POD) {
@@ -279,6 +325,84 @@ function judge(direction: u32, subject: Endpoint, peer: Endpoint, protocol: u32,
     }
   }
   sideReason = SIDE_NO_RULE_MATCHED;
+}
+
+// @ts-ignore: decorator
+@inline function clusterRuleRow(rule: u32): usize {
+  return clusterRules + ((<usize>(rule * CLUSTER_RULE_STRIDE)) << 2);
+}
+
+// @ts-ignore: decorator
+@inline function clusterAction(rule: u32): u32 {
+  return word(clusterRuleRow(rule), 1);
+}
+
+/**
+ * The first rule of the tier, for this direction and subject, that matches the flow: from the
+ * identity's precomputed list for a pod, by walking the tier's policies for an ad-hoc pod.
+ */
+function firstClusterRule(tier: u32, direction: u32, subject: Endpoint, peer: Endpoint, dst: Endpoint, protocol: u32, port: u32): u32 {
+  if (subject.kind == POD) {
+    const list = (tier * 2 + direction) * identityCount + subject.identity;
+    const start = word(selClusterRules, list);
+    const end = word(selClusterRules, list + 1);
+    const data = 4 * identityCount + 1;
+    for (let i = start; i < end; i++) {
+      const rule = word(selClusterRules, data + i);
+      if (clusterRuleMatches(rule, peer, dst, protocol, port)) return rule;
+    }
+    return NONE;
+  }
+  for (let p: u32 = 0; p < clusterPolicyCount; p++) {
+    const row = clusterPolicies + ((<usize>(p * CLUSTER_POLICY_STRIDE)) << 2);
+    if (word(row, 0) != tier || !clusterSubjectSelectsAdhoc(row, subject)) continue;
+    const first = direction == INGRESS ? word(row, 4) : word(row, 6);
+    const count = direction == INGRESS ? word(row, 5) : word(row, 7);
+    for (let r: u32 = 0; r < count; r++) {
+      if (clusterRuleMatches(first + r, peer, dst, protocol, port)) return first + r;
+    }
+  }
+  return NONE;
+}
+
+function clusterSubjectSelectsAdhoc(policy: usize, subject: Endpoint): bool {
+  if (!selectorMatches(word(policy, 2), namespaceLabelsOf(subject))) return false;
+  const podSelector = word(policy, 3);
+  return podSelector == NONE || selectorMatches(podSelector, adhocPodLabels(subject.adhoc));
+}
+
+function clusterRuleMatches(rule: u32, peer: Endpoint, dst: Endpoint, protocol: u32, port: u32): bool {
+  assert(rule < clusterRuleCount);
+  const row = clusterRuleRow(rule);
+  const flags = word(row, 2);
+  const peers = (flags & CLUSTER_RULE_FLAG_MATCHES_ALL_PEERS) != 0 || clusterPodPeersMatch(row, peer) ||
+    (peer.hasIP && inIntervals(clusterV4Intervals, clusterV6Intervals, row, 6, peer));
+  if (!peers) return false;
+  return (flags & CLUSTER_RULE_FLAG_ALL_PORTS) != 0 || portsMatch(clusterPorts, word(row, 10), word(row, 11), dst, protocol, port);
+}
+
+/** namespaces and pods peers: never a hostNetwork pod; an ad-hoc pod by its label bits. */
+function clusterPodPeersMatch(rule: usize, peer: Endpoint): bool {
+  if (peer.kind == POD) {
+    const bits = word(rule, 3);
+    if (bits == NONE || (peer.podFlags & POD_FLAG_HOST_NETWORK) != 0) return false;
+    const identity = peer.identity;
+    return (word(clusterPeerBits, bits + (identity >> 5)) & (1 << (identity & 31))) != 0;
+  }
+  if (peer.kind != ADHOC) return false;
+  const start = word(rule, 4);
+  const count = word(rule, 5);
+  for (let i: u32 = 0; i < count; i++) {
+    const at = (start + i) * POD_PEER_STRIDE;
+    const podSelector = word(clusterPodPeers, at + 1);
+    if (
+      selectorMatches(word(clusterPodPeers, at), namespaceLabelsOf(peer)) &&
+      (podSelector == NONE || selectorMatches(podSelector, adhocPodLabels(peer.adhoc)))
+    ) {
+      return true;
+    }
+  }
+  return false;
 }
 
 function isIsolated(direction: u32, subject: Endpoint): bool {
@@ -339,13 +463,15 @@ function ruleMatches(rule: u32, peer: Endpoint, dst: Endpoint, protocol: u32, po
   const flags = word(row, 1);
   // Peers first: a bit test that most rules fail on, before the longer port list.
   if ((flags & RULE_FLAG_ALL_PEERS) == 0 && !podPeersMatch(row, peer) && !ipBlocksMatch(row, peer)) return false;
-  return (flags & RULE_FLAG_ALL_PORTS) != 0 || portsMatch(word(row, 9), word(row, 10), dst, protocol, port);
+  return (flags & RULE_FLAG_ALL_PORTS) != 0 || portsMatch(ports, word(row, 9), word(row, 10), dst, protocol, port);
 }
 
-function portsMatch(start: u32, count: u32, dst: Endpoint, protocol: u32, port: u32): bool {
+/** A port entry of `table` matches: its protocol (PORT_ANY_PROTOCOL: the flow's), then the port. */
+function portsMatch(table: usize, start: u32, count: u32, dst: Endpoint, protocol: u32, port: u32): bool {
   for (let i: u32 = 0; i < count; i++) {
-    const row = ports + ((<usize>((start + i) * PORT_STRIDE)) << 2);
-    if (word(row, 0) != protocol) continue;
+    const row = table + ((<usize>((start + i) * PORT_STRIDE)) << 2);
+    const entryProtocol = word(row, 0);
+    if (entryProtocol != protocol && entryProtocol != PORT_ANY_PROTOCOL) continue;
     const kind = word(row, 1);
     if (kind == PORT_KIND_ALL) return true;
     if (kind == PORT_KIND_RANGE) {
@@ -416,54 +542,59 @@ function ipBlocksMatch(rule: usize, peer: Endpoint): bool {
   if (peer.kind == POD && (peer.podFlags & POD_FLAG_HOST_NETWORK) == 0 && (options & OPTION_IPBLOCK_MATCHES_PODS) == 0) {
     return false;
   }
-  if (peer.family == 4) return inV4Intervals(word(rule, 5), word(rule, 6), peer.v4);
-  return inV6Intervals(word(rule, 7), word(rule, 8), peer.v6hi, peer.v6lo);
+  return inIntervals(v4Intervals, v6Intervals, rule, 5, peer);
 }
 
-function inV4Intervals(start: u32, count: u32, ip: u32): bool {
+/** The endpoint's address lies in the rule's intervals, whose v4 start and count are at word `at`. */
+function inIntervals(v4: usize, v6: usize, rule: usize, at: u32, peer: Endpoint): bool {
+  if (peer.family == 4) return inV4Intervals(v4, word(rule, at), word(rule, at + 1), peer.v4);
+  return inV6Intervals(v6, word(rule, at + 2), word(rule, at + 3), peer.v6hi, peer.v6lo);
+}
+
+function inV4Intervals(table: usize, start: u32, count: u32, ip: u32): bool {
   let lo: i32 = 0;
   let hi: i32 = <i32>count - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
     const at = (start + <u32>mid) * 2;
-    if (ip < word(v4Intervals, at)) hi = mid - 1;
-    else if (ip > word(v4Intervals, at + 1)) lo = mid + 1;
+    if (ip < word(table, at)) hi = mid - 1;
+    else if (ip > word(table, at + 1)) lo = mid + 1;
     else return true;
   }
   return false;
 }
 
-function inV6Intervals(start: u32, count: u32, ipHi: u64, ipLo: u64): bool {
+function inV6Intervals(table: usize, start: u32, count: u32, ipHi: u64, ipLo: u64): bool {
   let lo: i32 = 0;
   let hi: i32 = <i32>count - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
     const at = (start + <u32>mid) * 8;
-    if (v6Below(ipHi, ipLo, at)) hi = mid - 1;
-    else if (v6Above(ipHi, ipLo, at + 4)) lo = mid + 1;
+    if (v6Below(table, ipHi, ipLo, at)) hi = mid - 1;
+    else if (v6Above(table, ipHi, ipLo, at + 4)) lo = mid + 1;
     else return true;
   }
   return false;
 }
 
 // @ts-ignore: decorator
-@inline function v6Hi(at: u32): u64 {
-  return ((<u64>word(v6Intervals, at)) << 32) | <u64>word(v6Intervals, at + 1);
+@inline function v6Hi(table: usize, at: u32): u64 {
+  return ((<u64>word(table, at)) << 32) | <u64>word(table, at + 1);
 }
 
 // @ts-ignore: decorator
-@inline function v6Lo(at: u32): u64 {
-  return ((<u64>word(v6Intervals, at + 2)) << 32) | <u64>word(v6Intervals, at + 3);
+@inline function v6Lo(table: usize, at: u32): u64 {
+  return ((<u64>word(table, at + 2)) << 32) | <u64>word(table, at + 3);
 }
 
-function v6Below(hi: u64, lo: u64, at: u32): bool {
-  const bhi = v6Hi(at);
-  return hi < bhi || (hi == bhi && lo < v6Lo(at));
+function v6Below(table: usize, hi: u64, lo: u64, at: u32): bool {
+  const bhi = v6Hi(table, at);
+  return hi < bhi || (hi == bhi && lo < v6Lo(table, at));
 }
 
-function v6Above(hi: u64, lo: u64, at: u32): bool {
-  const bhi = v6Hi(at);
-  return hi > bhi || (hi == bhi && lo > v6Lo(at));
+function v6Above(table: usize, hi: u64, lo: u64, at: u32): bool {
+  const bhi = v6Hi(table, at);
+  return hi > bhi || (hi == bhi && lo > v6Lo(table, at));
 }
 
 function findIPv4(ip: u32): u32 {

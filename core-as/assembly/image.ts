@@ -13,7 +13,11 @@ import {
   SECTION_IDENTITIES, SECTION_IPV4_TABLE, SECTION_IPV6_TABLE, SECTION_NAMED_PORTS,
   SECTION_NS_LABELS, SECTION_NS_POLICIES, SECTION_PEER_BITS, SECTION_POD_PEERS, SECTION_PODS,
   SECTION_POLICIES, SECTION_PORTS, SECTION_RULES, SECTION_SEL_POLICIES, SECTION_SEL_RULES,
-  SECTION_SELECTORS, SECTION_V4_INTERVALS, SECTION_V6_INTERVALS,
+  SECTION_SELECTORS, SECTION_V4_INTERVALS, SECTION_V6_INTERVALS, SECTION_META,
+  SECTION_CLUSTER_POLICIES, SECTION_CLUSTER_RULES, SECTION_CLUSTER_POD_PEERS, SECTION_SEL_CLUSTER_RULES,
+  SECTION_CLUSTER_PEER_BITS, SECTION_CLUSTER_V4_INTERVALS, SECTION_CLUSTER_V6_INTERVALS, SECTION_CLUSTER_PORTS,
+  COUNT_CLUSTER_POLICIES, COUNT_CLUSTER_RULES, CLUSTER_POLICY_STRIDE, CLUSTER_RULE_STRIDE, CLUSTER_TIER_BASELINE,
+  CLUSTER_SUBJECT_PODS, CLUSTER_ACTION_PASS, PORT_ANY_PROTOCOL,
 } from './layout';
 
 /** The u32 at word `index` of the section starting at `base`. */
@@ -57,6 +61,16 @@ export let ipv4Table: usize = 0;
 export let ipv4Count: u32 = 0;
 export let ipv6Table: usize = 0;
 export let ipv6Count: u32 = 0;
+export let clusterPolicyCount: u32 = 0;
+export let clusterRuleCount: u32 = 0;
+export let clusterPolicies: usize = 0;
+export let clusterRules: usize = 0;
+export let clusterPodPeers: usize = 0;
+export let selClusterRules: usize = 0;
+export let clusterPeerBits: usize = 0;
+export let clusterV4Intervals: usize = 0;
+export let clusterV6Intervals: usize = 0;
+export let clusterPorts: usize = 0;
 
 /** 0 when the image is usable, else a negated LOAD_ERROR_*. */
 export function loadImage(image: usize, length: u32): i32 {
@@ -85,8 +99,8 @@ export function loadImage(image: usize, length: u32): i32 {
     unchecked(sectionBase[id] = image + offset);
     unchecked(sectionWords[id] = bytes >> 2);
   }
-  for (let id: u32 = 1; id < SECTION_COUNT; id++) {
-    if (unchecked(sectionWords[id]) == NONE) return -LOAD_ERROR_MISSING_SECTION;
+  for (let id: u32 = 1; id <= SECTION_COUNT; id++) {
+    if (id != SECTION_META && unchecked(sectionWords[id]) == NONE) return -LOAD_ERROR_MISSING_SECTION;
   }
   return bindSections();
 }
@@ -123,6 +137,8 @@ function bindSections(): i32 {
   identityWords = word(counts, COUNT_IDENTITY_WORDS);
   portNameCount = word(counts, COUNT_PORT_NAMES);
   options = word(counts, COUNT_OPTIONS);
+  clusterPolicyCount = word(counts, COUNT_CLUSTER_POLICIES);
+  clusterRuleCount = word(counts, COUNT_CLUSTER_RULES);
 
   // Exact sizes, computed in u64 so that absurd counts cannot wrap around.
   if (<u64>words(SECTION_PODS) != <u64>podCount * POD_STRIDE) return -LOAD_ERROR_BAD_SECTION_SIZE;
@@ -143,6 +159,13 @@ function bindSections(): i32 {
   if (words(SECTION_IPV4_TABLE) % 2 != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
   if (words(SECTION_IPV6_TABLE) % 5 != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
   if (words(SECTION_PEER_BITS) % identityWords != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
+  if (<u64>words(SECTION_CLUSTER_POLICIES) != <u64>clusterPolicyCount * CLUSTER_POLICY_STRIDE) return -LOAD_ERROR_BAD_SECTION_SIZE;
+  if (<u64>words(SECTION_CLUSTER_RULES) != <u64>clusterRuleCount * CLUSTER_RULE_STRIDE) return -LOAD_ERROR_BAD_SECTION_SIZE;
+  if (words(SECTION_CLUSTER_POD_PEERS) % POD_PEER_STRIDE != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
+  if (words(SECTION_CLUSTER_PEER_BITS) % identityWords != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
+  if (words(SECTION_CLUSTER_V4_INTERVALS) % 2 != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
+  if (words(SECTION_CLUSTER_V6_INTERVALS) % 8 != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
+  if (words(SECTION_CLUSTER_PORTS) % PORT_STRIDE != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
 
   pods = base(SECTION_PODS);
   hostIPs = base(SECTION_HOST_IPS);
@@ -164,12 +187,21 @@ function bindSections(): i32 {
   ipv4Count = words(SECTION_IPV4_TABLE) / 2;
   ipv6Table = base(SECTION_IPV6_TABLE);
   ipv6Count = words(SECTION_IPV6_TABLE) / 5;
+  clusterPolicies = base(SECTION_CLUSTER_POLICIES);
+  clusterRules = base(SECTION_CLUSTER_RULES);
+  clusterPodPeers = base(SECTION_CLUSTER_POD_PEERS);
+  selClusterRules = base(SECTION_SEL_CLUSTER_RULES);
+  clusterPeerBits = base(SECTION_CLUSTER_PEER_BITS);
+  clusterV4Intervals = base(SECTION_CLUSTER_V4_INTERVALS);
+  clusterV6Intervals = base(SECTION_CLUSTER_V6_INTERVALS);
+  clusterPorts = base(SECTION_CLUSTER_PORTS);
 
   if (!checkCSR(selRules, words(SECTION_SEL_RULES), 2 * identityCount, ruleCount)) return -LOAD_ERROR_BAD_REFERENCE;
   if (!checkCSR(selPolicies, words(SECTION_SEL_POLICIES), 2 * identityCount, policyCount)) return -LOAD_ERROR_BAD_REFERENCE;
   if (!checkCSR(nsPolicies, words(SECTION_NS_POLICIES), namespaceCount, policyCount)) return -LOAD_ERROR_BAD_REFERENCE;
+  if (!checkCSR(selClusterRules, words(SECTION_SEL_CLUSTER_RULES), 4 * identityCount, clusterRuleCount)) return -LOAD_ERROR_BAD_REFERENCE;
   if (!checkPods() || !checkIdentities() || !checkPolicies() || !checkRules()) return -LOAD_ERROR_BAD_REFERENCE;
-  if (!checkSelectors() || !checkIPTables()) return -LOAD_ERROR_BAD_REFERENCE;
+  if (!checkSelectors() || !checkIPTables() || !checkCluster()) return -LOAD_ERROR_BAD_REFERENCE;
   return 0;
 }
 
@@ -239,51 +271,95 @@ function checkPolicies(): bool {
 }
 
 function checkRules(): bool {
-  const peerBitWords = words(SECTION_PEER_BITS);
   const podPeerCount = words(SECTION_POD_PEERS) / POD_PEER_STRIDE;
-  const v4Count = words(SECTION_V4_INTERVALS) / 2;
-  const v6Count = words(SECTION_V6_INTERVALS) / 8;
-  const portCount = words(SECTION_PORTS) / PORT_STRIDE;
   for (let r: u32 = 0; r < ruleCount; r++) {
     const row = rules + ((<usize>(r * RULE_STRIDE)) << 2);
     if (word(row, 0) >= policyCount) return false;
-    const bits = word(row, 2);
-    if (bits != NONE && !fits(bits, identityWords, peerBitWords)) return false;
-    if (!fits(word(row, 3), word(row, 4), podPeerCount)) return false;
-    if (!fits(word(row, 5), word(row, 6), v4Count) || !fits(word(row, 7), word(row, 8), v6Count)) return false;
-    if (!fits(word(row, 9), word(row, 10), portCount)) return false;
-    // Intervals must be sorted and disjoint for the binary search to be right.
-    for (let i: u32 = 0; i < word(row, 6); i++) {
-      const at = (word(row, 5) + i) * 2;
-      if (word(v4Intervals, at) > word(v4Intervals, at + 1)) return false;
-      if (i > 0 && word(v4Intervals, at - 1) >= word(v4Intervals, at)) return false;
-    }
-    for (let i: u32 = 0; i < word(row, 8); i++) {
-      const at = (word(row, 7) + i) * 8;
-      if (v6Less(at + 4, at)) return false;
-      if (i > 0 && !v6Less(at - 4, at)) return false;
+    if (!checkMatchers(row, 2, podPeerCount, SECTION_PEER_BITS, SECTION_V4_INTERVALS, SECTION_V6_INTERVALS, SECTION_PORTS)) return false;
+  }
+  return checkPodPeers(podPeers, podPeerCount, false) && checkPorts(SECTION_PORTS, false);
+}
+
+/** Cluster policies and rules, which share the shape of NetworkPolicy rules' matchers. */
+function checkCluster(): bool {
+  const podPeerCount = words(SECTION_CLUSTER_POD_PEERS) / POD_PEER_STRIDE;
+  for (let p: u32 = 0; p < clusterPolicyCount; p++) {
+    const row = clusterPolicies + ((<usize>(p * CLUSTER_POLICY_STRIDE)) << 2);
+    const subjectKind = word(row, 1);
+    if (word(row, 0) > CLUSTER_TIER_BASELINE || subjectKind > CLUSTER_SUBJECT_PODS) return false;
+    if (word(row, 2) >= selectorCount) return false;
+    const podSelector = word(row, 3);
+    if (subjectKind == CLUSTER_SUBJECT_PODS ? podSelector >= selectorCount : podSelector != NONE) return false;
+    if (!fits(word(row, 4), word(row, 5), clusterRuleCount) || !fits(word(row, 6), word(row, 7), clusterRuleCount)) return false;
+  }
+  for (let r: u32 = 0; r < clusterRuleCount; r++) {
+    const row = clusterRules + ((<usize>(r * CLUSTER_RULE_STRIDE)) << 2);
+    if (word(row, 0) >= clusterPolicyCount || word(row, 1) > CLUSTER_ACTION_PASS) return false;
+    if (!checkMatchers(row, 3, podPeerCount, SECTION_CLUSTER_PEER_BITS, SECTION_CLUSTER_V4_INTERVALS, SECTION_CLUSTER_V6_INTERVALS, SECTION_CLUSTER_PORTS)) {
+      return false;
     }
   }
-  for (let p: u32 = 0; p < podPeerCount; p++) {
-    const nsSelector = word(podPeers, p * 2);
-    if ((nsSelector != NONE && nsSelector >= selectorCount) || word(podPeers, p * 2 + 1) >= selectorCount) return false;
+  return checkPodPeers(clusterPodPeers, podPeerCount, true) && checkPorts(SECTION_CLUSTER_PORTS, true);
+}
+
+/**
+ * A rule's matchers from word `at` of its row: peer bitset, pod peers, v4 and v6 intervals, ports.
+ * Intervals must be sorted and disjoint for the binary search to be right.
+ */
+function checkMatchers(row: usize, at: u32, podPeerCount: u32, bitsSection: u32, v4Section: u32, v6Section: u32, portSection: u32): bool {
+  const bits = word(row, at);
+  if (bits != NONE && !fits(bits, identityWords, words(bitsSection))) return false;
+  if (!fits(word(row, at + 1), word(row, at + 2), podPeerCount)) return false;
+  if (!fits(word(row, at + 3), word(row, at + 4), words(v4Section) / 2)) return false;
+  if (!fits(word(row, at + 5), word(row, at + 6), words(v6Section) / 8)) return false;
+  if (!fits(word(row, at + 7), word(row, at + 8), words(portSection) / PORT_STRIDE)) return false;
+  const v4 = base(v4Section);
+  for (let i: u32 = 0; i < word(row, at + 4); i++) {
+    const w = (word(row, at + 3) + i) * 2;
+    if (word(v4, w) > word(v4, w + 1)) return false;
+    if (i > 0 && word(v4, w - 1) >= word(v4, w)) return false;
   }
-  for (let p: u32 = 0; p < portCount; p++) {
-    const row = ports + ((<usize>(p * PORT_STRIDE)) << 2);
+  const v6 = base(v6Section);
+  for (let i: u32 = 0; i < word(row, at + 6); i++) {
+    const w = (word(row, at + 5) + i) * 8;
+    if (v6Less(v6, w + 4, w)) return false;
+    if (i > 0 && !v6Less(v6, w - 4, w)) return false;
+  }
+  return true;
+}
+
+/** Selector pairs; a cluster pod peer may have no pod selector (a namespaces peer). */
+function checkPodPeers(section: usize, count: u32, cluster: bool): bool {
+  for (let p: u32 = 0; p < count; p++) {
+    const nsSelector = word(section, p * 2);
+    const podSelector = word(section, p * 2 + 1);
+    if (cluster ? nsSelector >= selectorCount : nsSelector != NONE && nsSelector >= selectorCount) return false;
+    if (cluster ? podSelector != NONE && podSelector >= selectorCount : podSelector >= selectorCount) return false;
+  }
+  return true;
+}
+
+/** Protocols 1-3 (0, any, only for a cluster rule's named port), kinds, names, ranges. */
+function checkPorts(section: u32, cluster: bool): bool {
+  const table = base(section);
+  const count = words(section) / PORT_STRIDE;
+  for (let p: u32 = 0; p < count; p++) {
+    const row = table + ((<usize>(p * PORT_STRIDE)) << 2);
     const protocol = word(row, 0);
     const kind = word(row, 1);
-    if (protocol < 1 || protocol > 3 || kind > PORT_KIND_NAMED) return false;
+    if (protocol > 3 || kind > PORT_KIND_NAMED) return false;
+    if (protocol == PORT_ANY_PROTOCOL && !(cluster && kind == PORT_KIND_NAMED)) return false;
     if (kind == PORT_KIND_NAMED && word(row, 2) >= portNameCount) return false;
     if (kind == PORT_KIND_RANGE && (word(row, 2) > word(row, 3) || word(row, 3) > 65535)) return false;
   }
   return true;
 }
 
-/** IPv6 interval word `a` (4 words) < word `b`, both indexes into V6_INTERVALS. */
-function v6Less(a: u32, b: u32): bool {
+/** IPv6 interval word `a` (4 words) < word `b`, both indexes into the intervals at `table`. */
+function v6Less(table: usize, a: u32, b: u32): bool {
   for (let k: u32 = 0; k < 4; k++) {
-    const x = word(v6Intervals, a + k);
-    const y = word(v6Intervals, b + k);
+    const x = word(table, a + k);
+    const y = word(table, b + k);
     if (x != y) return x < y;
   }
   return false;

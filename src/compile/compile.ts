@@ -6,15 +6,32 @@
  * ordered list of rules that can allow traffic for it. Deterministic: the same bundle gives the same
  * bytes.
  */
-import type { Bundle, IPBlockPeer, Labels, NetworkPolicy, Pod, PortMatch, Rule, Selector } from '../model/bundle.js';
+import type {
+  Bundle,
+  ClusterAction,
+  ClusterPolicy,
+  ClusterPort,
+  IPBlockPeer,
+  Labels,
+  NetworkPolicy,
+  Pod,
+  PortMatch,
+  Rule,
+  Selector,
+} from '../model/bundle.js';
 import type { Direction } from '../model/decision.js';
-import { parseIP, type IP } from '../net/ip.js';
+import { parseIP, type CIDR, type IP } from '../net/ip.js';
 import { selectorMatches } from '../reference/selector.js';
 import { checksumWords, writeImage, textWords } from './image-writer.js';
-import { ipBlockIntervals } from './intervals.js';
+import { addressIntervals, ipBlockIntervals } from './intervals.js';
 import { bundleSelectors, keyEntry, LabelDictionary, labelEntries, pairEntry } from './label-bits.js';
+import { EMPTY_SELECTOR as EMPTY } from '../ingest/labels.js';
 import {
   AMBIGUOUS,
+  CLUSTER_ACTION,
+  CLUSTER_RULE_FLAG,
+  CLUSTER_SUBJECT,
+  CLUSTER_TIER,
   COUNT,
   COUNT_FIELDS,
   IDENTITY_FLAG_HOST_NETWORK,
@@ -22,6 +39,7 @@ import {
   OPTION_IPBLOCK_MATCHES_PODS,
   POD_FLAG,
   POLICY_FLAG,
+  PORT_ANY_PROTOCOL,
   PORT_KIND,
   PROTOCOL_CODE,
   RULE_FLAG,
@@ -41,6 +59,9 @@ export interface ImageMetadata {
   readonly portNames: readonly string[];
   /** IPs claimed by several running pods, with their refs: for the ambiguity message. */
   readonly ambiguousIPs: Readonly<Record<string, readonly string[]>>;
+  readonly clusterPolicies: readonly { kind: ClusterPolicy['kind']; name: string }[];
+  /** Per cluster rule id: policy index, direction, index, rule name, action. */
+  readonly clusterRules: readonly [policy: number, direction: Direction, index: number, name: string, action: ClusterAction][];
 }
 
 export interface CompiledBundle {
@@ -57,19 +78,7 @@ interface Identity {
 
 const DIRECTIONS: readonly Direction[] = ['ingress', 'egress'];
 
-/** A bundle the WASM core cannot decide yet; the reference evaluator can. */
-export class UnsupportedByCoreError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnsupportedByCoreError';
-  }
-}
-
 export function compileBundle(bundle: Bundle): CompiledBundle {
-  // The image has no cluster-wide tiers yet: compiling without them would answer wrongly.
-  if (bundle.clusterPolicies.length > 0) {
-    throw new UnsupportedByCoreError('cluster-wide policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy) are not compiled into the WASM core yet');
-  }
   return new Compiler(bundle).compile();
 }
 
@@ -94,7 +103,7 @@ class Compiler {
     bundle.namespaces.forEach((ns, i) => this.namespaceIds.set(ns.name, i));
     this.dictionary = new LabelDictionary(bundleSelectors(bundle));
     const names = new Set<string>();
-    for (const policy of bundle.policies) {
+    for (const policy of [...bundle.policies, ...bundle.clusterPolicies]) {
       for (const rule of [...policy.ingress, ...policy.egress]) {
         for (const port of rule.ports ?? []) if (port.kind === 'named') names.add(port.name);
       }
@@ -168,6 +177,11 @@ class Compiler {
     const ruleSections = this.ruleSections(rules, identityWords);
     for (const [id, words] of ruleSections) sections.set(id, words);
 
+    const cluster = this.clusterSections(identityWords);
+    for (const [id, words] of cluster.sections) sections.set(id, words);
+    counts[COUNT.CLUSTER_POLICIES] = this.bundle.clusterPolicies.length;
+    counts[COUNT.CLUSTER_RULES] = cluster.rules.length;
+
     counts[COUNT.SELECTORS] = this.selectors.length;
     sections.set(SECTION.SELECTORS, this.selectorSection());
     sections.set(SECTION.NS_LABELS, this.namespaceLabelSection());
@@ -189,6 +203,8 @@ class Compiler {
       labelEntries: [...this.dictionary.bits.keys()],
       portNames: [...this.portNameIds.keys()],
       ambiguousIPs: ambiguous,
+      clusterPolicies: this.bundle.clusterPolicies.map(({ kind, name }) => ({ kind, name })),
+      clusterRules: cluster.rules,
     };
     sections.set(SECTION.META, textWords(JSON.stringify(metadata)));
     return { image: writeImage(sections), metadata };
@@ -358,6 +374,126 @@ class Compiler {
       [SECTION.V6_INTERVALS, Uint32Array.from(v6)],
       [SECTION.PORTS, Uint32Array.from(ports)],
     ]);
+  }
+
+  /**
+   * Cluster-wide policies: subjects resolved to identities, each rule's pod and namespace peers to
+   * an identity bitset (and selector pairs, for ad-hoc peers), its networks and selected nodes'
+   * addresses to intervals; per tier, direction and identity, the rules in evaluation order.
+   */
+  private clusterSections(identityWords: number): {
+    sections: Map<number, Uint32Array>;
+    rules: [number, Direction, number, string, ClusterAction][];
+  } {
+    const policyRows: number[] = [];
+    const ruleRows: number[] = [];
+    const podPeers: number[] = [];
+    const ruleMeta: [number, Direction, number, string, ClusterAction][] = [];
+    const lists = Array.from({ length: 4 * this.identities.length }, (): number[] => []);
+    const peerBits = new BitsetPool(identityWords);
+    const v4: number[] = [];
+    const v6: number[] = [];
+    const ports: number[] = [];
+    const nodeAddresses = this.bundle.nodes.map((node) => ({ labels: node.labels, ips: node.addresses.map((a) => parseIP(a)!) }));
+    let ruleId = 0;
+
+    this.bundle.clusterPolicies.forEach((policy, policyIndex) => {
+      const tier = policy.tier === 'admin' ? CLUSTER_TIER.ADMIN : CLUSTER_TIER.BASELINE;
+      const subjectNamespaces = this.namespacesMatching(policy.subject.namespaceSelector);
+      const subject = this.matching(policy.subject.kind === 'pods' ? policy.subject.podSelector : EMPTY, subjectNamespaces);
+      const ingressStart = ruleId;
+      const egressStart = ingressStart + policy.ingress.length;
+      policyRows.push(
+        tier,
+        policy.subject.kind === 'pods' ? CLUSTER_SUBJECT.PODS : CLUSTER_SUBJECT.NAMESPACES,
+        this.selectorId(policy.subject.namespaceSelector),
+        policy.subject.kind === 'pods' ? this.selectorId(policy.subject.podSelector) : NONE,
+        ingressStart,
+        policy.ingress.length,
+        egressStart,
+        policy.egress.length,
+      );
+      DIRECTIONS.forEach((direction, d) => {
+        const rules = direction === 'ingress' ? policy.ingress : policy.egress;
+        rules.forEach((rule, index) => {
+          const id = ruleId++;
+          ruleMeta.push([policyIndex, direction, index, rule.name, rule.action]);
+          for (const identity of subject) lists[(tier * 2 + d) * this.identities.length + identity]!.push(id);
+          let flags = 0;
+          if (rule.ports === null) flags |= CLUSTER_RULE_FLAG.ALL_PORTS;
+          if (rule.unrecognisedPeers > 0 && rule.action !== 'Allow') flags |= CLUSTER_RULE_FLAG.MATCHES_ALL_PEERS;
+          const members = new Set<number>();
+          const podPeerStart = podPeers.length / 2;
+          const cidrs: CIDR[] = [];
+          const addresses: IP[] = [];
+          for (const peer of rule.peers) {
+            if (peer.kind === 'namespaces' || peer.kind === 'pods') {
+              const namespaces = this.namespacesMatching(peer.namespaceSelector);
+              const podSelector = peer.kind === 'pods' ? peer.podSelector : EMPTY;
+              for (const identity of this.matching(podSelector, namespaces)) members.add(identity);
+              podPeers.push(this.selectorId(peer.namespaceSelector), peer.kind === 'pods' ? this.selectorId(peer.podSelector) : NONE);
+            } else if (peer.kind === 'networks') {
+              cidrs.push(...peer.cidrs);
+            } else {
+              for (const node of nodeAddresses) if (selectorMatches(peer.nodeSelector, node.labels)) addresses.push(...node.ips);
+            }
+          }
+          const podPeerCount = podPeers.length / 2 - podPeerStart;
+          let bits = NONE;
+          if (podPeerCount > 0) {
+            const set = new Uint32Array(identityWords);
+            for (const identity of members) set[identity >>> 5]! |= 1 << (identity & 31);
+            bits = peerBits.offsetOf(set);
+          }
+          const v4Intervals = addressIntervals(cidrs, addresses, 4);
+          const v6Intervals = addressIntervals(cidrs, addresses, 6);
+          const v4Start = v4.length / 2;
+          for (const i of v4Intervals) v4.push(Number(i.lo), Number(i.hi));
+          const v6Start = v6.length / 8;
+          for (const i of v6Intervals) v6.push(...ipv6Words(i.lo), ...ipv6Words(i.hi));
+          const portStart = ports.length / 4;
+          for (const port of rule.ports ?? []) ports.push(...this.clusterPortRow(port));
+          ruleRows.push(
+            policyIndex,
+            CLUSTER_ACTION[rule.action.toUpperCase() as keyof typeof CLUSTER_ACTION],
+            flags,
+            bits,
+            podPeerStart,
+            podPeerCount,
+            v4Start,
+            v4Intervals.length,
+            v6Start,
+            v6Intervals.length,
+            portStart,
+            (rule.ports ?? []).length,
+          );
+        });
+      });
+    });
+    return {
+      sections: new Map([
+        [SECTION.CLUSTER_POLICIES, Uint32Array.from(policyRows)],
+        [SECTION.CLUSTER_RULES, Uint32Array.from(ruleRows)],
+        [SECTION.CLUSTER_POD_PEERS, Uint32Array.from(podPeers)],
+        [SECTION.SEL_CLUSTER_RULES, csr(lists)],
+        [SECTION.CLUSTER_PEER_BITS, peerBits.words()],
+        [SECTION.CLUSTER_V4_INTERVALS, Uint32Array.from(v4)],
+        [SECTION.CLUSTER_V6_INTERVALS, Uint32Array.from(v6)],
+        [SECTION.CLUSTER_PORTS, Uint32Array.from(ports)],
+      ]),
+      rules: ruleMeta,
+    };
+  }
+
+  private clusterPortRow(port: ClusterPort): number[] {
+    switch (port.kind) {
+      case 'number':
+        return [PROTOCOL_CODE[port.protocol], PORT_KIND.RANGE, port.port, port.port];
+      case 'range':
+        return [PROTOCOL_CODE[port.protocol], PORT_KIND.RANGE, port.from, port.to];
+      case 'named':
+        return [PORT_ANY_PROTOCOL, PORT_KIND.NAMED, this.portNameIds.get(port.name)!, 0];
+    }
   }
 
   private namespacesMatching(selector: Selector): number[] {

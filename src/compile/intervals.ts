@@ -53,3 +53,11 @@ export function ipBlockIntervals(blocks: readonly IPBlockPeer[], family: IPFamil
   }
   return normalize(all);
 }
+
+/** The addresses of some CIDRs and single addresses, of one family, as normalized intervals. */
+export function addressIntervals(cidrs: readonly CIDR[], addresses: readonly { family: IPFamily; value: bigint }[], family: IPFamily): Interval[] {
+  return normalize([
+    ...cidrs.filter((c) => c.family === family).map(cidrInterval),
+    ...addresses.filter((a) => a.family === family).map((a) => ({ lo: a.value, hi: a.value })),
+  ]);
+}

@@ -87,8 +87,18 @@ export class LabelDictionary {
   }
 }
 
-/** Every selector of a bundle: policies' podSelectors and their peers' selectors. */
+/** Every selector the core evaluates: policies' podSelectors, their peers', cluster subjects' and peers'. */
 export function* bundleSelectors(bundle: Bundle): Generator<Selector> {
+  for (const policy of bundle.clusterPolicies) {
+    yield policy.subject.namespaceSelector;
+    if (policy.subject.kind === 'pods') yield policy.subject.podSelector;
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      for (const peer of rule.peers) {
+        if (peer.kind === 'namespaces') yield peer.namespaceSelector;
+        if (peer.kind === 'pods') yield* [peer.namespaceSelector, peer.podSelector];
+      }
+    }
+  }
   for (const policy of bundle.policies) {
     yield policy.podSelector;
     for (const rule of [...policy.ingress, ...policy.egress]) {

@@ -44,6 +44,21 @@
  *   IPV6_TABLE      5 u32 x n, sorted by address              w0..w3, pod
  *   META            UTF-8 JSON, space-padded                  names for explanations (ImageMetadata);
  *                                                             the core does not read it
+ *   CLUSTER_POLICIES CLUSTER_POLICY_STRIDE u32 x n            tier, subjectKind, namespaceSelector, podSelector
+ *                                                             (NONE for a namespaces subject), ingressStart,
+ *                                                             ingressCount, egressStart, egressCount: admin tier
+ *                                                             first, then baseline, in evaluation order
+ *   CLUSTER_RULES   CLUSTER_RULE_STRIDE u32 x n               policy, action, flags, peerBits, podPeerStart,
+ *                                                             podPeerCount, v4Start, v4Count, v6Start, v6Count,
+ *                                                             portStart, portCount (v4/v6: networks and the
+ *                                                             addresses of selected nodes, as intervals)
+ *   CLUSTER_POD_PEERS POD_PEER_STRIDE u32 x n                 namespaceSelector, podSelector (NONE: any pod)
+ *   SEL_CLUSTER_RULES u32 x (4 x identities + 1) offsets, then cluster rule ids: for list
+ *                   (tier x 2 + direction) x identities + identity, the rules of the cluster
+ *                   policies of that tier whose subject is that identity, in evaluation order
+ *   CLUSTER_PEER_BITS, CLUSTER_V4_INTERVALS, CLUSTER_V6_INTERVALS, CLUSTER_PORTS: as PEER_BITS,
+ *                   V4_INTERVALS, V6_INTERVALS and PORTS, for CLUSTER_RULES (a NAMED port there has
+ *                   protocol PORT_ANY_PROTOCOL)
  */
 
 export const MAGIC = 0x4950454e;
@@ -72,8 +87,16 @@ export const SECTION = {
   IPV4_TABLE: 18,
   IPV6_TABLE: 19,
   META: 20,
+  CLUSTER_POLICIES: 21,
+  CLUSTER_RULES: 22,
+  CLUSTER_POD_PEERS: 23,
+  SEL_CLUSTER_RULES: 24,
+  CLUSTER_PEER_BITS: 25,
+  CLUSTER_V4_INTERVALS: 26,
+  CLUSTER_V6_INTERVALS: 27,
+  CLUSTER_PORTS: 28,
 } as const;
-export const SECTION_COUNT = 20;
+export const SECTION_COUNT = 28;
 
 /** Indexes into the COUNTS section. */
 export const COUNT = {
@@ -87,8 +110,10 @@ export const COUNT = {
   IDENTITY_WORDS: 7,
   PORT_NAMES: 8,
   OPTIONS: 9,
+  CLUSTER_POLICIES: 10,
+  CLUSTER_RULES: 11,
 } as const;
-export const COUNT_FIELDS = 10;
+export const COUNT_FIELDS = 12;
 
 /** COUNTS[OPTIONS] bits. */
 export const OPTION_IPBLOCK_MATCHES_PODS = 1;
@@ -113,7 +138,17 @@ export const RULE_STRIDE = 11;
 export const RULE_FLAG = { ALL_PEERS: 1, ALL_PORTS: 2 } as const;
 export const POD_PEER_STRIDE = 2;
 export const PORT_STRIDE = 4;
+/** A NAMED port of a cluster-wide rule has protocol 0: it matches in the flow's protocol. */
 export const PORT_KIND = { ALL: 0, RANGE: 1, NAMED: 2 } as const;
+export const PORT_ANY_PROTOCOL = 0;
+
+export const CLUSTER_POLICY_STRIDE = 8;
+export const CLUSTER_TIER = { ADMIN: 0, BASELINE: 1 } as const;
+export const CLUSTER_SUBJECT = { NAMESPACES: 0, PODS: 1 } as const;
+export const CLUSTER_RULE_STRIDE = 12;
+export const CLUSTER_ACTION = { ALLOW: 0, DENY: 1, PASS: 2 } as const;
+/** CLUSTER_RULES flags: ALL_PORTS as RULE_FLAG; MATCHES_ALL_PEERS for a Deny or Pass with an unrecognised peer. */
+export const CLUSTER_RULE_FLAG = { MATCHES_ALL_PEERS: 1, ALL_PORTS: 2 } as const;
 
 /** "No such index": a peer without namespaceSelector, a rule without pod peers, an unknown name. */
 export const NONE = 0xffffffff;
@@ -139,9 +174,12 @@ export const ENDPOINT_KIND = { POD: 0, IPV4: 1, IPV6: 2, ADHOC: 3 } as const;
  * A verdict record (VERDICT_RECORD_BYTES):
  *   0  u8  status (STATUS)                    1  u8 decision reason (DECISION_CODE)
  *   2  u8  egress side reason (SIDE_CODE)     3  u8 ingress side reason
- *   4  u32 egress allowing rule (NONE)        8  u32 ingress allowing rule (NONE)
+ *   4  u32 egress deciding rule (NONE)        8  u32 ingress deciding rule (NONE)
+ *   12 u32 egress passing rule (NONE)         16 u32 ingress passing rule (NONE)
+ * A deciding rule is a NetworkPolicy rule for ALLOWED_BY_RULE and a cluster rule for the ADMIN_*
+ * and BASELINE_* reasons; a passing rule is the admin cluster rule that passed the flow on.
  */
-export const VERDICT_RECORD_BYTES = 12;
+export const VERDICT_RECORD_BYTES = 20;
 
 export const STATUS = {
   OK: 0,
@@ -163,6 +201,10 @@ export const SIDE_CODE = {
   NOT_ISOLATED: 3,
   ALLOWED_BY_RULE: 4,
   NO_RULE_MATCHED: 5,
+  ADMIN_ALLOWED: 6,
+  ADMIN_DENIED: 7,
+  BASELINE_ALLOWED: 8,
+  BASELINE_DENIED: 9,
 } as const;
 
 /**

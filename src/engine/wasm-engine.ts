@@ -23,7 +23,9 @@ import {
 } from '../compile/layout.js';
 import {
   combineSides,
+  DENYING_REASONS,
   LOOPBACK_DECISION,
+  type ClusterRuleRef,
   type Decision,
   type DecisionReason,
   type Direction,
@@ -74,6 +76,10 @@ const SIDE_REASONS: readonly SideReason[] = [
   'not-isolated',
   'allowed-by-rule',
   'no-rule-matched',
+  'admin-allowed',
+  'admin-denied',
+  'baseline-allowed',
+  'baseline-denied',
 ];
 const DECISION_REASONS: readonly DecisionReason[] = ['loopback', 'no-policy', 'allowed', 'denied'];
 
@@ -143,8 +149,8 @@ export class WasmEngine {
     const egressPolicies = this.readPolicies(this.isolatingPtr);
     const ingressPolicies = this.readPolicies(this.isolatingPtr + 4 + 4 * egressPolicies.length);
     return combineSides(
-      this.side('egress', this.view.getUint8(at + 2), this.view.getUint32(at + 4, true), egressPolicies),
-      this.side('ingress', this.view.getUint8(at + 3), this.view.getUint32(at + 8, true), ingressPolicies),
+      this.side('egress', at, egressPolicies),
+      this.side('ingress', at, ingressPolicies),
     );
   }
 
@@ -256,17 +262,32 @@ export class WasmEngine {
     return { namespace, name };
   }
 
-  private side(direction: Direction, code: number, rule: number, isolating: readonly number[]): SideVerdict {
+  /** One side of a verdict record at `at` (egress or ingress), with the isolating policies given. */
+  private side(direction: Direction, at: number, isolating: readonly number[]): SideVerdict {
+    const egress = direction === 'egress';
+    const code = this.view.getUint8(at + (egress ? 2 : 3));
+    const rule = this.view.getUint32(at + (egress ? 4 : 8), true);
+    const passed = this.view.getUint32(at + (egress ? 12 : 16), true);
     const reason = SIDE_REASONS[code]!;
-    const verdict: SideVerdict = {
+    let verdict: SideVerdict = {
       direction,
-      allowed: code !== SIDE_CODE.NO_RULE_MATCHED,
+      allowed: !DENYING_REASONS.has(reason),
       reason,
       isolatedBy: isolating.map((p) => this.policyRef(p)),
     };
-    if (rule === NONE) return verdict;
-    const [policy, , index] = this.metadata.rules[rule]!;
-    return { ...verdict, allowedBy: { policy: this.policyRef(policy), rule: index } };
+    if (rule !== NONE && code === SIDE_CODE.ALLOWED_BY_RULE) {
+      const [policy, , index] = this.metadata.rules[rule]!;
+      verdict = { ...verdict, allowedBy: { policy: this.policyRef(policy), rule: index } };
+    } else if (rule !== NONE) {
+      verdict = { ...verdict, decidedBy: this.clusterRuleRef(rule) };
+    }
+    return passed === NONE ? verdict : { ...verdict, passedBy: this.clusterRuleRef(passed) };
+  }
+
+  private clusterRuleRef(rule: number): ClusterRuleRef {
+    const [policy, , index, ruleName, action] = this.metadata.clusterRules[rule]!;
+    const { kind, name } = this.metadata.clusterPolicies[policy]!;
+    return { kind, name, rule: index, ruleName, action };
   }
 
   /**
@@ -277,11 +298,14 @@ export class WasmEngine {
     const at = this.verdictsPtr + i * VERDICT_RECORD_BYTES;
     const decision = this.view.getUint8(at + 1);
     if (decision === DECISION_CODE.LOOPBACK) return LOOPBACK_DECISION;
-    // A number, not a string: decision and side codes, then both rules (NONE as `rules`).
-    const rules = this.metadata.rules.length + 1;
+    // A number, not a string: decision and side codes, then both rules (NONE as `rules`), when no
+    // rule passed the flow on (passing is rare: those verdicts are built every time).
+    const passed = this.view.getUint32(at + 12, true) !== NONE || this.view.getUint32(at + 16, true) !== NONE;
+    if (passed) return this.buildVerdict(at, decision);
+    const rules = Math.max(this.metadata.rules.length, this.metadata.clusterRules.length) + 1;
     const egressRule = Math.min(this.view.getUint32(at + 4, true), rules - 1);
     const ingressRule = Math.min(this.view.getUint32(at + 8, true), rules - 1);
-    const codes = decision * 64 + this.view.getUint8(at + 2) * 8 + this.view.getUint8(at + 3);
+    const codes = decision * 256 + this.view.getUint8(at + 2) * 16 + this.view.getUint8(at + 3);
     const key = (codes * rules + egressRule) * rules + ingressRule;
     let verdict = this.verdicts.get(key);
     if (verdict === undefined) {
@@ -293,8 +317,8 @@ export class WasmEngine {
   }
 
   private buildVerdict(at: number, decision: number): Verdict {
-    const egress = this.side('egress', this.view.getUint8(at + 2), this.view.getUint32(at + 4, true), []);
-    const ingress = this.side('ingress', this.view.getUint8(at + 3), this.view.getUint32(at + 8, true), []);
+    const egress = this.side('egress', at, []);
+    const ingress = this.side('ingress', at, []);
     const deniedBy: Direction[] = [];
     if (!egress.allowed) deniedBy.push('egress');
     if (!ingress.allowed) deniedBy.push('ingress');

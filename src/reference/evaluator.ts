@@ -67,8 +67,9 @@ function judgeSide(
   }
   const passed = admin ? { passedBy: admin } : {};
 
-  // "Traffic to and from the node where a Pod is running is always allowed."
-  if (isPodsNode(subject, peer)) return { direction, allowed: true, reason: 'node', isolatedBy, ...passed };
+  // "Traffic to and from the node where a Pod is running is always allowed" by NetworkPolicies; the
+  // baseline tier, a separate API, may still deny it (as upstream's conformance expects).
+  const node = isPodsNode(subject, peer);
   if (selecting.length === 0) {
     // Baseline tier: only for pods no NetworkPolicy selects; a Pass there decides nothing.
     const baseline = firstMatchingRule(bundle, 'baseline', direction, subject, peer, flow);
@@ -76,8 +77,9 @@ function judgeSide(
       const allowed = baseline.action === 'Allow';
       return { direction, allowed, reason: allowed ? 'baseline-allowed' : 'baseline-denied', isolatedBy, decidedBy: baseline, ...passed };
     }
-    return { direction, allowed: true, reason: 'not-isolated', isolatedBy, ...passed };
+    return { direction, allowed: true, reason: node ? 'node' : 'not-isolated', isolatedBy, ...passed };
   }
+  if (node) return { direction, allowed: true, reason: 'node', isolatedBy, ...passed };
 
   // An isolated pod accepts what at least one rule of one selecting policy allows; policies are
   // additive, so the first allowing rule (policy order, then rule order) is the one reported.

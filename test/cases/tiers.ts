@@ -110,6 +110,15 @@ export const tierCases: CaseGroup = {
       { src: 'dev/tool', dst: '192.168.1.1', port: 10255, allowed: true },
       { src: 'dev/tool', dst: '192.168.1.9', port: 10250, allowed: true },
     ]),
+    scenario('a pod\'s own node: the baseline may deny it, NetworkPolicies always allow it', [
+      banp(`subject: {namespaces: {}}\negress:\n- action: Deny\n  to: [{nodes: {matchLabels: {role: worker}}}]`),
+      np('prod', 'api-egress', 'podSelector: {matchLabels: {app: api}}\npolicyTypes: [Egress]'),
+    ], [
+      // db (on 192.168.1.2) is selected by no NetworkPolicy: the baseline denies node-a...
+      { src: 'prod/db', dst: '192.168.1.1', port: 10250, allowed: false, egress: 'baseline-denied' },
+      // ...and api, isolated by a NetworkPolicy, may always reach its own node, node-a.
+      { src: 'prod/api', dst: '192.168.1.1', port: 10250, allowed: true, egress: 'node' },
+    ]),
     scenario('named ports and port ranges', [
       anp('ports', 1, `${prodSubject}\ningress:\n- action: Deny\n  from: [{namespaces: {}}]\n  ports: [{namedPort: sql}, {portRange: {protocol: UDP, start: 1000, end: 2000}}]`),
     ], [
