@@ -62,7 +62,9 @@ function totals(
   return { records, judged, allowed, denied, replies, notApplicable, unresolved, malformed };
 }
 
-const g = (src: string, dst: string, service: string, count = 1): Group => ({ src, dst, service, count });
+/** A report group; what decided it (`why`) is checked in its own test. */
+const g = (src: string, dst: string, service: string, count = 1): Group =>
+  expect.objectContaining({ src, dst, service, count }) as unknown as Group;
 
 interface Expected {
   readonly code: number;
@@ -281,17 +283,18 @@ describe('netpol-edge replay: each format against the bundle', () => {
         'records 19: judged 12 (allowed 9, denied 3), replies 2, not applicable 5, unresolved 0, malformed 0',
         '',
         'top denied (3 flows)',
-        '  1  2001:db8:4006:812::200e -> prod/frontend : TCP/8443',
-        '  1  prod/frontend -> prod/backend : TCP/9100',
-        '  1  staging/job-runner -> telecom/amf : SCTP/38412',
+        '  1  2001:db8:4006:812::200e -> prod/frontend : TCP/8443  ingress: no NetworkPolicy rule allows it',
+        '  1  prod/frontend -> prod/backend : TCP/9100  egress: no NetworkPolicy rule allows it',
+        '  1  staging/job-runner -> telecom/amf : SCTP/38412  ingress: no NetworkPolicy rule allows it',
         '',
         'WOULD BREAK: observed allowed, now denied (2 flows)',
-        '  1  2001:db8:4006:812::200e -> prod/frontend : TCP/8443',
-        '  1  staging/job-runner -> telecom/amf : SCTP/38412',
+        '  1  2001:db8:4006:812::200e -> prod/frontend : TCP/8443  ingress: no NetworkPolicy rule allows it',
+        '  1  staging/job-runner -> telecom/amf : SCTP/38412  ingress: no NetworkPolicy rule allows it',
         '',
+        // Allowed groups name the rule that allowed them.
         'would open: observed denied, now allowed (3 flows)',
-        '  2  prod/frontend -> prod/payments : TCP/9090',
-        '  1  198.51.100.23 -> prod/frontend : TCP/8443',
+        '  2  prod/frontend -> prod/payments : TCP/9090  egress: NetworkPolicy prod/frontend-egress rule 2',
+        '  1  198.51.100.23 -> prod/frontend : TCP/8443  ingress: NetworkPolicy prod/frontend-public rule 0',
         '',
       ].join('\n'),
     );
@@ -319,7 +322,7 @@ describe('netpol-edge replay: each format against the bundle', () => {
         'records 1: judged 1 (allowed 0, denied 1), replies 0, not applicable 0, unresolved 0, malformed 0',
         '',
         'top denied (1 flows)',
-        '  1  prod/frontend -> prod/backend : TCP/9100',
+        '  1  prod/frontend -> prod/backend : TCP/9100  egress: no NetworkPolicy rule allows it',
         '',
         'the log does not say what happened, so nothing can be said to break or open',
         '',
@@ -682,5 +685,28 @@ describe('netpol-edge replay: regressions', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^netpol-edge replay: .*no-such-dir\/out\.ndjson/);
     expect(result.stderr).not.toMatch(/Unhandled 'error' event|internal error/);
+  });
+});
+
+describe('netpol-edge replay: what decided each group', () => {
+  it('names the cluster-wide rule, and the Pass that led to a NetworkPolicy', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-edge-why-'));
+    const tiers = join(dir, 'tiers.yaml');
+    writeFileSync(
+      tiers,
+      `apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: {name: guard}
+spec:
+  priority: 1
+  subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: prod}}}
+  egress:
+  - {name: pass-prod, action: Pass, to: [{namespaces: {matchLabels: {kubernetes.io/metadata.name: prod}}}]}
+`,
+    );
+    const { report } = replayJSON(['--bundle', tiers, '-'], '{"src":"prod/frontend","dst":"prod/backend","port":9100}\n');
+    expect(report.topDenied).toEqual([
+      { src: 'prod/frontend', dst: 'prod/backend', service: 'TCP/9100', count: 1, why: 'egress: [AdminNetworkPolicy guard rule 0] Pass -> no NetworkPolicy rule allows it' },
+    ]);
   });
 });

@@ -390,6 +390,7 @@ class Compiler {
     const podPeers: number[] = [];
     const ruleMeta: [number, Direction, number, string, ClusterAction][] = [];
     const lists = Array.from({ length: 4 * this.identities.length }, (): number[] => []);
+    const listMatchers: Set<string>[] = [];
     const peerBits = new BitsetPool(identityWords);
     const v4: number[] = [];
     const v6: number[] = [];
@@ -418,7 +419,6 @@ class Compiler {
         rules.forEach((rule, index) => {
           const id = ruleId++;
           ruleMeta.push([policyIndex, direction, index, rule.name, rule.action]);
-          for (const identity of subject) lists[(tier * 2 + d) * this.identities.length + identity]!.push(id);
           let flags = 0;
           if (rule.ports === null) flags |= CLUSTER_RULE_FLAG.ALL_PORTS;
           if (rule.unrecognisedPeers > 0 && rule.action !== 'Allow') flags |= CLUSTER_RULE_FLAG.MATCHES_ALL_PEERS;
@@ -467,6 +467,23 @@ class Compiler {
             portStart,
             (rule.ports ?? []).length,
           );
+          // A rule that matches exactly what an earlier rule of the same list matches can never be
+          // the first match: that one matched first, or neither does. Lists keep only the first.
+          const matches = JSON.stringify([
+            flags,
+            bits,
+            podPeers.slice(podPeerStart * 2),
+            v4Intervals.map((i) => [String(i.lo), String(i.hi)]),
+            v6Intervals.map((i) => [String(i.lo), String(i.hi)]),
+            ports.slice(portStart * 4),
+          ]);
+          for (const identity of subject) {
+            const list = (tier * 2 + d) * this.identities.length + identity;
+            const seen = listMatchers[list] ?? (listMatchers[list] = new Set());
+            if (seen.has(matches)) continue;
+            seen.add(matches);
+            lists[list]!.push(id);
+          }
         });
       });
     });

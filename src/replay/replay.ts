@@ -5,7 +5,7 @@
  */
 import type { FlowError } from '../flow/decode.js';
 import type { Bundle } from '../model/bundle.js';
-import type { Verdict } from '../model/decision.js';
+import type { ClusterRuleRef, Verdict } from '../model/decision.js';
 import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
 import { formatIP, parseIP } from '../net/ip.js';
 import { readFlowLogBytes, type FlowLogFormat, type LogRecord } from './index.js';
@@ -132,7 +132,12 @@ function settle(item: Pending, verdict: Verdict | FlowError, summary: ReplaySumm
     return;
   }
   const group = ReplaySummary.isListed(verdict.allowed, record.observed)
-    ? ([record.srcLabel ?? describe(flow.src), record.dstLabel ?? describe(flow.dst), `${flow.protocol}/${flow.port}`] as const)
+    ? {
+        src: record.srcLabel ?? describe(flow.src),
+        dst: record.dstLabel ?? describe(flow.dst),
+        service: `${flow.protocol}/${flow.port}`,
+        why: whyOf(verdict),
+      }
     : undefined;
   summary.countJudged(verdict.allowed, record.observed, group);
   if (out) {
@@ -172,6 +177,24 @@ function resolveFlow(record: LogRecord, directory: EndpointDirectory | undefined
   const src = resolveEndpoint(flow.src, record.srcIP, record.srcAdhoc, directory);
   const dst = resolveEndpoint(flow.dst, record.dstIP, record.dstAdhoc, directory);
   return src === flow.src && dst === flow.dst ? flow : { ...flow, src, dst };
+}
+
+/**
+ * What decided a flow, for the report: the denying side's chain when denied, else the side a rule
+ * allowed (`[AdminNetworkPolicy a rule 2] Pass -> NetworkPolicy ns/p rule 0`).
+ */
+function whyOf(verdict: Verdict): string | undefined {
+  const sides = [verdict.egress, verdict.ingress].filter((side) => side !== undefined);
+  const side = sides.find((s) => !s.allowed) ?? sides.find((s) => s.decidedBy !== undefined || s.allowedBy !== undefined);
+  if (!side) return undefined;
+  const rule = (r: ClusterRuleRef): string => `[${r.kind} ${r.name} rule ${r.rule}]`;
+  let outcome: string;
+  if (side.decidedBy) outcome = `${rule(side.decidedBy)} ${side.decidedBy.action}`;
+  else if (side.allowedBy) outcome = `NetworkPolicy ${side.allowedBy.policy.namespace}/${side.allowedBy.policy.name} rule ${side.allowedBy.rule}`;
+  else if (side.reason === 'no-rule-matched') outcome = 'no NetworkPolicy rule allows it';
+  else outcome = side.reason;
+  const chain = side.passedBy ? `${rule(side.passedBy)} Pass -> ${outcome}` : outcome;
+  return `${side.direction}: ${chain}`;
 }
 
 function describe(spec: EndpointSpec): string {

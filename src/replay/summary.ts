@@ -30,6 +30,16 @@ export interface Group {
   readonly dst: string;
   readonly service: string;
   readonly count: number;
+  /** What decided the first flow of the group, e.g. `[AdminNetworkPolicy a rule 2] Pass -> ...`. */
+  readonly why?: string;
+}
+
+/** A listed flow's group, and what decided it. */
+export interface GroupName {
+  readonly src: string;
+  readonly dst: string;
+  readonly service: string;
+  readonly why?: string;
 }
 
 export interface ReportJSON {
@@ -45,26 +55,26 @@ export interface ReportJSON {
 
 /** Counts per (src -> dst : service), bounded. */
 class GroupCounter {
-  private readonly counts = new Map<string, number>();
+  private readonly counts = new Map<string, { count: number; why?: string }>();
   total = 0;
   other = 0;
 
-  add(src: string, dst: string, service: string): void {
+  add(group: GroupName): void {
     this.total++;
-    const key = `${src}\u0000${dst}\u0000${service}`;
-    const count = this.counts.get(key);
-    if (count !== undefined) this.counts.set(key, count + 1);
-    else if (this.counts.size < MAX_GROUPS) this.counts.set(key, 1);
+    const key = `${group.src}\u0000${group.dst}\u0000${group.service}`;
+    const entry = this.counts.get(key);
+    if (entry !== undefined) entry.count++;
+    else if (this.counts.size < MAX_GROUPS) this.counts.set(key, { count: 1, why: group.why });
     else this.other++;
   }
 
   top(n: number): Group[] {
     return [...this.counts]
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1))
       .slice(0, n)
-      .map(([key, count]) => {
+      .map(([key, { count, why }]) => {
         const [src, dst, service] = key.split('\u0000') as [string, string, string];
-        return { src, dst, service, count };
+        return why === undefined ? { src, dst, service, count } : { src, dst, service, count, why };
       });
   }
 }
@@ -111,17 +121,16 @@ export class ReplaySummary {
    * (source, destination, service) and is needed only when isListed says so, which keeps the
    * common case (allowed, as observed) free of string building.
    */
-  countJudged(allowed: boolean, observed: 'allowed' | 'denied' | undefined, group?: readonly [string, string, string]): void {
+  countJudged(allowed: boolean, observed: 'allowed' | 'denied' | undefined, group?: GroupName): void {
     this.totals.records++;
     this.totals.judged++;
     if (observed !== undefined) this.observedAny = true;
     if (allowed) this.totals.allowed++;
     else this.totals.denied++;
     if (!group) return;
-    const [src, dst, service] = group;
-    if (!allowed) this.denied.add(src, dst, service);
-    if (observed === 'allowed' && !allowed) this.wouldBreak.add(src, dst, service);
-    if (observed === 'denied' && allowed) this.wouldOpen.add(src, dst, service);
+    if (!allowed) this.denied.add(group);
+    if (observed === 'allowed' && !allowed) this.wouldBreak.add(group);
+    if (observed === 'denied' && allowed) this.wouldOpen.add(group);
   }
 
   get breaks(): number {
@@ -155,7 +164,9 @@ export class ReplaySummary {
       lines.push('', `${title} (${total} flows)`);
       if (groups.length === 0) lines.push('  none');
       const width = Math.max(...groups.map((g) => String(g.count).length), 1);
-      for (const g of groups) lines.push(`  ${String(g.count).padStart(width)}  ${g.src} -> ${g.dst} : ${g.service}`);
+      for (const g of groups) {
+        lines.push(`  ${String(g.count).padStart(width)}  ${g.src} -> ${g.dst} : ${g.service}${g.why ? `  ${g.why}` : ''}`);
+      }
     };
     list('top denied', report.topDenied, t.denied);
     if (report.observed) {

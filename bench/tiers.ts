@@ -1,0 +1,74 @@
+/**
+ * @module Rows for cluster-wide tiers: the same cluster with 50 AdminNetworkPolicies and the
+ * baseline added, and the WASM batch rate on the same flows beside the NetworkPolicy-only rate
+ * measured in the same run (issue 6's target: within 20%).
+ */
+import { compileBundle } from '../src/compile/compile.js';
+import { loadCoreModule } from '../src/engine/node-core.js';
+import { WasmEngine } from '../src/engine/wasm-engine.js';
+import { ingestObjects } from '../src/ingest/bundle.js';
+import type { Row, RowProducer } from './rows.js';
+import { opsPerSecond } from './stats.js';
+
+const ADMIN_POLICIES = 50;
+const BATCH_FLOWS = 65_536;
+
+/**
+ * Guardrails of the kind platform teams write: per team, deny from other teams' dev namespaces,
+ * pass same-team traffic to NetworkPolicies, allow monitoring; a baseline denying egress to the
+ * metadata endpoint and cross-env ingress.
+ */
+export function tierObjects(namespaces: readonly { team: string; env: string }[]): unknown[] {
+  const teams = [...new Set(namespaces.map((ns) => ns.team))];
+  const objects: unknown[] = [];
+  for (let i = 0; i < ADMIN_POLICIES; i++) {
+    const team = teams[i % teams.length]!;
+    objects.push({
+      apiVersion: 'policy.networking.k8s.io/v1alpha1',
+      kind: 'AdminNetworkPolicy',
+      metadata: { name: `guard-${i}` },
+      spec: {
+        priority: i,
+        subject: { namespaces: { matchLabels: { team } } },
+        ingress: [
+          { name: 'monitoring', action: 'Allow', from: [{ namespaces: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] },
+          { name: 'same-team', action: 'Pass', from: [{ namespaces: { matchLabels: { team } } }] },
+          {
+            name: 'no-dev',
+            action: 'Deny',
+            from: [{ namespaces: { matchExpressions: [{ key: 'env', operator: 'In', values: ['dev'] }, { key: 'team', operator: 'NotIn', values: [team] }] } }],
+            ports: [{ portRange: { protocol: 'TCP', start: 1, end: 65535 } }],
+          },
+        ],
+        egress: [{ name: 'no-metadata', action: 'Deny', to: [{ networks: ['169.254.169.254/32'] }] }],
+      },
+    });
+  }
+  objects.push({
+    apiVersion: 'policy.networking.k8s.io/v1alpha1',
+    kind: 'BaselineAdminNetworkPolicy',
+    metadata: { name: 'default' },
+    spec: {
+      subject: { namespaces: { matchLabels: { env: 'prod' } } },
+      ingress: [{ name: 'no-dev', action: 'Deny', from: [{ namespaces: { matchLabels: { env: 'dev' } } }] }],
+    },
+  });
+  return objects;
+}
+
+export const tiersProducer: RowProducer = {
+  name: 'tiers (50 ANPs + baseline)',
+  produce(ctx, earlier) {
+    const result = ingestObjects([...ctx.cluster.objects, ...tierObjects(ctx.cluster.namespaces)]);
+    if (!result.bundle) throw new Error('the tiered bundle did not ingest');
+    const engine = new WasmEngine(loadCoreModule(), compileBundle(result.bundle).image);
+    const once = engine.encodeRecords(ctx.flows.pod);
+    const records = new Uint8Array(BATCH_FLOWS * (once.length / ctx.flows.pod.length));
+    for (let at = 0; at < records.length; at += once.length) records.set(once.subarray(0, Math.min(once.length, records.length - at)), at);
+    const rate = opsPerSecond(() => engine.decideBatch(records), ctx.effort.rate).opsPerSecond * BATCH_FLOWS;
+    const rows: Row[] = [{ size: ctx.size, metric: 'batch-pod-tiers', engine: 'wasm', value: rate, unit: 'decisions/s' }];
+    const plain = earlier.find((r) => r.metric === 'batch-pod' && r.engine === 'wasm');
+    if (plain) rows.push({ size: ctx.size, metric: 'batch-pod-tiers-vs-batch-pod', engine: 'wasm', value: rate / plain.value, unit: 'x' });
+    return rows;
+  },
+};
