@@ -343,9 +343,10 @@ function judge(direction: u32, subject: Endpoint, peer: Endpoint, protocol: u32,
  */
 function firstClusterRule(tier: u32, direction: u32, subject: Endpoint, peer: Endpoint, dst: Endpoint, protocol: u32, port: u32): u32 {
   if (subject.kind == POD) {
-    const list = (tier * 2 + direction) * identityCount + subject.identity;
-    const start = word(selClusterRules, list);
-    const end = word(selClusterRules, list + 1);
+    // The pod's row holds its cluster rule lists: [start, end) per tier and direction from word 15.
+    const field = 15 + (tier * 2 + direction) * 2;
+    const start = word(subject.row, field);
+    const end = word(subject.row, field + 1);
     const data = 4 * identityCount + 1;
     for (let i = start; i < end; i++) {
       const rule = word(selClusterRules, data + i);

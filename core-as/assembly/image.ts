@@ -240,6 +240,10 @@ function checkPods(): bool {
     if (word(row, 9) > word(row, 10) || word(row, 10) > ruleIds) return false;
     if (word(row, 11) > word(row, 12) || word(row, 12) > ruleIds) return false;
     if (!fits(word(row, 13), word(row, 14), namedPortCount)) return false;
+    const clusterIds = words(SECTION_SEL_CLUSTER_RULES) - 4 * identityCount - 1;
+    for (let field: u32 = 15; field < 23; field += 2) {
+      if (word(row, field) > word(row, field + 1) || word(row, field + 1) > clusterIds) return false;
+    }
   }
   for (let h: u32 = 0; h < hostCount; h++) {
     const family = word(hostIPs, h * HOST_IP_STRIDE);

@@ -52,7 +52,7 @@ export const COUNT_FIELDS: u32 = 12;
 
 export const OPTION_IPBLOCK_MATCHES_PODS: u32 = 1;
 
-export const POD_STRIDE: u32 = 15;
+export const POD_STRIDE: u32 = 23;
 export const POD_FLAG_HOST_NETWORK: u32 = 1;
 export const POD_FLAG_HAS_V4: u32 = 2;
 export const POD_FLAG_HAS_V6: u32 = 4;

@@ -168,9 +168,6 @@ class Compiler {
     sections.set(SECTION.POLICIES, Uint32Array.from(policyRows));
     const selRuleLists = csr(selRules.flat());
     sections.set(SECTION.SEL_RULES, selRuleLists);
-    const { pods, hostIPs } = this.podSections(selRuleLists, identities);
-    sections.set(SECTION.PODS, pods);
-    sections.set(SECTION.HOST_IPS, hostIPs);
     sections.set(SECTION.SEL_POLICIES, csr(selPolicies.flat()));
     sections.set(SECTION.NS_POLICIES, csr(nsPolicies));
 
@@ -179,6 +176,9 @@ class Compiler {
 
     const cluster = this.clusterSections(identityWords);
     for (const [id, words] of cluster.sections) sections.set(id, words);
+    const { pods, hostIPs } = this.podSections(selRuleLists, cluster.sections.get(SECTION.SEL_CLUSTER_RULES)!, identities);
+    sections.set(SECTION.PODS, pods);
+    sections.set(SECTION.HOST_IPS, hostIPs);
     counts[COUNT.CLUSTER_POLICIES] = this.bundle.clusterPolicies.length;
     counts[COUNT.CLUSTER_RULES] = cluster.rules.length;
 
@@ -533,7 +533,11 @@ class Compiler {
    * A pod's row also carries what the hot path would otherwise look up through its identity: its
    * isolation, its rule lists and its named ports, so that deciding touches one row per endpoint.
    */
-  private podSections(selRules: Uint32Array, identities: Uint32Array): { pods: Uint32Array; hostIPs: Uint32Array } {
+  private podSections(
+    selRules: Uint32Array,
+    selClusterRules: Uint32Array,
+    identities: Uint32Array,
+  ): { pods: Uint32Array; hostIPs: Uint32Array } {
     const pods: number[] = [];
     const hostIPs: number[] = [];
     const lists = this.identities.length;
@@ -565,6 +569,12 @@ class Compiler {
         ...egress,
         identities[identity * 4 + 2]!,
         identities[identity * 4 + 3]!,
+        // Cluster rule lists [start, end) of SEL_CLUSTER_RULES' ids: admin ingress, admin egress,
+        // baseline ingress, baseline egress.
+        ...[0, 1, 2, 3].flatMap((list) => {
+          const at = list * lists + identity;
+          return [selClusterRules[at]!, selClusterRules[at + 1]!];
+        }),
       );
     });
     return { pods: Uint32Array.from(pods), hostIPs: Uint32Array.from(hostIPs) };

@@ -18,7 +18,9 @@
  *   COUNTS          u32 x COUNT_FIELDS                        see the COUNT_* indexes
  *   PODS            POD_STRIDE u32 x pods                     identity, flags, ipv4, ipv6[4], hostStart, hostCount,
  *                                                             ingress rules start, end, egress rules start, end
- *                                                             (into SEL_RULES' ids), namedPortStart, namedPortCount
+ *                                                             (into SEL_RULES' ids), namedPortStart, namedPortCount,
+ *                                                             then [start, end) of SEL_CLUSTER_RULES' ids for admin
+ *                                                             ingress, admin egress, baseline ingress, baseline egress
  *   HOST_IPS        HOST_IP_STRIDE u32 x n                    family, w0..w3 (IPv4 in w3)
  *   IDENTITIES      IDENTITY_STRIDE u32 x identities          namespace, flags, namedPortStart, namedPortCount
  *   NAMED_PORTS     NAMED_PORT_STRIDE u32 x n                 portNameId, protocol, port
@@ -118,7 +120,7 @@ export const COUNT_FIELDS = 12;
 /** COUNTS[OPTIONS] bits. */
 export const OPTION_IPBLOCK_MATCHES_PODS = 1;
 
-export const POD_STRIDE = 15;
+export const POD_STRIDE = 23;
 export const POD_FLAG = {
   HOST_NETWORK: 1,
   HAS_V4: 2,
