@@ -453,6 +453,7 @@ class Compiler {
           for (const i of v6Intervals) v6.push(...ipv6Words(i.lo), ...ipv6Words(i.hi));
           const portStart = ports.length / 4;
           for (const port of rule.ports ?? []) ports.push(...this.clusterPortRow(port));
+          const portCount = ports.length / 4 - portStart;
           ruleRows.push(
             policyIndex,
             CLUSTER_ACTION[rule.action.toUpperCase() as keyof typeof CLUSTER_ACTION],
@@ -465,7 +466,7 @@ class Compiler {
             v6Start,
             v6Intervals.length,
             portStart,
-            (rule.ports ?? []).length,
+            portCount,
           );
           // A rule that matches exactly what an earlier rule of the same list matches can never be
           // the first match: that one matched first, or neither does. Lists keep only the first.
@@ -507,7 +508,8 @@ class Compiler {
       case 'number':
         return [PROTOCOL_CODE[port.protocol], PORT_KIND.RANGE, port.port, port.port];
       case 'range':
-        return [PROTOCOL_CODE[port.protocol], PORT_KIND.RANGE, port.from, port.to];
+        // A reversed v1alpha1 range (a warning at ingest) matches no port: it has no row at all.
+        return port.from > port.to ? [] : [PROTOCOL_CODE[port.protocol], PORT_KIND.RANGE, port.from, port.to];
       case 'named':
         return [PORT_ANY_PROTOCOL, PORT_KIND.NAMED, this.portNameIds.get(port.name)!, 0];
     }

@@ -1,6 +1,8 @@
 /**
  * @module fast-check arbitraries for differential testing: random bundles as raw Kubernetes objects
  * (what `ingestObjects` reads) using every feature ingest accepts, and random flows against a bundle.
+ * With `{ tiers: true }`, bundles also hold Nodes and cluster-wide policies of every kind, and flows
+ * also aim at Node addresses and the edges of `networks` CIDRs.
  * Vocabularies are tiny on purpose: selectors then often match, and shrunk counterexamples read well.
  */
 import fc from 'fast-check';
@@ -440,6 +442,189 @@ function policyObject(policy: PolicyDraft): K8sObject {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Cluster-wide tiers: Nodes, AdminNetworkPolicy, BaselineAdminNetworkPolicy (v1alpha1) and
+// ClusterNetworkPolicy (v1alpha2), as docs/tiers-upstream.md describes their schemas.
+
+const NODE_LABELS = { role: ['worker', 'control'], pool: ['a', 'b'] } as const;
+const nodeSelector = selectorArbitrary(NODE_LABELS);
+
+/**
+ * Nodes 0 and 1 are where pods run (their InternalIPs are the pods' hostIPs, so hostNetwork pods'
+ * IPs too); node 2 runs no pod. Each may also have ExternalIPs and a Hostname (which is no IP).
+ */
+const NODE_ADDRESSES: readonly (readonly { type: string; address: string }[])[] = [0, 1, 2].map((i) => [
+  { type: 'InternalIP', address: NODES[i]?.v4 ?? `192.168.1.${i + 1}` },
+  { type: 'InternalIP', address: NODES[i]?.v6 ?? `fd00:1::${i + 1}` },
+  { type: 'ExternalIP', address: `203.0.113.${i + 1}` },
+  { type: 'ExternalIP', address: `2001:db8::${i + 1}` },
+  { type: 'Hostname', address: `node-${i}` },
+]);
+
+const nodeArbitrary: fc.Arbitrary<K8sObject> = fc
+  .record({
+    index: fc.constantFrom(0, 1, 2),
+    labels: labelsArbitrary(NODE_LABELS),
+    picks: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
+    longIPv6: weighted([5, fc.constant(false)], [1, fc.constant(true)]),
+  })
+  .map(({ index, labels, picks, longIPv6 }) => {
+    const addresses = NODE_ADDRESSES[index]!.filter((_, i) => picks[i]).map(({ type, address }) => ({
+      type,
+      // Ingest must canonicalise `fd00:1:0:0:0:0:0:1` to `fd00:1::1`.
+      address: longIPv6 && address.includes('::') ? expandIPv6(address) : address,
+    }));
+    return defined({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: defined({ name: `node-${index}`, labels: Object.keys(labels).length > 0 ? labels : undefined }),
+      status: addresses.length > 0 ? { addresses } : undefined,
+    });
+  });
+
+function expandIPv6(text: string): string {
+  const [head, tail] = text.split('::') as [string, string];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  return [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right].join(':');
+}
+
+type ClusterKindName = 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy' | 'ClusterNetworkPolicy';
+
+/** Names shared by ANPs and CNPs, so that equal priorities also tie across kinds. */
+const CLUSTER_POLICY_NAMES = ['a', 'b', 'c'];
+/** Few values, so that equal priorities (a warning, ties broken by kind and name) are common. */
+const priorityArbitrary = weighted([6, fc.constantFrom(0, 1, 5)], [1, fc.integer({ min: 0, max: 1000 })]);
+
+/** Pod and node addresses, outside ones (203.0.113.0/24, 2001:db8::/32), and the whole families. */
+const NETWORKS = [...CIDRS_V4, '203.0.113.0/24', '192.168.1.0/30', '203.0.113.2/32', ...CIDRS_V6, '2001:db8::/32', 'fd00:1::/126'];
+const DOMAIN_NAMES = ['example.com', '*.kubernetes.io', 'api.internal.'];
+
+/** v1alpha2 makes pods.namespaceSelector optional (absent: every namespace). */
+function namespacedPodArbitrary(kind: ClusterKindName): fc.Arbitrary<K8sObject> {
+  return fc
+    .record({
+      namespaceSelector: kind === 'ClusterNetworkPolicy' ? weighted([1, absent], [3, namespaceSelector]) : namespaceSelector,
+      podSelector,
+    })
+    .map(defined);
+}
+
+function clusterSubjectArbitrary(kind: ClusterKindName): fc.Arbitrary<K8sObject> {
+  return weighted<K8sObject>(
+    [3, namespaceSelector.map((selector) => ({ namespaces: selector }))],
+    [2, namespacedPodArbitrary(kind).map((pods) => ({ pods }))],
+  );
+}
+
+/**
+ * Ingress peers are namespaces and pods only; egress adds nodes and networks, and (not in the
+ * baseline of v1alpha1) `domainNames`, which ingest keeps as an unrecognised peer failing closed.
+ */
+function clusterPeerArbitrary(kind: ClusterKindName, direction: 'ingress' | 'egress'): fc.Arbitrary<K8sObject> {
+  const choices: [number, fc.Arbitrary<K8sObject>][] = [
+    [3, namespaceSelector.map((selector) => ({ namespaces: selector }))],
+    [3, namespacedPodArbitrary(kind).map((pods) => ({ pods }))],
+  ];
+  if (direction === 'egress') {
+    choices.push(
+      [2, nodeSelector.map((selector) => ({ nodes: selector }))],
+      [3, fc.uniqueArray(fc.constantFrom(...NETWORKS), { minLength: 1, maxLength: 3 }).map((networks) => ({ networks }))],
+    );
+    if (kind !== 'BaselineAdminNetworkPolicy') {
+      choices.push([1, fc.uniqueArray(fc.constantFrom(...DOMAIN_NAMES), { minLength: 1, maxLength: 2 }).map((domainNames) => ({ domainNames }))]);
+    }
+  }
+  return weighted(...choices);
+}
+
+const CLUSTER_PORT_NUMBERS = [...VOCABULARY.portNumbers, 54, 8079];
+const clusterPortNumber = fc.constantFrom(...CLUSTER_PORT_NUMBERS);
+const portNameArbitrary = fc.constantFrom(...VOCABULARY.portNames, 'nope');
+
+/** v1alpha1: portNumber (protocol defaults to TCP), namedPort, portRange (rarely reversed: a warning). */
+const v1alpha1PortArbitrary: fc.Arbitrary<K8sObject> = weighted<K8sObject>(
+  [3, fc.record({ protocol: protocolField, port: clusterPortNumber }).map((portNumber) => ({ portNumber: defined(portNumber) }))],
+  [2, portNameArbitrary.map((namedPort) => ({ namedPort }))],
+  [
+    2,
+    fc
+      .record({ protocol: protocolField, ends: fc.tuple(clusterPortNumber, clusterPortNumber), reversed: weighted([8, fc.constant(false)], [1, fc.constant(true)]) })
+      .map(({ protocol, ends: [a, b], reversed }) => {
+        const [start, end] = reversed ? [Math.max(a, b), Math.min(a, b)] : [Math.min(a, b), Math.max(a, b)];
+        return { portRange: defined({ protocol, start, end }) };
+      }),
+  ],
+);
+
+/** v1alpha2: `{tcp|udp|sctp: {destinationPort: {number} | {range: {start < end}}}}` or `{destinationNamedPort}`. */
+const v1alpha2PortArbitrary: fc.Arbitrary<K8sObject> = weighted<K8sObject>(
+  [3, fc.record({ protocol: fc.constantFrom('tcp', 'udp', 'sctp'), number: clusterPortNumber }).map(({ protocol, number }) => ({ [protocol]: { destinationPort: { number } } }))],
+  [
+    2,
+    fc
+      .record({ protocol: fc.constantFrom('tcp', 'udp', 'sctp'), ends: fc.uniqueArray(clusterPortNumber, { minLength: 2, maxLength: 2 }) })
+      .map(({ protocol, ends }) => ({ [protocol]: { destinationPort: { range: { start: Math.min(...ends), end: Math.max(...ends) } } } })),
+  ],
+  [2, portNameArbitrary.map((destinationNamedPort) => ({ destinationNamedPort }))],
+);
+
+const NAMED_PORT_KEYS = ['namedPort', 'destinationNamedPort'];
+const NON_POD_PEERS = ['nodes', 'networks', 'domainNames'];
+
+function clusterRuleArbitrary(kind: ClusterKindName, direction: 'ingress' | 'egress'): fc.Arbitrary<K8sObject> {
+  const actions = kind === 'BaselineAdminNetworkPolicy' ? ['Allow', 'Deny'] : kind === 'ClusterNetworkPolicy' ? ['Accept', 'Deny', 'Pass'] : ['Allow', 'Deny', 'Pass'];
+  const peersName = direction === 'ingress' ? 'from' : 'to';
+  const portsName = kind === 'ClusterNetworkPolicy' ? 'protocols' : 'ports';
+  const port = kind === 'ClusterNetworkPolicy' ? v1alpha2PortArbitrary : v1alpha1PortArbitrary;
+  return fc
+    .record({
+      name: weighted([3, absent], [1, fc.constantFrom('r', 'allow-web', '')]),
+      action: fc.constantFrom(...actions),
+      peers: fc.array(clusterPeerArbitrary(kind, direction), { minLength: 1, maxLength: 3 }),
+      ports: weighted<K8sObject[] | undefined>([3, absent], [3, fc.array(port, { minLength: 1, maxLength: 3 })]),
+    })
+    .map(({ name, action, peers, ports }) => {
+      // The experimental CEL rule: no named ports with nodes, networks or domainNames peers.
+      const noNamed = peers.some((peer) => NON_POD_PEERS.some((key) => key in peer));
+      const kept = noNamed ? ports?.filter((p) => !NAMED_PORT_KEYS.some((key) => key in p)) : ports;
+      return defined({ name, action, [peersName]: peers, [portsName]: kept && kept.length > 0 ? kept : undefined });
+    });
+}
+
+function clusterRulesArbitrary(kind: ClusterKindName, direction: 'ingress' | 'egress'): fc.Arbitrary<K8sObject[] | undefined> {
+  return weighted([2, absent], [1, fc.constant([])], [5, fc.array(clusterRuleArbitrary(kind, direction), { minLength: 1, maxLength: 3 })]);
+}
+
+function clusterPolicyArbitrary(kind: ClusterKindName): fc.Arbitrary<K8sObject> {
+  const version = kind === 'ClusterNetworkPolicy' ? 'v1alpha2' : 'v1alpha1';
+  return fc
+    .record({
+      name: kind === 'BaselineAdminNetworkPolicy' ? fc.constant('default') : fc.constantFrom(...CLUSTER_POLICY_NAMES),
+      tier: kind === 'ClusterNetworkPolicy' ? fc.constantFrom('Admin', 'Baseline') : absent,
+      priority: kind === 'BaselineAdminNetworkPolicy' ? absent : priorityArbitrary,
+      subject: clusterSubjectArbitrary(kind),
+      ingress: clusterRulesArbitrary(kind, 'ingress'),
+      egress: clusterRulesArbitrary(kind, 'egress'),
+    })
+    .map(({ name, ...spec }) => ({
+      apiVersion: `policy.networking.k8s.io/${version}`,
+      kind,
+      metadata: { name },
+      spec: defined(spec),
+    }));
+}
+
+/** Nodes and cluster-wide policies of every kind; names are unique per kind, as the API requires. */
+const tiersArbitrary: fc.Arbitrary<K8sObject[]> = fc
+  .record({
+    nodes: fc.uniqueArray(nodeArbitrary, { maxLength: 3, selector: (node) => (node.metadata as K8sObject).name }),
+    admin: fc.uniqueArray(clusterPolicyArbitrary('AdminNetworkPolicy'), { maxLength: 3, selector: (p) => (p.metadata as K8sObject).name }),
+    baseline: weighted([1, absent], [2, clusterPolicyArbitrary('BaselineAdminNetworkPolicy')]),
+    cluster: fc.uniqueArray(clusterPolicyArbitrary('ClusterNetworkPolicy'), { maxLength: 3, selector: (p) => (p.metadata as K8sObject).name }),
+  })
+  .map(({ nodes, admin, baseline, cluster }) => [...nodes, ...admin, ...(baseline ? [baseline] : []), ...cluster]);
+
+// ---------------------------------------------------------------------------------------------
 // Namespaces, options, and the whole bundle
 
 const namespaceArbitrary: fc.Arbitrary<K8sObject> = fc
@@ -474,11 +659,25 @@ export interface BundleSizes {
   readonly maxPolicies?: number;
 }
 
+export interface BundleArbitraryOptions extends BundleSizes {
+  /**
+   * Add Nodes and cluster-wide policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+   * ClusterNetworkPolicy). Off by default: bundles without tiers keep the distribution they had.
+   */
+  readonly tiers?: boolean;
+}
+
 /**
  * A valid bundle as raw objects: a few namespaces, pods, workloads (some with their own pods) and
- * policies, and sometimes a BundleOptions object.
+ * policies, and sometimes a BundleOptions object; with `tiers`, also Nodes and cluster-wide policies.
  */
-export function bundleObjectsArbitrary(sizes: BundleSizes = {}): fc.Arbitrary<K8sObject[]> {
+export function bundleObjectsArbitrary(options: BundleArbitraryOptions = {}): fc.Arbitrary<K8sObject[]> {
+  const plain = plainBundleArbitrary(options);
+  if (!options.tiers) return plain;
+  return fc.tuple(plain, tiersArbitrary).map(([objects, tiers]) => [...objects, ...tiers]);
+}
+
+function plainBundleArbitrary(sizes: BundleSizes): fc.Arbitrary<K8sObject[]> {
   return fc
     .record({
       namespaces: fc.uniqueArray(namespaceArbitrary, { maxLength: 4, selector: (ns) => (ns.metadata as K8sObject).name }),
@@ -527,9 +726,13 @@ export interface FlowTargets {
   readonly hostIPs: readonly string[];
   /** First and last address of every ipBlock cidr and except, and their outside neighbours. */
   readonly blockIPs: readonly string[];
+  /** The InternalIP and ExternalIP addresses of every Node. */
+  readonly nodeIPs: readonly string[];
+  /** First and last address of every `networks` CIDR of a cluster-wide policy, and their outside neighbours. */
+  readonly networkIPs: readonly string[];
   /** The bundle's namespaces, then one it does not know. */
   readonly namespaces: readonly string[];
-  /** The edges of every port range of a policy, and one past them. */
+  /** The edges of every port range of a policy (of any tier), and one past them. */
   readonly edgePorts: readonly number[];
   /** 1, 65535, the vocabulary's port numbers, every container port. */
   readonly ports: readonly number[];
@@ -542,8 +745,12 @@ export function flowTargets(bundle: Bundle, objects: readonly unknown[] = []): F
   const podIPs = new Set<string>();
   const hostIPs = new Set<string>();
   const blockIPs = new Set<string>();
+  const networkIPs = new Set<string>();
   const ports = new Set<number>([1, 65535, ...VOCABULARY.portNumbers]);
   const edgePorts = new Set<number>();
+  const addEdges = (from: number, to: number): void => {
+    for (const edge of [from - 1, from, to, to + 1]) if (edge >= 1 && edge <= 65535) edgePorts.add(edge);
+  };
   for (const pod of bundle.pods) {
     refs.add(pod.ref);
     if (pod.workload) {
@@ -563,8 +770,19 @@ export function flowTargets(bundle: Bundle, objects: readonly unknown[] = []): F
         for (const cidr of [peer.cidr, ...peer.except]) cidrEdges(cidr).forEach((ip) => blockIPs.add(ip));
       }
       for (const port of rule.ports ?? []) {
-        if (port.kind !== 'range') continue;
-        for (const edge of [port.from - 1, port.from, port.to, port.to + 1]) if (edge >= 1 && edge <= 65535) edgePorts.add(edge);
+        if (port.kind === 'range') addEdges(port.from, port.to);
+      }
+    }
+  }
+  // Only bundles with tiers have these: the pools of other bundles stay as they were.
+  for (const policy of bundle.clusterPolicies) {
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      for (const peer of rule.peers) {
+        if (peer.kind === 'networks') for (const cidr of peer.cidrs) cidrEdges(cidr).forEach((ip) => networkIPs.add(ip));
+      }
+      for (const port of rule.ports ?? []) {
+        if (port.kind === 'range') addEdges(port.from, port.to);
+        if (port.kind === 'number') ports.add(port.port);
       }
     }
   }
@@ -573,6 +791,8 @@ export function flowTargets(bundle: Bundle, objects: readonly unknown[] = []): F
     podIPs: [...podIPs],
     hostIPs: [...hostIPs],
     blockIPs: [...blockIPs],
+    nodeIPs: [...new Set(bundle.nodes.flatMap((node) => node.addresses))],
+    networkIPs: [...networkIPs],
     namespaces: [...bundle.namespaces.map((ns) => ns.name), UNKNOWN_NAMESPACE],
     edgePorts: [...edgePorts],
     ports: [...ports],
@@ -604,7 +824,7 @@ function cidrEdges(cidr: CIDR): string[] {
 
 /** Where a flow endpoint comes from; `pick` chooses from the matching pool of FlowTargets (see choose). */
 export type EndpointPlan =
-  | { readonly by: 'ref' | 'podIP' | 'hostIP' | 'blockIP'; readonly pick: number }
+  | { readonly by: 'ref' | 'podIP' | 'hostIP' | 'blockIP' | 'nodeIP' | 'networkIP'; readonly pick: number }
   | { readonly by: 'unknownRef' }
   | { readonly by: 'ip'; readonly ip: string }
   | { readonly by: 'adhoc'; readonly pick: number; readonly labels: Record<string, string>; readonly ports?: K8sObject[] };
@@ -636,7 +856,7 @@ const adHocPortArbitrary: fc.Arbitrary<K8sObject> = fc
   })
   .map(defined);
 
-const endpointPlanArbitrary: fc.Arbitrary<EndpointPlan> = weighted<EndpointPlan>(
+const endpointPlanChoices: [number, fc.Arbitrary<EndpointPlan>][] = [
   [16, fc.record({ by: fc.constant('ref' as const), pick: pickArbitrary })],
   [8, fc.record({ by: fc.constant('podIP' as const), pick: pickArbitrary })],
   [2, fc.record({ by: fc.constant('hostIP' as const), pick: pickArbitrary })],
@@ -654,19 +874,32 @@ const endpointPlanArbitrary: fc.Arbitrary<EndpointPlan> = weighted<EndpointPlan>
       .map((plan) => defined(plan) as unknown as EndpointPlan),
   ],
   [1, fc.constant({ by: 'unknownRef' as const })],
-);
+];
 
-export const flowPlanArbitrary: fc.Arbitrary<FlowPlan> = fc.record({
-  src: endpointPlanArbitrary,
-  dst: endpointPlanArbitrary,
-  // Mostly TCP, as most rules are; absent is TCP; the decoder also takes lower case and IANA numbers.
-  protocol: weighted([6, fc.constant('TCP')], [4, fc.constantFrom('UDP', 'SCTP')], [2, absent], [1, fc.constantFrom('udp', 'sctp', 6, 17, 132)]),
-  port: weighted<FlowPlan['port']>(
-    [3, fc.record({ from: fc.constant('edgePorts' as const), pick: pickArbitrary })],
-    [3, fc.record({ from: fc.constant('ports' as const), pick: pickArbitrary })],
-    [1, fc.record({ value: fc.integer({ min: 1, max: 65535 }) })],
-  ),
-});
+/** With tiers, endpoints also come from Node addresses and the edges of `networks` CIDRs. */
+const tierEndpointPlanChoices: [number, fc.Arbitrary<EndpointPlan>][] = [
+  [6, fc.record({ by: fc.constant('nodeIP' as const), pick: pickArbitrary })],
+  [4, fc.record({ by: fc.constant('networkIP' as const), pick: pickArbitrary })],
+];
+
+function flowPlanArbitraryOf(endpoint: fc.Arbitrary<EndpointPlan>): fc.Arbitrary<FlowPlan> {
+  return fc.record({
+    src: endpoint,
+    dst: endpoint,
+    // Mostly TCP, as most rules are; absent is TCP; the decoder also takes lower case and IANA numbers.
+    protocol: weighted([6, fc.constant('TCP')], [4, fc.constantFrom('UDP', 'SCTP')], [2, absent], [1, fc.constantFrom('udp', 'sctp', 6, 17, 132)]),
+    port: weighted<FlowPlan['port']>(
+      [3, fc.record({ from: fc.constant('edgePorts' as const), pick: pickArbitrary })],
+      [3, fc.record({ from: fc.constant('ports' as const), pick: pickArbitrary })],
+      [1, fc.record({ value: fc.integer({ min: 1, max: 65535 }) })],
+    ),
+  });
+}
+
+export const flowPlanArbitrary: fc.Arbitrary<FlowPlan> = flowPlanArbitraryOf(weighted(...endpointPlanChoices));
+
+/** Flow plans for bundles with tiers: more endpoints at Node addresses and `networks` edges. */
+export const tieredFlowPlanArbitrary: fc.Arbitrary<FlowPlan> = flowPlanArbitraryOf(weighted(...endpointPlanChoices, ...tierEndpointPlanChoices));
 
 /**
  * The pool member whose hash is the first at or after `pick` (cyclically). Unlike an index, the
@@ -699,8 +932,10 @@ export function realizeFlow(plan: FlowPlan, targets: FlowTargets): FlowJSON {
         return choose(targets.refs, p.pick) ?? { namespace: targets.namespaces[0]!, labels: {} };
       case 'podIP':
       case 'hostIP':
-      case 'blockIP': {
-        const pool = { podIP: targets.podIPs, hostIP: targets.hostIPs, blockIP: targets.blockIPs }[p.by];
+      case 'blockIP':
+      case 'nodeIP':
+      case 'networkIP': {
+        const pool = { podIP: targets.podIPs, hostIP: targets.hostIPs, blockIP: targets.blockIPs, nodeIP: targets.nodeIPs, networkIP: targets.networkIPs }[p.by];
         return choose(pool, p.pick) ?? { namespace: targets.namespaces[0]!, labels: {} };
       }
       case 'ip':
@@ -716,9 +951,9 @@ export function realizeFlow(plan: FlowPlan, targets: FlowTargets): FlowJSON {
 }
 
 /** Random flows against one ingested bundle (`objects` add the addresses of terminated pods). */
-export function flowArbitrary(bundle: Bundle, objects: readonly unknown[] = []): fc.Arbitrary<FlowJSON> {
+export function flowArbitrary(bundle: Bundle, objects: readonly unknown[] = [], options: { tiers?: boolean } = {}): fc.Arbitrary<FlowJSON> {
   const targets = flowTargets(bundle, objects);
-  return flowPlanArbitrary.map((plan) => realizeFlow(plan, targets));
+  return (options.tiers ? tieredFlowPlanArbitrary : flowPlanArbitrary).map((plan) => realizeFlow(plan, targets));
 }
 
 export interface Scenario {
@@ -730,11 +965,12 @@ export interface Scenario {
  * A bundle and flows against it. Flows are drawn as plans and realized after ingest, so fast-check
  * shrinks the bundle and the flows independently (a plan keeps pointing at a pod while others go).
  */
-export function scenarioArbitrary(options: BundleSizes & { flows?: number } = {}): fc.Arbitrary<Scenario> {
+export function scenarioArbitrary(options: BundleArbitraryOptions & { flows?: number } = {}): fc.Arbitrary<Scenario> {
   // Lengths spread evenly over 1..2n-1: about n flows a bundle, and shrinkable down to one.
   const flows = options.flows ?? 30;
+  const plan = options.tiers ? tieredFlowPlanArbitrary : flowPlanArbitrary;
   return fc
-    .tuple(bundleObjectsArbitrary(options), fc.array(flowPlanArbitrary, { minLength: 1, maxLength: 2 * flows - 1, size: 'max' }))
+    .tuple(bundleObjectsArbitrary(options), fc.array(plan, { minLength: 1, maxLength: 2 * flows - 1, size: 'max' }))
     .map(([objects, plans]) => {
       const bundle = ingestObjects(objects).bundle;
       // An invalid bundle has no targets; the validity property reports it.
@@ -743,4 +979,4 @@ export function scenarioArbitrary(options: BundleSizes & { flows?: number } = {}
     });
 }
 
-const EMPTY_TARGETS: FlowTargets = { refs: [], podIPs: [], hostIPs: [], blockIPs: [], namespaces: [UNKNOWN_NAMESPACE], edgePorts: [], ports: [1, 65535] };
+const EMPTY_TARGETS: FlowTargets = { refs: [], podIPs: [], hostIPs: [], blockIPs: [], nodeIPs: [], networkIPs: [], namespaces: [UNKNOWN_NAMESPACE], edgePorts: [], ports: [1, 65535] };

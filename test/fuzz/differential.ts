@@ -37,6 +37,8 @@ export interface Comparison {
   /** Flows every engine was asked about (those the decoder refuses are nobody's answer). */
   readonly flowsDecided: number;
   readonly disagreements: readonly Disagreement[];
+  /** The engines compared with the reference (after it), in ENGINES order. */
+  readonly compared: readonly string[];
 }
 
 /**
@@ -76,7 +78,7 @@ export async function compareEngines(
       if (differences.length > 0) report(other.name, actual, differences);
     }
   });
-  return { bundle, flowsDecided, disagreements };
+  return { bundle, flowsDecided, disagreements, compared: others.map((other) => other.name) };
 }
 
 /** A load failure makes every answer of that engine a crash, rather than aborting the comparison. */
