@@ -302,6 +302,19 @@ describe('POST /v1/bundles/:name/decide/batch', () => {
     ]);
   });
 
+  it('adds the sides with ?sides=true, for reports that say what decided each flow', async () => {
+    const response = await call('/v1/bundles/demo/decide/batch?sides=true', {
+      method: 'POST',
+      headers: { ...QUERY, 'content-type': 'application/x-ndjson' },
+      body: '{"src":"ns2/search","dst":"ns1/web","port":80}\n',
+    });
+    expect(JSON.parse(await response.text())).toMatchObject({
+      allowed: false,
+      egress: { direction: 'egress', reason: 'not-isolated' },
+      ingress: { direction: 'ingress', reason: 'no-rule-matched' },
+    });
+  });
+
   it('answers binary flow records with verdict records', async () => {
     const records = new Uint8Array(2 * 40);
     const view = new DataView(records.buffer);

@@ -198,7 +198,8 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
   const writer = writable.getWriter();
   const encoder = new TextEncoder();
   const stream = async (): Promise<void> => {
-    const verdicts = answerNDJSON(bodyChunks(c.req.raw, BODY_LIMITS.ndjsonBatchBytes), engine, { explain: false }, {
+    const options = { explain: c.req.query('explain') === 'true', sides: c.req.query('sides') === 'true' };
+    const verdicts = answerNDJSON(bodyChunks(c.req.raw, BODY_LIMITS.ndjsonBatchBytes), engine, options, {
       maxLineBytes: MAX_FLOW_LINE_BYTES,
       batchLines: BATCH_LINES,
       maxFlows: BODY_LIMITS.ndjsonBatchFlows,

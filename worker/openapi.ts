@@ -163,7 +163,11 @@ export const openApiDocument = {
       post: {
         summary: 'Decide many flows: NDJSON lines in, NDJSON verdicts out in input order; or 40-byte flow records in, 20-byte verdict records out',
         security: query,
-        parameters: [bundleName],
+        parameters: [
+          bundleName,
+          { name: 'sides', in: 'query', description: 'NDJSON: add egress and ingress sides (reasons, deciding rules)', schema: { type: 'boolean', default: false } },
+          { name: 'explain', in: 'query', description: 'NDJSON: add the full explanation of each flow (slower)', schema: { type: 'boolean', default: false } },
+        ],
         requestBody: {
           required: true,
           content: { 'application/x-ndjson': { schema: { type: 'string' } }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },

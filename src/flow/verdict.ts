@@ -11,6 +11,11 @@ import { splitLineRuns } from './lines.js';
 export interface VerdictOptions {
   /** Adds both sides (`egress`, `ingress`) with isolation and the deciding rule. */
   readonly explain: boolean;
+  /**
+   * Adds both sides as the batch path knows them: reasons and deciding or passing rules, without
+   * the isolating-policy lists (cheaper than `explain`; what remote replay reports from).
+   */
+  readonly sides?: boolean;
 }
 
 /** What answers flows: one with its explanation, or many at once. */
@@ -23,7 +28,7 @@ export interface FlowDecider {
 const compactLines = new Map<string, string>();
 
 export function verdictJSON(verdict: Decision | Verdict, options: VerdictOptions): string {
-  if (!options.explain) {
+  if (!options.explain && !options.sides) {
     const key = `${verdict.reason}:${verdict.deniedBy.join(',')}`;
     let line = compactLines.get(key);
     if (line === undefined) {
@@ -38,10 +43,8 @@ export function verdictJSON(verdict: Decision | Verdict, options: VerdictOptions
   }
   const out: Record<string, unknown> = { allowed: verdict.allowed, reason: verdict.reason };
   if (!verdict.allowed) out.deniedBy = verdict.deniedBy;
-  if (options.explain) {
-    if (verdict.egress) out.egress = verdict.egress;
-    if (verdict.ingress) out.ingress = verdict.ingress;
-  }
+  if (verdict.egress) out.egress = verdict.egress;
+  if (verdict.ingress) out.ingress = verdict.ingress;
   return JSON.stringify(out);
 }
 

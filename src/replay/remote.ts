@@ -48,7 +48,8 @@ export class RemoteDecider {
     if (!/^https?:\/\/[^/]+\/v1\/bundles\/[a-z0-9-]+$/.test(url)) {
       throw new RemoteError(`--url ${options.url}: expected http(s)://HOST/v1/bundles/NAME`);
     }
-    this.endpoint = `${url}/decide/batch`;
+    // With the sides, the report can say what decided each group, as local replay does.
+    this.endpoint = `${url}/decide/batch?sides=true`;
     this.attempts = options.attempts ?? 6;
     this.backoffMs = options.backoffMs ?? 250;
   }
