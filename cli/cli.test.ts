@@ -88,6 +88,21 @@ describe('cluster-wide tiers in the CLI', () => {
   });
 });
 
+describe('the README tiers example', () => {
+  const bundle = [...DEMO, 'examples/tiers/admin-guard.yaml'];
+  it('passes ns3 to the namespace owners, denies ns2, and the baseline keeps the metadata endpoint closed', () => {
+    expect(run(['check', '--from', 'ns3/frontend', '--to', 'ns1/web', '--port', '80', ...bundle])).toMatchObject({
+      code: 0,
+      stdout: 'yes - [AdminNetworkPolicy protect-ns1 rule 1 "frontend-to-owners"] Pass -> NetworkPolicy ns1/test-network-policy ingress rule 0 allows it\n',
+    });
+    expect(run(['check', '--from', 'ns2/search', '--to', 'ns1/db', '--port', '5432', ...bundle])).toMatchObject({
+      code: 1,
+      stdout: 'no - ingress denied: [AdminNetworkPolicy protect-ns1 rule 0 "no-search"] Deny\n',
+    });
+    expect(run(['check', '-q', '--from', 'default/client', '--to', '169.254.169.254', '--port', '80', ...bundle]).code).toBe(1);
+  });
+});
+
 describe('netpol-edge eval', () => {
   it('answers each NDJSON line in order, with an error line in place of a bad one', () => {
     const input = [
