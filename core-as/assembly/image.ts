@@ -374,7 +374,9 @@ function checkSelectors(): bool {
   if (<u64>total < <u64>selectorCount + 1) return false;
   const termBase = selectorCount + 1;
   const termCount = total - termBase;
-  const labelBits = labelWords * 32;
+  const labelBits = <u64>labelWords * 32;
+  // The dictionary holds exactly the bits selectors use, so its width follows from the largest.
+  let bitsUsed: u64 = 0;
   for (let s: u32 = 0; s < selectorCount; s++) {
     let at = word(selectors, s);
     const end = word(selectors, s + 1);
@@ -387,7 +389,9 @@ function checkSelectors(): bool {
     if (!fits(at, required, end)) return false;
     if (!fits(at + required, forbidden, end)) return false;
     for (let i: u32 = 0; i < required + forbidden; i++) {
-      if (word(selectors, termBase + at + i) >= labelBits) return false;
+      const bit = <u64>word(selectors, termBase + at + i);
+      if (bit >= labelBits) return false;
+      if (bit + 1 > bitsUsed) bitsUsed = bit + 1;
     }
     at += required + forbidden;
     for (let g: u32 = 0; g < groups; g++) {
@@ -396,13 +400,17 @@ function checkSelectors(): bool {
       at++;
       if (!fits(at, size, end)) return false;
       for (let i: u32 = 0; i < size; i++) {
-        if (word(selectors, termBase + at + i) >= labelBits) return false;
+        const bit = <u64>word(selectors, termBase + at + i);
+        if (bit >= labelBits) return false;
+        if (bit + 1 > bitsUsed) bitsUsed = bit + 1;
       }
       at += size;
     }
     if (at != end) return false;
   }
-  return true;
+  // A wider dictionary than its bits would size every ad-hoc record (and its buffer) for nothing.
+  const expectedWords: u64 = bitsUsed == 0 ? 1 : (bitsUsed + 31) / 32;
+  return <u64>labelWords == expectedWords;
 }
 
 /** Sorted strictly ascending (binary search needs it), owners in range. */

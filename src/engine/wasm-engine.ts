@@ -107,7 +107,7 @@ export class WasmEngine {
   constructor(module: WebAssembly.Module, image: Uint8Array, metadata?: ImageMetadata) {
     const instance = new WebAssembly.Instance(module, {});
     this.core = instance.exports as unknown as CoreExports;
-    const imagePtr = this.core.allocate(image.length);
+    const imagePtr = this.call(() => this.core.allocate(image.length));
     new Uint8Array(this.core.memory.buffer, imagePtr, image.length).set(image);
     const status = this.core.load(imagePtr, image.length);
     if (status !== 0) throw new EngineError(`image refused: ${LOAD_ERROR_TEXT[-status] ?? `error ${status}`}`);
@@ -116,10 +116,11 @@ export class WasmEngine {
     const labelWords = new DataView(counts.buffer, counts.byteOffset).getUint32(COUNT.LABEL_WORDS * 4, true);
     const policyCount = this.metadata.policies.length;
     this.encoder = new FlowEncoder(this.metadata, labelWords);
-    this.flowsPtr = this.core.allocate(BATCH_CAPACITY * FLOW_RECORD_BYTES);
-    this.verdictsPtr = this.core.allocate(BATCH_CAPACITY * VERDICT_RECORD_BYTES);
-    this.isolatingPtr = this.core.allocate(8 + 8 * policyCount);
-    this.adhocPtr = this.core.allocate(ADHOC_CAPACITY * this.encoder.adhocStride);
+    // Memory the core cannot grow to is an engine failure, never an answer.
+    this.flowsPtr = this.call(() => this.core.allocate(BATCH_CAPACITY * FLOW_RECORD_BYTES));
+    this.verdictsPtr = this.call(() => this.core.allocate(BATCH_CAPACITY * VERDICT_RECORD_BYTES));
+    this.isolatingPtr = this.call(() => this.core.allocate(8 + 8 * policyCount));
+    this.adhocPtr = this.call(() => this.core.allocate(ADHOC_CAPACITY * this.encoder.adhocStride));
     this.refreshViews();
   }
 
