@@ -12,6 +12,8 @@ export const LIMITS = {
   maxObjects: 250_000,
   /** Nested collections (mappings, lists) in one document: reading recurses once per level. */
   maxNestingDepth: 256,
+  /** Entries in one mapping (YAML or JSON object): the duplicate-key check is quadratic in them. */
+  maxMappingEntries: 5_000,
   /** YAML alias expansions per document (the `yaml` package's alias-bomb guard). */
   maxYamlAliasCount: 100,
   /** Rules in spec.ingress, and separately in spec.egress, of one policy. */

@@ -258,6 +258,24 @@ describe('hostile input', () => {
     expect(onlyError(ingest(tooDeep))).toMatchObject({ code: 'limit', location: { line: lineOf(tooDeep, 'data: [') } });
   });
 
+  it('refuses a mapping with more entries than the limit before composing it (quadratic key check)', () => {
+    const entries = (n: number) => Array.from({ length: n }, (_, i) => [`k${i}`, 'v']);
+    const atLimit = podText('a', `  annotations: ${JSON.stringify(Object.fromEntries(entries(LIMITS.maxMappingEntries)))}\n`);
+    expect(errors(ingest(atLimit).diagnostics)).toEqual([]);
+    const block = `${NAMESPACE_WEB}---\ndata:\n${entries(200_000).map(([k, v]) => `  ${k}: ${v}\n`).join('')}`;
+    const json = `${NAMESPACE_WEB}---\n${JSON.stringify({ kind: 'Namespace', metadata: { labels: Object.fromEntries(entries(200_000)) } })}`;
+    for (const text of [block, json]) {
+      const started = performance.now();
+      const error = onlyError(ingest(text));
+      expect(performance.now() - started).toBeLessThan(5000);
+      expect(error).toMatchObject({ code: 'limit', location: { file: FILE, document: 2 } });
+      expect(error.message).toBe(`a mapping has 200000 entries; at most ${LIMITS.maxMappingEntries} are allowed`);
+    }
+    // Long lists are not bounded by this limit; the object-count limits apply to them instead.
+    const longList = `${NAMESPACE_WEB}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: ${JSON.stringify(Array(LIMITS.maxMappingEntries + 1).fill(1))}\n`;
+    expect(errors(ingest(longList).diagnostics)).toEqual([]);
+  });
+
   it('keeps __proto__ and constructor keys as plain data, wherever they are', () => {
     const before = Object.getOwnPropertyNames(Object.prototype).sort();
     const json = `{

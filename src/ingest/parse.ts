@@ -65,17 +65,18 @@ export function parseSource(source: Source): ParseResult {
     diagnostics.push(parserFailure({ file: source.name, document, line: lineCounter.lineStarts.length }, error));
     return { objects, diagnostics };
   }
-  // The composer recurses once per nesting level, and a stack overflow there can abort the whole
-  // process (V8 fails fatally compiling a RegExp near the stack limit), so depth is bounded first.
+  // Bounded before composing: the composer recurses once per nesting level, and a stack overflow
+  // there can abort the whole process (V8 fails fatally compiling a RegExp near the stack limit);
+  // its duplicate-key check compares each key of a mapping with all earlier ones (quadratic).
   const documentTokens = tokens.filter((t): t is CST.Document => t.type === 'document');
   for (const [i, token] of documentTokens.entries()) {
-    const offset = tooDeepAt(token);
-    if (offset === undefined) continue;
-    const pos = lineCounter.linePos(offset);
+    const excess = structureLimitExceeded(token);
+    if (excess === undefined) continue;
+    const pos = lineCounter.linePos(excess.offset);
     diagnostics.push({
       severity: 'error',
       code: 'limit',
-      message: `collections are nested more than ${LIMITS.maxNestingDepth} levels deep`,
+      message: excess.message,
       location: { file: source.name, document: i + 1, line: pos.line, column: pos.col },
     });
     return { objects, diagnostics };
@@ -209,15 +210,25 @@ function deepestNode(root: Node | null | undefined, path: readonly PathSegment[]
 }
 
 /** The first collection nested deeper than the limit, by offset; walked without recursion. */
-function tooDeepAt(document: CST.Document): number | undefined {
+function structureLimitExceeded(document: CST.Document): { offset: number; message: string } | undefined {
   const pending: [CST.Token | null | undefined, number][] = [[document.value, 1]];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const [token, depth] = next;
     if (!CST.isCollection(token)) continue;
-    if (depth > LIMITS.maxNestingDepth) return token.offset;
+    if (depth > LIMITS.maxNestingDepth) {
+      return { offset: token.offset, message: `collections are nested more than ${LIMITS.maxNestingDepth} levels deep` };
+    }
+    if (isMapping(token) && token.items.length > LIMITS.maxMappingEntries) {
+      const message = `a mapping has ${token.items.length} entries; at most ${LIMITS.maxMappingEntries} are allowed`;
+      return { offset: token.offset, message };
+    }
     for (const item of token.items) pending.push([item.key, depth + 1], [item.value, depth + 1]);
   }
   return undefined;
+}
+
+function isMapping(token: CST.BlockMap | CST.BlockSequence | CST.FlowCollection): boolean {
+  return token.type === 'block-map' || (token.type === 'flow-collection' && token.start.source === '{');
 }
 
 function parserFailure(location: SourceLocation, error: unknown): Diagnostic {
