@@ -25,18 +25,27 @@ export function store(env: Env): DurableObjectStub<import('./store.js').BundleSt
   return env.BUNDLES.get(env.BUNDLES.idFromName('bundles'));
 }
 
+/**
+ * Bumped by every change this isolate makes to a bundle, so that a read of the active pointer
+ * that started before the change is not cached after it (it would serve a replaced version for
+ * up to ACTIVE_TTL_MS, here where the change was made).
+ */
+const changes = new Map<string, number>();
+
 /** Forgets what this isolate knows of a bundle (after it changed the bundle itself). */
 export function forgetActive(name: string): void {
   activeVersions.delete(name);
+  changes.set(name, (changes.get(name) ?? 0) + 1);
 }
 
 /** The bundle's active version (cached), or null when the bundle does not exist or has none. */
 export async function activeVersion(env: Env, name: string): Promise<string | null> {
   const cached = activeVersions.get(name);
   if (cached && cached.expires > Date.now()) return cached.version;
+  const changesBefore = changes.get(name);
   const pointer = await store(env).active(name);
   const version = pointer?.version ?? null;
-  activeVersions.set(name, { version, expires: Date.now() + ACTIVE_TTL_MS });
+  if (changes.get(name) === changesBefore) activeVersions.set(name, { version, expires: Date.now() + ACTIVE_TTL_MS });
   return version;
 }
 
