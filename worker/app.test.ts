@@ -2,7 +2,9 @@ import { createExecutionContext, runInDurableObject, waitOnExecutionContext } fr
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { app } from './app.js';
+import { decodeFlow } from '../src/flow/decode.js';
 import { DEMO_MANIFESTS } from './demo.js';
+import { engineFor } from './engines.js';
 import type { Env } from './env.js';
 import { openApiDocument } from './openapi.js';
 import type { BundleStore } from './store.js';
@@ -353,6 +355,63 @@ describe('POST /v1/bundles/:name/decide/batch', () => {
 });
 
 describe('failing closed', () => {
+  /**
+   * Breaks the loaded engine's core from its `trapOn`-th batch call on, as a core bug or exhausted
+   * memory would: only a fresh engine answers again.
+   */
+  async function trapMidBatch(version: string, trapOn: number): Promise<void> {
+    const engine = await engineFor(env as unknown as Env, version);
+    const core = Reflect.get(engine, 'core') as { decideBatch: (...args: number[]) => void };
+    let calls = 0;
+    Reflect.set(engine, 'core', {
+      ...core,
+      decideBatch: (...args: number[]) => {
+        if (++calls >= trapOn) throw new WebAssembly.RuntimeError('unreachable');
+        return core.decideBatch(...args);
+      },
+    });
+  }
+
+  it('answers 503 when the core traps in the middle of a binary batch, and the next request gets a fresh engine', async () => {
+    const manifests = `${DEMO_MANIFESTS}\n---\n${ALLOW_ALL.replace('name: open', 'name: trap-binary')}`;
+    const version = ((await (await put('trap-binary', manifests)).json()) as { version: string }).version;
+    const flow = { src: 'ns3/frontend', dst: 'ns1/web', port: 80 };
+    const engine = await engineFor(env as unknown as Env, version);
+    const flows = Array.from({ length: 10_000 }, () => decodeFlow(flow));
+    const records = engine.encodeRecords(flows);
+    await trapMidBatch(version, 2); // 10,000 records are three core calls of 4,096
+    const batch = () =>
+      call('/v1/bundles/trap-binary/decide/batch', { method: 'POST', headers: { ...QUERY, 'content-type': 'application/octet-stream' }, body: records });
+    const failed = await batch();
+    expect(failed.status).toBe(503);
+    expect(await errorOf(failed)).toMatchObject({ code: 'engine-unavailable' });
+    const recovered = await batch();
+    expect(recovered.status).toBe(200);
+    expect(recovered.headers.get('x-netpol-edge-flows')).toBe('10000');
+    expect(await engineFor(env as unknown as Env, version)).not.toBe(engine);
+  });
+
+  it('ends an NDJSON stream with an error line when the core traps, never with a verdict after it', async () => {
+    const manifests = `${DEMO_MANIFESTS}\n---\n${ALLOW_ALL.replace('name: open', 'name: trap-ndjson')}`;
+    const version = ((await (await put('trap-ndjson', manifests)).json()) as { version: string }).version;
+    await (await decide('trap-ndjson', { src: 'ns3/frontend', dst: 'ns1/web', port: 80 })).arrayBuffer();
+    const engine = await engineFor(env as unknown as Env, version);
+    await trapMidBatch(version, 2);
+    const body = `${JSON.stringify({ src: 'ns3/frontend', dst: 'ns1/web', port: 80 })}\n`.repeat(3000);
+    const send = () => call('/v1/bundles/trap-ndjson/decide/batch', { method: 'POST', headers: { ...QUERY, 'content-type': 'application/x-ndjson' }, body });
+    const lines = (await (await send()).text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const verdicts = lines.filter((l) => 'allowed' in l);
+    expect(verdicts.length).toBeLessThan(3000); // the batch did not finish...
+    expect(lines.at(-1)).toMatchObject({ error: { code: 'engine-unavailable' } }); // ...and says so last
+    expect(lines.slice(verdicts.length, -1)).toEqual([]); // verdicts first, nothing between
+    const recovered = await send();
+    expect(await engineFor(env as unknown as Env, version)).not.toBe(engine);
+    expect(recovered.headers.get('x-netpol-edge-version')).toBe(version);
+    const again = (await recovered.text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(again).toHaveLength(3000);
+    expect(again.filter((l) => l.allowed !== true).slice(0, 2)).toEqual([]);
+  });
+
   it('answers 503 when a stored image is corrupted, and recovers once it is whole again', async () => {
     // Content of its own: versions are content-addressed, and this one must not be loaded already.
     const manifests = `${DEMO_MANIFESTS}\n---\n${ALLOW_ALL.replace('name: open', 'name: fragile')}`;
