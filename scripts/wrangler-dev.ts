@@ -13,6 +13,8 @@ export interface DevServer {
   readonly url: string;
   readonly port: number;
   stop(): Promise<void>;
+  /** SIGKILL to the whole process group at once, as a crash or an OOM kill would end it. */
+  kill(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -63,7 +65,7 @@ export async function startWrangler(options: StartOptions): Promise<DevServer> {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${output}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, port, stop: () => stop(child) };
+      if ((await fetch(`${url}/healthz`)).ok) return { url, port, stop: () => stop(child), kill: () => kill(child) };
     } catch {
       // not listening yet
     }
@@ -71,6 +73,13 @@ export async function startWrangler(options: StartOptions): Promise<DevServer> {
   }
   await stop(child);
   throw new Error(`wrangler dev did not answer within the time limit:\n${output}`);
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  process.kill(-child.pid, 'SIGKILL');
+  await exited;
 }
 
 async function stop(child: ChildProcess): Promise<void> {
