@@ -12,6 +12,8 @@ export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export interface DevServer {
   readonly url: string;
   readonly port: number;
+  /** The process group of wrangler and its workerd. */
+  readonly processGroup: number;
   stop(): Promise<void>;
   /** SIGKILL to the whole process group at once, as a crash or an OOM kill would end it. */
   kill(): Promise<void>;
@@ -31,6 +33,8 @@ export async function freePort(): Promise<number> {
 export interface StartOptions {
   readonly stateDir: string;
   readonly port?: number;
+  /** Another wrangler.toml than the project's (the soak's baseline Worker). */
+  readonly config?: string;
   readonly vars?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
 }
@@ -53,6 +57,7 @@ export async function startWrangler(options: StartOptions): Promise<DevServer> {
       '--show-interactive-dev-session=false',
       '--log-level',
       'warn',
+      ...(options.config ? ['--config', options.config] : []),
       ...vars,
     ],
     { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
@@ -65,7 +70,7 @@ export async function startWrangler(options: StartOptions): Promise<DevServer> {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${output}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, port, stop: () => stop(child), kill: () => kill(child) };
+      if ((await fetch(`${url}/healthz`)).ok) return { url, port, processGroup: child.pid!, stop: () => stop(child), kill: () => kill(child) };
     } catch {
       // not listening yet
     }
