@@ -309,31 +309,33 @@ for (const engine of ENGINES) {
   });
 }
 
+/** The reference decides alike on a bundle and on that bundle read back from its canonical JSON. */
+function decidesAlikeWhenRevived(options: { tiers?: boolean }) {
+  return fc.property(scenarioArbitrary({ ...options, flows: 10 }), ({ objects, flows }) => {
+    const bundle = ingest(objects);
+    const revived = bundleFromJSON(bundleToJSON(bundle));
+    for (const json of flows) {
+      let flow: Flow;
+      try {
+        flow = decodeFlow(json);
+      } catch {
+        continue;
+      }
+      const outcome = (b: Bundle): unknown => {
+        try {
+          return decide(b, flow);
+        } catch (error) {
+          return { refused: (error as Error).message };
+        }
+      };
+      expect(diffValues(outcome(revived), outcome(bundle))).toEqual([]);
+    }
+  });
+}
+
 describe('reference evaluator', () => {
   it('decides alike on a bundle read back from its canonical JSON', () => {
-    fc.assert(
-      fc.property(scenarioArbitrary({ flows: 10 }), ({ objects, flows }) => {
-        const bundle = ingest(objects);
-        const revived = bundleFromJSON(bundleToJSON(bundle));
-        for (const json of flows) {
-          let flow: Flow;
-          try {
-            flow = decodeFlow(json);
-          } catch {
-            continue;
-          }
-          const outcome = (b: Bundle): unknown => {
-            try {
-              return decide(b, flow);
-            } catch (error) {
-              return { refused: (error as Error).message };
-            }
-          };
-          expect(diffValues(outcome(revived), outcome(bundle))).toEqual([]);
-        }
-      }),
-      { numRuns: INVARIANT_RUNS, seed: SEED },
-    );
+    fc.assert(decidesAlikeWhenRevived({}), { numRuns: INVARIANT_RUNS, seed: SEED });
   });
 });
 
@@ -532,29 +534,7 @@ describe('reference evaluator on bundles with cluster-wide tiers', () => {
   });
 
   it('decides alike on a bundle read back from its canonical JSON', () => {
-    fc.assert(
-      fc.property(scenarioArbitrary({ ...TIERS, flows: 10 }), ({ objects, flows }) => {
-        const bundle = ingest(objects);
-        const revived = bundleFromJSON(bundleToJSON(bundle));
-        for (const json of flows) {
-          let flow: Flow;
-          try {
-            flow = decodeFlow(json);
-          } catch {
-            continue;
-          }
-          const outcome = (b: Bundle): unknown => {
-            try {
-              return decide(b, flow);
-            } catch (error) {
-              return { refused: (error as Error).message };
-            }
-          };
-          expect(diffValues(outcome(revived), outcome(bundle))).toEqual([]);
-        }
-      }),
-      runs,
-    );
+    fc.assert(decidesAlikeWhenRevived(TIERS), runs);
   });
 });
 
