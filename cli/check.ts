@@ -1,6 +1,6 @@
 /** @module `netpol-edge check`: one flow, answered `yes` or `no` as `kubectl auth can-i` does. */
 import { parseArgs } from 'node:util';
-import { explainDecision, summarizeDecision } from '../src/explain/render.js';
+import { explainDecision, summarizeDecision } from '../src/format/explanation.js';
 import { decodePort, decodeProtocol, parseEndpointArgument } from '../src/flow/decode.js';
 import type { Flow } from '../src/model/flow.js';
 import { BUNDLE_OPTIONS, BUNDLE_OPTIONS_HELP, engineOf, loadBundle } from './bundle-args.js';

@@ -2,7 +2,7 @@
 import { compileBundle } from '../src/compile/compile.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
 import { WasmEngine } from '../src/engine/wasm-engine.js';
-import { FlowError } from '../src/flow/decode.js';
+import { FlowError } from '../src/model/errors.js';
 import type { Bundle } from '../src/model/bundle.js';
 import type { FlowDecider } from '../src/flow/verdict.js';
 import { decide } from '../src/reference/evaluator.js';

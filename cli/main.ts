@@ -4,7 +4,7 @@ import { runEval } from './eval.js';
 import { runReplay } from './replay.js';
 import { EXIT, UsageError } from './usage.js';
 import { runValidate } from './validate.js';
-import { FlowError } from '../src/flow/decode.js';
+import { FlowError } from '../src/model/errors.js';
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
   check: runCheck,

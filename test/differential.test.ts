@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeFlow, FlowError } from '../src/flow/decode.js';
+import { decodeFlow } from '../src/flow/decode.js';
+import { FlowError } from '../src/model/errors.js';
 import { ingestObjects } from '../src/ingest/bundle.js';
 import { formatDiagnostic } from '../src/ingest/diagnostics.js';
 import type { Bundle, Pod } from '../src/model/bundle.js';

@@ -4,8 +4,9 @@
  * as the CLI. Every answer names the bundle version it came from; every failure is a JSON error.
  */
 import { Hono, type Context } from 'hono';
-import { explainDecision, summarizeDecision } from '../src/explain/render.js';
-import { decodeFlow, FlowError } from '../src/flow/decode.js';
+import { explainDecision, summarizeDecision } from '../src/format/explanation.js';
+import { decodeFlow } from '../src/flow/decode.js';
+import { FlowError } from '../src/model/errors.js';
 import { answerNDJSON, FlowLimitError } from '../src/flow/verdict.js';
 import { EngineError } from '../src/engine/wasm-engine.js';
 import type { EndpointSpec } from '../src/model/flow.js';

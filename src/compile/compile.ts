@@ -20,12 +20,12 @@ import type {
   Selector,
 } from '../model/bundle.js';
 import type { Direction } from '../model/decision.js';
-import { parseIP, type CIDR, type IP } from '../net/ip.js';
-import { selectorMatches } from '../reference/selector.js';
+import { ipv6Words, parseIP, type CIDR, type IP } from '../net/ip.js';
+import { selectorMatches } from '../model/selector.js';
 import { checksumWords, writeImage, textWords } from './image-writer.js';
 import { addressIntervals, ipBlockIntervals } from './intervals.js';
 import { bundleSelectors, keyEntry, LabelDictionary, labelEntries, pairEntry } from './label-bits.js';
-import { EMPTY_SELECTOR as EMPTY } from '../ingest/labels.js';
+import { EMPTY_SELECTOR as EMPTY } from '../model/selector.js';
 import {
   AMBIGUOUS,
   CLUSTER_ACTION,
@@ -685,15 +685,6 @@ function csr(lists: readonly (readonly number[])[]): Uint32Array {
     at += list.length;
   }
   return out;
-}
-
-export function ipv6Words(value: bigint): [number, number, number, number] {
-  return [
-    Number((value >> 96n) & 0xffffffffn),
-    Number((value >> 64n) & 0xffffffffn),
-    Number((value >> 32n) & 0xffffffffn),
-    Number(value & 0xffffffffn),
-  ];
 }
 
 function hostIPRow(ip: IP): number[] {

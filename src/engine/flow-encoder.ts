@@ -5,10 +5,9 @@
  */
 import { NAMESPACE_NAME_LABEL, type Labels } from '../model/bundle.js';
 import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
-import { FlowError } from '../flow/decode.js';
-import { parseIP, parseIPv4Number } from '../net/ip.js';
+import { FlowError } from '../model/errors.js';
+import { ipv6Words, parseIP, parseIPv4Number } from '../net/ip.js';
 import type { ImageMetadata } from '../compile/compile.js';
-import { ipv6Words } from '../compile/compile.js';
 import { labelEntries } from '../compile/label-bits.js';
 import {
   ADHOC_HEADER_WORDS,

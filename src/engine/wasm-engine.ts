@@ -35,7 +35,7 @@ import {
   type Verdict,
 } from '../model/decision.js';
 import type { Flow } from '../model/flow.js';
-import { FlowError } from '../flow/decode.js';
+import { FlowError } from '../model/errors.js';
 import { formatIP, parseIP } from '../net/ip.js';
 import { AdhocTable, FlowEncoder } from './flow-encoder.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFlow, FlowError, parseEndpointArgument } from './decode.js';
+import { decodeFlow, parseEndpointArgument } from './decode.js';
+import { FlowError } from '../model/errors.js';
 
 describe('decodeFlow', () => {
   it('reads the CLI flow format, protocol defaulting to TCP', () => {

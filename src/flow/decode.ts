@@ -4,6 +4,7 @@
  */
 import { PROTOCOLS, type ContainerPort, type Labels, type Protocol } from '../model/bundle.js';
 import type { EndpointSpec, Flow } from '../model/flow.js';
+import { FlowError } from '../model/errors.js';
 import { formatIP, isIPv4Mapped, parseIP, parseIPv4Number } from '../net/ip.js';
 import {
   isDNS1123Label,
@@ -12,15 +13,7 @@ import {
   isValidLabelValue,
   isValidPortName,
   isValidPortNumber,
-} from '../ingest/k8s-validation.js';
-
-/** A flow or endpoint that cannot be answered; the message says which field and why. */
-export class FlowError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FlowError';
-  }
-}
+} from '../model/k8s-names.js';
 
 /** Ports of one ad-hoc pod: what the WASM core's ad-hoc record holds (layout.ts ADHOC_MAX_PORTS). */
 export const MAX_ADHOC_PORTS = 64;

@@ -5,7 +5,8 @@
  */
 import type { Decision, Verdict } from '../model/decision.js';
 import type { Flow } from '../model/flow.js';
-import { decodeFlow, FlowError } from './decode.js';
+import { decodeFlow } from './decode.js';
+import { FlowError } from '../model/errors.js';
 import { splitLineRuns } from './lines.js';
 
 export interface VerdictOptions {

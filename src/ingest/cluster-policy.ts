@@ -17,7 +17,7 @@ import type {
 import { PROTOCOLS } from '../model/bundle.js';
 import { formatCIDR, isIPv4Mapped, parseCIDR, type CIDR } from '../net/ip.js';
 import type { Field } from './field.js';
-import { isValidPortName, isValidPortNumber } from './k8s-validation.js';
+import { isValidPortName, isValidPortNumber } from '../model/k8s-names.js';
 import { decodeSelector } from './labels.js';
 
 export type ClusterKind = ClusterPolicy['kind'];

@@ -4,10 +4,9 @@
  */
 import type { Labels, Selector, SelectorOperator, SelectorRequirement } from '../model/bundle.js';
 import type { Field } from './field.js';
-import { isQualifiedName, isValidLabelValue } from './k8s-validation.js';
+import { isQualifiedName, isValidLabelValue } from '../model/k8s-names.js';
 import { LIMITS } from './limits.js';
-
-export const EMPTY_SELECTOR: Selector = { matchLabels: Object.freeze(Object.create(null)), matchExpressions: [] };
+import { EMPTY_SELECTOR } from '../model/selector.js';
 
 /** A `map[string]string` of labels; invalid entries are reported and left out. */
 export function decodeLabels(field: Field): Labels {

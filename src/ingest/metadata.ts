@@ -1,7 +1,7 @@
 /** @module ObjectMeta: name, namespace, labels and owner references, validated as upstream does. */
 import type { Labels } from '../model/bundle.js';
 import type { Field } from './field.js';
-import { isDNS1123Label, isDNS1123Subdomain } from './k8s-validation.js';
+import { isDNS1123Label, isDNS1123Subdomain } from '../model/k8s-names.js';
 import { decodeLabels } from './labels.js';
 
 export interface OwnerReference {

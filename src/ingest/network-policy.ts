@@ -7,8 +7,9 @@ import type { NetworkPolicy, Peer, PortMatch, Protocol, Rule } from '../model/bu
 import { PROTOCOLS } from '../model/bundle.js';
 import { cidrStrictlyInside, formatCIDR, isIPv4Mapped, parseCIDR, type CIDR } from '../net/ip.js';
 import type { Field } from './field.js';
-import { isValidPortName, isValidPortNumber } from './k8s-validation.js';
-import { decodeSelector, EMPTY_SELECTOR } from './labels.js';
+import { isValidPortName, isValidPortNumber } from '../model/k8s-names.js';
+import { decodeSelector } from './labels.js';
+import { EMPTY_SELECTOR } from '../model/selector.js';
 import { LIMITS } from './limits.js';
 
 type RuleDirection = 'ingress' | 'egress';

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { bundleFromJSON, bundleHash, bundleToJSON } from '../model/serialize.js';
 import type { Bundle } from '../model/bundle.js';
-import { selectorMatches } from '../reference/selector.js';
+import { selectorMatches } from '../model/selector.js';
 import { ingestObjects, ingestSources, type IngestOptions, type IngestResult } from './bundle.js';
 import type { Diagnostic } from './diagnostics.js';
 import { LIMITS } from './limits.js';

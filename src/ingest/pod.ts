@@ -7,7 +7,7 @@ import type { ContainerPort, Protocol } from '../model/bundle.js';
 import { PROTOCOLS } from '../model/bundle.js';
 import { formatIP, isIPv4Mapped, parseIP } from '../net/ip.js';
 import type { Field } from './field.js';
-import { isValidPortName, isValidPortNumber } from './k8s-validation.js';
+import { isValidPortName, isValidPortNumber } from '../model/k8s-names.js';
 import { LIMITS } from './limits.js';
 
 export interface PodSpecFacts {

@@ -8,7 +8,7 @@ import type { Field } from './field.js';
 import { decodeLabels, decodeSelector } from './labels.js';
 import type { OwnerReference } from './metadata.js';
 import { decodePodSpec, type PodSpecFacts } from './pod.js';
-import { selectorMatches } from '../reference/selector.js';
+import { selectorMatches } from '../model/selector.js';
 
 export const WORKLOAD_API_VERSIONS: Readonly<Record<WorkloadKind, string>> = {
   Deployment: 'apps/v1',

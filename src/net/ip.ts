@@ -195,3 +195,13 @@ export function formatIP(ip: IP): string {
 export function formatCIDR(cidr: CIDR): string {
   return `${formatIP({ family: cidr.family, value: cidr.base })}/${cidr.prefix}`;
 }
+
+/** An IPv6 address as four u32 words, most significant first (the image's and flow records' form). */
+export function ipv6Words(value: bigint): [number, number, number, number] {
+  return [
+    Number((value >> 96n) & 0xffffffffn),
+    Number((value >> 64n) & 0xffffffffn),
+    Number((value >> 32n) & 0xffffffffn),
+    Number(value & 0xffffffffn),
+  ];
+}

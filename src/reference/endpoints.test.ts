@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ingestSources } from '../ingest/bundle.js';
-import { FlowError } from '../flow/decode.js';
+import { FlowError } from '../model/errors.js';
 import { resolveFlow } from './endpoints.js';
 
 const bundle = ingestSources([

@@ -10,7 +10,7 @@ import {
   type Pod,
 } from '../model/bundle.js';
 import type { EndpointSpec, Flow } from '../model/flow.js';
-import { FlowError } from '../flow/decode.js';
+import { FlowError } from '../model/errors.js';
 import { formatIP, parseIP, type IP, type IPFamily } from '../net/ip.js';
 
 /** A pod, of the bundle or ad-hoc, as the evaluator sees it. */

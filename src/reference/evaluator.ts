@@ -15,7 +15,7 @@ import {
 import type { Flow } from '../model/flow.js';
 import { cidrContains, type IP } from '../net/ip.js';
 import { resolveFlow, type Endpoint, type PodEndpoint } from './endpoints.js';
-import { selectorMatches } from './selector.js';
+import { selectorMatches } from '../model/selector.js';
 import { firstMatchingRule } from './tiers.js';
 
 /**

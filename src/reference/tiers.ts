@@ -9,7 +9,7 @@ import type { ClusterRuleRef, Direction } from '../model/decision.js';
 import type { Flow } from '../model/flow.js';
 import { cidrContains, parseIP, type IP } from '../net/ip.js';
 import type { Endpoint, PodEndpoint } from './endpoints.js';
-import { selectorMatches } from './selector.js';
+import { selectorMatches } from '../model/selector.js';
 
 /** The first rule of a tier that matches, in policy order then rule order; undefined when none. */
 export function firstMatchingRule(

@@ -3,7 +3,7 @@
  * a reply, something out of scope, or an error), plus the helpers the formats share.
  */
 import type { Line } from '../flow/lines.js';
-import { FlowError } from '../flow/decode.js';
+import { FlowError } from '../model/errors.js';
 import { PROTOCOLS, type Protocol } from '../model/bundle.js';
 import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
 

@@ -4,7 +4,7 @@
  * stopped with a clear message on any other 4xx (a wrong token or an unknown bundle will not get
  * better by retrying).
  */
-import { FlowError } from '../flow/decode.js';
+import { FlowError } from '../model/errors.js';
 import type { Verdict } from '../model/decision.js';
 import type { EndpointSpec, Flow } from '../model/flow.js';
 

@@ -3,7 +3,7 @@
  * in batches; at most `concurrency` batches are in flight (remote mode) and results are taken in
  * input order, so memory is bounded by the batch size whatever the log's size.
  */
-import type { FlowError } from '../flow/decode.js';
+import type { FlowError } from '../model/errors.js';
 import type { Bundle } from '../model/bundle.js';
 import type { ClusterRuleRef, Verdict } from '../model/decision.js';
 import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';

@@ -4,7 +4,8 @@
  */
 import { ingestObjects } from '../../src/ingest/bundle.js';
 import { formatDiagnostic } from '../../src/ingest/diagnostics.js';
-import { decodeFlow, FlowError } from '../../src/flow/decode.js';
+import { decodeFlow } from '../../src/flow/decode.js';
+import { FlowError } from '../../src/model/errors.js';
 import type { Bundle } from '../../src/model/bundle.js';
 import type { Decision } from '../../src/model/decision.js';
 import type { Flow } from '../../src/model/flow.js';
