@@ -1,6 +1,6 @@
 /**
- * @module The options every bundle-reading command shares (`-n`, `--option`, `--engine`), and
- * loading a bundle from manifest arguments with its diagnostics printed to stderr.
+ * @module The options every bundle-reading command shares (`-n`, `--option`, `--engine`,
+ * `--skip-invalid`), and loading a bundle from manifest arguments with its diagnostics printed to stderr.
  */
 import type { ParseArgsConfig } from 'node:util';
 import { ingestSources } from '../src/ingest/bundle.js';
@@ -13,6 +13,7 @@ export const BUNDLE_OPTIONS = {
   namespace: { type: 'string', short: 'n' },
   option: { type: 'string', multiple: true },
   engine: { type: 'string' },
+  'skip-invalid': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -22,12 +23,15 @@ export const BUNDLE_OPTIONS_HELP = `Bundle options:
                             ipBlockMatchesPods=true|false  (default true: ipBlocks also match pod IPs)
   --engine NAME           wasm (default: the compiled WASM core) or reference (the
                           spec-literal TypeScript evaluator the core is tested against)
+  --skip-invalid          drop an invalid object (its errors printed as warnings) instead of
+                          refusing the whole input; validate and publishing stay strict
   -h, --help              this help`;
 
 export interface BundleArgs {
   readonly namespace?: string;
   readonly option?: readonly string[];
   readonly engine?: string;
+  readonly 'skip-invalid'?: boolean;
 }
 
 export const ENGINE_NAMES = ['wasm', 'reference'] as const;
@@ -62,6 +66,7 @@ export async function loadBundle(paths: readonly string[], args: BundleArgs, qui
   const result = ingestSources(sources, {
     defaultNamespace: args.namespace,
     options: parseBundleOptions(args.option),
+    skipInvalid: args['skip-invalid'] ?? false,
   });
   for (const diagnostic of result.diagnostics) {
     if (diagnostic.severity === 'error' || !quiet) process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);

@@ -25,6 +25,7 @@ import { LIMITS } from './limits.js';
 import { decodeMetadata, type Metadata } from './metadata.js';
 import { decodeNetworkPolicySpec } from './network-policy.js';
 import { parseSource, type Origin, type RawObject, type Source } from './parse.js';
+import { InvalidObjectSkipper, isNotAManifest, notAManifest } from './skipping.js';
 import { decodePodSpec, decodePodStatus } from './pod.js';
 import {
   decodeWorkloadTemplate,
@@ -41,6 +42,11 @@ export interface IngestOptions {
   readonly defaultNamespace?: string;
   /** Overrides a BundleOptions object in the input. */
   readonly options?: Partial<BundleOptions>;
+  /**
+   * Drops an object with errors, its errors becoming `skipped-invalid` warnings, instead of failing
+   * the whole bundle (`--skip-invalid` of the analysis commands; never for publishing).
+   */
+  readonly skipInvalid?: boolean;
 }
 
 export interface BundleCounts {
@@ -76,6 +82,10 @@ export function ingestSources(sources: readonly Source[], options: IngestOptions
   const objects: RawObject[] = [];
   for (const source of sources) {
     const parsed = parseSource(source);
+    if (source.scanned && isNotAManifest(parsed)) {
+      diagnostics.push(notAManifest(source));
+      continue;
+    }
     objects.push(...parsed.objects);
     diagnostics.push(...parsed.diagnostics);
   }
@@ -144,7 +154,11 @@ function ingest(
   let bundleOptions: BundleOptions = DEFAULT_OPTIONS;
   let optionsSeen = false;
 
+  const skipper = options.skipInvalid
+    ? new InvalidObjectSkipper(diagnostics, [namespaces, pods, workloads, policies, clusterPolicies, nodes, seen])
+    : undefined;
   for (const item of objects) {
+    skipper?.next();
     const raw = isRawObject(item) ? item : { value: item, origin: undefined };
     const ctx = new ObjectContext(raw.origin, { kind: 'object' }, diagnostics);
     const root = new Field(ctx, raw.value, []);
@@ -219,6 +233,8 @@ function ingest(
       workloads.push({ kind, meta: named, template: decodeWorkloadTemplate(root, kind) });
     }
   }
+
+  skipper?.next();
 
   for (const [kind, { count, first }] of ignoredKinds) {
     const what = count === 1 ? 'this object' : `${count} objects of this kind (the first is here)`;

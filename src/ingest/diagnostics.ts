@@ -19,7 +19,7 @@ export interface SourceLocation {
 
 /**
  * Codes follow the apimachinery field error types (`field.Invalid` -> `invalid`, ...), plus the
- * ones that only reading files needs (`syntax`, `limit`).
+ * ones that only reading files needs (`syntax`, `limit`, `not-a-manifest`).
  */
 export type DiagnosticCode =
   | 'syntax'
@@ -34,7 +34,11 @@ export type DiagnosticCode =
   | 'ignored-kind'
   | 'implicit-namespace'
   | 'suspicious'
-  | 'normalized';
+  | 'normalized'
+  /** A file found in a directory scan with no Kubernetes object in it: skipped. */
+  | 'not-a-manifest'
+  /** An invalid object dropped on request (`--skip-invalid`); the message is its error. */
+  | 'skipped-invalid';
 
 export interface Diagnostic {
   readonly severity: Severity;

@@ -12,6 +12,11 @@ import type { PathSegment } from './path.js';
 export interface Source {
   readonly name: string;
   readonly text: string;
+  /**
+   * Found by scanning a directory rather than named: when it holds no Kubernetes object at all
+   * (a kustomization.yaml, a Chart.yaml, a JSON report), it is skipped with a warning.
+   */
+  readonly scanned?: boolean;
 }
 
 /** Where a raw object came from, and how to find the line of one of its fields. */
