@@ -1,0 +1,75 @@
+/**
+ * @module `npm run build`: the package's JavaScript, built ahead of time into dist/ (run by
+ * `prepare`, so by `npm ci` and `npm pack`): the CLI (`dist/netpol-edge.js`), the library
+ * (`dist/index.js`, with declarations in dist/types), the Worker bundled for Miniflare
+ * (`dist/worker.js`, for `netpol-edge serve`) and the compiled WASM core beside them.
+ * Dependencies stay external except in the Worker, which runs in workerd and must be whole.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const DIST = `${ROOT}dist/`;
+const WASM = `${ROOT}core-as/build/netpol.wasm`;
+
+const forNode: BuildOptions = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+/** The Worker's `import coreModule from '...netpol.wasm'` points at the copy beside dist/worker.js. */
+const wasmBeside: Plugin = {
+  name: 'wasm-beside',
+  setup(build) {
+    build.onResolve({ filter: /\.wasm$/ }, () => ({ path: './netpol.wasm', external: true }));
+  },
+};
+
+export async function buildPackage(): Promise<void> {
+  if (!existsSync(WASM)) throw new Error(`${WASM} is missing: run npm run build:wasm first`);
+  rmSync(DIST, { recursive: true, force: true });
+  mkdirSync(DIST, { recursive: true });
+  copyFileSync(WASM, `${DIST}netpol.wasm`);
+  await Promise.all([
+    build({
+      ...forNode,
+      stdin: {
+        contents: "import { main } from './cli/main.ts';\nprocess.exitCode = await main(process.argv.slice(2));\n",
+        resolveDir: ROOT,
+        sourcefile: 'netpol-edge.ts',
+        loader: 'ts',
+      },
+      outfile: `${DIST}netpol-edge.js`,
+      banner: { js: '#!/usr/bin/env node' },
+    }),
+    build({ ...forNode, entryPoints: ['src/index.ts'], outfile: `${DIST}index.js` }),
+    build({
+      absWorkingDir: ROOT,
+      entryPoints: ['worker/index.ts'],
+      outfile: `${DIST}worker.js`,
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2022',
+      mainFields: ['module', 'main'],
+      conditions: ['workerd', 'worker', 'browser'],
+      external: ['cloudflare:*'],
+      loader: { '.yaml': 'text' },
+      plugins: [wasmBeside],
+      logLevel: 'warning',
+      legalComments: 'none',
+    }),
+  ]);
+  chmodSync(`${DIST}netpol-edge.js`, 0o755);
+  execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${ROOT}tsconfig.build.json`], { stdio: 'inherit' });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildPackage();
