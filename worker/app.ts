@@ -13,7 +13,9 @@ import type { EndpointSpec } from '../src/model/flow.js';
 import { authorize, type Role } from './auth.js';
 import { BODY_LIMITS, bodyChunks, decodeText, readBody, requireMediaType } from './body.js';
 import { DEMO_NAME, ensureDemo } from './demo.js';
-import { activeVersion, dropEngine, engineFor, forgetActive, store } from './engines.js';
+import { BatchAudit, denyingRules, logWouldDeny, parseMode } from './audit.js';
+import { activeState, dropEngine, engineFor, forgetActive, store, type ActiveState } from './engines.js';
+import { flowFromEnvoyHeaders } from './envoy.js';
 import type { Env } from './env.js';
 import { ApiError, errorBody } from './errors.js';
 import { openApiDocument } from './openapi.js';
@@ -56,16 +58,16 @@ function bundleName(c: AppContext): string {
   return name;
 }
 
-/** The active version of a bundle, creating the demo on first use. */
-async function servingVersion(c: AppContext, name: string): Promise<string> {
-  let version = await activeVersion(c.env, name);
-  if (version === null && name === DEMO_NAME) {
+/** The active version of a bundle and its mode, creating the demo on first use. */
+async function servingVersion(c: AppContext, name: string): Promise<ActiveState> {
+  let state = await activeState(c.env, name);
+  if (state === null && name === DEMO_NAME) {
     await ensureDemo(c.env, name, false);
     forgetActive(name);
-    version = await activeVersion(c.env, name);
+    state = await activeState(c.env, name);
   }
-  if (version === null) throw new ApiError(404, 'no-bundle', `no bundle ${JSON.stringify(name)}, or it has no active version`);
-  return version;
+  if (state === null) throw new ApiError(404, 'no-bundle', `no bundle ${JSON.stringify(name)}, or it has no active version`);
+  return state;
 }
 
 app.get('/healthz', (c) => c.json({ ok: true }));
@@ -87,10 +89,11 @@ app.put('/v1/bundles/:name', async (c) => {
   requireMediaType(c.req.raw, BUNDLE_TYPES);
   const text = decodeText(await readBody(c.req.raw, BODY_LIMITS.bundleBytes));
   const activate = c.req.query('activate') !== 'false';
-  const published = await publish(c.env, name, text, 'request body', activate);
+  const mode = parseMode(c.req.query('mode'));
+  const published = await publish(c.env, name, text, 'request body', activate, mode);
   forgetActive(name);
   return c.json(
-    { name, version: published.version, active: published.active, counts: published.counts, warnings: published.warnings },
+    { name, version: published.version, active: published.active, mode: published.mode, counts: published.counts, warnings: published.warnings },
     published.created ? 201 : 200,
   );
 });
@@ -133,6 +136,26 @@ app.post('/v1/bundles/:name/activate', async (c) => {
   return c.json({ name, active: result.active, previous: result.previous, generation: result.generation });
 });
 
+/** Audit or enforce: `{"mode": "audit"|"enforce", "version"?: "sha256:..."}` (default: the active version). */
+app.post('/v1/bundles/:name/mode', async (c) => {
+  await guard(c, 'admin');
+  const name = bundleName(c);
+  requireMediaType(c.req.raw, ['application/json']);
+  const body = parseJSON(decodeText(await readBody(c.req.raw, BODY_LIMITS.flowBytes))) as Record<string, unknown> | null;
+  const mode = typeof body?.mode === 'string' ? parseMode(body.mode) : undefined;
+  const version = body?.version ?? null;
+  if (mode === undefined || (version !== null && typeof version !== 'string')) {
+    throw new ApiError(400, 'invalid-body', 'expected {"mode": "audit" | "enforce", "version"?: "sha256:..."}');
+  }
+  const result = await store(c.env).setMode(name, version as string | null, mode);
+  forgetActive(name);
+  if (!result.ok) {
+    if (result.reason === 'no-bundle') throw new ApiError(404, 'no-bundle', `no bundle ${JSON.stringify(name)}`);
+    throw new ApiError(404, 'no-version', `bundle ${name} has no version ${version ?? '(no active version)'}`);
+  }
+  return c.json({ name, version: result.version, mode });
+});
+
 app.delete('/v1/bundles/:name', async (c) => {
   await guard(c, 'admin');
   const name = bundleName(c);
@@ -146,21 +169,29 @@ app.post('/v1/bundles/:name/decide', async (c) => {
   const name = bundleName(c);
   requireMediaType(c.req.raw, ['application/json']);
   const flow = decodeFlow(parseJSON(decodeText(await readBody(c.req.raw, BODY_LIMITS.flowBytes))));
-  const version = await servingVersion(c, name);
+  const { version, mode } = await servingVersion(c, name);
   const engine = await withEngine(c, version);
   const decisionId = crypto.randomUUID();
   const headers = { 'x-netpol-edge-version': version };
+  const audit = (denied: boolean) => {
+    if (!denied || mode !== 'audit') return {};
+    logWouldDeny({ bundle: name, version, decisionId, flow, decision: failClosed(version, () => engine.explain(flow)) });
+    return { audit: 'would-deny' };
+  };
   if (c.req.query('explain') !== 'true') {
     // The sidecar's path: one call into the core, no explanation built.
     const verdict = failClosed(version, () => engine.decide(flow));
     const deniedBy = verdict.allowed ? {} : { deniedBy: verdict.deniedBy };
-    return c.json({ allowed: verdict.allowed, reason: verdict.reason, ...deniedBy, version, decisionId }, 200, headers);
+    const audited = audit(!verdict.allowed);
+    return c.json({ allowed: verdict.allowed || 'audit' in audited, ...audited, reason: verdict.reason, ...deniedBy, version, decisionId }, 200, headers);
   }
   const decision = failClosed(version, () => engine.explain(flow));
   const labels = { src: describeEndpoint(flow.src), dst: describeEndpoint(flow.dst), service: `${flow.protocol}/${flow.port}` };
+  const audited = audit(!decision.allowed);
   return c.json(
     {
-      allowed: decision.allowed,
+      allowed: decision.allowed || 'audit' in audited,
+      ...audited,
       reason: decision.reason,
       ...(decision.allowed ? {} : { deniedBy: decision.deniedBy }),
       version,
@@ -181,8 +212,11 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
   await guard(c, 'query');
   const name = bundleName(c);
   const type = requireMediaType(c.req.raw, ['application/x-ndjson', 'application/octet-stream']);
-  const version = await servingVersion(c, name);
+  const { version, mode } = await servingVersion(c, name);
   const engine = await withEngine(c, version);
+  if (type === 'application/octet-stream' && mode === 'audit') {
+    throw new ApiError(409, 'audit-mode', `version ${version} of ${name} is in audit mode, which binary batches cannot report; send NDJSON`);
+  }
   if (type === 'application/octet-stream') {
     const records = await readBody(c.req.raw, BODY_LIMITS.binaryBatchBytes);
     if (records.length % 40 !== 0) {
@@ -200,13 +234,14 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
   const encoder = new TextEncoder();
   const stream = async (): Promise<void> => {
     const options = { explain: c.req.query('explain') === 'true', sides: c.req.query('sides') === 'true' };
-    const verdicts = answerNDJSON(bodyChunks(c.req.raw, BODY_LIMITS.ndjsonBatchBytes), engine, options, {
+    const audit = mode === 'audit' ? new BatchAudit(name, version) : undefined;
+    const verdicts = answerNDJSON(bodyChunks(c.req.raw, BODY_LIMITS.ndjsonBatchBytes), audit?.decider(engine) ?? engine, options, {
       maxLineBytes: MAX_FLOW_LINE_BYTES,
       batchLines: BATCH_LINES,
       maxFlows: BODY_LIMITS.ndjsonBatchFlows,
     });
     try {
-      for await (const text of verdicts) await writer.write(encoder.encode(text));
+      for await (const text of verdicts) await writer.write(encoder.encode(audit ? audit.rewrite(text) : text));
     } catch (error) {
       if (error instanceof FlowLimitError) throw new ApiError(413, 'too-many-flows', error.message);
       failClosed(version, () => {
@@ -228,6 +263,37 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
   );
   return c.body(readable, 200, { 'content-type': 'application/x-ndjson', 'x-netpol-edge-version': version });
 });
+
+/**
+ * Envoy ext_authz (HTTP service): any method, any path below the prefix; the body is ignored.
+ * 200 allows (also a would-deny in audit mode, flagged `x-netpol-audit`); 403 denies with the
+ * reason and the denying rules; 400 when the x-netpol-* headers do not describe a flow.
+ */
+const envoyAuthz = async (c: AppContext) => {
+  await guard(c, 'query');
+  const name = bundleName(c);
+  const flow = flowFromEnvoyHeaders((header) => c.req.header(header));
+  const { version, mode } = await servingVersion(c, name);
+  const engine = await withEngine(c, version);
+  const decisionId = crypto.randomUUID();
+  const headers: Record<string, string> = { 'x-netpol-decision-id': decisionId, 'x-netpol-version': version };
+  const verdict = failClosed(version, () => engine.decide(flow));
+  if (verdict.allowed) return c.json({ allowed: true, reason: verdict.reason, version, decisionId }, 200, headers);
+  const decision = failClosed(version, () => engine.explain(flow));
+  const rules = denyingRules(decision);
+  if (mode === 'audit') {
+    logWouldDeny({ bundle: name, version, decisionId, flow, decision });
+    return c.json({ allowed: true, audit: 'would-deny', reason: decision.reason, deniedBy: decision.deniedBy, rules, version, decisionId }, 200, {
+      ...headers,
+      'x-netpol-audit': 'would-deny',
+    });
+  }
+  const labels = { src: describeEndpoint(flow.src), dst: describeEndpoint(flow.dst), service: `${flow.protocol}/${flow.port}` };
+  const summary = summarizeDecision(decision, labels);
+  return c.json({ allowed: false, reason: decision.reason, deniedBy: decision.deniedBy, rules, summary, version, decisionId }, 403, headers);
+};
+app.all('/v1/bundles/:name/envoy/authz', envoyAuthz);
+app.all('/v1/bundles/:name/envoy/authz/*', envoyAuthz);
 
 function parseJSON(text: string): unknown {
   try {

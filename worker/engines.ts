@@ -4,6 +4,7 @@
  * be after an activation elsewhere; every answer names the version it used.
  */
 import { EngineError, WasmEngine } from '../src/engine/wasm-engine.js';
+import type { Mode } from './audit.js';
 import type { Env } from './env.js';
 import { ApiError } from './errors.js';
 import coreModule from '../core-as/build/netpol.wasm';
@@ -15,7 +16,14 @@ const MAX_ENGINES = 4;
 
 interface ActiveEntry {
   readonly version: string | null;
+  readonly mode: Mode;
   readonly expires: number;
+}
+
+/** The version a bundle serves and how: enforcing, or auditing (denials answered as allowed). */
+export interface ActiveState {
+  readonly version: string;
+  readonly mode: Mode;
 }
 
 const activeVersions = new Map<string, ActiveEntry>();
@@ -40,13 +48,19 @@ export function forgetActive(name: string): void {
 
 /** The bundle's active version (cached), or null when the bundle does not exist or has none. */
 export async function activeVersion(env: Env, name: string): Promise<string | null> {
+  return (await activeState(env, name))?.version ?? null;
+}
+
+/** The bundle's active version and its mode, cached together (a mode change is seen within the TTL). */
+export async function activeState(env: Env, name: string): Promise<ActiveState | null> {
   const cached = activeVersions.get(name);
-  if (cached && cached.expires > Date.now()) return cached.version;
+  if (cached && cached.expires > Date.now()) return cached.version === null ? null : { version: cached.version, mode: cached.mode };
   const changesBefore = changes.get(name);
   const pointer = await store(env).active(name);
   const version = pointer?.version ?? null;
-  if (changes.get(name) === changesBefore) activeVersions.set(name, { version, expires: Date.now() + ACTIVE_TTL_MS });
-  return version;
+  const mode = pointer?.mode ?? 'enforce';
+  if (changes.get(name) === changesBefore) activeVersions.set(name, { version, mode, expires: Date.now() + ACTIVE_TTL_MS });
+  return version === null ? null : { version, mode };
 }
 
 /** The engine for a version, loading its image from the store on first use. */

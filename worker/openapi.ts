@@ -103,7 +103,11 @@ export const openApiDocument = {
       put: {
         summary: 'Publish a version (validated, compiled, content-addressed); activates it unless ?activate=false',
         security: admin,
-        parameters: [bundleName, { name: 'activate', in: 'query', schema: { type: 'boolean', default: true } }],
+        parameters: [
+          bundleName,
+          { name: 'activate', in: 'query', schema: { type: 'boolean', default: true } },
+          { name: 'mode', in: 'query', schema: { type: 'string', enum: ['enforce', 'audit'] }, description: 'audit: denials answer allowed with "audit": "would-deny" and are logged' },
+        ],
         requestBody: {
           required: true,
           content: { 'application/yaml': { schema: { type: 'string' } }, 'application/json': { schema: {} } },
@@ -143,6 +147,22 @@ export const openApiDocument = {
         responses: { '200': { description: 'activated' }, '400': error, '404': error, '409': error },
       },
     },
+    '/v1/bundles/{name}/mode': {
+      post: {
+        summary: 'Set a version (default: the active one) to enforce or audit; audit answers denials as allowed, flagged and logged',
+        security: admin,
+        parameters: [bundleName],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { type: 'object', required: ['mode'], properties: { mode: { type: 'string', enum: ['enforce', 'audit'] }, version: { type: 'string' } } },
+            },
+          },
+        },
+        responses: { '200': { description: 'mode set' }, '400': error, '404': error },
+      },
+    },
     '/v1/bundles/{name}/decide': {
       post: {
         summary: 'Decide one flow with the active version',
@@ -179,6 +199,7 @@ export const openApiDocument = {
           },
           '400': error,
           '404': error,
+          '409': error,
           '413': error,
           '415': error,
           '503': error,

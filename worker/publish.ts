@@ -8,6 +8,7 @@ import { ingestSources } from '../src/ingest/bundle.js';
 import type { Diagnostic } from '../src/ingest/diagnostics.js';
 import { bundleHash } from '../src/model/serialize.js';
 import { ApiError } from './errors.js';
+import type { Mode } from './audit.js';
 import type { PutVersionResult } from './store.js';
 import { store } from './engines.js';
 import type { Env } from './env.js';
@@ -22,7 +23,7 @@ export interface Published extends PutVersionResult {
 /** Diagnostic codes that mean the text could not be read at all (400), not an invalid bundle (422). */
 const UNREADABLE = new Set(['syntax', 'limit']);
 
-export async function publish(env: Env, name: string, text: string, source: string, activate: boolean): Promise<Published> {
+export async function publish(env: Env, name: string, text: string, source: string, activate: boolean, mode?: Mode): Promise<Published> {
   const result = ingestSources([{ name: source, text }]);
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
@@ -41,6 +42,7 @@ export async function publish(env: Env, name: string, text: string, source: stri
     counts: result.counts,
     warnings,
     activate,
+    mode,
   });
   return { name, version, counts: result.counts, warnings, ...stored };
 }

@@ -6,6 +6,7 @@
  * id is the canonical bundle's SHA-256), and images are chunked under SQLite's row limit.
  */
 import { DurableObject } from 'cloudflare:workers';
+import type { Mode } from './audit.js';
 import type { Env } from './env.js';
 
 /** Bytes per image chunk: well under the 2 MB a SQLite row may hold in a Durable Object. */
@@ -17,6 +18,8 @@ export interface VersionInfo {
   readonly bytes: number;
   readonly counts: unknown;
   readonly warnings: unknown[];
+  /** `enforce`, or `audit`: denials are answered as allowed, flagged and logged. */
+  readonly mode: Mode;
 }
 
 export interface BundleInfo {
@@ -35,12 +38,16 @@ export interface PutVersionInput {
   readonly counts: unknown;
   readonly warnings: unknown[];
   readonly activate: boolean;
+  /** Sets the version's mode; when absent a new version enforces and a known one keeps its mode. */
+  readonly mode?: Mode;
 }
 
 export interface PutVersionResult {
   /** False when this bundle already had this version (an idempotent re-upload). */
   readonly created: boolean;
   readonly active: string | null;
+  /** The version's mode after this call. */
+  readonly mode: Mode;
 }
 
 export type ActivateResult =
@@ -50,6 +57,7 @@ export type ActivateResult =
 export interface ActivePointer {
   readonly version: string;
   readonly generation: number;
+  readonly mode: Mode;
 }
 
 export class BundleStore extends DurableObject<Env> {
@@ -67,6 +75,13 @@ export class BundleStore extends DurableObject<Env> {
       CREATE TABLE IF NOT EXISTS images (
         version TEXT NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (version, seq));
     `);
+    this.addModeColumn();
+  }
+
+  /** Migration: versions stored before audit mode existed enforce. */
+  private addModeColumn(): void {
+    const columns = this.sql.exec<{ name: string }>('PRAGMA table_info(versions)').toArray();
+    if (!columns.some((c) => c.name === 'mode')) this.sql.exec("ALTER TABLE versions ADD COLUMN mode TEXT NOT NULL DEFAULT 'enforce'");
   }
 
   /** Stores a version (and its image, once per content) and activates it if asked, atomically. */
@@ -83,14 +98,17 @@ export class BundleStore extends DurableObject<Env> {
       }
       if (known.length === 0) {
         this.sql.exec(
-          'INSERT INTO versions (name, version, created_at, bytes, counts, warnings) VALUES (?, ?, ?, ?, ?, ?)',
+          'INSERT INTO versions (name, version, created_at, bytes, counts, warnings, mode) VALUES (?, ?, ?, ?, ?, ?, ?)',
           input.name,
           input.version,
           now,
           input.image.byteLength,
           JSON.stringify(input.counts),
           JSON.stringify(input.warnings),
+          input.mode ?? 'enforce',
         );
+      } else if (input.mode !== undefined) {
+        this.sql.exec('UPDATE versions SET mode = ? WHERE name = ? AND version = ?', input.mode, input.name, input.version);
       }
       const bundle = this.sql.exec<{ active: string | null }>('SELECT active FROM bundles WHERE name = ?', input.name).toArray()[0];
       if (!bundle) {
@@ -110,7 +128,8 @@ export class BundleStore extends DurableObject<Env> {
         );
       }
       const active = this.sql.exec<{ active: string | null }>('SELECT active FROM bundles WHERE name = ?', input.name).one().active;
-      return { created: known.length === 0, active };
+      const mode = this.sql.exec<{ mode: Mode }>('SELECT mode FROM versions WHERE name = ? AND version = ?', input.name, input.version).one().mode;
+      return { created: known.length === 0, active, mode };
     });
   }
 
@@ -135,9 +154,26 @@ export class BundleStore extends DurableObject<Env> {
 
   active(name: string): ActivePointer | null {
     const row = this.sql
-      .exec<{ active: string | null; generation: number }>('SELECT active, generation FROM bundles WHERE name = ?', name)
+      .exec<{ active: string | null; generation: number; mode: Mode | null }>(
+        `SELECT b.active AS active, b.generation AS generation, v.mode AS mode
+         FROM bundles b LEFT JOIN versions v ON v.name = b.name AND v.version = b.active WHERE b.name = ?`,
+        name,
+      )
       .toArray()[0];
-    return row?.active ? { version: row.active, generation: row.generation } : null;
+    return row?.active ? { version: row.active, generation: row.generation, mode: row.mode ?? 'enforce' } : null;
+  }
+
+  /** Changes a version's mode (the active one when `version` is null). */
+  setMode(name: string, version: string | null, mode: Mode): { ok: true; version: string } | { ok: false; reason: 'no-bundle' | 'no-version' } {
+    return this.ctx.storage.transactionSync(() => {
+      const bundle = this.sql.exec<{ active: string | null }>('SELECT active FROM bundles WHERE name = ?', name).toArray()[0];
+      if (!bundle) return { ok: false, reason: 'no-bundle' } as const;
+      const target = version ?? bundle.active;
+      const exists = target !== null && this.sql.exec('SELECT 1 FROM versions WHERE name = ? AND version = ?', name, target).toArray().length > 0;
+      if (!exists) return { ok: false, reason: 'no-version' } as const;
+      this.sql.exec('UPDATE versions SET mode = ? WHERE name = ? AND version = ?', mode, name, target);
+      return { ok: true, version: target } as const;
+    });
   }
 
   describe(name: string): BundleInfo | null {
@@ -149,8 +185,8 @@ export class BundleStore extends DurableObject<Env> {
       .toArray()[0];
     if (!bundle) return null;
     const versions = this.sql
-      .exec<{ version: string; created_at: number; bytes: number; counts: string; warnings: string }>(
-        'SELECT version, created_at, bytes, counts, warnings FROM versions WHERE name = ? ORDER BY created_at, version',
+      .exec<{ version: string; created_at: number; bytes: number; counts: string; warnings: string; mode: Mode }>(
+        'SELECT version, created_at, bytes, counts, warnings, mode FROM versions WHERE name = ? ORDER BY created_at, version',
         name,
       )
       .toArray()
@@ -160,6 +196,7 @@ export class BundleStore extends DurableObject<Env> {
         bytes: v.bytes,
         counts: JSON.parse(v.counts) as unknown,
         warnings: JSON.parse(v.warnings) as unknown[],
+        mode: v.mode,
       }));
     return {
       name,
