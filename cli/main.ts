@@ -2,6 +2,7 @@
 import { runCheck } from './check.js';
 import { runEval } from './eval.js';
 import { runReplay } from './replay.js';
+import { runServe } from './serve.js';
 import { EXIT, UsageError } from './usage.js';
 import { runValidate } from './validate.js';
 import { FlowError } from '../src/model/errors.js';
@@ -10,6 +11,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<num
   check: runCheck,
   eval: runEval,
   replay: runReplay,
+  serve: runServe,
   validate: runValidate,
 };
 
@@ -20,6 +22,7 @@ Usage:
   netpol-edge eval --flows FILE|- MANIFEST...                              NDJSON flows -> verdicts
   netpol-edge validate MANIFEST...                                         errors and warnings
   netpol-edge replay --bundle MANIFEST LOG...                              flow logs -> impact report
+  netpol-edge serve [--port N] [--bundle NAME=PATH]... [--watch]           the HTTP API locally
 
 MANIFEST is a YAML or JSON file (multi-document, List), a directory (read recursively), or - for
 stdin. Run "netpol-edge COMMAND --help" for a command's options and examples.`;
