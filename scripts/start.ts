@@ -1,14 +1,15 @@
 /**
  * @module `npm start`: the Worker under `wrangler dev` on 127.0.0.1:8787 (state persisted in
  * .wrangler/state), the demo bundle served as `demo`, and an admin token ready. Arguments go to
- * wrangler: `npm start -- --port 9000 --var ADMIN_TOKEN:secret`.
+ * wrangler and override the defaults: `npm start -- --ip 0.0.0.0 --port 9000 --var ADMIN_TOKEN:secret`.
  */
 import { spawn } from 'node:child_process';
 import { ensureAdminToken } from './dev-vars.js';
+import { flagValue, START_DEFAULTS, wranglerDevArgs } from './wrangler-args.js';
 
 const args = process.argv.slice(2);
-const adminFromArgs = args.some((a, i) => a === '--var' && args[i + 1]?.startsWith('ADMIN_TOKEN:'));
-const port = args.includes('--port') ? args[args.indexOf('--port') + 1] : '8787';
+const adminFromArgs = args.some((a, i) => (a === '--var' && args[i + 1]?.startsWith('ADMIN_TOKEN:')) || a.startsWith('--var=ADMIN_TOKEN:'));
+const port = flagValue(args, '--port') ?? START_DEFAULTS['--port'];
 
 if (!adminFromArgs) {
   const { token, generated } = ensureAdminToken('.dev.vars');
@@ -20,10 +21,9 @@ if (!adminFromArgs) {
   );
 }
 
-const wrangler = spawn(
-  'npx',
-  ['wrangler', 'dev', '--ip', '127.0.0.1', ...(args.includes('--port') ? [] : ['--port', '8787']), ...args],
-  { stdio: 'inherit', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
-);
+const wrangler = spawn('npx', ['wrangler', ...wranglerDevArgs(args)], {
+  stdio: 'inherit',
+  env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => wrangler.kill(signal));
 wrangler.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
