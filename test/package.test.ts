@@ -1,0 +1,134 @@
+/**
+ * The package as users get it: `npm pack`, installed with `npm install ./netpol-edge-*.tgz` into an
+ * empty directory, then its commands, the README's library example, and `serve` (with --watch)
+ * run from there with plain Node: no tsx, no AssemblyScript, no repo.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, ROOT } from '../scripts/wrangler-dev.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'netpol-package-'));
+const BIN = join(dir, 'node_modules', '.bin', 'netpol-edge');
+const EXAMPLES = join(dir, 'node_modules', 'netpol-edge', 'examples');
+const DEMO = [join(EXAMPLES, 'demo-cluster.yaml'), join(EXAMPLES, 'article', '5-ns1-from-ns3-tcp-80.yaml')];
+
+function run(args: string[], input?: string) {
+  return spawnSync(BIN, args, { cwd: dir, input, encoding: 'utf8', timeout: 60_000 });
+}
+
+/** The README's library example: the first ```js block under "## The library API". */
+function readmeExample(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## The library API'));
+  const match = /```js\n([\s\S]*?)```/.exec(section);
+  if (!match) throw new Error('README.md has no ```js example under "## The library API"');
+  return match[1]!;
+}
+
+beforeAll(() => {
+  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  // Scripts were run by the build above; pack only what `files` lists.
+  execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], { cwd: ROOT, stdio: 'ignore' });
+  const tarball = readdirSync(dir).find((f) => /^netpol-edge-.*\.tgz$/.test(f))!;
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `./${tarball}`], { cwd: dir, stdio: 'ignore' });
+}, 300_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the packed package', () => {
+  it('holds the built code and the core, not the sources', () => {
+    const files = readdirSync(join(dir, 'node_modules', 'netpol-edge', 'dist'));
+    expect(files).toEqual(expect.arrayContaining(['netpol-edge.js', 'index.js', 'worker.js', 'netpol.wasm', 'types']));
+    const installed = readdirSync(join(dir, 'node_modules', 'netpol-edge'));
+    for (const absent of ['src', 'cli', 'worker', 'core-as', 'test']) expect(installed).not.toContain(absent);
+    const modules = readdirSync(join(dir, 'node_modules'));
+    for (const devOnly of ['tsx', 'esbuild', 'assemblyscript', 'wrangler', 'hono']) expect(modules).not.toContain(devOnly);
+  });
+
+  it('runs check, eval, validate and --help with plain Node', () => {
+    expect(run(['--help']).stdout).toContain('netpol-edge serve');
+    const allowed = run(['check', '--from', 'ns3/frontend', '--to', 'ns1/web', '--port', '80', ...DEMO]);
+    expect(allowed.stdout).toMatch(/^yes - NetworkPolicy ns1\/test-network-policy ingress rule 0 allows it/);
+    expect(allowed.status).toBe(0);
+    const denied = run(['check', '--engine', 'reference', '--from', 'ns2/search', '--to', 'ns1/web', '--port', '80', ...DEMO]);
+    expect(denied.status).toBe(1);
+    const flows = '{"src":"ns3/frontend","dst":"ns1/web","port":80}\n{"src":"ns2/search","dst":"ns1/web","port":80}\n';
+    expect(run(['eval', '--flows', '-', ...DEMO], flows).stdout).toBe(
+      '{"allowed":true,"reason":"allowed"}\n{"allowed":false,"reason":"denied","deniedBy":["ingress"]}\n',
+    );
+    expect(run(['validate', ...DEMO]).status).toBe(0);
+    expect(run(['validate', EXAMPLES]).status).toBe(1); // articles 2 and 4 are alternatives: one name twice
+    const replay = run(['replay', '--bundle', join(ROOT, 'test/fixtures/flowlogs/cluster.yaml'), join(ROOT, 'test/fixtures/flowlogs/flows.ndjson')]);
+    expect(replay.stdout).toContain('records');
+  });
+
+  it("runs the README's library example", () => {
+    writeFileSync(join(dir, 'cluster.yaml'), readFileSync(DEMO[0]!));
+    mkdirSync(join(dir, 'policies'), { recursive: true });
+    copyFileSync(DEMO[1]!, join(dir, 'policies', 'ns1.yaml'));
+    writeFileSync(join(dir, 'example.mjs'), readmeExample());
+    const result = spawnSync(process.execPath, ['example.mjs'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe("true { policy: { namespace: 'ns1', name: 'test-network-policy' }, rule: 0 }\n[ false, 'dst: required' ]\n");
+  });
+
+  it('serves a bundle under Miniflare, and --watch republishes a good edit and keeps the last good version on a bad one', async () => {
+    const manifests = join(dir, 'watched');
+    mkdirSync(manifests, { recursive: true });
+    copyFileSync(DEMO[0]!, join(manifests, 'cluster.yaml'));
+    const policy = readFileSync(DEMO[1]!, 'utf8');
+    writeFileSync(join(manifests, 'policy.yaml'), policy);
+    writeFileSync(join(manifests, 'kustomization.yaml'), 'resources: [cluster.yaml, policy.yaml]\n');
+    const port = await freePort();
+    const server = spawn(BIN, ['serve', '--port', String(port), '--state', join(dir, 'state'), '--bundle', `prod=${manifests}`, '--watch'], {
+      cwd: dir,
+      env: { ...process.env, NETPOL_EDGE_ADMIN_TOKEN: 'package-test-admin-token' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output = collect(server);
+    try {
+      await waitFor(() => output.text.includes('listening on'), 60_000, output);
+      const base = `http://127.0.0.1:${port}/v1/bundles/prod`;
+      const decide = async () => (await (await fetch(`${base}/decide`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"src":"ns2/search","dst":"ns1/web","port":80}' })).json()) as { allowed: boolean; version: string };
+      const first = await decide();
+      expect(first.allowed).toBe(false);
+      expect(output.text).not.toContain('package-test-admin-token');
+
+      writeFileSync(join(manifests, 'policy.yaml'), policy.replaceAll('ns3', 'ns2'));
+      await waitFor(async () => (await decide()).allowed, 30_000, output);
+      const second = await decide();
+      expect(second.version).not.toBe(first.version);
+
+      writeFileSync(join(manifests, 'policy.yaml'), `${policy}\n  - bad: [\n`);
+      await waitFor(() => output.text.includes('the last good version keeps serving'), 30_000, output);
+      expect(await decide()).toMatchObject({ allowed: true, version: second.version });
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => (server.exitCode !== null ? resolve(null) : server.once('exit', resolve)));
+    }
+  }, 180_000);
+});
+
+function collect(child: ChildProcess): { text: string } {
+  const output = { text: '' };
+  child.stdout?.on('data', (d: Buffer) => (output.text += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output.text += d.toString()));
+  return output;
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, output: { text: string }): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if (await condition()) return;
+    } catch {
+      // not answering yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out; serve printed:\n${output.text}`);
+}
