@@ -1,18 +1,16 @@
 /** @module The `netpol-edge` command: dispatches to a subcommand and maps failures to exit codes. */
-import { runCheck } from './check.js';
-import { runEval } from './eval.js';
-import { runReplay } from './replay.js';
-import { runServe } from './serve.js';
 import { EXIT, UsageError } from './usage.js';
-import { runValidate } from './validate.js';
 import { FlowError } from '../src/model/errors.js';
 
-const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
-  check: runCheck,
-  eval: runEval,
-  replay: runReplay,
-  serve: runServe,
-  validate: runValidate,
+type Command = (argv: readonly string[]) => Promise<number>;
+
+/** Loaded on use, so that `--help` and each command start without the others' code (cold start). */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  check: async () => (await import('./check.js')).runCheck,
+  eval: async () => (await import('./eval.js')).runEval,
+  replay: async () => (await import('./replay.js')).runReplay,
+  serve: async () => (await import('./serve.js')).runServe,
+  validate: async () => (await import('./validate.js')).runValidate,
 };
 
 export const MAIN_HELP = `netpol-edge: may this flow pass? Kubernetes NetworkPolicy decisions.
@@ -33,13 +31,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${MAIN_HELP}\n`);
     return command === undefined ? EXIT.error : EXIT.ok;
   }
-  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (!run) {
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!load) {
     process.stderr.write(`netpol-edge: unknown command ${JSON.stringify(command)}\n\n${MAIN_HELP}\n`);
     return EXIT.error;
   }
   try {
-    return await run(rest);
+    return await (await load())(rest);
   } catch (error) {
     process.stderr.write(`netpol-edge ${command}: ${describeFailure(error)}\n`);
     return EXIT.error;

@@ -39,18 +39,15 @@ export async function buildPackage(): Promise<void> {
   mkdirSync(DIST, { recursive: true });
   copyFileSync(WASM, `${DIST}netpol.wasm`);
   await Promise.all([
+    // One build for the CLI and the library: shared code in chunks beside them, and each command
+    // in its own chunk, loaded on use (so `--help` loads neither the parser nor the engines).
     build({
       ...forNode,
-      stdin: {
-        contents: "import { main } from './cli/main.ts';\nprocess.exitCode = await main(process.argv.slice(2));\n",
-        resolveDir: ROOT,
-        sourcefile: 'netpol-edge.ts',
-        loader: 'ts',
-      },
-      outfile: `${DIST}netpol-edge.js`,
-      banner: { js: '#!/usr/bin/env node' },
+      entryPoints: { 'netpol-edge': 'cli/bin.ts', index: 'src/index.ts' },
+      outdir: DIST,
+      splitting: true,
+      chunkNames: 'chunk-[hash]',
     }),
-    build({ ...forNode, entryPoints: ['src/index.ts'], outfile: `${DIST}index.js` }),
     build({
       absWorkingDir: ROOT,
       entryPoints: ['worker/index.ts'],

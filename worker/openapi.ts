@@ -6,6 +6,8 @@
 const error = { $ref: '#/components/responses/Error' };
 const bundleName = { name: 'name', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$' } };
 const admin = [{ bearer: [] }];
+/** A required JSON request body of this schema. */
+const jsonBody = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } }) as const;
 const query = [{ bearer: [] }, {}];
 const flowBody = {
   required: true,
@@ -136,14 +138,7 @@ export const openApiDocument = {
         summary: 'Point the bundle at one of its versions (rollback, roll-forward); ifActive makes it a compare-and-swap',
         security: admin,
         parameters: [bundleName],
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: { type: 'object', required: ['version'], properties: { version: { type: 'string' }, ifActive: { type: 'string', nullable: true } } },
-            },
-          },
-        },
+        requestBody: jsonBody({ type: 'object', required: ['version'], properties: { version: { type: 'string' }, ifActive: { type: 'string', nullable: true } } }),
         responses: { '200': { description: 'activated' }, '400': error, '404': error, '409': error },
       },
     },
@@ -152,14 +147,7 @@ export const openApiDocument = {
         summary: 'Set a version (default: the active one) to enforce or audit; audit answers denials as allowed, flagged and logged',
         security: admin,
         parameters: [bundleName],
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: { type: 'object', required: ['mode'], properties: { mode: { type: 'string', enum: ['enforce', 'audit'] }, version: { type: 'string' } } },
-            },
-          },
-        },
+        requestBody: jsonBody({ type: 'object', required: ['mode'], properties: { mode: { type: 'string', enum: ['enforce', 'audit'] }, version: { type: 'string' } } }),
         responses: { '200': { description: 'mode set' }, '400': error, '404': error },
       },
     },
