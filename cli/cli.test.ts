@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -196,5 +196,30 @@ describe('netpol-edge validate', () => {
       expect(stdout).toMatch(new RegExp(`^netpol-edge ${command}:[\\s\\S]*Example`));
     }
     expect(run(['--help']).stdout).toMatch(/Usage:/);
+  });
+});
+
+describe('directory scans and --skip-invalid', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'netpol-cli-scan-'));
+  writeFileSync(join(dir, 'cluster.yaml'), readFileSync(join(import.meta.dirname, '..', DEMO[0]!)));
+  writeFileSync(join(dir, 'kustomization.yaml'), 'resources: [cluster.yaml]\n');
+  const bad = join(tmpdir(), `netpol-cli-bad-${process.pid}.yaml`);
+  writeFileSync(bad, 'apiVersion: v1\nkind: Pod\nmetadata: {name: Bad_Name, namespace: ns1}\n');
+  const flow = ['--from', 'ns3/frontend', '--to', 'ns1/web', '--port', '80'];
+
+  it('skips a scanned file with no Kubernetes object with a warning, and refuses it named explicitly', () => {
+    const scanned = run(['check', ...flow, dir]);
+    expect(scanned.code).toBe(0);
+    expect(scanned.stderr).toMatch(/kustomization\.yaml: warning: no Kubernetes object in this file/);
+    expect(run(['check', ...flow, join(dir, 'kustomization.yaml'), join(dir, 'cluster.yaml')]).code).toBe(2);
+  });
+
+  it('drops an invalid object with --skip-invalid, and validate stays strict', () => {
+    expect(run(['check', ...flow, dir, bad]).code).toBe(2);
+    const skipped = run(['eval', '--skip-invalid', '--flows', '-', dir, bad], '{"src":"ns3/frontend","dst":"ns1/web","port":80}\n');
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout).toBe('{"allowed":true,"reason":"no-policy"}\n');
+    expect(skipped.stderr).toMatch(/warning: Pod ns1\/Bad_Name: metadata\.name: .*\(object skipped: --skip-invalid\)/);
+    expect(run(['validate', '--skip-invalid', bad]).code).toBe(2);
   });
 });
