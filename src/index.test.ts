@@ -28,6 +28,7 @@ describe('the library API', () => {
       expect(batch[0]).toMatchObject({ allowed: true });
       expect(batch[1]).toBeInstanceOf(FlowError);
       expect(batch[2]).toBeInstanceOf(FlowError);
+      expect(await engine.decideBatch([{ src: 'x' } as never])).toEqual([expect.any(FlowError)]);
     }
   });
 

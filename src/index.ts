@@ -99,15 +99,22 @@ export async function createEngine(input: Bundle | LoadedBundle, options: { read
     version,
     explain: async (flow) => engine.explain(decodeFlow(flow)),
     decide: async (flow) => engine.decide(decodeFlow(flow)),
-    decideBatch: async (flows) =>
-      flows.map((flow) => {
+    decideBatch: async (inputs) => {
+      const answers: (Verdict | FlowError)[] = new Array(inputs.length);
+      const flows: Flow[] = [];
+      const slots: number[] = [];
+      inputs.forEach((input, i) => {
         try {
-          return engine.decide(decodeFlow(flow));
+          flows.push(decodeFlow(input));
+          slots.push(i);
         } catch (error) {
-          if (error instanceof FlowError) return error;
-          throw error;
+          if (!(error instanceof FlowError)) throw error;
+          answers[i] = error;
         }
-      }),
+      });
+      engine.decideBatch(flows).forEach((answer, k) => (answers[slots[k]!] = answer));
+      return answers;
+    },
   };
 }
 
@@ -116,9 +123,29 @@ function usableBundle(loaded: LoadedBundle): Bundle {
   return loaded.bundle;
 }
 
+interface Decider {
+  explain(flow: Flow): Decision;
+  decide(flow: Flow): Verdict;
+  decideBatch(flows: readonly Flow[]): (Verdict | FlowError)[];
+}
+
 /** The seam to the engines (the Engine interface of src/engine replaces it when it lands). */
-function decider(kind: EngineKind, bundle: Bundle): { explain(flow: Flow): Decision; decide(flow: Flow): Verdict } {
-  if (kind === 'reference') return { explain: (flow) => decide(bundle, flow), decide: (flow) => decide(bundle, flow) };
+function decider(kind: EngineKind, bundle: Bundle): Decider {
+  if (kind === 'reference') {
+    const one = (flow: Flow): Decision | FlowError => {
+      try {
+        return decide(bundle, flow);
+      } catch (error) {
+        if (error instanceof FlowError) return error;
+        throw error;
+      }
+    };
+    return { explain: (flow) => decide(bundle, flow), decide: (flow) => decide(bundle, flow), decideBatch: (flows) => flows.map(one) };
+  }
   const wasm = WasmEngine.fromCompiled(loadCoreModule(), compileBundle(bundle));
-  return { explain: (flow) => wasm.explain(flow), decide: (flow) => wasm.decide(flow) };
+  return {
+    explain: (flow) => wasm.explain(flow),
+    decide: (flow) => wasm.decide(flow),
+    decideBatch: (flows) => wasm.decideBatch(flows) as (Verdict | FlowError)[],
+  };
 }
