@@ -21,7 +21,9 @@ export const openApiDocument = {
     version: '1',
     description:
       'May this flow pass? Kubernetes NetworkPolicy decisions from published bundles. Writes need the admin token; ' +
-      'reads need the query token when one is configured (the admin token works too).',
+      'reads need the query token when one is configured (the admin token works too). ' +
+      'Envoy ext_authz (HTTP service): any method on /v1/bundles/{name}/envoy/authz/*, the flow in the headers ' +
+      'x-netpol-src, x-netpol-dst, x-netpol-port and x-netpol-protocol; 200 allows, 403 denies, 400 when a header is missing or malformed.',
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
