@@ -12,7 +12,7 @@ import type { Bundle, Pod } from '../src/model/bundle.js';
 import { DENYING_REASONS, type Decision, type SideVerdict } from '../src/model/decision.js';
 import type { EndpointSpec, Flow } from '../src/model/flow.js';
 import { bundleFromJSON, bundleHash, bundleToJSON } from '../src/model/serialize.js';
-import { decide } from '../src/reference/evaluator.js';
+import { ReferenceEngine } from '../src/engine/reference-engine.js';
 import { ENGINES, referenceEngine, type EngineUnderTest } from './cases/engine.js';
 import { bundleObjectsArbitrary, scenarioArbitrary, type BundleArbitraryOptions, type K8sObject, type Scenario } from './fuzz/arbitraries.js';
 import { compareEngines, diffValues } from './fuzz/differential.js';
@@ -133,7 +133,7 @@ interface Answered {
 }
 
 async function answer(engine: EngineUnderTest, bundle: Bundle, flows: readonly unknown[]): Promise<Answered[]> {
-  const decider = await engine.load(bundle);
+  const loaded = await engine.load(bundle);
   const answers: Answered[] = [];
   for (const json of flows) {
     let flow: Flow;
@@ -144,7 +144,7 @@ async function answer(engine: EngineUnderTest, bundle: Bundle, flows: readonly u
       throw error;
     }
     try {
-      answers.push({ flow, json, decision: decider.decide(flow) });
+      answers.push({ flow, json, decision: await loaded.explain(flow) });
     } catch (error) {
       // Refusing is an answer; any other exception is a bug, and fails the property as it is.
       if (!(error instanceof FlowError)) throw error;
@@ -315,6 +315,7 @@ function decidesAlikeWhenRevived(options: { tiers?: boolean }) {
   return fc.property(scenarioArbitrary({ ...options, flows: 10 }), ({ objects, flows }) => {
     const bundle = ingest(objects);
     const revived = bundleFromJSON(bundleToJSON(bundle));
+    const engines = new Map([bundle, revived].map((b) => [b, new ReferenceEngine(b)]));
     for (const json of flows) {
       let flow: Flow;
       try {
@@ -324,7 +325,7 @@ function decidesAlikeWhenRevived(options: { tiers?: boolean }) {
       }
       const outcome = (b: Bundle): unknown => {
         try {
-          return decide(b, flow);
+          return engines.get(b)!.explainNow(flow);
         } catch (error) {
           return { refused: (error as Error).message };
         }

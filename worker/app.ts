@@ -7,7 +7,7 @@ import { Hono, type Context } from 'hono';
 import { explainDecision, summarizeDecision } from '../src/format/explanation.js';
 import { decodeFlow } from '../src/flow/decode.js';
 import { FlowError } from '../src/model/errors.js';
-import { answerNDJSON, FlowLimitError } from '../src/flow/verdict.js';
+import { answerNDJSON, FlowLimitError } from '../src/format/verdict.js';
 import { EngineError } from '../src/engine/wasm-engine.js';
 import type { EndpointSpec } from '../src/model/flow.js';
 import { authorize, type Role } from './auth.js';
@@ -152,11 +152,11 @@ app.post('/v1/bundles/:name/decide', async (c) => {
   const headers = { 'x-netpol-edge-version': version };
   if (c.req.query('explain') !== 'true') {
     // The sidecar's path: one call into the core, no explanation built.
-    const verdict = failClosed(version, () => engine.decide(flow));
+    const verdict = await failClosed(version, () => engine.decide(flow));
     const deniedBy = verdict.allowed ? {} : { deniedBy: verdict.deniedBy };
     return c.json({ allowed: verdict.allowed, reason: verdict.reason, ...deniedBy, version, decisionId }, 200, headers);
   }
-  const decision = failClosed(version, () => engine.explain(flow));
+  const decision = await failClosed(version, () => engine.explain(flow));
   const labels = { src: describeEndpoint(flow.src), dst: describeEndpoint(flow.dst), service: `${flow.protocol}/${flow.port}` };
   return c.json(
     {
@@ -188,7 +188,7 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
     if (records.length % 40 !== 0) {
       throw new ApiError(400, 'invalid-records', `the body is ${records.length} bytes, not a whole number of 40-byte flow records`);
     }
-    const verdicts = failClosed(version, () => engine.decideBatch(records));
+    const verdicts = await failClosed(version, () => engine.decideRecords(records));
     return c.body(verdicts, 200, {
       'content-type': 'application/octet-stream',
       'x-netpol-edge-version': version,
@@ -209,9 +209,7 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
       for await (const text of verdicts) await writer.write(encoder.encode(text));
     } catch (error) {
       if (error instanceof FlowLimitError) throw new ApiError(413, 'too-many-flows', error.message);
-      failClosed(version, () => {
-        throw error;
-      });
+      await failClosed(version, () => Promise.reject(error));
     }
   };
   // Verdicts stream out as lines are answered. A failure after the first byte cannot change the
@@ -247,9 +245,9 @@ async function withEngine(c: AppContext, version: string) {
 }
 
 /** Runs the engine; if the core fails, the engine is dropped (the next request gets a fresh one). */
-function failClosed<T>(version: string, run: () => T): T {
+async function failClosed<T>(version: string, run: () => Promise<T>): Promise<T> {
   try {
-    return run();
+    return await run();
   } catch (error) {
     if (error instanceof EngineError || error instanceof WebAssembly.RuntimeError) dropEngine(version);
     throw error;

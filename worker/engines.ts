@@ -3,6 +3,7 @@
  * bundle's active version, cached for at most ACTIVE_TTL_MS. That bounds how stale an answer can
  * be after an activation elsewhere; every answer names the version it used.
  */
+import type { Engine } from '../src/engine/engine.js';
 import { EngineError, WasmEngine } from '../src/engine/wasm-engine.js';
 import type { Env } from './env.js';
 import { ApiError } from './errors.js';
@@ -19,7 +20,7 @@ interface ActiveEntry {
 }
 
 const activeVersions = new Map<string, ActiveEntry>();
-const engines = new Map<string, Promise<WasmEngine>>();
+const engines = new Map<string, Promise<Engine>>();
 
 export function store(env: Env): DurableObjectStub<import('./store.js').BundleStore> {
   return env.BUNDLES.get(env.BUNDLES.idFromName('bundles'));
@@ -50,7 +51,7 @@ export async function activeVersion(env: Env, name: string): Promise<string | nu
 }
 
 /** The engine for a version, loading its image from the store on first use. */
-export async function engineFor(env: Env, version: string): Promise<WasmEngine> {
+export async function engineFor(env: Env, version: string): Promise<Engine> {
   let engine = engines.get(version);
   if (!engine) {
     engine = loadEngine(env, version);
@@ -70,7 +71,7 @@ export function dropEngine(version: string): void {
   engines.delete(version);
 }
 
-async function loadEngine(env: Env, version: string): Promise<WasmEngine> {
+async function loadEngine(env: Env, version: string): Promise<Engine> {
   const stub = store(env);
   const chunks = await stub.imageChunks(version);
   if (chunks === 0) throw new ApiError(503, 'image-missing', `the image of version ${version} is missing from the store`);
@@ -83,7 +84,7 @@ async function loadEngine(env: Env, version: string): Promise<WasmEngine> {
     at += part.byteLength;
   }
   try {
-    return new WasmEngine(coreModule, image);
+    return new WasmEngine(coreModule, image, undefined, version);
   } catch (error) {
     if (error instanceof EngineError || error instanceof WebAssembly.RuntimeError) {
       throw new ApiError(503, 'engine-unavailable', `version ${version} could not be loaded: ${(error as Error).message}`);

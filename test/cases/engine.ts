@@ -1,37 +1,34 @@
 /**
- * @module The engines the shared case suites run against. Every engine answers the same `Flow`
- * with the same `Decision`; a case suite is written once and run against each (hono's
- * `common.case.test.ts` pattern).
+ * @module The engines the shared case suites run against, each through every path (paths.ts).
+ * Every engine answers the same `Flow` with the same `Decision`; a case suite is written once and
+ * run against each (hono's `common.case.test.ts` pattern).
  */
 import type { Bundle } from '../../src/model/bundle.js';
-import type { Decision } from '../../src/model/decision.js';
-import type { Flow } from '../../src/model/flow.js';
 import { compileBundle } from '../../src/compile/compile.js';
+import type { Engine } from '../../src/engine/engine.js';
 import { loadCoreModule } from '../../src/engine/node-core.js';
+import { ReferenceEngine } from '../../src/engine/reference-engine.js';
 import { WasmEngine } from '../../src/engine/wasm-engine.js';
-import { decide } from '../../src/reference/evaluator.js';
-
-export interface Decider {
-  decide(flow: Flow): Decision;
-}
 
 export interface EngineUnderTest {
   readonly name: string;
-  load(bundle: Bundle): Decider | Promise<Decider>;
+  load(bundle: Bundle): Promise<Engine>;
 }
 
 export const referenceEngine: EngineUnderTest = {
   name: 'reference',
-  load: (bundle) => ({ decide: (flow) => decide(bundle, flow) }),
+  load: async (bundle) => new ReferenceEngine(bundle),
 };
 
 /** The debug build: asserts on, so that a core bug traps here rather than answering. */
 export const wasmEngine: EngineUnderTest = {
   name: 'wasm',
-  load: (bundle) => {
-    const engine = WasmEngine.fromCompiled(loadCoreModule('debug'), compileBundle(bundle));
-    return { decide: (flow) => engine.explain(flow) };
-  },
+  load: async (bundle) => WasmEngine.fromCompiled(loadCoreModule('debug'), compileBundle(bundle)),
 };
 
 export const ENGINES: readonly EngineUnderTest[] = [referenceEngine, wasmEngine];
+
+/** What reads verdict records back for a bundle: the WASM engine under test, else a fresh one. */
+export function recordReader(bundle: Bundle, loaded: readonly Engine[]): WasmEngine {
+  return loaded.find((engine): engine is WasmEngine => engine instanceof WasmEngine) ?? WasmEngine.fromCompiled(loadCoreModule(), compileBundle(bundle));
+}
