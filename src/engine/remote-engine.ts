@@ -27,6 +27,8 @@ export interface RemoteOptions {
   readonly attempts?: number;
   /** First backoff; doubles each retry (a Retry-After header wins). */
   readonly backoffMs?: number;
+  /** The transport; the global fetch by default (tests hand requests to the app in-process). */
+  readonly fetch?: typeof fetch;
 }
 
 /** How a flow travels as JSON: endpoints in the CLI's flow format. */
@@ -99,7 +101,7 @@ export class RemoteEngine implements Engine {
     for (let attempt = 1; ; attempt++) {
       let response: Response;
       try {
-        response = await fetch(endpoint, {
+        response = await (this.options.fetch ?? fetch)(endpoint, {
           method: 'POST',
           headers: { 'content-type': type, ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}) },
           body: body as BodyInit,

@@ -5,30 +5,24 @@
  */
 import type { Bundle } from '../../src/model/bundle.js';
 import { compileBundle } from '../../src/compile/compile.js';
-import type { Engine } from '../../src/engine/engine.js';
 import { loadCoreModule } from '../../src/engine/node-core.js';
 import { ReferenceEngine } from '../../src/engine/reference-engine.js';
 import { WasmEngine } from '../../src/engine/wasm-engine.js';
+import type { EngineUnderTest } from './paths.js';
 
-export interface EngineUnderTest {
-  readonly name: string;
-  load(bundle: Bundle): Promise<Engine>;
-}
+export type { EngineUnderTest };
 
 export const referenceEngine: EngineUnderTest = {
   name: 'reference',
   load: async (bundle) => new ReferenceEngine(bundle),
+  reader: (bundle) => WasmEngine.fromCompiled(loadCoreModule(), compileBundle(bundle)),
 };
 
 /** The debug build: asserts on, so that a core bug traps here rather than answering. */
 export const wasmEngine: EngineUnderTest = {
   name: 'wasm',
   load: async (bundle) => WasmEngine.fromCompiled(loadCoreModule('debug'), compileBundle(bundle)),
+  reader: (_bundle, loaded) => loaded as WasmEngine,
 };
 
 export const ENGINES: readonly EngineUnderTest[] = [referenceEngine, wasmEngine];
-
-/** What reads verdict records back for a bundle: the WASM engine under test, else a fresh one. */
-export function recordReader(bundle: Bundle, loaded: readonly Engine[]): WasmEngine {
-  return loaded.find((engine): engine is WasmEngine => engine instanceof WasmEngine) ?? WasmEngine.fromCompiled(loadCoreModule(), compileBundle(bundle));
-}

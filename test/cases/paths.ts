@@ -33,6 +33,15 @@ export type PathAnswer =
   /** The flow has no form on this path (an ad-hoc pod in a binary record). */
   | { readonly kind: 'inexpressible' };
 
+/** An engine as the suites load it (test/cases/engine.ts has the in-process ones). */
+export interface EngineUnderTest {
+  readonly name: string;
+  /** `manifests`: the texts the bundle was read from, for an engine that reads them itself (a service). */
+  load(bundle: Bundle, manifests?: readonly string[]): Promise<Engine>;
+  /** What reads the engine's verdict records back: a WASM engine of the same bundle's image. */
+  reader(bundle: Bundle, loaded: Engine): WasmEngine;
+}
+
 /** A flow with the JSON it was decoded from (what the NDJSON paths send). */
 export interface FlowInput {
   readonly flow: Flow;

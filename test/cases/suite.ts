@@ -9,8 +9,7 @@ import { ingestSources } from '../../src/ingest/bundle.js';
 import type { BundleOptions } from '../../src/model/bundle.js';
 import type { Decision, DecisionReason, Direction, SideReason, Verdict } from '../../src/model/decision.js';
 import { decodeFlow } from '../../src/flow/decode.js';
-import { recordReader, type EngineUnderTest } from './engine.js';
-import { answerEveryPath, PATHS } from './paths.js';
+import { answerEveryPath, PATHS, type EngineUnderTest } from './paths.js';
 
 /** `ns/name#rule`: the rule expected to allow a side. */
 export type RuleExpectation = string;
@@ -93,12 +92,12 @@ export async function checkCase(engine: EngineUnderTest, testCase: BundleCase): 
   if (!result.bundle) {
     return result.diagnostics.filter((d) => d.severity === 'error').map((d) => `bundle: ${formatDiagnostic(d)}`);
   }
-  const loaded = await engine.load(result.bundle);
+  const loaded = await engine.load(result.bundle, testCase.manifests);
   const inputs = testCase.flows.map(({ src, dst, protocol, port }) => {
     const json = { src, dst, protocol, port };
     return { json, flow: decodeFlow(json) };
   });
-  const answers = await answerEveryPath(loaded, result.bundle, recordReader(result.bundle, [loaded]), inputs);
+  const answers = await answerEveryPath(loaded, result.bundle, engine.reader(result.bundle, loaded), inputs);
   const mismatches: string[] = [];
   for (const path of PATHS) {
     testCase.flows.forEach((flowCase, i) => {

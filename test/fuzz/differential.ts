@@ -8,11 +8,11 @@ import { ingestObjects } from '../../src/ingest/bundle.js';
 import { formatDiagnostic } from '../../src/ingest/diagnostics.js';
 import { decodeFlow } from '../../src/flow/decode.js';
 import type { Engine } from '../../src/engine/engine.js';
-import type { WasmEngine } from '../../src/engine/wasm-engine.js';
+import { WasmEngine } from '../../src/engine/wasm-engine.js';
 import type { Bundle } from '../../src/model/bundle.js';
 import type { Flow } from '../../src/model/flow.js';
 import { canonicalJSON } from '../../src/model/serialize.js';
-import { recordReader, type EngineUnderTest } from '../cases/engine.js';
+import type { EngineUnderTest } from '../cases/engine.js';
 import { answerEveryPath, describeError, expectedOn, isFlowError, PATHS, type PathAnswer, type PathName } from '../cases/paths.js';
 
 /** What an engine did with one flow on one path (paths.ts). */
@@ -67,9 +67,10 @@ export async function compareEngines(
     if (flow) inputs.push({ index, json, flow });
   });
   const loaded = await Promise.all(engines.map((engine) => loadEngine(engine, bundle)));
-  let reader: WasmEngine | undefined;
+  // Verdict records are read with the image: the WASM engine under test's, else one made for it.
+  let reader = loaded.find((engine): engine is WasmEngine => engine instanceof WasmEngine);
   try {
-    reader = recordReader(bundle, loaded.filter((engine): engine is Engine => !(engine instanceof Error)));
+    reader ??= loaded[0] instanceof Error ? undefined : engines[0]!.reader(bundle, loaded[0]!);
   } catch {
     reader = undefined; // every records path then crashes, and is reported
   }
