@@ -23,6 +23,8 @@ import { formatCounterexample, manifestsYAML } from './fuzz/report.js';
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const INVARIANT_RUNS = RUNS;
+/** Every flow goes through five paths of each engine (test/cases/paths.ts): about 15 s each here, idle. */
+const PATHS_TIMEOUT_MS = 180_000;
 
 function ingest(objects: readonly unknown[]): Bundle {
   const result = ingestObjects(objects);
@@ -41,7 +43,7 @@ describe('differential: every engine answers as the reference does', () => {
       }),
       { numRuns: RUNS, seed: SEED },
     );
-  });
+  }, PATHS_TIMEOUT_MS);
 });
 
 describe('differential on bundles with cluster-wide tiers', () => {
@@ -53,7 +55,7 @@ describe('differential on bundles with cluster-wide tiers', () => {
       }),
       { numRuns: RUNS, seed: SEED },
     );
-  });
+  }, PATHS_TIMEOUT_MS);
 });
 
 describe('generated bundles', () => {
