@@ -3,8 +3,9 @@
  * bundle's active version, cached for at most ACTIVE_TTL_MS. That bounds how stale an answer can
  * be after an activation elsewhere; every answer names the version it used.
  */
+import { createEngine } from '../src/engine/create-engine.js';
 import type { Engine } from '../src/engine/engine.js';
-import { EngineError, WasmEngine } from '../src/engine/wasm-engine.js';
+import { EngineError } from '../src/engine/wasm-engine.js';
 import type { Env } from './env.js';
 import { ApiError } from './errors.js';
 import coreModule from '../core-as/build/netpol.wasm';
@@ -84,7 +85,7 @@ async function loadEngine(env: Env, version: string): Promise<Engine> {
     at += part.byteLength;
   }
   try {
-    return new WasmEngine(coreModule, image, undefined, version);
+    return createEngine({ kind: 'wasm', core: coreModule, image, version });
   } catch (error) {
     if (error instanceof EngineError || error instanceof WebAssembly.RuntimeError) {
       throw new ApiError(503, 'engine-unavailable', `version ${version} could not be loaded: ${(error as Error).message}`);

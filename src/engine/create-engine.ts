@@ -12,16 +12,19 @@ import { WasmEngine } from './wasm-engine.js';
 
 export type EngineSource =
   | { readonly kind: 'reference'; readonly bundle: Bundle; readonly version?: string }
-  | { readonly kind: 'wasm'; readonly bundle: Bundle; readonly core: WebAssembly.Module; readonly version?: string }
+  /** A bundle, compiled here; or an image compiled before (a stored version). */
+  | ({ readonly kind: 'wasm'; readonly core: WebAssembly.Module; readonly version?: string } & ({ readonly bundle: Bundle } | { readonly image: Uint8Array }))
   | ({ readonly kind: 'remote' } & RemoteOptions);
 
-/** Throws EngineError when the core refuses the compiled image, RemoteError for a bad URL. */
+/** Throws EngineError when the core refuses the image, RemoteError for a bad URL. */
 export function createEngine(source: EngineSource): Engine {
   switch (source.kind) {
     case 'reference':
       return new ReferenceEngine(source.bundle, source.version ?? null);
     case 'wasm':
-      return WasmEngine.fromCompiled(source.core, compileBundle(source.bundle), source.version ?? null);
+      return 'image' in source
+        ? new WasmEngine(source.core, source.image, undefined, source.version ?? null)
+        : WasmEngine.fromCompiled(source.core, compileBundle(source.bundle), source.version ?? null);
     case 'remote':
       return new RemoteEngine(source);
   }
