@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeFlow } from '../src/flow/decode.js';
 import { ingestObjects } from '../src/ingest/bundle.js';
 import type { Bundle, Peer, PortMatch } from '../src/model/bundle.js';
-import { decide } from '../src/reference/evaluator.js';
+import { ReferenceEngine } from '../src/engine/reference-engine.js';
 import { flowsToNDJSON, generateCluster, sampleFlows, SIZES, type SizeName } from './generate.js';
 
 function kinds(objects: readonly unknown[]): Record<string, number> {
@@ -93,7 +93,8 @@ describe('sampleFlows', () => {
     const decoded = lines.map((line) => decodeFlow(JSON.parse(line)));
     expect(decoded).toEqual(flows);
 
-    const reasons = new Set(decoded.map((flow) => decide(bundle, flow).reason));
+    const reference = new ReferenceEngine(bundle);
+    const reasons = new Set(decoded.map((flow) => reference.explainNow(flow).reason));
     // A realistic mix: flows the rules allow, flows they deny, flows no policy touches.
     expect(reasons).toContain('allowed');
     expect(reasons).toContain('denied');

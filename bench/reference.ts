@@ -6,7 +6,7 @@
 import { decodeFlow } from '../src/flow/decode.js';
 import { formatDiagnostic } from '../src/ingest/diagnostics.js';
 import { ingestObjects } from '../src/ingest/bundle.js';
-import { decide } from '../src/reference/evaluator.js';
+import { ReferenceEngine } from '../src/engine/reference-engine.js';
 import type { FlowAddressing } from './generate.js';
 import type { Row, RowProducer } from './rows.js';
 import { medianNs, opsPerSecond } from './stats.js';
@@ -36,24 +36,29 @@ export const ingestProducer: RowProducer = {
 
 export const decideProducer: RowProducer = {
   name: 'reference decisions',
-  produce(ctx) {
-    return ADDRESSINGS.map((kind): Row => {
+  async produce(ctx) {
+    const engine = new ReferenceEngine(ctx.bundle);
+    const rows: Row[] = [];
+    for (const kind of ADDRESSINGS) {
       const flows = ctx.flows[kind].slice(0, DECIDE_FLOWS);
-      const rate = opsPerSecond((i) => decide(ctx.bundle, flows[i % flows.length]!), ctx.effort.rate);
-      return { size: ctx.size, metric: `decide-${kind}`, engine: REFERENCE, value: rate.opsPerSecond, unit: 'decisions/s' };
-    });
+      const rate = await opsPerSecond((i) => engine.decide(flows[i % flows.length]!), ctx.effort.rate);
+      rows.push({ size: ctx.size, metric: `decide-${kind}`, engine: REFERENCE, value: rate.opsPerSecond, unit: 'decisions/s' });
+    }
+    return rows;
   },
 };
 
 /** JSON.parse + decodeFlow per line: what `eval` and the batch API pay before any engine runs. */
 export const decodeProducer: RowProducer = {
   name: 'NDJSON decoding',
-  produce(ctx) {
-    return ADDRESSINGS.map((kind): Row => {
+  async produce(ctx) {
+    const rows: Row[] = [];
+    for (const kind of ADDRESSINGS) {
       const lines = ctx.ndjson[kind];
-      const rate = opsPerSecond((i) => decodeFlow(JSON.parse(lines[i % lines.length]!)), ctx.effort.rate);
-      return { size: ctx.size, metric: `decode-ndjson-${kind}`, engine: 'js', value: rate.nsPerOp, unit: 'ns/flow' };
-    });
+      const rate = await opsPerSecond((i) => decodeFlow(JSON.parse(lines[i % lines.length]!)), ctx.effort.rate);
+      rows.push({ size: ctx.size, metric: `decode-ndjson-${kind}`, engine: 'js', value: rate.nsPerOp, unit: 'ns/flow' });
+    }
+    return rows;
   },
 };
 

@@ -104,7 +104,7 @@ export const replayProducer: RowProducer = {
         const summary = new ReplaySummary();
         const started = performance.now();
         await replay([{ name: format, bytes: asAsync(log) }], {
-          decider: { decideBatch: async (batch) => ({ verdicts: engine.decideBatch(batch) }) },
+          engine,
           directory,
           summary,
         });

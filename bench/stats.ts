@@ -77,19 +77,23 @@ export interface Rate {
 }
 
 /**
- * Operations per second of `op(i)` (synchronous; `i` counts up, to cycle through inputs). Warms up
- * for `warmupMs`, calibrates the iteration count by doubling until a run takes a tenth of
- * `targetMs`, then scales it to `targetMs` and times `samples` runs of that many calls.
+ * Operations per second of `op(i)` (`i` counts up, to cycle through inputs; an op that returns a
+ * promise is awaited, as its callers await it: the engines' methods are async). Warms up for
+ * `warmupMs`, calibrates the iteration count by doubling until a run takes a tenth of `targetMs`,
+ * then scales it to `targetMs` and times `samples` runs of that many calls.
  */
-export function opsPerSecond(op: (i: number) => unknown, options: RateOptions): Rate {
+export async function opsPerSecond(op: (i: number) => unknown, options: RateOptions): Promise<Rate> {
   const start = now();
   const budgetNs = options.budgetMs * 1e6;
   const targetNs = options.targetMs * 1e6;
   let counter = 0;
-  const timeRun = (n: number): number => {
+  const timeRun = async (n: number): Promise<number> => {
     const t = now();
     let last: unknown;
-    for (let k = 0; k < n; k++) last = op(counter++);
+    for (let k = 0; k < n; k++) {
+      last = op(counter++);
+      if (last instanceof Promise) last = await last;
+    }
     const elapsed = since(t);
     sink = last;
     return elapsed;
@@ -97,19 +101,19 @@ export function opsPerSecond(op: (i: number) => unknown, options: RateOptions): 
 
   // Warm-up: also absorbs one-off costs such as a lazily built index on the first call.
   const warmupNs = Math.min(options.warmupMs * 1e6, budgetNs / 2);
-  while (since(start) < warmupNs) timeRun(1);
+  while (since(start) < warmupNs) await timeRun(1);
 
   let iterations = 1;
-  let elapsed = timeRun(iterations);
+  let elapsed = await timeRun(iterations);
   while (elapsed < targetNs / 10 && since(start) + elapsed * 2 < budgetNs) {
     iterations *= 2;
-    elapsed = timeRun(iterations);
+    elapsed = await timeRun(iterations);
   }
   iterations = Math.max(1, Math.round((iterations * targetNs) / Math.max(elapsed, 1)));
 
   const rates: number[] = [];
   while (rates.length < options.samples && (rates.length === 0 || since(start) + targetNs < budgetNs)) {
-    rates.push((iterations * 1e9) / Math.max(timeRun(iterations), 1));
+    rates.push((iterations * 1e9) / Math.max(await timeRun(iterations), 1));
   }
   const ops = median(rates);
   return { opsPerSecond: ops, nsPerOp: 1e9 / ops, iterations, samples: rates.length };

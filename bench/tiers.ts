@@ -58,14 +58,14 @@ export function tierObjects(namespaces: readonly { team: string; env: string }[]
 
 export const tiersProducer: RowProducer = {
   name: 'tiers (50 ANPs + baseline)',
-  produce(ctx, earlier) {
+  async produce(ctx, earlier) {
     const result = ingestObjects([...ctx.cluster.objects, ...tierObjects(ctx.cluster.namespaces)]);
     if (!result.bundle) throw new Error('the tiered bundle did not ingest');
     const engine = new WasmEngine(loadCoreModule(), compileBundle(result.bundle).image);
     const once = engine.encodeRecords(ctx.flows.pod);
     const records = new Uint8Array(BATCH_FLOWS * (once.length / ctx.flows.pod.length));
     for (let at = 0; at < records.length; at += once.length) records.set(once.subarray(0, Math.min(once.length, records.length - at)), at);
-    const rate = opsPerSecond(() => engine.decideBatch(records), ctx.effort.rate).opsPerSecond * BATCH_FLOWS;
+    const rate = (await opsPerSecond(() => engine.decideRecords(records), ctx.effort.rate)).opsPerSecond * BATCH_FLOWS;
     const rows: Row[] = [{ size: ctx.size, metric: 'batch-pod-tiers', engine: 'wasm', value: rate, unit: 'decisions/s' }];
     const plain = earlier.find((r) => r.metric === 'batch-pod' && r.engine === 'wasm');
     if (plain) rows.push({ size: ctx.size, metric: 'batch-pod-tiers-vs-batch-pod', engine: 'wasm', value: rate / plain.value, unit: 'x' });

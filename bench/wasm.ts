@@ -8,7 +8,7 @@ import { compileBundle } from '../src/compile/compile.js';
 import { VERDICT_RECORD_BYTES } from '../src/compile/layout.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
 import { WasmEngine } from '../src/engine/wasm-engine.js';
-import { answerLines } from '../src/flow/verdict.js';
+import { answerLines } from '../src/format/verdict.js';
 import type { FlowAddressing } from './generate.js';
 import { ratioRow, type Row, type RowProducer } from './rows.js';
 import { medianNs, opsPerSecond } from './stats.js';
@@ -38,13 +38,13 @@ export const wasmBuildProducer: RowProducer = {
 
 export const wasmDecideProducer: RowProducer = {
   name: 'wasm decisions',
-  produce(ctx, earlier) {
+  async produce(ctx, earlier) {
     const engine = engines.get(ctx.bundle)!;
     const rows: Row[] = [];
     for (const kind of ADDRESSINGS) {
       const flows = ctx.flows[kind];
       // One flow per call, its verdict: the sidecar's path.
-      const single = opsPerSecond((i) => engine.decide(flows[i % flows.length]!), ctx.effort.rate);
+      const single = await opsPerSecond((i) => engine.decide(flows[i % flows.length]!), ctx.effort.rate);
       rows.push({ size: ctx.size, metric: `decide-${kind}`, engine: WASM, value: single.opsPerSecond, unit: 'decisions/s' });
 
       // Binary records in, verdict records out: the batch path.
@@ -52,7 +52,7 @@ export const wasmDecideProducer: RowProducer = {
       const records = new Uint8Array(BATCH_FLOWS * (once.length / flows.length));
       for (let at = 0; at < records.length; at += once.length) records.set(once.subarray(0, Math.min(once.length, records.length - at)), at);
       let verdicts: Uint8Array = new Uint8Array(0);
-      const batch = opsPerSecond(() => (verdicts = engine.decideBatch(records)), ctx.effort.rate);
+      const batch = await opsPerSecond(async () => (verdicts = await engine.decideRecords(records)), ctx.effort.rate);
       if (verdicts.length !== BATCH_FLOWS * VERDICT_RECORD_BYTES) throw new Error('batch answered the wrong number of flows');
       rows.push({ size: ctx.size, metric: `batch-${kind}`, engine: WASM, value: batch.opsPerSecond * BATCH_FLOWS, unit: 'decisions/s' });
     }
@@ -72,15 +72,15 @@ export const wasmDecideProducer: RowProducer = {
 /** What one flow costs through each batch format, from request bytes to verdicts. */
 export const wasmFormatProducer: RowProducer = {
   name: 'batch formats end to end',
-  produce(ctx) {
+  async produce(ctx) {
     const engine = engines.get(ctx.bundle)!;
     const rows: Row[] = [];
     for (const kind of ADDRESSINGS) {
       const lines = ctx.ndjson[kind].map((text, i) => ({ number: i + 1, text }));
-      const ndjson = opsPerSecond(() => answerLines(lines, engine, { explain: false }), ctx.effort.rate);
+      const ndjson = await opsPerSecond(() => answerLines(lines, engine, { explain: false }), ctx.effort.rate);
       rows.push({ size: ctx.size, metric: `e2e-ndjson-${kind}`, engine: WASM, value: ndjson.nsPerOp / lines.length, unit: 'ns/flow' });
       const records = engine.encodeRecords(ctx.flows[kind]);
-      const binary = opsPerSecond(() => engine.decideBatch(records), ctx.effort.rate);
+      const binary = await opsPerSecond(() => engine.decideRecords(records), ctx.effort.rate);
       rows.push({ size: ctx.size, metric: `e2e-binary-${kind}`, engine: WASM, value: binary.nsPerOp / lines.length, unit: 'ns/flow' });
     }
     return rows;

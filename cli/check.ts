@@ -4,7 +4,7 @@ import { explainDecision, summarizeDecision } from '../src/format/explanation.js
 import { decodePort, decodeProtocol, parseEndpointArgument } from '../src/flow/decode.js';
 import type { Flow } from '../src/model/flow.js';
 import { BUNDLE_OPTIONS, BUNDLE_OPTIONS_HELP, engineOf, loadBundle } from './bundle-args.js';
-import { createDecider } from './engines.js';
+import { localEngine } from './engines.js';
 import { EXIT, UsageError } from './usage.js';
 
 export const CHECK_HELP = `netpol-edge check: may this flow pass?
@@ -64,7 +64,7 @@ export async function runCheck(argv: readonly string[]): Promise<number> {
   };
   const engine = engineOf(values);
   const bundle = await loadBundle(positionals, values, values.quiet);
-  const decision = (await createDecider(engine, bundle)).explain(flow);
+  const decision = await localEngine(engine, bundle).explain(flow);
   if (!values.quiet) {
     const labels = { src: values.from, dst: values.to, service: `${flow.protocol}/${flow.port}` };
     const answer = decision.allowed ? 'yes' : 'no';

@@ -1,29 +1,10 @@
-/** @module The evaluators the CLI can answer with, behind one interface. */
-import { compileBundle } from '../src/compile/compile.js';
+/** @module The engine the CLI answers with, chosen by --engine (the one Engine interface). */
+import { createEngine } from '../src/engine/create-engine.js';
+import type { Engine } from '../src/engine/engine.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
-import { WasmEngine } from '../src/engine/wasm-engine.js';
-import { FlowError } from '../src/model/errors.js';
 import type { Bundle } from '../src/model/bundle.js';
-import type { FlowDecider } from '../src/flow/verdict.js';
-import { decide } from '../src/reference/evaluator.js';
 import type { EngineName } from './bundle-args.js';
 
-export async function createDecider(engine: EngineName, bundle: Bundle): Promise<FlowDecider> {
-  switch (engine) {
-    case 'wasm':
-      return WasmEngine.fromCompiled(loadCoreModule(), compileBundle(bundle));
-    case 'reference':
-      return {
-        explain: (flow) => decide(bundle, flow),
-        decideBatch: (flows) =>
-          flows.map((flow) => {
-            try {
-              return decide(bundle, flow);
-            } catch (error) {
-              if (error instanceof FlowError) return error;
-              throw error;
-            }
-          }),
-      };
-  }
+export function localEngine(engine: EngineName, bundle: Bundle): Engine {
+  return engine === 'wasm' ? createEngine({ kind: 'wasm', bundle, core: loadCoreModule() }) : createEngine({ kind: 'reference', bundle });
 }

@@ -1,9 +1,9 @@
 /** @module `netpol-edge eval`: NDJSON flows in, one JSON verdict per line out, in input order. */
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { answerNDJSON } from '../src/flow/verdict.js';
+import { answerNDJSON } from '../src/format/verdict.js';
 import { BUNDLE_OPTIONS, BUNDLE_OPTIONS_HELP, engineOf, loadBundle } from './bundle-args.js';
-import { createDecider } from './engines.js';
+import { localEngine } from './engines.js';
 import { EXIT, UsageError } from './usage.js';
 
 /** Flow lines answered together. */
@@ -56,14 +56,14 @@ export async function runEval(argv: readonly string[]): Promise<number> {
   }
   const engine = engineOf(values);
   const bundle = await loadBundle(positionals, values, values.quiet);
-  const decider = await createDecider(engine, bundle);
+  const answering = localEngine(engine, bundle);
   const input = values.flows === '-' ? process.stdin : createReadStream(values.flows);
   input.on('error', () => {}); // surfaced by the iteration below
   const options = { explain: values.explain ?? false };
   try {
     const limits = { maxLineBytes: MAX_FLOW_LINE_BYTES, batchLines: BATCH_LINES };
     // One write per input chunk's verdicts, respecting stdout's backpressure.
-    for await (const text of answerNDJSON(input, decider, options, limits)) {
+    for await (const text of answerNDJSON(input, answering, options, limits)) {
       if (!process.stdout.write(text)) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
     }
   } catch (error) {

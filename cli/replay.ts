@@ -4,11 +4,13 @@ import { stat } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { FLOW_LOG_FORMATS, FlowLogFormatError, isFlowLogFormat, type FlowLogFormat } from '../src/replay/index.js';
-import { RemoteDecider, RemoteError } from '../src/replay/remote.js';
-import { EndpointDirectory, replay, type BatchDecider, type ReplayInput } from '../src/replay/replay.js';
+import { createEngine } from '../src/engine/create-engine.js';
+import type { Engine } from '../src/engine/engine.js';
+import { RemoteError } from '../src/engine/remote-engine.js';
+import { EndpointDirectory, replay, type ReplayInput } from '../src/replay/replay.js';
 import { ReplaySummary } from '../src/replay/summary.js';
 import { BUNDLE_OPTIONS, BUNDLE_OPTIONS_HELP, engineOf, loadBundle } from './bundle-args.js';
-import { createDecider } from './engines.js';
+import { localEngine } from './engines.js';
 import { EXIT, UsageError } from './usage.js';
 
 /** Exit code when anything the log saw allowed would now be denied: CI pipelines gate on it. */
@@ -81,16 +83,14 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
     throw new UsageError('give either --bundle MANIFEST (local) or --url URL (a running service)');
   }
 
-  let decider: BatchDecider;
+  let engine: Engine;
   let directory: EndpointDirectory | undefined;
   if (values.url !== undefined) {
-    const remote = new RemoteDecider({ url: values.url, token: values.token });
-    decider = { decideBatch: (flows) => remote.decideBatch(flows) };
+    engine = createEngine({ kind: 'remote', url: values.url, token: values.token });
   } else {
     const bundle = await loadBundle(values.bundle!, values, values.quiet);
-    const local = await createDecider(engineOf(values), bundle);
+    engine = localEngine(engineOf(values), bundle);
     directory = new EndpointDirectory(bundle);
-    decider = { decideBatch: async (flows) => ({ verdicts: local.decideBatch(flows) }) };
   }
 
   const out = values.out === undefined ? undefined : await openOut(values.out);
@@ -108,7 +108,7 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
       const inputs = [await openInput(name)];
       await progress?.start(name);
       await replay(inputs, {
-        decider,
+        engine,
         directory,
         summary,
         format: format as FlowLogFormat | undefined,

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { flowToJSON, generateCluster, sampleFlows } from '../bench/generate.js';
 import { median } from '../bench/stats.js';
 import { ingestObjects } from '../src/ingest/bundle.js';
-import { decide } from '../src/reference/evaluator.js';
+import { ReferenceEngine } from '../src/engine/reference-engine.js';
 import { startWrangler } from '../scripts/wrangler-dev.js';
 
 const { values: args } = parseArgs({
@@ -86,7 +86,8 @@ try {
     if (!response.ok) throw new Error(`publishing variant ${i}: ${response.status} ${await response.text()}`);
     const version = ((await response.json()) as { version: string }).version;
     versions.push(version);
-    expected.set(version, flows.map((flow) => decide(bundles[i]!, flow).allowed));
+    const reference = new ReferenceEngine(bundles[i]!);
+    expected.set(version, flows.map((flow) => reference.explainNow(flow).allowed));
   }
   log(`soak: ${seconds} s, ${connections} connections, windows of ${args.window} s, against ${server.url}`);
 

@@ -4,9 +4,8 @@
  * core, or the spec-literal reference evaluator) that decides and explains flows. A thin front end
  * over the same ingest and engines as the CLI and the Worker.
  */
-import { compileBundle } from './compile/compile.js';
 import { loadCoreModule } from './engine/node-core.js';
-import { WasmEngine } from './engine/wasm-engine.js';
+import { createEngine as createCoreEngine } from './engine/create-engine.js';
 import { decodeFlow } from './flow/decode.js';
 import { ingestSources, type BundleCounts } from './ingest/bundle.js';
 import { BundleError, hasErrors, type Diagnostic } from './ingest/diagnostics.js';
@@ -15,7 +14,6 @@ import type { Bundle } from './model/bundle.js';
 import type { Decision, Verdict } from './model/decision.js';
 import { FlowError } from './model/errors.js';
 import type { Flow } from './model/flow.js';
-import { decide } from './reference/evaluator.js';
 import { bundleHash } from './model/serialize.js';
 
 export { BundleError, formatDiagnostic, type Diagnostic } from './ingest/diagnostics.js';
@@ -92,8 +90,8 @@ export async function createEngine(input: Bundle | LoadedBundle, options: { read
   const bundle = 'diagnostics' in input ? usableBundle(input) : input;
   const kind = options.kind ?? 'wasm';
   if (kind !== 'wasm' && kind !== 'reference') throw new TypeError(`unknown engine kind ${JSON.stringify(kind)}; use wasm or reference`);
-  const engine = decider(kind, bundle);
   const version = await bundleHash(bundle);
+  const engine = kind === 'wasm' ? createCoreEngine({ kind, core: loadCoreModule(), bundle, version }) : createCoreEngine({ kind, bundle, version });
   return {
     kind,
     version,
@@ -112,7 +110,7 @@ export async function createEngine(input: Bundle | LoadedBundle, options: { read
           answers[i] = error;
         }
       });
-      engine.decideBatch(flows).forEach((answer, k) => (answers[slots[k]!] = answer));
+      (await engine.decideBatch(flows)).forEach((answer, k) => (answers[slots[k]!] = answer));
       return answers;
     },
   };
@@ -121,31 +119,4 @@ export async function createEngine(input: Bundle | LoadedBundle, options: { read
 function usableBundle(loaded: LoadedBundle): Bundle {
   if (!loaded.bundle || hasErrors(loaded.diagnostics)) throw new BundleError(loaded.diagnostics);
   return loaded.bundle;
-}
-
-interface Decider {
-  explain(flow: Flow): Decision;
-  decide(flow: Flow): Verdict;
-  decideBatch(flows: readonly Flow[]): (Verdict | FlowError)[];
-}
-
-/** The seam to the engines (the Engine interface of src/engine replaces it when it lands). */
-function decider(kind: EngineKind, bundle: Bundle): Decider {
-  if (kind === 'reference') {
-    const one = (flow: Flow): Decision | FlowError => {
-      try {
-        return decide(bundle, flow);
-      } catch (error) {
-        if (error instanceof FlowError) return error;
-        throw error;
-      }
-    };
-    return { explain: (flow) => decide(bundle, flow), decide: (flow) => decide(bundle, flow), decideBatch: (flows) => flows.map(one) };
-  }
-  const wasm = WasmEngine.fromCompiled(loadCoreModule(), compileBundle(bundle));
-  return {
-    explain: (flow) => wasm.explain(flow),
-    decide: (flow) => wasm.decide(flow),
-    decideBatch: (flows) => wasm.decideBatch(flows) as (Verdict | FlowError)[],
-  };
 }

@@ -12,7 +12,7 @@ import type { Bundle, Pod } from '../src/model/bundle.js';
 import { DENYING_REASONS, type Decision, type SideVerdict } from '../src/model/decision.js';
 import type { EndpointSpec, Flow } from '../src/model/flow.js';
 import { bundleFromJSON, bundleHash, bundleToJSON } from '../src/model/serialize.js';
-import { decide } from '../src/reference/evaluator.js';
+import { ReferenceEngine } from '../src/engine/reference-engine.js';
 import { ENGINES, referenceEngine, type EngineUnderTest } from './cases/engine.js';
 import { bundleObjectsArbitrary, scenarioArbitrary, type BundleArbitraryOptions, type K8sObject, type Scenario } from './fuzz/arbitraries.js';
 import { compareEngines, diffValues } from './fuzz/differential.js';
@@ -23,6 +23,8 @@ import { formatCounterexample, manifestsYAML } from './fuzz/report.js';
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const INVARIANT_RUNS = RUNS;
+/** Every flow goes through five paths of each engine (test/cases/paths.ts): about 15 s each here, idle. */
+const PATHS_TIMEOUT_MS = 180_000;
 
 function ingest(objects: readonly unknown[]): Bundle {
   const result = ingestObjects(objects);
@@ -32,29 +34,30 @@ function ingest(objects: readonly unknown[]): Bundle {
   return result.bundle;
 }
 
-describe('differential: every engine answers as the reference does', () => {
-  it(`on ${RUNS} random bundles (${ENGINES.map((e) => e.name).join(', ')})`, async () => {
+/**
+ * Every engine on every path agrees with the reference's explain on random scenarios; logs how many
+ * bundles and flows went through each path (the records path skips flows naming an ad-hoc pod).
+ */
+function differential(title: string, options: BundleArbitraryOptions): void {
+  it(`on ${RUNS} random ${title} (${ENGINES.map((e) => e.name).join(', ')}, every path)`, async () => {
+    let bundles = 0;
+    const flowsPerPath: Record<string, number> = {};
     await fc.assert(
-      fc.asyncProperty(scenarioArbitrary(), async ({ objects, flows }) => {
-        const { disagreements } = await compareEngines(ENGINES, objects, flows);
-        if (disagreements.length > 0) throw new Error(formatCounterexample(objects, disagreements));
-      }),
-      { numRuns: RUNS, seed: SEED },
-    );
-  });
-});
-
-describe('differential on bundles with cluster-wide tiers', () => {
-  it(`on ${RUNS} random tiered bundles (${ENGINES.map((e) => e.name).join(', ')})`, async () => {
-    await fc.assert(
-      fc.asyncProperty(scenarioArbitrary({ tiers: true }), async ({ objects, flows }) => {
+      fc.asyncProperty(scenarioArbitrary(options), async ({ objects, flows }) => {
         const comparison = await compareEngines(ENGINES, objects, flows);
         if (comparison.disagreements.length > 0) throw new Error(formatCounterexample(objects, comparison.disagreements));
+        bundles++;
+        for (const [path, count] of Object.entries(comparison.flowsPerPath)) flowsPerPath[path] = (flowsPerPath[path] ?? 0) + count;
       }),
       { numRuns: RUNS, seed: SEED },
     );
-  });
-});
+    console.log(`differential, ${title}: ${bundles} bundles; flows per path (each engine): ${JSON.stringify(flowsPerPath)}`);
+  }, PATHS_TIMEOUT_MS);
+}
+
+describe('differential: every engine answers as the reference does', () => differential('bundles', {}));
+
+describe('differential on bundles with cluster-wide tiers', () => differential('tiered bundles', { tiers: true }));
 
 describe('generated bundles', () => {
   for (const tiers of [false, true]) {
@@ -133,7 +136,7 @@ interface Answered {
 }
 
 async function answer(engine: EngineUnderTest, bundle: Bundle, flows: readonly unknown[]): Promise<Answered[]> {
-  const decider = await engine.load(bundle);
+  const loaded = await engine.load(bundle);
   const answers: Answered[] = [];
   for (const json of flows) {
     let flow: Flow;
@@ -144,7 +147,7 @@ async function answer(engine: EngineUnderTest, bundle: Bundle, flows: readonly u
       throw error;
     }
     try {
-      answers.push({ flow, json, decision: decider.decide(flow) });
+      answers.push({ flow, json, decision: await loaded.explain(flow) });
     } catch (error) {
       // Refusing is an answer; any other exception is a bug, and fails the property as it is.
       if (!(error instanceof FlowError)) throw error;
@@ -315,6 +318,7 @@ function decidesAlikeWhenRevived(options: { tiers?: boolean }) {
   return fc.property(scenarioArbitrary({ ...options, flows: 10 }), ({ objects, flows }) => {
     const bundle = ingest(objects);
     const revived = bundleFromJSON(bundleToJSON(bundle));
+    const engines = new Map([bundle, revived].map((b) => [b, new ReferenceEngine(b)]));
     for (const json of flows) {
       let flow: Flow;
       try {
@@ -324,7 +328,7 @@ function decidesAlikeWhenRevived(options: { tiers?: boolean }) {
       }
       const outcome = (b: Bundle): unknown => {
         try {
-          return decide(b, flow);
+          return engines.get(b)!.explainNow(flow);
         } catch (error) {
           return { refused: (error as Error).message };
         }

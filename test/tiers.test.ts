@@ -14,7 +14,7 @@ describe('both engines explain tiered decisions alike', () => {
       const [reference, ...others] = await Promise.all(ENGINES.map((engine) => engine.load(bundle)));
       for (const flowCase of testCase.flows) {
         const flow = decodeFlow(flowCase);
-        for (const other of others) expect(other!.decide(flow), describeFlow(flowCase)).toEqual(reference!.decide(flow));
+        for (const other of others) expect(await other!.explain(flow), describeFlow(flowCase)).toEqual(await reference!.explain(flow));
       }
     });
   }

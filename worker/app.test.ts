@@ -3,6 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { app } from './app.js';
 import { decodeFlow } from '../src/flow/decode.js';
+import type { WasmEngine } from '../src/engine/wasm-engine.js';
 import { DEMO_MANIFESTS } from './demo.js';
 import { engineFor } from './engines.js';
 import type { Env } from './env.js';
@@ -378,7 +379,7 @@ describe('failing closed', () => {
     const flow = { src: 'ns3/frontend', dst: 'ns1/web', port: 80 };
     const engine = await engineFor(env as unknown as Env, version);
     const flows = Array.from({ length: 10_000 }, () => decodeFlow(flow));
-    const records = engine.encodeRecords(flows);
+    const records = (engine as WasmEngine).encodeRecords(flows);
     await trapMidBatch(version, 2); // 10,000 records are three core calls of 4,096
     const batch = () =>
       call('/v1/bundles/trap-binary/decide/batch', { method: 'POST', headers: { ...QUERY, 'content-type': 'application/octet-stream' }, body: records });

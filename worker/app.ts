@@ -7,7 +7,7 @@ import { Hono, type Context } from 'hono';
 import { explainDecision, summarizeDecision } from '../src/format/explanation.js';
 import { decodeFlow } from '../src/flow/decode.js';
 import { FlowError } from '../src/model/errors.js';
-import { answerNDJSON, FlowLimitError } from '../src/flow/verdict.js';
+import { answerNDJSON, FlowLimitError } from '../src/format/verdict.js';
 import { EngineError } from '../src/engine/wasm-engine.js';
 import type { EndpointSpec } from '../src/model/flow.js';
 import { authorize, type Role } from './auth.js';
@@ -173,21 +173,21 @@ app.post('/v1/bundles/:name/decide', async (c) => {
   const engine = await withEngine(c, version);
   const decisionId = crypto.randomUUID();
   const headers = { 'x-netpol-edge-version': version };
-  const audit = (denied: boolean) => {
+  const audit = async (denied: boolean) => {
     if (!denied || mode !== 'audit') return {};
-    logWouldDeny({ bundle: name, version, decisionId, flow, decision: failClosed(version, () => engine.explain(flow)) });
+    logWouldDeny({ bundle: name, version, decisionId, flow, decision: await failClosed(version, () => engine.explain(flow)) });
     return { audit: 'would-deny' };
   };
   if (c.req.query('explain') !== 'true') {
     // The sidecar's path: one call into the core, no explanation built.
-    const verdict = failClosed(version, () => engine.decide(flow));
+    const verdict = await failClosed(version, () => engine.decide(flow));
     const deniedBy = verdict.allowed ? {} : { deniedBy: verdict.deniedBy };
-    const audited = audit(!verdict.allowed);
+    const audited = await audit(!verdict.allowed);
     return c.json({ allowed: verdict.allowed || 'audit' in audited, ...audited, reason: verdict.reason, ...deniedBy, version, decisionId }, 200, headers);
   }
-  const decision = failClosed(version, () => engine.explain(flow));
+  const decision = await failClosed(version, () => engine.explain(flow));
   const labels = { src: describeEndpoint(flow.src), dst: describeEndpoint(flow.dst), service: `${flow.protocol}/${flow.port}` };
-  const audited = audit(!decision.allowed);
+  const audited = await audit(!decision.allowed);
   return c.json(
     {
       allowed: decision.allowed || 'audit' in audited,
@@ -222,7 +222,7 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
     if (records.length % 40 !== 0) {
       throw new ApiError(400, 'invalid-records', `the body is ${records.length} bytes, not a whole number of 40-byte flow records`);
     }
-    const verdicts = failClosed(version, () => engine.decideBatch(records));
+    const verdicts = await failClosed(version, () => engine.decideRecords(records));
     return c.body(verdicts, 200, {
       'content-type': 'application/octet-stream',
       'x-netpol-edge-version': version,
@@ -235,7 +235,7 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
   const stream = async (): Promise<void> => {
     const options = { explain: c.req.query('explain') === 'true', sides: c.req.query('sides') === 'true' };
     const audit = mode === 'audit' ? new BatchAudit(name, version) : undefined;
-    const verdicts = answerNDJSON(bodyChunks(c.req.raw, BODY_LIMITS.ndjsonBatchBytes), audit?.decider(engine) ?? engine, options, {
+    const verdicts = answerNDJSON(bodyChunks(c.req.raw, BODY_LIMITS.ndjsonBatchBytes), audit?.engine(engine) ?? engine, options, {
       maxLineBytes: MAX_FLOW_LINE_BYTES,
       batchLines: BATCH_LINES,
       maxFlows: BODY_LIMITS.ndjsonBatchFlows,
@@ -244,9 +244,7 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
       for await (const text of verdicts) await writer.write(encoder.encode(audit ? audit.rewrite(text) : text));
     } catch (error) {
       if (error instanceof FlowLimitError) throw new ApiError(413, 'too-many-flows', error.message);
-      failClosed(version, () => {
-        throw error;
-      });
+      await failClosed(version, () => Promise.reject(error));
     }
   };
   // Verdicts stream out as lines are answered. A failure after the first byte cannot change the
@@ -277,9 +275,9 @@ const envoyAuthz = async (c: AppContext) => {
   const engine = await withEngine(c, version);
   const decisionId = crypto.randomUUID();
   const headers: Record<string, string> = { 'x-netpol-decision-id': decisionId, 'x-netpol-version': version };
-  const verdict = failClosed(version, () => engine.decide(flow));
+  const verdict = await failClosed(version, () => engine.decide(flow));
   if (verdict.allowed) return c.json({ allowed: true, reason: verdict.reason, version, decisionId }, 200, headers);
-  const decision = failClosed(version, () => engine.explain(flow));
+  const decision = await failClosed(version, () => engine.explain(flow));
   const rules = denyingRules(decision);
   if (mode === 'audit') {
     logWouldDeny({ bundle: name, version, decisionId, flow, decision });
@@ -313,9 +311,9 @@ async function withEngine(c: AppContext, version: string) {
 }
 
 /** Runs the engine; if the core fails, the engine is dropped (the next request gets a fresh one). */
-function failClosed<T>(version: string, run: () => T): T {
+async function failClosed<T>(version: string, run: () => Promise<T>): Promise<T> {
   try {
-    return run();
+    return await run();
   } catch (error) {
     if (error instanceof EngineError || error instanceof WebAssembly.RuntimeError) dropEngine(version);
     throw error;

@@ -8,7 +8,7 @@
 import type { Decision, Direction, Verdict } from '../src/model/decision.js';
 import type { FlowError } from '../src/model/errors.js';
 import type { Flow } from '../src/model/flow.js';
-import type { FlowDecider } from '../src/flow/verdict.js';
+import type { Engine } from '../src/engine/engine.js';
 import { ApiError } from './errors.js';
 
 export const MODES = ['enforce', 'audit'] as const;
@@ -82,27 +82,38 @@ export class BatchAudit {
     private readonly version: string,
   ) {}
 
-  decider(inner: FlowDecider): FlowDecider {
-    const note = (flow: Flow, verdict: Verdict | Decision): void => {
+  engine(inner: Engine): Engine {
+    const note = async (flow: Flow, verdict: Verdict | Decision): Promise<void> => {
       if (verdict.allowed) return;
       const decisionId = crypto.randomUUID();
       this.ids.push(decisionId);
-      const decision = 'egress' in verdict && verdict.egress && 'isolatedBy' in verdict.egress ? (verdict as Decision) : inner.explain(flow);
+      const decision = 'egress' in verdict && verdict.egress && 'isolatedBy' in verdict.egress ? (verdict as Decision) : await inner.explain(flow);
       logWouldDeny({ bundle: this.bundle, version: this.version, decisionId, flow, decision });
     };
     return {
-      explain: (flow) => {
-        const decision = inner.explain(flow);
-        note(flow, decision);
+      kind: inner.kind,
+      version: inner.version,
+      explain: async (flow) => {
+        const decision = await inner.explain(flow);
+        await note(flow, decision);
         return decision;
       },
-      decideBatch: (flows) => {
-        const answers = inner.decideBatch(flows);
-        answers.forEach((answer, i) => {
-          if (!isFlowError(answer)) note(flows[i]!, answer);
-        });
+      decide: async (flow) => {
+        const verdict = await inner.decide(flow);
+        await note(flow, verdict);
+        return verdict;
+      },
+      decideBatch: async (flows) => {
+        const answers = await inner.decideBatch(flows);
+        // In answer order: rewrite() hands the ids out line by line.
+        for (let i = 0; i < answers.length; i++) {
+          const answer = answers[i]!;
+          if (!isFlowError(answer)) await note(flows[i]!, answer);
+        }
         return answers;
       },
+      // Verdict records have no room for the audit flag: the binary batch refuses audit-mode versions.
+      decideRecords: (records) => inner.decideRecords(records),
     };
   }
 

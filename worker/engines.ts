@@ -3,7 +3,9 @@
  * bundle's active version, cached for at most ACTIVE_TTL_MS. That bounds how stale an answer can
  * be after an activation elsewhere; every answer names the version it used.
  */
-import { EngineError, WasmEngine } from '../src/engine/wasm-engine.js';
+import { createEngine } from '../src/engine/create-engine.js';
+import type { Engine } from '../src/engine/engine.js';
+import { EngineError } from '../src/engine/wasm-engine.js';
 import type { Mode } from './audit.js';
 import type { Env } from './env.js';
 import { ApiError } from './errors.js';
@@ -27,7 +29,7 @@ export interface ActiveState {
 }
 
 const activeVersions = new Map<string, ActiveEntry>();
-const engines = new Map<string, Promise<WasmEngine>>();
+const engines = new Map<string, Promise<Engine>>();
 
 export function store(env: Env): DurableObjectStub<import('./store.js').BundleStore> {
   return env.BUNDLES.get(env.BUNDLES.idFromName('bundles'));
@@ -64,7 +66,7 @@ export async function activeState(env: Env, name: string): Promise<ActiveState |
 }
 
 /** The engine for a version, loading its image from the store on first use. */
-export async function engineFor(env: Env, version: string): Promise<WasmEngine> {
+export async function engineFor(env: Env, version: string): Promise<Engine> {
   let engine = engines.get(version);
   if (!engine) {
     engine = loadEngine(env, version);
@@ -84,7 +86,7 @@ export function dropEngine(version: string): void {
   engines.delete(version);
 }
 
-async function loadEngine(env: Env, version: string): Promise<WasmEngine> {
+async function loadEngine(env: Env, version: string): Promise<Engine> {
   const stub = store(env);
   const chunks = await stub.imageChunks(version);
   if (chunks === 0) throw new ApiError(503, 'image-missing', `the image of version ${version} is missing from the store`);
@@ -97,7 +99,7 @@ async function loadEngine(env: Env, version: string): Promise<WasmEngine> {
     at += part.byteLength;
   }
   try {
-    return new WasmEngine(coreModule, image);
+    return createEngine({ kind: 'wasm', core: coreModule, image, version });
   } catch (error) {
     if (error instanceof EngineError || error instanceof WebAssembly.RuntimeError) {
       throw new ApiError(503, 'engine-unavailable', `version ${version} could not be loaded: ${(error as Error).message}`);

@@ -14,12 +14,12 @@ import type {
   IPBlockPeer,
   Labels,
   NetworkPolicy,
-  Pod,
   PortMatch,
   Rule,
   Selector,
 } from '../model/bundle.js';
 import type { Direction } from '../model/decision.js';
+import { podAddressOwners } from '../model/pod-index.js';
 import { ipv6Words, parseIP, type CIDR, type IP } from '../net/ip.js';
 import { selectorMatches } from '../model/selector.js';
 import { checksumWords, writeImage, textWords } from './image-writer.js';
@@ -617,18 +617,10 @@ class Compiler {
     return Uint32Array.from(words);
   }
 
-  /** Running, non-hostNetwork pods own their IPs (a hostNetwork pod's IP is its node's). */
+  /** Who owns each address: src/model/pod-index.ts. */
   private ipTables(): { ipv4: Uint32Array; ipv6: Uint32Array; ambiguous: Record<string, string[]> } {
-    const owners = new Map<string, { ip: IP; pods: number[] }>();
-    this.bundle.pods.forEach((pod: Pod, index) => {
-      if (pod.hostNetwork) return;
-      for (const text of pod.ips) {
-        const entry = owners.get(text);
-        if (entry) entry.pods.push(index);
-        else owners.set(text, { ip: parseIP(text)!, pods: [index] });
-      }
-    });
-    const entries = [...owners].sort(([, a], [, b]) => (a.ip.value < b.ip.value ? -1 : a.ip.value > b.ip.value ? 1 : 0));
+    const owners = [...podAddressOwners(this.bundle.pods)].map(([text, pods]) => [text, { ip: parseIP(text)!, pods }] as const);
+    const entries = owners.sort(([, a], [, b]) => (a.ip.value < b.ip.value ? -1 : a.ip.value > b.ip.value ? 1 : 0));
     const ipv4: number[] = [];
     const ipv6: number[] = [];
     const ambiguous: Record<string, string[]> = {};

@@ -1,40 +1,36 @@
 /**
- * @module Flows to the core's binary records (layout.ts: FLOW_RECORD_BYTES): pod references become
- * pod indexes, IPs numbers, ad-hoc pods records with label bitsets over the image's dictionary.
- * Lookups and their error messages are the reference evaluator's (src/reference/endpoints.ts).
+ * @module Flows to the core's binary records (layout.ts: FLOW_RECORD_BYTES): endpoints resolved
+ * (endpoints.ts) to pod indexes and addresses, ad-hoc pods to records with label bitsets over the
+ * image's dictionary.
  */
 import { NAMESPACE_NAME_LABEL, type Labels } from '../model/bundle.js';
-import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
+import type { AdHocPod, Flow } from '../model/flow.js';
 import { FlowError } from '../model/errors.js';
-import { ipv6Words, parseIP, parseIPv4Number } from '../net/ip.js';
+import type { ResolvedEndpoint } from '../model/pod-index.js';
+import { ipv6Words } from '../net/ip.js';
 import type { ImageMetadata } from '../compile/compile.js';
 import { labelEntries } from '../compile/label-bits.js';
+import { EndpointResolver } from './endpoints.js';
 import {
   ADHOC_HEADER_WORDS,
   ADHOC_MAX_PORTS,
   ENDPOINT_KIND,
+  FLOW_RECORD_BYTES,
   NONE,
   PROTOCOL_CODE,
 } from '../compile/layout.js';
 
 export class FlowEncoder {
-  private readonly podByRef = new Map<string, number>();
-  private readonly workloadsByName = new Map<string, number[]>();
   private readonly namespaceIds = new Map<string, number>();
   private readonly labelBits = new Map<string, number>();
   private readonly portNameIds = new Map<string, number>();
+  readonly resolver: EndpointResolver;
   readonly labelWords: number;
   /** Bytes of one ad-hoc record. */
   readonly adhocStride: number;
 
-  constructor(private readonly metadata: ImageMetadata, labelWords: number) {
-    metadata.pods.forEach((pod, i) => {
-      this.podByRef.set(pod.ref, i);
-      if (pod.workload) {
-        const key = `${pod.namespace}/${pod.name}`;
-        this.workloadsByName.set(key, [...(this.workloadsByName.get(key) ?? []), i]);
-      }
-    });
+  constructor(metadata: ImageMetadata, labelWords: number) {
+    this.resolver = new EndpointResolver(metadata.pods);
     metadata.namespaces.forEach((name, i) => this.namespaceIds.set(name, i));
     metadata.labelEntries.forEach((entry, i) => this.labelBits.set(entry, i));
     metadata.portNames.forEach((name, i) => this.portNameIds.set(name, i));
@@ -47,53 +43,7 @@ export class FlowEncoder {
    * (deduplicated by content) and referenced by their index there.
    */
   encode(flow: Flow, view: DataView, offset: number, adhocs: AdhocTable): void {
-    const protocol = PROTOCOL_CODE[flow.protocol];
-    view.setUint8(offset + 2, protocol);
-    view.setUint8(offset + 3, 0);
-    view.setUint16(offset + 4, flow.port, true);
-    view.setUint16(offset + 6, 0, true);
-    view.setUint8(offset, this.encodeEndpoint(flow.src, 'src', view, offset + 8, adhocs));
-    view.setUint8(offset + 1, this.encodeEndpoint(flow.dst, 'dst', view, offset + 24, adhocs));
-  }
-
-  private encodeEndpoint(spec: EndpointSpec, field: string, view: DataView, at: number, adhocs: AdhocTable): number {
-    for (let i = 0; i < 16; i += 4) view.setUint32(at + i, 0, true);
-    switch (spec.kind) {
-      case 'ref':
-        view.setUint32(at, this.findByRef(spec.ref, field), true);
-        return ENDPOINT_KIND.POD;
-      case 'ip': {
-        // An address several pods claim is refused by the core (STATUS.AMBIGUOUS_*).
-        const v4 = parseIPv4Number(spec.ip);
-        if (v4 !== undefined) {
-          view.setUint32(at, v4, true);
-          return ENDPOINT_KIND.IPV4;
-        }
-        const ip = parseIP(spec.ip);
-        if (!ip) throw new FlowError(`${field}: ${JSON.stringify(spec.ip)} is not an IP address`);
-        if (ip.family === 4) {
-          view.setUint32(at, Number(ip.value), true);
-          return ENDPOINT_KIND.IPV4;
-        }
-        ipv6Words(ip.value).forEach((w, i) => view.setUint32(at + i * 4, w, true));
-        return ENDPOINT_KIND.IPV6;
-      }
-      case 'adhoc':
-        view.setUint32(at, adhocs.add(spec.pod), true);
-        return ENDPOINT_KIND.ADHOC;
-    }
-  }
-
-  private findByRef(ref: string, field: string): number {
-    const exact = this.podByRef.get(ref);
-    if (exact !== undefined) return exact;
-    const workloads = this.workloadsByName.get(ref) ?? [];
-    if (workloads.length === 1) return workloads[0]!;
-    if (workloads.length > 1) {
-      const refs = workloads.map((i) => this.metadata.pods[i]!.ref).join(', ');
-      throw new FlowError(`${field}: ${JSON.stringify(ref)} names several workloads (${refs}); use one of those references`);
-    }
-    throw new FlowError(`${field}: no pod or workload ${JSON.stringify(ref)} in the bundle`);
+    writeFlowRecord(this.resolver, flow, view, offset, adhocs);
   }
 
   /** The ad-hoc record: namespace, named ports the image knows, and label bitsets. */
@@ -121,6 +71,53 @@ export class FlowEncoder {
       const bit = this.labelBits.get(entry);
       if (bit !== undefined) words[at + (bit >>> 5)]! |= 1 << (bit & 31);
     }
+  }
+}
+
+/** Writes `flow` as the record at `offset`, its endpoints resolved by `resolver`. */
+function writeFlowRecord(resolver: EndpointResolver, flow: Flow, view: DataView, offset: number, adhocs: AdhocTable): void {
+  const protocol = PROTOCOL_CODE[flow.protocol];
+  view.setUint8(offset + 2, protocol);
+  view.setUint8(offset + 3, 0);
+  view.setUint16(offset + 4, flow.port, true);
+  view.setUint16(offset + 6, 0, true);
+  view.setUint8(offset, encodeEndpoint(resolver.resolveEndpoint(flow.src, 'src'), view, offset + 8, adhocs));
+  view.setUint8(offset + 1, encodeEndpoint(resolver.resolveEndpoint(flow.dst, 'dst'), view, offset + 24, adhocs));
+}
+
+/**
+ * Flows as flow records (the binary path's input), for callers that ship them to an engine. Throws
+ * FlowError for a flow that cannot be resolved, or names an ad-hoc pod (it needs the batch's ad-hoc
+ * table, which records do not carry: send such flows as JSON).
+ */
+export function encodeFlowRecords(resolver: EndpointResolver, flows: readonly Flow[]): Uint8Array {
+  const out = new Uint8Array(flows.length * FLOW_RECORD_BYTES);
+  const view = new DataView(out.buffer);
+  const noAdhocs = new AdhocTable();
+  flows.forEach((flow, i) => {
+    writeFlowRecord(resolver, flow, view, i * FLOW_RECORD_BYTES, noAdhocs);
+    if (noAdhocs.size > 0) throw new FlowError('ad-hoc endpoints have no binary encoding; send them as JSON');
+  });
+  return out;
+}
+
+/** One resolved endpoint as the 16 address bytes at `at`; returns its ENDPOINT_KIND. */
+export function encodeEndpoint(endpoint: ResolvedEndpoint, view: DataView, at: number, adhocs: AdhocTable): number {
+  for (let i = 0; i < 16; i += 4) view.setUint32(at + i, 0, true);
+  switch (endpoint.kind) {
+    case 'pod':
+      view.setUint32(at, endpoint.index, true);
+      return ENDPOINT_KIND.POD;
+    // An address several pods claim is refused by the core (STATUS.AMBIGUOUS_*).
+    case 'ipv4':
+      view.setUint32(at, endpoint.value, true);
+      return ENDPOINT_KIND.IPV4;
+    case 'ipv6':
+      ipv6Words(endpoint.value).forEach((w, i) => view.setUint32(at + i * 4, w, true));
+      return ENDPOINT_KIND.IPV6;
+    case 'adhoc':
+      view.setUint32(at, adhocs.add(endpoint.pod), true);
+      return ENDPOINT_KIND.ADHOC;
   }
 }
 

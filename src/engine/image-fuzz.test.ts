@@ -61,7 +61,6 @@ function baseOf(name: string, bundle: Bundle, flows: readonly unknown[]): Base {
   for (let s = 0; s <= pods; s++) for (let d = 0; d <= pods; d++) parts.push(podRecord(s, d));
   const records = new Uint8Array(parts.length * FLOW_RECORD_BYTES);
   parts.forEach((part, i) => records.set(part, i * FLOW_RECORD_BYTES));
-  original.decideBatch(records); // the unmutated image answers them
   return { name, compiled, records };
 }
 
@@ -181,10 +180,10 @@ type Outcome = 'refused' | 'loaded';
 /** A RuntimeError (or anything but a refusal) while loading or deciding, or a decision too slow. */
 class Failure extends Error {}
 
-/** Per call of decideBatch: generous, but far below what a loop over corrupted counts would take. */
+/** Per call of decideRecords: generous, but far below what a loop over corrupted counts would take. */
 const budgetMs = (records: number) => 250 + 5 * records;
 
-function run(module: WebAssembly.Module, base: Base, bytes: Uint8Array): Outcome {
+async function run(module: WebAssembly.Module, base: Base, bytes: Uint8Array): Promise<Outcome> {
   let engine: WasmEngine;
   try {
     engine = new WasmEngine(module, bytes, base.compiled.metadata);
@@ -196,12 +195,12 @@ function run(module: WebAssembly.Module, base: Base, bytes: Uint8Array): Outcome
   for (let round = 0; round < 2; round++) {
     const started = performance.now();
     try {
-      engine.decideBatch(base.records);
+      await engine.decideRecords(base.records);
     } catch (error) {
-      throw new Failure(`decideBatch: ${describeError(error)}`);
+      throw new Failure(`decideRecords: ${describeError(error)}`);
     }
     const elapsed = performance.now() - started;
-    if (elapsed > budgetMs(count)) throw new Failure(`decideBatch took ${elapsed.toFixed(0)} ms for ${count} records`);
+    if (elapsed > budgetMs(count)) throw new Failure(`decideRecords took ${elapsed.toFixed(0)} ms for ${count} records`);
   }
   return 'loaded';
 }
@@ -218,13 +217,13 @@ function reproduction(base: number, mutations: readonly Mutation[], fix: boolean
   return `${BASES[base]!.name} (${BASES[base]!.compiled.image.length} bytes), fix=${fix}: ${JSON.stringify(mutations)}`;
 }
 
-function fuzz(module: WebAssembly.Module, fix: boolean, numRuns: number, seed: number): Record<Outcome, number> {
+async function fuzz(module: WebAssembly.Module, fix: boolean, numRuns: number, seed: number): Promise<Record<Outcome, number>> {
   const tally: Record<Outcome, number> = { refused: 0, loaded: 0 };
-  fc.assert(
-    fc.property(caseArbitrary, ({ base, mutations }) => {
+  await fc.assert(
+    fc.asyncProperty(caseArbitrary, async ({ base, mutations }) => {
       const bytes = mutate(BASES[base]!.compiled.image, mutations, fix);
       try {
-        tally[run(module, BASES[base]!, bytes)]++;
+        tally[await run(module, BASES[base]!, bytes)]++;
       } catch (error) {
         if (error instanceof Failure) throw new Error(`${error.message}\n  ${reproduction(base, mutations, fix)}`);
         throw error;
@@ -236,42 +235,42 @@ function fuzz(module: WebAssembly.Module, fix: boolean, numRuns: number, seed: n
 }
 
 describe('the image loader under fuzzing', () => {
-  it('every base image loads and answers, and the checksum fix-up leaves it unchanged', () => {
+  it('every base image loads and answers, and the checksum fix-up leaves it unchanged', async () => {
     expect(BASES.length).toBe(17);
     for (const base of BASES) {
       const image = base.compiled.image;
       expect(Buffer.from(mutate(image, [], true)).equals(Buffer.from(image)), base.name).toBe(true);
-      expect(run(loadCoreModule(), base, image)).toBe('loaded');
-      expect(run(loadCoreModule('debug'), base, image)).toBe('loaded');
+      expect(await run(loadCoreModule(), base, image)).toBe('loaded');
+      expect(await run(loadCoreModule('debug'), base, image)).toBe('loaded');
     }
   });
 
-  it(`refuses raw mutations (stale checksum) with an EngineError (${RUNS} runs, release core)`, () => {
-    const tally = fuzz(loadCoreModule(), false, RUNS, SEED);
+  it(`refuses raw mutations (stale checksum) with an EngineError (${RUNS} runs, release core)`, async () => {
+    const tally = await fuzz(loadCoreModule(), false, RUNS, SEED);
     // A stale checksum: only a mutation that changes nothing (or cancels out) may load.
     expect(tally.refused).toBeGreaterThan(RUNS * 0.9);
   });
 
-  it(`never traps or hangs on mutations with the checksum recomputed (${4 * RUNS} runs, release core)`, () => {
-    const tally = fuzz(loadCoreModule(), true, 4 * RUNS, SEED + 2);
+  it(`never traps or hangs on mutations with the checksum recomputed (${4 * RUNS} runs, release core)`, async () => {
+    const tally = await fuzz(loadCoreModule(), true, 4 * RUNS, SEED + 2);
     console.log(`release core, checksum recomputed: ${JSON.stringify(tally)}`);
     expect(tally.refused).toBeGreaterThan(0);
     expect(tally.loaded).toBeGreaterThan(0);
   });
 
-  it(`never traps or hangs on mutations with the checksum recomputed (${2 * RUNS} runs, debug core)`, () => {
-    const tally = fuzz(loadCoreModule('debug'), true, 2 * RUNS, SEED + 3);
+  it(`never traps or hangs on mutations with the checksum recomputed (${2 * RUNS} runs, debug core)`, async () => {
+    const tally = await fuzz(loadCoreModule('debug'), true, 2 * RUNS, SEED + 3);
     console.log(`debug core, checksum recomputed: ${JSON.stringify(tally)}`);
   });
 
   // Regression: the loader once checked only NS_LABELS = namespaces x LABEL_WORDS, so with no
   // namespace any LABEL_WORDS passed and the core's allocate trapped in the WasmEngine constructor.
   // LABEL_WORDS is now checked against the highest selector bit the image uses.
-  it('refuses an empty bundle\'s image with an absurd COUNTS[LABEL_WORDS] and a valid checksum', () => {
+  it('refuses an empty bundle\'s image with an absurd COUNTS[LABEL_WORDS] and a valid checksum', async () => {
     const empty = baseOf('empty', ingestObjects([]).bundle!, []);
     for (const build of ['release', 'debug'] as const) {
       const bytes = mutate(empty.compiled.image, [{ kind: 'section', id: SECTION.COUNTS, at: COUNT.LABEL_WORDS, value: { set: 0x100000 } }], true);
-      expect(run(loadCoreModule(build), empty, bytes), build).toBe('refused');
+      expect(await run(loadCoreModule(build), empty, bytes), build).toBe('refused');
     }
   });
 });

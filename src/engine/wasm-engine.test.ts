@@ -6,8 +6,8 @@ import { decodeFlow } from '../flow/decode.js';
 import { FlowError } from '../model/errors.js';
 import { ingestSources } from '../ingest/bundle.js';
 import type { Bundle } from '../model/bundle.js';
-import { decide } from '../reference/evaluator.js';
 import { loadCoreModule } from './node-core.js';
+import { ReferenceEngine } from './reference-engine.js';
 import { EngineError, WasmEngine } from './wasm-engine.js';
 
 const read = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
@@ -69,57 +69,62 @@ describe('WasmEngine', () => {
   const bundle = demoBundle();
   const compiled = compileBundle(bundle);
   const engine = WasmEngine.fromCompiled(loadCoreModule(), compiled);
+  const reference = new ReferenceEngine(bundle);
 
-  it('answers as the reference does, refusals included', () => {
+  it('answers as the reference does, refusals included', async () => {
     for (const flow of FLOWS) {
       let expected: unknown;
       try {
-        expected = decide(bundle, flow);
+        expected = reference.explainNow(flow);
       } catch (error) {
         expect(error).toBeInstanceOf(FlowError);
-        expect(() => engine.explain(flow)).toThrow(FlowError);
-        expect(() => engine.decide(flow)).toThrow(FlowError);
+        await expect(engine.explain(flow)).rejects.toThrow(FlowError);
+        await expect(engine.decide(flow)).rejects.toThrow(FlowError);
         continue;
       }
-      const explained = engine.explain(flow);
+      const explained = await engine.explain(flow);
       expect(explained).toEqual(expected);
       const { allowed, reason, deniedBy } = explained;
-      expect(engine.decide(flow)).toMatchObject({ allowed, reason, deniedBy });
+      expect(await engine.decide(flow)).toMatchObject({ allowed, reason, deniedBy });
     }
   });
 
-  it('gives the same verdicts in a batch as one by one', () => {
+  it('gives the same verdicts in a batch as one by one', async () => {
     const many = Array.from({ length: 10_000 }, (_, i) => FLOWS[i % FLOWS.length]!);
-    const batch = engine.decideBatch(many);
-    batch.forEach((verdict, i) => {
+    const batch = await engine.decideBatch(many);
+    for (const [i, verdict] of batch.entries()) {
       const flow = many[i]!;
       if (verdict instanceof FlowError) {
-        expect(() => engine.explain(flow)).toThrow(FlowError);
-        return;
+        await expect(engine.explain(flow)).rejects.toThrow(FlowError);
+        continue;
       }
-      const { egress, ingress, ...single } = engine.explain(flow);
+      const { egress, ingress, ...single } = await engine.explain(flow);
       expect(verdict).toMatchObject(single);
       expect(verdict.egress?.reason).toBe(egress?.reason);
       expect(verdict.ingress?.allowedBy).toEqual(ingress?.allowedBy);
-    });
+    }
   });
 
-  it('answers binary records as the batch path does', () => {
+  it('answers binary records as the batch path does, and byte for byte as the reference', async () => {
     const byNameOrIP = FLOWS.filter((f) => f.src.kind !== 'adhoc' && f.dst.kind !== 'adhoc').slice(0, 3);
     const records = engine.encodeRecords(byNameOrIP);
-    const verdicts = engine.decideBatch(records);
+    const verdicts = await engine.decideRecords(records);
     expect(verdicts.length).toBe(byNameOrIP.length * layout.VERDICT_RECORD_BYTES);
     const allowed = byNameOrIP.map((_, i) => verdicts[i * layout.VERDICT_RECORD_BYTES + 1] !== layout.DECISION_CODE.DENIED);
-    expect(allowed).toEqual(engine.decideBatch(byNameOrIP).map((v) => !(v instanceof FlowError) && v.allowed));
-    expect(() => engine.decideBatch(new Uint8Array(41))).toThrow(/not a multiple of 40/);
+    expect(allowed).toEqual((await engine.decideBatch(byNameOrIP)).map((v) => !(v instanceof FlowError) && v.allowed));
+    expect(Buffer.from(await reference.decideRecords(records)).equals(Buffer.from(verdicts))).toBe(true);
+    for (const each of [engine, reference]) {
+      await expect(each.decideRecords(new Uint8Array(41))).rejects.toThrow(/not a multiple of 40/);
+    }
   });
 
-  it('refuses malformed binary records with a status, never an answer', () => {
+  it('refuses malformed binary records with a status, never an answer, as the reference does', async () => {
     const record = new Uint8Array(layout.FLOW_RECORD_BYTES);
     const cases: [Partial<Record<'srcKind' | 'protocol' | 'port' | 'pod', number>>, number][] = [
       [{ protocol: 9, port: 80 }, layout.STATUS.BAD_PROTOCOL],
       [{ protocol: 1, port: 0 }, layout.STATUS.BAD_PORT],
       [{ protocol: 1, port: 80, srcKind: 7 }, layout.STATUS.BAD_ENDPOINT],
+      [{ protocol: 1, port: 80, srcKind: layout.ENDPOINT_KIND.ADHOC }, layout.STATUS.BAD_ENDPOINT],
       [{ protocol: 1, port: 80, pod: 99_999 }, layout.STATUS.BAD_POD],
     ];
     for (const [fields, status] of cases) {
@@ -129,7 +134,9 @@ describe('WasmEngine', () => {
       view.setUint8(2, fields.protocol ?? 1);
       view.setUint16(4, fields.port ?? 80, true);
       view.setUint32(8, fields.pod ?? 0, true);
-      expect(engine.decideBatch(record)[0]).toBe(status);
+      const answers = [await engine.decideRecords(record), await reference.decideRecords(record)];
+      for (const answer of answers) expect(answer[0]).toBe(status);
+      expect(Buffer.from(answers[0]!).equals(Buffer.from(answers[1]!)), JSON.stringify(fields)).toBe(true);
     }
   });
 

@@ -1,11 +1,12 @@
 /**
- * @module The WASM engine: one compiled image in one core instance, behind the engine API:
+ * @module The WASM engine: one compiled image in one core instance, behind the Engine interface:
  * - `decide(flow)`: one flow, its Verdict (the sidecar's path: one call into the core);
  * - `explain(flow)`: one flow, the full Decision, isolating policies included (the reference's shape);
  * - `decideBatch(flows)`: many flows, a Verdict (or the FlowError that refused it) each;
- * - `decideBatch(records)`: the binary path, flow records in, verdict records out (layout.ts),
+ * - `decideRecords(records)`: the binary path, flow records in, verdict records out (layout.ts),
  *   with no crossing between JavaScript and WASM per flow.
- * Any failure inside the core throws: an error is never an answer.
+ * The core answers synchronously inside the async methods. Any failure inside the core throws (the
+ * promise rejects): an error is never an answer.
  */
 import type { CompiledBundle, ImageMetadata } from '../compile/compile.js';
 import {
@@ -37,7 +38,9 @@ import {
 import type { Flow } from '../model/flow.js';
 import { FlowError } from '../model/errors.js';
 import { formatIP, parseIP } from '../net/ip.js';
-import { AdhocTable, FlowEncoder } from './flow-encoder.js';
+import type { Engine } from './engine.js';
+import { AdhocTable, encodeFlowRecords, FlowEncoder } from './flow-encoder.js';
+import { recordCount } from './records.js';
 
 interface CoreExports {
   readonly memory: WebAssembly.Memory;
@@ -90,7 +93,8 @@ const VERDICT_CACHE_SIZE = 65_536;
 /** Distinct ad-hoc pods per batch call; a batch with more is split. */
 const ADHOC_CAPACITY = 256;
 
-export class WasmEngine {
+export class WasmEngine implements Engine {
+  readonly kind = 'wasm';
   readonly metadata: ImageMetadata;
   private readonly core: CoreExports;
   private readonly encoder: FlowEncoder;
@@ -103,8 +107,16 @@ export class WasmEngine {
   private view!: DataView;
   private bytes!: Uint8Array;
 
-  /** Instantiates the core and loads `image`; throws EngineError when the core refuses it. */
-  constructor(module: WebAssembly.Module, image: Uint8Array, metadata?: ImageMetadata) {
+  /**
+   * Instantiates the core and loads `image`; throws EngineError when the core refuses it.
+   * `version` is the bundle version the image was compiled from, when the caller knows it.
+   */
+  constructor(
+    module: WebAssembly.Module,
+    image: Uint8Array,
+    metadata?: ImageMetadata,
+    readonly version: string | null = null,
+  ) {
     const instance = new WebAssembly.Instance(module, {});
     this.core = instance.exports as unknown as CoreExports;
     const imagePtr = this.call(() => this.core.allocate(image.length));
@@ -124,12 +136,28 @@ export class WasmEngine {
     this.refreshViews();
   }
 
-  static fromCompiled(module: WebAssembly.Module, compiled: CompiledBundle): WasmEngine {
-    return new WasmEngine(module, compiled.image, compiled.metadata);
+  static fromCompiled(module: WebAssembly.Module, compiled: CompiledBundle, version: string | null = null): WasmEngine {
+    return new WasmEngine(module, compiled.image, compiled.metadata, version);
+  }
+
+  async decide(flow: Flow): Promise<Verdict> {
+    return this.decideOne(flow);
+  }
+
+  async explain(flow: Flow): Promise<Decision> {
+    return this.explainOne(flow);
+  }
+
+  async decideBatch(flows: readonly Flow[]): Promise<(Verdict | FlowError)[]> {
+    return this.decideFlows(flows);
+  }
+
+  async decideRecords(records: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
+    return this.answerRecords(records);
   }
 
   /** One flow's verdict. Throws FlowError for a flow it cannot answer. */
-  decide(flow: Flow): Verdict {
+  private decideOne(flow: Flow): Verdict {
     this.adhocs.clear();
     this.encoder.encode(flow, this.view, this.flowsPtr, this.adhocs);
     this.writeAdhocs();
@@ -139,7 +167,7 @@ export class WasmEngine {
   }
 
   /** One flow with the full explanation. Throws FlowError for a flow it cannot answer. */
-  explain(flow: Flow): Decision {
+  private explainOne(flow: Flow): Decision {
     this.adhocs.clear();
     this.encoder.encode(flow, this.view, this.flowsPtr, this.adhocs);
     this.writeAdhocs();
@@ -155,16 +183,7 @@ export class WasmEngine {
     );
   }
 
-  /**
-   * Many flows: each answer is a Verdict, or the FlowError that refused that flow. Given flow
-   * records (bytes), answers verdict records.
-   */
-  decideBatch(flows: readonly Flow[]): (Verdict | FlowError)[];
-  decideBatch(records: Uint8Array): Uint8Array<ArrayBuffer>;
-  decideBatch(input: readonly Flow[] | Uint8Array): (Verdict | FlowError)[] | Uint8Array<ArrayBuffer> {
-    return input instanceof Uint8Array ? this.decideRecords(input) : this.decideFlows(input);
-  }
-
+  /** Many flows: each answer is a Verdict, or the FlowError that refused that flow. */
   private decideFlows(flows: readonly Flow[]): (Verdict | FlowError)[] {
     const results: (Verdict | FlowError)[] = new Array(flows.length);
     let start = 0;
@@ -199,11 +218,8 @@ export class WasmEngine {
    * The binary path: `records` holds N flow records (pods by index, or IPs), the answer N verdict
    * records. Ad-hoc endpoints are not available here (they need the dictionary).
    */
-  private decideRecords(records: Uint8Array): Uint8Array<ArrayBuffer> {
-    if (records.length % FLOW_RECORD_BYTES !== 0) {
-      throw new FlowError(`the flow records are ${records.length} bytes, not a multiple of ${FLOW_RECORD_BYTES}`);
-    }
-    const total = records.length / FLOW_RECORD_BYTES;
+  private answerRecords(records: Uint8Array): Uint8Array<ArrayBuffer> {
+    const total = recordCount(records);
     const verdicts = new Uint8Array(total * VERDICT_RECORD_BYTES);
     this.core.adhocTable(this.adhocPtr, 0);
     for (let start = 0; start < total; start += BATCH_CAPACITY) {
@@ -217,14 +233,25 @@ export class WasmEngine {
 
   /** Encodes flows into records (the binary path's input), for callers that ship them elsewhere. */
   encodeRecords(flows: readonly Flow[]): Uint8Array {
-    const out = new Uint8Array(flows.length * FLOW_RECORD_BYTES);
-    const view = new DataView(out.buffer);
-    const noAdhocs = new AdhocTable();
-    flows.forEach((flow, i) => {
-      this.encoder.encode(flow, view, i * FLOW_RECORD_BYTES, noAdhocs);
-      if (noAdhocs.size > 0) throw new FlowError('ad-hoc endpoints have no binary encoding; send them as JSON');
-    });
-    return out;
+    return encodeFlowRecords(this.encoder.resolver, flows);
+  }
+
+  /**
+   * Verdict records answered for this image, by any engine (the reference's binary path, a
+   * service's binary batch), read back: a Verdict per record, or its status when it was refused.
+   */
+  readVerdicts(verdicts: Uint8Array): (Verdict | number)[] {
+    const total = Math.floor(verdicts.length / VERDICT_RECORD_BYTES);
+    const answers: (Verdict | number)[] = [];
+    for (let start = 0; start < total; start += BATCH_CAPACITY) {
+      const count = Math.min(BATCH_CAPACITY, total - start);
+      this.bytes.set(verdicts.subarray(start * VERDICT_RECORD_BYTES, (start + count) * VERDICT_RECORD_BYTES), this.verdictsPtr);
+      for (let i = 0; i < count; i++) {
+        const status = this.view.getUint8(this.verdictsPtr + i * VERDICT_RECORD_BYTES);
+        answers.push(status === STATUS.OK ? this.verdictAt(i) : status);
+      }
+    }
+    return answers;
   }
 
   /** A core trap (a bug, or memory exhausted) becomes an EngineError: fail closed. */

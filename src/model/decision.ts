@@ -109,3 +109,11 @@ export const LOOPBACK_DECISION: Decision = {
   reason: 'loopback',
   deniedBy: [],
 };
+
+/** A Decision as the batch paths answer it: the same, without the isolating-policy lists. */
+export function verdictOf(decision: Decision): Verdict {
+  if (!decision.egress || !decision.ingress) return decision;
+  const strip = ({ isolatedBy: _, ...rest }: SideVerdict) => rest;
+  const { allowed, reason, deniedBy } = decision;
+  return { allowed, reason, deniedBy, egress: strip(decision.egress), ingress: strip(decision.ingress) };
+}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ingestSources } from '../ingest/bundle.js';
 import { FlowError } from '../model/errors.js';
-import { resolveFlow } from './endpoints.js';
+import type { ResolvedEndpoint } from '../model/pod-index.js';
+import { EndpointRefusal, placeFlow } from './endpoints.js';
 
 const bundle = ingestSources([
   {
@@ -25,23 +26,30 @@ status: {podIP: 10.0.0.6}
   },
 ]).bundle!;
 
-describe('resolveFlow', () => {
-  it('finds a pod by any spelling of its IP', () => {
-    for (const ip of ['fd00::5', 'FD00::5', 'fd00:0:0::5']) {
-      const { src } = resolveFlow(bundle, { src: { kind: 'ip', ip }, dst: { kind: 'ip', ip: '::1' }, protocol: 'TCP', port: 1 });
-      expect(src.kind === 'pod' && src.pod?.ref).toBe('ns/a');
-    }
+const v4 = (value: number): ResolvedEndpoint => ({ kind: 'ipv4', value });
+const v6 = (value: bigint): ResolvedEndpoint => ({ kind: 'ipv6', value });
+const pod = (index: number): ResolvedEndpoint => ({ kind: 'pod', index });
+const flow = (src: ResolvedEndpoint, dst: ResolvedEndpoint) => ({ src, dst, protocol: 'TCP' as const, port: 1 });
+
+describe('placeFlow', () => {
+  it('finds the pod that owns an address', () => {
+    const { src } = placeFlow(bundle, flow(v6(0xfd00n << 112n | 5n), v6(1n)));
+    expect(src.kind === 'pod' && src.pod?.ref).toBe('ns/a');
   });
 
   it('uses the pod IP of the flow family: the destination primary by default', () => {
-    const { src } = resolveFlow(bundle, { src: { kind: 'ref', ref: 'ns/a' }, dst: { kind: 'ref', ref: 'ns/b' }, protocol: 'TCP', port: 1 });
+    expect(bundle.pods.map((p) => p.ref)).toEqual(['ns/a', 'ns/b', 'ns/c']);
+    const { src } = placeFlow(bundle, flow(pod(0), pod(1)));
     expect(src.ip).toEqual({ family: 4, value: 0x0a000005n });
   });
 
-  it('refuses an IP two pods claim, and addresses of different families', () => {
-    const flow = (src: string, dst: string) => ({ src: { kind: 'ip' as const, ip: src }, dst: { kind: 'ip' as const, ip: dst }, protocol: 'TCP' as const, port: 1 });
-    expect(() => resolveFlow(bundle, flow('10.0.0.6', '1.1.1.1'))).toThrow(FlowError);
-    expect(() => resolveFlow(bundle, flow('10.0.0.6', '1.1.1.1'))).toThrow(/claimed by 2 pods \(ns\/b, ns\/c\)/);
-    expect(() => resolveFlow(bundle, flow('10.0.0.1', '::1'))).toThrow(/different families/);
+  it('refuses an IP two pods claim, addresses of different families, and a pod index out of range', () => {
+    const ambiguous = () => placeFlow(bundle, flow(v4(0x0a000006), v4(0x01010101)));
+    expect(ambiguous).toThrow(FlowError);
+    expect(ambiguous).toThrow(/claimed by 2 pods \(ns\/b, ns\/c\)/);
+    expect(ambiguous).toThrow(expect.objectContaining({ refusal: 'ambiguous', field: 'src' }));
+    expect(() => placeFlow(bundle, flow(v4(0x0a000001), v6(1n)))).toThrow(/different families/);
+    expect(() => placeFlow(bundle, flow(v4(0x0a000001), v6(1n)))).toThrow(EndpointRefusal);
+    expect(() => placeFlow(bundle, flow(pod(0), pod(3)))).toThrow(/dst: pod index 3 is not in the bundle/);
   });
 });

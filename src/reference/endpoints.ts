@@ -1,6 +1,7 @@
 /**
- * @module Who a flow's endpoints are: a pod of the bundle (by reference or by one of its IPs), an
- * ad-hoc pod, or an address outside the cluster; and which IP each side uses for ipBlock matching.
+ * @module Who a resolved flow's endpoints are (src/engine/endpoints.ts resolves names): a pod of
+ * the bundle (by index or by one of its IPs), an ad-hoc pod, or an address outside the cluster;
+ * and which IP each side uses for ipBlock matching.
  */
 import {
   NAMESPACE_NAME_LABEL,
@@ -9,8 +10,9 @@ import {
   type Labels,
   type Pod,
 } from '../model/bundle.js';
-import type { EndpointSpec, Flow } from '../model/flow.js';
+import type { AdHocPod } from '../model/flow.js';
 import { FlowError } from '../model/errors.js';
+import { podAddressOwners, type ResolvedEndpoint, type ResolvedFlow } from '../model/pod-index.js';
 import { formatIP, parseIP, type IP, type IPFamily } from '../net/ip.js';
 
 /** A pod, of the bundle or ad-hoc, as the evaluator sees it. */
@@ -24,7 +26,7 @@ export interface PodEndpoint {
   readonly ports: readonly ContainerPort[];
   readonly hostNetwork: boolean;
   readonly hostIPs: readonly IP[];
-  /** The address this side uses in this flow (see resolveFlow); undefined when it has none. */
+  /** The address this side uses in this flow (see placeFlow); undefined when it has none. */
   readonly ip: IP | undefined;
 }
 
@@ -35,18 +37,16 @@ export interface ExternalEndpoint {
 
 export type Endpoint = PodEndpoint | ExternalEndpoint;
 
-export interface ResolvedFlow {
+/** Both ends of a flow as the evaluator judges them. */
+export interface PlacedFlow {
   readonly src: Endpoint;
   readonly dst: Endpoint;
 }
 
 /** Lookup tables of one bundle, built once and cached with it. */
 interface BundleIndex {
-  readonly byRef: Map<string, Pod>;
-  /** `namespace/name` of workloads' representative pods; several when kinds share a name. */
-  readonly workloadsByName: Map<string, Pod[]>;
-  /** Owners of each pod IP among running, non-hostNetwork pods. */
-  readonly byIP: Map<string, Pod[]>;
+  /** Owners of each pod IP (src/model/pod-index.ts). */
+  readonly byIP: Map<string, number[]>;
   readonly namespaceLabels: Map<string, Labels>;
 }
 
@@ -55,34 +55,38 @@ const indexes = new WeakMap<Bundle, BundleIndex>();
 function indexOf(bundle: Bundle): BundleIndex {
   let index = indexes.get(bundle);
   if (index) return index;
-  index = { byRef: new Map(), workloadsByName: new Map(), byIP: new Map(), namespaceLabels: new Map() };
+  index = { byIP: podAddressOwners(bundle.pods), namespaceLabels: new Map() };
   for (const ns of bundle.namespaces) index.namespaceLabels.set(ns.name, ns.labels);
-  for (const pod of bundle.pods) {
-    index.byRef.set(pod.ref, pod);
-    if (pod.workload) {
-      const key = `${pod.namespace}/${pod.name}`;
-      index.workloadsByName.set(key, [...(index.workloadsByName.get(key) ?? []), pod]);
-    }
-    // hostNetwork pods' IPs are their node's: that address is the node, not the pod.
-    if (pod.hostNetwork) continue;
-    for (const ip of pod.ips) index.byIP.set(ip, [...(index.byIP.get(ip) ?? []), pod]);
-  }
   indexes.set(bundle, index);
   return index;
 }
 
 /**
- * Resolves both endpoints and fixes the flow's address family: that of an endpoint given as an IP,
- * else that of the destination pod's primary IP, else the source pod's. A pod named by reference
- * then uses its first IP of that family; ipBlocks see only that address.
+ * A flow refused while its endpoints are placed: an address several pods claim (`field` says
+ * which end), or two addresses of different families. The binary path reports these as statuses.
  */
-export function resolveFlow(bundle: Bundle, flow: Flow): ResolvedFlow {
+export class EndpointRefusal extends FlowError {
+  constructor(
+    readonly refusal: 'ambiguous' | 'families',
+    readonly field: 'src' | 'dst' | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Places both resolved endpoints and fixes the flow's address family: that of an endpoint given
+ * as an IP, else that of the destination pod's primary IP, else the source pod's. A pod named by
+ * index then uses its first IP of that family; ipBlocks see only that address.
+ */
+export function placeFlow(bundle: Bundle, flow: ResolvedFlow): PlacedFlow {
   const index = indexOf(bundle);
-  const src = lookup(index, flow.src, 'src');
-  const dst = lookup(index, flow.dst, 'dst');
+  const src = lookup(bundle, index, flow.src, 'src');
+  const dst = lookup(bundle, index, flow.dst, 'dst');
   const given = [src.ip, dst.ip].filter((ip): ip is IP => ip !== undefined);
   if (given.length === 2 && given[0]!.family !== given[1]!.family) {
-    throw new FlowError('src and dst are addresses of different families (IPv4 and IPv6)');
+    throw new EndpointRefusal('families', undefined, 'src and dst are addresses of different families (IPv4 and IPv6)');
   }
   const family: IPFamily | undefined =
     given[0]?.family ?? firstIP(dst.pod)?.family ?? firstIP(src.pod)?.family;
@@ -92,44 +96,32 @@ export function resolveFlow(bundle: Bundle, flow: Flow): ResolvedFlow {
 interface Lookup {
   /** The bundle pod, if the endpoint is one. */
   readonly pod?: Pod;
-  readonly adHoc?: { namespace: string; labels: Labels; ports: readonly ContainerPort[] };
+  readonly adHoc?: AdHocPod;
   /** The IP the caller gave, if any. */
   readonly ip?: IP;
 }
 
-function lookup(index: BundleIndex, spec: EndpointSpec, field: string): Lookup {
-  switch (spec.kind) {
-    case 'ref':
-      return { pod: findByRef(index, spec.ref, field) };
+function lookup(bundle: Bundle, index: BundleIndex, endpoint: ResolvedEndpoint, field: 'src' | 'dst'): Lookup {
+  switch (endpoint.kind) {
+    case 'pod': {
+      const pod = bundle.pods[endpoint.index];
+      if (!pod) throw new FlowError(`${field}: pod index ${endpoint.index} is not in the bundle`);
+      return { pod };
+    }
     case 'adhoc':
-      return { adHoc: spec.pod };
-    case 'ip': {
-      const ip = parseIP(spec.ip);
-      if (!ip) throw new FlowError(`${field}: ${JSON.stringify(spec.ip)} is not an IP address`);
+      return { adHoc: endpoint.pod };
+    case 'ipv4':
+    case 'ipv6': {
+      const ip: IP = endpoint.kind === 'ipv4' ? { family: 4, value: BigInt(endpoint.value) } : { family: 6, value: endpoint.value };
       const text = formatIP(ip);
       const owners = index.byIP.get(text) ?? [];
       if (owners.length > 1) {
-        throw new FlowError(
-          `${field}: IP ${text} is claimed by ${owners.length} pods (${owners.map((p) => p.ref).join(', ')}); name the pod instead`,
-        );
+        const refs = owners.map((i) => bundle.pods[i]!.ref).join(', ');
+        throw new EndpointRefusal('ambiguous', field, `${field}: IP ${text} is claimed by ${owners.length} pods (${refs}); name the pod instead`);
       }
-      return { pod: owners[0], ip };
+      return { pod: owners.length === 1 ? bundle.pods[owners[0]!] : undefined, ip };
     }
   }
-}
-
-/** `ns/name` is a Pod, else the one workload of that name; `ns/kind/name` is exactly that workload. */
-function findByRef(index: BundleIndex, ref: string, field: string): Pod {
-  const exact = index.byRef.get(ref);
-  if (exact) return exact;
-  const workloads = index.workloadsByName.get(ref) ?? [];
-  if (workloads.length === 1) return workloads[0]!;
-  if (workloads.length > 1) {
-    throw new FlowError(
-      `${field}: ${JSON.stringify(ref)} names several workloads (${workloads.map((p) => p.ref).join(', ')}); use one of those references`,
-    );
-  }
-  throw new FlowError(`${field}: no pod or workload ${JSON.stringify(ref)} in the bundle`);
 }
 
 function firstIP(pod: Pod | undefined): IP | undefined {

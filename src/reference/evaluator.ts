@@ -12,18 +12,19 @@ import {
   type PolicyRef,
   type SideVerdict,
 } from '../model/decision.js';
-import type { Flow } from '../model/flow.js';
+import type { ResolvedFlow } from '../model/pod-index.js';
 import { cidrContains, type IP } from '../net/ip.js';
-import { resolveFlow, type Endpoint, type PodEndpoint } from './endpoints.js';
+import { placeFlow, type Endpoint, type PodEndpoint } from './endpoints.js';
 import { selectorMatches } from '../model/selector.js';
 import { firstMatchingRule } from './tiers.js';
 
 /**
  * "May this flow pass?": allowed = egress allowed at the source AND ingress allowed at the
- * destination. A pod talking to itself is always allowed.
+ * destination. A pod talking to itself is always allowed. The flow's endpoints are resolved
+ * (src/engine/endpoints.ts; the ReferenceEngine takes flows as callers name them).
  */
-export function decide(bundle: Bundle, flow: Flow): Decision {
-  const { src, dst } = resolveFlow(bundle, flow);
+export function decide(bundle: Bundle, flow: ResolvedFlow): Decision {
+  const { src, dst } = placeFlow(bundle, flow);
   if (isSamePod(src, dst)) return LOOPBACK_DECISION;
   const egress = judgeSide(bundle, 'egress', src, dst, flow);
   const ingress = judgeSide(bundle, 'ingress', dst, src, flow);
@@ -47,7 +48,7 @@ function judgeSide(
   direction: Direction,
   subject: Endpoint,
   peer: Endpoint,
-  flow: Flow,
+  flow: ResolvedFlow,
 ): SideVerdict {
   const destination = direction === 'egress' ? peer : subject;
   // An endpoint outside the cluster has no policy of its own.
@@ -118,7 +119,7 @@ function ruleMatches(
   policy: NetworkPolicy,
   peer: Endpoint,
   destination: Endpoint,
-  flow: Flow,
+  flow: ResolvedFlow,
   options: BundleOptions,
 ): boolean {
   // `from`/`to` absent or empty: every peer. `ports` absent or empty: every port and protocol.
@@ -162,7 +163,7 @@ function ipSeenByIPBlocks(endpoint: Endpoint, options: BundleOptions): IP | unde
  * ports are its node's, outside pod networking: named ports never resolve on it, whether it is
  * named or addressed by its (node) IP.
  */
-function portMatchesFlow(port: PortMatch, flow: Flow, destination: Endpoint): boolean {
+function portMatchesFlow(port: PortMatch, flow: ResolvedFlow, destination: Endpoint): boolean {
   if (port.protocol !== flow.protocol) return false;
   switch (port.kind) {
     case 'all':

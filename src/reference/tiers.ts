@@ -6,7 +6,7 @@
  */
 import type { Bundle, ClusterPeer, ClusterPolicy, ClusterPort, ClusterRule, ClusterTier, Selector } from '../model/bundle.js';
 import type { ClusterRuleRef, Direction } from '../model/decision.js';
-import type { Flow } from '../model/flow.js';
+import type { ResolvedFlow } from '../model/pod-index.js';
 import { cidrContains, parseIP, type IP } from '../net/ip.js';
 import type { Endpoint, PodEndpoint } from './endpoints.js';
 import { selectorMatches } from '../model/selector.js';
@@ -18,7 +18,7 @@ export function firstMatchingRule(
   direction: Direction,
   subject: PodEndpoint,
   peer: Endpoint,
-  flow: Flow,
+  flow: ResolvedFlow,
 ): ClusterRuleRef | undefined {
   const destination = direction === 'egress' ? peer : subject;
   for (const policy of bundle.clusterPolicies) {
@@ -85,7 +85,7 @@ function nodeOwns(bundle: Bundle, selector: Selector, ip: IP): boolean {
 }
 
 /** null: every port. A named port resolves on the destination pod, as for NetworkPolicies. */
-function portsMatch(ports: readonly ClusterPort[] | null, flow: Flow, destination: Endpoint): boolean {
+function portsMatch(ports: readonly ClusterPort[] | null, flow: ResolvedFlow, destination: Endpoint): boolean {
   if (ports === null) return true;
   return ports.some((port) => {
     switch (port.kind) {

@@ -3,8 +3,9 @@
  * in batches; at most `concurrency` batches are in flight (remote mode) and results are taken in
  * input order, so memory is bounded by the batch size whatever the log's size.
  */
-import type { FlowError } from '../model/errors.js';
 import type { Bundle } from '../model/bundle.js';
+import type { Engine } from '../engine/engine.js';
+import type { FlowError } from '../model/errors.js';
 import type { ClusterRuleRef, Verdict } from '../model/decision.js';
 import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
 import { formatIP, parseIP } from '../net/ip.js';
@@ -16,13 +17,9 @@ export interface ReplayInput {
   readonly bytes: AsyncIterable<Uint8Array>;
 }
 
-/** What answers a batch: the in-process engine, or a running service. */
-export interface BatchDecider {
-  decideBatch(flows: readonly Flow[]): Promise<{ verdicts: (Verdict | FlowError)[]; version?: string | null }>;
-}
-
 export interface ReplayOptions {
-  readonly decider: BatchDecider;
+  /** What answers each batch: an in-process engine, or a running service (RemoteEngine). */
+  readonly engine: Engine;
   readonly summary: ReplaySummary;
   /** Local mode: who the bundle knows, for the resolution order (see resolveEndpoint). */
   readonly directory?: EndpointDirectory;
@@ -82,12 +79,12 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
     if (batch.length === 0) return;
     const items = batch;
     batch = [];
-    const answer = options.decider.decideBatch(items.map((p) => p.flow));
+    const answer = options.engine.decideBatch(items.map((p) => p.flow));
     // Results are taken in order: the oldest batch is settled before a newer one is written.
     const previous = inFlight[inFlight.length - 1];
     inFlight.push(
       (async () => {
-        const { verdicts } = await answer;
+        const verdicts = await answer;
         await previous;
         const lines: string[] = [];
         for (let i = 0; i < items.length; i++) settle(items[i]!, verdicts[i]!, options.summary, options.out ? lines : undefined);

@@ -1,15 +1,15 @@
 /**
  * @module Case suites: a bundle (YAML text) plus flows with the expected verdict, and the runner
- * that checks them against an engine. A case fails with a table of every flow that disagrees, not
- * just the first.
+ * that checks them against an engine on every path (paths.ts). A case fails with a table of every
+ * flow and path that disagrees, not just the first.
  */
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/ingest/diagnostics.js';
 import { ingestSources } from '../../src/ingest/bundle.js';
 import type { BundleOptions } from '../../src/model/bundle.js';
-import type { DecisionReason, Direction, SideReason } from '../../src/model/decision.js';
+import type { Decision, DecisionReason, Direction, SideReason, Verdict } from '../../src/model/decision.js';
 import { decodeFlow } from '../../src/flow/decode.js';
-import type { EngineUnderTest } from './engine.js';
+import { answerEveryPath, PATHS, type EngineUnderTest } from './paths.js';
 
 /** `ns/name#rule`: the rule expected to allow a side. */
 export type RuleExpectation = string;
@@ -64,7 +64,7 @@ export function describeFlow(flow: FlowCase): string {
   return `${show(flow.src)} -> ${show(flow.dst)} ${flow.protocol ?? 'TCP'}/${flow.port}`;
 }
 
-/** Registers one vitest test per case of each group, for one engine. */
+/** Registers one vitest test per case of each group, for one engine, checked on every path. */
 export function runCaseGroups(engine: EngineUnderTest, groups: readonly CaseGroup[]): void {
   describe(`engine: ${engine.name}`, () => {
     for (const group of groups) {
@@ -80,7 +80,10 @@ export function runCaseGroups(engine: EngineUnderTest, groups: readonly CaseGrou
   });
 }
 
-/** Every disagreement between the engine and the case, one line each. */
+/**
+ * Every disagreement between the engine and the case, one line each, on every path (paths.ts):
+ * `[batch] ns1/a -> ns1/b TCP/80: allowed: expected true, got false`.
+ */
 export async function checkCase(engine: EngineUnderTest, testCase: BundleCase): Promise<string[]> {
   const result = ingestSources(
     testCase.manifests.map((text, i) => ({ name: `${testCase.name}#${i + 1}`, text })),
@@ -89,26 +92,40 @@ export async function checkCase(engine: EngineUnderTest, testCase: BundleCase): 
   if (!result.bundle) {
     return result.diagnostics.filter((d) => d.severity === 'error').map((d) => `bundle: ${formatDiagnostic(d)}`);
   }
-  const decider = await engine.load(result.bundle);
+  const loaded = await engine.load(result.bundle, testCase.manifests);
+  const inputs = testCase.flows.map(({ src, dst, protocol, port }) => {
+    const json = { src, dst, protocol, port };
+    return { json, flow: decodeFlow(json) };
+  });
+  const answers = await answerEveryPath(loaded, result.bundle, engine.reader(result.bundle, loaded), inputs);
   const mismatches: string[] = [];
-  for (const flowCase of testCase.flows) {
-    const decision = decider.decide(decodeFlow(flowCase));
-    const problems: string[] = [];
-    const want = <T>(label: string, expected: T | undefined, actual: T): void => {
-      if (expected !== undefined && JSON.stringify(expected) !== JSON.stringify(actual)) {
-        problems.push(`${label}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-      }
-    };
-    want('allowed', flowCase.allowed, decision.allowed);
-    want('reason', flowCase.reason, decision.reason);
-    want('deniedBy', flowCase.deniedBy, decision.deniedBy);
-    want('egress', flowCase.egress, decision.egress?.reason);
-    want('ingress', flowCase.ingress, decision.ingress?.reason);
-    const ruleText = (side: typeof decision.egress): string | undefined =>
-      side?.allowedBy && `${side.allowedBy.policy.namespace}/${side.allowedBy.policy.name}#${side.allowedBy.rule}`;
-    want('allowedByEgress', flowCase.allowedByEgress, ruleText(decision.egress));
-    want('allowedByIngress', flowCase.allowedByIngress, ruleText(decision.ingress));
-    if (problems.length > 0) mismatches.push(`${describeFlow(flowCase)}: ${problems.join('; ')}`);
+  for (const path of PATHS) {
+    testCase.flows.forEach((flowCase, i) => {
+      const answer = answers[path][i]!;
+      if (answer.kind === 'inexpressible') return;
+      const problems = answer.kind === 'decision' ? flowProblems(flowCase, answer.decision) : [`${answer.kind}: ${'message' in answer ? answer.message : answer.error}`];
+      if (problems.length > 0) mismatches.push(`[${path}] ${describeFlow(flowCase)}: ${problems.join('; ')}`);
+    });
   }
   return mismatches;
+}
+
+/** How an answer differs from what the case expects of it. */
+function flowProblems(flowCase: FlowCase, decision: Decision | Verdict): string[] {
+  const problems: string[] = [];
+  const want = <T>(label: string, expected: T | undefined, actual: T): void => {
+    if (expected !== undefined && JSON.stringify(expected) !== JSON.stringify(actual)) {
+      problems.push(`${label}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+    }
+  };
+  want('allowed', flowCase.allowed, decision.allowed);
+  want('reason', flowCase.reason, decision.reason);
+  want('deniedBy', flowCase.deniedBy, decision.deniedBy);
+  want('egress', flowCase.egress, decision.egress?.reason);
+  want('ingress', flowCase.ingress, decision.ingress?.reason);
+  const ruleText = (side: Verdict['egress']): string | undefined =>
+    side?.allowedBy && `${side.allowedBy.policy.namespace}/${side.allowedBy.policy.name}#${side.allowedBy.rule}`;
+  want('allowedByEgress', flowCase.allowedByEgress, ruleText(decision.egress));
+  want('allowedByIngress', flowCase.allowedByIngress, ruleText(decision.ingress));
+  return problems;
 }

@@ -1,24 +1,22 @@
 /**
- * @module Differential testing: one bundle, many flows, every engine; every answer that differs from
- * the first engine's (the reference), in the whole Decision or in whether the flow is refused.
+ * @module Differential testing: one bundle, many flows, every engine on every path (explain, batch,
+ * binary records, NDJSON: test/cases/paths.ts); every answer that differs from the first engine's
+ * (the reference's) explain, in the whole Decision (the Verdict, on the batch paths) or in whether
+ * the flow is refused.
  */
 import { ingestObjects } from '../../src/ingest/bundle.js';
 import { formatDiagnostic } from '../../src/ingest/diagnostics.js';
 import { decodeFlow } from '../../src/flow/decode.js';
-import { FlowError } from '../../src/model/errors.js';
+import type { Engine } from '../../src/engine/engine.js';
+import { WasmEngine } from '../../src/engine/wasm-engine.js';
 import type { Bundle } from '../../src/model/bundle.js';
-import type { Decision } from '../../src/model/decision.js';
 import type { Flow } from '../../src/model/flow.js';
 import { canonicalJSON } from '../../src/model/serialize.js';
-import type { Decider, EngineUnderTest } from '../cases/engine.js';
+import type { EngineUnderTest } from '../cases/engine.js';
+import { answerEveryPath, describeError, expectedOn, isFlowError, PATHS, type PathAnswer, type PathName } from '../cases/paths.js';
 
-/** What an engine did with one flow. */
-export type Outcome =
-  | { readonly kind: 'decision'; readonly decision: Decision }
-  /** A FlowError: only the fact is compared, engines may word it differently. */
-  | { readonly kind: 'refused'; readonly message: string }
-  /** Any other error: never a valid answer. */
-  | { readonly kind: 'crashed'; readonly error: string };
+/** What an engine did with one flow on one path (paths.ts). */
+export type Outcome = PathAnswer;
 
 export interface Disagreement {
   /** Index of the flow in the input. */
@@ -26,6 +24,7 @@ export interface Disagreement {
   /** The flow as given (JSON). */
   readonly flow: unknown;
   readonly reference: string;
+  /** The engine and path: `wasm/records`. */
   readonly engine: string;
   readonly expected: Outcome;
   readonly actual: Outcome;
@@ -38,14 +37,17 @@ export interface Comparison {
   /** Flows every engine was asked about (those the decoder refuses are nobody's answer). */
   readonly flowsDecided: number;
   readonly disagreements: readonly Disagreement[];
-  /** The engines compared with the reference (after it), in ENGINES order. */
+  /** The engine paths compared with the reference's explain, in ENGINES then PATHS order. */
   readonly compared: readonly string[];
+  /** Per path: the flows that went through it (a flow naming an ad-hoc pod has no binary record). */
+  readonly flowsPerPath: Readonly<Record<PathName, number>>;
 }
 
 /**
  * Ingests `bundleObjects` once, loads it into every engine, and asks each about every flow (JSON, as
- * the CLI reads it). A crash is reported even in the reference engine, against itself: an engine
- * may refuse a flow, never throw anything else.
+ * the CLI reads it) on every path; every answer is compared with the first engine's (the
+ * reference's) `explain`. A crash is reported even there, against itself: an engine may refuse a
+ * flow, never throw anything else.
  */
 export async function compareEngines(
   engines: readonly EngineUnderTest[],
@@ -59,40 +61,59 @@ export async function compareEngines(
     throw new Error(`the bundle does not ingest:\n${errors.join('\n')}`);
   }
   const bundle = result.bundle;
-  const deciders = await Promise.all(engines.map((engine) => loadEngine(engine, bundle)));
-  const [reference, ...others] = engines.map((engine, i) => ({ name: engine.name, decider: deciders[i]! }));
-
-  const disagreements: Disagreement[] = [];
-  let flowsDecided = 0;
+  const inputs: { index: number; json: unknown; flow: Flow }[] = [];
   flows.forEach((json, index) => {
     const flow = decodeOrUndefined(json);
-    if (!flow) return;
-    flowsDecided++;
-    const expected = ask(reference!.decider, flow);
-    const report = (engine: string, actual: Outcome, differences: string[]): void => {
-      disagreements.push({ index, flow: json, reference: reference!.name, engine, expected, actual, differences });
-    };
-    if (expected.kind === 'crashed') report(reference!.name, expected, [`${reference!.name} crashed: ${expected.error}`]);
-    for (const other of others) {
-      const actual = ask(other.decider, flow);
-      const differences = compareOutcomes(expected, actual);
-      if (differences.length > 0) report(other.name, actual, differences);
-    }
+    if (flow) inputs.push({ index, json, flow });
   });
-  return { bundle, flowsDecided, disagreements, compared: others.map((other) => other.name) };
+  const loaded = await Promise.all(engines.map((engine) => loadEngine(engine, bundle)));
+  // Verdict records are read with the image: the WASM engine under test's, else one made for it.
+  let reader = loaded.find((engine): engine is WasmEngine => engine instanceof WasmEngine);
+  try {
+    reader ??= loaded[0] instanceof Error ? undefined : engines[0]!.reader(bundle, loaded[0]!);
+  } catch {
+    reader = undefined; // every records path then crashes, and is reported
+  }
+  const answered = await Promise.all(
+    loaded.map((engine) => (engine instanceof Error ? undefined : answerEveryPath(engine, bundle, reader, inputs))),
+  );
+
+  const disagreements: Disagreement[] = [];
+  const compared: string[] = [];
+  const flowsPerPath = Object.fromEntries(PATHS.map((path) => [path, 0])) as Record<PathName, number>;
+  const referenceName = engines[0]!.name;
+  const outcomeOf = (e: number, path: PathName, k: number): Outcome => {
+    const engine = loaded[e]!;
+    return engine instanceof Error ? { kind: 'crashed', error: engine.message } : answered[e]![path][k]!;
+  };
+  inputs.forEach(({ index, json }, k) => {
+    const expected = outcomeOf(0, 'explain', k);
+    const report = (engine: string, actual: Outcome, differences: string[]): void => {
+      disagreements.push({ index, flow: json, reference: referenceName, engine, expected, actual, differences });
+    };
+    if (expected.kind === 'crashed') report(referenceName, expected, [`${referenceName} crashed: ${expected.error}`]);
+    engines.forEach((engine, e) => {
+      for (const path of PATHS) {
+        if (e === 0 && path === 'explain') continue;
+        const actual = outcomeOf(e, path, k);
+        if (actual.kind === 'inexpressible') continue;
+        if (e === 0) flowsPerPath[path]++;
+        const differences = compareOutcomes(expectedOn(path, expected), actual);
+        if (differences.length > 0) report(`${engine.name}/${path}`, actual, differences);
+      }
+    });
+  });
+  flowsPerPath.explain = inputs.length;
+  engines.forEach((engine, e) => PATHS.forEach((path) => (e > 0 || path !== 'explain') && compared.push(`${engine.name}/${path}`)));
+  return { bundle, flowsDecided: inputs.length, disagreements, compared, flowsPerPath };
 }
 
 /** A load failure makes every answer of that engine a crash, rather than aborting the comparison. */
-async function loadEngine(engine: EngineUnderTest, bundle: Bundle): Promise<Decider> {
+async function loadEngine(engine: EngineUnderTest, bundle: Bundle): Promise<Engine | Error> {
   try {
     return await engine.load(bundle);
   } catch (error) {
-    const message = `load failed: ${describeError(error)}`;
-    return {
-      decide: () => {
-        throw new Error(message);
-      },
-    };
+    return new Error(`load failed: ${describeError(error)}`);
   }
 }
 
@@ -104,24 +125,6 @@ function decodeOrUndefined(json: unknown): Flow | undefined {
     if (isFlowError(error)) return undefined;
     throw error;
   }
-}
-
-function ask(decider: Decider, flow: Flow): Outcome {
-  try {
-    return { kind: 'decision', decision: decider.decide(flow) };
-  } catch (error) {
-    if (isFlowError(error)) return { kind: 'refused', message: (error as Error).message };
-    return { kind: 'crashed', error: describeError(error) };
-  }
-}
-
-/** By name too: an engine built separately (a worker bundle) has its own copy of the class. */
-function isFlowError(error: unknown): boolean {
-  return error instanceof FlowError || (error instanceof Error && error.name === 'FlowError');
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** Empty when the outcomes agree. */

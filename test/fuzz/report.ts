@@ -33,6 +33,8 @@ export function formatOutcome(outcome: Outcome): string {
       return `refused: ${outcome.message}`;
     case 'crashed':
       return `CRASHED: ${outcome.error}`;
+    case 'inexpressible':
+      return 'no form on this path';
   }
 }
 

@@ -8,7 +8,7 @@ import { ingestSources } from '../../src/ingest/bundle.js';
 import type { Diagnostic } from '../../src/ingest/diagnostics.js';
 import { decodeFlow } from '../../src/flow/decode.js';
 import { FlowError } from '../../src/model/errors.js';
-import { decide } from '../../src/reference/evaluator.js';
+import { ReferenceEngine } from '../../src/engine/reference-engine.js';
 import { bundleCorpus, flowCorpus, VALID_BUNDLE_YAML, type BundleInput } from './corpus.js';
 
 /**
@@ -118,7 +118,7 @@ describe('hostile flows through decodeFlow and the reference decide', () => {
   });
 
   it('throws only FlowError, stays bounded, and decides what decodes', () => {
-    const bundle = ingested.bundle!;
+    const reference = new ReferenceEngine(ingested.bundle!);
     const tally = { decoded: 0, refused: 0 };
     for (const input of corpus) {
       const where = `${input.category}: ${input.name}`;
@@ -140,7 +140,7 @@ describe('hostile flows through decodeFlow and the reference decide', () => {
       }
       if (flow) {
         try {
-          const decision = decide(bundle, flow);
+          const decision = reference.explainNow(flow);
           expect(typeof decision.allowed, where).toBe('boolean');
         } catch (error) {
           // Unknown pods and ambiguous endpoints are refused with a FlowError, as documented.

@@ -3,11 +3,12 @@
  * batch API). External conformance suites depend on it: `{"allowed": true|false, ...}` per flow,
  * in input order, and `{"error": "..."}` in place of a line that cannot be answered.
  */
+import type { Engine } from '../engine/engine.js';
 import type { Decision, Verdict } from '../model/decision.js';
 import type { Flow } from '../model/flow.js';
-import { decodeFlow } from './decode.js';
+import { decodeFlow } from '../flow/decode.js';
 import { FlowError } from '../model/errors.js';
-import { splitLineRuns } from './lines.js';
+import { splitLineRuns } from '../flow/lines.js';
 
 export interface VerdictOptions {
   /** Adds both sides (`egress`, `ingress`) with isolation and the deciding rule. */
@@ -17,12 +18,6 @@ export interface VerdictOptions {
    * the isolating-policy lists (cheaper than `explain`; what remote replay reports from).
    */
   readonly sides?: boolean;
-}
-
-/** What answers flows: one with its explanation, or many at once. */
-export interface FlowDecider {
-  explain(flow: Flow): Decision;
-  decideBatch(flows: readonly Flow[]): (Verdict | FlowError)[];
 }
 
 /** Without explanation a verdict line is one of a handful of strings: made once each. */
@@ -61,9 +56,9 @@ export interface NumberedLine {
 /**
  * Answers a run of NDJSON lines, one output line each, in order. Only bad input (a FlowError)
  * becomes an error line; any other failure propagates, so that it can never turn into an answer.
- * Without `explain` the flows go to the engine as one batch.
+ * Without `explain` the flows go to the engine as one batch (one promise for the run).
  */
-export function answerLines(lines: readonly NumberedLine[], decider: FlowDecider, options: VerdictOptions): string[] {
+export async function answerLines(lines: readonly NumberedLine[], engine: Engine, options: VerdictOptions): Promise<string[]> {
   const out: string[] = new Array(lines.length);
   const flows: Flow[] = [];
   const slots: number[] = [];
@@ -83,7 +78,7 @@ export function answerLines(lines: readonly NumberedLine[], decider: FlowDecider
       out[i] = errorJSON(line.number, error.message);
     }
   });
-  const answers = options.explain ? flows.map((flow) => explainOne(decider, flow)) : decider.decideBatch(flows);
+  const answers = options.explain ? await explainEach(engine, flows) : await engine.decideBatch(flows);
   answers.forEach((answer, k) => {
     const i = slots[k]!;
     out[i] = answer instanceof FlowError ? errorJSON(lines[i]!.number, answer.message) : verdictJSON(answer, options);
@@ -91,13 +86,17 @@ export function answerLines(lines: readonly NumberedLine[], decider: FlowDecider
   return out;
 }
 
-function explainOne(decider: FlowDecider, flow: Flow): Decision | FlowError {
-  try {
-    return decider.explain(flow);
-  } catch (error) {
-    if (error instanceof FlowError) return error;
-    throw error;
+async function explainEach(engine: Engine, flows: readonly Flow[]): Promise<(Decision | FlowError)[]> {
+  const answers: (Decision | FlowError)[] = [];
+  for (const flow of flows) {
+    try {
+      answers.push(await engine.explain(flow));
+    } catch (error) {
+      if (!(error instanceof FlowError)) throw error;
+      answers.push(error);
+    }
   }
+  return answers;
 }
 
 export interface NdjsonLimits {
@@ -125,7 +124,7 @@ export class FlowLimitError extends Error {
  */
 export async function* answerNDJSON(
   chunks: AsyncIterable<Uint8Array>,
-  decider: FlowDecider,
+  engine: Engine,
   options: VerdictOptions,
   limits: NdjsonLimits,
 ): AsyncGenerator<string> {
@@ -133,23 +132,24 @@ export async function* answerNDJSON(
   for await (const lines of splitLineRuns(chunks, limits.maxLineBytes)) {
     const out: string[] = [];
     let run: NumberedLine[] = [];
-    const answerRun = (): void => {
+    const answerRun = async (): Promise<void> => {
       if (run.length === 0) return;
       flows += run.length;
       if (limits.maxFlows !== undefined && flows > limits.maxFlows) throw new FlowLimitError(limits.maxFlows);
-      out.push(...answerLines(run, decider, options));
+      const answered = run;
       run = [];
+      out.push(...(await answerLines(answered, engine, options)));
     };
     for (const line of lines) {
       if ('error' in line) {
-        answerRun();
+        await answerRun();
         out.push(errorJSON(line.number, line.error));
       } else if (line.text.trim() !== '') {
         run.push(line);
-        if (run.length >= limits.batchLines) answerRun();
+        if (run.length >= limits.batchLines) await answerRun();
       }
     }
-    answerRun();
+    await answerRun();
     if (out.length > 0) yield `${out.join('\n')}\n`;
   }
 }

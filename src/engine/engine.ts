@@ -1,0 +1,31 @@
+/**
+ * @module The one interface every engine implements: the reference evaluator (the oracle), the
+ * WASM core, and a running service over HTTP. Front ends (CLI, Worker, replay, analysis) and the
+ * shared test suites talk to engines only through it. Methods are async because the remote engine
+ * is; the in-process engines answer synchronously inside them.
+ *
+ * Implementations: ReferenceEngine (reference-engine.ts), WasmEngine (wasm-engine.ts), RemoteEngine
+ * (remote-engine.ts).
+ */
+import type { Decision, Verdict } from '../model/decision.js';
+import type { FlowError } from '../model/errors.js';
+import type { Flow } from '../model/flow.js';
+
+export type EngineKind = 'reference' | 'wasm' | 'remote';
+
+export interface Engine {
+  readonly kind: EngineKind;
+  /** The bundle version (canonical content hash) it answers for, when it knows it. */
+  readonly version: string | null;
+  /** One flow with the full explanation. Rejects with FlowError for a flow it cannot answer. */
+  explain(flow: Flow): Promise<Decision>;
+  /** One flow's verdict, without the isolating-policy lists: the sidecar's path, cheaper than explain. */
+  decide(flow: Flow): Promise<Verdict>;
+  /** Many flows, in order: a Verdict each, or the FlowError that refused that flow. */
+  decideBatch(flows: readonly Flow[]): Promise<(Verdict | FlowError)[]>;
+  /**
+   * The binary path: N flow records in, N verdict records out (src/compile/layout.ts), endpoints
+   * already resolved (pods by index). Rejects with FlowError when the bytes are not whole records.
+   */
+  decideRecords(records: Uint8Array): Promise<Uint8Array<ArrayBuffer>>;
+}
