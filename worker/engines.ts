@@ -7,6 +7,7 @@ import { EngineError, WasmEngine } from '../src/engine/wasm-engine.js';
 import type { Env } from './env.js';
 import { ApiError } from './errors.js';
 import coreModule from '../core-as/build/netpol.wasm';
+import { readBlob } from './stored-bundles.js';
 
 /** How long an isolate trusts its idea of a bundle's active version. */
 export const ACTIVE_TTL_MS = 2_000;
@@ -71,17 +72,8 @@ export function dropEngine(version: string): void {
 }
 
 async function loadEngine(env: Env, version: string): Promise<WasmEngine> {
-  const stub = store(env);
-  const chunks = await stub.imageChunks(version);
-  if (chunks === 0) throw new ApiError(503, 'image-missing', `the image of version ${version} is missing from the store`);
-  const parts: ArrayBuffer[] = [];
-  for (let seq = 0; seq < chunks; seq++) parts.push(await stub.imageChunk(version, seq));
-  const image = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    image.set(new Uint8Array(part), at);
-    at += part.byteLength;
-  }
+  const image = await readBlob(env, 'image', version);
+  if (image === null) throw new ApiError(503, 'image-missing', `the image of version ${version} is missing from the store`);
   try {
     return new WasmEngine(coreModule, image);
   } catch (error) {
