@@ -12,7 +12,12 @@ import { labelEntries } from '../compile/label-bits.js';
 import {
   ADHOC_HEADER_WORDS,
   ADHOC_MAX_PORTS,
+  ADHOC_RECORD,
+  ENDPOINT_BYTES,
   ENDPOINT_KIND,
+  FLOW_RECORD,
+  NAMED_PORT_ROW,
+  NAMED_PORT_STRIDE,
   NONE,
   PROTOCOL_CODE,
 } from '../compile/layout.js';
@@ -48,16 +53,16 @@ export class FlowEncoder {
    */
   encode(flow: Flow, view: DataView, offset: number, adhocs: AdhocTable): void {
     const protocol = PROTOCOL_CODE[flow.protocol];
-    view.setUint8(offset + 2, protocol);
-    view.setUint8(offset + 3, 0);
-    view.setUint16(offset + 4, flow.port, true);
-    view.setUint16(offset + 6, 0, true);
-    view.setUint8(offset, this.encodeEndpoint(flow.src, 'src', view, offset + 8, adhocs));
-    view.setUint8(offset + 1, this.encodeEndpoint(flow.dst, 'dst', view, offset + 24, adhocs));
+    view.setUint8(offset + FLOW_RECORD.PROTOCOL, protocol);
+    view.setUint8(offset + FLOW_RECORD.RESERVED_1, 0);
+    view.setUint16(offset + FLOW_RECORD.PORT, flow.port, true);
+    view.setUint16(offset + FLOW_RECORD.RESERVED_2, 0, true);
+    view.setUint8(offset + FLOW_RECORD.SRC_KIND, this.encodeEndpoint(flow.src, 'src', view, offset + FLOW_RECORD.SRC, adhocs));
+    view.setUint8(offset + FLOW_RECORD.DST_KIND, this.encodeEndpoint(flow.dst, 'dst', view, offset + FLOW_RECORD.DST, adhocs));
   }
 
   private encodeEndpoint(spec: EndpointSpec, field: string, view: DataView, at: number, adhocs: AdhocTable): number {
-    for (let i = 0; i < 16; i += 4) view.setUint32(at + i, 0, true);
+    for (let i = 0; i < ENDPOINT_BYTES; i += 4) view.setUint32(at + i, 0, true);
     switch (spec.kind) {
       case 'ref':
         view.setUint32(at, this.findByRef(spec.ref, field), true);
@@ -100,13 +105,18 @@ export class FlowEncoder {
   writeAdhoc(pod: AdHocPod, words: Uint32Array): void {
     words.fill(0);
     const namespace = this.namespaceIds.get(pod.namespace);
-    words[0] = namespace ?? NONE;
+    words[ADHOC_RECORD.NAMESPACE] = namespace ?? NONE;
     const ports = pod.ports.filter((p) => p.name !== undefined && this.portNameIds.has(p.name));
     if (ports.length > ADHOC_MAX_PORTS) {
       throw new FlowError(`an ad-hoc pod may name at most ${ADHOC_MAX_PORTS} ports that policies use`);
     }
-    words[1] = ports.length;
-    ports.forEach((p, i) => words.set([this.portNameIds.get(p.name!)!, PROTOCOL_CODE[p.protocol], p.port], 2 + i * 3));
+    words[ADHOC_RECORD.PORT_COUNT] = ports.length;
+    ports.forEach((p, i) => {
+      const row = ADHOC_RECORD.PORTS + i * NAMED_PORT_STRIDE;
+      words[row + NAMED_PORT_ROW.NAME] = this.portNameIds.get(p.name!)!;
+      words[row + NAMED_PORT_ROW.PROTOCOL] = PROTOCOL_CODE[p.protocol];
+      words[row + NAMED_PORT_ROW.PORT] = p.port;
+    });
     if (namespace === undefined) {
       // A namespace the bundle does not know is implicit: labelled only with its name.
       const implicit: Record<string, string> = Object.create(null);
