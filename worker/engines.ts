@@ -1,13 +1,18 @@
 /**
  * @module The isolate's engines: one loaded WASM engine per bundle version, cached, and each
  * bundle's active version, cached for at most ACTIVE_TTL_MS. That bounds how stale an answer can
- * be after an activation elsewhere; every answer names the version it used.
+ * be after an activation elsewhere; every answer names the version it used. A stored image of
+ * another format than this core's is never decoded: it is recompiled from the version's canonical
+ * bundle and rewritten in the store (docs/storage.md).
  */
+import { compileBundle } from '../src/compile/compile.js';
+import { formatIdText } from '../src/compile/format-id.js';
+import { readImageHeader } from '../src/compile/image-header.js';
 import { EngineError, WasmEngine } from '../src/engine/wasm-engine.js';
 import type { Env } from './env.js';
 import { ApiError } from './errors.js';
 import coreModule from '../core-as/build/netpol.wasm';
-import { readBlob } from './stored-bundles.js';
+import { bufferOf, canonicalBundle, readBlob } from './stored-bundles.js';
 
 /** How long an isolate trusts its idea of a bundle's active version. */
 export const ACTIVE_TTL_MS = 2_000;
@@ -73,7 +78,8 @@ export function dropEngine(version: string): void {
 
 async function loadEngine(env: Env, version: string): Promise<WasmEngine> {
   const image = await readBlob(env, 'image', version);
-  if (image === null) throw new ApiError(503, 'image-missing', `the image of version ${version} is missing from the store`);
+  const header = image === null ? null : readImageHeader(image);
+  if (image === null || !header?.current) return recompile(env, version, header?.formatId);
   try {
     return new WasmEngine(coreModule, image);
   } catch (error) {
@@ -82,4 +88,18 @@ async function loadEngine(env: Env, version: string): Promise<WasmEngine> {
     }
     throw error;
   }
+}
+
+/**
+ * A version's engine from its canonical bundle, its image rewritten in the store: after an upgrade
+ * of the image format, or when the image is missing. Throws ApiError 503 version-needs-republish
+ * when the store has no canonical bundle of the version.
+ */
+async function recompile(env: Env, version: string, staleFormat: number | undefined): Promise<WasmEngine> {
+  const bundle = await canonicalBundle(env, version);
+  const compiled = compileBundle(bundle);
+  await store(env).replaceImage(version, bufferOf(compiled.image));
+  const was = staleFormat === undefined ? 'no image' : `an image of format ${formatIdText(staleFormat)}`;
+  console.log(`version ${version}: ${was}, recompiled from its canonical bundle`);
+  return WasmEngine.fromCompiled(coreModule, compiled);
 }

@@ -122,7 +122,7 @@ export const openApiDocument = {
       get: {
         summary:
           'Versions, the active one, created times and counts; per version, needsRepublish (no canonical bundle kept: ' +
-          'publish the same manifests again) and the kept manifests',
+          'publish the same manifests again), the kept manifests, and the stored image\'s format (recompiled on first use when not current)',
         security: query,
         parameters: [bundleName],
         responses: { '200': { description: 'the bundle' }, '404': error },
@@ -171,7 +171,7 @@ export const openApiDocument = {
           '404': error,
           '413': error,
           '415': error,
-          '503': error,
+          '503': { description: 'the engine cannot answer; code version-needs-republish: publish the same manifests again' },
         },
       },
     },

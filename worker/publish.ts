@@ -14,6 +14,7 @@ import type { PutVersionResult } from './store.js';
 import { store } from './engines.js';
 import type { Env } from './env.js';
 import { gzip } from './gzip.js';
+import { bufferOf } from './stored-bundles.js';
 
 export interface Published extends PutVersionResult {
   readonly name: string;
@@ -62,9 +63,4 @@ export async function publish(
     activate,
   });
   return { name, version, counts: result.counts, warnings, ...stored };
-}
-
-/** The bytes of a view as an ArrayBuffer of their own (what the store's RPC takes). */
-function bufferOf(bytes: Uint8Array): ArrayBuffer {
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }

@@ -8,6 +8,9 @@
  * (docs/storage.md). The schema is migrations.ts' ordered list.
  */
 import { DurableObject } from 'cloudflare:workers';
+import { formatIdText } from '../src/compile/format-id.js';
+import { readImageHeader } from '../src/compile/image-header.js';
+import { HEADER_BYTES } from '../src/compile/layout.js';
 import type { Env } from './env.js';
 import { migrate } from './migrations.js';
 
@@ -36,6 +39,11 @@ export interface VersionInfo {
   readonly needsRepublish: boolean;
   /** The manifests as published: their media type and size, or null when they were not kept. */
   readonly manifests: { readonly type: string; readonly bytes: number } | null;
+  /**
+   * The stored image's format id and compiler; `current` false: it is recompiled from the canonical
+   * bundle on first use. Null when no image is stored.
+   */
+  readonly image: { readonly formatId: string; readonly compilerVersion: string; readonly current: boolean } | null;
 }
 
 export interface BundleInfo {
@@ -203,7 +211,8 @@ export class BundleStore extends DurableObject<Env> {
     const versions = this.sql
       .exec<VersionRow>(
         `SELECT version, created_at, bytes, counts, warnings, manifests_type, manifests_bytes,
-                EXISTS (SELECT 1 FROM canonical_bundles c WHERE c.version = v.version) AS canonical
+                EXISTS (SELECT 1 FROM canonical_bundles c WHERE c.version = v.version) AS canonical,
+                (SELECT substr(i.data, 1, ${HEADER_BYTES}) FROM images i WHERE i.version = v.version AND i.seq = 0) AS image_header
          FROM versions v WHERE name = ? ORDER BY created_at, version`,
         name,
       )
@@ -216,6 +225,7 @@ export class BundleStore extends DurableObject<Env> {
         warnings: JSON.parse(v.warnings) as unknown[],
         needsRepublish: v.canonical === 0,
         manifests: v.manifests_type === null ? null : { type: v.manifests_type, bytes: v.manifests_bytes ?? 0 },
+        image: imageInfo(v.image_header),
       }));
     return {
       name,
@@ -314,6 +324,14 @@ interface VersionRow extends Record<string, SqlStorageValue> {
   manifests_type: string | null;
   manifests_bytes: number | null;
   canonical: number;
+  image_header: ArrayBuffer | null;
+}
+
+function imageInfo(head: ArrayBuffer | null): VersionInfo['image'] {
+  const header = head === null ? null : readImageHeader(new Uint8Array(head));
+  if (head === null) return null;
+  if (header === null) return { formatId: 'unknown', compilerVersion: 'unknown', current: false };
+  return { formatId: formatIdText(header.formatId), compilerVersion: header.compilerVersion, current: header.current };
 }
 
 function blobKey(kind: BlobKind, version: string, name: string): string[] {

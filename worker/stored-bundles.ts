@@ -64,3 +64,8 @@ export async function readBlob(env: Env, kind: BlobKind, version: string, name =
   }
   return bytes;
 }
+
+/** The bytes of a view as an ArrayBuffer of their own (what the store's RPC takes). */
+export function bufferOf(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
