@@ -382,25 +382,10 @@ class Compiler {
       const blocks = (rule.peers ?? []).filter((p): p is IPBlockPeer => p.kind === 'ipBlock');
       const v4Intervals = ipBlockIntervals(blocks, 4);
       const v6Intervals = ipBlockIntervals(blocks, 6);
-      const starts = pushIntervals(v4, v6, v4Intervals, v6Intervals);
       const portStart = ports.length / PORT_STRIDE;
       for (const port of rule.ports ?? []) this.pushPortRow(ports, port);
-
-      pushRow(ruleRows, RULE_ROW, RULE_STRIDE, {
-        POLICY: policyIndex,
-        FLAGS: flags,
-        MATCHER: matcherWords({
-          PEER_BITS: bitsOffset,
-          POD_PEER_START: podPeerStart,
-          POD_PEER_COUNT: podPeerCount,
-          V4_START: starts.v4,
-          V4_COUNT: v4Intervals.length,
-          V6_START: starts.v6,
-          V6_COUNT: v6Intervals.length,
-          PORT_START: portStart,
-          PORT_COUNT: (rule.ports ?? []).length,
-        }),
-      });
+      const matcher = matcherWords({ v4, v6, ports }, { bits: bitsOffset, start: podPeerStart, count: podPeerCount }, v4Intervals, v6Intervals, portStart);
+      pushRow(ruleRows, RULE_ROW, RULE_STRIDE, { POLICY: policyIndex, FLAGS: flags, MATCHER: matcher });
     }
     return new Map([
       [SECTION.RULES, Uint32Array.from(ruleRows)],
@@ -486,25 +471,14 @@ class Compiler {
           }
           const v4Intervals = addressIntervals(cidrs, addresses, 4);
           const v6Intervals = addressIntervals(cidrs, addresses, 6);
-          const starts = pushIntervals(v4, v6, v4Intervals, v6Intervals);
           const portStart = ports.length / PORT_STRIDE;
           for (const port of rule.ports ?? []) this.pushClusterPortRow(ports, port);
-          const portCount = ports.length / PORT_STRIDE - portStart;
+          const matcher = matcherWords({ v4, v6, ports }, { bits, start: podPeerStart, count: podPeerCount }, v4Intervals, v6Intervals, portStart);
           pushRow(ruleRows, CLUSTER_RULE_ROW, CLUSTER_RULE_STRIDE, {
             POLICY: policyIndex,
             ACTION: CLUSTER_ACTION[rule.action.toUpperCase() as keyof typeof CLUSTER_ACTION],
             FLAGS: flags,
-            MATCHER: matcherWords({
-              PEER_BITS: bits,
-              POD_PEER_START: podPeerStart,
-              POD_PEER_COUNT: podPeerCount,
-              V4_START: starts.v4,
-              V4_COUNT: v4Intervals.length,
-              V6_START: starts.v6,
-              V6_COUNT: v6Intervals.length,
-              PORT_START: portStart,
-              PORT_COUNT: portCount,
-            }),
+            MATCHER: matcher,
           });
           // A rule that matches exactly what an earlier rule of the same list matches can never be
           // the first match: that one matched first, or neither does. Lists keep only the first.
@@ -767,23 +741,33 @@ function pushRow<Fields extends Readonly<Record<string, number>>>(
   }
 }
 
-/** A rule's MATCHER block as words, for the MATCHER field of RULE_ROW and CLUSTER_RULE_ROW. */
-function matcherWords(values: { readonly [Field in keyof typeof MATCHER]: number }): number[] {
-  const words: number[] = [];
-  pushRow(words, MATCHER, MATCHER_WORDS, values);
-  return words;
-}
-
-/** Appends a rule's v4 and v6 intervals (V4_INTERVAL_ROW, V6_INTERVAL_ROW); their first row indexes. */
-function pushIntervals(
-  v4: number[],
-  v6: number[],
+/**
+ * A rule's MATCHER block as words (for the MATCHER field of RULE_ROW and CLUSTER_RULE_ROW), its
+ * intervals appended to the rule kind's interval tables; its ports are the rows from `portStart`.
+ */
+function matcherWords(
+  tables: { readonly v4: number[]; readonly v6: number[]; readonly ports: readonly number[] },
+  podPeers: { readonly bits: number; readonly start: number; readonly count: number },
   v4Intervals: readonly { lo: bigint; hi: bigint }[],
   v6Intervals: readonly { lo: bigint; hi: bigint }[],
-): { v4: number; v6: number } {
-  const starts = { v4: v4.length / V4_INTERVAL_STRIDE, v6: v6.length / V6_INTERVAL_STRIDE };
-  for (const i of v4Intervals) pushRow(v4, V4_INTERVAL_ROW, V4_INTERVAL_STRIDE, { LO: Number(i.lo), HI: Number(i.hi) });
-  for (const i of v6Intervals) pushRow(v6, V6_INTERVAL_ROW, V6_INTERVAL_STRIDE, { LO: ipv6Words(i.lo), HI: ipv6Words(i.hi) });
-  return starts;
+  portStart: number,
+): number[] {
+  const v4Start = tables.v4.length / V4_INTERVAL_STRIDE;
+  const v6Start = tables.v6.length / V6_INTERVAL_STRIDE;
+  for (const i of v4Intervals) pushRow(tables.v4, V4_INTERVAL_ROW, V4_INTERVAL_STRIDE, { LO: Number(i.lo), HI: Number(i.hi) });
+  for (const i of v6Intervals) pushRow(tables.v6, V6_INTERVAL_ROW, V6_INTERVAL_STRIDE, { LO: ipv6Words(i.lo), HI: ipv6Words(i.hi) });
+  const words: number[] = [];
+  pushRow(words, MATCHER, MATCHER_WORDS, {
+    PEER_BITS: podPeers.bits,
+    POD_PEER_START: podPeers.start,
+    POD_PEER_COUNT: podPeers.count,
+    V4_START: v4Start,
+    V4_COUNT: v4Intervals.length,
+    V6_START: v6Start,
+    V6_COUNT: v6Intervals.length,
+    PORT_START: portStart,
+    PORT_COUNT: tables.ports.length / PORT_STRIDE - portStart,
+  });
+  return words;
 }
 

@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, startWrangler, type DevServer } from '../../scripts/wrangler-dev.js';
+import { bearerFetch, ROOT, startWrangler, type DevServer } from '../../scripts/wrangler-dev.js';
 import { HEADER, MAGIC } from '../../src/compile/layout.js';
 
 const ADMIN = 'upgrade-admin-token';
@@ -62,11 +62,7 @@ describe('a core upgrade across a wrangler dev restart', () => {
   let server: DevServer | undefined;
   afterAll(async () => server?.stop());
 
-  const request = (path: string, init: RequestInit & { token?: string } = {}) =>
-    fetch(`${server!.url}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${init.token ?? QUERY}`, ...(init.headers as Record<string, string>) },
-    });
+  const request = bearerFetch(() => server!, QUERY);
   const publish = async (name: string, manifests: string): Promise<{ status: number; version: string }> => {
     const response = await request(`/v1/bundles/${name}`, {
       method: 'PUT',
