@@ -5,10 +5,8 @@
  * what is missing. To change the schema, append a step; never edit or reorder one that shipped.
  */
 
-export interface Migration {
-  readonly id: number;
-  readonly sql: string;
-}
+/** A step: SQL to run, or a function for a step that must look before it changes (see addColumn). */
+export type Migration = { readonly id: number; readonly sql: string } | { readonly id: number; apply(sql: SqlStorage): void };
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -37,6 +35,16 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/**
+ * Adds a column unless the table has it already (ALTER TABLE ADD COLUMN alone fails then): for a
+ * column that code outside this list may have added before, e.g.
+ * `{ id: 3, apply: (sql) => addColumn(sql, 'versions', 'mode', "TEXT NOT NULL DEFAULT 'enforce'") }`.
+ */
+export function addColumn(sql: SqlStorage, table: string, column: string, definition: string): void {
+  const columns = sql.exec<{ name: string }>(`PRAGMA table_info(${table})`).toArray();
+  if (!columns.some((c) => c.name === column)) sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+}
+
 /** Applies the migrations `sql` has not seen yet; each with its record, in one transaction. */
 export function migrate(sql: SqlStorage, transaction: <T>(run: () => T) => T, migrations: readonly Migration[] = MIGRATIONS): number[] {
   sql.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
@@ -45,7 +53,8 @@ export function migrate(sql: SqlStorage, transaction: <T>(run: () => T) => T, mi
   for (const migration of migrations) {
     if (applied.has(migration.id)) continue;
     transaction(() => {
-      sql.exec(migration.sql);
+      if ('sql' in migration) sql.exec(migration.sql);
+      else migration.apply(sql);
       sql.exec('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)', migration.id, Date.now());
     });
     ran.push(migration.id);

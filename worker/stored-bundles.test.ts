@@ -5,7 +5,7 @@ import { app } from './app.js';
 import { bundleHash } from '../src/model/serialize.js';
 import type { Env } from './env.js';
 import { ApiError } from './errors.js';
-import { MIGRATIONS, migrate } from './migrations.js';
+import { addColumn, MIGRATIONS, migrate } from './migrations.js';
 import type { BundleStore } from './store.js';
 import { canonicalBundle } from './stored-bundles.js';
 
@@ -177,6 +177,21 @@ describe('GET /v1/bundles/:name/versions/:version/manifests', () => {
 });
 
 describe('schema migrations', () => {
+  it('add a column only when it is missing', async () => {
+    await runInDurableObject(stub(), (_: BundleStore, state) => {
+      const sql = state.storage.sql;
+      sql.exec('CREATE TABLE column_probe (x INTEGER)');
+      try {
+        addColumn(sql, 'column_probe', 'y', "TEXT NOT NULL DEFAULT 'z'");
+        addColumn(sql, 'column_probe', 'y', "TEXT NOT NULL DEFAULT 'z'");
+        sql.exec('INSERT INTO column_probe (x) VALUES (1)');
+        expect(sql.exec('SELECT x, y FROM column_probe').toArray()).toEqual([{ x: 1, y: 'z' }]);
+      } finally {
+        sql.exec('DROP TABLE column_probe');
+      }
+    });
+  });
+
   it('are ordered, and each runs once', async () => {
     expect(MIGRATIONS.map((m) => m.id)).toEqual(MIGRATIONS.map((_, i) => i + 1));
     await runInDurableObject(stub(), (_: BundleStore, state) => {
@@ -195,10 +210,10 @@ describe('schema migrations', () => {
       const sql = state.storage.sql;
       const transaction = <T>(run: () => T): T => state.storage.transactionSync(run);
       // A store as the first release left it: its tables under other names, to leave the real ones be.
-      const renamed = MIGRATIONS.map((m) => ({
-        id: m.id,
-        sql: m.sql.replace(/\b(bundles|versions|images|canonical_bundles|manifests)\b/g, 'old_$1'),
-      }));
+      const renamed = MIGRATIONS.map((m) => {
+        if (!('sql' in m)) throw new Error(`migration ${m.id}: this test renames tables in SQL steps only`);
+        return { id: m.id, sql: m.sql.replace(/\b(bundles|versions|images|canonical_bundles|manifests)\b/g, 'old_$1') };
+      });
       sql.exec(renamed[0]!.sql);
       sql.exec("INSERT INTO old_versions VALUES ('x', 'sha256:1', 1, 10, '{}', '[]')");
       sql.exec('DELETE FROM schema_migrations WHERE id >= 1');
