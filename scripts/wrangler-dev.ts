@@ -39,6 +39,15 @@ export interface StartOptions {
   readonly timeoutMs?: number;
 }
 
+/** `fetch` against a server's path with a bearer token: `defaultToken` unless the call names one. */
+export function bearerFetch(server: () => DevServer, defaultToken: string) {
+  return (path: string, init: RequestInit & { token?: string } = {}): Promise<Response> =>
+    fetch(`${server().url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${init.token ?? defaultToken}`, ...(init.headers as Record<string, string>) },
+    });
+}
+
 /** Starts `wrangler dev` and resolves once /healthz answers. */
 export async function startWrangler(options: StartOptions): Promise<DevServer> {
   const port = options.port ?? (await freePort());

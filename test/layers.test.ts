@@ -28,8 +28,11 @@ const ROWS: Readonly<Record<string, number>> = {
   /** src/index.ts, the library API (`import { loadBundle, createEngine } from 'netpol-edge'`): a front end. */
   'src/index': 7,
 };
-/** Outside the layers: the core's build output and the example manifests, which the Worker bundles. */
-const EXTERNAL = ['core-as/', 'examples/'];
+/**
+ * Outside the layers: the core's build output, the example manifests (the Worker bundles them) and
+ * package.json (the compiler records its version in every image).
+ */
+const EXTERNAL = ['core-as/', 'examples/', 'package.json'];
 /** Test-only helpers (architecture: they live in test/): tests beside the code may use them. */
 const TEST_HELPERS = 'test/';
 

@@ -20,6 +20,7 @@ import type { Env } from './env.js';
 import { ApiError, errorBody } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { publish } from './publish.js';
+import { publishedManifests } from './stored-bundles.js';
 
 type AppContext = Context<{ Bindings: Env }>;
 
@@ -86,11 +87,12 @@ app.get('/openapi.json', (c) => c.json(openApiDocument));
 app.put('/v1/bundles/:name', async (c) => {
   await guard(c, 'admin');
   const name = bundleName(c);
-  requireMediaType(c.req.raw, BUNDLE_TYPES);
-  const text = decodeText(await readBody(c.req.raw, BODY_LIMITS.bundleBytes));
+  const type = requireMediaType(c.req.raw, BUNDLE_TYPES);
+  const bytes = await readBody(c.req.raw, BODY_LIMITS.bundleBytes);
+  const text = decodeText(bytes);
   const activate = c.req.query('activate') !== 'false';
   const mode = parseMode(c.req.query('mode'));
-  const published = await publish(c.env, name, text, 'request body', activate, mode);
+  const published = await publish(c.env, name, text, 'request body', activate, { bytes, type }, mode);
   forgetActive(name);
   return c.json(
     { name, version: published.version, active: published.active, mode: published.mode, counts: published.counts, warnings: published.warnings },
@@ -113,6 +115,14 @@ app.get('/v1/bundles/:name', async (c) => {
   }
   if (!info) throw new ApiError(404, 'no-bundle', `no bundle ${JSON.stringify(name)}`);
   return c.json(info);
+});
+
+app.get('/v1/bundles/:name/versions/:version/manifests', async (c) => {
+  await guard(c, 'query');
+  const name = bundleName(c);
+  const version = c.req.param('version');
+  const manifests = await publishedManifests(c.env, name, version);
+  return c.body(manifests.bytes, 200, { 'content-type': manifests.type, 'x-netpol-edge-version': version });
 });
 
 app.post('/v1/bundles/:name/activate', async (c) => {

@@ -1,8 +1,13 @@
 /**
  * @module The isolate's engines: one loaded WASM engine per bundle version, cached, and each
  * bundle's active version, cached for at most ACTIVE_TTL_MS. That bounds how stale an answer can
- * be after an activation elsewhere; every answer names the version it used.
+ * be after an activation elsewhere; every answer names the version it used. A stored image of
+ * another format than this core's is never decoded: it is recompiled from the version's canonical
+ * bundle and rewritten in the store (docs/storage.md).
  */
+import { compileBundle } from '../src/compile/compile.js';
+import { formatIdText } from '../src/compile/format-id.js';
+import { readImageHeader } from '../src/compile/image-header.js';
 import { createEngine } from '../src/engine/create-engine.js';
 import type { Engine } from '../src/engine/engine.js';
 import { EngineError } from '../src/engine/wasm-engine.js';
@@ -10,6 +15,7 @@ import type { Mode } from './audit.js';
 import type { Env } from './env.js';
 import { ApiError } from './errors.js';
 import coreModule from '../core-as/build/netpol.wasm';
+import { bufferOf, canonicalBundle, readBlob } from './stored-bundles.js';
 
 /** How long an isolate trusts its idea of a bundle's active version. */
 export const ACTIVE_TTL_MS = 2_000;
@@ -87,17 +93,9 @@ export function dropEngine(version: string): void {
 }
 
 async function loadEngine(env: Env, version: string): Promise<Engine> {
-  const stub = store(env);
-  const chunks = await stub.imageChunks(version);
-  if (chunks === 0) throw new ApiError(503, 'image-missing', `the image of version ${version} is missing from the store`);
-  const parts: ArrayBuffer[] = [];
-  for (let seq = 0; seq < chunks; seq++) parts.push(await stub.imageChunk(version, seq));
-  const image = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    image.set(new Uint8Array(part), at);
-    at += part.byteLength;
-  }
+  const image = await readBlob(env, 'image', version);
+  const header = image === null ? null : readImageHeader(image);
+  if (image === null || !header?.current) return recompile(env, version, header?.formatId);
   try {
     return createEngine({ kind: 'wasm', core: coreModule, image, version });
   } catch (error) {
@@ -106,4 +104,18 @@ async function loadEngine(env: Env, version: string): Promise<Engine> {
     }
     throw error;
   }
+}
+
+/**
+ * A version's engine from its canonical bundle, its image rewritten in the store: after an upgrade
+ * of the image format, or when the image is missing. Throws ApiError 503 version-needs-republish
+ * when the store has no canonical bundle of the version.
+ */
+async function recompile(env: Env, version: string, staleFormat: number | undefined): Promise<Engine> {
+  const bundle = await canonicalBundle(env, version);
+  const compiled = compileBundle(bundle);
+  await store(env).replaceImage(version, bufferOf(compiled.image));
+  const was = staleFormat === undefined ? 'no image' : `an image of format ${formatIdText(staleFormat)}`;
+  console.log(`version ${version}: ${was}, recompiled from its canonical bundle`);
+  return createEngine({ kind: 'wasm', core: coreModule, image: compiled.image, version });
 }

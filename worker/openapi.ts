@@ -128,12 +128,28 @@ export const openApiDocument = {
         },
       },
       get: {
-        summary: 'Versions, the active one, created times and counts',
+        summary:
+          'Versions, the active one, created times and counts; per version, needsRepublish (no canonical bundle kept: ' +
+          'publish the same manifests again), the kept manifests, and the stored image\'s format (recompiled on first use when not current)',
         security: query,
         parameters: [bundleName],
         responses: { '200': { description: 'the bundle' }, '404': error },
       },
       delete: { summary: 'Delete a bundle and its versions', security: admin, parameters: [bundleName], responses: { '204': { description: 'deleted' }, '404': error } },
+    },
+    '/v1/bundles/{name}/versions/{version}/manifests': {
+      get: {
+        summary: 'The manifests of a version exactly as they were published, with the content type they were published with',
+        security: query,
+        parameters: [bundleName, { name: 'version', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': {
+            description: 'the published body',
+            content: { 'application/yaml': { schema: { type: 'string' } }, 'application/json': { schema: {} } },
+          },
+          '404': error,
+        },
+      },
     },
     '/v1/bundles/{name}/activate': {
       post: {
@@ -165,7 +181,7 @@ export const openApiDocument = {
           '404': error,
           '413': error,
           '415': error,
-          '503': error,
+          '503': { description: 'the engine cannot answer; code version-needs-republish: publish the same manifests again' },
         },
       },
     },

@@ -1,16 +1,31 @@
 /**
  * @module BundleStore: one Durable Object (SQLite storage) holding every bundle's versions and its
- * active pointer. Chosen for consistency: a version's image chunks and its row are written in one
- * transaction, so a reader never sees a half-written version; the active pointer changes in a
- * transaction that can compare before it swaps. Versions are immutable and content-addressed (the
- * id is the canonical bundle's SHA-256), and images are chunked under SQLite's row limit.
+ * active pointer. Chosen for consistency: a version's image, canonical bundle, published manifests
+ * and row are written in one transaction, so a reader never sees a half-written version; the
+ * active pointer changes in a transaction that can compare before it swaps. Versions are immutable
+ * and content-addressed (the id is the canonical bundle's SHA-256); blobs are chunked under
+ * SQLite's row limit. The image is derived data: it can be rewritten from the canonical bundle
+ * (docs/storage.md). The schema is migrations.ts' ordered list.
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Mode } from './audit.js';
+import { formatIdText } from '../src/compile/format-id.js';
+import { readImageHeader } from '../src/compile/image-header.js';
+import { HEADER_BYTES } from '../src/compile/layout.js';
 import type { Env } from './env.js';
+import { migrate } from './migrations.js';
 
-/** Bytes per image chunk: well under the 2 MB a SQLite row may hold in a Durable Object. */
+/** Bytes per blob chunk: well under the 2 MB a SQLite row may hold in a Durable Object. */
 const CHUNK_BYTES = 1024 * 1024;
+
+/** The chunked blobs: a version's image and canonical bundle (per content), its manifests (per bundle). */
+export type BlobKind = 'image' | 'canonical' | 'manifests';
+
+const BLOB_TABLES: Readonly<Record<BlobKind, { table: string; perBundle: boolean }>> = {
+  image: { table: 'images', perBundle: false },
+  canonical: { table: 'canonical_bundles', perBundle: false },
+  manifests: { table: 'manifests', perBundle: true },
+};
 
 export interface VersionInfo {
   readonly version: string;
@@ -20,6 +35,18 @@ export interface VersionInfo {
   readonly warnings: unknown[];
   /** `enforce`, or `audit`: denials are answered as allowed, flagged and logged. */
   readonly mode: Mode;
+  /**
+   * No canonical bundle is stored (a version published before they were): its image cannot be
+   * rebuilt after an upgrade of the image format. Publishing the same content again repairs it.
+   */
+  readonly needsRepublish: boolean;
+  /** The manifests as published: their media type and size, or null when they were not kept. */
+  readonly manifests: { readonly type: string; readonly bytes: number } | null;
+  /**
+   * The stored image's format id and compiler; `current` false: it is recompiled from the canonical
+   * bundle on first use. Null when no image is stored.
+   */
+  readonly image: { readonly formatId: string; readonly compilerVersion: string; readonly current: boolean } | null;
 }
 
 export interface BundleInfo {
@@ -35,6 +62,10 @@ export interface PutVersionInput {
   readonly name: string;
   readonly version: string;
   readonly image: ArrayBuffer;
+  /** gzip of the canonical bundle's JSON (src/model/serialize.ts bundleToJSON). */
+  readonly canonical: ArrayBuffer;
+  /** gzip of the request body as published, its media type and its uncompressed size. */
+  readonly manifests: { readonly gzip: ArrayBuffer; readonly type: string; readonly bytes: number };
   readonly counts: unknown;
   readonly warnings: unknown[];
   readonly activate: boolean;
@@ -48,6 +79,8 @@ export interface PutVersionResult {
   readonly active: string | null;
   /** The version's mode after this call. */
   readonly mode: Mode;
+  /** What an upload of known content replaced or filled in: a stale image, a missing blob. */
+  readonly repaired: readonly BlobKind[];
 }
 
 export type ActivateResult =
@@ -66,50 +99,57 @@ export class BundleStore extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS bundles (
-        name TEXT PRIMARY KEY, active TEXT, generation INTEGER NOT NULL, updated_at INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS versions (
-        name TEXT NOT NULL, version TEXT NOT NULL, created_at INTEGER NOT NULL, bytes INTEGER NOT NULL,
-        counts TEXT NOT NULL, warnings TEXT NOT NULL, PRIMARY KEY (name, version));
-      CREATE TABLE IF NOT EXISTS images (
-        version TEXT NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (version, seq));
-    `);
-    this.addModeColumn();
+    migrate(this.sql, (run) => ctx.storage.transactionSync(run));
   }
 
-  /** Migration: versions stored before audit mode existed enforce. */
-  private addModeColumn(): void {
-    const columns = this.sql.exec<{ name: string }>('PRAGMA table_info(versions)').toArray();
-    if (!columns.some((c) => c.name === 'mode')) this.sql.exec("ALTER TABLE versions ADD COLUMN mode TEXT NOT NULL DEFAULT 'enforce'");
-  }
-
-  /** Stores a version (and its image, once per content) and activates it if asked, atomically. */
+  /**
+   * Stores a version (its image and canonical bundle once per content, its manifests once per
+   * bundle) and activates it if asked, atomically. Known content is repaired: an image that differs
+   * from the one just compiled (an older format) is replaced, a missing blob is filled in.
+   */
   putVersion(input: PutVersionInput): PutVersionResult {
     return this.ctx.storage.transactionSync(() => {
       const now = Date.now();
       const known = this.sql.exec('SELECT 1 FROM versions WHERE name = ? AND version = ?', input.name, input.version).toArray();
-      const haveImage = this.sql.exec('SELECT 1 FROM images WHERE version = ? LIMIT 1', input.version).toArray().length > 0;
-      if (!haveImage) {
-        const bytes = new Uint8Array(input.image);
-        for (let seq = 0, at = 0; at < bytes.length || seq === 0; seq++, at += CHUNK_BYTES) {
-          this.sql.exec('INSERT INTO images (version, seq, data) VALUES (?, ?, ?)', input.version, seq, bytes.slice(at, at + CHUNK_BYTES));
-        }
+      const repaired: BlobKind[] = [];
+      const hadImage = this.chunkCount('image', input.version) > 0;
+      if (!this.sameBlob('image', input.version, new Uint8Array(input.image))) {
+        this.writeBlob('image', input.version, input.image);
+        if (hadImage) repaired.push('image');
+      }
+      if (this.chunkCount('canonical', input.version) === 0) {
+        this.writeBlob('canonical', input.version, input.canonical);
+        if (hadImage) repaired.push('canonical');
       }
       if (known.length === 0) {
         this.sql.exec(
-          'INSERT INTO versions (name, version, created_at, bytes, counts, warnings, mode) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          `INSERT INTO versions (name, version, created_at, bytes, counts, warnings, manifests_type, manifests_bytes, mode)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           input.name,
           input.version,
           now,
           input.image.byteLength,
           JSON.stringify(input.counts),
           JSON.stringify(input.warnings),
+          input.manifests.type,
+          input.manifests.bytes,
           input.mode ?? 'enforce',
         );
       } else if (input.mode !== undefined) {
         this.sql.exec('UPDATE versions SET mode = ? WHERE name = ? AND version = ?', input.mode, input.name, input.version);
       }
+      if (this.chunkCount('manifests', input.version, input.name) === 0) {
+        this.writeBlob('manifests', input.version, input.manifests.gzip, input.name);
+        this.sql.exec(
+          'UPDATE versions SET manifests_type = ?, manifests_bytes = ? WHERE name = ? AND version = ?',
+          input.manifests.type,
+          input.manifests.bytes,
+          input.name,
+          input.version,
+        );
+        if (known.length > 0) repaired.push('manifests');
+      }
+      this.sql.exec('UPDATE versions SET bytes = ? WHERE version = ?', input.image.byteLength, input.version);
       const bundle = this.sql.exec<{ active: string | null }>('SELECT active FROM bundles WHERE name = ?', input.name).toArray()[0];
       if (!bundle) {
         this.sql.exec(
@@ -129,7 +169,20 @@ export class BundleStore extends DurableObject<Env> {
       }
       const active = this.sql.exec<{ active: string | null }>('SELECT active FROM bundles WHERE name = ?', input.name).one().active;
       const mode = this.sql.exec<{ mode: Mode }>('SELECT mode FROM versions WHERE name = ? AND version = ?', input.name, input.version).one().mode;
-      return { created: known.length === 0, active, mode };
+      return { created: known.length === 0, active, mode, repaired };
+    });
+  }
+
+  /**
+   * Replaces a version's image with one recompiled from its canonical bundle (after an upgrade of
+   * the image format). False when no bundle has the version any more (it was deleted meanwhile).
+   */
+  replaceImage(version: string, image: ArrayBuffer): boolean {
+    return this.ctx.storage.transactionSync(() => {
+      if (this.sql.exec('SELECT 1 FROM versions WHERE version = ? LIMIT 1', version).toArray().length === 0) return false;
+      this.writeBlob('image', version, image);
+      this.sql.exec('UPDATE versions SET bytes = ? WHERE version = ?', image.byteLength, version);
+      return true;
     });
   }
 
@@ -185,8 +238,11 @@ export class BundleStore extends DurableObject<Env> {
       .toArray()[0];
     if (!bundle) return null;
     const versions = this.sql
-      .exec<{ version: string; created_at: number; bytes: number; counts: string; warnings: string; mode: Mode }>(
-        'SELECT version, created_at, bytes, counts, warnings, mode FROM versions WHERE name = ? ORDER BY created_at, version',
+      .exec<VersionRow>(
+        `SELECT version, created_at, bytes, counts, warnings, mode, manifests_type, manifests_bytes,
+                EXISTS (SELECT 1 FROM canonical_bundles c WHERE c.version = v.version) AS canonical,
+                (SELECT substr(i.data, 1, ${HEADER_BYTES}) FROM images i WHERE i.version = v.version AND i.seq = 0) AS image_header
+         FROM versions v WHERE name = ? ORDER BY created_at, version`,
         name,
       )
       .toArray()
@@ -197,6 +253,9 @@ export class BundleStore extends DurableObject<Env> {
         counts: JSON.parse(v.counts) as unknown,
         warnings: JSON.parse(v.warnings) as unknown[],
         mode: v.mode,
+        needsRepublish: v.canonical === 0,
+        manifests: v.manifests_type === null ? null : { type: v.manifests_type, bytes: v.manifests_bytes ?? 0 },
+        image: imageInfo(v.image_header),
       }));
     return {
       name,
@@ -218,24 +277,65 @@ export class BundleStore extends DurableObject<Env> {
       .map((r) => ({ name: r.name, active: r.active, versions: r.versions, updatedAt: new Date(r.updated_at).toISOString() }));
   }
 
-  /** Number of chunks of a version's image (0: no such image). */
-  imageChunks(version: string): number {
-    return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM images WHERE version = ?', version).one().n;
+  /** Number of chunks of a stored blob (0: none). `name` only for the per-bundle manifests. */
+  chunkCount(kind: BlobKind, version: string, name = ''): number {
+    const { table, perBundle } = BLOB_TABLES[kind];
+    const where = perBundle ? 'version = ? AND name = ?' : 'version = ?';
+    return this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`, ...blobKey(kind, version, name)).one().n;
   }
 
-  imageChunk(version: string, seq: number): ArrayBuffer {
-    const row = this.sql.exec<{ data: ArrayBuffer }>('SELECT data FROM images WHERE version = ? AND seq = ?', version, seq).toArray()[0];
-    if (!row) throw new Error(`image chunk ${seq} of ${version} is missing`);
+  chunk(kind: BlobKind, version: string, seq: number, name = ''): ArrayBuffer {
+    const { table, perBundle } = BLOB_TABLES[kind];
+    const where = perBundle ? 'version = ? AND name = ? AND seq = ?' : 'version = ? AND seq = ?';
+    const row = this.sql.exec<{ data: ArrayBuffer }>(`SELECT data FROM ${table} WHERE ${where}`, ...blobKey(kind, version, name), seq).toArray()[0];
+    if (!row) throw new Error(`${kind} chunk ${seq} of ${version} is missing`);
     return row.data;
   }
 
-  /** Deletes a bundle and its versions; images no other bundle uses go too. */
+  /** The media type the version's manifests were published with; null when none are kept. */
+  manifestsType(name: string, version: string): string | null | undefined {
+    const row = this.sql
+      .exec<{ manifests_type: string | null }>('SELECT manifests_type FROM versions WHERE name = ? AND version = ?', name, version)
+      .toArray()[0];
+    return row === undefined ? undefined : row.manifests_type;
+  }
+
+  /** Replaces a blob with `data`, in chunks (inside the caller's transaction). */
+  private writeBlob(kind: BlobKind, version: string, data: ArrayBuffer, name = ''): void {
+    const { table, perBundle } = BLOB_TABLES[kind];
+    const key = blobKey(kind, version, name);
+    this.sql.exec(`DELETE FROM ${table} WHERE ${perBundle ? 'version = ? AND name = ?' : 'version = ?'}`, ...key);
+    const columns = perBundle ? 'version, name, seq, data' : 'version, seq, data';
+    const marks = perBundle ? '?, ?, ?, ?' : '?, ?, ?';
+    const bytes = new Uint8Array(data);
+    for (let seq = 0, at = 0; at < bytes.length || seq === 0; seq++, at += CHUNK_BYTES) {
+      this.sql.exec(`INSERT INTO ${table} (${columns}) VALUES (${marks})`, ...key, seq, bytes.slice(at, at + CHUNK_BYTES));
+    }
+  }
+
+  /** The stored blob has exactly these bytes. */
+  private sameBlob(kind: BlobKind, version: string, bytes: Uint8Array, name = ''): boolean {
+    const chunks = this.chunkCount(kind, version, name);
+    if (chunks === 0) return false;
+    let at = 0;
+    for (let seq = 0; seq < chunks; seq++) {
+      const part = new Uint8Array(this.chunk(kind, version, seq, name));
+      if (at + part.length > bytes.length) return false;
+      for (let i = 0; i < part.length; i++) if (part[i] !== bytes[at + i]) return false;
+      at += part.length;
+    }
+    return at === bytes.length;
+  }
+
+  /** Deletes a bundle and its versions; images and canonical bundles no other bundle uses go too. */
   remove(name: string): boolean {
     return this.ctx.storage.transactionSync(() => {
       const existed = this.sql.exec('SELECT 1 FROM bundles WHERE name = ?', name).toArray().length > 0;
       this.sql.exec('DELETE FROM bundles WHERE name = ?', name);
       this.sql.exec('DELETE FROM versions WHERE name = ?', name);
+      this.sql.exec('DELETE FROM manifests WHERE name = ?', name);
       this.sql.exec('DELETE FROM images WHERE version NOT IN (SELECT version FROM versions)');
+      this.sql.exec('DELETE FROM canonical_bundles WHERE version NOT IN (SELECT version FROM versions)');
       return existed;
     });
   }
@@ -243,4 +343,28 @@ export class BundleStore extends DurableObject<Env> {
   ping(): true {
     return true;
   }
+}
+
+interface VersionRow extends Record<string, SqlStorageValue> {
+  version: string;
+  created_at: number;
+  bytes: number;
+  counts: string;
+  warnings: string;
+  mode: Mode;
+  manifests_type: string | null;
+  manifests_bytes: number | null;
+  canonical: number;
+  image_header: ArrayBuffer | null;
+}
+
+function imageInfo(head: ArrayBuffer | null): VersionInfo['image'] {
+  const header = head === null ? null : readImageHeader(new Uint8Array(head));
+  if (head === null) return null;
+  if (header === null) return { formatId: 'unknown', compilerVersion: 'unknown', current: false };
+  return { formatId: formatIdText(header.formatId), compilerVersion: header.compilerVersion, current: header.current };
+}
+
+function blobKey(kind: BlobKind, version: string, name: string): string[] {
+  return BLOB_TABLES[kind].perBundle ? [version, name] : [version];
 }

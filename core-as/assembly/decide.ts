@@ -2,34 +2,56 @@
 // from the image with lookups and bit tests. Step for step it mirrors the reference, so that the
 // differential tests can demand identical verdicts and reasons.
 import {
-  ADHOC_HEADER_WORDS, AMBIGUOUS, DECISION_ALLOWED, DECISION_DENIED, DECISION_LOOPBACK,
-  DECISION_NO_POLICY, ENDPOINT_KIND_ADHOC, ENDPOINT_KIND_IPV4, ENDPOINT_KIND_IPV6,
-  ENDPOINT_KIND_POD, HOST_IP_STRIDE, IDENTITY_STRIDE, NAMED_PORT_STRIDE, NONE,
-  OPTION_IPBLOCK_MATCHES_PODS, POD_FLAG_HAS_V4, POD_FLAG_HAS_V6, POD_FLAG_HOST_NETWORK,
-  POD_FLAG_ISOLATED_EGRESS, POD_FLAG_ISOLATED_INGRESS, POD_FLAG_PRIMARY_V6, POD_FLAG_WORKLOAD, POD_PEER_STRIDE, POD_STRIDE, POLICY_FLAG_EGRESS,
-  POLICY_FLAG_INGRESS, POLICY_STRIDE, PORT_KIND_ALL, PORT_KIND_NAMED, PORT_KIND_RANGE,
-  PORT_STRIDE, RULE_FLAG_ALL_PEERS, RULE_FLAG_ALL_PORTS, RULE_STRIDE, SIDE_ALLOWED_BY_RULE,
-  SIDE_HOST_NETWORK, SIDE_NODE, SIDE_NOT_ISOLATED, SIDE_NO_RULE_MATCHED, SIDE_OUTSIDE_CLUSTER,
-  STATUS_AMBIGUOUS_DST, STATUS_AMBIGUOUS_SRC, STATUS_BAD_ENDPOINT, STATUS_BAD_POD,
-  STATUS_BAD_PORT, STATUS_BAD_PROTOCOL, STATUS_FAMILY_MISMATCH, STATUS_OK, CLUSTER_ACTION_ALLOW,
-  CLUSTER_ACTION_PASS, CLUSTER_POLICY_STRIDE, CLUSTER_RULE_FLAG_ALL_PORTS, CLUSTER_RULE_FLAG_MATCHES_ALL_PEERS,
-  CLUSTER_RULE_STRIDE, CLUSTER_TIER_ADMIN, CLUSTER_TIER_BASELINE, PORT_ANY_PROTOCOL, SIDE_ADMIN_ALLOWED,
-  SIDE_ADMIN_DENIED, SIDE_BASELINE_ALLOWED, SIDE_BASELINE_DENIED,
+  ADHOC_HEADER_WORDS, ADHOC_RECORD_NAMESPACE, ADHOC_RECORD_PORT_COUNT, ADHOC_RECORD_PORTS, AMBIGUOUS,
+  CLUSTER_ACTION_ALLOW, CLUSTER_ACTION_PASS, CLUSTER_POLICY_ROW_EGRESS_COUNT, CLUSTER_POLICY_ROW_EGRESS_START,
+  CLUSTER_POLICY_ROW_INGRESS_COUNT, CLUSTER_POLICY_ROW_INGRESS_START, CLUSTER_POLICY_ROW_NAMESPACE_SELECTOR,
+  CLUSTER_POLICY_ROW_POD_SELECTOR, CLUSTER_POLICY_ROW_TIER, CLUSTER_POLICY_STRIDE, CLUSTER_RULE_FLAG_ALL_PORTS,
+  CLUSTER_RULE_FLAG_MATCHES_ALL_PEERS, CLUSTER_RULE_ROW_ACTION, CLUSTER_RULE_ROW_FLAGS, CLUSTER_RULE_ROW_MATCHER,
+  CLUSTER_RULE_STRIDE, CLUSTER_TIER_ADMIN, CLUSTER_TIER_BASELINE, DECISION_CODE_ALLOWED, DECISION_CODE_DENIED,
+  DECISION_CODE_LOOPBACK, DECISION_CODE_NO_POLICY, DIRECTION_COUNT, DIRECTION_EGRESS, DIRECTION_INGRESS, ENDPOINT_KIND_ADHOC,
+  ENDPOINT_KIND_IPV4, ENDPOINT_KIND_IPV6, ENDPOINT_KIND_POD, FLOW_RECORD_DST, FLOW_RECORD_DST_KIND,
+  FLOW_RECORD_PORT, FLOW_RECORD_PROTOCOL, FLOW_RECORD_SRC, FLOW_RECORD_SRC_KIND, HOST_IP_ROW_ADDRESS,
+  HOST_IP_ROW_FAMILY, HOST_IP_ROW_IPV4, HOST_IP_STRIDE, IP_FAMILY_V4, IP_FAMILY_V6, IPV4_TABLE_ROW_ADDRESS,
+  IPV4_TABLE_ROW_POD, IPV4_TABLE_STRIDE, IPV6_TABLE_ROW_ADDRESS, IPV6_TABLE_ROW_POD, IPV6_TABLE_STRIDE,
+  ISOLATING_LIST_COUNT, ISOLATING_LIST_IDS, MATCHER_PEER_BITS, MATCHER_POD_PEER_COUNT, MATCHER_POD_PEER_START,
+  MATCHER_PORT_COUNT, MATCHER_PORT_START, MATCHER_V4_COUNT, MATCHER_V4_START, MATCHER_V6_COUNT, MATCHER_V6_START,
+  NAMED_PORT_ROW_NAME, NAMED_PORT_ROW_PORT, NAMED_PORT_ROW_PROTOCOL, NAMED_PORT_STRIDE, NONE,
+  OPTION_IPBLOCK_MATCHES_PODS, POD_FLAG_HAS_V4, POD_FLAG_HAS_V6, POD_FLAG_HOST_NETWORK, POD_FLAG_ISOLATED_EGRESS,
+  POD_FLAG_ISOLATED_INGRESS, POD_FLAG_PRIMARY_V6, POD_FLAG_WORKLOAD, POD_PEER_ROW_NAMESPACE_SELECTOR,
+  POD_PEER_ROW_POD_SELECTOR, POD_PEER_STRIDE, POD_ROW_ADMIN_EGRESS_RULES, POD_ROW_ADMIN_INGRESS_RULES,
+  POD_ROW_BASELINE_EGRESS_RULES, POD_ROW_BASELINE_INGRESS_RULES, POD_ROW_EGRESS_RULES, POD_ROW_FLAGS,
+  POD_ROW_HOST_IP_COUNT, POD_ROW_HOST_IP_START, POD_ROW_IDENTITY, POD_ROW_INGRESS_RULES, POD_ROW_IPV4,
+  POD_ROW_IPV6, POD_ROW_NAMED_PORT_COUNT, POD_ROW_NAMED_PORT_START, POD_STRIDE, POLICY_FLAG_EGRESS,
+  POLICY_FLAG_INGRESS, POLICY_ROW_EGRESS_COUNT, POLICY_ROW_EGRESS_START, POLICY_ROW_FLAGS,
+  POLICY_ROW_INGRESS_COUNT, POLICY_ROW_INGRESS_START, POLICY_ROW_NAMESPACE, POLICY_ROW_POD_SELECTOR,
+  POLICY_STRIDE, PORT_ANY_PROTOCOL, PORT_KIND_ALL, PORT_KIND_NAMED, PORT_KIND_RANGE, PORT_ROW_FROM,
+  PORT_ROW_KIND, PORT_ROW_NAME, PORT_ROW_PROTOCOL, PORT_ROW_TO, PORT_STRIDE, PROTOCOL_CODE_SCTP,
+  PROTOCOL_CODE_TCP, RULE_FLAG_ALL_PEERS, RULE_FLAG_ALL_PORTS, RULE_LIST_END, RULE_LIST_START,
+  RULE_ROW_FLAGS, RULE_ROW_MATCHER, RULE_ROW_POLICY, RULE_STRIDE, SELECTOR_HEADER_WORDS,
+  SELECTOR_TERMS_FORBIDDEN_COUNT, SELECTOR_TERMS_GROUP_COUNT, SELECTOR_TERMS_REQUIRED_COUNT,
+  SIDE_CODE_ADMIN_ALLOWED, SIDE_CODE_ADMIN_DENIED, SIDE_CODE_ALLOWED_BY_RULE, SIDE_CODE_BASELINE_ALLOWED,
+  SIDE_CODE_BASELINE_DENIED, SIDE_CODE_HOST_NETWORK, SIDE_CODE_NO_RULE_MATCHED, SIDE_CODE_NODE,
+  SIDE_CODE_NOT_ISOLATED, SIDE_CODE_OUTSIDE_CLUSTER, STATUS_AMBIGUOUS_DST, STATUS_AMBIGUOUS_SRC,
+  STATUS_BAD_ENDPOINT, STATUS_BAD_POD, STATUS_BAD_PORT, STATUS_BAD_PROTOCOL, STATUS_FAMILY_MISMATCH,
+  STATUS_OK, V4_INTERVAL_ROW_HI, V4_INTERVAL_ROW_LO, V4_INTERVAL_STRIDE, V6_INTERVAL_ROW_HI,
+  V6_INTERVAL_ROW_LO, V6_INTERVAL_STRIDE, VERDICT_RECORD_DECISION, VERDICT_RECORD_EGRESS_PASSED,
+  VERDICT_RECORD_EGRESS_REASON, VERDICT_RECORD_EGRESS_RULE, VERDICT_RECORD_INGRESS_PASSED,
+  VERDICT_RECORD_INGRESS_REASON, VERDICT_RECORD_INGRESS_RULE, VERDICT_RECORD_STATUS,
 } from './layout';
 import {
   hostIPs, identities, identityCount, ipv4Count, ipv4Table, ipv6Count, ipv6Table, labelWords,
   namedPorts, namespaceCount, nsLabels, nsPolicies, options, peerBits, podCount, podPeers, pods,
   policies, ports, ruleCount, rules, selectorCount, selectors, selPolicies, selRules, v4Intervals,
   v6Intervals, word, clusterPolicyCount, clusterRuleCount, clusterPolicies, clusterRules, clusterPodPeers,
-  selClusterRules, clusterPeerBits, clusterV4Intervals, clusterV6Intervals, clusterPorts,
+  selClusterRules, clusterPeerBits, clusterV4Intervals, clusterV6Intervals, clusterPorts, rowAt, v6High, v6Low, CLUSTER_LISTS,
 } from './image';
 
 const EXTERNAL: u32 = 0;
 const POD: u32 = 1;
 const ADHOC: u32 = 2;
 
-const INGRESS: u32 = 0;
-const EGRESS: u32 = 1;
+const INGRESS = DIRECTION_INGRESS;
+const EGRESS = DIRECTION_EGRESS;
 
 /** One end of the flow being decided; two instances, reused for every flow. */
 class Endpoint {
@@ -83,26 +105,32 @@ let out: usize = 0;
 export function decideRecord(flow: usize, at: usize): u32 {
   out = at;
   const status = decideInto(flow);
-  store<u8>(at, <u8>status);
+  store<u8>(at + VERDICT_RECORD_STATUS, <u8>status);
   if (status != STATUS_OK) {
-    store<u8>(at, 0, 1);
-    store<u16>(at, 0, 2);
-    store<u32>(at, NONE, 4);
-    store<u32>(at, NONE, 8);
-    store<u32>(at, NONE, 12);
-    store<u32>(at, NONE, 16);
+    store<u8>(at + VERDICT_RECORD_DECISION, 0);
+    writeNoSides();
   }
   return status;
 }
 
+/** Side reasons 0 and no rules: what a record says where no side was judged. */
+function writeNoSides(): void {
+  store<u8>(out + VERDICT_RECORD_EGRESS_REASON, 0);
+  store<u8>(out + VERDICT_RECORD_INGRESS_REASON, 0);
+  store<u32>(out + VERDICT_RECORD_EGRESS_RULE, NONE);
+  store<u32>(out + VERDICT_RECORD_INGRESS_RULE, NONE);
+  store<u32>(out + VERDICT_RECORD_EGRESS_PASSED, NONE);
+  store<u32>(out + VERDICT_RECORD_INGRESS_PASSED, NONE);
+}
+
 function decideInto(flow: usize): u32 {
-  const protocol = <u32>load<u8>(flow, 2);
-  const port = <u32>load<u16>(flow, 4);
-  if (protocol < 1 || protocol > 3) return STATUS_BAD_PROTOCOL;
+  const protocol = <u32>load<u8>(flow + FLOW_RECORD_PROTOCOL);
+  const port = <u32>load<u16>(flow + FLOW_RECORD_PORT);
+  if (protocol < PROTOCOL_CODE_TCP || protocol > PROTOCOL_CODE_SCTP) return STATUS_BAD_PROTOCOL;
   if (port == 0) return STATUS_BAD_PORT;
-  let status = resolve(source, <u32>load<u8>(flow), flow + 8, STATUS_AMBIGUOUS_SRC);
+  let status = resolve(source, <u32>load<u8>(flow + FLOW_RECORD_SRC_KIND), flow + FLOW_RECORD_SRC, STATUS_AMBIGUOUS_SRC);
   if (status != STATUS_OK) return status;
-  status = resolve(destination, <u32>load<u8>(flow, 1), flow + 24, STATUS_AMBIGUOUS_DST);
+  status = resolve(destination, <u32>load<u8>(flow + FLOW_RECORD_DST_KIND), flow + FLOW_RECORD_DST, STATUS_AMBIGUOUS_DST);
   if (status != STATUS_OK) return status;
   if (!chooseFamily()) return STATUS_FAMILY_MISMATCH;
   writeVerdict(protocol, port);
@@ -113,12 +141,8 @@ function writeVerdict(protocol: u32, port: u32): void {
   // Loopback: a pod talking to itself; a workload's representative pod stands for its replicas.
   if (source.kind == POD && destination.kind == POD && source.pod == destination.pod &&
       (source.podFlags & POD_FLAG_WORKLOAD) == 0) {
-    store<u8>(out, DECISION_LOOPBACK, 1);
-    store<u16>(out, 0, 2);
-    store<u32>(out, NONE, 4);
-    store<u32>(out, NONE, 8);
-    store<u32>(out, NONE, 12);
-    store<u32>(out, NONE, 16);
+    store<u8>(out + VERDICT_RECORD_DECISION, <u8>DECISION_CODE_LOOPBACK);
+    writeNoSides();
     return;
   }
   judge(EGRESS, source, destination, protocol, port);
@@ -127,27 +151,27 @@ function writeVerdict(protocol: u32, port: u32): void {
   const egressPassed = sidePassed;
   const egressIsolated = sideIsolated;
   judge(INGRESS, destination, source, protocol, port);
-  let decision = DECISION_NO_POLICY;
-  if (denies(egressReason) || denies(sideReason)) decision = DECISION_DENIED;
-  else if (egressIsolated || sideIsolated || byTier(egressReason) || byTier(sideReason)) decision = DECISION_ALLOWED;
-  store<u8>(out, <u8>decision, 1);
-  store<u8>(out, <u8>egressReason, 2);
-  store<u8>(out, <u8>sideReason, 3);
-  store<u32>(out, egressRule, 4);
-  store<u32>(out, sideRule, 8);
-  store<u32>(out, egressPassed, 12);
-  store<u32>(out, sidePassed, 16);
+  let decision = DECISION_CODE_NO_POLICY;
+  if (denies(egressReason) || denies(sideReason)) decision = DECISION_CODE_DENIED;
+  else if (egressIsolated || sideIsolated || byTier(egressReason) || byTier(sideReason)) decision = DECISION_CODE_ALLOWED;
+  store<u8>(out + VERDICT_RECORD_DECISION, <u8>decision);
+  store<u8>(out + VERDICT_RECORD_EGRESS_REASON, <u8>egressReason);
+  store<u8>(out + VERDICT_RECORD_INGRESS_REASON, <u8>sideReason);
+  store<u32>(out + VERDICT_RECORD_EGRESS_RULE, egressRule);
+  store<u32>(out + VERDICT_RECORD_INGRESS_RULE, sideRule);
+  store<u32>(out + VERDICT_RECORD_EGRESS_PASSED, egressPassed);
+  store<u32>(out + VERDICT_RECORD_INGRESS_PASSED, sidePassed);
 }
 
 // @ts-ignore: decorator
 @inline function denies(reason: u32): bool {
-  return reason == SIDE_NO_RULE_MATCHED || reason == SIDE_ADMIN_DENIED || reason == SIDE_BASELINE_DENIED;
+  return reason == SIDE_CODE_NO_RULE_MATCHED || reason == SIDE_CODE_ADMIN_DENIED || reason == SIDE_CODE_BASELINE_DENIED;
 }
 
 /** Decided by a cluster-wide rule: a policy had a say even where no NetworkPolicy isolates. */
 // @ts-ignore: decorator
 @inline function byTier(reason: u32): bool {
-  return reason >= SIDE_ADMIN_ALLOWED;
+  return reason >= SIDE_CODE_ADMIN_ALLOWED;
 }
 
 /** Fills an endpoint from a flow record's 16 address bytes. */
@@ -167,19 +191,19 @@ function resolve(ep: Endpoint, kind: u32, at: usize, ambiguous: u32): u32 {
     ep.kind = ADHOC;
     ep.pod = NONE;
     ep.adhoc = adhocBase + <usize>index * adhocStride;
-    const namespace = load<u32>(ep.adhoc);
+    const namespace = word(ep.adhoc, ADHOC_RECORD_NAMESPACE);
     ep.namespace = namespace < namespaceCount ? namespace : NONE;
     return STATUS_OK;
   }
   let owner: u32 = NONE;
   if (kind == ENDPOINT_KIND_IPV4) {
-    ep.family = 4;
+    ep.family = IP_FAMILY_V4;
     ep.v4 = load<u32>(at);
     owner = findIPv4(ep.v4);
   } else if (kind == ENDPOINT_KIND_IPV6) {
-    ep.family = 6;
-    ep.v6hi = ((<u64>load<u32>(at)) << 32) | <u64>load<u32>(at, 4);
-    ep.v6lo = ((<u64>load<u32>(at, 8)) << 32) | <u64>load<u32>(at, 12);
+    ep.family = IP_FAMILY_V6;
+    ep.v6hi = v6High(at, 0);
+    ep.v6lo = v6Low(at, 0);
     owner = findIPv6(ep.v6hi, ep.v6lo);
   } else {
     return STATUS_BAD_ENDPOINT;
@@ -198,12 +222,12 @@ function resolve(ep: Endpoint, kind: u32, at: usize, ambiguous: u32): u32 {
 
 function setPod(ep: Endpoint, pod: u32): void {
   assert(pod < podCount);
-  const row = pods + ((<usize>(pod * POD_STRIDE)) << 2);
+  const row = rowAt(pods, pod, POD_STRIDE);
   ep.kind = POD;
   ep.pod = pod;
   ep.row = row;
-  ep.identity = word(row, 0);
-  ep.podFlags = word(row, 1);
+  ep.identity = word(row, POD_ROW_IDENTITY);
+  ep.podFlags = word(row, POD_ROW_FLAGS);
   assert(ep.identity < identityCount);
 }
 
@@ -230,21 +254,21 @@ function chooseFamily(): bool {
 
 // @ts-ignore: decorator
 @inline function primaryFamily(flags: u32): u32 {
-  return (flags & POD_FLAG_PRIMARY_V6) != 0 ? 6 : 4;
+  return (flags & POD_FLAG_PRIMARY_V6) != 0 ? IP_FAMILY_V6 : IP_FAMILY_V4;
 }
 
 function podAddress(ep: Endpoint, family: u32): void {
   if (ep.kind != POD || ep.givenIP) return;
   const row = ep.row;
-  if (family == 4 && (ep.podFlags & POD_FLAG_HAS_V4) != 0) {
+  if (family == IP_FAMILY_V4 && (ep.podFlags & POD_FLAG_HAS_V4) != 0) {
     ep.hasIP = true;
-    ep.family = 4;
-    ep.v4 = word(row, 2);
-  } else if (family == 6 && (ep.podFlags & POD_FLAG_HAS_V6) != 0) {
+    ep.family = IP_FAMILY_V4;
+    ep.v4 = word(row, POD_ROW_IPV4);
+  } else if (family == IP_FAMILY_V6 && (ep.podFlags & POD_FLAG_HAS_V6) != 0) {
     ep.hasIP = true;
-    ep.family = 6;
-    ep.v6hi = ((<u64>word(row, 3)) << 32) | <u64>word(row, 4);
-    ep.v6lo = ((<u64>word(row, 5)) << 32) | <u64>word(row, 6);
+    ep.family = IP_FAMILY_V6;
+    ep.v6hi = v6High(row, POD_ROW_IPV6);
+    ep.v6lo = v6Low(row, POD_ROW_IPV6);
   }
 }
 
@@ -254,11 +278,11 @@ function judge(direction: u32, subject: Endpoint, peer: Endpoint, protocol: u32,
   sidePassed = NONE;
   sideIsolated = false;
   if (subject.kind == EXTERNAL) {
-    sideReason = SIDE_OUTSIDE_CLUSTER;
+    sideReason = SIDE_CODE_OUTSIDE_CLUSTER;
     return;
   }
   if ((subject.podFlags & POD_FLAG_HOST_NETWORK) != 0) {
-    sideReason = SIDE_HOST_NETWORK;
+    sideReason = SIDE_CODE_HOST_NETWORK;
     return;
   }
   const dst = direction == EGRESS ? peer : subject;
@@ -269,7 +293,7 @@ function judge(direction: u32, subject: Endpoint, peer: Endpoint, protocol: u32,
     if (rule != NONE) {
       const action = clusterAction(rule);
       if (action != CLUSTER_ACTION_PASS) {
-        sideReason = action == CLUSTER_ACTION_ALLOW ? SIDE_ADMIN_ALLOWED : SIDE_ADMIN_DENIED;
+        sideReason = action == CLUSTER_ACTION_ALLOW ? SIDE_CODE_ADMIN_ALLOWED : SIDE_CODE_ADMIN_DENIED;
         sideRule = rule;
         return;
       }
@@ -279,31 +303,31 @@ function judge(direction: u32, subject: Endpoint, peer: Endpoint, protocol: u32,
   // Node traffic is always allowed by NetworkPolicies; the baseline tier may still deny it.
   const node = subject.kind == POD && isPodsNode(subject, peer);
   if (!sideIsolated) {
-    sideReason = node ? SIDE_NODE : SIDE_NOT_ISOLATED;
+    sideReason = node ? SIDE_CODE_NODE : SIDE_CODE_NOT_ISOLATED;
     if (clusterPolicyCount > 0) {
       // Baseline tier: only for pods no NetworkPolicy selects; a Pass there decides nothing.
       const rule = firstClusterRule(CLUSTER_TIER_BASELINE, direction, subject, peer, dst, protocol, port);
       if (rule != NONE && clusterAction(rule) != CLUSTER_ACTION_PASS) {
-        sideReason = clusterAction(rule) == CLUSTER_ACTION_ALLOW ? SIDE_BASELINE_ALLOWED : SIDE_BASELINE_DENIED;
+        sideReason = clusterAction(rule) == CLUSTER_ACTION_ALLOW ? SIDE_CODE_BASELINE_ALLOWED : SIDE_CODE_BASELINE_DENIED;
         sideRule = rule;
       }
     }
     return;
   }
   if (node) {
-    sideReason = SIDE_NODE;
+    sideReason = SIDE_CODE_NODE;
     return;
   }
   if (subject.kind == POD) {
     // The pod's row holds its rule list: [start, end) of SEL_RULES' ids, per direction.
-    const field: u32 = direction == INGRESS ? 9 : 11;
-    const start = word(subject.row, field);
-    const end = word(subject.row, field + 1);
-    const data = 2 * identityCount + 1;
+    const field = direction == INGRESS ? POD_ROW_INGRESS_RULES : POD_ROW_EGRESS_RULES;
+    const start = word(subject.row, field + RULE_LIST_START);
+    const end = word(subject.row, field + RULE_LIST_END);
+    const data = selListData(DIRECTION_COUNT);
     for (let i = start; i < end; i++) {
       const rule = word(selRules, data + i);
       if (ruleMatches(rule, peer, dst, protocol, port)) {
-        sideReason = SIDE_ALLOWED_BY_RULE;
+        sideReason = SIDE_CODE_ALLOWED_BY_RULE;
         sideRule = rule;
         return;
       }
@@ -312,29 +336,35 @@ function judge(direction: u32, subject: Endpoint, peer: Endpoint, protocol: u32,
     // An ad-hoc pod: walk its namespace's selecting policies in order, as the compiler did for identities.
     const end = word(nsPolicies, subject.namespace + 1);
     for (let i = nextSelecting(subject, direction, word(nsPolicies, subject.namespace)); i < end; i = nextSelecting(subject, direction, i + 1)) {
-      const row = policies + ((<usize>(nsPolicyAt(i) * POLICY_STRIDE)) << 2);
-      const first = direction == INGRESS ? word(row, 3) : word(row, 5);
-      const count = direction == INGRESS ? word(row, 4) : word(row, 6);
+      const row = rowAt(policies, nsPolicyAt(i), POLICY_STRIDE);
+      const first = word(row, direction == INGRESS ? POLICY_ROW_INGRESS_START : POLICY_ROW_EGRESS_START);
+      const count = word(row, direction == INGRESS ? POLICY_ROW_INGRESS_COUNT : POLICY_ROW_EGRESS_COUNT);
       for (let r: u32 = 0; r < count; r++) {
         if (ruleMatches(first + r, peer, dst, protocol, port)) {
-          sideReason = SIDE_ALLOWED_BY_RULE;
+          sideReason = SIDE_CODE_ALLOWED_BY_RULE;
           sideRule = first + r;
           return;
         }
       }
     }
   }
-  sideReason = SIDE_NO_RULE_MATCHED;
+  sideReason = SIDE_CODE_NO_RULE_MATCHED;
 }
 
 // @ts-ignore: decorator
 @inline function clusterRuleRow(rule: u32): usize {
-  return clusterRules + ((<usize>(rule * CLUSTER_RULE_STRIDE)) << 2);
+  return rowAt(clusterRules, rule, CLUSTER_RULE_STRIDE);
 }
 
 // @ts-ignore: decorator
 @inline function clusterAction(rule: u32): u32 {
-  return word(clusterRuleRow(rule), 1);
+  return word(clusterRuleRow(rule), CLUSTER_RULE_ROW_ACTION);
+}
+
+/** Where the ids of a per-identity list section (SEL_RULES, SEL_CLUSTER_RULES) start: after its offsets. */
+// @ts-ignore: decorator
+@inline function selListData(lists: u32): u32 {
+  return lists * identityCount + 1;
 }
 
 /**
@@ -343,11 +373,13 @@ function judge(direction: u32, subject: Endpoint, peer: Endpoint, protocol: u32,
  */
 function firstClusterRule(tier: u32, direction: u32, subject: Endpoint, peer: Endpoint, dst: Endpoint, protocol: u32, port: u32): u32 {
   if (subject.kind == POD) {
-    // The pod's row holds its cluster rule lists: [start, end) per tier and direction from word 15.
-    const field = 15 + (tier * 2 + direction) * 2;
-    const start = word(subject.row, field);
-    const end = word(subject.row, field + 1);
-    const data = 4 * identityCount + 1;
+    // The pod's row holds its cluster rule lists: [start, end) of SEL_CLUSTER_RULES' ids per tier and direction.
+    const field = tier == CLUSTER_TIER_ADMIN
+      ? (direction == INGRESS ? POD_ROW_ADMIN_INGRESS_RULES : POD_ROW_ADMIN_EGRESS_RULES)
+      : (direction == INGRESS ? POD_ROW_BASELINE_INGRESS_RULES : POD_ROW_BASELINE_EGRESS_RULES);
+    const start = word(subject.row, field + RULE_LIST_START);
+    const end = word(subject.row, field + RULE_LIST_END);
+    const data = selListData(CLUSTER_LISTS);
     for (let i = start; i < end; i++) {
       const rule = word(selClusterRules, data + i);
       if (clusterRuleMatches(rule, peer, dst, protocol, port)) return rule;
@@ -355,10 +387,10 @@ function firstClusterRule(tier: u32, direction: u32, subject: Endpoint, peer: En
     return NONE;
   }
   for (let p: u32 = 0; p < clusterPolicyCount; p++) {
-    const row = clusterPolicies + ((<usize>(p * CLUSTER_POLICY_STRIDE)) << 2);
-    if (word(row, 0) != tier || !clusterSubjectSelectsAdhoc(row, subject)) continue;
-    const first = direction == INGRESS ? word(row, 4) : word(row, 6);
-    const count = direction == INGRESS ? word(row, 5) : word(row, 7);
+    const row = rowAt(clusterPolicies, p, CLUSTER_POLICY_STRIDE);
+    if (word(row, CLUSTER_POLICY_ROW_TIER) != tier || !clusterSubjectSelectsAdhoc(row, subject)) continue;
+    const first = word(row, direction == INGRESS ? CLUSTER_POLICY_ROW_INGRESS_START : CLUSTER_POLICY_ROW_EGRESS_START);
+    const count = word(row, direction == INGRESS ? CLUSTER_POLICY_ROW_INGRESS_COUNT : CLUSTER_POLICY_ROW_EGRESS_COUNT);
     for (let r: u32 = 0; r < count; r++) {
       if (clusterRuleMatches(first + r, peer, dst, protocol, port)) return first + r;
     }
@@ -367,37 +399,39 @@ function firstClusterRule(tier: u32, direction: u32, subject: Endpoint, peer: En
 }
 
 function clusterSubjectSelectsAdhoc(policy: usize, subject: Endpoint): bool {
-  if (!selectorMatches(word(policy, 2), namespaceLabelsOf(subject))) return false;
-  const podSelector = word(policy, 3);
+  if (!selectorMatches(word(policy, CLUSTER_POLICY_ROW_NAMESPACE_SELECTOR), namespaceLabelsOf(subject))) return false;
+  const podSelector = word(policy, CLUSTER_POLICY_ROW_POD_SELECTOR);
   return podSelector == NONE || selectorMatches(podSelector, adhocPodLabels(subject.adhoc));
 }
 
 function clusterRuleMatches(rule: u32, peer: Endpoint, dst: Endpoint, protocol: u32, port: u32): bool {
   assert(rule < clusterRuleCount);
   const row = clusterRuleRow(rule);
-  const flags = word(row, 2);
-  const peers = (flags & CLUSTER_RULE_FLAG_MATCHES_ALL_PEERS) != 0 || clusterPodPeersMatch(row, peer) ||
-    (peer.hasIP && inIntervals(clusterV4Intervals, clusterV6Intervals, row, 6, peer));
+  const flags = word(row, CLUSTER_RULE_ROW_FLAGS);
+  const matcher = rowAt(row, CLUSTER_RULE_ROW_MATCHER, 1);
+  const peers = (flags & CLUSTER_RULE_FLAG_MATCHES_ALL_PEERS) != 0 || clusterPodPeersMatch(matcher, peer) ||
+    (peer.hasIP && inIntervals(clusterV4Intervals, clusterV6Intervals, matcher, peer));
   if (!peers) return false;
-  return (flags & CLUSTER_RULE_FLAG_ALL_PORTS) != 0 || portsMatch(clusterPorts, word(row, 10), word(row, 11), dst, protocol, port);
+  return (flags & CLUSTER_RULE_FLAG_ALL_PORTS) != 0 ||
+    portsMatch(clusterPorts, word(matcher, MATCHER_PORT_START), word(matcher, MATCHER_PORT_COUNT), dst, protocol, port);
 }
 
 /** namespaces and pods peers: never a hostNetwork pod; an ad-hoc pod by its label bits. */
-function clusterPodPeersMatch(rule: usize, peer: Endpoint): bool {
+function clusterPodPeersMatch(matcher: usize, peer: Endpoint): bool {
   if (peer.kind == POD) {
-    const bits = word(rule, 3);
+    const bits = word(matcher, MATCHER_PEER_BITS);
     if (bits == NONE || (peer.podFlags & POD_FLAG_HOST_NETWORK) != 0) return false;
     const identity = peer.identity;
     return (word(clusterPeerBits, bits + (identity >> 5)) & (1 << (identity & 31))) != 0;
   }
   if (peer.kind != ADHOC) return false;
-  const start = word(rule, 4);
-  const count = word(rule, 5);
+  const start = word(matcher, MATCHER_POD_PEER_START);
+  const count = word(matcher, MATCHER_POD_PEER_COUNT);
   for (let i: u32 = 0; i < count; i++) {
-    const at = (start + i) * POD_PEER_STRIDE;
-    const podSelector = word(clusterPodPeers, at + 1);
+    const podPeer = rowAt(clusterPodPeers, start + i, POD_PEER_STRIDE);
+    const podSelector = word(podPeer, POD_PEER_ROW_POD_SELECTOR);
     if (
-      selectorMatches(word(clusterPodPeers, at), namespaceLabelsOf(peer)) &&
+      selectorMatches(word(podPeer, POD_PEER_ROW_NAMESPACE_SELECTOR), namespaceLabelsOf(peer)) &&
       (podSelector == NONE || selectorMatches(podSelector, adhocPodLabels(peer.adhoc)))
     ) {
       return true;
@@ -431,27 +465,25 @@ function nextSelecting(subject: Endpoint, direction: u32, i: u32): u32 {
 }
 
 function policySelectsAdhoc(policy: u32, direction: u32, subject: Endpoint): bool {
-  const row = policies + ((<usize>(policy * POLICY_STRIDE)) << 2);
+  const row = rowAt(policies, policy, POLICY_STRIDE);
   const flag = direction == INGRESS ? POLICY_FLAG_INGRESS : POLICY_FLAG_EGRESS;
-  return (word(row, 2) & flag) != 0 && selectorMatches(word(row, 1), adhocPodLabels(subject.adhoc));
+  return (word(row, POLICY_ROW_FLAGS) & flag) != 0 && selectorMatches(word(row, POLICY_ROW_POD_SELECTOR), adhocPodLabels(subject.adhoc));
 }
 
 /** "Traffic to and from the node where a Pod is running is always allowed." */
 function isPodsNode(subject: Endpoint, peer: Endpoint): bool {
   const row = subject.row;
-  const count = word(row, 8);
+  const count = word(row, POD_ROW_HOST_IP_COUNT);
   if (count == 0 || !peer.hasIP) return false;
-  const start = word(row, 7);
+  const start = word(row, POD_ROW_HOST_IP_START);
   for (let h: u32 = 0; h < count; h++) {
-    const at = hostIPs + ((<usize>((start + h) * HOST_IP_STRIDE)) << 2);
-    const family = word(at, 0);
+    const host = rowAt(hostIPs, start + h, HOST_IP_STRIDE);
+    const family = word(host, HOST_IP_ROW_FAMILY);
     if (family != peer.family) continue;
-    if (family == 4) {
-      if (word(at, 4) == peer.v4) return true;
-    } else {
-      const hi = ((<u64>word(at, 1)) << 32) | <u64>word(at, 2);
-      const lo = ((<u64>word(at, 3)) << 32) | <u64>word(at, 4);
-      if (hi == peer.v6hi && lo == peer.v6lo) return true;
+    if (family == IP_FAMILY_V4) {
+      if (word(host, HOST_IP_ROW_IPV4) == peer.v4) return true;
+    } else if (v6High(host, HOST_IP_ROW_ADDRESS) == peer.v6hi && v6Low(host, HOST_IP_ROW_ADDRESS) == peer.v6lo) {
+      return true;
     }
   }
   return false;
@@ -460,24 +492,26 @@ function isPodsNode(subject: Endpoint, peer: Endpoint): bool {
 function ruleMatches(rule: u32, peer: Endpoint, dst: Endpoint, protocol: u32, port: u32): bool {
   // The loader checked every rule id; the debug build re-checks what the hot path relies on.
   assert(rule < ruleCount);
-  const row = rules + ((<usize>(rule * RULE_STRIDE)) << 2);
-  const flags = word(row, 1);
+  const row = rowAt(rules, rule, RULE_STRIDE);
+  const flags = word(row, RULE_ROW_FLAGS);
+  const matcher = rowAt(row, RULE_ROW_MATCHER, 1);
   // Peers first: a bit test that most rules fail on, before the longer port list.
-  if ((flags & RULE_FLAG_ALL_PEERS) == 0 && !podPeersMatch(row, peer) && !ipBlocksMatch(row, peer)) return false;
-  return (flags & RULE_FLAG_ALL_PORTS) != 0 || portsMatch(ports, word(row, 9), word(row, 10), dst, protocol, port);
+  if ((flags & RULE_FLAG_ALL_PEERS) == 0 && !podPeersMatch(row, matcher, peer) && !ipBlocksMatch(matcher, peer)) return false;
+  return (flags & RULE_FLAG_ALL_PORTS) != 0 ||
+    portsMatch(ports, word(matcher, MATCHER_PORT_START), word(matcher, MATCHER_PORT_COUNT), dst, protocol, port);
 }
 
 /** A port entry of `table` matches: its protocol (PORT_ANY_PROTOCOL: the flow's), then the port. */
 function portsMatch(table: usize, start: u32, count: u32, dst: Endpoint, protocol: u32, port: u32): bool {
   for (let i: u32 = 0; i < count; i++) {
-    const row = table + ((<usize>((start + i) * PORT_STRIDE)) << 2);
-    const entryProtocol = word(row, 0);
+    const row = rowAt(table, start + i, PORT_STRIDE);
+    const entryProtocol = word(row, PORT_ROW_PROTOCOL);
     if (entryProtocol != protocol && entryProtocol != PORT_ANY_PROTOCOL) continue;
-    const kind = word(row, 1);
+    const kind = word(row, PORT_ROW_KIND);
     if (kind == PORT_KIND_ALL) return true;
     if (kind == PORT_KIND_RANGE) {
-      if (word(row, 2) <= port && port <= word(row, 3)) return true;
-    } else if (kind == PORT_KIND_NAMED && hasNamedPort(dst, word(row, 2), protocol, port)) {
+      if (word(row, PORT_ROW_FROM) <= port && port <= word(row, PORT_ROW_TO)) return true;
+    } else if (kind == PORT_KIND_NAMED && hasNamedPort(dst, word(row, PORT_ROW_NAME), protocol, port)) {
       return true;
     }
   }
@@ -488,48 +522,46 @@ function portsMatch(table: usize, start: u32, count: u32, dst: Endpoint, protoco
 function hasNamedPort(dst: Endpoint, name: u32, protocol: u32, port: u32): bool {
   if (dst.kind == POD) {
     if ((dst.podFlags & POD_FLAG_HOST_NETWORK) != 0) return false;
-    const start = word(dst.row, 13);
-    const count = word(dst.row, 14);
-    for (let i: u32 = 0; i < count; i++) {
-      const at = (start + i) * NAMED_PORT_STRIDE;
-      if (word(namedPorts, at) == name && word(namedPorts, at + 1) == protocol && word(namedPorts, at + 2) == port) {
-        return true;
-      }
-    }
-    return false;
+    return namedPortIn(namedPorts, word(dst.row, POD_ROW_NAMED_PORT_START), word(dst.row, POD_ROW_NAMED_PORT_COUNT), name, protocol, port);
   }
   if (dst.kind == ADHOC) {
-    const count = load<u32>(dst.adhoc, 4);
-    for (let i: u32 = 0; i < count; i++) {
-      const at = 2 + i * 3;
-      if (word(dst.adhoc, at) == name && word(dst.adhoc, at + 1) == protocol && word(dst.adhoc, at + 2) == port) {
-        return true;
-      }
+    const table = rowAt(dst.adhoc, ADHOC_RECORD_PORTS, 1);
+    return namedPortIn(table, 0, word(dst.adhoc, ADHOC_RECORD_PORT_COUNT), name, protocol, port);
+  }
+  return false;
+}
+
+/** Rows [start, start + count) of the named port rows at `table` hold (name, protocol, port). */
+function namedPortIn(table: usize, start: u32, count: u32, name: u32, protocol: u32, port: u32): bool {
+  for (let i: u32 = 0; i < count; i++) {
+    const row = rowAt(table, start + i, NAMED_PORT_STRIDE);
+    if (word(row, NAMED_PORT_ROW_NAME) == name && word(row, NAMED_PORT_ROW_PROTOCOL) == protocol && word(row, NAMED_PORT_ROW_PORT) == port) {
+      return true;
     }
   }
   return false;
 }
 
-function podPeersMatch(rule: usize, peer: Endpoint): bool {
+function podPeersMatch(rule: usize, matcher: usize, peer: Endpoint): bool {
   if (peer.kind == POD) {
-    const bits = word(rule, 2);
+    const bits = word(matcher, MATCHER_PEER_BITS);
     if (bits == NONE || (peer.podFlags & POD_FLAG_HOST_NETWORK) != 0) return false;
     assert(peer.identity < identityCount);
     const identity = peer.identity;
     return (word(peerBits, bits + (identity >> 5)) & (1 << (identity & 31))) != 0;
   }
   if (peer.kind != ADHOC) return false;
-  const start = word(rule, 3);
-  const count = word(rule, 4);
-  const policyNamespace = word(policies + ((<usize>(word(rule, 0) * POLICY_STRIDE)) << 2), 0);
+  const start = word(matcher, MATCHER_POD_PEER_START);
+  const count = word(matcher, MATCHER_POD_PEER_COUNT);
+  const policyNamespace = word(rowAt(policies, word(rule, RULE_ROW_POLICY), POLICY_STRIDE), POLICY_ROW_NAMESPACE);
   const podLabels = adhocPodLabels(peer.adhoc);
   for (let i: u32 = 0; i < count; i++) {
-    const at = (start + i) * POD_PEER_STRIDE;
-    const namespaceSelector = word(podPeers, at);
+    const podPeer = rowAt(podPeers, start + i, POD_PEER_STRIDE);
+    const namespaceSelector = word(podPeer, POD_PEER_ROW_NAMESPACE_SELECTOR);
     const inNamespace = namespaceSelector == NONE
       ? peer.namespace == policyNamespace
       : selectorMatches(namespaceSelector, namespaceLabelsOf(peer));
-    if (inNamespace && selectorMatches(word(podPeers, at + 1), podLabels)) return true;
+    if (inNamespace && selectorMatches(word(podPeer, POD_PEER_ROW_POD_SELECTOR), podLabels)) return true;
   }
   return false;
 }
@@ -538,18 +570,18 @@ function podPeersMatch(rule: usize, peer: Endpoint): bool {
  * Outside addresses are always seen; a hostNetwork pod's (node) IP too; other pods only with
  * ipBlockMatchesPods; never an endpoint without an address.
  */
-function ipBlocksMatch(rule: usize, peer: Endpoint): bool {
+function ipBlocksMatch(matcher: usize, peer: Endpoint): bool {
   if (!peer.hasIP) return false;
   if (peer.kind == POD && (peer.podFlags & POD_FLAG_HOST_NETWORK) == 0 && (options & OPTION_IPBLOCK_MATCHES_PODS) == 0) {
     return false;
   }
-  return inIntervals(v4Intervals, v6Intervals, rule, 5, peer);
+  return inIntervals(v4Intervals, v6Intervals, matcher, peer);
 }
 
-/** The endpoint's address lies in the rule's intervals, whose v4 start and count are at word `at`. */
-function inIntervals(v4: usize, v6: usize, rule: usize, at: u32, peer: Endpoint): bool {
-  if (peer.family == 4) return inV4Intervals(v4, word(rule, at), word(rule, at + 1), peer.v4);
-  return inV6Intervals(v6, word(rule, at + 2), word(rule, at + 3), peer.v6hi, peer.v6lo);
+/** The endpoint's address lies in the intervals of the rule's MATCHER block. */
+function inIntervals(v4: usize, v6: usize, matcher: usize, peer: Endpoint): bool {
+  if (peer.family == IP_FAMILY_V4) return inV4Intervals(v4, word(matcher, MATCHER_V4_START), word(matcher, MATCHER_V4_COUNT), peer.v4);
+  return inV6Intervals(v6, word(matcher, MATCHER_V6_START), word(matcher, MATCHER_V6_COUNT), peer.v6hi, peer.v6lo);
 }
 
 function inV4Intervals(table: usize, start: u32, count: u32, ip: u32): bool {
@@ -557,9 +589,9 @@ function inV4Intervals(table: usize, start: u32, count: u32, ip: u32): bool {
   let hi: i32 = <i32>count - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const at = (start + <u32>mid) * 2;
-    if (ip < word(table, at)) hi = mid - 1;
-    else if (ip > word(table, at + 1)) lo = mid + 1;
+    const interval = rowAt(table, start + <u32>mid, V4_INTERVAL_STRIDE);
+    if (ip < word(interval, V4_INTERVAL_ROW_LO)) hi = mid - 1;
+    else if (ip > word(interval, V4_INTERVAL_ROW_HI)) lo = mid + 1;
     else return true;
   }
   return false;
@@ -570,32 +602,24 @@ function inV6Intervals(table: usize, start: u32, count: u32, ipHi: u64, ipLo: u6
   let hi: i32 = <i32>count - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const at = (start + <u32>mid) * 8;
-    if (v6Below(table, ipHi, ipLo, at)) hi = mid - 1;
-    else if (v6Above(table, ipHi, ipLo, at + 4)) lo = mid + 1;
+    const interval = rowAt(table, start + <u32>mid, V6_INTERVAL_STRIDE);
+    if (v6Below(interval, ipHi, ipLo, V6_INTERVAL_ROW_LO)) hi = mid - 1;
+    else if (v6Above(interval, ipHi, ipLo, V6_INTERVAL_ROW_HI)) lo = mid + 1;
     else return true;
   }
   return false;
 }
 
-// @ts-ignore: decorator
-@inline function v6Hi(table: usize, at: u32): u64 {
-  return ((<u64>word(table, at)) << 32) | <u64>word(table, at + 1);
+/** (hi, lo) is below the IPv6 address at word `at` of `row`. */
+function v6Below(row: usize, hi: u64, lo: u64, at: u32): bool {
+  const bhi = v6High(row, at);
+  return hi < bhi || (hi == bhi && lo < v6Low(row, at));
 }
 
-// @ts-ignore: decorator
-@inline function v6Lo(table: usize, at: u32): u64 {
-  return ((<u64>word(table, at + 2)) << 32) | <u64>word(table, at + 3);
-}
-
-function v6Below(table: usize, hi: u64, lo: u64, at: u32): bool {
-  const bhi = v6Hi(table, at);
-  return hi < bhi || (hi == bhi && lo < v6Lo(table, at));
-}
-
-function v6Above(table: usize, hi: u64, lo: u64, at: u32): bool {
-  const bhi = v6Hi(table, at);
-  return hi > bhi || (hi == bhi && lo > v6Lo(table, at));
+/** (hi, lo) is above the IPv6 address at word `at` of `row`. */
+function v6Above(row: usize, hi: u64, lo: u64, at: u32): bool {
+  const bhi = v6High(row, at);
+  return hi > bhi || (hi == bhi && lo > v6Low(row, at));
 }
 
 function findIPv4(ip: u32): u32 {
@@ -603,10 +627,11 @@ function findIPv4(ip: u32): u32 {
   let hi: i32 = <i32>ipv4Count - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const value = word(ipv4Table, <u32>mid * 2);
+    const row = rowAt(ipv4Table, <u32>mid, IPV4_TABLE_STRIDE);
+    const value = word(row, IPV4_TABLE_ROW_ADDRESS);
     if (ip < value) hi = mid - 1;
     else if (ip > value) lo = mid + 1;
-    else return word(ipv4Table, <u32>mid * 2 + 1);
+    else return word(row, IPV4_TABLE_ROW_POD);
   }
   return NONE;
 }
@@ -616,12 +641,10 @@ function findIPv6(ipHi: u64, ipLo: u64): u32 {
   let hi: i32 = <i32>ipv6Count - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const at = <u32>mid * 5;
-    const vhi = ((<u64>word(ipv6Table, at)) << 32) | <u64>word(ipv6Table, at + 1);
-    const vlo = ((<u64>word(ipv6Table, at + 2)) << 32) | <u64>word(ipv6Table, at + 3);
-    if (ipHi < vhi || (ipHi == vhi && ipLo < vlo)) hi = mid - 1;
-    else if (ipHi > vhi || (ipHi == vhi && ipLo > vlo)) lo = mid + 1;
-    else return word(ipv6Table, at + 4);
+    const row = rowAt(ipv6Table, <u32>mid, IPV6_TABLE_STRIDE);
+    if (v6Below(row, ipHi, ipLo, IPV6_TABLE_ROW_ADDRESS)) hi = mid - 1;
+    else if (v6Above(row, ipHi, ipLo, IPV6_TABLE_ROW_ADDRESS)) lo = mid + 1;
+    else return word(row, IPV6_TABLE_ROW_POD);
   }
   return NONE;
 }
@@ -641,10 +664,11 @@ function namespaceLabelsOf(peer: Endpoint): usize {
 function selectorMatches(selector: u32, labels: usize): bool {
   const termBase = selectorCount + 1;
   let at = termBase + word(selectors, selector);
-  const required = word(selectors, at);
-  const forbidden = word(selectors, at + 1);
-  const groups = word(selectors, at + 2);
-  at += 3;
+  const terms = rowAt(selectors, at, 1);
+  const required = word(terms, SELECTOR_TERMS_REQUIRED_COUNT);
+  const forbidden = word(terms, SELECTOR_TERMS_FORBIDDEN_COUNT);
+  const groups = word(terms, SELECTOR_TERMS_GROUP_COUNT);
+  at += SELECTOR_HEADER_WORDS;
   for (let i: u32 = 0; i < required; i++) {
     if (!hasBit(labels, word(selectors, at + i))) return false;
   }
@@ -682,12 +706,12 @@ export function writeIsolating(at: usize): void {
 
 function writeIsolatingFor(direction: u32, subject: Endpoint, at: usize): usize {
   let count: u32 = 0;
-  const list = at + 4;
+  const list = rowAt(at, ISOLATING_LIST_IDS, 1);
   if (subject.kind == POD && (subject.podFlags & POD_FLAG_HOST_NETWORK) == 0) {
     const index = direction * identityCount + subject.identity;
     const start = word(selPolicies, index);
     const end = word(selPolicies, index + 1);
-    const data = 2 * identityCount + 1;
+    const data = selListData(DIRECTION_COUNT);
     for (let i = start; i < end; i++) {
       store<u32>(list + ((<usize>count) << 2), word(selPolicies, data + i));
       count++;
@@ -699,6 +723,6 @@ function writeIsolatingFor(direction: u32, subject: Endpoint, at: usize): usize 
       count++;
     }
   }
-  store<u32>(at, count);
+  store<u32>(rowAt(at, ISOLATING_LIST_COUNT, 1), count);
   return list + ((<usize>count) << 2);
 }

@@ -2,28 +2,65 @@
 // checksum, the section table and every index an evaluation will follow, so that a truncated,
 // corrupted or foreign image is refused with an error code and never makes a decision trap or loop.
 import {
-  AMBIGUOUS, COUNT_FIELDS, COUNT_IDENTITIES, COUNT_IDENTITY_WORDS, COUNT_LABEL_WORDS,
-  COUNT_NAMESPACES, COUNT_OPTIONS, COUNT_POLICIES, COUNT_PODS, COUNT_PORT_NAMES, COUNT_RULES,
-  COUNT_SELECTORS, FORMAT_VERSION, HEADER_BYTES, HOST_IP_STRIDE, IDENTITY_STRIDE,
-  LOAD_ERROR_BAD_CHECKSUM, LOAD_ERROR_BAD_LENGTH, LOAD_ERROR_BAD_MAGIC, LOAD_ERROR_BAD_REFERENCE,
-  LOAD_ERROR_BAD_SECTION_SIZE, LOAD_ERROR_BAD_SECTION_TABLE, LOAD_ERROR_BAD_VERSION,
-  LOAD_ERROR_MISSING_SECTION, LOAD_ERROR_TOO_SHORT, MAGIC, NAMED_PORT_STRIDE, NONE,
-  POD_PEER_STRIDE, POD_STRIDE, POLICY_STRIDE, PORT_KIND_NAMED, PORT_KIND_RANGE, PORT_STRIDE,
-  RULE_STRIDE, SECTION_COUNT, SECTION_COUNTS, SECTION_ENTRY_BYTES, SECTION_HOST_IPS,
-  SECTION_IDENTITIES, SECTION_IPV4_TABLE, SECTION_IPV6_TABLE, SECTION_NAMED_PORTS,
+  AMBIGUOUS, CHECKSUM_FROM, CLUSTER_ACTION_PASS, CLUSTER_POLICY_ROW_EGRESS_COUNT,
+  CLUSTER_POLICY_ROW_EGRESS_START, CLUSTER_POLICY_ROW_INGRESS_COUNT, CLUSTER_POLICY_ROW_INGRESS_START,
+  CLUSTER_POLICY_ROW_NAMESPACE_SELECTOR, CLUSTER_POLICY_ROW_POD_SELECTOR, CLUSTER_POLICY_ROW_SUBJECT_KIND,
+  CLUSTER_POLICY_ROW_TIER, CLUSTER_POLICY_STRIDE, CLUSTER_RULE_ROW_ACTION, CLUSTER_RULE_ROW_MATCHER,
+  CLUSTER_RULE_ROW_POLICY, CLUSTER_RULE_STRIDE, CLUSTER_SUBJECT_PODS, CLUSTER_TIER_BASELINE,
+  CLUSTER_TIER_COUNT, COUNT_CLUSTER_POLICIES, COUNT_CLUSTER_RULES, COUNT_FIELDS, COUNT_IDENTITIES,
+  COUNT_IDENTITY_WORDS, COUNT_LABEL_WORDS, COUNT_NAMESPACES, COUNT_OPTIONS, COUNT_POLICIES, COUNT_PODS,
+  COUNT_PORT_NAMES, COUNT_RULES, COUNT_SELECTORS, DIRECTION_COUNT, FORMAT_ID, HEADER_BYTES, HEADER_CHECKSUM,
+  HEADER_FORMAT_ID, HEADER_LENGTH, HEADER_MAGIC, HEADER_SECTION_COUNT, HOST_IP_ROW_FAMILY, HOST_IP_STRIDE,
+  IDENTITY_ROW_NAMED_PORT_COUNT, IDENTITY_ROW_NAMED_PORT_START, IDENTITY_ROW_NAMESPACE, IDENTITY_STRIDE,
+  IP_FAMILY_V4, IP_FAMILY_V6, IPV4_TABLE_ROW_ADDRESS, IPV4_TABLE_ROW_POD, IPV4_TABLE_STRIDE,
+  IPV6_TABLE_ROW_ADDRESS, IPV6_TABLE_ROW_POD, IPV6_TABLE_STRIDE, LOAD_ERROR_BAD_CHECKSUM,
+  LOAD_ERROR_BAD_FORMAT, LOAD_ERROR_BAD_LENGTH, LOAD_ERROR_BAD_MAGIC, LOAD_ERROR_BAD_REFERENCE,
+  LOAD_ERROR_BAD_SECTION_SIZE, LOAD_ERROR_BAD_SECTION_TABLE, LOAD_ERROR_MISSING_SECTION,
+  LOAD_ERROR_TOO_SHORT, MAGIC, MATCHER_PEER_BITS, MATCHER_POD_PEER_COUNT, MATCHER_POD_PEER_START,
+  MATCHER_PORT_COUNT, MATCHER_PORT_START, MATCHER_V4_COUNT, MATCHER_V4_START, MATCHER_V6_COUNT,
+  MATCHER_V6_START, MAX_SECTIONS, NAMED_PORT_ROW_NAME, NAMED_PORT_STRIDE, NONE, POD_PEER_ROW_NAMESPACE_SELECTOR,
+  POD_PEER_ROW_POD_SELECTOR, POD_PEER_STRIDE, POD_ROW_ADMIN_EGRESS_RULES, POD_ROW_ADMIN_INGRESS_RULES,
+  POD_ROW_BASELINE_EGRESS_RULES, POD_ROW_BASELINE_INGRESS_RULES,
+  POD_ROW_EGRESS_RULES, POD_ROW_HOST_IP_COUNT, POD_ROW_HOST_IP_START, POD_ROW_IDENTITY, POD_ROW_INGRESS_RULES,
+  POD_ROW_NAMED_PORT_COUNT, POD_ROW_NAMED_PORT_START, POD_STRIDE, POLICY_ROW_EGRESS_COUNT,
+  POLICY_ROW_EGRESS_START, POLICY_ROW_INGRESS_COUNT, POLICY_ROW_INGRESS_START, POLICY_ROW_NAMESPACE,
+  POLICY_ROW_POD_SELECTOR, POLICY_STRIDE, PORT_ANY_PROTOCOL, PORT_KIND_NAMED, PORT_KIND_RANGE, PORT_ROW_FROM,
+  PORT_ROW_KIND, PORT_ROW_NAME, PORT_ROW_PROTOCOL, PORT_ROW_TO, PORT_STRIDE, PROTOCOL_CODE_SCTP,
+  RULE_LIST_END, RULE_LIST_START, RULE_ROW_MATCHER, RULE_ROW_POLICY, RULE_STRIDE, SECTION_CLUSTER_PEER_BITS,
+  SECTION_CLUSTER_POD_PEERS, SECTION_CLUSTER_POLICIES, SECTION_CLUSTER_PORTS, SECTION_CLUSTER_RULES,
+  SECTION_CLUSTER_V4_INTERVALS, SECTION_CLUSTER_V6_INTERVALS, SECTION_COUNT, SECTION_COUNTS,
+  SECTION_ENTRY_BYTES, SECTION_ENTRY_ID, SECTION_ENTRY_LENGTH, SECTION_ENTRY_OFFSET, SECTION_HOST_IPS,
+  SECTION_IDENTITIES, SECTION_IPV4_TABLE, SECTION_IPV6_TABLE, SECTION_META, SECTION_NAMED_PORTS,
   SECTION_NS_LABELS, SECTION_NS_POLICIES, SECTION_PEER_BITS, SECTION_POD_PEERS, SECTION_PODS,
-  SECTION_POLICIES, SECTION_PORTS, SECTION_RULES, SECTION_SEL_POLICIES, SECTION_SEL_RULES,
-  SECTION_SELECTORS, SECTION_V4_INTERVALS, SECTION_V6_INTERVALS, SECTION_META,
-  SECTION_CLUSTER_POLICIES, SECTION_CLUSTER_RULES, SECTION_CLUSTER_POD_PEERS, SECTION_SEL_CLUSTER_RULES,
-  SECTION_CLUSTER_PEER_BITS, SECTION_CLUSTER_V4_INTERVALS, SECTION_CLUSTER_V6_INTERVALS, SECTION_CLUSTER_PORTS,
-  COUNT_CLUSTER_POLICIES, COUNT_CLUSTER_RULES, CLUSTER_POLICY_STRIDE, CLUSTER_RULE_STRIDE, CLUSTER_TIER_BASELINE,
-  CLUSTER_SUBJECT_PODS, CLUSTER_ACTION_PASS, PORT_ANY_PROTOCOL,
+  SECTION_POLICIES, SECTION_PORTS, SECTION_RULES, SECTION_SEL_CLUSTER_RULES, SECTION_SEL_POLICIES,
+  SECTION_SEL_RULES, SECTION_SELECTORS, SECTION_V4_INTERVALS, SECTION_V6_INTERVALS, SELECTOR_HEADER_WORDS,
+  SELECTOR_TERMS_FORBIDDEN_COUNT, SELECTOR_TERMS_GROUP_COUNT, SELECTOR_TERMS_REQUIRED_COUNT,
+  V4_INTERVAL_ROW_HI, V4_INTERVAL_ROW_LO, V4_INTERVAL_STRIDE, V6_INTERVAL_ROW_HI, V6_INTERVAL_ROW_LO,
+  V6_INTERVAL_STRIDE,
 } from './layout';
 
 /** The u32 at word `index` of the section starting at `base`. */
 // @ts-ignore: decorator
 @inline export function word(base: usize, index: u32): u32 {
   return load<u32>(base + ((<usize>index) << 2));
+}
+
+/** The address of row `index` of `stride` words in the table at `table`. */
+// @ts-ignore: decorator
+@inline export function rowAt(table: usize, index: u32, stride: u32): usize {
+  return table + ((<usize>(index * stride)) << 2);
+}
+
+/** The high 64 bits of the IPv6 address at word `at` of `base`. */
+// @ts-ignore: decorator
+@inline export function v6High(base: usize, at: u32): u64 {
+  return ((<u64>word(base, at)) << 32) | <u64>word(base, at + 1);
+}
+
+/** The low 64 bits of the IPv6 address at word `at` of `base`. */
+// @ts-ignore: decorator
+@inline export function v6Low(base: usize, at: u32): u64 {
+  return ((<u64>word(base, at + 2)) << 32) | <u64>word(base, at + 3);
 }
 
 export let podCount: u32 = 0;
@@ -75,13 +112,14 @@ export let clusterPorts: usize = 0;
 /** 0 when the image is usable, else a negated LOAD_ERROR_*. */
 export function loadImage(image: usize, length: u32): i32 {
   if (length < HEADER_BYTES || (length & 3) != 0) return -LOAD_ERROR_TOO_SHORT;
-  if (load<u32>(image) != MAGIC) return -LOAD_ERROR_BAD_MAGIC;
-  if (load<u32>(image, 4) != FORMAT_VERSION) return -LOAD_ERROR_BAD_VERSION;
-  if (load<u32>(image, 8) != length) return -LOAD_ERROR_BAD_LENGTH;
-  if (checksum(image, length) != load<u32>(image, 12)) return -LOAD_ERROR_BAD_CHECKSUM;
+  if (load<u32>(image + HEADER_MAGIC) != MAGIC) return -LOAD_ERROR_BAD_MAGIC;
+  // An image of another layout is never decoded: the host recompiles it from its bundle.
+  if (load<u32>(image + HEADER_FORMAT_ID) != FORMAT_ID) return -LOAD_ERROR_BAD_FORMAT;
+  if (load<u32>(image + HEADER_LENGTH) != length) return -LOAD_ERROR_BAD_LENGTH;
+  if (checksum(image, length) != load<u32>(image + HEADER_CHECKSUM)) return -LOAD_ERROR_BAD_CHECKSUM;
 
-  const count = load<u32>(image, 16);
-  if (count > 64 || HEADER_BYTES + count * SECTION_ENTRY_BYTES > length) return -LOAD_ERROR_BAD_SECTION_TABLE;
+  const count = load<u32>(image + HEADER_SECTION_COUNT);
+  if (count > MAX_SECTIONS || HEADER_BYTES + count * SECTION_ENTRY_BYTES > length) return -LOAD_ERROR_BAD_SECTION_TABLE;
   for (let id: u32 = 0; id <= SECTION_COUNT; id++) {
     unchecked(sectionBase[id] = 0);
     unchecked(sectionWords[id] = NONE);
@@ -89,9 +127,9 @@ export function loadImage(image: usize, length: u32): i32 {
   const dataStart = HEADER_BYTES + count * SECTION_ENTRY_BYTES;
   for (let i: u32 = 0; i < count; i++) {
     const entry = image + HEADER_BYTES + i * SECTION_ENTRY_BYTES;
-    const id = load<u32>(entry);
-    const offset = load<u32>(entry, 4);
-    const bytes = load<u32>(entry, 8);
+    const id = load<u32>(entry + SECTION_ENTRY_ID);
+    const offset = load<u32>(entry + SECTION_ENTRY_OFFSET);
+    const bytes = load<u32>(entry + SECTION_ENTRY_LENGTH);
     if (id == 0 || id > SECTION_COUNT) return -LOAD_ERROR_BAD_SECTION_TABLE;
     if ((offset & 3) != 0 || (bytes & 3) != 0 || offset < dataStart) return -LOAD_ERROR_BAD_SECTION_TABLE;
     if (<u64>offset + <u64>bytes > <u64>length) return -LOAD_ERROR_BAD_SECTION_TABLE;
@@ -105,10 +143,10 @@ export function loadImage(image: usize, length: u32): i32 {
   return bindSections();
 }
 
-/** FNV-1a over the words after the checksum field, as the compiler computes it. */
+/** FNV-1a over the words from CHECKSUM_FROM on, as the compiler computes it. */
 function checksum(image: usize, length: u32): u32 {
   let hash: u32 = 0x811c9dc5;
-  for (let at: usize = image + 16; at < image + length; at += 4) {
+  for (let at: usize = image + CHECKSUM_FROM; at < image + length; at += 4) {
     hash = (hash ^ load<u32>(at)) * 0x01000193;
   }
   return hash;
@@ -153,18 +191,18 @@ function bindSections(): i32 {
   if (words(SECTION_HOST_IPS) % HOST_IP_STRIDE != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
   if (words(SECTION_NAMED_PORTS) % NAMED_PORT_STRIDE != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
   if (words(SECTION_POD_PEERS) % POD_PEER_STRIDE != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
-  if (words(SECTION_V4_INTERVALS) % 2 != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
-  if (words(SECTION_V6_INTERVALS) % 8 != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
+  if (words(SECTION_V4_INTERVALS) % V4_INTERVAL_STRIDE != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
+  if (words(SECTION_V6_INTERVALS) % V6_INTERVAL_STRIDE != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
   if (words(SECTION_PORTS) % PORT_STRIDE != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
-  if (words(SECTION_IPV4_TABLE) % 2 != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
-  if (words(SECTION_IPV6_TABLE) % 5 != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
+  if (words(SECTION_IPV4_TABLE) % IPV4_TABLE_STRIDE != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
+  if (words(SECTION_IPV6_TABLE) % IPV6_TABLE_STRIDE != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
   if (words(SECTION_PEER_BITS) % identityWords != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
   if (<u64>words(SECTION_CLUSTER_POLICIES) != <u64>clusterPolicyCount * CLUSTER_POLICY_STRIDE) return -LOAD_ERROR_BAD_SECTION_SIZE;
   if (<u64>words(SECTION_CLUSTER_RULES) != <u64>clusterRuleCount * CLUSTER_RULE_STRIDE) return -LOAD_ERROR_BAD_SECTION_SIZE;
   if (words(SECTION_CLUSTER_POD_PEERS) % POD_PEER_STRIDE != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
   if (words(SECTION_CLUSTER_PEER_BITS) % identityWords != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
-  if (words(SECTION_CLUSTER_V4_INTERVALS) % 2 != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
-  if (words(SECTION_CLUSTER_V6_INTERVALS) % 8 != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
+  if (words(SECTION_CLUSTER_V4_INTERVALS) % V4_INTERVAL_STRIDE != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
+  if (words(SECTION_CLUSTER_V6_INTERVALS) % V6_INTERVAL_STRIDE != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
   if (words(SECTION_CLUSTER_PORTS) % PORT_STRIDE != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
 
   pods = base(SECTION_PODS);
@@ -184,9 +222,9 @@ function bindSections(): i32 {
   nsLabels = base(SECTION_NS_LABELS);
   nsPolicies = base(SECTION_NS_POLICIES);
   ipv4Table = base(SECTION_IPV4_TABLE);
-  ipv4Count = words(SECTION_IPV4_TABLE) / 2;
+  ipv4Count = words(SECTION_IPV4_TABLE) / IPV4_TABLE_STRIDE;
   ipv6Table = base(SECTION_IPV6_TABLE);
-  ipv6Count = words(SECTION_IPV6_TABLE) / 5;
+  ipv6Count = words(SECTION_IPV6_TABLE) / IPV6_TABLE_STRIDE;
   clusterPolicies = base(SECTION_CLUSTER_POLICIES);
   clusterRules = base(SECTION_CLUSTER_RULES);
   clusterPodPeers = base(SECTION_CLUSTER_POD_PEERS);
@@ -196,14 +234,19 @@ function bindSections(): i32 {
   clusterV6Intervals = base(SECTION_CLUSTER_V6_INTERVALS);
   clusterPorts = base(SECTION_CLUSTER_PORTS);
 
-  if (!checkCSR(selRules, words(SECTION_SEL_RULES), 2 * identityCount, ruleCount)) return -LOAD_ERROR_BAD_REFERENCE;
-  if (!checkCSR(selPolicies, words(SECTION_SEL_POLICIES), 2 * identityCount, policyCount)) return -LOAD_ERROR_BAD_REFERENCE;
+  if (!checkCSR(selRules, words(SECTION_SEL_RULES), DIRECTION_COUNT * identityCount, ruleCount)) return -LOAD_ERROR_BAD_REFERENCE;
+  if (!checkCSR(selPolicies, words(SECTION_SEL_POLICIES), DIRECTION_COUNT * identityCount, policyCount)) return -LOAD_ERROR_BAD_REFERENCE;
   if (!checkCSR(nsPolicies, words(SECTION_NS_POLICIES), namespaceCount, policyCount)) return -LOAD_ERROR_BAD_REFERENCE;
-  if (!checkCSR(selClusterRules, words(SECTION_SEL_CLUSTER_RULES), 4 * identityCount, clusterRuleCount)) return -LOAD_ERROR_BAD_REFERENCE;
+  if (!checkCSR(selClusterRules, words(SECTION_SEL_CLUSTER_RULES), CLUSTER_LISTS * identityCount, clusterRuleCount)) {
+    return -LOAD_ERROR_BAD_REFERENCE;
+  }
   if (!checkPods() || !checkIdentities() || !checkPolicies() || !checkRules()) return -LOAD_ERROR_BAD_REFERENCE;
   if (!checkSelectors() || !checkIPTables() || !checkCluster()) return -LOAD_ERROR_BAD_REFERENCE;
   return 0;
 }
+
+/** Per-identity cluster rule lists: one per tier and direction. */
+export const CLUSTER_LISTS: u32 = CLUSTER_TIER_COUNT * DIRECTION_COUNT;
 
 /** Offsets ascending within the data, and every id below `bound`. */
 function checkCSR(section: usize, total: u32, lists: u32, bound: u32): bool {
@@ -230,46 +273,52 @@ function checkCSR(section: usize, total: u32, lists: u32, bound: u32): bool {
 
 function checkPods(): bool {
   const hostCount = words(SECTION_HOST_IPS) / HOST_IP_STRIDE;
-  const ruleIds = words(SECTION_SEL_RULES) - 2 * identityCount - 1;
+  const ruleIds = words(SECTION_SEL_RULES) - DIRECTION_COUNT * identityCount - 1;
+  const clusterIds = words(SECTION_SEL_CLUSTER_RULES) - CLUSTER_LISTS * identityCount - 1;
   const namedPortCount = words(SECTION_NAMED_PORTS) / NAMED_PORT_STRIDE;
   for (let p: u32 = 0; p < podCount; p++) {
-    const row = pods + ((<usize>(p * POD_STRIDE)) << 2);
-    if (word(row, 0) >= identityCount) return false;
-    if (!fits(word(row, 7), word(row, 8), hostCount)) return false;
+    const row = rowAt(pods, p, POD_STRIDE);
+    if (word(row, POD_ROW_IDENTITY) >= identityCount) return false;
+    if (!fits(word(row, POD_ROW_HOST_IP_START), word(row, POD_ROW_HOST_IP_COUNT), hostCount)) return false;
     // Rule lists [start, end) per direction, inside SEL_RULES' ids (checkCSR ran first).
-    if (word(row, 9) > word(row, 10) || word(row, 10) > ruleIds) return false;
-    if (word(row, 11) > word(row, 12) || word(row, 12) > ruleIds) return false;
-    if (!fits(word(row, 13), word(row, 14), namedPortCount)) return false;
-    const clusterIds = words(SECTION_SEL_CLUSTER_RULES) - 4 * identityCount - 1;
-    for (let field: u32 = 15; field < 23; field += 2) {
-      if (word(row, field) > word(row, field + 1) || word(row, field + 1) > clusterIds) return false;
-    }
+    if (!checkRuleList(row, POD_ROW_INGRESS_RULES, ruleIds) || !checkRuleList(row, POD_ROW_EGRESS_RULES, ruleIds)) return false;
+    if (!fits(word(row, POD_ROW_NAMED_PORT_START), word(row, POD_ROW_NAMED_PORT_COUNT), namedPortCount)) return false;
+    if (!checkRuleList(row, POD_ROW_ADMIN_INGRESS_RULES, clusterIds) || !checkRuleList(row, POD_ROW_ADMIN_EGRESS_RULES, clusterIds)) return false;
+    if (!checkRuleList(row, POD_ROW_BASELINE_INGRESS_RULES, clusterIds) || !checkRuleList(row, POD_ROW_BASELINE_EGRESS_RULES, clusterIds)) return false;
   }
   for (let h: u32 = 0; h < hostCount; h++) {
-    const family = word(hostIPs, h * HOST_IP_STRIDE);
-    if (family != 4 && family != 6) return false;
+    const family = word(rowAt(hostIPs, h, HOST_IP_STRIDE), HOST_IP_ROW_FAMILY);
+    if (family != IP_FAMILY_V4 && family != IP_FAMILY_V6) return false;
   }
   return true;
+}
+
+/** The [start, end) pair at `field` of `row` lies within `ids`. */
+function checkRuleList(row: usize, field: u32, ids: u32): bool {
+  const start = word(row, field + RULE_LIST_START);
+  const end = word(row, field + RULE_LIST_END);
+  return start <= end && end <= ids;
 }
 
 function checkIdentities(): bool {
   const portCount = words(SECTION_NAMED_PORTS) / NAMED_PORT_STRIDE;
   for (let i: u32 = 0; i < identityCount; i++) {
-    const row = identities + ((<usize>(i * IDENTITY_STRIDE)) << 2);
-    if (word(row, 0) >= namespaceCount) return false;
-    if (!fits(word(row, 2), word(row, 3), portCount)) return false;
+    const row = rowAt(identities, i, IDENTITY_STRIDE);
+    if (word(row, IDENTITY_ROW_NAMESPACE) >= namespaceCount) return false;
+    if (!fits(word(row, IDENTITY_ROW_NAMED_PORT_START), word(row, IDENTITY_ROW_NAMED_PORT_COUNT), portCount)) return false;
   }
   for (let n: u32 = 0; n < portCount; n++) {
-    if (word(namedPorts, n * NAMED_PORT_STRIDE) >= portNameCount) return false;
+    if (word(rowAt(namedPorts, n, NAMED_PORT_STRIDE), NAMED_PORT_ROW_NAME) >= portNameCount) return false;
   }
   return true;
 }
 
 function checkPolicies(): bool {
   for (let p: u32 = 0; p < policyCount; p++) {
-    const row = policies + ((<usize>(p * POLICY_STRIDE)) << 2);
-    if (word(row, 0) >= namespaceCount || word(row, 1) >= selectorCount) return false;
-    if (!fits(word(row, 3), word(row, 4), ruleCount) || !fits(word(row, 5), word(row, 6), ruleCount)) return false;
+    const row = rowAt(policies, p, POLICY_STRIDE);
+    if (word(row, POLICY_ROW_NAMESPACE) >= namespaceCount || word(row, POLICY_ROW_POD_SELECTOR) >= selectorCount) return false;
+    if (!fits(word(row, POLICY_ROW_INGRESS_START), word(row, POLICY_ROW_INGRESS_COUNT), ruleCount)) return false;
+    if (!fits(word(row, POLICY_ROW_EGRESS_START), word(row, POLICY_ROW_EGRESS_COUNT), ruleCount)) return false;
   }
   return true;
 }
@@ -277,9 +326,10 @@ function checkPolicies(): bool {
 function checkRules(): bool {
   const podPeerCount = words(SECTION_POD_PEERS) / POD_PEER_STRIDE;
   for (let r: u32 = 0; r < ruleCount; r++) {
-    const row = rules + ((<usize>(r * RULE_STRIDE)) << 2);
-    if (word(row, 0) >= policyCount) return false;
-    if (!checkMatchers(row, 2, podPeerCount, SECTION_PEER_BITS, SECTION_V4_INTERVALS, SECTION_V6_INTERVALS, SECTION_PORTS)) return false;
+    const row = rowAt(rules, r, RULE_STRIDE);
+    if (word(row, RULE_ROW_POLICY) >= policyCount) return false;
+    const matcher = rowAt(row, RULE_ROW_MATCHER, 1);
+    if (!checkMatchers(matcher, podPeerCount, SECTION_PEER_BITS, SECTION_V4_INTERVALS, SECTION_V6_INTERVALS, SECTION_PORTS)) return false;
   }
   return checkPodPeers(podPeers, podPeerCount, false) && checkPorts(SECTION_PORTS, false);
 }
@@ -288,18 +338,20 @@ function checkRules(): bool {
 function checkCluster(): bool {
   const podPeerCount = words(SECTION_CLUSTER_POD_PEERS) / POD_PEER_STRIDE;
   for (let p: u32 = 0; p < clusterPolicyCount; p++) {
-    const row = clusterPolicies + ((<usize>(p * CLUSTER_POLICY_STRIDE)) << 2);
-    const subjectKind = word(row, 1);
-    if (word(row, 0) > CLUSTER_TIER_BASELINE || subjectKind > CLUSTER_SUBJECT_PODS) return false;
-    if (word(row, 2) >= selectorCount) return false;
-    const podSelector = word(row, 3);
+    const row = rowAt(clusterPolicies, p, CLUSTER_POLICY_STRIDE);
+    const subjectKind = word(row, CLUSTER_POLICY_ROW_SUBJECT_KIND);
+    if (word(row, CLUSTER_POLICY_ROW_TIER) > CLUSTER_TIER_BASELINE || subjectKind > CLUSTER_SUBJECT_PODS) return false;
+    if (word(row, CLUSTER_POLICY_ROW_NAMESPACE_SELECTOR) >= selectorCount) return false;
+    const podSelector = word(row, CLUSTER_POLICY_ROW_POD_SELECTOR);
     if (subjectKind == CLUSTER_SUBJECT_PODS ? podSelector >= selectorCount : podSelector != NONE) return false;
-    if (!fits(word(row, 4), word(row, 5), clusterRuleCount) || !fits(word(row, 6), word(row, 7), clusterRuleCount)) return false;
+    if (!fits(word(row, CLUSTER_POLICY_ROW_INGRESS_START), word(row, CLUSTER_POLICY_ROW_INGRESS_COUNT), clusterRuleCount)) return false;
+    if (!fits(word(row, CLUSTER_POLICY_ROW_EGRESS_START), word(row, CLUSTER_POLICY_ROW_EGRESS_COUNT), clusterRuleCount)) return false;
   }
   for (let r: u32 = 0; r < clusterRuleCount; r++) {
-    const row = clusterRules + ((<usize>(r * CLUSTER_RULE_STRIDE)) << 2);
-    if (word(row, 0) >= clusterPolicyCount || word(row, 1) > CLUSTER_ACTION_PASS) return false;
-    if (!checkMatchers(row, 3, podPeerCount, SECTION_CLUSTER_PEER_BITS, SECTION_CLUSTER_V4_INTERVALS, SECTION_CLUSTER_V6_INTERVALS, SECTION_CLUSTER_PORTS)) {
+    const row = rowAt(clusterRules, r, CLUSTER_RULE_STRIDE);
+    if (word(row, CLUSTER_RULE_ROW_POLICY) >= clusterPolicyCount || word(row, CLUSTER_RULE_ROW_ACTION) > CLUSTER_ACTION_PASS) return false;
+    const matcher = rowAt(row, CLUSTER_RULE_ROW_MATCHER, 1);
+    if (!checkMatchers(matcher, podPeerCount, SECTION_CLUSTER_PEER_BITS, SECTION_CLUSTER_V4_INTERVALS, SECTION_CLUSTER_V6_INTERVALS, SECTION_CLUSTER_PORTS)) {
       return false;
     }
   }
@@ -307,27 +359,31 @@ function checkCluster(): bool {
 }
 
 /**
- * A rule's matchers from word `at` of its row: peer bitset, pod peers, v4 and v6 intervals, ports.
+ * A rule's MATCHER block at `matcher`: peer bitset, pod peers, v4 and v6 intervals, ports.
  * Intervals must be sorted and disjoint for the binary search to be right.
  */
-function checkMatchers(row: usize, at: u32, podPeerCount: u32, bitsSection: u32, v4Section: u32, v6Section: u32, portSection: u32): bool {
-  const bits = word(row, at);
+function checkMatchers(matcher: usize, podPeerCount: u32, bitsSection: u32, v4Section: u32, v6Section: u32, portSection: u32): bool {
+  const bits = word(matcher, MATCHER_PEER_BITS);
   if (bits != NONE && !fits(bits, identityWords, words(bitsSection))) return false;
-  if (!fits(word(row, at + 1), word(row, at + 2), podPeerCount)) return false;
-  if (!fits(word(row, at + 3), word(row, at + 4), words(v4Section) / 2)) return false;
-  if (!fits(word(row, at + 5), word(row, at + 6), words(v6Section) / 8)) return false;
-  if (!fits(word(row, at + 7), word(row, at + 8), words(portSection) / PORT_STRIDE)) return false;
+  if (!fits(word(matcher, MATCHER_POD_PEER_START), word(matcher, MATCHER_POD_PEER_COUNT), podPeerCount)) return false;
+  const v4Start = word(matcher, MATCHER_V4_START);
+  const v4Count = word(matcher, MATCHER_V4_COUNT);
+  const v6Start = word(matcher, MATCHER_V6_START);
+  const v6Count = word(matcher, MATCHER_V6_COUNT);
+  if (!fits(v4Start, v4Count, words(v4Section) / V4_INTERVAL_STRIDE)) return false;
+  if (!fits(v6Start, v6Count, words(v6Section) / V6_INTERVAL_STRIDE)) return false;
+  if (!fits(word(matcher, MATCHER_PORT_START), word(matcher, MATCHER_PORT_COUNT), words(portSection) / PORT_STRIDE)) return false;
   const v4 = base(v4Section);
-  for (let i: u32 = 0; i < word(row, at + 4); i++) {
-    const w = (word(row, at + 3) + i) * 2;
-    if (word(v4, w) > word(v4, w + 1)) return false;
-    if (i > 0 && word(v4, w - 1) >= word(v4, w)) return false;
+  for (let i: u32 = 0; i < v4Count; i++) {
+    const interval = rowAt(v4, v4Start + i, V4_INTERVAL_STRIDE);
+    if (word(interval, V4_INTERVAL_ROW_LO) > word(interval, V4_INTERVAL_ROW_HI)) return false;
+    if (i > 0 && word(rowAt(v4, v4Start + i - 1, V4_INTERVAL_STRIDE), V4_INTERVAL_ROW_HI) >= word(interval, V4_INTERVAL_ROW_LO)) return false;
   }
   const v6 = base(v6Section);
-  for (let i: u32 = 0; i < word(row, at + 6); i++) {
-    const w = (word(row, at + 5) + i) * 8;
-    if (v6Less(v6, w + 4, w)) return false;
-    if (i > 0 && !v6Less(v6, w - 4, w)) return false;
+  for (let i: u32 = 0; i < v6Count; i++) {
+    const interval = rowAt(v6, v6Start + i, V6_INTERVAL_STRIDE);
+    if (v6Less(interval, V6_INTERVAL_ROW_HI, interval, V6_INTERVAL_ROW_LO)) return false;
+    if (i > 0 && !v6Less(rowAt(v6, v6Start + i - 1, V6_INTERVAL_STRIDE), V6_INTERVAL_ROW_HI, interval, V6_INTERVAL_ROW_LO)) return false;
   }
   return true;
 }
@@ -335,8 +391,9 @@ function checkMatchers(row: usize, at: u32, podPeerCount: u32, bitsSection: u32,
 /** Selector pairs; a cluster pod peer may have no pod selector (a namespaces peer). */
 function checkPodPeers(section: usize, count: u32, cluster: bool): bool {
   for (let p: u32 = 0; p < count; p++) {
-    const nsSelector = word(section, p * 2);
-    const podSelector = word(section, p * 2 + 1);
+    const row = rowAt(section, p, POD_PEER_STRIDE);
+    const nsSelector = word(row, POD_PEER_ROW_NAMESPACE_SELECTOR);
+    const podSelector = word(row, POD_PEER_ROW_POD_SELECTOR);
     if (cluster ? nsSelector >= selectorCount : nsSelector != NONE && nsSelector >= selectorCount) return false;
     if (cluster ? podSelector != NONE && podSelector >= selectorCount : podSelector >= selectorCount) return false;
   }
@@ -348,25 +405,22 @@ function checkPorts(section: u32, cluster: bool): bool {
   const table = base(section);
   const count = words(section) / PORT_STRIDE;
   for (let p: u32 = 0; p < count; p++) {
-    const row = table + ((<usize>(p * PORT_STRIDE)) << 2);
-    const protocol = word(row, 0);
-    const kind = word(row, 1);
-    if (protocol > 3 || kind > PORT_KIND_NAMED) return false;
+    const row = rowAt(table, p, PORT_STRIDE);
+    const protocol = word(row, PORT_ROW_PROTOCOL);
+    const kind = word(row, PORT_ROW_KIND);
+    if (protocol > PROTOCOL_CODE_SCTP || kind > PORT_KIND_NAMED) return false;
     if (protocol == PORT_ANY_PROTOCOL && !(cluster && kind == PORT_KIND_NAMED)) return false;
-    if (kind == PORT_KIND_NAMED && word(row, 2) >= portNameCount) return false;
-    if (kind == PORT_KIND_RANGE && (word(row, 2) > word(row, 3) || word(row, 3) > 65535)) return false;
+    if (kind == PORT_KIND_NAMED && word(row, PORT_ROW_NAME) >= portNameCount) return false;
+    if (kind == PORT_KIND_RANGE && (word(row, PORT_ROW_FROM) > word(row, PORT_ROW_TO) || word(row, PORT_ROW_TO) > 65535)) return false;
   }
   return true;
 }
 
-/** IPv6 interval word `a` (4 words) < word `b`, both indexes into the intervals at `table`. */
-function v6Less(table: usize, a: u32, b: u32): bool {
-  for (let k: u32 = 0; k < 4; k++) {
-    const x = word(table, a + k);
-    const y = word(table, b + k);
-    if (x != y) return x < y;
-  }
-  return false;
+/** The IPv6 address at word `a` of `rowA` is below the one at word `b` of `rowB`. */
+function v6Less(rowA: usize, a: u32, rowB: usize, b: u32): bool {
+  const highA = v6High(rowA, a);
+  const highB = v6High(rowB, b);
+  return highA < highB || (highA == highB && v6Low(rowA, a) < v6Low(rowB, b));
 }
 
 function checkSelectors(): bool {
@@ -381,11 +435,12 @@ function checkSelectors(): bool {
     let at = word(selectors, s);
     const end = word(selectors, s + 1);
     if (at > end || end > termCount) return false;
-    if (end - at < 3) return false;
-    const required = word(selectors, termBase + at);
-    const forbidden = word(selectors, termBase + at + 1);
-    const groups = word(selectors, termBase + at + 2);
-    at += 3;
+    if (end - at < SELECTOR_HEADER_WORDS) return false;
+    const terms = rowAt(selectors, termBase + at, 1);
+    const required = word(terms, SELECTOR_TERMS_REQUIRED_COUNT);
+    const forbidden = word(terms, SELECTOR_TERMS_FORBIDDEN_COUNT);
+    const groups = word(terms, SELECTOR_TERMS_GROUP_COUNT);
+    at += SELECTOR_HEADER_WORDS;
     if (!fits(at, required, end)) return false;
     if (!fits(at + required, forbidden, end)) return false;
     for (let i: u32 = 0; i < required + forbidden; i++) {
@@ -416,23 +471,16 @@ function checkSelectors(): bool {
 /** Sorted strictly ascending (binary search needs it), owners in range. */
 function checkIPTables(): bool {
   for (let i: u32 = 0; i < ipv4Count; i++) {
-    const owner = word(ipv4Table, i * 2 + 1);
+    const row = rowAt(ipv4Table, i, IPV4_TABLE_STRIDE);
+    const owner = word(row, IPV4_TABLE_ROW_POD);
     if (owner != AMBIGUOUS && owner >= podCount) return false;
-    if (i > 0 && word(ipv4Table, (i - 1) * 2) >= word(ipv4Table, i * 2)) return false;
+    if (i > 0 && word(rowAt(ipv4Table, i - 1, IPV4_TABLE_STRIDE), IPV4_TABLE_ROW_ADDRESS) >= word(row, IPV4_TABLE_ROW_ADDRESS)) return false;
   }
   for (let i: u32 = 0; i < ipv6Count; i++) {
-    const owner = word(ipv6Table, i * 5 + 4);
+    const row = rowAt(ipv6Table, i, IPV6_TABLE_STRIDE);
+    const owner = word(row, IPV6_TABLE_ROW_POD);
     if (owner != AMBIGUOUS && owner >= podCount) return false;
-    if (i > 0 && !ipv6TableLess(i - 1, i)) return false;
+    if (i > 0 && !v6Less(rowAt(ipv6Table, i - 1, IPV6_TABLE_STRIDE), IPV6_TABLE_ROW_ADDRESS, row, IPV6_TABLE_ROW_ADDRESS)) return false;
   }
   return true;
-}
-
-function ipv6TableLess(a: u32, b: u32): bool {
-  for (let k: u32 = 0; k < 4; k++) {
-    const x = word(ipv6Table, a * 5 + k);
-    const y = word(ipv6Table, b * 5 + k);
-    if (x != y) return x < y;
-  }
-  return false;
 }

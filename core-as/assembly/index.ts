@@ -1,13 +1,18 @@
 // netpol-edge core: decides flows from a compiled image (src/compile/layout.ts). Raw bindings: the
 // host passes addresses and counts only. The stub runtime never collects; the only allocations are
 // the buffers the host asks for once per instance, so the hot path allocates nothing.
-import { FLOW_RECORD_BYTES, VERDICT_RECORD_BYTES } from './layout';
+import { FLOW_RECORD_BYTES, FORMAT_ID, VERDICT_RECORD_BYTES } from './layout';
 import { loadImage } from './image';
 import { decideRecord, setAdhocTable, writeIsolating } from './decide';
 
 /** Reserves `bytes` of linear memory (8-aligned) for the host: the image, flows, verdicts. */
 export function allocate(bytes: u32): usize {
   return heap.alloc(<usize>bytes);
+}
+
+/** The image format this core reads (layout.ts FORMAT_ID, generated from the compiler's layout). */
+export function formatId(): u32 {
+  return FORMAT_ID;
 }
 
 /** Checks and binds the image at `image`; 0 or a negated LOAD_ERROR_* code. */

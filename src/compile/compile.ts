@@ -29,21 +29,58 @@ import { EMPTY_SELECTOR as EMPTY } from '../model/selector.js';
 import {
   AMBIGUOUS,
   CLUSTER_ACTION,
+  CLUSTER_POLICY_ROW,
+  CLUSTER_POLICY_STRIDE,
   CLUSTER_RULE_FLAG,
+  CLUSTER_RULE_ROW,
+  CLUSTER_RULE_STRIDE,
   CLUSTER_SUBJECT,
   CLUSTER_TIER,
+  CLUSTER_TIER_COUNT,
   COUNT,
   COUNT_FIELDS,
+  DIRECTION,
+  DIRECTION_COUNT,
+  HOST_IP_ROW,
+  HOST_IP_STRIDE,
   IDENTITY_FLAG_HOST_NETWORK,
+  IDENTITY_ROW,
+  IDENTITY_STRIDE,
+  IP_FAMILY,
+  IPV4_TABLE_ROW,
+  IPV4_TABLE_STRIDE,
+  IPV6_TABLE_ROW,
+  IPV6_TABLE_STRIDE,
+  MATCHER,
+  MATCHER_WORDS,
+  NAMED_PORT_ROW,
+  NAMED_PORT_STRIDE,
   NONE,
   OPTION_IPBLOCK_MATCHES_PODS,
   POD_FLAG,
+  POD_PEER_ROW,
+  POD_PEER_STRIDE,
+  POD_ROW,
+  POD_STRIDE,
   POLICY_FLAG,
+  POLICY_ROW,
+  POLICY_STRIDE,
   PORT_ANY_PROTOCOL,
   PORT_KIND,
+  PORT_ROW,
+  PORT_STRIDE,
   PROTOCOL_CODE,
   RULE_FLAG,
+  RULE_LIST,
+  RULE_ROW,
+  RULE_STRIDE,
   SECTION,
+  SELECTOR_TERMS,
+  SELECTOR_HEADER_WORDS,
+  V4_INTERVAL_ROW,
+  V4_INTERVAL_STRIDE,
+  V6_INTERVAL_ROW,
+  V6_INTERVAL_STRIDE,
 } from './layout.js';
 
 /** What the engine needs besides the core: names, for lookups and explanations. */
@@ -76,6 +113,7 @@ interface Identity {
   readonly namedPorts: readonly [nameId: number, protocol: number, port: number][];
 }
 
+/** In layout order (DIRECTION): the index of a direction here is its number in the image. */
 const DIRECTIONS: readonly Direction[] = ['ingress', 'egress'];
 
 export function compileBundle(bundle: Bundle): CompiledBundle {
@@ -144,15 +182,15 @@ class Compiler {
       ruleCursor += policy.ingress.length;
       const egressStart = ruleCursor;
       ruleCursor += policy.egress.length;
-      policyRows.push(
-        namespace,
-        this.selectorId(policy.podSelector),
-        (policy.affectsIngress ? POLICY_FLAG.INGRESS : 0) | (policy.affectsEgress ? POLICY_FLAG.EGRESS : 0),
-        ingressStart,
-        policy.ingress.length,
-        egressStart,
-        policy.egress.length,
-      );
+      pushRow(policyRows, POLICY_ROW, POLICY_STRIDE, {
+        NAMESPACE: namespace,
+        POD_SELECTOR: this.selectorId(policy.podSelector),
+        FLAGS: (policy.affectsIngress ? POLICY_FLAG.INGRESS : 0) | (policy.affectsEgress ? POLICY_FLAG.EGRESS : 0),
+        INGRESS_START: ingressStart,
+        INGRESS_COUNT: policy.ingress.length,
+        EGRESS_START: egressStart,
+        EGRESS_COUNT: policy.egress.length,
+      });
       const selected = this.matching(policy.podSelector, [namespace]);
       DIRECTIONS.forEach((direction, d) => {
         if (!(direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress)) return;
@@ -317,23 +355,23 @@ class Compiler {
       if (rule.peers === null) flags |= RULE_FLAG.ALL_PEERS;
       if (rule.ports === null) flags |= RULE_FLAG.ALL_PORTS;
 
-      const podPeerStart = podPeers.length / 2;
+      const podPeerStart = podPeers.length / POD_PEER_STRIDE;
       const members = new Set<number>();
       for (const peer of rule.peers ?? []) {
         if (peer.kind !== 'pods') continue;
         let namespaces: number[];
         if (peer.namespaceSelector === null) {
           namespaces = [ownNamespace];
-          podPeers.push(NONE, this.selectorId(peer.podSelector));
+          pushRow(podPeers, POD_PEER_ROW, POD_PEER_STRIDE, { NAMESPACE_SELECTOR: NONE, POD_SELECTOR: this.selectorId(peer.podSelector) });
         } else {
           const nsSelector = this.selectorId(peer.namespaceSelector);
-          podPeers.push(nsSelector, this.selectorId(peer.podSelector));
+          pushRow(podPeers, POD_PEER_ROW, POD_PEER_STRIDE, { NAMESPACE_SELECTOR: nsSelector, POD_SELECTOR: this.selectorId(peer.podSelector) });
           namespaces = namespaceMatches.get(nsSelector) ?? this.namespacesMatching(peer.namespaceSelector);
           namespaceMatches.set(nsSelector, namespaces);
         }
         for (const id of this.matching(peer.podSelector, namespaces)) members.add(id);
       }
-      const podPeerCount = podPeers.length / 2 - podPeerStart;
+      const podPeerCount = podPeers.length / POD_PEER_STRIDE - podPeerStart;
       let bitsOffset = NONE;
       if (podPeerCount > 0) {
         const set = new Uint32Array(identityWords);
@@ -344,27 +382,10 @@ class Compiler {
       const blocks = (rule.peers ?? []).filter((p): p is IPBlockPeer => p.kind === 'ipBlock');
       const v4Intervals = ipBlockIntervals(blocks, 4);
       const v6Intervals = ipBlockIntervals(blocks, 6);
-      const v4Start = v4.length / 2;
-      for (const i of v4Intervals) v4.push(Number(i.lo), Number(i.hi));
-      const v6Start = v6.length / 8;
-      for (const i of v6Intervals) v6.push(...ipv6Words(i.lo), ...ipv6Words(i.hi));
-
-      const portStart = ports.length / 4;
-      for (const port of rule.ports ?? []) ports.push(...this.portRow(port));
-
-      ruleRows.push(
-        policyIndex,
-        flags,
-        bitsOffset,
-        podPeerStart,
-        podPeerCount,
-        v4Start,
-        v4Intervals.length,
-        v6Start,
-        v6Intervals.length,
-        portStart,
-        (rule.ports ?? []).length,
-      );
+      const portStart = ports.length / PORT_STRIDE;
+      for (const port of rule.ports ?? []) this.pushPortRow(ports, port);
+      const matcher = matcherWords({ v4, v6, ports }, { bits: bitsOffset, start: podPeerStart, count: podPeerCount }, v4Intervals, v6Intervals, portStart);
+      pushRow(ruleRows, RULE_ROW, RULE_STRIDE, { POLICY: policyIndex, FLAGS: flags, MATCHER: matcher });
     }
     return new Map([
       [SECTION.RULES, Uint32Array.from(ruleRows)],
@@ -389,7 +410,7 @@ class Compiler {
     const ruleRows: number[] = [];
     const podPeers: number[] = [];
     const ruleMeta: [number, Direction, number, string, ClusterAction][] = [];
-    const lists = Array.from({ length: 4 * this.identities.length }, (): number[] => []);
+    const lists = Array.from({ length: CLUSTER_TIER_COUNT * DIRECTION_COUNT * this.identities.length }, (): number[] => []);
     const listMatchers: Set<string>[] = [];
     const peerBits = new BitsetPool(identityWords);
     const v4: number[] = [];
@@ -404,16 +425,16 @@ class Compiler {
       const subject = this.matching(policy.subject.kind === 'pods' ? policy.subject.podSelector : EMPTY, subjectNamespaces);
       const ingressStart = ruleId;
       const egressStart = ingressStart + policy.ingress.length;
-      policyRows.push(
-        tier,
-        policy.subject.kind === 'pods' ? CLUSTER_SUBJECT.PODS : CLUSTER_SUBJECT.NAMESPACES,
-        this.selectorId(policy.subject.namespaceSelector),
-        policy.subject.kind === 'pods' ? this.selectorId(policy.subject.podSelector) : NONE,
-        ingressStart,
-        policy.ingress.length,
-        egressStart,
-        policy.egress.length,
-      );
+      pushRow(policyRows, CLUSTER_POLICY_ROW, CLUSTER_POLICY_STRIDE, {
+        TIER: tier,
+        SUBJECT_KIND: policy.subject.kind === 'pods' ? CLUSTER_SUBJECT.PODS : CLUSTER_SUBJECT.NAMESPACES,
+        NAMESPACE_SELECTOR: this.selectorId(policy.subject.namespaceSelector),
+        POD_SELECTOR: policy.subject.kind === 'pods' ? this.selectorId(policy.subject.podSelector) : NONE,
+        INGRESS_START: ingressStart,
+        INGRESS_COUNT: policy.ingress.length,
+        EGRESS_START: egressStart,
+        EGRESS_COUNT: policy.egress.length,
+      });
       DIRECTIONS.forEach((direction, d) => {
         const rules = direction === 'ingress' ? policy.ingress : policy.egress;
         rules.forEach((rule, index) => {
@@ -423,7 +444,7 @@ class Compiler {
           if (rule.ports === null) flags |= CLUSTER_RULE_FLAG.ALL_PORTS;
           if (rule.unrecognisedPeers > 0 && rule.action !== 'Allow') flags |= CLUSTER_RULE_FLAG.MATCHES_ALL_PEERS;
           const members = new Set<number>();
-          const podPeerStart = podPeers.length / 2;
+          const podPeerStart = podPeers.length / POD_PEER_STRIDE;
           const cidrs: CIDR[] = [];
           const addresses: IP[] = [];
           for (const peer of rule.peers) {
@@ -431,14 +452,17 @@ class Compiler {
               const namespaces = this.namespacesMatching(peer.namespaceSelector);
               const podSelector = peer.kind === 'pods' ? peer.podSelector : EMPTY;
               for (const identity of this.matching(podSelector, namespaces)) members.add(identity);
-              podPeers.push(this.selectorId(peer.namespaceSelector), peer.kind === 'pods' ? this.selectorId(peer.podSelector) : NONE);
+              pushRow(podPeers, POD_PEER_ROW, POD_PEER_STRIDE, {
+                NAMESPACE_SELECTOR: this.selectorId(peer.namespaceSelector),
+                POD_SELECTOR: peer.kind === 'pods' ? this.selectorId(peer.podSelector) : NONE,
+              });
             } else if (peer.kind === 'networks') {
               cidrs.push(...peer.cidrs);
             } else {
               for (const node of nodeAddresses) if (selectorMatches(peer.nodeSelector, node.labels)) addresses.push(...node.ips);
             }
           }
-          const podPeerCount = podPeers.length / 2 - podPeerStart;
+          const podPeerCount = podPeers.length / POD_PEER_STRIDE - podPeerStart;
           let bits = NONE;
           if (podPeerCount > 0) {
             const set = new Uint32Array(identityWords);
@@ -447,39 +471,27 @@ class Compiler {
           }
           const v4Intervals = addressIntervals(cidrs, addresses, 4);
           const v6Intervals = addressIntervals(cidrs, addresses, 6);
-          const v4Start = v4.length / 2;
-          for (const i of v4Intervals) v4.push(Number(i.lo), Number(i.hi));
-          const v6Start = v6.length / 8;
-          for (const i of v6Intervals) v6.push(...ipv6Words(i.lo), ...ipv6Words(i.hi));
-          const portStart = ports.length / 4;
-          for (const port of rule.ports ?? []) ports.push(...this.clusterPortRow(port));
-          const portCount = ports.length / 4 - portStart;
-          ruleRows.push(
-            policyIndex,
-            CLUSTER_ACTION[rule.action.toUpperCase() as keyof typeof CLUSTER_ACTION],
-            flags,
-            bits,
-            podPeerStart,
-            podPeerCount,
-            v4Start,
-            v4Intervals.length,
-            v6Start,
-            v6Intervals.length,
-            portStart,
-            portCount,
-          );
+          const portStart = ports.length / PORT_STRIDE;
+          for (const port of rule.ports ?? []) this.pushClusterPortRow(ports, port);
+          const matcher = matcherWords({ v4, v6, ports }, { bits, start: podPeerStart, count: podPeerCount }, v4Intervals, v6Intervals, portStart);
+          pushRow(ruleRows, CLUSTER_RULE_ROW, CLUSTER_RULE_STRIDE, {
+            POLICY: policyIndex,
+            ACTION: CLUSTER_ACTION[rule.action.toUpperCase() as keyof typeof CLUSTER_ACTION],
+            FLAGS: flags,
+            MATCHER: matcher,
+          });
           // A rule that matches exactly what an earlier rule of the same list matches can never be
           // the first match: that one matched first, or neither does. Lists keep only the first.
           const matches = JSON.stringify([
             flags,
             bits,
-            podPeers.slice(podPeerStart * 2),
+            podPeers.slice(podPeerStart * POD_PEER_STRIDE),
             v4Intervals.map((i) => [String(i.lo), String(i.hi)]),
             v6Intervals.map((i) => [String(i.lo), String(i.hi)]),
-            ports.slice(portStart * 4),
+            ports.slice(portStart * PORT_STRIDE),
           ]);
           for (const identity of subject) {
-            const list = (tier * 2 + d) * this.identities.length + identity;
+            const list = (tier * DIRECTION_COUNT + d) * this.identities.length + identity;
             const seen = listMatchers[list] ?? (listMatchers[list] = new Set());
             if (seen.has(matches)) continue;
             seen.add(matches);
@@ -503,15 +515,19 @@ class Compiler {
     };
   }
 
-  private clusterPortRow(port: ClusterPort): number[] {
+  private pushClusterPortRow(ports: number[], port: ClusterPort): void {
     switch (port.kind) {
       case 'number':
-        return [PROTOCOL_CODE[port.protocol], PORT_KIND.RANGE, port.port, port.port];
+        pushRow(ports, PORT_ROW, PORT_STRIDE, { PROTOCOL: PROTOCOL_CODE[port.protocol], KIND: PORT_KIND.RANGE, FROM: port.port, TO: port.port });
+        return;
       case 'range':
         // A reversed v1alpha1 range (a warning at ingest) matches no port: it has no row at all.
-        return port.from > port.to ? [] : [PROTOCOL_CODE[port.protocol], PORT_KIND.RANGE, port.from, port.to];
+        if (port.from <= port.to) {
+          pushRow(ports, PORT_ROW, PORT_STRIDE, { PROTOCOL: PROTOCOL_CODE[port.protocol], KIND: PORT_KIND.RANGE, FROM: port.from, TO: port.to });
+        }
+        return;
       case 'named':
-        return [PORT_ANY_PROTOCOL, PORT_KIND.NAMED, this.portNameIds.get(port.name)!, 0];
+        pushRow(ports, PORT_ROW, PORT_STRIDE, { PROTOCOL: PORT_ANY_PROTOCOL, KIND: PORT_KIND.NAMED, NAME: this.portNameIds.get(port.name)! });
     }
   }
 
@@ -519,15 +535,17 @@ class Compiler {
     return this.bundle.namespaces.flatMap((ns, i) => (selectorMatches(selector, ns.labels) ? [i] : []));
   }
 
-  private portRow(port: PortMatch): number[] {
+  private pushPortRow(ports: number[], port: PortMatch): void {
     const protocol = PROTOCOL_CODE[port.protocol];
     switch (port.kind) {
       case 'all':
-        return [protocol, PORT_KIND.ALL, 0, 0];
+        pushRow(ports, PORT_ROW, PORT_STRIDE, { PROTOCOL: protocol, KIND: PORT_KIND.ALL });
+        return;
       case 'range':
-        return [protocol, PORT_KIND.RANGE, port.from, port.to];
+        pushRow(ports, PORT_ROW, PORT_STRIDE, { PROTOCOL: protocol, KIND: PORT_KIND.RANGE, FROM: port.from, TO: port.to });
+        return;
       case 'named':
-        return [protocol, PORT_KIND.NAMED, this.portNameIds.get(port.name)!, 0];
+        pushRow(ports, PORT_ROW, PORT_STRIDE, { PROTOCOL: protocol, KIND: PORT_KIND.NAMED, NAME: this.portNameIds.get(port.name)! });
     }
   }
 
@@ -548,8 +566,15 @@ class Compiler {
       const ips = pod.ips.map((text) => parseIP(text)!);
       const v4 = ips.find((ip) => ip.family === 4);
       const v6 = ips.find((ip) => ip.family === 6);
-      const ingress = [selRules[identity]!, selRules[identity + 1]!];
-      const egress = [selRules[lists + identity]!, selRules[lists + identity + 1]!];
+      /** The [start, end) of list `list` of a per-identity list section, for this identity. */
+      const range = (section: Uint32Array, list: number): number[] => {
+        const at = list * lists + identity;
+        const pair = [0, 0];
+        pair[RULE_LIST.START] = section[at]!;
+        pair[RULE_LIST.END] = section[at + 1]!;
+        return pair;
+      };
+      const cluster = (tier: number, direction: number) => range(selClusterRules, tier * DIRECTION_COUNT + direction);
       let flags = 0;
       if (pod.hostNetwork) flags |= POD_FLAG.HOST_NETWORK;
       if (v4) flags |= POD_FLAG.HAS_V4;
@@ -558,26 +583,25 @@ class Compiler {
       if (pod.workload) flags |= POD_FLAG.WORKLOAD;
       if (this.isolated[0]!.has(identity)) flags |= POD_FLAG.ISOLATED_INGRESS;
       if (this.isolated[1]!.has(identity)) flags |= POD_FLAG.ISOLATED_EGRESS;
-      const hostStart = hostIPs.length / 5;
-      for (const host of pod.hostIPs.map((text) => parseIP(text)!)) hostIPs.push(...hostIPRow(host));
-      pods.push(
-        identity,
-        flags,
-        v4 ? Number(v4.value) : 0,
-        ...(v6 ? ipv6Words(v6.value) : [0, 0, 0, 0]),
-        hostStart,
-        pod.hostIPs.length,
-        ...ingress,
-        ...egress,
-        identities[identity * 4 + 2]!,
-        identities[identity * 4 + 3]!,
-        // Cluster rule lists [start, end) of SEL_CLUSTER_RULES' ids: admin ingress, admin egress,
-        // baseline ingress, baseline egress.
-        ...[0, 1, 2, 3].flatMap((list) => {
-          const at = list * lists + identity;
-          return [selClusterRules[at]!, selClusterRules[at + 1]!];
-        }),
-      );
+      const hostStart = hostIPs.length / HOST_IP_STRIDE;
+      for (const host of pod.hostIPs.map((text) => parseIP(text)!)) pushHostIPRow(hostIPs, host);
+      const identityRow = identity * IDENTITY_STRIDE;
+      pushRow(pods, POD_ROW, POD_STRIDE, {
+        IDENTITY: identity,
+        FLAGS: flags,
+        IPV4: v4 ? Number(v4.value) : 0,
+        IPV6: v6 ? ipv6Words(v6.value) : 0,
+        HOST_IP_START: hostStart,
+        HOST_IP_COUNT: pod.hostIPs.length,
+        INGRESS_RULES: range(selRules, DIRECTION.INGRESS),
+        EGRESS_RULES: range(selRules, DIRECTION.EGRESS),
+        NAMED_PORT_START: identities[identityRow + IDENTITY_ROW.NAMED_PORT_START]!,
+        NAMED_PORT_COUNT: identities[identityRow + IDENTITY_ROW.NAMED_PORT_COUNT]!,
+        ADMIN_INGRESS_RULES: cluster(CLUSTER_TIER.ADMIN, DIRECTION.INGRESS),
+        ADMIN_EGRESS_RULES: cluster(CLUSTER_TIER.ADMIN, DIRECTION.EGRESS),
+        BASELINE_INGRESS_RULES: cluster(CLUSTER_TIER.BASELINE, DIRECTION.INGRESS),
+        BASELINE_EGRESS_RULES: cluster(CLUSTER_TIER.BASELINE, DIRECTION.EGRESS),
+      });
     });
     return { pods: Uint32Array.from(pods), hostIPs: Uint32Array.from(hostIPs) };
   }
@@ -586,13 +610,15 @@ class Compiler {
     const identities: number[] = [];
     const namedPorts: number[] = [];
     for (const identity of this.identities) {
-      identities.push(
-        identity.namespace,
-        identity.hostNetwork ? IDENTITY_FLAG_HOST_NETWORK : 0,
-        namedPorts.length / 3,
-        identity.namedPorts.length,
-      );
-      for (const port of identity.namedPorts) namedPorts.push(...port);
+      pushRow(identities, IDENTITY_ROW, IDENTITY_STRIDE, {
+        NAMESPACE: identity.namespace,
+        FLAGS: identity.hostNetwork ? IDENTITY_FLAG_HOST_NETWORK : 0,
+        NAMED_PORT_START: namedPorts.length / NAMED_PORT_STRIDE,
+        NAMED_PORT_COUNT: identity.namedPorts.length,
+      });
+      for (const [name, protocol, port] of identity.namedPorts) {
+        pushRow(namedPorts, NAMED_PORT_ROW, NAMED_PORT_STRIDE, { NAME: name, PROTOCOL: protocol, PORT: port });
+      }
     }
     return { identities: Uint32Array.from(identities), namedPorts: Uint32Array.from(namedPorts) };
   }
@@ -603,7 +629,11 @@ class Compiler {
     for (const selector of this.selectors) {
       offsets.push(terms.length);
       const compiled = this.dictionary.compile(selector);
-      terms.push(compiled.required.length, compiled.forbidden.length, compiled.groups.length);
+      pushRow(terms, SELECTOR_TERMS, SELECTOR_HEADER_WORDS, {
+        REQUIRED_COUNT: compiled.required.length,
+        FORBIDDEN_COUNT: compiled.forbidden.length,
+        GROUP_COUNT: compiled.groups.length,
+      });
       terms.push(...compiled.required, ...compiled.forbidden);
       for (const group of compiled.groups) terms.push(group.length, ...group);
     }
@@ -627,8 +657,8 @@ class Compiler {
     for (const [text, { ip, pods }] of entries) {
       const pod = pods.length === 1 ? pods[0]! : AMBIGUOUS;
       if (pods.length > 1) ambiguous[text] = pods.map((p) => this.bundle.pods[p]!.ref);
-      if (ip.family === 4) ipv4.push(Number(ip.value), pod);
-      else ipv6.push(...ipv6Words(ip.value), pod);
+      if (ip.family === 4) pushRow(ipv4, IPV4_TABLE_ROW, IPV4_TABLE_STRIDE, { ADDRESS: Number(ip.value), POD: pod });
+      else pushRow(ipv6, IPV6_TABLE_ROW, IPV6_TABLE_STRIDE, { ADDRESS: ipv6Words(ip.value), POD: pod });
     }
     return { ipv4: Uint32Array.from(ipv4), ipv6: Uint32Array.from(ipv6), ambiguous };
   }
@@ -679,7 +709,57 @@ function csr(lists: readonly (readonly number[])[]): Uint32Array {
   return out;
 }
 
-function hostIPRow(ip: IP): number[] {
-  return ip.family === 4 ? [4, 0, 0, 0, Number(ip.value)] : [6, ...ipv6Words(ip.value)];
+function pushHostIPRow(rows: number[], ip: IP): void {
+  if (ip.family === 4) pushRow(rows, HOST_IP_ROW, HOST_IP_STRIDE, { FAMILY: IP_FAMILY.V4, IPV4: Number(ip.value) });
+  else pushRow(rows, HOST_IP_ROW, HOST_IP_STRIDE, { FAMILY: IP_FAMILY.V6, ADDRESS: ipv6Words(ip.value) });
+}
+
+/**
+ * Appends one row of `stride` words to `rows`, its fields (a layout.ts *_ROW object) set from
+ * `values` by name; a field not given is 0, a list of words fills the words from its field on.
+ */
+function pushRow<Fields extends Readonly<Record<string, number>>>(
+  rows: number[],
+  fields: Fields,
+  stride: number,
+  values: { readonly [Field in keyof Fields]?: number | readonly number[] },
+): void {
+  const at = rows.length;
+  for (let i = 0; i < stride; i++) rows.push(0);
+  for (const field of Object.keys(values) as (keyof Fields & string)[]) {
+    const value = values[field]!;
+    if (typeof value === 'number') rows[at + fields[field]!] = value;
+    else value.forEach((word, i) => (rows[at + fields[field]! + i] = word));
+  }
+}
+
+/**
+ * A rule's MATCHER block as words (for the MATCHER field of RULE_ROW and CLUSTER_RULE_ROW), its
+ * intervals appended to the rule kind's interval tables; its ports are the rows from `portStart`.
+ */
+function matcherWords(
+  tables: { readonly v4: number[]; readonly v6: number[]; readonly ports: readonly number[] },
+  podPeers: { readonly bits: number; readonly start: number; readonly count: number },
+  v4Intervals: readonly { lo: bigint; hi: bigint }[],
+  v6Intervals: readonly { lo: bigint; hi: bigint }[],
+  portStart: number,
+): number[] {
+  const v4Start = tables.v4.length / V4_INTERVAL_STRIDE;
+  const v6Start = tables.v6.length / V6_INTERVAL_STRIDE;
+  for (const i of v4Intervals) pushRow(tables.v4, V4_INTERVAL_ROW, V4_INTERVAL_STRIDE, { LO: Number(i.lo), HI: Number(i.hi) });
+  for (const i of v6Intervals) pushRow(tables.v6, V6_INTERVAL_ROW, V6_INTERVAL_STRIDE, { LO: ipv6Words(i.lo), HI: ipv6Words(i.hi) });
+  const words: number[] = [];
+  pushRow(words, MATCHER, MATCHER_WORDS, {
+    PEER_BITS: podPeers.bits,
+    POD_PEER_START: podPeers.start,
+    POD_PEER_COUNT: podPeers.count,
+    V4_START: v4Start,
+    V4_COUNT: v4Intervals.length,
+    V6_START: v6Start,
+    V6_COUNT: v6Intervals.length,
+    PORT_START: portStart,
+    PORT_COUNT: tables.ports.length / PORT_STRIDE - portStart,
+  });
+  return words;
 }
 

@@ -1,5 +1,7 @@
 /** @module Assembles sections into an image: header, section table, checksum (see layout.ts). */
-import { HEADER_BYTES, MAGIC, FORMAT_VERSION, SECTION_ENTRY_BYTES } from './layout.js';
+import { COMPILER_VERSION, FORMAT_ID } from './format-id.js';
+import { compilerVersionBytes } from './image-header.js';
+import { CHECKSUM_FROM, HEADER, HEADER_BYTES, MAGIC, SECTION_ENTRY, SECTION_ENTRY_BYTES } from './layout.js';
 
 /** FNV-1a over u32 words: cheap enough to check on every load, and any single bit flip changes it. */
 export function checksumWords(words: Uint32Array, from: number): number {
@@ -23,16 +25,22 @@ export function writeImage(sections: ReadonlyMap<number, Uint32Array>): Uint8Arr
     return entry;
   });
   const image = new Uint32Array(offset / 4);
-  image[0] = MAGIC;
-  image[1] = FORMAT_VERSION;
-  image[2] = offset;
-  image[4] = ids.length;
+  const bytes = new Uint8Array(image.buffer);
+  const view = new DataView(image.buffer);
+  view.setUint32(HEADER.MAGIC, MAGIC, true);
+  view.setUint32(HEADER.FORMAT_ID, FORMAT_ID, true);
+  view.setUint32(HEADER.LENGTH, offset, true);
+  bytes.set(compilerVersionBytes(COMPILER_VERSION), HEADER.COMPILER_VERSION);
+  view.setUint32(HEADER.SECTION_COUNT, ids.length, true);
   placed.forEach((entry, i) => {
-    image.set([entry.id, entry.offset, entry.length], (HEADER_BYTES + i * SECTION_ENTRY_BYTES) / 4);
+    const at = HEADER_BYTES + i * SECTION_ENTRY_BYTES;
+    view.setUint32(at + SECTION_ENTRY.ID, entry.id, true);
+    view.setUint32(at + SECTION_ENTRY.OFFSET, entry.offset, true);
+    view.setUint32(at + SECTION_ENTRY.LENGTH, entry.length, true);
     image.set(entry.words, entry.offset / 4);
   });
-  image[3] = checksumWords(image, 4);
-  return new Uint8Array(image.buffer);
+  view.setUint32(HEADER.CHECKSUM, checksumWords(image, CHECKSUM_FROM / 4), true);
+  return bytes;
 }
 
 /** UTF-8 text as words, padded with spaces to a multiple of four bytes. */

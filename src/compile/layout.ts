@@ -1,72 +1,96 @@
 /**
- * @module The binary image format: the one place that documents it. The compiler writes it, the
- * AssemblyScript core (core-as/assembly/layout.ts mirrors these numbers; a test keeps them equal)
- * reads it, and the engine reads its metadata sections for explanations.
+ * @module The binary image format, defined once: the one place that documents it and the one
+ * definition of every number in it. The compiler writes it; the AssemblyScript core reads it
+ * through core-as/assembly/layout.ts, which `npm run build:wasm` generates from this module
+ * (scripts/generate-layout.ts); the engine reads its metadata and records with the same names.
+ * The image header carries FORMAT_ID (format-id.ts), a hash of every constant here and of
+ * LAYOUT_REVISION: an image of another layout is refused, never decoded.
  *
  * All integers are little-endian u32; every section starts 4-byte aligned. IPv4 addresses are one
- * u32 (numeric value); IPv6 addresses are four u32 words, most significant first.
+ * u32 (numeric value); IPv6 addresses are IPV6_WORDS u32 words, most significant first. Row fields
+ * are word indexes into a row (the *_ROW objects), record fields byte offsets (the *_RECORD ones).
  *
- * Header (bytes):
- *   0  magic         0x4950454e ("NEPI")
- *   4  version       FORMAT_VERSION
- *   8  totalLength   bytes of the whole image
- *   12 checksum      FNV-1a over the u32 words from byte 16 to the end
- *   16 sectionCount
- *   20 section table: sectionCount x (id, offset, length in bytes)
+ * Header (HEADER, byte offsets; HEADER_BYTES):
+ *   MAGIC            0x4950454e ("NEPI")
+ *   FORMAT_ID        the layout's format id (format-id.ts): the core loads only its own
+ *   LENGTH           bytes of the whole image
+ *   CHECKSUM         FNV-1a over the u32 words from byte CHECKSUM_FROM to the end
+ *   COMPILER_VERSION COMPILER_VERSION_BYTES of ASCII, NUL-padded: the compiler's package version
+ *   SECTION_COUNT    sections in the table that follows, each SECTION_ENTRY (id, offset, length in bytes)
  *
- * Sections (id: element type x count):
- *   COUNTS          u32 x COUNT_FIELDS                        see the COUNT_* indexes
- *   PODS            POD_STRIDE u32 x pods                     identity, flags, ipv4, ipv6[4], hostStart, hostCount,
- *                                                             ingress rules start, end, egress rules start, end
- *                                                             (into SEL_RULES' ids), namedPortStart, namedPortCount,
- *                                                             then [start, end) of SEL_CLUSTER_RULES' ids for admin
- *                                                             ingress, admin egress, baseline ingress, baseline egress
- *   HOST_IPS        HOST_IP_STRIDE u32 x n                    family, w0..w3 (IPv4 in w3)
+ * Sections (id: element type x count; row fields in the named object):
+ *   COUNTS          u32 x COUNT_FIELDS                        see the COUNT indexes
+ *   PODS            POD_STRIDE u32 x pods (POD_ROW)           identity, flags (POD_FLAG), IPv4, IPv6, host IPs
+ *                                                             [start, +count), rule lists (RULE_LIST pairs
+ *                                                             [start, end) of SEL_RULES' ids) per direction,
+ *                                                             named ports [start, +count) of NAMED_PORTS,
+ *                                                             then RULE_LIST pairs into SEL_CLUSTER_RULES' ids
+ *                                                             for admin ingress, admin egress, baseline ingress,
+ *                                                             baseline egress
+ *   HOST_IPS        HOST_IP_STRIDE u32 x n (HOST_IP_ROW)      family (IP_FAMILY), address (IPv4 in the last word)
  *   IDENTITIES      IDENTITY_STRIDE u32 x identities          namespace, flags, namedPortStart, namedPortCount
  *   NAMED_PORTS     NAMED_PORT_STRIDE u32 x n                 portNameId, protocol, port
- *   SEL_RULES       u32 x (2 x identities + 1) offsets, then rule ids: for list d x identities +
- *                   identity (direction d: ingress 0, egress 1), the rules of the policies selecting
+ *   SEL_RULES       u32 x (DIRECTION_COUNT x identities + 1) offsets, then rule ids: for list d x identities +
+ *                   identity (direction d: DIRECTION), the rules of the policies selecting
  *                   that identity, in policy order then rule order (the order explanations report)
  *   SEL_POLICIES    same shape: the policies selecting each identity, per direction
- *   POLICIES        POLICY_STRIDE u32 x policies              namespace, podSelector, flags,
+ *   POLICIES        POLICY_STRIDE u32 x policies (POLICY_ROW) namespace, podSelector, flags (POLICY_FLAG),
  *                                                             ingressStart, ingressCount, egressStart, egressCount
- *   RULES           RULE_STRIDE u32 x rules                   policy, flags, peerBits, podPeerStart, podPeerCount,
- *                                                             v4Start, v4Count, v6Start, v6Count, portStart, portCount
+ *   RULES           RULE_STRIDE u32 x rules (RULE_ROW)        policy, flags (RULE_FLAG), then the rule's MATCHER:
+ *                                                             peerBits, podPeerStart, podPeerCount, v4Start, v4Count,
+ *                                                             v6Start, v6Count, portStart, portCount
  *   PEER_BITS       u32 x (sets x identityWords)              identity bitsets of rules' pod peers, shared by equal rules
  *   POD_PEERS       POD_PEER_STRIDE u32 x n                   namespaceSelector (NONE: own namespace), podSelector
- *   V4_INTERVALS    2 u32 x n                                 lo, hi (inclusive): per rule, sorted and disjoint
- *   V6_INTERVALS    8 u32 x n                                 lo w0..w3, hi w0..w3
- *   PORTS           PORT_STRIDE u32 x n                       protocol, kind, a, b (range a..b, or a = portNameId)
+ *   V4_INTERVALS    V4_INTERVAL_STRIDE u32 x n                lo, hi (inclusive): per rule, sorted and disjoint
+ *   V6_INTERVALS    V6_INTERVAL_STRIDE u32 x n                lo, hi (IPV6_WORDS each)
+ *   PORTS           PORT_STRIDE u32 x n (PORT_ROW)            protocol, kind (PORT_KIND), from, to (a range from..to;
+ *                                                             NAMED: the portNameId in from's place)
  *   SELECTORS       u32 x (selectors + 1) offsets into the terms that follow; each selector is
- *                   nRequired, nForbidden, nGroups, required label bits, forbidden label bits, then
- *                   per group: length, label bits (at least one must be set)
+ *                   SELECTOR_TERMS (nRequired, nForbidden, nGroups), required label bits, forbidden
+ *                   label bits, then per group: length, label bits (at least one must be set)
  *   NS_LABELS       u32 x (namespaces x labelWords)           label bitset of each namespace
  *   NS_POLICIES     u32 x (namespaces + 1) offsets, then policy ids: the policies of each namespace
- *   IPV4_TABLE      2 u32 x n, sorted by address              address, pod (AMBIGUOUS: several pods)
- *   IPV6_TABLE      5 u32 x n, sorted by address              w0..w3, pod
+ *   IPV4_TABLE      IPV4_TABLE_STRIDE u32 x n, by address     address, pod (AMBIGUOUS: several pods)
+ *   IPV6_TABLE      IPV6_TABLE_STRIDE u32 x n, by address     address, pod
  *   META            UTF-8 JSON, space-padded                  names for explanations (ImageMetadata);
  *                                                             the core does not read it
  *   CLUSTER_POLICIES CLUSTER_POLICY_STRIDE u32 x n            tier, subjectKind, namespaceSelector, podSelector
- *                                                             (NONE for a namespaces subject), ingressStart,
+ *                   (CLUSTER_POLICY_ROW)                      (NONE for a namespaces subject), ingressStart,
  *                                                             ingressCount, egressStart, egressCount: admin tier
  *                                                             first, then baseline, in evaluation order
- *   CLUSTER_RULES   CLUSTER_RULE_STRIDE u32 x n               policy, action, flags, peerBits, podPeerStart,
- *                                                             podPeerCount, v4Start, v4Count, v6Start, v6Count,
- *                                                             portStart, portCount (v4/v6: networks and the
- *                                                             addresses of selected nodes, as intervals)
+ *   CLUSTER_RULES   CLUSTER_RULE_STRIDE u32 x n               policy, action, flags (CLUSTER_RULE_FLAG), then the
+ *                   (CLUSTER_RULE_ROW)                        rule's MATCHER (v4/v6: networks and the addresses
+ *                                                             of selected nodes, as intervals)
  *   CLUSTER_POD_PEERS POD_PEER_STRIDE u32 x n                 namespaceSelector, podSelector (NONE: any pod)
- *   SEL_CLUSTER_RULES u32 x (4 x identities + 1) offsets, then cluster rule ids: for list
- *                   (tier x 2 + direction) x identities + identity, the rules of the cluster
- *                   policies of that tier whose subject is that identity, in evaluation order
+ *   SEL_CLUSTER_RULES u32 x (CLUSTER_TIER_COUNT x DIRECTION_COUNT x identities + 1) offsets, then cluster
+ *                   rule ids: for list (tier x DIRECTION_COUNT + direction) x identities + identity, the
+ *                   rules of the cluster policies of that tier whose subject is that identity, in
+ *                   evaluation order
  *   CLUSTER_PEER_BITS, CLUSTER_V4_INTERVALS, CLUSTER_V6_INTERVALS, CLUSTER_PORTS: as PEER_BITS,
  *                   V4_INTERVALS, V6_INTERVALS and PORTS, for CLUSTER_RULES (a NAMED port there has
  *                   protocol PORT_ANY_PROTOCOL)
+ *
+ * Every export of this module is a number or an object of numbers (the generator and the format
+ * id read them all). Changing a number changes FORMAT_ID by itself; changing what a number means
+ * without changing any (a field reinterpreted, an order changed) needs LAYOUT_REVISION bumped: the
+ * pinned image fixture (test/fixtures/image-format.json) fails until one of them is.
  */
 
 export const MAGIC = 0x4950454e;
-export const FORMAT_VERSION = 1;
-export const HEADER_BYTES = 20;
+/** Bumped for a change of meaning that keeps every number here the same. */
+export const LAYOUT_REVISION = 2;
+
+/** The header's fields, byte offsets. */
+export const HEADER = { MAGIC: 0, FORMAT_ID: 4, LENGTH: 8, CHECKSUM: 12, COMPILER_VERSION: 16, SECTION_COUNT: 32 } as const;
+export const HEADER_BYTES = 36;
+export const COMPILER_VERSION_BYTES = 16;
+/** The checksum covers the words from this byte to the end. */
+export const CHECKSUM_FROM = 16;
+/** A section table entry's fields, byte offsets. */
+export const SECTION_ENTRY = { ID: 0, OFFSET: 4, LENGTH: 8 } as const;
 export const SECTION_ENTRY_BYTES = 12;
+/** More table entries than this is a corrupted table. */
+export const MAX_SECTIONS = 64;
 
 export const SECTION = {
   COUNTS: 1,
@@ -120,7 +144,32 @@ export const COUNT_FIELDS = 12;
 /** COUNTS[OPTIONS] bits. */
 export const OPTION_IPBLOCK_MATCHES_PODS = 1;
 
+/** Directions, in the order of the per-direction lists (SEL_RULES, SEL_POLICIES, SEL_CLUSTER_RULES). */
+export const DIRECTION = { INGRESS: 0, EGRESS: 1 } as const;
+export const DIRECTION_COUNT = 2;
+export const IPV6_WORDS = 4;
+/** Address families, as HOST_IPS rows give them. */
+export const IP_FAMILY = { V4: 4, V6: 6 } as const;
+/** A [start, end) pair of ids in a row: its two fields. */
+export const RULE_LIST = { START: 0, END: 1 } as const;
+
 export const POD_STRIDE = 23;
+export const POD_ROW = {
+  IDENTITY: 0,
+  FLAGS: 1,
+  IPV4: 2,
+  IPV6: 3,
+  HOST_IP_START: 7,
+  HOST_IP_COUNT: 8,
+  INGRESS_RULES: 9,
+  EGRESS_RULES: 11,
+  NAMED_PORT_START: 13,
+  NAMED_PORT_COUNT: 14,
+  ADMIN_INGRESS_RULES: 15,
+  ADMIN_EGRESS_RULES: 17,
+  BASELINE_INGRESS_RULES: 19,
+  BASELINE_EGRESS_RULES: 21,
+} as const;
 export const POD_FLAG = {
   HOST_NETWORK: 1,
   HAS_V4: 2,
@@ -131,23 +180,73 @@ export const POD_FLAG = {
   ISOLATED_EGRESS: 64,
 } as const;
 export const HOST_IP_STRIDE = 5;
+export const HOST_IP_ROW = { FAMILY: 0, ADDRESS: 1, IPV4: 4 } as const;
 export const IDENTITY_STRIDE = 4;
+export const IDENTITY_ROW = { NAMESPACE: 0, FLAGS: 1, NAMED_PORT_START: 2, NAMED_PORT_COUNT: 3 } as const;
 export const IDENTITY_FLAG_HOST_NETWORK = 1;
 export const NAMED_PORT_STRIDE = 3;
+export const NAMED_PORT_ROW = { NAME: 0, PROTOCOL: 1, PORT: 2 } as const;
 export const POLICY_STRIDE = 7;
+export const POLICY_ROW = {
+  NAMESPACE: 0,
+  POD_SELECTOR: 1,
+  FLAGS: 2,
+  INGRESS_START: 3,
+  INGRESS_COUNT: 4,
+  EGRESS_START: 5,
+  EGRESS_COUNT: 6,
+} as const;
 export const POLICY_FLAG = { INGRESS: 1, EGRESS: 2 } as const;
+/** What a rule matches, the same block in RULES and CLUSTER_RULES rows (from their MATCHER field). */
+export const MATCHER = {
+  PEER_BITS: 0,
+  POD_PEER_START: 1,
+  POD_PEER_COUNT: 2,
+  V4_START: 3,
+  V4_COUNT: 4,
+  V6_START: 5,
+  V6_COUNT: 6,
+  PORT_START: 7,
+  PORT_COUNT: 8,
+} as const;
+export const MATCHER_WORDS = 9;
 export const RULE_STRIDE = 11;
+export const RULE_ROW = { POLICY: 0, FLAGS: 1, MATCHER: 2 } as const;
 export const RULE_FLAG = { ALL_PEERS: 1, ALL_PORTS: 2 } as const;
 export const POD_PEER_STRIDE = 2;
+export const POD_PEER_ROW = { NAMESPACE_SELECTOR: 0, POD_SELECTOR: 1 } as const;
+export const V4_INTERVAL_STRIDE = 2;
+export const V4_INTERVAL_ROW = { LO: 0, HI: 1 } as const;
+export const V6_INTERVAL_STRIDE = 8;
+export const V6_INTERVAL_ROW = { LO: 0, HI: 4 } as const;
 export const PORT_STRIDE = 4;
+export const PORT_ROW = { PROTOCOL: 0, KIND: 1, FROM: 2, TO: 3, NAME: 2 } as const;
+export const SELECTOR_TERMS = { REQUIRED_COUNT: 0, FORBIDDEN_COUNT: 1, GROUP_COUNT: 2 } as const;
+export const SELECTOR_HEADER_WORDS = 3;
+export const IPV4_TABLE_STRIDE = 2;
+export const IPV4_TABLE_ROW = { ADDRESS: 0, POD: 1 } as const;
+export const IPV6_TABLE_STRIDE = 5;
+export const IPV6_TABLE_ROW = { ADDRESS: 0, POD: 4 } as const;
 /** A NAMED port of a cluster-wide rule has protocol 0: it matches in the flow's protocol. */
 export const PORT_KIND = { ALL: 0, RANGE: 1, NAMED: 2 } as const;
 export const PORT_ANY_PROTOCOL = 0;
 
 export const CLUSTER_POLICY_STRIDE = 8;
+export const CLUSTER_POLICY_ROW = {
+  TIER: 0,
+  SUBJECT_KIND: 1,
+  NAMESPACE_SELECTOR: 2,
+  POD_SELECTOR: 3,
+  INGRESS_START: 4,
+  INGRESS_COUNT: 5,
+  EGRESS_START: 6,
+  EGRESS_COUNT: 7,
+} as const;
 export const CLUSTER_TIER = { ADMIN: 0, BASELINE: 1 } as const;
+export const CLUSTER_TIER_COUNT = 2;
 export const CLUSTER_SUBJECT = { NAMESPACES: 0, PODS: 1 } as const;
 export const CLUSTER_RULE_STRIDE = 12;
+export const CLUSTER_RULE_ROW = { POLICY: 0, ACTION: 1, FLAGS: 2, MATCHER: 3 } as const;
 export const CLUSTER_ACTION = { ALLOW: 0, DENY: 1, PASS: 2 } as const;
 /** CLUSTER_RULES flags: ALL_PORTS as RULE_FLAG; MATCHES_ALL_PEERS for a Deny or Pass with an unrecognised peer. */
 export const CLUSTER_RULE_FLAG = { MATCHES_ALL_PEERS: 1, ALL_PORTS: 2 } as const;
@@ -161,19 +260,21 @@ export const AMBIGUOUS = 0xfffffffe;
 export const PROTOCOL_CODE = { TCP: 1, UDP: 2, SCTP: 3 } as const;
 
 /**
- * A flow record (FLOW_RECORD_BYTES), the compact binary encoding of the batch path:
+ * A flow record (FLOW_RECORD_BYTES), the compact binary encoding of the batch path (FLOW_RECORD):
  *   0  u8  source kind (ENDPOINT_KIND)        1  u8 destination kind
  *   2  u8  protocol (PROTOCOL_CODE)           3  u8 reserved, 0
  *   4  u16 destination port                   6  u16 reserved, 0
- *   8  source: 16 bytes                       24 destination: 16 bytes
+ *   8  source: ENDPOINT_BYTES                 24 destination: ENDPOINT_BYTES
  * An endpoint is a pod index (u32 at its first byte), an IPv4 address (u32), an IPv6 address (four
  * u32 words, most significant first), or the index of an ad-hoc pod in the batch's ad-hoc table.
  */
 export const FLOW_RECORD_BYTES = 40;
+export const FLOW_RECORD = { SRC_KIND: 0, DST_KIND: 1, PROTOCOL: 2, RESERVED_1: 3, PORT: 4, RESERVED_2: 6, SRC: 8, DST: 24 } as const;
+export const ENDPOINT_BYTES = 16;
 export const ENDPOINT_KIND = { POD: 0, IPV4: 1, IPV6: 2, ADHOC: 3 } as const;
 
 /**
- * A verdict record (VERDICT_RECORD_BYTES):
+ * A verdict record (VERDICT_RECORD_BYTES; VERDICT_RECORD):
  *   0  u8  status (STATUS)                    1  u8 decision reason (DECISION_CODE)
  *   2  u8  egress side reason (SIDE_CODE)     3  u8 ingress side reason
  *   4  u32 egress deciding rule (NONE)        8  u32 ingress deciding rule (NONE)
@@ -182,6 +283,16 @@ export const ENDPOINT_KIND = { POD: 0, IPV4: 1, IPV6: 2, ADHOC: 3 } as const;
  * and BASELINE_* reasons; a passing rule is the admin cluster rule that passed the flow on.
  */
 export const VERDICT_RECORD_BYTES = 20;
+export const VERDICT_RECORD = {
+  STATUS: 0,
+  DECISION: 1,
+  EGRESS_REASON: 2,
+  INGRESS_REASON: 3,
+  EGRESS_RULE: 4,
+  INGRESS_RULE: 8,
+  EGRESS_PASSED: 12,
+  INGRESS_PASSED: 16,
+} as const;
 
 export const STATUS = {
   OK: 0,
@@ -210,18 +321,23 @@ export const SIDE_CODE = {
 } as const;
 
 /**
- * An ad-hoc pod record, written by the engine before a decision that names one:
- *   namespace (NONE when the bundle does not know it), portCount, ADHOC_MAX_PORTS x (portNameId,
- *   protocol, port), then the namespace's label bitset and the pod's label bitset (labelWords each).
+ * An ad-hoc pod record (ADHOC_RECORD, word indexes), written by the engine before a decision that
+ * names one: namespace (NONE when the bundle does not know it), portCount, ADHOC_MAX_PORTS named
+ * port rows (NAMED_PORT_ROW), then from ADHOC_HEADER_WORDS the namespace's label bitset and the
+ * pod's label bitset (labelWords each).
  */
 export const ADHOC_MAX_PORTS = 64;
-export const ADHOC_HEADER_WORDS = 2 + 3 * ADHOC_MAX_PORTS;
+export const ADHOC_RECORD = { NAMESPACE: 0, PORT_COUNT: 1, PORTS: 2 } as const;
+export const ADHOC_HEADER_WORDS = ADHOC_RECORD.PORTS + NAMED_PORT_STRIDE * ADHOC_MAX_PORTS;
+
+/** What `explain` writes of the policies isolating each side: a count, then that many ids. */
+export const ISOLATING_LIST = { COUNT: 0, IDS: 1 } as const;
 
 /** Load errors returned (negated) by the core's `load`. */
 export const LOAD_ERROR = {
   TOO_SHORT: 1,
   BAD_MAGIC: 2,
-  BAD_VERSION: 3,
+  BAD_FORMAT: 3,
   BAD_LENGTH: 4,
   BAD_CHECKSUM: 5,
   BAD_SECTION_TABLE: 6,

@@ -14,8 +14,13 @@ import { EndpointResolver } from './endpoints.js';
 import {
   ADHOC_HEADER_WORDS,
   ADHOC_MAX_PORTS,
+  ADHOC_RECORD,
+  ENDPOINT_BYTES,
   ENDPOINT_KIND,
   FLOW_RECORD_BYTES,
+  FLOW_RECORD,
+  NAMED_PORT_ROW,
+  NAMED_PORT_STRIDE,
   NONE,
   PROTOCOL_CODE,
 } from '../compile/layout.js';
@@ -50,13 +55,18 @@ export class FlowEncoder {
   writeAdhoc(pod: AdHocPod, words: Uint32Array): void {
     words.fill(0);
     const namespace = this.namespaceIds.get(pod.namespace);
-    words[0] = namespace ?? NONE;
+    words[ADHOC_RECORD.NAMESPACE] = namespace ?? NONE;
     const ports = pod.ports.filter((p) => p.name !== undefined && this.portNameIds.has(p.name));
     if (ports.length > ADHOC_MAX_PORTS) {
       throw new FlowError(`an ad-hoc pod may name at most ${ADHOC_MAX_PORTS} ports that policies use`);
     }
-    words[1] = ports.length;
-    ports.forEach((p, i) => words.set([this.portNameIds.get(p.name!)!, PROTOCOL_CODE[p.protocol], p.port], 2 + i * 3));
+    words[ADHOC_RECORD.PORT_COUNT] = ports.length;
+    ports.forEach((p, i) => {
+      const row = ADHOC_RECORD.PORTS + i * NAMED_PORT_STRIDE;
+      words[row + NAMED_PORT_ROW.NAME] = this.portNameIds.get(p.name!)!;
+      words[row + NAMED_PORT_ROW.PROTOCOL] = PROTOCOL_CODE[p.protocol];
+      words[row + NAMED_PORT_ROW.PORT] = p.port;
+    });
     if (namespace === undefined) {
       // A namespace the bundle does not know is implicit: labelled only with its name.
       const implicit: Record<string, string> = Object.create(null);
@@ -77,12 +87,12 @@ export class FlowEncoder {
 /** Writes `flow` as the record at `offset`, its endpoints resolved by `resolver`. */
 function writeFlowRecord(resolver: EndpointResolver, flow: Flow, view: DataView, offset: number, adhocs: AdhocTable): void {
   const protocol = PROTOCOL_CODE[flow.protocol];
-  view.setUint8(offset + 2, protocol);
-  view.setUint8(offset + 3, 0);
-  view.setUint16(offset + 4, flow.port, true);
-  view.setUint16(offset + 6, 0, true);
-  view.setUint8(offset, encodeEndpoint(resolver.resolveEndpoint(flow.src, 'src'), view, offset + 8, adhocs));
-  view.setUint8(offset + 1, encodeEndpoint(resolver.resolveEndpoint(flow.dst, 'dst'), view, offset + 24, adhocs));
+  view.setUint8(offset + FLOW_RECORD.PROTOCOL, protocol);
+  view.setUint8(offset + FLOW_RECORD.RESERVED_1, 0);
+  view.setUint16(offset + FLOW_RECORD.PORT, flow.port, true);
+  view.setUint16(offset + FLOW_RECORD.RESERVED_2, 0, true);
+  view.setUint8(offset + FLOW_RECORD.SRC_KIND, encodeEndpoint(resolver.resolveEndpoint(flow.src, 'src'), view, offset + FLOW_RECORD.SRC, adhocs));
+  view.setUint8(offset + FLOW_RECORD.DST_KIND, encodeEndpoint(resolver.resolveEndpoint(flow.dst, 'dst'), view, offset + FLOW_RECORD.DST, adhocs));
 }
 
 /**
@@ -103,7 +113,7 @@ export function encodeFlowRecords(resolver: EndpointResolver, flows: readonly Fl
 
 /** One resolved endpoint as the 16 address bytes at `at`; returns its ENDPOINT_KIND. */
 export function encodeEndpoint(endpoint: ResolvedEndpoint, view: DataView, at: number, adhocs: AdhocTable): number {
-  for (let i = 0; i < 16; i += 4) view.setUint32(at + i, 0, true);
+  for (let i = 0; i < ENDPOINT_BYTES; i += 4) view.setUint32(at + i, 0, true);
   switch (endpoint.kind) {
     case 'pod':
       view.setUint32(at, endpoint.index, true);

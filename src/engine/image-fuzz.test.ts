@@ -12,7 +12,21 @@ import { describe, expect, it } from 'vitest';
 import { bundleObjectsArbitrary, flowArbitrary } from '../../test/fuzz/arbitraries.js';
 import { compileBundle, type CompiledBundle } from '../compile/compile.js';
 import { checksumWords } from '../compile/image-writer.js';
-import { COUNT, ENDPOINT_KIND, FLOW_RECORD_BYTES, HEADER_BYTES, PROTOCOL_CODE, SECTION, SECTION_COUNT, SECTION_ENTRY_BYTES } from '../compile/layout.js';
+import {
+  CHECKSUM_FROM,
+  COUNT,
+  ENDPOINT_KIND,
+  FLOW_RECORD,
+  FLOW_RECORD_BYTES,
+  HEADER,
+  HEADER_BYTES,
+  MAX_SECTIONS,
+  PROTOCOL_CODE,
+  SECTION,
+  SECTION_COUNT,
+  SECTION_ENTRY,
+  SECTION_ENTRY_BYTES,
+} from '../compile/layout.js';
 import { decodeFlow } from '../flow/decode.js';
 import { ingestObjects, ingestSources } from '../ingest/bundle.js';
 import type { Bundle } from '../model/bundle.js';
@@ -36,12 +50,12 @@ const read = (path: string): string => readFileSync(new URL(`../../${path}`, imp
 function podRecord(src: number, dst: number): Uint8Array {
   const record = new Uint8Array(FLOW_RECORD_BYTES);
   const view = new DataView(record.buffer);
-  view.setUint8(0, ENDPOINT_KIND.POD);
-  view.setUint8(1, ENDPOINT_KIND.POD);
-  view.setUint8(2, PROTOCOL_CODE.TCP);
-  view.setUint16(4, 80, true);
-  view.setUint32(8, src, true);
-  view.setUint32(24, dst, true);
+  view.setUint8(FLOW_RECORD.SRC_KIND, ENDPOINT_KIND.POD);
+  view.setUint8(FLOW_RECORD.DST_KIND, ENDPOINT_KIND.POD);
+  view.setUint8(FLOW_RECORD.PROTOCOL, PROTOCOL_CODE.TCP);
+  view.setUint16(FLOW_RECORD.PORT, 80, true);
+  view.setUint32(FLOW_RECORD.SRC, src, true);
+  view.setUint32(FLOW_RECORD.DST, dst, true);
   return record;
 }
 
@@ -97,7 +111,7 @@ type Mutation =
   | { readonly kind: 'truncate'; readonly at: number }
   | { readonly kind: 'flip'; readonly bits: readonly number[] }
   | { readonly kind: 'word'; readonly at: number; readonly value: Value }
-  | { readonly kind: 'table'; readonly entry: number; readonly field: 0 | 1 | 2; readonly value: Value }
+  | { readonly kind: 'table'; readonly entry: number; readonly field: number; readonly value: Value }
   | { readonly kind: 'sectionCount'; readonly value: Value }
   | { readonly kind: 'section'; readonly id: number; readonly at: number; readonly value: Value };
 
@@ -113,7 +127,7 @@ const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('flip' as const), bits: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }) }),
   fc.record({ kind: fc.constant('word' as const), at: fc.nat(), value: valueArbitrary }),
-  fc.record({ kind: fc.constant('table' as const), entry: fc.nat(SECTION_COUNT), field: fc.constantFrom(0 as const, 1 as const, 2 as const), value: valueArbitrary }),
+  fc.record({ kind: fc.constant('table' as const), entry: fc.nat(SECTION_COUNT), field: fc.constantFrom(...Object.values(SECTION_ENTRY)), value: valueArbitrary }),
   fc.record({ kind: fc.constant('sectionCount' as const), value: valueArbitrary }),
   { arbitrary: fc.record({ kind: fc.constant('section' as const), id: fc.integer({ min: 1, max: SECTION_COUNT }), at: fc.nat(), value: valueArbitrary }), weight: 4 },
 );
@@ -141,10 +155,10 @@ function mutate(image: Uint8Array, mutations: readonly Mutation[], fix: boolean)
         if (wordCount > 0) setWord((m.at % wordCount) * 4, m.value);
         break;
       case 'table':
-        setWord(HEADER_BYTES + m.entry * SECTION_ENTRY_BYTES + m.field * 4, m.value);
+        setWord(HEADER_BYTES + m.entry * SECTION_ENTRY_BYTES + m.field, m.value);
         break;
       case 'sectionCount':
-        setWord(16, m.value);
+        setWord(HEADER.SECTION_COUNT, m.value);
         break;
       case 'section': {
         const entry = findSection(bytes, m.id);
@@ -155,8 +169,9 @@ function mutate(image: Uint8Array, mutations: readonly Mutation[], fix: boolean)
   }
   if (fix && bytes.length >= HEADER_BYTES && bytes.length % 4 === 0) {
     const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
-    words[2] = bytes.length;
-    words[3] = checksumWords(words, 4);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    view.setUint32(HEADER.LENGTH, bytes.length, true);
+    view.setUint32(HEADER.CHECKSUM, checksumWords(words, CHECKSUM_FROM / 4), true);
   }
   return bytes;
 }
@@ -164,10 +179,11 @@ function mutate(image: Uint8Array, mutations: readonly Mutation[], fix: boolean)
 /** The section's entry in the (unmutated part of the) table: offset and length in bytes. */
 function findSection(bytes: Uint8Array, id: number): { offset: number; length: number } | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = HEADER_BYTES; at + SECTION_ENTRY_BYTES <= bytes.length && at < HEADER_BYTES + 64 * SECTION_ENTRY_BYTES; at += SECTION_ENTRY_BYTES) {
-    if (view.getUint32(at, true) !== id) continue;
-    const offset = view.getUint32(at + 4, true);
-    const length = view.getUint32(at + 8, true);
+  const end = HEADER_BYTES + MAX_SECTIONS * SECTION_ENTRY_BYTES;
+  for (let at = HEADER_BYTES; at + SECTION_ENTRY_BYTES <= bytes.length && at < end; at += SECTION_ENTRY_BYTES) {
+    if (view.getUint32(at + SECTION_ENTRY.ID, true) !== id) continue;
+    const offset = view.getUint32(at + SECTION_ENTRY.OFFSET, true);
+    const length = view.getUint32(at + SECTION_ENTRY.LENGTH, true);
     return offset + length <= bytes.length && offset % 4 === 0 ? { offset, length } : undefined;
   }
   return undefined;

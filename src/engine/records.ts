@@ -7,12 +7,15 @@
  */
 import {
   DECISION_CODE,
+  ENDPOINT_BYTES,
   ENDPOINT_KIND,
+  FLOW_RECORD,
   FLOW_RECORD_BYTES,
   NONE,
   PROTOCOL_CODE,
   SIDE_CODE,
   STATUS,
+  VERDICT_RECORD,
   VERDICT_RECORD_BYTES,
 } from '../compile/layout.js';
 import type { Bundle, Protocol } from '../model/bundle.js';
@@ -55,13 +58,13 @@ export function recordCount(records: Uint8Array): number {
  */
 export function readFlowRecord(view: DataView, i: number, podCount: number): ResolvedFlow | number {
   const at = i * FLOW_RECORD_BYTES;
-  const protocol = PROTOCOLS[view.getUint8(at + 2)];
-  const port = view.getUint16(at + 4, true);
+  const protocol = PROTOCOLS[view.getUint8(at + FLOW_RECORD.PROTOCOL)];
+  const port = view.getUint16(at + FLOW_RECORD.PORT, true);
   if (protocol === undefined) return STATUS.BAD_PROTOCOL;
   if (port === 0) return STATUS.BAD_PORT;
-  const src = readEndpoint(view, view.getUint8(at), at + 8, podCount);
+  const src = readEndpoint(view, view.getUint8(at + FLOW_RECORD.SRC_KIND), at + FLOW_RECORD.SRC, podCount);
   if (typeof src === 'number') return src;
-  const dst = readEndpoint(view, view.getUint8(at + 1), at + 24, podCount);
+  const dst = readEndpoint(view, view.getUint8(at + FLOW_RECORD.DST_KIND), at + FLOW_RECORD.DST, podCount);
   if (typeof dst === 'number') return dst;
   return { src, dst, protocol, port };
 }
@@ -76,7 +79,7 @@ function readEndpoint(view: DataView, kind: number, at: number, podCount: number
       return { kind: 'ipv4', value: view.getUint32(at, true) };
     case ENDPOINT_KIND.IPV6: {
       let value = 0n;
-      for (let w = 0; w < 16; w += 4) value = (value << 32n) | BigInt(view.getUint32(at + w, true));
+      for (let w = 0; w < ENDPOINT_BYTES; w += 4) value = (value << 32n) | BigInt(view.getUint32(at + w, true));
       return { kind: 'ipv6', value };
     }
     default:
@@ -117,8 +120,8 @@ export class RuleNumbering {
 export function writeVerdictRecord(view: DataView, i: number, answer: Decision | number, rules: RuleNumbering): void {
   const at = i * VERDICT_RECORD_BYTES;
   const decision = typeof answer === 'number' ? undefined : answer;
-  view.setUint8(at, decision ? STATUS.OK : (answer as number));
-  view.setUint8(at + 1, decision ? DECISION_CODES[decision.reason] : 0);
+  view.setUint8(at + VERDICT_RECORD.STATUS, decision ? STATUS.OK : (answer as number));
+  view.setUint8(at + VERDICT_RECORD.DECISION, decision ? DECISION_CODES[decision.reason] : 0);
   writeSide(view, at, decision?.egress, 'egress', rules);
   writeSide(view, at, decision?.ingress, 'ingress', rules);
 }
@@ -128,7 +131,7 @@ function writeSide(view: DataView, at: number, side: SideVerdict | undefined, di
   let rule = NONE;
   if (side?.allowedBy) rule = rules.rule(side.allowedBy, direction);
   else if (side?.decidedBy) rule = rules.clusterRule(side.decidedBy, direction);
-  view.setUint8(at + (egress ? 2 : 3), side ? SIDE_CODES[side.reason] : 0);
-  view.setUint32(at + (egress ? 4 : 8), rule, true);
-  view.setUint32(at + (egress ? 12 : 16), side?.passedBy ? rules.clusterRule(side.passedBy, direction) : NONE, true);
+  view.setUint8(at + (egress ? VERDICT_RECORD.EGRESS_REASON : VERDICT_RECORD.INGRESS_REASON), side ? SIDE_CODES[side.reason] : 0);
+  view.setUint32(at + (egress ? VERDICT_RECORD.EGRESS_RULE : VERDICT_RECORD.INGRESS_RULE), rule, true);
+  view.setUint32(at + (egress ? VERDICT_RECORD.EGRESS_PASSED : VERDICT_RECORD.INGRESS_PASSED), side?.passedBy ? rules.clusterRule(side.passedBy, direction) : NONE, true);
 }

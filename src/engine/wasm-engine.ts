@@ -9,17 +9,24 @@
  * promise rejects): an error is never an answer.
  */
 import type { CompiledBundle, ImageMetadata } from '../compile/compile.js';
+import { FORMAT_ID, formatIdText } from '../compile/format-id.js';
+import { readImageHeader } from '../compile/image-header.js';
 import {
   COUNT,
   DECISION_CODE,
+  FLOW_RECORD,
   FLOW_RECORD_BYTES,
+  HEADER,
   HEADER_BYTES,
+  ISOLATING_LIST,
   LOAD_ERROR,
   NONE,
   SECTION,
+  SECTION_ENTRY,
   SECTION_ENTRY_BYTES,
   SIDE_CODE,
   STATUS,
+  VERDICT_RECORD,
   VERDICT_RECORD_BYTES,
 } from '../compile/layout.js';
 import {
@@ -63,7 +70,7 @@ export class EngineError extends Error {
 const LOAD_ERROR_TEXT: Readonly<Record<number, string>> = {
   [LOAD_ERROR.TOO_SHORT]: 'truncated (shorter than its header, or not whole words)',
   [LOAD_ERROR.BAD_MAGIC]: 'not a netpol-edge image (bad magic)',
-  [LOAD_ERROR.BAD_VERSION]: 'an image format version this core does not read',
+  [LOAD_ERROR.BAD_FORMAT]: 'an image of another format than this core reads (recompile it from its bundle)',
   [LOAD_ERROR.BAD_LENGTH]: 'truncated or padded (length differs from its header)',
   [LOAD_ERROR.BAD_CHECKSUM]: 'corrupted (checksum mismatch)',
   [LOAD_ERROR.BAD_SECTION_TABLE]: 'corrupted (bad section table)',
@@ -122,10 +129,10 @@ export class WasmEngine implements Engine {
     const imagePtr = this.call(() => this.core.allocate(image.length));
     new Uint8Array(this.core.memory.buffer, imagePtr, image.length).set(image);
     const status = this.core.load(imagePtr, image.length);
-    if (status !== 0) throw new EngineError(`image refused: ${LOAD_ERROR_TEXT[-status] ?? `error ${status}`}`);
+    if (status !== 0) throw new EngineError(`image refused: ${LOAD_ERROR_TEXT[-status] ?? `error ${status}`}${formatDetail(status, image)}`);
     this.metadata = metadata ?? readMetadata(image);
     const counts = readSection(image, SECTION.COUNTS);
-    const labelWords = new DataView(counts.buffer, counts.byteOffset).getUint32(COUNT.LABEL_WORDS * 4, true);
+    const labelWords = new DataView(counts.buffer, counts.byteOffset).getUint32(COUNT.LABEL_WORDS * Uint32Array.BYTES_PER_ELEMENT, true);
     const policyCount = this.metadata.policies.length;
     this.encoder = new FlowEncoder(this.metadata, labelWords);
     // Memory the core cannot grow to is an engine failure, never an answer.
@@ -174,9 +181,9 @@ export class WasmEngine implements Engine {
     const status = this.call(() => this.core.explain(this.flowsPtr, this.verdictsPtr, this.isolatingPtr));
     if (status !== STATUS.OK) throw this.statusError(status, flow);
     const at = this.verdictsPtr;
-    if (this.view.getUint8(at + 1) === DECISION_CODE.LOOPBACK) return LOOPBACK_DECISION;
+    if (this.view.getUint8(at + VERDICT_RECORD.DECISION) === DECISION_CODE.LOOPBACK) return LOOPBACK_DECISION;
     const egressPolicies = this.readPolicies(this.isolatingPtr);
-    const ingressPolicies = this.readPolicies(this.isolatingPtr + 4 + 4 * egressPolicies.length);
+    const ingressPolicies = this.readPolicies(this.isolatingPtr + 4 * (ISOLATING_LIST.IDS + egressPolicies.length));
     return combineSides(
       this.side('egress', at, egressPolicies),
       this.side('ingress', at, ingressPolicies),
@@ -198,14 +205,14 @@ export class WasmEngine implements Engine {
         } catch (error) {
           if (!(error instanceof FlowError)) throw error;
           errors.set(count, error);
-          this.view.setUint8(offset, 0xff); // an endpoint kind the core refuses: no answer here
+          this.view.setUint8(offset + FLOW_RECORD.SRC_KIND, 0xff); // an endpoint kind the core refuses: no answer here
         }
         count++;
       }
       this.writeAdhocs();
       this.call(() => this.core.decideBatch(this.flowsPtr, count, this.verdictsPtr));
       for (let i = 0; i < count; i++) {
-        const status = this.view.getUint8(this.verdictsPtr + i * VERDICT_RECORD_BYTES);
+        const status = this.view.getUint8(this.verdictsPtr + i * VERDICT_RECORD_BYTES + VERDICT_RECORD.STATUS);
         results[start + i] =
           errors.get(i) ?? (status === STATUS.OK ? this.verdictAt(i) : this.statusError(status, flows[start + i]!));
       }
@@ -247,7 +254,7 @@ export class WasmEngine implements Engine {
       const count = Math.min(BATCH_CAPACITY, total - start);
       this.bytes.set(verdicts.subarray(start * VERDICT_RECORD_BYTES, (start + count) * VERDICT_RECORD_BYTES), this.verdictsPtr);
       for (let i = 0; i < count; i++) {
-        const status = this.view.getUint8(this.verdictsPtr + i * VERDICT_RECORD_BYTES);
+        const status = this.view.getUint8(this.verdictsPtr + i * VERDICT_RECORD_BYTES + VERDICT_RECORD.STATUS);
         answers.push(status === STATUS.OK ? this.verdictAt(i) : status);
       }
     }
@@ -278,10 +285,11 @@ export class WasmEngine implements Engine {
     this.bytes = new Uint8Array(this.core.memory.buffer);
   }
 
+  /** An ISOLATING_LIST at `at`: its policy ids. */
   private readPolicies(at: number): number[] {
-    const count = this.view.getUint32(at, true);
+    const count = this.view.getUint32(at + 4 * ISOLATING_LIST.COUNT, true);
     const ids: number[] = [];
-    for (let i = 0; i < count; i++) ids.push(this.view.getUint32(at + 4 + 4 * i, true));
+    for (let i = 0; i < count; i++) ids.push(this.view.getUint32(at + 4 * (ISOLATING_LIST.IDS + i), true));
     return ids;
   }
 
@@ -293,9 +301,9 @@ export class WasmEngine implements Engine {
   /** One side of a verdict record at `at` (egress or ingress), with the isolating policies given. */
   private side(direction: Direction, at: number, isolating: readonly number[]): SideVerdict {
     const egress = direction === 'egress';
-    const code = this.view.getUint8(at + (egress ? 2 : 3));
-    const rule = this.view.getUint32(at + (egress ? 4 : 8), true);
-    const passed = this.view.getUint32(at + (egress ? 12 : 16), true);
+    const code = this.view.getUint8(at + (egress ? VERDICT_RECORD.EGRESS_REASON : VERDICT_RECORD.INGRESS_REASON));
+    const rule = this.view.getUint32(at + (egress ? VERDICT_RECORD.EGRESS_RULE : VERDICT_RECORD.INGRESS_RULE), true);
+    const passed = this.view.getUint32(at + (egress ? VERDICT_RECORD.EGRESS_PASSED : VERDICT_RECORD.INGRESS_PASSED), true);
     const reason = SIDE_REASONS[code]!;
     let verdict: SideVerdict = {
       direction,
@@ -324,16 +332,18 @@ export class WasmEngine implements Engine {
    */
   private verdictAt(i: number): Verdict {
     const at = this.verdictsPtr + i * VERDICT_RECORD_BYTES;
-    const decision = this.view.getUint8(at + 1);
+    const decision = this.view.getUint8(at + VERDICT_RECORD.DECISION);
     if (decision === DECISION_CODE.LOOPBACK) return LOOPBACK_DECISION;
     // A number, not a string: decision and side codes, then both rules (NONE as `rules`), when no
     // rule passed the flow on (passing is rare: those verdicts are built every time).
-    const passed = this.view.getUint32(at + 12, true) !== NONE || this.view.getUint32(at + 16, true) !== NONE;
+    const passed =
+      this.view.getUint32(at + VERDICT_RECORD.EGRESS_PASSED, true) !== NONE || this.view.getUint32(at + VERDICT_RECORD.INGRESS_PASSED, true) !== NONE;
     if (passed) return this.buildVerdict(at, decision);
     const rules = Math.max(this.metadata.rules.length, this.metadata.clusterRules.length) + 1;
-    const egressRule = Math.min(this.view.getUint32(at + 4, true), rules - 1);
-    const ingressRule = Math.min(this.view.getUint32(at + 8, true), rules - 1);
-    const codes = decision * 256 + this.view.getUint8(at + 2) * 16 + this.view.getUint8(at + 3);
+    const egressRule = Math.min(this.view.getUint32(at + VERDICT_RECORD.EGRESS_RULE, true), rules - 1);
+    const ingressRule = Math.min(this.view.getUint32(at + VERDICT_RECORD.INGRESS_RULE, true), rules - 1);
+    const codes =
+      decision * 256 + this.view.getUint8(at + VERDICT_RECORD.EGRESS_REASON) * 16 + this.view.getUint8(at + VERDICT_RECORD.INGRESS_REASON);
     const key = (codes * rules + egressRule) * rules + ingressRule;
     let verdict = this.verdicts.get(key);
     if (verdict === undefined) {
@@ -382,14 +392,21 @@ export class WasmEngine implements Engine {
 
 function readSection(image: Uint8Array, id: number): Uint8Array {
   const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
-  const count = view.getUint32(16, true);
+  const count = view.getUint32(HEADER.SECTION_COUNT, true);
   for (let i = 0; i < count; i++) {
     const entry = HEADER_BYTES + i * SECTION_ENTRY_BYTES;
-    if (view.getUint32(entry, true) !== id) continue;
-    const offset = view.getUint32(entry + 4, true);
-    return image.subarray(offset, offset + view.getUint32(entry + 8, true));
+    if (view.getUint32(entry + SECTION_ENTRY.ID, true) !== id) continue;
+    const offset = view.getUint32(entry + SECTION_ENTRY.OFFSET, true);
+    return image.subarray(offset, offset + view.getUint32(entry + SECTION_ENTRY.LENGTH, true));
   }
   throw new EngineError(`image refused: section ${id} is missing`);
+}
+
+/** For an image of another format: which one it is, and who wrote it. */
+function formatDetail(status: number, image: Uint8Array): string {
+  const header = readImageHeader(image);
+  if (-status !== LOAD_ERROR.BAD_FORMAT || !header) return '';
+  return `: format ${formatIdText(header.formatId)} (compiled by netpol-edge ${header.compilerVersion}), this core reads ${formatIdText(FORMAT_ID)}`;
 }
 
 /** The names the core does not need, stored in the image's META section. */

@@ -84,7 +84,11 @@ export function canonicalJSON(value: unknown): string {
 
 /** `sha256:<hex>` of the canonical JSON: the same objects in any order or formatting hash alike. */
 export async function bundleHash(bundle: Bundle): Promise<string> {
-  const bytes = new TextEncoder().encode(bundleToJSON(bundle));
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return contentHash(new TextEncoder().encode(bundleToJSON(bundle)));
+}
+
+/** `sha256:<hex>` of bytes: of a canonical bundle's JSON, it is that bundle's version. */
+export async function contentHash(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
   return `sha256:${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, startWrangler, type DevServer } from '../../scripts/wrangler-dev.js';
+import { bearerFetch, ROOT, startWrangler, type DevServer } from '../../scripts/wrangler-dev.js';
 
 const ADMIN = 'e2e-admin-token';
 const QUERY = 'e2e-query-token';
@@ -24,11 +24,7 @@ describe('wrangler dev, end to end over HTTP', () => {
   let server: DevServer | undefined;
   afterAll(async () => server?.stop());
 
-  const request = (path: string, init: RequestInit & { token?: string } = {}) =>
-    fetch(`${server!.url}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${init.token ?? QUERY}`, ...(init.headers as Record<string, string>) },
-    });
+  const request = bearerFetch(() => server!, QUERY);
   const upload = async (manifests: string): Promise<string> => {
     const response = await request('/v1/bundles/e2e', {
       method: 'PUT',
