@@ -1,6 +1,7 @@
 /** @module The `netpol-edge` command: dispatches to a subcommand and maps failures to exit codes. */
 import { runCheck } from './check.js';
 import { runEval } from './eval.js';
+import { runLint } from './lint.js';
 import { runReplay } from './replay.js';
 import { EXIT, UsageError } from './usage.js';
 import { runValidate } from './validate.js';
@@ -9,6 +10,7 @@ import { FlowError } from '../src/model/errors.js';
 const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
   check: runCheck,
   eval: runEval,
+  lint: runLint,
   replay: runReplay,
   validate: runValidate,
 };
@@ -20,6 +22,8 @@ Usage:
   netpol-edge eval --flows FILE|- MANIFEST...                              NDJSON flows -> verdicts
   netpol-edge validate MANIFEST...                                         errors and warnings
   netpol-edge replay --bundle MANIFEST LOG...                              flow logs -> impact report
+  netpol-edge replay --bundle NEW --baseline OLD LOG...                    a staged change on real traffic
+  netpol-edge lint MANIFEST...                                             shadowed rules and warnings
 
 MANIFEST is a YAML or JSON file (multi-document, List), a directory (read recursively), or - for
 stdin. Run "netpol-edge COMMAND --help" for a command's options and examples.`;

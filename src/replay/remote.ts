@@ -23,12 +23,22 @@ export interface RemoteOptions {
   readonly attempts?: number;
   /** First backoff; doubles each retry (a Retry-After header wins). */
   readonly backoffMs?: number;
+  /**
+   * A stored version of the same bundle to compare with: each answer then also carries the
+   * baseline's verdict (`?compare=VERSION`), read by `decideBoth`.
+   */
+  readonly compare?: string;
 }
 
 export interface RemoteBatch {
   readonly verdicts: (Verdict | FlowError)[];
   /** The bundle version that answered. */
   readonly version: string | null;
+}
+
+/** A compared batch: the active version's verdicts and the baseline version's. */
+export interface RemoteComparedBatch extends RemoteBatch {
+  readonly baseline: (Verdict | FlowError)[];
 }
 
 /** How a flow travels as JSON: endpoints in the CLI's flow format. */
@@ -49,12 +59,31 @@ export class RemoteDecider {
       throw new RemoteError(`--url ${options.url}: expected http(s)://HOST/v1/bundles/NAME`);
     }
     // With the sides, the report can say what decided each group, as local replay does.
-    this.endpoint = `${url}/decide/batch?sides=true`;
+    const compare = options.compare === undefined ? '' : `&compare=${encodeURIComponent(options.compare)}`;
+    this.endpoint = `${url}/decide/batch?sides=true${compare}`;
     this.attempts = options.attempts ?? 6;
     this.backoffMs = options.backoffMs ?? 250;
   }
 
   async decideBatch(flows: readonly Flow[]): Promise<RemoteBatch> {
+    const { text, version } = await this.post(flows);
+    return { verdicts: parseVerdicts(text, flows.length).map(([verdict]) => verdict), version };
+  }
+
+  /** Both verdicts per flow; needs the `compare` option. */
+  async decideBoth(flows: readonly Flow[]): Promise<RemoteComparedBatch> {
+    if (this.options.compare === undefined) throw new RemoteError('decideBoth needs a version to compare with');
+    const { text, version } = await this.post(flows);
+    const pairs = parseVerdicts(text, flows.length);
+    const baseline = pairs.map(([verdict, other]) => {
+      if (verdict instanceof FlowError) return verdict; // refused before either version judged it
+      if (other === undefined) throw new RemoteError('the service answered without the baseline verdict: does it support ?compare=?');
+      return other;
+    });
+    return { verdicts: pairs.map(([verdict]) => verdict), baseline, version };
+  }
+
+  private async post(flows: readonly Flow[]): Promise<{ text: string; version: string | null }> {
     const body = `${flows.map(flowJSON).join('\n')}\n`;
     for (let attempt = 1; ; attempt++) {
       let response: Response;
@@ -72,7 +101,7 @@ export class RemoteDecider {
         await sleep(this.backoffMs * 2 ** (attempt - 1));
         continue;
       }
-      if (response.ok) return { verdicts: parseVerdicts(await response.text(), flows.length), version: response.headers.get('x-netpol-edge-version') };
+      if (response.ok) return { text: await response.text(), version: response.headers.get('x-netpol-edge-version') };
       const text = await response.text();
       const retryable = response.status === 429 || response.status >= 500;
       if (!retryable || attempt >= this.attempts) {
@@ -84,15 +113,22 @@ export class RemoteDecider {
   }
 }
 
-/** One verdict line per flow, in order; an `{"error"}` line is that flow's refusal. */
-function parseVerdicts(text: string, expected: number): (Verdict | FlowError)[] {
+type Answer = Verdict | FlowError;
+
+/**
+ * One verdict line per flow, in order; an `{"error"}` line is that flow's refusal. With
+ * ?compare=, each line also carries `baseline`: that version's verdict, or its `{"error"}`.
+ */
+function parseVerdicts(text: string, expected: number): [Answer, Answer | undefined][] {
   const lines = text.split('\n').filter((l) => l !== '');
-  const verdicts = lines.map((line): Verdict | FlowError => {
-    const value = JSON.parse(line) as Verdict & { error?: unknown };
-    if (typeof value.error === 'string') return new FlowError(value.error.replace(/^line \d+: /, ''));
+  const verdicts = lines.map((line): [Answer, Answer | undefined] => {
+    const value = JSON.parse(line) as Verdict & { error?: unknown; baseline?: Verdict & { error?: unknown } };
+    if (typeof value.error === 'string') return [new FlowError(value.error.replace(/^line \d+: /, '')), undefined];
     // An error object ends a stream the service could not finish: the rest has no answer.
     if (value.error !== undefined) throw new RemoteError(`the service stopped mid-batch: ${JSON.stringify(value.error)}`);
-    return value;
+    const { baseline, ...verdict } = value;
+    if (baseline === undefined) return [verdict, undefined];
+    return [verdict, typeof baseline.error === 'string' ? new FlowError(baseline.error) : baseline];
   });
   if (verdicts.length !== expected) {
     // A batch that ended early (the service failed mid-stream) is not an answer for the rest.

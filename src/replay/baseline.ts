@@ -1,0 +1,118 @@
+/**
+ * @module Baseline replay: each flow of the logs, read and resolved once, decided by the new bundle
+ * and by the baseline (the current one) in the same batch; the pairs feed a BaselineSummary, the
+ * new bundle's rule hits and, optionally, one --out line per flow with both verdicts.
+ */
+import type { Verdict } from '../model/decision.js';
+import { FlowError } from '../model/errors.js';
+import type { Flow } from '../model/flow.js';
+import type { BaselineSummary } from './baseline-summary.js';
+import type { FlowLogFormat, LogRecord } from './index.js';
+import { describe, streamFlows, whyOf, type BatchDecider, type EndpointDirectory, type PendingFlow, type ReplayInput } from './replay.js';
+import type { RuleHits } from './rule-hits.js';
+
+/** Both answers for a batch, one each per flow, in order. */
+export interface ComparedBatch {
+  readonly verdicts: readonly (Verdict | FlowError)[];
+  readonly baseline: readonly (Verdict | FlowError)[];
+}
+
+/** What decides a batch with both bundles: two deciders, or a service's compare API. */
+export interface ComparingDecider {
+  decideBoth(flows: readonly Flow[]): Promise<ComparedBatch>;
+}
+
+/** Two deciders side by side: the same flows go to both, at the same time. */
+export function sideBySide(next: BatchDecider, baseline: BatchDecider): ComparingDecider {
+  return {
+    async decideBoth(flows) {
+      const [a, b] = await Promise.all([next.decideBatch(flows), baseline.decideBatch(flows)]);
+      return { verdicts: a.verdicts, baseline: b.verdicts };
+    },
+  };
+}
+
+export interface BaselineReplayOptions {
+  readonly decider: ComparingDecider;
+  readonly summary: BaselineSummary;
+  /** The new bundle's rule hits. */
+  readonly rules: RuleHits;
+  /** Resolves endpoints by the new bundle (local mode). */
+  readonly directory?: EndpointDirectory;
+  readonly format?: FlowLogFormat;
+  readonly batchSize?: number;
+  readonly concurrency?: number;
+  /** NDJSON lines, one per flow with both verdicts, several per call (joined by newlines). */
+  readonly out?: (lines: string) => void | Promise<void>;
+  readonly onProgress?: (bytes: number, flows: number) => void;
+}
+
+export async function replayAgainstBaseline(inputs: readonly ReplayInput[], options: BaselineReplayOptions): Promise<void> {
+  const { summary } = options;
+  await streamFlows(inputs, {
+    ...options,
+    other: (record, file) => countOther(record, file, summary),
+    decide: (flows) => options.decider.decideBoth(flows),
+    settle: async (items, answer) => {
+      const lines: string[] | undefined = options.out ? [] : undefined;
+      for (let i = 0; i < items.length; i++) settlePair(items[i]!, answer.verdicts[i]!, answer.baseline[i]!, options, lines);
+      if (options.out && lines && lines.length > 0) await options.out(lines.join('\n'));
+    },
+  });
+}
+
+function countOther(record: LogRecord, file: string, summary: BaselineSummary): void {
+  if (record.kind === 'reply') summary.countReply();
+  else if (record.kind === 'error') summary.countMalformed(file, record.line, record.error ?? 'malformed line');
+  else summary.countNotApplicable();
+}
+
+function settlePair(
+  item: PendingFlow,
+  verdict: Verdict | FlowError,
+  baseline: Verdict | FlowError,
+  options: BaselineReplayOptions,
+  out: string[] | undefined,
+): void {
+  const { record, flow, file } = item;
+  if (verdict instanceof Error || baseline instanceof Error) {
+    const message = unresolvedMessage(verdict, baseline);
+    options.summary.countUnresolved(file, record.line, message);
+    out?.push(JSON.stringify({ file, line: record.line, error: message }));
+    return;
+  }
+  const seen = { file, line: record.line };
+  options.summary.countJudged({
+    allowed: verdict.allowed,
+    baselineAllowed: baseline.allowed,
+    observed: record.observed,
+    seen,
+    name: () => ({ src: record.srcLabel ?? describe(flow.src), dst: record.dstLabel ?? describe(flow.dst), protocol: flow.protocol, port: flow.port }),
+    why: () => ({ old: ruleText(baseline), new: ruleText(verdict) }),
+  });
+  options.rules.count(verdict, seen);
+  if (out) {
+    const line: Record<string, unknown> = { file, line: record.line, ...verdictFields(verdict), baseline: verdictFields(baseline) };
+    if (baseline.allowed !== verdict.allowed) line.change = verdict.allowed ? 'open' : 'break';
+    if (record.observed) line.observed = record.observed;
+    out.push(JSON.stringify(line));
+  }
+}
+
+function verdictFields(verdict: Verdict): Record<string, unknown> {
+  return verdict.allowed ? { allowed: true, reason: verdict.reason } : { allowed: false, reason: verdict.reason, deniedBy: verdict.deniedBy };
+}
+
+/** What decided a flow, with its tier chain; `no policy` when nothing had a say. */
+function ruleText(verdict: Verdict): string {
+  if (verdict.reason === 'loopback') return 'loopback';
+  return whyOf(verdict) ?? 'no policy';
+}
+
+function unresolvedMessage(verdict: Verdict | FlowError, baseline: Verdict | FlowError): string {
+  if (verdict instanceof Error && baseline instanceof Error && verdict.message === baseline.message) return verdict.message;
+  const parts: string[] = [];
+  if (verdict instanceof Error) parts.push(`new bundle: ${verdict.message}`);
+  if (baseline instanceof Error) parts.push(`baseline: ${baseline.message}`);
+  return parts.join('; ');
+}
