@@ -8,7 +8,8 @@ import { explainDecision, summarizeDecision } from '../src/format/explanation.js
 import { decodeFlow } from '../src/flow/decode.js';
 import { FlowError } from '../src/model/errors.js';
 import { answerNDJSON, FlowLimitError } from '../src/flow/verdict.js';
-import { EngineError } from '../src/engine/wasm-engine.js';
+import { answerComparedNDJSON } from './compare.js';
+import { EngineError, type WasmEngine } from '../src/engine/wasm-engine.js';
 import type { EndpointSpec } from '../src/model/flow.js';
 import { authorize, type Role } from './auth.js';
 import { BODY_LIMITS, bodyChunks, decodeText, readBody, requireMediaType } from './body.js';
@@ -183,6 +184,8 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
   const type = requireMediaType(c.req.raw, ['application/x-ndjson', 'application/octet-stream']);
   const version = await servingVersion(c, name);
   const engine = await withEngine(c, version);
+  const compare = c.req.query('compare');
+  if (compare !== undefined) return compareBatch(c, name, type, { version, engine }, compare);
   if (type === 'application/octet-stream') {
     const records = await readBody(c.req.raw, BODY_LIMITS.binaryBatchBytes);
     if (records.length % 40 !== 0) {
@@ -195,27 +198,63 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
       'x-netpol-edge-flows': String(records.length / 40),
     });
   }
+  const options = { explain: c.req.query('explain') === 'true', sides: c.req.query('sides') === 'true' };
+  const verdicts = answerNDJSON(bodyChunks(c.req.raw, BODY_LIMITS.ndjsonBatchBytes), engine, options, {
+    maxLineBytes: MAX_FLOW_LINE_BYTES,
+    batchLines: BATCH_LINES,
+    maxFlows: BODY_LIMITS.ndjsonBatchFlows,
+  });
+  return streamNDJSON(c, verdicts, [version], { 'x-netpol-edge-version': version });
+});
+
+/**
+ * `?compare=VERSION`: each flow answered by the active version and by VERSION, a stored version of
+ * the same bundle (NDJSON only; `sides` adds both verdicts' sides).
+ */
+async function compareBatch(
+  c: AppContext,
+  name: string,
+  type: string,
+  { version, engine }: { version: string; engine: WasmEngine },
+  compare: string,
+): Promise<Response> {
+  if (type !== 'application/x-ndjson') throw new ApiError(400, 'invalid-query', 'compare works with NDJSON flows (application/x-ndjson) only');
+  if (c.req.query('explain') === 'true') throw new ApiError(400, 'invalid-query', 'compare and explain do not combine; use sides=true');
+  // The stub's type of describe() is lost to RPC serialisation typing; its shape is BundleInfo.
+  const info = (await store(c.env).describe(name)) as { versions: readonly { version: string }[] } | null;
+  if (!info?.versions.some((v) => v.version === compare)) throw new ApiError(404, 'no-version', `bundle ${name} has no version ${compare}`);
+  const baseline = await withEngine(c, compare);
+  const options = { explain: false, sides: c.req.query('sides') === 'true' };
+  return streamNDJSON(
+    c,
+    answerComparedNDJSON(bodyChunks(c.req.raw, BODY_LIMITS.ndjsonBatchBytes), engine, baseline, options, {
+      maxLineBytes: MAX_FLOW_LINE_BYTES,
+      batchLines: BATCH_LINES,
+      maxFlows: BODY_LIMITS.ndjsonBatchFlows,
+    }),
+    [version, compare],
+    { 'x-netpol-edge-version': version, 'x-netpol-edge-baseline-version': compare },
+  );
+}
+
+/**
+ * Verdict lines stream out as they are answered. A failure after the first byte cannot change the
+ * status: it ends the stream with an error line, never with made-up verdicts.
+ */
+function streamNDJSON(c: AppContext, lines: AsyncGenerator<string>, versions: readonly string[], headers: Record<string, string>): Response {
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
   const encoder = new TextEncoder();
   const stream = async (): Promise<void> => {
-    const options = { explain: c.req.query('explain') === 'true', sides: c.req.query('sides') === 'true' };
-    const verdicts = answerNDJSON(bodyChunks(c.req.raw, BODY_LIMITS.ndjsonBatchBytes), engine, options, {
-      maxLineBytes: MAX_FLOW_LINE_BYTES,
-      batchLines: BATCH_LINES,
-      maxFlows: BODY_LIMITS.ndjsonBatchFlows,
-    });
     try {
-      for await (const text of verdicts) await writer.write(encoder.encode(text));
+      for await (const text of lines) await writer.write(encoder.encode(text));
     } catch (error) {
       if (error instanceof FlowLimitError) throw new ApiError(413, 'too-many-flows', error.message);
-      failClosed(version, () => {
-        throw error;
-      });
+      // A core that failed is dropped (the next request gets a fresh one), as failClosed does.
+      if (error instanceof EngineError || error instanceof WebAssembly.RuntimeError) for (const version of versions) dropEngine(version);
+      throw error;
     }
   };
-  // Verdicts stream out as lines are answered. A failure after the first byte cannot change the
-  // status: it ends the stream with an error line, never with made-up verdicts.
   c.executionCtx.waitUntil(
     stream().then(
       () => writer.close(),
@@ -226,8 +265,8 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
       },
     ),
   );
-  return c.body(readable, 200, { 'content-type': 'application/x-ndjson', 'x-netpol-edge-version': version });
-});
+  return c.body(readable, 200, { 'content-type': 'application/x-ndjson', ...headers });
+}
 
 function parseJSON(text: string): unknown {
   try {
