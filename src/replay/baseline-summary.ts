@@ -72,11 +72,18 @@ export class BaselineSummary {
     records: 0, flows: 0, judged: 0, allowed: 0, denied: 0, baselineAllowed: 0, baselineDenied: 0,
     replies: 0, notApplicable: 0, unresolved: 0, malformed: 0,
   };
-  private readonly breaks = new ChangeGroups();
-  private readonly opens = new ChangeGroups();
-  private readonly disagreements = new ChangeGroups();
+  private readonly breaks: ChangeGroups;
+  private readonly opens: ChangeGroups;
+  private readonly disagreements: ChangeGroups;
   private observedAny = false;
   private readonly problems: { file: string; line: number; message: string }[] = [];
+
+  /** `maxGroups` per list: MAX_CHANGE_GROUPS unless a test wants to reach it. */
+  constructor(private readonly maxGroups = MAX_CHANGE_GROUPS) {
+    this.breaks = new ChangeGroups(maxGroups);
+    this.opens = new ChangeGroups(maxGroups);
+    this.disagreements = new ChangeGroups(maxGroups);
+  }
 
   countReply(): void {
     this.totals.records++;
@@ -143,7 +150,7 @@ export class BaselineSummary {
       ...rules,
       totals: { ...this.totals },
       baselineDisagreesWithLog: this.observedAny ? this.disagreements.toJSON(top) : null,
-      bounds: { groupsPerList: MAX_CHANGE_GROUPS, rules: MAX_COUNTED_RULES, reached },
+      bounds: { groupsPerList: this.maxGroups, rules: MAX_COUNTED_RULES, reached },
       problems: [...this.problems],
     };
   }

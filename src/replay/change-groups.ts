@@ -51,6 +51,8 @@ export class ChangeGroups {
   flows = 0;
   otherFlows = 0;
 
+  constructor(private readonly maxGroups = MAX_CHANGE_GROUPS) {}
+
   /** Counts one flow; `describe` (what decided it, old and new) runs only for a new group. */
   add(name: ChangeName, seen: Sighting, describe: () => { old: string; new: string }): void {
     this.flows++;
@@ -59,7 +61,7 @@ export class ChangeGroups {
     if (entry) {
       entry.flows++;
       entry.lastSeen = seen;
-    } else if (this.entries.size < MAX_CHANGE_GROUPS) {
+    } else if (this.entries.size < this.maxGroups) {
       this.entries.set(key, { group: { ...name, ...describe(), firstSeen: seen }, flows: 1, lastSeen: seen });
     } else {
       this.otherFlows++;

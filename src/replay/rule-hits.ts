@@ -99,6 +99,8 @@ export class RuleHits {
   /** Hits on rules past MAX_COUNTED_RULES. */
   otherFlows = 0;
 
+  constructor(private readonly maxRules = MAX_COUNTED_RULES) {}
+
   /** Counts the rules that decided one judged flow. */
   count(verdict: Verdict, seen: Sighting): void {
     for (const ref of decidingRules(verdict)) {
@@ -107,7 +109,7 @@ export class RuleHits {
       if (counter) {
         counter.flows++;
         counter.lastSeen = seen;
-      } else if (this.counters.size < MAX_COUNTED_RULES) {
+      } else if (this.counters.size < this.maxRules) {
         this.counters.set(key, { ref, flows: 1, firstSeen: seen, lastSeen: seen });
       } else {
         this.otherFlows++;
