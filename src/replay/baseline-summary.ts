@@ -55,11 +55,8 @@ export interface BaselineReportJSON extends RuleReport {
 
 const MAX_PROBLEMS = 20;
 
-/** One judged flow's pair of verdicts, and how to describe it when it is listed. */
-export interface JudgedPair {
-  readonly allowed: boolean;
-  readonly baselineAllowed: boolean;
-  readonly observed?: 'allowed' | 'denied';
+/** How to describe a judged flow that is listed (see BaselineSummary.isListed). */
+export interface Listing {
   readonly seen: Sighting;
   /** The group's name; called only when the flow is listed. */
   readonly name: () => ChangeName;
@@ -108,22 +105,27 @@ export class BaselineSummary {
     this.note(file, line, message);
   }
 
-  countJudged(pair: JudgedPair): void {
+  /** Whether a judged flow goes in a list (a change, or the baseline against the log). */
+  static isListed(allowed: boolean, baselineAllowed: boolean, observed: 'allowed' | 'denied' | undefined): boolean {
+    return allowed !== baselineAllowed || (observed !== undefined && (observed === 'allowed') !== baselineAllowed);
+  }
+
+  /** A flow both bundles answered; `listing` is needed only when isListed says so. */
+  countJudged(allowed: boolean, baselineAllowed: boolean, observed: 'allowed' | 'denied' | undefined, listing?: Listing): void {
     const t = this.totals;
     t.records++;
     t.flows++;
     t.judged++;
-    if (pair.allowed) t.allowed++;
+    if (allowed) t.allowed++;
     else t.denied++;
-    if (pair.baselineAllowed) t.baselineAllowed++;
+    if (baselineAllowed) t.baselineAllowed++;
     else t.baselineDenied++;
-    if (pair.baselineAllowed && !pair.allowed) this.breaks.add(pair.name(), pair.seen, pair.why);
-    if (!pair.baselineAllowed && pair.allowed) this.opens.add(pair.name(), pair.seen, pair.why);
-    if (pair.observed !== undefined) {
-      this.observedAny = true;
-      if ((pair.observed === 'allowed') !== pair.baselineAllowed) {
-        this.disagreements.add({ ...pair.name(), observed: pair.observed }, pair.seen, pair.why);
-      }
+    if (observed !== undefined) this.observedAny = true;
+    if (!listing) return;
+    if (baselineAllowed && !allowed) this.breaks.add(listing.name(), listing.seen, listing.why);
+    if (!baselineAllowed && allowed) this.opens.add(listing.name(), listing.seen, listing.why);
+    if (observed !== undefined && (observed === 'allowed') !== baselineAllowed) {
+      this.disagreements.add({ ...listing.name(), observed }, listing.seen, listing.why);
     }
   }
 

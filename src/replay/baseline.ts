@@ -6,7 +6,7 @@
 import type { Verdict } from '../model/decision.js';
 import { FlowError } from '../model/errors.js';
 import type { Flow } from '../model/flow.js';
-import type { BaselineSummary } from './baseline-summary.js';
+import { BaselineSummary } from './baseline-summary.js';
 import type { FlowLogFormat, LogRecord } from './index.js';
 import { describe, streamFlows, whyOf, type BatchDecider, type EndpointDirectory, type PendingFlow, type ReplayInput } from './replay.js';
 import type { RuleHits } from './rule-hits.js';
@@ -81,16 +81,16 @@ function settlePair(
     out?.push(JSON.stringify({ file, line: record.line, error: message }));
     return;
   }
-  const seen = { file, line: record.line };
-  options.summary.countJudged({
-    allowed: verdict.allowed,
-    baselineAllowed: baseline.allowed,
-    observed: record.observed,
-    seen,
-    name: () => ({ src: record.srcLabel ?? describe(flow.src), dst: record.dstLabel ?? describe(flow.dst), protocol: flow.protocol, port: flow.port }),
-    why: () => ({ old: ruleText(baseline), new: ruleText(verdict) }),
-  });
-  options.rules.count(verdict, seen);
+  // Most flows change nothing and are listed nowhere: they build no names.
+  const listing = BaselineSummary.isListed(verdict.allowed, baseline.allowed, record.observed)
+    ? {
+        seen: { file, line: record.line },
+        name: () => ({ src: record.srcLabel ?? describe(flow.src), dst: record.dstLabel ?? describe(flow.dst), protocol: flow.protocol, port: flow.port }),
+        why: () => ({ old: ruleText(baseline), new: ruleText(verdict) }),
+      }
+    : undefined;
+  options.summary.countJudged(verdict.allowed, baseline.allowed, record.observed, listing);
+  options.rules.count(verdict, file, record.line);
   if (out) {
     const line: Record<string, unknown> = { file, line: record.line, ...verdictFields(verdict), baseline: verdictFields(baseline) };
     if (baseline.allowed !== verdict.allowed) line.change = verdict.allowed ? 'open' : 'break';

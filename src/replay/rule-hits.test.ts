@@ -11,7 +11,7 @@ describe('RuleHits', () => {
   it('counts the deciding and passing rules of each side, bounded', () => {
     const hits = new RuleHits(1);
     const pass = { kind: 'AdminNetworkPolicy', name: 'a', rule: 2, ruleName: 'r', action: 'Pass' } as const;
-    hits.count({ ...verdict(allowedBy('p', 0)), ingress: { ...allowedBy('p', 0), passedBy: pass } }, { file: 'f', line: 1 });
+    hits.count({ ...verdict(allowedBy('p', 0)), ingress: { ...allowedBy('p', 0), passedBy: pass } }, 'f', 1);
     expect(hits.toJSON()).toEqual([
       { kind: 'AdminNetworkPolicy', name: 'a', direction: 'ingress', rule: 2, ruleName: 'r', flows: 1, firstSeen: { file: 'f', line: 1 }, lastSeen: { file: 'f', line: 1 } },
     ]);

@@ -50,8 +50,9 @@ export const MAX_COUNTED_RULES = 100_000;
 interface Counter {
   readonly ref: PolicyRuleRef;
   flows: number;
-  firstSeen: Sighting;
-  lastSeen: Sighting;
+  readonly firstSeen: Sighting;
+  lastFile: string;
+  lastLine: number;
 }
 
 export function ruleKey(ref: PolicyRuleRef): string {
@@ -64,18 +65,6 @@ function networkPolicyRule(allowedBy: RuleRef, direction: Direction): PolicyRule
 
 function clusterRule(ref: ClusterRuleRef, direction: Direction): PolicyRuleRef {
   return { kind: ref.kind, name: ref.name, direction, rule: ref.rule, ruleName: ref.ruleName };
-}
-
-/** The rules that decided a verdict's sides, as the module comment defines it. */
-export function decidingRules(verdict: Verdict): PolicyRuleRef[] {
-  const rules: PolicyRuleRef[] = [];
-  for (const side of [verdict.egress, verdict.ingress]) {
-    if (!side) continue;
-    if (side.passedBy) rules.push(clusterRule(side.passedBy, side.direction));
-    if (side.decidedBy) rules.push(clusterRule(side.decidedBy, side.direction));
-    if (side.allowedBy) rules.push(networkPolicyRule(side.allowedBy, side.direction));
-  }
-  return rules;
 }
 
 /** Every rule of a bundle, in bundle order: NetworkPolicies, then cluster-wide policies. */
@@ -95,26 +84,52 @@ export function bundleRules(bundle: Bundle): PolicyRuleRef[] {
 }
 
 export class RuleHits {
-  private readonly counters = new Map<string, Counter>();
+  /**
+   * Counters by the policy's namespace (NetworkPolicies) or kind (cluster-wide policies: a kind
+   * is never a namespace name), then its name, then `2 * rule + (egress ? 1 : 0)`: a hit looks up
+   * strings the verdict already holds, and builds nothing unless the rule is new.
+   */
+  private readonly counters = new Map<string, Map<string, Counter[]>>();
+  private size = 0;
   /** Hits on rules past MAX_COUNTED_RULES. */
   otherFlows = 0;
 
   constructor(private readonly maxRules = MAX_COUNTED_RULES) {}
 
-  /** Counts the rules that decided one judged flow. */
-  count(verdict: Verdict, seen: Sighting): void {
-    for (const ref of decidingRules(verdict)) {
-      const key = ruleKey(ref);
-      const counter = this.counters.get(key);
-      if (counter) {
-        counter.flows++;
-        counter.lastSeen = seen;
-      } else if (this.counters.size < this.maxRules) {
-        this.counters.set(key, { ref, flows: 1, firstSeen: seen, lastSeen: seen });
-      } else {
-        this.otherFlows++;
-      }
+  /** Counts the rules that decided one judged flow (see the module comment). */
+  count(verdict: Verdict, file: string, line: number): void {
+    for (const side of [verdict.egress, verdict.ingress]) {
+      if (!side) continue;
+      const { direction } = side;
+      if (side.passedBy) this.hit(side.passedBy.kind, side.passedBy.name, direction, side.passedBy.rule, file, line, side.passedBy);
+      if (side.decidedBy) this.hit(side.decidedBy.kind, side.decidedBy.name, direction, side.decidedBy.rule, file, line, side.decidedBy);
+      const allowed = side.allowedBy;
+      if (allowed) this.hit(allowed.policy.namespace, allowed.policy.name, direction, allowed.rule, file, line, allowed);
     }
+  }
+
+  private hit(scope: string, name: string, direction: Direction, rule: number, file: string, line: number, source: RuleRef | ClusterRuleRef): void {
+    let byName = this.counters.get(scope);
+    if (!byName) this.counters.set(scope, (byName = new Map()));
+    let slots = byName.get(name);
+    if (!slots) byName.set(name, (slots = []));
+    const slot = 2 * rule + (direction === 'egress' ? 1 : 0);
+    const counter = slots[slot];
+    if (counter) {
+      counter.flows++;
+      counter.lastFile = file;
+      counter.lastLine = line;
+    } else if (this.size < this.maxRules) {
+      const ref = 'policy' in source ? networkPolicyRule(source, direction) : clusterRule(source, direction);
+      slots[slot] = { ref, flows: 1, firstSeen: { file, line }, lastFile: file, lastLine: line };
+      this.size++;
+    } else {
+      this.otherFlows++;
+    }
+  }
+
+  private all(): Counter[] {
+    return [...this.counters.values()].flatMap((byName) => [...byName.values()].flatMap((slots) => slots.filter((c) => c !== undefined)));
   }
 
   get boundReached(): boolean {
@@ -123,14 +138,15 @@ export class RuleHits {
 
   /** Rules that decided at least one flow, most flows first (ties in rule order). */
   toJSON(): RuleHitsJSON[] {
-    return [...this.counters.values()]
+    return this.all()
       .sort((a, b) => b.flows - a.flows || (ruleKey(a.ref) < ruleKey(b.ref) ? -1 : 1))
-      .map((c) => ({ ...c.ref, flows: c.flows, firstSeen: c.firstSeen, lastSeen: c.lastSeen }));
+      .map((c) => ({ ...c.ref, flows: c.flows, firstSeen: c.firstSeen, lastSeen: { file: c.lastFile, line: c.lastLine } }));
   }
 
   /** The bundle's rules that decided no replayed flow, in bundle order. */
   unused(bundle: Bundle): PolicyRuleRef[] {
-    return bundleRules(bundle).filter((ref) => !this.counters.has(ruleKey(ref)));
+    const hit = new Set(this.all().map((c) => ruleKey(c.ref)));
+    return bundleRules(bundle).filter((ref) => !hit.has(ruleKey(ref)));
   }
 }
 
