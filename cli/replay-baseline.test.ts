@@ -38,6 +38,8 @@ const group = (src: string, dst: string, service: string, flows: number, old: st
 const names = (groups: readonly ChangeGroup[]) => groups.map(({ firstSeen: _f, lastSeen: _l, ...rest }) => rest);
 
 const FREEZE = 'ingress: [AdminNetworkPolicy http-freeze rule 0] Deny';
+/** Both sides a rule allowed, in the baseline. */
+const FRONTEND_TO_BACKEND = 'egress: NetworkPolicy prod/frontend-egress rule 1; ingress: NetworkPolicy prod/backend rule 0';
 
 describe('replay --baseline: what the staged change breaks and opens, in every format', () => {
   it('CSV: breaks the frontend -> backend call, opens the job-runner to the AMF', () => {
@@ -45,7 +47,7 @@ describe('replay --baseline: what the staged change breaks and opens, in every f
     expect(code).toBe(3);
     expect(report).toMatchObject({ flows: 7, judged: 7 });
     expect(names(report.changes.break.groups)).toEqual([
-      group('prod/frontend', 'prod/backend', 'TCP/8080', 1, 'egress: NetworkPolicy prod/frontend-egress rule 1', FREEZE),
+      group('prod/frontend', 'prod/backend', 'TCP/8080', 1, FRONTEND_TO_BACKEND, FREEZE),
     ]);
     expect(report.changes.break.groups[0]!.firstSeen).toEqual({ file: `${LOGS}/flows.csv`, line: 2 });
     expect(names(report.changes.open.groups)).toEqual([
@@ -60,7 +62,7 @@ describe('replay --baseline: what the staged change breaks and opens, in every f
     const { code, report } = compare([`${LOGS}/flows.ndjson`]);
     expect(code).toBe(3);
     expect(names(report.changes.break.groups)).toEqual([
-      group('prod/frontend', 'prod/backend', 'TCP/8080', 1, 'egress: NetworkPolicy prod/frontend-egress rule 1', FREEZE),
+      group('prod/frontend', 'prod/backend', 'TCP/8080', 1, FRONTEND_TO_BACKEND, FREEZE),
     ]);
     expect(names(report.changes.open.groups)).toEqual([
       group('10.0.3.7', 'prod/payments', 'TCP/9090', 1, 'ingress: no NetworkPolicy rule allows it', 'ingress: NetworkPolicy prod/payments-from-vpc rule 0'),
@@ -73,7 +75,7 @@ describe('replay --baseline: what the staged change breaks and opens, in every f
     expect(code).toBe(3);
     expect(report.changes.break.flows).toBe(3);
     expect(names(report.changes.break.groups)).toEqual([
-      group('prod/frontend', 'prod/backend', 'TCP/8080', 2, 'egress: NetworkPolicy prod/frontend-egress rule 1', FREEZE),
+      group('prod/frontend', 'prod/backend', 'TCP/8080', 2, FRONTEND_TO_BACKEND, FREEZE),
       group('staging/job-runner', 'prod/backend', 'TCP/8080', 1, 'ingress: NetworkPolicy prod/backend rule 1', FREEZE),
     ]);
     expect(report.changes.break.groups[0]).toMatchObject({
@@ -89,7 +91,7 @@ describe('replay --baseline: what the staged change breaks and opens, in every f
     const { code, report } = compare([`${LOGS}/vpc-default-v2.txt`]);
     expect(code).toBe(3);
     expect(names(report.changes.break.groups)).toEqual([
-      group('10.0.1.23', '10.0.2.45', 'TCP/8080', 1, 'egress: NetworkPolicy billing/gateway rule 0', FREEZE),
+      group('10.0.1.23', '10.0.2.45', 'TCP/8080', 1, 'egress: NetworkPolicy billing/gateway rule 0; ingress: NetworkPolicy billing/ledger rule 0', FREEZE),
     ]);
     expect(names(report.changes.open.groups)).toEqual([
       group('198.51.100.7', '10.0.1.23', 'TCP/443', 1, 'ingress: no NetworkPolicy rule allows it', 'ingress: NetworkPolicy billing/partner-to-gateway rule 0'),

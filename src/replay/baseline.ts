@@ -8,7 +8,7 @@ import { FlowError } from '../model/errors.js';
 import type { Flow } from '../model/flow.js';
 import { BaselineSummary } from './baseline-summary.js';
 import type { FlowLogFormat, LogRecord } from './index.js';
-import { describe, streamFlows, whyOf, type BatchDecider, type EndpointDirectory, type PendingFlow, type ReplayInput } from './replay.js';
+import { describe, sideChain, streamFlows, type BatchDecider, type EndpointDirectory, type PendingFlow, type ReplayInput } from './replay.js';
 import type { RuleHits } from './rule-hits.js';
 
 /** Both answers for a batch, one each per flow, in order. */
@@ -103,10 +103,17 @@ function verdictFields(verdict: Verdict): Record<string, unknown> {
   return verdict.allowed ? { allowed: true, reason: verdict.reason } : { allowed: false, reason: verdict.reason, deniedBy: verdict.deniedBy };
 }
 
-/** What decided a flow, with its tier chain; `no policy` when nothing had a say. */
+/**
+ * What decided a flow on each side a policy had a say on, tier chain included: when denied, the
+ * denying sides; when allowed, every side a rule allowed (`egress: ...; ingress: ...`).
+ */
 function ruleText(verdict: Verdict): string {
   if (verdict.reason === 'loopback') return 'loopback';
-  return whyOf(verdict) ?? 'no policy';
+  const sides = [verdict.egress, verdict.ingress].filter((side) => side !== undefined);
+  const deciding = verdict.allowed
+    ? sides.filter((s) => s.decidedBy !== undefined || s.allowedBy !== undefined || s.passedBy !== undefined)
+    : sides.filter((s) => !s.allowed);
+  return deciding.length === 0 ? 'no policy' : deciding.map(sideChain).join('; ');
 }
 
 function unresolvedMessage(verdict: Verdict | FlowError, baseline: Verdict | FlowError): string {

@@ -224,7 +224,11 @@ function resolveFlow(record: LogRecord, directory: EndpointDirectory | undefined
 export function whyOf(verdict: Verdict): string | undefined {
   const sides = [verdict.egress, verdict.ingress].filter((side) => side !== undefined);
   const side = sides.find((s) => !s.allowed) ?? sides.find((s) => s.decidedBy !== undefined || s.allowedBy !== undefined);
-  if (!side) return undefined;
+  return side ? sideChain(side) : undefined;
+}
+
+/** One side's tier chain: `ingress: [AdminNetworkPolicy a rule 2] Pass -> NetworkPolicy ns/p rule 0`. */
+export function sideChain(side: NonNullable<Verdict['egress']>): string {
   const rule = (r: ClusterRuleRef): string => `[${r.kind} ${r.name} rule ${r.rule}]`;
   let outcome: string;
   if (side.decidedBy) outcome = `${rule(side.decidedBy)} ${side.decidedBy.action}`;
