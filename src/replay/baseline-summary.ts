@@ -5,6 +5,7 @@
  * hits, unused and shadowed rules. Memory is bounded (change-groups.ts, rule-hits.ts).
  */
 import { MAX_CHANGE_GROUPS, ChangeGroups, type ChangeGroup, type ChangeListJSON, type ChangeName } from './change-groups.js';
+import { appendProblems, RecordTally } from './record-tally.js';
 import { describeRule, MAX_COUNTED_RULES, type PolicyRuleRef, type RuleHitsJSON, type Sighting } from './rule-hits.js';
 
 export interface BaselineTotals {
@@ -53,8 +54,6 @@ export interface BaselineReportJSON extends RuleReport {
   readonly problems: readonly { readonly file: string; readonly line: number; readonly message: string }[];
 }
 
-const MAX_PROBLEMS = 20;
-
 /** How to describe a judged flow that is listed (see BaselineSummary.isListed). */
 export interface Listing {
   readonly seen: Sighting;
@@ -64,7 +63,7 @@ export interface Listing {
   readonly why: () => { old: string; new: string };
 }
 
-export class BaselineSummary {
+export class BaselineSummary extends RecordTally {
   readonly totals: BaselineTotals = {
     records: 0, flows: 0, judged: 0, allowed: 0, denied: 0, baselineAllowed: 0, baselineDenied: 0,
     replies: 0, notApplicable: 0, unresolved: 0, malformed: 0,
@@ -73,36 +72,19 @@ export class BaselineSummary {
   private readonly opens: ChangeGroups;
   private readonly disagreements: ChangeGroups;
   private observedAny = false;
-  private readonly problems: { file: string; line: number; message: string }[] = [];
 
   /** `maxGroups` per list: MAX_CHANGE_GROUPS unless a test wants to reach it. */
   constructor(private readonly maxGroups = MAX_CHANGE_GROUPS) {
+    super();
     this.breaks = new ChangeGroups(maxGroups);
     this.opens = new ChangeGroups(maxGroups);
     this.disagreements = new ChangeGroups(maxGroups);
   }
 
-  countReply(): void {
-    this.totals.records++;
-    this.totals.replies++;
-  }
-
-  countNotApplicable(): void {
-    this.totals.records++;
-    this.totals.notApplicable++;
-  }
-
-  countMalformed(file: string, line: number, message: string): void {
-    this.totals.records++;
-    this.totals.malformed++;
-    this.note(file, line, message);
-  }
-
-  countUnresolved(file: string, line: number, message: string): void {
-    this.totals.records++;
+  /** An unresolved record is a flow too. */
+  override countUnresolved(file: string, line: number, message: string): void {
     this.totals.flows++;
-    this.totals.unresolved++;
-    this.note(file, line, message);
+    super.countUnresolved(file, line, message);
   }
 
   /** Whether a judged flow goes in a list (a change, or the baseline against the log). */
@@ -132,10 +114,6 @@ export class BaselineSummary {
   /** Flows the change would break: the CLI exits 3 when there is any. */
   get breakFlows(): number {
     return this.breaks.flows;
-  }
-
-  private note(file: string, line: number, message: string): void {
-    if (this.problems.length < MAX_PROBLEMS) this.problems.push({ file, line, message });
   }
 
   /** The report; `top` cuts the group lists (JSON consumers usually want them all). */
@@ -177,10 +155,7 @@ export class BaselineSummary {
     if (report.bounds.reached.length > 0) {
       lines.push('', `bounds reached (counted, not listed): ${report.bounds.reached.join(', ')}`);
     }
-    if (report.problems.length > 0) {
-      lines.push('', 'problems (first ones):');
-      for (const p of report.problems) lines.push(`  ${p.file}:${p.line}: ${p.message}`);
-    }
+    appendProblems(lines, report.problems);
     return lines.join('\n');
   }
 }

@@ -7,8 +7,7 @@ import type { Verdict } from '../model/decision.js';
 import { FlowError } from '../model/errors.js';
 import type { Flow } from '../model/flow.js';
 import { BaselineSummary } from './baseline-summary.js';
-import type { FlowLogFormat, LogRecord } from './index.js';
-import { describe, sideChain, streamFlows, type BatchDecider, type EndpointDirectory, type PendingFlow, type ReplayInput } from './replay.js';
+import { countOther, describe, sideChain, streamFlows, type BatchDecider, type PendingFlow, type ReplayInput, type ReplayStreamOptions } from './replay.js';
 import type { RuleHits } from './rule-hits.js';
 
 /** Both answers for a batch, one each per flow, in order. */
@@ -32,19 +31,12 @@ export function sideBySide(next: BatchDecider, baseline: BatchDecider): Comparin
   };
 }
 
-export interface BaselineReplayOptions {
+/** `out` gets one line per flow with both verdicts; `directory` is the new bundle's, when local. */
+export interface BaselineReplayOptions extends ReplayStreamOptions {
   readonly decider: ComparingDecider;
   readonly summary: BaselineSummary;
   /** The new bundle's rule hits. */
   readonly rules: RuleHits;
-  /** Resolves endpoints by the new bundle (local mode). */
-  readonly directory?: EndpointDirectory;
-  readonly format?: FlowLogFormat;
-  readonly batchSize?: number;
-  readonly concurrency?: number;
-  /** NDJSON lines, one per flow with both verdicts, several per call (joined by newlines). */
-  readonly out?: (lines: string) => void | Promise<void>;
-  readonly onProgress?: (bytes: number, flows: number) => void;
 }
 
 export async function replayAgainstBaseline(inputs: readonly ReplayInput[], options: BaselineReplayOptions): Promise<void> {
@@ -59,12 +51,6 @@ export async function replayAgainstBaseline(inputs: readonly ReplayInput[], opti
       if (options.out && lines && lines.length > 0) await options.out(lines.join('\n'));
     },
   });
-}
-
-function countOther(record: LogRecord, file: string, summary: BaselineSummary): void {
-  if (record.kind === 'reply') summary.countReply();
-  else if (record.kind === 'error') summary.countMalformed(file, record.line, record.error ?? 'malformed line');
-  else summary.countNotApplicable();
 }
 
 function settlePair(

@@ -10,6 +10,7 @@ import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
 import { formatIP, parseIP } from '../net/ip.js';
 import { readFlowLogBytes, type FlowLogFormat, type LogRecord } from './index.js';
 import { RuleHits } from './rule-hits.js';
+import type { RecordTally } from './record-tally.js';
 import { ReplaySummary } from './summary.js';
 
 export interface ReplayInput {
@@ -22,9 +23,8 @@ export interface BatchDecider {
   decideBatch(flows: readonly Flow[]): Promise<{ verdicts: (Verdict | FlowError)[]; version?: string | null }>;
 }
 
-export interface ReplayOptions {
-  readonly decider: BatchDecider;
-  readonly summary: ReplaySummary;
+/** What every replay mode takes besides its deciders and its report. */
+export interface ReplayStreamOptions {
   /** Local mode: who the bundle knows, for the resolution order (see resolveEndpoint). */
   readonly directory?: EndpointDirectory;
   readonly format?: FlowLogFormat;
@@ -34,6 +34,11 @@ export interface ReplayOptions {
   readonly out?: (lines: string) => void | Promise<void>;
   /** Bytes read so far of the current input, and flows so far; for a progress bar. */
   readonly onProgress?: (bytes: number, flows: number) => void;
+}
+
+export interface ReplayOptions extends ReplayStreamOptions {
+  readonly decider: BatchDecider;
+  readonly summary: ReplaySummary;
   /** Counts the rules that decided each judged flow, when given. */
   readonly rules?: RuleHits;
 }
@@ -155,7 +160,7 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
   });
 }
 
-export function countOther(record: LogRecord, file: string, summary: ReplaySummary): void {
+export function countOther(record: LogRecord, file: string, summary: RecordTally): void {
   if (record.kind === 'reply') summary.countReply();
   else if (record.kind === 'error') summary.countMalformed(file, record.line, record.error ?? 'malformed line');
   else summary.countNotApplicable();
