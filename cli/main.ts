@@ -8,6 +8,7 @@ type Command = (argv: readonly string[]) => Promise<number>;
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   check: async () => (await import('./check.js')).runCheck,
   eval: async () => (await import('./eval.js')).runEval,
+  lint: async () => (await import('./lint.js')).runLint,
   replay: async () => (await import('./replay.js')).runReplay,
   serve: async () => (await import('./serve.js')).runServe,
   validate: async () => (await import('./validate.js')).runValidate,
@@ -20,6 +21,8 @@ Usage:
   netpol-edge eval --flows FILE|- MANIFEST...                              NDJSON flows -> verdicts
   netpol-edge validate MANIFEST...                                         errors and warnings
   netpol-edge replay --bundle MANIFEST LOG...                              flow logs -> impact report
+  netpol-edge replay --bundle NEW --baseline OLD LOG...                    a staged change on real traffic
+  netpol-edge lint MANIFEST...                                             shadowed rules and warnings
   netpol-edge serve [--port N] [--bundle NAME=PATH]... [--watch]           the HTTP API locally
 
 MANIFEST is a YAML or JSON file (multi-document, List), a directory (read recursively), or - for

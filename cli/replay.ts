@@ -1,14 +1,15 @@
 /** @module `netpol-edge replay`: what would a bundle do to the traffic a cluster really carried? */
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { FLOW_LOG_FORMATS, FlowLogFormatError, isFlowLogFormat, type FlowLogFormat } from '../src/replay/index.js';
+import type { Bundle } from '../src/model/bundle.js';
+import { appendRules } from '../src/replay/baseline-summary.js';
+import { FLOW_LOG_FORMATS, isFlowLogFormat, type FlowLogFormat } from '../src/replay/index.js';
 import { createEngine } from '../src/engine/create-engine.js';
 import type { Engine } from '../src/engine/engine.js';
-import { RemoteError } from '../src/engine/remote-engine.js';
-import { EndpointDirectory, replay, type ReplayInput } from '../src/replay/replay.js';
+import { EndpointDirectory, replay } from '../src/replay/replay.js';
+import { RuleHits } from '../src/replay/rule-hits.js';
 import { ReplaySummary } from '../src/replay/summary.js';
+import { BASELINE_HELP, BASELINE_OPTIONS, hasBaseline, ruleReportOf, runBaselineReplay } from './replay-baseline.js';
+import { outWriter, positiveInteger, replayEach } from './replay-io.js';
 import { BUNDLE_OPTIONS, BUNDLE_OPTIONS_HELP, engineOf, loadBundle } from './bundle-args.js';
 import { localEngine } from './engines.js';
 import { EXIT, UsageError } from './usage.js';
@@ -21,6 +22,7 @@ export const REPLAY_HELP = `netpol-edge replay: replay flow logs against a bundl
 Usage:
   netpol-edge replay --bundle MANIFEST [--bundle MANIFEST...] [options] LOG...
   netpol-edge replay --url http://HOST:8787/v1/bundles/NAME [--token T] [options] LOG...
+  netpol-edge replay --bundle NEW... --baseline OLD... [options] LOG...     (a staged change)
 
 LOG is a file (plain or gzip) or - for stdin, in one of these formats (detected, or --format):
   hubble   hubble observe -o json: one flow per line
@@ -42,14 +44,19 @@ Options:
   --summary text|json     the report on stdout (default text)
   --top N                 groups listed per section (default 10)
   --concurrency N         batches in flight in remote mode (default 4)
+  --rules                 add rule hits, unused and shadowed rules to the report
+${BASELINE_HELP}
 ${BUNDLE_OPTIONS_HELP}
 
-Exit code: 0 done, 3 something the log saw allowed would be denied, 2 error.
+Exit code: 0 done, 3 something the log saw allowed would be denied (with a baseline: something
+the baseline allows the new bundle would deny), 2 error.
 
 Examples:
   netpol-edge replay --bundle examples/demo-cluster.yaml --bundle examples/article/5-ns1-from-ns3-tcp-80.yaml \\
     test/fixtures/flowlogs/flows.csv
-  netpol-edge replay --url http://127.0.0.1:8787/v1/bundles/demo --summary json hubble.jsonl.gz`;
+  netpol-edge replay --url http://127.0.0.1:8787/v1/bundles/demo --summary json hubble.jsonl.gz
+  netpol-edge replay --bundle test/fixtures/flowlogs/cluster.yaml --bundle test/fixtures/flowlogs/staged-change.yaml \\
+    --baseline test/fixtures/flowlogs/cluster.yaml test/fixtures/flowlogs/hubble-observe.jsonl`;
 
 export async function runReplay(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -66,6 +73,7 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
       top: { type: 'string' },
       concurrency: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
+      ...BASELINE_OPTIONS,
     },
   });
   if (values.help) {
@@ -82,120 +90,49 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
   if ((values.bundle === undefined) === (values.url === undefined)) {
     throw new UsageError('give either --bundle MANIFEST (local) or --url URL (a running service)');
   }
+  const common = { format: format as FlowLogFormat | undefined, json: summaryFormat === 'json', top, concurrency };
+  if (hasBaseline(values)) return runBaselineReplay(values, positionals, common);
 
   let engine: Engine;
   let directory: EndpointDirectory | undefined;
+  let bundle: Bundle | undefined;
   if (values.url !== undefined) {
     engine = createEngine({ kind: 'remote', url: values.url, token: values.token });
   } else {
-    const bundle = await loadBundle(values.bundle!, values, values.quiet);
+    bundle = await loadBundle(values.bundle!, values, values.quiet);
     engine = localEngine(engineOf(values), bundle);
     directory = new EndpointDirectory(bundle);
   }
 
-  const out = values.out === undefined ? undefined : await openOut(values.out);
-  const writeOut = out
-    ? async (line: string): Promise<void> => {
-        if (!out.write(`${line}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-      }
-    : undefined;
+  const out = await outWriter(values.out);
   const summary = new ReplaySummary();
-  let currentInput = '';
-  const progress = process.stderr.isTTY ? new ProgressBar() : undefined;
-  try {
-    for (const name of positionals) {
-      currentInput = name === '-' ? '<stdin>' : name;
-      const inputs = [await openInput(name)];
-      await progress?.start(name);
-      await replay(inputs, {
+  const rules = values.rules ? new RuleHits() : undefined;
+  await replayEach(
+    positionals,
+    (input, onProgress) =>
+      replay([input], {
         engine,
         directory,
         summary,
-        format: format as FlowLogFormat | undefined,
+        rules,
+        format: common.format,
         concurrency: values.url !== undefined ? concurrency : 1,
-        out: writeOut,
-        onProgress: (bytes, flows) => progress?.update(bytes, flows),
-      });
-      progress?.end();
-    }
-  } catch (error) {
-    progress?.end();
-    if (error instanceof FlowLogFormatError || error instanceof RemoteError) throw new UsageError(error.message);
-    // A file that cannot be read, or a gzip stream that is cut short, is the input's fault.
-    const code = (error as NodeJS.ErrnoException).code;
-    if (typeof code === 'string') throw new UsageError(`${currentInput}: ${(error as Error).message}`);
-    throw error;
-  } finally {
-    if (out) {
-      out.end();
-      await finished(out);
+        out: out.write,
+        onProgress,
+      }),
+    out.close,
+  );
+  if (!rules) {
+    process.stdout.write(`${common.json ? JSON.stringify(summary.toJSON(top)) : summary.toText(top)}\n`);
+  } else {
+    // --rules adds the rule report after today's report, which stays as it is.
+    const ruleReport = ruleReportOf(rules, bundle);
+    if (common.json) process.stdout.write(`${JSON.stringify({ ...summary.toJSON(top), ...ruleReport })}\n`);
+    else {
+      const lines = [summary.toText(top)];
+      appendRules(lines, ruleReport, top);
+      process.stdout.write(`${lines.join('\n')}\n`);
     }
   }
-  process.stdout.write(`${summaryFormat === 'json' ? JSON.stringify(summary.toJSON(top)) : summary.toText(top)}\n`);
   return summary.breaks > 0 ? EXIT_WOULD_BREAK : EXIT.ok;
-}
-
-async function openInput(name: string): Promise<ReplayInput> {
-  if (name === '-') return { name: '<stdin>', bytes: process.stdin };
-  let isFile: boolean;
-  try {
-    isFile = (await stat(name)).isFile();
-  } catch {
-    throw new UsageError(`${name}: no such file`);
-  }
-  if (!isFile) throw new UsageError(`${name}: not a file`);
-  return { name, bytes: createReadStream(name) };
-}
-
-/** The --out file, opened before the replay starts, so that a bad path stops it at once. */
-async function openOut(path: string): Promise<WriteStream> {
-  const stream = createWriteStream(path);
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', (error) => reject(new UsageError(`--out ${path}: ${error.message}`)));
-  });
-  stream.on('error', () => {}); // later failures surface through the writes and `finished`
-  return stream;
-}
-
-function positiveInteger(text: string, option: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${option} ${text}: expected a whole number above 0`);
-  return value;
-}
-
-/** Flows, flows/s and, for files, percent and ETA; on stderr, only when it is a terminal. */
-class ProgressBar {
-  private size = 0;
-  private started = 0;
-  private last = 0;
-  private name = '';
-
-  async start(name: string): Promise<void> {
-    this.name = name;
-    this.size = name === '-' ? 0 : (await stat(name)).size;
-    this.started = performance.now();
-    this.last = 0;
-  }
-
-  update(bytes: number, flows: number): void {
-    const now = performance.now();
-    if (now - this.last < 200) return;
-    this.last = now;
-    const seconds = (now - this.started) / 1000;
-    const rate = seconds > 0 ? Math.round(flows / seconds) : 0;
-    let text = `${this.name}: ${flows} flows, ${rate} flows/s`;
-    if (this.size > 0) {
-      const fraction = Math.min(1, bytes / this.size);
-      const eta = fraction > 0 ? Math.round(seconds / fraction - seconds) : 0;
-      const width = 20;
-      const filled = Math.round(fraction * width);
-      text = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0)}% ${text}, ETA ${eta}s`;
-    }
-    process.stderr.write(`\r${text.slice(0, (process.stderr.columns ?? 100) - 1)}\u001b[K`);
-  }
-
-  end(): void {
-    process.stderr.write('\r\u001b[K');
-  }
 }

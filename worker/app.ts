@@ -7,7 +7,8 @@ import { Hono, type Context } from 'hono';
 import { explainDecision, summarizeDecision } from '../src/format/explanation.js';
 import { decodeFlow } from '../src/flow/decode.js';
 import { FlowError } from '../src/model/errors.js';
-import { answerNDJSON, FlowLimitError } from '../src/format/verdict.js';
+import { answerComparedLines, answerNDJSON, answerNDJSONWith, FlowLimitError } from '../src/format/verdict.js';
+import type { Engine } from '../src/engine/engine.js';
 import { EngineError } from '../src/engine/wasm-engine.js';
 import type { EndpointSpec } from '../src/model/flow.js';
 import { authorize, type Role } from './auth.js';
@@ -227,6 +228,9 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
   if (type === 'application/octet-stream' && mode === 'audit') {
     throw new ApiError(409, 'audit-mode', `version ${version} of ${name} is in audit mode, which binary batches cannot report; send NDJSON`);
   }
+  // A comparison reports what each version decides: audit mode does not rewrite it.
+  const compare = c.req.query('compare');
+  if (compare !== undefined) return compareBatch(c, name, type, { version, engine }, compare);
   if (type === 'application/octet-stream') {
     const records = await readBody(c.req.raw, BODY_LIMITS.binaryBatchBytes);
     if (records.length % 40 !== 0) {
@@ -239,26 +243,64 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
       'x-netpol-edge-flows': String(records.length / 40),
     });
   }
+  const options = { explain: c.req.query('explain') === 'true', sides: c.req.query('sides') === 'true' };
+  const audit = mode === 'audit' ? new BatchAudit(name, version) : undefined;
+  const verdicts = answerNDJSON(bodyChunks(c.req.raw, BODY_LIMITS.ndjsonBatchBytes), audit?.engine(engine) ?? engine, options, {
+    maxLineBytes: MAX_FLOW_LINE_BYTES,
+    batchLines: BATCH_LINES,
+    maxFlows: BODY_LIMITS.ndjsonBatchFlows,
+  });
+  return streamNDJSON(c, audit ? audit.rewriteAll(verdicts) : verdicts, [version], { 'x-netpol-edge-version': version });
+});
+
+/**
+ * `?compare=VERSION`: each flow answered by the active version and by VERSION, a stored version of
+ * the same bundle (NDJSON only; `sides` adds both verdicts' sides).
+ */
+async function compareBatch(
+  c: AppContext,
+  name: string,
+  type: string,
+  { version, engine }: { version: string; engine: Engine },
+  compare: string,
+): Promise<Response> {
+  if (type !== 'application/x-ndjson') throw new ApiError(400, 'invalid-query', 'compare works with NDJSON flows (application/x-ndjson) only');
+  if (c.req.query('explain') === 'true') throw new ApiError(400, 'invalid-query', 'compare and explain do not combine; use sides=true');
+  // The stub's type of describe() is lost to RPC serialisation typing; its shape is BundleInfo.
+  const info = (await store(c.env).describe(name)) as { versions: readonly { version: string }[] } | null;
+  if (!info?.versions.some((v) => v.version === compare)) throw new ApiError(404, 'no-version', `bundle ${name} has no version ${compare}`);
+  const baseline = await withEngine(c, compare);
+  const options = { explain: false, sides: c.req.query('sides') === 'true' };
+  return streamNDJSON(
+    c,
+    answerNDJSONWith(bodyChunks(c.req.raw, BODY_LIMITS.ndjsonBatchBytes), (lines) => answerComparedLines(lines, engine, baseline, options), {
+      maxLineBytes: MAX_FLOW_LINE_BYTES,
+      batchLines: BATCH_LINES,
+      maxFlows: BODY_LIMITS.ndjsonBatchFlows,
+    }),
+    [version, compare],
+    { 'x-netpol-edge-version': version, 'x-netpol-edge-baseline-version': compare },
+  );
+}
+
+/**
+ * Verdict lines stream out as they are answered. A failure after the first byte cannot change the
+ * status: it ends the stream with an error line, never with made-up verdicts.
+ */
+function streamNDJSON(c: AppContext, lines: AsyncGenerator<string>, versions: readonly string[], headers: Record<string, string>): Response {
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
   const encoder = new TextEncoder();
   const stream = async (): Promise<void> => {
-    const options = { explain: c.req.query('explain') === 'true', sides: c.req.query('sides') === 'true' };
-    const audit = mode === 'audit' ? new BatchAudit(name, version) : undefined;
-    const verdicts = answerNDJSON(bodyChunks(c.req.raw, BODY_LIMITS.ndjsonBatchBytes), audit?.engine(engine) ?? engine, options, {
-      maxLineBytes: MAX_FLOW_LINE_BYTES,
-      batchLines: BATCH_LINES,
-      maxFlows: BODY_LIMITS.ndjsonBatchFlows,
-    });
     try {
-      for await (const text of verdicts) await writer.write(encoder.encode(audit ? audit.rewrite(text) : text));
+      for await (const text of lines) await writer.write(encoder.encode(text));
     } catch (error) {
       if (error instanceof FlowLimitError) throw new ApiError(413, 'too-many-flows', error.message);
-      await failClosed(version, () => Promise.reject(error));
+      // A core that failed is dropped (the next request gets a fresh one), as failClosed does.
+      if (error instanceof EngineError || error instanceof WebAssembly.RuntimeError) for (const version of versions) dropEngine(version);
+      throw error;
     }
   };
-  // Verdicts stream out as lines are answered. A failure after the first byte cannot change the
-  // status: it ends the stream with an error line, never with made-up verdicts.
   c.executionCtx.waitUntil(
     stream().then(
       () => writer.close(),
@@ -269,8 +311,8 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
       },
     ),
   );
-  return c.body(readable, 200, { 'content-type': 'application/x-ndjson', 'x-netpol-edge-version': version });
-});
+  return c.body(readable, 200, { 'content-type': 'application/x-ndjson', ...headers });
+}
 
 /**
  * Envoy ext_authz (HTTP service): any method, any path below the prefix; the body is ignored.

@@ -121,6 +121,11 @@ export class BatchAudit {
   rewrite(text: string): string {
     return text.replace(/^\{"allowed":false,/gm, () => `{"allowed":true,"audit":"would-deny","decisionId":"${this.ids.shift() ?? ''}",`);
   }
+
+  /** The verdict text of a whole batch, rewritten as it streams. */
+  async *rewriteAll(texts: AsyncIterable<string>): AsyncGenerator<string> {
+    for await (const text of texts) yield this.rewrite(text);
+  }
 }
 
 function isFlowError(answer: Verdict | FlowError): answer is FlowError {

@@ -193,6 +193,15 @@ export const openApiDocument = {
           bundleName,
           { name: 'sides', in: 'query', description: 'NDJSON: add egress and ingress sides (reasons, deciding rules)', schema: { type: 'boolean', default: false } },
           { name: 'explain', in: 'query', description: 'NDJSON: add the full explanation of each flow (slower)', schema: { type: 'boolean', default: false } },
+          {
+            name: 'compare',
+            in: 'query',
+            description:
+              'NDJSON: a stored version of this bundle (sha256:...) to compare with: each answer also carries "baseline", ' +
+              'that version\'s verdict ({"allowed", "reason", ...} or {"error"} when it cannot answer the flow); the header ' +
+              'x-netpol-edge-baseline-version names it. 404 no-version when the bundle has no such version; not with explain',
+            schema: { type: 'string' },
+          },
         ],
         requestBody: {
           required: true,

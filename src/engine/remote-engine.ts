@@ -84,7 +84,25 @@ export class RemoteEngine implements Engine {
   async decideBatch(flows: readonly Flow[]): Promise<(Verdict | FlowError)[]> {
     // With the sides, a report can say what decided each flow, as from an in-process engine.
     const response = await this.post('/decide/batch?sides=true', 'application/x-ndjson', `${flows.map(flowJSON).join('\n')}\n`);
-    return parseVerdicts(await response.text(), flows.length);
+    return parseAnswers(await response.text(), flows.length).map(([verdict]) => verdict);
+  }
+
+  /**
+   * Each flow decided by the active version and by the stored version `baseline` of the same
+   * bundle in one request (`?compare=`): what remote staged-change replay asks.
+   */
+  async decideAgainst(baseline: string, flows: readonly Flow[]): Promise<{ verdicts: (Verdict | FlowError)[]; baseline: (Verdict | FlowError)[] }> {
+    const path = `/decide/batch?sides=true&compare=${encodeURIComponent(baseline)}`;
+    const response = await this.post(path, 'application/x-ndjson', `${flows.map(flowJSON).join('\n')}\n`);
+    const pairs = parseAnswers(await response.text(), flows.length);
+    return {
+      verdicts: pairs.map(([verdict]) => verdict),
+      baseline: pairs.map(([verdict, other]) => {
+        if (verdict instanceof FlowError) return verdict; // refused before either version judged it
+        if (other === undefined) throw new RemoteError('the service answered without the baseline verdict: does it support ?compare=?');
+        return other;
+      }),
+    };
   }
 
   async decideRecords(records: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
@@ -131,21 +149,28 @@ export class RemoteEngine implements Engine {
   }
 }
 
-/** One verdict line per flow, in order; an `{"error"}` line is that flow's refusal. */
-function parseVerdicts(text: string, expected: number): (Verdict | FlowError)[] {
+type Answer = Verdict | FlowError;
+
+/**
+ * One verdict line per flow, in order; an `{"error"}` line is that flow's refusal. With
+ * ?compare=, each line also carries `baseline`: that version's verdict, or its `{"error"}`.
+ */
+function parseAnswers(text: string, expected: number): [Answer, Answer | undefined][] {
   const lines = text.split('\n').filter((l) => l !== '');
-  const verdicts = lines.map((line): Verdict | FlowError => {
-    const value = JSON.parse(line) as Verdict & { error?: unknown };
-    if (typeof value.error === 'string') return new FlowError(value.error.replace(/^line \d+: /, ''));
+  const answers = lines.map((line): [Answer, Answer | undefined] => {
+    const value = JSON.parse(line) as Verdict & { error?: unknown; baseline?: Verdict & { error?: unknown } };
+    if (typeof value.error === 'string') return [new FlowError(value.error.replace(/^line \d+: /, '')), undefined];
     // An error object ends a stream the service could not finish: the rest has no answer.
     if (value.error !== undefined) throw new RemoteError(`the service stopped mid-batch: ${JSON.stringify(value.error)}`);
-    return value;
+    const { baseline, ...verdict } = value;
+    if (baseline === undefined) return [verdict, undefined];
+    return [verdict, typeof baseline.error === 'string' ? new FlowError(baseline.error) : baseline];
   });
-  if (verdicts.length !== expected) {
+  if (answers.length !== expected) {
     // A batch that ended early (the service failed mid-stream) is not an answer for the rest.
-    throw new RemoteError(`the service answered ${verdicts.length} of ${expected} flows${lines.length ? `: ${lines[lines.length - 1]}` : ''}`);
+    throw new RemoteError(`the service answered ${answers.length} of ${expected} flows${lines.length ? `: ${lines[lines.length - 1]}` : ''}`);
   }
-  return verdicts;
+  return answers;
 }
 
 /** The service's error body (worker/errors.ts), when the text is one. */

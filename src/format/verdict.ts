@@ -59,6 +59,38 @@ export interface NumberedLine {
  * Without `explain` the flows go to the engine as one batch (one promise for the run).
  */
 export async function answerLines(lines: readonly NumberedLine[], engine: Engine, options: VerdictOptions): Promise<string[]> {
+  const { out, flows, slots } = decodeLines(lines);
+  const answers = options.explain ? await explainEach(engine, flows) : await engine.decideBatch(flows);
+  answers.forEach((answer, k) => {
+    const i = slots[k]!;
+    out[i] = answer instanceof FlowError ? errorJSON(lines[i]!.number, answer.message) : verdictJSON(answer, options);
+  });
+  return out;
+}
+
+/**
+ * As answerLines, each flow decided by `next` and by `baseline` (`?compare=`): the verdict line
+ * carries `"baseline": {...}`, or the baseline's `{"error"}`. A flow `next` refuses is refused,
+ * whatever the baseline says.
+ */
+export async function answerComparedLines(lines: readonly NumberedLine[], next: Engine, baseline: Engine, options: VerdictOptions): Promise<string[]> {
+  const { out, flows, slots } = decodeLines(lines);
+  const [verdicts, baselines] = await Promise.all([next.decideBatch(flows), baseline.decideBatch(flows)]);
+  verdicts.forEach((verdict, k) => {
+    const i = slots[k]!;
+    if (verdict instanceof FlowError) {
+      out[i] = errorJSON(lines[i]!.number, verdict.message);
+      return;
+    }
+    const other = baselines[k]!;
+    const base = other instanceof FlowError ? JSON.stringify({ error: other.message }) : verdictJSON(other, options);
+    out[i] = `${verdictJSON(verdict, options).slice(0, -1)},"baseline":${base}}`;
+  });
+  return out;
+}
+
+/** A run of lines decoded: the flows to answer and their slots, the error lines already in `out`. */
+function decodeLines(lines: readonly NumberedLine[]): { out: string[]; flows: Flow[]; slots: number[] } {
   const out: string[] = new Array(lines.length);
   const flows: Flow[] = [];
   const slots: number[] = [];
@@ -78,12 +110,7 @@ export async function answerLines(lines: readonly NumberedLine[], engine: Engine
       out[i] = errorJSON(line.number, error.message);
     }
   });
-  const answers = options.explain ? await explainEach(engine, flows) : await engine.decideBatch(flows);
-  answers.forEach((answer, k) => {
-    const i = slots[k]!;
-    out[i] = answer instanceof FlowError ? errorJSON(lines[i]!.number, answer.message) : verdictJSON(answer, options);
-  });
-  return out;
+  return { out, flows, slots };
 }
 
 async function explainEach(engine: Engine, flows: readonly Flow[]): Promise<(Decision | FlowError)[]> {
@@ -122,10 +149,14 @@ export class FlowLimitError extends Error {
  * `batchLines` per engine call) and yielded as one text, so a writer sending one flow at a time
  * gets its answer at once and memory is bounded by the chunk size.
  */
-export async function* answerNDJSON(
+export function answerNDJSON(chunks: AsyncIterable<Uint8Array>, engine: Engine, options: VerdictOptions, limits: NdjsonLimits): AsyncGenerator<string> {
+  return answerNDJSONWith(chunks, (lines) => answerLines(lines, engine, options), limits);
+}
+
+/** As answerNDJSON, with the runs of lines answered by `answer` (answerLines, answerComparedLines). */
+export async function* answerNDJSONWith(
   chunks: AsyncIterable<Uint8Array>,
-  engine: Engine,
-  options: VerdictOptions,
+  answer: (lines: readonly NumberedLine[]) => Promise<string[]>,
   limits: NdjsonLimits,
 ): AsyncGenerator<string> {
   let flows = 0;
@@ -138,7 +169,7 @@ export async function* answerNDJSON(
       if (limits.maxFlows !== undefined && flows > limits.maxFlows) throw new FlowLimitError(limits.maxFlows);
       const answered = run;
       run = [];
-      out.push(...(await answerLines(answered, engine, options)));
+      out.push(...(await answer(answered)));
     };
     for (const line of lines) {
       if ('error' in line) {

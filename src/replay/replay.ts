@@ -3,13 +3,15 @@
  * in batches; at most `concurrency` batches are in flight (remote mode) and results are taken in
  * input order, so memory is bounded by the batch size whatever the log's size.
  */
-import type { Bundle } from '../model/bundle.js';
 import type { Engine } from '../engine/engine.js';
 import type { FlowError } from '../model/errors.js';
+import type { Bundle } from '../model/bundle.js';
 import type { ClusterRuleRef, Verdict } from '../model/decision.js';
 import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
 import { formatIP, parseIP } from '../net/ip.js';
 import { readFlowLogBytes, type FlowLogFormat, type LogRecord } from './index.js';
+import { RuleHits } from './rule-hits.js';
+import type { RecordTally } from './record-tally.js';
 import { ReplaySummary } from './summary.js';
 
 export interface ReplayInput {
@@ -17,10 +19,8 @@ export interface ReplayInput {
   readonly bytes: AsyncIterable<Uint8Array>;
 }
 
-export interface ReplayOptions {
-  /** What answers each batch: an in-process engine, or a running service (RemoteEngine). */
-  readonly engine: Engine;
-  readonly summary: ReplaySummary;
+/** What every replay mode takes besides its deciders and its report. */
+export interface ReplayStreamOptions {
   /** Local mode: who the bundle knows, for the resolution order (see resolveEndpoint). */
   readonly directory?: EndpointDirectory;
   readonly format?: FlowLogFormat;
@@ -30,6 +30,14 @@ export interface ReplayOptions {
   readonly out?: (lines: string) => void | Promise<void>;
   /** Bytes read so far of the current input, and flows so far; for a progress bar. */
   readonly onProgress?: (bytes: number, flows: number) => void;
+}
+
+export interface ReplayOptions extends ReplayStreamOptions {
+  /** What answers each batch: an in-process engine, or a running service (RemoteEngine). */
+  readonly engine: Engine;
+  readonly summary: ReplaySummary;
+  /** Counts the rules that decided each judged flow, when given. */
+  readonly rules?: RuleHits;
 }
 
 /**
@@ -60,7 +68,8 @@ export class EndpointDirectory {
   }
 }
 
-interface Pending {
+/** A flow read from a log and resolved, waiting for its answer. */
+export interface PendingFlow {
   readonly file: string;
   readonly record: LogRecord;
   readonly flow: Flow;
@@ -68,27 +77,43 @@ interface Pending {
 
 const DEFAULT_BATCH = 4096;
 
-export async function replay(inputs: readonly ReplayInput[], options: ReplayOptions): Promise<void> {
+/** How flows stream from the logs to whatever answers and counts them. */
+export interface FlowStreamOptions<Answer> {
+  readonly directory?: EndpointDirectory;
+  readonly format?: FlowLogFormat;
+  readonly batchSize?: number;
+  readonly concurrency?: number;
+  readonly onProgress?: (bytes: number, flows: number) => void;
+  /** A record that is not a flow to judge: a reply, out of scope, or malformed. */
+  readonly other: (record: LogRecord, file: string) => void;
+  readonly decide: (flows: readonly Flow[]) => Promise<Answer>;
+  /** Takes one batch's answer; batches are settled in input order, one at a time. */
+  readonly settle: (items: readonly PendingFlow[], answer: Answer) => void | Promise<void>;
+}
+
+/**
+ * Reads every input once, resolves each flow and hands batches to `decide`; at most `concurrency`
+ * batches are in flight, and their answers are settled in input order.
+ */
+export async function streamFlows<Answer>(inputs: readonly ReplayInput[], options: FlowStreamOptions<Answer>): Promise<void> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const inFlight: Promise<void>[] = [];
   let flows = 0;
-  let batch: Pending[] = [];
+  let batch: PendingFlow[] = [];
 
   const dispatch = async (): Promise<void> => {
     if (batch.length === 0) return;
     const items = batch;
     batch = [];
-    const answer = options.engine.decideBatch(items.map((p) => p.flow));
+    const answer = options.decide(items.map((p) => p.flow));
     // Results are taken in order: the oldest batch is settled before a newer one is written.
     const previous = inFlight[inFlight.length - 1];
     inFlight.push(
       (async () => {
-        const verdicts = await answer;
+        const value = await answer;
         await previous;
-        const lines: string[] = [];
-        for (let i = 0; i < items.length; i++) settle(items[i]!, verdicts[i]!, options.summary, options.out ? lines : undefined);
-        if (options.out && lines.length > 0) await options.out(lines.join('\n'));
+        await options.settle(items, value);
       })(),
     );
     if (inFlight.length >= concurrency) await inFlight.shift();
@@ -104,7 +129,7 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
           flows++;
           if (batch.length >= batchSize) await dispatch();
         } else {
-          countOther(record, input.name, options.summary);
+          options.other(record, input.name);
         }
       }
       options.onProgress?.(bytes, flows);
@@ -114,14 +139,32 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
   await Promise.all(inFlight);
 }
 
-function countOther(record: LogRecord, file: string, summary: ReplaySummary): void {
+export async function replay(inputs: readonly ReplayInput[], options: ReplayOptions): Promise<void> {
+  await streamFlows(inputs, {
+    ...options,
+    other: (record, file) => countOther(record, file, options.summary),
+    decide: (flows) => options.engine.decideBatch(flows),
+    settle: async (items, verdicts) => {
+      const lines: string[] = [];
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i]!;
+        const verdict = verdicts[i]!;
+        settle(item, verdict, options.summary, options.out ? lines : undefined);
+        if (options.rules && !(verdict instanceof Error)) options.rules.count(verdict, item.file, item.record.line);
+      }
+      if (options.out && lines.length > 0) await options.out(lines.join('\n'));
+    },
+  });
+}
+
+export function countOther(record: LogRecord, file: string, summary: RecordTally): void {
   if (record.kind === 'reply') summary.countReply();
   else if (record.kind === 'error') summary.countMalformed(file, record.line, record.error ?? 'malformed line');
   else summary.countNotApplicable();
 }
 
 /** Counts one answered flow, and adds its --out line when there is an `out`. */
-function settle(item: Pending, verdict: Verdict | FlowError, summary: ReplaySummary, out: string[] | undefined): void {
+function settle(item: PendingFlow, verdict: Verdict | FlowError, summary: ReplaySummary, out: string[] | undefined): void {
   const { record, flow, file } = item;
   if (verdict instanceof Error) {
     summary.countUnresolved(file, record.line, verdict.message);
@@ -180,10 +223,14 @@ function resolveFlow(record: LogRecord, directory: EndpointDirectory | undefined
  * What decided a flow, for the report: the denying side's chain when denied, else the side a rule
  * allowed (`[AdminNetworkPolicy a rule 2] Pass -> NetworkPolicy ns/p rule 0`).
  */
-function whyOf(verdict: Verdict): string | undefined {
+export function whyOf(verdict: Verdict): string | undefined {
   const sides = [verdict.egress, verdict.ingress].filter((side) => side !== undefined);
   const side = sides.find((s) => !s.allowed) ?? sides.find((s) => s.decidedBy !== undefined || s.allowedBy !== undefined);
-  if (!side) return undefined;
+  return side ? sideChain(side) : undefined;
+}
+
+/** One side's tier chain: `ingress: [AdminNetworkPolicy a rule 2] Pass -> NetworkPolicy ns/p rule 0`. */
+export function sideChain(side: NonNullable<Verdict['egress']>): string {
   const rule = (r: ClusterRuleRef): string => `[${r.kind} ${r.name} rule ${r.rule}]`;
   let outcome: string;
   if (side.decidedBy) outcome = `${rule(side.decidedBy)} ${side.decidedBy.action}`;
@@ -194,7 +241,7 @@ function whyOf(verdict: Verdict): string | undefined {
   return `${side.direction}: ${chain}`;
 }
 
-function describe(spec: EndpointSpec): string {
+export function describe(spec: EndpointSpec): string {
   if (spec.kind === 'ref') return spec.ref;
   if (spec.kind === 'ip') return spec.ip;
   return `${spec.pod.namespace}:${Object.entries(spec.pod.labels).map(([k, v]) => `${k}=${v}`).join(',')}`;

@@ -5,6 +5,8 @@
  * Memory is bounded: at most MAX_GROUPS distinct groups are counted per list, the rest in "other".
  */
 
+import { appendProblems, RecordTally } from './record-tally.js';
+
 /** Distinct groups kept per list; more are counted in `other`. */
 const MAX_GROUPS = 100_000;
 
@@ -79,37 +81,12 @@ class GroupCounter {
   }
 }
 
-const MAX_PROBLEMS = 20;
-
-export class ReplaySummary {
+export class ReplaySummary extends RecordTally {
   readonly totals: Totals = { records: 0, judged: 0, allowed: 0, denied: 0, replies: 0, notApplicable: 0, unresolved: 0, malformed: 0 };
   private readonly denied = new GroupCounter();
   private readonly wouldBreak = new GroupCounter();
   private readonly wouldOpen = new GroupCounter();
   private observedAny = false;
-  private readonly problems: { line: number; file: string; message: string }[] = [];
-
-  countReply(): void {
-    this.totals.records++;
-    this.totals.replies++;
-  }
-
-  countNotApplicable(): void {
-    this.totals.records++;
-    this.totals.notApplicable++;
-  }
-
-  countMalformed(file: string, line: number, message: string): void {
-    this.totals.records++;
-    this.totals.malformed++;
-    this.note(file, line, message);
-  }
-
-  countUnresolved(file: string, line: number, message: string): void {
-    this.totals.records++;
-    this.totals.unresolved++;
-    this.note(file, line, message);
-  }
 
   /** Whether a judged flow is listed anywhere, so that its group needs a name (see countJudged). */
   static isListed(allowed: boolean, observed: 'allowed' | 'denied' | undefined): boolean {
@@ -135,10 +112,6 @@ export class ReplaySummary {
 
   get breaks(): number {
     return this.wouldBreak.total;
-  }
-
-  private note(file: string, line: number, message: string): void {
-    if (this.problems.length < MAX_PROBLEMS) this.problems.push({ file, line, message });
   }
 
   toJSON(top = 10): ReportJSON {
@@ -175,10 +148,7 @@ export class ReplaySummary {
     } else {
       lines.push('', 'the log does not say what happened, so nothing can be said to break or open');
     }
-    if (report.problems.length > 0) {
-      lines.push('', 'problems (first ones):');
-      for (const p of report.problems) lines.push(`  ${p.file}:${p.line}: ${p.message}`);
-    }
+    appendProblems(lines, report.problems);
     return lines.join('\n');
   }
 }

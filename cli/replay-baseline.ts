@@ -1,0 +1,137 @@
+/**
+ * @module `netpol-edge replay --baseline`: a staged change against the bundle the cluster runs.
+ * Each side is local manifests or a stored version on a running service; `--baseline-version`
+ * makes the service answer both in one request (`decide/batch?compare=VERSION`).
+ */
+import type { ParseArgsConfig } from 'node:util';
+import { findShadowedRules } from '../src/analysis/shadowed-rules.js';
+import type { Bundle } from '../src/model/bundle.js';
+import { sideBySide, replayAgainstBaseline, type ComparingDecider } from '../src/replay/baseline.js';
+import { BaselineSummary, type RuleReport } from '../src/replay/baseline-summary.js';
+import type { FlowLogFormat } from '../src/replay/index.js';
+import { createEngine } from '../src/engine/create-engine.js';
+import type { Engine } from '../src/engine/engine.js';
+import { RemoteEngine } from '../src/engine/remote-engine.js';
+import { EndpointDirectory } from '../src/replay/replay.js';
+import { RuleHits } from '../src/replay/rule-hits.js';
+import { engineOf, loadBundle, type BundleArgs } from './bundle-args.js';
+import { localEngine } from './engines.js';
+import { outWriter, replayEach } from './replay-io.js';
+import { EXIT, UsageError } from './usage.js';
+
+export const BASELINE_OPTIONS = {
+  baseline: { type: 'string', multiple: true },
+  'baseline-url': { type: 'string' },
+  'baseline-token': { type: 'string' },
+  'baseline-version': { type: 'string' },
+  rules: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+export const BASELINE_HELP = `Staged change (the bundle above is the NEW one; each flow is decided by both):
+  --baseline MANIFEST     the current bundle, locally (repeat for several)
+  --baseline-url URL      or a stored bundle on a running service (--baseline-token T, else --token)
+  --baseline-version V    or version V of the --url bundle, answered in the same request
+                          (POST .../decide/batch?compare=V)
+  With a baseline the report lists what WOULD BREAK (baseline allows, new denies) and what would
+  open, by source -> destination : protocol/port with what decided on each side; where the log
+  records verdicts, where the baseline disagrees with it; and the new bundle's rule hits, unused
+  and shadowed rules. --out gets both verdicts per flow.`;
+
+export interface BaselineValues extends BundleArgs {
+  readonly bundle?: string[];
+  readonly url?: string;
+  readonly token?: string;
+  readonly out?: string;
+  readonly quiet?: boolean;
+  readonly baseline?: string[];
+  readonly 'baseline-url'?: string;
+  readonly 'baseline-token'?: string;
+  readonly 'baseline-version'?: string;
+}
+
+export interface CommonReplayArgs {
+  readonly format?: FlowLogFormat;
+  readonly json: boolean;
+  readonly top: number;
+  readonly concurrency: number;
+}
+
+export function hasBaseline(values: BaselineValues): boolean {
+  return values.baseline !== undefined || values['baseline-url'] !== undefined || values['baseline-version'] !== undefined;
+}
+
+/** One side of the comparison: how it decides, and the bundle when it is local. */
+interface Side {
+  readonly engine: Engine;
+  readonly bundle?: Bundle;
+}
+
+async function localSide(paths: readonly string[], values: BaselineValues): Promise<Side> {
+  const bundle = await loadBundle(paths, values, values.quiet);
+  return { bundle, engine: localEngine(engineOf(values), bundle) };
+}
+
+function remoteSide(url: string, token: string | undefined): Side {
+  return { engine: createEngine({ kind: 'remote', url, token }) };
+}
+
+/** Both sides, checked: exactly one baseline source, and --baseline-version only with --url. */
+async function comparison(values: BaselineValues): Promise<{ decider: ComparingDecider; next?: Bundle; baseline?: Bundle; remote: boolean }> {
+  const sources = [values.baseline, values['baseline-url'], values['baseline-version']].filter((v) => v !== undefined);
+  if (sources.length > 1) throw new UsageError('give one of --baseline, --baseline-url and --baseline-version');
+  const version = values['baseline-version'];
+  if (version !== undefined) {
+    if (values.url === undefined) throw new UsageError('--baseline-version V compares with a stored version: it needs --url');
+    const remote = new RemoteEngine({ url: values.url, token: values.token });
+    return { decider: { decideBoth: (flows) => remote.decideAgainst(version, flows) }, remote: true };
+  }
+  const next = values.url !== undefined ? remoteSide(values.url, values.token) : await localSide(values.bundle!, values);
+  const baseline =
+    values.baseline !== undefined
+      ? await localSide(values.baseline, values)
+      : remoteSide(values['baseline-url']!, values['baseline-token'] ?? values.token);
+  const remote = values.url !== undefined || values['baseline-url'] !== undefined;
+  return { decider: sideBySide(next.engine, baseline.engine), next: next.bundle, baseline: baseline.bundle, remote };
+}
+
+/** The rule part of a report: unused and shadowed rules need the bundle's rules (local only). */
+export function ruleReportOf(rules: RuleHits, bundle: Bundle | undefined): RuleReport {
+  return {
+    rules: rules.toJSON(),
+    unusedRules: bundle ? rules.unused(bundle) : null,
+    shadowedRules: bundle ? findShadowedRules(bundle) : null,
+    otherRuleFlows: rules.otherFlows,
+  };
+}
+
+export async function runBaselineReplay(values: BaselineValues, logs: readonly string[], common: CommonReplayArgs): Promise<number> {
+  const { decider, next, baseline, remote } = await comparison(values);
+  // Endpoints resolve by the new bundle's pods when it is local, else by the baseline's.
+  const known = next ?? baseline;
+  const directory = known ? new EndpointDirectory(known) : undefined;
+  const out = await outWriter(values.out);
+  const summary = new BaselineSummary();
+  const rules = new RuleHits();
+  await replayEach(
+    logs,
+    (input, onProgress) =>
+      replayAgainstBaseline([input], {
+        decider,
+        summary,
+        rules,
+        directory,
+        format: common.format,
+        concurrency: remote ? common.concurrency : 1,
+        out: out.write,
+        onProgress,
+      }),
+    out.close,
+  );
+  const ruleReport = ruleReportOf(rules, next);
+  const report = common.json ? JSON.stringify(summary.toJSON(ruleReport)) : summary.toText(ruleReport, common.top);
+  process.stdout.write(`${report}\n`);
+  return summary.breakFlows > 0 ? EXIT_WOULD_BREAK : EXIT.ok;
+}
+
+/** Something the baseline allows the new bundle would deny (as replay's own exit code 3). */
+const EXIT_WOULD_BREAK = 3;

@@ -1,0 +1,119 @@
+/** @module What every replay mode shares: opening the logs and --out, a progress bar, and reading each log in turn. */
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
+import { FlowLogFormatError } from '../src/replay/index.js';
+import { RemoteError } from '../src/engine/remote-engine.js';
+import type { ReplayInput } from '../src/replay/replay.js';
+import { UsageError } from './usage.js';
+
+export async function openInput(name: string): Promise<ReplayInput> {
+  if (name === '-') return { name: '<stdin>', bytes: process.stdin };
+  let isFile: boolean;
+  try {
+    isFile = (await stat(name)).isFile();
+  } catch {
+    throw new UsageError(`${name}: no such file`);
+  }
+  if (!isFile) throw new UsageError(`${name}: not a file`);
+  return { name, bytes: createReadStream(name) };
+}
+
+/** The --out file, opened before the replay starts, so that a bad path stops it at once. */
+export async function openOut(path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path);
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (error) => reject(new UsageError(`--out ${path}: ${error.message}`)));
+  });
+  stream.on('error', () => {}); // later failures surface through the writes and `finished`
+  return stream;
+}
+
+export function positiveInteger(text: string, option: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${option} ${text}: expected a whole number above 0`);
+  return value;
+}
+
+/** Flows, flows/s and, for files, percent and ETA; on stderr, only when it is a terminal. */
+export class ProgressBar {
+  private size = 0;
+  private started = 0;
+  private last = 0;
+  private name = '';
+
+  async start(name: string): Promise<void> {
+    this.name = name;
+    this.size = name === '-' ? 0 : (await stat(name)).size;
+    this.started = performance.now();
+    this.last = 0;
+  }
+
+  update(bytes: number, flows: number): void {
+    const now = performance.now();
+    if (now - this.last < 200) return;
+    this.last = now;
+    const seconds = (now - this.started) / 1000;
+    const rate = seconds > 0 ? Math.round(flows / seconds) : 0;
+    let text = `${this.name}: ${flows} flows, ${rate} flows/s`;
+    if (this.size > 0) {
+      const fraction = Math.min(1, bytes / this.size);
+      const eta = fraction > 0 ? Math.round(seconds / fraction - seconds) : 0;
+      const width = 20;
+      const filled = Math.round(fraction * width);
+      text = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0)}% ${text}, ETA ${eta}s`;
+    }
+    process.stderr.write(`\r${text.slice(0, (process.stderr.columns ?? 100) - 1)}\u001b[K`);
+  }
+
+  end(): void {
+    process.stderr.write('\r\u001b[K');
+  }
+}
+
+/** An --out writer that waits when the file falls behind, and how to close it. */
+export async function outWriter(path: string | undefined): Promise<{ write?: (line: string) => Promise<void>; close: () => Promise<void> }> {
+  const out = path === undefined ? undefined : await openOut(path);
+  if (!out) return { close: async () => {} };
+  return {
+    write: async (line) => {
+      if (!out.write(`${line}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    },
+    close: async () => {
+      out.end();
+      await finished(out);
+    },
+  };
+}
+
+/**
+ * Replays each log in turn with `run`, showing progress on a terminal; a log that cannot be read
+ * (or read in its format) and a service that refuses are the user's errors, with the log named.
+ */
+export async function replayEach(
+  names: readonly string[],
+  run: (input: ReplayInput, onProgress: (bytes: number, flows: number) => void) => Promise<void>,
+  close: () => Promise<void>,
+): Promise<void> {
+  let currentInput = '';
+  const progress = process.stderr.isTTY ? new ProgressBar() : undefined;
+  try {
+    for (const name of names) {
+      currentInput = name === '-' ? '<stdin>' : name;
+      const input = await openInput(name);
+      await progress?.start(name);
+      await run(input, (bytes, flows) => progress?.update(bytes, flows));
+      progress?.end();
+    }
+  } catch (error) {
+    progress?.end();
+    if (error instanceof FlowLogFormatError || error instanceof RemoteError) throw new UsageError(error.message);
+    // A file that cannot be read, or a gzip stream that is cut short, is the input's fault.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') throw new UsageError(`${currentInput}: ${(error as Error).message}`);
+    throw error;
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * @module Baseline replay: each flow of the logs, read and resolved once, decided by the new bundle
+ * and by the baseline (the current one) in the same batch; the pairs feed a BaselineSummary, the
+ * new bundle's rule hits and, optionally, one --out line per flow with both verdicts.
+ */
+import type { Engine } from '../engine/engine.js';
+import type { Verdict } from '../model/decision.js';
+import { FlowError } from '../model/errors.js';
+import type { Flow } from '../model/flow.js';
+import { BaselineSummary } from './baseline-summary.js';
+import { countOther, describe, sideChain, streamFlows, type PendingFlow, type ReplayInput, type ReplayStreamOptions } from './replay.js';
+import type { RuleHits } from './rule-hits.js';
+
+/** Both answers for a batch, one each per flow, in order. */
+export interface ComparedBatch {
+  readonly verdicts: readonly (Verdict | FlowError)[];
+  readonly baseline: readonly (Verdict | FlowError)[];
+}
+
+/** What decides a batch with both bundles: two deciders, or a service's compare API. */
+export interface ComparingDecider {
+  decideBoth(flows: readonly Flow[]): Promise<ComparedBatch>;
+}
+
+/** Two engines side by side: the same flows go to both, at the same time. */
+export function sideBySide(next: Pick<Engine, 'decideBatch'>, baseline: Pick<Engine, 'decideBatch'>): ComparingDecider {
+  return {
+    async decideBoth(flows) {
+      const [verdicts, other] = await Promise.all([next.decideBatch(flows), baseline.decideBatch(flows)]);
+      return { verdicts, baseline: other };
+    },
+  };
+}
+
+/** `out` gets one line per flow with both verdicts; `directory` is the new bundle's, when local. */
+export interface BaselineReplayOptions extends ReplayStreamOptions {
+  readonly decider: ComparingDecider;
+  readonly summary: BaselineSummary;
+  /** The new bundle's rule hits. */
+  readonly rules: RuleHits;
+}
+
+export async function replayAgainstBaseline(inputs: readonly ReplayInput[], options: BaselineReplayOptions): Promise<void> {
+  const { summary } = options;
+  await streamFlows(inputs, {
+    ...options,
+    other: (record, file) => countOther(record, file, summary),
+    decide: (flows) => options.decider.decideBoth(flows),
+    settle: async (items, answer) => {
+      const lines: string[] | undefined = options.out ? [] : undefined;
+      for (let i = 0; i < items.length; i++) settlePair(items[i]!, answer.verdicts[i]!, answer.baseline[i]!, options, lines);
+      if (options.out && lines && lines.length > 0) await options.out(lines.join('\n'));
+    },
+  });
+}
+
+function settlePair(
+  item: PendingFlow,
+  verdict: Verdict | FlowError,
+  baseline: Verdict | FlowError,
+  options: BaselineReplayOptions,
+  out: string[] | undefined,
+): void {
+  const { record, flow, file } = item;
+  if (verdict instanceof Error || baseline instanceof Error) {
+    const message = unresolvedMessage(verdict, baseline);
+    options.summary.countUnresolved(file, record.line, message);
+    out?.push(JSON.stringify({ file, line: record.line, error: message }));
+    return;
+  }
+  // Most flows change nothing and are listed nowhere: they build no names.
+  const listing = BaselineSummary.isListed(verdict.allowed, baseline.allowed, record.observed)
+    ? {
+        seen: { file, line: record.line },
+        name: () => ({ src: record.srcLabel ?? describe(flow.src), dst: record.dstLabel ?? describe(flow.dst), protocol: flow.protocol, port: flow.port }),
+        why: () => ({ old: ruleText(baseline), new: ruleText(verdict) }),
+      }
+    : undefined;
+  options.summary.countJudged(verdict.allowed, baseline.allowed, record.observed, listing);
+  options.rules.count(verdict, file, record.line);
+  if (out) {
+    const line: Record<string, unknown> = { file, line: record.line, ...verdictFields(verdict), baseline: verdictFields(baseline) };
+    if (baseline.allowed !== verdict.allowed) line.change = verdict.allowed ? 'open' : 'break';
+    if (record.observed) line.observed = record.observed;
+    out.push(JSON.stringify(line));
+  }
+}
+
+function verdictFields(verdict: Verdict): Record<string, unknown> {
+  return verdict.allowed ? { allowed: true, reason: verdict.reason } : { allowed: false, reason: verdict.reason, deniedBy: verdict.deniedBy };
+}
+
+/**
+ * What decided a flow on each side a policy had a say on, tier chain included: when denied, the
+ * denying sides; when allowed, every side a rule allowed (`egress: ...; ingress: ...`).
+ */
+function ruleText(verdict: Verdict): string {
+  if (verdict.reason === 'loopback') return 'loopback';
+  const sides = [verdict.egress, verdict.ingress].filter((side) => side !== undefined);
+  const deciding = verdict.allowed
+    ? sides.filter((s) => s.decidedBy !== undefined || s.allowedBy !== undefined || s.passedBy !== undefined)
+    : sides.filter((s) => !s.allowed);
+  return deciding.length === 0 ? 'no policy' : deciding.map(sideChain).join('; ');
+}
+
+function unresolvedMessage(verdict: Verdict | FlowError, baseline: Verdict | FlowError): string {
+  if (verdict instanceof Error && baseline instanceof Error && verdict.message === baseline.message) return verdict.message;
+  const parts: string[] = [];
+  if (verdict instanceof Error) parts.push(`new bundle: ${verdict.message}`);
+  if (baseline instanceof Error) parts.push(`baseline: ${baseline.message}`);
+  return parts.join('; ');
+}

@@ -1,0 +1,90 @@
+/**
+ * @module Flows grouped by source -> destination : protocol/port, with counts, where they were
+ * first and last seen, and what decided them on each side of a comparison. Bounded: at most
+ * MAX_CHANGE_GROUPS groups per list; flows of further groups are counted in `otherFlows`.
+ */
+import type { Protocol } from '../model/bundle.js';
+import type { Sighting } from './rule-hits.js';
+
+/** Distinct groups kept per list (about 300 bytes each: tens of MB at the bound, whatever the log). */
+export const MAX_CHANGE_GROUPS = 100_000;
+
+export interface ChangeGroup {
+  readonly src: string;
+  readonly dst: string;
+  readonly protocol: Protocol;
+  readonly port: number;
+  readonly flows: number;
+  /** What decided the group's first flow with the baseline bundle, tier chain included. */
+  readonly old: string;
+  /** ... and with the new bundle. */
+  readonly new: string;
+  /** What the log recorded, for the baseline-versus-log list. */
+  readonly observed?: 'allowed' | 'denied';
+  readonly firstSeen: Sighting;
+  readonly lastSeen: Sighting;
+}
+
+export interface ChangeListJSON {
+  readonly flows: number;
+  readonly groups: readonly ChangeGroup[];
+  /** Flows of groups past MAX_CHANGE_GROUPS, counted but not listed. */
+  readonly otherFlows: number;
+}
+
+interface Entry {
+  readonly group: Omit<ChangeGroup, 'flows' | 'lastSeen'>;
+  flows: number;
+  lastSeen: Sighting;
+}
+
+export interface ChangeName {
+  readonly src: string;
+  readonly dst: string;
+  readonly protocol: Protocol;
+  readonly port: number;
+  readonly observed?: 'allowed' | 'denied';
+}
+
+export class ChangeGroups {
+  private readonly entries = new Map<string, Entry>();
+  flows = 0;
+  otherFlows = 0;
+
+  constructor(private readonly maxGroups = MAX_CHANGE_GROUPS) {}
+
+  /** Counts one flow; `describe` (what decided it, old and new) runs only for a new group. */
+  add(name: ChangeName, seen: Sighting, describe: () => { old: string; new: string }): void {
+    this.flows++;
+    const key = `${name.src}\u0000${name.dst}\u0000${name.protocol}\u0000${name.port}\u0000${name.observed ?? ''}`;
+    const entry = this.entries.get(key);
+    if (entry) {
+      entry.flows++;
+      entry.lastSeen = seen;
+    } else if (this.entries.size < this.maxGroups) {
+      this.entries.set(key, { group: { ...name, ...describe(), firstSeen: seen }, flows: 1, lastSeen: seen });
+    } else {
+      this.otherFlows++;
+    }
+  }
+
+  get boundReached(): boolean {
+    return this.otherFlows > 0;
+  }
+
+  /** Groups with the most flows first; ties by first sighting. */
+  toJSON(limit = Infinity): ChangeListJSON {
+    const groups = [...this.entries.values()]
+      .sort((a, b) => b.flows - a.flows || compareSightings(a.group.firstSeen, b.group.firstSeen))
+      .slice(0, limit)
+      .map(({ group, flows, lastSeen }): ChangeGroup => {
+        const { src, dst, protocol, port, old, firstSeen, observed } = group;
+        return { src, dst, protocol, port, flows, old, new: group.new, ...(observed ? { observed } : {}), firstSeen, lastSeen };
+      });
+    return { flows: this.flows, groups, otherFlows: this.otherFlows };
+  }
+}
+
+function compareSightings(a: Sighting, b: Sighting): number {
+  return a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1;
+}

@@ -1,0 +1,157 @@
+/**
+ * @module Rule hit counts: how many replayed flows each policy rule decided, first and last seen,
+ * and the rules no replayed flow was decided by (unused).
+ *
+ * What "decided" means, per side of a judged flow (the verdicts carry it):
+ * - a NetworkPolicy rule decided a side when it is that side's `allowedBy`: the FIRST rule that
+ *   allows the flow, in policy order then rule order. A later rule that would also allow it is not
+ *   counted; a side denied by a NetworkPolicy was decided by no rule (no rule matched).
+ * - an AdminNetworkPolicy, BaselineAdminNetworkPolicy or ClusterNetworkPolicy rule decided a side
+ *   when it is that side's `decidedBy` (the first matching Allow or Deny of its tier) or its
+ *   `passedBy` (the first matching admin rule, a Pass, that handed the flow to the tiers below).
+ * A flow has two sides, so it can count for two rules (an egress rule and an ingress rule).
+ * Unused rules are the bundle's rules that decided no replayed side: candidates for removal,
+ * with the caveat above that a rule always preceded by another allowing rule never counts.
+ */
+import type { Bundle } from '../model/bundle.js';
+import type { ClusterRuleRef, Direction, RuleRef, Verdict } from '../model/decision.js';
+
+/** A policy rule; `rule` indexes spec.ingress or spec.egress per `direction`. */
+export interface PolicyRuleRef {
+  readonly kind: 'NetworkPolicy' | ClusterRuleRef['kind'];
+  /** NetworkPolicies only: cluster-wide policies have no namespace. */
+  readonly namespace?: string;
+  readonly name: string;
+  readonly direction: Direction;
+  readonly rule: number;
+  /** Cluster-wide (v1alpha1/v1alpha2) rules only. */
+  readonly ruleName?: string;
+}
+
+/** Where in the logs a flow was read. */
+export interface Sighting {
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface RuleHitsJSON extends PolicyRuleRef {
+  /** Sides of judged flows this rule decided (see the module comment). */
+  readonly flows: number;
+  readonly firstSeen: Sighting;
+  readonly lastSeen: Sighting;
+}
+
+/**
+ * Distinct rules counted; past it, hits on new rules are only added to `otherFlows`. A bundle's
+ * own rules are far fewer; the bound matters for remote verdicts, whose rules come from the service.
+ */
+export const MAX_COUNTED_RULES = 100_000;
+
+interface Counter {
+  readonly ref: PolicyRuleRef;
+  flows: number;
+  readonly firstSeen: Sighting;
+  lastFile: string;
+  lastLine: number;
+}
+
+export function ruleKey(ref: PolicyRuleRef): string {
+  return `${ref.kind}\u0000${ref.namespace ?? ''}\u0000${ref.name}\u0000${ref.direction}\u0000${ref.rule}`;
+}
+
+function networkPolicyRule(allowedBy: RuleRef, direction: Direction): PolicyRuleRef {
+  return { kind: 'NetworkPolicy', namespace: allowedBy.policy.namespace, name: allowedBy.policy.name, direction, rule: allowedBy.rule };
+}
+
+function clusterRule(ref: ClusterRuleRef, direction: Direction): PolicyRuleRef {
+  return { kind: ref.kind, name: ref.name, direction, rule: ref.rule, ruleName: ref.ruleName };
+}
+
+/** Every rule of a bundle, in bundle order: NetworkPolicies, then cluster-wide policies. */
+export function bundleRules(bundle: Bundle): PolicyRuleRef[] {
+  const rules: PolicyRuleRef[] = [];
+  for (const policy of bundle.policies) {
+    for (const direction of ['ingress', 'egress'] as const) {
+      policy[direction].forEach((_, rule) => rules.push({ kind: 'NetworkPolicy', namespace: policy.namespace, name: policy.name, direction, rule }));
+    }
+  }
+  for (const policy of bundle.clusterPolicies) {
+    for (const direction of ['ingress', 'egress'] as const) {
+      policy[direction].forEach((r, rule) => rules.push({ kind: policy.kind, name: policy.name, direction, rule, ruleName: r.name }));
+    }
+  }
+  return rules;
+}
+
+export class RuleHits {
+  /**
+   * Counters by the policy's namespace (NetworkPolicies) or kind (cluster-wide policies: a kind
+   * is never a namespace name), then its name, then `2 * rule + (egress ? 1 : 0)`: a hit looks up
+   * strings the verdict already holds, and builds nothing unless the rule is new.
+   */
+  private readonly counters = new Map<string, Map<string, Counter[]>>();
+  private size = 0;
+  /** Hits on rules past MAX_COUNTED_RULES. */
+  otherFlows = 0;
+
+  constructor(private readonly maxRules = MAX_COUNTED_RULES) {}
+
+  /** Counts the rules that decided one judged flow (see the module comment). */
+  count(verdict: Verdict, file: string, line: number): void {
+    for (const side of [verdict.egress, verdict.ingress]) {
+      if (!side) continue;
+      const { direction } = side;
+      if (side.passedBy) this.hit(side.passedBy.kind, side.passedBy.name, direction, side.passedBy.rule, file, line, side.passedBy);
+      if (side.decidedBy) this.hit(side.decidedBy.kind, side.decidedBy.name, direction, side.decidedBy.rule, file, line, side.decidedBy);
+      const allowed = side.allowedBy;
+      if (allowed) this.hit(allowed.policy.namespace, allowed.policy.name, direction, allowed.rule, file, line, allowed);
+    }
+  }
+
+  private hit(scope: string, name: string, direction: Direction, rule: number, file: string, line: number, source: RuleRef | ClusterRuleRef): void {
+    let byName = this.counters.get(scope);
+    if (!byName) this.counters.set(scope, (byName = new Map()));
+    let slots = byName.get(name);
+    if (!slots) byName.set(name, (slots = []));
+    const slot = 2 * rule + (direction === 'egress' ? 1 : 0);
+    const counter = slots[slot];
+    if (counter) {
+      counter.flows++;
+      counter.lastFile = file;
+      counter.lastLine = line;
+    } else if (this.size < this.maxRules) {
+      const ref = 'policy' in source ? networkPolicyRule(source, direction) : clusterRule(source, direction);
+      slots[slot] = { ref, flows: 1, firstSeen: { file, line }, lastFile: file, lastLine: line };
+      this.size++;
+    } else {
+      this.otherFlows++;
+    }
+  }
+
+  private all(): Counter[] {
+    return [...this.counters.values()].flatMap((byName) => [...byName.values()].flatMap((slots) => slots.filter((c) => c !== undefined)));
+  }
+
+  get boundReached(): boolean {
+    return this.otherFlows > 0;
+  }
+
+  /** Rules that decided at least one flow, most flows first (ties in rule order). */
+  toJSON(): RuleHitsJSON[] {
+    return this.all()
+      .sort((a, b) => b.flows - a.flows || (ruleKey(a.ref) < ruleKey(b.ref) ? -1 : 1))
+      .map((c) => ({ ...c.ref, flows: c.flows, firstSeen: c.firstSeen, lastSeen: { file: c.lastFile, line: c.lastLine } }));
+  }
+
+  /** The bundle's rules that decided no replayed flow, in bundle order. */
+  unused(bundle: Bundle): PolicyRuleRef[] {
+    const hit = new Set(this.all().map((c) => ruleKey(c.ref)));
+    return bundleRules(bundle).filter((ref) => !hit.has(ruleKey(ref)));
+  }
+}
+
+/** `NetworkPolicy prod/web ingress rule 0`, `AdminNetworkPolicy a egress rule 2 (deny-all)`. */
+export function describeRule(ref: PolicyRuleRef): string {
+  const name = ref.namespace === undefined ? ref.name : `${ref.namespace}/${ref.name}`;
+  return `${ref.kind} ${name} ${ref.direction} rule ${ref.rule}${ref.ruleName ? ` (${ref.ruleName})` : ''}`;
+}
