@@ -1,6 +1,9 @@
 /** @module The `netpol-edge` command: dispatches to a subcommand and maps failures to exit codes. */
 import { runCheck } from './check.js';
+import { runDiff } from './diff.js';
 import { runEval } from './eval.js';
+import { runExposure } from './exposure.js';
+import { runList } from './list.js';
 import { runReplay } from './replay.js';
 import { EXIT, UsageError } from './usage.js';
 import { runValidate } from './validate.js';
@@ -8,7 +11,10 @@ import { FlowError } from '../src/model/errors.js';
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
   check: runCheck,
+  diff: runDiff,
   eval: runEval,
+  exposure: runExposure,
+  list: runList,
   replay: runReplay,
   validate: runValidate,
 };
@@ -20,6 +26,9 @@ Usage:
   netpol-edge eval --flows FILE|- MANIFEST...                              NDJSON flows -> verdicts
   netpol-edge validate MANIFEST...                                         errors and warnings
   netpol-edge replay --bundle MANIFEST LOG...                              flow logs -> impact report
+  netpol-edge list [--output FORMAT] [--focus NS/NAME] MANIFEST...         every allowed connection
+  netpol-edge diff OLD NEW                                                 connectivity changes
+  netpol-edge exposure MANIFEST...                                         open to everyone
 
 MANIFEST is a YAML or JSON file (multi-document, List), a directory (read recursively), or - for
 stdin. Run "netpol-edge COMMAND --help" for a command's options and examples.`;

@@ -226,6 +226,14 @@ export class PodPairs {
     return (this.cellPatterns.get(this.cellKey(a, family, cell, 'egress')) ?? -1) >= 0;
   }
 
+  /** The pattern a representative flow (by its key in `representatives`) decided. */
+  representativePattern(key: string): number {
+    const [kind, rest] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+    const table = { class: this.classPatterns, pod: this.relatedPatterns, cell: this.cellPatterns } as Record<string, Map<number, number>>;
+    const found = kind === 'piece' ? this.pieceExceptions.get(rest) : table[kind]?.get(Number(rest));
+    return this.known(found, `representative ${key}`);
+  }
+
   flush(): void {
     this.decider.flush();
   }
