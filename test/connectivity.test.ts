@@ -1,7 +1,8 @@
 /**
  * @module The connectivity analysis against brute force: on random bundles (plain and tiered), every
  * workload pair's set, probed at every port edge and container port, equals the union of the
- * reference evaluator's answers over the pod pairs (the reference decides each flow from scratch);
+ * reference evaluator's answers over the pod pairs, each named in every way a flow can name it (by
+ * reference, or by an address of its own, which fixes the family);
  * and every probed outside address gets, through the endpoint that lists it, what the reference
  * says for that address. For a workload of one pod (and every bare pod) this is exactly "list says
  * allowed when decide says allowed".
@@ -41,14 +42,24 @@ function bruteForceMismatches(objects: readonly K8sObject[]): string[] {
   const mismatches: string[] = [];
   const { workloads, pods } = result.groups;
   const ref = (p: number) => ({ kind: 'ref' as const, ref: bundle.pods[p]!.ref });
+  const claims = new Map<string, number>();
+  for (const pod of bundle.pods) if (!pod.hostNetwork) for (const ip of pod.ips) claims.set(ip, (claims.get(ip) ?? 0) + 1);
+  const addressesOf = (p: number) => (bundle.pods[p]!.hostNetwork ? [] : bundle.pods[p]!.ips.filter((ip) => claims.get(ip) === 1));
 
   workloads.forEach((x, i) => {
     workloads.forEach((y, j) => {
       const pairs = pods[i]!.flatMap((p) => pods[j]!.filter((q) => p !== q || bundle.pods[p]!.workload).map((q) => [p, q] as const));
+      // Every way to name the pair: by reference, or either pod by one of its own addresses (a flow
+      // naming an address takes that address's family).
+      const namings = ([p, q]: readonly [number, number]) => [
+        [ref(p), ref(q)],
+        ...addressesOf(p).map((ip) => [{ kind: 'ip' as const, ip }, ref(q)]),
+        ...addressesOf(q).map((ip) => [ref(p), { kind: 'ip' as const, ip }]),
+      ] as [Flow['src'], Flow['dst']][];
       const loopback = i === j && x.kind === 'Pod';
       for (const protocol of PROTOCOLS) {
         for (const port of ports) {
-          const expected = loopback || pairs.some(([p, q]) => allowed(bundle, ref(p), ref(q), protocol, port));
+          const expected = loopback || pairs.some((pair) => namings(pair).some(([s, d]) => allowed(bundle, s, d, protocol, port)));
           const set = setOf(x, y);
           const actual = set !== undefined && connSetAllows(set, protocol, port);
           if (expected !== actual) mismatches.push(`${endpointKey(x)} -> ${endpointKey(y)} ${protocol}/${port}: reference ${expected}, list ${actual}`);

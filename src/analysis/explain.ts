@@ -32,12 +32,13 @@ export function explainConnections(bundle: Bundle, decider: Decider, result: Con
       }
       let verdicts = cache.get(key);
       if (!verdicts) {
-        const [src, dst] = pairs.representatives.get(key)!;
         const pattern = pairs.representativePattern(key);
-        const flows: Flow[] = pairs.store.intervals
-          .filter((_, i) => pairs.store.allows(pattern, i))
-          .map((interval) => ({ src: spec(src), dst: spec(dst), protocol: interval.protocol, port: interval.from }));
-        verdicts = decider.decideFlows(flows);
+        const flows: Flow[] = pairs.representatives.get(key)!.flatMap(([src, dst]) =>
+          pairs.store.intervals
+            .filter((_, i) => pairs.store.allows(pattern, i))
+            .map((interval) => ({ src: spec(src), dst: spec(dst), protocol: interval.protocol, port: interval.from })),
+        );
+        verdicts = decider.decideFlows(flows).filter((verdict) => verdict.allowed);
         cache.set(key, verdicts);
       }
       for (const verdict of verdicts) {

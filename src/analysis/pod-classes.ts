@@ -92,9 +92,17 @@ export function podClasses(bundle: Bundle, cuts: Readonly<Record<IPFamily, Cuts>
   const byKey = new Map<string, PodClass>();
   const classes: PodClass[] = [];
   const classOf = new Int32Array(bundle.pods.length);
+  const claimed = new Set<string>();
+  const shared = new Set<string>();
+  for (const pod of bundle.pods) {
+    if (pod.hostNetwork) continue;
+    for (const ip of pod.ips) (claimed.has(ip) ? shared : claimed).add(ip);
+  }
   bundle.pods.forEach((pod, index) => {
     const primary = pod.ips[0] === undefined ? 0 : parseIP(pod.ips[0])!.family;
-    const addresses = [primary, addressCell(pod, 4, cuts[4]), addressCell(pod, 6, cuts[6])];
+    // Whether it can be named by its address matters too: a flow naming an address takes its family.
+    const named = pod.ips.map((ip) => (shared.has(ip) ? 0 : parseIP(ip)!.family));
+    const addresses = [primary, addressCell(pod, 4, cuts[4]), addressCell(pod, 6, cuts[6]), named];
     const facts = pod.hostNetwork
       ? ['host', addresses]
       : [

@@ -32,7 +32,9 @@ export class PodPairs {
   /** Where each family's cells start in one numbering of all cells. */
   private readonly cellBase: Record<IPFamily, number>;
   /** The representative flows decided, by the same keys as the patterns: for explanations. */
-  readonly representatives = new Map<string, readonly [RecordEndpoint, RecordEndpoint]>();
+  readonly representatives = new Map<string, (readonly [RecordEndpoint, RecordEndpoint])[]>();
+  /** Per pod: its address of each family, when no other pod claims it too (it can be named by it). */
+  private readonly addressOf: Record<IPFamily, (IP | undefined)[]>;
   private readonly pieceExceptions = new Map<string, number>();
   private readonly hostIPs: (readonly IP[])[];
 
@@ -48,6 +50,7 @@ export class PodPairs {
     this.pieces = FAMILIES.flatMap((family) => addressPieces(bundle, family, this.cuts[family]));
     this.podCount = bundle.pods.length;
     this.hostIPs = bundle.pods.map((pod) => pod.hostIPs.map((text) => parseIP(text)!));
+    this.addressOf = addressableIPs(bundle);
     this.findNodeRelations();
   }
 
@@ -98,9 +101,7 @@ export class PodPairs {
       if (this.classPatterns.has(key)) continue;
       const rep = this.representativePair(a, b);
       if (!rep) continue;
-      this.classPatterns.set(key, -1);
-      this.representatives.set(`class:${key}`, [{ pod: rep[0] }, { pod: rep[1] }]);
-      this.decider.request({ pod: rep[0] }, { pod: rep[1] }, (pattern) => this.classPatterns.set(key, pattern));
+      this.requestPodPair(rep[0], rep[1], this.classPatterns, key, `class:${key}`);
     }
   }
 
@@ -110,12 +111,46 @@ export class PodPairs {
         for (const [src, dst] of [[p, q], [q, p]] as const) {
           const key = src * this.podCount + dst;
           if (this.relatedPatterns.has(key)) continue;
-          this.relatedPatterns.set(key, -1);
-          this.representatives.set(`pod:${key}`, [{ pod: src }, { pod: dst }]);
-          this.decider.request({ pod: src }, { pod: dst }, (pattern) => this.relatedPatterns.set(key, pattern));
+          this.requestPodPair(src, dst, this.relatedPatterns, key, `pod:${key}`);
         }
       }
     }
+  }
+
+  /**
+   * A pod pair's flows: named by reference (the family of the destination's primary IP), and in
+   * each other family in which one of the two can be named by an address of its own (a flow that
+   * names an address takes its family). The pair's pattern is the union: a connection in any family.
+   */
+  private requestPodPair(p: number, q: number, table: Map<number, number>, key: number, name: string): void {
+    const flows: [RecordEndpoint, RecordEndpoint][] = [[{ pod: p }, { pod: q }]];
+    const byReference = this.referenceFamily(p, q);
+    for (const family of FAMILIES) {
+      if (family === byReference) continue;
+      const dst = this.addressOf[family][q];
+      const src = this.addressOf[family][p];
+      if (dst) flows.push([{ pod: p }, { ip: dst }]);
+      else if (src) flows.push([{ ip: src }, { pod: q }]);
+    }
+    table.set(key, -1);
+    this.representatives.set(name, flows);
+    let pattern = 0;
+    let left = flows.length;
+    for (const [src, dst] of flows) {
+      this.decider.request(src, dst, (found) => {
+        pattern = this.store.union(pattern, found);
+        if (--left === 0) table.set(key, pattern);
+      });
+    }
+  }
+
+  /** The family of a flow naming both pods: the destination's primary IP's, else the source's. */
+  private referenceFamily(p: number, q: number): IPFamily | undefined {
+    const primary = (i: number) => {
+      const text = this.bundle.pods[i]!.ips[0];
+      return text === undefined ? undefined : parseIP(text)!.family;
+    };
+    return primary(q) ?? primary(p);
   }
 
   private representativePair(a: number, b: number): [number, number] | undefined {
@@ -162,7 +197,7 @@ export class PodPairs {
           const key = `${p}:${piece}:${direction}`;
           if (this.pieceExceptions.has(key)) continue;
           this.pieceExceptions.set(key, -1);
-          this.representatives.set(`piece:${key}`, direction === 'egress' ? [{ pod: p }, { ip: address }] : [{ ip: address }, { pod: p }]);
+          this.representatives.set(`piece:${key}`, [direction === 'egress' ? [{ pod: p }, { ip: address }] : [{ ip: address }, { pod: p }]]);
           this.requestOutsideFlow({ pod: p }, { ip: address }, direction, (pattern) => this.pieceExceptions.set(key, pattern));
         }
       }
@@ -176,7 +211,7 @@ export class PodPairs {
       const key = this.cellKey(a, family, cell, direction);
       if (this.cellPatterns.has(key)) continue;
       this.cellPatterns.set(key, -1);
-      this.representatives.set(`cell:${key}`, direction === 'egress' ? [{ pod: rep[0] }, { ip: rep[1] }] : [{ ip: rep[1] }, { pod: rep[0] }]);
+      this.representatives.set(`cell:${key}`, [direction === 'egress' ? [{ pod: rep[0] }, { ip: rep[1] }] : [{ ip: rep[1] }, { pod: rep[0] }]]);
       this.requestOutsideFlow({ pod: rep[0] }, { ip: rep[1] }, direction, (pattern) => this.cellPatterns.set(key, pattern));
     }
   }
@@ -242,4 +277,20 @@ export class PodPairs {
     if (pattern === undefined || pattern < 0) throw new Error(`analysis bug: the ${what} was not decided`);
     return pattern;
   }
+}
+
+/** Each pod's address of each family, unless it has none or another running pod claims it too. */
+function addressableIPs(bundle: Bundle): Record<IPFamily, (IP | undefined)[]> {
+  const owners = new Map<string, number>();
+  for (const pod of bundle.pods) {
+    if (pod.hostNetwork) continue; // its address is its node's: naming it names no pod
+    for (const ip of pod.ips) owners.set(ip, (owners.get(ip) ?? 0) + 1);
+  }
+  const of = (family: IPFamily) =>
+    bundle.pods.map((pod) => {
+      if (pod.hostNetwork) return undefined;
+      const text = pod.ips.find((ip) => parseIP(ip)!.family === family);
+      return text !== undefined && owners.get(text) === 1 ? parseIP(text) : undefined;
+    });
+  return { 4: of(4), 6: of(6) };
 }
