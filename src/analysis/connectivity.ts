@@ -56,29 +56,34 @@ export function analyzeConnectivity(bundle: Bundle, decider: Decider, options: C
 
   // Queue every decision first, so that the core sees them in large batches.
   const allClasses = pairs.classes.classes.map((c) => c.id);
-  const focusClasses = focus === undefined ? allClasses : [...composition[focus]!.keys()];
-  pairs.requestClassPairs(crossPairs(focusClasses, allClasses));
-  if (focus !== undefined) pairs.requestClassPairs(crossPairs(allClasses, focusClasses));
+  const focusClasses = focus === undefined ? undefined : [...composition[focus]!.keys()];
+  const classPairs = [...pairs.candidatePairs(focusClasses, focusClasses)];
+  pairs.requestClassPairs(classPairs);
   pairs.requestRelatedPairs(focusPods);
-  pairs.requestOutside(focusClasses, focusPods);
+  pairs.requestOutside(focusClasses ?? allClasses, focusPods);
   pairs.flush();
 
   const context: Context = { bundle, pairs, groups, composition, options };
   const connections: Connection[] = [];
   const relations = relationBlocks(context, focus);
-  for (const x of sources) {
-    for (const y of all) {
-      if (focus !== undefined && x !== focus && y !== focus) continue;
-      const connection = workloadPair(context, relations, x, y);
-      if (connection) connections.push(connection);
+  const workloadPairs = new Set<number>();
+  const count = groups.workloads.length;
+  const classWorkloads = workloadsOfClasses(groups, pairs.classes.classOf, pairs.classes.classes.length);
+  for (const [a, b] of classPairs) {
+    const pattern = pairs.decidedClassPattern(a, b);
+    if (pattern === undefined || pattern === NOTHING) continue;
+    for (const x of classWorkloads[a]!) {
+      for (const y of classWorkloads[b]!) if (focus === undefined || x === focus || y === focus) workloadPairs.add(x * count + y);
     }
   }
-  if (focus !== undefined) {
-    for (const x of all) {
-      if (x === focus) continue;
-      const connection = workloadPair(context, relations, x, focus);
-      if (connection) connections.push(connection);
-    }
+  for (const [key, block] of relations) {
+    const [x, y] = key.split(':').map(Number) as [number, number];
+    if (block.pattern !== NOTHING) workloadPairs.add(x * count + y);
+  }
+  if (options.includeSelf) for (const x of sources) if (groups.workloads[x]!.kind === 'Pod') workloadPairs.add(x * count + x);
+  for (const key of [...workloadPairs].sort((a, b) => a - b)) {
+    const connection = workloadPair(context, relations, Math.floor(key / count), key % count);
+    if (connection) connections.push(connection);
   }
   connections.push(...outsideConnections(context, focus === undefined ? all : [focus]));
   return { connections: sortConnections(connections, groups), pairs, groups };
@@ -98,8 +103,15 @@ function classCounts(pods: readonly number[], classOf: Int32Array): Map<number, 
   return counts;
 }
 
-function* crossPairs(as: readonly number[], bs: readonly number[]): Generator<readonly [number, number]> {
-  for (const a of as) for (const b of bs) yield [a, b];
+function workloadsOfClasses(groups: WorkloadGroups, classOf: Int32Array, classCount: number): number[][] {
+  const out: number[][] = Array.from({ length: classCount }, () => []);
+  groups.pods.forEach((pods, w) => {
+    for (const p of pods) {
+      const list = out[classOf[p]!]!;
+      if (list[list.length - 1] !== w) list.push(w);
+    }
+  });
+  return out;
 }
 
 /** Node-related pod pairs per workload pair: how many per class pair, and their patterns. */

@@ -9,8 +9,9 @@ import type { Bundle } from '../model/bundle.js';
 import { parseIP, type IP, type IPFamily } from '../net/ip.js';
 import { addressPieces, FAMILIES, ruleCuts, type AddressPiece, type Cuts } from './address-space.js';
 import type { Decider, RecordEndpoint } from './decider.js';
-import { PatternDecider, PatternStore } from './patterns.js';
+import { NOTHING, PatternDecider, PatternStore } from './patterns.js';
 import { podClasses, type PodClasses } from './pod-classes.js';
+import { classCandidates, mayMatch, type ClassCandidates } from './candidates.js';
 import { portIntervals } from './port-intervals.js';
 
 export type Direction = 'egress' | 'ingress';
@@ -18,6 +19,7 @@ export type Direction = 'egress' | 'ingress';
 export class PodPairs {
   readonly store: PatternStore;
   readonly classes: PodClasses;
+  readonly candidates: ClassCandidates;
   readonly pieces: readonly AddressPiece[];
   private readonly cuts: Record<IPFamily, Cuts>;
   private readonly decider: PatternDecider;
@@ -46,6 +48,7 @@ export class PodPairs {
     this.decider = new PatternDecider(decider, this.store);
     this.cuts = { 4: ruleCuts(bundle, 4), 6: ruleCuts(bundle, 6) };
     this.classes = podClasses(bundle, this.cuts);
+    this.candidates = classCandidates(bundle, this.classes);
     this.cellBase = { 4: 0, 6: this.cuts[4].length };
     this.pieces = FAMILIES.flatMap((family) => addressPieces(bundle, family, this.cuts[family]));
     this.podCount = bundle.pods.length;
@@ -94,11 +97,38 @@ export class PodPairs {
     return (p !== q || this.bundle.pods[p]!.workload !== undefined) && !this.isRelated(p, q);
   }
 
-  /** Queues the decisions of class pairs and of node-related pod pairs among `pods` (all when undefined). */
+  /** Whether any port may be allowed from class a to class b (see candidates.ts). */
+  isCandidate(a: number, b: number): boolean {
+    return mayMatch(this.candidates, 'egress', a, b) && mayMatch(this.candidates, 'ingress', b, a);
+  }
+
+  /**
+   * The candidate class pairs with a source among `sources` or a destination among `targets`
+   * (every class when undefined), each once.
+   */
+  *candidatePairs(sources: readonly number[] | undefined, targets: readonly number[] | undefined): Generator<[number, number]> {
+    const all = this.classes.classes.map((c) => c.id);
+    const seen = new Set<number>();
+    const emit = function* (this: PodPairs, a: number, b: number): Generator<[number, number]> {
+      const key = this.classKey(a, b);
+      if (seen.has(key) || !this.isCandidate(a, b)) return;
+      seen.add(key);
+      yield [a, b];
+    }.bind(this);
+    if (sources === undefined || targets === undefined) {
+      // Every pair: walk each destination's possible sources, not all C x C.
+      for (const b of all) for (const a of this.candidates.peers.ingress[b] ?? all) yield* emit(a, b);
+      return;
+    }
+    for (const a of sources) for (const b of this.candidates.peers.egress[a] ?? all) yield* emit(a, b);
+    for (const b of targets) for (const a of this.candidates.peers.ingress[b] ?? all) yield* emit(a, b);
+  }
+
+  /** Queues the decisions of class pairs (candidates only; others allow nothing). */
   requestClassPairs(pairs: Iterable<readonly [number, number]>): void {
     for (const [a, b] of pairs) {
       const key = a * this.classes.classes.length + b;
-      if (this.classPatterns.has(key)) continue;
+      if (this.classPatterns.has(key) || !this.isCandidate(a, b)) continue;
       const rep = this.representativePair(a, b);
       if (!rep) continue;
       this.requestPodPair(rep[0], rep[1], this.classPatterns, key, `class:${key}`);
@@ -163,7 +193,15 @@ export class PodPairs {
 
   /** The pattern of a class pair, for the pod pairs of those classes with no node relation. */
   classPattern(a: number, b: number): number {
+    if (!this.isCandidate(a, b)) return NOTHING;
     return this.known(this.classPatterns.get(a * this.classes.classes.length + b), 'class pair');
+  }
+
+  /** The class pair's pattern, or undefined when no two pods of those classes form a pair. */
+  decidedClassPattern(a: number, b: number): number | undefined {
+    if (!this.isCandidate(a, b)) return NOTHING;
+    const found = this.classPatterns.get(this.classKey(a, b));
+    return found === undefined ? undefined : this.known(found, 'class pair');
   }
 
   relatedPattern(p: number, q: number): number {
@@ -205,6 +243,7 @@ export class PodPairs {
   }
 
   private requestCell(a: number, family: IPFamily, cell: number): void {
+    if (!this.candidates.outside.egress[a] && !this.candidates.outside.ingress[a]) return;
     const rep = this.outsideRepresentative(a, family, cell);
     if (!rep) return;
     for (const direction of ['egress', 'ingress'] as const) {
@@ -244,6 +283,7 @@ export class PodPairs {
 
   /** The pattern between the pods of class a (not on a node inside the cell) and a cell. */
   cellPattern(a: number, family: IPFamily, cell: number, direction: Direction): number {
+    if (!this.candidates.outside[direction][a]) return NOTHING;
     return this.known(this.cellPatterns.get(this.cellKey(a, family, cell, direction)), 'class and cell');
   }
 
