@@ -4,9 +4,10 @@
  * cluster-wide policy has as a subject for that direction, allows exactly what the peers of its
  * policies' rules match. A pair is a candidate unless one side is such a pod and no peer of its
  * rules can match the other side's class; non-candidates are denied at every port. The test is
- * conservative (an ipBlock peer or an empty peer list may match anything), never wrong.
+ * conservative (an empty peer list may match anything), never wrong.
  */
-import type { Bundle, NetworkPolicy, Peer } from '../model/bundle.js';
+import type { Bundle, IPBlockPeer, NetworkPolicy, Peer } from '../model/bundle.js';
+import { cidrContains, parseIP } from '../net/ip.js';
 import { selectorMatches } from '../model/selector.js';
 import type { PodClasses } from './pod-classes.js';
 
@@ -29,7 +30,9 @@ export function classCandidates(bundle: Bundle, classes: PodClasses): ClassCandi
   const byNamespace = new Map<string, number[]>();
   reps.forEach((pod, a) => {
     if (pod.hostNetwork) return; // never matched by a pod peer
-    byNamespace.set(pod.namespace, [...(byNamespace.get(pod.namespace) ?? []), a]);
+    const list = byNamespace.get(pod.namespace);
+    if (list) list.push(a);
+    else byNamespace.set(pod.namespace, [a]);
   });
   const peerCache = new Map<string, number[]>();
   const peerClasses = (peer: Extract<Peer, { kind: 'pods' }>, policy: NetworkPolicy): number[] => {
@@ -41,6 +44,24 @@ export function classCandidates(bundle: Bundle, classes: PodClasses): ClassCandi
         : [...byNamespace.keys()].filter((ns) => selectorMatches(peer.namespaceSelector!, nsLabels.get(ns) ?? implicitLabels(ns)));
       found = namespaces.flatMap((ns) => (byNamespace.get(ns) ?? []).filter((a) => selectorMatches(peer.podSelector, reps[a]!.labels)));
       peerCache.set(key, found);
+    }
+    return found;
+  };
+  // An ipBlock matches a pod by an address of its own (hostNetwork pods: their node's), the same
+  // for every pod of a class (the class key holds each address's cell).
+  const addresses = reps.map((pod) => pod.ips.map((text) => parseIP(text)!));
+  const blockCache = new Map<string, number[]>();
+  const blockClasses = (peer: IPBlockPeer): number[] => {
+    const key = JSON.stringify([peer.cidr.base.toString(), peer.cidr.prefix, peer.except.map((e) => `${e.base}/${e.prefix}`)]);
+    let found = blockCache.get(key);
+    if (!found) {
+      found = [];
+      reps.forEach((pod, a) => {
+        if (!pod.hostNetwork && !bundle.options.ipBlockMatchesPods) return;
+        const inside = addresses[a]!.some((ip) => cidrContains(peer.cidr, ip) && !peer.except.some((e) => cidrContains(e, ip)));
+        if (inside) found!.push(a);
+      });
+      blockCache.set(key, found);
     }
     return found;
   };
@@ -72,8 +93,12 @@ export function classCandidates(bundle: Bundle, classes: PodClasses): ClassCandi
         for (const rule of direction === 'ingress' ? policy.ingress : policy.egress) {
           if (rule.peers === null) everything = outside = true;
           for (const peer of rule.peers ?? []) {
-            if (peer.kind === 'ipBlock') everything = outside = true; // it may match pod addresses too
-            else peerClasses(peer, policy).forEach((b) => matched.add(b));
+            if (peer.kind === 'ipBlock') {
+              outside = true;
+              blockClasses(peer).forEach((b) => matched.add(b));
+            } else {
+              peerClasses(peer, policy).forEach((b) => matched.add(b));
+            }
           }
         }
       }

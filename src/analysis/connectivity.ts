@@ -85,7 +85,7 @@ export function analyzeConnectivity(bundle: Bundle, decider: Decider, options: C
     const connection = workloadPair(context, relations, Math.floor(key / count), key % count);
     if (connection) connections.push(connection);
   }
-  connections.push(...outsideConnections(context, focus === undefined ? all : [focus]));
+  for (const connection of outsideConnections(context, focus === undefined ? all : [focus])) connections.push(connection);
   return { connections: sortConnections(connections, groups), pairs, groups };
 }
 

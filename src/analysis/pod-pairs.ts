@@ -60,7 +60,11 @@ export class PodPairs {
   private findNodeRelations(): void {
     const owners = new Map<string, number[]>();
     this.bundle.pods.forEach((pod, index) => {
-      for (const ip of pod.ips) owners.set(ip, [...(owners.get(ip) ?? []), index]);
+      for (const ip of pod.ips) {
+        const list = owners.get(ip);
+        if (list) list.push(index);
+        else owners.set(ip, [index]);
+      }
     });
     const relate = (p: number, q: number): void => {
       const list = this.related.get(p) ?? [];
@@ -83,7 +87,10 @@ export class PodPairs {
     this.bundle.pods.forEach((_, p) => {
       for (const ip of this.hostIPs[p]!) {
         const piece = pieceOf.get(`${ip.family}:${ip.value}`);
-        if (piece !== undefined) this.podsOnPiece.set(piece, [...(this.podsOnPiece.get(piece) ?? []), p]);
+        if (piece === undefined) continue;
+        const list = this.podsOnPiece.get(piece);
+        if (list) list.push(p);
+        else this.podsOnPiece.set(piece, [p]);
       }
     });
   }
