@@ -25,7 +25,8 @@ Options:
 ${BUNDLE_OPTIONS_HELP}
 
 Examples:
-  netpol-edge diff examples/demo-cluster.yaml examples/article
+  netpol-edge diff --old examples/demo-cluster.yaml --old examples/article/1-default-deny-ingress.yaml \\
+    --new examples/demo-cluster.yaml --new examples/article/2-allow-all-ingress.yaml
   netpol-edge diff --output json --old examples/demo-cluster.yaml \\
     --new examples/demo-cluster.yaml --new examples/article/5-ns1-from-ns3-tcp-80.yaml`;
 
