@@ -79,9 +79,12 @@ function orNull(set: ConnSet): ConnSet | null {
 function namespaceExposure(bundle: Bundle, decider: Decider, result: ConnectivityResult, namespaces: readonly string[]): Map<string, number> {
   const { pairs } = result;
   const intervals = pairs.store.intervals;
-  const flows: Flow[] = [];
+  const out = new Map<string, number>();
+  const words = Math.max(1, Math.ceil(intervals.length / 32));
+  // One class at a time: a batch of namespaces x intervals x 2 flows, never the whole bundle's.
   for (const c of pairs.classes.classes) {
     const pod: EndpointSpec = { kind: 'ref', ref: bundle.pods[c.pods[0]!]!.ref };
+    const flows: Flow[] = [];
     for (const namespace of namespaces) {
       const adhoc: EndpointSpec = { kind: 'adhoc', pod: { namespace, labels: Object.create(null), ports: [] } };
       for (const interval of intervals) {
@@ -89,23 +92,19 @@ function namespaceExposure(bundle: Bundle, decider: Decider, result: Connectivit
         flows.push({ src: adhoc, dst: pod, protocol: interval.protocol, port: interval.from });
       }
     }
-  }
-  const verdicts = decider.decideFlows(flows);
-  const out = new Map<string, number>();
-  const words = Math.max(1, Math.ceil(intervals.length / 32));
-  let at = 0;
-  for (const c of pairs.classes.classes) {
-    const egress = new Uint32Array(words).fill(0xffffffff);
-    const ingress = new Uint32Array(words).fill(0xffffffff);
+    const verdicts = decider.decideFlows(flows);
+    let at = 0;
+    const egress = new Uint32Array(words);
+    const ingress = new Uint32Array(words);
+    for (let i = 0; i < intervals.length; i++) {
+      egress[i >>> 5]! |= 1 << (i & 31);
+      ingress[i >>> 5]! |= 1 << (i & 31);
+    }
     for (let n = 0; n < namespaces.length; n++) {
       for (let i = 0; i < intervals.length; i++) {
         if (!verdicts[at++]!.allowed) egress[i >>> 5]! &= ~(1 << (i & 31));
         if (!verdicts[at++]!.allowed) ingress[i >>> 5]! &= ~(1 << (i & 31));
       }
-    }
-    for (let i = intervals.length; i < words * 32; i++) {
-      egress[i >>> 5]! &= ~(1 << (i & 31));
-      ingress[i >>> 5]! &= ~(1 << (i & 31));
     }
     out.set(`${c.id}:egress`, pairs.store.intern(egress));
     out.set(`${c.id}:ingress`, pairs.store.intern(ingress));
