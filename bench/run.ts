@@ -13,11 +13,12 @@ import { wasmProducers } from './wasm.js';
 import { replayProducer } from './replay.js';
 import { tiersProducer } from './tiers.js';
 import { cliStartProducer } from './cli-start.js';
+import { connectivityProducer } from './connectivity.js';
 import { markdownTable, type BenchContext, type Effort, type Row, type RowProducer } from './rows.js';
 import { now, since } from './stats.js';
 
 /** Every engine's producers, run in this order for each size. Add the WASM engine's list here. */
-const PRODUCERS: readonly RowProducer[] = [...referenceProducers, ...wasmProducers, tiersProducer, replayProducer, cliStartProducer];
+const PRODUCERS: readonly RowProducer[] = [...referenceProducers, ...wasmProducers, tiersProducer, replayProducer, connectivityProducer, cliStartProducer];
 
 /** Flows sampled per addressing: the NDJSON decoding set, and the pool decision rates draw from. */
 const FLOWS_PER_KIND = 1_000;

@@ -7,8 +7,11 @@ type Command = (argv: readonly string[]) => Promise<number>;
 /** Loaded on use, so that `--help` and each command start without the others' code (cold start). */
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   check: async () => (await import('./check.js')).runCheck,
+  diff: async () => (await import('./diff.js')).runDiff,
   eval: async () => (await import('./eval.js')).runEval,
+  exposure: async () => (await import('./exposure.js')).runExposure,
   lint: async () => (await import('./lint.js')).runLint,
+  list: async () => (await import('./list.js')).runList,
   replay: async () => (await import('./replay.js')).runReplay,
   serve: async () => (await import('./serve.js')).runServe,
   validate: async () => (await import('./validate.js')).runValidate,
@@ -24,6 +27,9 @@ Usage:
   netpol-edge replay --bundle NEW --baseline OLD LOG...                    a staged change on real traffic
   netpol-edge lint MANIFEST...                                             shadowed rules and warnings
   netpol-edge serve [--port N] [--bundle NAME=PATH]... [--watch]           the HTTP API locally
+  netpol-edge list [--output FORMAT] [--focus NS/NAME] MANIFEST...         every allowed connection
+  netpol-edge diff OLD NEW                                                 connectivity changes
+  netpol-edge exposure MANIFEST...                                         open to everyone
 
 MANIFEST is a YAML or JSON file (multi-document, List), a directory (read recursively), or - for
 stdin. Run "netpol-edge COMMAND --help" for a command's options and examples.`;

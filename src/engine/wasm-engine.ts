@@ -156,11 +156,11 @@ export class WasmEngine implements Engine {
   }
 
   async decideBatch(flows: readonly Flow[]): Promise<(Verdict | FlowError)[]> {
-    return this.decideFlows(flows);
+    return this.decideBatchNow(flows);
   }
 
   async decideRecords(records: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
-    return this.answerRecords(records);
+    return this.decideRecordsNow(records);
   }
 
   /** One flow's verdict. Throws FlowError for a flow it cannot answer. */
@@ -190,8 +190,11 @@ export class WasmEngine implements Engine {
     );
   }
 
-  /** Many flows: each answer is a Verdict, or the FlowError that refused that flow. */
-  private decideFlows(flows: readonly Flow[]): (Verdict | FlowError)[] {
+  /**
+   * Many flows: each answer is a Verdict, or the FlowError that refused that flow. Synchronous, for
+   * in-process callers that make many calls in one computation (the connectivity analysis).
+   */
+  decideBatchNow(flows: readonly Flow[]): (Verdict | FlowError)[] {
     const results: (Verdict | FlowError)[] = new Array(flows.length);
     let start = 0;
     while (start < flows.length) {
@@ -223,9 +226,10 @@ export class WasmEngine implements Engine {
 
   /**
    * The binary path: `records` holds N flow records (pods by index, or IPs), the answer N verdict
-   * records. Ad-hoc endpoints are not available here (they need the dictionary).
+   * records. Ad-hoc endpoints are not available here (they need the dictionary). Synchronous, as
+   * decideBatchNow.
    */
-  private answerRecords(records: Uint8Array): Uint8Array<ArrayBuffer> {
+  decideRecordsNow(records: Uint8Array): Uint8Array<ArrayBuffer> {
     const total = recordCount(records);
     const verdicts = new Uint8Array(total * VERDICT_RECORD_BYTES);
     this.core.adhocTable(this.adhocPtr, 0);

@@ -32,6 +32,7 @@ import {
   isRepresentedByOwner,
   isWorkloadKind,
   WORKLOAD_API_VERSIONS,
+  podOwner,
   workloadsWithPods,
   type OwnedObject,
   type WorkloadTemplate,
@@ -241,7 +242,7 @@ function ingest(
     first.warn('ignored-kind', `${kind} does not affect network policy; ${what} ignored`);
   }
 
-  const allPods = [...pods.map((d) => d.pod), ...expandWorkloads(workloads, pods)];
+  const allPods = [...withOwners(pods, workloads), ...expandWorkloads(workloads, pods)];
   const finalOptions: BundleOptions = { ...bundleOptions, ...definedOnly(options.options) };
   implyNamespaces(namespaces, allPods, policies, workloads, diagnostics);
   warnAboutSharedIPs(pods, diagnostics);
@@ -377,6 +378,16 @@ function decodePod(root: Field, meta: NamedMetadata): PodDraft {
     ports: spec.ports,
   };
   return { pod, owned: { kind: 'Pod', ...meta } };
+}
+
+/** Each pod with the workload that runs it, when its ownerReferences name one. */
+function withOwners(pods: readonly PodDraft[], workloads: readonly WorkloadDraft[]): Pod[] {
+  const byKey = new Map<string, OwnedObject>();
+  for (const w of workloads) byKey.set(`${w.meta.namespace}/${w.kind}/${w.meta.name}`, { kind: w.kind, ...w.meta });
+  return pods.map(({ pod, owned }) => {
+    const owner = podOwner(owned, byKey);
+    return owner ? { ...pod, owner } : pod;
+  });
 }
 
 function expandWorkloads(workloads: readonly WorkloadDraft[], pods: readonly PodDraft[]): Pod[] {

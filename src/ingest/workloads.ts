@@ -3,7 +3,7 @@
  * CronJob) stand for the pods they would create: each becomes one representative pod, unless pods
  * it owns are already in the bundle.
  */
-import type { Labels, Selector, WorkloadKind } from '../model/bundle.js';
+import type { Labels, Selector, WorkloadKind, WorkloadOrigin } from '../model/bundle.js';
 import type { Field } from './field.js';
 import { decodeLabels, decodeSelector } from './labels.js';
 import type { OwnerReference } from './metadata.js';
@@ -147,4 +147,21 @@ export function isRepresentedByOwner(
     const found = workloads.get(`${workload.namespace}/${owner.kind}/${owner.name}`);
     return found !== undefined && !(owner.uid && found.uid && owner.uid !== found.uid);
   });
+}
+
+/**
+ * The workload that runs a pod: its owner, or that owner's owner when the owner is a ReplicaSet of
+ * a Deployment or a Job of a CronJob (known from the bundle, or from the controllers' names as in
+ * workloadsWithPods). Undefined for a pod no workload owns.
+ */
+export function podOwner(pod: OwnedObject, workloads: ReadonlyMap<string, OwnedObject>): WorkloadOrigin | undefined {
+  const owner = pod.ownerReferences.find((ref) => isWorkloadKind(ref.kind));
+  if (!owner) return undefined;
+  const found = workloads.get(`${pod.namespace}/${owner.kind}/${owner.name}`);
+  const grand = found?.ownerReferences.find((ref) => isWorkloadKind(ref.kind));
+  if (grand) return { kind: grand.kind as WorkloadKind, name: grand.name };
+  // A Job's numeric suffix names its CronJob only when that CronJob is in the bundle.
+  const parent = found ? undefined : impliedParent(pod, owner);
+  if (parent && (parent.kind === 'Deployment' || workloads.has(`${pod.namespace}/${parent.kind}/${parent.name}`))) return { kind: parent.kind as WorkloadKind, name: parent.name };
+  return { kind: owner.kind as WorkloadKind, name: owner.name };
 }

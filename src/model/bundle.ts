@@ -71,6 +71,11 @@ export interface Pod {
   readonly hostNetwork: boolean;
   readonly ports: readonly ContainerPort[];
   readonly workload?: WorkloadOrigin;
+  /**
+   * The workload that runs this Pod, from its ownerReferences (a ReplicaSet's Deployment, a Job's
+   * CronJob); absent for a bare pod and for representative pods. Connectivity groups pods by it.
+   */
+  readonly owner?: WorkloadOrigin;
 }
 
 /** A NetworkPolicy peer that selects pods. */

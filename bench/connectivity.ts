@@ -1,0 +1,92 @@
+/**
+ * @module Rows for the connectivity analysis: the full workload-level `list` (connectivity-list),
+ * a `diff` of two versions that differ by 10 policies (connectivity-diff) and `list --focus` on one
+ * workload (connectivity-focus), in ms, each with the process's peak RSS after it (MiB). The
+ * generated pods carry no ownerReferences, so this producer sets each pod's owner as ingest would
+ * from them (Deployment by pod-template-hash, StatefulSet by pod-name, DaemonSet node-exporter).
+ */
+import { analyzeConnectivity } from '../src/analysis/connectivity.js';
+import { wasmDecider } from '../src/analysis/decider.js';
+import { diffConnectivity } from '../src/analysis/diff.js';
+import { loadCoreModule } from '../src/engine/node-core.js';
+import type { Bundle, NetworkPolicy, Pod, WorkloadKind } from '../src/model/bundle.js';
+import type { Row, RowProducer } from './rows.js';
+import { median } from './stats.js';
+
+function ownerOf(pod: Pod): Pod['owner'] {
+  const app = pod.labels.app;
+  if (app === undefined) return undefined;
+  const kind: WorkloadKind | undefined = pod.labels['pod-template-hash']
+    ? 'Deployment'
+    : pod.labels['statefulset.kubernetes.io/pod-name'] || pod.labels['controller-revision-hash']?.startsWith(`${app}-`)
+      ? app === 'node-exporter' ? 'DaemonSet' : 'StatefulSet'
+      : undefined;
+  return kind && { kind, name: app };
+}
+
+export function withOwners(bundle: Bundle): Bundle {
+  return { ...bundle, pods: bundle.pods.map((pod) => ({ ...pod, owner: ownerOf(pod) })) };
+}
+
+/** The same bundle with 10 policies changed: 5 removed, 5 with their first ingress rule dropped. */
+export function tenPoliciesChanged(bundle: Bundle): Bundle {
+  const step = Math.max(1, Math.floor(bundle.policies.length / 10));
+  const policies: NetworkPolicy[] = [];
+  bundle.policies.forEach((policy, i) => {
+    if (i % step !== 0 || i / step >= 10) return policies.push(policy);
+    if ((i / step) % 2 === 0) return; // removed
+    policies.push({ ...policy, ingress: policy.ingress.slice(1) });
+  });
+  return { ...bundle, policies };
+}
+
+const peakRSSMiB = (): number => process.resourceUsage().maxRSS / 1024;
+
+async function timed(run: () => unknown, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    run();
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+export const connectivityProducer: RowProducer = {
+  name: 'connectivity analysis',
+  async produce(ctx) {
+    if (ctx.size === 'S') return [];
+    const module = loadCoreModule();
+    const bundle = withOwners(ctx.bundle);
+    const rows: Row[] = [];
+    const row = (metric: string, value: number, unit: string) => rows.push({ size: ctx.size, metric, engine: 'wasm', value, unit });
+    const runs = ctx.quick || ctx.size === 'L' ? 1 : 3;
+    // The focus: the workload with the most pods (the heaviest single focus).
+    const counts = new Map<string, number>();
+    for (const pod of bundle.pods) if (pod.owner) counts.set(`${pod.namespace}/${pod.owner.name}`, (counts.get(`${pod.namespace}/${pod.owner.name}`) ?? 0) + 1);
+    const focus = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+    let connections = 0;
+    row('connectivity-focus', await timed(() => analyzeConnectivity(bundle, wasmDecider(module, bundle), { focus }), runs), 'ms');
+    row('connectivity-focus-peak-rss', peakRSSMiB(), 'MiB');
+    if (ctx.size === 'L' && !process.env.BENCH_CONNECTIVITY_FULL_L) {
+      // Not yet fast enough to run by default (minutes); BENCH_CONNECTIVITY_FULL_L=1 runs it.
+      ctx.log('connectivity-list at L skipped (set BENCH_CONNECTIVITY_FULL_L=1 to run it)');
+      return rows;
+    }
+    row('connectivity-list', await timed(() => (connections = analyzeConnectivity(bundle, wasmDecider(module, bundle)).connections.length), runs), 'ms');
+    row('connectivity-list-peak-rss', peakRSSMiB(), 'MiB');
+    row('connectivity-list-connections', connections, 'connections');
+    if (ctx.size === 'M') {
+      const changed = tenPoliciesChanged(bundle);
+      let changes = 0;
+      const diff = () => {
+        const [a, b] = [bundle, changed].map((version) => analyzeConnectivity(version, wasmDecider(module, version)));
+        changes = diffConnectivity({ connectivity: a!, workloads: a!.groups.workloads }, { connectivity: b!, workloads: b!.groups.workloads }).length;
+      };
+      row('connectivity-diff', await timed(diff, runs), 'ms');
+      row('connectivity-diff-peak-rss', peakRSSMiB(), 'MiB');
+      row('connectivity-diff-changes', changes, 'changes');
+    }
+    return rows;
+  },
+};

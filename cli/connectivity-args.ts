@@ -1,0 +1,27 @@
+/** @module What `list`, `diff` and `exposure` share: the output option, and the analysis of a bundle. */
+import { analyzeConnectivity, type ConnectivityOptions, type ConnectivityResult } from '../src/analysis/connectivity.js';
+import { wasmDecider, type Decider } from '../src/analysis/decider.js';
+import { loadCoreModule } from '../src/engine/node-core.js';
+import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../src/format/connectivity-output.js';
+import type { Bundle } from '../src/model/bundle.js';
+import { engineOf, type BundleArgs } from './bundle-args.js';
+import { UsageError } from './usage.js';
+
+export function outputOf(value: string | undefined, allowed: readonly OutputFormat[] = OUTPUT_FORMATS): OutputFormat {
+  const format = value ?? 'txt';
+  if (!isOutputFormat(format) || !allowed.includes(format)) {
+    throw new UsageError(`--output ${format}: use one of ${allowed.join(', ')}`);
+  }
+  return format;
+}
+
+/** The analysis is computed by the WASM core; the reference evaluator checks it in the tests. */
+export function analysisDecider(bundle: Bundle, args: BundleArgs): Decider {
+  if (engineOf(args) !== 'wasm') throw new UsageError('--engine: the connectivity analysis is computed by the WASM core only');
+  return wasmDecider(loadCoreModule(), bundle);
+}
+
+export function analyze(bundle: Bundle, args: BundleArgs, options: ConnectivityOptions): { result: ConnectivityResult; decider: Decider } {
+  const decider = analysisDecider(bundle, args);
+  return { result: analyzeConnectivity(bundle, decider, options), decider };
+}

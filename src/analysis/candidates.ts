@@ -1,0 +1,131 @@
+/**
+ * @module Which class pairs can allow anything at all, found without the core so that the core is
+ * asked only about those: a pod that NetworkPolicies isolate for a direction, and that no
+ * cluster-wide policy has as a subject for that direction, allows exactly what the peers of its
+ * policies' rules match. A pair is a candidate unless one side is such a pod and no peer of its
+ * rules can match the other side's class; non-candidates are denied at every port. The test is
+ * conservative (an empty peer list may match anything), never wrong.
+ */
+import type { Bundle, IPBlockPeer, NetworkPolicy, Peer } from '../model/bundle.js';
+import { cidrContains, parseIP } from '../net/ip.js';
+import { selectorMatches } from '../model/selector.js';
+import type { PodClasses } from './pod-classes.js';
+
+export type Direction = 'egress' | 'ingress';
+
+export interface ClassCandidates {
+  /**
+   * Per class and direction: the classes its rules can match as peers (sorted), or undefined when
+   * any class may be allowed (not isolated, a cluster-wide subject, hostNetwork, or a rule that
+   * matches every peer or addresses).
+   */
+  readonly peers: Record<Direction, (Int32Array | undefined)[]>;
+  /** Per class and direction: whether any outside address may be allowed. */
+  readonly outside: Record<Direction, boolean[]>;
+}
+
+export function classCandidates(bundle: Bundle, classes: PodClasses): ClassCandidates {
+  const nsLabels = new Map(bundle.namespaces.map((ns) => [ns.name, ns.labels]));
+  const reps = classes.classes.map((c) => bundle.pods[c.pods[0]!]!);
+  const byNamespace = new Map<string, number[]>();
+  reps.forEach((pod, a) => {
+    if (pod.hostNetwork) return; // never matched by a pod peer
+    const list = byNamespace.get(pod.namespace);
+    if (list) list.push(a);
+    else byNamespace.set(pod.namespace, [a]);
+  });
+  const peerCache = new Map<string, number[]>();
+  const peerClasses = (peer: Extract<Peer, { kind: 'pods' }>, policy: NetworkPolicy): number[] => {
+    const key = JSON.stringify([peer.namespaceSelector === null ? policy.namespace : peer.namespaceSelector, peer.podSelector]);
+    let found = peerCache.get(key);
+    if (!found) {
+      const namespaces = peer.namespaceSelector === null
+        ? [policy.namespace]
+        : [...byNamespace.keys()].filter((ns) => selectorMatches(peer.namespaceSelector!, nsLabels.get(ns) ?? implicitLabels(ns)));
+      found = namespaces.flatMap((ns) => (byNamespace.get(ns) ?? []).filter((a) => selectorMatches(peer.podSelector, reps[a]!.labels)));
+      peerCache.set(key, found);
+    }
+    return found;
+  };
+  // An ipBlock matches a pod by an address of its own (hostNetwork pods: their node's), the same
+  // for every pod of a class (the class key holds each address's cell).
+  const addresses = reps.map((pod) => pod.ips.map((text) => parseIP(text)!));
+  const blockCache = new Map<string, number[]>();
+  const blockClasses = (peer: IPBlockPeer): number[] => {
+    const key = JSON.stringify([peer.cidr.base.toString(), peer.cidr.prefix, peer.except.map((e) => `${e.base}/${e.prefix}`)]);
+    let found = blockCache.get(key);
+    if (!found) {
+      found = [];
+      reps.forEach((pod, a) => {
+        if (!pod.hostNetwork && !bundle.options.ipBlockMatchesPods) return;
+        const inside = addresses[a]!.some((ip) => cidrContains(peer.cidr, ip) && !peer.except.some((e) => cidrContains(e, ip)));
+        if (inside) found!.push(a);
+      });
+      blockCache.set(key, found);
+    }
+    return found;
+  };
+  const result: ClassCandidates = { peers: { egress: [], ingress: [] }, outside: { egress: [], ingress: [] } };
+  reps.forEach((pod, a) => {
+    for (const direction of ['egress', 'ingress'] as const) {
+      const nsLabel = nsLabels.get(pod.namespace) ?? implicitLabels(pod.namespace);
+      const clusterSubject = bundle.clusterPolicies.some(
+        (policy) =>
+          (direction === 'ingress' ? policy.ingress : policy.egress).length > 0 &&
+          selectorMatches(policy.subject.namespaceSelector, nsLabel) &&
+          (policy.subject.kind === 'namespaces' || selectorMatches(policy.subject.podSelector, pod.labels)),
+      );
+      const selecting = bundle.policies.filter(
+        (policy) =>
+          (direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress) &&
+          policy.namespace === pod.namespace &&
+          selectorMatches(policy.podSelector, pod.labels),
+      );
+      if (pod.hostNetwork || clusterSubject || selecting.length === 0) {
+        result.peers[direction][a] = undefined;
+        result.outside[direction][a] = true;
+        continue;
+      }
+      const matched = new Set<number>();
+      let everything = false;
+      let outside = false;
+      for (const policy of selecting) {
+        for (const rule of direction === 'ingress' ? policy.ingress : policy.egress) {
+          if (rule.peers === null) everything = outside = true;
+          for (const peer of rule.peers ?? []) {
+            if (peer.kind === 'ipBlock') {
+              outside = true;
+              blockClasses(peer).forEach((b) => matched.add(b));
+            } else {
+              peerClasses(peer, policy).forEach((b) => matched.add(b));
+            }
+          }
+        }
+      }
+      result.peers[direction][a] = everything ? undefined : Int32Array.from([...matched].sort((x, y) => x - y));
+      result.outside[direction][a] = outside;
+    }
+  });
+  return result;
+}
+
+function implicitLabels(namespace: string): Record<string, string> {
+  const labels: Record<string, string> = Object.create(null);
+  labels['kubernetes.io/metadata.name'] = namespace;
+  return labels;
+}
+
+/** Whether class b is among a's candidate peers in a direction (binary search). */
+export function mayMatch(candidates: ClassCandidates, direction: Direction, a: number, b: number): boolean {
+  const list = candidates.peers[direction][a];
+  if (list === undefined) return true;
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] === b) return true;
+    if (list[mid]! < b) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}

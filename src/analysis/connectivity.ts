@@ -1,0 +1,261 @@
+/**
+ * @module Who may talk to whom: every pair of endpoints (workloads, pods, ranges of the outside
+ * world) with the protocols and ports allowed from the first to the second. Decided per pod class
+ * pair and port interval (pod-pairs.ts), then gathered per workload: a workload pair's set is the
+ * union of its pod pairs' sets (docs/semantics.md), so nothing any pod pair allows is hidden.
+ */
+import type { Bundle } from '../model/bundle.js';
+import { formatIP, type IPFamily } from '../net/ip.js';
+import type { ConnSet } from './conn-set.js';
+import type { Decider } from './decider.js';
+import {
+  findWorkload,
+  groupWorkloads,
+  type AnalysisEndpoint,
+  type ExternalEndpoint,
+  type WorkloadGroups,
+} from './endpoints.js';
+import { NOTHING } from './patterns.js';
+import { PodPairs, type Direction } from './pod-pairs.js';
+
+export interface Connection {
+  readonly src: AnalysisEndpoint;
+  readonly dst: AnalysisEndpoint;
+  readonly set: ConnSet;
+  /** With `explain`: keys of the representative flows behind the set (see explain.ts). */
+  readonly representatives?: readonly string[];
+}
+
+export interface Connectivity {
+  readonly connections: readonly Connection[];
+}
+
+export interface ConnectivityOptions {
+  /** `NS/NAME` or `NS/KIND/NAME`: only connections into or out of that workload or pod. */
+  readonly focus?: string;
+  /** Keep a workload's (or pod's) connections to itself. */
+  readonly includeSelf?: boolean;
+  /** Keep the representative flows of each connection, for explanations. */
+  readonly explain?: boolean;
+}
+
+/** The analysis state, kept for explanations and exposure. */
+export interface ConnectivityResult extends Connectivity {
+  readonly pairs: PodPairs;
+  readonly groups: WorkloadGroups;
+}
+
+export function analyzeConnectivity(bundle: Bundle, decider: Decider, options: ConnectivityOptions = {}): ConnectivityResult {
+  const groups = groupWorkloads(bundle);
+  const pairs = new PodPairs(bundle, decider);
+  const focus = options.focus === undefined ? undefined : findWorkload(groups, options.focus);
+  const all = groups.workloads.map((_, w) => w);
+  const sources = focus === undefined ? all : [focus];
+  const composition = groups.pods.map((pods) => classCounts(pods, pairs.classes.classOf));
+  const focusPods = focus === undefined ? bundle.pods.map((_, p) => p) : groups.pods[focus]!;
+
+  // Queue every decision first, so that the core sees them in large batches.
+  const allClasses = pairs.classes.classes.map((c) => c.id);
+  const focusClasses = focus === undefined ? undefined : [...composition[focus]!.keys()];
+  const classPairs = [...pairs.candidatePairs(focusClasses, focusClasses)];
+  pairs.requestClassPairs(classPairs);
+  pairs.requestRelatedPairs(focusPods);
+  pairs.requestOutside(focusClasses ?? allClasses, focusPods);
+  pairs.flush();
+
+  const context: Context = { bundle, pairs, groups, composition, options };
+  const connections: Connection[] = [];
+  const relations = relationBlocks(context, focus);
+  const workloadPairs = new Set<number>();
+  const count = groups.workloads.length;
+  const classWorkloads = workloadsOfClasses(groups, pairs.classes.classOf, pairs.classes.classes.length);
+  for (const [a, b] of classPairs) {
+    const pattern = pairs.decidedClassPattern(a, b);
+    if (pattern === undefined || pattern === NOTHING) continue;
+    for (const x of classWorkloads[a]!) {
+      for (const y of classWorkloads[b]!) if (focus === undefined || x === focus || y === focus) workloadPairs.add(x * count + y);
+    }
+  }
+  for (const [key, block] of relations) {
+    const [x, y] = key.split(':').map(Number) as [number, number];
+    if (block.pattern !== NOTHING) workloadPairs.add(x * count + y);
+  }
+  if (options.includeSelf) for (const x of sources) if (groups.workloads[x]!.kind === 'Pod') workloadPairs.add(x * count + x);
+  for (const key of [...workloadPairs].sort((a, b) => a - b)) {
+    const connection = workloadPair(context, relations, Math.floor(key / count), key % count);
+    if (connection) connections.push(connection);
+  }
+  for (const connection of outsideConnections(context, focus === undefined ? all : [focus])) connections.push(connection);
+  return { connections: sortConnections(connections, groups), pairs, groups };
+}
+
+interface Context {
+  readonly bundle: Bundle;
+  readonly pairs: PodPairs;
+  readonly groups: WorkloadGroups;
+  readonly composition: readonly Map<number, number>[];
+  readonly options: ConnectivityOptions;
+}
+
+function classCounts(pods: readonly number[], classOf: Int32Array): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const p of pods) counts.set(classOf[p]!, (counts.get(classOf[p]!) ?? 0) + 1);
+  return counts;
+}
+
+function workloadsOfClasses(groups: WorkloadGroups, classOf: Int32Array, classCount: number): number[][] {
+  const out: number[][] = Array.from({ length: classCount }, () => []);
+  groups.pods.forEach((pods, w) => {
+    for (const p of pods) {
+      const list = out[classOf[p]!]!;
+      if (list[list.length - 1] !== w) list.push(w);
+    }
+  });
+  return out;
+}
+
+/** Node-related pod pairs per workload pair: how many per class pair, and their patterns. */
+interface RelationBlock {
+  readonly counts: Map<number, number>;
+  pattern: number;
+  readonly keys: string[];
+}
+
+function relationBlocks(context: Context, focus: number | undefined): Map<string, RelationBlock> {
+  const { pairs, groups } = context;
+  const blocks = new Map<string, RelationBlock>();
+  for (const [p, related] of pairs.related) {
+    for (const q of related) {
+      const x = groups.workloadOf[p]!;
+      const y = groups.workloadOf[q]!;
+      if (focus !== undefined && x !== focus && y !== focus) continue;
+      const key = `${x}:${y}`;
+      let block = blocks.get(key);
+      if (!block) blocks.set(key, (block = { counts: new Map(), pattern: NOTHING, keys: [] }));
+      const classKey = pairs.classKey(pairs.classes.classOf[p]!, pairs.classes.classOf[q]!);
+      block.counts.set(classKey, (block.counts.get(classKey) ?? 0) + 1);
+      const pattern = pairs.relatedPattern(p, q);
+      block.pattern = pairs.store.union(block.pattern, pattern);
+      if (pattern !== NOTHING) block.keys.push(`pod:${pairs.relatedKey(p, q)}`);
+    }
+  }
+  return blocks;
+}
+
+function workloadPair(context: Context, relations: Map<string, RelationBlock>, x: number, y: number): Connection | undefined {
+  const { bundle, pairs, groups, composition, options } = context;
+  const self = x === y;
+  if (self && !options.includeSelf) return undefined;
+  const endpoint = groups.workloads[x]!;
+  const representative = self && bundle.pods[groups.pods[x]![0]!]!.workload !== undefined;
+  const block = relations.get(`${x}:${y}`);
+  const keys: string[] = [];
+  let pattern = NOTHING;
+  for (const [a, na] of composition[x]!) {
+    for (const [b, nb] of composition[y]!) {
+      let count = na * nb;
+      // Pod pairs are of two different pods, except a representative pod, which stands for replicas.
+      if (self && a === b && !representative) count -= na;
+      const classKey = pairs.classKey(a, b);
+      count -= block?.counts.get(classKey) ?? 0;
+      if (count <= 0) continue;
+      const found = pairs.classPattern(a, b);
+      pattern = pairs.store.union(pattern, found);
+      if (options.explain && found !== NOTHING) keys.push(`class:${classKey}`);
+    }
+  }
+  if (block) {
+    pattern = pairs.store.union(pattern, block.pattern);
+    if (options.explain) keys.push(...block.keys);
+  }
+  // A pod talking to itself is always allowed (loopback).
+  if (self && endpoint.kind === 'Pod') {
+    pattern = pairs.store.everything();
+    if (options.explain) keys.push('loopback');
+  }
+  if (pattern === NOTHING) return undefined;
+  const target = groups.workloads[y]!;
+  return { src: endpoint, dst: target, set: pairs.store.connSet(pattern), ...(options.explain ? { representatives: keys } : {}) };
+}
+
+/** Per piece of the outside world, the pattern to and from each workload; equal pieces merged. */
+function outsideConnections(context: Context, workloads: readonly number[]): Connection[] {
+  const { pairs, groups, composition, options } = context;
+  const signatures = new Map<string, { pieces: number[]; patterns: Int32Array; keys: string[][] }>();
+  pairs.pieces.forEach((piece, i) => {
+    const onNode = new Set(piece.hostIP ? (pairs.podsOnPiece.get(i) ?? []) : []);
+    const patterns = new Int32Array(workloads.length * 2);
+    const keys: string[][] = options.explain ? workloads.map(() => []).concat(workloads.map(() => [])) : [];
+    workloads.forEach((w, j) => {
+      (['egress', 'ingress'] as const).forEach((direction: Direction, d) => {
+        let pattern = NOTHING;
+        const nodePods = groups.pods[w]!.filter((p) => onNode.has(p));
+        const offNode = new Map(composition[w]!);
+        for (const p of nodePods) {
+          const a = pairs.classes.classOf[p]!;
+          offNode.set(a, offNode.get(a)! - 1);
+          const found = pairs.outsidePattern(p, i, direction);
+          pattern = pairs.store.union(pattern, found);
+          if (options.explain && found !== NOTHING) keys[d * workloads.length + j]!.push(`piece:${pairs.pieceExceptionKey(p, i, direction)}`);
+        }
+        for (const [a, count] of offNode) {
+          if (count <= 0) continue;
+          const found = pairs.cellPattern(a, piece.family, piece.cell, direction);
+          pattern = pairs.store.union(pattern, found);
+          if (options.explain && found !== NOTHING) keys[d * workloads.length + j]!.push(`cell:${pairs.cellKey(a, piece.family, piece.cell, direction)}`);
+        }
+        patterns[d * workloads.length + j] = pattern;
+      });
+    });
+    const signature = patterns.join(',');
+    const group = signatures.get(signature);
+    if (group) {
+      group.pieces.push(i);
+      if (options.explain) group.keys.forEach((list, k) => list.push(...keys[k]!));
+    } else {
+      signatures.set(signature, { pieces: [i], patterns, keys });
+    }
+  });
+  const connections: Connection[] = [];
+  for (const { pieces, patterns, keys } of signatures.values()) {
+    if (patterns.every((p) => p === NOTHING)) continue;
+    const external = externalEndpoint(pairs, pieces);
+    workloads.forEach((w, j) => {
+      const endpoint = groups.workloads[w]!;
+      const out = patterns[j]!;
+      const into = patterns[workloads.length + j]!;
+      const explain = (k: number) => (options.explain ? { representatives: [...new Set(keys[k]!)] } : {});
+      if (out !== NOTHING) connections.push({ src: endpoint, dst: external, set: pairs.store.connSet(out), ...explain(j) });
+      if (into !== NOTHING) connections.push({ src: external, dst: endpoint, set: pairs.store.connSet(into), ...explain(workloads.length + j) });
+    });
+  }
+  return connections;
+}
+
+/** The pieces' addresses as merged inclusive ranges, IPv4 first. */
+function externalEndpoint(pairs: PodPairs, pieces: readonly number[]): ExternalEndpoint {
+  const ranges: { family: IPFamily; lo: bigint; hi: bigint }[] = [];
+  for (const i of pieces) {
+    const piece = pairs.pieces[i]!;
+    for (const [lo, hi] of piece.ranges) {
+      const last = ranges[ranges.length - 1];
+      if (last && last.family === piece.family && last.hi + 1n === lo) last.hi = hi;
+      else ranges.push({ family: piece.family, lo, hi });
+    }
+  }
+  return {
+    external: ranges.map(({ family, lo, hi }) => `${formatIP({ family, value: lo })}-${formatIP({ family, value: hi })}`),
+  };
+}
+
+/** Workloads in their order, the outside world after them (IPv4 ranges first, by address). */
+function sortConnections(connections: Connection[], groups: WorkloadGroups): Connection[] {
+  const order = new Map<AnalysisEndpoint, number>();
+  groups.workloads.forEach((w, i) => order.set(w, i));
+  const externals = new Map<string, AnalysisEndpoint>();
+  for (const c of connections) {
+    for (const e of [c.src, c.dst]) if ('external' in e) externals.set(e.external.join(','), e);
+  }
+  [...externals.values()].forEach((e, i) => order.set(e, groups.workloads.length + i));
+  return connections.sort((a, b) => order.get(a.src)! - order.get(b.src)! || order.get(a.dst)! - order.get(b.dst)!);
+}

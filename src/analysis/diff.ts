@@ -1,0 +1,142 @@
+/**
+ * @module What changes between two versions' connectivity: every endpoint pair whose allowed set
+ * differs. Workloads match by namespace, kind and name; the outside world is compared address by
+ * address (the two versions may cut it differently), and addresses whose change is alike are merged.
+ */
+import { parseIP, formatIP, type IPFamily } from '../net/ip.js';
+import { connSetKey, isEmptyConnSet, type ConnSet } from './conn-set.js';
+import type { Connection, Connectivity } from './connectivity.js';
+import { endpointKey, endpointLabel, isExternal, type AnalysisEndpoint, type WorkloadEndpoint } from './endpoints.js';
+
+export type ChangeKind = 'added' | 'removed' | 'changed';
+
+export interface ConnectionChange {
+  readonly change: ChangeKind;
+  readonly src: AnalysisEndpoint;
+  readonly dst: AnalysisEndpoint;
+  readonly old: ConnSet | null;
+  readonly new: ConnSet | null;
+  /** Set when an endpoint of the pair exists on one side only. */
+  readonly note?: string;
+}
+
+export interface ConnectivitySide {
+  readonly connectivity: Connectivity;
+  /** Every workload of that version, connected or not. */
+  readonly workloads: readonly WorkloadEndpoint[];
+}
+
+export function diffConnectivity(before: ConnectivitySide, after: ConnectivitySide): ConnectionChange[] {
+  const oldWorkloads = new Set(before.workloads.map(endpointKey));
+  const newWorkloads = new Set(after.workloads.map(endpointKey));
+  const note = (endpoints: readonly AnalysisEndpoint[]): string | undefined => {
+    const notes = endpoints
+      .filter((e) => !isExternal(e))
+      .flatMap((e) => {
+        const key = endpointKey(e);
+        if (oldWorkloads.has(key) && !newWorkloads.has(key)) return [`${endpointLabel(e)} exists only in the old version`];
+        if (!oldWorkloads.has(key) && newWorkloads.has(key)) return [`${endpointLabel(e)} exists only in the new version`];
+        return [];
+      });
+    return notes.length > 0 ? notes.join('; ') : undefined;
+  };
+  const changes: ConnectionChange[] = [];
+  const push = (src: AnalysisEndpoint, dst: AnalysisEndpoint, old: ConnSet | undefined, now: ConnSet | undefined): void => {
+    const o = old && !isEmptyConnSet(old) ? old : null;
+    const n = now && !isEmptyConnSet(now) ? now : null;
+    if (o === null && n === null) return;
+    if (o && n && connSetKey(o) === connSetKey(n)) return;
+    const change: ChangeKind = o === null ? 'added' : n === null ? 'removed' : 'changed';
+    const text = note([src, dst]);
+    changes.push({ change, src, dst, old: o, new: n, ...(text ? { note: text } : {}) });
+  };
+
+  // Workload pairs.
+  const inside = (c: Connection) => !isExternal(c.src) && !isExternal(c.dst);
+  const oldPairs = new Map(before.connectivity.connections.filter(inside).map((c) => [`${endpointKey(c.src)} ${endpointKey(c.dst)}`, c]));
+  const newPairs = new Map(after.connectivity.connections.filter(inside).map((c) => [`${endpointKey(c.src)} ${endpointKey(c.dst)}`, c]));
+  for (const [key, c] of oldPairs) push(c.src, c.dst, c.set, newPairs.get(key)?.set);
+  for (const [key, c] of newPairs) if (!oldPairs.has(key)) push(c.src, c.dst, undefined, c.set);
+
+  // The outside world, per workload and direction, address by address.
+  for (const outward of [true, false]) {
+    const workloads = new Map<string, WorkloadEndpoint>();
+    const sides = [before, after].map((side) => {
+      const byWorkload = new Map<string, Connection[]>();
+      for (const c of side.connectivity.connections) {
+        const workload = outward ? c.src : c.dst;
+        const other = outward ? c.dst : c.src;
+        if (isExternal(workload) || !isExternal(other)) continue;
+        const key = endpointKey(workload);
+        workloads.set(key, workload);
+        byWorkload.set(key, [...(byWorkload.get(key) ?? []), c]);
+      }
+      return byWorkload;
+    });
+    for (const [key, workload] of [...workloads].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      for (const segment of outsideChanges(sides[0]!.get(key) ?? [], sides[1]!.get(key) ?? [], outward)) {
+        const external: AnalysisEndpoint = { external: segment.ranges };
+        if (outward) push(workload, external, segment.old, segment.now);
+        else push(external, workload, segment.old, segment.now);
+      }
+    }
+  }
+  return changes;
+}
+
+interface Segment {
+  readonly family: IPFamily;
+  readonly lo: bigint;
+  readonly hi: bigint;
+  readonly set: ConnSet;
+}
+
+function segmentsOf(connections: readonly Connection[], outward: boolean): Segment[] {
+  return connections.flatMap((c) => {
+    const external = (outward ? c.dst : c.src) as { external: readonly string[] };
+    return external.external.map((range) => {
+      const [lo, hi] = range.split('-').map((text) => parseIP(text)!);
+      return { family: lo!.family, lo: lo!.value, hi: hi!.value, set: c.set };
+    });
+  });
+}
+
+/** The addresses whose set differs, grouped by (old set, new set), as merged ranges. */
+function outsideChanges(
+  before: readonly Connection[],
+  after: readonly Connection[],
+  outward: boolean,
+): { ranges: string[]; old: ConnSet | undefined; now: ConnSet | undefined }[] {
+  const oldSegments = segmentsOf(before, outward);
+  const newSegments = segmentsOf(after, outward);
+  const groups = new Map<string, { ranges: string[]; old: ConnSet | undefined; now: ConnSet | undefined; last?: Segment }>();
+  for (const family of [4, 6] as const) {
+    const bounds = new Set<bigint>();
+    for (const s of [...oldSegments, ...newSegments]) {
+      if (s.family !== family) continue;
+      bounds.add(s.lo);
+      bounds.add(s.hi + 1n);
+    }
+    const sorted = [...bounds].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (let i = 0; i + 1 < sorted.length; i++) {
+      const lo = sorted[i]!;
+      const hi = sorted[i + 1]! - 1n;
+      const find = (segments: Segment[]) => segments.find((s) => s.family === family && s.lo <= lo && hi <= s.hi)?.set;
+      const old = find(oldSegments);
+      const now = find(newSegments);
+      if ((old ? connSetKey(old) : '') === (now ? connSetKey(now) : '')) continue;
+      const key = `${old ? connSetKey(old) : '-'}>${now ? connSetKey(now) : '-'}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { ranges: [], old, now }));
+      const text = (v: bigint) => formatIP({ family, value: v });
+      if (group.last && group.last.family === family && group.last.hi + 1n === lo) {
+        group.ranges[group.ranges.length - 1] = `${text(group.last.lo)}-${text(hi)}`;
+        group.last = { ...group.last, hi };
+      } else {
+        group.ranges.push(`${text(lo)}-${text(hi)}`);
+        group.last = { family, lo, hi, set: old ?? now! };
+      }
+    }
+  }
+  return [...groups.values()].map(({ ranges, old, now }) => ({ ranges, old, now }));
+}

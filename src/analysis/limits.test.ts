@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import type { Bundle } from '../model/bundle.js';
+import { ANALYSIS_LIMITS, AnalysisTooLarge, analysisCacheKey, checkAnalysisSize } from './limits.js';
+
+const bundleOf = (pods: number) => ({ pods: new Array(pods).fill({}) }) as unknown as Bundle;
+
+describe('analysis limits', () => {
+  it('answers up to the limit and names the CLI command above it', () => {
+    expect(() => checkAnalysisSize(bundleOf(ANALYSIS_LIMITS.maxPods), 'connectivity')).not.toThrow();
+    const error = (() => {
+      try {
+        checkAnalysisSize(bundleOf(ANALYSIS_LIMITS.maxPods + 1), 'diff');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(AnalysisTooLarge);
+    expect((error as AnalysisTooLarge).code).toBe('too-large');
+    expect((error as AnalysisTooLarge).command).toBe('netpol-edge diff --output json OLD NEW');
+    expect(() => checkAnalysisSize(bundleOf(ANALYSIS_LIMITS.maxPods + 1), 'connectivity', true)).not.toThrow();
+  });
+
+  it('keys answers by kind, versions and parameters in a fixed order', () => {
+    expect(analysisCacheKey('connectivity', ['sha256:a'], { format: 'svg', focus: 'ns/web', version: undefined })).toBe(
+      'analysis/connectivity/sha256:a?focus=ns%2Fweb&format=svg',
+    );
+    expect(analysisCacheKey('diff', ['sha256:a', 'sha256:b'], {})).toBe('analysis/diff/sha256:a..sha256:b');
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * @module Allowed-port patterns: one bit per port interval (port-intervals.ts), interned so that a
+ * pattern is a small integer and unions are memoized; and the batched deciding that fills them,
+ * one flow record per interval, through the decider.
+ */
+import type { PortInterval } from './port-intervals.js';
+import { connSetOf, EMPTY_CONN_SET, type ConnSet, type PortRange } from './conn-set.js';
+import { recordAllows, RecordWriter, type Decider, type RecordEndpoint } from './decider.js';
+import type { Protocol } from '../model/bundle.js';
+
+/** Pattern 0 allows nothing. */
+export const NOTHING = 0;
+
+export class PatternStore {
+  private readonly words: number;
+  private readonly patterns: Uint32Array[] = [];
+  private readonly byKey = new Map<string, number>();
+  private readonly unions = new Map<number, number>();
+  private readonly sets: (ConnSet | undefined)[] = [];
+
+  constructor(readonly intervals: readonly PortInterval[]) {
+    this.words = Math.max(1, Math.ceil(intervals.length / 32));
+    this.intern(new Uint32Array(this.words));
+  }
+
+  intern(bits: Uint32Array): number {
+    const key = bits.join(',');
+    let id = this.byKey.get(key);
+    if (id === undefined) {
+      id = this.patterns.length;
+      this.patterns.push(bits.slice());
+      this.byKey.set(key, id);
+    }
+    return id;
+  }
+
+  /** Every interval of every protocol. */
+  everything(): number {
+    const bits = new Uint32Array(this.words);
+    for (let i = 0; i < this.intervals.length; i++) bits[i >>> 5]! |= 1 << (i & 31);
+    return this.intern(bits);
+  }
+
+  union(a: number, b: number): number {
+    if (a === b || b === NOTHING) return a;
+    if (a === NOTHING) return b;
+    const key = a < b ? a * 0x100000 + b : b * 0x100000 + a;
+    let id = this.unions.get(key);
+    if (id === undefined) {
+      const x = this.patterns[a]!;
+      const y = this.patterns[b]!;
+      id = this.intern(x.map((word, i) => word | y[i]!));
+      this.unions.set(key, id);
+    }
+    return id;
+  }
+
+  allows(pattern: number, interval: number): boolean {
+    return (this.patterns[pattern]![interval >>> 5]! & (1 << (interval & 31))) !== 0;
+  }
+
+  connSet(pattern: number): ConnSet {
+    const cached = this.sets[pattern];
+    if (cached) return cached;
+    if (pattern === NOTHING) return EMPTY_CONN_SET;
+    const ports: Record<Protocol, PortRange[]> = { TCP: [], UDP: [], SCTP: [] };
+    this.intervals.forEach((interval, i) => {
+      if (this.allows(pattern, i)) ports[interval.protocol].push([interval.from, interval.to]);
+    });
+    const set = connSetOf(ports);
+    this.sets[pattern] = set;
+    return set;
+  }
+
+  get size(): number {
+    return this.patterns.length;
+  }
+}
+
+/** Flows per call into the core: bounds the records buffer (40 bytes each). */
+const RECORDS_PER_FLUSH = 1 << 18;
+
+/**
+ * Collects (source, destination) requests, decides each at every interval's first port in large
+ * batches, and hands each request its pattern.
+ */
+export class PatternDecider {
+  private readonly writer = new RecordWriter();
+  private readonly pending: ((pattern: number) => void)[] = [];
+
+  constructor(
+    private readonly decider: Decider,
+    private readonly store: PatternStore,
+  ) {}
+
+  request(src: RecordEndpoint, dst: RecordEndpoint, done: (pattern: number) => void): void {
+    for (const interval of this.store.intervals) this.writer.add(src, dst, interval.protocol, interval.from);
+    this.pending.push(done);
+    if (this.writer.count >= RECORDS_PER_FLUSH) this.flush();
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const verdicts = this.decider.decideRecords(this.writer.records());
+    const k = this.store.intervals.length;
+    const bits = new Uint32Array(Math.max(1, Math.ceil(k / 32)));
+    this.pending.forEach((done, request) => {
+      bits.fill(0);
+      for (let i = 0; i < k; i++) if (recordAllows(verdicts, request * k + i)) bits[i >>> 5]! |= 1 << (i & 31);
+      done(this.store.intern(bits));
+    });
+    this.pending.length = 0;
+    this.writer.clear();
+  }
+}

@@ -1,0 +1,63 @@
+/** @module The JSON interface of `list`, `diff` and `exposure`: the names other tools read. */
+import type { ConnSet } from '../analysis/conn-set.js';
+import type { Connection } from '../analysis/connectivity.js';
+import type { ConnectionChange } from '../analysis/diff.js';
+import { isExternal, type AnalysisEndpoint } from '../analysis/endpoints.js';
+import type { ConnectionExplanation } from '../analysis/explain.js';
+import type { Exposure } from '../analysis/exposure.js';
+
+function endpointJSON(endpoint: AnalysisEndpoint): unknown {
+  return isExternal(endpoint) ? { external: endpoint.external } : { kind: endpoint.kind, namespace: endpoint.namespace, name: endpoint.name };
+}
+
+function connSetJSON(set: ConnSet | null): unknown {
+  return set === null ? null : { all: set.all, ports: set.ports };
+}
+
+export function listJSON(
+  version: string,
+  connections: readonly Connection[],
+  explanations?: ReadonlyMap<Connection, ConnectionExplanation>,
+): string {
+  return JSON.stringify({
+    version,
+    connections: connections.map((c) => {
+      const explanation = explanations?.get(c);
+      return {
+        src: endpointJSON(c.src),
+        dst: endpointJSON(c.dst),
+        all: c.set.all,
+        ports: c.set.ports,
+        ...(explanation ? { explanation } : {}),
+      };
+    }),
+  });
+}
+
+export function diffJSON(oldVersion: string, newVersion: string, changes: readonly ConnectionChange[]): string {
+  return JSON.stringify({
+    old: oldVersion,
+    new: newVersion,
+    changes: changes.map((c) => ({
+      change: c.change,
+      src: endpointJSON(c.src),
+      dst: endpointJSON(c.dst),
+      old: connSetJSON(c.old),
+      new: connSetJSON(c.new),
+      ...(c.note ? { note: c.note } : {}),
+    })),
+  });
+}
+
+export function exposureJSON(version: string, exposure: Exposure): string {
+  const side = (d: Exposure['workloads'][number]['ingress']) => ({
+    allNamespaces: connSetJSON(d.allNamespaces),
+    allPods: connSetJSON(d.allPods),
+    world: { ipv4: connSetJSON(d.world.ipv4), ipv6: connSetJSON(d.world.ipv6) },
+  });
+  return JSON.stringify({
+    version,
+    workloads: exposure.workloads.map((w) => ({ workload: endpointJSON(w.workload), ingress: side(w.ingress), egress: side(w.egress) })),
+    futureRules: exposure.futureRules,
+  });
+}
