@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { FLOW_LOG_FORMATS, FlowLogFormatError, isFlowLogFormat, type FlowLogFormat } from '../src/replay/index.js';
 import { RemoteDecider, RemoteError } from '../src/replay/remote.js';
 import { EndpointDirectory, replay, type BatchDecider, type ReplayInput } from '../src/replay/replay.js';
+import { VerdictCache } from '../src/replay/verdict-cache.js';
 import { ReplaySummary } from '../src/replay/summary.js';
 import { BUNDLE_OPTIONS, BUNDLE_OPTIONS_HELP, engineOf, loadBundle } from './bundle-args.js';
 import { createDecider } from './engines.js';
@@ -90,7 +91,8 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
     const bundle = await loadBundle(values.bundle!, values, values.quiet);
     const local = await createDecider(engineOf(values), bundle);
     directory = new EndpointDirectory(bundle);
-    decider = { decideBatch: async (flows) => ({ verdicts: local.decideBatch(flows) }) };
+    // One bundle for the whole run: repeated conversations reuse their verdicts.
+    decider = new VerdictCache({ decideBatch: async (flows) => ({ verdicts: local.decideBatch(flows) }) });
   }
 
   const out = values.out === undefined ? undefined : await openOut(values.out);

@@ -1,7 +1,7 @@
 /**
  * @module Flow lines without JSON.parse: a hand-written scanner for the shape nearly every line
- * has (`{"src": "...", "dst": "...", "protocol": "TCP", "port": 80}`, any key order, JSON
- * whitespace), with JSON.parse + decodeFlow as the fallback for every other line. The scanner
+ * has (`{"src": "...", "dst": "...", "protocol": "TCP", "port": 80}`, any key order, spaces
+ * between tokens), with JSON.parse + decodeFlow as the fallback for every other line. The scanner
  * takes a line only when JSON.parse would read it as the same four values, and hands those values
  * to decode.ts's own field decoders in decodeFlow's order, so answers and error messages are those
  * of the fallback by construction.
@@ -9,6 +9,7 @@
 import type { EndpointSpec, Flow } from '../model/flow.js';
 import { FlowError } from '../model/errors.js';
 import { decodeEndpoint, decodeFlow, decodePort, decodeProtocol } from './decode.js';
+import { EndpointTable } from './endpoint-table.js';
 
 /** What a line that JSON.parse refuses is answered with (`{"error": "line N: not valid JSON"}`). */
 export const NOT_JSON = 'not valid JSON';
@@ -144,22 +145,9 @@ function keyBit(text: string, start: number, end: number): number {
   return 0;
 }
 
-/** Endpoints met before, by their text: flow lines name the same few pods and addresses over and over. */
-const endpoints = new Map<string, EndpointSpec>();
-/** Bounded: past this many distinct texts the table starts over. */
-const MAX_ENDPOINTS = 16_384;
+/** Endpoint strings met before (any field), decoded once each. */
+const endpoints = new EndpointTable(decodeEndpoint);
 
-/**
- * decodeEndpoint, remembering what a string decoded to (the result does not depend on the field
- * name, only an error message does, and errors are never remembered).
- */
 function endpointOf(value: unknown, field: string): EndpointSpec {
-  if (typeof value !== 'string') return decodeEndpoint(value, field);
-  let spec = endpoints.get(value);
-  if (spec === undefined) {
-    spec = decodeEndpoint(value, field);
-    if (endpoints.size >= MAX_ENDPOINTS) endpoints.clear();
-    endpoints.set(value, spec);
-  }
-  return spec;
+  return typeof value === 'string' ? endpoints.get(value, field) : decodeEndpoint(value, field);
 }

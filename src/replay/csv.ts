@@ -11,6 +11,7 @@
  * around unquoted fields are trimmed. A line repeating the header (files concatenated) is passed over.
  */
 import { parseEndpointArgument } from '../flow/decode.js';
+import { EndpointTable } from '../flow/endpoint-table.js';
 import {
   classifyProtocol,
   FlowLogFormatError,
@@ -116,6 +117,7 @@ export function isCsvHeader(text: string): boolean {
 /** A reader for one input: its first line is the header. */
 export function createCsvReader(): LineReader {
   let header: Header | undefined;
+  const endpoints = new EndpointTable(parseEndpointArgument);
   return (text, line) => {
     if (header === undefined) {
       header = headerOf(text);
@@ -126,11 +128,11 @@ export function createCsvReader(): LineReader {
       return undefined;
     }
     if (text === header.text) return undefined;
-    return readRow(splitCsvLine(text), header, line);
+    return readRow(splitCsvLine(text), header, line, endpoints);
   };
 }
 
-function readRow(fields: readonly string[], header: Header, line: number): LogRecord {
+function readRow(fields: readonly string[], header: Header, line: number, endpoints: EndpointTable): LogRecord {
   if (fields.length !== header.width) throw new LineError(`${fields.length} fields where the header names ${header.width}`);
   const srcText = fields[header.src]!;
   const dstText = fields[header.dst]!;
@@ -146,8 +148,8 @@ function readRow(fields: readonly string[], header: Header, line: number): LogRe
     dstLabel: dstText,
     kind: 'flow',
     flow: {
-      src: parseEndpointArgument(srcText, 'src'),
-      dst: parseEndpointArgument(dstText, 'dst'),
+      src: endpoints.get(srcText, 'src'),
+      dst: endpoints.get(dstText, 'dst'),
       protocol: protocol.protocol,
       port: parsePortField(fields[header.port], 'port'),
     },
