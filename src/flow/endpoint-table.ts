@@ -23,10 +23,20 @@ export class EndpointTable {
   get(text: string, field: string): EndpointSpec {
     let spec = this.specs.get(text);
     if (spec === undefined) {
-      spec = this.decode(text, field);
+      const own = detached(text);
+      spec = this.decode(own, field);
       if (this.specs.size >= this.maxEntries) this.specs.clear();
-      this.specs.set(text, spec);
+      this.specs.set(own, spec);
     }
     return spec;
   }
+}
+
+/**
+ * A copy of `text` that shares no memory with it. A substring of a line is a view of the whole
+ * decoded chunk it came from (64 KiB or more); kept as it is, every remembered endpoint would keep
+ * its chunk alive. Only done once per distinct text.
+ */
+function detached(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
 }
