@@ -44,7 +44,7 @@ export function splitCsvLine(text: string): string[] {
     const fields = text.split(',');
     for (let i = 0; i < fields.length; i++) {
       const field = fields[i]!;
-      if (field.startsWith(' ') || field.startsWith('\t') || field.endsWith(' ') || field.endsWith('\t')) fields[i] = field.trim();
+      if (field.length > 0 && (isBlankChar(field.charCodeAt(0)) || isBlankChar(field.charCodeAt(field.length - 1)))) fields[i] = field.trim();
     }
     return fields;
   }
@@ -83,6 +83,9 @@ export function splitCsvLine(text: string): string[] {
     at = i + 1;
   }
 }
+
+/** A space or a tab. */
+const isBlankChar = (code: number): boolean => code === 0x20 || code === 0x09;
 
 function headerOf(text: string): Header | undefined {
   let names: string[];
