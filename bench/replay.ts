@@ -1,89 +1,70 @@
 /**
  * @module Rows for flow-log replay in local mode: flows per second through the whole pipeline
  * (bytes -> lines -> records -> WASM batch -> report) for CSV, AWS VPC and Hubble JSON logs made
- * from the same sampled flows, on one core; and baseline replay (each flow read once, decided by
- * two engines, the change report and rule hits kept) for CSV and Hubble, with its cost against the
- * single replay measured in the same run (the target: at most 2x, i.e. a ratio of at least 0.5).
+ * from the same sampled flows, on one core: plain, gzip-compressed (with the ratio to plain), and
+ * in the shape real logs have (Zipf-distributed conversations, verdicts reused as `replay` does);
+ * baseline replay (each flow read once, decided by two engines, the change report and rule hits
+ * kept) for CSV and Hubble, with its cost against the single replay measured in the same run (the
+ * target: at most 2x, a ratio of at least 0.5); then the peak RSS of a long replay, measured in a
+ * child process (replay-rss.ts).
  */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { compileBundle } from '../src/compile/compile.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
 import { WasmEngine } from '../src/engine/wasm-engine.js';
-import type { EndpointSpec, Flow } from '../src/model/flow.js';
+import type { Engine } from '../src/engine/engine.js';
 import { replayAgainstBaseline, sideBySide } from '../src/replay/baseline.js';
 import { BaselineSummary } from '../src/replay/baseline-summary.js';
-import { EndpointDirectory, replay, type ReplayInput } from '../src/replay/replay.js';
+import { EndpointDirectory, replay } from '../src/replay/replay.js';
 import { RuleHits } from '../src/replay/rule-hits.js';
 import { ReplaySummary } from '../src/replay/summary.js';
-import type { Row, RowProducer } from './rows.js';
+import { VerdictCache } from '../src/replay/verdict-cache.js';
+import { addressOf, csvLog, hubbleLog, logChunks, logText, vpcLog, ZIPF_CONVERSATIONS, zipfPicks, type LogLines } from './flow-logs.js';
+import { sampleFlows } from './generate.js';
+import type { BenchContext, Row, RowProducer } from './rows.js';
 import { median } from './stats.js';
 
-const PROTOCOL_NUMBER = { TCP: 6, UDP: 17, SCTP: 132 } as const;
 /** Flows per timed replay: each run reads a log this long, made by repeating the sample. */
 const LOG_FLOWS = 200_000;
-const CHUNK_BYTES = 64 * 1024;
-
-const ref = (spec: EndpointSpec): string => (spec.kind === 'ref' ? spec.ref : spec.kind === 'ip' ? spec.ip : `${spec.pod.namespace}/adhoc`);
-
-function csvLog(flows: readonly Flow[]): string[] {
-  return ['src,dst,protocol,port,verdict', ...flows.map((f) => `${ref(f.src)},${ref(f.dst)},${f.protocol},${f.port},allowed`)];
-}
-
-/** The default version-2 format, addresses only (VPC logs know no pod names). */
-function vpcLog(flows: readonly Flow[], ipOf: (spec: EndpointSpec) => string | undefined): string[] {
-  const header = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
-  const lines = flows.flatMap((f) => {
-    const src = ipOf(f.src);
-    const dst = ipOf(f.dst);
-    if (!src || !dst) return [];
-    return [`2 123456789012 eni-0a1b2c3d ${src} ${dst} 49152 ${f.port} ${PROTOCOL_NUMBER[f.protocol]} 10 840 1700000000 1700000060 ACCEPT OK`];
-  });
-  return [header, ...lines];
-}
-
-function hubbleLog(flows: readonly Flow[], ipOf: (spec: EndpointSpec) => string | undefined): string[] {
-  const end = (spec: EndpointSpec) => {
-    if (spec.kind !== 'ref') return {};
-    const [namespace, pod] = spec.ref.split('/');
-    return { namespace, pod_name: pod, labels: [`k8s:io.kubernetes.pod.namespace=${namespace}`] };
-  };
-  return flows.flatMap((f) => {
-    const src = ipOf(f.src);
-    const dst = ipOf(f.dst);
-    if (!src || !dst) return [];
-    const flow = {
-      time: '2026-11-26T00:00:00Z',
-      verdict: 'FORWARDED',
-      IP: { source: src, destination: dst, ipVersion: src.includes(':') ? 'IPv6' : 'IPv4' },
-      l4: { [f.protocol]: { source_port: 49152, destination_port: f.port } },
-      source: end(f.src),
-      destination: end(f.dst),
-      Type: 'L3_L4',
-      is_reply: false,
-      traffic_direction: 'EGRESS',
-    };
-    return [JSON.stringify({ flow, node_name: 'node-1', time: flow.time })];
-  });
-}
-
-/** `lines` repeated (header once) until `count` records, as chunks of bytes (made before timing). */
-function chunks(lines: readonly string[], count: number, header: boolean): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  const encoder = new TextEncoder();
-  const body = header ? lines.slice(1) : lines;
-  let text = header ? `${lines[0]}\n` : '';
-  for (let i = 0; i < count; i++) {
-    text += `${body[i % body.length]}\n`;
-    if (text.length >= CHUNK_BYTES) {
-      out.push(encoder.encode(text));
-      text = '';
-    }
-  }
-  if (text) out.push(encoder.encode(text));
-  return out;
-}
+/** The realistic shape: this many flows over ZIPF_CONVERSATIONS distinct conversations. */
+const ZIPF_FLOWS = { full: 2_000_000, quick: 500_000 };
+/** The long replay whose peak RSS is reported. */
+const RSS_FLOWS = { full: 10_000_000, quick: 2_000_000 };
 
 async function* asAsync(source: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
   yield* source;
+}
+
+/** Median flows/s of replaying `log` (the first run warms the JIT up and is not counted). */
+async function replayRate(ctx: BenchContext, name: string, log: readonly Uint8Array[], engine: () => Engine, directory: EndpointDirectory): Promise<number> {
+  return medianRate(ctx, async () => {
+    const summary = new ReplaySummary();
+    await replay([{ name, bytes: asAsync(log) }], { engine: engine(), directory, summary });
+    if (summary.totals.judged === 0) throw new Error(`replay of ${name} judged nothing`);
+    return summary.totals.records;
+  });
+}
+
+/** The same for a baseline replay: every flow decided by `next` and by `baseline`. */
+async function baselineRate(ctx: BenchContext, name: string, log: readonly Uint8Array[], next: Engine, baseline: Engine, directory: EndpointDirectory): Promise<number> {
+  return medianRate(ctx, async () => {
+    const summary = new BaselineSummary();
+    await replayAgainstBaseline([{ name, bytes: asAsync(log) }], { decider: sideBySide(next, baseline), directory, summary, rules: new RuleHits() });
+    if (summary.totals.judged === 0) throw new Error(`baseline replay of ${name} judged nothing`);
+    return summary.totals.records;
+  });
+}
+
+/** Median records/s of `run` (the first run warms the JIT up and is not counted). */
+async function medianRate(ctx: BenchContext, run: () => Promise<number>): Promise<number> {
+  const rates: number[] = [];
+  for (let i = 0; i <= (ctx.quick ? 2 : 4); i++) {
+    const started = performance.now();
+    const records = await run();
+    if (i > 0) rates.push(records / ((performance.now() - started) / 1000));
+  }
+  return median(rates);
 }
 
 export const replayProducer: RowProducer = {
@@ -91,52 +72,52 @@ export const replayProducer: RowProducer = {
   async produce(ctx) {
     const engine = new WasmEngine(loadCoreModule(), compileBundle(ctx.bundle).image);
     const directory = new EndpointDirectory(ctx.bundle);
-    const podIP = new Map(ctx.bundle.pods.filter((p) => p.ips[0]).map((p) => [p.ref, p.ips[0]!]));
-    const ipOf = (spec: EndpointSpec): string | undefined =>
-      spec.kind === 'ip' ? spec.ip : spec.kind === 'ref' ? podIP.get(spec.ref) : undefined;
+    const ipOf = addressOf(ctx.bundle);
+    const direct = (): Engine => engine;
     const flows = ctx.flows.pod;
-    const logs: [string, string[], boolean][] = [
-      ['csv', csvLog(flows), true],
-      ['vpc', vpcLog(flows, ipOf), true],
-      ['hubble', hubbleLog(flows, ipOf), false],
-    ];
+    const logs: LogLines[] = [csvLog(flows), vpcLog(flows, ipOf), hubbleLog(flows, ipOf)];
+    const rows: Row[] = [];
+    const row = (metric: string, value: number, unit = 'flows/s'): void => {
+      rows.push({ size: ctx.size, metric, engine: 'wasm', value, unit });
+    };
     // The baseline: a second engine of its own (same bundle), so that both decide every flow in full.
     const baselineEngine = new WasmEngine(loadCoreModule(), compileBundle(ctx.bundle).image);
-    const pair = sideBySide(engine, baselineEngine);
-    const single = async (input: ReplayInput): Promise<number> => {
-      const summary = new ReplaySummary();
-      await replay([input], { engine, directory, summary });
-      if (summary.totals.judged === 0) throw new Error(`replay of ${input.name} judged nothing`);
-      return summary.totals.records;
-    };
-    const compared = async (input: ReplayInput): Promise<number> => {
-      const summary = new BaselineSummary();
-      await replayAgainstBaseline([input], { decider: pair, directory, summary, rules: new RuleHits() });
-      if (summary.totals.judged === 0) throw new Error(`baseline replay of ${input.name} judged nothing`);
-      return summary.totals.records;
-    };
-    const rows: Row[] = [];
-    for (const [format, lines, header] of logs) {
-      const log = chunks(lines, LOG_FLOWS, header);
-      const modes: [string, (input: ReplayInput) => Promise<number>][] = [[`replay-${format}`, single]];
-      if (format !== 'vpc') modes.push([`replay-${format}-baseline`, compared]);
-      for (const [metric, run] of modes) {
-        const rates: number[] = [];
-        // The first run warms the JIT up and is not counted.
-        for (let i = 0; i <= (ctx.quick ? 2 : 4); i++) {
-          const started = performance.now();
-          const records = await run({ name: format, bytes: asAsync(log) });
-          if (i > 0) rates.push(records / ((performance.now() - started) / 1000));
-        }
-        rows.push({ size: ctx.size, metric, engine: 'wasm', value: median(rates), unit: 'flows/s' });
-      }
-      if (format !== 'vpc') {
-        // Baseline replay's rate over the single replay's, both from this run: 0.5 is "2x the cost".
-        const rate = (metric: string): number => rows.find((r) => r.metric === metric)!.value;
-        const value = rate(`replay-${format}-baseline`) / rate(`replay-${format}`);
-        rows.push({ size: ctx.size, metric: `replay-${format}-baseline-vs-single`, engine: 'wasm', value, unit: 'x' });
-      }
+    // Every flow decided by the core: the reading pipeline's own rate.
+    for (const log of logs) {
+      const plain = await replayRate(ctx, log.format, logChunks(logText(log, LOG_FLOWS)), direct, directory);
+      row(`replay-${log.format}`, plain);
+      const gzip = await replayRate(ctx, log.format, logChunks(logText(log, LOG_FLOWS), true), direct, directory);
+      row(`replay-${log.format}-gzip`, gzip);
+      row(`replay-${log.format}-gzip-vs-plain`, gzip / plain, 'x');
+      if (log.format === 'vpc') continue;
+      const compared = await baselineRate(ctx, log.format, logChunks(logText(log, LOG_FLOWS)), engine, baselineEngine, directory);
+      row(`replay-${log.format}-baseline`, compared);
+      // Baseline replay's rate over the single replay's, both from this run: 0.5 is "2x the cost".
+      row(`replay-${log.format}-baseline-vs-single`, compared / plain, 'x');
     }
+    // Real logs' shape, verdicts reused for repeated conversations (what `replay` does locally).
+    const count = ZIPF_FLOWS[ctx.quick ? 'quick' : 'full'];
+    const conversations = sampleFlows(ctx.bundle, ZIPF_CONVERSATIONS, 'pod', 2);
+    const picks = zipfPicks(count, ZIPF_CONVERSATIONS, 3);
+    for (const log of [csvLog(conversations), vpcLog(conversations, ipOf)]) {
+      const chunks = logChunks(logText(log, count, (i) => picks[i]! % log.lines.length));
+      const cached = await replayRate(ctx, log.format, chunks, () => new VerdictCache(direct()), directory);
+      row(`replay-${log.format}-zipf`, cached);
+    }
+    rows.push(peakRss(ctx, RSS_FLOWS[ctx.quick ? 'quick' : 'full']));
     return rows;
   },
 };
+
+/** Peak RSS of a Zipf CSV replay of `flows` flows, in a fresh process (replay-rss.ts). */
+function peakRss(ctx: BenchContext, flows: number): Row {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'replay-rss.ts'), ctx.size, String(flows)], {
+    cwd: join(import.meta.dirname, '..'),
+    encoding: 'utf8',
+  });
+  if (child.status !== 0) throw new Error(`replay-rss.ts failed (${child.status}): ${child.stderr}`);
+  const result = JSON.parse(child.stdout) as { peakRssMiB: number; setupRssMiB: number; flowsPerSecond: number; records: number };
+  if (result.records !== flows) throw new Error(`replay-rss.ts replayed ${result.records} of ${flows} flows`);
+  ctx.log(`replay of ${flows.toLocaleString('en-US')} Zipf CSV flows: peak RSS ${result.peakRssMiB.toFixed(0)} MiB while replaying (${result.setupRssMiB.toFixed(0)} MiB before), ${(result.flowsPerSecond / 1e6).toFixed(2)}M flows/s`);
+  return { size: ctx.size, metric: `replay-peak-rss-${flows / 1e6}M`, engine: 'wasm', value: result.peakRssMiB, unit: 'MiB' };
+}

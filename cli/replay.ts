@@ -7,6 +7,7 @@ import { createEngine } from '../src/engine/create-engine.js';
 import type { Engine } from '../src/engine/engine.js';
 import { EndpointDirectory, replay } from '../src/replay/replay.js';
 import { RuleHits } from '../src/replay/rule-hits.js';
+import { VerdictCache } from '../src/replay/verdict-cache.js';
 import { ReplaySummary } from '../src/replay/summary.js';
 import { BASELINE_HELP, BASELINE_OPTIONS, hasBaseline, ruleReportOf, runBaselineReplay } from './replay-baseline.js';
 import { outWriter, positiveInteger, replayEach } from './replay-io.js';
@@ -102,6 +103,8 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
     bundle = await loadBundle(values.bundle!, values, values.quiet);
     engine = localEngine(engineOf(values), bundle);
     directory = new EndpointDirectory(bundle);
+    // One bundle for the whole run: repeated conversations reuse their verdicts.
+    engine = new VerdictCache(engine);
   }
 
   const out = await outWriter(values.out);

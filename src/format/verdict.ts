@@ -6,9 +6,9 @@
 import type { Engine } from '../engine/engine.js';
 import type { Decision, Verdict } from '../model/decision.js';
 import type { Flow } from '../model/flow.js';
-import { decodeFlow } from '../flow/decode.js';
 import { FlowError } from '../model/errors.js';
 import { splitLineRuns } from '../flow/lines.js';
+import { decodeFlowLine } from '../flow/scan.js';
 
 export interface VerdictOptions {
   /** Adds both sides (`egress`, `ingress`) with isolation and the deciding rule. */
@@ -23,8 +23,13 @@ export interface VerdictOptions {
 /** Without explanation a verdict line is one of a handful of strings: made once each. */
 const compactLines = new Map<string, string>();
 
+/** The same, by verdict object: engines hand out one shared object per distinct verdict. */
+const compactByVerdict = new WeakMap<Decision | Verdict, string>();
+
 export function verdictJSON(verdict: Decision | Verdict, options: VerdictOptions): string {
   if (!options.explain && !options.sides) {
+    const known = compactByVerdict.get(verdict);
+    if (known !== undefined) return known;
     const key = `${verdict.reason}:${verdict.deniedBy.join(',')}`;
     let line = compactLines.get(key);
     if (line === undefined) {
@@ -35,6 +40,7 @@ export function verdictJSON(verdict: Decision | Verdict, options: VerdictOptions
       );
       compactLines.set(key, line);
     }
+    compactByVerdict.set(verdict, line);
     return line;
   }
   const out: Record<string, unknown> = { allowed: verdict.allowed, reason: verdict.reason };
@@ -95,15 +101,8 @@ function decodeLines(lines: readonly NumberedLine[]): { out: string[]; flows: Fl
   const flows: Flow[] = [];
   const slots: number[] = [];
   lines.forEach((line, i) => {
-    let value: unknown;
     try {
-      value = JSON.parse(line.text);
-    } catch {
-      out[i] = errorJSON(line.number, 'not valid JSON');
-      return;
-    }
-    try {
-      flows.push(decodeFlow(value));
+      flows.push(decodeFlowLine(line.text));
       slots.push(i);
     } catch (error) {
       if (!(error instanceof FlowError)) throw error;

@@ -11,6 +11,7 @@
  * around unquoted fields are trimmed. A line repeating the header (files concatenated) is passed over.
  */
 import { parseEndpointArgument } from '../flow/decode.js';
+import { EndpointTable } from '../flow/endpoint-table.js';
 import {
   classifyProtocol,
   FlowLogFormatError,
@@ -43,7 +44,7 @@ export function splitCsvLine(text: string): string[] {
     const fields = text.split(',');
     for (let i = 0; i < fields.length; i++) {
       const field = fields[i]!;
-      if (field.startsWith(' ') || field.startsWith('\t') || field.endsWith(' ') || field.endsWith('\t')) fields[i] = field.trim();
+      if (field.length > 0 && (isBlankChar(field.charCodeAt(0)) || isBlankChar(field.charCodeAt(field.length - 1)))) fields[i] = field.trim();
     }
     return fields;
   }
@@ -83,6 +84,9 @@ export function splitCsvLine(text: string): string[] {
   }
 }
 
+/** A space or a tab. */
+const isBlankChar = (code: number): boolean => code === 0x20 || code === 0x09;
+
 function headerOf(text: string): Header | undefined {
   let names: string[];
   try {
@@ -116,6 +120,7 @@ export function isCsvHeader(text: string): boolean {
 /** A reader for one input: its first line is the header. */
 export function createCsvReader(): LineReader {
   let header: Header | undefined;
+  const endpoints = new EndpointTable(parseEndpointArgument);
   return (text, line) => {
     if (header === undefined) {
       header = headerOf(text);
@@ -126,11 +131,11 @@ export function createCsvReader(): LineReader {
       return undefined;
     }
     if (text === header.text) return undefined;
-    return readRow(splitCsvLine(text), header, line);
+    return readRow(splitCsvLine(text), header, line, endpoints);
   };
 }
 
-function readRow(fields: readonly string[], header: Header, line: number): LogRecord {
+function readRow(fields: readonly string[], header: Header, line: number, endpoints: EndpointTable): LogRecord {
   if (fields.length !== header.width) throw new LineError(`${fields.length} fields where the header names ${header.width}`);
   const srcText = fields[header.src]!;
   const dstText = fields[header.dst]!;
@@ -146,8 +151,8 @@ function readRow(fields: readonly string[], header: Header, line: number): LogRe
     dstLabel: dstText,
     kind: 'flow',
     flow: {
-      src: parseEndpointArgument(srcText, 'src'),
-      dst: parseEndpointArgument(dstText, 'dst'),
+      src: endpoints.get(srcText, 'src'),
+      dst: endpoints.get(dstText, 'dst'),
       protocol: protocol.protocol,
       port: parsePortField(fields[header.port], 'port'),
     },

@@ -12,6 +12,7 @@
  * are about connection attempts.
  */
 import { decodeEndpoint } from '../flow/decode.js';
+import { DEFAULT_MAX_ENDPOINTS, EndpointTable } from '../flow/endpoint-table.js';
 import type { Protocol } from '../model/bundle.js';
 import type { AdHocPod, EndpointSpec } from '../model/flow.js';
 import { LineError, parseJSONObject, type LogRecord, type Observed } from './records.js';
@@ -63,14 +64,10 @@ function readFlow(flow: JSONObject, line: number): LogRecord {
   const source = objectOf(flow.source);
   const destination = objectOf(flow.destination);
   const observed = OBSERVED.get(flow.verdict);
-  const common: Omit<LogRecord, 'kind'> = {
-    line,
-    observed,
-    dropReason: observed === 'denied' ? stringOf(flow.drop_reason_desc) : undefined,
-    direction: DIRECTIONS.get(flow.traffic_direction),
-    srcLabel: labelOf(source, srcIP),
-    dstLabel: labelOf(destination, dstIP),
-  };
+  const dropReason = observed === 'denied' ? stringOf(flow.drop_reason_desc) : undefined;
+  const direction = DIRECTIONS.get(flow.traffic_direction);
+  const srcLabel = labelOf(source, srcIP);
+  const dstLabel = labelOf(destination, dstIP);
 
   const l4 = objectOf(flow.l4);
   let protocol: (typeof L4_PROTOCOLS)[number] | undefined;
@@ -80,12 +77,14 @@ function readFlow(flow: JSONObject, line: number): LogRecord {
       break;
     }
   }
+  // Records are written out field by field: spreading a shared part costs more than the rest of the line.
   if (protocol === undefined) {
     const other = l4 === undefined ? undefined : Object.keys(l4)[0];
-    return { ...common, kind: 'not-applicable', reason: other ?? 'no TCP, UDP or SCTP header' };
+    const reason = other ?? 'no TCP, UDP or SCTP header';
+    return { line, observed, dropReason, direction, srcLabel, dstLabel, kind: 'not-applicable', reason };
   }
   const ports = objectOf(l4![protocol])!;
-  if (isReply(flow, ports)) return { ...common, kind: 'reply' };
+  if (isReply(flow, ports)) return { line, observed, dropReason, direction, srcLabel, dstLabel, kind: 'reply' };
 
   const port = ports.destination_port;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
@@ -93,7 +92,12 @@ function readFlow(flow: JSONObject, line: number): LogRecord {
     throw new LineError(`l4.${protocol}.destination_port: ${given}, not a port (1-65535)`);
   }
   return {
-    ...common,
+    line,
+    observed,
+    dropReason,
+    direction,
+    srcLabel,
+    dstLabel,
     kind: 'flow',
     flow: { src: specOf(source, srcIP, 'source'), dst: specOf(destination, dstIP, 'destination'), protocol, port },
     srcAdhoc: adhocOf(source, 'source'),
@@ -114,9 +118,13 @@ function isReply(flow: JSONObject, ports: JSONObject): boolean {
 function specOf(end: JSONObject | undefined, ip: string, field: string): EndpointSpec {
   const namespace = stringOf(end?.namespace);
   const pod = stringOf(end?.pod_name);
-  if (namespace !== undefined && pod !== undefined) return decodeEndpoint(`${namespace}/${pod}`, field);
-  return decodeEndpoint(ip, `IP.${field}`);
+  if (namespace !== undefined && pod !== undefined) return endpoints.get(`${namespace}/${pod}`, field);
+  return endpoints.get(ip, `IP.${field}`);
 }
+
+/** Pod names and addresses seen before, and ad-hoc pods by their namespace and raw identity labels. */
+const endpoints = new EndpointTable(decodeEndpoint);
+const adhocs = new Map<string, AdHocPod | undefined>();
 
 /** "namespace/workload" reads better in a summary than a pod name with its hash suffixes. */
 function labelOf(end: JSONObject | undefined, ip: string): string {
@@ -130,8 +138,14 @@ function labelOf(end: JSONObject | undefined, ip: string): string {
 function adhocOf(end: JSONObject | undefined, field: string): AdHocPod | undefined {
   const namespace = stringOf(end?.namespace);
   if (namespace === undefined) return undefined;
+  // The key is all the pod depends on, unambiguously; errors are never remembered.
+  const key = JSON.stringify([namespace, Array.isArray(end?.labels) ? end.labels : null]);
+  if (adhocs.has(key)) return adhocs.get(key);
   const spec = decodeEndpoint({ namespace, labels: podLabels(end?.labels) }, `${field}.labels`);
-  return spec.kind === 'adhoc' ? spec.pod : undefined;
+  const pod = spec.kind === 'adhoc' ? spec.pod : undefined;
+  if (adhocs.size >= DEFAULT_MAX_ENDPOINTS) adhocs.clear();
+  adhocs.set(key, pod);
+  return pod;
 }
 
 /**

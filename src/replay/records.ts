@@ -97,6 +97,10 @@ const OBSERVED: ReadonlyMap<string, Observed> = new Map([
   ['denied', 'denied'],
   ['reject', 'denied'],
   ['dropped', 'denied'],
+  ['ACCEPT', 'allowed'],
+  ['FORWARDED', 'allowed'],
+  ['REJECT', 'denied'],
+  ['DROPPED', 'denied'],
 ]);
 
 /**
@@ -105,6 +109,9 @@ const OBSERVED: ReadonlyMap<string, Observed> = new Map([
  */
 export function parseObserved(value: unknown, field: string): Observed | undefined {
   if (value === undefined || value === null || value === '' || value === '-') return undefined;
+  // As logs write them (ACCEPT, allowed, ...): no trimming or case folding needed.
+  const exact = OBSERVED.get(value as string);
+  if (exact !== undefined) return exact;
   const observed = typeof value === 'string' ? OBSERVED.get(value.trim().toLowerCase()) : undefined;
   if (observed === undefined) {
     throw new LineError(`${field}: ${show(value)} is not a verdict; use allowed/denied, ACCEPT/REJECT or FORWARDED/DROPPED`);
@@ -133,13 +140,22 @@ const OTHER_BY_NAME = new Map(Object.entries(OTHER_PROTOCOLS).map(([number, name
 /** A protocol network policies can judge, or why the flow is out of their scope. */
 export type ProtocolClass = { readonly protocol: Protocol } | { readonly notApplicable: string };
 
+const JUDGED: Readonly<Record<Protocol, ProtocolClass>> = { TCP: { protocol: 'TCP' }, UDP: { protocol: 'UDP' }, SCTP: { protocol: 'SCTP' } };
+const COMMON_PROTOCOLS: ReadonlyMap<unknown, ProtocolClass> = new Map<unknown, ProtocolClass>([
+  ...PROTOCOLS.map((name) => [name, JUDGED[name]] as const),
+  ...Object.entries(L4_BY_NUMBER).flatMap(([number, name]) => [[number, JUDGED[name]] as const, [Number(number), JUDGED[name]] as const]),
+]);
+
 /**
  * A protocol given by IANA number (a number or a string of digits) or by name, in any case;
  * absent means TCP, as in the CLI. Other IP protocols are not applicable, not errors: network
  * policies only speak of TCP, UDP and SCTP.
  */
 export function classifyProtocol(value: unknown, field: string): ProtocolClass {
-  if (value === undefined || value === null || value === '') return { protocol: 'TCP' };
+  if (value === undefined || value === null || value === '') return JUDGED.TCP;
+  // The common spellings, answered with shared (immutable) objects.
+  const common = COMMON_PROTOCOLS.get(value as string);
+  if (common !== undefined) return common;
   const number = typeof value === 'string' && /^[0-9]{1,3}$/.test(value) ? Number(value) : value;
   if (typeof number === 'number' && Number.isInteger(number) && number >= 0 && number <= 255) {
     const protocol = L4_BY_NUMBER[number];
@@ -159,9 +175,20 @@ export function classifyProtocol(value: unknown, field: string): ProtocolClass {
 /** A port field of a text log: a whole number from 1 to 65535 ("-" and empty are missing). */
 export function parsePortField(text: string | undefined, field: string): number {
   if (text === undefined || text === '' || text === '-') throw new LineError(`${field}: missing`);
-  const port = /^[0-9]{1,5}$/.test(text) ? Number(text) : NaN;
+  const port = text.length <= 5 ? digitsOf(text) : NaN;
   if (!(port >= 1 && port <= 65535)) throw new LineError(`${field}: ${show(text)} is not a port (1-65535)`);
   return port;
+}
+
+/** The number a string of ASCII digits spells; NaN for anything else. */
+function digitsOf(text: string): number {
+  let number = 0;
+  for (let i = 0; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return NaN;
+    number = number * 10 + digit;
+  }
+  return text.length === 0 ? NaN : number;
 }
 
 /** How a summary names an endpoint given as a spec: its reference, its address, or the CLI's short ad-hoc form. */

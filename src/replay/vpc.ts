@@ -18,6 +18,7 @@
  *    ip_local_port_range, which also covers IANA's 49152-65535).
  */
 import { decodeEndpoint } from '../flow/decode.js';
+import { EndpointTable } from '../flow/endpoint-table.js';
 import {
   classifyProtocol,
   FlowLogFormatError,
@@ -111,6 +112,7 @@ export function isVpcFirstLine(text: string): boolean {
 /** A reader for one input: it remembers the header. */
 export function createVpcReader(): LineReader {
   let layout: Layout | undefined;
+  const endpoints = new EndpointTable(decodeEndpoint);
   return (text, line) => {
     const tokens = tokensOf(text);
     if (isHeader(tokens)) {
@@ -125,11 +127,11 @@ export function createVpcReader(): LineReader {
       }
       layout = layoutOf(DEFAULT_FIELDS);
     }
-    return readRecord(tokens, layout, line);
+    return readRecord(tokens, layout, line, endpoints);
   };
 }
 
-function readRecord(tokens: readonly string[], layout: Layout, line: number): LogRecord {
+function readRecord(tokens: readonly string[], layout: Layout, line: number, endpoints: EndpointTable): LogRecord {
   if (tokens.length !== layout.width) {
     throw new LineError(`${tokens.length} fields where the header names ${layout.width}`);
   }
@@ -169,8 +171,8 @@ function readRecord(tokens: readonly string[], layout: Layout, line: number): Lo
     dstLabel: dst.text,
     kind: 'flow',
     flow: {
-      src: decodeEndpoint(src.text, src.field),
-      dst: decodeEndpoint(dst.text, dst.field),
+      src: endpoints.get(src.text, src.field),
+      dst: endpoints.get(dst.text, dst.field),
       protocol: protocol.protocol,
       port,
     },

@@ -1,0 +1,47 @@
+/**
+ * @module The peak RSS of a long local replay, alone in its process (the benchmark's own data
+ * would count otherwise): `tsx bench/replay-rss.ts SIZE FLOWS` generates the cluster, replays
+ * FLOWS Zipf-distributed CSV flows made on the fly (never held whole), with verdict reuse as
+ * `replay` does, and prints `{peakRssMiB, setupRssMiB, flowsPerSecond, records}` as JSON. The peak is
+ * sampled while replaying (after every input chunk): generating the cluster is the benchmark's own
+ * cost, not replay's, so the process's lifetime peak would say little.
+ */
+import { compileBundle } from '../src/compile/compile.js';
+import { loadCoreModule } from '../src/engine/node-core.js';
+import { WasmEngine } from '../src/engine/wasm-engine.js';
+import { ingestObjects } from '../src/ingest/bundle.js';
+import { EndpointDirectory, replay } from '../src/replay/replay.js';
+import { ReplaySummary } from '../src/replay/summary.js';
+import { VerdictCache } from '../src/replay/verdict-cache.js';
+import { csvLog, logText, ZIPF_CONVERSATIONS, zipfSampler } from './flow-logs.js';
+import { generateCluster, isSizeName, sampleFlows } from './generate.js';
+
+const [size, flowsText] = process.argv.slice(2);
+const flows = Number(flowsText);
+if (size === undefined || !isSizeName(size) || !Number.isInteger(flows) || flows < 1) {
+  console.error('usage: tsx bench/replay-rss.ts S|M|L FLOWS');
+  process.exit(2);
+}
+
+const bundle = ingestObjects(generateCluster(size, 1).objects).bundle!;
+const engine = WasmEngine.fromCompiled(loadCoreModule(), compileBundle(bundle));
+const log = csvLog(sampleFlows(bundle, ZIPF_CONVERSATIONS, 'pod', 2));
+const next = zipfSampler(ZIPF_CONVERSATIONS, 1, 3);
+
+async function* bytes(): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  for (const text of logText(log, flows, () => next() % log.lines.length)) yield encoder.encode(text);
+}
+
+const setupRssMiB = process.memoryUsage().rss / 2 ** 20;
+let peakRssMiB = setupRssMiB;
+const summary = new ReplaySummary();
+const started = performance.now();
+await replay([{ name: 'zipf.csv', bytes: bytes() }], {
+  engine: new VerdictCache(engine),
+  directory: new EndpointDirectory(bundle),
+  summary,
+  onProgress: () => (peakRssMiB = Math.max(peakRssMiB, process.memoryUsage().rss / 2 ** 20)),
+});
+const seconds = (performance.now() - started) / 1000;
+console.log(JSON.stringify({ peakRssMiB, setupRssMiB, flowsPerSecond: summary.totals.records / seconds, records: summary.totals.records }));
