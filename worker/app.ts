@@ -15,6 +15,7 @@ import { BODY_LIMITS, bodyChunks, decodeText, readBody, requireMediaType } from 
 import { DEMO_NAME, ensureDemo } from './demo.js';
 import { activeVersion, dropEngine, engineFor, forgetActive, store } from './engines.js';
 import type { Env } from './env.js';
+import { consoleAndHeaders } from './console.js';
 import { ApiError, errorBody } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { publish } from './publish.js';
@@ -29,6 +30,9 @@ const BATCH_LINES = 1024;
 const MAX_FLOW_LINE_BYTES = 64 * 1024;
 
 export const app = new Hono<{ Bindings: Env }>();
+
+// The web console (/ and /ui/...), and security headers on every response.
+app.use('*', consoleAndHeaders);
 
 app.onError((error, c) => {
   if (error instanceof ApiError) return c.json(errorBody(error), error.status);

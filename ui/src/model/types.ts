@@ -1,0 +1,105 @@
+/**
+ * @module The API's JSON as the console reads it: bundles and versions, the connectivity list and
+ * diff of issue 11 (field names exactly as that contract gives them), and explained decisions.
+ */
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
+
+/** Sorted, disjoint, merged inclusive port ranges per protocol. */
+export type PortSet = Readonly<Record<Protocol, readonly (readonly [number, number])[]>>;
+
+export interface WorkloadEndpoint {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** Present when the API sends the workload's pod labels. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+export interface ExternalEndpoint {
+  /** Inclusive address ranges, `a.b.c.d-e.f.g.h` or IPv6 alike. */
+  readonly external: readonly string[];
+}
+export type Endpoint = WorkloadEndpoint | ExternalEndpoint;
+
+export interface ConnectionSet {
+  /** Every port of TCP, UDP and SCTP. */
+  readonly all: boolean;
+  readonly ports: PortSet;
+}
+export interface Connection extends ConnectionSet {
+  readonly src: Endpoint;
+  readonly dst: Endpoint;
+}
+export interface ConnectivityList {
+  readonly version: string;
+  readonly connections: readonly Connection[];
+}
+
+export type ChangeKind = 'added' | 'removed' | 'changed';
+export interface Change {
+  readonly change: ChangeKind;
+  readonly src: Endpoint;
+  readonly dst: Endpoint;
+  readonly old: ConnectionSet | null;
+  readonly new: ConnectionSet | null;
+  readonly note?: string;
+}
+export interface ConnectivityDiff {
+  readonly old: string;
+  readonly new: string;
+  readonly changes: readonly Change[];
+}
+
+export interface VersionInfo {
+  readonly version: string;
+  readonly createdAt: string;
+  readonly bytes: number;
+  readonly counts: unknown;
+  readonly warnings: readonly unknown[];
+}
+export interface BundleInfo {
+  readonly name: string;
+  readonly active: string | null;
+  readonly generation: number;
+  readonly updatedAt: string;
+  readonly versions: readonly VersionInfo[];
+}
+
+export interface PolicyRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+export interface ClusterRuleRef {
+  readonly kind: string;
+  readonly name: string;
+  readonly rule: number;
+  readonly ruleName: string;
+  readonly action: 'Allow' | 'Deny' | 'Pass';
+}
+export interface SideVerdict {
+  readonly direction: 'egress' | 'ingress';
+  readonly allowed: boolean;
+  readonly reason: string;
+  readonly isolatedBy: readonly PolicyRef[];
+  readonly allowedBy?: { readonly policy: PolicyRef; readonly rule: number };
+  readonly decidedBy?: ClusterRuleRef;
+  readonly passedBy?: ClusterRuleRef;
+}
+export interface ExplainedDecision {
+  readonly allowed: boolean;
+  readonly reason: string;
+  readonly deniedBy?: readonly string[];
+  readonly version: string;
+  readonly decisionId: string;
+  readonly explanation: {
+    readonly summary: string;
+    readonly egress?: SideVerdict;
+    readonly ingress?: SideVerdict;
+    readonly text: readonly string[];
+  };
+}
+
+export function isExternal(endpoint: Endpoint): endpoint is ExternalEndpoint {
+  return Array.isArray((endpoint as ExternalEndpoint).external);
+}
