@@ -15,7 +15,7 @@ import { BODY_LIMITS, bodyChunks, decodeText, readBody, requireMediaType } from 
 import { DEMO_NAME, ensureDemo } from './demo.js';
 import { activeVersion, dropEngine, engineFor, forgetActive, store } from './engines.js';
 import type { Env } from './env.js';
-import { consoleAndHeaders } from './console.js';
+import { accessOf, consoleAndHeaders } from './console.js';
 import { ApiError, errorBody } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { publish } from './publish.js';
@@ -84,6 +84,8 @@ app.get('/readyz', async (c) => {
 });
 
 app.get('/openapi.json', (c) => c.json(openApiDocument));
+
+app.get('/v1/access', async (c) => c.json(await accessOf(c.env, c.req.header('authorization'))));
 
 app.put('/v1/bundles/:name', async (c) => {
   await guard(c, 'admin');

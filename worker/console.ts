@@ -1,9 +1,10 @@
 /**
  * @module The web console's responses: its page and files come from Workers static assets (the
- * ASSETS binding, built into ui/dist by `npm run build:ui`), and every response of the Worker,
- * page or API, carries the security headers below.
+ * ASSETS binding, built into ui/dist by `npm run build:ui`), every response of the Worker, page or
+ * API, carries the security headers below, and /v1/access tells the page what its token may do.
  */
 import type { MiddlewareHandler } from 'hono';
+import { authorize, type Role } from './auth.js';
 import type { Env } from './env.js';
 
 /**
@@ -61,4 +62,22 @@ function withHeaders(response: Response): Response {
   const copy = new Response(response.body, response);
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) copy.headers.set(name, value);
   return copy;
+}
+
+export interface Access {
+  /** Reads need a query token (QUERY_TOKEN is set). */
+  readonly tokenRequired: boolean;
+  /** What the presented token (or none) may do: `admin`, `query`, or nothing. */
+  readonly role: Role | null;
+}
+
+/**
+ * What a request's token may do, answered with a 200 whatever it is: the console asks this first,
+ * so that it can prompt for a token and hide admin actions without provoking a 401 or 403 (which a
+ * browser reports as a console error). Same token checks as every route.
+ */
+export async function accessOf(env: Env, header: string | undefined): Promise<Access> {
+  const allows = async (role: Role) => authorize(env, role, header).then(() => true, () => false);
+  const role = (await allows('admin')) ? 'admin' : (await allows('query')) ? 'query' : null;
+  return { tokenRequired: (env.QUERY_TOKEN ?? '') !== '', role };
 }

@@ -58,14 +58,19 @@ export function bundleInfo(bundle: string): Promise<BundleInfo> {
   return json(bundlePath(bundle));
 }
 
-/** Bundle names, for an admin token; null when the token may not list them (a query token). */
-export async function bundleNames(): Promise<string[] | null> {
-  try {
-    return (await json<{ bundles: { name: string }[] }>('/v1/bundles')).bundles.map((b) => b.name);
-  } catch (error) {
-    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return null;
-    throw error;
-  }
+export interface Access {
+  readonly tokenRequired: boolean;
+  readonly role: 'admin' | 'query' | null;
+}
+
+/** What the stored token may do; always a 200, so that asking never logs an error in the console. */
+export function access(): Promise<Access> {
+  return json('/v1/access');
+}
+
+/** Bundle names; only an admin token may list them. */
+export async function bundleNames(): Promise<string[]> {
+  return (await json<{ bundles: { name: string }[] }>('/v1/bundles')).bundles.map((b) => b.name);
 }
 
 export interface Timed<T> {

@@ -60,9 +60,11 @@ export function App() {
     }
   }, []);
 
-  const info = useLoad(`${state.bundle}#${tokenGeneration}`, () => api.bundleInfo(state.bundle), onApiError);
-  const names = useLoad(`names#${tokenGeneration}`, api.bundleNames);
-  const isAdmin = names.state === 'done' && names.data !== null;
+  const who = useLoad(`access#${tokenGeneration}`, api.access);
+  const allowed = who.state === 'done' && (!who.data.tokenRequired || who.data.role !== null);
+  const isAdmin = who.state === 'done' && who.data.role === 'admin';
+  const info = useLoad(allowed ? `${state.bundle}#${tokenGeneration}` : null, () => api.bundleInfo(state.bundle), onApiError);
+  const names = useLoad(isAdmin ? `names#${tokenGeneration}` : null, api.bundleNames);
 
   const onToken = (token: string | null) => {
     api.storeToken(token);
@@ -71,14 +73,22 @@ export function App() {
     setTokenGeneration((n) => n + 1);
   };
 
-  if (tokenRequest !== null) return html`<${Frame}><${TokenForm} reason=${tokenRequest} onToken=${onToken} /><//>`;
+  const prompt =
+    tokenRequest ??
+    (who.state === 'done' && !allowed
+      ? api.storedToken()
+        ? 'That token is not accepted here. Enter a valid query token.'
+        : 'This Worker needs a query token.'
+      : null);
+  if (prompt !== null) return html`<${Frame}><${TokenForm} reason=${prompt} onToken=${onToken} /><//>`;
+  if (who.state === 'error') return html`<${Frame}><p class="error" role="alert">${who.error.message}</p><//>`;
 
   const version = info.state === 'done' ? (state.version ?? info.data.active) : null;
   document.title = `${VIEW_NAMES[state.view]} · ${state.bundle} · netpol-edge`;
 
   return html`<${Frame} token=${api.storedToken() !== null} onForget=${() => onToken(null)}>
     <form class="pickers" onSubmit=${(e: Event) => e.preventDefault()}>
-      <${BundlePicker} bundle=${state.bundle} names=${names.state === 'done' ? names.data : null}
+      <${BundlePicker} bundle=${state.bundle} names=${isAdmin && names.state === 'done' ? names.data : null}
         onChange=${(bundle: string) => navigate({ bundle, version: null, from: null, focus: null, expand: [] })} />
       ${info.state === 'done' &&
       html`<${VersionPicker} info=${info.data} version=${version} isAdmin=${isAdmin}

@@ -122,7 +122,7 @@ export function MatrixTable(props: Props) {
     item.kind === 'group'
       ? html`<button type="button" class="ns" aria-expanded=${item.expanded} title=${`${item.group.name}: ${item.group.members.length} endpoints`}
           onClick=${() => props.onToggle(item.group.name)}>
-          <span aria-hidden="true">${item.expanded ? '▾' : '▸'}</span> ${item.group.name}
+          <span aria-hidden="true">${axis === 'row' ? (item.expanded ? '▾' : '▸') : item.expanded ? '−' : '+'}</span> ${item.group.name}
           <span class="count">${item.group.members.length}</span></button>`
       : html`<span class=${`member ${axis}`} title=${itemName(item)}>${item.member.label}</span>`;
 
