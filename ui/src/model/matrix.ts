@@ -151,7 +151,8 @@ export class ConnectivityIndex {
     if (pairs <= 0) return { level: 'self', text: 'self', pairs: 0, connected: 0, stats };
     if (connected === 0) return { level: 'none', text: 'none', pairs, connected, stats };
     if (stats!.full === pairs) return { level: 'all', text: 'all', pairs, connected, stats };
-    const text = stats!.uniform && stats!.text.length <= SHORT_TEXT ? stats!.text : 'some';
+    // A shared port set is shown when short; "all ports" on part of the pairs would read as everything.
+    const text = stats!.uniform && stats!.full === 0 && stats!.text.length <= SHORT_TEXT ? stats!.text : 'some';
     return { level: 'some', text, pairs, connected, stats };
   }
 
