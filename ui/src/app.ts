@@ -38,6 +38,7 @@ export function App() {
   const [state, setState] = useState(() => parseState(location.search));
   const [tokenRequest, setTokenRequest] = useState<string | null>(null);
   const [tokenGeneration, setTokenGeneration] = useState(0);
+  const [notice, setNotice] = useState('');
 
   useEffect(() => {
     const onPop = () => setState(parseState(location.search));
@@ -93,7 +94,12 @@ export function App() {
       ${info.state === 'done' &&
       html`<${VersionPicker} info=${info.data} version=${version} isAdmin=${isAdmin}
         onChange=${(v: string) => navigate({ version: v === info.data.active ? null : v })}
-        onActivated=${() => setTokenGeneration((n) => n + 1)} onApiError=${onApiError} />`}
+        onActivated=${(message: string) => {
+          setNotice(message);
+          navigate({ version: null });
+          setTokenGeneration((n) => n + 1);
+        }} onApiError=${onApiError} />`}
+      ${notice && html`<span role="status" class="status">${notice}</span>`}
     </form>
     <nav aria-label="Views">
       <ul class="tabs">

@@ -23,7 +23,8 @@ interface Props {
   readonly version: string | null;
   readonly isAdmin: boolean;
   readonly onChange: (version: string) => void;
-  readonly onActivated: () => void;
+  /** After an activation, with what to tell the user (the picker is drawn anew with the new active version). */
+  readonly onActivated: (message: string) => void;
   readonly onApiError: (error: Error) => void;
 }
 
@@ -34,8 +35,7 @@ export function VersionPicker(props: Props) {
     if (!props.version) return;
     try {
       await api.activate(props.info.name, props.version, props.info.active);
-      setMessage(`Activated ${shortVersion(props.version)}.`);
-      props.onActivated();
+      props.onActivated(`Activated ${shortVersion(props.version)}.`);
     } catch (error) {
       props.onApiError(error as Error);
       setMessage((error as Error).message);
