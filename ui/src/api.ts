@@ -2,7 +2,7 @@
  * @module The Worker's API as the page calls it. A query token, when the Worker wants one, lives in
  * this tab's session storage only; every call sends it, and a 401 or 403 asks for it again.
  */
-import type { BundleInfo, ConnectivityDiff, ConnectivityList, ExplainedDecision } from './model/types.js';
+import type { BundleInfo, ConnectivityDiff, ConnectivityList, ExplainedDecision, ExposureReport } from './model/types.js';
 
 const TOKEN_KEY = 'netpol-edge.token';
 
@@ -91,7 +91,7 @@ export function diff(bundle: string, from: string, to: string | null): Promise<C
   return json(`${bundlePath(bundle)}/diff?${query.toString()}`);
 }
 
-export function exposure(bundle: string, version: string | null): Promise<unknown> {
+export function exposure(bundle: string, version: string | null): Promise<ExposureReport> {
   return json(`${bundlePath(bundle)}/exposure${versionQuery(version)}`);
 }
 

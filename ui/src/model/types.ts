@@ -1,6 +1,7 @@
 /**
  * @module The API's JSON as the console reads it: bundles and versions, the connectivity list and
- * diff of issue 11 (field names exactly as that contract gives them), and explained decisions.
+ * diff and exposure of issue 11 (field names exactly as that contract gives them), and explained
+ * decisions.
  */
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
@@ -30,6 +31,8 @@ export interface ConnectionSet {
 export interface Connection extends ConnectionSet {
   readonly src: Endpoint;
   readonly dst: Endpoint;
+  /** With explanations: what allows it, per direction. */
+  readonly explanation?: { readonly egress: readonly string[]; readonly ingress: readonly string[] };
 }
 export interface ConnectivityList {
   readonly version: string;
@@ -49,6 +52,28 @@ export interface ConnectivityDiff {
   readonly old: string;
   readonly new: string;
   readonly changes: readonly Change[];
+}
+
+export interface DirectionExposure {
+  /** Open to (from) an unlabelled pod of every namespace, present and future. */
+  readonly allNamespaces: ConnectionSet | null;
+  /** Open to (from) every other workload and pod of the cluster. */
+  readonly allPods: ConnectionSet | null;
+  /** Open to (from) every outside address of the family. */
+  readonly world: { readonly ipv4: ConnectionSet | null; readonly ipv6: ConnectionSet | null };
+}
+export interface FutureRule {
+  readonly policy: string;
+  readonly direction: 'ingress' | 'egress';
+  readonly rule: number;
+  readonly ruleName?: string;
+  readonly peer: number;
+  readonly selects: string;
+}
+export interface ExposureReport {
+  readonly version: string;
+  readonly workloads: readonly { readonly workload: WorkloadEndpoint; readonly ingress: DirectionExposure; readonly egress: DirectionExposure }[];
+  readonly futureRules: readonly FutureRule[];
 }
 
 export interface VersionInfo {

@@ -35,6 +35,7 @@ export function CellDetails(props: Props) {
   const changes = index.changesIn(row, col, LISTED);
   const pair = row.kind === 'member' && col.kind === 'member' ? ([row.member.endpoint, col.member.endpoint] as const) : null;
   const first = connections[0];
+  const explained = connections.some((c) => c.explanation);
   const [flow, setFlow] = useState<FlowFields | null>(null);
   const initial: FlowFields | null = pair
     ? flowFor(pair[0], pair[1], first ? firstPort(first) : null)
@@ -58,10 +59,12 @@ export function CellDetails(props: Props) {
     ${connections.length > 0 &&
     html`<table class="list">
       <caption>Allowed connections${cell.connected > connections.length ? ` (first ${connections.length} of ${cell.connected})` : ''}</caption>
-      <thead><tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Ports</th><th scope="col">Why</th></tr></thead>
+      <thead><tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Ports</th>
+        ${explained && html`<th scope="col">Allowed by (egress; ingress)</th>`}<th scope="col">Why</th></tr></thead>
       <tbody>${connections.map((c) => {
         const why = flowFor(c.src, c.dst, firstPort(c));
         return html`<tr><td>${endpointLabel(c.src)}</td><td>${endpointLabel(c.dst)}</td><td>${formatSet(c)}</td>
+          ${explained && html`<td>${c.explanation ? `${c.explanation.egress.join(', ')}; ${c.explanation.ingress.join(', ')}` : ''}</td>`}
           <td><button type="button" class="link" onClick=${() => setFlow(why)}>rules for ${why.protocol} ${why.port}</button></td></tr>`;
       })}</tbody>
     </table>`}
