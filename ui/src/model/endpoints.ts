@@ -17,9 +17,16 @@ export function groupOf(endpoint: Endpoint): string {
   return isExternal(endpoint) ? OUTSIDE_GROUP : endpoint.namespace;
 }
 
+/** Ranges of one external endpoint spelled out; more are counted. */
+const RANGES_SHOWN = 2;
+
 /** `ns1/web` for a bare pod, `ns1/web [Deployment]` for a workload, the ranges for the outside. */
 export function endpointLabel(endpoint: Endpoint): string {
-  if (isExternal(endpoint)) return endpoint.external.join(', ');
+  if (isExternal(endpoint)) {
+    const { external } = endpoint;
+    const more = external.length - RANGES_SHOWN;
+    return `outside ${external.slice(0, RANGES_SHOWN).join(', ')}${more > 0 ? ` and ${more} more ranges` : ''}`;
+  }
   return endpoint.kind === 'Pod' ? `${endpoint.namespace}/${endpoint.name}` : `${endpoint.namespace}/${endpoint.name} [${endpoint.kind}]`;
 }
 

@@ -42,7 +42,8 @@ export function CellDetails(props: Props) {
     : first
       ? flowFor(first.src, first.dst, firstPort(first))
       : null;
-  const shown = flow ?? initial;
+  // The Worker decides with the active version only: for another version, rules come on request.
+  const shown = flow ?? (props.showingActive ? initial : null);
 
   return html`<section class="details" aria-labelledby="details-title">
     <h3 id="details-title">${itemName(row)} → ${itemName(col)}</h3>
@@ -68,6 +69,9 @@ export function CellDetails(props: Props) {
           <td><button type="button" class="link" onClick=${() => setFlow(why)}>rules for ${why.protocol} ${why.port}</button></td></tr>`;
       })}</tbody>
     </table>`}
+    ${!shown && initial &&
+    html`<p class="note">Deciding rules come from the active version only.
+      <button type="button" class="link" onClick=${() => setFlow(initial)}>Explain ${initial.src} → ${initial.dst} ${initial.protocol} ${initial.port} with the active version</button></p>`}
     ${shown && html`<${RulesFor} key=${JSON.stringify(shown)} flow=${shown} ...${props} />`}
   </section>`;
 }

@@ -44,12 +44,14 @@ export function ExposureView(props: ViewProps) {
           </tr>`,
         )}</tbody>
       </table>
-      <table class="list">
-        <caption>${loaded.data.futureRules.length === 0 ? 'No rule waits for a pod or namespace that does not exist yet' : 'Rules that select no pod today but would admit a future one'}</caption>
+      ${loaded.data.futureRules.length === 0
+        ? html`<p class="status">No rule waits for a pod or namespace that does not exist yet.</p>`
+        : html`<table class="list">
+        <caption>Rules that select no pod today but would admit a future one</caption>
         <thead><tr><th scope="col">Policy</th><th scope="col">Direction</th><th scope="col">Rule</th><th scope="col">Peer</th><th scope="col">Selects</th></tr></thead>
         <tbody>${loaded.data.futureRules.map(
           (r) => html`<tr><td>${r.policy}</td><td>${r.direction}</td><td>${r.rule}${r.ruleName ? ` "${r.ruleName}"` : ''}</td><td>${r.peer}</td><td>${r.selects}</td></tr>`,
         )}</tbody>
-      </table>`}
+      </table>`}`}
   </section>`;
 }
