@@ -75,7 +75,7 @@ describe('connectivity matrix', () => {
     const busy = ConnectivityIndex.build([...connections, { src: pod('zz', 'a'), dst: search, all: true, ports: ALL }, { src: pod('zz', 'b'), dst: frontend, all: true, ports: ALL }, { src: pod('zz', 'c'), dst: web, all: true, ports: ALL }, { src: pod('zz', 'd'), dst: db, all: true, ports: ALL }, { src: pod('zz', 'e'), dst: outside, all: true, ports: ALL }]);
     expect(busy.axis(new Set(), '', 'connections').map((i) => i.key)).toEqual(['g:ns1', 'g:zz', 'g:ns2', 'g:ns3', 'g:(outside)']);
     const labelled = compileFilter('app=web');
-    const member = { key: 'k', group: 'ns1', label: 'web', endpoint: { ...web, labels: { app: 'web' } } };
+    const member = { key: 'k', index: 0, group: 'ns1', label: 'web', endpoint: { ...web, labels: { app: 'web' } } };
     expect(labelled(member)).toBe(true);
     expect(labelled({ ...member, endpoint: web })).toBe(false);
   });

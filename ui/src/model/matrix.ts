@@ -1,8 +1,8 @@
 /**
  * @module The connectivity matrix as data: endpoints grouped by namespace on both axes, and for any
  * two axis items (a namespace or one workload) how many of their pairs are connected, fully, and
- * what a diff changed. Built once per list in one pass, so that rendering a cell is a map lookup
- * whatever the bundle's size.
+ * what a diff changed. Built once per list in one pass, so that rendering a cell is an array or map
+ * lookup whatever the bundle's size.
  */
 import { endpointKey, groupOf, memberLabel, OUTSIDE_GROUP } from './endpoints.js';
 import { formatSet } from './ports.js';
@@ -10,12 +10,15 @@ import type { Change, ChangeKind, Connection, Endpoint } from './types.js';
 
 export interface AxisMember {
   readonly key: string;
+  /** Position in the index's arrays. */
+  readonly index: number;
   readonly endpoint: Endpoint;
   readonly group: string;
   readonly label: string;
 }
 export interface AxisGroup {
   readonly name: string;
+  readonly index: number;
   readonly members: AxisMember[];
 }
 export type AxisItem =
@@ -23,15 +26,14 @@ export type AxisItem =
   | { readonly kind: 'member'; readonly key: string; readonly group: AxisGroup; readonly member: AxisMember };
 
 export interface CellStats {
-  connections: number;
+  readonly connections: number;
   /** Connections that allow every port. */
-  full: number;
-  /** The port text of the first connection, and whether every connection has the same. */
-  text: string;
-  uniform: boolean;
-  added: number;
-  removed: number;
-  changed: number;
+  readonly full: number;
+  /** The port text shared by every connection of the cell, or null when they differ. */
+  readonly text: string | null;
+  readonly added: number;
+  readonly removed: number;
+  readonly changed: number;
 }
 
 export type Level = 'none' | 'some' | 'all' | 'self';
@@ -47,49 +49,120 @@ export interface CellView {
 
 export type SortOrder = 'name' | 'connections';
 
-const groupKey = (name: string): string => `g:${name}`;
 const SHORT_TEXT = 12;
+/** Fields of one cell in the count arrays. */
+const CONNECTIONS = 0;
+const FULL = 1;
+const TEXT = 2;
+const ADDED = 3;
+const REMOVED = 4;
+const CHANGED = 5;
+const FIELDS = 6;
+/** TEXT: no connection yet, or connections with different port sets. */
+const NO_TEXT = -1;
+const MIXED = -2;
+const CHANGE_FIELD = { added: ADDED, removed: REMOVED, changed: CHANGED } as const;
 
+/**
+ * Counts per cell in flat typed arrays (namespace x namespace, workload x namespace, namespace x
+ * workload), and the pairs of two workloads in a map: a list of hundreds of thousands of connections
+ * is indexed in one pass with no object per cell.
+ */
 export class ConnectivityIndex {
   readonly groups: AxisGroup[];
-  private readonly cells = new Map<string, CellStats>();
-  private readonly degrees = new Map<string, number>();
+  private readonly members: AxisMember[] = [];
+  private readonly texts: string[] = [];
+  private readonly groupGroup: Int32Array;
+  private readonly memberGroup: Int32Array;
+  private readonly groupMember: Int32Array;
+  /** `src * members + dst` to the connection's index, and to its change's index. */
+  private readonly pairConnection = new Map<number, number>();
+  private readonly pairChange = new Map<number, number>();
+  private readonly degrees: Int32Array;
 
   private constructor(
     readonly connections: readonly Connection[],
     readonly changes: readonly Change[],
   ) {
-    const groups = new Map<string, AxisGroup>();
-    const members = new Map<string, AxisMember>();
-    const memberOf = (endpoint: Endpoint): AxisMember => {
+    const byName = new Map<string, AxisGroup>();
+    const byKey = new Map<string, AxisMember>();
+    const memberOf = (endpoint: Endpoint): number => {
       const key = endpointKey(endpoint);
-      let member = members.get(key);
+      let member = byKey.get(key);
       if (!member) {
-        member = { key, endpoint, group: groupOf(endpoint), label: memberLabel(endpoint) };
-        members.set(key, member);
-        let group = groups.get(member.group);
-        if (!group) groups.set(member.group, (group = { name: member.group, members: [] }));
+        const name = groupOf(endpoint);
+        let group = byName.get(name);
+        if (!group) byName.set(name, (group = { name, index: byName.size, members: [] }));
+        member = { key, index: this.members.length, endpoint, group: name, label: memberLabel(endpoint) };
+        byKey.set(key, member);
+        this.members.push(member);
         group.members.push(member);
       }
-      return member;
+      return member.index;
     };
-    for (const connection of connections) {
-      const [src, dst] = [memberOf(connection.src), memberOf(connection.dst)];
-      if (src.key === dst.key) continue;
-      const text = formatSet(connection);
-      this.visit(src, dst, (stats) => {
-        if (stats.connections === 0) stats.text = text;
-        else if (stats.uniform && stats.text !== text) stats.uniform = false;
-        stats.connections++;
-        if (connection.all) stats.full++;
+    const ends = (items: readonly { src: Endpoint; dst: Endpoint }[]): Int32Array => {
+      const out = new Int32Array(items.length * 2);
+      items.forEach((item, i) => {
+        out[2 * i] = memberOf(item.src);
+        out[2 * i + 1] = memberOf(item.dst);
       });
+      return out;
+    };
+    const connectionEnds = ends(connections);
+    const changeEnds = ends(changes);
+    const [M, G] = [this.members.length, byName.size];
+    const groupOfMember = Int32Array.from(this.members, (m) => byName.get(m.group)!.index);
+    this.groupGroup = new Int32Array(G * G * FIELDS);
+    this.memberGroup = new Int32Array(M * G * FIELDS);
+    this.groupMember = new Int32Array(G * M * FIELDS);
+    for (const counts of [this.groupGroup, this.memberGroup, this.groupMember]) for (let i = TEXT; i < counts.length; i += FIELDS) counts[i] = NO_TEXT;
+    this.degrees = new Int32Array(M + G);
+    const textIds = new Map<string, number>();
+    const textId = (text: string): number => {
+      let id = textIds.get(text);
+      if (id === undefined) textIds.set(text, (id = this.texts.push(text) - 1));
+      return id;
+    };
+    const allPorts = textId('all ports');
+
+    // The three aggregated cells of a pair: namespace x namespace, workload x namespace, namespace x workload.
+    const arrays = [this.groupGroup, this.memberGroup, this.groupMember];
+    const offsets = new Int32Array(3);
+    const place = (src: number, dst: number): void => {
+      const [sg, dg] = [groupOfMember[src]!, groupOfMember[dst]!];
+      offsets[0] = (sg * G + dg) * FIELDS;
+      offsets[1] = (src * G + dg) * FIELDS;
+      offsets[2] = (sg * M + dst) * FIELDS;
+      this.degrees[src]!++;
+      this.degrees[dst]!++;
+      this.degrees[M + sg]!++;
+      this.degrees[M + dg]!++;
+    };
+    for (let i = 0; i < connections.length; i++) {
+      const [src, dst] = [connectionEnds[2 * i]!, connectionEnds[2 * i + 1]!];
+      if (src === dst) continue;
+      const connection = connections[i]!;
+      this.pairConnection.set(src * M + dst, i);
+      const text = connection.all ? allPorts : textId(formatSet(connection));
+      place(src, dst);
+      for (let level = 0; level < 3; level++) {
+        const [counts, at] = [arrays[level]!, offsets[level]!];
+        counts[at + CONNECTIONS]!++;
+        if (connection.all) counts[at + FULL]!++;
+        const shared = counts[at + TEXT]!;
+        counts[at + TEXT] = shared === NO_TEXT || shared === text ? text : MIXED;
+      }
     }
-    for (const change of changes) {
-      const [src, dst] = [memberOf(change.src), memberOf(change.dst)];
-      const kind: ChangeKind = change.change;
-      this.visit(src, dst, (stats) => stats[kind]++);
+    for (let i = 0; i < changes.length; i++) {
+      const [src, dst] = [changeEnds[2 * i]!, changeEnds[2 * i + 1]!];
+      if (src === dst) continue;
+      this.pairChange.set(src * M + dst, i);
+      place(src, dst);
+      const field = CHANGE_FIELD[changes[i]!.change];
+      for (let level = 0; level < 3; level++) arrays[level]![offsets[level]! + field]!++;
     }
-    this.groups = [...groups.values()];
+
+    this.groups = [...byName.values()];
     for (const group of this.groups) group.members.sort((a, b) => a.label.localeCompare(b.label));
     this.groups.sort((a, b) => compareGroups(a.name, b.name));
   }
@@ -98,48 +171,64 @@ export class ConnectivityIndex {
     return new ConnectivityIndex(connections, changes);
   }
 
-  /** Updates the four cells a pair counts in: member and namespace on each axis. */
-  private visit(src: AxisMember, dst: AxisMember, update: (stats: CellStats) => void): void {
-    const [sg, dg] = [groupKey(src.group), groupKey(dst.group)];
-    for (const key of [`${src.key}\n${dst.key}`, `${src.key}\n${dg}`, `${sg}\n${dst.key}`, `${sg}\n${dg}`]) {
-      let stats = this.cells.get(key);
-      if (!stats) this.cells.set(key, (stats = { connections: 0, full: 0, text: '', uniform: true, added: 0, removed: 0, changed: 0 }));
-      update(stats);
-    }
-    for (const key of [src.key, dst.key, sg, dg]) this.degrees.set(key, (this.degrees.get(key) ?? 0) + 1);
-  }
-
   stats(row: AxisItem, col: AxisItem): CellStats | undefined {
-    return this.cells.get(`${row.key}\n${col.key}`);
+    const [M, G] = [this.members.length, this.groups.length];
+    if (row.kind === 'member' && col.kind === 'member') {
+      const pair = row.member.index * M + col.member.index;
+      const connection = this.connections[this.pairConnection.get(pair) ?? -1];
+      const change = this.changes[this.pairChange.get(pair) ?? -1];
+      if (!connection && !change) return undefined;
+      return {
+        connections: connection ? 1 : 0,
+        full: connection?.all ? 1 : 0,
+        text: connection ? formatSet(connection) : null,
+        added: change?.change === 'added' ? 1 : 0,
+        removed: change?.change === 'removed' ? 1 : 0,
+        changed: change?.change === 'changed' ? 1 : 0,
+      };
+    }
+    const [counts, at] =
+      row.kind === 'group' && col.kind === 'group'
+        ? [this.groupGroup, (row.group.index * G + col.group.index) * FIELDS]
+        : row.kind === 'member'
+          ? [this.memberGroup, (row.member.index * G + col.group.index) * FIELDS]
+          : [this.groupMember, (row.group.index * M + (col as { member: AxisMember }).member.index) * FIELDS];
+    const text = counts[at + TEXT]!;
+    return {
+      connections: counts[at + CONNECTIONS]!,
+      full: counts[at + FULL]!,
+      text: text >= 0 ? this.texts[text]! : null,
+      added: counts[at + ADDED]!,
+      removed: counts[at + REMOVED]!,
+      changed: counts[at + CHANGED]!,
+    };
   }
 
-  /** Connections and changes a key (member or namespace) takes part in, either way. */
-  degree(key: string): number {
-    return this.degrees.get(key) ?? 0;
+  /** Connections and changes an axis item takes part in, either way. */
+  degree(item: { kind: 'group' | 'member'; index: number }): number {
+    return this.degrees[item.kind === 'member' ? item.index : this.members.length + item.index] ?? 0;
   }
 
   /** How many endpoints there are in all. */
   get size(): number {
-    return this.groups.reduce((n, g) => n + g.members.length, 0);
+    return this.members.length;
   }
 
   /** The axis: namespaces in order, the expanded ones followed by their members. */
   axis(expanded: ReadonlySet<string>, filter: string, order: SortOrder): AxisItem[] {
     const match = compileFilter(filter);
-    const byOrder = <T extends { key: string }>(items: T[], name: (t: T) => string): T[] =>
-      order === 'name' ? items : [...items].sort((a, b) => this.degree(b.key) - this.degree(a.key) || name(a).localeCompare(name(b)));
-    const groups = byOrder(
-      this.groups.map((group) => ({ key: groupKey(group.name), group })),
-      (g) => g.group.name,
-    );
+    const byOrder = <T>(items: T[], degree: (t: T) => number, name: (t: T) => string): T[] =>
+      order === 'name' ? items : [...items].sort((a, b) => degree(b) - degree(a) || name(a).localeCompare(name(b)));
+    const groups = byOrder(this.groups, (g) => this.degree({ kind: 'group', index: g.index }), (g) => g.name);
     const items: AxisItem[] = [];
-    for (const { key, group } of groups) {
+    for (const group of groups) {
       const members = group.members.filter((m) => match(m));
       if (members.length === 0) continue;
       const open = expanded.has(group.name);
-      items.push({ kind: 'group', key, group, expanded: open });
+      items.push({ kind: 'group', key: `g:${group.name}`, group, expanded: open });
       if (!open) continue;
-      for (const member of byOrder(members, (m) => m.label)) items.push({ kind: 'member', key: member.key, group, member });
+      const ordered = byOrder(members, (m) => this.degree({ kind: 'member', index: m.index }), (m) => m.label);
+      for (const member of ordered) items.push({ kind: 'member', key: member.key, group, member });
     }
     return items;
   }
@@ -152,7 +241,8 @@ export class ConnectivityIndex {
     if (connected === 0) return { level: 'none', text: 'none', pairs, connected, stats };
     if (stats!.full === pairs) return { level: 'all', text: 'all', pairs, connected, stats };
     // A shared port set is shown when short; "all ports" on part of the pairs would read as everything.
-    const text = stats!.uniform && stats!.full === 0 && stats!.text.length <= SHORT_TEXT ? stats!.text : 'some';
+    const shared = stats!.text;
+    const text = shared !== null && stats!.full === 0 && shared.length <= SHORT_TEXT ? shared : 'some';
     return { level: 'some', text, pairs, connected, stats };
   }
 
@@ -163,12 +253,6 @@ export class ConnectivityIndex {
 
   changesIn(row: AxisItem, col: AxisItem, limit: number): Change[] {
     return collect(this.changes, row, col, limit);
-  }
-
-  /** The axis item of an endpoint (its member when the namespace is expanded, else the namespace). */
-  findMember(key: string): AxisMember | undefined {
-    for (const group of this.groups) for (const member of group.members) if (member.key === key) return member;
-    return undefined;
   }
 }
 

@@ -181,7 +181,7 @@ export function MatrixTable(props: Props) {
 export function describeCell(cell: CellView): string {
   if (cell.level === 'self') return 'same endpoint';
   const level = cell.level === 'none' ? 'nothing allowed' : cell.level === 'all' ? 'everything allowed' : 'some ports allowed';
-  const ports = cell.level === 'some' && cell.stats?.uniform ? ` (${cell.stats.text})` : '';
+  const ports = cell.level === 'some' && cell.stats?.text ? ` (${cell.stats.text})` : '';
   const pairs = cell.pairs > 1 ? `, ${cell.connected} of ${cell.pairs} pairs connected` : '';
   return `${level}${ports}${pairs}`;
 }
