@@ -76,19 +76,11 @@ export interface ExposureReport {
   readonly futureRules: readonly FutureRule[];
 }
 
-export interface VersionInfo {
-  readonly version: string;
-  readonly createdAt: string;
-  readonly bytes: number;
-  readonly counts: unknown;
-  readonly warnings: readonly unknown[];
-}
+/** What the page reads of `GET /v1/bundles/:name` (worker/store.ts BundleInfo has more). */
 export interface BundleInfo {
   readonly name: string;
   readonly active: string | null;
-  readonly generation: number;
-  readonly updatedAt: string;
-  readonly versions: readonly VersionInfo[];
+  readonly versions: readonly { readonly version: string; readonly createdAt: string }[];
 }
 
 export interface PolicyRef {
