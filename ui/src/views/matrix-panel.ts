@@ -58,7 +58,7 @@ export function MatrixPanel(props: Props) {
     ${axis.length === 0
       ? html`<p class="status">Nothing matches the filter.</p>`
       : html`<${MatrixTable} index=${index} rows=${axis} cols=${axis} caption=${props.caption} selected=${selected}
-          onSelect=${setSelected} onToggle=${toggle} decorate=${props.decorate} />`}
+          onSelect=${setSelected} onToggle=${toggle} decorate=${props.decorate} focus=${state.focus} />`}
     ${row && col &&
     html`<${CellDetails} key=${`${row.key}|${col.key}`} index=${index} row=${row} col=${col} cell=${index.cell(row, col)}
       bundle=${state.bundle} showingActive=${props.version === props.info.active} link=${link} onApiError=${props.onApiError} />`}

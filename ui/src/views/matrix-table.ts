@@ -6,6 +6,7 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
+import { focusRef } from '../model/endpoints.js';
 import type { AxisItem, CellView, ConnectivityIndex } from '../model/matrix.js';
 
 const CELL_W = 76;
@@ -28,6 +29,8 @@ interface Props {
   readonly selected: Position | null;
   readonly onSelect: (position: Position) => void;
   readonly onToggle: (group: string) => void;
+  /** `NS/NAME` of the focused workload: its row and column headers are marked. */
+  readonly focus: string | null;
   /** Extra text and class for a cell in a diff. */
   readonly decorate?: (row: AxisItem, col: AxisItem, cell: CellView) => { mark: string; className: string } | null;
 }
@@ -118,6 +121,8 @@ export function MatrixTable(props: Props) {
     }
   };
 
+  const focused = (item: AxisItem): string =>
+    item.kind === 'member' && props.focus !== null && focusRef(item.member.endpoint) === props.focus ? ' focused' : '';
   const header = (item: AxisItem, axis: 'row' | 'col') =>
     item.kind === 'group'
       ? html`<button type="button" class="ns" aria-expanded=${item.expanded} title=${`${item.group.name}: ${item.group.members.length} endpoints`}
@@ -138,7 +143,7 @@ export function MatrixTable(props: Props) {
           ${leftPad > 0 && html`<th aria-hidden="true" class="pad" style=${{ width: `${leftPad}px` }}></th>`}
           ${visibleCols.map(
             (item, i) =>
-              html`<th scope="col" aria-colindex=${c0 + i + 2} class=${`col ${item.kind}`} style=${{ width: `${CELL_W}px` }}>${header(item, 'col')}</th>`,
+              html`<th scope="col" aria-colindex=${c0 + i + 2} class=${`col ${item.kind}${focused(item)}`} style=${{ width: `${CELL_W}px` }}>${header(item, 'col')}</th>`,
           )}
           ${rightPad > 0 && html`<th aria-hidden="true" class="pad" style=${{ width: `${rightPad}px` }}></th>`}
         </tr>
@@ -148,7 +153,7 @@ export function MatrixTable(props: Props) {
         ${rows.slice(r0, r1).map((item, i) => {
           const r = r0 + i;
           return html`<tr key=${item.key} aria-rowindex=${r + 2}>
-            <th scope="row" class=${`row ${item.kind}`}>${header(item, 'row')}</th>
+            <th scope="row" class=${`row ${item.kind}${focused(item)}`}>${header(item, 'row')}</th>
             ${leftPad > 0 && html`<td aria-hidden="true" class="pad"></td>`}
             ${visibleCols.map((colItem, j) => {
               const c = c0 + j;
