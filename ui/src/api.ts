@@ -79,8 +79,10 @@ export interface Timed<T> {
   readonly arrivedAt: number;
 }
 
-export async function connectivity(bundle: string, version: string | null): Promise<Timed<ConnectivityList>> {
-  const response = await call(`${bundlePath(bundle)}/connectivity${versionQuery(version)}`);
+/** The connectivity list of a version; with a focus (`NS/NAME`), only that workload's connections. */
+export async function connectivity(bundle: string, version: string | null, focus: string | null = null): Promise<Timed<ConnectivityList>> {
+  const query = new URLSearchParams({ ...(version ? { version } : {}), ...(focus ? { focus } : {}) }).toString();
+  const response = await call(`${bundlePath(bundle)}/connectivity${query ? `?${query}` : ''}`);
   const text = await response.text();
   const arrivedAt = performance.now();
   return { data: JSON.parse(text) as ConnectivityList, arrivedAt };

@@ -38,12 +38,12 @@ export function useLoad<T>(key: string | null, load: () => Promise<T>, onError?:
 const lists = new Map<string, Promise<api.Timed<ConnectivityList>>>();
 const LISTS_KEPT = 4;
 
-/** The connectivity list of a version (null: the active one), fetched once per tab. */
-export function connectivityOf(bundle: string, version: string | null): Promise<api.Timed<ConnectivityList>> {
-  const key = `${bundle}@${version ?? ''}`;
+/** The connectivity list of a version (null: the active one), whole or around a focus, fetched once per tab. */
+export function connectivityOf(bundle: string, version: string | null, focus: string | null = null): Promise<api.Timed<ConnectivityList>> {
+  const key = `${bundle}@${version ?? ''}#${focus ?? ''}`;
   let list = lists.get(key);
   if (!list) {
-    list = api.connectivity(bundle, version);
+    list = api.connectivity(bundle, version, focus);
     list.catch(() => lists.delete(key));
     lists.set(key, list);
     if (lists.size > LISTS_KEPT) lists.delete(lists.keys().next().value!);

@@ -12,7 +12,9 @@ import { shortVersion } from './versions.js';
 
 export function GraphView(props: ViewProps) {
   const { state, version } = props;
-  const list = useLoad(`${state.bundle}@${version}`, () => connectivityOf(state.bundle, version), props.onApiError);
+  // With a focus only that workload's connections are asked for: the Worker answers that for bundles
+  // too large for the whole list. Without one, the whole list (shared with the matrix).
+  const list = useLoad(`${state.bundle}@${version}#${state.focus ?? ''}`, () => connectivityOf(state.bundle, version, state.focus), props.onApiError);
   const workloads = useMemo(() => {
     if (list.state !== 'done') return [];
     const refs = new Set<string>();
@@ -30,11 +32,15 @@ export function GraphView(props: ViewProps) {
 
   return html`<section aria-labelledby="graph-title">
     <h2 id="graph-title">Graph of ${state.bundle} <code>${shortVersion(version)}</code>${state.focus ? html` around <code>${state.focus}</code>` : ''}</h2>
-    <form class="pickers" onSubmit=${(e: Event) => e.preventDefault()}>
-      <label>Focus on <select value=${state.focus ?? ''} onChange=${(e: Event) => props.navigate({ focus: (e.target as HTMLSelectElement).value || null })}>
-        <option value="">(whole bundle)</option>
-        ${workloads.map((w) => html`<option value=${w}>${w}</option>`)}
-      </select></label>
+    <form class="pickers" onSubmit=${(e: Event) => {
+      e.preventDefault();
+      const value = (new FormData(e.target as HTMLFormElement).get('focus') as string).trim();
+      props.navigate({ focus: value || null });
+    }}>
+      <label>Focus on <input name="focus" list="graph-workloads" value=${state.focus ?? ''} placeholder="namespace/name" size="28" /></label>
+      <datalist id="graph-workloads">${workloads.map((w) => html`<option value=${w} />`)}</datalist>
+      <button type="submit">Show</button>
+      ${state.focus && html`<button type="button" onClick=${() => props.navigate({ focus: null })}>Whole bundle</button>`}
     </form>
     ${list.state === 'loading' && html`<p class="status" role="status">Loading connectivity…</p>`}
     ${list.state === 'error' && html`<p class="error" role="alert">${list.error.message}</p>`}

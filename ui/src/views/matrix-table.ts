@@ -4,7 +4,7 @@
  * workloads on each axis scroll smoothly. A grid with one tab stop: arrow keys, Home/End,
  * PageUp/PageDown move between cells, Enter or Space opens a cell's details.
  */
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { focusRef } from '../model/endpoints.js';
 import type { AxisItem, CellView, ConnectivityIndex } from '../model/matrix.js';
@@ -42,7 +42,13 @@ export function itemName(item: AxisItem): string {
 export function MatrixTable(props: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [box, setBox] = useState({ top: 0, left: 0, width: 1000, height: 600 });
-  const [active, setActive] = useState<Position>({ row: 0, col: 0 });
+  const [active, setActiveState] = useState<Position>({ row: 0, col: 0 });
+  // The handlers read the latest position from here: keys can come faster than renders.
+  const activeRef = useRef(active);
+  const setActive = (position: Position) => {
+    activeRef.current = position;
+    setActiveState(position);
+  };
   const wantFocus = useRef(false);
   const { rows, cols, index } = props;
 
@@ -69,7 +75,7 @@ export function MatrixTable(props: Props) {
   const row = Math.min(active.row, rows.length - 1);
   const col = Math.min(active.col, cols.length - 1);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!wantFocus.current) return;
     wantFocus.current = false;
     scroller.current?.querySelector<HTMLElement>(`td[data-r="${row}"][data-c="${col}"]`)?.focus({ preventScroll: true });
@@ -100,6 +106,8 @@ export function MatrixTable(props: Props) {
   const onKeyDown = (event: KeyboardEvent) => {
     const target = event.target as HTMLElement;
     if (target.tagName !== 'TD') return;
+    const row = clamp(activeRef.current.row, rows.length);
+    const col = clamp(activeRef.current.col, cols.length);
     const page = Math.max(1, Math.floor((box.height - HEAD_H) / CELL_H) - 1);
     const moves: Record<string, [number, number]> = {
       ArrowUp: [row - 1, col],

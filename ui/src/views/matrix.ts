@@ -6,7 +6,9 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ViewProps } from '../app.js';
 import { connectivityOf, useLoad } from '../data.js';
 import { html } from '../html.js';
+import { ApiError } from '../api.js';
 import { ConnectivityIndex } from '../model/matrix.js';
+import { formatState } from '../state.js';
 import { MatrixPanel } from './matrix-panel.js';
 import { shortVersion } from './versions.js';
 
@@ -30,7 +32,10 @@ export function MatrixView(props: ViewProps) {
   return html`<section aria-labelledby="matrix-title">
     <h2 id="matrix-title">Connectivity of ${state.bundle} <code>${shortVersion(version)}</code></h2>
     ${list.state === 'loading' && html`<p class="status" role="status">Loading connectivity…</p>`}
-    ${list.state === 'error' && html`<p class="error" role="alert">${list.error.message}</p>`}
+    ${list.state === 'error' &&
+    html`<p class="error" role="alert">${list.error.message}</p>
+      ${list.error instanceof ApiError && list.error.code === 'too-large' &&
+      html`<p class="note">The <a href=${formatState({ ...state, view: 'graph' })}>graph view</a> with a focus on one workload asks for that workload's connections only.</p>`}`}
     ${index &&
     html`<${MatrixPanel} ...${props} index=${index} caption=${`Allowed connections of ${state.bundle}, sources as rows, destinations as columns`} />
       <p class="hint">${list.state === 'done' ? `${list.data.data.connections.length} connections` : ''}${
