@@ -18,6 +18,7 @@ import { BatchAudit, denyingRules, logWouldDeny, parseMode } from './audit.js';
 import { activeState, dropEngine, engineFor, forgetActive, store, type ActiveState } from './engines.js';
 import { flowFromEnvoyHeaders } from './envoy.js';
 import type { Env } from './env.js';
+import { accessOf, consoleAndHeaders } from './console.js';
 import { ApiError, errorBody } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { publish } from './publish.js';
@@ -33,6 +34,9 @@ const BATCH_LINES = 1024;
 const MAX_FLOW_LINE_BYTES = 64 * 1024;
 
 export const app = new Hono<{ Bindings: Env }>();
+
+// The web console (/ and /ui/...), and security headers on every response.
+app.use('*', consoleAndHeaders);
 
 app.onError((error, c) => {
   if (error instanceof ApiError) return c.json(errorBody(error), error.status);
@@ -84,6 +88,8 @@ app.get('/readyz', async (c) => {
 });
 
 app.get('/openapi.json', (c) => c.json(openApiDocument));
+
+app.get('/v1/access', async (c) => c.json(await accessOf(c.env, c.req.header('authorization'))));
 
 app.put('/v1/bundles/:name', async (c) => {
   await guard(c, 'admin');

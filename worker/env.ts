@@ -10,4 +10,6 @@ export interface Env {
   readonly QUERY_TOKEN?: string;
   /** "true": a request for the bundle `demo` creates it from the built-in demo when missing. */
   readonly DEMO_BUNDLE?: string;
+  /** The web console's files (wrangler.toml [assets], built into ui/dist by `npm run build:ui`). */
+  readonly ASSETS?: Fetcher;
 }

@@ -99,6 +99,18 @@ export const openApiDocument = {
   paths: {
     '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
     '/readyz': { get: { summary: 'Readiness: the store answers', responses: { '200': { description: 'ready' }, '503': error } } },
+    '/v1/access': {
+      get: {
+        summary: 'What the presented token may do, without a 401 or 403: for the web console',
+        security: query,
+        responses: {
+          '200': {
+            description: '{"tokenRequired": true if reads need a query token, "role": "admin" | "query" | null}',
+            content: { 'application/json': { schema: { type: 'object' } } },
+          },
+        },
+      },
+    },
     '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3' } } } },
     '/v1/bundles': {
       get: { summary: 'List bundles', security: admin, responses: { '200': { description: 'bundles' }, '401': error, '403': error } },

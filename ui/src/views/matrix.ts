@@ -1,0 +1,45 @@
+/**
+ * @module The matrix view: the picked version's connectivity, and the time from the data's arrival
+ * to the rendered matrix (a performance measure named `matrix-render`, shown under the matrix).
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { ViewProps } from '../app.js';
+import { connectivityOf, useLoad } from '../data.js';
+import { html } from '../html.js';
+import { ApiError } from '../api.js';
+import { ConnectivityIndex } from '../model/matrix.js';
+import { formatState } from '../state.js';
+import { MatrixPanel } from './matrix-panel.js';
+import { shortVersion } from './versions.js';
+
+export function MatrixView(props: ViewProps) {
+  const { state, version } = props;
+  const list = useLoad(`${state.bundle}@${version}`, () => connectivityOf(state.bundle, version), props.onApiError);
+  const index = useMemo(() => (list.state === 'done' ? ConnectivityIndex.build(list.data.data.connections) : null), [list]);
+  const [renderMs, setRenderMs] = useState<number | null>(null);
+
+  useEffect(() => {
+    if (list.state !== 'done' || !index) return;
+    // After the browser has painted the matrix: the next frame's callback, then a task.
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        const measure = performance.measure('matrix-render', { start: list.data.arrivedAt, end: performance.now() });
+        setRenderMs(measure.duration);
+      }),
+    );
+  }, [index]);
+
+  return html`<section aria-labelledby="matrix-title">
+    <h2 id="matrix-title">Connectivity of ${state.bundle} <code>${shortVersion(version)}</code></h2>
+    ${list.state === 'loading' && html`<p class="status" role="status">Loading connectivity…</p>`}
+    ${list.state === 'error' &&
+    html`<p class="error" role="alert">${list.error.message}</p>
+      ${list.error instanceof ApiError && list.error.code === 'too-large' &&
+      html`<p class="note">The <a href=${formatState({ ...state, view: 'graph' })}>graph view</a> with a focus on one workload asks for that workload's connections only.</p>`}`}
+    ${index &&
+    html`<${MatrixPanel} ...${props} index=${index} caption=${`Allowed connections of ${state.bundle}, sources as rows, destinations as columns`} />
+      <p class="hint">${list.state === 'done' ? `${list.data.data.connections.length} connections` : ''}${
+        renderMs !== null ? `; matrix rendered ${Math.round(renderMs)} ms after the data arrived` : ''
+      }.</p>`}
+  </section>`;
+}
