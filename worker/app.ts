@@ -8,6 +8,7 @@ import { explainDecision, summarizeDecision } from '../src/format/explanation.js
 import { decodeFlow } from '../src/flow/decode.js';
 import { FlowError } from '../src/model/errors.js';
 import { answerComparedLines, answerNDJSON, answerNDJSONWith, FlowLimitError } from '../src/format/verdict.js';
+import { FLOW_RECORD_BYTES } from '../src/compile/layout.js';
 import type { Engine } from '../src/engine/engine.js';
 import { EngineError } from '../src/engine/wasm-engine.js';
 import type { EndpointSpec } from '../src/model/flow.js';
@@ -239,14 +240,14 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
   if (compare !== undefined) return compareBatch(c, name, type, { version, engine }, compare);
   if (type === 'application/octet-stream') {
     const records = await readBody(c.req.raw, BODY_LIMITS.binaryBatchBytes);
-    if (records.length % 40 !== 0) {
-      throw new ApiError(400, 'invalid-records', `the body is ${records.length} bytes, not a whole number of 40-byte flow records`);
+    if (records.length % FLOW_RECORD_BYTES !== 0) {
+      throw new ApiError(400, 'invalid-records', `the body is ${records.length} bytes, not a whole number of ${FLOW_RECORD_BYTES}-byte flow records`);
     }
     const verdicts = await failClosed(version, () => engine.decideRecords(records));
     return c.body(verdicts, 200, {
       'content-type': 'application/octet-stream',
       'x-netpol-edge-version': version,
-      'x-netpol-edge-flows': String(records.length / 40),
+      'x-netpol-edge-flows': String(records.length / FLOW_RECORD_BYTES),
     });
   }
   const options = { explain: c.req.query('explain') === 'true', sides: c.req.query('sides') === 'true' };
