@@ -20,6 +20,14 @@ describe('analysis limits', () => {
     expect(() => checkAnalysisSize(bundleOf(ANALYSIS_LIMITS.maxPods + 1), 'connectivity', true)).not.toThrow();
   });
 
+  it('takes other limits when given', () => {
+    const limits = { maxPods: 2, maxPodsWithFocus: 3 };
+    expect(() => checkAnalysisSize(bundleOf(2), 'exposure', false, limits)).not.toThrow();
+    expect(() => checkAnalysisSize(bundleOf(3), 'exposure', false, limits)).toThrow(/at most 2\. Run it locally: netpol-edge exposure/);
+    expect(() => checkAnalysisSize(bundleOf(3), 'connectivity', true, limits)).not.toThrow();
+    expect(() => checkAnalysisSize(bundleOf(4), 'connectivity', true, limits)).toThrow(AnalysisTooLarge);
+  });
+
   it('keys answers by kind, versions and parameters in a fixed order', () => {
     expect(analysisCacheKey('connectivity', ['sha256:a'], { format: 'svg', focus: 'ns/web', version: undefined })).toBe(
       'analysis/connectivity/sha256:a?focus=ns%2Fweb&format=svg',

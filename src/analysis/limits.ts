@@ -12,7 +12,12 @@ export type AnalysisKind = 'connectivity' | 'diff' | 'exposure';
  * workload. Provisional: set from the CLI's timings on the benchmark clusters (bench/connectivity.ts);
  * raise them as the analysis gets faster.
  */
-export const ANALYSIS_LIMITS = { maxPods: 2_000, maxPodsWithFocus: 20_000 } as const;
+export const ANALYSIS_LIMITS: AnalysisLimits = { maxPods: 2_000, maxPodsWithFocus: 20_000 };
+
+export interface AnalysisLimits {
+  readonly maxPods: number;
+  readonly maxPodsWithFocus: number;
+}
 
 /** The 422 `too-large` answer: what was too big, and the command to run instead. */
 export class AnalysisTooLarge extends Error {
@@ -32,9 +37,12 @@ const COMMANDS: Readonly<Record<AnalysisKind, string>> = {
   exposure: 'netpol-edge exposure --output json MANIFEST...',
 };
 
-/** Throws AnalysisTooLarge when `bundle` is above the limit for this kind of answer. */
-export function checkAnalysisSize(bundle: Bundle, kind: AnalysisKind, focused = false): void {
-  const limit = focused ? ANALYSIS_LIMITS.maxPodsWithFocus : ANALYSIS_LIMITS.maxPods;
+/**
+ * Throws AnalysisTooLarge when `bundle` is above the limit for this kind of answer; `limits` lets
+ * a deployment (and a test) set other limits than the defaults.
+ */
+export function checkAnalysisSize(bundle: Bundle, kind: AnalysisKind, focused = false, limits: AnalysisLimits = ANALYSIS_LIMITS): void {
+  const limit = focused ? limits.maxPodsWithFocus : limits.maxPods;
   if (bundle.pods.length <= limit) return;
   const what = focused ? 'a focused connectivity answer' : `a whole-bundle ${kind} answer`;
   throw new AnalysisTooLarge(
