@@ -10,4 +10,8 @@ export interface Env {
   readonly QUERY_TOKEN?: string;
   /** "true": a request for the bundle `demo` creates it from the built-in demo when missing. */
   readonly DEMO_BUNDLE?: string;
+  /** Pods per version analysed in one request (connectivity, diff, exposure); default in src/analysis/limits.ts. */
+  readonly ANALYSIS_MAX_PODS?: string;
+  /** The same for a connectivity answer with a focus. */
+  readonly ANALYSIS_MAX_PODS_FOCUS?: string;
 }
