@@ -204,8 +204,8 @@ describe('GET /v1/bundles/:name/exposure', () => {
 
 describe('the size limit', () => {
   /** The app with smaller limits, as a deployment sets them (ANALYSIS_MAX_PODS, ANALYSIS_MAX_PODS_FOCUS). */
-  async function callLimited(path: string): Promise<Response> {
-    const limited = { ...(env as unknown as Env), ANALYSIS_MAX_PODS: '3', ANALYSIS_MAX_PODS_FOCUS: '10' };
+  async function callLimited(path: string, limits: Record<string, string> = { ANALYSIS_MAX_PODS: '3', ANALYSIS_MAX_PODS_FOCUS: '10' }): Promise<Response> {
+    const limited = { ...(env as unknown as Env), ...limits };
     const ctx = createExecutionContext();
     const response = await app.fetch(new Request(`http://netpol-edge.test${path}`, { headers: QUERY }), limited, ctx);
     const body = await response.arrayBuffer();
@@ -230,5 +230,8 @@ describe('the size limit', () => {
     }
     const focused = await callLimited('/v1/bundles/conn-big/connectivity?focus=ns1/web');
     expect(focused.status).toBe(200);
+    const endpoints = await callLimited('/v1/bundles/conn-big/exposure', { ANALYSIS_MAX_ENDPOINTS: '5' });
+    expect(endpoints.status).toBe(422);
+    expect((await errorOf(endpoints)).message).toMatch(/6 workloads and unowned pods; .* at most 5\. Run it locally: netpol-edge exposure/);
   });
 });

@@ -161,16 +161,17 @@ function analyze(bundle: Parameters<typeof analyzeConnectivity>[0], decider: Dec
     return analyzeConnectivity(bundle, decider, options);
   } catch (error) {
     // The focus is the only input the analysis checks: it names no workload, or several.
-    if (error instanceof FlowError) throw new ApiError(400, 'invalid-focus', error.message.replace('--focus', 'focus='));
+    if (error instanceof FlowError) throw new ApiError(400, 'invalid-focus', error.message.replace('--focus ', 'focus='));
     throw error;
   }
 }
 
-/** The deployment's limits (ANALYSIS_MAX_PODS, ANALYSIS_MAX_PODS_FOCUS), else the documented defaults. */
+/** The deployment's limits (ANALYSIS_MAX_PODS, ANALYSIS_MAX_PODS_FOCUS, ANALYSIS_MAX_ENDPOINTS), else the documented defaults. */
 function limitsOf(env: Env): AnalysisLimits {
   return {
     maxPods: positiveInteger(env.ANALYSIS_MAX_PODS) ?? ANALYSIS_LIMITS.maxPods,
     maxPodsWithFocus: positiveInteger(env.ANALYSIS_MAX_PODS_FOCUS) ?? ANALYSIS_LIMITS.maxPodsWithFocus,
+    maxEndpoints: positiveInteger(env.ANALYSIS_MAX_ENDPOINTS) ?? ANALYSIS_LIMITS.maxEndpoints,
   };
 }
 

@@ -14,4 +14,6 @@ export interface Env {
   readonly ANALYSIS_MAX_PODS?: string;
   /** The same for a connectivity answer with a focus. */
   readonly ANALYSIS_MAX_PODS_FOCUS?: string;
+  /** Workloads and unowned pods per version in a whole-bundle analysis; default in src/analysis/limits.ts. */
+  readonly ANALYSIS_MAX_ENDPOINTS?: string;
 }

@@ -24,8 +24,9 @@ const analysisErrors = {
   '404': error,
   '422': {
     description:
-      'too-large: the version has more pods than the Worker analyses in one request (default 2,000; 20,000 with a focus; ' +
-      'ANALYSIS_MAX_PODS and ANALYSIS_MAX_PODS_FOCUS set others): details[0].command is the CLI command to run instead. ' +
+      'too-large: the version is bigger than the Worker analyses in one request (default 2,000 pods and 500 workloads and ' +
+      'unowned pods; 20,000 pods with a focus; ANALYSIS_MAX_PODS, ANALYSIS_MAX_ENDPOINTS and ANALYSIS_MAX_PODS_FOCUS set ' +
+      'others): details[0].command is the CLI command to run instead. ' +
       'svg-unavailable: format=svg is not rendered by the Worker (use format=dot, or the CLI\'s --output svg)',
     content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
   },
