@@ -2,7 +2,7 @@
 import { analyzeConnectivity, type ConnectivityOptions, type ConnectivityResult } from '../src/analysis/connectivity.js';
 import { wasmDecider, type Decider } from '../src/analysis/decider.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
-import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../src/format/connectivity-output.js';
+import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../src/format/connectivity-formats.js';
 import type { Bundle } from '../src/model/bundle.js';
 import { engineOf, type BundleArgs } from './bundle-args.js';
 import { UsageError } from './usage.js';

@@ -16,6 +16,7 @@ import { authorize, type Role } from './auth.js';
 import { BODY_LIMITS, bodyChunks, decodeText, readBody, requireMediaType } from './body.js';
 import { DEMO_NAME, ensureDemo } from './demo.js';
 import { BatchAudit, denyingRules, logWouldDeny, parseMode } from './audit.js';
+import { connectivityResponse, diffResponse, exposureResponse, type AnalysisRequest } from './connectivity.js';
 import { activeState, dropEngine, engineFor, forgetActive, store, type ActiveState } from './engines.js';
 import { flowFromEnvoyHeaders } from './envoy.js';
 import type { Env } from './env.js';
@@ -132,6 +133,16 @@ app.get('/v1/bundles/:name/versions/:version/manifests', async (c) => {
   const manifests = await publishedManifests(c.env, name, version);
   return c.body(manifests.bytes, 200, { 'content-type': manifests.type, 'x-netpol-edge-version': version });
 });
+
+/** The connectivity analysis of stored versions (worker/connectivity.ts): reads, with the query token. */
+async function analysisRequest(c: AppContext): Promise<AnalysisRequest> {
+  await guard(c, 'query');
+  const name = bundleName(c);
+  return { env: c.env, name, query: (key) => c.req.query(key), activeVersion: async () => (await servingVersion(c, name)).version };
+}
+app.get('/v1/bundles/:name/connectivity', async (c) => connectivityResponse(await analysisRequest(c)));
+app.get('/v1/bundles/:name/diff', async (c) => diffResponse(await analysisRequest(c)));
+app.get('/v1/bundles/:name/exposure', async (c) => exposureResponse(await analysisRequest(c)));
 
 app.post('/v1/bundles/:name/activate', async (c) => {
   await guard(c, 'admin');

@@ -12,4 +12,10 @@ export interface Env {
   readonly DEMO_BUNDLE?: string;
   /** The web console's files (wrangler.toml [assets], built into ui/dist by `npm run build:ui`). */
   readonly ASSETS?: Fetcher;
+  /** Pods per version analysed in one request (connectivity, diff, exposure); default in src/analysis/limits.ts. */
+  readonly ANALYSIS_MAX_PODS?: string;
+  /** The same for a connectivity answer with a focus. */
+  readonly ANALYSIS_MAX_PODS_FOCUS?: string;
+  /** Workloads and unowned pods per version in a whole-bundle analysis; default in src/analysis/limits.ts. */
+  readonly ANALYSIS_MAX_ENDPOINTS?: string;
 }

@@ -9,6 +9,32 @@ const admin = [{ bearer: [] }];
 /** A required JSON request body of this schema. */
 const jsonBody = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } }) as const;
 const query = [{ bearer: [] }, {}];
+/** The analysis routes: a stored version of the bundle, or the active one. */
+const versionParam = (name: string, description: string) => ({ name, in: 'query', description, schema: { type: 'string' } });
+const analysisFormat = (formats: readonly string[], description: string) => ({
+  name: 'format',
+  in: 'query',
+  description,
+  schema: { type: 'string', enum: formats, default: 'json' },
+});
+const analysisErrors = {
+  '400': error,
+  '401': error,
+  '403': error,
+  '404': error,
+  '422': {
+    description:
+      'too-large: the version is bigger than the Worker analyses in one request (default 2,000 pods and 500 workloads and ' +
+      'unowned pods; 20,000 pods with a focus; ANALYSIS_MAX_PODS, ANALYSIS_MAX_ENDPOINTS and ANALYSIS_MAX_PODS_FOCUS set ' +
+      'others): details[0].command is the CLI command to run instead. ' +
+      'svg-unavailable: format=svg is not rendered by the Worker (use format=dot, or the CLI\'s --output svg)',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  },
+  '503': error,
+} as const;
+const LIST_FORMATS = ['json', 'txt', 'csv', 'md', 'dot', 'svg'] as const;
+const FORMATS_TEXT = 'json (the interface of `netpol-edge list --output json`), txt, csv, md, dot (Graphviz); svg answers 422 svg-unavailable';
+
 const flowBody = {
   required: true,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Flow' } } },
@@ -231,6 +257,51 @@ export const openApiDocument = {
           '415': error,
           '503': error,
         },
+      },
+    },
+    '/v1/bundles/{name}/connectivity': {
+      get: {
+        summary:
+          'Every allowed connection between workloads, pods and outside address ranges, with its protocols and ports ' +
+          '(as `netpol-edge list`), for the active or a given version; computed by the WASM core, cached per version',
+        security: query,
+        parameters: [
+          bundleName,
+          versionParam('version', 'a stored version of this bundle (sha256:...); default: the active one'),
+          { name: 'focus', in: 'query', description: 'NS/NAME or NS/KIND/NAME: only connections into or out of that workload or pod', schema: { type: 'string' } },
+          analysisFormat(LIST_FORMATS, FORMATS_TEXT),
+          { name: 'explain', in: 'query', description: 'json and txt: per connection and direction, the rules that allow it', schema: { type: 'boolean', default: false } },
+        ],
+        responses: { '200': { description: 'the connections; x-netpol-edge-version names the version' }, ...analysisErrors },
+      },
+    },
+    '/v1/bundles/{name}/diff': {
+      get: {
+        summary:
+          'Every endpoint pair whose allowed set differs between two stored versions: added, removed or changed, with both sets ' +
+          '(as `netpol-edge diff`); x-netpol-edge-changes counts them',
+        security: query,
+        parameters: [
+          bundleName,
+          { ...versionParam('from', 'the old version (sha256:...), a stored version of this bundle'), required: true },
+          versionParam('to', 'the new version; default: the active one'),
+          analysisFormat(LIST_FORMATS, FORMATS_TEXT.replace('list', 'diff')),
+        ],
+        responses: { '200': { description: 'the changes (json: {"old", "new", "changes": [...]})' }, ...analysisErrors },
+      },
+    },
+    '/v1/bundles/{name}/exposure': {
+      get: {
+        summary:
+          'Workloads open to every namespace, every pod or the whole outside world, per direction and ports, and rules that would ' +
+          'admit future namespaces or pods (as `netpol-edge exposure`)',
+        security: query,
+        parameters: [
+          bundleName,
+          versionParam('version', 'a stored version of this bundle (sha256:...); default: the active one'),
+          analysisFormat(['json', 'txt'], 'json or txt'),
+        ],
+        responses: { '200': { description: 'the exposure' }, ...analysisErrors },
       },
     },
   },

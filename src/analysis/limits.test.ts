@@ -20,6 +20,24 @@ describe('analysis limits', () => {
     expect(() => checkAnalysisSize(bundleOf(ANALYSIS_LIMITS.maxPods + 1), 'connectivity', true)).not.toThrow();
   });
 
+  it('takes other limits when given', () => {
+    const limits = { maxPods: 2, maxPodsWithFocus: 3, maxEndpoints: 10 };
+    expect(() => checkAnalysisSize(bundleOf(2), 'exposure', false, limits)).not.toThrow();
+    expect(() => checkAnalysisSize(bundleOf(3), 'exposure', false, limits)).toThrow(/at most 2\. Run it locally: netpol-edge exposure/);
+    expect(() => checkAnalysisSize(bundleOf(3), 'connectivity', true, limits)).not.toThrow();
+    expect(() => checkAnalysisSize(bundleOf(4), 'connectivity', true, limits)).toThrow(AnalysisTooLarge);
+  });
+
+  it('bounds the endpoints of a whole-bundle answer: workloads, and pods no workload owns', () => {
+    const pod = (name: string, owner?: string) => ({ namespace: 'ns', name, labels: {}, ...(owner ? { owner: { kind: 'Deployment', name: owner } } : {}) });
+    const owned = { pods: [pod('a-1', 'a'), pod('a-2', 'a'), pod('b-1', 'b')] } as unknown as Bundle;
+    const bare = { pods: [pod('a-1'), pod('a-2'), pod('b-1')] } as unknown as Bundle;
+    const limits = { maxPods: 10, maxPodsWithFocus: 10, maxEndpoints: 2 };
+    expect(() => checkAnalysisSize(owned, 'connectivity', false, limits)).not.toThrow();
+    expect(() => checkAnalysisSize(bare, 'connectivity', false, limits)).toThrow(/3 workloads and unowned pods; .* at most 2\. Run it locally: netpol-edge list/);
+    expect(() => checkAnalysisSize(bare, 'connectivity', true, limits)).not.toThrow();
+  });
+
   it('keys answers by kind, versions and parameters in a fixed order', () => {
     expect(analysisCacheKey('connectivity', ['sha256:a'], { format: 'svg', focus: 'ns/web', version: undefined })).toBe(
       'analysis/connectivity/sha256:a?focus=ns%2Fweb&format=svg',

@@ -1,31 +1,14 @@
 /**
- * @module Picks the formatter for `list` and `diff` by output name (txt, json, csv, md, dot, svg),
- * for the CLI and the Worker alike.
+ * @module Picks the formatter for `list` and `diff` by output name (txt, json, csv, md, dot, svg)
+ * for the CLI: the text formats of connectivity-formats.ts, and svg, the dot graph rendered.
  */
 import type { Connection } from '../analysis/connectivity.js';
 import type { ConnectionChange } from '../analysis/diff.js';
 import type { ConnectionExplanation } from '../analysis/explain.js';
-import { diffJSON, listJSON } from './connectivity-json.js';
-import { diffCSV, diffMarkdown, listCSV, listMarkdown } from './connectivity-table.js';
-import { diffText, listText } from './connectivity-txt.js';
 import { diffDot, listDot } from './connectivity-dot.js';
+import { diffInFormat, listInFormat, type OutputFormat } from './connectivity-formats.js';
 import { renderSVG } from './svg.js';
 
-export const OUTPUT_FORMATS = ['txt', 'json', 'csv', 'md', 'dot', 'svg'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
-
-export function isOutputFormat(text: string): text is OutputFormat {
-  return (OUTPUT_FORMATS as readonly string[]).includes(text);
-}
-
-export const CONTENT_TYPES: Readonly<Record<OutputFormat, string>> = {
-  txt: 'text/plain; charset=utf-8',
-  json: 'application/json',
-  csv: 'text/csv; charset=utf-8',
-  md: 'text/markdown; charset=utf-8',
-  dot: 'text/vnd.graphviz; charset=utf-8',
-  svg: 'image/svg+xml',
-};
 
 export async function formatList(
   format: OutputFormat,
@@ -33,35 +16,9 @@ export async function formatList(
   connections: readonly Connection[],
   explanations?: ReadonlyMap<Connection, ConnectionExplanation>,
 ): Promise<string> {
-  switch (format) {
-    case 'txt':
-      return listText(connections, explanations);
-    case 'json':
-      return `${listJSON(version, connections, explanations)}\n`;
-    case 'csv':
-      return listCSV(connections);
-    case 'md':
-      return listMarkdown(connections);
-    case 'dot':
-      return listDot(connections);
-    case 'svg':
-      return renderSVG(listDot(connections));
-  }
+  return format === 'svg' ? renderSVG(listDot(connections)) : listInFormat(format, version, connections, explanations);
 }
 
 export async function formatDiff(format: OutputFormat, oldVersion: string, newVersion: string, changes: readonly ConnectionChange[]): Promise<string> {
-  switch (format) {
-    case 'txt':
-      return diffText(changes);
-    case 'json':
-      return `${diffJSON(oldVersion, newVersion, changes)}\n`;
-    case 'csv':
-      return diffCSV(changes);
-    case 'md':
-      return diffMarkdown(changes);
-    case 'dot':
-      return diffDot(changes);
-    case 'svg':
-      return renderSVG(diffDot(changes));
-  }
+  return format === 'svg' ? renderSVG(diffDot(changes)) : diffInFormat(format, oldVersion, newVersion, changes);
 }

@@ -1,0 +1,65 @@
+/**
+ * @module The output formats of `list` and `diff` and the text ones picked by name (txt, json, csv,
+ * md, dot). Kept apart from svg (svg.ts, Graphviz in WASM): the Worker formats with this module and
+ * never bundles Graphviz, which workerd cannot run (it refuses to compile WASM at run time).
+ */
+import type { Connection } from '../analysis/connectivity.js';
+import type { ConnectionChange } from '../analysis/diff.js';
+import type { ConnectionExplanation } from '../analysis/explain.js';
+import { diffJSON, listJSON } from './connectivity-json.js';
+import { diffCSV, diffMarkdown, listCSV, listMarkdown } from './connectivity-table.js';
+import { diffText, listText } from './connectivity-txt.js';
+import { diffDot, listDot } from './connectivity-dot.js';
+
+export const OUTPUT_FORMATS = ['txt', 'json', 'csv', 'md', 'dot', 'svg'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+/** Every format but svg: text built without Graphviz. */
+export type TextFormat = Exclude<OutputFormat, 'svg'>;
+
+export function isOutputFormat(text: string): text is OutputFormat {
+  return (OUTPUT_FORMATS as readonly string[]).includes(text);
+}
+
+export const CONTENT_TYPES: Readonly<Record<OutputFormat, string>> = {
+  txt: 'text/plain; charset=utf-8',
+  json: 'application/json',
+  csv: 'text/csv; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+  dot: 'text/vnd.graphviz; charset=utf-8',
+  svg: 'image/svg+xml',
+};
+
+export function listInFormat(
+  format: TextFormat,
+  version: string,
+  connections: readonly Connection[],
+  explanations?: ReadonlyMap<Connection, ConnectionExplanation>,
+): string {
+  switch (format) {
+    case 'txt':
+      return listText(connections, explanations);
+    case 'json':
+      return `${listJSON(version, connections, explanations)}\n`;
+    case 'csv':
+      return listCSV(connections);
+    case 'md':
+      return listMarkdown(connections);
+    case 'dot':
+      return listDot(connections);
+  }
+}
+
+export function diffInFormat(format: TextFormat, oldVersion: string, newVersion: string, changes: readonly ConnectionChange[]): string {
+  switch (format) {
+    case 'txt':
+      return diffText(changes);
+    case 'json':
+      return `${diffJSON(oldVersion, newVersion, changes)}\n`;
+    case 'csv':
+      return diffCSV(changes);
+    case 'md':
+      return diffMarkdown(changes);
+    case 'dot':
+      return diffDot(changes);
+  }
+}

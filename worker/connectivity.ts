@@ -1,0 +1,188 @@
+/**
+ * @module The connectivity analysis over HTTP: `connectivity` (who may talk to whom), `diff` (what
+ * changes between two stored versions) and `exposure` (what is open to everyone), computed by the
+ * WASM core from a stored version's canonical bundle, as `netpol-edge list|diff|exposure` computes
+ * them from manifests. Bounded by the limits of src/analysis/limits.ts (422 too-large above them,
+ * naming the CLI command to run instead), answers cached per version in the isolate. svg is not
+ * rendered here: workerd cannot run Graphviz's WASM, which is compiled from bytes at run time.
+ */
+import { analyzeConnectivity, type ConnectivityOptions, type ConnectivityResult } from '../src/analysis/connectivity.js';
+import { wasmDecider, type Decider } from '../src/analysis/decider.js';
+import { diffConnectivity } from '../src/analysis/diff.js';
+import { explainConnections } from '../src/analysis/explain.js';
+import { analyzeExposure } from '../src/analysis/exposure.js';
+import { ANALYSIS_LIMITS, AnalysisTooLarge, analysisCacheKey, checkAnalysisSize, type AnalysisKind, type AnalysisLimits } from '../src/analysis/limits.js';
+import { CONTENT_TYPES, diffInFormat, isOutputFormat, listInFormat, type OutputFormat, type TextFormat } from '../src/format/connectivity-formats.js';
+import { exposureJSON } from '../src/format/connectivity-json.js';
+import { exposureText } from '../src/format/connectivity-txt.js';
+import { FlowError } from '../src/model/errors.js';
+import coreModule from '../core-as/build/netpol.wasm';
+import { AnalysisCache, type AnalysisAnswer } from './analysis-cache.js';
+import { store } from './engines.js';
+import type { Env } from './env.js';
+import { ApiError } from './errors.js';
+import { canonicalBundle } from './stored-bundles.js';
+
+/** Answers kept per isolate: a few M-size lists fit in a 128 MB isolate beside its engines. */
+const answers = new AnalysisCache(16, 16 * 1024 * 1024);
+
+/** What a route needs of its request: the bundle, its query, and its active version (on demand). */
+export interface AnalysisRequest {
+  readonly env: Env;
+  readonly name: string;
+  query(key: string): string | undefined;
+  /** The active version; creates the demo bundle on first use, 404 no-bundle without one. */
+  activeVersion(): Promise<string>;
+}
+
+const SVG_COMMANDS: Readonly<Record<'connectivity' | 'diff', string>> = {
+  connectivity: 'netpol-edge list --output svg MANIFEST...',
+  diff: 'netpol-edge diff --output svg OLD NEW',
+};
+
+/** `GET /v1/bundles/:name/connectivity[?version][&focus][&format][&explain]`. */
+export async function connectivityResponse(request: AnalysisRequest): Promise<Response> {
+  const format = textFormatOf(request.query('format'), 'connectivity');
+  const explain = booleanOf(request.query('explain'), 'explain');
+  if (explain && format !== 'json' && format !== 'txt') {
+    throw new ApiError(400, 'invalid-query', `explain=true comes with format=json or format=txt, not format=${format}`);
+  }
+  const focus = request.query('focus');
+  const version = await versionOf(request, request.query('version'), 'version');
+  const key = analysisCacheKey('connectivity', [version], { focus, format, explain: String(explain) });
+  return respond(
+    await answers.get(key, async () => {
+      const { bundle, decider } = await analysisInput(request.env, version, 'connectivity', focus !== undefined);
+      const result = analyze(bundle, decider, { focus, explain });
+      const explanations = explain ? explainConnections(bundle, decider, result) : undefined;
+      return answer(listInFormat(format, version, result.connections, explanations), CONTENT_TYPES[format], { 'x-netpol-edge-version': version });
+    }),
+  );
+}
+
+/** `GET /v1/bundles/:name/diff?from=V1[&to=V2][&format]`: `to` defaults to the active version. */
+export async function diffResponse(request: AnalysisRequest): Promise<Response> {
+  const format = textFormatOf(request.query('format'), 'diff');
+  const fromQuery = request.query('from');
+  if (fromQuery === undefined) throw new ApiError(400, 'invalid-query', 'from=VERSION is required: the stored version to compare with');
+  const from = await versionOf(request, fromQuery, 'from');
+  const to = await versionOf(request, request.query('to'), 'to');
+  const key = analysisCacheKey('diff', [from, to], { format });
+  return respond(
+    await answers.get(key, async () => {
+      const sides = [];
+      for (const version of [from, to]) {
+        const { bundle, decider } = await analysisInput(request.env, version, 'diff', false);
+        const result = analyze(bundle, decider, {});
+        sides.push({ connectivity: result, workloads: result.groups.workloads });
+      }
+      const changes = diffConnectivity(sides[0]!, sides[1]!);
+      return answer(diffInFormat(format, from, to, changes), CONTENT_TYPES[format], {
+        'x-netpol-edge-version': to,
+        'x-netpol-edge-from-version': from,
+        'x-netpol-edge-changes': String(changes.length),
+      });
+    }),
+  );
+}
+
+/** `GET /v1/bundles/:name/exposure[?version][&format=json|txt]`. */
+export async function exposureResponse(request: AnalysisRequest): Promise<Response> {
+  const format = request.query('format') ?? 'json';
+  if (format !== 'json' && format !== 'txt') throw new ApiError(400, 'invalid-format', `format=${format}: exposure is json (default) or txt`);
+  const version = await versionOf(request, request.query('version'), 'version');
+  const key = analysisCacheKey('exposure', [version], { format });
+  return respond(
+    await answers.get(key, async () => {
+      const { bundle, decider } = await analysisInput(request.env, version, 'exposure', false);
+      const exposure = analyzeExposure(bundle, decider, analyze(bundle, decider, {}));
+      const body = format === 'json' ? `${exposureJSON(version, exposure)}\n` : exposureText(exposure);
+      return answer(body, CONTENT_TYPES[format], { 'x-netpol-edge-version': version });
+    }),
+  );
+}
+
+function textFormatOf(value: string | undefined, kind: 'connectivity' | 'diff'): TextFormat {
+  const format: string = value ?? 'json';
+  if (!isOutputFormat(format)) {
+    throw new ApiError(400, 'invalid-format', `format=${format}: use one of json, txt, csv, md, dot`);
+  }
+  if (format === 'svg') {
+    throw new ApiError(
+      422,
+      'svg-unavailable',
+      `format=svg is not rendered by the API (the Worker runtime cannot run Graphviz's WASM build): ask for format=dot and render it ` +
+        `(dot -Tsvg), or run ${SVG_COMMANDS[kind]}`,
+      [{ command: SVG_COMMANDS[kind], format: 'dot' }],
+    );
+  }
+  return format satisfies Exclude<OutputFormat, 'svg'>;
+}
+
+function booleanOf(value: string | undefined, key: string): boolean {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new ApiError(400, 'invalid-query', `${key}=${value}: expected true or false`);
+}
+
+/** A version of this bundle: the one asked for (404 no-version when the bundle has none such), or the active one. */
+async function versionOf(request: AnalysisRequest, asked: string | undefined, key: string): Promise<string> {
+  if (asked === undefined) return request.activeVersion();
+  let info = await describe(request);
+  if (info === null) {
+    await request.activeVersion();
+    info = await describe(request);
+  }
+  if (!info?.versions.some((v) => v.version === asked)) {
+    throw new ApiError(404, 'no-version', `${key}=${asked}: bundle ${JSON.stringify(request.name)} has no such version`);
+  }
+  return asked;
+}
+
+async function describe(request: AnalysisRequest): Promise<{ versions: readonly { version: string }[] } | null> {
+  // The stub's type of describe() is lost to RPC serialisation typing; its shape is BundleInfo.
+  return (await store(request.env).describe(request.name)) as { versions: readonly { version: string }[] } | null;
+}
+
+/** The stored version's bundle, within the size limit, and the core to decide it. */
+async function analysisInput(env: Env, version: string, kind: AnalysisKind, focused: boolean) {
+  const bundle = await canonicalBundle(env, version);
+  try {
+    checkAnalysisSize(bundle, kind, focused, limitsOf(env));
+  } catch (error) {
+    if (error instanceof AnalysisTooLarge) throw new ApiError(422, error.code, error.message, [{ command: error.command }]);
+    throw error;
+  }
+  return { bundle, decider: wasmDecider(coreModule, bundle) };
+}
+
+function analyze(bundle: Parameters<typeof analyzeConnectivity>[0], decider: Decider, options: ConnectivityOptions): ConnectivityResult {
+  try {
+    return analyzeConnectivity(bundle, decider, options);
+  } catch (error) {
+    // The focus is the only input the analysis checks: it names no workload, or several.
+    if (error instanceof FlowError) throw new ApiError(400, 'invalid-focus', error.message.replace('--focus ', 'focus='));
+    throw error;
+  }
+}
+
+/** The deployment's limits (ANALYSIS_MAX_PODS, ANALYSIS_MAX_PODS_FOCUS, ANALYSIS_MAX_ENDPOINTS), else the documented defaults. */
+function limitsOf(env: Env): AnalysisLimits {
+  return {
+    maxPods: positiveInteger(env.ANALYSIS_MAX_PODS) ?? ANALYSIS_LIMITS.maxPods,
+    maxPodsWithFocus: positiveInteger(env.ANALYSIS_MAX_PODS_FOCUS) ?? ANALYSIS_LIMITS.maxPodsWithFocus,
+    maxEndpoints: positiveInteger(env.ANALYSIS_MAX_ENDPOINTS) ?? ANALYSIS_LIMITS.maxEndpoints,
+  };
+}
+
+function positiveInteger(text: string | undefined): number | undefined {
+  return text !== undefined && /^[1-9][0-9]{0,8}$/.test(text) ? Number(text) : undefined;
+}
+
+function answer(body: string, type: string, headers: Record<string, string>): AnalysisAnswer {
+  return { body, type, headers };
+}
+
+function respond({ body, type, headers }: AnalysisAnswer): Response {
+  return new Response(body, { status: 200, headers: { 'content-type': type, ...headers } });
+}
