@@ -1,10 +1,8 @@
 /** @module `netpol-edge lint`: rules that can never decide (shadowed) and validate's warnings. */
-import { parseArgs } from 'node:util';
 import { findShadowedRules } from '../src/analysis/shadowed-rules.js';
-import { ingestSources } from '../src/ingest/bundle.js';
-import { formatDiagnostic, hasErrors } from '../src/ingest/diagnostics.js';
+import { formatDiagnostic } from '../src/ingest/diagnostics.js';
 import { describeRule } from '../src/replay/rule-hits.js';
-import { readManifestSources } from './manifests.js';
+import { readStrict } from './manifests.js';
 import { EXIT } from './usage.js';
 
 /** Exit code when the bundle is valid but something was found: CI can gate on it. */
@@ -38,24 +36,12 @@ Example:
   netpol-edge lint test/fixtures/flowlogs/cluster.yaml test/fixtures/flowlogs/staged-change.yaml`;
 
 export async function runLint(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      namespace: { type: 'string', short: 'n' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${LINT_HELP}\n`);
-    return EXIT.ok;
-  }
-  const result = ingestSources(await readManifestSources(positionals), { defaultNamespace: values.namespace });
-  const valid = !hasErrors(result.diagnostics) && result.bundle !== undefined;
+  const read = await readStrict(argv, LINT_HELP);
+  if (!read) return EXIT.ok;
+  const { result, valid } = read;
   const shadowed = valid ? findShadowedRules(result.bundle!) : [];
   const code = !valid ? EXIT.invalid : shadowed.length > 0 || result.diagnostics.length > 0 ? EXIT_FINDINGS : EXIT.ok;
-  if (values.json) {
+  if (read.json) {
     process.stdout.write(`${JSON.stringify({ valid, shadowedRules: shadowed, diagnostics: result.diagnostics })}\n`);
     return code;
   }

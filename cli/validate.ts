@@ -1,9 +1,7 @@
 /** @module `netpol-edge validate`: every error and warning of a bundle, exit 1 on errors. */
-import { parseArgs } from 'node:util';
-import { ingestSources } from '../src/ingest/bundle.js';
-import { formatDiagnostic, hasErrors } from '../src/ingest/diagnostics.js';
+import { formatDiagnostic } from '../src/ingest/diagnostics.js';
 import { bundleHash } from '../src/model/serialize.js';
-import { readManifestSources } from './manifests.js';
+import { readStrict } from './manifests.js';
 import { EXIT } from './usage.js';
 
 export const VALIDATE_HELP = `netpol-edge validate: check manifests as the API server would.
@@ -25,23 +23,11 @@ Example:
   netpol-edge validate examples/article/4-allow-all-egress-as-printed.yaml`;
 
 export async function runValidate(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      namespace: { type: 'string', short: 'n' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${VALIDATE_HELP}\n`);
-    return EXIT.ok;
-  }
-  const result = ingestSources(await readManifestSources(positionals), { defaultNamespace: values.namespace });
-  const valid = !hasErrors(result.diagnostics) && result.bundle !== undefined;
+  const read = await readStrict(argv, VALIDATE_HELP);
+  if (!read) return EXIT.ok;
+  const { result, valid } = read;
   const hash = result.bundle ? await bundleHash(result.bundle) : undefined;
-  if (values.json) {
+  if (read.json) {
     process.stdout.write(`${JSON.stringify({ valid, hash, counts: result.counts, diagnostics: result.diagnostics })}\n`);
     return valid ? EXIT.ok : EXIT.invalid;
   }
