@@ -1,6 +1,7 @@
 /** @module `netpol-edge list`: every allowed connection between workloads, pods and the outside world. */
 import { parseArgs } from 'node:util';
 import { explainConnections } from '../src/analysis/explain.js';
+import { describeWorkloads } from '../src/analysis/workload-labels.js';
 import { formatList } from '../src/format/connectivity-output.js';
 import { bundleHash } from '../src/model/serialize.js';
 import { BUNDLE_OPTIONS, BUNDLE_OPTIONS_HELP, loadBundle } from './bundle-args.js';
@@ -55,6 +56,6 @@ export async function runList(argv: readonly string[]): Promise<number> {
   const explain = values.explain === true;
   const { result, decider } = analyze(bundle, values, { focus: values.focus, includeSelf: values['include-self'], explain });
   const explanations = explain ? explainConnections(bundle, decider, result) : undefined;
-  process.stdout.write(await formatList(format, await bundleHash(bundle), result.connections, explanations));
+  process.stdout.write(await formatList(format, await bundleHash(bundle), result.connections, explanations, describeWorkloads(bundle, result.groups)));
   return EXIT.ok;
 }

@@ -12,6 +12,7 @@ import { analyzeConnectivity } from '../src/analysis/connectivity.js';
 import { wasmDecider } from '../src/analysis/decider.js';
 import { diffConnectivity } from '../src/analysis/diff.js';
 import { analyzeExposure } from '../src/analysis/exposure.js';
+import { describeWorkloads } from '../src/analysis/workload-labels.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
 import { exposureJSON } from '../src/format/connectivity-json.js';
 import { formatDiff, formatList } from '../src/format/connectivity-output.js';
@@ -52,7 +53,8 @@ describe('list: golden outputs', () => {
     for (const format of ['txt', 'json', 'csv', 'md', 'dot'] as const) {
       it(`${name}.${format}`, async () => {
         const bundle = load(files);
-        golden(`${name}.${format}`, await formatList(format, await bundleHash(bundle), analyze(bundle).result.connections));
+        const { result } = analyze(bundle);
+        golden(`${name}.${format}`, await formatList(format, await bundleHash(bundle), result.connections, undefined, describeWorkloads(bundle, result.groups)));
       });
     }
   }

@@ -21,6 +21,7 @@ interface ConnSet {
 interface ListJSON {
   version: string;
   connections: (ConnSet & { src: Endpoint; dst: Endpoint; explanation?: unknown })[];
+  workloads: (Endpoint & { labels: Record<string, string>; namespaceLabels: Record<string, string> })[];
 }
 interface DiffJSON {
   old: string;
@@ -69,6 +70,36 @@ describe('GET /v1/bundles/:name/connectivity', () => {
     expect(list.connections.filter((c) => c.src.namespace === 'ns2' && c.dst.namespace === 'ns1')).toEqual([]);
     // default denies all ingress and egress: no pod of another namespace reaches it.
     expect(list.connections.filter((c) => c.dst.namespace === 'default' && !c.src.external)).toEqual([]);
+  });
+
+  it('lists every workload with its labels, the isolated ones too, after the connections', async () => {
+    const quiet = `${cluster}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: lonely, namespace: quiet, labels: {app: lonely, tier: none}}
+spec: {containers: [{name: c, image: x}]}
+status: {phase: Running, podIP: 10.9.9.9, podIPs: [{ip: 10.9.9.9}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-all, namespace: quiet}
+spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+`;
+    const version = await versionOf(await publish('isolated', quiet));
+    const list = (await (await get(`/v1/bundles/isolated/connectivity?version=${version}`)).json()) as ListJSON;
+    expect(Object.keys(list)).toEqual(['version', 'connections', 'workloads']);
+    expect(list.workloads.map(label)).toEqual(['default/client', 'default/server', 'ns1/db', 'ns1/web', 'ns2/search', 'ns3/frontend', 'quiet/lonely']);
+    const connected = new Set(list.connections.flatMap((c) => [label(c.src), label(c.dst)]));
+    expect(list.workloads.map(label).filter((w) => !connected.has(w))).toEqual(['quiet/lonely']);
+    expect(list.workloads.at(-1)).toEqual({
+      kind: 'Pod',
+      namespace: 'quiet',
+      name: 'lonely',
+      labels: { app: 'lonely', tier: 'none' },
+      namespaceLabels: { 'kubernetes.io/metadata.name': 'quiet' },
+    });
+    expect(list.workloads.find((w) => label(w) === 'ns1/web')!.namespaceLabels).toMatchObject({ team: 'payments' });
   });
 
   it('focuses on one workload, and refuses a focus that names none', async () => {

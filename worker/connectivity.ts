@@ -11,6 +11,7 @@ import { wasmDecider, type Decider } from '../src/analysis/decider.js';
 import { diffConnectivity } from '../src/analysis/diff.js';
 import { explainConnections } from '../src/analysis/explain.js';
 import { analyzeExposure } from '../src/analysis/exposure.js';
+import { describeWorkloads } from '../src/analysis/workload-labels.js';
 import { ANALYSIS_LIMITS, AnalysisTooLarge, analysisCacheKey, checkAnalysisSize, type AnalysisKind, type AnalysisLimits } from '../src/analysis/limits.js';
 import { CONTENT_TYPES, diffInFormat, isOutputFormat, listInFormat, type OutputFormat, type TextFormat } from '../src/format/connectivity-formats.js';
 import { exposureJSON } from '../src/format/connectivity-json.js';
@@ -55,7 +56,7 @@ export async function connectivityResponse(request: AnalysisRequest): Promise<Re
       const { bundle, decider } = await analysisInput(request.env, version, 'connectivity', focus !== undefined);
       const result = analyze(bundle, decider, { focus, explain });
       const explanations = explain ? explainConnections(bundle, decider, result) : undefined;
-      return answer(listInFormat(format, version, result.connections, explanations), CONTENT_TYPES[format], { 'x-netpol-edge-version': version });
+      return answer(listInFormat(format, version, result.connections, explanations, describeWorkloads(bundle, result.groups)), CONTENT_TYPES[format], { 'x-netpol-edge-version': version });
     }),
   );
 }

@@ -6,6 +6,7 @@
 import type { Connection } from '../analysis/connectivity.js';
 import type { ConnectionChange } from '../analysis/diff.js';
 import type { ConnectionExplanation } from '../analysis/explain.js';
+import type { WorkloadDescription } from '../analysis/workload-labels.js';
 import { diffJSON, listJSON } from './connectivity-json.js';
 import { diffCSV, diffMarkdown, listCSV, listMarkdown } from './connectivity-table.js';
 import { diffText, listText } from './connectivity-txt.js';
@@ -34,12 +35,14 @@ export function listInFormat(
   version: string,
   connections: readonly Connection[],
   explanations?: ReadonlyMap<Connection, ConnectionExplanation>,
+  /** json only: every workload with its labels, the `workloads` key. */
+  workloads?: readonly WorkloadDescription[],
 ): string {
   switch (format) {
     case 'txt':
       return listText(connections, explanations);
     case 'json':
-      return `${listJSON(version, connections, explanations)}\n`;
+      return `${listJSON(version, connections, explanations, workloads)}\n`;
     case 'csv':
       return listCSV(connections);
     case 'md':

@@ -5,6 +5,7 @@ import type { ConnectionChange } from '../analysis/diff.js';
 import { isExternal, type AnalysisEndpoint } from '../analysis/endpoints.js';
 import type { ConnectionExplanation } from '../analysis/explain.js';
 import type { Exposure } from '../analysis/exposure.js';
+import type { WorkloadDescription } from '../analysis/workload-labels.js';
 
 function endpointJSON(endpoint: AnalysisEndpoint): unknown {
   return isExternal(endpoint) ? { external: endpoint.external } : { kind: endpoint.kind, namespace: endpoint.namespace, name: endpoint.name };
@@ -18,6 +19,7 @@ export function listJSON(
   version: string,
   connections: readonly Connection[],
   explanations?: ReadonlyMap<Connection, ConnectionExplanation>,
+  workloads?: readonly WorkloadDescription[],
 ): string {
   return JSON.stringify({
     version,
@@ -31,6 +33,10 @@ export function listJSON(
         ...(explanation ? { explanation } : {}),
       };
     }),
+    // Every workload and pod, connected or not, with its labels: an addition beside `connections`.
+    ...(workloads
+      ? { workloads: workloads.map((w) => ({ kind: w.kind, namespace: w.namespace, name: w.name, labels: w.labels, namespaceLabels: w.namespaceLabels })) }
+      : {}),
   });
 }
 

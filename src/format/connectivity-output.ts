@@ -5,6 +5,7 @@
 import type { Connection } from '../analysis/connectivity.js';
 import type { ConnectionChange } from '../analysis/diff.js';
 import type { ConnectionExplanation } from '../analysis/explain.js';
+import type { WorkloadDescription } from '../analysis/workload-labels.js';
 import { diffDot, listDot } from './connectivity-dot.js';
 import { diffInFormat, listInFormat, type OutputFormat } from './connectivity-formats.js';
 import { renderSVG } from './svg.js';
@@ -15,8 +16,9 @@ export async function formatList(
   version: string,
   connections: readonly Connection[],
   explanations?: ReadonlyMap<Connection, ConnectionExplanation>,
+  workloads?: readonly WorkloadDescription[],
 ): Promise<string> {
-  return format === 'svg' ? renderSVG(listDot(connections)) : listInFormat(format, version, connections, explanations);
+  return format === 'svg' ? renderSVG(listDot(connections)) : listInFormat(format, version, connections, explanations, workloads);
 }
 
 export async function formatDiff(format: OutputFormat, oldVersion: string, newVersion: string, changes: readonly ConnectionChange[]): Promise<string> {
