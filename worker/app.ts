@@ -17,7 +17,7 @@ import { BODY_LIMITS, bodyChunks, decodeText, readBody, requireMediaType } from 
 import { DEMO_NAME, ensureDemo } from './demo.js';
 import { BatchAudit, denyingRules, logWouldDeny, parseMode } from './audit.js';
 import { connectivityResponse, diffResponse, exposureResponse, type AnalysisRequest } from './connectivity.js';
-import { activeState, dropEngine, engineFor, forgetActive, store, type ActiveState } from './engines.js';
+import { activeState, dropEngine, engineFor, forgetActive, store, storedVersionState, type ActiveState } from './engines.js';
 import { flowFromEnvoyHeaders } from './envoy.js';
 import type { Env } from './env.js';
 import { accessOf, consoleAndHeaders } from './console.js';
@@ -76,6 +76,19 @@ async function servingVersion(c: AppContext, name: string): Promise<ActiveState>
   }
   if (state === null) throw new ApiError(404, 'no-bundle', `no bundle ${JSON.stringify(name)}, or it has no active version`);
   return state;
+}
+
+/** `?version=V`: that stored version of the bundle and its mode (404 no-version); else the active one. */
+async function decidingVersion(c: AppContext, name: string): Promise<ActiveState> {
+  const asked = c.req.query('version');
+  if (asked === undefined) return servingVersion(c, name);
+  let stored = await storedVersionState(c.env, name, asked);
+  if (stored === null && name === DEMO_NAME) {
+    await servingVersion(c, name); // creates the demo bundle on first use
+    stored = await storedVersionState(c.env, name, asked);
+  }
+  if (stored === null) throw new ApiError(404, 'no-version', `version=${asked}: bundle ${JSON.stringify(name)} has no such version`);
+  return stored;
 }
 
 app.get('/healthz', (c) => c.json({ ok: true }));
@@ -198,7 +211,7 @@ app.post('/v1/bundles/:name/decide', async (c) => {
   const name = bundleName(c);
   requireMediaType(c.req.raw, ['application/json']);
   const flow = decodeFlow(parseJSON(decodeText(await readBody(c.req.raw, BODY_LIMITS.flowBytes))));
-  const { version, mode } = await servingVersion(c, name);
+  const { version, mode } = await decidingVersion(c, name);
   const engine = await withEngine(c, version);
   const decisionId = crypto.randomUUID();
   const headers = { 'x-netpol-edge-version': version };
@@ -241,7 +254,7 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
   await guard(c, 'query');
   const name = bundleName(c);
   const type = requireMediaType(c.req.raw, ['application/x-ndjson', 'application/octet-stream']);
-  const { version, mode } = await servingVersion(c, name);
+  const { version, mode } = await decidingVersion(c, name);
   const engine = await withEngine(c, version);
   if (type === 'application/octet-stream' && mode === 'audit') {
     throw new ApiError(409, 'audit-mode', `version ${version} of ${name} is in audit mode, which binary batches cannot report; send NDJSON`);

@@ -71,6 +71,14 @@ export async function activeState(env: Env, name: string): Promise<ActiveState |
   return version === null ? null : { version, mode };
 }
 
+/** A stored version of the bundle and its mode, or null when the bundle has no such version. */
+export async function storedVersionState(env: Env, name: string, version: string): Promise<ActiveState | null> {
+  // The stub's type of describe() is lost to RPC serialisation typing; its shape is BundleInfo.
+  const info = (await store(env).describe(name)) as { versions: readonly { version: string; mode: Mode }[] } | null;
+  const found = info?.versions.find((v) => v.version === version);
+  return found ? { version: found.version, mode: found.mode } : null;
+}
+
 /** The engine for a version, loading its image from the store on first use. */
 export async function engineFor(env: Env, version: string): Promise<Engine> {
   let engine = engines.get(version);

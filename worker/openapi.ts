@@ -32,6 +32,12 @@ const analysisErrors = {
   },
   '503': error,
 } as const;
+/** The decide routes: a stored version instead of the active one (its own mode applies). */
+const DECIDE_VERSION = versionParam(
+  'version',
+  'a stored version of this bundle (sha256:...) to decide with, in its own mode (enforce or audit); default: the active one. ' +
+    '404 no-version when the bundle has no such version',
+);
 const LIST_FORMATS = ['json', 'txt', 'csv', 'md', 'dot', 'svg'] as const;
 const FORMATS_TEXT = 'json (the interface of `netpol-edge list --output json`), txt, csv, md, dot (Graphviz); svg answers 422 svg-unavailable';
 
@@ -209,9 +215,9 @@ export const openApiDocument = {
     },
     '/v1/bundles/{name}/decide': {
       post: {
-        summary: 'Decide one flow with the active version',
+        summary: 'Decide one flow with the active version, or with a stored version of the bundle given as version',
         security: query,
-        parameters: [bundleName, { name: 'explain', in: 'query', schema: { type: 'boolean', default: false } }],
+        parameters: [bundleName, { name: 'explain', in: 'query', schema: { type: 'boolean', default: false } }, DECIDE_VERSION],
         requestBody: flowBody,
         responses: {
           '200': { description: 'the decision', content: { 'application/json': { schema: { $ref: '#/components/schemas/Decision' } } } },
@@ -229,6 +235,7 @@ export const openApiDocument = {
         security: query,
         parameters: [
           bundleName,
+          DECIDE_VERSION,
           { name: 'sides', in: 'query', description: 'NDJSON: add egress and ingress sides (reasons, deciding rules)', schema: { type: 'boolean', default: false } },
           { name: 'explain', in: 'query', description: 'NDJSON: add the full explanation of each flow (slower)', schema: { type: 'boolean', default: false } },
           {
