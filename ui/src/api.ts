@@ -97,8 +97,10 @@ export function exposure(bundle: string, version: string | null): Promise<Exposu
   return json(`${bundlePath(bundle)}/exposure${versionQuery(version)}`);
 }
 
-export function explain(bundle: string, flow: unknown): Promise<ExplainedDecision> {
-  return json(`${bundlePath(bundle)}/decide?explain=true`, {
+/** One flow decided and explained by a stored version (null: the active one). */
+export function explain(bundle: string, flow: unknown, version: string | null): Promise<ExplainedDecision> {
+  const query = new URLSearchParams({ explain: 'true', ...(version ? { version } : {}) });
+  return json(`${bundlePath(bundle)}/decide?${query.toString()}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(flow),

@@ -9,8 +9,8 @@ describe('page state in the URL', () => {
   });
 
   it('round-trips every field', () => {
-    const state = parseState('?bundle=prod&version=sha256:ab&view=graph&focus=ns1/web&from=sha256:cd&filter=app%3Dweb&expand=ns1,ns2');
-    expect(state).toMatchObject({ bundle: 'prod', version: 'sha256:ab', view: 'graph', focus: 'ns1/web', from: 'sha256:cd', filter: 'app=web', expand: ['ns1', 'ns2'] });
+    const state = parseState('?bundle=prod&version=sha256:ab&view=graph&focus=ns1/web&from=sha256:cd&filter=web&labels=app%3Dweb%2Ctier%20in%20(a%2Cb)&expand=ns1,ns2');
+    expect(state).toMatchObject({ bundle: 'prod', version: 'sha256:ab', view: 'graph', focus: 'ns1/web', from: 'sha256:cd', filter: 'web', labels: 'app=web,tier in (a,b)', expand: ['ns1', 'ns2'] });
     expect(parseState(formatState(state))).toEqual(state);
     const explain = parseState('?view=explain&src=ns2/search&dst=10.0.0.1&protocol=UDP&port=53');
     expect(explain.flow).toEqual({ src: 'ns2/search', dst: '10.0.0.1', protocol: 'UDP', port: '53' });

@@ -1,6 +1,6 @@
 /**
  * @module What the page shows, kept in the URL's query so that a view can be shared: bundle,
- * version, view, focus, the diff's base version, the matrix filter and its expanded namespaces,
+ * version, view, focus, the diff's base version, the matrix filters and its expanded namespaces,
  * and the explain form's flow.
  */
 
@@ -17,6 +17,8 @@ export interface PageState {
   /** The diff's older side; the newer side is `version`. */
   readonly from: string | null;
   readonly filter: string;
+  /** The matrix's label selector (kubectl `-l` syntax). */
+  readonly labels: string;
   readonly expand: readonly string[];
   /** The explain form's flow, so that an explanation can be shared too. */
   readonly flow: FlowFields | null;
@@ -45,6 +47,7 @@ export function parseState(search: string): PageState {
     focus: text('focus'),
     from: text('from'),
     filter: query.get('filter') ?? '',
+    labels: query.get('labels') ?? '',
     expand: (query.get('expand') ?? '').split(',').filter(Boolean),
     flow: query.has('src') || query.has('dst')
       ? { src: query.get('src') ?? '', dst: query.get('dst') ?? '', protocol: query.get('protocol') ?? 'TCP', port: query.get('port') ?? '' }
@@ -61,6 +64,7 @@ export function formatState(state: PageState): string {
   if (state.focus) query.set('focus', state.focus);
   if (state.from) query.set('from', state.from);
   if (state.filter) query.set('filter', state.filter);
+  if (state.labels) query.set('labels', state.labels);
   if (state.expand.length > 0) query.set('expand', state.expand.join(','));
   if (state.flow) for (const [key, value] of Object.entries(state.flow)) query.set(key, value);
   return `?${query.toString()}`;

@@ -83,6 +83,7 @@ export class ConnectivityIndex {
   private constructor(
     readonly connections: readonly Connection[],
     readonly changes: readonly Change[],
+    endpoints: readonly Endpoint[],
   ) {
     const byName = new Map<string, AxisGroup>();
     const byKey = new Map<string, AxisMember>();
@@ -108,6 +109,8 @@ export class ConnectivityIndex {
       });
       return out;
     };
+    // Every listed endpoint is on the axes, those with no connection too; the list's carry labels.
+    for (const endpoint of endpoints) memberOf(endpoint);
     const connectionEnds = ends(connections);
     const changeEnds = ends(changes);
     const [M, G] = [this.members.length, byName.size];
@@ -167,8 +170,25 @@ export class ConnectivityIndex {
     this.groups.sort((a, b) => compareGroups(a.name, b.name));
   }
 
-  static build(connections: readonly Connection[], changes: readonly Change[] = []): ConnectivityIndex {
-    return new ConnectivityIndex(connections, changes);
+  /** `endpoints`: the list's workloads (with labels), placed on the axes whether connected or not. */
+  static build(connections: readonly Connection[], changes: readonly Change[] = [], endpoints: readonly Endpoint[] = []): ConnectivityIndex {
+    return new ConnectivityIndex(connections, changes, endpoints);
+  }
+
+  /**
+   * The same matrix over the members `keep` accepts: connections and changes between two of them,
+   * so that a namespace's cells count only the workloads shown.
+   */
+  restrict(keep: (member: AxisMember) => boolean): ConnectivityIndex {
+    const kept = new Set<string>();
+    const endpoints: Endpoint[] = [];
+    for (const member of this.members) {
+      if (!keep(member)) continue;
+      kept.add(member.key);
+      endpoints.push(member.endpoint);
+    }
+    const between = (item: { src: Endpoint; dst: Endpoint }) => kept.has(endpointKey(item.src)) && kept.has(endpointKey(item.dst));
+    return new ConnectivityIndex(this.connections.filter(between), this.changes.filter(between), endpoints);
   }
 
   stats(row: AxisItem, col: AxisItem): CellStats | undefined {
@@ -215,14 +235,13 @@ export class ConnectivityIndex {
   }
 
   /** The axis: namespaces in order, the expanded ones followed by their members. */
-  axis(expanded: ReadonlySet<string>, filter: string, order: SortOrder): AxisItem[] {
-    const match = compileFilter(filter);
+  axis(expanded: ReadonlySet<string>, order: SortOrder): AxisItem[] {
     const byOrder = <T>(items: T[], degree: (t: T) => number, name: (t: T) => string): T[] =>
       order === 'name' ? items : [...items].sort((a, b) => degree(b) - degree(a) || name(a).localeCompare(name(b)));
     const groups = byOrder(this.groups, (g) => this.degree({ kind: 'group', index: g.index }), (g) => g.name);
     const items: AxisItem[] = [];
     for (const group of groups) {
-      const members = group.members.filter((m) => match(m));
+      const members = group.members;
       if (members.length === 0) continue;
       const open = expanded.has(group.name);
       items.push({ kind: 'group', key: `g:${group.name}`, group, expanded: open });
@@ -286,23 +305,4 @@ function overlap(row: AxisItem, col: AxisItem): number {
 function compareGroups(a: string, b: string): number {
   if (a === OUTSIDE_GROUP || b === OUTSIDE_GROUP) return a === b ? 0 : a === OUTSIDE_GROUP ? 1 : -1;
   return a.localeCompare(b);
-}
-
-/**
- * The filter box: words match a namespace or a workload name (substring, any case); `key=value`
- * words match workload labels when the API sends them. Every word must match.
- */
-export function compileFilter(filter: string): (member: AxisMember) => boolean {
-  const words = filter.trim().toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return () => true;
-  return (member) =>
-    words.every((word) => {
-      const eq = word.indexOf('=');
-      if (eq > 0) {
-        const labels = 'labels' in member.endpoint ? member.endpoint.labels : undefined;
-        const value = labels?.[word.slice(0, eq)] ?? labels?.[Object.keys(labels).find((k) => k.toLowerCase() === word.slice(0, eq)) ?? ''];
-        return value !== undefined && value.toLowerCase() === word.slice(eq + 1);
-      }
-      return member.group.toLowerCase().includes(word) || member.label.toLowerCase().includes(word);
-    });
 }

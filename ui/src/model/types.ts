@@ -14,8 +14,9 @@ export interface WorkloadEndpoint {
   readonly kind: string;
   readonly namespace: string;
   readonly name: string;
-  /** Present when the API sends the workload's pod labels. */
+  /** Labels every pod of the workload carries (from the list's `workloads`). */
   readonly labels?: Readonly<Record<string, string>>;
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
 }
 export interface ExternalEndpoint {
   /** Inclusive address ranges, `a.b.c.d-e.f.g.h` or IPv6 alike. */
@@ -37,6 +38,8 @@ export interface Connection extends ConnectionSet {
 export interface ConnectivityList {
   readonly version: string;
   readonly connections: readonly Connection[];
+  /** Every workload and unowned pod, connected or not, with its labels. */
+  readonly workloads?: readonly WorkloadEndpoint[];
 }
 
 export type ChangeKind = 'added' | 'removed' | 'changed';

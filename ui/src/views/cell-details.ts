@@ -1,6 +1,7 @@
 /**
  * @module A matrix cell's details: what it stands for, the port set of each connection in it, and
- * the deciding rules of one concrete flow (explained by the Worker for the pair and port chosen),
+ * the deciding rules of one concrete flow (explained by the Worker, with the version shown, for the
+ * pair and port chosen),
  * with a link into the explain view.
  */
 import { useState } from 'preact/hooks';
@@ -24,7 +25,8 @@ interface Props {
   readonly col: AxisItem;
   readonly cell: CellView;
   readonly bundle: string;
-  readonly showingActive: boolean;
+  /** The version shown: its rules decide the cell's flows. */
+  readonly version: string;
   readonly link: (patch: Partial<PageState>) => string;
   readonly onApiError: (error: Error) => void;
 }
@@ -42,8 +44,7 @@ export function CellDetails(props: Props) {
     : first
       ? flowFor(first.src, first.dst, firstPort(first))
       : null;
-  // The Worker decides with the active version only: for another version, rules come on request.
-  const shown = flow ?? (props.showingActive ? initial : null);
+  const shown = flow ?? initial;
 
   return html`<section class="details" aria-labelledby="details-title">
     <h3 id="details-title">${itemName(row)} → ${itemName(col)}</h3>
@@ -69,9 +70,6 @@ export function CellDetails(props: Props) {
           <td><button type="button" class="link" onClick=${() => setFlow(why)}>rules for ${why.protocol} ${why.port}</button></td></tr>`;
       })}</tbody>
     </table>`}
-    ${!shown && initial &&
-    html`<p class="note">Deciding rules come from the active version only.
-      <button type="button" class="link" onClick=${() => setFlow(initial)}>Explain ${initial.src} → ${initial.dst} ${initial.protocol} ${initial.port} with the active version</button></p>`}
     ${shown && html`<${RulesFor} key=${JSON.stringify(shown)} flow=${shown} ...${props} />`}
   </section>`;
 }
@@ -84,13 +82,12 @@ function flowFor(src: Endpoint, dst: Endpoint, port: readonly [string, number] |
 function RulesFor(props: Props & { flow: FlowFields }) {
   const { flow } = props;
   const decision = useLoad(
-    JSON.stringify(flow),
-    () => api.explain(props.bundle, { src: flow.src, dst: flow.dst, protocol: flow.protocol, port: Number(flow.port) }),
+    `${props.version}|${JSON.stringify(flow)}`,
+    () => api.explain(props.bundle, { src: flow.src, dst: flow.dst, protocol: flow.protocol, port: Number(flow.port) }, props.version),
     props.onApiError,
   );
   return html`<div class="rules">
     <h4>Deciding rules for ${flow.src} → ${flow.dst} ${flow.protocol} ${flow.port}</h4>
-    ${!props.showingActive && html`<p class="note">Explained by the active version, not the one shown.</p>`}
     ${decision.state === 'loading' && html`<p class="status" role="status">Explaining…</p>`}
     ${decision.state === 'error' && html`<p class="error" role="alert">${decision.error.message}</p>`}
     ${decision.state === 'done' && html`<${Explanation} decision=${decision.data} caption="Deciding rules, each side" />`}

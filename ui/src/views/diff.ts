@@ -46,7 +46,7 @@ export function DiffView(props: ViewProps) {
     },
     props.onApiError,
   );
-  const index = useMemo(() => (loaded.state === 'done' ? ConnectivityIndex.build(loaded.data.list.connections, loaded.data.diff.changes) : null), [loaded]);
+  const index = useMemo(() => (loaded.state === 'done' ? ConnectivityIndex.build(loaded.data.list.connections, loaded.data.diff.changes, loaded.data.list.workloads) : null), [loaded]);
   const options = [...info.versions].reverse();
   const pick = (name: 'from' | 'to') => (e: Event) => {
     const value = (e.target as HTMLSelectElement).value;

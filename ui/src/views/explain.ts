@@ -24,8 +24,8 @@ export function ExplainView(props: ViewProps) {
   const asked = props.state.flow;
   const [fields, setFields] = useState<FlowFields>(asked ?? EMPTY);
   const [formError, setFormError] = useState('');
-  const key = asked ? `${props.state.bundle}|${JSON.stringify(asked)}|${props.info.active}` : null;
-  const decision = useLoad(key, () => api.explain(props.state.bundle, toRequest(asked!)), props.onApiError);
+  const key = asked ? `${props.state.bundle}|${JSON.stringify(asked)}|${props.version}` : null;
+  const decision = useLoad(key, () => api.explain(props.state.bundle, toRequest(asked!), props.version), props.onApiError);
   const set = (name: keyof FlowFields) => (e: Event) => setFields({ ...fields, [name]: (e.target as HTMLInputElement).value });
 
   const submit = (e: Event) => {
@@ -42,7 +42,7 @@ export function ExplainView(props: ViewProps) {
   return html`<section aria-labelledby="explain-title">
     <h2 id="explain-title">Explain a flow</h2>
     ${props.version !== props.info.active &&
-    html`<p class="note">Decisions come from the active version, <code>${shortVersion(props.info.active ?? '')}</code>, not the one picked above.</p>`}
+    html`<p class="note">Decided by version <code>${shortVersion(props.version)}</code>, picked above; the active version is <code>${shortVersion(props.info.active ?? '')}</code>.</p>`}
     <form class="flow-form" onSubmit=${submit}>
       <label>Source <input name="src" value=${fields.src} onInput=${set('src')} required placeholder="ns3/frontend" aria-describedby="endpoint-hint" /></label>
       <label>Destination <input name="dst" value=${fields.dst} onInput=${set('dst')} required placeholder="ns1/web" aria-describedby="endpoint-hint" /></label>

@@ -19,6 +19,7 @@ export function GraphView(props: ViewProps) {
     if (list.state !== 'done') return [];
     const refs = new Set<string>();
     for (const c of list.data.data.connections) for (const e of [c.src, c.dst]) { const ref = focusRef(e); if (ref) refs.add(ref); }
+    for (const w of list.data.data.workloads ?? []) refs.add(`${w.namespace}/${w.name}`);
     return [...refs].sort();
   }, [list]);
   const endpointCount = useMemo(() => {

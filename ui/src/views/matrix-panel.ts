@@ -1,11 +1,12 @@
 /**
- * @module The matrix with its controls: filter (namespace, name, labels), sort, expand and collapse,
+ * @module The matrix with its controls: filters (namespace or name, and a label selector), sort, expand and collapse,
  * a legend, and the selected cell's details. Shared by the matrix view and the diff view.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ViewProps } from '../app.js';
 import { html } from '../html.js';
 import type { AxisItem, CellView, ConnectivityIndex, SortOrder } from '../model/matrix.js';
+import { compileFilter, compileLabelSelector } from '../model/filters.js';
 import { formatState } from '../state.js';
 import { CellDetails } from './cell-details.js';
 import { MatrixTable, type Position } from './matrix-table.js';
@@ -18,19 +19,29 @@ interface Props extends ViewProps {
 }
 
 export function MatrixPanel(props: Props) {
-  const { index, state, navigate } = props;
+  const { state, navigate } = props;
   const [filter, setFilter] = useState(state.filter);
+  const [labels, setLabels] = useState(state.labels);
   const [order, setOrder] = useState<SortOrder>('name');
   const [selected, setSelected] = useState<Position | null>(null);
   const focusGroup = state.focus?.split('/')[0];
   const expanded = useMemo(() => new Set([...state.expand, ...(focusGroup ? [focusGroup] : [])]), [state.expand, focusGroup]);
-  const axis = useMemo(() => index.axis(expanded, state.filter, order), [index, expanded, state.filter, order]);
+  const selector = useMemo(() => compileLabelSelector(state.labels), [state.labels]);
+  // Filtering rebuilds the matrix over the endpoints kept, so that a namespace's cells count those only.
+  const index = useMemo(() => {
+    if (!state.filter.trim() && !('filter' in selector && state.labels.trim())) return props.index;
+    const byName = compileFilter(state.filter);
+    const byLabels = 'filter' in selector ? selector.filter : () => true;
+    return props.index.restrict((member) => byName(member) && byLabels(member));
+  }, [props.index, state.filter, selector]);
+  const axis = useMemo(() => index.axis(expanded, order), [index, expanded, order]);
 
   useEffect(() => setFilter(state.filter), [state.filter]);
+  useEffect(() => setLabels(state.labels), [state.labels]);
   useEffect(() => {
-    const timer = setTimeout(() => filter !== state.filter && navigate({ filter }, true), 200);
+    const timer = setTimeout(() => (filter !== state.filter || labels !== state.labels) && navigate({ filter, labels }, true), 200);
     return () => clearTimeout(timer);
-  }, [filter]);
+  }, [filter, labels]);
   useEffect(() => setSelected(null), [index, axis]);
 
   const toggle = (group: string) =>
@@ -41,14 +52,21 @@ export function MatrixPanel(props: Props) {
 
   return html`<div class="matrix-panel">
     <div class="controls" role="group" aria-label="Matrix controls">
-      <label>Filter <input type="search" value=${filter} placeholder="namespace, name or key=value" size="28"
+      <label>Filter <input type="search" value=${filter} placeholder="namespace or name" size="20"
         onInput=${(e: Event) => setFilter((e.target as HTMLInputElement).value)} /></label>
+      <label>Labels <input type="search" value=${labels} placeholder="app=web, tier in (a,b), !canary" size="28" spellcheck=${false}
+        aria-describedby="labels-help" aria-invalid=${'error' in selector}
+        onInput=${(e: Event) => setLabels((e.target as HTMLInputElement).value)} /></label>
       <label>Sort <select value=${order} onChange=${(e: Event) => setOrder((e.target as HTMLSelectElement).value as SortOrder)}>
         <option value="name">by name</option><option value="connections">by connections</option></select></label>
-      <button type="button" onClick=${() => navigate({ expand: index.groups.map((g) => g.name) })}>Expand all</button>
+      <button type="button" onClick=${() => navigate({ expand: props.index.groups.map((g) => g.name) })}>Expand all</button>
       <button type="button" onClick=${() => navigate({ expand: [], focus: null })}>Collapse all</button>
-      <span class="status" role="status">${axis.length} rows × ${axis.length} columns, ${index.size} endpoints</span>
+      <span class="status" role="status">${axis.length} rows × ${axis.length} columns, ${
+        index === props.index ? `${index.size} endpoints` : `${index.size} of ${props.index.size} endpoints`}</span>
     </div>
+    <p id="labels-help" class=${'error' in selector ? 'error' : 'hint'} aria-live="polite">${'error' in selector
+      ? `Label selector not applied: ${selector.error}`
+      : 'Labels: a selector on the workloads\' pod labels, as kubectl -l takes it; outside address ranges have no labels.'}</p>
     <ul class="legend" aria-label="Legend">
       <li><span class="swatch all" aria-hidden="true"></span> all: every port allowed</li>
       <li><span class="swatch some" aria-hidden="true"></span> some ports (shown when short)</li>
@@ -56,11 +74,11 @@ export function MatrixPanel(props: Props) {
       ${props.legendExtra}
     </ul>
     ${axis.length === 0
-      ? html`<p class="status">Nothing matches the filter.</p>`
+      ? html`<p class="status">Nothing matches the filters.</p>`
       : html`<${MatrixTable} index=${index} rows=${axis} cols=${axis} caption=${props.caption} selected=${selected}
           onSelect=${setSelected} onToggle=${toggle} decorate=${props.decorate} focus=${state.focus} />`}
     ${row && col &&
     html`<${CellDetails} key=${`${row.key}|${col.key}`} index=${index} row=${row} col=${col} cell=${index.cell(row, col)}
-      bundle=${state.bundle} showingActive=${props.version === props.info.active} link=${link} onApiError=${props.onApiError} />`}
+      bundle=${state.bundle} version=${props.version} link=${link} onApiError=${props.onApiError} />`}
   </div>`;
 }

@@ -7,7 +7,7 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { focusRef } from '../model/endpoints.js';
-import type { AxisItem, CellView, ConnectivityIndex } from '../model/matrix.js';
+import type { AxisItem, AxisMember, CellView, ConnectivityIndex } from '../model/matrix.js';
 
 const CELL_W = 76;
 const CELL_H = 30;
@@ -137,7 +137,7 @@ export function MatrixTable(props: Props) {
           onClick=${() => props.onToggle(item.group.name)}>
           <span aria-hidden="true">${axis === 'row' ? (item.expanded ? '▾' : '▸') : item.expanded ? '−' : '+'}</span> ${item.group.name}
           <span class="count">${item.group.members.length}</span></button>`
-      : html`<span class=${`member ${axis}`} title=${itemName(item)}>${item.member.label}</span>`;
+      : html`<span class=${`member ${axis}`} title=${memberTitle(item.member)}>${item.member.label}</span>`;
 
   return html`<div class="matrix-scroll" ref=${scroller}>
     <table class="matrix" role="grid" aria-rowcount=${rows.length + 1} aria-colcount=${cols.length + 1} onKeyDown=${onKeyDown}
@@ -188,6 +188,13 @@ export function MatrixTable(props: Props) {
       </tbody>
     </table>
   </div>`;
+}
+
+/** `ns1/web` and its labels, for the header's tooltip. */
+function memberTitle(member: AxisMember): string {
+  const labels = 'labels' in member.endpoint ? member.endpoint.labels : undefined;
+  const text = labels ? Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ') : '';
+  return `${member.group}/${member.label}${text ? ` (${text})` : ''}`;
 }
 
 /** The cell as a sentence: the level in words, the port set, and how many pairs it covers. */

@@ -15,7 +15,7 @@ import { shortVersion } from './versions.js';
 export function MatrixView(props: ViewProps) {
   const { state, version } = props;
   const list = useLoad(`${state.bundle}@${version}`, () => connectivityOf(state.bundle, version), props.onApiError);
-  const index = useMemo(() => (list.state === 'done' ? ConnectivityIndex.build(list.data.data.connections) : null), [list]);
+  const index = useMemo(() => (list.state === 'done' ? ConnectivityIndex.build(list.data.data.connections, [], list.data.data.workloads) : null), [list]);
   const [renderMs, setRenderMs] = useState<number | null>(null);
 
   useEffect(() => {
