@@ -1,6 +1,7 @@
 /**
  * @module `netpol-edge serve`: the Worker (the same code `wrangler deploy` ships, bundled into
  * dist/worker.js) in-process under Miniflare, for sidecars and CI: no wrangler, no login, no repo.
+ * The web console comes with it: dist/console holds its files, served as wrangler serves ui/dist.
  * Bundles named on the command line are validated here, published at start and, with --watch,
  * republished when their files change (a bad edit keeps the last good version serving).
  */
@@ -97,6 +98,8 @@ export async function runServe(argv: readonly string[]): Promise<number> {
       { type: 'CompiledWasm', path: worker.wasm },
     ],
     compatibilityDate: COMPATIBILITY_DATE,
+    // As wrangler.toml's [assets]: the Worker runs first and serves the console through ASSETS.
+    assets: { directory: worker.console, binding: 'ASSETS', routerConfig: { has_user_worker: true, invoke_user_worker_ahead_of_assets: true } },
     durableObjects: { BUNDLES: { className: 'BundleStore', useSQLite: true } },
     durableObjectsPersist: values.state ?? false,
     bindings: {
@@ -142,12 +145,13 @@ function bundleSpecs(pairs: readonly string[]): BundleSpec[] {
   return [...specs.values()];
 }
 
-/** The bundled Worker and its core: beside this file in dist/, or in the repo's dist/ after a build. */
-function workerFiles(): { root: string; script: string; wasm: string } {
+/** The bundled Worker, its core and the console: beside this file in dist/, or in the repo's dist/ after a build. */
+function workerFiles(): { root: string; script: string; wasm: string; console: string } {
   for (const candidate of ['./worker.js', '../dist/worker.js']) {
     const script = fileURLToPath(new URL(candidate, import.meta.url));
-    const wasm = `${dirname(script)}/netpol.wasm`;
-    if (existsSync(script) && existsSync(wasm)) return { root: dirname(script), script, wasm };
+    const root = dirname(script);
+    const files = { root, script, wasm: `${root}/netpol.wasm`, console: `${root}/console` };
+    if (existsSync(script) && existsSync(files.wasm) && existsSync(`${files.console}/index.html`)) return files;
   }
   throw new UsageError('the bundled Worker (dist/worker.js) is missing: run npm run build');
 }

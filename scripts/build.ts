@@ -2,13 +2,15 @@
  * @module `npm run build`: the package's JavaScript, built ahead of time into dist/ (run by
  * `prepare`, so by `npm ci` and `npm pack`): the CLI (`dist/netpol-edge.js`), the library
  * (`dist/index.js`, with declarations in dist/types), the Worker bundled for Miniflare
- * (`dist/worker.js`, for `netpol-edge serve`) and the compiled WASM core beside them.
+ * (`dist/worker.js`, for `netpol-edge serve`), the compiled WASM core beside them, and the web
+ * console's files (`dist/console/`, served by `serve` as wrangler serves ui/dist).
  * Dependencies stay external except in the Worker, which runs in workerd and must be whole.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { buildConsole } from '../ui/build.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DIST = `${ROOT}dist/`;
@@ -64,6 +66,7 @@ export async function buildPackage(): Promise<void> {
       logLevel: 'warning',
       legalComments: 'none',
     }),
+    buildConsole(`${DIST}console/`),
   ]);
   chmodSync(`${DIST}netpol-edge.js`, 0o755);
   execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${ROOT}tsconfig.build.json`], { stdio: 'inherit' });

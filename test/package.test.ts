@@ -1,7 +1,7 @@
 /**
  * The package as users get it: `npm pack`, installed with `npm install ./netpol-edge-*.tgz` into an
- * empty directory, then its commands, the README's library example, and `serve` (with --watch)
- * run from there with plain Node: no tsx, no AssemblyScript, no repo.
+ * empty directory, then its commands, the README's library example, and `serve` (with --watch, and
+ * the web console at /) run from there with plain Node: no tsx, no AssemblyScript, no repo.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,7 +42,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the packed package', () => {
   it('holds the built code and the core, not the sources', () => {
     const files = readdirSync(join(dir, 'node_modules', 'netpol-edge', 'dist'));
-    expect(files).toEqual(expect.arrayContaining(['netpol-edge.js', 'index.js', 'worker.js', 'netpol.wasm', 'types']));
+    expect(files).toEqual(expect.arrayContaining(['netpol-edge.js', 'index.js', 'worker.js', 'netpol.wasm', 'types', 'console']));
+    expect(readdirSync(join(dir, 'node_modules', 'netpol-edge', 'dist', 'console', 'ui'))).toEqual(expect.arrayContaining(['app.js', 'app.css']));
     const installed = readdirSync(join(dir, 'node_modules', 'netpol-edge'));
     for (const absent of ['src', 'cli', 'worker', 'core-as', 'test']) expect(installed).not.toContain(absent);
     const modules = readdirSync(join(dir, 'node_modules'));
@@ -76,7 +77,7 @@ describe('the packed package', () => {
     expect(result.stdout).toBe("true { policy: { namespace: 'ns1', name: 'test-network-policy' }, rule: 0 }\n[ false, 'dst: required' ]\n");
   });
 
-  it('serves a bundle under Miniflare, and --watch republishes a good edit and keeps the last good version on a bad one', async () => {
+  it('serves a bundle under Miniflare with the web console, and --watch republishes a good edit and keeps the last good version on a bad one', async () => {
     const manifests = join(dir, 'watched');
     mkdirSync(manifests, { recursive: true });
     copyFileSync(DEMO[0]!, join(manifests, 'cluster.yaml'));
@@ -97,6 +98,7 @@ describe('the packed package', () => {
       const first = await decide();
       expect(first.allowed).toBe(false);
       expect(output.text).not.toContain('package-test-admin-token');
+      await expectConsole(`http://127.0.0.1:${port}`);
 
       writeFileSync(join(manifests, 'policy.yaml'), policy.replaceAll('ns3', 'ns2'));
       await waitFor(async () => (await decide()).allowed, 30_000, output);
@@ -112,6 +114,23 @@ describe('the packed package', () => {
     }
   }, 180_000);
 });
+
+/** The console's page at / and at a shared /ui/ link, its script, all with the security headers. */
+async function expectConsole(origin: string): Promise<void> {
+  for (const path of ['/', '/ui/matrix?bundle=prod']) {
+    const page = await fetch(`${origin}${path}`);
+    expect(page.status, path).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    expect(html).toContain('<title>');
+    expect(html).toContain('/ui/app.js');
+  }
+  const script = await fetch(`${origin}/ui/app.js`);
+  expect(script.status).toBe(200);
+  expect(script.headers.get('content-type')).toMatch(/javascript/);
+  expect((await script.text()).length).toBeGreaterThan(10_000);
+}
 
 function collect(child: ChildProcess): { text: string } {
   const output = { text: '' };
