@@ -4,6 +4,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import cluster from '../examples/demo-cluster.yaml';
 import denyIngress from '../examples/article/1-default-deny-ingress.yaml';
+import isolatedPod from '../test/fixtures/isolated-pod.yaml';
 import { app } from './app.js';
 import type { Env } from './env.js';
 import { ADMIN, call, publish, QUERY } from './test-support.js';
@@ -75,17 +76,7 @@ describe('GET /v1/bundles/:name/connectivity', () => {
   it('lists every workload with its labels, the isolated ones too, after the connections', async () => {
     const quiet = `${cluster}
 ---
-apiVersion: v1
-kind: Pod
-metadata: {name: lonely, namespace: quiet, labels: {app: lonely, tier: none}}
-spec: {containers: [{name: c, image: x}]}
-status: {phase: Running, podIP: 10.9.9.9, podIPs: [{ip: 10.9.9.9}]}
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: deny-all, namespace: quiet}
-spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
-`;
+${isolatedPod}`;
     const version = await versionOf(await publish('isolated', quiet));
     const list = (await (await get(`/v1/bundles/isolated/connectivity?version=${version}`)).json()) as ListJSON;
     expect(Object.keys(list)).toEqual(['version', 'connections', 'workloads']);
