@@ -285,8 +285,8 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
 });
 
 /**
- * `?compare=VERSION`: each flow answered by the active version and by VERSION, a stored version of
- * the same bundle (NDJSON only; `sides` adds both verdicts' sides).
+ * `?compare=VERSION`: each flow answered by the deciding version (the active one unless `?version=`)
+ * and by VERSION, a stored version of the same bundle (NDJSON only; `sides` adds both verdicts' sides).
  */
 async function compareBatch(
   c: AppContext,
