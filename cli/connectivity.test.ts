@@ -18,13 +18,20 @@ describe('netpol-edge list', () => {
     expect(txt.code).toBe(0);
     expect(txt.stdout).toContain('ns3/frontend[Pod] => ns1/web[Pod] : TCP 80\n');
     const json = JSON.parse(run(['list', '--output', 'json', DEMO, ARTICLE_5]).stdout);
-    expect(Object.keys(json)).toEqual(['version', 'connections']);
+    expect(Object.keys(json)).toEqual(['version', 'connections', 'workloads']);
     expect(json.version).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(json.connections).toContainEqual({
       src: { kind: 'Pod', namespace: 'ns3', name: 'frontend' },
       dst: { kind: 'Pod', namespace: 'ns1', name: 'web' },
       all: false,
       ports: { TCP: [[80, 80]], UDP: [], SCTP: [] },
+    });
+    expect(json.workloads).toContainEqual({
+      kind: 'Pod',
+      namespace: 'ns1',
+      name: 'web',
+      labels: { app: 'web', tier: 'frontend' },
+      namespaceLabels: { env: 'prod', 'kubernetes.io/metadata.name': 'ns1', team: 'payments' },
     });
   });
 
