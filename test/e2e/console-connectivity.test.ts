@@ -124,6 +124,10 @@ describe('console connectivity views in a browser', () => {
     await expect.poll(() => page.locator('#labels-help').textContent()).toContain('Label selector not applied');
     expect(await labels.getAttribute('aria-invalid')).toBe('true');
     await expect.poll(() => cell(page, 'quiet', 'ns3').count()).toBe(1);
+
+    // The graph around it says it has no connection.
+    await page.goto(`${server!.url}/?bundle=quiet&view=graph&focus=quiet/lonely`);
+    await expect.poll(() => page.locator('p.note', { hasText: 'quiet/lonely has no connection' }).count(), { timeout: 30_000 }).toBe(1);
     await context.close();
     expect(errors).toEqual([]);
   }, 120_000);

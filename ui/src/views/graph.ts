@@ -47,6 +47,8 @@ export function GraphView(props: ViewProps) {
     ${list.state === 'error' && html`<p class="error" role="alert">${list.error.message}</p>`}
     ${layout?.level === 'namespaces' &&
     html`<p class="note">More than ${MAX_NODES} endpoints: namespaces are drawn. Pick a focus to see one workload and its peers.</p>`}
+    ${layout && state.focus && layout.edges.length === 0 &&
+    html`<p class="note">${state.focus} has no connection: nothing may reach it and it may reach nothing.</p>`}
     ${layout && html`<${GraphPicture} layout=${layout} onFocus=${(focus: string) => props.navigate({ focus })} />`}
     ${layout && html`<${EdgeTable} layout=${layout} />`}
   </section>`;
