@@ -438,6 +438,8 @@ interface PodArgs {
   readonly ipv4: string;
   readonly ipv6: string | undefined;
   readonly hostNetwork?: boolean;
+  /** The controller that made the pod, as a live pod lists it in ownerReferences. */
+  readonly owner: { readonly kind: 'ReplicaSet' | 'StatefulSet' | 'DaemonSet'; readonly name: string };
 }
 
 function podObject(args: PodArgs): unknown {
@@ -446,7 +448,12 @@ function podObject(args: PodArgs): unknown {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: args.name, namespace: args.namespace, labels: args.labels },
+    metadata: {
+      name: args.name,
+      namespace: args.namespace,
+      labels: args.labels,
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: args.owner.kind, name: args.owner.name, controller: true }],
+    },
     spec: {
       nodeName: args.node.name,
       ...(args.hostNetwork ? { hostNetwork: true } : {}),
@@ -496,6 +503,7 @@ function makeSystemPods(nodes: Node[], placement: Random, names: Random, workloa
           node,
           ipv4,
           ipv6,
+          owner: sts ? { kind: 'StatefulSet', name: w.name } : { kind: 'ReplicaSet', name: `${w.name}-${hash}` },
         }),
       );
     }
@@ -513,6 +521,7 @@ function makeSystemPods(nodes: Node[], placement: Random, names: Random, workloa
         ipv4: node.ipv4,
         ipv6: node.ipv6,
         hostNetwork: true,
+        owner: { kind: 'DaemonSet', name: 'node-exporter' },
       }),
     );
   }
@@ -553,7 +562,8 @@ function workloadPods(ns: AppNamespace, workload: AppWorkload, nodes: Node[], pl
     } else {
       labels['pod-template-hash'] = hash;
     }
-    pods.push(podObject({ namespace: ns.name, name, labels, containers, node, ipv4, ipv6 }));
+    const owner = sts ? { kind: 'StatefulSet' as const, name: workload.name } : { kind: 'ReplicaSet' as const, name: `${workload.name}-${hash}` };
+    pods.push(podObject({ namespace: ns.name, name, labels, containers, node, ipv4, ipv6, owner }));
   }
   return pods;
 }
