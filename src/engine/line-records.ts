@@ -67,8 +67,13 @@ export class LineRecordWriter {
     const at = FIELD.PROTOCOL * FIELD_SLOTS;
     const type = this.spans[at + SLOT.TYPE];
     if (type === VALUE.ABSENT || type === VALUE.NULL) return PROTOCOL_CODE.TCP;
-    if (type === VALUE.STRING && this.spans[at + SLOT.END]! - this.spans[at + SLOT.START]! === 3 && text.startsWith('TCP', this.spans[at + SLOT.START])) {
-      return PROTOCOL_CODE.TCP;
+    if (type === VALUE.STRING) {
+      // The names as written most of the time, without a substring.
+      const start = this.spans[at + SLOT.START]!;
+      const length = this.spans[at + SLOT.END]! - start;
+      if (length === 3 && text.startsWith('TCP', start)) return PROTOCOL_CODE.TCP;
+      if (length === 3 && text.startsWith('UDP', start)) return PROTOCOL_CODE.UDP;
+      if (length === 4 && text.startsWith('SCTP', start)) return PROTOCOL_CODE.SCTP;
     }
     try {
       return PROTOCOL_CODE[decodeProtocol(spanValue(text, this.spans, FIELD.PROTOCOL))];
