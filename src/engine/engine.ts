@@ -10,6 +10,7 @@
 import type { Decision, Verdict } from '../model/decision.js';
 import type { FlowError } from '../model/errors.js';
 import type { Flow } from '../model/flow.js';
+import type { EndpointResolver } from './endpoints.js';
 
 export type EngineKind = 'reference' | 'wasm' | 'remote';
 
@@ -28,4 +29,10 @@ export interface Engine {
    * already resolved (pods by index). Rejects with FlowError when the bytes are not whole records.
    */
   decideRecords(records: Uint8Array): Promise<Uint8Array<ArrayBuffer>>;
+  /**
+   * How an in-process engine names pods in records (pod indexes of its bundle): callers that write
+   * flow records themselves (NDJSON lines, src/engine/line-records.ts) resolve through it. Absent
+   * for an engine whose pods are not here (remote) or that must see every Flow (wrappers).
+   */
+  readonly resolver?: EndpointResolver;
 }

@@ -19,7 +19,7 @@ import {
   VERDICT_RECORD_BYTES,
 } from '../compile/layout.js';
 import type { Bundle, Protocol } from '../model/bundle.js';
-import type { ClusterRuleRef, Decision, DecisionReason, Direction, RuleRef, SideReason, SideVerdict } from '../model/decision.js';
+import { DENYING_REASONS, type ClusterRuleRef, type Decision, type DecisionReason, type Direction, type RuleRef, type SideReason, type SideVerdict } from '../model/decision.js';
 import { FlowError } from '../model/errors.js';
 import type { ResolvedEndpoint, ResolvedFlow } from '../model/pod-index.js';
 
@@ -42,6 +42,37 @@ const SIDE_CODES: Readonly<Record<SideReason, number>> = {
   'baseline-allowed': SIDE_CODE.BASELINE_ALLOWED,
   'baseline-denied': SIDE_CODE.BASELINE_DENIED,
 };
+
+const DECISION_REASON_OF_CODE = reasonsByCode(DECISION_CODES);
+const SIDE_REASON_OF_CODE = reasonsByCode(SIDE_CODES);
+
+function reasonsByCode<R extends string>(codes: Readonly<Record<R, number>>): (R | undefined)[] {
+  const reasons: (R | undefined)[] = [];
+  for (const reason of Object.keys(codes) as R[]) reasons[codes[reason]] = reason;
+  return reasons;
+}
+
+/** What a verdict line says without rules: allowed, the reason, the sides that denied (egress first). */
+export interface VerdictOutline {
+  readonly allowed: boolean;
+  readonly reason: DecisionReason;
+  readonly deniedBy: readonly Direction[];
+}
+
+/**
+ * The outline of verdict record i (status OK), as every engine's Verdict of the same record has
+ * it: a loopback flow denies on no side; otherwise a side denies when its reason is a denying one.
+ */
+export function verdictOutline(view: DataView, i: number): VerdictOutline {
+  const at = i * VERDICT_RECORD_BYTES;
+  const decision = view.getUint8(at + VERDICT_RECORD.DECISION);
+  const reason = DECISION_REASON_OF_CODE[decision]!;
+  if (decision === DECISION_CODE.LOOPBACK) return { allowed: true, reason, deniedBy: [] };
+  const deniedBy: Direction[] = [];
+  if (DENYING_REASONS.has(SIDE_REASON_OF_CODE[view.getUint8(at + VERDICT_RECORD.EGRESS_REASON)]!)) deniedBy.push('egress');
+  if (DENYING_REASONS.has(SIDE_REASON_OF_CODE[view.getUint8(at + VERDICT_RECORD.INGRESS_REASON)]!)) deniedBy.push('ingress');
+  return { allowed: deniedBy.length === 0, reason, deniedBy };
+}
 
 /** Throws FlowError unless `records` is a whole number of flow records. */
 export function recordCount(records: Uint8Array): number {

@@ -18,7 +18,7 @@ import { readFlowRecord, recordCount, RuleNumbering, writeVerdictRecord } from '
 
 export class ReferenceEngine implements Engine {
   readonly kind = 'reference';
-  private readonly resolver: EndpointResolver;
+  readonly resolver: EndpointResolver;
   private numbering: RuleNumbering | undefined;
 
   constructor(

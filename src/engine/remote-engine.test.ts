@@ -30,7 +30,7 @@ describe('RemoteEngine', () => {
       json(200, `${JSON.stringify(verdict)}\n{"error":"line 2: dst: no pod"}\n`, { 'x-netpol-edge-version': 'sha256:v' }),
     );
     const answers = await engine.decideBatch([flow, flow]);
-    expect(answers[0]).toEqual(verdict);
+    expect(answers[0]).toEqual({ ...verdict, deniedBy: [] }); // a Verdict always has deniedBy; the line leaves it off an allowed flow
     expect(answers[1]).toBeInstanceOf(FlowError);
     expect((answers[1] as FlowError).message).toBe('dst: no pod');
     expect(requests.map((r) => [r.url, r.type])).toEqual(Array(3).fill([`${URL}/decide/batch?sides=true`, 'application/x-ndjson']));

@@ -162,9 +162,11 @@ function parseAnswers(text: string, expected: number): [Answer, Answer | undefin
     if (typeof value.error === 'string') return [new FlowError(value.error.replace(/^line \d+: /, '')), undefined];
     // An error object ends a stream the service could not finish: the rest has no answer.
     if (value.error !== undefined) throw new RemoteError(`the service stopped mid-batch: ${JSON.stringify(value.error)}`);
-    const { baseline, ...verdict } = value;
+    const { baseline, ...answer } = value;
+    // A verdict line leaves deniedBy off an allowed flow; a Verdict always has it.
+    const verdict = { ...answer, deniedBy: answer.deniedBy ?? [] };
     if (baseline === undefined) return [verdict, undefined];
-    return [verdict, typeof baseline.error === 'string' ? new FlowError(baseline.error) : baseline];
+    return [verdict, typeof baseline.error === 'string' ? new FlowError(baseline.error) : { ...baseline, deniedBy: baseline.deniedBy ?? [] }];
   });
   if (answers.length !== expected) {
     // A batch that ended early (the service failed mid-stream) is not an answer for the rest.

@@ -46,6 +46,7 @@ import type { Flow } from '../model/flow.js';
 import { FlowError } from '../model/errors.js';
 import { formatIP, parseIP } from '../net/ip.js';
 import type { Engine } from './engine.js';
+import type { EndpointResolver } from './endpoints.js';
 import { AdhocTable, encodeFlowRecords, FlowEncoder } from './flow-encoder.js';
 import { recordCount } from './records.js';
 
@@ -141,6 +142,10 @@ export class WasmEngine implements Engine {
     this.isolatingPtr = this.call(() => this.core.allocate(8 + 8 * policyCount));
     this.adhocPtr = this.call(() => this.core.allocate(ADHOC_CAPACITY * this.encoder.adhocStride));
     this.refreshViews();
+  }
+
+  get resolver(): EndpointResolver {
+    return this.encoder.resolver;
   }
 
   static fromCompiled(module: WebAssembly.Module, compiled: CompiledBundle, version: string | null = null): WasmEngine {

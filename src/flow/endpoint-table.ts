@@ -37,6 +37,6 @@ export class EndpointTable {
  * decoded chunk it came from (64 KiB or more); kept as it is, every remembered endpoint would keep
  * its chunk alive. Only done once per distinct text.
  */
-function detached(text: string): string {
+export function detached(text: string): string {
   return JSON.parse(JSON.stringify(text)) as string;
 }

@@ -87,7 +87,8 @@ function wholeLines(
 ): { lines: string[]; end: number } | undefined {
   const last = chunk.lastIndexOf(0x0a);
   if (last < start) return undefined;
-  for (let at = start; at <= last; ) {
+  // No line can be too long when the whole run is not (chunks are seldom larger than the limit).
+  for (let at = start; last - start > maxLineBytes && at <= last; ) {
     const newline = chunk.indexOf(0x0a, at);
     if (newline - at > maxLineBytes) return undefined;
     at = newline + 1;
@@ -99,7 +100,8 @@ function wholeLines(
     return undefined;
   }
   const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
+  const crlf = text.includes('\r');
+  for (let i = 0; crlf && i < lines.length; i++) {
     const line = lines[i]!;
     if (line.endsWith('\r')) lines[i] = line.slice(0, -1);
   }

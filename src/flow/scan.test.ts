@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { flowCorpus } from '../../test/hostile/corpus.js';
 import { FlowError } from '../model/errors.js';
 import { decodeFlow } from './decode.js';
-import { decodeFlowLine, NOT_JSON, scanFlowFields } from './scan.js';
+import { decodeFlowLine, FIELD, flowLineSpans, isPlainJSONString, matchCompactFlowLine, NOT_JSON, scanFlowFields, spanValue } from './scan.js';
 
 /** What a line meant before the scanner: JSON.parse, then decodeFlow. */
 function viaJSON(text: string): unknown {
@@ -35,6 +35,24 @@ function expectAgreement(text: string): void {
   const object = JSON.parse(text) as Record<string, unknown>;
   expect(Object.keys(object).every((key) => ['src', 'dst', 'protocol', 'port'].includes(key))).toBe(true);
   expect(fields).toEqual({ src: object.src, dst: object.dst, protocol: object.protocol, port: object.port });
+}
+
+/**
+ * The compact matcher: when it takes a line whose src and dst are plain strings, the fields are
+ * JSON.parse's; when it takes a line and one of them is not plain, JSON.parse reads something
+ * else, which is why callers check (the matcher alone must not be trusted with it).
+ */
+function expectCompactAgreement(text: string): void {
+  const spans = flowLineSpans();
+  if (!matchCompactFlowLine(text, spans)) return;
+  const src = spanValue(text, spans, FIELD.SRC) as string;
+  const dst = spanValue(text, spans, FIELD.DST) as string;
+  if (!isPlainJSONString(src) || !isPlainJSONString(dst)) return;
+  const object = JSON.parse(text) as Record<string, unknown>;
+  expect(Object.keys(object).every((key) => ['src', 'dst', 'protocol', 'port'].includes(key))).toBe(true);
+  const fields = { src, dst, protocol: spanValue(text, spans, FIELD.PROTOCOL), port: spanValue(text, spans, FIELD.PORT) };
+  expect(fields, text).toEqual({ src: object.src, dst: object.dst, protocol: object.protocol, port: object.port });
+  expect(fields, text).toEqual(scanFlowFields(text));
 }
 
 const ENDPOINTS = [
@@ -98,6 +116,47 @@ const mutated = fc
     const i = at % (line.length + 1);
     return line.slice(0, i) + char + line.slice(replace ? i + 1 : i);
   });
+
+describe('the compact flow line matcher against JSON.parse', () => {
+  it('takes the shape JSON.stringify writes, protocol optional', () => {
+    const spans = flowLineSpans();
+    for (const line of [
+      '{"src":"ns3/frontend","dst":"ns1/web","protocol":"TCP","port":80}',
+      '{"src":"ns3/frontend","dst":"10.0.0.1","port":65535}',
+      '{"src":"a","dst":"b","protocol":"SCTP","port":1}',
+    ]) {
+      expect(matchCompactFlowLine(line, spans), line).toBe(true);
+      expectCompactAgreement(line);
+    }
+    for (const line of [
+      '{"src":"ns3/frontend","dst":"ns1/web","protocol":"tcp","port":80}',
+      '{"src":"ns3/frontend","dst":"ns1/web","protocol":6,"port":80}',
+      '{"src":"ns3/frontend","dst":"ns1/web","port":080}',
+      '{"src":"ns3/frontend","dst":"ns1/web","port":0}',
+      '{"src":"ns3/frontend","dst":"ns1/web","port":123456}',
+      '{"src":"ns3/frontend","dst":"ns1/web","port":80} ',
+      '{"src":"ns3/frontend","dst":"ns1/web","port":"80"}',
+      '{"dst":"ns1/web","src":"ns3/frontend","port":80}',
+      '{"src":"ns3/frontend","dst":"ns1/web","port":80,"port":81}',
+    ]) {
+      expect(matchCompactFlowLine(line, spans), line).toBe(false);
+    }
+  });
+
+  it('leaves escaped values to the caller\'s check', () => {
+    const spans = flowLineSpans();
+    const line = '{"src":"x\\","dst":"ns1/web","port":80}';
+    expect(matchCompactFlowLine(line, spans)).toBe(true);
+    expect(isPlainJSONString(spanValue(line, spans, FIELD.SRC) as string)).toBe(false);
+  });
+
+  it('agrees on likely lines, changed lines, any text and the hostile corpus', () => {
+    fc.assert(fc.property(flowLine, (line) => expectCompactAgreement(line)), { numRuns: 2000 });
+    fc.assert(fc.property(mutated, (line) => expectCompactAgreement(line)), { numRuns: 5000 });
+    fc.assert(fc.property(fc.string({ maxLength: 80 }), (line) => expectCompactAgreement(line)), { numRuns: 1000 });
+    for (const input of flowCorpus()) expectCompactAgreement(input.line);
+  });
+});
 
 describe('the flow line scanner against JSON.parse + decodeFlow', () => {
   it('takes the common shapes itself', () => {

@@ -3,7 +3,11 @@
  * batch API). External conformance suites depend on it: `{"allowed": true|false, ...}` per flow,
  * in input order, and `{"error": "..."}` in place of a line that cannot be answered.
  */
+import { FLOW_RECORD_BYTES, STATUS, VERDICT_RECORD, VERDICT_RECORD_BYTES } from '../compile/layout.js';
 import type { Engine } from '../engine/engine.js';
+import type { EndpointResolver } from '../engine/endpoints.js';
+import { lineRecordWriter } from '../engine/line-records.js';
+import { verdictOutline, type VerdictOutline } from '../engine/records.js';
 import type { Decision, Verdict } from '../model/decision.js';
 import type { Flow } from '../model/flow.js';
 import { FlowError } from '../model/errors.js';
@@ -30,16 +34,7 @@ export function verdictJSON(verdict: Decision | Verdict, options: VerdictOptions
   if (!options.explain && !options.sides) {
     const known = compactByVerdict.get(verdict);
     if (known !== undefined) return known;
-    const key = `${verdict.reason}:${verdict.deniedBy.join(',')}`;
-    let line = compactLines.get(key);
-    if (line === undefined) {
-      line = JSON.stringify(
-        verdict.allowed
-          ? { allowed: true, reason: verdict.reason }
-          : { allowed: false, reason: verdict.reason, deniedBy: verdict.deniedBy },
-      );
-      compactLines.set(key, line);
-    }
+    const line = compactLine(verdict);
     compactByVerdict.set(verdict, line);
     return line;
   }
@@ -48,6 +43,21 @@ export function verdictJSON(verdict: Decision | Verdict, options: VerdictOptions
   if (verdict.egress) out.egress = verdict.egress;
   if (verdict.ingress) out.ingress = verdict.ingress;
   return JSON.stringify(out);
+}
+
+/** The verdict line without explanation: it says only whether, why, and which sides denied. */
+function compactLine(verdict: VerdictOutline): string {
+  const key = `${verdict.reason}:${verdict.deniedBy.join(',')}`;
+  let line = compactLines.get(key);
+  if (line === undefined) {
+    line = JSON.stringify(
+      verdict.allowed
+        ? { allowed: true, reason: verdict.reason }
+        : { allowed: false, reason: verdict.reason, deniedBy: verdict.deniedBy },
+    );
+    compactLines.set(key, line);
+  }
+  return line;
 }
 
 export function errorJSON(line: number, message: string): string {
@@ -65,12 +75,69 @@ export interface NumberedLine {
  * Without `explain` the flows go to the engine as one batch (one promise for the run).
  */
 export async function answerLines(lines: readonly NumberedLine[], engine: Engine, options: VerdictOptions): Promise<string[]> {
+  if (!options.explain && !options.sides && engine.resolver !== undefined) return answerLinesByRecords(lines, engine, engine.resolver);
+  return answerFlows(lines, engine, options);
+}
+
+/** answerLines through Flow objects: every line the record path does not take, and every explanation. */
+async function answerFlows(lines: readonly NumberedLine[], engine: Engine, options: VerdictOptions): Promise<string[]> {
   const { out, flows, slots } = decodeLines(lines);
   const answers = options.explain ? await explainEach(engine, flows) : await engine.decideBatch(flows);
   answers.forEach((answer, k) => {
     const i = slots[k]!;
     out[i] = answer instanceof FlowError ? errorJSON(lines[i]!.number, answer.message) : verdictJSON(answer, options);
   });
+  return out;
+}
+
+/** Bits of each code (decision, egress and ingress reasons) in the key of linesByCodes. */
+const CODE_BITS = 4;
+/** Compact verdict lines by the codes of a verdict record (decision, egress reason, ingress reason). */
+const linesByCodes: (string | undefined)[] = new Array<string | undefined>(1 << (3 * CODE_BITS)).fill(undefined);
+
+/** The compact line of verdict record k: made once per distinct set of codes. */
+function recordLine(verdicts: Uint8Array, output: DataView, k: number): string {
+  const at = k * VERDICT_RECORD_BYTES;
+  const decision = verdicts[at + VERDICT_RECORD.DECISION]!;
+  const egress = verdicts[at + VERDICT_RECORD.EGRESS_REASON]!;
+  const ingress = verdicts[at + VERDICT_RECORD.INGRESS_REASON]!;
+  if ((decision | egress | ingress) >>> CODE_BITS !== 0) return compactLine(verdictOutline(output, k));
+  const key = (((decision << CODE_BITS) | egress) << CODE_BITS) | ingress;
+  return (linesByCodes[key] ??= compactLine(verdictOutline(output, k)));
+}
+
+/**
+ * answerLines without explanation, for an in-process engine: lines become flow records as they
+ * are scanned (line-records.ts), one decideRecords call answers them, and each verdict record
+ * becomes its line by its codes. Lines the record path does not take, and flows the engine
+ * refuses (their messages need the Flow), are answered by answerFlows, as before.
+ */
+async function answerLinesByRecords(lines: readonly NumberedLine[], engine: Engine, resolver: EndpointResolver): Promise<string[]> {
+  const writer = lineRecordWriter(resolver);
+  const records = new Uint8Array(lines.length * FLOW_RECORD_BYTES);
+  const input = new DataView(records.buffer);
+  const slots = new Int32Array(lines.length);
+  const others: number[] = [];
+  let count = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (writer.write(lines[i]!.text, input, count * FLOW_RECORD_BYTES)) slots[count++] = i;
+    else others.push(i);
+  }
+  const out: string[] = new Array(lines.length);
+  const verdicts = await engine.decideRecords(records.subarray(0, count * FLOW_RECORD_BYTES));
+  const output = new DataView(verdicts.buffer, verdicts.byteOffset, verdicts.byteLength);
+  for (let k = 0; k < count; k++) {
+    if (verdicts[k * VERDICT_RECORD_BYTES + VERDICT_RECORD.STATUS] !== STATUS.OK) {
+      others.push(slots[k]!);
+      continue;
+    }
+    out[slots[k]!] = recordLine(verdicts, output, k);
+  }
+  if (others.length > 0) {
+    others.sort((a, b) => a - b);
+    const answered = await answerFlows(others.map((i) => lines[i]!), engine, { explain: false });
+    others.forEach((i, k) => (out[i] = answered[k]!));
+  }
   return out;
 }
 

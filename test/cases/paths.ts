@@ -8,7 +8,10 @@
  *   skips it (`inexpressible`);
  * - `ndjson`: the flows as NDJSON lines through the eval/Worker answering loop (answerLines, with
  *   the sides, as `decide/batch?sides=true` answers);
- * - `ndjson-explain`: the same loop with `explain` (eval --explain).
+ * - `ndjson-explain`: the same loop with `explain` (eval --explain);
+ * - `ndjson-compact`: the same loop as `eval` and the batch API answer by default (no sides): an
+ *   in-process engine answers it through flow records (src/engine/line-records.ts), and the line
+ *   says only allowed, reason and deniedBy.
  */
 import { VERDICT_RECORD_BYTES } from '../../src/compile/layout.js';
 import type { Engine } from '../../src/engine/engine.js';
@@ -20,7 +23,7 @@ import type { Bundle } from '../../src/model/bundle.js';
 import { verdictOf, type Decision, type Verdict } from '../../src/model/decision.js';
 import type { Flow } from '../../src/model/flow.js';
 
-export const PATHS = ['explain', 'batch', 'records', 'ndjson', 'ndjson-explain'] as const;
+export const PATHS = ['explain', 'batch', 'records', 'ndjson', 'ndjson-explain', 'ndjson-compact'] as const;
 export type PathName = (typeof PATHS)[number];
 
 /** What one path did with one flow. */
@@ -55,7 +58,11 @@ export const EXPLAINS: Readonly<Record<PathName, boolean>> = {
   records: false,
   ndjson: false,
   'ndjson-explain': true,
+  'ndjson-compact': false,
 };
+
+/** Paths whose answers say only allowed, reason and deniedBy. */
+export const COMPACT: ReadonlySet<PathName> = new Set(['ndjson-compact']);
 
 /**
  * Every path's answers for `flows`, in order. `reader` reads verdict records back (a WASM engine of
@@ -82,11 +89,16 @@ export async function answerEveryPath(
     records: await whole(() => answerRecords(engine, bundle, reader, flows)),
     ndjson: await whole(() => answerNdjson(engine, flows, false)),
     'ndjson-explain': await whole(() => answerNdjson(engine, flows, true)),
+    'ndjson-compact': await whole(() => answerNdjson(engine, flows, false, false)),
   };
 }
 
 /** The answer a path should give when the reference's `explain` gives `expected`. */
 export function expectedOn(path: PathName, expected: PathAnswer): PathAnswer {
+  if (expected.kind === 'decision' && COMPACT.has(path)) {
+    const { allowed, reason, deniedBy } = expected.decision;
+    return { kind: 'decision', decision: { allowed, reason, deniedBy } };
+  }
   return expected.kind === 'decision' && !EXPLAINS[path] ? { kind: 'decision', decision: verdictOf(expected.decision as Decision) } : expected;
 }
 
@@ -118,9 +130,9 @@ async function answerRecords(engine: Engine, bundle: Bundle, reader: WasmEngine 
   return answers;
 }
 
-async function answerNdjson(engine: Engine, flows: readonly FlowInput[], explain: boolean): Promise<PathAnswer[]> {
+async function answerNdjson(engine: Engine, flows: readonly FlowInput[], explain: boolean, sides = true): Promise<PathAnswer[]> {
   const lines = flows.map(({ json }, i) => ({ number: i + 1, text: JSON.stringify(json) }));
-  const out = await answerLines(lines, engine, { explain, sides: true });
+  const out = await answerLines(lines, engine, { explain, sides });
   return out.map((line): PathAnswer => {
     const value = JSON.parse(line) as (Decision & { error?: undefined }) | { error: string };
     if (value.error !== undefined) return { kind: 'refused', message: value.error };
