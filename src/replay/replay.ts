@@ -150,7 +150,7 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
         const item = items[i]!;
         const verdict = verdicts[i]!;
         settle(item, verdict, options.summary, options.out ? lines : undefined);
-        if (options.rules && !(verdict instanceof Error)) options.rules.count(verdict, item.file, item.record.line);
+        if (options.rules && !(verdict instanceof Error)) options.rules.count(verdict, item.file, item.record.line, item.record.time, item.record.timeEnd);
       }
       if (options.out && lines.length > 0) await options.out(lines.join('\n'));
     },
