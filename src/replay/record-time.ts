@@ -25,8 +25,10 @@ export function parseTimeText(text: string | undefined, field: string): number |
   if (first >= 0 && first <= 9 && text.length >= 20 && text.charCodeAt(4) === 0x2d) {
     const ms = rfc3339(text);
     if (ms !== undefined) return ms;
-  } else if (/^[0-9]{1,15}(?:\.[0-9]{1,9})?$/.test(text)) {
-    return epochMs(Number(text), text, field);
+  } else {
+    const whole = wholeNumber(text);
+    if (whole !== undefined) return epochMs(whole, text, field);
+    if (/^[0-9]{1,15}\.[0-9]{1,9}$/.test(text)) return epochMs(Number(text), text, field);
   }
   throw new LineError(`${field}: ${show(text)} is not ${RFC3339}`);
 }
@@ -48,6 +50,18 @@ function epochMs(number: number, given: unknown, field: string): number {
 /** A time as reports write it: RFC 3339 in UTC, to the millisecond. */
 export function formatTime(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+/** The number a string of at most 15 ASCII digits spells (VPC's start and end); undefined otherwise. */
+function wholeNumber(text: string): number | undefined {
+  if (text.length > 15) return undefined;
+  let number = 0;
+  for (let i = 0; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - DIGIT_0;
+    if (digit < 0 || digit > 9) return undefined;
+    number = number * 10 + digit;
+  }
+  return number;
 }
 
 /** Two ASCII digits at `at` as a number; NaN when they are not digits. */
