@@ -3,6 +3,7 @@
  * first and last seen, and what decided them on each side of a comparison. Bounded: at most
  * MAX_CHANGE_GROUPS groups per list; flows of further groups are counted in `otherFlows`.
  */
+import { detached } from '../flow/endpoint-table.js';
 import type { Protocol } from '../model/bundle.js';
 import { isEarlier, isLater, sightingJSON, type Sighting, type SightingJSON } from './sighting.js';
 
@@ -69,7 +70,9 @@ export class ChangeGroups {
       if (isEarlier(seen, entry.firstSeen)) entry.firstSeen = seen;
       if (isLater(seenUntil.time, entry.lastSeen.time)) entry.lastSeen = seenUntil;
     } else if (this.entries.size < this.maxGroups) {
-      this.entries.set(key, { group: { ...name, ...describe() }, flows: 1, firstSeen: seen, lastSeen: seenUntil });
+      // Names are views of the input's lines: kept ones are copied, or they would keep whole chunks alive.
+      const own = { ...name, src: detached(name.src), dst: detached(name.dst) };
+      this.entries.set(detached(key), { group: { ...own, ...describe() }, flows: 1, firstSeen: seen, lastSeen: seenUntil });
     } else {
       this.otherFlows++;
     }

@@ -5,6 +5,7 @@
  * Memory is bounded: at most MAX_GROUPS distinct groups are counted per list, the rest in "other".
  */
 
+import { detached } from '../flow/endpoint-table.js';
 import { appendProblems, RecordTally } from './record-tally.js';
 
 /** Distinct groups kept per list; more are counted in `other`. */
@@ -66,7 +67,8 @@ class GroupCounter {
     const key = `${group.src}\u0000${group.dst}\u0000${group.service}`;
     const entry = this.counts.get(key);
     if (entry !== undefined) entry.count++;
-    else if (this.counts.size < MAX_GROUPS) this.counts.set(key, { count: 1, why: group.why });
+    // Names are views of the input's lines: a kept key is copied, or it would keep whole chunks alive.
+    else if (this.counts.size < MAX_GROUPS) this.counts.set(detached(key), { count: 1, why: group.why });
     else this.other++;
   }
 
