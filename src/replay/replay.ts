@@ -9,6 +9,7 @@ import type { Bundle } from '../model/bundle.js';
 import type { ClusterRuleRef, Verdict } from '../model/decision.js';
 import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
 import { EndpointResolver } from '../engine/endpoints.js';
+import { DEFAULT_MAX_ENDPOINTS, detached } from '../flow/endpoint-table.js';
 import { podAddressOwners } from '../model/pod-index.js';
 import { formatIP, parseIP } from '../net/ip.js';
 import { readFlowLogBytes, type FlowLogFormat, type LogRecord } from './index.js';
@@ -50,6 +51,11 @@ export interface ReplayOptions extends ReplayStreamOptions {
 export class EndpointDirectory {
   private readonly resolver: EndpointResolver;
   private readonly owners: Map<string, number[]>;
+  /**
+   * Addresses as logs write them -> their canonical spec (one shared object per address, which
+   * verdict reuse keys on) and whether one pod owns it; null for text that is no address. Bounded.
+   */
+  private readonly addresses = new Map<string, { readonly spec: EndpointSpec; readonly owned: boolean } | null>();
 
   constructor(bundle: Bundle) {
     this.resolver = new EndpointResolver(bundle.pods);
@@ -62,6 +68,19 @@ export class EndpointDirectory {
 
   ownsIP(ip: string): boolean {
     return this.owners.get(ip)?.length === 1;
+  }
+
+  /** An address in any spelling, resolved once per distinct text: its canonical spec, and whether a pod owns it. */
+  address(text: string): { readonly spec: EndpointSpec; readonly owned: boolean } | null {
+    let known = this.addresses.get(text);
+    if (known === undefined) {
+      const ip = parseIP(text);
+      const canonical = ip ? formatIP(ip) : undefined;
+      known = canonical === undefined ? null : { spec: { kind: 'ip', ip: canonical }, owned: this.ownsIP(canonical) };
+      if (this.addresses.size >= DEFAULT_MAX_ENDPOINTS) this.addresses.clear();
+      this.addresses.set(detached(text), known);
+    }
+    return known;
   }
 }
 
@@ -215,13 +234,11 @@ export function resolveEndpoint(
   // Without a directory (remote mode) the service resolves the name, and refuses an unknown one.
   // With nothing beside the name (CSV, VPC, NDJSON), the name it is, known or not.
   if (!directory || (ip === undefined && adhoc === undefined)) return spec;
-  const canonical = ip === undefined ? undefined : parseIP(ip);
-  const text = canonical ? formatIP(canonical) : undefined;
-  if (text !== undefined && directory.ownsIP(text)) return { kind: 'ip', ip: text };
+  const address = ip === undefined ? null : directory.address(ip);
+  if (address?.owned) return address.spec;
   if (directory.knowsRef(spec.ref)) return spec;
   if (adhoc) return { kind: 'adhoc', pod: adhoc };
-  if (text !== undefined) return { kind: 'ip', ip: text };
-  return spec;
+  return address?.spec ?? spec;
 }
 
 function resolveFlow(record: LogRecord, directory: EndpointDirectory | undefined): Flow {

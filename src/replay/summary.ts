@@ -62,9 +62,9 @@ class GroupCounter {
   total = 0;
   other = 0;
 
-  add(group: GroupName): void {
+  /** Counts one flow of `group`; `key` names it, made once for all the lists a flow goes in. */
+  add(group: GroupName, key: string): void {
     this.total++;
-    const key = `${group.src}\u0000${group.dst}\u0000${group.service}`;
     const entry = this.counts.get(key);
     if (entry !== undefined) entry.count++;
     // Names are views of the input's lines: a kept key is copied, or it would keep whole chunks alive.
@@ -107,9 +107,10 @@ export class ReplaySummary extends RecordTally {
     if (allowed) this.totals.allowed++;
     else this.totals.denied++;
     if (!group) return;
-    if (!allowed) this.denied.add(group);
-    if (observed === 'allowed' && !allowed) this.wouldBreak.add(group);
-    if (observed === 'denied' && allowed) this.wouldOpen.add(group);
+    const key = `${group.src}\u0000${group.dst}\u0000${group.service}`;
+    if (!allowed) this.denied.add(group, key);
+    if (observed === 'allowed' && !allowed) this.wouldBreak.add(group, key);
+    if (observed === 'denied' && allowed) this.wouldOpen.add(group, key);
   }
 
   get breaks(): number {
