@@ -49,7 +49,7 @@ describe('replay --baseline: what the staged change breaks and opens, in every f
     expect(names(report.changes.break.groups)).toEqual([
       group('prod/frontend', 'prod/backend', 'TCP/8080', 1, FRONTEND_TO_BACKEND, FREEZE),
     ]);
-    expect(report.changes.break.groups[0]!.firstSeen).toEqual({ file: `${LOGS}/flows.csv`, line: 2 });
+    expect(report.changes.break.groups[0]!.firstSeen).toEqual({ file: `${LOGS}/flows.csv`, line: 2, time: '2024-05-14T09:21:07.000Z' });
     expect(names(report.changes.open.groups)).toEqual([
       group('{"namespace":"staging","labels":{"app":"job-runner"}}', 'telecom/amf-0', 'SCTP/38412', 1,
         'ingress: no NetworkPolicy rule allows it', 'ingress: [AdminNetworkPolicy ran-from-data rule 0] Allow'),
@@ -105,7 +105,8 @@ describe('replay --baseline: what the staged change breaks and opens, in every f
     const { report } = compare([`${LOGS}/hubble-observe.jsonl`]);
     expect(report.rules[0]).toEqual({
       kind: 'AdminNetworkPolicy', name: 'http-freeze', direction: 'ingress', rule: 0, ruleName: 'deny-http', flows: 3,
-      firstSeen: { file: `${LOGS}/hubble-observe.jsonl`, line: 1 }, lastSeen: { file: `${LOGS}/hubble-observe.jsonl`, line: 11 },
+      firstSeen: { file: `${LOGS}/hubble-observe.jsonl`, line: 1, time: '2024-05-14T09:21:07.412Z' },
+      lastSeen: { file: `${LOGS}/hubble-observe.jsonl`, line: 11, time: '2024-05-14T09:21:13.044Z' },
     });
     expect(report.rules).toContainEqual(expect.objectContaining({ kind: 'NetworkPolicy', namespace: 'prod', name: 'frontend-egress', direction: 'egress', rule: 2, flows: 2 }));
     expect(report.unusedRules).toContainEqual({ kind: 'NetworkPolicy', namespace: 'billing', name: 'ledger', direction: 'ingress', rule: 0 });
@@ -125,7 +126,9 @@ describe('replay --baseline: what the staged change breaks and opens, in every f
     const { code, stdout } = run(['replay', ...NEW, ...OLD, `${LOGS}/hubble-observe.jsonl`]);
     expect(code).toBe(3);
     expect(stdout).toContain('WOULD BREAK: the baseline allows, the new bundle denies (3 flows)');
-    expect(stdout).toContain(`  2  prod/frontend -> prod/backend : TCP/8080  [${LOGS}/hubble-observe.jsonl:1 .. ${LOGS}/hubble-observe.jsonl:3]`);
+    expect(stdout).toContain(
+      `  2  prod/frontend -> prod/backend : TCP/8080  [2024-05-14T09:21:07.412Z ${LOGS}/hubble-observe.jsonl:1 .. 2024-05-14T09:21:07.413Z ${LOGS}/hubble-observe.jsonl:3]`,
+    );
     expect(stdout).toContain(`\n     new:      ${FREEZE}\n`);
     expect(stdout).toContain('baseline disagrees with the log');
     expect(stdout).toMatch(/shadowed rules: an earlier rule always decides first \(1\)\n  AdminNetworkPolicy http-freeze ingress rule 1 \(deny-http-from-prod\), behind/);

@@ -26,6 +26,12 @@ describe('EndpointResolver', () => {
     expect(() => resolver.resolveEndpoint(ip('10.0.0.256'), 'src')).toThrow('src: "10.0.0.256" is not an IP address');
   });
 
+  it('knows exactly the references it resolves', () => {
+    for (const text of ['ns/a', 'ns/web', 'ns/deployment/db', 'ns/statefulset/db']) expect(resolver.knows(text), text).toBe(true);
+    // Unknown, ambiguous (two workloads named db), and a kind-qualified name that is not there.
+    for (const text of ['ns/b', 'ns/db', 'ns/deployment/a', 'other/a']) expect(resolver.knows(text), text).toBe(false);
+  });
+
   it('reads any spelling of an address as the same one', () => {
     for (const text of ['fd00::5', 'FD00::5', 'fd00:0:0::5']) {
       expect(resolver.resolveEndpoint(ip(text), 'src')).toEqual({ kind: 'ipv6', value: (0xfd00n << 112n) | 5n });

@@ -57,6 +57,11 @@ export class EndpointResolver {
     }
   }
 
+  /** Whether `ref` names exactly one pod (as resolveEndpoint would find it), without building an error. */
+  knows(ref: string): boolean {
+    return this.byRef.has(ref) || this.workloadsByName.get(ref)?.length === 1;
+  }
+
   /** `ns/name` is a Pod, else the one workload of that name; `ns/kind/name` is exactly that workload. */
   private findByRef(ref: string, field: string): ResolvedEndpoint {
     const exact = this.byRef.get(ref);

@@ -35,7 +35,7 @@ export class EndpointTable {
 /**
  * A copy of `text` that shares no memory with it. A substring of a line is a view of the whole
  * decoded chunk it came from (64 KiB or more); kept as it is, every remembered endpoint would keep
- * its chunk alive. Only done once per distinct text.
+ * its chunk alive. Only done once per distinct text (here, and for every text a report keeps).
  */
 export function detached(text: string): string {
   return JSON.parse(JSON.stringify(text)) as string;

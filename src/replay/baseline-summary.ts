@@ -6,7 +6,8 @@
  */
 import { MAX_CHANGE_GROUPS, ChangeGroups, type ChangeGroup, type ChangeListJSON, type ChangeName } from './change-groups.js';
 import { appendProblems, RecordTally } from './record-tally.js';
-import { describeRule, MAX_COUNTED_RULES, type PolicyRuleRef, type RuleHitsJSON, type Sighting } from './rule-hits.js';
+import { describeRule, MAX_COUNTED_RULES, type PolicyRuleRef, type RuleHitsJSON } from './rule-hits.js';
+import { sightingText, type Sighting } from './sighting.js';
 
 export interface BaselineTotals {
   /** Records read (as in a single replay: headers and blank lines are not records). */
@@ -57,6 +58,8 @@ export interface BaselineReportJSON extends RuleReport {
 /** How to describe a judged flow that is listed (see BaselineSummary.isListed). */
 export interface Listing {
   readonly seen: Sighting;
+  /** The end of the record's time window (VPC `end`), when it has one. */
+  readonly seenUntil?: Sighting;
   /** The group's name; called only when the flow is listed. */
   readonly name: () => ChangeName;
   /** What decided it on each side; called only for a flow that starts a new group. */
@@ -104,10 +107,11 @@ export class BaselineSummary extends RecordTally {
     else t.baselineDenied++;
     if (observed !== undefined) this.observedAny = true;
     if (!listing) return;
-    if (baselineAllowed && !allowed) this.breaks.add(listing.name(), listing.seen, listing.why);
-    if (!baselineAllowed && allowed) this.opens.add(listing.name(), listing.seen, listing.why);
+    const { seen, seenUntil } = listing;
+    if (baselineAllowed && !allowed) this.breaks.add(listing.name(), seen, listing.why, seenUntil);
+    if (!baselineAllowed && allowed) this.opens.add(listing.name(), seen, listing.why, seenUntil);
     if (observed !== undefined && (observed === 'allowed') !== baselineAllowed) {
-      this.disagreements.add({ ...listing.name(), observed }, listing.seen, listing.why);
+      this.disagreements.add({ ...listing.name(), observed }, seen, listing.why, seenUntil);
     }
   }
 
@@ -173,9 +177,11 @@ function listGroups(lines: string[], title: string, list: ChangeListJSON): void 
   if (list.groups.length < list.flows && list.otherFlows > 0) lines.push(`  ... ${list.otherFlows} flows in groups past the bound`);
 }
 
+/** `[file:line]` or `[first .. last]`, each with its time when the log has times. */
 function seenText(g: ChangeGroup): string {
-  const first = `${g.firstSeen.file}:${g.firstSeen.line}`;
-  return g.flows === 1 ? `[${first}]` : `[${first} .. ${g.lastSeen.file}:${g.lastSeen.line}]`;
+  const first = sightingText(g.firstSeen);
+  const last = sightingText(g.lastSeen);
+  return first === last ? `[${first}]` : `[${first} .. ${last}]`;
 }
 
 /** Rule hits, unused and shadowed rules, shared with the single replay's rule report. */

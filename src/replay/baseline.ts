@@ -71,13 +71,14 @@ function settlePair(
   // Most flows change nothing and are listed nowhere: they build no names.
   const listing = BaselineSummary.isListed(verdict.allowed, baseline.allowed, record.observed)
     ? {
-        seen: { file, line: record.line },
+        seen: { file, line: record.line, time: record.time },
+        seenUntil: record.timeEnd === undefined ? undefined : { file, line: record.line, time: record.timeEnd },
         name: () => ({ src: record.srcLabel ?? describe(flow.src), dst: record.dstLabel ?? describe(flow.dst), protocol: flow.protocol, port: flow.port }),
         why: () => ({ old: ruleText(baseline), new: ruleText(verdict) }),
       }
     : undefined;
   options.summary.countJudged(verdict.allowed, baseline.allowed, record.observed, listing);
-  options.rules.count(verdict, file, record.line);
+  options.rules.count(verdict, file, record.line, record.time, record.timeEnd);
   if (out) {
     const line: Record<string, unknown> = { file, line: record.line, ...verdictFields(verdict), baseline: verdictFields(baseline) };
     if (baseline.allowed !== verdict.allowed) line.change = verdict.allowed ? 'open' : 'break';

@@ -3,8 +3,9 @@
  * first and last seen, and what decided them on each side of a comparison. Bounded: at most
  * MAX_CHANGE_GROUPS groups per list; flows of further groups are counted in `otherFlows`.
  */
+import { detached } from '../flow/endpoint-table.js';
 import type { Protocol } from '../model/bundle.js';
-import type { Sighting } from './rule-hits.js';
+import { isEarlier, isLater, sightingJSON, type Sighting, type SightingJSON } from './sighting.js';
 
 /** Distinct groups kept per list (about 300 bytes each: tens of MB at the bound, whatever the log). */
 export const MAX_CHANGE_GROUPS = 100_000;
@@ -21,8 +22,10 @@ export interface ChangeGroup {
   readonly new: string;
   /** What the log recorded, for the baseline-versus-log list. */
   readonly observed?: 'allowed' | 'denied';
-  readonly firstSeen: Sighting;
-  readonly lastSeen: Sighting;
+  /** The earliest flow by time when the log has times, else the first read; `time` in RFC 3339 UTC. */
+  readonly firstSeen: SightingJSON;
+  /** The latest by time (a VPC record's end), else the last read. */
+  readonly lastSeen: SightingJSON;
 }
 
 export interface ChangeListJSON {
@@ -33,8 +36,9 @@ export interface ChangeListJSON {
 }
 
 interface Entry {
-  readonly group: Omit<ChangeGroup, 'flows' | 'lastSeen'>;
+  readonly group: Omit<ChangeGroup, 'flows' | 'firstSeen' | 'lastSeen'>;
   flows: number;
+  firstSeen: Sighting;
   lastSeen: Sighting;
 }
 
@@ -53,16 +57,22 @@ export class ChangeGroups {
 
   constructor(private readonly maxGroups = MAX_CHANGE_GROUPS) {}
 
-  /** Counts one flow; `describe` (what decided it, old and new) runs only for a new group. */
-  add(name: ChangeName, seen: Sighting, describe: () => { old: string; new: string }): void {
+  /**
+   * Counts one flow seen at `seen` (until `seenUntil`, for a record that spans a time window);
+   * `describe` (what decided it, old and new) runs only for a new group.
+   */
+  add(name: ChangeName, seen: Sighting, describe: () => { old: string; new: string }, seenUntil: Sighting = seen): void {
     this.flows++;
     const key = `${name.src}\u0000${name.dst}\u0000${name.protocol}\u0000${name.port}\u0000${name.observed ?? ''}`;
     const entry = this.entries.get(key);
     if (entry) {
       entry.flows++;
-      entry.lastSeen = seen;
+      if (isEarlier(seen, entry.firstSeen)) entry.firstSeen = seen;
+      if (isLater(seenUntil.time, entry.lastSeen.time)) entry.lastSeen = seenUntil;
     } else if (this.entries.size < this.maxGroups) {
-      this.entries.set(key, { group: { ...name, ...describe(), firstSeen: seen }, flows: 1, lastSeen: seen });
+      // Names are views of the input's lines: kept ones are copied, or they would keep whole chunks alive.
+      const own = { ...name, src: detached(name.src), dst: detached(name.dst) };
+      this.entries.set(detached(key), { group: { ...own, ...describe() }, flows: 1, firstSeen: seen, lastSeen: seenUntil });
     } else {
       this.otherFlows++;
     }
@@ -75,11 +85,12 @@ export class ChangeGroups {
   /** Groups with the most flows first; ties by first sighting. */
   toJSON(limit = Infinity): ChangeListJSON {
     const groups = [...this.entries.values()]
-      .sort((a, b) => b.flows - a.flows || compareSightings(a.group.firstSeen, b.group.firstSeen))
+      .sort((a, b) => b.flows - a.flows || compareSightings(a.firstSeen, b.firstSeen))
       .slice(0, limit)
-      .map(({ group, flows, lastSeen }): ChangeGroup => {
-        const { src, dst, protocol, port, old, firstSeen, observed } = group;
-        return { src, dst, protocol, port, flows, old, new: group.new, ...(observed ? { observed } : {}), firstSeen, lastSeen };
+      .map(({ group, flows, firstSeen, lastSeen }): ChangeGroup => {
+        const { src, dst, protocol, port, old, observed } = group;
+        const seen = { firstSeen: sightingJSON(firstSeen), lastSeen: sightingJSON(lastSeen) };
+        return { src, dst, protocol, port, flows, old, new: group.new, ...(observed ? { observed } : {}), ...seen };
       });
     return { flows: this.flows, groups, otherFlows: this.otherFlows };
   }

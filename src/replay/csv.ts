@@ -1,7 +1,8 @@
 /**
  * @module Generic CSV flow logs. A header line names the columns, in any order and case: src, dst
  * and port; optionally protocol (TCP when absent or empty, a name or an IANA number) and one of
- * verdict, action or observed (allowed/denied, ACCEPT/REJECT, FORWARDED/DROPPED). Other columns are
+ * verdict, action or observed (allowed/denied, ACCEPT/REJECT, FORWARDED/DROPPED), and one of time,
+ * timestamp or start (RFC 3339, or epoch seconds or milliseconds; record-time.ts). Other columns are
  * ignored. Endpoints are written as on the command line: "ns/name", "ns/kind/name", an IP address,
  * "ns:key=value,..." or a JSON ad-hoc pod (both quoted, as they hold commas).
  *
@@ -21,9 +22,12 @@ import {
   type LineReader,
   type LogRecord,
 } from './records.js';
+import { parseTimeText } from './record-time.js';
 
 const REQUIRED_COLUMNS = ['src', 'dst', 'port'];
 const VERDICT_COLUMNS = ['verdict', 'action', 'observed'];
+/** When a row happened: the first of these columns the header names. */
+const TIME_COLUMNS = ['time', 'timestamp', 'start'];
 
 interface Header {
   readonly text: string;
@@ -35,6 +39,7 @@ interface Header {
   readonly port: number;
   readonly protocol: number | undefined;
   readonly verdict: { readonly name: string; readonly at: number } | undefined;
+  readonly time: { readonly name: string; readonly at: number } | undefined;
 }
 
 /** The fields of one CSV line, unquoted. */
@@ -100,6 +105,7 @@ function headerOf(text: string): Header | undefined {
   names.forEach((name, i) => columns.has(name) || columns.set(name, i));
   if (!REQUIRED_COLUMNS.every((name) => columns.has(name))) return undefined;
   const verdictName = VERDICT_COLUMNS.find((name) => columns.has(name));
+  const timeName = TIME_COLUMNS.find((name) => columns.has(name));
   return {
     text,
     width: names.length,
@@ -109,6 +115,7 @@ function headerOf(text: string): Header | undefined {
     port: columns.get('port')!,
     protocol: columns.get('protocol'),
     verdict: verdictName === undefined ? undefined : { name: verdictName, at: columns.get(verdictName)! },
+    time: timeName === undefined ? undefined : { name: timeName, at: columns.get(timeName)! },
   };
 }
 
@@ -140,12 +147,14 @@ function readRow(fields: readonly string[], header: Header, line: number, endpoi
   const srcText = fields[header.src]!;
   const dstText = fields[header.dst]!;
   const observed = header.verdict === undefined ? undefined : parseObserved(fields[header.verdict.at], header.verdict.name);
+  const time = header.time === undefined ? undefined : parseTimeText(fields[header.time.at], header.time.name);
   const protocol = classifyProtocol(header.protocol === undefined ? undefined : fields[header.protocol], 'protocol');
   if ('notApplicable' in protocol) {
-    return { line, observed, srcLabel: srcText, dstLabel: dstText, kind: 'not-applicable', reason: protocol.notApplicable };
+    return { line, time, observed, srcLabel: srcText, dstLabel: dstText, kind: 'not-applicable', reason: protocol.notApplicable };
   }
   return {
     line,
+    time,
     observed,
     srcLabel: srcText,
     dstLabel: dstText,

@@ -37,6 +37,8 @@ describe('Hubble flow logs', () => {
     const records = await recordsOf(fixture('hubble-observe.jsonl'), { format: 'hubble' });
     expect(records[0]).toEqual({
       line: 1,
+      // 2024-05-14T09:21:07.412503109Z, to the nanosecond as far as a double holds it.
+      time: expect.closeTo(Date.UTC(2024, 4, 14, 9, 21, 7, 412) + 0.503109, 3) as number,
       kind: 'flow',
       flow: { src: { kind: 'ref', ref: FRONTEND }, dst: { kind: 'ref', ref: BACKEND }, protocol: 'TCP', port: 8080 },
       observed: 'allowed',

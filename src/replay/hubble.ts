@@ -2,7 +2,8 @@
  * @module Hubble flow logs: the output of `hubble observe -o json`, one JSON object per line, in
  * the JSON mapping of Cilium's api/v1/flow/flow.proto (proto field names, enum names, zero values
  * left out). Each line wraps a flow as `{"flow": {...}, "node_name": ..., "time": ...}`; older
- * Hubble CLIs print the flow object itself, which is read too.
+ * Hubble CLIs print the flow object itself, which is read too. A record's time is the flow's `time`
+ * (RFC 3339, nanoseconds), else the wrapper's (record-time.ts; reports show milliseconds).
  *
  * Which records are judged: L3_L4 flows over TCP, UDP or SCTP that are not replies. Replies are
  * told by `is_reply` whenever it is present (Hubble sets it from connection tracking, so it wins
@@ -15,6 +16,7 @@ import { decodeEndpoint } from '../flow/decode.js';
 import { DEFAULT_MAX_ENDPOINTS, EndpointTable } from '../flow/endpoint-table.js';
 import type { Protocol } from '../model/bundle.js';
 import type { AdHocPod, EndpointSpec } from '../model/flow.js';
+import { parseTimeValue } from './record-time.js';
 import { LineError, parseJSONObject, type LogRecord, type Observed } from './records.js';
 
 type JSONObject = Record<string, unknown>;
@@ -46,16 +48,17 @@ export function isHubbleObject(object: JSONObject): boolean {
 export function readHubbleLine(text: string, line: number): LogRecord {
   const object = parseJSONObject(text);
   const wrapped = objectOf(object.flow);
-  if (wrapped !== undefined) return readFlow(wrapped, line);
+  if (wrapped !== undefined) return readFlow(wrapped, line, wrapped.time ?? object.time);
   const event = OTHER_EVENTS.find((key) => Object.hasOwn(object, key));
   if (event !== undefined) return { line, kind: 'skipped', reason: `${event} event` };
-  if (FLOW_KEYS.some((key) => Object.hasOwn(object, key))) return readFlow(object, line);
+  if (FLOW_KEYS.some((key) => Object.hasOwn(object, key))) return readFlow(object, line, object.time);
   throw new LineError('not a Hubble flow: expected {"flow": {...}} or a flow object with "IP", "l4" and "Type"');
 }
 
-function readFlow(flow: JSONObject, line: number): LogRecord {
+function readFlow(flow: JSONObject, line: number, timeValue: unknown): LogRecord {
   const type = flow.Type;
   if (type !== 'L3_L4') return { line, kind: 'skipped', reason: `flow type ${stringOf(type) ?? 'UNKNOWN_TYPE'}` };
+  const time = parseTimeValue(timeValue, 'time');
 
   const ip = objectOf(flow.IP);
   const srcIP = stringOf(ip?.source);
@@ -81,10 +84,10 @@ function readFlow(flow: JSONObject, line: number): LogRecord {
   if (protocol === undefined) {
     const other = l4 === undefined ? undefined : Object.keys(l4)[0];
     const reason = other ?? 'no TCP, UDP or SCTP header';
-    return { line, observed, dropReason, direction, srcLabel, dstLabel, kind: 'not-applicable', reason };
+    return { line, time, observed, dropReason, direction, srcLabel, dstLabel, kind: 'not-applicable', reason };
   }
   const ports = objectOf(l4![protocol])!;
-  if (isReply(flow, ports)) return { line, observed, dropReason, direction, srcLabel, dstLabel, kind: 'reply' };
+  if (isReply(flow, ports)) return { line, time, observed, dropReason, direction, srcLabel, dstLabel, kind: 'reply' };
 
   const port = ports.destination_port;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
@@ -93,6 +96,7 @@ function readFlow(flow: JSONObject, line: number): LogRecord {
   }
   return {
     line,
+    time,
     observed,
     dropReason,
     direction,

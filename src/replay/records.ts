@@ -39,6 +39,13 @@ export interface LogRecord {
   /** Hubble only: the addresses, kept when the ends are named as pods (the next resolution step). */
   readonly srcIP?: string;
   readonly dstIP?: string;
+  /**
+   * When it happened, in epoch milliseconds, when the log says (Hubble time, VPC start, a CSV or
+   * NDJSON time/timestamp/start field); see record-time.ts.
+   */
+  readonly time?: number;
+  /** VPC only: the end of the record's aggregation window (the `end` field), epoch milliseconds. */
+  readonly timeEnd?: number;
   /** For kind 'error': what is wrong with the line. The replay goes on. */
   readonly error?: string;
   /** For kinds 'skipped' and 'not-applicable': why, e.g. "NODATA", "protocol ICMP (1)". */

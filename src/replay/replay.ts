@@ -8,6 +8,9 @@ import type { FlowError } from '../model/errors.js';
 import type { Bundle } from '../model/bundle.js';
 import type { ClusterRuleRef, Verdict } from '../model/decision.js';
 import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
+import { EndpointResolver } from '../engine/endpoints.js';
+import { DEFAULT_MAX_ENDPOINTS, detached } from '../flow/endpoint-table.js';
+import { podAddressOwners } from '../model/pod-index.js';
 import { formatIP, parseIP } from '../net/ip.js';
 import { readFlowLogBytes, type FlowLogFormat, type LogRecord } from './index.js';
 import { RuleHits } from './rule-hits.js';
@@ -41,30 +44,43 @@ export interface ReplayOptions extends ReplayStreamOptions {
 }
 
 /**
- * Who a bundle knows: pod references (and workload names), and the IPs its running pods own.
- * Local replay resolves a flow-log endpoint by pod name, then IP, then as an ad-hoc pod from the
- * log's labels (a pod the bundle does not know), else as the address outside.
+ * Who a bundle knows, for the resolution order of local replay (see resolveEndpoint): the names
+ * the engine's EndpointResolver resolves (pod references, unique workload names), and the
+ * addresses exactly one pod owns (podAddressOwners, the definition the image's IP tables use).
  */
 export class EndpointDirectory {
-  private readonly refs = new Set<string>();
-  private readonly ips = new Map<string, number>();
+  private readonly resolver: EndpointResolver;
+  private readonly owners: Map<string, number[]>;
+  /**
+   * Addresses as logs write them -> their canonical spec (one shared object per address, which
+   * verdict reuse keys on) and whether one pod owns it; null for text that is no address. Bounded.
+   */
+  private readonly addresses = new Map<string, { readonly spec: EndpointSpec; readonly owned: boolean } | null>();
 
   constructor(bundle: Bundle) {
-    const workloadNames = new Map<string, number>();
-    for (const pod of bundle.pods) {
-      this.refs.add(pod.ref);
-      if (pod.workload) workloadNames.set(`${pod.namespace}/${pod.name}`, (workloadNames.get(`${pod.namespace}/${pod.name}`) ?? 0) + 1);
-      if (!pod.hostNetwork) for (const ip of pod.ips) this.ips.set(ip, (this.ips.get(ip) ?? 0) + 1);
-    }
-    for (const [name, count] of workloadNames) if (count === 1) this.refs.add(name);
+    this.resolver = new EndpointResolver(bundle.pods);
+    this.owners = podAddressOwners(bundle.pods);
   }
 
   knowsRef(ref: string): boolean {
-    return this.refs.has(ref);
+    return this.resolver.knows(ref);
   }
 
   ownsIP(ip: string): boolean {
-    return this.ips.get(ip) === 1;
+    return this.owners.get(ip)?.length === 1;
+  }
+
+  /** An address in any spelling, resolved once per distinct text: its canonical spec, and whether a pod owns it. */
+  address(text: string): { readonly spec: EndpointSpec; readonly owned: boolean } | null {
+    let known = this.addresses.get(text);
+    if (known === undefined) {
+      const ip = parseIP(text);
+      const canonical = ip ? formatIP(ip) : undefined;
+      known = canonical === undefined ? null : { spec: { kind: 'ip', ip: canonical }, owned: this.ownsIP(canonical) };
+      if (this.addresses.size >= DEFAULT_MAX_ENDPOINTS) this.addresses.clear();
+      this.addresses.set(detached(text), known);
+    }
+    return known;
   }
 }
 
@@ -140,6 +156,14 @@ export async function streamFlows<Answer>(inputs: readonly ReplayInput[], option
 }
 
 export async function replay(inputs: readonly ReplayInput[], options: ReplayOptions): Promise<void> {
+  // Engines hand out shared verdict objects: what decided one is worked out once per object.
+  const whys = new WeakMap<Verdict, string | undefined>();
+  const why = (verdict: Verdict): string | undefined => {
+    if (whys.has(verdict)) return whys.get(verdict);
+    const text = whyOf(verdict);
+    whys.set(verdict, text);
+    return text;
+  };
   await streamFlows(inputs, {
     ...options,
     other: (record, file) => countOther(record, file, options.summary),
@@ -149,8 +173,8 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
       for (let i = 0; i < items.length; i++) {
         const item = items[i]!;
         const verdict = verdicts[i]!;
-        settle(item, verdict, options.summary, options.out ? lines : undefined);
-        if (options.rules && !(verdict instanceof Error)) options.rules.count(verdict, item.file, item.record.line);
+        settle(item, verdict, options.summary, options.out ? lines : undefined, why);
+        if (options.rules && !(verdict instanceof Error)) options.rules.count(verdict, item.file, item.record.line, item.record.time, item.record.timeEnd);
       }
       if (options.out && lines.length > 0) await options.out(lines.join('\n'));
     },
@@ -164,7 +188,13 @@ export function countOther(record: LogRecord, file: string, summary: RecordTally
 }
 
 /** Counts one answered flow, and adds its --out line when there is an `out`. */
-function settle(item: PendingFlow, verdict: Verdict | FlowError, summary: ReplaySummary, out: string[] | undefined): void {
+function settle(
+  item: PendingFlow,
+  verdict: Verdict | FlowError,
+  summary: ReplaySummary,
+  out: string[] | undefined,
+  why: (verdict: Verdict) => string | undefined,
+): void {
   const { record, flow, file } = item;
   if (verdict instanceof Error) {
     summary.countUnresolved(file, record.line, verdict.message);
@@ -176,7 +206,7 @@ function settle(item: PendingFlow, verdict: Verdict | FlowError, summary: Replay
         src: record.srcLabel ?? describe(flow.src),
         dst: record.dstLabel ?? describe(flow.dst),
         service: `${flow.protocol}/${flow.port}`,
-        why: whyOf(verdict),
+        why: why(verdict),
       }
     : undefined;
   summary.countJudged(verdict.allowed, record.observed, group);
@@ -202,14 +232,13 @@ export function resolveEndpoint(
 ): EndpointSpec {
   if (spec.kind !== 'ref') return spec;
   // Without a directory (remote mode) the service resolves the name, and refuses an unknown one.
-  if (!directory) return spec;
-  const canonical = ip === undefined ? undefined : parseIP(ip);
-  const text = canonical ? formatIP(canonical) : undefined;
-  if (text !== undefined && directory.ownsIP(text)) return { kind: 'ip', ip: text };
+  // With nothing beside the name (CSV, VPC, NDJSON), the name it is, known or not.
+  if (!directory || (ip === undefined && adhoc === undefined)) return spec;
+  const address = ip === undefined ? null : directory.address(ip);
+  if (address?.owned) return address.spec;
   if (directory.knowsRef(spec.ref)) return spec;
   if (adhoc) return { kind: 'adhoc', pod: adhoc };
-  if (text !== undefined) return { kind: 'ip', ip: text };
-  return spec;
+  return address?.spec ?? spec;
 }
 
 function resolveFlow(record: LogRecord, directory: EndpointDirectory | undefined): Flow {

@@ -15,6 +15,9 @@
  */
 import type { Bundle } from '../model/bundle.js';
 import type { ClusterRuleRef, Direction, RuleRef, Verdict } from '../model/decision.js';
+import { isEarlier, isLater, sightingJSON, type Sighting, type SightingJSON } from './sighting.js';
+
+export type { Sighting } from './sighting.js';
 
 /** A policy rule; `rule` indexes spec.ingress or spec.egress per `direction`. */
 export interface PolicyRuleRef {
@@ -28,17 +31,12 @@ export interface PolicyRuleRef {
   readonly ruleName?: string;
 }
 
-/** Where in the logs a flow was read. */
-export interface Sighting {
-  readonly file: string;
-  readonly line: number;
-}
-
 export interface RuleHitsJSON extends PolicyRuleRef {
   /** Sides of judged flows this rule decided (see the module comment). */
   readonly flows: number;
-  readonly firstSeen: Sighting;
-  readonly lastSeen: Sighting;
+  /** By time when the log has times (see sighting.ts), else in reading order. */
+  readonly firstSeen: SightingJSON;
+  readonly lastSeen: SightingJSON;
 }
 
 /**
@@ -50,9 +48,15 @@ export const MAX_COUNTED_RULES = 100_000;
 interface Counter {
   readonly ref: PolicyRuleRef;
   flows: number;
-  readonly firstSeen: Sighting;
+  firstSeen: Sighting;
   lastFile: string;
   lastLine: number;
+  lastTime: number | undefined;
+}
+
+/** A hit's place: a Sighting, and the end of its record's time window (its time when it has no window). */
+interface Seen extends Sighting {
+  readonly until: number | undefined;
 }
 
 export function ruleKey(ref: PolicyRuleRef): string {
@@ -96,19 +100,23 @@ export class RuleHits {
 
   constructor(private readonly maxRules = MAX_COUNTED_RULES) {}
 
-  /** Counts the rules that decided one judged flow (see the module comment). */
-  count(verdict: Verdict, file: string, line: number): void {
+  /**
+   * Counts the rules that decided one judged flow (see the module comment), read at `file`:`line`,
+   * at `time` (until `timeEnd`, a VPC record's window) when the record has one.
+   */
+  count(verdict: Verdict, file: string, line: number, time?: number, timeEnd?: number): void {
     for (const side of [verdict.egress, verdict.ingress]) {
       if (!side) continue;
       const { direction } = side;
-      if (side.passedBy) this.hit(side.passedBy.kind, side.passedBy.name, direction, side.passedBy.rule, file, line, side.passedBy);
-      if (side.decidedBy) this.hit(side.decidedBy.kind, side.decidedBy.name, direction, side.decidedBy.rule, file, line, side.decidedBy);
+      const seen: Seen = { file, line, time, until: timeEnd ?? time };
+      if (side.passedBy) this.hit(side.passedBy.kind, side.passedBy.name, direction, side.passedBy.rule, seen, side.passedBy);
+      if (side.decidedBy) this.hit(side.decidedBy.kind, side.decidedBy.name, direction, side.decidedBy.rule, seen, side.decidedBy);
       const allowed = side.allowedBy;
-      if (allowed) this.hit(allowed.policy.namespace, allowed.policy.name, direction, allowed.rule, file, line, allowed);
+      if (allowed) this.hit(allowed.policy.namespace, allowed.policy.name, direction, allowed.rule, seen, allowed);
     }
   }
 
-  private hit(scope: string, name: string, direction: Direction, rule: number, file: string, line: number, source: RuleRef | ClusterRuleRef): void {
+  private hit(scope: string, name: string, direction: Direction, rule: number, seen: Seen, source: RuleRef | ClusterRuleRef): void {
     let byName = this.counters.get(scope);
     if (!byName) this.counters.set(scope, (byName = new Map()));
     let slots = byName.get(name);
@@ -117,11 +125,16 @@ export class RuleHits {
     const counter = slots[slot];
     if (counter) {
       counter.flows++;
-      counter.lastFile = file;
-      counter.lastLine = line;
+      if (isEarlier(seen, counter.firstSeen)) counter.firstSeen = { file: seen.file, line: seen.line, time: seen.time };
+      if (isLater(seen.until, counter.lastTime)) {
+        counter.lastFile = seen.file;
+        counter.lastLine = seen.line;
+        counter.lastTime = seen.until;
+      }
     } else if (this.size < this.maxRules) {
       const ref = 'policy' in source ? networkPolicyRule(source, direction) : clusterRule(source, direction);
-      slots[slot] = { ref, flows: 1, firstSeen: { file, line }, lastFile: file, lastLine: line };
+      const firstSeen = { file: seen.file, line: seen.line, time: seen.time };
+      slots[slot] = { ref, flows: 1, firstSeen, lastFile: seen.file, lastLine: seen.line, lastTime: seen.until };
       this.size++;
     } else {
       this.otherFlows++;
@@ -140,7 +153,12 @@ export class RuleHits {
   toJSON(): RuleHitsJSON[] {
     return this.all()
       .sort((a, b) => b.flows - a.flows || (ruleKey(a.ref) < ruleKey(b.ref) ? -1 : 1))
-      .map((c) => ({ ...c.ref, flows: c.flows, firstSeen: c.firstSeen, lastSeen: { file: c.lastFile, line: c.lastLine } }));
+      .map((c) => ({
+        ...c.ref,
+        flows: c.flows,
+        firstSeen: sightingJSON(c.firstSeen),
+        lastSeen: sightingJSON({ file: c.lastFile, line: c.lastLine, time: c.lastTime }),
+      }));
   }
 
   /** The bundle's rules that decided no replayed flow, in bundle order. */

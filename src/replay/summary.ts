@@ -5,6 +5,7 @@
  * Memory is bounded: at most MAX_GROUPS distinct groups are counted per list, the rest in "other".
  */
 
+import { detached } from '../flow/endpoint-table.js';
 import { appendProblems, RecordTally } from './record-tally.js';
 
 /** Distinct groups kept per list; more are counted in `other`. */
@@ -61,12 +62,13 @@ class GroupCounter {
   total = 0;
   other = 0;
 
-  add(group: GroupName): void {
+  /** Counts one flow of `group`; `key` names it, made once for all the lists a flow goes in. */
+  add(group: GroupName, key: string): void {
     this.total++;
-    const key = `${group.src}\u0000${group.dst}\u0000${group.service}`;
     const entry = this.counts.get(key);
     if (entry !== undefined) entry.count++;
-    else if (this.counts.size < MAX_GROUPS) this.counts.set(key, { count: 1, why: group.why });
+    // Names are views of the input's lines: a kept key is copied, or it would keep whole chunks alive.
+    else if (this.counts.size < MAX_GROUPS) this.counts.set(detached(key), { count: 1, why: group.why });
     else this.other++;
   }
 
@@ -105,9 +107,10 @@ export class ReplaySummary extends RecordTally {
     if (allowed) this.totals.allowed++;
     else this.totals.denied++;
     if (!group) return;
-    if (!allowed) this.denied.add(group);
-    if (observed === 'allowed' && !allowed) this.wouldBreak.add(group);
-    if (observed === 'denied' && allowed) this.wouldOpen.add(group);
+    const key = `${group.src}\u0000${group.dst}\u0000${group.service}`;
+    if (!allowed) this.denied.add(group, key);
+    if (observed === 'allowed' && !allowed) this.wouldBreak.add(group, key);
+    if (observed === 'denied' && allowed) this.wouldOpen.add(group, key);
   }
 
   get breaks(): number {

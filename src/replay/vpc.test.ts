@@ -25,6 +25,8 @@ describe('AWS VPC Flow Logs', () => {
     ]);
     expect(records[0]).toEqual({
       line: 2,
+      time: 1715678460_000,
+      timeEnd: 1715678520_000,
       kind: 'flow',
       flow: { src: { kind: 'ip', ip: '10.0.1.23' }, dst: { kind: 'ip', ip: '10.0.2.45' }, protocol: 'TCP', port: 8080 },
       observed: 'allowed',

@@ -9,6 +9,9 @@
  * srcaddr/dstaddr (which name an intermediate interface, a NAT gateway or an EKS node) when
  * present and not "-".
  *
+ * Times: `start` and `end` (epoch seconds) are the record's time window; they say when a group or
+ * a rule was first and last seen.
+ *
  * Replies: the logs record both directions of a connection, one line each. A line is a reply
  * (counted, not judged) when, in this order:
  * 1. tcp-flags has SYN: a reply when ACK is set too (18, SYN-ACK; 19 with FIN), a connection
@@ -29,6 +32,7 @@ import {
   type LineReader,
   type LogRecord,
 } from './records.js';
+import { parseTimeText } from './record-time.js';
 
 /** The default format: the version-2 fields, in this order. */
 const DEFAULT_FIELDS = [
@@ -71,6 +75,8 @@ const USED_FIELDS = [
   'dstport',
   'srcport',
   'tcp-flags',
+  'start',
+  'end',
 ] as const;
 type UsedField = (typeof USED_FIELDS)[number];
 
@@ -151,9 +157,11 @@ function readRecord(tokens: readonly string[], layout: Layout, line: number, end
   if (!/^[0-9]{1,3}$/.test(protocolText)) {
     throw new LineError(`protocol: ${show(protocolText)} is not an IANA protocol number`);
   }
+  const time = parseTimeText(valueAt(tokens, at.start), 'start');
+  const timeEnd = parseTimeText(valueAt(tokens, at.end), 'end');
   const protocol = classifyProtocol(protocolText, 'protocol');
   if ('notApplicable' in protocol) {
-    return { line, observed, direction, srcLabel: src.text, dstLabel: dst.text, kind: 'not-applicable', reason: protocol.notApplicable };
+    return { line, time, timeEnd, observed, direction, srcLabel: src.text, dstLabel: dst.text, kind: 'not-applicable', reason: protocol.notApplicable };
   }
   const port = parsePortField(valueAt(tokens, at.dstport), 'dstport');
   const srcPortText = valueAt(tokens, at.srcport);
@@ -161,10 +169,12 @@ function readRecord(tokens: readonly string[], layout: Layout, line: number, end
   const flagsText = valueAt(tokens, at['tcp-flags']);
   const tcpFlags = flagsText === undefined || flagsText === '-' ? undefined : parseFlags(flagsText);
   if (isVpcReply(tcpFlags, srcPort, port)) {
-    return { line, observed, direction, srcLabel: src.text, dstLabel: dst.text, kind: 'reply' };
+    return { line, time, timeEnd, observed, direction, srcLabel: src.text, dstLabel: dst.text, kind: 'reply' };
   }
   return {
     line,
+    time,
+    timeEnd,
     observed,
     direction,
     srcLabel: src.text,

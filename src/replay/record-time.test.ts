@@ -1,0 +1,62 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatTime, parseTimeText, parseTimeValue } from './record-time.js';
+import { LineError } from './records.js';
+
+describe('record times', () => {
+  it('reads RFC 3339 in UTC and with offsets, with any fraction, T, t or a space', () => {
+    expect(parseTimeText('2024-05-14T09:21:07Z', 'time')).toBe(Date.UTC(2024, 4, 14, 9, 21, 7));
+    expect(parseTimeText('2024-05-14t09:21:07.5z', 'time')).toBe(Date.UTC(2024, 4, 14, 9, 21, 7, 500));
+    expect(parseTimeText('2024-05-14 09:21:07.412503109Z', 'time')).toBeCloseTo(Date.UTC(2024, 4, 14, 9, 21, 7, 412) + 0.503109, 3);
+    expect(parseTimeText('2024-05-14T11:21:07+02:00', 'time')).toBe(Date.UTC(2024, 4, 14, 9, 21, 7));
+    expect(parseTimeText('2024-05-13T23:51:07-09:30', 'time')).toBe(Date.UTC(2024, 4, 14, 9, 21, 7));
+    expect(parseTimeText('2024-02-29T00:00:00Z', 'time')).toBe(Date.UTC(2024, 1, 29));
+    expect(parseTimeText('1969-12-31T23:59:59Z', 'time')).toBe(-1000);
+  });
+
+  it('reads epoch seconds (with a fraction) and milliseconds, told apart by size', () => {
+    expect(parseTimeText('1715678460', 'start')).toBe(1715678460_000);
+    expect(parseTimeText('1715678460.25', 'start')).toBe(1715678460_250);
+    expect(parseTimeText('1715678460123', 'start')).toBe(1715678460123);
+    expect(parseTimeValue(1715678460, 'time')).toBe(1715678460_000);
+    expect(parseTimeValue(1715678460123, 'time')).toBe(1715678460123);
+    expect(parseTimeValue('2024-05-14T09:21:07Z', 'time')).toBe(Date.UTC(2024, 4, 14, 9, 21, 7));
+  });
+
+  it('says "no time" for empty, "-", absent and null', () => {
+    for (const text of ['', '-', undefined]) expect(parseTimeText(text, 'time')).toBeUndefined();
+    expect(parseTimeValue(null, 'time')).toBeUndefined();
+    expect(parseTimeValue(undefined, 'time')).toBeUndefined();
+  });
+
+  it('refuses what is not a time, naming the field and the value', () => {
+    const bad = [
+      '2024-13-01T00:00:00Z', '2023-02-29T00:00:00Z', '2024-04-31T00:00:00Z', '2024-05-14T24:00:00Z', '2024-05-14T09:60:00Z',
+      '2024-05-14T09:21:07', '2024-05-14T09:21:07.Z', '2024-05-14T09:21:07+0200', '2024-05-14T09:21:07Zjunk', '2024-05-14',
+      'yesterday', '17156784601234567', '1715678460123456', '-1', '0x10', '1e9', ' 1715678460',
+    ];
+    for (const text of bad) {
+      expect(() => parseTimeText(text, 'timestamp'), text).toThrow(LineError);
+      expect(() => parseTimeText(text, 'timestamp'), text).toThrow(/^timestamp: /);
+    }
+    expect(() => parseTimeValue(true, 'time')).toThrow('time: true is not an RFC 3339 time (2024-05-14T09:21:07Z) or epoch seconds or milliseconds');
+    expect(() => parseTimeValue(-5, 'time')).toThrow(LineError);
+    expect(() => parseTimeValue(1e15, 'time')).toThrow('time: 1000000000000000 is too large for epoch seconds or milliseconds');
+  });
+
+  it('agrees with Date on every RFC 3339 time it writes, and formats back to the millisecond', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2200-12-31T23:59:59Z'), noInvalidDate: true }), fc.integer({ min: -23 * 60, max: 23 * 60 }), (date, offset) => {
+        const ms = date.getTime();
+        expect(parseTimeText(date.toISOString(), 'time')).toBe(ms);
+        expect(formatTime(parseTimeText(date.toISOString(), 'time')!)).toBe(date.toISOString());
+        // The same instant written in another zone.
+        const local = new Date(ms + offset * 60_000).toISOString().slice(0, 23);
+        const sign = offset < 0 ? '-' : '+';
+        const zone = `${sign}${String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0')}:${String(Math.abs(offset) % 60).padStart(2, '0')}`;
+        expect(parseTimeText(`${local}${zone}`, 'time')).toBe(ms);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
