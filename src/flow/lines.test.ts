@@ -44,4 +44,17 @@ describe('splitLines', () => {
     const euro = new TextEncoder().encode('€\n');
     expect(await collect([euro.subarray(0, 1), euro.subarray(1)])).toEqual([{ number: 1, text: '€' }]);
   });
+
+  it('strips a byte-order mark from the first line only, however the body is cut into chunks', async () => {
+    const body = new TextEncoder().encode('\uFEFFa\n\uFEFFb\nc\n');
+    const expected = [
+      { number: 1, text: 'a' },
+      { number: 2, text: '\uFEFFb' },
+      { number: 3, text: 'c' },
+    ];
+    expect(await collect([body])).toEqual(expected);
+    for (let cut = 1; cut < body.length; cut++) {
+      expect(await collect([body.subarray(0, cut), body.subarray(cut)])).toEqual(expected);
+    }
+  });
 });

@@ -20,7 +20,9 @@ export async function* splitLineRuns(
   chunks: AsyncIterable<Uint8Array>,
   maxLineBytes: number,
 ): AsyncGenerator<Line[]> {
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  // BOMs are kept by the decoder and stripped from the stream's first line only, so a line's
+  // answer never depends on how the transport cut the body into chunks.
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let overflow = false;
@@ -32,7 +34,7 @@ export async function* splitLineRuns(
     const bytes = concat(pending, pendingBytes);
     const end = bytes.length > 0 && bytes[bytes.length - 1] === 0x0d ? bytes.length - 1 : bytes.length;
     try {
-      return { number, text: decoder.decode(bytes.subarray(0, end)) };
+      return { number, text: withoutStreamBOM(number, decoder.decode(bytes.subarray(0, end))) };
     } catch {
       return { number, error: 'line is not valid UTF-8' };
     }
@@ -46,7 +48,7 @@ export async function* splitLineRuns(
         // Fast path: the chunk's complete lines in one decode, when all are short and valid.
         const whole = wholeLines(chunk, start, maxLineBytes, decoder);
         if (whole) {
-          for (const text of whole.lines) run.push({ number: ++number, text });
+          for (const text of whole.lines) run.push({ number: ++number, text: withoutStreamBOM(number, text) });
           start = whole.end;
           continue;
         }
@@ -106,6 +108,10 @@ function wholeLines(
     if (line.endsWith('\r')) lines[i] = line.slice(0, -1);
   }
   return { lines, end: last + 1 };
+}
+
+function withoutStreamBOM(number: number, text: string): string {
+  return number === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 function concat(parts: Uint8Array[], length: number): Uint8Array {
