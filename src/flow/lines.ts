@@ -15,16 +15,18 @@ export async function* splitLines(chunks: AsyncIterable<Uint8Array>, maxLineByte
 /**
  * The same lines, grouped by the input chunk that completed them: a caller can answer each run
  * at once, so a slow writer (one flow at a time on a pipe) gets its answer without waiting.
+ * `firstLine` numbers the first line: a part of a longer input starts where the part before ended.
  */
 export async function* splitLineRuns(
   chunks: AsyncIterable<Uint8Array>,
   maxLineBytes: number,
+  firstLine = 1,
 ): AsyncGenerator<Line[]> {
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let overflow = false;
-  let number = 0;
+  let number = firstLine - 1;
 
   const finish = (): Line => {
     number++;

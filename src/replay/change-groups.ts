@@ -32,7 +32,7 @@ export interface ChangeListJSON {
   readonly otherFlows: number;
 }
 
-interface Entry {
+export interface ChangeGroupEntry {
   readonly group: Omit<ChangeGroup, 'flows' | 'lastSeen'>;
   flows: number;
   lastSeen: Sighting;
@@ -46,8 +46,15 @@ export interface ChangeName {
   readonly observed?: 'allowed' | 'denied';
 }
 
+/** A list's content, groups in the order they were first seen (replay --jobs). */
+export interface ChangeGroupsPart {
+  readonly flows: number;
+  readonly otherFlows: number;
+  readonly entries: readonly (readonly [key: string, entry: ChangeGroupEntry])[];
+}
+
 export class ChangeGroups {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, ChangeGroupEntry>();
   flows = 0;
   otherFlows = 0;
 
@@ -70,6 +77,31 @@ export class ChangeGroups {
 
   get boundReached(): boolean {
     return this.otherFlows > 0;
+  }
+
+  toPart(): ChangeGroupsPart {
+    return { flows: this.flows, otherFlows: this.otherFlows, entries: [...this.entries] };
+  }
+
+  /**
+   * Adds the groups of the input that follows: counts add up, a group keeps its first sighting
+   * and takes the later last one. Exact when `part` was counted without a bound (as workers
+   * count): in first-seen order, the bound keeps the groups one list reading everything would.
+   */
+  merge(part: ChangeGroupsPart): void {
+    this.flows += part.flows;
+    this.otherFlows += part.otherFlows;
+    for (const [key, { group, flows, lastSeen }] of part.entries) {
+      const entry = this.entries.get(key);
+      if (entry) {
+        entry.flows += flows;
+        entry.lastSeen = lastSeen;
+      } else if (this.entries.size < this.maxGroups) {
+        this.entries.set(key, { group, flows, lastSeen });
+      } else {
+        this.otherFlows += flows;
+      }
+    }
   }
 
   /** Groups with the most flows first; ties by first sighting. */

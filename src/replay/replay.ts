@@ -9,7 +9,7 @@ import type { Bundle } from '../model/bundle.js';
 import type { ClusterRuleRef, Verdict } from '../model/decision.js';
 import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
 import { formatIP, parseIP } from '../net/ip.js';
-import { readFlowLogBytes, type FlowLogFormat, type LogRecord } from './index.js';
+import { readFlowLogBytes, type FlowLogFormat, type LogPart, type LogRecord } from './index.js';
 import { RuleHits } from './rule-hits.js';
 import type { RecordTally } from './record-tally.js';
 import { ReplaySummary } from './summary.js';
@@ -17,6 +17,8 @@ import { ReplaySummary } from './summary.js';
 export interface ReplayInput {
   readonly name: string;
   readonly bytes: AsyncIterable<Uint8Array>;
+  /** When the bytes are a part of the log `name` (replay --jobs): where it starts, and its headers. */
+  readonly part?: LogPart;
 }
 
 /** What every replay mode takes besides its deciders and its report. */
@@ -122,7 +124,7 @@ export async function streamFlows<Answer>(inputs: readonly ReplayInput[], option
   for (const input of inputs) {
     let bytes = 0;
     const counted = countBytes(input.bytes, (n) => (bytes += n));
-    for await (const records of readFlowLogBytes(counted, { format: options.format })) {
+    for await (const records of readFlowLogBytes(counted, { format: options.format, part: input.part })) {
       for (const record of records) {
         if (record.kind === 'flow' && record.flow) {
           batch.push({ file: input.name, record, flow: resolveFlow(record, options.directory) });

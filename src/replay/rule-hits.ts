@@ -83,6 +83,12 @@ export function bundleRules(bundle: Bundle): PolicyRuleRef[] {
   return rules;
 }
 
+/** Rule counters in the order their rules first decided a flow (replay --jobs). */
+export interface RuleHitsPart {
+  readonly otherFlows: number;
+  readonly counters: readonly RuleHitsJSON[];
+}
+
 export class RuleHits {
   /**
    * Counters by the policy's namespace (NetworkPolicies) or kind (cluster-wide policies: a kind
@@ -90,7 +96,8 @@ export class RuleHits {
    * strings the verdict already holds, and builds nothing unless the rule is new.
    */
   private readonly counters = new Map<string, Map<string, Counter[]>>();
-  private size = 0;
+  /** The same counters, in the order their rules first decided a flow. */
+  private readonly order: Counter[] = [];
   /** Hits on rules past MAX_COUNTED_RULES. */
   otherFlows = 0;
 
@@ -109,27 +116,55 @@ export class RuleHits {
   }
 
   private hit(scope: string, name: string, direction: Direction, rule: number, file: string, line: number, source: RuleRef | ClusterRuleRef): void {
-    let byName = this.counters.get(scope);
-    if (!byName) this.counters.set(scope, (byName = new Map()));
-    let slots = byName.get(name);
-    if (!slots) byName.set(name, (slots = []));
+    const slots = this.slotsOf(scope, name);
     const slot = 2 * rule + (direction === 'egress' ? 1 : 0);
     const counter = slots[slot];
     if (counter) {
       counter.flows++;
       counter.lastFile = file;
       counter.lastLine = line;
-    } else if (this.size < this.maxRules) {
+    } else if (this.order.length < this.maxRules) {
       const ref = 'policy' in source ? networkPolicyRule(source, direction) : clusterRule(source, direction);
-      slots[slot] = { ref, flows: 1, firstSeen: { file, line }, lastFile: file, lastLine: line };
-      this.size++;
+      this.order.push((slots[slot] = { ref, flows: 1, firstSeen: { file, line }, lastFile: file, lastLine: line }));
     } else {
       this.otherFlows++;
     }
   }
 
-  private all(): Counter[] {
-    return [...this.counters.values()].flatMap((byName) => [...byName.values()].flatMap((slots) => slots.filter((c) => c !== undefined)));
+  private slotsOf(scope: string, name: string): Counter[] {
+    let byName = this.counters.get(scope);
+    if (!byName) this.counters.set(scope, (byName = new Map()));
+    let slots = byName.get(name);
+    if (!slots) byName.set(name, (slots = []));
+    return slots;
+  }
+
+  toPart(): RuleHitsPart {
+    return { otherFlows: this.otherFlows, counters: this.order.map(toJSON) };
+  }
+
+  /**
+   * Adds the hits of the input that follows. Exact when `part` was counted without a bound (as
+   * workers count): its rules come in first-hit order, so the bound keeps the rules one counter
+   * reading everything would, with the first sighting from the earlier input and the last from the later.
+   */
+  merge(part: RuleHitsPart): void {
+    this.otherFlows += part.otherFlows;
+    for (const hits of part.counters) {
+      const { flows, firstSeen, lastSeen, ...ref } = hits;
+      const slots = this.slotsOf(ref.namespace ?? ref.kind, ref.name);
+      const slot = 2 * ref.rule + (ref.direction === 'egress' ? 1 : 0);
+      const counter = slots[slot];
+      if (counter) {
+        counter.flows += flows;
+        counter.lastFile = lastSeen.file;
+        counter.lastLine = lastSeen.line;
+      } else if (this.order.length < this.maxRules) {
+        this.order.push((slots[slot] = { ref, flows, firstSeen, lastFile: lastSeen.file, lastLine: lastSeen.line }));
+      } else {
+        this.otherFlows += flows;
+      }
+    }
   }
 
   get boundReached(): boolean {
@@ -138,16 +173,18 @@ export class RuleHits {
 
   /** Rules that decided at least one flow, most flows first (ties in rule order). */
   toJSON(): RuleHitsJSON[] {
-    return this.all()
-      .sort((a, b) => b.flows - a.flows || (ruleKey(a.ref) < ruleKey(b.ref) ? -1 : 1))
-      .map((c) => ({ ...c.ref, flows: c.flows, firstSeen: c.firstSeen, lastSeen: { file: c.lastFile, line: c.lastLine } }));
+    return [...this.order].sort((a, b) => b.flows - a.flows || (ruleKey(a.ref) < ruleKey(b.ref) ? -1 : 1)).map(toJSON);
   }
 
   /** The bundle's rules that decided no replayed flow, in bundle order. */
   unused(bundle: Bundle): PolicyRuleRef[] {
-    const hit = new Set(this.all().map((c) => ruleKey(c.ref)));
+    const hit = new Set(this.order.map((c) => ruleKey(c.ref)));
     return bundleRules(bundle).filter((ref) => !hit.has(ruleKey(ref)));
   }
+}
+
+function toJSON(c: Counter): RuleHitsJSON {
+  return { ...c.ref, flows: c.flows, firstSeen: c.firstSeen, lastSeen: { file: c.lastFile, line: c.lastLine } };
 }
 
 /** `NetworkPolicy prod/web ingress rule 0`, `AdminNetworkPolicy a egress rule 2 (deny-all)`. */
