@@ -249,7 +249,8 @@ export function describe(spec: EndpointSpec): string {
   return `${spec.pod.namespace}:${Object.entries(spec.pod.labels).map(([k, v]) => `${k}=${v}`).join(',')}`;
 }
 
-async function* countBytes(source: AsyncIterable<Uint8Array>, add: (n: number) => void): AsyncGenerator<Uint8Array> {
+/** The chunks of `source`, telling `add` each one's size. */
+export async function* countBytes(source: AsyncIterable<Uint8Array>, add: (n: number) => void): AsyncGenerator<Uint8Array> {
   for await (const chunk of source) {
     add(chunk.length);
     yield chunk;
