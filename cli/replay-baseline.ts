@@ -147,8 +147,9 @@ async function runParallel(values: BaselineValues, logs: readonly string[], comm
   const setup = prepareSetup({ engine, core: engine === 'wasm' ? loadCoreModule() : undefined, bundle: next, baseline, rules: true, out: out.write !== undefined });
   const summary = new BaselineSummary();
   const rules = new RuleHits();
-  const parallel = new ParallelReplay({ jobs: common.jobs, setup, format: common.format }, { baseline: summary, rules, out: out.write });
-  await replayEach(logs, (input, onProgress) => parallel.replay(input, onProgress), async () => {
+  const parallel = new ParallelReplay({ jobs: common.jobs, setup, format: common.format });
+  const sinks = { baseline: summary, rules, out: out.write };
+  await replayEach(logs, (input, onProgress) => parallel.replay(input, sinks, onProgress), async () => {
     await parallel.close();
     await out.close();
   });

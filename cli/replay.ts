@@ -109,8 +109,9 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
   if (bundle !== undefined && jobs > 1) {
     const name = engineOf(values);
     const setup = prepareSetup({ engine: name, core: name === 'wasm' ? loadCoreModule() : undefined, bundle, rules: rules !== undefined, out: out.write !== undefined });
-    const parallel = new ParallelReplay({ jobs, setup, format: common.format }, { summary, rules, out: out.write });
-    await replayEach(positionals, (input, onProgress) => parallel.replay(input, onProgress), async () => {
+    const parallel = new ParallelReplay({ jobs, setup, format: common.format });
+    const sinks = { summary, rules, out: out.write };
+    await replayEach(positionals, (input, onProgress) => parallel.replay(input, sinks, onProgress), async () => {
       await parallel.close();
       await out.close();
     });

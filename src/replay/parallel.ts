@@ -46,13 +46,10 @@ export class ParallelReplay {
   private pool: WorkerPool | undefined;
   private local: ((job: PartJob) => Promise<PartResult>) | undefined;
 
-  constructor(
-    private readonly options: ParallelReplayOptions,
-    private readonly sinks: ParallelReplaySinks,
-  ) {}
+  constructor(private readonly options: ParallelReplayOptions) {}
 
-  /** Replays one log; its results are merged before this returns. */
-  async replay(input: ReplayInput, onProgress?: (bytes: number, flows: number) => void): Promise<void> {
+  /** Replays one log; its results are merged into `sinks` before this returns. */
+  async replay(input: ReplayInput, sinks: ParallelReplaySinks, onProgress?: (bytes: number, flows: number) => void): Promise<void> {
     const parallelFrom = this.options.parallelFromBytes ?? DEFAULT_PARALLEL_FROM_BYTES;
     let bytesRead = 0;
     let flows = 0;
@@ -62,7 +59,7 @@ export class ParallelReplay {
     const merge = async (settled: Settled): Promise<void> => {
       if ('error' in settled) throw settled.error;
       flows += settled.result.flows;
-      await this.mergeResult(settled.result);
+      await mergeResult(settled.result, sinks);
       onProgress?.(bytesRead, flows);
     };
     const counted = countBytes(input.bytes, (n) => (bytesRead += n));
@@ -86,19 +83,19 @@ export class ParallelReplay {
     while (waiting.length > 0) await merge(await waiting.shift()!);
   }
 
-  private async mergeResult(result: PartResult): Promise<void> {
-    if (result.summary) this.sinks.summary?.merge(result.summary);
-    if (result.baseline) this.sinks.baseline?.merge(result.baseline);
-    if (result.rules) this.sinks.rules?.merge(result.rules);
-    // replay's own writer adds the last newline.
-    if (result.out) await this.sinks.out?.(result.out.slice(0, -1));
-  }
-
   /** Stops the workers, if any were started. */
   async close(): Promise<void> {
     await this.pool?.close();
     this.pool = undefined;
   }
+}
+
+async function mergeResult(result: PartResult, sinks: ParallelReplaySinks): Promise<void> {
+  if (result.summary) sinks.summary?.merge(result.summary);
+  if (result.baseline) sinks.baseline?.merge(result.baseline);
+  if (result.rules) sinks.rules?.merge(result.rules);
+  // The writer adds the last newline, as for replay's own lines.
+  if (result.out) await sinks.out?.(result.out.slice(0, -1));
 }
 
 function jobOf(name: string, part: LogPartBytes): PartJob {
