@@ -111,7 +111,8 @@ export function ruleReportOf(rules: RuleHits, bundle: Bundle | undefined): RuleR
 }
 
 export async function runBaselineReplay(values: BaselineValues, logs: readonly string[], common: CommonReplayArgs): Promise<number> {
-  if (common.jobs > 1 && values.bundle !== undefined && values.baseline !== undefined) return runParallel(values, logs, common);
+  const bothLocal = values.bundle !== undefined && values.baseline !== undefined && values['baseline-url'] === undefined && values['baseline-version'] === undefined;
+  if (common.jobs > 1 && bothLocal) return runParallel(values, logs, common);
   const { decider, next, baseline, remote } = await comparison(values);
   noteJobsUnused(remote && values.jobs !== undefined && common.jobs > 1, values.quiet);
   // Endpoints resolve by the new bundle's pods when it is local, else by the baseline's.

@@ -2,7 +2,8 @@
  * @module `npm run build`: the package's JavaScript, built ahead of time into dist/ (run by
  * `prepare`, so by `npm ci` and `npm pack`): the CLI (`dist/netpol-edge.js`), the library
  * (`dist/index.js`, with declarations in dist/types), the Worker bundled for Miniflare
- * (`dist/worker.js`, for `netpol-edge serve`) and the compiled WASM core beside them.
+ * (`dist/worker.js`, for `netpol-edge serve`), replay --jobs's worker thread (`dist/replay-worker.js`)
+ * and the compiled WASM core beside them.
  * Dependencies stay external except in the Worker, which runs in workerd and must be whole.
  */
 import { execFileSync } from 'node:child_process';
@@ -43,7 +44,8 @@ export async function buildPackage(): Promise<void> {
     // in its own chunk, loaded on use (so `--help` loads neither the parser nor the engines).
     build({
       ...forNode,
-      entryPoints: { 'netpol-edge': 'cli/bin.ts', index: 'src/index.ts' },
+      // replay --jobs starts its worker threads from dist/replay-worker.js (src/replay/worker-pool.ts).
+      entryPoints: { 'netpol-edge': 'cli/bin.ts', index: 'src/index.ts', 'replay-worker': 'src/replay/replay-worker.ts' },
       outdir: DIST,
       splitting: true,
       chunkNames: 'chunk-[hash]',
