@@ -127,6 +127,23 @@ describe('replay --jobs: the one-thread report, byte for byte', () => {
     }
   }
 
+  it('reads concatenated logs (a later VPC header, a repeated CSV header), blank lines first and over-long lines alike', async () => {
+    const replayer = workers(2, false, 300);
+    const long = `${'x'.repeat(300 * 1024)}\n`;
+    const headerless = read('vpc-default-v2.txt').split('\n').slice(1).join('\n');
+    const texts: Record<string, string> = {
+      'vpc-concatenated.txt': `${headerless}${read('vpc-custom-v5.txt')}${long}${read('vpc-default-v2.txt')}${headerless}`,
+      'csv-concatenated.csv': `\n\n  \n${read('flows.csv')}${long}${read('csv-malformed.csv')}${read('flows.csv')}`,
+      'hubble-long.jsonl': `${read('hubble-observe.jsonl')}${long}${long}${read('hubble-malformed.jsonl')}`,
+    };
+    for (const [name, text] of Object.entries(texts)) {
+      const log: [string, Uint8Array] = [name, new TextEncoder().encode(text)];
+      const expected = await oneThread([log], UNBOUNDED);
+      expect(expected.json, `${name} has an over-long line`).toMatch(/longer than/);
+      expect(await parallel(replayer, [log], UNBOUNDED, false), name).toEqual(expected);
+    }
+  });
+
   it('replays a log under parallelFromBytes in this thread, with the same report', async () => {
     const replayer = new ParallelReplay({ jobs: 2, setup: setupFor(false), partBytes: 150, parallelFromBytes: Infinity });
     pools.push(replayer);
