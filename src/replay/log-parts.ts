@@ -179,7 +179,8 @@ async function linesOf(bytes: Uint8Array, maxLineBytes: number, firstLine: numbe
   return lines;
 }
 
-async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+/** One chunk as a stream of chunks. */
+export async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
 }
 
@@ -198,10 +199,6 @@ function asBuffer(bytes: Uint8Array): Buffer {
 /** The pieces in one new buffer, always a copy: a part must own its memory. */
 function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
   const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
+  parts.reduce((offset, part) => (out.set(part, offset), offset + part.length), 0);
   return out;
 }
