@@ -47,7 +47,7 @@ export const replayJobsProducer: RowProducer = {
     const rates = { one: [] as number[], jobs: [] as number[] };
     try {
       const started = performance.now();
-      parallel = new ParallelReplay({ jobs: JOBS, setup, format: 'csv', parallelFromBytes: 0 });
+      parallel = new ParallelReplay({ jobs: JOBS, setup, format: 'csv', parallelFromBytes: 0, replayWhileStarting: false });
       const warm = await workers(parallel);
       ctx.log(`replay --jobs ${JOBS}: workers started and a first replay done in ${(performance.now() - started).toFixed(0)} ms`);
       const reference = await oneThread();

@@ -99,7 +99,7 @@ afterAll(async () => {
 });
 
 function workers(jobs: number, baseline: boolean, partBytes: number): ParallelReplay {
-  const pool = new ParallelReplay({ jobs, setup: setupFor(baseline), partBytes, parallelFromBytes: 0 });
+  const pool = new ParallelReplay({ jobs, setup: setupFor(baseline), partBytes, parallelFromBytes: 0, replayWhileStarting: false });
   pools.push(pool);
   return pool;
 }
@@ -143,6 +143,14 @@ describe('replay --jobs: the one-thread report, byte for byte', () => {
       expect(await parallel(replayer, [log], UNBOUNDED, false), name).toEqual(expected);
     }
   });
+
+  it('replays parts in this thread while the workers start, then on them, with the same report', async () => {
+    const replayer = new ParallelReplay({ jobs: 2, setup: setupFor(false), partBytes: 400, parallelFromBytes: 0 });
+    pools.push(replayer);
+    const rows = read('csv-malformed.csv').split('\n').slice(1).join('\n');
+    const log: [string, Uint8Array] = ['long.csv', new TextEncoder().encode(read('csv-malformed.csv') + rows.repeat(1500))];
+    expect(await parallel(replayer, [log], SMALL, false)).toEqual(await oneThread([log], SMALL));
+  }, 120_000);
 
   it('replays a log under parallelFromBytes in this thread, with the same report', async () => {
     const replayer = new ParallelReplay({ jobs: 2, setup: setupFor(false), partBytes: 150, parallelFromBytes: Infinity });

@@ -5,7 +5,7 @@
  *
  * A log under `parallelFromBytes` (inflated) is replayed in this thread, part by part, by the same
  * code: starting workers would cost more than they save. Workers start with the first log that
- * needs them and serve every later log. At most `jobs * PARTS_IN_FLIGHT_PER_JOB` parts are cut
+ * needs them and serve every later log; while they start, this thread replays the parts itself. At most `jobs * PARTS_IN_FLIGHT_PER_JOB` parts are cut
  * and not yet merged, which bounds memory whatever the log's size.
  */
 import type { BaselineSummary } from './baseline-summary.js';
@@ -30,6 +30,8 @@ export interface ParallelReplayOptions {
   readonly format?: FlowLogFormat;
   readonly partBytes?: number;
   readonly parallelFromBytes?: number;
+  /** While the workers start, replay parts in this thread (default true; tests turn it off to use the workers). */
+  readonly replayWhileStarting?: boolean;
 }
 
 /** Where merged results go: the report of the run's kind, rule hits, --out. */
@@ -44,6 +46,8 @@ type Settled = { readonly result: PartResult } | { readonly error: unknown };
 
 export class ParallelReplay {
   private pool: WorkerPool | undefined;
+  private starting: Promise<void> | undefined;
+  private startError: unknown;
   private local: ((job: PartJob) => Promise<PartResult>) | undefined;
 
   constructor(private readonly options: ParallelReplayOptions) {}
@@ -64,27 +68,55 @@ export class ParallelReplay {
     };
     const counted = countBytes(input.bytes, (n) => (bytesRead += n));
     for await (const piece of cutFlowLog(counted, { format: this.options.format, partBytes: this.options.partBytes ?? DEFAULT_PART_BYTES })) {
-      if (this.pool === undefined && heldBytes + piece.bytes.length < parallelFrom) {
+      if (this.starting === undefined && heldBytes + piece.bytes.length < parallelFrom) {
         held.push(piece);
         heldBytes += piece.bytes.length;
         continue;
       }
-      this.pool ??= await WorkerPool.start(this.options.jobs, this.options.setup);
+      this.startWorkers();
       for (const part of [...held, piece]) {
-        waiting.push(settle(this.pool.run(jobOf(input.name, part))));
+        const job = jobOf(input.name, part);
+        const pool = await this.workers();
+        if (pool === undefined) {
+          await merge(await settle(this.replayHere(job)));
+          continue;
+        }
+        waiting.push(settle(pool.run(job)));
         if (waiting.length >= this.options.jobs * PARTS_IN_FLIGHT_PER_JOB) await merge(await waiting.shift()!);
       }
       held = [];
     }
-    for (const part of held) {
-      this.local ??= partReplayer(this.options.setup);
-      await merge(await settle(this.local(jobOf(input.name, part))));
-    }
+    for (const part of held) await merge(await settle(this.replayHere(jobOf(input.name, part))));
     while (waiting.length > 0) await merge(await waiting.shift()!);
+  }
+
+  /** Starts the workers in the background, once; a failure to start is thrown by the next part. */
+  private startWorkers(): void {
+    this.starting ??= WorkerPool.start(this.options.jobs, this.options.setup).then(
+      (pool) => void (this.pool = pool),
+      (error: unknown) => void (this.startError = error),
+    );
+  }
+
+  /**
+   * The workers once they are up. While they start, undefined: this thread replays the parts
+   * itself (none is with a worker yet, so the order holds), unless replayWhileStarting is off.
+   */
+  private async workers(): Promise<WorkerPool | undefined> {
+    if (this.pool === undefined && this.options.replayWhileStarting !== false) await yieldToEvents();
+    else if (this.pool === undefined) await this.starting;
+    if (this.startError !== undefined) throw this.startError;
+    return this.pool;
+  }
+
+  private replayHere(job: PartJob): Promise<PartResult> {
+    this.local ??= partReplayer(this.options.setup);
+    return this.local(job);
   }
 
   /** Stops the workers, if any were started. */
   async close(): Promise<void> {
+    await this.starting;
     await this.pool?.close();
     this.pool = undefined;
   }
@@ -96,6 +128,11 @@ async function mergeResult(result: PartResult, sinks: ParallelReplaySinks): Prom
   if (result.rules) sinks.rules?.merge(result.rules);
   // The writer adds the last newline, as for replay's own lines.
   if (result.out) await sinks.out?.(result.out.slice(0, -1));
+}
+
+/** Lets the event loop turn: a worker's "ready" arrives as an event, not as a promise. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function jobOf(name: string, part: LogPartBytes): PartJob {
