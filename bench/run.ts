@@ -11,6 +11,7 @@ import { flowsToNDJSON, generateCluster, isSizeName, sampleFlows, SIZE_NAMES, SI
 import { referenceProducers } from './reference.js';
 import { wasmProducers } from './wasm.js';
 import { replayProducer } from './replay.js';
+import { replayJobsProducer } from './replay-jobs.js';
 import { tiersProducer } from './tiers.js';
 import { cliStartProducer } from './cli-start.js';
 import { connectivityProducer } from './connectivity.js';
@@ -18,7 +19,7 @@ import { markdownTable, type BenchContext, type Effort, type Row, type RowProduc
 import { now, since } from './stats.js';
 
 /** Every engine's producers, run in this order for each size. Add the WASM engine's list here. */
-const PRODUCERS: readonly RowProducer[] = [...referenceProducers, ...wasmProducers, tiersProducer, replayProducer, connectivityProducer, cliStartProducer];
+const PRODUCERS: readonly RowProducer[] = [...referenceProducers, ...wasmProducers, tiersProducer, replayProducer, replayJobsProducer, connectivityProducer, cliStartProducer];
 
 /** Flows sampled per addressing: the NDJSON decoding set, and the pool decision rates draw from. */
 const FLOWS_PER_KIND = 1_000;

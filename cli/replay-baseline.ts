@@ -14,9 +14,12 @@ import type { Engine } from '../src/engine/engine.js';
 import { RemoteEngine } from '../src/engine/remote-engine.js';
 import { EndpointDirectory } from '../src/replay/replay.js';
 import { RuleHits } from '../src/replay/rule-hits.js';
+import { loadCoreModule } from '../src/engine/node-core.js';
+import { ParallelReplay } from '../src/replay/parallel.js';
+import { prepareSetup } from '../src/replay/part-replay.js';
 import { engineOf, loadBundle, type BundleArgs } from './bundle-args.js';
 import { localEngine } from './engines.js';
-import { outWriter, replayEach } from './replay-io.js';
+import { noteJobsUnused, outWriter, replayEach } from './replay-io.js';
 import { EXIT, UsageError } from './usage.js';
 
 export const BASELINE_OPTIONS = {
@@ -47,6 +50,7 @@ export interface BaselineValues extends BundleArgs {
   readonly 'baseline-url'?: string;
   readonly 'baseline-token'?: string;
   readonly 'baseline-version'?: string;
+  readonly jobs?: string;
 }
 
 export interface CommonReplayArgs {
@@ -54,6 +58,8 @@ export interface CommonReplayArgs {
   readonly json: boolean;
   readonly top: number;
   readonly concurrency: number;
+  /** Worker threads for a local replay (both bundles local). */
+  readonly jobs: number;
 }
 
 export function hasBaseline(values: BaselineValues): boolean {
@@ -105,7 +111,10 @@ export function ruleReportOf(rules: RuleHits, bundle: Bundle | undefined): RuleR
 }
 
 export async function runBaselineReplay(values: BaselineValues, logs: readonly string[], common: CommonReplayArgs): Promise<number> {
+  const bothLocal = values.bundle !== undefined && values.baseline !== undefined && values['baseline-url'] === undefined && values['baseline-version'] === undefined;
+  if (common.jobs > 1 && bothLocal) return runParallel(values, logs, common);
   const { decider, next, baseline, remote } = await comparison(values);
+  noteJobsUnused(remote && values.jobs !== undefined && common.jobs > 1, values.quiet);
   // Endpoints resolve by the new bundle's pods when it is local, else by the baseline's.
   const known = next ?? baseline;
   const directory = known ? new EndpointDirectory(known) : undefined;
@@ -127,9 +136,31 @@ export async function runBaselineReplay(values: BaselineValues, logs: readonly s
       }),
     out.close,
   );
+  return report(summary, rules, next, common);
+}
+
+/** Both bundles local, on `common.jobs` worker threads: the same report (parallel.ts). */
+async function runParallel(values: BaselineValues, logs: readonly string[], common: CommonReplayArgs): Promise<number> {
+  const next = await loadBundle(values.bundle!, values, values.quiet);
+  const baseline = await loadBundle(values.baseline!, values, values.quiet);
+  const engine = engineOf(values);
+  const out = await outWriter(values.out);
+  const setup = prepareSetup({ engine, core: engine === 'wasm' ? loadCoreModule() : undefined, bundle: next, baseline, rules: true, out: out.write !== undefined });
+  const summary = new BaselineSummary();
+  const rules = new RuleHits();
+  const parallel = new ParallelReplay({ jobs: common.jobs, setup, format: common.format });
+  const sinks = { baseline: summary, rules, out: out.write };
+  await replayEach(logs, (input, onProgress) => parallel.replay(input, sinks, onProgress), async () => {
+    await parallel.close();
+    await out.close();
+  });
+  return report(summary, rules, next, common);
+}
+
+function report(summary: BaselineSummary, rules: RuleHits, next: Bundle | undefined, common: CommonReplayArgs): number {
   const ruleReport = ruleReportOf(rules, next);
-  const report = common.json ? JSON.stringify(summary.toJSON(ruleReport)) : summary.toText(ruleReport, common.top);
-  process.stdout.write(`${report}\n`);
+  const text = common.json ? JSON.stringify(summary.toJSON(ruleReport)) : summary.toText(ruleReport, common.top);
+  process.stdout.write(`${text}\n`);
   return summary.breakFlows > 0 ? EXIT_WOULD_BREAK : EXIT.ok;
 }
 

@@ -117,3 +117,8 @@ export async function replayEach(
     await close();
   }
 }
+
+/** --jobs given with a service: it decides, so there is nothing to spread over threads here. */
+export function noteJobsUnused(given: boolean, quiet: boolean | undefined): void {
+  if (given && !quiet) process.stderr.write('note: --jobs applies to local replay; with a service (--url) --concurrency sets the batches in flight\n');
+}

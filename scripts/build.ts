@@ -2,8 +2,9 @@
  * @module `npm run build`: the package's JavaScript, built ahead of time into dist/ (run by
  * `prepare`, so by `npm ci` and `npm pack`): the CLI (`dist/netpol-edge.js`), the library
  * (`dist/index.js`, with declarations in dist/types), the Worker bundled for Miniflare
- * (`dist/worker.js`, for `netpol-edge serve`), the compiled WASM core beside them, and the web
- * console's files (`dist/console/`, served by `serve` as wrangler serves ui/dist).
+ * (`dist/worker.js`, for `netpol-edge serve`), replay --jobs's worker thread (`dist/replay-worker.js`),
+ * the compiled WASM core beside them, and the web console's files (`dist/console/`, served by
+ * `serve` as wrangler serves ui/dist).
  * Dependencies stay external except in the Worker, which runs in workerd and must be whole.
  */
 import { execFileSync } from 'node:child_process';
@@ -45,7 +46,8 @@ export async function buildPackage(): Promise<void> {
     // in its own chunk, loaded on use (so `--help` loads neither the parser nor the engines).
     build({
       ...forNode,
-      entryPoints: { 'netpol-edge': 'cli/bin.ts', index: 'src/index.ts' },
+      // replay --jobs starts its worker threads from dist/replay-worker.js (src/replay/worker-pool.ts).
+      entryPoints: { 'netpol-edge': 'cli/bin.ts', index: 'src/index.ts', 'replay-worker': 'src/replay/replay-worker.ts' },
       outdir: DIST,
       splitting: true,
       chunkNames: 'chunk-[hash]',

@@ -42,7 +42,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the packed package', () => {
   it('holds the built code and the core, not the sources', () => {
     const files = readdirSync(join(dir, 'node_modules', 'netpol-edge', 'dist'));
-    expect(files).toEqual(expect.arrayContaining(['netpol-edge.js', 'index.js', 'worker.js', 'netpol.wasm', 'types', 'console']));
+    expect(files).toEqual(expect.arrayContaining(['netpol-edge.js', 'index.js', 'worker.js', 'replay-worker.js', 'netpol.wasm', 'types', 'console']));
     expect(readdirSync(join(dir, 'node_modules', 'netpol-edge', 'dist', 'console', 'ui'))).toEqual(expect.arrayContaining(['app.js', 'app.css']));
     const installed = readdirSync(join(dir, 'node_modules', 'netpol-edge'));
     for (const absent of ['src', 'cli', 'worker', 'core-as', 'test']) expect(installed).not.toContain(absent);
@@ -65,6 +65,18 @@ describe('the packed package', () => {
     expect(run(['validate', EXAMPLES]).status).toBe(1); // articles 2 and 4 are alternatives: one name twice
     const replay = run(['replay', '--bundle', join(ROOT, 'test/fixtures/flowlogs/cluster.yaml'), join(ROOT, 'test/fixtures/flowlogs/flows.ndjson')]);
     expect(replay.stdout).toContain('records');
+  });
+
+  it('runs replay --jobs 2 on worker threads from dist/replay-worker.js, with the --jobs 1 report', () => {
+    const rows = readFileSync(join(ROOT, 'test/fixtures/flowlogs/flows.csv'), 'utf8').trim().split('\n');
+    // Over 8 MiB, so that the workers start (smaller logs are replayed in one thread).
+    const log = join(dir, 'big.csv');
+    writeFileSync(log, `${rows[0]}\n${Array.from({ length: 150_000 }, (_, i) => rows[1 + (i % (rows.length - 1))]).join('\n')}\n`);
+    const bundle = ['--bundle', join(ROOT, 'test/fixtures/flowlogs/cluster.yaml')];
+    const one = run(['replay', ...bundle, '--jobs', '1', '--summary', 'json', log]);
+    expect(one.stdout).toContain('"records":150000');
+    const two = run(['replay', ...bundle, '--jobs', '2', '--summary', 'json', log]);
+    expect({ status: two.status, stdout: two.stdout, stderr: two.stderr }).toEqual({ status: one.status, stdout: one.stdout, stderr: one.stderr });
   });
 
   it("runs the README's library example", () => {

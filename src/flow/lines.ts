@@ -15,10 +15,12 @@ export async function* splitLines(chunks: AsyncIterable<Uint8Array>, maxLineByte
 /**
  * The same lines, grouped by the input chunk that completed them: a caller can answer each run
  * at once, so a slow writer (one flow at a time on a pipe) gets its answer without waiting.
+ * `firstLine` numbers the first line: a part of a longer input starts where the part before ended.
  */
 export async function* splitLineRuns(
   chunks: AsyncIterable<Uint8Array>,
   maxLineBytes: number,
+  firstLine = 1,
 ): AsyncGenerator<Line[]> {
   // BOMs are kept by the decoder and stripped from the stream's first line only, so a line's
   // answer never depends on how the transport cut the body into chunks.
@@ -26,7 +28,7 @@ export async function* splitLineRuns(
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let overflow = false;
-  let number = 0;
+  let number = firstLine - 1;
 
   const finish = (): Line => {
     number++;

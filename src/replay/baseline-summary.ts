@@ -4,8 +4,8 @@
  * reverse); where the baseline disagrees with what the log recorded; and, from the caller, rule
  * hits, unused and shadowed rules. Memory is bounded (change-groups.ts, rule-hits.ts).
  */
-import { MAX_CHANGE_GROUPS, ChangeGroups, type ChangeGroup, type ChangeListJSON, type ChangeName } from './change-groups.js';
-import { appendProblems, RecordTally } from './record-tally.js';
+import { MAX_CHANGE_GROUPS, ChangeGroups, type ChangeGroup, type ChangeGroupsPart, type ChangeListJSON, type ChangeName } from './change-groups.js';
+import { appendProblems, RecordTally, type TallyPart } from './record-tally.js';
 import { describeRule, MAX_COUNTED_RULES, type PolicyRuleRef, type RuleHitsJSON } from './rule-hits.js';
 import { sightingText, type Sighting } from './sighting.js';
 
@@ -66,6 +66,14 @@ export interface Listing {
   readonly why: () => { old: string; new: string };
 }
 
+/** A summary's content, to be merged into the summary of the input before it (replay --jobs). */
+export interface BaselineSummaryPart extends TallyPart<BaselineTotals> {
+  readonly observed: boolean;
+  readonly breaks: ChangeGroupsPart;
+  readonly opens: ChangeGroupsPart;
+  readonly disagreements: ChangeGroupsPart;
+}
+
 export class BaselineSummary extends RecordTally {
   readonly totals: BaselineTotals = {
     records: 0, flows: 0, judged: 0, allowed: 0, denied: 0, baselineAllowed: 0, baselineDenied: 0,
@@ -113,6 +121,26 @@ export class BaselineSummary extends RecordTally {
     if (observed !== undefined && (observed === 'allowed') !== baselineAllowed) {
       this.disagreements.add({ ...listing.name(), observed }, seen, listing.why, seenUntil);
     }
+  }
+
+  toPart(): BaselineSummaryPart {
+    return {
+      totals: { ...this.totals },
+      problems: [...this.problems],
+      observed: this.observedAny,
+      breaks: this.breaks.toPart(),
+      opens: this.opens.toPart(),
+      disagreements: this.disagreements.toPart(),
+    };
+  }
+
+  /** Adds the summary of the input that follows (see ChangeGroups.merge for when it is exact). */
+  merge(part: BaselineSummaryPart): void {
+    this.mergeTally(part);
+    this.observedAny ||= part.observed;
+    this.breaks.merge(part.breaks);
+    this.opens.merge(part.opens);
+    this.disagreements.merge(part.disagreements);
   }
 
   /** Flows the change would break: the CLI exits 3 when there is any. */

@@ -46,9 +46,9 @@ export async function replayAgainstBaseline(inputs: readonly ReplayInput[], opti
     ...options,
     other: (record, file) => countOther(record, file, summary),
     decide: (flows) => options.decider.decideBoth(flows),
-    settle: async (items, answer) => {
+    settle: async (items, answer, from, to) => {
       const lines: string[] | undefined = options.out ? [] : undefined;
-      for (let i = 0; i < items.length; i++) settlePair(items[i]!, answer.verdicts[i]!, answer.baseline[i]!, options, lines);
+      for (let i = from; i < to; i++) settlePair(items[i]!, answer.verdicts[i]!, answer.baseline[i]!, options, lines);
       if (options.out && lines && lines.length > 0) await options.out(lines.join('\n'));
     },
   });

@@ -35,7 +35,7 @@ export interface ChangeListJSON {
   readonly otherFlows: number;
 }
 
-interface Entry {
+export interface ChangeGroupEntry {
   readonly group: Omit<ChangeGroup, 'flows' | 'firstSeen' | 'lastSeen'>;
   flows: number;
   firstSeen: Sighting;
@@ -50,8 +50,15 @@ export interface ChangeName {
   readonly observed?: 'allowed' | 'denied';
 }
 
+/** A list's content, groups in the order they were first seen (replay --jobs). */
+export interface ChangeGroupsPart {
+  readonly flows: number;
+  readonly otherFlows: number;
+  readonly entries: readonly (readonly [key: string, entry: ChangeGroupEntry])[];
+}
+
 export class ChangeGroups {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, ChangeGroupEntry>();
   flows = 0;
   otherFlows = 0;
 
@@ -80,6 +87,33 @@ export class ChangeGroups {
 
   get boundReached(): boolean {
     return this.otherFlows > 0;
+  }
+
+  toPart(): ChangeGroupsPart {
+    return { flows: this.flows, otherFlows: this.otherFlows, entries: [...this.entries] };
+  }
+
+  /**
+   * Adds the groups of the input that follows: counts add up, and first and last sightings
+   * combine as `add` would have combined them one flow at a time. Exact when `part` was counted
+   * without a bound (as workers count): in first-seen order, the bound keeps the groups one list
+   * reading everything would.
+   */
+  merge(part: ChangeGroupsPart): void {
+    this.flows += part.flows;
+    this.otherFlows += part.otherFlows;
+    for (const [key, added] of part.entries) {
+      const entry = this.entries.get(key);
+      if (entry) {
+        entry.flows += added.flows;
+        if (isEarlier(added.firstSeen, entry.firstSeen)) entry.firstSeen = added.firstSeen;
+        if (isLater(added.lastSeen.time, entry.lastSeen.time)) entry.lastSeen = added.lastSeen;
+      } else if (this.entries.size < this.maxGroups) {
+        this.entries.set(key, { ...added });
+      } else {
+        this.otherFlows += added.flows;
+      }
+    }
   }
 
   /** Groups with the most flows first; ties by first sighting. */

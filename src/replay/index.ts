@@ -43,11 +43,25 @@ export interface ReadFlowLogOptions {
   readonly format?: FlowLogFormat;
   /** Called once the format is known (forced or detected), before the first record. */
   readonly onFormat?: (format: FlowLogFormat) => void;
+  /** With a forced format: header lines read before the input, which set the reader's state (see LogPart). */
+  readonly prelude?: readonly string[];
 }
 
 export interface ReadFlowLogBytesOptions extends ReadFlowLogOptions {
   /** A longer line is reported as an error record and skipped; default MAX_LOG_LINE_BYTES. */
   readonly maxLineBytes?: number;
+  /** The bytes are a part of a log (replay --jobs), cut at a line boundary: read as described there. */
+  readonly part?: LogPart;
+}
+
+/**
+ * A part of a log cut at a line boundary, already inflated: its lines are numbered from
+ * `firstLine`, and the reader first reads `prelude`, the header lines before the part that set
+ * its state (they give no records). Its format must be given: it was told from the log's start.
+ */
+export interface LogPart {
+  readonly firstLine: number;
+  readonly prelude: readonly string[];
 }
 
 export type FlowLogParser = (lines: AsyncIterable<Line[]>) => AsyncGenerator<LogRecord[]>;
@@ -89,12 +103,13 @@ export async function* readFlowLog(
   options: ReadFlowLogOptions = {},
 ): AsyncGenerator<LogRecord[]> {
   let reader = options.format === undefined ? undefined : startReading(options.format, options);
+  for (const text of options.prelude ?? []) reader?.(text, 0);
   // Until the format is known, the non-blank lines read so far: at most DETECT_MAX_LINES, plus the
   // rest of the run that decided.
   let held: Line[] = [];
   for await (const run of lines) {
     if (reader === undefined) {
-      const detected = detect(run, held);
+      const detected = detectInRun(run, held);
       if (detected === undefined) continue;
       reader = startReading(detected.format, options);
       const records = readLines(held.concat(run.slice(detected.at)), reader);
@@ -105,7 +120,7 @@ export async function* readFlowLog(
     const records = readLines(run, reader);
     if (records.length > 0) yield records;
   }
-  if (reader === undefined && held.length > 0) throw undetected(held.length);
+  if (reader === undefined && held.length > 0) throw undetectedError(held.length);
 }
 
 /** Records from bytes: plain or gzip, split into lines, then as readFlowLog. */
@@ -113,8 +128,11 @@ export function readFlowLogBytes(
   bytes: AsyncIterable<Uint8Array>,
   options: ReadFlowLogBytesOptions = {},
 ): AsyncGenerator<LogRecord[]> {
-  const lines = splitLineRuns(gunzipIfNeeded(bytes), options.maxLineBytes ?? MAX_LOG_LINE_BYTES);
-  return readFlowLog(lines, options);
+  const maxLineBytes = options.maxLineBytes ?? MAX_LOG_LINE_BYTES;
+  const { part } = options;
+  if (part === undefined) return readFlowLog(splitLineRuns(gunzipIfNeeded(bytes), maxLineBytes), options);
+  if (options.format === undefined) throw new FlowLogFormatError('a part of a flow log is read in the format told from its start');
+  return readFlowLog(splitLineRuns(bytes, maxLineBytes, part.firstLine), { ...options, prelude: part.prelude });
 }
 
 function startReading(format: FlowLogFormat, options: ReadFlowLogOptions): LineReader {
@@ -131,7 +149,7 @@ function startReading(format: FlowLogFormat, options: ReadFlowLogOptions): LineR
  * that is not JSON decides or fails at once: header-bearing formats must be known from their first
  * line. JSON lines that say nothing (unparseable, `{}`) are passed over, up to DETECT_MAX_LINES.
  */
-function detect(run: readonly Line[], held: Line[]): { format: FlowLogFormat; at: number } | undefined {
+export function detectInRun(run: readonly Line[], held: Line[]): { format: FlowLogFormat; at: number } | undefined {
   for (let at = 0; at < run.length; at++) {
     const line = run[at]!;
     if ('text' in line && isBlank(line.text)) continue;
@@ -146,12 +164,12 @@ function detect(run: readonly Line[], held: Line[]): { format: FlowLogFormat; at
       }
     }
     held.push(line);
-    if (held.length >= DETECT_MAX_LINES) throw undetected(held.length);
+    if (held.length >= DETECT_MAX_LINES) throw undetectedError(held.length);
   }
   return undefined;
 }
 
-function undetected(lines: number): FlowLogFormatError {
+export function undetectedError(lines: number): FlowLogFormatError {
   return new FlowLogFormatError(
     `cannot tell the flow log format from the first ${lines} non-blank line(s): none is a Hubble flow ` +
       `or a {"src", "dst", ...} flow; name the format (${FORMAT_LIST})`,

@@ -20,9 +20,25 @@ export interface Problem {
 
 const MAX_PROBLEMS = 20;
 
+/** A tally's counts and first problems, as a worker sends them to be merged (replay --jobs). */
+export interface TallyPart<Totals extends RecordTotals> {
+  readonly totals: Totals;
+  readonly problems: readonly Problem[];
+}
+
 export abstract class RecordTally {
   abstract readonly totals: RecordTotals;
   protected readonly problems: Problem[] = [];
+
+  /**
+   * Adds the tally of the input that follows: counts add up, and its problems come after these,
+   * up to the same bound, so merging parts in input order gives what one tally would have.
+   */
+  protected mergeTally(part: TallyPart<RecordTotals>): void {
+    const totals = this.totals as unknown as Record<string, number>;
+    for (const [key, value] of Object.entries(part.totals)) totals[key]! += value;
+    for (const problem of part.problems) this.note(problem.file, problem.line, problem.message);
+  }
 
   countReply(): void {
     this.totals.records++;

@@ -12,7 +12,7 @@ import { EndpointResolver } from '../engine/endpoints.js';
 import { DEFAULT_MAX_ENDPOINTS, detached } from '../flow/endpoint-table.js';
 import { podAddressOwners } from '../model/pod-index.js';
 import { formatIP, parseIP } from '../net/ip.js';
-import { readFlowLogBytes, type FlowLogFormat, type LogRecord } from './index.js';
+import { readFlowLogBytes, type FlowLogFormat, type LogPart, type LogRecord } from './index.js';
 import { RuleHits } from './rule-hits.js';
 import type { RecordTally } from './record-tally.js';
 import { ReplaySummary } from './summary.js';
@@ -20,6 +20,8 @@ import { ReplaySummary } from './summary.js';
 export interface ReplayInput {
   readonly name: string;
   readonly bytes: AsyncIterable<Uint8Array>;
+  /** When the bytes are a part of the log `name` (replay --jobs): where it starts, and its headers. */
+  readonly part?: LogPart;
 }
 
 /** What every replay mode takes besides its deciders and its report. */
@@ -100,11 +102,22 @@ export interface FlowStreamOptions<Answer> {
   readonly batchSize?: number;
   readonly concurrency?: number;
   readonly onProgress?: (bytes: number, flows: number) => void;
-  /** A record that is not a flow to judge: a reply, out of scope, or malformed. */
+  /**
+   * A record that is not a flow to judge: a reply, out of scope, or malformed. Malformed lines are
+   * taken in input order with the flows around them (after the flows before them are settled), so
+   * that problems (malformed lines, unresolved flows) are listed by line, however batches fall.
+   */
   readonly other: (record: LogRecord, file: string) => void;
   readonly decide: (flows: readonly Flow[]) => Promise<Answer>;
-  /** Takes one batch's answer; batches are settled in input order, one at a time. */
-  readonly settle: (items: readonly PendingFlow[], answer: Answer) => void | Promise<void>;
+  /** Takes one batch's answer for items[from, to); batches are settled in input order, one at a time. */
+  readonly settle: (items: readonly PendingFlow[], answer: Answer, from: number, to: number) => void | Promise<void>;
+}
+
+/** A malformed record, held until the flows read before it (`at` of its batch's) are settled. */
+interface HeldError {
+  readonly at: number;
+  readonly record: LogRecord;
+  readonly file: string;
 }
 
 /**
@@ -117,19 +130,32 @@ export async function streamFlows<Answer>(inputs: readonly ReplayInput[], option
   const inFlight: Promise<void>[] = [];
   let flows = 0;
   let batch: PendingFlow[] = [];
+  let errors: HeldError[] = [];
+
+  const settleInOrder = async (items: readonly PendingFlow[], answer: Answer | undefined, held: readonly HeldError[]): Promise<void> => {
+    let from = 0;
+    for (const error of held) {
+      if (error.at > from) await options.settle(items, answer!, from, error.at);
+      from = error.at;
+      options.other(error.record, error.file);
+    }
+    if (from < items.length) await options.settle(items, answer!, from, items.length);
+  };
 
   const dispatch = async (): Promise<void> => {
-    if (batch.length === 0) return;
+    if (batch.length === 0 && errors.length === 0) return;
     const items = batch;
+    const held = errors;
     batch = [];
-    const answer = options.decide(items.map((p) => p.flow));
+    errors = [];
+    const answer = items.length === 0 ? undefined : options.decide(items.map((p) => p.flow));
     // Results are taken in order: the oldest batch is settled before a newer one is written.
     const previous = inFlight[inFlight.length - 1];
     inFlight.push(
       (async () => {
         const value = await answer;
         await previous;
-        await options.settle(items, value);
+        await settleInOrder(items, value, held);
       })(),
     );
     if (inFlight.length >= concurrency) await inFlight.shift();
@@ -138,12 +164,15 @@ export async function streamFlows<Answer>(inputs: readonly ReplayInput[], option
   for (const input of inputs) {
     let bytes = 0;
     const counted = countBytes(input.bytes, (n) => (bytes += n));
-    for await (const records of readFlowLogBytes(counted, { format: options.format })) {
+    for await (const records of readFlowLogBytes(counted, { format: options.format, part: input.part })) {
       for (const record of records) {
         if (record.kind === 'flow' && record.flow) {
           batch.push({ file: input.name, record, flow: resolveFlow(record, options.directory) });
           flows++;
-          if (batch.length >= batchSize) await dispatch();
+          if (batch.length + errors.length >= batchSize) await dispatch();
+        } else if (record.kind === 'error') {
+          errors.push({ at: batch.length, record, file: input.name });
+          if (batch.length + errors.length >= batchSize) await dispatch();
         } else {
           options.other(record, input.name);
         }
@@ -168,9 +197,9 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
     ...options,
     other: (record, file) => countOther(record, file, options.summary),
     decide: (flows) => options.engine.decideBatch(flows),
-    settle: async (items, verdicts) => {
+    settle: async (items, verdicts, from, to) => {
       const lines: string[] = [];
-      for (let i = 0; i < items.length; i++) {
+      for (let i = from; i < to; i++) {
         const item = items[i]!;
         const verdict = verdicts[i]!;
         settle(item, verdict, options.summary, options.out ? lines : undefined, why);
@@ -276,7 +305,8 @@ export function describe(spec: EndpointSpec): string {
   return `${spec.pod.namespace}:${Object.entries(spec.pod.labels).map(([k, v]) => `${k}=${v}`).join(',')}`;
 }
 
-async function* countBytes(source: AsyncIterable<Uint8Array>, add: (n: number) => void): AsyncGenerator<Uint8Array> {
+/** The chunks of `source`, telling `add` each one's size. */
+export async function* countBytes(source: AsyncIterable<Uint8Array>, add: (n: number) => void): AsyncGenerator<Uint8Array> {
   for await (const chunk of source) {
     add(chunk.length);
     yield chunk;

@@ -87,6 +87,20 @@ export function bundleRules(bundle: Bundle): PolicyRuleRef[] {
   return rules;
 }
 
+/** A counter as a worker hands it over: its sightings keep their numeric times (replay --jobs). */
+export interface RuleCounterPart {
+  readonly ref: PolicyRuleRef;
+  readonly flows: number;
+  readonly firstSeen: Sighting;
+  readonly lastSeen: Sighting;
+}
+
+/** Rule counters in the order their rules first decided a flow (replay --jobs). */
+export interface RuleHitsPart {
+  readonly otherFlows: number;
+  readonly counters: readonly RuleCounterPart[];
+}
+
 export class RuleHits {
   /**
    * Counters by the policy's namespace (NetworkPolicies) or kind (cluster-wide policies: a kind
@@ -94,7 +108,8 @@ export class RuleHits {
    * strings the verdict already holds, and builds nothing unless the rule is new.
    */
   private readonly counters = new Map<string, Map<string, Counter[]>>();
-  private size = 0;
+  /** The same counters, in the order their rules first decided a flow. */
+  private readonly order: Counter[] = [];
   /** Hits on rules past MAX_COUNTED_RULES. */
   otherFlows = 0;
 
@@ -117,10 +132,7 @@ export class RuleHits {
   }
 
   private hit(scope: string, name: string, direction: Direction, rule: number, seen: Seen, source: RuleRef | ClusterRuleRef): void {
-    let byName = this.counters.get(scope);
-    if (!byName) this.counters.set(scope, (byName = new Map()));
-    let slots = byName.get(name);
-    if (!slots) byName.set(name, (slots = []));
+    const slots = this.slotsOf(scope, name);
     const slot = 2 * rule + (direction === 'egress' ? 1 : 0);
     const counter = slots[slot];
     if (counter) {
@@ -131,18 +143,52 @@ export class RuleHits {
         counter.lastLine = seen.line;
         counter.lastTime = seen.until;
       }
-    } else if (this.size < this.maxRules) {
+    } else if (this.order.length < this.maxRules) {
       const ref = 'policy' in source ? networkPolicyRule(source, direction) : clusterRule(source, direction);
       const firstSeen = { file: seen.file, line: seen.line, time: seen.time };
-      slots[slot] = { ref, flows: 1, firstSeen, lastFile: seen.file, lastLine: seen.line, lastTime: seen.until };
-      this.size++;
+      this.order.push((slots[slot] = { ref, flows: 1, firstSeen, lastFile: seen.file, lastLine: seen.line, lastTime: seen.until }));
     } else {
       this.otherFlows++;
     }
   }
 
-  private all(): Counter[] {
-    return [...this.counters.values()].flatMap((byName) => [...byName.values()].flatMap((slots) => slots.filter((c) => c !== undefined)));
+  private slotsOf(scope: string, name: string): Counter[] {
+    let byName = this.counters.get(scope);
+    if (!byName) this.counters.set(scope, (byName = new Map()));
+    let slots = byName.get(name);
+    if (!slots) byName.set(name, (slots = []));
+    return slots;
+  }
+
+  toPart(): RuleHitsPart {
+    return { otherFlows: this.otherFlows, counters: this.order.map((c) => ({ ref: c.ref, flows: c.flows, firstSeen: c.firstSeen, lastSeen: lastSighting(c) })) };
+  }
+
+  /**
+   * Adds the hits of the input that follows, sightings combined as `hit` would have combined them
+   * one flow at a time. Exact when `part` was counted without a bound (as workers count): its rules
+   * come in first-hit order, so the bound keeps the rules one counter reading everything would.
+   */
+  merge(part: RuleHitsPart): void {
+    this.otherFlows += part.otherFlows;
+    for (const { ref, flows, firstSeen, lastSeen } of part.counters) {
+      const slots = this.slotsOf(ref.namespace ?? ref.kind, ref.name);
+      const slot = 2 * ref.rule + (ref.direction === 'egress' ? 1 : 0);
+      const counter = slots[slot];
+      if (counter) {
+        counter.flows += flows;
+        if (isEarlier(firstSeen, counter.firstSeen)) counter.firstSeen = firstSeen;
+        if (isLater(lastSeen.time, counter.lastTime)) {
+          counter.lastFile = lastSeen.file;
+          counter.lastLine = lastSeen.line;
+          counter.lastTime = lastSeen.time;
+        }
+      } else if (this.order.length < this.maxRules) {
+        this.order.push((slots[slot] = { ref, flows, firstSeen, lastFile: lastSeen.file, lastLine: lastSeen.line, lastTime: lastSeen.time }));
+      } else {
+        this.otherFlows += flows;
+      }
+    }
   }
 
   get boundReached(): boolean {
@@ -151,21 +197,20 @@ export class RuleHits {
 
   /** Rules that decided at least one flow, most flows first (ties in rule order). */
   toJSON(): RuleHitsJSON[] {
-    return this.all()
+    return [...this.order]
       .sort((a, b) => b.flows - a.flows || (ruleKey(a.ref) < ruleKey(b.ref) ? -1 : 1))
-      .map((c) => ({
-        ...c.ref,
-        flows: c.flows,
-        firstSeen: sightingJSON(c.firstSeen),
-        lastSeen: sightingJSON({ file: c.lastFile, line: c.lastLine, time: c.lastTime }),
-      }));
+      .map((c) => ({ ...c.ref, flows: c.flows, firstSeen: sightingJSON(c.firstSeen), lastSeen: sightingJSON(lastSighting(c)) }));
   }
 
   /** The bundle's rules that decided no replayed flow, in bundle order. */
   unused(bundle: Bundle): PolicyRuleRef[] {
-    const hit = new Set(this.all().map((c) => ruleKey(c.ref)));
+    const hit = new Set(this.order.map((c) => ruleKey(c.ref)));
     return bundleRules(bundle).filter((ref) => !hit.has(ruleKey(ref)));
   }
+}
+
+function lastSighting(c: Counter): Sighting {
+  return { file: c.lastFile, line: c.lastLine, time: c.lastTime };
 }
 
 /** `NetworkPolicy prod/web ingress rule 0`, `AdminNetworkPolicy a egress rule 2 (deny-all)`. */

@@ -6,7 +6,7 @@
  */
 
 import { detached } from '../flow/endpoint-table.js';
-import { appendProblems, RecordTally } from './record-tally.js';
+import { appendProblems, RecordTally, type TallyPart } from './record-tally.js';
 
 /** Distinct groups kept per list; more are counted in `other`. */
 const MAX_GROUPS = 100_000;
@@ -56,11 +56,20 @@ export interface ReportJSON {
   readonly problems: readonly { readonly line: number; readonly file: string; readonly message: string }[];
 }
 
+/** A group counter's content, groups in the order they were first counted (replay --jobs). */
+export interface GroupCounterPart {
+  readonly total: number;
+  readonly other: number;
+  readonly groups: readonly (readonly [key: string, count: number, why: string | undefined])[];
+}
+
 /** Counts per (src -> dst : service), bounded. */
 class GroupCounter {
   private readonly counts = new Map<string, { count: number; why?: string }>();
   total = 0;
   other = 0;
+
+  constructor(private readonly maxGroups: number) {}
 
   /** Counts one flow of `group`; `key` names it, made once for all the lists a flow goes in. */
   add(group: GroupName, key: string): void {
@@ -68,8 +77,28 @@ class GroupCounter {
     const entry = this.counts.get(key);
     if (entry !== undefined) entry.count++;
     // Names are views of the input's lines: a kept key is copied, or it would keep whole chunks alive.
-    else if (this.counts.size < MAX_GROUPS) this.counts.set(detached(key), { count: 1, why: group.why });
+    else if (this.counts.size < this.maxGroups) this.counts.set(detached(key), { count: 1, why: group.why });
     else this.other++;
+  }
+
+  toPart(): GroupCounterPart {
+    return { total: this.total, other: this.other, groups: [...this.counts].map(([key, { count, why }]) => [key, count, why] as const) };
+  }
+
+  /**
+   * Adds the counts of the input that follows. Exact when `part` was counted without a bound (as
+   * workers count): its groups come in first-seen order, so the bound keeps the same groups, with
+   * the same first `why`, as one counter reading the whole input would.
+   */
+  merge(part: GroupCounterPart): void {
+    this.total += part.total;
+    this.other += part.other;
+    for (const [key, count, why] of part.groups) {
+      const entry = this.counts.get(key);
+      if (entry !== undefined) entry.count += count;
+      else if (this.counts.size < this.maxGroups) this.counts.set(key, { count, why });
+      else this.other += count;
+    }
   }
 
   top(n: number): Group[] {
@@ -83,12 +112,48 @@ class GroupCounter {
   }
 }
 
+/** A summary's content, to be merged into the summary of the input before it (replay --jobs). */
+export interface ReplaySummaryPart extends TallyPart<Totals> {
+  readonly observed: boolean;
+  readonly denied: GroupCounterPart;
+  readonly wouldBreak: GroupCounterPart;
+  readonly wouldOpen: GroupCounterPart;
+}
+
 export class ReplaySummary extends RecordTally {
   readonly totals: Totals = { records: 0, judged: 0, allowed: 0, denied: 0, replies: 0, notApplicable: 0, unresolved: 0, malformed: 0 };
-  private readonly denied = new GroupCounter();
-  private readonly wouldBreak = new GroupCounter();
-  private readonly wouldOpen = new GroupCounter();
+  private readonly denied: GroupCounter;
+  private readonly wouldBreak: GroupCounter;
+  private readonly wouldOpen: GroupCounter;
   private observedAny = false;
+
+  /** `maxGroups` per list: MAX_GROUPS unless a test wants to reach it (Infinity in workers, see merge). */
+  constructor(maxGroups = MAX_GROUPS) {
+    super();
+    this.denied = new GroupCounter(maxGroups);
+    this.wouldBreak = new GroupCounter(maxGroups);
+    this.wouldOpen = new GroupCounter(maxGroups);
+  }
+
+  toPart(): ReplaySummaryPart {
+    return {
+      totals: { ...this.totals },
+      problems: [...this.problems],
+      observed: this.observedAny,
+      denied: this.denied.toPart(),
+      wouldBreak: this.wouldBreak.toPart(),
+      wouldOpen: this.wouldOpen.toPart(),
+    };
+  }
+
+  /** Adds the summary of the input that follows (see GroupCounter.merge for when it is exact). */
+  merge(part: ReplaySummaryPart): void {
+    this.mergeTally(part);
+    this.observedAny ||= part.observed;
+    this.denied.merge(part.denied);
+    this.wouldBreak.merge(part.wouldBreak);
+    this.wouldOpen.merge(part.wouldOpen);
+  }
 
   /** Whether a judged flow is listed anywhere, so that its group needs a name (see countJudged). */
   static isListed(allowed: boolean, observed: 'allowed' | 'denied' | undefined): boolean {

@@ -109,6 +109,17 @@ function isDefaultRecord(tokens: readonly string[]): boolean {
 const tokensOf = (text: string): string[] =>
   /^\S+(?: \S+)*$/.test(text) ? text.split(' ') : text.trim().split(/\s+/);
 
+/** Every header names this field: a cheap first test before isVpcHeader (replay --jobs looks for headers this way). */
+export const VPC_HEADER_MARK = 'dstport';
+
+/** The header the default format would have: what a headerless log (CloudWatch) is read with. */
+export const VPC_DEFAULT_HEADER = DEFAULT_FIELDS.join(' ');
+
+/** True when a line is a header, which sets the fields of the lines after it. */
+export function isVpcHeader(text: string): boolean {
+  return isHeader(tokensOf(text));
+}
+
 /** True when a first line opens a VPC flow log: a header, or a default-format record. */
 export function isVpcFirstLine(text: string): boolean {
   const tokens = tokensOf(text);

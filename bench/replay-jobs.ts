@@ -1,0 +1,70 @@
+/**
+ * @module Rows for replay --jobs: a CSV log replayed as `replay` does locally (verdicts reused),
+ * on one thread (--jobs 1, the main thread) and on two worker threads (--jobs 2), alternately in
+ * the same run; the ratio of their flows/s is the target row (>= 1.7 on two cores). The workers are
+ * started once before timing (a long log amortises their start; the start is logged on its own),
+ * and the reports of both are checked equal, byte for byte.
+ */
+import { compileBundle } from '../src/compile/compile.js';
+import { loadCoreModule } from '../src/engine/node-core.js';
+import { WasmEngine } from '../src/engine/wasm-engine.js';
+import { ParallelReplay } from '../src/replay/parallel.js';
+import { prepareSetup } from '../src/replay/part-replay.js';
+import { EndpointDirectory, replay } from '../src/replay/replay.js';
+import { ReplaySummary } from '../src/replay/summary.js';
+import { VerdictCache } from '../src/replay/verdict-cache.js';
+import { csvLog, logChunks, logText } from './flow-logs.js';
+import type { Row, RowProducer } from './rows.js';
+import { median } from './stats.js';
+
+/** Flows per timed replay: long enough for many parts per worker. */
+const LOG_FLOWS = { full: 1_000_000, quick: 400_000 };
+const JOBS = 2;
+
+async function* asAsync(source: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
+  yield* source;
+}
+
+export const replayJobsProducer: RowProducer = {
+  name: 'replay --jobs (local)',
+  async produce(ctx) {
+    const log = logChunks(logText(csvLog(ctx.flows.pod), LOG_FLOWS[ctx.quick ? 'quick' : 'full']));
+    const core = loadCoreModule();
+    const engine = new VerdictCache(new WasmEngine(core, compileBundle(ctx.bundle).image));
+    const directory = new EndpointDirectory(ctx.bundle);
+    const oneThread = async (): Promise<ReplaySummary> => {
+      const summary = new ReplaySummary();
+      await replay([{ name: 'csv', bytes: asAsync(log) }], { engine, directory, summary });
+      return summary;
+    };
+    const setup = prepareSetup({ engine: 'wasm', core, bundle: ctx.bundle, rules: false, out: false });
+    const workers = async (parallel: ParallelReplay): Promise<ReplaySummary> => {
+      const summary = new ReplaySummary();
+      await parallel.replay({ name: 'csv', bytes: asAsync(log) }, { summary });
+      return summary;
+    };
+    let parallel: ParallelReplay | undefined;
+    const rates = { one: [] as number[], jobs: [] as number[] };
+    try {
+      const started = performance.now();
+      parallel = new ParallelReplay({ jobs: JOBS, setup, format: 'csv', parallelFromBytes: 0, replayWhileStarting: false });
+      const warm = await workers(parallel);
+      ctx.log(`replay --jobs ${JOBS}: workers started and a first replay done in ${(performance.now() - started).toFixed(0)} ms`);
+      const reference = await oneThread();
+      if (JSON.stringify(warm.toJSON()) !== JSON.stringify(reference.toJSON())) throw new Error('replay --jobs 2 and --jobs 1 disagree');
+      for (let i = 0; i < (ctx.quick ? 3 : 5); i++) {
+        for (const [kind, run] of [['one', oneThread], ['jobs', () => workers(parallel!)]] as const) {
+          const at = performance.now();
+          const summary = await run();
+          rates[kind].push(summary.totals.records / ((performance.now() - at) / 1000));
+        }
+      }
+    } finally {
+      await parallel?.close();
+    }
+    const row = (metric: string, value: number, unit: string): Row => ({ size: ctx.size, metric, engine: 'wasm', value, unit });
+    const one = median(rates.one);
+    const jobs = median(rates.jobs);
+    return [row('replay-csv-jobs1', one, 'flows/s'), row(`replay-csv-jobs${JOBS}`, jobs, 'flows/s'), row(`replay-csv-jobs${JOBS}-vs-jobs1`, jobs / one, 'x')];
+  },
+};

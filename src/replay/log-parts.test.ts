@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { readFlowLog } from './index.js';
+import { cutFlowLog, type LogPartBytes } from './log-parts.js';
+import { chunked, collect } from './test-support.js';
+
+async function partsOf(text: string, options: Parameters<typeof cutFlowLog>[1] = {}): Promise<LogPartBytes[]> {
+  const parts: LogPartBytes[] = [];
+  for await (const part of cutFlowLog(chunked(text, 7), options)) parts.push({ ...part, bytes: part.bytes.slice() });
+  return parts;
+}
+
+const textOf = (part: LogPartBytes): string => new TextDecoder().decode(part.bytes);
+
+describe('cutFlowLog', () => {
+  it('cuts whole lines, numbers each part from where the one before ended, and gives CSV parts the header', async () => {
+    const parts = await partsOf('\nsrc,dst,port\na,b,1\nc,d,2\r\ne,f,3\ng,h,4', { partBytes: 10 });
+    expect(parts.map(textOf)).toEqual(['\nsrc,dst,port\n', 'a,b,1\nc,d,2\r\n', 'e,f,3\ng,h,4']);
+    expect(parts.map((p) => p.part)).toEqual([
+      { firstLine: 1, prelude: [] },
+      { firstLine: 3, prelude: ['src,dst,port'] },
+      { firstLine: 5, prelude: ['src,dst,port'] },
+    ]);
+    expect(parts.every((p) => p.format === 'csv')).toBe(true);
+  });
+
+  it('gives VPC parts the header in force: the default one without a header, else the last one read', async () => {
+    const record = '2 1 eni-1 10.0.0.1 10.0.0.2 1 80 6 1 1 1 1 ACCEPT OK';
+    const custom = 'srcaddr dstaddr dstport protocol';
+    const parts = await partsOf(`${record}\n${record}\n${custom}\n10.0.0.1 10.0.0.2 80 6\n10.0.0.1 10.0.0.2 81 6\n`, { partBytes: 1 });
+    expect(parts.map((p) => p.part.prelude[0]?.split(' ')[0])).toEqual([undefined, 'version', 'version', 'srcaddr', 'srcaddr']);
+  });
+
+  it('cuts an over-long line short, still over-long, so that it is reported as the whole line would be', async () => {
+    const text = `{"a":1}\n${'x'.repeat(50)}\n{"b":2}\n`;
+    const parts = await partsOf(text, { partBytes: 4, maxLineBytes: 20, format: 'ndjson' });
+    expect(parts.map(textOf)).toEqual(['{"a":1}\n', `${'x'.repeat(21)}\n`, '{"b":2}\n']);
+    expect(parts.map((p) => p.part.firstLine)).toEqual([1, 2, 3]);
+  });
+
+  it('tells the format as readFlowLog does, with its errors, and drops parts of blank lines before it', async () => {
+    const parts = await partsOf(`\n\n\n\n{}\n\n{"src":"a/b","dst":"c/d","port":80}\n`, { partBytes: 1 });
+    // Lines 1-5 come in one piece (the reader reads them: `{}` is an error line); line 6 alone is blank.
+    expect(parts.map((p) => [p.part.firstLine, p.format])).toEqual([[1, 'ndjson'], [7, 'ndjson']]);
+    for (const bad of ['\n{}\nnot a log\n', '{}\n'.repeat(64), '{}\n{}\n']) {
+      const sequential = collect(readFlowLog((async function* () { yield bad.split('\n').map((text, i) => ({ number: i + 1, text })); })())).catch((e: Error) => e.message);
+      expect(await partsOf(bad, { partBytes: 1 }).catch((e: Error) => e.message)).toBe(await sequential);
+    }
+  });
+});

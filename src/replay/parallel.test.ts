@@ -1,0 +1,214 @@
+/**
+ * replay --jobs gives the one-thread report byte for byte: every flow-log fixture, plain and gzip,
+ * single and baseline replay, with rule hits and --out, with malformed lines, and with the bounds
+ * reached on small configured bounds; cut into tiny parts so that every fixture spans many parts,
+ * on real worker threads (2 and 3) and in this thread (the path small logs take), and on random
+ * logs (fast-check) in this thread.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileBundle } from '../compile/compile.js';
+import { createEngine } from '../engine/create-engine.js';
+import { loadCoreModule } from '../engine/node-core.js';
+import { ingestSources } from '../ingest/bundle.js';
+import type { Bundle } from '../model/bundle.js';
+import { replayAgainstBaseline, sideBySide } from './baseline.js';
+import { BaselineSummary } from './baseline-summary.js';
+import { ParallelReplay } from './parallel.js';
+import { prepareSetup, type PartReplaySetup } from './part-replay.js';
+import { EndpointDirectory, replay } from './replay.js';
+import { RuleHits } from './rule-hits.js';
+import { ReplaySummary } from './summary.js';
+import { VerdictCache } from './verdict-cache.js';
+import { chunked } from './test-support.js';
+
+const FIXTURES = new URL('../../test/fixtures/flowlogs/', import.meta.url);
+const read = (name: string): string => readFileSync(new URL(name, FIXTURES), 'utf8');
+const bundleOf = (...names: string[]): Bundle => ingestSources(names.map((name) => ({ name, text: read(name) }))).bundle!;
+const CLUSTER = bundleOf('cluster.yaml');
+const STAGED = bundleOf('cluster.yaml', 'staged-change.yaml');
+const LOGS = readdirSync(FIXTURES).filter((name) => !name.endsWith('.yaml'));
+const core = loadCoreModule();
+
+/** Bounds small enough that the fixtures reach them (the report says so, and must say the same). */
+interface Bounds {
+  readonly groups: number;
+  readonly rules: number;
+}
+const UNBOUNDED: Bounds = { groups: 100_000, rules: 100_000 };
+const SMALL: Bounds = { groups: 2, rules: 3 };
+
+interface Report {
+  readonly text: string;
+  readonly json: string;
+  readonly out: string;
+}
+
+const outSink = (lines: string[]) => (text: string): void => void lines.push(`${text}\n`);
+
+/** The one-thread replay, as the CLI does it with --jobs 1. */
+async function oneThread(logs: readonly [string, Uint8Array][], bounds: Bounds, baseline?: Bundle): Promise<Report> {
+  const out: string[] = [];
+  const rules = new RuleHits(bounds.rules);
+  const directory = new EndpointDirectory(baseline ? STAGED : CLUSTER);
+  if (baseline) {
+    const summary = new BaselineSummary(bounds.groups);
+    const next = createEngine({ kind: 'wasm', core, bundle: STAGED });
+    const decider = sideBySide(next, createEngine({ kind: 'wasm', core, bundle: baseline }));
+    for (const [name, bytes] of logs) await replayAgainstBaseline([{ name, bytes: chunked(bytes) }], { decider, summary, rules, directory, out: outSink(out) });
+    return baselineReport(summary, rules, out);
+  }
+  const summary = new ReplaySummary(bounds.groups);
+  const engine = new VerdictCache(createEngine({ kind: 'wasm', core, bundle: CLUSTER }));
+  for (const [name, bytes] of logs) await replay([{ name, bytes: chunked(bytes) }], { engine, directory, summary, rules, out: outSink(out) });
+  return singleReport(summary, rules, out);
+}
+
+async function parallel(replayer: ParallelReplay, logs: readonly [string, Uint8Array][], bounds: Bounds, baseline: boolean): Promise<Report> {
+  const out: string[] = [];
+  const rules = new RuleHits(bounds.rules);
+  const summary = baseline ? new BaselineSummary(bounds.groups) : new ReplaySummary(bounds.groups);
+  const sinks = summary instanceof BaselineSummary ? { baseline: summary, rules, out: outSink(out) } : { summary, rules, out: outSink(out) };
+  for (const [name, bytes] of logs) await replayer.replay({ name, bytes: chunked(bytes) }, sinks);
+  return summary instanceof BaselineSummary ? baselineReport(summary, rules, out) : singleReport(summary, rules, out);
+}
+
+function singleReport(summary: ReplaySummary, rules: RuleHits, out: string[]): Report {
+  return { text: summary.toText(3), json: JSON.stringify({ ...summary.toJSON(), rules: rules.toJSON(), other: rules.otherFlows }), out: out.join('') };
+}
+
+function baselineReport(summary: BaselineSummary, rules: RuleHits, out: string[]): Report {
+  const ruleReport = { rules: rules.toJSON(), unusedRules: rules.unused(STAGED), shadowedRules: [], otherRuleFlows: rules.otherFlows };
+  return { text: summary.toText(ruleReport, 3), json: JSON.stringify(summary.toJSON(ruleReport)), out: out.join('') };
+}
+
+const plain = (name: string): [string, Uint8Array] => [name, new TextEncoder().encode(read(name))];
+const gzipped = (name: string): [string, Uint8Array] => [`${name}.gz`, gzipSync(read(name))];
+
+function setupFor(baseline: boolean): PartReplaySetup {
+  return baseline
+    ? prepareSetup({ engine: 'wasm', core, bundle: STAGED, baseline: CLUSTER, rules: true, out: true })
+    : prepareSetup({ engine: 'wasm', core, bundle: CLUSTER, rules: true, out: true });
+}
+
+const pools: ParallelReplay[] = [];
+afterAll(async () => {
+  for (const pool of pools) await pool.close();
+});
+
+function workers(jobs: number, baseline: boolean, partBytes: number): ParallelReplay {
+  const pool = new ParallelReplay({ jobs, setup: setupFor(baseline), partBytes, parallelFromBytes: 0, replayWhileStarting: false });
+  pools.push(pool);
+  return pool;
+}
+
+describe('replay --jobs: the one-thread report, byte for byte', () => {
+  for (const baseline of [false, true]) {
+    const kind = baseline ? 'baseline replay' : 'single replay';
+    for (const jobs of [2, 3]) {
+      it(`${kind} on ${jobs} worker threads: every fixture, plain and gzip, each log alone and all in one run`, async () => {
+        // Parts of about 200 bytes: each fixture spans several, some lines straddle the mark.
+        const replayer = workers(jobs, baseline, 200 + jobs);
+        for (const bounds of [UNBOUNDED, SMALL]) {
+          for (const name of LOGS) {
+            for (const log of [plain(name), gzipped(name)]) {
+              const expected = await oneThread([log], bounds, baseline ? CLUSTER : undefined);
+              expect(await parallel(replayer, [log], bounds, baseline), `${log[0]}`).toEqual(expected);
+            }
+          }
+          const all = LOGS.map(plain);
+          const expected = await oneThread(all, bounds, baseline ? CLUSTER : undefined);
+          expect(expected.text, 'the small bounds are reached').toMatch(bounds === SMALL && baseline ? /bounds reached/ : /records/);
+          expect(await parallel(replayer, all, bounds, baseline)).toEqual(expected);
+        }
+      }, 120_000);
+    }
+  }
+
+  it('reads concatenated logs (a later VPC header, a repeated CSV header), blank lines first and over-long lines alike', async () => {
+    const replayer = workers(2, false, 300);
+    const long = `${'x'.repeat(300 * 1024)}\n`;
+    const headerless = read('vpc-default-v2.txt').split('\n').slice(1).join('\n');
+    const texts: Record<string, string> = {
+      'vpc-concatenated.txt': `${headerless}${read('vpc-custom-v5.txt')}${long}${read('vpc-default-v2.txt')}${headerless}`,
+      'csv-concatenated.csv': `\n\n  \n${read('flows.csv')}${long}${read('csv-malformed.csv')}${read('flows.csv')}`,
+      'hubble-long.jsonl': `${read('hubble-observe.jsonl')}${long}${long}${read('hubble-malformed.jsonl')}`,
+    };
+    for (const [name, text] of Object.entries(texts)) {
+      const log: [string, Uint8Array] = [name, new TextEncoder().encode(text)];
+      const expected = await oneThread([log], UNBOUNDED);
+      expect(expected.json, `${name} has an over-long line`).toMatch(/longer than/);
+      expect(await parallel(replayer, [log], UNBOUNDED, false), name).toEqual(expected);
+    }
+  });
+
+  it('replays parts in this thread while the workers start, then on them, with the same report', async () => {
+    const replayer = new ParallelReplay({ jobs: 2, setup: setupFor(false), partBytes: 400, parallelFromBytes: 0 });
+    pools.push(replayer);
+    const rows = read('csv-malformed.csv').split('\n').slice(1).join('\n');
+    const log: [string, Uint8Array] = ['long.csv', new TextEncoder().encode(read('csv-malformed.csv') + rows.repeat(1500))];
+    expect(await parallel(replayer, [log], SMALL, false)).toEqual(await oneThread([log], SMALL));
+  }, 120_000);
+
+  it('replays a log under parallelFromBytes in this thread, with the same report', async () => {
+    const replayer = new ParallelReplay({ jobs: 2, setup: setupFor(false), partBytes: 150, parallelFromBytes: Infinity });
+    pools.push(replayer);
+    const logs = LOGS.map(plain);
+    expect(await parallel(replayer, logs, SMALL, false)).toEqual(await oneThread(logs, SMALL));
+  });
+
+  it('throws the first format error in input order, as the one-thread replay does', async () => {
+    const replayer = workers(2, false, 64);
+    const csv = new TextEncoder().encode(`{"not":"a header"}\nsrc,dst,port\n${'a/b,c/d,80\n'.repeat(20)}`);
+    const one = oneThread([['bad.csv', csv]], UNBOUNDED).catch((error: Error) => error.message);
+    const both = parallel(replayer, [['bad.csv', csv]], UNBOUNDED, false).catch((error: Error) => error.message);
+    expect(await both).toBe(await one);
+    expect(await both).toMatch(/line 1 is not a header/);
+  });
+});
+
+describe('replay --jobs on random logs (in this thread, any part size)', () => {
+  const rows = [
+    'prod/frontend,prod/backend,8080,TCP,allowed',
+    'prod/frontend,10.0.2.45,443,tcp,ACCEPT',
+    '198.51.100.23,prod/frontend,8443,TCP,denied',
+    'prod/backend,prod/db,5432,TCP,allowed',
+    'prod/db,prod/frontend,80,TCP,denied',
+    'prod/nope,prod/frontend,80,TCP,',
+    'a,b',
+    '',
+    'src,dst,port,protocol,verdict',
+    '10.9.9.9,prod/backend,8080,UDP,REJECT',
+    'prod/frontend,kube-system/coredns,53,UDP,FORWARDED',
+    'x'.repeat(300),
+  ];
+  it('gives the one-thread report for every log, part size and bound', async () => {
+    const setup = setupFor(false);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: rows.length - 1 }), { maxLength: 60 }),
+        fc.integer({ min: 1, max: 400 }),
+        fc.constantFrom(UNBOUNDED, SMALL, { groups: 1, rules: 1 }),
+        fc.boolean(),
+        async (picks, partBytes, bounds, crlf) => {
+          const eol = crlf ? '\r\n' : '\n';
+          const text = `src,dst,port,protocol,verdict${eol}${picks.map((i) => rows[i]).join(eol)}${eol}`;
+          const log: [string, Uint8Array] = ['random.csv', new TextEncoder().encode(text)];
+          const replayer = new ParallelReplay({ jobs: 2, setup, partBytes, parallelFromBytes: Infinity });
+          const expected = await oneThread([log], bounds).catch((error: Error) => error.message);
+          expect(await parallel(replayer, [log], bounds, false).catch((error: Error) => error.message)).toEqual(expected);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+// The setup's image is what the main thread compiled: the workers never compile.
+it('prepares one image per bundle for every worker', () => {
+  const setup = setupFor(true);
+  expect(setup.next.image).toEqual(compileBundle(STAGED).image);
+  expect(setup.baseline?.image).toEqual(compileBundle(CLUSTER).image);
+});

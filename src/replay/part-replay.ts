@@ -1,0 +1,129 @@
+/**
+ * @module One part of a log replayed into a mergeable result (replay --jobs): what each worker
+ * thread does, with engines of its own built from the setup the main thread prepared once (the
+ * bundles, and their images compiled once). The same code replays small inputs in the main thread.
+ * Parts are counted without bounds (a part is at most a few MiB of lines); the bounds apply when
+ * the parts are merged, in input order, into the run's reports.
+ */
+import { compileBundle } from '../compile/compile.js';
+import { createEngine } from '../engine/create-engine.js';
+import type { Engine } from '../engine/engine.js';
+import type { Bundle } from '../model/bundle.js';
+import { replayAgainstBaseline, sideBySide } from './baseline.js';
+import { BaselineSummary, type BaselineSummaryPart } from './baseline-summary.js';
+import type { FlowLogFormat, LogPart } from './index.js';
+import { once } from './log-parts.js';
+import { EndpointDirectory, replay } from './replay.js';
+import { RuleHits, type RuleHitsPart } from './rule-hits.js';
+import { ReplaySummary, type ReplaySummaryPart } from './summary.js';
+import { VerdictCache } from './verdict-cache.js';
+
+/** A bundle as a worker gets it: the WASM engine's image is compiled once, by the main thread. */
+export interface BundleSetup {
+  readonly bundle: Bundle;
+  readonly image?: Uint8Array;
+}
+
+/** Everything a worker needs to replay parts: structured-cloneable, sent once per worker. */
+export interface PartReplaySetup {
+  readonly engine: 'wasm' | 'reference';
+  /** The WASM core's module (wasm only). */
+  readonly core?: WebAssembly.Module;
+  /** The bundle replayed (the new one when there is a baseline). */
+  readonly next: BundleSetup;
+  /** The bundle the cluster runs, for a staged change (replay --baseline). */
+  readonly baseline?: BundleSetup;
+  /** Single replay: count rule hits (--rules). A baseline replay always counts them. */
+  readonly rules: boolean;
+  /** Keep the --out lines. */
+  readonly out: boolean;
+}
+
+export interface PartJob {
+  /** The log's name, as reports and --out name it. */
+  readonly name: string;
+  readonly format: FlowLogFormat;
+  readonly part: LogPart;
+  readonly bytes: Uint8Array;
+}
+
+export interface PartResult {
+  /** Flow records read (judged or unresolved), for the progress bar. */
+  readonly flows: number;
+  readonly summary?: ReplaySummaryPart;
+  readonly baseline?: BaselineSummaryPart;
+  readonly rules?: RuleHitsPart;
+  /** The part's --out lines, each ended by a newline. */
+  readonly out?: string;
+}
+
+/** The setup for `bundle` (and `baseline`), each image compiled here, once for every worker. */
+export function prepareSetup(options: {
+  readonly engine: 'wasm' | 'reference';
+  readonly core?: WebAssembly.Module;
+  readonly bundle: Bundle;
+  readonly baseline?: Bundle;
+  readonly rules: boolean;
+  readonly out: boolean;
+}): PartReplaySetup {
+  const side = (bundle: Bundle): BundleSetup => (options.engine === 'wasm' ? { bundle, image: compileBundle(bundle).image } : { bundle });
+  if (options.engine === 'wasm' && options.core === undefined) throw new Error('a WASM replay setup needs the core module');
+  return {
+    engine: options.engine,
+    core: options.core,
+    next: side(options.bundle),
+    baseline: options.baseline === undefined ? undefined : side(options.baseline),
+    rules: options.rules,
+    out: options.out,
+  };
+}
+
+function engineOf(setup: PartReplaySetup, side: BundleSetup): Engine {
+  if (setup.engine === 'reference') return createEngine({ kind: 'reference', bundle: side.bundle });
+  if (side.image === undefined || setup.core === undefined) throw new Error('a WASM replay setup needs the core and an image');
+  return createEngine({ kind: 'wasm', core: setup.core, image: side.image });
+}
+
+/**
+ * A function that replays one part at a time with the setup's engines, as the CLI's one-thread
+ * replay does: the single replay reuses verdicts (VerdictCache), the baseline replay decides each
+ * flow with both bundles; endpoints resolve by the new bundle's pods.
+ */
+export function partReplayer(setup: PartReplaySetup): (job: PartJob) => Promise<PartResult> {
+  const directory = new EndpointDirectory(setup.next.bundle);
+  const next = engineOf(setup, setup.next);
+  if (setup.baseline !== undefined) {
+    const decider = sideBySide(next, engineOf(setup, setup.baseline));
+    return async (job) => {
+      const summary = new BaselineSummary(Infinity);
+      const rules = new RuleHits(Infinity);
+      const out = setup.out ? new OutText() : undefined;
+      await replayAgainstBaseline([inputOf(job)], { decider, summary, rules, directory, format: job.format, out: out?.add });
+      return { flows: summary.totals.flows, baseline: summary.toPart(), rules: rules.toPart(), out: out?.text() };
+    };
+  }
+  const engine = new VerdictCache(next);
+  return async (job) => {
+    const summary = new ReplaySummary(Infinity);
+    const rules = setup.rules ? new RuleHits(Infinity) : undefined;
+    const out = setup.out ? new OutText() : undefined;
+    await replay([inputOf(job)], { engine, directory, summary, rules, format: job.format, out: out?.add });
+    return { flows: summary.totals.judged + summary.totals.unresolved, summary: summary.toPart(), rules: rules?.toPart(), out: out?.text() };
+  };
+}
+
+function inputOf(job: PartJob): { name: string; bytes: AsyncIterable<Uint8Array>; part: LogPart } {
+  return { name: job.name, bytes: once(job.bytes), part: job.part };
+}
+
+/** --out lines as replay writes them (several per call, no trailing newline), kept as one text. */
+class OutText {
+  private readonly pieces: string[] = [];
+  readonly add = (lines: string): void => {
+    this.pieces.push(lines, '\n');
+  };
+
+  text(): string {
+    return this.pieces.join('');
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * @module The worker threads of replay --jobs: started with one setup each (engines built there),
+ * sent parts, answering with their results. The entry is replay-worker.ts run through tsx's loader
+ * in development (the CLI runs TypeScript), and dist/replay-worker.js beside the built package.
+ */
+import { Worker } from 'node:worker_threads';
+import { FlowLogFormatError } from './index.js';
+import type { PartJob, PartReplaySetup, PartResult } from './part-replay.js';
+
+interface ErrorText {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+/** What a worker posts back. */
+export type WorkerAnswer =
+  | { readonly ready: true }
+  | { readonly setupError: ErrorText }
+  | { readonly id: number; readonly result: PartResult }
+  | { readonly id: number; readonly error: ErrorText };
+
+interface Pending {
+  readonly resolve: (result: PartResult) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** The worker's entry beside this module: a shim that loads tsx first in the repo, JavaScript once built. */
+function workerEntry(): URL {
+  const here = import.meta.url;
+  return new URL(here.endsWith('.ts') ? './replay-worker-tsx.mjs' : './replay-worker.js', here);
+}
+
+class ReplayWorker {
+  readonly pending = new Map<number, Pending>();
+  private readonly worker: Worker;
+  readonly ready: Promise<void>;
+
+  constructor(setup: PartReplaySetup) {
+    this.worker = new Worker(workerEntry(), { workerData: setup });
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.on('message', (answer: WorkerAnswer) => {
+        if ('ready' in answer) resolve();
+        else if ('setupError' in answer) reject(revive(answer.setupError));
+        else this.settle(answer);
+      });
+      // A worker that dies takes its parts with it: each fails, never silently.
+      const fail = (error: Error): void => {
+        reject(error);
+        for (const pending of this.pending.values()) pending.reject(error);
+        this.pending.clear();
+      };
+      this.worker.on('error', (error) => fail(new Error(`replay worker failed: ${error.message}`)));
+      this.worker.on('exit', (code) => fail(new Error(`replay worker stopped (exit code ${code})`)));
+    });
+    this.ready.catch(() => {}); // observed by WorkerPool.start and by each part
+  }
+
+  run(id: number, job: PartJob): Promise<PartResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      // The part's buffer moves to the worker: it was cut for it alone.
+      this.worker.postMessage({ id, job }, [job.bytes.buffer as ArrayBuffer]);
+    });
+  }
+
+  private settle(answer: Extract<WorkerAnswer, { id: number }>): void {
+    const pending = this.pending.get(answer.id);
+    if (!pending) return;
+    this.pending.delete(answer.id);
+    if ('result' in answer) pending.resolve(answer.result);
+    else pending.reject(revive(answer.error));
+  }
+
+  async stop(): Promise<void> {
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+}
+
+export class WorkerPool {
+  private nextId = 0;
+
+  private constructor(private readonly workers: readonly ReplayWorker[]) {}
+
+  /** `size` workers, each with its engines built; throws what the first failing one threw. */
+  static async start(size: number, setup: PartReplaySetup): Promise<WorkerPool> {
+    const workers = Array.from({ length: size }, () => new ReplayWorker(setup));
+    const pool = new WorkerPool(workers);
+    try {
+      await Promise.all(workers.map((w) => w.ready));
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
+    return pool;
+  }
+
+  /** Replays a part on the least busy worker. */
+  run(job: PartJob): Promise<PartResult> {
+    let chosen = this.workers[0]!;
+    for (const worker of this.workers) if (worker.pending.size < chosen.pending.size) chosen = worker;
+    return chosen.run(this.nextId++, job);
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.stop()));
+  }
+}
+
+/** A worker's error as the main thread would have thrown it: format errors stay the user's. */
+function revive(error: ErrorText): Error {
+  if (error.name === 'FlowLogFormatError') return new FlowLogFormatError(error.message);
+  const revived = new Error(`replay worker: ${error.message}`);
+  if (error.stack) revived.stack = `${revived.message}\n(in the worker) ${error.stack}`;
+  return revived;
+}
