@@ -81,6 +81,12 @@ export function classCandidates(bundle: Bundle, classes: PodClasses): ClassCandi
   };
   const result: ClassCandidates = { peers: { egress: [], ingress: [] }, outside: { egress: [], ingress: [] }, subjects: { egress: [], ingress: [] } };
   const policyIndex = new Map(bundle.policies.map((policy, i) => [policy, i]));
+  const policiesIn = new Map<string, NetworkPolicy[]>();
+  for (const policy of bundle.policies) {
+    const list = policiesIn.get(policy.namespace);
+    if (list) list.push(policy);
+    else policiesIn.set(policy.namespace, [policy]);
+  }
   reps.forEach((pod, a) => {
     for (const direction of ['egress', 'ingress'] as const) {
       const nsLabel = nsLabels.get(pod.namespace) ?? implicitLabels(pod.namespace);
@@ -90,11 +96,8 @@ export function classCandidates(bundle: Bundle, classes: PodClasses): ClassCandi
           selectorMatches(policy.subject.namespaceSelector, nsLabel) &&
           (policy.subject.kind === 'namespaces' || selectorMatches(policy.subject.podSelector, pod.labels)),
       );
-      const selecting = bundle.policies.filter(
-        (policy) =>
-          (direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress) &&
-          policy.namespace === pod.namespace &&
-          selectorMatches(policy.podSelector, pod.labels),
+      const selecting = (policiesIn.get(pod.namespace) ?? []).filter(
+        (policy) => (direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress) && selectorMatches(policy.podSelector, pod.labels),
       );
       const policies = selecting.map((policy) => policyIndex.get(policy)!);
       const open = pod.hostNetwork || (!clusterSubject && selecting.length === 0);

@@ -18,6 +18,7 @@ export class PatternStore {
   private readonly unions = new Map<number, number>();
   private readonly intersections = new Map<number, number>();
   private readonly sets: (ConnSet | undefined)[] = [];
+  private all: number | undefined;
 
   constructor(readonly intervals: readonly PortInterval[]) {
     this.words = Math.max(1, Math.ceil(intervals.length / 32));
@@ -37,9 +38,12 @@ export class PatternStore {
 
   /** Every interval of every protocol. */
   everything(): number {
-    const bits = new Uint32Array(this.words);
-    for (let i = 0; i < this.intervals.length; i++) bits[i >>> 5]! |= 1 << (i & 31);
-    return this.intern(bits);
+    if (this.all === undefined) {
+      const bits = new Uint32Array(this.words);
+      for (let i = 0; i < this.intervals.length; i++) bits[i >>> 5]! |= 1 << (i & 31);
+      this.all = this.intern(bits);
+    }
+    return this.all;
   }
 
   union(a: number, b: number): number {

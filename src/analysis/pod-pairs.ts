@@ -54,6 +54,8 @@ export class PodPairs {
   private readonly addressOf: Record<IPFamily, (IP | undefined)[]>;
   private readonly pieceExceptions = new Map<string, number>();
   private readonly hostIPs: (readonly IP[])[];
+  /** Per pod: the family of its primary IP (0: none); a flow naming two pods takes the destination's, else the source's. */
+  private readonly primaryFamily: Int8Array;
 
   constructor(
     private readonly bundle: Bundle,
@@ -69,6 +71,7 @@ export class PodPairs {
     this.podCount = bundle.pods.length;
     this.hostIPs = bundle.pods.map((pod) => pod.hostIPs.map((text) => parseIP(text)!));
     this.addressOf = addressableIPs(bundle);
+    this.primaryFamily = Int8Array.from(bundle.pods, (pod) => (pod.ips[0] === undefined ? 0 : parseIP(pod.ips[0])!.family));
     this.sides = new SideGroups(this.classes, this.candidates);
     for (const piece of this.pieces) {
       const key = `${piece.family}:${piece.cell}`;
@@ -133,24 +136,37 @@ export class PodPairs {
 
   /**
    * The candidate class pairs with a source among `sources` or a destination among `targets`
-   * (every class when undefined), each once.
+   * (every class when undefined), each once, flat: source, destination, source, ...
    */
-  *candidatePairs(sources: readonly number[] | undefined, targets: readonly number[] | undefined): Generator<[number, number]> {
+  candidatePairs(sources: readonly number[] | undefined, targets: readonly number[] | undefined): Int32Array {
     const all = this.classes.classes.map((c) => c.id);
+    let out = new Int32Array(1024);
+    let length = 0;
+    const push = (a: number, b: number): void => {
+      if (length + 2 > out.length) {
+        const bigger = new Int32Array(out.length * 2);
+        bigger.set(out);
+        out = bigger;
+      }
+      out[length++] = a;
+      out[length++] = b;
+    };
+    const { ingress, egress } = this.candidates.peers;
+    if (sources === undefined || targets === undefined) {
+      // Every pair: walk each destination's possible sources, not all C x C; each pair comes once.
+      for (const b of all) for (const a of ingress[b] ?? all) if (mayMatch(this.candidates, 'egress', a, b)) push(a, b);
+      return out.slice(0, length);
+    }
     const seen = new Set<number>();
-    const emit = function* (this: PodPairs, a: number, b: number): Generator<[number, number]> {
+    const emit = (a: number, b: number): void => {
       const key = this.classKey(a, b);
       if (seen.has(key) || !this.isCandidate(a, b)) return;
       seen.add(key);
-      yield [a, b];
-    }.bind(this);
-    if (sources === undefined || targets === undefined) {
-      // Every pair: walk each destination's possible sources, not all C x C.
-      for (const b of all) for (const a of this.candidates.peers.ingress[b] ?? all) yield* emit(a, b);
-      return;
-    }
-    for (const a of sources) for (const b of this.candidates.peers.egress[a] ?? all) yield* emit(a, b);
-    for (const b of targets) for (const a of this.candidates.peers.ingress[b] ?? all) yield* emit(a, b);
+      push(a, b);
+    };
+    for (const a of sources) for (const b of egress[a] ?? all) emit(a, b);
+    for (const b of targets) for (const a of ingress[b] ?? all) emit(a, b);
+    return out.slice(0, length);
   }
 
   /**
@@ -158,22 +174,32 @@ export class PodPairs {
    * decided once per (profile, peer group, naming) (side-groups.ts); a pair's pattern is, over the
    * ways its flows are named, what its egress side and its ingress side both allow.
    */
-  requestClassPairs(pairs: Iterable<readonly [number, number]>): void {
-    for (const [a, b] of pairs) {
+  requestClassPairs(pairs: Int32Array): void {
+    for (let at = 0; at < pairs.length; at += 2) {
+      const a = pairs[at]!;
+      const b = pairs[at + 1]!;
       const key = this.classKey(a, b);
       if (this.classPatterns.has(key) || !this.isCandidate(a, b)) continue;
       const rep = this.representativePair(a, b);
       if (!rep) continue;
       this.classPatterns.set(key, -1);
-      const flows = this.pairFlows(rep[0], rep[1]);
-      this.pendingPairs.push(key, flows.length);
-      for (const { naming, src, dst } of flows) {
+      const [p, q] = rep;
+      const namings = this.namings(p, q);
+      this.pendingPairs.push(key, namings.length);
+      for (const naming of namings) {
         const egress = this.sideSlot('egress', a, b, naming);
         const ingress = this.sideSlot('ingress', b, a, naming);
         this.pendingPairs.push(egress, ingress);
-        this.requestSides(src, dst, egress, ingress);
+        if (this.wanted(egress) || this.wanted(ingress)) {
+          const { src, dst } = this.flowOf(naming, p, q);
+          this.requestSides(src, dst, egress, ingress);
+        }
       }
     }
+  }
+
+  private wanted(slot: number): boolean {
+    return slot !== EVERYTHING && this.sidePatterns[slot] === undefined;
   }
 
   /** The slot of a side's pattern: by profile, peer group and naming; EVERYTHING for an open side. */
@@ -220,19 +246,31 @@ export class PodPairs {
     this.pendingCells.length = 0;
   }
 
-  /** The flows of a class pair's representative pods, by naming (see requestPodPair). */
-  private pairFlows(p: number, q: number): { naming: number; src: RecordEndpoint; dst: RecordEndpoint }[] {
-    const flows = [{ naming: 0, src: { pod: p } as RecordEndpoint, dst: { pod: q } as RecordEndpoint }];
-    const byReference = this.referenceFamily(p, q);
+  /**
+   * The ways a flow of pods p and q is named (see requestPodPair): 0 by reference, then per family
+   * 1 + 2 * (family is 6) with the destination by its address, or one more with the source's.
+   */
+  private namings(p: number, q: number): readonly number[] {
+    const byReference = this.primaryFamily[q] || this.primaryFamily[p];
+    const out = [0];
     for (const family of FAMILIES) {
       if (family === byReference) continue;
-      const dst = this.addressOf[family][q];
-      const src = this.addressOf[family][p];
       const base = family === 4 ? 1 : 3;
-      if (dst) flows.push({ naming: base, src: { pod: p }, dst: { ip: dst } });
-      else if (src) flows.push({ naming: base + 1, src: { ip: src }, dst: { pod: q } });
+      if (this.addressOf[family][q]) out.push(base);
+      else if (this.addressOf[family][p]) out.push(base + 1);
     }
-    return flows;
+    return out;
+  }
+
+  private flowOf(naming: number, p: number, q: number): { src: RecordEndpoint; dst: RecordEndpoint } {
+    if (naming === 0) return { src: { pod: p }, dst: { pod: q } };
+    const family: IPFamily = naming <= 2 ? 4 : 6;
+    return naming % 2 === 1 ? { src: { pod: p }, dst: { ip: this.addressOf[family][q]! } } : { src: { ip: this.addressOf[family][p]! }, dst: { pod: q } };
+  }
+
+  /** The flows of a pod pair, one per naming. */
+  private pairFlows(p: number, q: number): { src: RecordEndpoint; dst: RecordEndpoint }[] {
+    return this.namings(p, q).map((naming) => this.flowOf(naming, p, q));
   }
 
   requestRelatedPairs(pods: Iterable<number>): void {
@@ -263,15 +301,6 @@ export class PodPairs {
         if (--left === 0) table.set(key, pattern);
       });
     }
-  }
-
-  /** The family of a flow naming both pods: the destination's primary IP's, else the source's. */
-  private referenceFamily(p: number, q: number): IPFamily | undefined {
-    const primary = (i: number) => {
-      const text = this.bundle.pods[i]!.ips[0];
-      return text === undefined ? undefined : parseIP(text)!.family;
-    };
-    return primary(q) ?? primary(p);
   }
 
   private representativePair(a: number, b: number): [number, number] | undefined {
@@ -380,6 +409,13 @@ export class PodPairs {
   cellPattern(a: number, family: IPFamily, cell: number, direction: Direction): number {
     if (!this.candidates.outside[direction][a]) return NOTHING;
     return this.known(this.cellPatterns.get(this.cellKey(a, family, cell, direction)), 'class and cell');
+  }
+
+  /** The cell pattern, or undefined when the class had no representative for the cell. */
+  decidedCellPattern(a: number, family: IPFamily, cell: number, direction: Direction): number | undefined {
+    if (!this.candidates.outside[direction][a]) return NOTHING;
+    const found = this.cellPatterns.get(this.cellKey(a, family, cell, direction));
+    return found === undefined ? undefined : this.known(found, 'class and cell');
   }
 
   cellKey(a: number, family: IPFamily, cell: number, direction: Direction): number {

@@ -20,13 +20,21 @@ interface Profile {
   readonly facts: SubjectFacts;
   /** Each pods peer's matched classes, as sets. */
   readonly peerSets: readonly Set<number>[];
+  /** Its peer groups: by peer key (peerGroup) or cell, each a global group id. */
+  readonly groups: Map<number | string, number>;
 }
+
+/** Memberships kept as bits of a number up to this many pods peers; more take a text key. */
+const MAX_BITS = 30;
 
 export class SideGroups {
   private readonly profileOf: Record<Direction, Int32Array>;
   private readonly profiles: Record<Direction, Profile[]> = { egress: [], ingress: [] };
-  private readonly groupIds = new Map<string, number>();
-  private readonly peerGroups: Record<Direction, Map<number, number>> = { egress: new Map(), ingress: new Map() };
+  private groupCount = 0;
+  /** Per direction and class: an id of what a peer's side reads of it besides selectors. */
+  private readonly factsId: Record<Direction, Int32Array>;
+  /** Per direction and profile, each peer class's group (-1: not yet known), filled as asked. */
+  private readonly peerGroups: Record<Direction, (Int32Array | undefined)[]> = { egress: [], ingress: [] };
   private readonly classCount: number;
 
   constructor(
@@ -52,13 +60,25 @@ export class SideGroups {
         let id = ids.get(key);
         if (id === undefined) {
           ids.set(key, (id = this.profiles[direction].length));
-          this.profiles[direction].push({ facts, peerSets: facts.peerSets.map(setOf) });
+          this.profiles[direction].push({ facts, peerSets: facts.peerSets.map(setOf), groups: new Map() });
         }
         out[a] = id;
       });
       return out;
     };
     this.profileOf = { egress: profileOf('egress'), ingress: profileOf('ingress') };
+    // A peer's hostNetwork, address facts (family, cells: what an ipBlock reads) and, as an egress
+    // peer (the destination), its named ports.
+    const factsId = (direction: Direction): Int32Array => {
+      const ids = new Map<string, number>();
+      return Int32Array.from(classes.classes, (c) => {
+        const key = `${c.hostNetwork ? 1 : 0}|${c.addresses}|${direction === 'egress' ? c.ports : ''}`;
+        let id = ids.get(key);
+        if (id === undefined) ids.set(key, (id = ids.size));
+        return id;
+      });
+    };
+    this.factsId = { egress: factsId('egress'), ingress: factsId('ingress') };
   }
 
   /** The profile of class a's own side in a direction, or OPEN. */
@@ -68,32 +88,33 @@ export class SideGroups {
 
   /** The group of peer class c for a (not OPEN) profile: peers its side cannot tell apart. */
   peerGroup(direction: Direction, profile: number, c: number): number {
-    const cacheKey = profile * this.classCount + c;
-    const cached = this.peerGroups[direction].get(cacheKey);
-    if (cached !== undefined) return cached;
-    const { facts, peerSets } = this.profiles[direction][profile]!;
-    let key: string;
-    if (facts.cluster) {
-      key = `${direction}|${profile}|class:${c}`;
-    } else {
-      const peer = this.classes.classes[c]!;
-      let bits = '';
-      for (const set of peerSets) bits += set.has(c) ? '1' : '0';
-      key = `${direction}|${profile}|${peer.hostNetwork ? 1 : 0}|${peer.addresses}|${direction === 'egress' ? peer.ports : ''}|${bits}`;
+    let known = this.peerGroups[direction][profile];
+    if (!known) this.peerGroups[direction][profile] = known = new Int32Array(this.classCount).fill(-1);
+    if (known[c]! >= 0) return known[c]!;
+    const { facts, peerSets, groups } = this.profiles[direction][profile]!;
+    // Within the profile: the peer's own class for a cluster subject, else its facts and memberships.
+    let key: number | string = c;
+    if (!facts.cluster) {
+      const own = this.factsId[direction][c]!;
+      if (peerSets.length <= MAX_BITS) {
+        let bits = 0;
+        for (let i = 0; i < peerSets.length; i++) if (peerSets[i]!.has(c)) bits |= 1 << i;
+        key = own * 2 ** MAX_BITS + bits;
+      } else {
+        key = `${own}|${peerSets.map((set) => (set.has(c) ? 1 : 0)).join('')}`;
+      }
     }
-    const id = this.groupId(key);
-    this.peerGroups[direction].set(cacheKey, id);
-    return id;
+    let id = groups.get(key);
+    if (id === undefined) groups.set(key, (id = this.groupCount++));
+    return (known[c] = id);
   }
 
   /** The group of a cell of the outside world as the peer of a (not OPEN) profile. */
   cellGroup(direction: Direction, profile: number, family: IPFamily, cell: number): number {
-    return this.groupId(`${direction}|${profile}|cell:${family}:${cell}`);
-  }
-
-  private groupId(key: string): number {
-    let id = this.groupIds.get(key);
-    if (id === undefined) this.groupIds.set(key, (id = this.groupIds.size));
+    const { groups } = this.profiles[direction][profile]!;
+    const key = `cell:${family}:${cell}`;
+    let id = groups.get(key);
+    if (id === undefined) groups.set(key, (id = this.groupCount++));
     return id;
   }
 }
