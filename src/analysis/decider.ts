@@ -140,8 +140,10 @@ export function recordSides(verdicts: Uint8Array, i: number): number {
   return (allowed ? ALLOWED : 0) | (egress ? EGRESS_ALLOWS : 0) | (ingress ? INGRESS_ALLOWS : 0);
 }
 
-const SIDE_DENIES = new Set<number>([SIDE_CODE.NO_RULE_MATCHED, SIDE_CODE.ADMIN_DENIED, SIDE_CODE.BASELINE_DENIED]);
+/** Per side reason (a byte): 1 when the side denies the flow. */
+const SIDE_DENIES = new Uint8Array(256);
+for (const reason of [SIDE_CODE.NO_RULE_MATCHED, SIDE_CODE.ADMIN_DENIED, SIDE_CODE.BASELINE_DENIED]) SIDE_DENIES[reason] = 1;
 
 function sideAllows(reason: number): boolean {
-  return !SIDE_DENIES.has(reason);
+  return SIDE_DENIES[reason] === 0;
 }

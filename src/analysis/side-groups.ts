@@ -112,7 +112,8 @@ export class SideGroups {
   /** The group of a cell of the outside world as the peer of a (not OPEN) profile. */
   cellGroup(direction: Direction, profile: number, family: IPFamily, cell: number): number {
     const { groups } = this.profiles[direction][profile]!;
-    const key = `cell:${family}:${cell}`;
+    // Negative keys: apart from peer classes' (numbers >= 0) and membership texts.
+    const key = -1 - (cell * 2 + (family === 4 ? 0 : 1));
     let id = groups.get(key);
     if (id === undefined) groups.set(key, (id = this.groupCount++));
     return id;
