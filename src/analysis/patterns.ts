@@ -49,28 +49,25 @@ export class PatternStore {
   union(a: number, b: number): number {
     if (a === b || b === NOTHING) return a;
     if (a === NOTHING) return b;
-    const key = a < b ? a * 0x100000 + b : b * 0x100000 + a;
-    let id = this.unions.get(key);
-    if (id === undefined) {
-      const x = this.patterns[a]!;
-      const y = this.patterns[b]!;
-      id = this.intern(x.map((word, i) => word | y[i]!));
-      this.unions.set(key, id);
-    }
-    return id;
+    return this.combine(a, b, this.unions, (x, y) => x | y);
   }
 
   /** The intervals both allow. */
   intersect(a: number, b: number): number {
     if (a === b || a === NOTHING) return a;
     if (b === NOTHING) return NOTHING;
+    return this.combine(a, b, this.intersections, (x, y) => x & y);
+  }
+
+  /** Two patterns word by word, memoized per unordered pair. */
+  private combine(a: number, b: number, memo: Map<number, number>, word: (x: number, y: number) => number): number {
     const key = a < b ? a * 0x100000 + b : b * 0x100000 + a;
-    let id = this.intersections.get(key);
+    let id = memo.get(key);
     if (id === undefined) {
       const x = this.patterns[a]!;
       const y = this.patterns[b]!;
-      id = this.intern(x.map((word, i) => word & y[i]!));
-      this.intersections.set(key, id);
+      id = this.intern(x.map((w, i) => word(w, y[i]!)));
+      memo.set(key, id);
     }
     return id;
   }
