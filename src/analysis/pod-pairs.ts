@@ -21,6 +21,8 @@ export type Direction = 'egress' | 'ingress';
 const NAMINGS = 5;
 /** The slot of a side that allows every flow. */
 const EVERYTHING = -2;
+/** The slot of a side that allows no flow. */
+const NO_SIDE = -3;
 
 export class PodPairs {
   readonly store: PatternStore;
@@ -199,7 +201,7 @@ export class PodPairs {
   }
 
   private wanted(slot: number): boolean {
-    return slot !== EVERYTHING && this.sidePatterns[slot] === undefined;
+    return slot >= 0 && this.sidePatterns[slot] === undefined;
   }
 
   /** The slot of a side's pattern: by profile, peer group and naming; EVERYTHING for an open side. */
@@ -211,8 +213,8 @@ export class PodPairs {
 
   /** Decides the flow unless both slots are known or queued; fills the slots it was asked for. */
   private requestSides(src: RecordEndpoint, dst: RecordEndpoint, egress: number, ingress: number): void {
-    const wantEgress = egress !== EVERYTHING && this.sidePatterns[egress] === undefined;
-    const wantIngress = ingress !== EVERYTHING && this.sidePatterns[ingress] === undefined;
+    const wantEgress = this.wanted(egress);
+    const wantIngress = this.wanted(ingress);
     if (!wantEgress && !wantIngress) return;
     if (wantEgress) this.sidePatterns[egress] = -1;
     if (wantIngress) this.sidePatterns[ingress] = -1;
@@ -223,7 +225,9 @@ export class PodPairs {
   }
 
   private sidePattern(slot: number): number {
-    return slot === EVERYTHING ? this.store.everything() : this.known(this.sidePatterns[slot], 'side');
+    if (slot === EVERYTHING) return this.store.everything();
+    if (slot === NO_SIDE) return NOTHING;
+    return this.known(this.sidePatterns[slot], 'side');
   }
 
   /** After a flush: each queued class pair's and cell's pattern from its sides'. */
@@ -370,9 +374,14 @@ export class PodPairs {
       const key = this.cellKey(a, family, cell, direction);
       if (this.cellPatterns.has(key)) continue;
       this.cellPatterns.set(key, -1);
-      // The outside end's own side always allows: the pod's side decides.
+      // The outside end's own side always allows: the pod's side decides, and allows nothing
+      // outside when no rule of it can match an address.
       const profile = this.sides.profile(direction, a);
-      const slot = profile === OPEN ? EVERYTHING : this.sides.cellGroup(direction, profile, family, cell) * NAMINGS;
+      const slot = !this.candidates.outside[direction][a]
+        ? NO_SIDE
+        : profile === OPEN
+          ? EVERYTHING
+          : this.sides.cellGroup(direction, profile, family, cell) * NAMINGS;
       this.pendingCells.push(key, slot);
       const [src, dst]: [RecordEndpoint, RecordEndpoint] = direction === 'egress' ? [{ pod: rep[0] }, { ip: rep[1] }] : [{ ip: rep[1] }, { pod: rep[0] }];
       this.requestSides(src, dst, direction === 'egress' ? slot : EVERYTHING, direction === 'ingress' ? slot : EVERYTHING);
