@@ -81,6 +81,7 @@ export function classCandidates(bundle: Bundle, classes: PodClasses): ClassCandi
   };
   const result: ClassCandidates = { peers: { egress: [], ingress: [] }, outside: { egress: [], ingress: [] }, subjects: { egress: [], ingress: [] } };
   const policyIndex = new Map(bundle.policies.map((policy, i) => [policy, i]));
+  const byPolicies = new Map<string, { peers: Int32Array | undefined; outside: boolean; peerSets: (readonly number[])[] }>();
   const policiesIn = new Map<string, NetworkPolicy[]>();
   for (const policy of bundle.policies) {
     const list = policiesIn.get(policy.namespace);
@@ -108,27 +109,34 @@ export function classCandidates(bundle: Bundle, classes: PodClasses): ClassCandi
         result.outside[direction][a] = true;
         continue;
       }
-      const matched = new Set<number>();
-      let everything = false;
-      let outside = false;
-      for (const policy of selecting) {
-        for (const rule of direction === 'ingress' ? policy.ingress : policy.egress) {
-          if (rule.peers === null) everything = outside = true;
-          for (const peer of rule.peers ?? []) {
-            if (peer.kind === 'ipBlock') {
-              outside = true;
-              blockClasses(peer).forEach((b) => matched.add(b));
-            } else {
-              const found = peerClasses(peer, policy);
-              peerSets.add(found);
-              found.forEach((b) => matched.add(b));
+      // Classes selected by the same policies match the same peers: computed once per list.
+      const listKey = `${direction}:${policies.join(',')}`;
+      let rules = byPolicies.get(listKey);
+      if (!rules) {
+        const matched = new Set<number>();
+        let everything = false;
+        let outside = false;
+        for (const policy of selecting) {
+          for (const rule of direction === 'ingress' ? policy.ingress : policy.egress) {
+            if (rule.peers === null) everything = outside = true;
+            for (const peer of rule.peers ?? []) {
+              if (peer.kind === 'ipBlock') {
+                outside = true;
+                blockClasses(peer).forEach((b) => matched.add(b));
+              } else {
+                const found = peerClasses(peer, policy);
+                peerSets.add(found);
+                found.forEach((b) => matched.add(b));
+              }
             }
           }
         }
+        const peers = everything ? undefined : Int32Array.from([...matched].sort((x, y) => x - y));
+        byPolicies.set(listKey, (rules = { peers, outside, peerSets: [...peerSets] }));
       }
-      result.peers[direction][a] = everything ? undefined : Int32Array.from([...matched].sort((x, y) => x - y));
-      result.outside[direction][a] = outside;
-      result.subjects[direction][a] = { open, cluster: false, policies, peerSets: [...peerSets] };
+      result.peers[direction][a] = rules.peers;
+      result.outside[direction][a] = rules.outside;
+      result.subjects[direction][a] = { open, cluster: false, policies, peerSets: rules.peerSets };
     }
   });
   return result;

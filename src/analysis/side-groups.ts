@@ -33,8 +33,8 @@ export class SideGroups {
   private groupCount = 0;
   /** Per direction and class: an id of what a peer's side reads of it besides selectors. */
   private readonly factsId: Record<Direction, Int32Array>;
-  /** Per direction and profile, each peer class's group (-1: not yet known), filled as asked. */
-  private readonly peerGroups: Record<Direction, (Int32Array | undefined)[]> = { egress: [], ingress: [] };
+  /** Per direction, by profile x classes + peer class, the peer's group, filled as asked. */
+  private readonly peerGroups: Record<Direction, Map<number, number>> = { egress: new Map(), ingress: new Map() };
   private readonly classCount: number;
 
   constructor(
@@ -88,9 +88,10 @@ export class SideGroups {
 
   /** The group of peer class c for a (not OPEN) profile: peers its side cannot tell apart. */
   peerGroup(direction: Direction, profile: number, c: number): number {
-    let known = this.peerGroups[direction][profile];
-    if (!known) this.peerGroups[direction][profile] = known = new Int32Array(this.classCount).fill(-1);
-    if (known[c]! >= 0) return known[c]!;
+    const known = this.peerGroups[direction];
+    const at = profile * this.classCount + c;
+    const cached = known.get(at);
+    if (cached !== undefined) return cached;
     const { facts, peerSets, groups } = this.profiles[direction][profile]!;
     // Within the profile: the peer's own class for a cluster subject, else its facts and memberships.
     let key: number | string = c;
@@ -106,7 +107,8 @@ export class SideGroups {
     }
     let id = groups.get(key);
     if (id === undefined) groups.set(key, (id = this.groupCount++));
-    return (known[c] = id);
+    known.set(at, id);
+    return id;
   }
 
   /** The group of a cell of the outside world as the peer of a (not OPEN) profile. */
