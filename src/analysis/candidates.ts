@@ -22,6 +22,20 @@ export interface ClassCandidates {
   readonly peers: Record<Direction, (Int32Array | undefined)[]>;
   /** Per class and direction: whether any outside address may be allowed. */
   readonly outside: Record<Direction, boolean[]>;
+  /** Per class and direction: what its own side of a flow reads about it (side-groups.ts). */
+  readonly subjects: Record<Direction, SubjectFacts[]>;
+}
+
+/** How a class's own side (egress as source, ingress as destination) is decided. */
+export interface SubjectFacts {
+  /** hostNetwork, or selected by no policy of any tier for the direction: every flow passes. */
+  readonly open: boolean;
+  /** A subject of a cluster-wide policy for the direction (its side depends on more than below). */
+  readonly cluster: boolean;
+  /** The NetworkPolicies (indexes) that select it for the direction, in order. */
+  readonly policies: readonly number[];
+  /** For NetworkPolicy-only subjects: each pods peer's matched classes (an ipBlock reads cells). */
+  readonly peerSets: readonly (readonly number[])[];
 }
 
 export function classCandidates(bundle: Bundle, classes: PodClasses): ClassCandidates {
@@ -65,7 +79,15 @@ export function classCandidates(bundle: Bundle, classes: PodClasses): ClassCandi
     }
     return found;
   };
-  const result: ClassCandidates = { peers: { egress: [], ingress: [] }, outside: { egress: [], ingress: [] } };
+  const result: ClassCandidates = { peers: { egress: [], ingress: [] }, outside: { egress: [], ingress: [] }, subjects: { egress: [], ingress: [] } };
+  const policyIndex = new Map(bundle.policies.map((policy, i) => [policy, i]));
+  const byPolicies = new Map<string, { peers: Int32Array | undefined; outside: boolean; peerSets: (readonly number[])[] }>();
+  const policiesIn = new Map<string, NetworkPolicy[]>();
+  for (const policy of bundle.policies) {
+    const list = policiesIn.get(policy.namespace);
+    if (list) list.push(policy);
+    else policiesIn.set(policy.namespace, [policy]);
+  }
   reps.forEach((pod, a) => {
     for (const direction of ['egress', 'ingress'] as const) {
       const nsLabel = nsLabels.get(pod.namespace) ?? implicitLabels(pod.namespace);
@@ -75,35 +97,46 @@ export function classCandidates(bundle: Bundle, classes: PodClasses): ClassCandi
           selectorMatches(policy.subject.namespaceSelector, nsLabel) &&
           (policy.subject.kind === 'namespaces' || selectorMatches(policy.subject.podSelector, pod.labels)),
       );
-      const selecting = bundle.policies.filter(
-        (policy) =>
-          (direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress) &&
-          policy.namespace === pod.namespace &&
-          selectorMatches(policy.podSelector, pod.labels),
+      const selecting = (policiesIn.get(pod.namespace) ?? []).filter(
+        (policy) => (direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress) && selectorMatches(policy.podSelector, pod.labels),
       );
+      const policies = selecting.map((policy) => policyIndex.get(policy)!);
+      const open = pod.hostNetwork || (!clusterSubject && selecting.length === 0);
+      const peerSets = new Set<readonly number[]>();
+      result.subjects[direction][a] = { open, cluster: clusterSubject && !pod.hostNetwork, policies, peerSets: [] };
       if (pod.hostNetwork || clusterSubject || selecting.length === 0) {
         result.peers[direction][a] = undefined;
         result.outside[direction][a] = true;
         continue;
       }
-      const matched = new Set<number>();
-      let everything = false;
-      let outside = false;
-      for (const policy of selecting) {
-        for (const rule of direction === 'ingress' ? policy.ingress : policy.egress) {
-          if (rule.peers === null) everything = outside = true;
-          for (const peer of rule.peers ?? []) {
-            if (peer.kind === 'ipBlock') {
-              outside = true;
-              blockClasses(peer).forEach((b) => matched.add(b));
-            } else {
-              peerClasses(peer, policy).forEach((b) => matched.add(b));
+      // Classes selected by the same policies match the same peers: computed once per list.
+      const listKey = `${direction}:${policies.join(',')}`;
+      let rules = byPolicies.get(listKey);
+      if (!rules) {
+        const matched = new Set<number>();
+        let everything = false;
+        let outside = false;
+        for (const policy of selecting) {
+          for (const rule of direction === 'ingress' ? policy.ingress : policy.egress) {
+            if (rule.peers === null) everything = outside = true;
+            for (const peer of rule.peers ?? []) {
+              if (peer.kind === 'ipBlock') {
+                outside = true;
+                blockClasses(peer).forEach((b) => matched.add(b));
+              } else {
+                const found = peerClasses(peer, policy);
+                peerSets.add(found);
+                found.forEach((b) => matched.add(b));
+              }
             }
           }
         }
+        const peers = everything ? undefined : Int32Array.from([...matched].sort((x, y) => x - y));
+        byPolicies.set(listKey, (rules = { peers, outside, peerSets: [...peerSets] }));
       }
-      result.peers[direction][a] = everything ? undefined : Int32Array.from([...matched].sort((x, y) => x - y));
-      result.outside[direction][a] = outside;
+      result.peers[direction][a] = rules.peers;
+      result.outside[direction][a] = rules.outside;
+      result.subjects[direction][a] = { open, cluster: false, policies, peerSets: rules.peerSets };
     }
   });
   return result;

@@ -57,7 +57,7 @@ export function analyzeConnectivity(bundle: Bundle, decider: Decider, options: C
   // Queue every decision first, so that the core sees them in large batches.
   const allClasses = pairs.classes.classes.map((c) => c.id);
   const focusClasses = focus === undefined ? undefined : [...composition[focus]!.keys()];
-  const classPairs = [...pairs.candidatePairs(focusClasses, focusClasses)];
+  const classPairs = pairs.candidatePairs(focusClasses, focusClasses);
   pairs.requestClassPairs(classPairs);
   pairs.requestRelatedPairs(focusPods);
   pairs.requestOutside(focusClasses ?? allClasses, focusPods);
@@ -69,17 +69,16 @@ export function analyzeConnectivity(bundle: Bundle, decider: Decider, options: C
   const workloadPairs = new Set<number>();
   const count = groups.workloads.length;
   const classWorkloads = workloadsOfClasses(groups, pairs.classes.classOf, pairs.classes.classes.length);
-  for (const [a, b] of classPairs) {
+  for (let at = 0; at < classPairs.length; at += 2) {
+    const a = classPairs[at]!;
+    const b = classPairs[at + 1]!;
     const pattern = pairs.decidedClassPattern(a, b);
     if (pattern === undefined || pattern === NOTHING) continue;
     for (const x of classWorkloads[a]!) {
       for (const y of classWorkloads[b]!) if (focus === undefined || x === focus || y === focus) workloadPairs.add(x * count + y);
     }
   }
-  for (const [key, block] of relations) {
-    const [x, y] = key.split(':').map(Number) as [number, number];
-    if (block.pattern !== NOTHING) workloadPairs.add(x * count + y);
-  }
+  for (const [key, block] of relations) if (block.pattern !== NOTHING) workloadPairs.add(key);
   if (options.includeSelf) for (const x of sources) if (groups.workloads[x]!.kind === 'Pod') workloadPairs.add(x * count + x);
   for (const key of [...workloadPairs].sort((a, b) => a - b)) {
     const connection = workloadPair(context, relations, Math.floor(key / count), key % count);
@@ -121,15 +120,16 @@ interface RelationBlock {
   readonly keys: string[];
 }
 
-function relationBlocks(context: Context, focus: number | undefined): Map<string, RelationBlock> {
+/** By workload pair (source x count + destination). */
+function relationBlocks(context: Context, focus: number | undefined): Map<number, RelationBlock> {
   const { pairs, groups } = context;
-  const blocks = new Map<string, RelationBlock>();
+  const blocks = new Map<number, RelationBlock>();
   for (const [p, related] of pairs.related) {
     for (const q of related) {
       const x = groups.workloadOf[p]!;
       const y = groups.workloadOf[q]!;
       if (focus !== undefined && x !== focus && y !== focus) continue;
-      const key = `${x}:${y}`;
+      const key = x * groups.workloads.length + y;
       let block = blocks.get(key);
       if (!block) blocks.set(key, (block = { counts: new Map(), pattern: NOTHING, keys: [] }));
       const classKey = pairs.classKey(pairs.classes.classOf[p]!, pairs.classes.classOf[q]!);
@@ -142,13 +142,13 @@ function relationBlocks(context: Context, focus: number | undefined): Map<string
   return blocks;
 }
 
-function workloadPair(context: Context, relations: Map<string, RelationBlock>, x: number, y: number): Connection | undefined {
+function workloadPair(context: Context, relations: Map<number, RelationBlock>, x: number, y: number): Connection | undefined {
   const { bundle, pairs, groups, composition, options } = context;
   const self = x === y;
   if (self && !options.includeSelf) return undefined;
   const endpoint = groups.workloads[x]!;
   const representative = self && bundle.pods[groups.pods[x]![0]!]!.workload !== undefined;
-  const block = relations.get(`${x}:${y}`);
+  const block = relations.get(x * groups.workloads.length + y);
   const keys: string[] = [];
   let pattern = NOTHING;
   for (const [a, na] of composition[x]!) {
@@ -182,31 +182,35 @@ function workloadPair(context: Context, relations: Map<string, RelationBlock>, x
 function outsideConnections(context: Context, workloads: readonly number[]): Connection[] {
   const { pairs, groups, composition, options } = context;
   const signatures = new Map<string, { pieces: number[]; patterns: Int32Array; keys: string[][] }>();
+  // Off-node patterns depend on the cell only: computed once per cell, then per piece only the
+  // workloads with a pod on that piece's node address are recomputed.
+  const offNodeByCell = new Map<string, Int32Array>();
+  const indexOf = new Map(workloads.map((w, j) => [w, j]));
+  const cellPatterns = (family: IPFamily, cell: number): Int32Array => {
+    const key = `${family}:${cell}`;
+    let found = offNodeByCell.get(key);
+    if (!found) offNodeByCell.set(key, (found = outsidePatterns(context, workloads, family, cell, undefined)));
+    return found;
+  };
   pairs.pieces.forEach((piece, i) => {
-    const onNode = new Set(piece.hostIP ? (pairs.podsOnPiece.get(i) ?? []) : []);
-    const patterns = new Int32Array(workloads.length * 2);
+    const onNode = piece.hostIP ? (pairs.podsOnPiece.get(i) ?? []) : [];
     const keys: string[][] = options.explain ? workloads.map(() => []).concat(workloads.map(() => [])) : [];
-    workloads.forEach((w, j) => {
-      (['egress', 'ingress'] as const).forEach((direction: Direction, d) => {
-        let pattern = NOTHING;
-        const nodePods = groups.pods[w]!.filter((p) => onNode.has(p));
-        const offNode = new Map(composition[w]!);
-        for (const p of nodePods) {
-          const a = pairs.classes.classOf[p]!;
-          offNode.set(a, offNode.get(a)! - 1);
-          const found = pairs.outsidePattern(p, i, direction);
-          pattern = pairs.store.union(pattern, found);
-          if (options.explain && found !== NOTHING) keys[d * workloads.length + j]!.push(`piece:${pairs.pieceExceptionKey(p, i, direction)}`);
-        }
-        for (const [a, count] of offNode) {
-          if (count <= 0) continue;
-          const found = pairs.cellPattern(a, piece.family, piece.cell, direction);
-          pattern = pairs.store.union(pattern, found);
-          if (options.explain && found !== NOTHING) keys[d * workloads.length + j]!.push(`cell:${pairs.cellKey(a, piece.family, piece.cell, direction)}`);
-        }
-        patterns[d * workloads.length + j] = pattern;
+    let patterns: Int32Array | undefined;
+    if (onNode.length === 0 && !options.explain) {
+      patterns = cellPatterns(piece.family, piece.cell);
+    } else if (!options.explain) {
+      const mixed = (patterns = cellPatterns(piece.family, piece.cell).slice());
+      const affected = [...new Set(onNode.map((p) => groups.workloadOf[p]!))].filter((w) => indexOf.has(w));
+      const redone = outsidePatterns(context, affected, piece.family, piece.cell, { piece: i, onNode: new Set(onNode), keys: [] });
+      affected.forEach((w, k) => {
+        mixed[indexOf.get(w)!] = redone[k]!;
+        mixed[workloads.length + indexOf.get(w)!] = redone[affected.length + k]!;
       });
-    });
+    }
+    // A class with no pod off the piece's node has no cell pattern: then each workload as it is.
+    if (patterns === undefined || patterns.includes(-1)) {
+      patterns = outsidePatterns(context, workloads, piece.family, piece.cell, { piece: i, onNode: new Set(onNode), keys });
+    }
     const signature = patterns.join(',');
     const group = signatures.get(signature);
     if (group) {
@@ -230,6 +234,46 @@ function outsideConnections(context: Context, workloads: readonly number[]): Con
     });
   }
   return connections;
+}
+
+/**
+ * Per workload, the pattern to (then from) the addresses of a cell, -1 where a class of it has
+ * no cell pattern; with `node`, of one piece of it that is the node address of the pods in
+ * `onNode` (decided one by one), with explanations.
+ */
+function outsidePatterns(
+  context: Context,
+  workloads: readonly number[],
+  family: IPFamily,
+  cell: number,
+  node: { piece: number; onNode: Set<number>; keys: string[][] } | undefined,
+): Int32Array {
+  const { pairs, groups, composition, options } = context;
+  const patterns = new Int32Array(workloads.length * 2);
+  workloads.forEach((w, j) => {
+    (['egress', 'ingress'] as const).forEach((direction: Direction, d) => {
+      let pattern = NOTHING;
+      const keys = node && options.explain ? node.keys[d * workloads.length + j]! : undefined;
+      const nodePods = node && node.onNode.size > 0 ? groups.pods[w]!.filter((p) => node.onNode.has(p)) : [];
+      const offNode = nodePods.length > 0 ? new Map(composition[w]!) : composition[w]!;
+      for (const p of nodePods) {
+        const a = pairs.classes.classOf[p]!;
+        (offNode as Map<number, number>).set(a, offNode.get(a)! - 1);
+        const found = pairs.outsidePattern(p, node!.piece, direction);
+        pattern = pairs.store.union(pattern, found);
+        if (keys && found !== NOTHING) keys.push(`piece:${pairs.pieceExceptionKey(p, node!.piece, direction)}`);
+      }
+      for (const [a, count] of offNode) {
+        if (count <= 0) continue;
+        const found = node ? pairs.cellPattern(a, family, cell, direction) : pairs.decidedCellPattern(a, family, cell, direction);
+        if (found === undefined) return void (patterns[d * workloads.length + j] = -1);
+        pattern = pairs.store.union(pattern, found);
+        if (keys && found !== NOTHING) keys.push(`cell:${pairs.cellKey(a, family, cell, direction)}`);
+      }
+      patterns[d * workloads.length + j] = pattern;
+    });
+  });
+  return patterns;
 }
 
 /** The pieces' addresses as merged inclusive ranges, IPv4 first. */

@@ -45,7 +45,7 @@ export function diffConnectivity(before: ConnectivitySide, after: ConnectivitySi
     const o = old && !isEmptyConnSet(old) ? old : null;
     const n = now && !isEmptyConnSet(now) ? now : null;
     if (o === null && n === null) return;
-    if (o && n && connSetKey(o) === connSetKey(n)) return;
+    if (o && n && setKey(o) === setKey(n)) return;
     const change: ChangeKind = o === null ? 'added' : n === null ? 'removed' : 'changed';
     const text = note([src, dst]);
     changes.push({ change, src, dst, old: o, new: n, ...(text ? { note: text } : {}) });
@@ -53,8 +53,9 @@ export function diffConnectivity(before: ConnectivitySide, after: ConnectivitySi
 
   // Workload pairs.
   const inside = (c: Connection) => !isExternal(c.src) && !isExternal(c.dst);
-  const oldPairs = new Map(before.connectivity.connections.filter(inside).map((c) => [`${endpointKey(c.src)} ${endpointKey(c.dst)}`, c]));
-  const newPairs = new Map(after.connectivity.connections.filter(inside).map((c) => [`${endpointKey(c.src)} ${endpointKey(c.dst)}`, c]));
+  const pairKey = (c: Connection) => `${keyOf(c.src)} ${keyOf(c.dst)}`;
+  const oldPairs = new Map(before.connectivity.connections.filter(inside).map((c) => [pairKey(c), c]));
+  const newPairs = new Map(after.connectivity.connections.filter(inside).map((c) => [pairKey(c), c]));
   for (const [key, c] of oldPairs) push(c.src, c.dst, c.set, newPairs.get(key)?.set);
   for (const [key, c] of newPairs) if (!oldPairs.has(key)) push(c.src, c.dst, undefined, c.set);
 
@@ -67,14 +68,19 @@ export function diffConnectivity(before: ConnectivitySide, after: ConnectivitySi
         const workload = outward ? c.src : c.dst;
         const other = outward ? c.dst : c.src;
         if (isExternal(workload) || !isExternal(other)) continue;
-        const key = endpointKey(workload);
+        const key = keyOf(workload);
         workloads.set(key, workload);
-        byWorkload.set(key, [...(byWorkload.get(key) ?? []), c]);
+        const list = byWorkload.get(key);
+        if (list) list.push(c);
+        else byWorkload.set(key, [c]);
       }
       return byWorkload;
     });
     for (const [key, workload] of [...workloads].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      for (const segment of outsideChanges(sides[0]!.get(key) ?? [], sides[1]!.get(key) ?? [], outward)) {
+      const [old, now] = [sides[0]!.get(key) ?? [], sides[1]!.get(key) ?? []];
+      // The same endpoints with the same sets: nothing to compare address by address.
+      if (outsideSignature(old, outward) === outsideSignature(now, outward)) continue;
+      for (const segment of outsideChanges(old, now, outward)) {
         const external: AnalysisEndpoint = { external: segment.ranges };
         if (outward) push(workload, external, segment.old, segment.now);
         else push(external, workload, segment.old, segment.now);
@@ -84,6 +90,29 @@ export function diffConnectivity(before: ConnectivitySide, after: ConnectivitySi
   return changes;
 }
 
+/** Endpoint keys and set keys, memoized: the analysis shares its endpoint and set objects. */
+const endpointKeys = new WeakMap<AnalysisEndpoint, string>();
+const setKeys = new WeakMap<ConnSet, string>();
+
+function keyOf(endpoint: AnalysisEndpoint): string {
+  let key = endpointKeys.get(endpoint);
+  if (key === undefined) endpointKeys.set(endpoint, (key = endpointKey(endpoint)));
+  return key;
+}
+
+function setKey(set: ConnSet): string {
+  let key = setKeys.get(set);
+  if (key === undefined) setKeys.set(set, (key = connSetKey(set)));
+  return key;
+}
+
+function outsideSignature(connections: readonly Connection[], outward: boolean): string {
+  return connections
+    .map((c) => `${keyOf(outward ? c.dst : c.src)}>${setKey(c.set)}`)
+    .sort()
+    .join(';');
+}
+
 interface Segment {
   readonly family: IPFamily;
   readonly lo: bigint;
@@ -91,14 +120,29 @@ interface Segment {
   readonly set: ConnSet;
 }
 
-function segmentsOf(connections: readonly Connection[], outward: boolean): Segment[] {
-  return connections.flatMap((c) => {
-    const external = (outward ? c.dst : c.src) as { external: readonly string[] };
-    return external.external.map((range) => {
+/** An external endpoint's ranges, parsed once per endpoint object. */
+const parsedRanges = new WeakMap<readonly string[], { family: IPFamily; lo: bigint; hi: bigint }[]>();
+
+function rangesOf(external: readonly string[]): { family: IPFamily; lo: bigint; hi: bigint }[] {
+  let found = parsedRanges.get(external);
+  if (!found) {
+    found = external.map((range) => {
       const [lo, hi] = range.split('-').map((text) => parseIP(text)!);
-      return { family: lo!.family, lo: lo!.value, hi: hi!.value, set: c.set };
+      return { family: lo!.family, lo: lo!.value, hi: hi!.value };
     });
-  });
+    parsedRanges.set(external, found);
+  }
+  return found;
+}
+
+/** One side's segments of a family, sorted by address (they are disjoint: endpoints partition it). */
+function segmentsOf(connections: readonly Connection[], outward: boolean, family: IPFamily): Segment[] {
+  const out: Segment[] = [];
+  for (const c of connections) {
+    const external = (outward ? c.dst : c.src) as { external: readonly string[] };
+    for (const range of rangesOf(external.external)) if (range.family === family) out.push({ ...range, set: c.set });
+  }
+  return out.sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
 }
 
 /** The addresses whose set differs, grouped by (old set, new set), as merged ranges. */
@@ -107,25 +151,30 @@ function outsideChanges(
   after: readonly Connection[],
   outward: boolean,
 ): { ranges: string[]; old: ConnSet | undefined; now: ConnSet | undefined }[] {
-  const oldSegments = segmentsOf(before, outward);
-  const newSegments = segmentsOf(after, outward);
   const groups = new Map<string, { ranges: string[]; old: ConnSet | undefined; now: ConnSet | undefined; last?: Segment }>();
   for (const family of [4, 6] as const) {
+    const oldSegments = segmentsOf(before, outward, family);
+    const newSegments = segmentsOf(after, outward, family);
     const bounds = new Set<bigint>();
     for (const s of [...oldSegments, ...newSegments]) {
-      if (s.family !== family) continue;
       bounds.add(s.lo);
       bounds.add(s.hi + 1n);
     }
     const sorted = [...bounds].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // Sweep both sides' sorted segments along the elementary intervals.
+    const cursor = [0, 0];
+    const find = (segments: Segment[], side: number, lo: bigint, hi: bigint): ConnSet | undefined => {
+      while (cursor[side]! < segments.length && segments[cursor[side]!]!.hi < lo) cursor[side]!++;
+      const s = segments[cursor[side]!];
+      return s && s.lo <= lo && hi <= s.hi ? s.set : undefined;
+    };
     for (let i = 0; i + 1 < sorted.length; i++) {
       const lo = sorted[i]!;
       const hi = sorted[i + 1]! - 1n;
-      const find = (segments: Segment[]) => segments.find((s) => s.family === family && s.lo <= lo && hi <= s.hi)?.set;
-      const old = find(oldSegments);
-      const now = find(newSegments);
-      if ((old ? connSetKey(old) : '') === (now ? connSetKey(now) : '')) continue;
-      const key = `${old ? connSetKey(old) : '-'}>${now ? connSetKey(now) : '-'}`;
+      const old = find(oldSegments, 0, lo, hi);
+      const now = find(newSegments, 1, lo, hi);
+      if ((old ? setKey(old) : '') === (now ? setKey(now) : '')) continue;
+      const key = `${old ? setKey(old) : '-'}>${now ? setKey(now) : '-'}`;
       let group = groups.get(key);
       if (!group) groups.set(key, (group = { ranges: [], old, now }));
       const text = (v: bigint) => formatIP({ family, value: v });

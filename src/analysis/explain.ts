@@ -33,7 +33,7 @@ export function explainConnections(bundle: Bundle, decider: Decider, result: Con
       let verdicts = cache.get(key);
       if (!verdicts) {
         const pattern = pairs.representativePattern(key);
-        const flows: Flow[] = pairs.representatives.get(key)!.flatMap(([src, dst]) =>
+        const flows: Flow[] = pairs.representativeFlows(key).flatMap(([src, dst]) =>
           pairs.store.intervals
             .filter((_, i) => pairs.store.allows(pattern, i))
             .map((interval) => ({ src: spec(src), dst: spec(dst), protocol: interval.protocol, port: interval.from })),

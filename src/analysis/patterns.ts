@@ -5,7 +5,7 @@
  */
 import type { PortInterval } from './port-intervals.js';
 import { connSetOf, EMPTY_CONN_SET, type ConnSet, type PortRange } from './conn-set.js';
-import { recordAllows, RecordWriter, type Decider, type RecordEndpoint } from './decider.js';
+import { ALLOWED, EGRESS_ALLOWS, INGRESS_ALLOWS, recordSides, RecordWriter, type Decider, type RecordEndpoint } from './decider.js';
 import type { Protocol } from '../model/bundle.js';
 
 /** Pattern 0 allows nothing. */
@@ -16,7 +16,9 @@ export class PatternStore {
   private readonly patterns: Uint32Array[] = [];
   private readonly byKey = new Map<string, number>();
   private readonly unions = new Map<number, number>();
+  private readonly intersections = new Map<number, number>();
   private readonly sets: (ConnSet | undefined)[] = [];
+  private all: number | undefined;
 
   constructor(readonly intervals: readonly PortInterval[]) {
     this.words = Math.max(1, Math.ceil(intervals.length / 32));
@@ -36,21 +38,36 @@ export class PatternStore {
 
   /** Every interval of every protocol. */
   everything(): number {
-    const bits = new Uint32Array(this.words);
-    for (let i = 0; i < this.intervals.length; i++) bits[i >>> 5]! |= 1 << (i & 31);
-    return this.intern(bits);
+    if (this.all === undefined) {
+      const bits = new Uint32Array(this.words);
+      for (let i = 0; i < this.intervals.length; i++) bits[i >>> 5]! |= 1 << (i & 31);
+      this.all = this.intern(bits);
+    }
+    return this.all;
   }
 
   union(a: number, b: number): number {
     if (a === b || b === NOTHING) return a;
     if (a === NOTHING) return b;
+    return this.combine(a, b, this.unions, (x, y) => x | y);
+  }
+
+  /** The intervals both allow. */
+  intersect(a: number, b: number): number {
+    if (a === b || a === NOTHING) return a;
+    if (b === NOTHING) return NOTHING;
+    return this.combine(a, b, this.intersections, (x, y) => x & y);
+  }
+
+  /** Two patterns word by word, memoized per unordered pair. */
+  private combine(a: number, b: number, memo: Map<number, number>, word: (x: number, y: number) => number): number {
     const key = a < b ? a * 0x100000 + b : b * 0x100000 + a;
-    let id = this.unions.get(key);
+    let id = memo.get(key);
     if (id === undefined) {
       const x = this.patterns[a]!;
       const y = this.patterns[b]!;
-      id = this.intern(x.map((word, i) => word | y[i]!));
-      this.unions.set(key, id);
+      id = this.intern(x.map((w, i) => word(w, y[i]!)));
+      memo.set(key, id);
     }
     return id;
   }
@@ -80,21 +97,24 @@ export class PatternStore {
 /** Flows per call into the core: bounds the records buffer (40 bytes each). */
 const RECORDS_PER_FLUSH = 1 << 18;
 
+/** What a request gets: the flow's pattern, then what its egress and its ingress side allow. */
+export type PatternsDone = (pattern: number, egress: number, ingress: number) => void;
+
 /**
  * Collects (source, destination) requests, decides each at every interval's first port in large
- * batches, and hands each request its pattern.
+ * batches, and hands each request its pattern and each side's.
  */
 export class PatternDecider {
   private readonly writer = new RecordWriter();
-  private readonly pending: ((pattern: number) => void)[] = [];
+  private readonly pending: PatternsDone[] = [];
 
   constructor(
     private readonly decider: Decider,
     private readonly store: PatternStore,
   ) {}
 
-  request(src: RecordEndpoint, dst: RecordEndpoint, done: (pattern: number) => void): void {
-    for (const interval of this.store.intervals) this.writer.add(src, dst, interval.protocol, interval.from);
+  request(src: RecordEndpoint, dst: RecordEndpoint, done: PatternsDone): void {
+    this.writer.addIntervals(src, dst, this.store.intervals);
     this.pending.push(done);
     if (this.writer.count >= RECORDS_PER_FLUSH) this.flush();
   }
@@ -103,11 +123,20 @@ export class PatternDecider {
     if (this.pending.length === 0) return;
     const verdicts = this.decider.decideRecords(this.writer.records());
     const k = this.store.intervals.length;
-    const bits = new Uint32Array(Math.max(1, Math.ceil(k / 32)));
+    const words = Math.max(1, Math.ceil(k / 32));
+    const [both, egress, ingress] = [new Uint32Array(words), new Uint32Array(words), new Uint32Array(words)];
     this.pending.forEach((done, request) => {
-      bits.fill(0);
-      for (let i = 0; i < k; i++) if (recordAllows(verdicts, request * k + i)) bits[i >>> 5]! |= 1 << (i & 31);
-      done(this.store.intern(bits));
+      both.fill(0);
+      egress.fill(0);
+      ingress.fill(0);
+      for (let i = 0; i < k; i++) {
+        const sides = recordSides(verdicts, request * k + i);
+        const bit = 1 << (i & 31);
+        if (sides & ALLOWED) both[i >>> 5]! |= bit;
+        if (sides & EGRESS_ALLOWS) egress[i >>> 5]! |= bit;
+        if (sides & INGRESS_ALLOWS) ingress[i >>> 5]! |= bit;
+      }
+      done(this.store.intern(both), this.store.intern(egress), this.store.intern(ingress));
     });
     this.pending.length = 0;
     this.writer.clear();

@@ -16,6 +16,10 @@ export interface PodClass {
   readonly id: number;
   /** Indexes into bundle.pods (the compiled image's pod indexes), ascending. */
   readonly pods: number[];
+  readonly hostNetwork: boolean;
+  /** Its key's address facts (primary family, cells, addressability) and named ports, as text. */
+  readonly addresses: string;
+  readonly ports: string;
 }
 
 export interface PodClasses {
@@ -102,22 +106,20 @@ export function podClasses(bundle: Bundle, cuts: Readonly<Record<IPFamily, Cuts>
     const primary = pod.ips[0] === undefined ? 0 : parseIP(pod.ips[0])!.family;
     // Whether it can be named by its address matters too: a flow naming an address takes its family.
     const named = pod.ips.map((ip) => (shared.has(ip) ? 0 : parseIP(ip)!.family));
-    const addresses = [primary, addressCell(pod, 4, cuts[4]), addressCell(pod, 6, cuts[6]), named];
-    const facts = pod.hostNetwork
-      ? ['host', addresses]
-      : [
-          pod.namespace,
-          projectLabels(pod.labels, keys, vocabulary),
+    const addresses = JSON.stringify([primary, addressCell(pod, 4, cuts[4]), addressCell(pod, 6, cuts[6]), named]);
+    const ports = pod.hostNetwork
+      ? ''
+      : JSON.stringify(
           pod.ports
             .filter((p) => p.name !== undefined && portNames.has(p.name))
             .map((p) => `${p.name}/${p.protocol}/${p.port}`)
             .sort(),
-          addresses,
-        ];
+        );
+    const facts = pod.hostNetwork ? ['host', addresses] : [pod.namespace, projectLabels(pod.labels, keys, vocabulary), ports, addresses];
     const key = JSON.stringify(facts);
     let found = byKey.get(key);
     if (!found) {
-      found = { id: classes.length, pods: [] };
+      found = { id: classes.length, pods: [], hostNetwork: pod.hostNetwork, addresses, ports };
       byKey.set(key, found);
       classes.push(found);
     }

@@ -13,8 +13,16 @@ import { NOTHING, PatternDecider, PatternStore } from './patterns.js';
 import { podClasses, type PodClasses } from './pod-classes.js';
 import { classCandidates, mayMatch, type ClassCandidates } from './candidates.js';
 import { portIntervals } from './port-intervals.js';
+import { OPEN, SideGroups } from './side-groups.js';
 
 export type Direction = 'egress' | 'ingress';
+
+/** Ways to name a pod pair's flow: by reference, then per family the destination or the source by address. */
+const NAMINGS = 5;
+/** The slot of a side that allows every flow. */
+const EVERYTHING = -2;
+/** The slot of a side that allows no flow. */
+const NO_SIDE = -3;
 
 export class PodPairs {
   readonly store: PatternStore;
@@ -33,12 +41,23 @@ export class PodPairs {
   private readonly cellPatterns = new Map<number, number>();
   /** Where each family's cells start in one numbering of all cells. */
   private readonly cellBase: Record<IPFamily, number>;
-  /** The representative flows decided, by the same keys as the patterns: for explanations. */
-  readonly representatives = new Map<string, (readonly [RecordEndpoint, RecordEndpoint])[]>();
+  /** The node-address flows decided, by the same keys as the patterns: for explanations. */
+  private readonly representatives = new Map<string, (readonly [RecordEndpoint, RecordEndpoint])[]>();
+  private readonly sides: SideGroups;
+  /** Side patterns by slot (sideSlot); -1 while queued. */
+  private readonly sidePatterns: number[] = [];
+  /** Queued class pairs: key, naming count, then (egress slot, ingress slot) per naming. */
+  private readonly pendingPairs: number[] = [];
+  /** Queued class and cell decisions: cell key, side slot. */
+  private readonly pendingCells: number[] = [];
+  /** The pieces of each cell (`family:cell`). */
+  private readonly cellPieces = new Map<string, AddressPiece[]>();
   /** Per pod: its address of each family, when no other pod claims it too (it can be named by it). */
   private readonly addressOf: Record<IPFamily, (IP | undefined)[]>;
   private readonly pieceExceptions = new Map<string, number>();
   private readonly hostIPs: (readonly IP[])[];
+  /** Per pod: the family of its primary IP (0: none); a flow naming two pods takes the destination's, else the source's. */
+  private readonly primaryFamily: Int8Array;
 
   constructor(
     private readonly bundle: Bundle,
@@ -54,6 +73,14 @@ export class PodPairs {
     this.podCount = bundle.pods.length;
     this.hostIPs = bundle.pods.map((pod) => pod.hostIPs.map((text) => parseIP(text)!));
     this.addressOf = addressableIPs(bundle);
+    this.primaryFamily = Int8Array.from(bundle.pods, (pod) => (pod.ips[0] === undefined ? 0 : parseIP(pod.ips[0])!.family));
+    this.sides = new SideGroups(this.classes, this.candidates);
+    for (const piece of this.pieces) {
+      const key = `${piece.family}:${piece.cell}`;
+      const list = this.cellPieces.get(key);
+      if (list) list.push(piece);
+      else this.cellPieces.set(key, [piece]);
+    }
     this.findNodeRelations();
   }
 
@@ -111,35 +138,143 @@ export class PodPairs {
 
   /**
    * The candidate class pairs with a source among `sources` or a destination among `targets`
-   * (every class when undefined), each once.
+   * (every class when undefined), each once, flat: source, destination, source, ...
    */
-  *candidatePairs(sources: readonly number[] | undefined, targets: readonly number[] | undefined): Generator<[number, number]> {
+  candidatePairs(sources: readonly number[] | undefined, targets: readonly number[] | undefined): Int32Array {
     const all = this.classes.classes.map((c) => c.id);
+    let out = new Int32Array(1024);
+    let length = 0;
+    const push = (a: number, b: number): void => {
+      if (length + 2 > out.length) {
+        const bigger = new Int32Array(out.length * 2);
+        bigger.set(out);
+        out = bigger;
+      }
+      out[length++] = a;
+      out[length++] = b;
+    };
+    const { ingress, egress } = this.candidates.peers;
+    if (sources === undefined || targets === undefined) {
+      // Every pair: walk each destination's possible sources, not all C x C; each pair comes once.
+      for (const b of all) for (const a of ingress[b] ?? all) if (mayMatch(this.candidates, 'egress', a, b)) push(a, b);
+      return out.slice(0, length);
+    }
     const seen = new Set<number>();
-    const emit = function* (this: PodPairs, a: number, b: number): Generator<[number, number]> {
+    const emit = (a: number, b: number): void => {
       const key = this.classKey(a, b);
       if (seen.has(key) || !this.isCandidate(a, b)) return;
       seen.add(key);
-      yield [a, b];
-    }.bind(this);
-    if (sources === undefined || targets === undefined) {
-      // Every pair: walk each destination's possible sources, not all C x C.
-      for (const b of all) for (const a of this.candidates.peers.ingress[b] ?? all) yield* emit(a, b);
-      return;
-    }
-    for (const a of sources) for (const b of this.candidates.peers.egress[a] ?? all) yield* emit(a, b);
-    for (const b of targets) for (const a of this.candidates.peers.ingress[b] ?? all) yield* emit(a, b);
+      push(a, b);
+    };
+    for (const a of sources) for (const b of egress[a] ?? all) emit(a, b);
+    for (const b of targets) for (const a of ingress[b] ?? all) emit(a, b);
+    return out.slice(0, length);
   }
 
-  /** Queues the decisions of class pairs (candidates only; others allow nothing). */
-  requestClassPairs(pairs: Iterable<readonly [number, number]>): void {
-    for (const [a, b] of pairs) {
-      const key = a * this.classes.classes.length + b;
+  /**
+   * Queues the decisions of class pairs (candidates only; others allow nothing). Each side is
+   * decided once per (profile, peer group, naming) (side-groups.ts); a pair's pattern is, over the
+   * ways its flows are named, what its egress side and its ingress side both allow.
+   */
+  requestClassPairs(pairs: Int32Array): void {
+    for (let at = 0; at < pairs.length; at += 2) {
+      const a = pairs[at]!;
+      const b = pairs[at + 1]!;
+      const key = this.classKey(a, b);
       if (this.classPatterns.has(key) || !this.isCandidate(a, b)) continue;
       const rep = this.representativePair(a, b);
       if (!rep) continue;
-      this.requestPodPair(rep[0], rep[1], this.classPatterns, key, `class:${key}`);
+      this.classPatterns.set(key, -1);
+      const [p, q] = rep;
+      const namings = this.namings(p, q);
+      this.pendingPairs.push(key, namings.length);
+      for (const naming of namings) {
+        const egress = this.sideSlot('egress', a, b, naming);
+        const ingress = this.sideSlot('ingress', b, a, naming);
+        this.pendingPairs.push(egress, ingress);
+        if (this.wanted(egress) || this.wanted(ingress)) {
+          const { src, dst } = this.flowOf(naming, p, q);
+          this.requestSides(src, dst, egress, ingress);
+        }
+      }
     }
+  }
+
+  private wanted(slot: number): boolean {
+    return slot >= 0 && this.sidePatterns[slot] === undefined;
+  }
+
+  /** The slot of a side's pattern: by profile, peer group and naming; EVERYTHING for an open side. */
+  private sideSlot(direction: Direction, subject: number, peer: number, naming: number): number {
+    const profile = this.sides.profile(direction, subject);
+    if (profile === OPEN) return EVERYTHING;
+    return this.sides.peerGroup(direction, profile, peer) * NAMINGS + naming;
+  }
+
+  /** Decides the flow unless both slots are known or queued; fills the slots it was asked for. */
+  private requestSides(src: RecordEndpoint, dst: RecordEndpoint, egress: number, ingress: number): void {
+    const wantEgress = this.wanted(egress);
+    const wantIngress = this.wanted(ingress);
+    if (!wantEgress && !wantIngress) return;
+    if (wantEgress) this.sidePatterns[egress] = -1;
+    if (wantIngress) this.sidePatterns[ingress] = -1;
+    this.decider.request(src, dst, (_, egressPattern, ingressPattern) => {
+      if (wantEgress) this.sidePatterns[egress] = egressPattern;
+      if (wantIngress) this.sidePatterns[ingress] = ingressPattern;
+    });
+  }
+
+  private sidePattern(slot: number): number {
+    if (slot === EVERYTHING) return this.store.everything();
+    if (slot === NO_SIDE) return NOTHING;
+    return this.known(this.sidePatterns[slot], 'side');
+  }
+
+  /** After a flush: each queued class pair's and cell's pattern from its sides'. */
+  private resolvePending(): void {
+    const queue = this.pendingPairs;
+    for (let at = 0; at < queue.length; ) {
+      const key = queue[at++]!;
+      const count = queue[at++]!;
+      let pattern = NOTHING;
+      for (let k = 0; k < count; k++) {
+        const egress = this.sidePattern(queue[at++]!);
+        pattern = this.store.union(pattern, this.store.intersect(egress, this.sidePattern(queue[at++]!)));
+      }
+      this.classPatterns.set(key, pattern);
+    }
+    queue.length = 0;
+    for (let at = 0; at < this.pendingCells.length; at += 2) {
+      this.cellPatterns.set(this.pendingCells[at]!, this.sidePattern(this.pendingCells[at + 1]!));
+    }
+    this.pendingCells.length = 0;
+  }
+
+  /**
+   * The ways a flow of pods p and q is named (see requestPodPair): 0 by reference, then per family
+   * 1 + 2 * (family is 6) with the destination by its address, or one more with the source's.
+   */
+  private namings(p: number, q: number): readonly number[] {
+    const byReference = this.primaryFamily[q] || this.primaryFamily[p];
+    const out = [0];
+    for (const family of FAMILIES) {
+      if (family === byReference) continue;
+      const base = family === 4 ? 1 : 3;
+      if (this.addressOf[family][q]) out.push(base);
+      else if (this.addressOf[family][p]) out.push(base + 1);
+    }
+    return out;
+  }
+
+  private flowOf(naming: number, p: number, q: number): { src: RecordEndpoint; dst: RecordEndpoint } {
+    if (naming === 0) return { src: { pod: p }, dst: { pod: q } };
+    const family: IPFamily = naming <= 2 ? 4 : 6;
+    return naming % 2 === 1 ? { src: { pod: p }, dst: { ip: this.addressOf[family][q]! } } : { src: { ip: this.addressOf[family][p]! }, dst: { pod: q } };
+  }
+
+  /** The flows of a pod pair, one per naming. */
+  private pairFlows(p: number, q: number): { src: RecordEndpoint; dst: RecordEndpoint }[] {
+    return this.namings(p, q).map((naming) => this.flowOf(naming, p, q));
   }
 
   requestRelatedPairs(pods: Iterable<number>): void {
@@ -148,7 +283,7 @@ export class PodPairs {
         for (const [src, dst] of [[p, q], [q, p]] as const) {
           const key = src * this.podCount + dst;
           if (this.relatedPatterns.has(key)) continue;
-          this.requestPodPair(src, dst, this.relatedPatterns, key, `pod:${key}`);
+          this.requestPodPair(src, dst, this.relatedPatterns, key);
         }
       }
     }
@@ -159,35 +294,17 @@ export class PodPairs {
    * each other family in which one of the two can be named by an address of its own (a flow that
    * names an address takes its family). The pair's pattern is the union: a connection in any family.
    */
-  private requestPodPair(p: number, q: number, table: Map<number, number>, key: number, name: string): void {
-    const flows: [RecordEndpoint, RecordEndpoint][] = [[{ pod: p }, { pod: q }]];
-    const byReference = this.referenceFamily(p, q);
-    for (const family of FAMILIES) {
-      if (family === byReference) continue;
-      const dst = this.addressOf[family][q];
-      const src = this.addressOf[family][p];
-      if (dst) flows.push([{ pod: p }, { ip: dst }]);
-      else if (src) flows.push([{ ip: src }, { pod: q }]);
-    }
+  private requestPodPair(p: number, q: number, table: Map<number, number>, key: number): void {
+    const flows = this.pairFlows(p, q);
     table.set(key, -1);
-    this.representatives.set(name, flows);
     let pattern = 0;
     let left = flows.length;
-    for (const [src, dst] of flows) {
+    for (const { src, dst } of flows) {
       this.decider.request(src, dst, (found) => {
         pattern = this.store.union(pattern, found);
         if (--left === 0) table.set(key, pattern);
       });
     }
-  }
-
-  /** The family of a flow naming both pods: the destination's primary IP's, else the source's. */
-  private referenceFamily(p: number, q: number): IPFamily | undefined {
-    const primary = (i: number) => {
-      const text = this.bundle.pods[i]!.ips[0];
-      return text === undefined ? undefined : parseIP(text)!.family;
-    };
-    return primary(q) ?? primary(p);
   }
 
   private representativePair(a: number, b: number): [number, number] | undefined {
@@ -257,8 +374,17 @@ export class PodPairs {
       const key = this.cellKey(a, family, cell, direction);
       if (this.cellPatterns.has(key)) continue;
       this.cellPatterns.set(key, -1);
-      this.representatives.set(`cell:${key}`, [direction === 'egress' ? [{ pod: rep[0] }, { ip: rep[1] }] : [{ ip: rep[1] }, { pod: rep[0] }]]);
-      this.requestOutsideFlow({ pod: rep[0] }, { ip: rep[1] }, direction, (pattern) => this.cellPatterns.set(key, pattern));
+      // The outside end's own side always allows: the pod's side decides, and allows nothing
+      // outside when no rule of it can match an address.
+      const profile = this.sides.profile(direction, a);
+      const slot = !this.candidates.outside[direction][a]
+        ? NO_SIDE
+        : profile === OPEN
+          ? EVERYTHING
+          : this.sides.cellGroup(direction, profile, family, cell) * NAMINGS;
+      this.pendingCells.push(key, slot);
+      const [src, dst]: [RecordEndpoint, RecordEndpoint] = direction === 'egress' ? [{ pod: rep[0] }, { ip: rep[1] }] : [{ ip: rep[1] }, { pod: rep[0] }];
+      this.requestSides(src, dst, direction === 'egress' ? slot : EVERYTHING, direction === 'ingress' ? slot : EVERYTHING);
     }
   }
 
@@ -269,7 +395,7 @@ export class PodPairs {
 
   /** A pod of the class and an unowned address of the cell that is not that pod's node. */
   private outsideRepresentative(a: number, family: IPFamily, cell: number): [number, IP] | undefined {
-    const candidates = this.pieces.filter((piece) => piece.family === family && piece.cell === cell);
+    const candidates = this.cellPieces.get(`${family}:${cell}`) ?? [];
     for (const p of this.classes.classes[a]!.pods) {
       for (const piece of candidates) {
         const value = piece.ranges[0]![0];
@@ -294,6 +420,13 @@ export class PodPairs {
     return this.known(this.cellPatterns.get(this.cellKey(a, family, cell, direction)), 'class and cell');
   }
 
+  /** The cell pattern, or undefined when the class had no representative for the cell. */
+  decidedCellPattern(a: number, family: IPFamily, cell: number, direction: Direction): number | undefined {
+    if (!this.candidates.outside[direction][a]) return NOTHING;
+    const found = this.cellPatterns.get(this.cellKey(a, family, cell, direction));
+    return found === undefined ? undefined : this.known(found, 'class and cell');
+  }
+
   cellKey(a: number, family: IPFamily, cell: number, direction: Direction): number {
     const cells = this.cuts[4].length + this.cuts[6].length;
     return (a * cells + this.cellBase[family] + cell) * 2 + (direction === 'egress' ? 0 : 1);
@@ -308,6 +441,28 @@ export class PodPairs {
     return (this.cellPatterns.get(this.cellKey(a, family, cell, 'egress')) ?? -1) >= 0;
   }
 
+  /** The representative flows behind a key of a connection's `representatives` (explain.ts). */
+  representativeFlows(key: string): readonly (readonly [RecordEndpoint, RecordEndpoint])[] {
+    const [kind, rest] = [key.slice(0, key.indexOf(':')), Number(key.slice(key.indexOf(':') + 1))];
+    if (kind === 'class') {
+      const classCount = this.classes.classes.length;
+      const rep = this.representativePair(Math.floor(rest / classCount), rest % classCount);
+      return rep ? this.pairFlows(rep[0], rep[1]).map(({ src, dst }) => [src, dst] as const) : [];
+    }
+    if (kind === 'pod') return this.pairFlows(Math.floor(rest / this.podCount), rest % this.podCount).map(({ src, dst }) => [src, dst] as const);
+    if (kind === 'cell') {
+      const cells = this.cuts[4].length + this.cuts[6].length;
+      const direction = rest % 2 === 0 ? 'egress' : 'ingress';
+      const a = Math.floor(rest / 2 / cells);
+      const numbered = Math.floor(rest / 2) % cells;
+      const family: IPFamily = numbered >= this.cellBase[6] ? 6 : 4;
+      const rep = this.outsideRepresentative(a, family, numbered - this.cellBase[family]);
+      if (!rep) return [];
+      return [direction === 'egress' ? [{ pod: rep[0] }, { ip: rep[1] }] : [{ ip: rep[1] }, { pod: rep[0] }]];
+    }
+    return this.representatives.get(key) ?? [];
+  }
+
   /** The pattern a representative flow (by its key in `representatives`) decided. */
   representativePattern(key: string): number {
     const [kind, rest] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
@@ -318,6 +473,7 @@ export class PodPairs {
 
   flush(): void {
     this.decider.flush();
+    this.resolvePending();
   }
 
   private known(pattern: number | undefined, what: string): number {
