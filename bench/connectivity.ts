@@ -2,31 +2,15 @@
  * @module Rows for the connectivity analysis: the full workload-level `list` (connectivity-list),
  * a `diff` of two versions that differ by 10 policies (connectivity-diff) and `list --focus` on one
  * workload (connectivity-focus), in ms, each with the process's peak RSS after it (MiB). The
- * generated pods carry no ownerReferences, so this producer sets each pod's owner as ingest would
- * from them (Deployment by pod-template-hash, StatefulSet by pod-name, DaemonSet node-exporter).
+ * generated pods name their controllers in ownerReferences, so ingest groups them into workloads.
  */
 import { analyzeConnectivity } from '../src/analysis/connectivity.js';
 import { wasmDecider } from '../src/analysis/decider.js';
 import { diffConnectivity } from '../src/analysis/diff.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
-import type { Bundle, NetworkPolicy, Pod, WorkloadKind } from '../src/model/bundle.js';
+import type { Bundle, NetworkPolicy } from '../src/model/bundle.js';
 import type { Row, RowProducer } from './rows.js';
 import { median } from './stats.js';
-
-function ownerOf(pod: Pod): Pod['owner'] {
-  const app = pod.labels.app;
-  if (app === undefined) return undefined;
-  const kind: WorkloadKind | undefined = pod.labels['pod-template-hash']
-    ? 'Deployment'
-    : pod.labels['statefulset.kubernetes.io/pod-name'] || pod.labels['controller-revision-hash']?.startsWith(`${app}-`)
-      ? app === 'node-exporter' ? 'DaemonSet' : 'StatefulSet'
-      : undefined;
-  return kind && { kind, name: app };
-}
-
-export function withOwners(bundle: Bundle): Bundle {
-  return { ...bundle, pods: bundle.pods.map((pod) => ({ ...pod, owner: ownerOf(pod) })) };
-}
 
 /** The same bundle with 10 policies changed: 5 removed, 5 with their first ingress rule dropped. */
 export function tenPoliciesChanged(bundle: Bundle): Bundle {
@@ -57,7 +41,7 @@ export const connectivityProducer: RowProducer = {
   async produce(ctx) {
     if (ctx.size === 'S') return [];
     const module = loadCoreModule();
-    const bundle = withOwners(ctx.bundle);
+    const bundle = ctx.bundle;
     const rows: Row[] = [];
     const row = (metric: string, value: number, unit: string) => rows.push({ size: ctx.size, metric, engine: 'wasm', value, unit });
     const runs = ctx.quick || ctx.size === 'L' ? 1 : 3;
