@@ -72,6 +72,11 @@ describe("the core's batch path (verdict cache, address index)", () => {
     for (let round = 0; round < 2; round++) {
       expect(Buffer.from(await engine.decideRecords(records)).equals(expected), `round ${round}`).toBe(true);
     }
+    // The same into a reused buffer, which a wrong size is refused for.
+    const verdicts = new Uint8Array(expected.length).fill(0xee);
+    engine.decideRecordsInto(records, verdicts);
+    expect(Buffer.from(verdicts).equals(expected)).toBe(true);
+    expect(() => engine.decideRecordsInto(records, verdicts.subarray(1))).toThrow(RangeError);
   });
 
   it('finds every pod by each of its addresses, and no pod by an address none holds', async () => {
