@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileBundle } from '../compile/compile.js';
-import { ENDPOINT_BYTES, ENDPOINT_KIND, FLOW_RECORD, FLOW_RECORD_BYTES, PROTOCOL_CODE } from '../compile/layout.js';
+import { ENDPOINT_BYTES, ENDPOINT_KIND, FLOW_RECORD, FLOW_RECORD_BYTES, PROTOCOL_CODE, VERDICT_RECORD_BYTES } from '../compile/layout.js';
 import { ingestSources } from '../ingest/bundle.js';
 import { ipv6Words, parseIP } from '../net/ip.js';
 import { loadCoreModule } from './node-core.js';
@@ -72,6 +72,12 @@ describe("the core's batch path (verdict cache, address index)", () => {
     for (let round = 0; round < 2; round++) {
       expect(Buffer.from(await engine.decideRecords(records)).equals(expected), `round ${round}`).toBe(true);
     }
+    // A few records many times over: nearly every answer is a hit.
+    const few = records.subarray(0, 500 * FLOW_RECORD_BYTES);
+    const repeated = new Uint8Array(20 * few.length);
+    for (let i = 0; i < 20; i++) repeated.set(few, i * few.length);
+    const hits = Buffer.from(await engine.decideRecords(repeated));
+    for (let i = 0; i < 20; i++) expect(hits.subarray(i * 500 * VERDICT_RECORD_BYTES, (i + 1) * 500 * VERDICT_RECORD_BYTES).equals(expected.subarray(0, 500 * VERDICT_RECORD_BYTES))).toBe(true);
     // The same into a reused buffer, which a wrong size is refused for.
     const verdicts = new Uint8Array(expected.length).fill(0xee);
     engine.decideRecordsInto(records, verdicts);
