@@ -30,8 +30,11 @@ function slotBits(count: u32): u32 {
   return bits;
 }
 
-/** Addresses per family beyond which the tables are not built (4 GiB of memory would not hold them). */
-const MAX_ADDRESSES: u32 = 1 << 26;
+/**
+ * Addresses per family beyond which the tables are not built: their slots (192 MiB for IPv6 at
+ * this bound) must stay far from wrapping 32-bit sizes. Ingest's 250,000 objects stay well below.
+ */
+const MAX_ADDRESSES: u32 = 1 << 22;
 
 /**
  * Builds both tables for the image just bound; false when it has more addresses than they may
