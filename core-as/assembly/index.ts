@@ -4,7 +4,7 @@
 import { FLOW_RECORD_BYTES, FORMAT_ID, LOAD_ERROR_BAD_SECTION_SIZE, VERDICT_RECORD_BYTES } from './layout';
 import { loadImage } from './image';
 import { decideRecord, setAdhocTable, writeIsolating } from './decide';
-import { decideCachedRecord, resetVerdictCache } from './verdict-cache';
+import { CACHE_MIN_BATCH, decideCachedBatch, resetVerdictCache } from './verdict-cache';
 import { indexAddresses } from './address-index';
 
 /** Reserves `bytes` of linear memory (8-aligned) for the host: the image, flows, verdicts. */
@@ -38,12 +38,16 @@ export function decide(flow: usize, verdict: usize): u32 {
 }
 
 /**
- * `count` flow records -> `count` verdict records, with no call back to the host; records decided
- * before are answered from the verdict cache (verdict-cache.ts).
+ * `count` flow records -> `count` verdict records, with no call back to the host; in batches of
+ * CACHE_MIN_BATCH or more, records decided before are answered from the verdict cache.
  */
 export function decideBatch(flows: usize, count: u32, verdicts: usize): void {
+  if (count >= CACHE_MIN_BATCH) {
+    decideCachedBatch(flows, count, verdicts);
+    return;
+  }
   for (let i: u32 = 0; i < count; i++) {
-    decideCachedRecord(flows + <usize>i * FLOW_RECORD_BYTES, verdicts + <usize>i * VERDICT_RECORD_BYTES);
+    decideRecord(flows + <usize>i * FLOW_RECORD_BYTES, verdicts + <usize>i * VERDICT_RECORD_BYTES);
   }
 }
 

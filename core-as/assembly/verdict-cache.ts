@@ -27,7 +27,10 @@ let sets: usize = 0;
 /** Slots of another epoch are empty: bumping it empties the cache without touching the slots. */
 let epoch: u32 = 0;
 
-/** Empties the cache: called for every image loaded, whose verdicts differ. */
+/**
+ * Empties the cache: called for every image loaded, whose verdicts differ. The first call
+ * allocates it, while the host expects memory to grow (it refreshes its views after loading).
+ */
 export function resetVerdictCache(): void {
   if (sets == 0) {
     // Fresh memory is zero: epoch 0, empty. A slot per cache line.
@@ -37,6 +40,19 @@ export function resetVerdictCache(): void {
   if (epoch == 0) {
     memory.fill(sets, 0, SETS * SET_BYTES);
     epoch = 1;
+  }
+}
+
+/**
+ * Batches smaller than this skip the cache: each of their few records would fault in a fresh page
+ * of its megabyte, for hits they are unlikely to get.
+ */
+export const CACHE_MIN_BATCH: u32 = 256;
+
+/** `count` records at `flows` -> verdicts at `verdicts`, through the cache. */
+export function decideCachedBatch(flows: usize, count: u32, verdicts: usize): void {
+  for (let i: u32 = 0; i < count; i++) {
+    decideCachedRecord(flows + <usize>i * FLOW_RECORD_BYTES, verdicts + <usize>i * VERDICT_RECORD_BYTES);
   }
 }
 
@@ -53,7 +69,7 @@ let windowLookups: u32 = 0;
 let windowHits: u32 = 0;
 
 /** `decideRecord`, answered from the cache when the same record was decided recently. */
-export function decideCachedRecord(flow: usize, at: usize): void {
+function decideCachedRecord(flow: usize, at: usize): void {
   if (load<u8>(flow + FLOW_RECORD_SRC_KIND) == ENDPOINT_KIND_ADHOC || load<u8>(flow + FLOW_RECORD_DST_KIND) == ENDPOINT_KIND_ADHOC) {
     decideRecord(flow, at);
     return;
