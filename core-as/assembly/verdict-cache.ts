@@ -7,7 +7,7 @@
 import { ENDPOINT_KIND_ADHOC, FLOW_RECORD_BYTES, FLOW_RECORD_DST_KIND, FLOW_RECORD_SRC_KIND, VERDICT_RECORD_BYTES } from './layout';
 import { decideRecord } from './decide';
 
-/** 8,192 sets of two 64-byte slots: 1 MiB, allocated once per core instance. */
+/** 8,192 sets of two 64-byte slots: 1 MiB, allocated once per core instance. SPARSE_EVERY divides it. */
 const SET_BITS: u64 = 13;
 const SETS: usize = 1 << <usize>SET_BITS;
 /** A slot (byte offsets): the flow record, its verdict record, the epoch it was written in. */
@@ -57,12 +57,14 @@ export function decideCachedBatch(flows: usize, count: u32, verdicts: usize): vo
 }
 
 /**
- * Records per judgement of the hit rate. A miss costs a random access to a megabyte of slots, more
- * than many decisions: where records seldom repeat, only every SPARSE_EVERY-th one uses the cache
- * (enough to see repetition come back) until a window's lookups hit again at least 1 in SPARSE_EVERY.
+ * Records per judgement of the hit rate. A miss costs a random access to a megabyte of slots,
+ * about what deciding costs: below one hit in HITS_TO_STAY lookups, only the records of one set in
+ * SPARSE_EVERY use the cache (enough to see repetition come back) until a window's lookups hit that
+ * often again.
  */
 const WINDOW: u32 = 4096;
 const SPARSE_EVERY: u32 = 16;
+const HITS_TO_STAY: u32 = 2;
 let sparse = false;
 let windowRecords: u32 = 0;
 let windowLookups: u32 = 0;
@@ -76,15 +78,18 @@ function decideCachedRecord(flow: usize, at: usize): void {
   }
   windowRecords++;
   if (windowRecords == WINDOW) {
-    sparse = windowHits * SPARSE_EVERY < windowLookups;
+    sparse = windowHits * HITS_TO_STAY < windowLookups;
     windowRecords = windowLookups = windowHits = 0;
   }
-  if (sparse && windowRecords % SPARSE_EVERY != 0) {
+  const set = setOf(flow);
+  // Sparse: only the records of one set in SPARSE_EVERY, which see the hit rate all records would
+  // (the same load per set), whatever order the records come in.
+  if (sparse && (set & (SPARSE_EVERY - 1)) != 0) {
     decideRecord(flow, at);
     return;
   }
   windowLookups++;
-  const newer = sets + setOf(flow) * SET_BYTES;
+  const newer = sets + set * SET_BYTES;
   const older = newer + SLOT_BYTES;
   if (holds(newer, flow)) {
     windowHits++;
