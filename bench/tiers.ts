@@ -8,10 +8,9 @@ import { loadCoreModule } from '../src/engine/node-core.js';
 import { WasmEngine } from '../src/engine/wasm-engine.js';
 import { ingestObjects } from '../src/ingest/bundle.js';
 import type { Row, RowProducer } from './rows.js';
-import { opsPerSecond } from './stats.js';
+import { batchRate, batchRecords, distinctFlows } from './wasm.js';
 
 const ADMIN_POLICIES = 50;
-const BATCH_FLOWS = 65_536;
 
 /**
  * Guardrails of the kind platform teams write: per team, deny from other teams' dev namespaces,
@@ -62,13 +61,18 @@ export const tiersProducer: RowProducer = {
     const result = ingestObjects([...ctx.cluster.objects, ...tierObjects(ctx.cluster.namespaces)]);
     if (!result.bundle) throw new Error('the tiered bundle did not ingest');
     const engine = new WasmEngine(loadCoreModule(), compileBundle(result.bundle).image);
-    const once = engine.encodeRecords(ctx.flows.pod);
-    const records = new Uint8Array(BATCH_FLOWS * (once.length / ctx.flows.pod.length));
-    for (let at = 0; at < records.length; at += once.length) records.set(once.subarray(0, Math.min(once.length, records.length - at)), at);
-    const rate = (await opsPerSecond(() => engine.decideRecords(records), ctx.effort.rate)).opsPerSecond * BATCH_FLOWS;
-    const rows: Row[] = [{ size: ctx.size, metric: 'batch-pod-tiers', engine: 'wasm', value: rate, unit: 'decisions/s' }];
-    const plain = earlier.find((r) => r.metric === 'batch-pod' && r.engine === 'wasm');
-    if (plain) rows.push({ size: ctx.size, metric: 'batch-pod-tiers-vs-batch-pod', engine: 'wasm', value: rate / plain.value, unit: 'x' });
+    const rows: Row[] = [];
+    // The same flows as the untiered batch-pod rows: repeated, then distinct (see wasm.ts).
+    const runs = [
+      ['', batchRecords(engine, ctx.flows.pod)],
+      ['-distinct', engine.encodeRecords(distinctFlows(ctx.bundle, 'pod'))],
+    ] as const;
+    for (const [suffix, records] of runs) {
+      const rate = await batchRate(engine, records, ctx.effort.rate);
+      rows.push({ size: ctx.size, metric: `batch-pod-tiers${suffix}`, engine: 'wasm', value: rate, unit: 'decisions/s' });
+      const plain = earlier.find((r) => r.metric === `batch-pod${suffix}` && r.engine === 'wasm');
+      if (plain) rows.push({ size: ctx.size, metric: `batch-pod-tiers${suffix}-vs-batch-pod${suffix}`, engine: 'wasm', value: rate / plain.value, unit: 'x' });
+    }
     return rows;
   },
 };

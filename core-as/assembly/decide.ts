@@ -11,8 +11,7 @@ import {
   DECISION_CODE_LOOPBACK, DECISION_CODE_NO_POLICY, DIRECTION_COUNT, DIRECTION_EGRESS, DIRECTION_INGRESS, ENDPOINT_KIND_ADHOC,
   ENDPOINT_KIND_IPV4, ENDPOINT_KIND_IPV6, ENDPOINT_KIND_POD, FLOW_RECORD_DST, FLOW_RECORD_DST_KIND,
   FLOW_RECORD_PORT, FLOW_RECORD_PROTOCOL, FLOW_RECORD_SRC, FLOW_RECORD_SRC_KIND, HOST_IP_ROW_ADDRESS,
-  HOST_IP_ROW_FAMILY, HOST_IP_ROW_IPV4, HOST_IP_STRIDE, IP_FAMILY_V4, IP_FAMILY_V6, IPV4_TABLE_ROW_ADDRESS,
-  IPV4_TABLE_ROW_POD, IPV4_TABLE_STRIDE, IPV6_TABLE_ROW_ADDRESS, IPV6_TABLE_ROW_POD, IPV6_TABLE_STRIDE,
+  HOST_IP_ROW_FAMILY, HOST_IP_ROW_IPV4, HOST_IP_STRIDE, IP_FAMILY_V4, IP_FAMILY_V6,
   ISOLATING_LIST_COUNT, ISOLATING_LIST_IDS, MATCHER_PEER_BITS, MATCHER_POD_PEER_COUNT, MATCHER_POD_PEER_START,
   MATCHER_PORT_COUNT, MATCHER_PORT_START, MATCHER_V4_COUNT, MATCHER_V4_START, MATCHER_V6_COUNT, MATCHER_V6_START,
   NAMED_PORT_ROW_NAME, NAMED_PORT_ROW_PORT, NAMED_PORT_ROW_PROTOCOL, NAMED_PORT_STRIDE, NONE,
@@ -39,12 +38,13 @@ import {
   VERDICT_RECORD_INGRESS_REASON, VERDICT_RECORD_INGRESS_RULE, VERDICT_RECORD_STATUS,
 } from './layout';
 import {
-  hostIPs, identities, identityCount, ipv4Count, ipv4Table, ipv6Count, ipv6Table, labelWords,
+  hostIPs, identities, identityCount, labelWords,
   namedPorts, namespaceCount, nsLabels, nsPolicies, options, peerBits, podCount, podPeers, pods,
   policies, ports, ruleCount, rules, selectorCount, selectors, selPolicies, selRules, v4Intervals,
   v6Intervals, word, clusterPolicyCount, clusterRuleCount, clusterPolicies, clusterRules, clusterPodPeers,
   selClusterRules, clusterPeerBits, clusterV4Intervals, clusterV6Intervals, clusterPorts, rowAt, v6High, v6Low, CLUSTER_LISTS,
 } from './image';
+import { ownerOfIPv4, ownerOfIPv6 } from './address-index';
 
 const EXTERNAL: u32 = 0;
 const POD: u32 = 1;
@@ -199,12 +199,12 @@ function resolve(ep: Endpoint, kind: u32, at: usize, ambiguous: u32): u32 {
   if (kind == ENDPOINT_KIND_IPV4) {
     ep.family = IP_FAMILY_V4;
     ep.v4 = load<u32>(at);
-    owner = findIPv4(ep.v4);
+    owner = ownerOfIPv4(ep.v4);
   } else if (kind == ENDPOINT_KIND_IPV6) {
     ep.family = IP_FAMILY_V6;
     ep.v6hi = v6High(at, 0);
     ep.v6lo = v6Low(at, 0);
-    owner = findIPv6(ep.v6hi, ep.v6lo);
+    owner = ownerOfIPv6(ep.v6hi, ep.v6lo);
   } else {
     return STATUS_BAD_ENDPOINT;
   }
@@ -620,33 +620,6 @@ function v6Below(row: usize, hi: u64, lo: u64, at: u32): bool {
 function v6Above(row: usize, hi: u64, lo: u64, at: u32): bool {
   const bhi = v6High(row, at);
   return hi > bhi || (hi == bhi && lo > v6Low(row, at));
-}
-
-function findIPv4(ip: u32): u32 {
-  let lo: i32 = 0;
-  let hi: i32 = <i32>ipv4Count - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const row = rowAt(ipv4Table, <u32>mid, IPV4_TABLE_STRIDE);
-    const value = word(row, IPV4_TABLE_ROW_ADDRESS);
-    if (ip < value) hi = mid - 1;
-    else if (ip > value) lo = mid + 1;
-    else return word(row, IPV4_TABLE_ROW_POD);
-  }
-  return NONE;
-}
-
-function findIPv6(ipHi: u64, ipLo: u64): u32 {
-  let lo: i32 = 0;
-  let hi: i32 = <i32>ipv6Count - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const row = rowAt(ipv6Table, <u32>mid, IPV6_TABLE_STRIDE);
-    if (v6Below(row, ipHi, ipLo, IPV6_TABLE_ROW_ADDRESS)) hi = mid - 1;
-    else if (v6Above(row, ipHi, ipLo, IPV6_TABLE_ROW_ADDRESS)) lo = mid + 1;
-    else return word(row, IPV6_TABLE_ROW_POD);
-  }
-  return NONE;
 }
 
 /** A known namespace's labels come from the image; an unknown one's from the ad-hoc record. */

@@ -1,9 +1,11 @@
 // netpol-edge core: decides flows from a compiled image (src/compile/layout.ts). Raw bindings: the
 // host passes addresses and counts only. The stub runtime never collects; the only allocations are
 // the buffers the host asks for once per instance, so the hot path allocates nothing.
-import { FLOW_RECORD_BYTES, FORMAT_ID, VERDICT_RECORD_BYTES } from './layout';
+import { FLOW_RECORD_BYTES, FORMAT_ID, LOAD_ERROR_BAD_SECTION_SIZE, VERDICT_RECORD_BYTES } from './layout';
 import { loadImage } from './image';
 import { decideRecord, setAdhocTable, writeIsolating } from './decide';
+import { CACHE_MIN_BATCH, decideCachedBatch, resetVerdictCache } from './verdict-cache';
+import { indexAddresses } from './address-index';
 
 /** Reserves `bytes` of linear memory (8-aligned) for the host: the image, flows, verdicts. */
 export function allocate(bytes: u32): usize {
@@ -17,7 +19,12 @@ export function formatId(): u32 {
 
 /** Checks and binds the image at `image`; 0 or a negated LOAD_ERROR_* code. */
 export function load(image: usize, length: u32): i32 {
-  return loadImage(image, length);
+  const status = loadImage(image, length);
+  if (status != 0) return status;
+  if (!indexAddresses()) return -LOAD_ERROR_BAD_SECTION_SIZE;
+  // Verdicts cached for any earlier image are not this one's.
+  resetVerdictCache();
+  return 0;
 }
 
 /** Declares the ad-hoc pod records that flows of kind ADHOC index. */
@@ -30,8 +37,15 @@ export function decide(flow: usize, verdict: usize): u32 {
   return decideRecord(flow, verdict);
 }
 
-/** `count` flow records -> `count` verdict records, with no call back to the host. */
+/**
+ * `count` flow records -> `count` verdict records, with no call back to the host; in batches of
+ * CACHE_MIN_BATCH or more, records decided before are answered from the verdict cache.
+ */
 export function decideBatch(flows: usize, count: u32, verdicts: usize): void {
+  if (count >= CACHE_MIN_BATCH) {
+    decideCachedBatch(flows, count, verdicts);
+    return;
+  }
   for (let i: u32 = 0; i < count; i++) {
     decideRecord(flows + <usize>i * FLOW_RECORD_BYTES, verdicts + <usize>i * VERDICT_RECORD_BYTES);
   }

@@ -235,8 +235,21 @@ export class WasmEngine implements Engine {
    * decideBatchNow.
    */
   decideRecordsNow(records: Uint8Array): Uint8Array<ArrayBuffer> {
+    const verdicts = new Uint8Array(recordCount(records) * VERDICT_RECORD_BYTES);
+    this.decideRecordsInto(records, verdicts);
+    return verdicts;
+  }
+
+  /**
+   * `decideRecordsNow` into the caller's `verdicts` (exactly one verdict record per flow record),
+   * for callers that decide batch after batch: a fresh buffer of a megabyte per call costs more in
+   * page faults than deciding its flows.
+   */
+  decideRecordsInto(records: Uint8Array, verdicts: Uint8Array): void {
     const total = recordCount(records);
-    const verdicts = new Uint8Array(total * VERDICT_RECORD_BYTES);
+    if (verdicts.length !== total * VERDICT_RECORD_BYTES) {
+      throw new RangeError(`${verdicts.length} bytes cannot hold the verdicts of ${total} flow records (${total * VERDICT_RECORD_BYTES} bytes)`);
+    }
     this.core.adhocTable(this.adhocPtr, 0);
     for (let start = 0; start < total; start += BATCH_CAPACITY) {
       const count = Math.min(BATCH_CAPACITY, total - start);
@@ -244,7 +257,6 @@ export class WasmEngine implements Engine {
       this.call(() => this.core.decideBatch(this.flowsPtr, count, this.verdictsPtr));
       verdicts.set(this.bytes.subarray(this.verdictsPtr, this.verdictsPtr + count * VERDICT_RECORD_BYTES), start * VERDICT_RECORD_BYTES);
     }
-    return verdicts;
   }
 
   /** Encodes flows into records (the binary path's input), for callers that ship them elsewhere. */

@@ -1,0 +1,136 @@
+// The batch path's verdict cache: flow logs repeat (a few conversations make most flows), so the
+// verdict of a flow record seen recently is copied instead of decided again. The key is the whole
+// flow record and a verdict depends on nothing else but the loaded image, so a hit answers exactly
+// what deciding would; records naming ad-hoc pods (whose meaning is the batch's ad-hoc table) are
+// never cached. Two-way set-associative: a set holds the two records last decided there, the
+// newer first.
+import { ENDPOINT_KIND_ADHOC, FLOW_RECORD_BYTES, FLOW_RECORD_DST_KIND, FLOW_RECORD_SRC_KIND, VERDICT_RECORD_BYTES } from './layout';
+import { decideRecord } from './decide';
+
+/** 8,192 sets of two 64-byte slots: 1 MiB, allocated once per core instance. SPARSE_EVERY divides it. */
+const SET_BITS: u64 = 13;
+const SETS: usize = 1 << <usize>SET_BITS;
+/** A slot (byte offsets): the flow record, its verdict record, the epoch it was written in. */
+const SLOT_KEY: usize = 0;
+const SLOT_VERDICT: usize = FLOW_RECORD_BYTES;
+const SLOT_EPOCH: usize = SLOT_VERDICT + VERDICT_RECORD_BYTES;
+const SLOT_BYTES: usize = 64;
+const SET_BYTES: usize = 2 * SLOT_BYTES;
+/** The key is compared as u64 words. */
+const KEY_WORDS: usize = FLOW_RECORD_BYTES >> 3;
+
+// The slot layout above holds only while records keep these sizes: a layout change must revisit it.
+// @ts-ignore: compile-time check
+if (FLOW_RECORD_BYTES % 8 != 0 || VERDICT_RECORD_BYTES != 20 || SLOT_EPOCH + 4 > SLOT_BYTES) ERROR('verdict cache slots no longer fit the records');
+
+let sets: usize = 0;
+/** Slots of another epoch are empty: bumping it empties the cache without touching the slots. */
+let epoch: u32 = 0;
+
+/**
+ * Empties the cache: called for every image loaded, whose verdicts differ. The first call
+ * allocates it, while the host expects memory to grow (it refreshes its views after loading).
+ */
+export function resetVerdictCache(): void {
+  if (sets == 0) {
+    // Fresh memory is zero: epoch 0, empty. A slot per cache line.
+    sets = (heap.alloc(SETS * SET_BYTES + SLOT_BYTES) + SLOT_BYTES - 1) & ~(SLOT_BYTES - 1);
+  }
+  epoch++;
+  if (epoch == 0) {
+    memory.fill(sets, 0, SETS * SET_BYTES);
+    epoch = 1;
+  }
+}
+
+/**
+ * Batches smaller than this skip the cache: each of their few records would fault in a fresh page
+ * of its megabyte, for hits they are unlikely to get.
+ */
+export const CACHE_MIN_BATCH: u32 = 256;
+
+/** `count` records at `flows` -> verdicts at `verdicts`, through the cache. */
+export function decideCachedBatch(flows: usize, count: u32, verdicts: usize): void {
+  for (let i: u32 = 0; i < count; i++) {
+    decideCachedRecord(flows + <usize>i * FLOW_RECORD_BYTES, verdicts + <usize>i * VERDICT_RECORD_BYTES);
+  }
+}
+
+/**
+ * Records per judgement of the hit rate. A miss costs a random access to a megabyte of slots,
+ * about what deciding costs: below one hit in HITS_TO_STAY lookups, only the records of one set in
+ * SPARSE_EVERY use the cache (enough to see repetition come back) until a window's lookups hit that
+ * often again.
+ */
+const WINDOW: u32 = 4096;
+const SPARSE_EVERY: u32 = 16;
+const HITS_TO_STAY: u32 = 2;
+let sparse = false;
+let windowRecords: u32 = 0;
+let windowLookups: u32 = 0;
+let windowHits: u32 = 0;
+
+/** `decideRecord`, answered from the cache when the same record was decided recently. */
+function decideCachedRecord(flow: usize, at: usize): void {
+  if (load<u8>(flow + FLOW_RECORD_SRC_KIND) == ENDPOINT_KIND_ADHOC || load<u8>(flow + FLOW_RECORD_DST_KIND) == ENDPOINT_KIND_ADHOC) {
+    decideRecord(flow, at);
+    return;
+  }
+  windowRecords++;
+  if (windowRecords == WINDOW) {
+    sparse = windowHits * HITS_TO_STAY < windowLookups;
+    windowRecords = windowLookups = windowHits = 0;
+  }
+  const set = setOf(flow);
+  // Sparse: only the records of one set in SPARSE_EVERY, which see the hit rate all records would
+  // (the same load per set), whatever order the records come in.
+  if (sparse && (set & (SPARSE_EVERY - 1)) != 0) {
+    decideRecord(flow, at);
+    return;
+  }
+  windowLookups++;
+  const newer = sets + set * SET_BYTES;
+  const older = newer + SLOT_BYTES;
+  if (holds(newer, flow)) {
+    windowHits++;
+    copyVerdict(newer + SLOT_VERDICT, at);
+    return;
+  }
+  if (holds(older, flow)) {
+    windowHits++;
+    copyVerdict(older + SLOT_VERDICT, at);
+    return;
+  }
+  decideRecord(flow, at);
+  // Word by word: V8 runs memory.copy out of line, which costs more than these 64 bytes.
+  for (let i: usize = 0; i < SLOT_BYTES; i += 8) store<u64>(older + i, load<u64>(newer + i));
+  for (let i: usize = 0; i < KEY_WORDS; i++) store<u64>(newer + SLOT_KEY + (i << 3), load<u64>(flow + (i << 3)));
+  copyVerdict(at, newer + SLOT_VERDICT);
+  store<u32>(newer + SLOT_EPOCH, epoch);
+}
+
+/** The record's set: a multiplicative hash of its words, top bits. */
+// @ts-ignore: decorator
+@inline function setOf(flow: usize): usize {
+  let hash: u64 = 0;
+  for (let i: usize = 0; i < KEY_WORDS; i++) {
+    hash = (hash ^ load<u64>(flow + (i << 3))) * 0x9e3779b97f4a7c15;
+  }
+  return <usize>((hash ^ (hash >> 29)) >> (64 - SET_BITS));
+}
+
+/** The slot holds this epoch's verdict of the record at `flow`. */
+// @ts-ignore: decorator
+@inline function holds(slot: usize, flow: usize): bool {
+  let differ: u64 = <u64>(load<u32>(slot + SLOT_EPOCH) ^ epoch);
+  for (let i: usize = 0; i < KEY_WORDS; i++) differ |= load<u64>(slot + SLOT_KEY + (i << 3)) ^ load<u64>(flow + (i << 3));
+  return differ == 0;
+}
+
+/** A verdict record is 20 bytes: two u64 words and a u32. */
+// @ts-ignore: decorator
+@inline function copyVerdict(from: usize, to: usize): void {
+  store<u64>(to, load<u64>(from));
+  store<u64>(to + 8, load<u64>(from + 8));
+  store<u32>(to + 16, load<u32>(from + 16));
+}
