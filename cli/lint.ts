@@ -47,7 +47,9 @@ export async function runLint(argv: readonly string[]): Promise<number> {
   }
   for (const diagnostic of result.diagnostics) process.stdout.write(`${formatDiagnostic(diagnostic)}\n`);
   for (const rule of shadowed) {
-    process.stdout.write(`shadowed: ${describeRule(rule)} never decides: ${describeRule(rule.shadowedBy)} always decides first\n`);
+    const by = rule.shadowedBy.map(describeRule);
+    const verb = by.length === 1 ? 'always decides' : 'together always decide';
+    process.stdout.write(`shadowed: ${describeRule(rule)} never decides: ${by.join(' and ')} ${verb} first\n`);
   }
   const warnings = result.diagnostics.filter((d) => d.severity === 'warning').length;
   const summary = valid

@@ -28,9 +28,9 @@ export interface BaselineTotals {
   malformed: number;
 }
 
-/** A shadowed rule, and the earlier rule that always decides first. */
+/** A shadowed rule, and the earlier rules that together always decide first. */
 export interface ShadowedRuleJSON extends PolicyRuleRef {
-  readonly shadowedBy: PolicyRuleRef;
+  readonly shadowedBy: readonly PolicyRuleRef[];
 }
 
 /** What the report needs besides the counts: the rules, when the bundles are known. */
@@ -192,6 +192,6 @@ export function appendRules(lines: string[], report: RuleReport, top: number): v
   }
   if (report.shadowedRules !== null) {
     lines.push('', `shadowed rules: an earlier rule always decides first (${report.shadowedRules.length})`);
-    for (const r of report.shadowedRules) lines.push(`  ${describeRule(r)}, behind ${describeRule(r.shadowedBy)}`);
+    for (const r of report.shadowedRules) lines.push(`  ${describeRule(r)}, behind ${r.shadowedBy.map(describeRule).join(' and ')}`);
   }
 }
