@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Bundle } from '../src/model/bundle.js';
 import { appendRules } from '../src/replay/baseline-summary.js';
 import { FLOW_LOG_FORMATS, isFlowLogFormat, type FlowLogFormat } from '../src/replay/index.js';
-import { createEngine } from '../src/engine/create-engine.js';
+import { RemoteEngine } from '../src/engine/remote-engine.js';
 import type { Engine } from '../src/engine/engine.js';
 import { EndpointDirectory, replay } from '../src/replay/replay.js';
 import { RuleHits } from '../src/replay/rule-hits.js';
@@ -97,8 +97,9 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
   let engine: Engine;
   let directory: EndpointDirectory | undefined;
   let bundle: Bundle | undefined;
+  let remote: RemoteEngine | undefined;
   if (values.url !== undefined) {
-    engine = createEngine({ kind: 'remote', url: values.url, token: values.token });
+    engine = remote = new RemoteEngine({ url: values.url, token: values.token });
   } else {
     bundle = await loadBundle(values.bundle!, values, values.quiet);
     engine = localEngine(engineOf(values), bundle);
@@ -129,7 +130,7 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${common.json ? JSON.stringify(summary.toJSON(top)) : summary.toText(top)}\n`);
   } else {
     // --rules adds the rule report after today's report, which stays as it is.
-    const ruleReport = ruleReportOf(rules, bundle);
+    const ruleReport = await ruleReportOf(rules, { bundle, remote });
     if (common.json) process.stdout.write(`${JSON.stringify({ ...summary.toJSON(top), ...ruleReport })}\n`);
     else {
       const lines = [summary.toText(top)];
