@@ -118,6 +118,8 @@ function podPieces(peer: PodsPeer): PodsPeer[] {
  */
 export function coveringSet(target: RuleSpace, candidates: readonly RuleSpace[]): number[] | undefined {
   if (target.peers.length === 0 || portSpaceEmpty(target.ports) || candidates.length === 0) return undefined;
+  // Most rules fail here, before any peer is compared: all the candidates together miss a port.
+  if (!portsCovered(target.ports, candidates.map((c) => c.ports))) return undefined;
   const used = coverWith(target, candidates, candidates.map((_, i) => i));
   if (!used) return undefined;
   let kept = [...used].sort((a, b) => a - b);

@@ -6,10 +6,17 @@
  */
 import type { Selector, SelectorRequirement } from '../model/bundle.js';
 
+/** Terms per selector object: a bundle's selectors are compared many times over. */
+const termCache = new WeakMap<Selector, readonly SelectorRequirement[]>();
+
 /** matchLabels as `In [value]`, so that one table of term relations covers both forms. */
-function terms(selector: Selector): SelectorRequirement[] {
-  const labels = Object.keys(selector.matchLabels).map((key): SelectorRequirement => ({ key, operator: 'In', values: [selector.matchLabels[key]!] }));
-  return [...labels, ...selector.matchExpressions];
+function terms(selector: Selector): readonly SelectorRequirement[] {
+  let cached = termCache.get(selector);
+  if (!cached) {
+    const labels = Object.keys(selector.matchLabels).map((key): SelectorRequirement => ({ key, operator: 'In', values: [selector.matchLabels[key]!] }));
+    termCache.set(selector, (cached = [...labels, ...selector.matchExpressions]));
+  }
+  return cached;
 }
 
 /** Every label set that satisfies `narrow` satisfies `wide`. */

@@ -24,8 +24,7 @@
  * list is sound but not complete (for example, selectors whose union covers another only through
  * NotIn or Exists terms, or a pod peer covered by ipBlocks of every pod address, are not found).
  */
-import type { Bundle, ClusterPeer, ClusterPolicy, ClusterPort, ClusterRule, NetworkPolicy, Peer, PortMatch, Protocol, Selector } from '../model/bundle.js';
-import { PROTOCOLS } from '../model/bundle.js';
+import type { Bundle, ClusterPeer, ClusterPolicy, ClusterPort, ClusterRule, Labels, NetworkPolicy, Peer, PortMatch, Protocol, Selector } from '../model/bundle.js';
 import { EMPTY_SELECTOR, selectorMatches } from '../model/selector.js';
 import { familyBits, type CIDR } from '../net/ip.js';
 import { coveringSet, EVERY_PORT, type NamedPort, type PeerSpace, type PortInterval, type PortSpace, type RuleSpace } from './rule-coverage.js';
@@ -58,18 +57,34 @@ interface Candidate {
 
 export function findShadowedRules(bundle: Bundle): ShadowedRule[] {
   const found: ShadowedRule[] = [];
+  const labels = new Map(bundle.namespaces.map((ns) => [ns.name, ns.labels]));
   for (const direction of ['ingress', 'egress'] as const) {
     const cluster = bundle.clusterPolicies.map((policy) => policy[direction].map((rule, index) => clusterCandidate(policy, rule, index, direction)));
-    found.push(...shadowedNetworkPolicyRules(bundle, direction, cluster));
+    found.push(...shadowedNetworkPolicyRules(bundle, labels, direction, cluster));
     found.push(...shadowedClusterRules(bundle, direction, cluster));
   }
   const order = (r: ShadowedRule) => (r.kind === 'NetworkPolicy' ? 0 : 1);
   return found.sort((a, b) => order(a) - order(b));
 }
 
-function shadowedBy(ref: ShadowedRuleRef, space: RuleSpace, earlier: readonly Candidate[]): ShadowedRule | undefined {
-  const covering = coveringSet(space, earlier.map((c) => c.space));
-  return covering && { ...ref, shadowedBy: covering.map((i) => earlier[i]!.ref) };
+/** Candidates in evaluation order, with their spaces side by side (what coverage reads). */
+class Earlier {
+  readonly refs: ShadowedRuleRef[] = [];
+  readonly spaces: RuleSpace[] = [];
+
+  constructor(...lists: readonly (readonly Candidate[])[]) {
+    for (const list of lists) for (const c of list) this.push(c);
+  }
+
+  push(candidate: Candidate): void {
+    this.refs.push(candidate.ref);
+    this.spaces.push(candidate.space);
+  }
+
+  shadow(ref: ShadowedRuleRef, space: RuleSpace): ShadowedRule | undefined {
+    const covering = coveringSet(space, this.spaces);
+    return covering && { ...ref, shadowedBy: covering.map((i) => this.refs[i]!) };
+  }
 }
 
 // ------------------------------------------------------------------ flow spaces of rules
@@ -116,17 +131,17 @@ function clusterPorts(ports: readonly ClusterPort[] | null): PortSpace {
   ));
 }
 
-function npPeer(bundle: Bundle, policy: NetworkPolicy, peer: Peer): PeerSpace[] {
+function npPeer(labels: NamespaceLabels, policy: NetworkPolicy, peer: Peer): PeerSpace[] {
   if (peer.kind === 'ipBlock') return ipBlockSpaces(peer.cidr, peer.except);
   const namespaces = peer.namespaceSelector === null
-    ? { kind: 'exact' as const, name: policy.namespace, labels: namespaceLabels(bundle, policy.namespace) }
+    ? { kind: 'exact' as const, name: policy.namespace, labels: labels.get(policy.namespace) }
     : { kind: 'selected' as const, selector: peer.namespaceSelector };
   return [{ kind: 'pods', namespaces, pods: peer.podSelector }];
 }
 
-function npSpace(bundle: Bundle, policy: NetworkPolicy, direction: Direction, index: number): RuleSpace {
+function npSpace(labels: NamespaceLabels, policy: NetworkPolicy, direction: Direction, index: number): RuleSpace {
   const rule = policy[direction][index]!;
-  const peers: PeerSpace[] = rule.peers === null ? [{ kind: 'everything' }] : rule.peers.flatMap((p) => npPeer(bundle, policy, p));
+  const peers: PeerSpace[] = rule.peers === null ? [{ kind: 'everything' }] : rule.peers.flatMap((p) => npPeer(labels, policy, p));
   return { peers, ports: npPorts(rule.ports) };
 }
 
@@ -153,9 +168,8 @@ function clusterCandidate(policy: ClusterPolicy, rule: ClusterRule, index: numbe
   };
 }
 
-function namespaceLabels(bundle: Bundle, namespace: string) {
-  return bundle.namespaces.find((ns) => ns.name === namespace)?.labels;
-}
+/** The bundle's namespaces' labels by name. */
+type NamespaceLabels = ReadonlyMap<string, Labels>;
 
 // ------------------------------------------------------------------ who applies to whom
 
@@ -180,10 +194,10 @@ function podSetsDisjoint(a: PodSet, b: PodSet): boolean {
   return a.podSelector !== null && b.podSelector !== null && selectorsDisjoint(a.podSelector, b.podSelector);
 }
 
-/** How an admin policy's subject relates to the pods a target rule applies to. */
+/** How the subject of the cluster policy at an index relates to the pods a target rule applies to. */
 interface Applies {
-  readonly toAll: (policy: ClusterPolicy) => boolean;
-  readonly toNone: (policy: ClusterPolicy) => boolean;
+  readonly toAll: (index: number) => boolean;
+  readonly toNone: (index: number) => boolean;
 }
 
 /**
@@ -194,11 +208,12 @@ function adminDeciders(bundle: Bundle, direction: Direction, cluster: readonly C
   const deciders: Candidate[] = [];
   for (let pi = 0; pi < bundle.clusterPolicies.length; pi++) {
     const policy = bundle.clusterPolicies[pi]!;
-    if (policy.tier !== 'admin' || applies.toNone(policy)) continue;
     const rules = cluster[pi]!;
+    if (policy.tier !== 'admin' || rules.length === 0 || applies.toNone(pi)) continue;
+    const toAll = applies.toAll(pi);
     for (let ri = 0; ri < rules.length; ri++) {
       if (policy[direction][ri]!.action === 'Pass') return deciders;
-      if (applies.toAll(policy)) deciders.push(rules[ri]!);
+      if (toAll) deciders.push(rules[ri]!);
     }
   }
   return deciders;
@@ -206,31 +221,44 @@ function adminDeciders(bundle: Bundle, direction: Direction, cluster: readonly C
 
 // ------------------------------------------------------------------ NetworkPolicies
 
-function shadowedNetworkPolicyRules(bundle: Bundle, direction: Direction, cluster: readonly Candidate[][]): ShadowedRule[] {
+function shadowedNetworkPolicyRules(bundle: Bundle, namespaces: NamespaceLabels, direction: Direction, cluster: readonly Candidate[][]): ShadowedRule[] {
   const found: ShadowedRule[] = [];
   const affects = (p: NetworkPolicy): boolean => (direction === 'ingress' ? p.affectsIngress : p.affectsEgress);
   const policies = bundle.policies;
-  const spaces = policies.map((policy) => policy[direction].map((_, ri) => npSpace(bundle, policy, direction, ri)));
+  const spaces = policies.map((policy) => policy[direction].map((_, ri) => npSpace(namespaces, policy, direction, ri)));
+  const clusterPolicies = bundle.clusterPolicies;
+  // Per namespace, whether each cluster policy's namespaceSelector selects it (undefined: not known).
+  const selected = new Map<string, (boolean | undefined)[]>();
+  const selectedIn = (namespace: string) => {
+    let row = selected.get(namespace);
+    if (!row) {
+      const labels = namespaces.get(namespace);
+      selected.set(namespace, (row = clusterPolicies.map((c) => (labels === undefined ? undefined : selectorMatches(c.subject.namespaceSelector, labels)))));
+    }
+    return row;
+  };
   policies.forEach((policy, pi) => {
     if (!affects(policy) || policy[direction].length === 0) return;
-    const labels = namespaceLabels(bundle, policy.namespace);
+    const inNamespace = selectedIn(policy.namespace);
+    const pods = (i: number) => subjectOf(clusterPolicies[i]!).podSelector;
     const applies: Applies = {
-      toAll: (c) => labels !== undefined && selectorMatches(c.subject.namespaceSelector, labels) && (c.subject.kind === 'namespaces' || selectorContains(c.subject.podSelector, policy.podSelector)),
-      toNone: (c) => (labels !== undefined && !selectorMatches(c.subject.namespaceSelector, labels)) || (c.subject.kind === 'pods' && selectorsDisjoint(c.subject.podSelector, policy.podSelector)),
+      toAll: (i) => inNamespace[i] === true && (pods(i) === null || selectorContains(pods(i)!, policy.podSelector)),
+      toNone: (i) => inNamespace[i] === false || (pods(i) !== null && selectorsDisjoint(pods(i)!, policy.podSelector)),
     };
-    const admin = adminDeciders(bundle, direction, cluster, applies);
+    const earlier = new Earlier(adminDeciders(bundle, direction, cluster, applies));
     // Earlier in the order the evaluator reports the first allowing rule in: policies, then rules.
-    const allows: Candidate[] = [];
-    for (let qi = 0; qi < pi; qi++) {
+    // Policies are sorted by namespace: walk back over this namespace's only.
+    let first = pi;
+    while (first > 0 && policies[first - 1]!.namespace === policy.namespace) first--;
+    for (let qi = first; qi < pi; qi++) {
       const other = policies[qi]!;
-      if (other.namespace !== policy.namespace || !affects(other) || !selectorContains(other.podSelector, policy.podSelector)) continue;
-      other[direction].forEach((_, ei) => allows.push({ ref: npRef(other, direction, ei), space: spaces[qi]![ei]! }));
+      if (!affects(other) || !selectorContains(other.podSelector, policy.podSelector)) continue;
+      other[direction].forEach((_, ei) => earlier.push({ ref: npRef(other, direction, ei), space: spaces[qi]![ei]! }));
     }
     policy[direction].forEach((_, ri) => {
-      const earlier = [...admin, ...allows];
-      const hit = shadowedBy(npRef(policy, direction, ri), spaces[pi]![ri]!, earlier);
+      const hit = earlier.shadow(npRef(policy, direction, ri), spaces[pi]![ri]!);
       if (hit) found.push(hit);
-      allows.push({ ref: npRef(policy, direction, ri), space: spaces[pi]![ri]! });
+      earlier.push({ ref: npRef(policy, direction, ri), space: spaces[pi]![ri]! });
     });
   });
   return found;
@@ -249,18 +277,21 @@ function shadowedClusterRules(bundle: Bundle, direction: Direction, cluster: rea
   policies.forEach((policy, pi) => {
     if (policy[direction].length === 0) return;
     const subject = subjectOf(policy);
-    const sameTier: Candidate[] = [];
+    const admin = policy.tier === 'baseline'
+      ? adminDeciders(bundle, direction, cluster, {
+          toAll: (i) => podSetContains(subjectOf(policies[i]!), subject),
+          toNone: (i) => podSetsDisjoint(subjectOf(policies[i]!), subject),
+        })
+      : [];
+    const earlier = new Earlier(admin);
     for (let qi = 0; qi < pi; qi++) {
       const other = policies[qi]!;
-      if (other.tier === policy.tier && podSetContains(subjectOf(other), subject)) sameTier.push(...cluster[qi]!);
+      if (other.tier === policy.tier && podSetContains(subjectOf(other), subject)) for (const c of cluster[qi]!) earlier.push(c);
     }
-    const admin = policy.tier === 'baseline'
-      ? adminDeciders(bundle, direction, cluster, { toAll: (c) => podSetContains(subjectOf(c), subject), toNone: (c) => podSetsDisjoint(subjectOf(c), subject) })
-      : [];
-    cluster[pi]!.forEach((candidate, ri) => {
-      const hit = shadowedBy(candidate.ref, candidate.space, [...admin, ...sameTier]);
+    cluster[pi]!.forEach((candidate) => {
+      const hit = earlier.shadow(candidate.ref, candidate.space);
       if (hit) found.push(hit);
-      sameTier.push(candidate);
+      earlier.push(candidate);
     });
   });
   return found;
