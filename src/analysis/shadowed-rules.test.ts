@@ -33,6 +33,15 @@ spec:
   ingress:
 ${ingress}`;
 
+const banp = (subject: string, ingress: string) => `---
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: BaselineAdminNetworkPolicy
+metadata: {name: default}
+spec:
+  subject: ${subject}
+  ingress:
+${ingress}`;
+
 const ALL_NAMESPACES = '{namespaces: {}}';
 const NS1 = '{namespaces: {matchLabels: {kubernetes.io/metadata.name: ns1}}}';
 const NAMESPACES = `apiVersion: v1
@@ -68,15 +77,7 @@ describe('shadowed AdminNetworkPolicy rules: found', () => {
     const yaml =
       NAMESPACES +
       anp('guard', 10, ALL_NAMESPACES, '  - {name: no-b, action: Deny, from: [{namespaces: {matchLabels: {team: b}}}]}\n') +
-      `---
-apiVersion: policy.networking.k8s.io/v1alpha1
-kind: BaselineAdminNetworkPolicy
-metadata: {name: default}
-spec:
-  subject: ${NS1}
-  ingress:
-  - {name: b-web, action: Allow, from: [{namespaces: {matchExpressions: [{key: team, operator: In, values: [b]}]}}], ports: [{portNumber: {protocol: TCP, port: 80}}]}
-`;
+      banp(NS1, '  - {name: b-web, action: Allow, from: [{namespaces: {matchExpressions: [{key: team, operator: In, values: [b]}]}}], ports: [{portNumber: {protocol: TCP, port: 80}}]}\n');
     expect(shadowed(yaml)).toEqual(['default ingress 0 < guard ingress 0']);
   });
 });
@@ -114,15 +115,7 @@ describe('shadowed AdminNetworkPolicy rules: near misses, not reported', () => {
     const yaml =
       NAMESPACES +
       anp('pass', 10, ALL_NAMESPACES, '  - {name: p, action: Pass, from: [{namespaces: {}}]}\n') +
-      `---
-apiVersion: policy.networking.k8s.io/v1alpha1
-kind: BaselineAdminNetworkPolicy
-metadata: {name: default}
-spec:
-  subject: ${NS1}
-  ingress:
-  - {name: deny, action: Deny, from: [{namespaces: {}}]}
-`;
+      banp(NS1, '  - {name: deny, action: Deny, from: [{namespaces: {}}]}\n');
     expect(shadowed(yaml)).toEqual([]);
   });
 
@@ -196,14 +189,6 @@ describe('selectorContains', () => {
   });
 });
 
-const banp = (subject: string, ingress: string) => `---
-apiVersion: policy.networking.k8s.io/v1alpha1
-kind: BaselineAdminNetworkPolicy
-metadata: {name: default}
-spec:
-  subject: ${subject}
-  ingress:
-${ingress}`;
 
 const tcp = (start: number, end: number) => `{portRange: {protocol: TCP, start: ${start}, end: ${end}}}`;
 
