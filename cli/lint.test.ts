@@ -30,7 +30,7 @@ describe('netpol-edge lint', () => {
       shadowedRules: [
         {
           kind: 'AdminNetworkPolicy', name: 'http-freeze', direction: 'ingress', rule: 1, ruleName: 'deny-http-from-prod',
-          shadowedBy: { kind: 'AdminNetworkPolicy', name: 'http-freeze', direction: 'ingress', rule: 0, ruleName: 'deny-http' },
+          shadowedBy: [{ kind: 'AdminNetworkPolicy', name: 'http-freeze', direction: 'ingress', rule: 0, ruleName: 'deny-http' }],
         },
       ],
       diagnostics: [],

@@ -14,15 +14,20 @@ Usage:
   netpol-edge lint [-n NS] [--json] MANIFEST...
 
 Reports every warning of netpol-edge validate (egress isolation without DNS, rules of a direction
-policyTypes does not list, ...) and every shadowed rule: a rule an earlier rule always decides
-before, so it never decides a flow itself:
-  - an AdminNetworkPolicy/BaselineAdminNetworkPolicy/ClusterNetworkPolicy rule behind a rule of a
-    lower priority number (or earlier in the same policy) that applies to all its subjects and
-    whose peers and ports contain its own;
-  - a NetworkPolicy rule whose peers and ports are contained in an earlier allow rule of a policy
-    selecting (at least) the same pods.
-Containment is proved from the selectors, addresses and ports, never guessed: a rule is listed
-only when it can never decide (a rule shadowed for some of its ports only is not listed).
+policyTypes does not list, ...) and every shadowed rule: a rule that never decides a flow itself,
+because earlier rules always decide first. One earlier rule or several together may do it (TCP 80-85
+and 86-90 cover 80-90; team In [a, b] is covered by team=a and team=b; an ipBlock by blocks around
+its excepts):
+  - an AdminNetworkPolicy/BaselineAdminNetworkPolicy/ClusterNetworkPolicy rule behind rules of a
+    lower priority number (or earlier in the same policy) that apply to all its subjects; a
+    baseline rule also behind admin Allow and Deny rules;
+  - a NetworkPolicy rule behind admin Allow and Deny rules that select all its pods, or behind
+    earlier allow rules (policy order, then rule order) of policies selecting at least its pods;
+    of two NetworkPolicy rules covering each other only the later one is listed.
+An admin Pass that may apply hands flows down, so the admin rules behind it shadow nothing below.
+Coverage is proved from the selectors, addresses and ports, never guessed: a rule is listed only
+when it can never decide (a rule covered for all ports but one, all namespaces but one, or a
+named port that resolves differently per pod, is not listed).
 
 Exit code: 0 nothing found, 3 warnings or shadowed rules found, 1 the bundle has errors,
 2 unreadable input or bad usage.
@@ -47,7 +52,9 @@ export async function runLint(argv: readonly string[]): Promise<number> {
   }
   for (const diagnostic of result.diagnostics) process.stdout.write(`${formatDiagnostic(diagnostic)}\n`);
   for (const rule of shadowed) {
-    process.stdout.write(`shadowed: ${describeRule(rule)} never decides: ${describeRule(rule.shadowedBy)} always decides first\n`);
+    const by = rule.shadowedBy.map(describeRule);
+    const verb = by.length === 1 ? 'always decides' : 'together always decide';
+    process.stdout.write(`shadowed: ${describeRule(rule)} never decides: ${by.join(' and ')} ${verb} first\n`);
   }
   const warnings = result.diagnostics.filter((d) => d.severity === 'warning').length;
   const summary = valid

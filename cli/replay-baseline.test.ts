@@ -116,7 +116,7 @@ describe('replay --baseline: what the staged change breaks and opens, in every f
     expect(report.shadowedRules).toEqual([
       {
         kind: 'AdminNetworkPolicy', name: 'http-freeze', direction: 'ingress', rule: 1, ruleName: 'deny-http-from-prod',
-        shadowedBy: { kind: 'AdminNetworkPolicy', name: 'http-freeze', direction: 'ingress', rule: 0, ruleName: 'deny-http' },
+        shadowedBy: [{ kind: 'AdminNetworkPolicy', name: 'http-freeze', direction: 'ingress', rule: 0, ruleName: 'deny-http' }],
       },
     ]);
     expect(report.bounds).toEqual({ groupsPerList: 100_000, rules: 100_000, reached: [] });

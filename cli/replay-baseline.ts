@@ -4,14 +4,13 @@
  * makes the service answer both in one request (`decide/batch?compare=VERSION`).
  */
 import type { ParseArgsConfig } from 'node:util';
-import { findShadowedRules } from '../src/analysis/shadowed-rules.js';
 import type { Bundle } from '../src/model/bundle.js';
 import { sideBySide, replayAgainstBaseline, type ComparingDecider } from '../src/replay/baseline.js';
 import { BaselineSummary, type RuleReport } from '../src/replay/baseline-summary.js';
 import type { FlowLogFormat } from '../src/replay/index.js';
-import { createEngine } from '../src/engine/create-engine.js';
 import type { Engine } from '../src/engine/engine.js';
 import { RemoteEngine } from '../src/engine/remote-engine.js';
+import { ruleListOf } from '../src/format/rule-list.js';
 import { EndpointDirectory } from '../src/replay/replay.js';
 import { RuleHits } from '../src/replay/rule-hits.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
@@ -19,6 +18,7 @@ import { ParallelReplay } from '../src/replay/parallel.js';
 import { prepareSetup } from '../src/replay/part-replay.js';
 import { engineOf, loadBundle, type BundleArgs } from './bundle-args.js';
 import { localEngine } from './engines.js';
+import { remoteRuleList } from './remote-rules.js';
 import { noteJobsUnused, outWriter, replayEach } from './replay-io.js';
 import { EXIT, UsageError } from './usage.js';
 
@@ -66,10 +66,11 @@ export function hasBaseline(values: BaselineValues): boolean {
   return values.baseline !== undefined || values['baseline-url'] !== undefined || values['baseline-version'] !== undefined;
 }
 
-/** One side of the comparison: how it decides, and the bundle when it is local. */
+/** One side of the comparison: how it decides, and the bundle when it is local (else the service). */
 interface Side {
   readonly engine: Engine;
   readonly bundle?: Bundle;
+  readonly remote?: RemoteEngine;
 }
 
 async function localSide(paths: readonly string[], values: BaselineValues): Promise<Side> {
@@ -78,18 +79,19 @@ async function localSide(paths: readonly string[], values: BaselineValues): Prom
 }
 
 function remoteSide(url: string, token: string | undefined): Side {
-  return { engine: createEngine({ kind: 'remote', url, token }) };
+  const remote = new RemoteEngine({ url, token });
+  return { engine: remote, remote };
 }
 
 /** Both sides, checked: exactly one baseline source, and --baseline-version only with --url. */
-async function comparison(values: BaselineValues): Promise<{ decider: ComparingDecider; next?: Bundle; baseline?: Bundle; remote: boolean }> {
+async function comparison(values: BaselineValues): Promise<{ decider: ComparingDecider; next: Omit<Side, 'engine'>; baseline?: Bundle; remote: boolean }> {
   const sources = [values.baseline, values['baseline-url'], values['baseline-version']].filter((v) => v !== undefined);
   if (sources.length > 1) throw new UsageError('give one of --baseline, --baseline-url and --baseline-version');
   const version = values['baseline-version'];
   if (version !== undefined) {
     if (values.url === undefined) throw new UsageError('--baseline-version V compares with a stored version: it needs --url');
     const remote = new RemoteEngine({ url: values.url, token: values.token });
-    return { decider: { decideBoth: (flows) => remote.decideAgainst(version, flows) }, remote: true };
+    return { decider: { decideBoth: (flows) => remote.decideAgainst(version, flows) }, next: { remote }, remote: true };
   }
   const next = values.url !== undefined ? remoteSide(values.url, values.token) : await localSide(values.bundle!, values);
   const baseline =
@@ -97,15 +99,19 @@ async function comparison(values: BaselineValues): Promise<{ decider: ComparingD
       ? await localSide(values.baseline, values)
       : remoteSide(values['baseline-url']!, values['baseline-token'] ?? values.token);
   const remote = values.url !== undefined || values['baseline-url'] !== undefined;
-  return { decider: sideBySide(next.engine, baseline.engine), next: next.bundle, baseline: baseline.bundle, remote };
+  return { decider: sideBySide(next.engine, baseline.engine), next, baseline: baseline.bundle, remote };
 }
 
-/** The rule part of a report: unused and shadowed rules need the bundle's rules (local only). */
-export function ruleReportOf(rules: RuleHits, bundle: Bundle | undefined): RuleReport {
+/**
+ * The rule part of a report: unused and shadowed rules need the bundle's rule list, from its
+ * manifests or from the service that decided the flows (GET .../rules for that version).
+ */
+export async function ruleReportOf(rules: RuleHits, side: Omit<Side, 'engine'>): Promise<RuleReport> {
+  const list = side.bundle ? ruleListOf(side.bundle) : side.remote ? await remoteRuleList(side.remote) : undefined;
   return {
     rules: rules.toJSON(),
-    unusedRules: bundle ? rules.unused(bundle) : null,
-    shadowedRules: bundle ? findShadowedRules(bundle) : null,
+    unusedRules: list ? rules.unusedAmong(list.rules) : null,
+    shadowedRules: list ? list.shadowedRules : null,
     otherRuleFlows: rules.otherFlows,
   };
 }
@@ -116,7 +122,7 @@ export async function runBaselineReplay(values: BaselineValues, logs: readonly s
   const { decider, next, baseline, remote } = await comparison(values);
   noteJobsUnused(remote && values.jobs !== undefined && common.jobs > 1, values.quiet);
   // Endpoints resolve by the new bundle's pods when it is local, else by the baseline's.
-  const known = next ?? baseline;
+  const known = next.bundle ?? baseline;
   const directory = known ? new EndpointDirectory(known) : undefined;
   const out = await outWriter(values.out);
   const summary = new BaselineSummary();
@@ -154,11 +160,11 @@ async function runParallel(values: BaselineValues, logs: readonly string[], comm
     await parallel.close();
     await out.close();
   });
-  return report(summary, rules, next, common);
+  return report(summary, rules, { bundle: next }, common);
 }
 
-function report(summary: BaselineSummary, rules: RuleHits, next: Bundle | undefined, common: CommonReplayArgs): number {
-  const ruleReport = ruleReportOf(rules, next);
+async function report(summary: BaselineSummary, rules: RuleHits, next: Omit<Side, 'engine'>, common: CommonReplayArgs): Promise<number> {
+  const ruleReport = await ruleReportOf(rules, next);
   const text = common.json ? JSON.stringify(summary.toJSON(ruleReport)) : summary.toText(ruleReport, common.top);
   process.stdout.write(`${text}\n`);
   return summary.breakFlows > 0 ? EXIT_WOULD_BREAK : EXIT.ok;

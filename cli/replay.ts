@@ -3,8 +3,8 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { appendRules } from '../src/replay/baseline-summary.js';
 import { FLOW_LOG_FORMATS, isFlowLogFormat, type FlowLogFormat } from '../src/replay/index.js';
-import { createEngine } from '../src/engine/create-engine.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
+import { RemoteEngine } from '../src/engine/remote-engine.js';
 import { ParallelReplay } from '../src/replay/parallel.js';
 import { prepareSetup } from '../src/replay/part-replay.js';
 import { EndpointDirectory, replay } from '../src/replay/replay.js';
@@ -103,6 +103,8 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
   if (hasBaseline(values)) return runBaselineReplay(values, positionals, common);
 
   const bundle = values.url === undefined ? await loadBundle(values.bundle!, values, values.quiet) : undefined;
+  // Kept for the rule list of the version that answered (GET .../rules).
+  const remote = values.url === undefined ? undefined : new RemoteEngine({ url: values.url, token: values.token });
   const out = await outWriter(values.out);
   const summary = new ReplaySummary();
   const rules = values.rules ? new RuleHits() : undefined;
@@ -118,7 +120,7 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
   } else {
     noteJobsUnused(values.url !== undefined && values.jobs !== undefined && jobs > 1, values.quiet);
     const engine = bundle === undefined
-      ? createEngine({ kind: 'remote', url: values.url!, token: values.token })
+      ? remote!
       : // One bundle for the whole run: repeated conversations reuse their verdicts.
         new VerdictCache(localEngine(engineOf(values), bundle));
     const directory = bundle === undefined ? undefined : new EndpointDirectory(bundle);
@@ -142,7 +144,7 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${common.json ? JSON.stringify(summary.toJSON(top)) : summary.toText(top)}\n`);
   } else {
     // --rules adds the rule report after today's report, which stays as it is.
-    const ruleReport = ruleReportOf(rules, bundle);
+    const ruleReport = await ruleReportOf(rules, { bundle, remote });
     if (common.json) process.stdout.write(`${JSON.stringify({ ...summary.toJSON(top), ...ruleReport })}\n`);
     else {
       const lines = [summary.toText(top)];

@@ -5,19 +5,16 @@
  * RSS measured at 20% (warm-up: tsx, the bundle, the WASM engine and the first batches), with the
  * old space capped at HEAP_MIB so that a leak ends the run instead of being absorbed by a larger heap.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { ReportJSON } from '../src/replay/summary.js';
+import { HAS_PROC, MIB, rssAfter, streamInto } from './rss-sampler.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'netpol-edge.js');
 const BUNDLE = 'test/fixtures/flowlogs/cluster.yaml';
 
 const FLOWS = 3_000_000;
-const MIB = 1024 * 1024;
 const SLACK = 64 * MIB;
 /** A leak runs out of this old space (and fails the exit-code check); without a cap V8 may grow the heap
  * lazily to twice the live data, a step in RSS that measures the collector's mood, not replay. */
@@ -42,94 +39,40 @@ const CYCLE: readonly { row: string; verdict: 'allowed' | 'denied' | 'not-applic
   { row: '10.244.1.17,10.244.2.31,ICMP,,allowed', verdict: 'not-applicable' },
 ];
 
-function rssOf(pid: number): number | undefined {
-  try {
-    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : undefined;
-  } catch {
-    return undefined; // the process has exited
-  }
-}
-
-const hasProc = existsSync('/proc/self/status');
-
 describe('netpol-edge replay memory', () => {
-  it.skipIf(!hasProc)(`keeps a flat RSS over ${FLOWS.toLocaleString('en')} CSV flows on stdin`, async () => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MIB}`, BIN, 'replay', '--bundle', BUNDLE, '--summary', 'json', '-'], {
-      cwd: ROOT,
-      stdio: ['pipe', 'pipe', 'pipe'],
+  it.skipIf(!HAS_PROC)(`keeps a flat RSS over ${FLOWS.toLocaleString('en')} CSV flows on stdin`, async () => {
+    const args = [`--max-old-space-size=${HEAP_MIB}`, BIN, 'replay', '--bundle', BUNDLE, '--summary', 'json', '-'];
+    const run = await streamInto(args, ROOT, 'src,dst,protocol,port,verdict', FLOWS, (i) => CYCLE[i % CYCLE.length]!.row);
+    expect(run.stderr).toBe('');
+    // What the bundle says of each row, times the number of cycles.
+    const cycles = FLOWS / CYCLE.length;
+    const count = (test: (row: (typeof CYCLE)[number]) => boolean): number => CYCLE.filter(test).length * cycles;
+    const report = JSON.parse(run.stdout) as ReportJSON;
+    expect(report.totals).toEqual({
+      records: FLOWS,
+      judged: count((r) => r.verdict !== 'not-applicable'),
+      allowed: count((r) => r.verdict === 'allowed'),
+      denied: count((r) => r.verdict === 'denied'),
+      replies: 0,
+      notApplicable: count((r) => r.verdict === 'not-applicable'),
+      unresolved: 0,
+      malformed: 0,
     });
-    const pid = child.pid!;
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    const exited = once(child, 'close') as Promise<[number | null]>;
+    expect(report.totals).toMatchObject({ judged: 2_700_000, allowed: 2_100_000, denied: 600_000, notApplicable: 300_000 });
+    expect(report.wouldBreak.total).toBe(count((r) => r.change === 'break'));
+    expect(report.wouldOpen.total).toBe(count((r) => r.change === 'open'));
+    expect(run.code).toBe(3);
 
-    let written = 0;
-    const samples: { written: number; rss: number }[] = [];
-    const sample = (): void => {
-      const rss = rssOf(pid);
-      if (rss !== undefined) samples.push({ written, rss });
-    };
-    const timer = setInterval(sample, 200);
-    const started = performance.now();
-    try {
-      // Generated on the fly, a few thousand lines at a time, with backpressure: the pipe holds at
-      // most its buffer, so the child is never far behind what was written.
-      const stdin = child.stdin;
-      stdin.write('src,dst,protocol,port,verdict\n');
-      const linesPerChunk = 2000;
-      while (written < FLOWS) {
-        let chunk = '';
-        const end = Math.min(FLOWS, written + linesPerChunk);
-        for (let i = written; i < end; i++) chunk += `${CYCLE[i % CYCLE.length]!.row}\n`;
-        written = end;
-        if (!stdin.write(chunk)) await once(stdin, 'drain');
-      }
-      stdin.end();
-      const [code] = await exited;
-      const seconds = (performance.now() - started) / 1000;
-      clearInterval(timer);
-
-      expect(stderr).toBe('');
-      // What the bundle says of each row, times the number of cycles.
-      const cycles = FLOWS / CYCLE.length;
-      const count = (test: (row: (typeof CYCLE)[number]) => boolean): number => CYCLE.filter(test).length * cycles;
-      const report = JSON.parse(stdout) as ReportJSON;
-      expect(report.totals).toEqual({
-        records: FLOWS,
-        judged: count((r) => r.verdict !== 'not-applicable'),
-        allowed: count((r) => r.verdict === 'allowed'),
-        denied: count((r) => r.verdict === 'denied'),
-        replies: 0,
-        notApplicable: count((r) => r.verdict === 'not-applicable'),
-        unresolved: 0,
-        malformed: 0,
-      });
-      expect(report.totals).toMatchObject({ judged: 2_700_000, allowed: 2_100_000, denied: 600_000, notApplicable: 300_000 });
-      expect(report.wouldBreak.total).toBe(count((r) => r.change === 'break'));
-      expect(report.wouldOpen.total).toBe(count((r) => r.change === 'open'));
-      expect(code).toBe(3);
-
-      // Flat after the warm-up: the first sample taken once 20% of the flows were written is the baseline.
-      const baselineAt = samples.findIndex((s) => s.written >= FLOWS * 0.2);
-      expect(baselineAt, 'a sample at 20% of the run').toBeGreaterThanOrEqual(0);
-      const later = samples.slice(baselineAt);
-      expect(later.length, 'enough samples after 20%').toBeGreaterThanOrEqual(5);
-      const baseline = later[0]!.rss;
-      const max = Math.max(...later.map((s) => s.rss));
-      const first = samples[0]?.rss ?? 0;
-      const mib = (bytes: number): string => (bytes / MIB).toFixed(1);
-      console.log(
-        `replay of ${FLOWS} CSV flows on stdin: ${seconds.toFixed(1)} s, ${Math.round(FLOWS / seconds)} flows/s; ` +
-          `RSS first sample ${mib(first)} MiB, at 20% ${mib(baseline)} MiB, max after 20% ${mib(max)} MiB ` +
-          `(+${mib(max - baseline)} MiB), ${samples.length} samples`,
-      );
-      expect(max - baseline).toBeLessThanOrEqual(SLACK);
-    } finally {
-      clearInterval(timer);
-      if (child.exitCode === null && child.signalCode === null) child.kill();
-    }
+    // Flat after the warm-up: the first sample taken once 20% of the flows were written is the baseline.
+    const { baseline, max, samples } = rssAfter(run, FLOWS, 0.2);
+    expect(samples, 'enough samples after 20%').toBeGreaterThanOrEqual(5);
+    const first = run.samples[0]?.rss ?? 0;
+    const mib = (bytes: number): string => (bytes / MIB).toFixed(1);
+    console.log(
+      `replay of ${FLOWS} CSV flows on stdin: ${run.seconds.toFixed(1)} s, ${Math.round(FLOWS / run.seconds)} flows/s; ` +
+        `RSS first sample ${mib(first)} MiB, at 20% ${mib(baseline)} MiB, max after 20% ${mib(max)} MiB ` +
+        `(+${mib(max - baseline)} MiB), ${run.samples.length} samples`,
+    );
+    expect(max - baseline).toBeLessThanOrEqual(SLACK);
   }, 120_000);
 });

@@ -25,6 +25,7 @@ import { ApiError, errorBody } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { publish } from './publish.js';
 import { publishedManifests } from './stored-bundles.js';
+import { rulesResponse } from './rules.js';
 
 type AppContext = Context<{ Bindings: Env }>;
 
@@ -156,6 +157,7 @@ async function analysisRequest(c: AppContext): Promise<AnalysisRequest> {
 app.get('/v1/bundles/:name/connectivity', async (c) => connectivityResponse(await analysisRequest(c)));
 app.get('/v1/bundles/:name/diff', async (c) => diffResponse(await analysisRequest(c)));
 app.get('/v1/bundles/:name/exposure', async (c) => exposureResponse(await analysisRequest(c)));
+app.get('/v1/bundles/:name/rules', async (c) => rulesResponse(await analysisRequest(c)));
 
 app.post('/v1/bundles/:name/activate', async (c) => {
   await guard(c, 'admin');

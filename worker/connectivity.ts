@@ -127,7 +127,7 @@ function booleanOf(value: string | undefined, key: string): boolean {
 }
 
 /** A version of this bundle: the one asked for (404 no-version when the bundle has none such), or the active one. */
-async function versionOf(request: AnalysisRequest, asked: string | undefined, key: string): Promise<string> {
+export async function versionOf(request: AnalysisRequest, asked: string | undefined, key: string): Promise<string> {
   if (asked === undefined) return request.activeVersion();
   let info = await describe(request);
   if (info === null) {

@@ -311,5 +311,22 @@ export const openApiDocument = {
         responses: { '200': { description: 'the exposure' }, ...analysisErrors },
       },
     },
+    '/v1/bundles/{name}/rules': {
+      get: {
+        summary:
+          'Every rule of the active or a given version ({"kind", "namespace"?, "name", "direction", "rule", "ruleName"?}, in bundle ' +
+          'order) and the shadowed ones, each with the earlier rules that always decide first (as `netpol-edge lint`); what remote ' +
+          '`replay --rules` and `replay --baseline` read to list unused and shadowed rules; cached per version',
+        security: query,
+        parameters: [bundleName, versionParam('version', 'a stored version of this bundle (sha256:...); default: the active one')],
+        responses: {
+          '200': { description: '{"version", "rules": [RULEREF...], "shadowedRules": [RULEREF + {"shadowedBy": [RULEREF...]}...]}' },
+          '401': error,
+          '403': error,
+          '404': error,
+          '503': error,
+        },
+      },
+    },
   },
 } as const;

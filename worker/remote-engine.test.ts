@@ -64,4 +64,14 @@ describe('RemoteEngine', () => {
     await expect(engine.decideRecords(new Uint8Array(41))).rejects.toThrow(FlowError);
     expect(engine.version).toMatch(/^sha256:/);
   });
+
+  it('reads the rule list of the version that answered, with the token; an unknown version is a RemoteError', async () => {
+    const engine = (await remoteEngine.load(undefined as never, [tierCases.cases[0]!.manifests.join('\n---\n')])) as RemoteEngine;
+    await engine.decideBatch([decodeFlow({ src: '10.9.9.9', dst: '10.9.9.8', port: 80 })]);
+    const list = (await engine.readJSON(`/rules?version=${engine.version}`)) as { version: string; rules: unknown[]; shadowedRules: unknown[] };
+    expect(list.version).toBe(engine.version);
+    expect(list.rules.length).toBeGreaterThan(0);
+    expect(Array.isArray(list.shadowedRules)).toBe(true);
+    await expect(engine.readJSON('/rules?version=sha256:00')).rejects.toThrow(/404 no-version/);
+  });
 });

@@ -10,7 +10,7 @@ function shadowed(yaml: string): string[] {
   return findShadowedRules(result.bundle!).map((r) => {
     const name = (ref: { namespace?: string; name: string; direction: string; rule: number }) =>
       `${ref.namespace ? `${ref.namespace}/` : ''}${ref.name} ${ref.direction} ${ref.rule}`;
-    return `${name(r)} < ${name(r.shadowedBy)}`;
+    return `${name(r)} < ${r.shadowedBy.map(name).join(' + ')}`;
   });
 }
 
@@ -30,6 +30,15 @@ kind: NetworkPolicy
 metadata: {name: ${name}, namespace: ${namespace}}
 spec:
   podSelector: ${podSelector}
+  ingress:
+${ingress}`;
+
+const banp = (subject: string, ingress: string) => `---
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: BaselineAdminNetworkPolicy
+metadata: {name: default}
+spec:
+  subject: ${subject}
   ingress:
 ${ingress}`;
 
@@ -68,15 +77,7 @@ describe('shadowed AdminNetworkPolicy rules: found', () => {
     const yaml =
       NAMESPACES +
       anp('guard', 10, ALL_NAMESPACES, '  - {name: no-b, action: Deny, from: [{namespaces: {matchLabels: {team: b}}}]}\n') +
-      `---
-apiVersion: policy.networking.k8s.io/v1alpha1
-kind: BaselineAdminNetworkPolicy
-metadata: {name: default}
-spec:
-  subject: ${NS1}
-  ingress:
-  - {name: b-web, action: Allow, from: [{namespaces: {matchExpressions: [{key: team, operator: In, values: [b]}]}}], ports: [{portNumber: {protocol: TCP, port: 80}}]}
-`;
+      banp(NS1, '  - {name: b-web, action: Allow, from: [{namespaces: {matchExpressions: [{key: team, operator: In, values: [b]}]}}], ports: [{portNumber: {protocol: TCP, port: 80}}]}\n');
     expect(shadowed(yaml)).toEqual(['default ingress 0 < guard ingress 0']);
   });
 });
@@ -114,15 +115,7 @@ describe('shadowed AdminNetworkPolicy rules: near misses, not reported', () => {
     const yaml =
       NAMESPACES +
       anp('pass', 10, ALL_NAMESPACES, '  - {name: p, action: Pass, from: [{namespaces: {}}]}\n') +
-      `---
-apiVersion: policy.networking.k8s.io/v1alpha1
-kind: BaselineAdminNetworkPolicy
-metadata: {name: default}
-spec:
-  subject: ${NS1}
-  ingress:
-  - {name: deny, action: Deny, from: [{namespaces: {}}]}
-`;
+      banp(NS1, '  - {name: deny, action: Deny, from: [{namespaces: {}}]}\n');
     expect(shadowed(yaml)).toEqual([]);
   });
 
@@ -193,5 +186,134 @@ describe('selectorContains', () => {
     expect(selectorContains(sel({ a: '1' }), sel({}, [{ key: 'a', operator: 'In', values: ['1', '2'] }]))).toBe(false);
     expect(selectorContains(sel({}, [{ key: 'a', operator: 'NotIn', values: ['2'] }]), EMPTY_SELECTOR)).toBe(false);
     expect(selectorContains(sel({}, [{ key: 'a', operator: 'Exists', values: [] }]), sel({}, [{ key: 'a', operator: 'NotIn', values: ['1'] }]))).toBe(false);
+  });
+});
+
+
+const tcp = (start: number, end: number) => `{portRange: {protocol: TCP, start: ${start}, end: ${end}}}`;
+
+describe('shadowed jointly by several earlier rules', () => {
+  it('found: an ANP range behind two ranges of a lower priority number that meet', () => {
+    const yaml =
+      NAMESPACES +
+      anp('low', 10, ALL_NAMESPACES, [
+        `  - {name: a, action: Deny, from: [{namespaces: {}}], ports: [${tcp(80, 85)}]}`,
+        `  - {name: b, action: Pass, from: [{namespaces: {matchLabels: {team: b}}}], ports: [${tcp(86, 90)}]}`,
+        '',
+      ].join('\n')) +
+      anp('high', 20, NS1, `  - {name: web, action: Allow, from: [{namespaces: {matchLabels: {team: b}}}], ports: [${tcp(80, 90)}]}\n`);
+    expect(shadowed(yaml)).toEqual(['high ingress 0 < low ingress 0 + low ingress 1']);
+  });
+
+  it('found: peers covered piece by piece (In values, address ranges around an except)', () => {
+    const yaml =
+      NAMESPACES +
+      anp('low', 10, ALL_NAMESPACES, [
+        '  - {name: a, action: Deny, from: [{namespaces: {matchLabels: {team: a}}}]}',
+        '  - {name: b, action: Deny, from: [{namespaces: {matchLabels: {team: b}}}]}',
+        '',
+      ].join('\n')) +
+      anp('high', 20, ALL_NAMESPACES, '  - {name: ab, action: Allow, from: [{namespaces: {matchExpressions: [{key: team, operator: In, values: [a, b]}]}}]}\n') +
+      np('x', '{}', [
+        '  - from: [{ipBlock: {cidr: 10.0.0.0/16, except: [10.0.128.0/17]}}]',
+        '  - from: [{ipBlock: {cidr: 10.0.128.0/17}}]',
+        '  - from: [{ipBlock: {cidr: 10.0.0.0/16}}]',
+        '',
+      ].join('\n'));
+    expect(shadowed(yaml)).toEqual(['ns1/x ingress 2 < ns1/x ingress 0 + ns1/x ingress 1', 'high ingress 0 < low ingress 0 + low ingress 1']);
+  });
+
+  it('not found: the two ranges leave one port, the peers of one range are narrower', () => {
+    const yaml =
+      NAMESPACES +
+      anp('low', 10, ALL_NAMESPACES, [
+        `  - {name: a, action: Deny, from: [{namespaces: {}}], ports: [${tcp(80, 84)}]}`,
+        `  - {name: b, action: Deny, from: [{namespaces: {}}], ports: [${tcp(86, 90)}]}`,
+        `  - {name: c, action: Deny, from: [{namespaces: {matchLabels: {team: a}}}], ports: [${tcp(100, 105)}]}`,
+        `  - {name: d, action: Deny, from: [{namespaces: {matchLabels: {team: b}}}], ports: [${tcp(106, 110)}]}`,
+        '',
+      ].join('\n')) +
+      anp('high', 20, NS1, [
+        `  - {name: gap, action: Allow, from: [{namespaces: {}}], ports: [${tcp(80, 90)}]}`,
+        // team a on 100-105 and team b on 106-110 do not cover both teams on 100-110.
+        `  - {name: cross, action: Allow, from: [{namespaces: {matchExpressions: [{key: team, operator: In, values: [a, b]}]}}], ports: [${tcp(100, 110)}]}`,
+        '',
+      ].join('\n'));
+    expect(shadowed(yaml)).toEqual([]);
+  });
+
+  it('not found: a NetworkPolicy covered by two allows except one namespace, or except an except hole', () => {
+    const yaml =
+      NAMESPACES +
+      np('a', '{}', [
+        '  - from: [{namespaceSelector: {matchLabels: {team: a}}}]',
+        '  - from: [{ipBlock: {cidr: 10.0.0.0/16, except: [10.0.5.0/24]}}]',
+        '',
+      ].join('\n')) +
+      np('b', '{}', [
+        '  - from: [{namespaceSelector: {matchExpressions: [{key: team, operator: In, values: [a, c]}]}}]',
+        '  - from: [{ipBlock: {cidr: 10.0.0.0/17}}]',
+        '',
+      ].join('\n'));
+    expect(shadowed(yaml)).toEqual([]);
+  });
+});
+
+describe('NetworkPolicy rules behind admin rules', () => {
+  const web = np('web', '{matchLabels: {app: web}}', '  - from: [{namespaceSelector: {matchLabels: {team: b}}}]\n    ports: [{port: 80}, {port: 443}]\n');
+  it('found: admin Allow and Deny select its pods and cover its peers and ports', () => {
+    const yaml =
+      NAMESPACES +
+      anp('a', 10, NS1, `  - {name: http, action: Allow, from: [{namespaces: {}}], ports: [{portNumber: {protocol: TCP, port: 80}}]}\n`) +
+      anp('b', 20, '{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: web}}}}', `  - {name: https, action: Deny, from: [{namespaces: {matchLabels: {team: b}}}], ports: [${tcp(400, 500)}]}\n`) +
+      web;
+    expect(shadowed(yaml)).toEqual(['ns1/web ingress 0 < a ingress 0 + b ingress 0']);
+  });
+
+  it('not found: a Pass in front, a subject of fewer pods, one port left, an admin named port', () => {
+    const pass = anp('pass', 5, '{pods: {namespaceSelector: {}, podSelector: {matchLabels: {tier: x}}}}', '  - {name: p, action: Pass, from: [{namespaces: {matchLabels: {team: b}}}]}\n');
+    const deny = anp('deny', 10, NS1, '  - {name: all, action: Deny, from: [{namespaces: {}}]}\n');
+    expect(shadowed(NAMESPACES + pass + deny + web)).toEqual([]);
+    // The same without the Pass: found. A Pass whose subject cannot select app=web pods is no hole.
+    expect(shadowed(NAMESPACES + deny + web)).toEqual(['ns1/web ingress 0 < deny ingress 0']);
+    const otherPass = anp('pass', 5, '{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: db}}}}', '  - {name: p, action: Pass, from: [{namespaces: {}}]}\n');
+    expect(shadowed(NAMESPACES + otherPass + deny + web)).toEqual(['ns1/web ingress 0 < deny ingress 0']);
+    const fewer = anp('fewer', 10, '{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: web, tier: x}}}}', '  - {name: all, action: Deny, from: [{namespaces: {}}]}\n');
+    expect(shadowed(NAMESPACES + fewer + web)).toEqual([]);
+    const onePort = anp('one', 10, NS1, '  - {name: http, action: Deny, from: [{namespaces: {}}], ports: [{portNumber: {protocol: TCP, port: 80}}]}\n');
+    expect(shadowed(NAMESPACES + onePort + web)).toEqual([]);
+    // Another namespace's labels: team b is ns2, the admin rule covers team a only.
+    const teamA = anp('team-a', 10, NS1, '  - {name: a, action: Deny, from: [{namespaces: {matchLabels: {team: a}}}]}\n');
+    expect(shadowed(NAMESPACES + teamA + web)).toEqual([]);
+  });
+
+  it('named ports: the same name is covered, a number is not (a name resolves differently per pod)', () => {
+    const named = np('named', '{}', '  - from: [{podSelector: {}}]\n    ports: [{port: http}]\n');
+    const byName = anp('by-name', 10, NS1, '  - {name: h, action: Allow, from: [{namespaces: {}}], ports: [{namedPort: http}]}\n');
+    const byNumber = anp('by-number', 10, NS1, '  - {name: h, action: Allow, from: [{namespaces: {}}], ports: [{portNumber: {protocol: TCP, port: 8080}}]}\n');
+    expect(shadowed(NAMESPACES + byName + named)).toEqual(['ns1/named ingress 0 < by-name ingress 0']);
+    expect(shadowed(NAMESPACES + byNumber + named)).toEqual([]);
+    // `from` absent matches every endpoint, pods and outside addresses: admin namespaces peers do not.
+    expect(shadowed(NAMESPACES + byName + np('every', '{}', '  - ports: [{port: http}]\n'))).toEqual([]);
+    const numbered = np('a', '{}', '  - from: [{podSelector: {}}]\n    ports: [{port: 8080}]\n');
+    expect(shadowed(NAMESPACES + numbered + np('b', '{}', '  - from: [{podSelector: {}}]\n    ports: [{port: http}]\n'))).toEqual([]);
+    expect(shadowed(NAMESPACES + named + np('z', '{}', '  - from: [{podSelector: {}}]\n    ports: [{port: http}]\n'))).toEqual(['ns1/z ingress 0 < ns1/named ingress 0']);
+  });
+
+  it('a baseline rule behind an admin Deny with a Pass in front of it is not shadowed', () => {
+    const yaml =
+      NAMESPACES +
+      anp('pass', 5, NS1, '  - {name: p, action: Pass, from: [{namespaces: {matchLabels: {team: b}}}]}\n') +
+      anp('deny', 10, ALL_NAMESPACES, '  - {name: d, action: Deny, from: [{namespaces: {}}]}\n') +
+      banp(NS1, '  - {name: b, action: Allow, from: [{namespaces: {matchLabels: {team: b}}}]}\n');
+    expect(shadowed(yaml)).toEqual([]);
+  });
+});
+
+describe('NetworkPolicy allows of the same pods: the later of two rules covering each other', () => {
+  it('lists only the later one, in policy order then rule order', () => {
+    const same = '  - from: [{podSelector: {}}]\n    ports: [{port: 80}]\n';
+    expect(shadowed(NAMESPACES + np('a', '{}', same) + np('b', '{}', same))).toEqual(['ns1/b ingress 0 < ns1/a ingress 0']);
+    expect(shadowed(NAMESPACES + np('a', '{}', same + same))).toEqual(['ns1/a ingress 1 < ns1/a ingress 0']);
   });
 });

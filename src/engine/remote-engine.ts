@@ -110,19 +110,32 @@ export class RemoteEngine implements Engine {
     return new Uint8Array(await response.arrayBuffer());
   }
 
+  /** The JSON of one of the bundle's read routes (`/rules?version=V`), with the same retries. */
+  async readJSON(path: string): Promise<unknown> {
+    const response = await this.send(path, { method: 'GET' });
+    return response.json();
+  }
+
+  private post(path: string, type: string, body: string | Uint8Array, flowErrors = false): Promise<Response> {
+    return this.send(path, { method: 'POST', type, body }, flowErrors);
+  }
+
   /**
-   * POSTs with retries; the 2xx response, its version noted. With `flowErrors`, a 400 about the
+   * Sends with retries; the 2xx response, its version noted. With `flowErrors`, a 400 about the
    * request's content (a flow the service refuses) is a FlowError rather than a RemoteError.
    */
-  private async post(path: string, type: string, body: string | Uint8Array, flowErrors = false): Promise<Response> {
+  private async send(path: string, request: { method: string; type?: string; body?: string | Uint8Array }, flowErrors = false): Promise<Response> {
     const endpoint = `${this.url}${path}`;
+    const headers: Record<string, string> = {};
+    if (request.type) headers['content-type'] = request.type;
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     for (let attempt = 1; ; attempt++) {
       let response: Response;
       try {
         response = await (this.options.fetch ?? fetch)(endpoint, {
-          method: 'POST',
-          headers: { 'content-type': type, ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}) },
-          body: body as BodyInit,
+          method: request.method,
+          headers,
+          body: request.body as BodyInit | undefined,
         });
       } catch (error) {
         if (attempt >= this.attempts) throw new RemoteError(`${endpoint}: ${(error as Error).message} (after ${attempt} attempts)`);

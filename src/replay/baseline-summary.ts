@@ -29,15 +29,15 @@ export interface BaselineTotals {
   malformed: number;
 }
 
-/** A shadowed rule, and the earlier rule that always decides first. */
+/** A shadowed rule, and the earlier rules that together always decide first. */
 export interface ShadowedRuleJSON extends PolicyRuleRef {
-  readonly shadowedBy: PolicyRuleRef;
+  readonly shadowedBy: readonly PolicyRuleRef[];
 }
 
 /** What the report needs besides the counts: the rules, when the bundles are known. */
 export interface RuleReport {
   readonly rules: readonly RuleHitsJSON[];
-  /** null when the new bundle is on a service (its rule list is not known here). */
+  /** null when the bundle is on a service that does not list its rules (GET .../rules, an older version). */
   readonly unusedRules: readonly PolicyRuleRef[] | null;
   readonly shadowedRules: readonly ShadowedRuleJSON[] | null;
   /** Rule hits past MAX_COUNTED_RULES. */
@@ -218,7 +218,7 @@ export function appendRules(lines: string[], report: RuleReport, top: number): v
   if (report.rules.length === 0) lines.push('  none');
   for (const r of report.rules.slice(0, top)) lines.push(`  ${String(r.flows).padStart(6)}  ${describeRule(r)}`);
   if (report.unusedRules === null) {
-    lines.push('', 'unused rules: unknown (the bundle is on a service; replay its manifests locally to list them)');
+    lines.push('', 'unused rules: unknown (the service does not list its rules; replay its manifests locally to list them)');
   } else {
     lines.push('', `unused rules: no replayed flow was decided by them (${report.unusedRules.length})`);
     for (const r of report.unusedRules.slice(0, top)) lines.push(`  ${describeRule(r)}`);
@@ -226,6 +226,6 @@ export function appendRules(lines: string[], report: RuleReport, top: number): v
   }
   if (report.shadowedRules !== null) {
     lines.push('', `shadowed rules: an earlier rule always decides first (${report.shadowedRules.length})`);
-    for (const r of report.shadowedRules) lines.push(`  ${describeRule(r)}, behind ${describeRule(r.shadowedBy)}`);
+    for (const r of report.shadowedRules) lines.push(`  ${describeRule(r)}, behind ${r.shadowedBy.map(describeRule).join(' and ')}`);
   }
 }

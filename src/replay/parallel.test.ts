@@ -19,7 +19,7 @@ import { BaselineSummary } from './baseline-summary.js';
 import { ParallelReplay } from './parallel.js';
 import { prepareSetup, type PartReplaySetup } from './part-replay.js';
 import { EndpointDirectory, replay } from './replay.js';
-import { RuleHits } from './rule-hits.js';
+import { bundleRules, RuleHits } from './rule-hits.js';
 import { ReplaySummary } from './summary.js';
 import { VerdictCache } from './verdict-cache.js';
 import { chunked } from './test-support.js';
@@ -80,7 +80,7 @@ function singleReport(summary: ReplaySummary, rules: RuleHits, out: string[]): R
 }
 
 function baselineReport(summary: BaselineSummary, rules: RuleHits, out: string[]): Report {
-  const ruleReport = { rules: rules.toJSON(), unusedRules: rules.unused(STAGED), shadowedRules: [], otherRuleFlows: rules.otherFlows };
+  const ruleReport = { rules: rules.toJSON(), unusedRules: rules.unusedAmong(bundleRules(STAGED)), shadowedRules: [], otherRuleFlows: rules.otherFlows };
   return { text: summary.toText(ruleReport, 3), json: JSON.stringify(summary.toJSON(ruleReport)), out: out.join('') };
 }
 

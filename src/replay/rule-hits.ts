@@ -202,10 +202,10 @@ export class RuleHits {
       .map((c) => ({ ...c.ref, flows: c.flows, firstSeen: sightingJSON(c.firstSeen), lastSeen: sightingJSON(lastSighting(c)) }));
   }
 
-  /** The bundle's rules that decided no replayed flow, in bundle order. */
-  unused(bundle: Bundle): PolicyRuleRef[] {
+  /** Of a bundle's rules (bundleRules, here or from a service), those that decided no replayed flow, in order. */
+  unusedAmong(rules: readonly PolicyRuleRef[]): PolicyRuleRef[] {
     const hit = new Set(this.order.map((c) => ruleKey(c.ref)));
-    return bundleRules(bundle).filter((ref) => !hit.has(ruleKey(ref)));
+    return rules.filter((ref) => !hit.has(ruleKey(ref)));
   }
 }
 

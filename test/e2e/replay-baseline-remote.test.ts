@@ -1,7 +1,8 @@
 /**
  * `netpol-edge replay --baseline-version` and `--baseline-url` against `wrangler dev`: the staged
  * change as the active version, the current bundle as an older version (and as a bundle of its
- * own); the report equals the local one, except the rule lists only a local bundle can give.
+ * own); the report equals the local one, unused and shadowed rules included (read from the service's
+ * GET .../rules for the version that answered). `replay --rules` alone too.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -48,10 +49,18 @@ describe('netpol-edge replay --baseline-version against a running service', () =
     const twoBundles = replay(['--url', url, '--token', QUERY, '--baseline-url', `${server.url}/v1/bundles/shop-current`, `${LOGS}/flows.csv`]);
     for (const remote of [compared, twoBundles]) {
       expect(remote.code, remote.stderr).toBe(3);
-      // A service gives verdicts, not its bundle's rule list: unused and shadowed rules are local only.
-      expect(remote.report).toEqual({ ...local.report, unusedRules: null, shadowedRules: null });
+      expect(remote.report).toEqual(local.report);
     }
     expect(compared.report.changes.break.flows).toBe(1);
+    expect(local.report.shadowedRules?.length).toBeGreaterThan(0);
+    expect(local.report.unusedRules?.length).toBeGreaterThan(0);
+
+    // A single replay with --rules: the same rule lists from the service as from the manifests.
+    const single = (args: string[]) => replay(['--rules', ...args, `${LOGS}/flows.csv`]);
+    const localRules = single(['--bundle', `${LOGS}/cluster.yaml`, '--bundle', `${LOGS}/staged-change.yaml`]);
+    const remoteRules = single(['--url', url, '--token', QUERY]);
+    expect(remoteRules.report).toEqual(localRules.report);
+    expect(remoteRules.report.shadowedRules).toEqual(local.report.shadowedRules);
 
     const unknown = replay(['--url', url, '--token', QUERY, '--baseline-version', 'sha256:0000', `${LOGS}/flows.csv`]);
     expect(unknown.code).toBe(2);
