@@ -296,9 +296,15 @@ function externalEndpoint(pairs: PodPairs, pieces: readonly number[]): ExternalE
 function sortConnections(connections: Connection[], groups: WorkloadGroups): Connection[] {
   const order = new Map<AnalysisEndpoint, number>();
   groups.workloads.forEach((w, i) => order.set(w, i));
+  // Ranked by first appearance of their ranges; each endpoint object's ranges joined once only.
   const externals = new Map<string, AnalysisEndpoint>();
+  const seen = new Set<AnalysisEndpoint>();
   for (const c of connections) {
-    for (const e of [c.src, c.dst]) if ('external' in e) externals.set(e.external.join(','), e);
+    for (const e of [c.src, c.dst]) {
+      if (!('external' in e) || seen.has(e)) continue;
+      seen.add(e);
+      externals.set(e.external.join(','), e);
+    }
   }
   [...externals.values()].forEach((e, i) => order.set(e, groups.workloads.length + i));
   return connections.sort((a, b) => order.get(a.src)! - order.get(b.src)! || order.get(a.dst)! - order.get(b.dst)!);

@@ -53,7 +53,16 @@ export function diffConnectivity(before: ConnectivitySide, after: ConnectivitySi
 
   // Workload pairs.
   const inside = (c: Connection) => !isExternal(c.src) && !isExternal(c.dst);
-  const pairKey = (c: Connection) => `${keyOf(c.src)} ${keyOf(c.dst)}`;
+  // Workload keys numbered once, so that a pair's key is a number, not a joined string.
+  const ids = new Map<string, number>();
+  for (const w of [...before.workloads, ...after.workloads]) if (!ids.has(keyOf(w))) ids.set(keyOf(w), ids.size);
+  const idOf = (e: AnalysisEndpoint): number => {
+    const key = keyOf(e);
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    return id;
+  };
+  const pairKey = (c: Connection) => idOf(c.src) * 2 ** 26 + idOf(c.dst);
   const oldPairs = new Map(before.connectivity.connections.filter(inside).map((c) => [pairKey(c), c]));
   const newPairs = new Map(after.connectivity.connections.filter(inside).map((c) => [pairKey(c), c]));
   for (const [key, c] of oldPairs) push(c.src, c.dst, c.set, newPairs.get(key)?.set);
@@ -79,7 +88,7 @@ export function diffConnectivity(before: ConnectivitySide, after: ConnectivitySi
     for (const [key, workload] of [...workloads].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const [old, now] = [sides[0]!.get(key) ?? [], sides[1]!.get(key) ?? []];
       // The same endpoints with the same sets: nothing to compare address by address.
-      if (outsideSignature(old, outward) === outsideSignature(now, outward)) continue;
+      if (sameOutside(old, now, outward)) continue;
       for (const segment of outsideChanges(old, now, outward)) {
         const external: AnalysisEndpoint = { external: segment.ranges };
         if (outward) push(workload, external, segment.old, segment.now);
@@ -104,6 +113,17 @@ function setKey(set: ConnSet): string {
   let key = setKeys.get(set);
   if (key === undefined) setKeys.set(set, (key = connSetKey(set)));
   return key;
+}
+
+/** Whether both sides list the same external endpoints with the same sets (in any order). */
+function sameOutside(before: readonly Connection[], after: readonly Connection[], outward: boolean): boolean {
+  if (before.length !== after.length) return false;
+  const sets = new Map<string, string>();
+  for (const c of before) sets.set(keyOf(outward ? c.dst : c.src), setKey(c.set));
+  // A repeated endpoint on one side: compare as sorted lists instead.
+  if (sets.size !== before.length) return outsideSignature(before, outward) === outsideSignature(after, outward);
+  for (const c of after) if (sets.get(keyOf(outward ? c.dst : c.src)) !== setKey(c.set)) return false;
+  return new Set(after.map((c) => keyOf(outward ? c.dst : c.src))).size === after.length;
 }
 
 function outsideSignature(connections: readonly Connection[], outward: boolean): string {
