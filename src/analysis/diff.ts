@@ -56,10 +56,14 @@ export function diffConnectivity(before: ConnectivitySide, after: ConnectivitySi
   // Workload keys numbered once, so that a pair's key is a number, not a joined string.
   const ids = new Map<string, number>();
   for (const w of [...before.workloads, ...after.workloads]) if (!ids.has(keyOf(w))) ids.set(keyOf(w), ids.size);
+  const idByObject = new Map<AnalysisEndpoint, number>();
   const idOf = (e: AnalysisEndpoint): number => {
+    let id = idByObject.get(e);
+    if (id !== undefined) return id;
     const key = keyOf(e);
-    let id = ids.get(key);
+    id = ids.get(key);
     if (id === undefined) ids.set(key, (id = ids.size));
+    idByObject.set(e, id);
     return id;
   };
   const pairKey = (c: Connection) => idOf(c.src) * 2 ** 26 + idOf(c.dst);
@@ -70,14 +74,14 @@ export function diffConnectivity(before: ConnectivitySide, after: ConnectivitySi
 
   // The outside world, per workload and direction, address by address.
   for (const outward of [true, false]) {
-    const workloads = new Map<string, WorkloadEndpoint>();
+    const workloads = new Map<number, WorkloadEndpoint>();
     const sides = [before, after].map((side) => {
-      const byWorkload = new Map<string, Connection[]>();
+      const byWorkload = new Map<number, Connection[]>();
       for (const c of side.connectivity.connections) {
         const workload = outward ? c.src : c.dst;
         const other = outward ? c.dst : c.src;
         if (isExternal(workload) || !isExternal(other)) continue;
-        const key = keyOf(workload);
+        const key = idOf(workload);
         workloads.set(key, workload);
         const list = byWorkload.get(key);
         if (list) list.push(c);
@@ -85,7 +89,8 @@ export function diffConnectivity(before: ConnectivitySide, after: ConnectivitySi
       }
       return byWorkload;
     });
-    for (const [key, workload] of [...workloads].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const byName = [...workloads].sort(([, a], [, b]) => (keyOf(a) < keyOf(b) ? -1 : 1));
+    for (const [key, workload] of byName) {
       const [old, now] = [sides[0]!.get(key) ?? [], sides[1]!.get(key) ?? []];
       // The same endpoints with the same sets: nothing to compare address by address.
       if (sameOutside(old, now, outward)) continue;
