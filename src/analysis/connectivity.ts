@@ -307,5 +307,10 @@ function sortConnections(connections: Connection[], groups: WorkloadGroups): Con
     }
   }
   [...externals.values()].forEach((e, i) => order.set(e, groups.workloads.length + i));
-  return connections.sort((a, b) => order.get(a.src)! - order.get(b.src)! || order.get(a.dst)! - order.get(b.dst)!);
+  // Each connection's rank computed once, then sorted by it (ties keep their order, as a stable sort).
+  const width = order.size;
+  const ranks = new Float64Array(connections.length);
+  connections.forEach((c, i) => (ranks[i] = order.get(c.src)! * width + order.get(c.dst)!));
+  const sorted = new Uint32Array(connections.length).map((_, i) => i).sort((i, j) => ranks[i]! - ranks[j]! || i - j);
+  return Array.from(sorted, (i) => connections[i]!);
 }
