@@ -80,7 +80,7 @@ export function analyzeConnectivity(bundle: Bundle, decider: Decider, options: C
   }
   for (const [key, block] of relations) if (block.pattern !== NOTHING) workloadPairs.add(key);
   if (options.includeSelf) for (const x of sources) if (groups.workloads[x]!.kind === 'Pod') workloadPairs.add(x * count + x);
-  for (const key of [...workloadPairs].sort((a, b) => a - b)) {
+  for (const key of Float64Array.from(workloadPairs).sort()) {
     const connection = workloadPair(context, relations, Math.floor(key / count), key % count);
     if (connection) connections.push(connection);
   }
