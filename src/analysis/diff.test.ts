@@ -16,6 +16,7 @@ import { connSetKey, type ConnSet } from './conn-set.js';
 import { wasmDecider } from './decider.js';
 import { diffConnectivity, type ConnectionChange } from './diff.js';
 import { endpointKey, isExternal, type AnalysisEndpoint } from './endpoints.js';
+import { podYaml as pod } from '../../test/cases/manifests.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
@@ -94,13 +95,6 @@ describe('diff equals comparing the two lists pair by pair and address by addres
   }, 240_000);
 });
 
-const pod = (ns: string, name: string, labels: string, ip: string, ports = '[]') => `---
-apiVersion: v1
-kind: Pod
-metadata: {name: ${name}, namespace: ${ns}, labels: ${labels}}
-spec: {containers: [{name: c, image: x, ports: ${ports}}]}
-status: {phase: Running, podIP: ${ip}, podIPs: [{ip: ${ip}}]}
-`;
 const namespace = (name: string, labels: string) => `---
 apiVersion: v1
 kind: Namespace
