@@ -13,7 +13,6 @@ function list(yaml: string): Map<string, string> {
   return new Map(connections.map((c) => [`${endpointLabel(c.src)} => ${endpointLabel(c.dst)}`, JSON.stringify(c.set.ports)]));
 }
 
-
 describe('connectivity details', () => {
   it('cuts the port space at a named port on the destination, and only there', () => {
     const yaml = `${pod('a', 'client', '{app: client}', '10.0.0.1')}${pod('a', 'server', '{app: server}', '10.0.0.2', '[{name: http, containerPort: 8081}]')}---
