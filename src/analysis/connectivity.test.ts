@@ -5,20 +5,13 @@ import { analyzeConnectivity } from './connectivity.js';
 import { wasmDecider } from './decider.js';
 import { endpointLabel } from './endpoints.js';
 import { connSetOf, unionConnSets, connSetKey } from './conn-set.js';
+import { podYaml as pod } from '../../test/cases/manifests.js';
 
 function list(yaml: string): Map<string, string> {
   const bundle = ingestSources([{ name: 'test.yaml', text: yaml }]).bundle!;
   const { connections } = analyzeConnectivity(bundle, wasmDecider(loadCoreModule(), bundle));
   return new Map(connections.map((c) => [`${endpointLabel(c.src)} => ${endpointLabel(c.dst)}`, JSON.stringify(c.set.ports)]));
 }
-
-const pod = (ns: string, name: string, labels: string, ip: string, ports = '[]') => `---
-apiVersion: v1
-kind: Pod
-metadata: {name: ${name}, namespace: ${ns}, labels: ${labels}}
-spec: {containers: [{name: c, image: x, ports: ${ports}}]}
-status: {phase: Running, podIP: ${ip}, podIPs: [{ip: ${ip}}]}
-`;
 
 describe('connectivity details', () => {
   it('cuts the port space at a named port on the destination, and only there', () => {

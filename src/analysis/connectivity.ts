@@ -80,7 +80,7 @@ export function analyzeConnectivity(bundle: Bundle, decider: Decider, options: C
   }
   for (const [key, block] of relations) if (block.pattern !== NOTHING) workloadPairs.add(key);
   if (options.includeSelf) for (const x of sources) if (groups.workloads[x]!.kind === 'Pod') workloadPairs.add(x * count + x);
-  for (const key of [...workloadPairs].sort((a, b) => a - b)) {
+  for (const key of Float64Array.from(workloadPairs).sort()) {
     const connection = workloadPair(context, relations, Math.floor(key / count), key % count);
     if (connection) connections.push(connection);
   }
@@ -296,10 +296,21 @@ function externalEndpoint(pairs: PodPairs, pieces: readonly number[]): ExternalE
 function sortConnections(connections: Connection[], groups: WorkloadGroups): Connection[] {
   const order = new Map<AnalysisEndpoint, number>();
   groups.workloads.forEach((w, i) => order.set(w, i));
+  // Ranked by first appearance of their ranges; each endpoint object's ranges joined once only.
   const externals = new Map<string, AnalysisEndpoint>();
+  const seen = new Set<AnalysisEndpoint>();
   for (const c of connections) {
-    for (const e of [c.src, c.dst]) if ('external' in e) externals.set(e.external.join(','), e);
+    for (const e of [c.src, c.dst]) {
+      if (!('external' in e) || seen.has(e)) continue;
+      seen.add(e);
+      externals.set(e.external.join(','), e);
+    }
   }
   [...externals.values()].forEach((e, i) => order.set(e, groups.workloads.length + i));
-  return connections.sort((a, b) => order.get(a.src)! - order.get(b.src)! || order.get(a.dst)! - order.get(b.dst)!);
+  // Each connection's rank computed once, then sorted by it (ties keep their order, as a stable sort).
+  const width = order.size;
+  const ranks = new Float64Array(connections.length);
+  connections.forEach((c, i) => (ranks[i] = order.get(c.src)! * width + order.get(c.dst)!));
+  const sorted = new Uint32Array(connections.length).map((_, i) => i).sort((i, j) => ranks[i]! - ranks[j]! || i - j);
+  return Array.from(sorted, (i) => connections[i]!);
 }

@@ -53,7 +53,20 @@ export function diffConnectivity(before: ConnectivitySide, after: ConnectivitySi
 
   // Workload pairs.
   const inside = (c: Connection) => !isExternal(c.src) && !isExternal(c.dst);
-  const pairKey = (c: Connection) => `${keyOf(c.src)} ${keyOf(c.dst)}`;
+  // Workload keys numbered once, so that a pair's key is a number, not a joined string.
+  const ids = new Map<string, number>();
+  for (const w of [...before.workloads, ...after.workloads]) if (!ids.has(keyOf(w))) ids.set(keyOf(w), ids.size);
+  const idByObject = new Map<AnalysisEndpoint, number>();
+  const idOf = (e: AnalysisEndpoint): number => {
+    let id = idByObject.get(e);
+    if (id !== undefined) return id;
+    const key = keyOf(e);
+    id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    idByObject.set(e, id);
+    return id;
+  };
+  const pairKey = (c: Connection) => idOf(c.src) * 2 ** 26 + idOf(c.dst);
   const oldPairs = new Map(before.connectivity.connections.filter(inside).map((c) => [pairKey(c), c]));
   const newPairs = new Map(after.connectivity.connections.filter(inside).map((c) => [pairKey(c), c]));
   for (const [key, c] of oldPairs) push(c.src, c.dst, c.set, newPairs.get(key)?.set);
@@ -61,14 +74,14 @@ export function diffConnectivity(before: ConnectivitySide, after: ConnectivitySi
 
   // The outside world, per workload and direction, address by address.
   for (const outward of [true, false]) {
-    const workloads = new Map<string, WorkloadEndpoint>();
+    const workloads = new Map<number, WorkloadEndpoint>();
     const sides = [before, after].map((side) => {
-      const byWorkload = new Map<string, Connection[]>();
+      const byWorkload = new Map<number, Connection[]>();
       for (const c of side.connectivity.connections) {
         const workload = outward ? c.src : c.dst;
         const other = outward ? c.dst : c.src;
         if (isExternal(workload) || !isExternal(other)) continue;
-        const key = keyOf(workload);
+        const key = idOf(workload);
         workloads.set(key, workload);
         const list = byWorkload.get(key);
         if (list) list.push(c);
@@ -76,10 +89,11 @@ export function diffConnectivity(before: ConnectivitySide, after: ConnectivitySi
       }
       return byWorkload;
     });
-    for (const [key, workload] of [...workloads].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const byName = [...workloads].sort(([, a], [, b]) => (keyOf(a) < keyOf(b) ? -1 : 1));
+    for (const [key, workload] of byName) {
       const [old, now] = [sides[0]!.get(key) ?? [], sides[1]!.get(key) ?? []];
       // The same endpoints with the same sets: nothing to compare address by address.
-      if (outsideSignature(old, outward) === outsideSignature(now, outward)) continue;
+      if (sameOutside(old, now, outward)) continue;
       for (const segment of outsideChanges(old, now, outward)) {
         const external: AnalysisEndpoint = { external: segment.ranges };
         if (outward) push(workload, external, segment.old, segment.now);
@@ -104,6 +118,17 @@ function setKey(set: ConnSet): string {
   let key = setKeys.get(set);
   if (key === undefined) setKeys.set(set, (key = connSetKey(set)));
   return key;
+}
+
+/** Whether both sides list the same external endpoints with the same sets (in any order). */
+function sameOutside(before: readonly Connection[], after: readonly Connection[], outward: boolean): boolean {
+  if (before.length !== after.length) return false;
+  const sets = new Map<string, string>();
+  for (const c of before) sets.set(keyOf(outward ? c.dst : c.src), setKey(c.set));
+  // A repeated endpoint on one side: compare as sorted lists instead.
+  if (sets.size !== before.length) return outsideSignature(before, outward) === outsideSignature(after, outward);
+  for (const c of after) if (sets.get(keyOf(outward ? c.dst : c.src)) !== setKey(c.set)) return false;
+  return new Set(after.map((c) => keyOf(outward ? c.dst : c.src))).size === after.length;
 }
 
 function outsideSignature(connections: readonly Connection[], outward: boolean): string {
