@@ -38,16 +38,17 @@ export function namespaceMatrix(workloads: readonly WorkloadEndpoint[], connecti
   for (const w of workloads) counts.set(w.namespace, (counts.get(w.namespace) ?? 0) + 1);
   const names = [...counts.keys()].sort();
   const index = new Map(names.map((name, i) => [name, i]));
-  const cells = new Map<number, { connected: number; allowedEverything: number; set: ConnSet }>();
+  // Sets are shared between connections (one per pattern): union each distinct set once per cell.
+  const cells = new Map<number, { connected: number; allowedEverything: number; sets: Set<ConnSet> }>();
   for (const { src, dst, set } of connections) {
     if (isExternal(src) || isExternal(dst)) continue;
     if (src.namespace === dst.namespace && src.name === dst.name && src.kind === dst.kind) continue;
     const key = index.get(src.namespace)! * names.length + index.get(dst.namespace)!;
     let cell = cells.get(key);
-    if (!cell) cells.set(key, (cell = { connected: 0, allowedEverything: 0, set: EMPTY_CONN_SET }));
+    if (!cell) cells.set(key, (cell = { connected: 0, allowedEverything: 0, sets: new Set() }));
     cell.connected++;
     if (set.all) cell.allowedEverything++;
-    cell.set = unionConnSets(cell.set, set);
+    cell.sets.add(set);
   }
   const out: NamespaceCell[] = [];
   names.forEach((src, i) =>
@@ -57,7 +58,8 @@ export function namespaceMatrix(workloads: readonly WorkloadEndpoint[], connecti
       const cell = cells.get(i * names.length + j);
       if (!cell) return;
       const coverage: Coverage = cell.allowedEverything === workloadPairs ? 'everything' : 'some';
-      out.push({ src, dst, workloadPairs, ...cell, coverage });
+      const set = [...cell.sets].reduce(unionConnSets, EMPTY_CONN_SET);
+      out.push({ src, dst, workloadPairs, connected: cell.connected, allowedEverything: cell.allowedEverything, coverage, set });
     }),
   );
   return { namespaces: names.map((name) => ({ name, workloads: counts.get(name)! })), cells: out };
