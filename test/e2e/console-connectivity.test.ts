@@ -198,7 +198,7 @@ describe('console connectivity views in a browser', () => {
     expect(errors).toEqual([]);
   }, 120_000);
 
-  it('renders the largest bundle the route answers, reports the time from data to matrix, and says why M is refused', async () => {
+  it('renders the largest bundle the route answers whole, and reports the time from data to matrix', async () => {
     // The connectivity route answers at most 500 endpoints (workloads and unowned pods) without a
     // focus (src/analysis/limits.ts); above that it answers 422 naming the CLI command. Hundreds of
     // endpoints on each axis.
