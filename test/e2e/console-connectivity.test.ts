@@ -262,12 +262,13 @@ describe('console connectivity views in a browser', () => {
     expect(await page.locator('td.cell[data-level]').count()).toBeGreaterThan(100);
     expect(await page.locator('.namespace-matrix .note').textContent()).toContain('netpol-edge list');
 
-    // Expanding a namespace loads its workloads (connectivity?namespace=NS) as rows.
+    // Expanding a namespace loads its workloads (connectivity?namespace=NS) on both axes.
     const first = page.locator('tbody th button.ns').first();
     const ns = ((await first.textContent()) ?? '').replace(/[▸▾]/g, '').trim().split(' ')[0]!;
     await first.click();
     await expect.poll(() => page.locator('tbody th.member').count(), { timeout: 60_000, interval: 500 }).toBeGreaterThan(0);
     expect(new URL(page.url()).searchParams.get('expand')).toBe(ns);
+    expect(await page.locator('thead th.member').count()).toBe(await page.locator('tbody th.member').count());
     const row = page.locator('tbody th.member').first();
     expect(await row.locator('xpath=..').locator('td.cell').first().getAttribute('data-row')).toMatch(new RegExp(`^${ns}/`));
     await page.screenshot({ path: join(SCREENSHOTS, 'matrix-m.png') });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NamespaceGrid, workloadRows } from './namespace-grid.js';
-import type { ConnectivityList, NamespaceMatrixAnswer } from './types.js';
+import { NamespaceGrid, NamespaceRows, type GridItem } from './namespace-grid.js';
+import type { ConnectivityList, NamespaceMatrixAnswer, WorkloadEndpoint } from './types.js';
 
 const none = { TCP: [], UDP: [], SCTP: [] };
 const answer: NamespaceMatrixAnswer = {
@@ -13,16 +13,19 @@ const answer: NamespaceMatrixAnswer = {
   ],
 };
 const grid = new NamespaceGrid(answer);
+const ns = (name: string): GridItem => ({ kind: 'namespace', ns: name, name });
+const item = (workload: WorkloadEndpoint): GridItem => ({ kind: 'workload', ns: workload.namespace, name: workload.name, workload });
+const noRows = new Map<string, NamespaceRows>();
 
-describe('NamespaceGrid', () => {
+describe('NamespaceGrid between namespaces', () => {
   it('says all, the short port set, or none, with the pair counts', () => {
-    expect(grid.cell('a', 'a')).toMatchObject({ level: 'all', text: 'all', pairs: 2, connected: 2 });
-    expect(grid.cell('a', 'b')).toMatchObject({ level: 'some', text: 'TCP 80', ports: 'TCP 80', pairs: 2, connected: 1 });
-    expect(grid.cell('b', 'a')).toMatchObject({ level: 'none', text: 'none', pairs: 2, connected: 0 });
+    expect(grid.cell(ns('a'), ns('a'), noRows)).toMatchObject({ level: 'all', text: 'all', pairs: 2, connected: 2 });
+    expect(grid.cell(ns('a'), ns('b'), noRows)).toMatchObject({ level: 'some', text: 'TCP 80', ports: 'TCP 80', pairs: 2, connected: 1 });
+    expect(grid.cell(ns('b'), ns('a'), noRows)).toMatchObject({ level: 'none', text: 'none', pairs: 2, connected: 0 });
   });
 });
 
-describe('workloadRows', () => {
+describe('NamespaceGrid with a namespace expanded', () => {
   const web = { kind: 'Deployment', namespace: 'a', name: 'web' };
   const db = { kind: 'Deployment', namespace: 'a', name: 'db' };
   const api = { kind: 'Deployment', namespace: 'b', name: 'api' };
@@ -36,12 +39,24 @@ describe('workloadRows', () => {
       { src: web, dst: { external: ['0.0.0.0-255.255.255.255'] }, all: true, ports: none },
     ],
   };
-  const rows = workloadRows(grid, 'a', list);
+  const rows = new NamespaceRows('a', list);
+  const expanded = new Map([['a', rows]]);
 
-  it("keeps the namespace's workloads and folds each one's connections to destination namespaces", () => {
+  it("keeps the namespace's workloads", () => {
     expect(rows.workloads).toEqual([db, web]);
-    expect(rows.cell(web, 'a')).toMatchObject({ level: 'all', pairs: 1, connected: 1 });
-    expect(rows.cell(web, 'b')).toMatchObject({ level: 'some', text: 'TCP 80', pairs: 1, connected: 1 });
-    expect(rows.cell(db, 'b')).toMatchObject({ level: 'none', pairs: 1, connected: 0 });
+  });
+
+  it('folds a workload row to each destination namespace', () => {
+    expect(grid.cell(item(web), ns('a'), expanded)).toMatchObject({ level: 'all', pairs: 1, connected: 1 });
+    expect(grid.cell(item(web), ns('b'), expanded)).toMatchObject({ level: 'some', text: 'TCP 80', pairs: 1, connected: 1 });
+    expect(grid.cell(item(db), ns('b'), expanded)).toMatchObject({ level: 'none', pairs: 1, connected: 0 });
+  });
+
+  it('folds a source namespace to each workload column, and answers workload pairs', () => {
+    expect(grid.cell(ns('b'), item(web), expanded)).toMatchObject({ level: 'all', pairs: 1, connected: 1 });
+    expect(grid.cell(ns('a'), item(db), expanded)).toMatchObject({ level: 'all', pairs: 1, connected: 1 });
+    expect(grid.cell(item(web), item(db), expanded)).toMatchObject({ level: 'all', pairs: 1 });
+    expect(grid.cell(item(db), item(web), expanded)).toMatchObject({ level: 'none' });
+    expect(grid.cell(item(web), item(web), expanded)).toMatchObject({ level: 'self' });
   });
 });

@@ -1,13 +1,14 @@
 /**
  * @module The namespace-level matrix for bundles too large for the whole list: namespaces on both
- * axes from `connectivity?group=namespace`, and, for a namespace expanded, its workloads as rows,
- * each folded to the destination namespaces from that namespace's own rows (`?namespace=NS`).
+ * axes from `connectivity?group=namespace`, and a namespace expanded into its workloads on both
+ * axes from that namespace's own rows (`?namespace=NS`: every connection into or out of it), folded
+ * to the other axis's namespaces or workloads.
  */
 import { endpointKey } from './endpoints.js';
 import { EMPTY_PORTS, formatSet, isFull, portsOf, unionPorts } from './ports.js';
-import { isExternal, type ConnectivityList, type NamespaceCell, type NamespaceMatrixAnswer, type WorkloadEndpoint } from './types.js';
+import { isExternal, type ConnectivityList, type NamespaceCell, type NamespaceMatrixAnswer, type PortSet, type WorkloadEndpoint } from './types.js';
 
-export type GridLevel = 'none' | 'some' | 'all';
+export type GridLevel = 'none' | 'some' | 'all' | 'self';
 
 export interface GridCell {
   readonly level: GridLevel;
@@ -19,13 +20,25 @@ export interface GridCell {
   readonly connected: number;
 }
 
-const SHORT_TEXT = 12;
+/** A namespace, or one workload of an expanded namespace, on either axis. */
+export type GridItem =
+  | { readonly kind: 'namespace'; readonly ns: string; readonly name: string }
+  | { readonly kind: 'workload'; readonly ns: string; readonly name: string; readonly workload: WorkloadEndpoint };
 
-function cellOf(pairs: number, connected: number, full: number, set: { all: boolean; ports: NamespaceCell['ports'] } | null): GridCell {
-  if (connected === 0 || set === null) return { level: 'none', text: 'none', ports: 'nothing', pairs, connected };
-  const ports = formatSet(set);
-  if (full === pairs) return { level: 'all', text: 'all', ports, pairs, connected };
-  return { level: 'some', text: ports.length <= SHORT_TEXT ? ports : 'some', ports, pairs, connected };
+const SHORT_TEXT = 12;
+const SELF: GridCell = { level: 'self', text: 'self', ports: 'the same workload', pairs: 0, connected: 0 };
+
+function cellOf(pairs: number, folded: Folded | undefined): GridCell {
+  if (!folded || folded.connected === 0) return { level: 'none', text: 'none', ports: 'nothing', pairs, connected: 0 };
+  const ports = formatSet(folded.set);
+  if (folded.full === pairs) return { level: 'all', text: 'all', ports, pairs, connected: folded.connected };
+  return { level: 'some', text: ports.length <= SHORT_TEXT ? ports : 'some', ports, pairs, connected: folded.connected };
+}
+
+interface Folded {
+  connected: number;
+  full: number;
+  set: { all: boolean; ports: PortSet };
 }
 
 /** The namespace matrix's cells by `src\0dst`. */
@@ -40,46 +53,55 @@ export class NamespaceGrid {
     for (const cell of answer.cells) this.cells.set(`${cell.src}\0${cell.dst}`, cell);
   }
 
-  cell(src: string, dst: string): GridCell {
-    const n = this.sizes.get(src) ?? 0;
-    const pairs = src === dst ? n * (n - 1) : n * (this.sizes.get(dst) ?? 0);
-    const found = this.cells.get(`${src}\0${dst}`);
-    return found ? cellOf(pairs, found.connected, found.allowedEverything, found) : cellOf(pairs, 0, 0, null);
-  }
-
-  /** Each destination namespace's workload count, to count a workload row's pairs. */
   workloadsIn(namespace: string): number {
     return this.sizes.get(namespace) ?? 0;
   }
+
+  /** Any two axis items; a workload needs its namespace's rows in `expanded`, else it is not on the axes. */
+  cell(row: GridItem, col: GridItem, expanded: ReadonlyMap<string, NamespaceRows>): GridCell {
+    const distinct = (a: string, b: string) => (a === b ? 1 : 0);
+    if (row.kind === 'namespace' && col.kind === 'namespace') {
+      const found = this.cells.get(`${row.ns}\0${col.ns}`);
+      const pairs = this.workloadsIn(row.ns) * this.workloadsIn(col.ns) - distinct(row.ns, col.ns) * this.workloadsIn(row.ns);
+      return cellOf(pairs, found && { connected: found.connected, full: found.allowedEverything, set: found });
+    }
+    if (row.kind === 'workload' && col.kind === 'workload') {
+      if (endpointKey(row.workload) === endpointKey(col.workload)) return SELF;
+      return cellOf(1, expanded.get(row.ns)?.fold(endpointKey(row.workload), endpointKey(col.workload)));
+    }
+    if (row.kind === 'workload') return cellOf(this.workloadsIn(col.ns) - distinct(row.ns, col.ns), expanded.get(row.ns)?.fold(endpointKey(row.workload), col.ns));
+    return cellOf(this.workloadsIn(row.ns) - distinct(row.ns, col.ns), expanded.get(col.ns)?.fold(row.ns, endpointKey((col as { workload: WorkloadEndpoint }).workload)));
+  }
 }
 
-/** The workloads of one expanded namespace, each folded to destination namespaces. */
-export interface WorkloadRows {
+/** One namespace's rows (`?namespace=NS`), folded by workload or namespace on each side. */
+export class NamespaceRows {
   readonly workloads: readonly WorkloadEndpoint[];
-  cell(workload: WorkloadEndpoint, dstNamespace: string): GridCell;
-}
+  private readonly folded = new Map<string, Folded>();
 
-/** Folds `?namespace=NS` (connections into or out of NS) to rows: NS's workloads by destination namespace. */
-export function workloadRows(grid: NamespaceGrid, namespace: string, list: ConnectivityList): WorkloadRows {
-  const workloads = (list.workloads ?? []).filter((w) => w.namespace === namespace);
-  const folded = new Map<string, { connected: number; full: number; ports: typeof EMPTY_PORTS }>();
-  for (const c of list.connections) {
-    if (isExternal(c.src) || isExternal(c.dst) || c.src.namespace !== namespace) continue;
-    if (endpointKey(c.src) === endpointKey(c.dst)) continue;
-    const key = `${endpointKey(c.src)}\0${c.dst.namespace}`;
-    let entry = folded.get(key);
-    if (!entry) folded.set(key, (entry = { connected: 0, full: 0, ports: EMPTY_PORTS }));
+  constructor(namespace: string, list: ConnectivityList) {
+    this.workloads = (list.workloads ?? []).filter((w) => w.namespace === namespace);
+    for (const c of list.connections) {
+      if (isExternal(c.src) || isExternal(c.dst)) continue;
+      const [src, dst] = [endpointKey(c.src), endpointKey(c.dst)];
+      if (src === dst) continue;
+      // Workload to workload, workload to namespace and namespace to workload: the keys a cell asks for.
+      const keys = new Set([`${src}\0${dst}`, `${src}\0${c.dst.namespace}`, `${c.src.namespace}\0${dst}`]);
+      for (const key of keys) this.add(key, c);
+    }
+  }
+
+  /** What `from` (a workload key or a namespace) may open to `to` (the same). */
+  fold(from: string, to: string): Folded | undefined {
+    return this.folded.get(`${from}\0${to}`);
+  }
+
+  private add(key: string, c: ConnectivityList['connections'][number]): void {
+    let entry = this.folded.get(key);
+    if (!entry) this.folded.set(key, (entry = { connected: 0, full: 0, set: { all: false, ports: EMPTY_PORTS } }));
     entry.connected++;
     if (c.all) entry.full++;
-    entry.ports = unionPorts(entry.ports, portsOf(c));
+    const ports = unionPorts(entry.set.ports, portsOf(c));
+    entry.set = { all: isFull(ports), ports };
   }
-  return {
-    workloads,
-    cell(workload, dst) {
-      const pairs = grid.workloadsIn(dst) - (dst === workload.namespace ? 1 : 0);
-      const entry = folded.get(`${endpointKey(workload)}\0${dst}`);
-      if (!entry) return cellOf(pairs, 0, 0, null);
-      return cellOf(pairs, entry.connected, entry.full, { all: isFull(entry.ports), ports: entry.ports });
-    },
-  };
 }

@@ -1,16 +1,15 @@
 /**
  * @module The matrix for bundles too large for the whole list: namespaces on both axes (from
- * `connectivity?group=namespace`), a namespace expanded into its workloads as rows (from
+ * `connectivity?group=namespace`), a namespace expanded into its workloads on both axes (from
  * `?namespace=NS`, loaded when it is expanded), cells in colour plus text. A grid with one tab
  * stop: arrow keys move between cells, Enter or a click shows a cell's counts and ports.
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ViewProps } from '../app.js';
 import * as api from '../api.js';
-import { useLoad } from '../data.js';
+import { useLoad, type Loaded } from '../data.js';
 import { html } from '../html.js';
-import { NamespaceGrid, workloadRows, type GridCell } from '../model/namespace-grid.js';
-import type { WorkloadEndpoint } from '../model/types.js';
+import { NamespaceGrid, NamespaceRows, type GridCell, type GridItem } from '../model/namespace-grid.js';
 
 interface Selected {
   readonly row: string;
@@ -27,6 +26,7 @@ export function NamespaceMatrix(props: Props) {
   const { state, version, navigate } = props;
   const loaded = useLoad(`${state.bundle}@${version}#namespaces`, () => api.namespaceMatrix(state.bundle, version), props.onApiError);
   const grid = useMemo(() => (loaded.state === 'done' ? new NamespaceGrid(loaded.data.data) : null), [loaded]);
+  const rows = useNamespaceRows(state.bundle, version, state.expand, props.onApiError);
   const [filter, setFilter] = useState(state.filter);
   const [selected, setSelected] = useState<Selected | null>(null);
   useEffect(() => {
@@ -41,12 +41,28 @@ export function NamespaceMatrix(props: Props) {
 
   const needle = state.filter.trim().toLowerCase();
   const names = grid ? grid.namespaces.map((n) => n.name).filter((n) => n.toLowerCase().includes(needle)) : [];
+  const expandedRows = new Map<string, NamespaceRows>();
+  for (const [ns, load] of rows) if (load.state === 'done') expandedRows.set(ns, load.data);
+  const items: GridItem[] = names.flatMap((ns) => [
+    { kind: 'namespace' as const, ns, name: ns },
+    ...(expandedRows.get(ns)?.workloads.map((workload) => ({ kind: 'workload' as const, ns, name: `${ns}/${workload.name}`, workload })) ?? []),
+  ]);
   const expanded = new Set(state.expand);
   const toggle = (ns: string) => navigate({ expand: expanded.has(ns) ? state.expand.filter((g) => g !== ns) : [...state.expand, ns] });
+  const failures = [...rows].filter(([, load]) => load.state === 'error') as [string, { state: 'error'; error: Error }][];
+  const loading = [...rows].filter(([, load]) => load.state === 'loading').map(([ns]) => ns);
+
+  const header = (item: GridItem, axis: 'row' | 'col') =>
+    item.kind === 'namespace'
+      ? axis === 'row'
+        ? html`<button type="button" class="ns" aria-expanded=${expanded.has(item.ns)} onClick=${() => toggle(item.ns)}
+            title=${`${item.ns}: ${grid!.workloadsIn(item.ns)} workloads`}>${expanded.has(item.ns) ? '▾' : '▸'} ${item.ns} <span class="count">${grid!.workloadsIn(item.ns)}</span></button>`
+        : html`<span class="ns">${item.ns}</span>`
+      : html`<span class=${`member ${axis}`} title=${`${item.name} [${item.workload.kind}]`}>${item.workload.name} [${item.workload.kind}]</span>`;
 
   return html`<div class="matrix-panel namespace-matrix">
     <p class="note" role="status">The whole list is not answered for this version (${props.reason}); the matrix shows namespaces,
-      and a namespace expanded shows its workloads as rows.</p>
+      and a namespace expanded shows its workloads on both axes.</p>
     ${loaded.state === 'loading' && html`<p class="status" role="status">Loading the namespace matrix…</p>`}
     ${loaded.state === 'error' && html`<p class="error" role="alert">${loaded.error.message}</p>`}
     ${grid &&
@@ -55,7 +71,9 @@ export function NamespaceMatrix(props: Props) {
           onInput=${(e: Event) => setFilter((e.target as HTMLInputElement).value)} /></label>
         <button type="button" onClick=${() => navigate({ expand: [] })}>Collapse all</button>
         <span class="status" role="status">${names.length} of ${grid.namespaces.length} namespaces</span>
+        ${loading.length > 0 && html`<span class="status" role="status">Loading the workloads of ${loading.join(', ')}…</span>`}
       </div>
+      ${failures.map(([ns, load]) => html`<p class="error" role="alert">${ns}: ${load.error.message}</p>`)}
       <ul class="legend" aria-label="Legend">
         <li><span class="swatch all" aria-hidden="true"></span> all: every workload pair, every port</li>
         <li><span class="swatch some" aria-hidden="true"></span> some pairs or ports (shown when short)</li>
@@ -65,11 +83,20 @@ export function NamespaceMatrix(props: Props) {
         <table class="matrix" role="grid" onKeyDown=${moveFocus}>
           <caption class="visually-hidden">Allowed connections of ${state.bundle} by namespace, sources as rows, destinations as columns</caption>
           <thead><tr><th scope="col" class="corner"><span class="from">from ↓</span> <span class="to">to →</span></th>
-            ${names.map((n) => html`<th scope="col" class="col group"><span class="ns">${n}</span></th>`)}</tr></thead>
-          ${names.map(
-            (ns) => html`<${NamespaceRows} key=${ns} grid=${grid} ns=${ns} cols=${names} expanded=${expanded.has(ns)} bundle=${state.bundle}
-              version=${version} onToggle=${toggle} onSelect=${setSelected} first=${ns === names[0]} onApiError=${props.onApiError} />`,
-          )}
+            ${items.map((item) => html`<th scope="col" class=${`col ${item.kind === 'namespace' ? 'group' : 'member'}`}>${header(item, 'col')}</th>`)}</tr></thead>
+          <tbody>
+            ${items.map(
+              (row, r) => html`<tr><th scope="row" class=${`row ${row.kind === 'namespace' ? 'group' : 'member'}`}>${header(row, 'row')}</th>
+                ${items.map((col, c) => {
+                  const cell = grid.cell(row, col, expandedRows);
+                  const label = `${row.name} to ${col.name}: ${cell.level === 'none' ? 'nothing allowed' : cell.level === 'self' ? 'the same workload' : `${cell.connected} of ${cell.pairs} workload pairs, ${cell.ports}`}`;
+                  const select = () => setSelected({ row: row.name, col: col.name, cell });
+                  return html`<td role="gridcell" class=${`cell ${cell.level}`} data-row=${row.name} data-col=${col.name} data-level=${cell.level}
+                    tabindex=${r === 0 && c === 0 ? 0 : -1} aria-label=${label} title=${label}
+                    onClick=${select} onKeyDown=${(e: KeyboardEvent) => e.key === 'Enter' && select()}><span class="text">${cell.text}</span></td>`;
+                })}</tr>`,
+            )}
+          </tbody>
         </table>
       </div>
       ${selected &&
@@ -78,44 +105,31 @@ export function NamespaceMatrix(props: Props) {
   </div>`;
 }
 
-interface RowsProps {
-  readonly grid: NamespaceGrid;
-  readonly ns: string;
-  readonly cols: readonly string[];
-  readonly expanded: boolean;
-  readonly first: boolean;
-  readonly bundle: string;
-  readonly version: string;
-  readonly onToggle: (ns: string) => void;
-  readonly onSelect: (selected: Selected) => void;
-  readonly onApiError: (error: Error) => void;
-}
-
-/** One namespace's row, and when expanded its workloads' rows, loaded then. */
-function NamespaceRows(props: RowsProps) {
-  const { grid, ns, cols, expanded } = props;
-  const list = useLoad(expanded ? `${props.bundle}@${props.version}#ns=${ns}` : null, () => api.namespaceList(props.bundle, props.version, ns), props.onApiError);
-  const rows = useMemo(() => (list.state === 'done' ? workloadRows(grid, ns, list.data) : null), [list]);
-  const cells = (row: string, cellOf: (col: string) => GridCell, firstRow: boolean) =>
-    cols.map((col, i) => {
-      const cell = cellOf(col);
-      const label = `${row} to ${col}: ${cell.level === 'none' ? 'nothing allowed' : `${cell.connected} of ${cell.pairs} workload pairs, ${cell.ports}`}`;
-      return html`<td role="gridcell" class=${`cell ${cell.level}`} data-row=${row} data-col=${col} data-level=${cell.level}
-        tabindex=${firstRow && i === 0 ? 0 : -1} aria-label=${label} title=${label}
-        onClick=${() => props.onSelect({ row, col, cell })} onKeyDown=${(e: KeyboardEvent) => e.key === 'Enter' && props.onSelect({ row, col, cell })}>
-        <span class="text">${cell.text}</span></td>`;
-    });
-  return html`<tbody>
-    <tr><th scope="row" class="row group"><button type="button" class="ns" aria-expanded=${expanded} onClick=${() => props.onToggle(ns)}
-      title=${`${ns}: ${grid.workloadsIn(ns)} workloads`}>${expanded ? '▾' : '▸'} ${ns} <span class="count">${grid.workloadsIn(ns)}</span></button></th>
-      ${cells(ns, (col) => grid.cell(ns, col), props.first)}</tr>
-    ${expanded && list.state === 'loading' && html`<tr><td colspan=${cols.length + 1} class="status" role="status">Loading ${ns}'s workloads…</td></tr>`}
-    ${expanded && list.state === 'error' && html`<tr><td colspan=${cols.length + 1} class="error" role="alert">${list.error.message}</td></tr>`}
-    ${rows?.workloads.map(
-      (w: WorkloadEndpoint) => html`<tr><th scope="row" class="row member"><span class="member row">${w.name} [${w.kind}]</span></th>
-        ${cells(`${ns}/${w.name}`, (col) => rows.cell(w, col), false)}</tr>`,
-    )}
-  </tbody>`;
+/** The rows of each expanded namespace, loaded once each while this version is shown. */
+function useNamespaceRows(bundle: string, version: string, expand: readonly string[], onError: (error: Error) => void): Map<string, Loaded<NamespaceRows>> {
+  const [loads, setLoads] = useState<{ key: string; rows: Map<string, Loaded<NamespaceRows>> }>({ key: '', rows: new Map() });
+  const key = `${bundle}@${version}`;
+  // An answer for a version no longer shown is dropped.
+  const shown = useRef(key);
+  shown.current = key;
+  const current = loads.key === key ? loads.rows : new Map<string, Loaded<NamespaceRows>>();
+  useEffect(() => {
+    for (const ns of expand) {
+      if (current.has(ns)) continue;
+      const update = (loaded: Loaded<NamespaceRows>) =>
+        shown.current === key && setLoads((now) => ({ key, rows: new Map(now.key === key ? now.rows : []).set(ns, loaded) }));
+      update({ state: 'loading' });
+      api.namespaceList(bundle, version, ns).then(
+        (list) => update({ state: 'done', data: new NamespaceRows(ns, list) }),
+        (error: unknown) => {
+          const failure = error instanceof Error ? error : new Error(String(error));
+          onError(failure);
+          update({ state: 'error', error: failure });
+        },
+      );
+    }
+  }, [key, expand.join('\n')]);
+  return new Map([...current].filter(([ns]) => expand.includes(ns)));
 }
 
 /** Arrow keys move the focus between cells of the grid. */
@@ -123,7 +137,7 @@ function moveFocus(event: KeyboardEvent): void {
   const cell = (event.target as HTMLElement).closest('td[role="gridcell"]') as HTMLTableCellElement | null;
   if (!cell) return;
   const row = cell.parentElement as HTMLTableRowElement;
-  const rows = [...(row.closest('table')!.querySelectorAll('tr'))].filter((r) => r.querySelector('td[role="gridcell"]'));
+  const rows = [...row.closest('table')!.querySelectorAll('tbody tr')] as HTMLTableRowElement[];
   const at = rows.indexOf(row);
   const col = cell.cellIndex;
   const target = { ArrowLeft: [at, col - 1], ArrowRight: [at, col + 1], ArrowUp: [at - 1, col], ArrowDown: [at + 1, col] }[event.key];
