@@ -52,14 +52,6 @@ export function NamespaceMatrix(props: Props) {
   const failures = [...rows].filter(([, load]) => load.state === 'error') as [string, { state: 'error'; error: Error }][];
   const loading = [...rows].filter(([, load]) => load.state === 'loading').map(([ns]) => ns);
 
-  const header = (item: GridItem, axis: 'row' | 'col') =>
-    item.kind === 'namespace'
-      ? axis === 'row'
-        ? html`<button type="button" class="ns" aria-expanded=${expanded.has(item.ns)} onClick=${() => toggle(item.ns)}
-            title=${`${item.ns}: ${grid!.workloadsIn(item.ns)} workloads`}>${expanded.has(item.ns) ? '▾' : '▸'} ${item.ns} <span class="count">${grid!.workloadsIn(item.ns)}</span></button>`
-        : html`<span class="ns">${item.ns}</span>`
-      : html`<span class=${`member ${axis}`} title=${`${item.name} [${item.workload.kind}]`}>${item.workload.name} [${item.workload.kind}]</span>`;
-
   return html`<div class="matrix-panel namespace-matrix">
     <p class="note" role="status">The whole list is not answered for this version (${props.reason}); the matrix shows namespaces,
       and a namespace expanded shows its workloads on both axes.</p>
@@ -79,30 +71,54 @@ export function NamespaceMatrix(props: Props) {
         <li><span class="swatch some" aria-hidden="true"></span> some pairs or ports (shown when short)</li>
         <li><span class="swatch none" aria-hidden="true"></span> none: nothing allowed</li>
       </ul>
-      <div class="matrix-scroll">
-        <table class="matrix" role="grid" onKeyDown=${moveFocus}>
-          <caption class="visually-hidden">Allowed connections of ${state.bundle} by namespace, sources as rows, destinations as columns</caption>
-          <thead><tr><th scope="col" class="corner"><span class="from">from ↓</span> <span class="to">to →</span></th>
-            ${items.map((item) => html`<th scope="col" class=${`col ${item.kind === 'namespace' ? 'group' : 'member'}`}>${header(item, 'col')}</th>`)}</tr></thead>
-          <tbody>
-            ${items.map(
-              (row, r) => html`<tr><th scope="row" class=${`row ${row.kind === 'namespace' ? 'group' : 'member'}`}>${header(row, 'row')}</th>
-                ${items.map((col, c) => {
-                  const cell = grid.cell(row, col, expandedRows);
-                  const label = `${row.name} to ${col.name}: ${cell.level === 'none' ? 'nothing allowed' : cell.level === 'self' ? 'the same workload' : `${cell.connected} of ${cell.pairs} workload pairs, ${cell.ports}`}`;
-                  const select = () => setSelected({ row: row.name, col: col.name, cell });
-                  return html`<td role="gridcell" class=${`cell ${cell.level}`} data-row=${row.name} data-col=${col.name} data-level=${cell.level}
-                    tabindex=${r === 0 && c === 0 ? 0 : -1} aria-label=${label} title=${label}
-                    onClick=${select} onKeyDown=${(e: KeyboardEvent) => e.key === 'Enter' && select()}><span class="text">${cell.text}</span></td>`;
-                })}</tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>
+      <${GridTable} grid=${grid} items=${items} rows=${expandedRows} expanded=${expanded} caption=${`Allowed connections of ${state.bundle} by namespace, sources as rows, destinations as columns`}
+        onToggle=${toggle} onSelect=${setSelected} />
       ${selected &&
       html`<section class="details" aria-label="Cell details"><h3>${selected.row} → ${selected.col}</h3>
         <p>${selected.cell.connected} of ${selected.cell.pairs} workload pairs connected; ports: ${selected.cell.ports}.</p></section>`}`}
   </div>`;
+}
+
+interface TableProps {
+  readonly grid: NamespaceGrid;
+  readonly items: readonly GridItem[];
+  readonly rows: ReadonlyMap<string, NamespaceRows>;
+  readonly expanded: ReadonlySet<string>;
+  readonly caption: string;
+  readonly onToggle: (ns: string) => void;
+  readonly onSelect: (selected: Selected) => void;
+}
+
+/** The grid: every item on both axes, a namespace's row header expands it. */
+function GridTable({ grid, items, rows, expanded, caption, onToggle, onSelect }: TableProps) {
+  const header = (item: GridItem, axis: 'row' | 'col') =>
+    item.kind === 'namespace'
+      ? axis === 'row'
+        ? html`<button type="button" class="ns" aria-expanded=${expanded.has(item.ns)} onClick=${() => onToggle(item.ns)}
+            title=${`${item.ns}: ${grid.workloadsIn(item.ns)} workloads`}>${expanded.has(item.ns) ? '▾' : '▸'} ${item.ns} <span class="count">${grid.workloadsIn(item.ns)}</span></button>`
+        : html`<span class="ns">${item.ns}</span>`
+      : html`<span class=${`member ${axis}`} title=${`${item.name} [${item.workload.kind}]`}>${item.workload.name} [${item.workload.kind}]</span>`;
+
+  return html`<div class="matrix-scroll">
+  <table class="matrix" role="grid" onKeyDown=${moveFocus}>
+    <caption class="visually-hidden">${caption}</caption>
+    <thead><tr><th scope="col" class="corner"><span class="from">from ↓</span> <span class="to">to →</span></th>
+      ${items.map((item) => html`<th scope="col" class=${`col ${item.kind === 'namespace' ? 'group' : 'member'}`}>${header(item, 'col')}</th>`)}</tr></thead>
+    <tbody>
+      ${items.map(
+        (row, r) => html`<tr><th scope="row" class=${`row ${row.kind === 'namespace' ? 'group' : 'member'}`}>${header(row, 'row')}</th>
+          ${items.map((col, c) => {
+            const cell = grid.cell(row, col, rows);
+            const label = `${row.name} to ${col.name}: ${cell.level === 'none' ? 'nothing allowed' : cell.level === 'self' ? 'the same workload' : `${cell.connected} of ${cell.pairs} workload pairs, ${cell.ports}`}`;
+            const select = () => onSelect({ row: row.name, col: col.name, cell });
+            return html`<td role="gridcell" class=${`cell ${cell.level}`} data-row=${row.name} data-col=${col.name} data-level=${cell.level}
+              tabindex=${r === 0 && c === 0 ? 0 : -1} aria-label=${label} title=${label}
+              onClick=${select} onKeyDown=${(e: KeyboardEvent) => e.key === 'Enter' && select()}><span class="text">${cell.text}</span></td>`;
+          })}</tr>`,
+      )}
+    </tbody>
+  </table>
+</div>`;
 }
 
 /** The rows of each expanded namespace, loaded once each while this version is shown. */
