@@ -159,6 +159,58 @@ ${isolatedPod}`;
   });
 });
 
+interface MatrixJSON {
+  version: string;
+  group: 'namespace';
+  namespaces: { name: string; workloads: number }[];
+  cells: (ConnSet & { src: string; dst: string; coverage: string; workloadPairs: number; connected: number; allowedEverything: number })[];
+}
+
+describe('GET /v1/bundles/:name/connectivity grouped by namespace', () => {
+  it('folds the whole list to namespace pairs: counts, coverage and the union of ports agree with it', async () => {
+    const list = (await (await get('/v1/bundles/demo/connectivity')).json()) as ListJSON;
+    const response = await get('/v1/bundles/demo/connectivity?group=namespace');
+    expect(response.status).toBe(200);
+    const matrix = (await response.json()) as MatrixJSON;
+    expect(matrix.version).toBe(list.version);
+    expect(response.headers.get('x-netpol-edge-version')).toBe(list.version);
+    expect(matrix.namespaces.map((n) => n.name)).toEqual([...new Set(list.workloads.map((w) => w.namespace!))].sort());
+    const ns3ns1 = matrix.cells.find((c) => c.src === 'ns3' && c.dst === 'ns1');
+    expect(ns3ns1).toMatchObject({ coverage: 'some', all: false, ports: { TCP: [[80, 80]], UDP: [], SCTP: [] } });
+    expect(matrix.cells.find((c) => c.src === 'ns2' && c.dst === 'ns1')).toBeUndefined();
+    for (const cell of matrix.cells) {
+      const pairs = list.connections.filter((c) => c.src.namespace === cell.src && c.dst.namespace === cell.dst && label(c.src) !== label(c.dst));
+      expect(cell.connected, `${cell.src}->${cell.dst}`).toBe(pairs.length);
+      expect(cell.allowedEverything).toBe(pairs.filter((c) => c.all).length);
+      expect(cell.coverage).toBe(cell.allowedEverything === cell.workloadPairs ? 'everything' : 'some');
+    }
+  });
+
+  it("answers one namespace's rows: the connections into or out of it and its workloads", async () => {
+    const list = (await (await get('/v1/bundles/demo/connectivity')).json()) as ListJSON;
+    const response = await get('/v1/bundles/demo/connectivity?namespace=ns1');
+    expect(response.status).toBe(200);
+    const rows = (await response.json()) as ListJSON;
+    expect(rows.connections).toEqual(list.connections.filter((c) => c.src.namespace === 'ns1' || c.dst.namespace === 'ns1'));
+    expect(rows.workloads).toEqual(list.workloads.filter((w) => w.namespace === 'ns1'));
+  });
+
+  it('refuses other groupings, combinations, formats and a namespace without workloads', async () => {
+    for (const [query, code] of [
+      ['group=pod', 'invalid-query'],
+      ['group=namespace&namespace=ns1', 'invalid-query'],
+      ['group=namespace&focus=ns1/web', 'invalid-query'],
+      ['namespace=ns1&explain=true', 'invalid-query'],
+      ['group=namespace&format=txt', 'invalid-format'],
+      ['namespace=nowhere', 'invalid-namespace'],
+    ]) {
+      const response = await get(`/v1/bundles/demo/connectivity?${query}`);
+      expect(response.status, query).toBe(400);
+      expect((await errorOf(response)).code, query).toBe(code);
+    }
+  });
+});
+
 describe('GET /v1/bundles/:name/diff', () => {
   let before = '';
   let after = '';
@@ -255,5 +307,19 @@ describe('the size limit', () => {
     const endpoints = await callLimited('/v1/bundles/conn-big/exposure', { ANALYSIS_MAX_ENDPOINTS: '5' });
     expect(endpoints.status).toBe(422);
     expect((await errorOf(endpoints)).message).toMatch(/6 workloads and unowned pods; .* at most 5\. Run it locally: netpol-edge exposure/);
+  });
+
+  it('bounds grouped answers by their own pod limit, above the whole list', async () => {
+    await versionOf(await publish('conn-grouped', ns1Ingress(['ns3'], [8080])));
+    const refused = await callLimited('/v1/bundles/conn-grouped/connectivity?group=namespace', { ANALYSIS_MAX_PODS_GROUPED: '5' });
+    expect(refused.status).toBe(422);
+    const error = await errorOf(refused);
+    expect(error.message).toMatch(/6 pods; a namespace-grouped connectivity answer is computed here for at most 5\. Run it locally: netpol-edge list/);
+    expect(error.details).toEqual([{ command: 'netpol-edge list --output json MANIFEST...' }]);
+    const whole = await callLimited('/v1/bundles/conn-grouped/connectivity');
+    expect(whole.status).toBe(422);
+    for (const query of ['group=namespace', 'namespace=ns1']) {
+      expect((await callLimited(`/v1/bundles/conn-grouped/connectivity?${query}`)).status, query).toBe(200);
+    }
   });
 });

@@ -11,11 +11,13 @@ import { wasmDecider, type Decider } from '../src/analysis/decider.js';
 import { diffConnectivity } from '../src/analysis/diff.js';
 import { explainConnections } from '../src/analysis/explain.js';
 import { analyzeExposure } from '../src/analysis/exposure.js';
+import { namespaceConnections, namespaceMatrix } from '../src/analysis/namespace-matrix.js';
 import { describeWorkloads } from '../src/analysis/workload-labels.js';
 import { ANALYSIS_LIMITS, AnalysisTooLarge, analysisCacheKey, checkAnalysisSize, type AnalysisKind, type AnalysisLimits } from '../src/analysis/limits.js';
 import { CONTENT_TYPES, diffInFormat, isOutputFormat, listInFormat, type OutputFormat, type TextFormat } from '../src/format/connectivity-formats.js';
-import { exposureJSON } from '../src/format/connectivity-json.js';
+import { exposureJSON, namespaceMatrixJSON } from '../src/format/connectivity-json.js';
 import { exposureText } from '../src/format/connectivity-txt.js';
+import type { Bundle } from '../src/model/bundle.js';
 import { FlowError } from '../src/model/errors.js';
 import coreModule from '../core-as/build/netpol.wasm';
 import { AnalysisCache, type AnalysisAnswer } from './analysis-cache.js';
@@ -41,8 +43,11 @@ const SVG_COMMANDS: Readonly<Record<'connectivity' | 'diff', string>> = {
   diff: 'netpol-edge diff --output svg OLD NEW',
 };
 
-/** `GET /v1/bundles/:name/connectivity[?version][&focus][&format][&explain]`. */
+/** `GET /v1/bundles/:name/connectivity[?version][&focus][&format][&explain]`, or grouped: `?group=namespace`, `?namespace=NS`. */
 export async function connectivityResponse(request: AnalysisRequest): Promise<Response> {
+  const group = request.query('group');
+  const namespace = request.query('namespace');
+  if (group !== undefined || namespace !== undefined) return groupedResponse(request, group, namespace);
   const format = textFormatOf(request.query('format'), 'connectivity');
   const explain = booleanOf(request.query('explain'), 'explain');
   if (explain && format !== 'json' && format !== 'txt') {
@@ -59,6 +64,57 @@ export async function connectivityResponse(request: AnalysisRequest): Promise<Re
       return answer(listInFormat(format, version, result.connections, explanations, describeWorkloads(bundle, result.groups)), CONTENT_TYPES[format], { 'x-netpol-edge-version': version });
     }),
   );
+}
+
+/**
+ * The whole analysis is run (once per version: the last one's connections are kept), and answered
+ * folded to namespaces (`group=namespace`) or restricted to one namespace's rows (`namespace=NS`),
+ * so a bundle too large for the whole list (size M) still fits a page.
+ */
+async function groupedResponse(request: AnalysisRequest, group: string | undefined, namespace: string | undefined): Promise<Response> {
+  if (group !== undefined && group !== 'namespace') throw new ApiError(400, 'invalid-query', `group=${group}: the only grouping is group=namespace`);
+  if (group !== undefined && namespace !== undefined) throw new ApiError(400, 'invalid-query', 'group=namespace and namespace=NS are separate answers: ask for one');
+  for (const key of ['focus', 'explain'] as const) {
+    if (request.query(key) !== undefined) throw new ApiError(400, 'invalid-query', `${key}= does not combine with ${group ? 'group' : 'namespace'}=`);
+  }
+  const format = request.query('format') ?? 'json';
+  if (format !== 'json') throw new ApiError(400, 'invalid-format', `format=${format}: grouped connectivity answers are json only`);
+  const version = await versionOf(request, request.query('version'), 'version');
+  const key = analysisCacheKey('connectivity-grouped', [version], { group, namespace });
+  return respond(
+    await answers.get(key, async () => {
+      const { bundle, connections, groups } = await wholeConnectivity(request.env, version);
+      const { workloads } = groups;
+      const headers = { 'x-netpol-edge-version': version };
+      if (group) return answer(`${namespaceMatrixJSON(version, namespaceMatrix(workloads, connections))}\n`, CONTENT_TYPES.json, headers);
+      if (!workloads.some((w) => w.namespace === namespace)) {
+        throw new ApiError(400, 'invalid-namespace', `namespace=${namespace}: the version has no workload or pod in that namespace`);
+      }
+      const described = describeWorkloads(bundle, groups).filter((w) => w.namespace === namespace);
+      return answer(listInFormat('json', version, namespaceConnections(connections, namespace!), undefined, described), CONTENT_TYPES.json, headers);
+    }),
+  );
+}
+
+type WholeConnectivity = Pick<ConnectivityResult, 'connections' | 'groups'> & { readonly bundle: Bundle };
+
+/** The last version's whole connections (tens of MB at size M), shared by its grouped answers. */
+let lastWhole: { version: string; result: Promise<WholeConnectivity> } | undefined;
+
+function wholeConnectivity(env: Env, version: string): Promise<WholeConnectivity> {
+  if (lastWhole?.version === version) return lastWhole.result;
+  const result = (async () => {
+    const { bundle, decider } = await analysisInput(env, version, 'connectivity-grouped', false);
+    const { connections, groups } = analyze(bundle, decider, {});
+    return { bundle, connections, groups };
+  })();
+  const entry = { version, result };
+  lastWhole = entry;
+  // A failure is not kept: the next request computes again.
+  result.catch(() => {
+    if (lastWhole === entry) lastWhole = undefined;
+  });
+  return result;
 }
 
 /** `GET /v1/bundles/:name/diff?from=V1[&to=V2][&format]`: `to` defaults to the active version. */
@@ -167,12 +223,13 @@ function analyze(bundle: Parameters<typeof analyzeConnectivity>[0], decider: Dec
   }
 }
 
-/** The deployment's limits (ANALYSIS_MAX_PODS, ANALYSIS_MAX_PODS_FOCUS, ANALYSIS_MAX_ENDPOINTS), else the documented defaults. */
+/** The deployment's limits (ANALYSIS_MAX_PODS, ANALYSIS_MAX_PODS_FOCUS, ANALYSIS_MAX_ENDPOINTS, ANALYSIS_MAX_PODS_GROUPED), else the documented defaults. */
 function limitsOf(env: Env): AnalysisLimits {
   return {
     maxPods: positiveInteger(env.ANALYSIS_MAX_PODS) ?? ANALYSIS_LIMITS.maxPods,
     maxPodsWithFocus: positiveInteger(env.ANALYSIS_MAX_PODS_FOCUS) ?? ANALYSIS_LIMITS.maxPodsWithFocus,
     maxEndpoints: positiveInteger(env.ANALYSIS_MAX_ENDPOINTS) ?? ANALYSIS_LIMITS.maxEndpoints,
+    maxPodsGrouped: positiveInteger(env.ANALYSIS_MAX_PODS_GROUPED) ?? ANALYSIS_LIMITS.maxPodsGrouped,
   };
 }
 

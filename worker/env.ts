@@ -18,4 +18,6 @@ export interface Env {
   readonly ANALYSIS_MAX_PODS_FOCUS?: string;
   /** Workloads and unowned pods per version in a whole-bundle analysis; default in src/analysis/limits.ts. */
   readonly ANALYSIS_MAX_ENDPOINTS?: string;
+  /** Pods per version for a grouped connectivity answer (group=namespace, namespace=NS). */
+  readonly ANALYSIS_MAX_PODS_GROUPED?: string;
 }

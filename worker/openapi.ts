@@ -25,8 +25,8 @@ const analysisErrors = {
   '422': {
     description:
       'too-large: the version is bigger than the Worker analyses in one request (default 2,000 pods and 500 workloads and ' +
-      'unowned pods; 20,000 pods with a focus; ANALYSIS_MAX_PODS, ANALYSIS_MAX_ENDPOINTS and ANALYSIS_MAX_PODS_FOCUS set ' +
-      'others): details[0].command is the CLI command to run instead. ' +
+      'unowned pods; 20,000 pods with a focus; 10,000 pods grouped, group=namespace or namespace=NS; ANALYSIS_MAX_PODS, ' +
+      'ANALYSIS_MAX_ENDPOINTS, ANALYSIS_MAX_PODS_FOCUS and ANALYSIS_MAX_PODS_GROUPED set others): details[0].command is the CLI command to run instead. ' +
       'svg-unavailable: format=svg is not rendered by the Worker (use format=dot, or the CLI\'s --output svg)',
     content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
   },
@@ -278,8 +278,22 @@ export const openApiDocument = {
           { name: 'focus', in: 'query', description: 'NS/NAME or NS/KIND/NAME: only connections into or out of that workload or pod', schema: { type: 'string' } },
           analysisFormat(LIST_FORMATS, FORMATS_TEXT),
           { name: 'explain', in: 'query', description: 'json and txt: per connection and direction, the rules that allow it', schema: { type: 'boolean', default: false } },
+          {
+            name: 'group',
+            in: 'query',
+            description:
+              'namespace (json only, alone): the namespace-by-namespace matrix instead of the list; per namespace pair with a connected ' +
+              'workload pair, coverage (some or everything), workloadPairs, connected, allowedEverything, and the union of the sets',
+            schema: { type: 'string', enum: ['namespace'] },
+          },
+          {
+            name: 'namespace',
+            in: 'query',
+            description: "NS (json only, alone): only the connections into or out of NS's workloads, and NS's workloads",
+            schema: { type: 'string' },
+          },
         ],
-        responses: { '200': { description: 'the connections; x-netpol-edge-version names the version' }, ...analysisErrors },
+        responses: { '200': { description: 'the connections, or the namespace matrix; x-netpol-edge-version names the version' }, ...analysisErrors },
       },
     },
     '/v1/bundles/{name}/diff': {

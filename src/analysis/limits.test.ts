@@ -21,7 +21,7 @@ describe('analysis limits', () => {
   });
 
   it('takes other limits when given', () => {
-    const limits = { maxPods: 2, maxPodsWithFocus: 3, maxEndpoints: 10 };
+    const limits = { maxPods: 2, maxPodsWithFocus: 3, maxEndpoints: 10, maxPodsGrouped: 3 };
     expect(() => checkAnalysisSize(bundleOf(2), 'exposure', false, limits)).not.toThrow();
     expect(() => checkAnalysisSize(bundleOf(3), 'exposure', false, limits)).toThrow(/at most 2\. Run it locally: netpol-edge exposure/);
     expect(() => checkAnalysisSize(bundleOf(3), 'connectivity', true, limits)).not.toThrow();
@@ -32,10 +32,20 @@ describe('analysis limits', () => {
     const pod = (name: string, owner?: string) => ({ namespace: 'ns', name, labels: {}, ...(owner ? { owner: { kind: 'Deployment', name: owner } } : {}) });
     const owned = { pods: [pod('a-1', 'a'), pod('a-2', 'a'), pod('b-1', 'b')] } as unknown as Bundle;
     const bare = { pods: [pod('a-1'), pod('a-2'), pod('b-1')] } as unknown as Bundle;
-    const limits = { maxPods: 10, maxPodsWithFocus: 10, maxEndpoints: 2 };
+    const limits = { maxPods: 10, maxPodsWithFocus: 10, maxEndpoints: 2, maxPodsGrouped: 10 };
     expect(() => checkAnalysisSize(owned, 'connectivity', false, limits)).not.toThrow();
     expect(() => checkAnalysisSize(bare, 'connectivity', false, limits)).toThrow(/3 workloads and unowned pods; .* at most 2\. Run it locally: netpol-edge list/);
     expect(() => checkAnalysisSize(bare, 'connectivity', true, limits)).not.toThrow();
+  });
+
+  it('bounds a grouped answer by pods only: its size does not grow with the endpoints', () => {
+    const pod = (name: string) => ({ namespace: 'ns', name, labels: {} });
+    const bare = { pods: [pod('a'), pod('b'), pod('c')] } as unknown as Bundle;
+    const limits = { maxPods: 1, maxPodsWithFocus: 1, maxEndpoints: 1, maxPodsGrouped: 3 };
+    expect(() => checkAnalysisSize(bare, 'connectivity-grouped', false, limits)).not.toThrow();
+    expect(() => checkAnalysisSize(bare, 'connectivity-grouped', false, { ...limits, maxPodsGrouped: 2 })).toThrow(
+      /3 pods; a namespace-grouped connectivity answer is computed here for at most 2\. Run it locally: netpol-edge list/,
+    );
   });
 
   it('keys answers by kind, versions and parameters in a fixed order', () => {

@@ -5,6 +5,7 @@ import type { ConnectionChange } from '../analysis/diff.js';
 import { isExternal, type AnalysisEndpoint } from '../analysis/endpoints.js';
 import type { ConnectionExplanation } from '../analysis/explain.js';
 import type { Exposure } from '../analysis/exposure.js';
+import type { NamespaceMatrix } from '../analysis/namespace-matrix.js';
 import type { WorkloadDescription } from '../analysis/workload-labels.js';
 
 function endpointJSON(endpoint: AnalysisEndpoint): unknown {
@@ -65,5 +66,24 @@ export function exposureJSON(version: string, exposure: Exposure): string {
     version,
     workloads: exposure.workloads.map((w) => ({ workload: endpointJSON(w.workload), ingress: side(w.ingress), egress: side(w.egress) })),
     futureRules: exposure.futureRules,
+  });
+}
+
+/** The namespace-by-namespace matrix (`connectivity?group=namespace`). */
+export function namespaceMatrixJSON(version: string, matrix: NamespaceMatrix): string {
+  return JSON.stringify({
+    version,
+    group: 'namespace',
+    namespaces: matrix.namespaces,
+    cells: matrix.cells.map((c) => ({
+      src: c.src,
+      dst: c.dst,
+      coverage: c.coverage,
+      workloadPairs: c.workloadPairs,
+      connected: c.connected,
+      allowedEverything: c.allowedEverything,
+      all: c.set.all,
+      ports: c.set.ports,
+    })),
   });
 }

@@ -2,7 +2,7 @@
  * @module The Worker's API as the page calls it. A query token, when the Worker wants one, lives in
  * this tab's session storage only; every call sends it, and a 401 or 403 asks for it again.
  */
-import type { BundleInfo, ConnectivityDiff, ConnectivityList, ExplainedDecision, ExposureReport } from './model/types.js';
+import type { BundleInfo, ConnectivityDiff, ConnectivityList, ExplainedDecision, ExposureReport, NamespaceMatrixAnswer } from './model/types.js';
 
 const TOKEN_KEY = 'netpol-edge.token';
 
@@ -86,6 +86,20 @@ export async function connectivity(bundle: string, version: string | null, focus
   const text = await response.text();
   const arrivedAt = performance.now();
   return { data: JSON.parse(text) as ConnectivityList, arrivedAt };
+}
+
+/** The namespace-by-namespace matrix of a version, for bundles too large for the whole list. */
+export async function namespaceMatrix(bundle: string, version: string | null): Promise<Timed<NamespaceMatrixAnswer>> {
+  const query = new URLSearchParams({ group: 'namespace', ...(version ? { version } : {}) }).toString();
+  const text = await (await call(`${bundlePath(bundle)}/connectivity?${query}`)).text();
+  const arrivedAt = performance.now();
+  return { data: JSON.parse(text) as NamespaceMatrixAnswer, arrivedAt };
+}
+
+/** The connections into or out of one namespace, and its workloads. */
+export function namespaceList(bundle: string, version: string | null, namespace: string): Promise<ConnectivityList> {
+  const query = new URLSearchParams({ namespace, ...(version ? { version } : {}) });
+  return json(`${bundlePath(bundle)}/connectivity?${query.toString()}`);
 }
 
 export function diff(bundle: string, from: string, to: string | null): Promise<ConnectivityDiff> {

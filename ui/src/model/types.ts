@@ -123,3 +123,20 @@ export interface ExplainedDecision {
 export function isExternal(endpoint: Endpoint): endpoint is ExternalEndpoint {
   return Array.isArray((endpoint as ExternalEndpoint).external);
 }
+
+/** One namespace pair of `connectivity?group=namespace`: only pairs with a connected workload pair. */
+export interface NamespaceCell extends ConnectionSet {
+  readonly src: string;
+  readonly dst: string;
+  readonly coverage: 'some' | 'everything';
+  /** Ordered pairs of distinct workloads, how many are connected, and how many allowed every port. */
+  readonly workloadPairs: number;
+  readonly connected: number;
+  readonly allowedEverything: number;
+}
+export interface NamespaceMatrixAnswer {
+  readonly version: string;
+  readonly group: 'namespace';
+  readonly namespaces: readonly { readonly name: string; readonly workloads: number }[];
+  readonly cells: readonly NamespaceCell[];
+}

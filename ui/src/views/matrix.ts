@@ -1,6 +1,7 @@
 /**
  * @module The matrix view: the picked version's connectivity, and the time from the data's arrival
- * to the rendered matrix (a performance measure named `matrix-render`, shown under the matrix).
+ * to the rendered matrix (a performance measure named `matrix-render`, shown under the matrix);
+ * when the whole list is refused as too large, the namespace matrix instead (namespace-matrix.ts).
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ViewProps } from '../app.js';
@@ -10,6 +11,7 @@ import { ApiError } from '../api.js';
 import { ConnectivityIndex } from '../model/matrix.js';
 import { formatState } from '../state.js';
 import { MatrixPanel } from './matrix-panel.js';
+import { NamespaceMatrix } from './namespace-matrix.js';
 import { shortVersion } from './versions.js';
 
 export function MatrixView(props: ViewProps) {
@@ -33,9 +35,10 @@ export function MatrixView(props: ViewProps) {
     <h2 id="matrix-title">Connectivity of ${state.bundle} <code>${shortVersion(version)}</code></h2>
     ${list.state === 'loading' && html`<p class="status" role="status">Loading connectivity…</p>`}
     ${list.state === 'error' &&
-    html`<p class="error" role="alert">${list.error.message}</p>
-      ${list.error instanceof ApiError && list.error.code === 'too-large' &&
-      html`<p class="note">The <a href=${formatState({ ...state, view: 'graph' })}>graph view</a> with a focus on one workload asks for that workload's connections only.</p>`}`}
+    (list.error instanceof ApiError && list.error.code === 'too-large'
+      ? html`<${NamespaceMatrix} ...${props} reason=${list.error.message} />
+          <p class="note">The <a href=${formatState({ ...state, view: 'graph' })}>graph view</a> with a focus on one workload asks for that workload's connections only.</p>`
+      : html`<p class="error" role="alert">${list.error.message}</p>`)}
     ${index &&
     html`<${MatrixPanel} ...${props} index=${index} caption=${`Allowed connections of ${state.bundle}, sources as rows, destinations as columns`} />
       <p class="hint">${list.state === 'done' ? `${list.data.data.connections.length} connections` : ''}${
