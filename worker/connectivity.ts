@@ -13,7 +13,7 @@ import { explainConnections } from '../src/analysis/explain.js';
 import { analyzeExposure } from '../src/analysis/exposure.js';
 import { namespaceConnections, namespaceMatrix } from '../src/analysis/namespace-matrix.js';
 import { describeWorkloads } from '../src/analysis/workload-labels.js';
-import { ANALYSIS_LIMITS, AnalysisTooLarge, analysisCacheKey, checkAnalysisSize, type AnalysisKind, type AnalysisLimits } from '../src/analysis/limits.js';
+import { AnalysisTooLarge, analysisCacheKey, checkAnalysisSize, type AnalysisKind } from '../src/analysis/limits.js';
 import { CONTENT_TYPES, diffInFormat, isOutputFormat, listInFormat, type OutputFormat, type TextFormat } from '../src/format/connectivity-formats.js';
 import { exposureJSON, namespaceMatrixJSON } from '../src/format/connectivity-json.js';
 import { exposureText } from '../src/format/connectivity-txt.js';
@@ -21,6 +21,7 @@ import type { Bundle } from '../src/model/bundle.js';
 import { FlowError } from '../src/model/errors.js';
 import coreModule from '../core-as/build/netpol.wasm';
 import { AnalysisCache, type AnalysisAnswer } from './analysis-cache.js';
+import { analysisLimitsOf } from './analysis-limits.js';
 import { store } from './engines.js';
 import type { Env } from './env.js';
 import { ApiError } from './errors.js';
@@ -205,7 +206,7 @@ async function describe(request: AnalysisRequest): Promise<{ versions: readonly 
 async function analysisInput(env: Env, version: string, kind: AnalysisKind, focused: boolean) {
   const bundle = await canonicalBundle(env, version);
   try {
-    checkAnalysisSize(bundle, kind, focused, limitsOf(env));
+    checkAnalysisSize(bundle, kind, focused, analysisLimitsOf(env));
   } catch (error) {
     if (error instanceof AnalysisTooLarge) throw new ApiError(422, error.code, error.message, [{ command: error.command }]);
     throw error;
@@ -221,20 +222,6 @@ function analyze(bundle: Parameters<typeof analyzeConnectivity>[0], decider: Dec
     if (error instanceof FlowError) throw new ApiError(400, 'invalid-focus', error.message.replace('--focus ', 'focus='));
     throw error;
   }
-}
-
-/** The deployment's limits (ANALYSIS_MAX_PODS, ANALYSIS_MAX_PODS_FOCUS, ANALYSIS_MAX_ENDPOINTS, ANALYSIS_MAX_PODS_GROUPED), else the documented defaults. */
-function limitsOf(env: Env): AnalysisLimits {
-  return {
-    maxPods: positiveInteger(env.ANALYSIS_MAX_PODS) ?? ANALYSIS_LIMITS.maxPods,
-    maxPodsWithFocus: positiveInteger(env.ANALYSIS_MAX_PODS_FOCUS) ?? ANALYSIS_LIMITS.maxPodsWithFocus,
-    maxEndpoints: positiveInteger(env.ANALYSIS_MAX_ENDPOINTS) ?? ANALYSIS_LIMITS.maxEndpoints,
-    maxPodsGrouped: positiveInteger(env.ANALYSIS_MAX_PODS_GROUPED) ?? ANALYSIS_LIMITS.maxPodsGrouped,
-  };
-}
-
-function positiveInteger(text: string | undefined): number | undefined {
-  return text !== undefined && /^[1-9][0-9]{0,8}$/.test(text) ? Number(text) : undefined;
 }
 
 function answer(body: string, type: string, headers: Record<string, string>): AnalysisAnswer {

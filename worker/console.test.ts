@@ -1,6 +1,7 @@
 import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { ANALYSIS_LIMITS } from '../src/analysis/limits.js';
 import { accessOf, SECURITY_HEADERS } from './console.js';
 import type { Env } from './env.js';
 
@@ -60,13 +61,17 @@ describe('web console', () => {
       expect(response.status).toBe(200);
       return response.json();
     };
-    expect(await access()).toEqual({ tokenRequired: true, role: null });
-    expect(await access('wrong')).toEqual({ tokenRequired: true, role: null });
-    expect(await access('test-query-token')).toEqual({ tokenRequired: true, role: 'query' });
-    expect(await access('test-admin-token')).toEqual({ tokenRequired: true, role: 'admin' });
+    const analysisLimits = ANALYSIS_LIMITS;
+    expect(await access()).toEqual({ tokenRequired: true, role: null, analysisLimits });
+    expect(await access('wrong')).toEqual({ tokenRequired: true, role: null, analysisLimits });
+    expect(await access('test-query-token')).toEqual({ tokenRequired: true, role: 'query', analysisLimits });
+    expect(await access('test-admin-token')).toEqual({ tokenRequired: true, role: 'admin', analysisLimits });
     const open = { ...(env as unknown as Env), QUERY_TOKEN: undefined };
-    expect(await accessOf(open, undefined)).toEqual({ tokenRequired: false, role: 'query' });
-    expect(await accessOf({ ...open, ADMIN_TOKEN: undefined }, 'Bearer test-admin-token')).toEqual({ tokenRequired: false, role: 'query' });
+    expect(await accessOf(open, undefined)).toEqual({ tokenRequired: false, role: 'query', analysisLimits });
+    expect(await accessOf({ ...open, ADMIN_TOKEN: undefined }, 'Bearer test-admin-token')).toEqual({ tokenRequired: false, role: 'query', analysisLimits });
+    // A deployment's own limits are what the page is told; a malformed one keeps the default.
+    const limited = await accessOf({ ...open, ANALYSIS_MAX_PODS: '300', ANALYSIS_MAX_ENDPOINTS: '12x' }, undefined);
+    expect(limited.analysisLimits).toEqual({ ...ANALYSIS_LIMITS, maxPods: 300 });
   });
 
   it('leaves other methods and paths to the API', async () => {

@@ -4,6 +4,8 @@
  * API, carries the security headers below, and /v1/access tells the page what its token may do.
  */
 import type { MiddlewareHandler } from 'hono';
+import type { AnalysisLimits } from '../src/analysis/limits.js';
+import { analysisLimitsOf } from './analysis-limits.js';
 import { authorize, type Role } from './auth.js';
 import type { Env } from './env.js';
 
@@ -69,6 +71,12 @@ export interface Access {
   readonly tokenRequired: boolean;
   /** What the presented token (or none) may do: `admin`, `query`, or nothing. */
   readonly role: Role | null;
+  /**
+   * The sizes the analysis routes answer (422 too-large above them): the page asks for the
+   * namespace matrix first when a version's pods exceed the whole list's limit, rather than
+   * provoking a 422 that the browser logs as an error.
+   */
+  readonly analysisLimits: AnalysisLimits;
 }
 
 /**
@@ -79,5 +87,5 @@ export interface Access {
 export async function accessOf(env: Env, header: string | undefined): Promise<Access> {
   const allows = async (role: Role) => authorize(env, role, header).then(() => true, () => false);
   const role = (await allows('admin')) ? 'admin' : (await allows('query')) ? 'query' : null;
-  return { tokenRequired: (env.QUERY_TOKEN ?? '') !== '', role };
+  return { tokenRequired: (env.QUERY_TOKEN ?? '') !== '', role, analysisLimits: analysisLimitsOf(env) };
 }

@@ -137,7 +137,9 @@ export const openApiDocument = {
         security: query,
         responses: {
           '200': {
-            description: '{"tokenRequired": true if reads need a query token, "role": "admin" | "query" | null}',
+            description:
+              '{"tokenRequired": true if reads need a query token, "role": "admin" | "query" | null, ' +
+              '"analysisLimits": {"maxPods", "maxPodsWithFocus", "maxEndpoints", "maxPodsGrouped"}: the sizes the analysis routes answer}',
             content: { 'application/json': { schema: { type: 'object' } } },
           },
         },

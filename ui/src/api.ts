@@ -2,7 +2,7 @@
  * @module The Worker's API as the page calls it. A query token, when the Worker wants one, lives in
  * this tab's session storage only; every call sends it, and a 401 or 403 asks for it again.
  */
-import type { BundleInfo, ConnectivityDiff, ConnectivityList, ExplainedDecision, ExposureReport, NamespaceMatrixAnswer } from './model/types.js';
+import type { AnalysisLimits, BundleInfo, ConnectivityDiff, ConnectivityList, ExplainedDecision, ExposureReport, NamespaceMatrixAnswer } from './model/types.js';
 
 const TOKEN_KEY = 'netpol-edge.token';
 
@@ -61,6 +61,7 @@ export function bundleInfo(bundle: string): Promise<BundleInfo> {
 export interface Access {
   readonly tokenRequired: boolean;
   readonly role: 'admin' | 'query' | null;
+  readonly analysisLimits: AnalysisLimits;
 }
 
 /** What the stored token may do; always a 200, so that asking never logs an error in the console. */

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import * as api from './api.js';
 import { forgetLists, useLoad } from './data.js';
 import { html } from './html.js';
-import type { BundleInfo } from './model/types.js';
+import type { AnalysisLimits, BundleInfo } from './model/types.js';
 import { formatState, parseState, VIEWS, type PageState, type View } from './state.js';
 import { DiffView } from './views/diff.js';
 import { ExplainView } from './views/explain.js';
@@ -21,6 +21,8 @@ export interface ViewProps {
   readonly info: BundleInfo;
   /** The version shown: the one in the URL, else the active one. */
   readonly version: string;
+  /** The sizes the Worker's analysis routes answer; null until known. */
+  readonly limits: AnalysisLimits | null;
   /** Changes the state and the URL; `replace` for typing, so that history is not one entry per key. */
   readonly navigate: (patch: Partial<PageState>, replace?: boolean) => void;
   readonly onApiError: (error: Error) => void;
@@ -118,7 +120,8 @@ export function App() {
       ${info.state === 'loading' && html`<p class="status" role="status">Loading bundle ${state.bundle}…</p>`}
       ${info.state === 'error' && html`<p class="error" role="alert">${info.error.message}</p>`}
       ${info.state === 'done' && version === null && html`<p class="error" role="alert">Bundle ${state.bundle} has no active version.</p>`}
-      ${info.state === 'done' && version !== null && html`<${CurrentView} state=${state} info=${info.data} version=${version} navigate=${navigate} onApiError=${onApiError} />`}
+      ${info.state === 'done' && version !== null && html`<${CurrentView} state=${state} info=${info.data} version=${version}
+        limits=${who.state === 'done' ? who.data.analysisLimits : null} navigate=${navigate} onApiError=${onApiError} />`}
     </main>
   <//>`;
 }

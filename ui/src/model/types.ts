@@ -83,7 +83,21 @@ export interface ExposureReport {
 export interface BundleInfo {
   readonly name: string;
   readonly active: string | null;
-  readonly versions: readonly { readonly version: string; readonly createdAt: string }[];
+  readonly versions: readonly { readonly version: string; readonly createdAt: string; readonly counts?: VersionCounts | null }[];
+}
+
+/** A version's counts as published (src/ingest/bundle.ts BundleCounts); typed loosely, as the page only reads them. */
+export interface VersionCounts {
+  readonly pods?: unknown;
+  readonly workloadPods?: unknown;
+}
+
+/** The sizes the Worker's analysis routes answer (worker/console.ts Access, src/analysis/limits.ts). */
+export interface AnalysisLimits {
+  readonly maxPods: number;
+  readonly maxPodsWithFocus: number;
+  readonly maxEndpoints: number;
+  readonly maxPodsGrouped: number;
 }
 
 export interface PolicyRef {

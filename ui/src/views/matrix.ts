@@ -9,6 +9,7 @@ import { connectivityOf, useLoad } from '../data.js';
 import { html } from '../html.js';
 import { ApiError } from '../api.js';
 import { ConnectivityIndex } from '../model/matrix.js';
+import { wholeListRefusal } from '../model/limits.js';
 import { formatState } from '../state.js';
 import { MatrixPanel } from './matrix-panel.js';
 import { NamespaceMatrix } from './namespace-matrix.js';
@@ -16,7 +17,9 @@ import { shortVersion } from './versions.js';
 
 export function MatrixView(props: ViewProps) {
   const { state, version } = props;
-  const list = useLoad(`${state.bundle}@${version}`, () => connectivityOf(state.bundle, version), props.onApiError);
+  // Known too large: straight to the namespace matrix; else ask, and a 422 still leads there.
+  const refusal = wholeListRefusal(props.info, version, props.limits);
+  const list = useLoad(refusal === null ? `${state.bundle}@${version}` : null, () => connectivityOf(state.bundle, version), props.onApiError);
   const index = useMemo(() => (list.state === 'done' ? ConnectivityIndex.build(list.data.data.connections, [], list.data.data.workloads) : null), [list]);
   const [renderMs, setRenderMs] = useState<number | null>(null);
 
@@ -33,16 +36,23 @@ export function MatrixView(props: ViewProps) {
 
   return html`<section aria-labelledby="matrix-title">
     <h2 id="matrix-title">Connectivity of ${state.bundle} <code>${shortVersion(version)}</code></h2>
-    ${list.state === 'loading' && html`<p class="status" role="status">Loading connectivity…</p>`}
-    ${list.state === 'error' &&
-    (list.error instanceof ApiError && list.error.code === 'too-large'
-      ? html`<${NamespaceMatrix} ...${props} reason=${list.error.message} />
-          <p class="note">The <a href=${formatState({ ...state, view: 'graph' })}>graph view</a> with a focus on one workload asks for that workload's connections only.</p>`
-      : html`<p class="error" role="alert">${list.error.message}</p>`)}
-    ${index &&
+    ${refusal === null && list.state === 'loading' && html`<p class="status" role="status">Loading connectivity…</p>`}
+    ${refusal !== null
+      ? html`<${TooLarge} ...${props} reason=${refusal} />`
+      : list.state === 'error' &&
+        (list.error instanceof ApiError && list.error.code === 'too-large'
+          ? html`<${TooLarge} ...${props} reason=${list.error.message} />`
+          : html`<p class="error" role="alert">${list.error.message}</p>`)}
+    ${refusal === null && index &&
     html`<${MatrixPanel} ...${props} index=${index} caption=${`Allowed connections of ${state.bundle}, sources as rows, destinations as columns`} />
       <p class="hint">${list.state === 'done' ? `${list.data.data.connections.length} connections` : ''}${
         renderMs !== null ? `; matrix rendered ${Math.round(renderMs)} ms after the data arrived` : ''
       }.</p>`}
   </section>`;
+}
+
+/** The namespace matrix, for a version whose whole list the Worker does not answer. */
+function TooLarge(props: ViewProps & { reason: string }) {
+  return html`<${NamespaceMatrix} ...${props} />
+    <p class="note">The <a href=${formatState({ ...props.state, view: 'graph' })}>graph view</a> with a focus on one workload asks for that workload's connections only.</p>`;
 }
