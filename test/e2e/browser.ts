@@ -3,10 +3,25 @@
  * .ci/run) driven by playwright-core, with the flags this machine needs (no sandbox as root, no
  * background networking; playwright gives each launch a new empty profile), and every console error and page error collected.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Where the browser tests write their screenshots: `docs/screenshots/` (the README's images) only
+ * when asked, by `npm run screenshots` (SCREENSHOTS_DIR), else a fresh temporary directory, so that
+ * a test run does not leave the working tree changed.
+ */
+export function screenshotDir(): string {
+  const asked = process.env.SCREENSHOTS_DIR;
+  if (!asked) return mkdtempSync(join(tmpdir(), 'netpol-edge-screenshots-'));
+  const dir = resolve(asked);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 export function chromiumInstalled(): boolean {
   return existsSync(CHROMIUM);

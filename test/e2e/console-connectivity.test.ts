@@ -7,7 +7,7 @@
  * rendered matrix reported (not asserted), and size M, whose whole list is refused with the CLI
  * command to use, as the namespace matrix with a namespace expanded, its render time reported
  * (bounded: skipped with the reason printed when its data does not arrive in time). Any console error fails the test; screenshots go to
- * docs/screenshots/.
+ * docs/screenshots/ with `npm run screenshots`, else to a temporary directory.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,10 +16,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCluster } from '../../bench/generate.js';
 import { ROOT, startWrangler, type DevServer } from '../../scripts/wrangler-dev.js';
-import { chromiumInstalled, CHROMIUM, launchChromium, openPage } from './browser.js';
+import { chromiumInstalled, CHROMIUM, launchChromium, openPage, screenshotDir } from './browser.js';
 
 const ADMIN = 'console-admin-token';
-const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+const SCREENSHOTS = screenshotDir();
 const OPEN_NS1 = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: open, namespace: ns1}

@@ -1,19 +1,19 @@
 /**
  * The web console in headless Chromium against `wrangler dev`: the page and its security headers,
  * explaining a denied flow down to the deciding policy, and the query-token prompt. Any console
- * error, page error or failed request fails the test. Screenshots go to docs/screenshots/.
+ * error, page error or failed request fails the test. Screenshots go to docs/screenshots/ with `npm run screenshots`, else to a temporary directory.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, startWrangler, type DevServer } from '../../scripts/wrangler-dev.js';
-import { chromiumInstalled, CHROMIUM, launchChromium, openPage } from './browser.js';
+import { startWrangler, type DevServer } from '../../scripts/wrangler-dev.js';
+import { chromiumInstalled, CHROMIUM, launchChromium, openPage, screenshotDir } from './browser.js';
 
 const ADMIN = 'console-admin-token';
 const QUERY = 'console-query-token';
-const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+const SCREENSHOTS = screenshotDir();
 
 describe('web console in a browser', () => {
   let browser: Browser | undefined;
