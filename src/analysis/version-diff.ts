@@ -7,9 +7,8 @@
  * full analysis of both versions.
  */
 import type { Bundle, NetworkPolicy } from '../model/bundle.js';
-import { DEFAULT_OPTIONS, policyKey } from '../model/bundle.js';
+import { policyKey } from '../model/bundle.js';
 import { selectorMatches } from '../model/selector.js';
-import { bundleToJSON } from '../model/serialize.js';
 import { analyzeConnectivity } from './connectivity.js';
 import type { Decider } from './decider.js';
 import { diffConnectivity, type ConnectionChange } from './diff.js';
@@ -52,28 +51,52 @@ export function podsOfChangedPolicies(before: Bundle, after: Bundle): number[] |
     else if (!samePolicy(policy, other)) changed.push(policy, other);
   }
   for (const [key, policy] of newByKey) if (!oldByKey.has(key)) changed.push(policy);
+  const byNamespace = new Map<string, number[]>();
+  before.pods.forEach((pod, p) => {
+    const list = byNamespace.get(pod.namespace);
+    if (list) list.push(p);
+    else byNamespace.set(pod.namespace, [p]);
+  });
   const pods = new Set<number>();
   for (const policy of changed) {
-    before.pods.forEach((pod, p) => {
-      if (pod.namespace === policy.namespace && selectorMatches(policy.podSelector, pod.labels)) pods.add(p);
-    });
+    for (const p of byNamespace.get(policy.namespace) ?? []) if (selectorMatches(policy.podSelector, before.pods[p]!.labels)) pods.add(p);
   }
   return [...pods].sort((a, b) => a - b);
 }
 
 /** Whether everything but the NetworkPolicies is equal: pods, namespaces, nodes, cluster tiers, options. */
 function sameExceptPolicies(before: Bundle, after: Bundle): boolean {
-  const rest = (bundle: Bundle) => bundleToJSON({ ...bundle, policies: [] });
-  if (before.pods !== after.pods && before.pods.length !== after.pods.length) return false;
-  const shared = (['namespaces', 'pods', 'clusterPolicies', 'nodes', 'options'] as const).every((field) => before[field] === after[field]);
-  return shared || rest(before) === rest(after);
+  return (['namespaces', 'pods', 'clusterPolicies', 'nodes', 'options'] as const).every((field) => sameData(before[field], after[field]));
 }
 
 function samePolicy(a: NetworkPolicy, b: NetworkPolicy): boolean {
-  return a === b || policyText(a) === policyText(b);
+  return sameData(a, b);
 }
 
-/** A policy's canonical text (the stored form's, CIDRs included). */
-function policyText(policy: NetworkPolicy): string {
-  return bundleToJSON({ namespaces: [], pods: [], policies: [policy], clusterPolicies: [], nodes: [], options: DEFAULT_OPTIONS });
+/**
+ * Structural equality of bundle data (plain objects, arrays, strings, numbers, booleans, bigints,
+ * null). A key whose value is undefined on one side only counts as a difference: at worst the
+ * full analysis runs.
+ */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  // Only plain objects are compared key by key; anything else (a Map, a Set) counts as different.
+  if (!isPlain(a) || !isPlain(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    if (!Object.hasOwn(b, key) || !sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+function isPlain(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
