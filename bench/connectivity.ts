@@ -6,7 +6,7 @@
  */
 import { analyzeConnectivity } from '../src/analysis/connectivity.js';
 import { wasmDecider } from '../src/analysis/decider.js';
-import { diffConnectivity } from '../src/analysis/diff.js';
+import { diffVersions } from '../src/analysis/version-diff.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
 import type { Bundle, NetworkPolicy } from '../src/model/bundle.js';
 import type { Row, RowProducer } from './rows.js';
@@ -64,8 +64,8 @@ export const connectivityProducer: RowProducer = {
       const changed = tenPoliciesChanged(bundle);
       let changes = 0;
       const diff = () => {
-        const [a, b] = [bundle, changed].map((version) => analyzeConnectivity(version, wasmDecider(module, version)));
-        changes = diffConnectivity({ connectivity: a!, workloads: a!.groups.workloads }, { connectivity: b!, workloads: b!.groups.workloads }).length;
+        const [a, b] = [bundle, changed].map((version) => ({ bundle: version, decider: () => wasmDecider(module, version) }));
+        changes = diffVersions(a!, b!).length;
       };
       row('connectivity-diff', await timed(diff, runs), 'ms');
       row('connectivity-diff-peak-rss', peakRSSMiB(), 'MiB');

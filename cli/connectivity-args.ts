@@ -17,8 +17,12 @@ export function outputOf(value: string | undefined, allowed: readonly OutputForm
 
 /** The analysis is computed by the WASM core; the reference evaluator checks it in the tests. */
 export function analysisDecider(bundle: Bundle, args: BundleArgs): Decider {
-  if (engineOf(args) !== 'wasm') throw new UsageError('--engine: the connectivity analysis is computed by the WASM core only');
+  checkAnalysisEngine(args);
   return wasmDecider(loadCoreModule(), bundle);
+}
+
+export function checkAnalysisEngine(args: BundleArgs): void {
+  if (engineOf(args) !== 'wasm') throw new UsageError('--engine: the connectivity analysis is computed by the WASM core only');
 }
 
 export function analyze(bundle: Bundle, args: BundleArgs, options: ConnectivityOptions): { result: ConnectivityResult; decider: Decider } {

@@ -1,10 +1,10 @@
 /** @module `netpol-edge diff`: what two versions of the policies allow differently. Exit 0 same, 1 different, 2 error. */
 import { parseArgs } from 'node:util';
-import { diffConnectivity } from '../src/analysis/diff.js';
+import { diffVersions } from '../src/analysis/version-diff.js';
 import { formatDiff } from '../src/format/connectivity-output.js';
 import { bundleHash } from '../src/model/serialize.js';
 import { BUNDLE_OPTIONS, BUNDLE_OPTIONS_HELP, loadBundle } from './bundle-args.js';
-import { analyze, outputOf } from './connectivity-args.js';
+import { analysisDecider, checkAnalysisEngine, outputOf } from './connectivity-args.js';
 import { EXIT, UsageError } from './usage.js';
 
 export const DIFF_HELP = `netpol-edge diff: what changes between two versions of the policies
@@ -58,10 +58,12 @@ export async function runDiff(argv: readonly string[]): Promise<number> {
   const sides = [];
   for (const paths of [oldPaths, newPaths]) {
     const bundle = await loadBundle(paths, values);
-    const { result } = analyze(bundle, values, { includeSelf: values['include-self'] });
-    sides.push({ version: await bundleHash(bundle), side: { connectivity: result, workloads: result.groups.workloads } });
+    // The core is loaded only for a version that must be analysed (see version-diff.ts).
+    const input = { bundle, decider: () => analysisDecider(bundle, values) };
+    sides.push({ version: await bundleHash(bundle), input });
   }
-  const changes = diffConnectivity(sides[0]!.side, sides[1]!.side);
+  checkAnalysisEngine(values);
+  const changes = diffVersions(sides[0]!.input, sides[1]!.input, { includeSelf: values['include-self'] });
   process.stdout.write(await formatDiff(format, sides[0]!.version, sides[1]!.version, changes));
   return changes.length === 0 ? EXIT.ok : EXIT.denied;
 }

@@ -8,7 +8,7 @@
  */
 import { analyzeConnectivity, type ConnectivityOptions, type ConnectivityResult } from '../src/analysis/connectivity.js';
 import { wasmDecider, type Decider } from '../src/analysis/decider.js';
-import { diffConnectivity } from '../src/analysis/diff.js';
+import { diffVersions } from '../src/analysis/version-diff.js';
 import { explainConnections } from '../src/analysis/explain.js';
 import { analyzeExposure } from '../src/analysis/exposure.js';
 import { namespaceConnections, namespaceMatrix } from '../src/analysis/namespace-matrix.js';
@@ -131,10 +131,9 @@ export async function diffResponse(request: AnalysisRequest): Promise<Response> 
       const sides = [];
       for (const version of [from, to]) {
         const { bundle, decider } = await analysisInput(request.env, version, 'diff', false);
-        const result = analyze(bundle, decider, {});
-        sides.push({ connectivity: result, workloads: result.groups.workloads });
+        sides.push({ bundle, decider: () => decider });
       }
-      const changes = diffConnectivity(sides[0]!, sides[1]!);
+      const changes = diffVersions(sides[0]!, sides[1]!);
       return answer(diffInFormat(format, from, to, changes), CONTENT_TYPES[format], {
         'x-netpol-edge-version': to,
         'x-netpol-edge-from-version': from,

@@ -37,6 +37,8 @@ export interface ConnectivityOptions {
   readonly includeSelf?: boolean;
   /** Keep the representative flows of each connection, for explanations. */
   readonly explain?: boolean;
+  /** Only connections into or out of the workloads of these pods (bundle.pods indexes); with `focus`, both. */
+  readonly focusPods?: readonly number[];
 }
 
 /** The analysis state, kept for explanations and exposure. */
@@ -48,15 +50,17 @@ export interface ConnectivityResult extends Connectivity {
 export function analyzeConnectivity(bundle: Bundle, decider: Decider, options: ConnectivityOptions = {}): ConnectivityResult {
   const groups = groupWorkloads(bundle);
   const pairs = new PodPairs(bundle, decider);
-  const focus = options.focus === undefined ? undefined : findWorkload(groups, options.focus);
+  const focus = focusedWorkloads(groups, options);
   const all = groups.workloads.map((_, w) => w);
-  const sources = focus === undefined ? all : [focus];
+  const sources = focus ?? all;
   const composition = groups.pods.map((pods) => classCounts(pods, pairs.classes.classOf));
-  const focusPods = focus === undefined ? bundle.pods.map((_, p) => p) : groups.pods[focus]!;
+  const focusPods = focus === undefined ? bundle.pods.map((_, p) => p) : focus.flatMap((w) => groups.pods[w]!);
+  const inFocus = focus === undefined ? undefined : new Uint8Array(groups.workloads.length);
+  for (const w of focus ?? []) inFocus![w] = 1;
 
   // Queue every decision first, so that the core sees them in large batches.
   const allClasses = pairs.classes.classes.map((c) => c.id);
-  const focusClasses = focus === undefined ? undefined : [...composition[focus]!.keys()];
+  const focusClasses = focus === undefined ? undefined : [...new Set(focus.flatMap((w) => [...composition[w]!.keys()]))];
   const classPairs = pairs.candidatePairs(focusClasses, focusClasses);
   pairs.requestClassPairs(classPairs);
   pairs.requestRelatedPairs(focusPods);
@@ -65,7 +69,7 @@ export function analyzeConnectivity(bundle: Bundle, decider: Decider, options: C
 
   const context: Context = { bundle, pairs, groups, composition, options };
   const connections: Connection[] = [];
-  const relations = relationBlocks(context, focus);
+  const relations = relationBlocks(context, inFocus);
   const workloadPairs = new Set<number>();
   const count = groups.workloads.length;
   const classWorkloads = workloadsOfClasses(groups, pairs.classes.classOf, pairs.classes.classes.length);
@@ -75,7 +79,7 @@ export function analyzeConnectivity(bundle: Bundle, decider: Decider, options: C
     const pattern = pairs.decidedClassPattern(a, b);
     if (pattern === undefined || pattern === NOTHING) continue;
     for (const x of classWorkloads[a]!) {
-      for (const y of classWorkloads[b]!) if (focus === undefined || x === focus || y === focus) workloadPairs.add(x * count + y);
+      for (const y of classWorkloads[b]!) if (inFocus === undefined || inFocus[x] || inFocus[y]) workloadPairs.add(x * count + y);
     }
   }
   for (const [key, block] of relations) if (block.pattern !== NOTHING) workloadPairs.add(key);
@@ -84,8 +88,17 @@ export function analyzeConnectivity(bundle: Bundle, decider: Decider, options: C
     const connection = workloadPair(context, relations, Math.floor(key / count), key % count);
     if (connection) connections.push(connection);
   }
-  for (const connection of outsideConnections(context, focus === undefined ? all : [focus])) connections.push(connection);
+  for (const connection of outsideConnections(context, sources)) connections.push(connection);
   return { connections: sortConnections(connections, groups), pairs, groups };
+}
+
+/** The focused workloads (`focus` and the workloads of `focusPods`), in order; undefined for all. */
+function focusedWorkloads(groups: WorkloadGroups, options: ConnectivityOptions): number[] | undefined {
+  if (options.focus === undefined && options.focusPods === undefined) return undefined;
+  const chosen = new Set<number>();
+  if (options.focus !== undefined) chosen.add(findWorkload(groups, options.focus));
+  for (const p of options.focusPods ?? []) chosen.add(groups.workloadOf[p]!);
+  return [...chosen].sort((a, b) => a - b);
 }
 
 interface Context {
@@ -121,14 +134,14 @@ interface RelationBlock {
 }
 
 /** By workload pair (source x count + destination). */
-function relationBlocks(context: Context, focus: number | undefined): Map<number, RelationBlock> {
+function relationBlocks(context: Context, inFocus: Uint8Array | undefined): Map<number, RelationBlock> {
   const { pairs, groups } = context;
   const blocks = new Map<number, RelationBlock>();
   for (const [p, related] of pairs.related) {
     for (const q of related) {
       const x = groups.workloadOf[p]!;
       const y = groups.workloadOf[q]!;
-      if (focus !== undefined && x !== focus && y !== focus) continue;
+      if (inFocus !== undefined && !inFocus[x] && !inFocus[y]) continue;
       const key = x * groups.workloads.length + y;
       let block = blocks.get(key);
       if (!block) blocks.set(key, (block = { counts: new Map(), pattern: NOTHING, keys: [] }));
