@@ -40,6 +40,8 @@ export class LineRecordWriter {
   /** The byte path's endpoints, by the bytes that named them. */
   private readonly byBytes = new EndpointBytesTable();
   private readonly compact = new Int32Array(COMPACT_SLOTS);
+  private lastBytes: Uint8Array | undefined;
+  private lastView: DataView = new DataView(new ArrayBuffer(0));
   /** Endpoints from text are never ad-hoc pods; encodeEndpoint wants a table all the same. */
   private readonly noAdhocs = new AdhocTable();
 
@@ -76,16 +78,17 @@ export class LineRecordWriter {
    */
   writeCompact(bytes: Uint8Array, start: number, limit: number, records: Uint8Array, words: Uint32Array, index: number): number {
     const compact = this.compact;
-    const end = matchCompactFlowBytes(bytes, start, limit, compact);
+    const view = this.viewOf(bytes);
+    const end = matchCompactFlowBytes(bytes, view, start, limit, compact);
     if (end < 0) return -1;
     const table = this.byBytes;
     const at = index * FLOW_RECORD_BYTES;
     // Each endpoint is copied before the next is looked up (a new one may start the table over).
-    const src = this.bytesEntry(bytes, compact[COMPACT.SRC_START]!, compact[COMPACT.SRC_END]!, 'src');
+    const src = this.bytesEntry(bytes, view, compact[COMPACT.SRC_START]!, compact[COMPACT.SRC_END]!, 'src');
     if (src < 0) return -1;
     records[at + FLOW_RECORD.SRC_KIND] = table.kinds[src]!;
     copyWords(table.endpointWords, src * ENDPOINT_WORDS, words, (at + FLOW_RECORD.SRC) >> 2);
-    const dst = this.bytesEntry(bytes, compact[COMPACT.DST_START]!, compact[COMPACT.DST_END]!, 'dst');
+    const dst = this.bytesEntry(bytes, view, compact[COMPACT.DST_START]!, compact[COMPACT.DST_END]!, 'dst');
     if (dst < 0) return -1;
     records[at + FLOW_RECORD.DST_KIND] = table.kinds[dst]!;
     copyWords(table.endpointWords, dst * ENDPOINT_WORDS, words, (at + FLOW_RECORD.DST) >> 2);
@@ -99,12 +102,21 @@ export class LineRecordWriter {
     return end;
   }
 
+  /** A DataView of `bytes`, kept while the same buffer is read (a chunk's lines, one after another). */
+  private viewOf(bytes: Uint8Array): DataView {
+    if (bytes !== this.lastBytes) {
+      this.lastBytes = bytes;
+      this.lastView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    return this.lastView;
+  }
+
   /**
    * The byte table's entry of endpoint text `bytes[start, end)`, resolved on first sight; -1 when
    * the text is not plain (the text path unescapes or refuses it) or the resolver refuses it.
    */
-  private bytesEntry(bytes: Uint8Array, start: number, end: number, name: string): number {
-    const known = this.byBytes.find(bytes, start, end);
+  private bytesEntry(bytes: Uint8Array, view: DataView, start: number, end: number, name: string): number {
+    const known = this.byBytes.find(bytes, view, start, end);
     if (known >= 0) return known;
     if (!isPlainEndpointText(bytes, start, end)) return -1;
     // Printable ASCII: the text is the bytes.

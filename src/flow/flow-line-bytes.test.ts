@@ -4,6 +4,7 @@ import { flowCorpus } from '../../test/hostile/corpus.js';
 import { COMPACT, COMPACT_PROTOCOL, COMPACT_SLOTS, isPlainEndpointText, matchCompactFlowBytes } from './flow-line-bytes.js';
 
 const encoder = new TextEncoder();
+const viewOf = (bytes: Uint8Array): DataView => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 const PROTOCOL_NAMES = ['TCP', 'UDP', 'SCTP'];
 
 /**
@@ -14,7 +15,7 @@ function expectAgreement(line: string): boolean {
   const bytes = encoder.encode(`${line}\n`);
   const out = new Int32Array(COMPACT_SLOTS);
   const limit = bytes.length - 1;
-  const end = matchCompactFlowBytes(bytes, 0, limit, out);
+  const end = matchCompactFlowBytes(bytes, viewOf(bytes), 0, limit, out);
   if (end !== limit) return false;
   const plain = (start: number, stop: number): boolean => isPlainEndpointText(bytes, start, stop);
   if (!plain(out[COMPACT.SRC_START]!, out[COMPACT.SRC_END]!) || !plain(out[COMPACT.DST_START]!, out[COMPACT.DST_END]!)) return false;
@@ -61,7 +62,7 @@ describe('the compact flow line matcher on bytes, against JSON.parse', () => {
     }
     const out = new Int32Array(COMPACT_SLOTS);
     const bytes = encoder.encode('{"src":"a","dst":"b","port":80}\r\n{"src"');
-    expect(matchCompactFlowBytes(bytes, 0, bytes.length, out)).toBe(31);
+    expect(matchCompactFlowBytes(bytes, viewOf(bytes), 0, bytes.length, out)).toBe(31);
   });
 
   it('refuses other spellings, whatever follows', () => {
@@ -82,15 +83,15 @@ describe('the compact flow line matcher on bytes, against JSON.parse', () => {
       '{"src":"a","dst":"b',
     ]) {
       const bytes = encoder.encode(line);
-      expect(matchCompactFlowBytes(bytes, 0, bytes.length, out), line).toBe(-1);
+      expect(matchCompactFlowBytes(bytes, viewOf(bytes), 0, bytes.length, out), line).toBe(-1);
     }
   });
 
   it('never reads past its limit', () => {
     const line = encoder.encode('{"src":"a","dst":"b","protocol":"TCP","port":80}');
     const out = new Int32Array(COMPACT_SLOTS);
-    for (let limit = 0; limit < line.length; limit++) expect(matchCompactFlowBytes(line, 0, limit, out), String(limit)).toBe(-1);
-    expect(matchCompactFlowBytes(line, 0, line.length, out)).toBe(line.length);
+    for (let limit = 0; limit < line.length; limit++) expect(matchCompactFlowBytes(line, viewOf(line), 0, limit, out), String(limit)).toBe(-1);
+    expect(matchCompactFlowBytes(line, viewOf(line), 0, line.length, out)).toBe(line.length);
   });
 
   it('checks endpoint texts: printable ASCII without a backslash', () => {
