@@ -120,16 +120,8 @@ export class LineRecordWriter {
     if (known >= 0) return known;
     if (!isPlainEndpointText(bytes, start, end)) return -1;
     // Printable ASCII: the text is the bytes.
-    const value = asciiDecoder.decode(bytes.subarray(start, end));
-    let kind: number;
-    try {
-      kind = encodeEndpoint(this.resolver.resolveEndpoint(decodeEndpoint(value, name), name), this.scratch, 0, this.noAdhocs);
-    } catch (error) {
-      // Refusals are not remembered: the text path reports each one, naming its field.
-      if (error instanceof FlowError) return -1;
-      throw error;
-    }
-    return this.byBytes.add(bytes, start, end, kind, this.scratchBytes);
+    const kind = this.encodeText(asciiDecoder.decode(bytes.subarray(start, end)), name);
+    return kind < 0 ? -1 : this.byBytes.add(bytes, start, end, kind, this.scratchBytes);
   }
 
   private writeEndpoint(text: string, field: number, name: string, view: DataView, kindAt: number, at: number): boolean {
@@ -183,15 +175,22 @@ export class LineRecordWriter {
     if (known !== undefined) return known;
     // Remembered texts are plain; a new one must be too (the compact scan does not check).
     if (!isPlainJSONString(value)) return -1;
-    let kind: number;
+    const kind = this.encodeText(value, name);
+    return kind < 0 ? -1 : this.remember(detached(value), kind);
+  }
+
+  /**
+   * Endpoint text `value` (field `name`) resolved and encoded into `scratch`: its ENDPOINT_KIND, or
+   * -1 when the decoder or the resolver refuses it. Refusals are not remembered: the full decoder
+   * reports each one, naming its field.
+   */
+  private encodeText(value: string, name: string): number {
     try {
-      kind = encodeEndpoint(this.resolver.resolveEndpoint(decodeEndpoint(value, name), name), this.scratch, 0, this.noAdhocs);
+      return encodeEndpoint(this.resolver.resolveEndpoint(decodeEndpoint(value, name), name), this.scratch, 0, this.noAdhocs);
     } catch (error) {
-      // Refusals are not remembered: the full decoder reports each one, naming its field.
       if (error instanceof FlowError) return -1;
       throw error;
     }
-    return this.remember(detached(value), kind);
   }
 
   private remember(text: string, kind: number): number {
