@@ -6,11 +6,13 @@
  * the decoders refuse, an endpoint the resolver refuses) is left to the full decoder, which answers
  * it as it always has.
  */
-import { ENDPOINT_BYTES, FLOW_RECORD, PROTOCOL_CODE } from '../compile/layout.js';
+import { ENDPOINT_BYTES, FLOW_RECORD, FLOW_RECORD_BYTES, PROTOCOL_CODE } from '../compile/layout.js';
 import { decodeEndpoint, decodePort, decodeProtocol } from '../flow/decode.js';
 import { detached } from '../flow/endpoint-table.js';
+import { COMPACT, COMPACT_PROTOCOL, COMPACT_SLOTS, isPlainEndpointText, matchCompactFlowBytes } from '../flow/flow-line-bytes.js';
 import { FIELD, FIELD_SLOTS, flowLineSpans, isPlainJSONString, matchCompactFlowLine, scanFlowLine, SLOT, spanValue, VALUE } from '../flow/scan.js';
 import { FlowError } from '../model/errors.js';
+import { EndpointBytesTable } from './endpoint-bytes.js';
 import type { EndpointResolver } from './endpoints.js';
 import { AdhocTable, encodeEndpoint } from './flow-encoder.js';
 
@@ -18,6 +20,13 @@ import { AdhocTable, encodeEndpoint } from './flow-encoder.js';
 const MAX_ENDPOINTS = 1 << 16;
 const ENDPOINT_WORDS = ENDPOINT_BYTES / 4;
 const MAX_PORT = 65_535;
+/** COMPACT_PROTOCOL -> PROTOCOL_CODE (an absent protocol is TCP, as the decoders default it). */
+const COMPACT_PROTOCOL_CODES = new Uint8Array(4);
+COMPACT_PROTOCOL_CODES[COMPACT_PROTOCOL.ABSENT] = PROTOCOL_CODE.TCP;
+COMPACT_PROTOCOL_CODES[COMPACT_PROTOCOL.TCP] = PROTOCOL_CODE.TCP;
+COMPACT_PROTOCOL_CODES[COMPACT_PROTOCOL.UDP] = PROTOCOL_CODE.UDP;
+COMPACT_PROTOCOL_CODES[COMPACT_PROTOCOL.SCTP] = PROTOCOL_CODE.SCTP;
+const asciiDecoder = new TextDecoder();
 
 /** Writes flow lines as flow records for one resolver (one engine's pods). */
 export class LineRecordWriter {
@@ -27,6 +36,12 @@ export class LineRecordWriter {
   private words = new Uint32Array(256 * ENDPOINT_WORDS);
   private readonly spans = flowLineSpans();
   private readonly scratch = new DataView(new ArrayBuffer(ENDPOINT_BYTES));
+  private readonly scratchBytes = new Uint8Array(this.scratch.buffer);
+  /** The byte path's endpoints, by the bytes that named them. */
+  private readonly byBytes = new EndpointBytesTable();
+  private readonly compact = new Int32Array(COMPACT_SLOTS);
+  private lastBytes: Uint8Array | undefined;
+  private lastView: DataView = new DataView(new ArrayBuffer(0));
   /** Endpoints from text are never ad-hoc pods; encodeEndpoint wants a table all the same. */
   private readonly noAdhocs = new AdhocTable();
 
@@ -52,6 +67,61 @@ export class LineRecordWriter {
       this.writeEndpoint(text, FIELD.SRC, 'src', view, offset + FLOW_RECORD.SRC_KIND, offset + FLOW_RECORD.SRC) &&
       this.writeEndpoint(text, FIELD.DST, 'dst', view, offset + FLOW_RECORD.DST_KIND, offset + FLOW_RECORD.DST)
     );
+  }
+
+  /**
+   * The byte path: writes the flow of the compact flow line (flow-line-bytes.ts) at `bytes[start]`
+   * that ends before `limit`, when the resolver takes its endpoints, as flow record `index` of
+   * `records` (`words`: the same memory in 32-bit words). Returns the index just after the line's
+   * closing brace (its line end must follow, which the caller checks), or -1 (nothing written that
+   * counts) when the text path must answer the line.
+   */
+  writeCompact(bytes: Uint8Array, start: number, limit: number, records: Uint8Array, words: Uint32Array, index: number): number {
+    const compact = this.compact;
+    const view = this.viewOf(bytes);
+    const end = matchCompactFlowBytes(bytes, view, start, limit, compact);
+    if (end < 0) return -1;
+    const table = this.byBytes;
+    const at = index * FLOW_RECORD_BYTES;
+    // Each endpoint is copied before the next is looked up (a new one may start the table over).
+    const src = this.bytesEntry(bytes, view, compact[COMPACT.SRC_START]!, compact[COMPACT.SRC_END]!, 'src');
+    if (src < 0) return -1;
+    records[at + FLOW_RECORD.SRC_KIND] = table.kinds[src]!;
+    copyWords(table.endpointWords, src * ENDPOINT_WORDS, words, (at + FLOW_RECORD.SRC) >> 2);
+    const dst = this.bytesEntry(bytes, view, compact[COMPACT.DST_START]!, compact[COMPACT.DST_END]!, 'dst');
+    if (dst < 0) return -1;
+    records[at + FLOW_RECORD.DST_KIND] = table.kinds[dst]!;
+    copyWords(table.endpointWords, dst * ENDPOINT_WORDS, words, (at + FLOW_RECORD.DST) >> 2);
+    const port = compact[COMPACT.PORT]!;
+    records[at + FLOW_RECORD.PROTOCOL] = COMPACT_PROTOCOL_CODES[compact[COMPACT.PROTOCOL]!]!;
+    records[at + FLOW_RECORD.RESERVED_1] = 0;
+    records[at + FLOW_RECORD.PORT] = port & 0xff;
+    records[at + FLOW_RECORD.PORT + 1] = port >>> 8;
+    records[at + FLOW_RECORD.RESERVED_2] = 0;
+    records[at + FLOW_RECORD.RESERVED_2 + 1] = 0;
+    return end;
+  }
+
+  /** A DataView of `bytes`, kept while the same buffer is read (a chunk's lines, one after another). */
+  private viewOf(bytes: Uint8Array): DataView {
+    if (bytes !== this.lastBytes) {
+      this.lastBytes = bytes;
+      this.lastView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    return this.lastView;
+  }
+
+  /**
+   * The byte table's entry of endpoint text `bytes[start, end)`, resolved on first sight; -1 when
+   * the text is not plain (the text path unescapes or refuses it) or the resolver refuses it.
+   */
+  private bytesEntry(bytes: Uint8Array, view: DataView, start: number, end: number, name: string): number {
+    const known = this.byBytes.find(bytes, view, start, end);
+    if (known >= 0) return known;
+    if (!isPlainEndpointText(bytes, start, end)) return -1;
+    // Printable ASCII: the text is the bytes.
+    const kind = this.encodeText(asciiDecoder.decode(bytes.subarray(start, end)), name);
+    return kind < 0 ? -1 : this.byBytes.add(bytes, start, end, kind, this.scratchBytes);
   }
 
   private writeEndpoint(text: string, field: number, name: string, view: DataView, kindAt: number, at: number): boolean {
@@ -105,15 +175,22 @@ export class LineRecordWriter {
     if (known !== undefined) return known;
     // Remembered texts are plain; a new one must be too (the compact scan does not check).
     if (!isPlainJSONString(value)) return -1;
-    let kind: number;
+    const kind = this.encodeText(value, name);
+    return kind < 0 ? -1 : this.remember(detached(value), kind);
+  }
+
+  /**
+   * Endpoint text `value` (field `name`) resolved and encoded into `scratch`: its ENDPOINT_KIND, or
+   * -1 when the decoder or the resolver refuses it. Refusals are not remembered: the full decoder
+   * reports each one, naming its field.
+   */
+  private encodeText(value: string, name: string): number {
     try {
-      kind = encodeEndpoint(this.resolver.resolveEndpoint(decodeEndpoint(value, name), name), this.scratch, 0, this.noAdhocs);
+      return encodeEndpoint(this.resolver.resolveEndpoint(decodeEndpoint(value, name), name), this.scratch, 0, this.noAdhocs);
     } catch (error) {
-      // Refusals are not remembered: the full decoder reports each one, naming its field.
       if (error instanceof FlowError) return -1;
       throw error;
     }
-    return this.remember(detached(value), kind);
   }
 
   private remember(text: string, kind: number): number {
@@ -134,6 +211,11 @@ export class LineRecordWriter {
     this.kinds = kinds;
     this.words = words;
   }
+}
+
+/** Copies one endpoint's words (a record's words are 4-byte aligned: the copy keeps byte order). */
+function copyWords(from: Uint32Array, fromWord: number, to: Uint32Array, toWord: number): void {
+  for (let w = 0; w < ENDPOINT_WORDS; w++) to[toWord + w] = from[fromWord + w]!;
 }
 
 const writers = new WeakMap<EndpointResolver, LineRecordWriter>();

@@ -24,7 +24,7 @@ export async function* splitLineRuns(
 ): AsyncGenerator<Line[]> {
   // BOMs are kept by the decoder and stripped from the stream's first line only, so a line's
   // answer never depends on how the transport cut the body into chunks.
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const decoder = lineDecoder();
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let overflow = false;
@@ -34,12 +34,7 @@ export async function* splitLineRuns(
     number++;
     if (overflow) return { number, error: `line is longer than ${maxLineBytes} bytes` };
     const bytes = concat(pending, pendingBytes);
-    const end = bytes.length > 0 && bytes[bytes.length - 1] === 0x0d ? bytes.length - 1 : bytes.length;
-    try {
-      return { number, text: withoutStreamBOM(number, decoder.decode(bytes.subarray(0, end))) };
-    } catch {
-      return { number, error: 'line is not valid UTF-8' };
-    }
+    return decodeLine(bytes, 0, bytes.length, number, decoder);
   };
 
   for await (const chunk of chunks) {
@@ -110,6 +105,21 @@ function wholeLines(
     if (line.endsWith('\r')) lines[i] = line.slice(0, -1);
   }
   return { lines, end: last + 1 };
+}
+
+/** The line `bytes[start, end)` (without its LF; a CR before it is dropped) as splitLineRuns gives it. */
+export function decodeLine(bytes: Uint8Array, start: number, end: number, number: number, decoder: TextDecoder): Line {
+  if (end > start && bytes[end - 1] === 0x0d) end--;
+  try {
+    return { number, text: withoutStreamBOM(number, decoder.decode(bytes.subarray(start, end))) };
+  } catch {
+    return { number, error: 'line is not valid UTF-8' };
+  }
+}
+
+/** A decoder for decodeLine: strict UTF-8, a BOM kept (withoutStreamBOM drops the stream's first). */
+export function lineDecoder(): TextDecoder {
+  return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 }
 
 function withoutStreamBOM(number: number, text: string): string {

@@ -9,6 +9,7 @@ import { ReferenceEngine } from '../engine/reference-engine.js';
 import { WasmEngine } from '../engine/wasm-engine.js';
 import { ingestObjects, ingestSources } from '../ingest/bundle.js';
 import type { Bundle } from '../model/bundle.js';
+import { mutate, mutation, throughFlows, variants } from '../../test/ndjson-lines.js';
 import { answerLines, answerNDJSON, type NumberedLine } from './verdict.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
@@ -17,18 +18,6 @@ const ENGINES: readonly { name: string; load: (bundle: Bundle) => Engine }[] = [
   { name: 'reference', load: (bundle) => new ReferenceEngine(bundle) },
   { name: 'wasm', load: (bundle) => WasmEngine.fromCompiled(loadCoreModule('debug'), compileBundle(bundle)) },
 ];
-
-/** The engine without its resolver: every line goes through Flow objects, as before the record path. */
-function throughFlows(engine: Engine): Engine {
-  return {
-    kind: engine.kind,
-    version: engine.version,
-    explain: (flow) => engine.explain(flow),
-    decide: (flow) => engine.decide(flow),
-    decideBatch: (flows) => engine.decideBatch(flows),
-    decideRecords: (records) => engine.decideRecords(records),
-  };
-}
 
 /** The engine as it is, counting the flows its record path answered. */
 function counting(engine: Engine): Engine & { records: number } {
@@ -62,38 +51,6 @@ async function expectSameAnswers(engine: Engine, texts: readonly string[]): Prom
   expect(fast).toHaveLength(texts.length);
   return viaRecords.records;
 }
-
-/** Variants of a good line: the other spellings the decoders take, and near misses they refuse. */
-function variants(json: Record<string, unknown>): string[] {
-  const line = JSON.stringify(json);
-  const { src, dst, port } = json;
-  return [
-    line,
-    JSON.stringify({ dst, src, port, protocol: json.protocol }),
-    JSON.stringify({ ...json, protocol: 'udp' }),
-    JSON.stringify({ ...json, protocol: 6 }),
-    JSON.stringify({ ...json, port: String(port) }),
-    JSON.stringify({ ...json, port: 0 }),
-    JSON.stringify({ ...json, port: 65536 }),
-    JSON.stringify({ ...json, extra: true }),
-    JSON.stringify(json, null, 1).replace(/\n/g, ''),
-    JSON.stringify({ ...json, src: `${String(src)}x` }),
-    JSON.stringify({ ...json, dst: 'nowhere/none' }),
-    JSON.stringify({ ...json, src: '2001:db8::1' }),
-    JSON.stringify({ ...json, src: typeof src === 'string' ? src.toUpperCase() : src }),
-    `${line} `,
-    line.replace('"src":"', '"src":"\\u0041'),
-    line.slice(0, -1),
-  ];
-}
-
-/** A line with one character inserted, replaced or deleted. */
-function mutate(line: string, at: number, char: string, replace: boolean): string {
-  const i = at % (line.length + 1);
-  return line.slice(0, i) + char + line.slice(replace ? i + 1 : i);
-}
-
-const mutation = fc.tuple(fc.nat(), fc.constantFrom('"', '\\', ',', ':', '{', '}', ' ', '\u0001', '0', '9', '.', 'e', '-', 'A', '/', ''), fc.boolean());
 
 describe('NDJSON lines answered through flow records, against the Flow path', () => {
   for (const tiers of [false, true]) {

@@ -7,12 +7,15 @@ import { FLOW_RECORD_BYTES, STATUS, VERDICT_RECORD, VERDICT_RECORD_BYTES } from 
 import type { Engine } from '../engine/engine.js';
 import type { EndpointResolver } from '../engine/endpoints.js';
 import { lineRecordWriter } from '../engine/line-records.js';
-import { verdictOutline, type VerdictOutline } from '../engine/records.js';
 import type { Decision, Verdict } from '../model/decision.js';
 import type { Flow } from '../model/flow.js';
 import { FlowError } from '../model/errors.js';
 import { splitLineRuns } from '../flow/lines.js';
 import { decodeFlowLine } from '../flow/scan.js';
+import { answerNDJSONBytes } from './ndjson-bytes.js';
+import { compactLine, errorJSON, recordLine } from './verdict-lines.js';
+
+export { errorJSON } from './verdict-lines.js';
 
 export interface VerdictOptions {
   /** Adds both sides (`egress`, `ingress`) with isolation and the deciding rule. */
@@ -23,9 +26,6 @@ export interface VerdictOptions {
    */
   readonly sides?: boolean;
 }
-
-/** Without explanation a verdict line is one of a handful of strings: made once each. */
-const compactLines = new Map<string, string>();
 
 /** The same, by verdict object: engines hand out one shared object per distinct verdict. */
 const compactByVerdict = new WeakMap<Decision | Verdict, string>();
@@ -43,25 +43,6 @@ export function verdictJSON(verdict: Decision | Verdict, options: VerdictOptions
   if (verdict.egress) out.egress = verdict.egress;
   if (verdict.ingress) out.ingress = verdict.ingress;
   return JSON.stringify(out);
-}
-
-/** The verdict line without explanation: it says only whether, why, and which sides denied. */
-function compactLine(verdict: VerdictOutline): string {
-  const key = `${verdict.reason}:${verdict.deniedBy.join(',')}`;
-  let line = compactLines.get(key);
-  if (line === undefined) {
-    line = JSON.stringify(
-      verdict.allowed
-        ? { allowed: true, reason: verdict.reason }
-        : { allowed: false, reason: verdict.reason, deniedBy: verdict.deniedBy },
-    );
-    compactLines.set(key, line);
-  }
-  return line;
-}
-
-export function errorJSON(line: number, message: string): string {
-  return JSON.stringify({ error: `line ${line}: ${message}` });
 }
 
 export interface NumberedLine {
@@ -88,22 +69,6 @@ async function answerFlows(lines: readonly NumberedLine[], engine: Engine, optio
     out[i] = answer instanceof FlowError ? errorJSON(lines[i]!.number, answer.message) : verdictJSON(answer, options);
   });
   return out;
-}
-
-/** Bits of each code (decision, egress and ingress reasons) in the key of linesByCodes. */
-const CODE_BITS = 4;
-/** Compact verdict lines by the codes of a verdict record (decision, egress reason, ingress reason). */
-const linesByCodes: (string | undefined)[] = new Array<string | undefined>(1 << (3 * CODE_BITS)).fill(undefined);
-
-/** The compact line of verdict record k: made once per distinct set of codes. */
-function recordLine(verdicts: Uint8Array, output: DataView, k: number): string {
-  const at = k * VERDICT_RECORD_BYTES;
-  const decision = verdicts[at + VERDICT_RECORD.DECISION]!;
-  const egress = verdicts[at + VERDICT_RECORD.EGRESS_REASON]!;
-  const ingress = verdicts[at + VERDICT_RECORD.INGRESS_REASON]!;
-  if ((decision | egress | ingress) >>> CODE_BITS !== 0) return compactLine(verdictOutline(output, k));
-  const key = (((decision << CODE_BITS) | egress) << CODE_BITS) | ingress;
-  return (linesByCodes[key] ??= compactLine(verdictOutline(output, k)));
 }
 
 /**
@@ -216,6 +181,10 @@ export class FlowLimitError extends Error {
  * gets its answer at once and memory is bounded by the chunk size.
  */
 export function answerNDJSON(chunks: AsyncIterable<Uint8Array>, engine: Engine, options: VerdictOptions, limits: NdjsonLimits): AsyncGenerator<string> {
+  if (!options.explain && !options.sides && engine.resolver !== undefined) {
+    const answerText = (lines: readonly NumberedLine[]): Promise<string[]> => answerLines(lines, engine, options);
+    return answerNDJSONBytes(chunks, engine, engine.resolver, limits, answerText, (limit) => new FlowLimitError(limit));
+  }
   return answerNDJSONWith(chunks, (lines) => answerLines(lines, engine, options), limits);
 }
 

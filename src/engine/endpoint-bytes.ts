@@ -1,0 +1,123 @@
+/**
+ * @module Encoded endpoints remembered by the bytes that named them: flow lines name the same few
+ * pods and addresses over and over, so each distinct endpoint text is resolved once and every
+ * later mention is found by its hash and a byte comparison, without making a string. An open
+ * addressing table over typed arrays: keys in one byte arena, each entry's record endpoint
+ * (ENDPOINT_BYTES) and its ENDPOINT_KIND beside it.
+ */
+import { ENDPOINT_BYTES } from '../compile/layout.js';
+
+/** Distinct keys kept; past that the table starts over (memory stays bounded). */
+const MAX_ENTRIES = 1 << 16;
+const INITIAL_ENTRIES = 256;
+const INITIAL_ARENA_BYTES = 16 * 1024;
+
+export class EndpointBytesTable {
+  /** Slot -> entry + 1 (0: empty); twice as many slots as entries can be held, a power of two. */
+  private slots = new Int32Array(2 * INITIAL_ENTRIES);
+  private hashes = new Int32Array(INITIAL_ENTRIES);
+  private keyStarts = new Int32Array(INITIAL_ENTRIES);
+  private keyEnds = new Int32Array(INITIAL_ENTRIES);
+  private arena = new Uint8Array(INITIAL_ARENA_BYTES);
+  private arenaView = new DataView(this.arena.buffer);
+  private arenaUsed = 0;
+  private count = 0;
+  /** Entry -> its ENDPOINT_KIND. */
+  kinds = new Uint8Array(INITIAL_ENTRIES);
+  /** Entry -> its endpoint as a record holds it, ENDPOINT_BYTES from entry * ENDPOINT_BYTES. */
+  endpoints = new Uint8Array(INITIAL_ENTRIES * ENDPOINT_BYTES);
+  /** The same memory as `endpoints`, in 32-bit words (ENDPOINT_BYTES / 4 from entry * ENDPOINT_BYTES / 4). */
+  endpointWords = new Uint32Array(this.endpoints.buffer);
+
+  /** The entry of key `bytes[start, end)` (`view`: a DataView of all of `bytes`); -1 when it is not remembered. */
+  find(bytes: Uint8Array, view: DataView, start: number, end: number): number {
+    const { slots, hashes, keyStarts, keyEnds, arena, arenaView } = this;
+    const mask = slots.length - 1;
+    const length = end - start;
+    const hash = keyHash(bytes, view, start, end);
+    probing: for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = slots[slot]! - 1;
+      if (entry < 0) return -1;
+      if (hashes[entry] !== hash) continue;
+      const keyStart = keyStarts[entry]!;
+      if (keyEnds[entry]! - keyStart !== length) continue;
+      // The key's bytes, four at a time, then one at a time.
+      let at = 0;
+      for (; at + 4 <= length; at += 4) if (arenaView.getInt32(keyStart + at) !== view.getInt32(start + at)) continue probing;
+      for (; at < length; at++) if (arena[keyStart + at] !== bytes[start + at]) continue probing;
+      return entry;
+    }
+  }
+
+  /**
+   * Remembers key `bytes[start, end)` (not yet remembered) as endpoint `endpoint` (ENDPOINT_BYTES
+   * from 0) of kind `kind`; returns its entry. A full table starts over first.
+   */
+  add(bytes: Uint8Array, start: number, end: number, kind: number, endpoint: Uint8Array): number {
+    if (this.count >= MAX_ENTRIES) this.clear();
+    if (this.count >= this.hashes.length) this.growEntries();
+    const length = end - start;
+    if (this.arenaUsed + length > this.arena.length) {
+      this.arena = grown(this.arena, Math.max(2 * this.arena.length, this.arenaUsed + length));
+      this.arenaView = new DataView(this.arena.buffer);
+    }
+    const entry = this.count++;
+    this.arena.set(bytes.subarray(start, end), this.arenaUsed);
+    this.keyStarts[entry] = this.arenaUsed;
+    this.keyEnds[entry] = this.arenaUsed + length;
+    this.arenaUsed += length;
+    this.hashes[entry] = keyHash(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), start, end);
+    this.kinds[entry] = kind;
+    this.endpoints.set(endpoint.subarray(0, ENDPOINT_BYTES), entry * ENDPOINT_BYTES);
+    this.place(entry);
+    return entry;
+  }
+
+  private place(entry: number): void {
+    const mask = this.slots.length - 1;
+    let slot = this.hashes[entry]! & mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    this.slots[slot] = entry + 1;
+  }
+
+  private clear(): void {
+    this.slots.fill(0);
+    this.count = 0;
+    this.arenaUsed = 0;
+  }
+
+  private growEntries(): void {
+    const entries = 2 * this.hashes.length;
+    this.hashes = grown(this.hashes, entries);
+    this.keyStarts = grown(this.keyStarts, entries);
+    this.keyEnds = grown(this.keyEnds, entries);
+    this.kinds = grown(this.kinds, entries);
+    this.endpoints = grown(this.endpoints, entries * ENDPOINT_BYTES);
+    this.endpointWords = new Uint32Array(this.endpoints.buffer);
+    this.slots = new Int32Array(2 * entries);
+    for (let entry = 0; entry < this.count; entry++) this.place(entry);
+  }
+}
+
+/**
+ * A key's hash: its length and its last eight bytes, where the texts of one log differ most (pod
+ * name suffixes, an address's last digits), read as two words; keys that share them only cost a
+ * longer probe.
+ */
+function keyHash(bytes: Uint8Array, view: DataView, start: number, end: number): number {
+  const length = end - start;
+  let hash = Math.imul(length, 0x9e3779b1);
+  if (length >= 8) {
+    hash = Math.imul(hash ^ view.getInt32(end - 4, true), 0x85ebca6b);
+    hash = Math.imul(hash ^ view.getInt32(end - 8, true), 0xc2b2ae35);
+  } else {
+    for (let at = start; at < end; at++) hash = Math.imul(hash ^ bytes[at]!, 0x01000193);
+  }
+  return hash ^ (hash >>> 15);
+}
+
+function grown<T extends Int32Array | Uint8Array>(array: T, length: number): T {
+  const copy = new (array.constructor as new (length: number) => T)(length);
+  copy.set(array);
+  return copy;
+}

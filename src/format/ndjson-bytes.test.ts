@@ -1,0 +1,137 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { scenarioArbitrary } from '../../test/fuzz/arbitraries.js';
+import { flowCorpus, VALID_BUNDLE_YAML } from '../../test/hostile/corpus.js';
+import { mutate, mutation, throughFlows, variants } from '../../test/ndjson-lines.js';
+import { compileBundle } from '../compile/compile.js';
+import { FLOW_RECORD_BYTES } from '../compile/layout.js';
+import type { Engine } from '../engine/engine.js';
+import { lineRecordWriter } from '../engine/line-records.js';
+import { loadCoreModule } from '../engine/node-core.js';
+import { ReferenceEngine } from '../engine/reference-engine.js';
+import { WasmEngine } from '../engine/wasm-engine.js';
+import { ingestObjects, ingestSources } from '../ingest/bundle.js';
+import type { Bundle } from '../model/bundle.js';
+import { answerLines, answerNDJSON, answerNDJSONWith, FlowLimitError, type NdjsonLimits } from './verdict.js';
+
+const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
+const encoder = new TextEncoder();
+const LIMITS: NdjsonLimits = { maxLineBytes: 64 * 1024, batchLines: 7 };
+
+const ENGINES: readonly { name: string; load: (bundle: Bundle) => Engine }[] = [
+  { name: 'reference', load: (bundle) => new ReferenceEngine(bundle) },
+  { name: 'wasm', load: (bundle) => WasmEngine.fromCompiled(loadCoreModule('debug'), compileBundle(bundle)) },
+];
+
+async function* chunked(body: Uint8Array, cuts: readonly number[]): AsyncGenerator<Uint8Array> {
+  let at = 0;
+  for (const cut of [...cuts].sort((a, b) => a - b)) {
+    // Fresh copies: a chunk is never a view the answerer could see change.
+    yield body.slice(at, cut);
+    at = cut;
+  }
+  yield body.slice(at);
+}
+
+/** What each path yields (texts, then the error that ended it, if any). */
+async function collect(texts: AsyncGenerator<string>): Promise<unknown[]> {
+  const out: unknown[] = [];
+  try {
+    for await (const text of texts) out.push(text);
+  } catch (error) {
+    out.push(error instanceof FlowLimitError ? `FlowLimitError ${error.message}` : error);
+  }
+  return out;
+}
+
+/** The byte path and the text path through Flow objects yield the same texts for `body` cut at `cuts`. */
+async function expectSameOutput(engine: Engine, body: Uint8Array, cuts: readonly number[], limits = LIMITS): Promise<void> {
+  const viaBytes = await collect(answerNDJSON(chunked(body, cuts), engine, { explain: false }, limits));
+  const flows = throughFlows(engine);
+  const viaText = await collect(answerNDJSONWith(chunked(body, cuts), (lines) => answerLines(lines, flows, { explain: false }), limits));
+  expect(viaBytes).toEqual(viaText);
+}
+
+/** How many of `texts` the byte path writes as records itself. */
+function takenAsRecords(engine: Engine, texts: readonly string[]): number {
+  const writer = lineRecordWriter(engine.resolver!);
+  const records = new Uint8Array(FLOW_RECORD_BYTES);
+  const words = new Uint32Array(records.buffer);
+  return texts.filter((text) => {
+    const bytes = encoder.encode(`${text}\n`);
+    return writer.writeCompact(bytes, 0, bytes.length, records, words, 0) === bytes.length - 1;
+  }).length;
+}
+
+const lineEnd = fc.constantFrom('\n', '\n', '\n', '\r\n', '\n\n', '\n \n');
+
+describe('NDJSON bytes answered through flow records, against the text path', () => {
+  it('give the same output on random bundles, line ends and chunkings, both engines', async () => {
+    let taken = 0;
+    let total = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        scenarioArbitrary({ flows: 10 }),
+        fc.array(mutation, { maxLength: 8 }),
+        fc.array(lineEnd, { minLength: 1, maxLength: 16 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        async ({ objects, flows }, mutations, ends, cutPoints) => {
+          const bundle = ingestObjects(objects).bundle!;
+          const jsons = flows.map((flow) => flow as unknown as Record<string, unknown>);
+          const texts = jsons.flatMap(variants);
+          mutations.forEach(([at, char, replace], i) => texts.push(mutate(JSON.stringify(jsons[i % jsons.length]), at, char, replace)));
+          const body = encoder.encode(texts.map((text, i) => text + ends[i % ends.length]!).join(''));
+          const cuts = cutPoints.map((n) => n % (body.length + 1));
+          for (const { load } of ENGINES) {
+            const engine = load(bundle);
+            await expectSameOutput(engine, body, cuts);
+            taken += takenAsRecords(engine, texts);
+            total += texts.length;
+          }
+        },
+      ),
+      { numRuns: 40, seed: SEED },
+    );
+    // The property says something only if the byte path took a good share of the lines itself:
+    // one spelling in 16 of each flow is the compact one (the rest are near misses), and flows
+    // with ad-hoc endpoints have none.
+    expect(taken).toBeGreaterThan(total / 20);
+  }, 120_000);
+
+  it('give the same output with the body cut at every position, and one byte at a time', async () => {
+    const bundle = ingestSources([{ name: 'valid.yaml', text: VALID_BUNDLE_YAML }]).bundle!;
+    const texts = [
+      '\ufeff{"src":"ns3/frontend","dst":"ns1/web","protocol":"TCP","port":80}',
+      '{"src":"ns3/frontend","dst":"10.1.1.10","port":80}',
+      '',
+      '{"src":"ns3/frontend","dst":"ns1/nope","protocol":"UDP","port":53}\r',
+      '{"src":"10.1.1.10","dst":"2001:db8::1","protocol":"SCTP","port":80}',
+      '\ufeff{"src":"ns3/frontend","dst":"ns1/web","port":80}',
+      '{"src": "ns3/frontend", "dst": "ns1/web", "port": 443}',
+      '{"src":"ns3/fr\\u006fntend","dst":"ns1/web","port":80}',
+      'not json',
+      '{"src":"ns3/frontend","dst":"ns1/web","port":80}',
+    ];
+    const body = encoder.encode(texts.join('\n'));
+    for (const { load } of ENGINES) {
+      const engine = load(bundle);
+      for (let cut = 0; cut <= body.length; cut++) await expectSameOutput(engine, body, [cut]);
+      await expectSameOutput(engine, body, Array.from({ length: body.length }, (_, i) => i + 1));
+    }
+  }, 60_000);
+
+  it('give the same output on the hostile flow corpus, invalid UTF-8, over-long lines and too many flows', async () => {
+    const bundle = ingestSources([{ name: 'valid.yaml', text: VALID_BUNDLE_YAML }]).bundle!;
+    const good = '{"src":"ns3/frontend","dst":"ns1/web","protocol":"TCP","port":80}';
+    const corpus = encoder.encode(`${flowCorpus().map((f) => f.line).join('\n')}\n`);
+    const invalid = Uint8Array.from([...encoder.encode(`${good}\n{"src":"ns3/frontend","dst":"ns1/w`), 0xff, ...encoder.encode(`eb","port":80}\n${good}`)]);
+    const long = encoder.encode(`${good}\n${good.replace('frontend', 'f'.repeat(200))}\n${good}\n`);
+    for (const { load } of ENGINES) {
+      const engine = load(bundle);
+      await expectSameOutput(engine, corpus, [4093, 8190, 20000]);
+      for (let cut = 0; cut <= invalid.length; cut += 7) await expectSameOutput(engine, invalid, [cut]);
+      for (let cut = 0; cut <= long.length; cut += 5) await expectSameOutput(engine, long, [cut], { maxLineBytes: 100, batchLines: 2 });
+      for (const maxFlows of [0, 1, 2, 5]) await expectSameOutput(engine, long, [70], { maxLineBytes: 100, batchLines: 2, maxFlows });
+    }
+  }, 60_000);
+});

@@ -1,0 +1,243 @@
+/**
+ * @module NDJSON flow bytes answered through flow records, for an in-process engine without
+ * explanation: lines are found in the input chunks by their LF, a compact flow line
+ * (src/flow/flow-line-bytes.ts) becomes a flow record without a string being made
+ * (line-records.ts), the records are decided in batches and each verdict record becomes its line
+ * by its codes. Every other line is decoded as splitLineRuns decodes it (the same line numbers,
+ * length limit, UTF-8 check, BOM and CR handling) and answered by the text path, as are the flows
+ * the engine refuses (their messages need the Flow): the output is the text path's, byte for byte.
+ */
+import { FLOW_RECORD_BYTES, STATUS, VERDICT_RECORD, VERDICT_RECORD_BYTES } from '../compile/layout.js';
+import type { Engine } from '../engine/engine.js';
+import type { EndpointResolver } from '../engine/endpoints.js';
+import { lineRecordWriter, type LineRecordWriter } from '../engine/line-records.js';
+import { decodeLine, lineDecoder } from '../flow/lines.js';
+import { errorJSON, recordLine } from './verdict-lines.js';
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** A line the text path answers: its number and text, and where its answer goes. */
+interface TextLine {
+  readonly number: number;
+  readonly text: string;
+  readonly slot: number;
+}
+
+export interface ByteAnswerLimits {
+  readonly maxLineBytes: number;
+  /** Flow records decided together (one engine call). */
+  readonly batchLines: number;
+  /** Flows in all; past it `tooMany` is thrown. */
+  readonly maxFlows?: number;
+}
+
+/**
+ * The verdict lines of `chunks`, one text per input chunk that completed a line (as answerNDJSON
+ * yields them). `answerText` answers the lines the record path does not take (answerLines);
+ * `tooMany(limit)` is the error thrown past `limits.maxFlows`.
+ */
+export async function* answerNDJSONBytes(
+  chunks: AsyncIterable<Uint8Array>,
+  engine: Engine,
+  resolver: EndpointResolver,
+  limits: ByteAnswerLimits,
+  answerText: (lines: readonly { number: number; text: string }[]) => Promise<string[]>,
+  tooMany: (limit: number) => Error,
+): AsyncGenerator<string> {
+  const run = new ChunkAnswer(engine, lineRecordWriter(resolver), limits, answerText, tooMany);
+  let carry: Uint8Array[] = [];
+  let carryBytes = 0;
+  let overflow = false;
+  for await (const chunk of chunks) {
+    let start = 0;
+    if (carryBytes > 0 || overflow) {
+      const newline = chunk.indexOf(LF);
+      const end = newline < 0 ? chunk.length : newline;
+      if (!overflow) {
+        carryBytes += end;
+        overflow = carryBytes > limits.maxLineBytes;
+        carry = overflow ? [] : [...carry, chunk.slice(0, end)];
+      }
+      if (newline < 0) continue;
+      await run.carried(carry, carryBytes, overflow);
+      carry = [];
+      carryBytes = 0;
+      overflow = false;
+      start = newline + 1;
+    }
+    while (start < chunk.length) {
+      // Most lines: matched, their records written and their line end found in one pass.
+      const next = run.compactLine(chunk, start);
+      if (next >= 0) {
+        start = next;
+        if (run.full) await run.decide();
+        continue;
+      }
+      const newline = chunk.indexOf(LF, start);
+      if (newline < 0) break;
+      await run.line(chunk, start, newline);
+      start = newline + 1;
+    }
+    if (start < chunk.length) {
+      carryBytes = chunk.length - start;
+      overflow = carryBytes > limits.maxLineBytes;
+      carry = overflow ? [] : [chunk.slice(start)];
+    }
+    const text = await run.finish();
+    if (text !== '') yield text;
+  }
+  if (carryBytes > 0 || overflow) {
+    await run.carried(carry, carryBytes, overflow);
+    const text = await run.finish();
+    if (text !== '') yield text;
+  }
+}
+
+/** The answers of the lines of one chunk, in order: records decided in batches, the rest by the text path. */
+class ChunkAnswer {
+  private readonly decoder = lineDecoder();
+  private number = 0;
+  private flows = 0;
+  private out: string[] = [];
+  private records: Uint8Array;
+  private words: Uint32Array;
+  private count = 0;
+  /** Per pending record: its slot in `out`, and where its line is (for the text path, if refused). */
+  private readonly recordSlots: Int32Array;
+  private readonly recordNumbers: Int32Array;
+  private readonly recordStarts: Int32Array;
+  private readonly recordEnds: Int32Array;
+  private recordSources: Uint8Array[] = [];
+  private textLines: TextLine[] = [];
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly writer: LineRecordWriter,
+    private readonly limits: ByteAnswerLimits,
+    private readonly answerText: (lines: readonly { number: number; text: string }[]) => Promise<string[]>,
+    private readonly tooMany: (limit: number) => Error,
+  ) {
+    const batch = Math.max(1, limits.batchLines);
+    this.records = new Uint8Array(batch * FLOW_RECORD_BYTES);
+    this.words = new Uint32Array(this.records.buffer);
+    this.recordSlots = new Int32Array(batch);
+    this.recordNumbers = new Int32Array(batch);
+    this.recordStarts = new Int32Array(batch);
+    this.recordEnds = new Int32Array(batch);
+  }
+
+  /** Whether a batch of records waits for decide(). */
+  get full(): boolean {
+    return this.count === this.recordSlots.length;
+  }
+
+  /**
+   * The compact flow line at `bytes[start]`, followed by LF or CRLF in `bytes`, as a record: the
+   * index where the next line starts; -1 (nothing done) for any other line, or one whose end is not
+   * in `bytes`.
+   */
+  compactLine(bytes: Uint8Array, start: number): number {
+    const end = this.writer.writeCompact(bytes, start, bytes.length, this.records, this.words, this.count);
+    if (end < 0) return -1;
+    let lineEnd = end;
+    if (bytes[lineEnd] === CR) lineEnd++;
+    if (lineEnd >= bytes.length || bytes[lineEnd] !== LF || lineEnd - start > this.limits.maxLineBytes) return -1;
+    this.addRecord(bytes, start, lineEnd, ++this.number);
+    return lineEnd + 1;
+  }
+
+  /** The line `bytes[start, end)` (its LF not included). */
+  async line(bytes: Uint8Array, start: number, end: number): Promise<void> {
+    const number = ++this.number;
+    if (end - start > this.limits.maxLineBytes) {
+      this.out.push(errorJSON(number, `line is longer than ${this.limits.maxLineBytes} bytes`));
+      return;
+    }
+    const last = end > start && bytes[end - 1] === CR ? end - 1 : end;
+    if (this.writer.writeCompact(bytes, start, last, this.records, this.words, this.count) !== last) {
+      this.textLine(bytes, start, end, number);
+      return;
+    }
+    this.addRecord(bytes, start, end, number);
+    if (this.full) await this.decide();
+  }
+
+  /** Takes the record just written for line `number` at `bytes[start, end)`. */
+  private addRecord(bytes: Uint8Array, start: number, end: number, number: number): void {
+    this.countFlow();
+    const k = this.count++;
+    this.recordSlots[k] = this.out.length;
+    this.recordNumbers[k] = number;
+    this.recordStarts[k] = start;
+    this.recordEnds[k] = end;
+    this.recordSources.push(bytes);
+    this.out.push('');
+  }
+
+  /** A line that began in an earlier chunk: its pieces, or `overflow` when it was too long to keep. */
+  async carried(pieces: readonly Uint8Array[], length: number, overflow: boolean): Promise<void> {
+    if (overflow) {
+      this.number++;
+      this.out.push(errorJSON(this.number, `line is longer than ${this.limits.maxLineBytes} bytes`));
+      return;
+    }
+    const bytes = pieces.length === 1 ? pieces[0]! : new Uint8Array(length);
+    if (pieces.length > 1) pieces.reduce((at, piece) => (bytes.set(piece, at), at + piece.length), 0);
+    await this.line(bytes, 0, length);
+  }
+
+  /** The text of the answered lines since the last finish (each followed by LF), '' for none. */
+  async finish(): Promise<string> {
+    await this.decide();
+    if (this.textLines.length > 0) {
+      const lines = this.textLines;
+      this.textLines = [];
+      const answered = await this.answerText(lines);
+      lines.forEach((line, k) => (this.out[line.slot] = answered[k]!));
+    }
+    if (this.out.length === 0) return '';
+    const text = `${this.out.join('\n')}\n`;
+    this.out = [];
+    return text;
+  }
+
+  /** A line for the text path, decoded as splitLineRuns decodes it; blank lines get no answer. */
+  private textLine(bytes: Uint8Array, start: number, end: number, number: number): void {
+    const line = decodeLine(bytes, start, end, number, this.decoder);
+    if ('error' in line) {
+      this.out.push(errorJSON(number, line.error));
+      return;
+    }
+    if (line.text.trim() === '') return;
+    this.countFlow();
+    this.textLines.push({ number, text: line.text, slot: this.out.length });
+    this.out.push('');
+  }
+
+  private countFlow(): void {
+    this.flows++;
+    if (this.limits.maxFlows !== undefined && this.flows > this.limits.maxFlows) throw this.tooMany(this.limits.maxFlows);
+  }
+
+  /** Decides the pending records; a record the engine refuses goes to the text path. */
+  async decide(): Promise<void> {
+    const count = this.count;
+    if (count === 0) return;
+    this.count = 0;
+    const sources = this.recordSources;
+    this.recordSources = [];
+    const verdicts = await this.engine.decideRecords(this.records.subarray(0, count * FLOW_RECORD_BYTES));
+    const view = new DataView(verdicts.buffer, verdicts.byteOffset, verdicts.byteLength);
+    for (let k = 0; k < count; k++) {
+      const slot = this.recordSlots[k]!;
+      if (verdicts[k * VERDICT_RECORD_BYTES + VERDICT_RECORD.STATUS] === STATUS.OK) {
+        this.out[slot] = recordLine(verdicts, view, k);
+        continue;
+      }
+      const line = decodeLine(sources[k]!, this.recordStarts[k]!, this.recordEnds[k]!, this.recordNumbers[k]!, this.decoder);
+      if ('error' in line) throw new Error('a compact flow line did not decode'); // ASCII by construction
+      this.textLines.push({ number: line.number, text: line.text, slot });
+    }
+  }
+}
