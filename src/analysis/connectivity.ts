@@ -193,7 +193,7 @@ function outsideConnections(context: Context, workloads: readonly number[]): Con
     return found;
   };
   pairs.pieces.forEach((piece, i) => {
-    const onNode = piece.hostIP ? (pairs.podsOnPiece.get(i) ?? []) : [];
+    const onNode = piece.hostIP ? (pairs.outside.podsOnPiece.get(i) ?? []) : [];
     const keys: string[][] = options.explain ? workloads.map(() => []).concat(workloads.map(() => [])) : [];
     let patterns: Int32Array | undefined;
     if (onNode.length === 0 && !options.explain) {
@@ -259,16 +259,16 @@ function outsidePatterns(
       for (const p of nodePods) {
         const a = pairs.classes.classOf[p]!;
         (offNode as Map<number, number>).set(a, offNode.get(a)! - 1);
-        const found = pairs.outsidePattern(p, node!.piece, direction);
+        const found = pairs.outside.outsidePattern(p, node!.piece, direction);
         pattern = pairs.store.union(pattern, found);
-        if (keys && found !== NOTHING) keys.push(`piece:${pairs.pieceExceptionKey(p, node!.piece, direction)}`);
+        if (keys && found !== NOTHING) keys.push(pairs.outside.nodeKey(p, node!.piece, direction));
       }
       for (const [a, count] of offNode) {
         if (count <= 0) continue;
-        const found = node ? pairs.cellPattern(a, family, cell, direction) : pairs.decidedCellPattern(a, family, cell, direction);
+        const found = node ? pairs.outside.cellPattern(a, family, cell, direction) : pairs.outside.decidedCellPattern(a, family, cell, direction);
         if (found === undefined) return void (patterns[d * workloads.length + j] = -1);
         pattern = pairs.store.union(pattern, found);
-        if (keys && found !== NOTHING) keys.push(`cell:${pairs.cellKey(a, family, cell, direction)}`);
+        if (keys && found !== NOTHING) keys.push(pairs.outside.cellKey(a, family, cell, direction));
       }
       patterns[d * workloads.length + j] = pattern;
     });
