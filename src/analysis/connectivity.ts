@@ -221,17 +221,18 @@ function outsideConnections(context: Context, workloads: readonly number[]): Con
     }
   });
   const connections: Connection[] = [];
+  const connection = (src: AnalysisEndpoint, dst: AnalysisEndpoint, pattern: number, keys: readonly string[] | undefined): Connection =>
+    keys ? { src, dst, set: pairs.store.connSet(pattern), representatives: [...new Set(keys)] } : { src, dst, set: pairs.store.connSet(pattern) };
   for (const { pieces, patterns, keys } of signatures.values()) {
     if (patterns.every((p) => p === NOTHING)) continue;
     const external = externalEndpoint(pairs, pieces);
-    workloads.forEach((w, j) => {
-      const endpoint = groups.workloads[w]!;
+    for (let j = 0; j < workloads.length; j++) {
+      const endpoint = groups.workloads[workloads[j]!]!;
       const out = patterns[j]!;
       const into = patterns[workloads.length + j]!;
-      const explain = (k: number) => (options.explain ? { representatives: [...new Set(keys[k]!)] } : {});
-      if (out !== NOTHING) connections.push({ src: endpoint, dst: external, set: pairs.store.connSet(out), ...explain(j) });
-      if (into !== NOTHING) connections.push({ src: external, dst: endpoint, set: pairs.store.connSet(into), ...explain(workloads.length + j) });
-    });
+      if (out !== NOTHING) connections.push(connection(endpoint, external, out, options.explain ? keys[j] : undefined));
+      if (into !== NOTHING) connections.push(connection(external, endpoint, into, options.explain ? keys[workloads.length + j] : undefined));
+    }
   }
   return connections;
 }

@@ -57,9 +57,11 @@ export class PairTable {
 
   /** The slot of (a, b), or of the empty slot where it would go (linear probing). */
   private find(a: number, b: number): number {
-    let hash = Math.imul(a, 0x9e3779b1) + b;
-    hash = Math.imul(hash ^ (hash >>> 15), 0x85ebca6b);
-    let at = (hash ^ (hash >>> 13)) & this.mask;
+    // murmur3's finalizer over a mix of both: every bit of the pair reaches the low bits used.
+    let hash = Math.imul(a, 0x9e3779b1) ^ b;
+    hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+    hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+    let at = (hash ^ (hash >>> 16)) & this.mask;
     for (;;) {
       const first = this.firsts[at]!;
       if (first === EMPTY || (first === a && this.seconds[at] === b)) return at;

@@ -6,13 +6,14 @@
  * its own node apart (NetworkPolicies always allow it). The outside world is in outside-cells.ts.
  */
 import type { Bundle } from '../model/bundle.js';
-import { parseIP, type IP, type IPFamily } from '../net/ip.js';
+import type { IP, IPFamily } from '../net/ip.js';
 import { FAMILIES, ruleCuts, type AddressPiece } from './address-space.js';
 import { classCandidates, mayMatch, type ClassCandidates, type Direction } from './candidates.js';
 import type { Decider, RecordEndpoint } from './decider.js';
 import { OutsideCells } from './outside-cells.js';
 import { PairTable } from './pair-table.js';
 import { NOTHING, PatternDecider, PatternStore } from './patterns.js';
+import { podAddresses } from './pod-addresses.js';
 import { podClasses, type PodClasses } from './pod-classes.js';
 import { portIntervals } from './port-intervals.js';
 import { OPEN, SideGroups } from './side-groups.js';
@@ -46,7 +47,7 @@ export class PodPairs {
   private readonly addressOf: Record<IPFamily, (IP | undefined)[]>;
   /** Per family and pod: its first address of that family (a flow naming it by reference uses that one). */
   private readonly firstIPOf: Record<IPFamily, (IP | undefined)[]>;
-  private readonly hostIPs: (readonly IP[])[];
+  private readonly hostIPs: readonly (readonly IP[])[];
   /** Per pod: the family of its primary IP (0: none); a flow naming two pods takes the destination's, else the source's. */
   private readonly primaryFamily: Int8Array;
 
@@ -60,9 +61,9 @@ export class PodPairs {
     this.classes = podClasses(bundle, cuts);
     this.candidates = classCandidates(bundle, this.classes);
     this.podCount = bundle.pods.length;
-    this.hostIPs = bundle.pods.map((pod) => pod.hostIPs.map((text) => parseIP(text)!));
-    this.addressOf = addressableIPs(bundle);
-    const parsed = bundle.pods.map((pod) => pod.ips.map((text) => parseIP(text)!));
+    const { ips: parsed } = podAddresses(bundle);
+    this.hostIPs = podAddresses(bundle).hostIPs;
+    this.addressOf = addressableIPs(bundle, parsed);
     const firstOf = (family: IPFamily) => parsed.map((ips) => ips.find((ip) => ip.family === family));
     this.firstIPOf = { 4: firstOf(4), 6: firstOf(6) };
     this.primaryFamily = Int8Array.from(parsed, (ips) => ips[0]?.family ?? 0);
@@ -166,7 +167,7 @@ export class PodPairs {
       this.classPatterns.set(a, b, -1);
       const p = Math.floor(rep / this.podCount);
       const q = rep % this.podCount;
-      this.queuePair(this.pendingPairs, a, b, p, q, (naming) => [this.sideSlot('egress', a, b, naming), this.sideSlot('ingress', b, a, naming)]);
+      this.queuePair(this.pendingPairs, a, b, p, q, undefined);
     }
   }
 
@@ -198,13 +199,26 @@ export class PodPairs {
     }
   }
 
-  /** Queues first and second's pattern: per naming of the flow from pod p to pod q, its two side slots. */
-  private queuePair(queue: number[], first: number, second: number, p: number, q: number, slotsOf: (naming: number) => readonly [number, number]): void {
+  /**
+   * Queues first and second's pattern: per naming of the flow from pod p to pod q, its two side
+   * slots, those of classes p and q unless `slotsOf` says otherwise.
+   */
+  private queuePair(
+    queue: number[],
+    first: number,
+    second: number,
+    p: number,
+    q: number,
+    slotsOf: ((naming: number) => readonly [number, number]) | undefined,
+  ): void {
     const namings = this.namings(p, q);
     queue.push(first, second, popcount(namings));
+    const { classOf } = this.classes;
     for (let naming = 0; naming < NAMINGS; naming++) {
       if ((namings & (1 << naming)) === 0) continue;
-      const [egress, ingress] = slotsOf(naming);
+      const given = slotsOf?.(naming);
+      const egress = given ? given[0] : this.sideSlot('egress', classOf[p]!, classOf[q]!, naming);
+      const ingress = given ? given[1] : this.sideSlot('ingress', classOf[q]!, classOf[p]!, naming);
       queue.push(egress, ingress);
       if (this.slots.wanted(egress) || this.slots.wanted(ingress)) {
         const { src, dst } = this.flowOf(naming, p, q);
@@ -366,17 +380,17 @@ function popcount(bits: number): number {
 }
 
 /** Each pod's address of each family, unless it has none or another running pod claims it too. */
-function addressableIPs(bundle: Bundle): Record<IPFamily, (IP | undefined)[]> {
+function addressableIPs(bundle: Bundle, parsed: readonly (readonly IP[])[]): Record<IPFamily, (IP | undefined)[]> {
   const owners = new Map<string, number>();
   for (const pod of bundle.pods) {
     if (pod.hostNetwork) continue; // its address is its node's: naming it names no pod
     for (const ip of pod.ips) owners.set(ip, (owners.get(ip) ?? 0) + 1);
   }
   const of = (family: IPFamily) =>
-    bundle.pods.map((pod) => {
+    bundle.pods.map((pod, p) => {
       if (pod.hostNetwork) return undefined;
-      const text = pod.ips.find((ip) => parseIP(ip)!.family === family);
-      return text !== undefined && owners.get(text) === 1 ? parseIP(text) : undefined;
+      const at = parsed[p]!.findIndex((ip) => ip.family === family);
+      return at >= 0 && owners.get(pod.ips[at]!) === 1 ? parsed[p]![at] : undefined;
     });
   return { 4: of(4), 6: of(6) };
 }
