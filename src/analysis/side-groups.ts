@@ -25,6 +25,9 @@ interface Profile {
   readonly groups: Map<number | string, number>;
 }
 
+/** Peer groups kept in a flat array (profile x class) up to this many entries (64 MiB); more in a hash table. */
+const DENSE_GROUPS = 1 << 24;
+
 /** Memberships kept as bits of a number up to this many pods peers; more take a text key. */
 const MAX_BITS = 30;
 
@@ -34,8 +37,8 @@ export class SideGroups {
   private groupCount = 0;
   /** Per direction and class: an id of what a peer's side reads of it besides selectors. */
   private readonly factsId: Record<Direction, Int32Array>;
-  /** Per direction, by (profile, peer class), the peer's group, filled as asked. */
-  private readonly peerGroups: Record<Direction, PairTable> = { egress: new PairTable(), ingress: new PairTable() };
+  /** Per direction, by (profile, peer class), the peer's group, filled as asked: flat (-1 unknown) or hashed. */
+  private readonly peerGroups: Record<Direction, Int32Array | PairTable | undefined> = { egress: undefined, ingress: undefined };
   private readonly classCount: number;
 
   constructor(
@@ -89,9 +92,9 @@ export class SideGroups {
 
   /** The group of peer class c for a (not OPEN) profile: peers its side cannot tell apart. */
   peerGroup(direction: Direction, profile: number, c: number): number {
-    const known = this.peerGroups[direction];
-    const cached = known.get(profile, c);
-    if (cached !== undefined) return cached;
+    const known = this.peerGroups[direction] ?? this.groupTable(direction);
+    const cached = known instanceof PairTable ? known.get(profile, c) : known[profile * this.classCount + c]!;
+    if (cached !== undefined && cached >= 0) return cached;
     const { facts, peerSets, groups } = this.profiles[direction][profile]!;
     // Within the profile: the peer's own class for a cluster subject, else its facts and memberships.
     let key: number | string = c;
@@ -107,8 +110,16 @@ export class SideGroups {
     }
     let id = groups.get(key);
     if (id === undefined) groups.set(key, (id = this.groupCount++));
-    known.set(profile, c, id);
+    if (known instanceof PairTable) known.set(profile, c, id);
+    else known[profile * this.classCount + c] = id;
     return id;
+  }
+
+  private groupTable(direction: Direction): Int32Array | PairTable {
+    const entries = this.profiles[direction].length * this.classCount;
+    const table = entries <= DENSE_GROUPS ? new Int32Array(entries).fill(-1) : new PairTable();
+    this.peerGroups[direction] = table;
+    return table;
   }
 
   /**
