@@ -5,7 +5,7 @@
  * names; the family of its primary IP; and the address cell of its first IPv4 and IPv6 address
  * (ipBlocks, networks and node addresses may match pod IPs). A hostNetwork pod is selected by
  * nothing and has no named ports, so only its addresses count. Traffic between a pod and its own
- * node is the one relation the key cannot hold; pairs.ts handles those pairs one by one.
+ * node is the one relation the key cannot hold; pod-pairs.ts takes those pairs apart.
  */
 import type { Bundle, Labels, Selector } from '../model/bundle.js';
 import type { IP, IPFamily } from '../net/ip.js';
