@@ -122,12 +122,7 @@ function workloadConnections(context: Context, classPairs: Int32Array, relations
   const count = groups.workloads.length;
   const { targets, patterns, starts } = pairsBySource(pairs, classPairs);
   const holders = classHolders(context);
-  const blocksOf = new Map<number, Map<number, RelationBlock>>();
-  for (const [key, block] of relations) {
-    const x = Math.floor(key / count);
-    const row = blocksOf.get(x) ?? new Map<number, RelationBlock>();
-    blocksOf.set(x, row.set(key % count, block));
-  }
+  const blocksOf = blocksBySource(relations, count);
   const connections: Connection[] = [];
   const row = new Int32Array(count);
   const keys: string[][] = [];
@@ -171,15 +166,26 @@ function workloadConnections(context: Context, classPairs: Int32Array, relations
     }
     touched.sort((p, q) => p - q);
     for (const y of touched) {
+      const src = groups.workloads[x]!;
+      const dst = groups.workloads[y]!;
       const set = pairs.store.connSet(row[y]!);
-      const endpoints = { src: groups.workloads[x]!, dst: groups.workloads[y]! };
-      connections.push(options.explain ? { ...endpoints, set, representatives: keys[y]! } : { ...endpoints, set });
+      connections.push(options.explain ? { src, dst, set, representatives: keys[y]! } : { src, dst, set });
       row[y] = NOTHING;
       keys[y] = [];
     }
     touched.length = 0;
   }
   return connections;
+}
+
+/** The relation blocks by source workload, then destination workload. */
+function blocksBySource(relations: Map<number, RelationBlock>, count: number): Map<number, Map<number, RelationBlock>> {
+  const out = new Map<number, Map<number, RelationBlock>>();
+  for (const [key, block] of relations) {
+    const x = Math.floor(key / count);
+    out.set(x, (out.get(x) ?? new Map<number, RelationBlock>()).set(key % count, block));
+  }
+  return out;
 }
 
 /** The decided class pairs by source class: destinations and patterns, source a's from starts[a]. */
