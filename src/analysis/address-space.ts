@@ -7,6 +7,7 @@
  */
 import type { Bundle } from '../model/bundle.js';
 import { familyBits, parseIP, type CIDR, type IPFamily } from '../net/ip.js';
+import { podAddresses } from './pod-addresses.js';
 
 export const FAMILIES: readonly IPFamily[] = [4, 6];
 
@@ -88,17 +89,12 @@ export interface AddressPiece {
 export function addressPieces(bundle: Bundle, family: IPFamily, cuts: Cuts): AddressPiece[] {
   const hostIPs = new Set<bigint>();
   const owned = new Set<bigint>();
-  for (const pod of bundle.pods) {
-    for (const text of pod.hostIPs) {
-      const ip = parseIP(text);
-      if (ip?.family === family) hostIPs.add(ip.value);
-    }
-    if (pod.hostNetwork) continue; // its address is its node's: outside pod networking
-    for (const text of pod.ips) {
-      const ip = parseIP(text);
-      if (ip?.family === family) owned.add(ip.value);
-    }
-  }
+  const addresses = podAddresses(bundle);
+  bundle.pods.forEach((pod, p) => {
+    for (const ip of addresses.hostIPs[p]!) if (ip.family === family) hostIPs.add(ip.value);
+    if (pod.hostNetwork) return; // its address is its node's: outside pod networking
+    for (const ip of addresses.ips[p]!) if (ip.family === family) owned.add(ip.value);
+  });
   const starts = new Set<bigint>(cuts);
   const end = spaceEnd(family);
   for (const host of hostIPs) {

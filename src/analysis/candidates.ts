@@ -7,8 +7,9 @@
  * conservative (an empty peer list may match anything), never wrong.
  */
 import type { Bundle, IPBlockPeer, NetworkPolicy, Peer } from '../model/bundle.js';
-import { cidrContains, parseIP } from '../net/ip.js';
+import { cidrContains } from '../net/ip.js';
 import { selectorMatches } from '../model/selector.js';
+import { podAddresses } from './pod-addresses.js';
 import type { PodClasses } from './pod-classes.js';
 
 export type Direction = 'egress' | 'ingress';
@@ -63,7 +64,8 @@ export function classCandidates(bundle: Bundle, classes: PodClasses): ClassCandi
   };
   // An ipBlock matches a pod by an address of its own (hostNetwork pods: their node's), the same
   // for every pod of a class (the class key holds each address's cell).
-  const addresses = reps.map((pod) => pod.ips.map((text) => parseIP(text)!));
+  const parsed = podAddresses(bundle).ips;
+  const addresses = classes.classes.map((c) => parsed[c.pods[0]!]!);
   const blockCache = new Map<string, number[]>();
   const blockClasses = (peer: IPBlockPeer): number[] => {
     const key = JSON.stringify([peer.cidr.base.toString(), peer.cidr.prefix, peer.except.map((e) => `${e.base}/${e.prefix}`)]);

@@ -52,7 +52,6 @@ export function analyzeConnectivity(bundle: Bundle, decider: Decider, options: C
   const pairs = new PodPairs(bundle, decider);
   const focus = focusedWorkloads(groups, options);
   const all = groups.workloads.map((_, w) => w);
-  const sources = focus ?? all;
   const composition = groups.pods.map((pods) => classCounts(pods, pairs.classes.classOf));
   const focusPods = focus === undefined ? bundle.pods.map((_, p) => p) : focus.flatMap((w) => groups.pods[w]!);
   const inFocus = focus === undefined ? undefined : new Uint8Array(groups.workloads.length);
@@ -68,27 +67,8 @@ export function analyzeConnectivity(bundle: Bundle, decider: Decider, options: C
   pairs.flush();
 
   const context: Context = { bundle, pairs, groups, composition, options };
-  const connections: Connection[] = [];
-  const relations = relationBlocks(context, inFocus);
-  const workloadPairs = new Set<number>();
-  const count = groups.workloads.length;
-  const classWorkloads = workloadsOfClasses(groups, pairs.classes.classOf, pairs.classes.classes.length);
-  for (let at = 0; at < classPairs.length; at += 2) {
-    const a = classPairs[at]!;
-    const b = classPairs[at + 1]!;
-    const pattern = pairs.decidedClassPattern(a, b);
-    if (pattern === undefined || pattern === NOTHING) continue;
-    for (const x of classWorkloads[a]!) {
-      for (const y of classWorkloads[b]!) if (inFocus === undefined || inFocus[x] || inFocus[y]) workloadPairs.add(x * count + y);
-    }
-  }
-  for (const [key, block] of relations) if (block.pattern !== NOTHING) workloadPairs.add(key);
-  if (options.includeSelf) for (const x of sources) if (groups.workloads[x]!.kind === 'Pod') workloadPairs.add(x * count + x);
-  for (const key of Float64Array.from(workloadPairs).sort()) {
-    const connection = workloadPair(context, relations, Math.floor(key / count), key % count);
-    if (connection) connections.push(connection);
-  }
-  for (const connection of outsideConnections(context, sources)) connections.push(connection);
+  const connections = workloadConnections(context, classPairs, relationBlocks(context, inFocus), inFocus);
+  for (const connection of outsideConnections(context, focus ?? all)) connections.push(connection);
   return { connections: sortConnections(connections, groups), pairs, groups };
 }
 
@@ -113,17 +93,6 @@ function classCounts(pods: readonly number[], classOf: Int32Array): Map<number, 
   const counts = new Map<number, number>();
   for (const p of pods) counts.set(classOf[p]!, (counts.get(classOf[p]!) ?? 0) + 1);
   return counts;
-}
-
-function workloadsOfClasses(groups: WorkloadGroups, classOf: Int32Array, classCount: number): number[][] {
-  const out: number[][] = Array.from({ length: classCount }, () => []);
-  groups.pods.forEach((pods, w) => {
-    for (const p of pods) {
-      const list = out[classOf[p]!]!;
-      if (list[list.length - 1] !== w) list.push(w);
-    }
-  });
-  return out;
 }
 
 /** Node-related pod pairs per workload pair: how many per class pair, and their patterns. */
@@ -155,40 +124,111 @@ function relationBlocks(context: Context, inFocus: Uint8Array | undefined): Map<
   return blocks;
 }
 
-function workloadPair(context: Context, relations: Map<number, RelationBlock>, x: number, y: number): Connection | undefined {
+/**
+ * The connections between workloads: per source workload, a row over destination workloads that
+ * each decided class pair of its classes adds its pattern to (where its classes hold a pod pair of
+ * the two workloads that is not node-related, and not one pod with itself), then the node-related
+ * pairs, then a pod with itself; in source, then destination order.
+ */
+function workloadConnections(context: Context, classPairs: Int32Array, relations: Map<number, RelationBlock>, inFocus: Uint8Array | undefined): Connection[] {
   const { bundle, pairs, groups, composition, options } = context;
-  const self = x === y;
-  if (self && !options.includeSelf) return undefined;
-  const endpoint = groups.workloads[x]!;
-  const representative = self && bundle.pods[groups.pods[x]![0]!]!.workload !== undefined;
-  const block = relations.get(x * groups.workloads.length + y);
-  const keys: string[] = [];
-  let pattern = NOTHING;
-  for (const [a, na] of composition[x]!) {
-    for (const [b, nb] of composition[y]!) {
-      let count = na * nb;
-      // Pod pairs are of two different pods, except a representative pod, which stands for replicas.
-      if (self && a === b && !representative) count -= na;
-      const classKey = pairs.classKey(a, b);
-      count -= block?.counts.get(classKey) ?? 0;
-      if (count <= 0) continue;
-      const found = pairs.classPattern(a, b);
-      pattern = pairs.store.union(pattern, found);
-      if (options.explain && found !== NOTHING) keys.push(`class:${classKey}`);
+  const count = groups.workloads.length;
+  const { targets, patterns, starts } = pairsBySource(pairs, classPairs);
+  const holders = classHolders(context);
+  const blocksOf = blocksBySource(relations, count);
+  const connections: Connection[] = [];
+  const row = new Int32Array(count);
+  const keys: string[][] = [];
+  const touched: number[] = [];
+  const add = (y: number, pattern: number): void => {
+    if (row[y] === NOTHING) touched.push(y);
+    row[y] = pairs.store.union(row[y]!, pattern);
+  };
+  for (let x = 0; x < count; x++) {
+    // A workload's representative pod stands for replicas: with itself it is two of them.
+    const representative = bundle.pods[groups.pods[x]![0]!]!.workload !== undefined;
+    const blocks = blocksOf.get(x);
+    for (const [a, na] of composition[x]!) {
+      for (let k = starts[a]!; k < starts[a + 1]!; k++) {
+        const pattern = patterns[k]!;
+        if (pattern === NOTHING) continue;
+        const b = targets[k]!;
+        const held = holders[b]!;
+        for (let j = 0; j < held.length; j += 2) {
+          const y = held[j]!;
+          if ((inFocus !== undefined && !inFocus[x] && !inFocus[y]) || (x === y && !options.includeSelf)) continue;
+          let pods = na * held[j + 1]!;
+          if (x === y && a === b && !representative) pods -= na;
+          if (blocks) pods -= blocks.get(y)?.counts.get(pairs.classKey(a, b)) ?? 0;
+          if (pods <= 0) continue;
+          add(y, pattern);
+          if (options.explain) (keys[y] ??= []).push(`class:${pairs.classKey(a, b)}`);
+        }
+      }
     }
+    for (const [y, block] of blocks ?? []) {
+      if (block.pattern === NOTHING || (x === y && !options.includeSelf)) continue;
+      add(y, block.pattern);
+      if (options.explain) (keys[y] ??= []).push(...block.keys);
+    }
+    // A pod talking to itself is always allowed (loopback).
+    if (options.includeSelf && groups.workloads[x]!.kind === 'Pod' && (inFocus === undefined || inFocus[x] === 1)) {
+      if (row[x] === NOTHING) touched.push(x);
+      row[x] = pairs.store.everything();
+      if (options.explain) (keys[x] ??= []).push('loopback');
+    }
+    touched.sort((p, q) => p - q);
+    for (const y of touched) {
+      const src = groups.workloads[x]!;
+      const dst = groups.workloads[y]!;
+      const set = pairs.store.connSet(row[y]!);
+      connections.push(options.explain ? { src, dst, set, representatives: keys[y]! } : { src, dst, set });
+      row[y] = NOTHING;
+      keys[y] = [];
+    }
+    touched.length = 0;
   }
-  if (block) {
-    pattern = pairs.store.union(pattern, block.pattern);
-    if (options.explain) keys.push(...block.keys);
+  return connections;
+}
+
+/** The relation blocks by source workload, then destination workload. */
+function blocksBySource(relations: Map<number, RelationBlock>, count: number): Map<number, Map<number, RelationBlock>> {
+  const out = new Map<number, Map<number, RelationBlock>>();
+  for (const [key, block] of relations) {
+    const x = Math.floor(key / count);
+    out.set(x, (out.get(x) ?? new Map<number, RelationBlock>()).set(key % count, block));
   }
-  // A pod talking to itself is always allowed (loopback).
-  if (self && endpoint.kind === 'Pod') {
-    pattern = pairs.store.everything();
-    if (options.explain) keys.push('loopback');
+  return out;
+}
+
+/** The decided class pairs by source class: destinations and patterns, source a's from starts[a]. */
+function pairsBySource(pairs: PodPairs, classPairs: Int32Array): { targets: Int32Array; patterns: Int32Array; starts: Int32Array } {
+  const classCount = pairs.classes.classes.length;
+  const starts = new Int32Array(classCount + 1);
+  for (let at = 0; at < classPairs.length; at += 2) starts[classPairs[at]! + 1]!++;
+  for (let a = 0; a < classCount; a++) starts[a + 1]! += starts[a]!;
+  const next = starts.slice(0, classCount);
+  const targets = new Int32Array(classPairs.length / 2);
+  const patterns = new Int32Array(classPairs.length / 2);
+  for (let at = 0; at < classPairs.length; at += 2) {
+    const a = classPairs[at]!;
+    const b = classPairs[at + 1]!;
+    const k = next[a]!++;
+    targets[k] = b;
+    // Undefined: no two pods of those classes form a pair, so no workload pair takes it.
+    patterns[k] = pairs.decidedClassPattern(a, b) ?? NOTHING;
   }
-  if (pattern === NOTHING) return undefined;
-  const target = groups.workloads[y]!;
-  return { src: endpoint, dst: target, set: pairs.store.connSet(pattern), ...(options.explain ? { representatives: keys } : {}) };
+  return { targets, patterns, starts };
+}
+
+/** Per class: the workloads holding its pods, each with how many, flat (workload, count, ...). */
+function classHolders(context: Context): number[][] {
+  const { pairs, composition } = context;
+  const out: number[][] = Array.from({ length: pairs.classes.classes.length }, () => []);
+  composition.forEach((classes, w) => {
+    for (const [a, pods] of classes) out[a]!.push(w, pods);
+  });
+  return out;
 }
 
 /** Per piece of the outside world, the pattern to and from each workload; equal pieces merged. */
@@ -206,7 +246,7 @@ function outsideConnections(context: Context, workloads: readonly number[]): Con
     return found;
   };
   pairs.pieces.forEach((piece, i) => {
-    const onNode = piece.hostIP ? (pairs.podsOnPiece.get(i) ?? []) : [];
+    const onNode = piece.hostIP ? (pairs.outside.podsOnPiece.get(i) ?? []) : [];
     const keys: string[][] = options.explain ? workloads.map(() => []).concat(workloads.map(() => [])) : [];
     let patterns: Int32Array | undefined;
     if (onNode.length === 0 && !options.explain) {
@@ -234,17 +274,18 @@ function outsideConnections(context: Context, workloads: readonly number[]): Con
     }
   });
   const connections: Connection[] = [];
+  const connection = (src: AnalysisEndpoint, dst: AnalysisEndpoint, pattern: number, keys: readonly string[] | undefined): Connection =>
+    keys ? { src, dst, set: pairs.store.connSet(pattern), representatives: [...new Set(keys)] } : { src, dst, set: pairs.store.connSet(pattern) };
   for (const { pieces, patterns, keys } of signatures.values()) {
     if (patterns.every((p) => p === NOTHING)) continue;
     const external = externalEndpoint(pairs, pieces);
-    workloads.forEach((w, j) => {
-      const endpoint = groups.workloads[w]!;
+    for (let j = 0; j < workloads.length; j++) {
+      const endpoint = groups.workloads[workloads[j]!]!;
       const out = patterns[j]!;
       const into = patterns[workloads.length + j]!;
-      const explain = (k: number) => (options.explain ? { representatives: [...new Set(keys[k]!)] } : {});
-      if (out !== NOTHING) connections.push({ src: endpoint, dst: external, set: pairs.store.connSet(out), ...explain(j) });
-      if (into !== NOTHING) connections.push({ src: external, dst: endpoint, set: pairs.store.connSet(into), ...explain(workloads.length + j) });
-    });
+      if (out !== NOTHING) connections.push(connection(endpoint, external, out, options.explain ? keys[j] : undefined));
+      if (into !== NOTHING) connections.push(connection(external, endpoint, into, options.explain ? keys[workloads.length + j] : undefined));
+    }
   }
   return connections;
 }
@@ -272,16 +313,16 @@ function outsidePatterns(
       for (const p of nodePods) {
         const a = pairs.classes.classOf[p]!;
         (offNode as Map<number, number>).set(a, offNode.get(a)! - 1);
-        const found = pairs.outsidePattern(p, node!.piece, direction);
+        const found = pairs.outside.outsidePattern(p, node!.piece, direction);
         pattern = pairs.store.union(pattern, found);
-        if (keys && found !== NOTHING) keys.push(`piece:${pairs.pieceExceptionKey(p, node!.piece, direction)}`);
+        if (keys && found !== NOTHING) keys.push(pairs.outside.nodeKey(p, node!.piece, direction));
       }
       for (const [a, count] of offNode) {
         if (count <= 0) continue;
-        const found = node ? pairs.cellPattern(a, family, cell, direction) : pairs.decidedCellPattern(a, family, cell, direction);
+        const found = node ? pairs.outside.cellPattern(a, family, cell, direction) : pairs.outside.decidedCellPattern(a, family, cell, direction);
         if (found === undefined) return void (patterns[d * workloads.length + j] = -1);
         pattern = pairs.store.union(pattern, found);
-        if (keys && found !== NOTHING) keys.push(`cell:${pairs.cellKey(a, family, cell, direction)}`);
+        if (keys && found !== NOTHING) keys.push(pairs.outside.cellKey(a, family, cell, direction));
       }
       patterns[d * workloads.length + j] = pattern;
     });
@@ -322,8 +363,15 @@ function sortConnections(connections: Connection[], groups: WorkloadGroups): Con
   [...externals.values()].forEach((e, i) => order.set(e, groups.workloads.length + i));
   // Each connection's rank computed once, then sorted by it (ties keep their order, as a stable sort).
   const width = order.size;
-  const ranks = new Float64Array(connections.length);
+  const count = connections.length;
+  const ranks = new Float64Array(count);
   connections.forEach((c, i) => (ranks[i] = order.get(c.src)! * width + order.get(c.dst)!));
-  const sorted = new Uint32Array(connections.length).map((_, i) => i).sort((i, j) => ranks[i]! - ranks[j]! || i - j);
+  if (width * width * count < Number.MAX_SAFE_INTEGER) {
+    // Rank and position in one exact number: the native numeric sort, with no comparator to call.
+    for (let i = 0; i < count; i++) ranks[i] = ranks[i]! * count + i;
+    ranks.sort();
+    return Array.from(ranks, (key) => connections[key % count]!);
+  }
+  const sorted = new Uint32Array(count).map((_, i) => i).sort((i, j) => ranks[i]! - ranks[j]! || i - j);
   return Array.from(sorted, (i) => connections[i]!);
 }

@@ -5,11 +5,12 @@
  * names; the family of its primary IP; and the address cell of its first IPv4 and IPv6 address
  * (ipBlocks, networks and node addresses may match pod IPs). A hostNetwork pod is selected by
  * nothing and has no named ports, so only its addresses count. Traffic between a pod and its own
- * node is the one relation the key cannot hold; pairs.ts handles those pairs one by one.
+ * node is the one relation the key cannot hold; pod-pairs.ts takes those pairs apart.
  */
-import type { Bundle, Labels, Pod, Selector } from '../model/bundle.js';
-import { parseIP, type IPFamily } from '../net/ip.js';
+import type { Bundle, Labels, Selector } from '../model/bundle.js';
+import type { IP, IPFamily } from '../net/ip.js';
 import { cellOf, type Cuts } from './address-space.js';
+import { podAddresses } from './pod-addresses.js';
 import { referencedPortNames } from './port-intervals.js';
 
 export interface PodClass {
@@ -81,11 +82,8 @@ function projectLabels(labels: Labels, keys: readonly string[], vocabulary: Map<
 }
 
 /** The address cell of the pod's first IP of `family`, or -1 when it has none. */
-function addressCell(pod: Pod, family: IPFamily, cuts: Cuts): number {
-  for (const text of pod.ips) {
-    const ip = parseIP(text);
-    if (ip?.family === family) return cellOf(cuts, ip.value);
-  }
+function addressCell(ips: readonly IP[], family: IPFamily, cuts: Cuts): number {
+  for (const ip of ips) if (ip.family === family) return cellOf(cuts, ip.value);
   return -1;
 }
 
@@ -102,11 +100,13 @@ export function podClasses(bundle: Bundle, cuts: Readonly<Record<IPFamily, Cuts>
     if (pod.hostNetwork) continue;
     for (const ip of pod.ips) (claimed.has(ip) ? shared : claimed).add(ip);
   }
+  const parsed = podAddresses(bundle).ips;
   bundle.pods.forEach((pod, index) => {
-    const primary = pod.ips[0] === undefined ? 0 : parseIP(pod.ips[0])!.family;
+    const ips = parsed[index]!;
+    const primary = ips[0]?.family ?? 0;
     // Whether it can be named by its address matters too: a flow naming an address takes its family.
-    const named = pod.ips.map((ip) => (shared.has(ip) ? 0 : parseIP(ip)!.family));
-    const addresses = JSON.stringify([primary, addressCell(pod, 4, cuts[4]), addressCell(pod, 6, cuts[6]), named]);
+    const named = pod.ips.map((ip, i) => (shared.has(ip) ? 0 : ips[i]!.family));
+    const addresses = JSON.stringify([primary, addressCell(ips, 4, cuts[4]), addressCell(ips, 6, cuts[6]), named]);
     const ports = pod.hostNetwork
       ? ''
       : JSON.stringify(

@@ -11,6 +11,7 @@
  */
 import type { IPFamily } from '../net/ip.js';
 import type { ClassCandidates, Direction, SubjectFacts } from './candidates.js';
+import { PairTable } from './pair-table.js';
 import type { PodClasses } from './pod-classes.js';
 
 /** The profile of a side that passes every flow (hostNetwork, or selected by no policy). */
@@ -24,6 +25,9 @@ interface Profile {
   readonly groups: Map<number | string, number>;
 }
 
+/** Peer groups kept in a flat array (profile x class) up to this many entries (64 MiB); more in a hash table. */
+const DENSE_GROUPS = 1 << 24;
+
 /** Memberships kept as bits of a number up to this many pods peers; more take a text key. */
 const MAX_BITS = 30;
 
@@ -33,8 +37,8 @@ export class SideGroups {
   private groupCount = 0;
   /** Per direction and class: an id of what a peer's side reads of it besides selectors. */
   private readonly factsId: Record<Direction, Int32Array>;
-  /** Per direction, by profile x classes + peer class, the peer's group, filled as asked. */
-  private readonly peerGroups: Record<Direction, Map<number, number>> = { egress: new Map(), ingress: new Map() };
+  /** Per direction, by (profile, peer class), the peer's group, filled as asked: flat (-1 unknown) or hashed. */
+  private readonly peerGroups: Record<Direction, Int32Array | PairTable | undefined> = { egress: undefined, ingress: undefined };
   private readonly classCount: number;
 
   constructor(
@@ -88,10 +92,9 @@ export class SideGroups {
 
   /** The group of peer class c for a (not OPEN) profile: peers its side cannot tell apart. */
   peerGroup(direction: Direction, profile: number, c: number): number {
-    const known = this.peerGroups[direction];
-    const at = profile * this.classCount + c;
-    const cached = known.get(at);
-    if (cached !== undefined) return cached;
+    const known = this.peerGroups[direction] ?? this.groupTable(direction);
+    const cached = known instanceof PairTable ? known.get(profile, c) : known[profile * this.classCount + c]!;
+    if (cached !== undefined && cached >= 0) return cached;
     const { facts, peerSets, groups } = this.profiles[direction][profile]!;
     // Within the profile: the peer's own class for a cluster subject, else its facts and memberships.
     let key: number | string = c;
@@ -107,8 +110,27 @@ export class SideGroups {
     }
     let id = groups.get(key);
     if (id === undefined) groups.set(key, (id = this.groupCount++));
-    known.set(at, id);
+    if (known instanceof PairTable) known.set(profile, c, id);
+    else known[profile * this.classCount + c] = id;
     return id;
+  }
+
+  private groupTable(direction: Direction): Int32Array | PairTable {
+    const entries = this.profiles[direction].length * this.classCount;
+    const table = entries <= DENSE_GROUPS ? new Int32Array(entries).fill(-1) : new PairTable();
+    this.peerGroups[direction] = table;
+    return table;
+  }
+
+  /**
+   * The group of class a's side when its peer is a's own node (status.hostIP), or OPEN when that
+   * side allows everything: NetworkPolicies always allow a pod's own node, so only a subject of a
+   * cluster-wide policy can deny it, and its side gets a group of its own (decided by that flow).
+   */
+  nodeGroup(direction: Direction, a: number): number {
+    const profile = this.profileOf[direction][a]!;
+    if (profile === OPEN || !this.profiles[direction][profile]!.facts.cluster) return OPEN;
+    return this.groupCount++;
   }
 
   /** The group of a cell of the outside world as the peer of a (not OPEN) profile. */
