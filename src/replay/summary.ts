@@ -37,12 +37,12 @@ export interface Group {
   readonly why?: string;
 }
 
-/** A listed flow's group, and what decided it. */
+/** A listed flow's group, and what decided it (asked only for a flow that starts a new group). */
 export interface GroupName {
   readonly src: string;
   readonly dst: string;
   readonly service: string;
-  readonly why?: string;
+  readonly why: () => string | undefined;
 }
 
 export interface ReportJSON {
@@ -77,7 +77,7 @@ class GroupCounter {
     const entry = this.counts.get(key);
     if (entry !== undefined) entry.count++;
     // Names are views of the input's lines: a kept key is copied, or it would keep whole chunks alive.
-    else if (this.counts.size < this.maxGroups) this.counts.set(detached(key), { count: 1, why: group.why });
+    else if (this.counts.size < this.maxGroups) this.counts.set(detached(key), { count: 1, why: group.why() });
     else this.other++;
   }
 
