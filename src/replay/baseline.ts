@@ -4,11 +4,14 @@
  * new bundle's rule hits and, optionally, one --out line per flow with both verdicts.
  */
 import type { Engine } from '../engine/engine.js';
+import type { WasmEngine } from '../engine/wasm-engine.js';
 import type { Verdict } from '../model/decision.js';
 import { FlowError } from '../model/errors.js';
 import type { Flow } from '../model/flow.js';
 import { BaselineSummary } from './baseline-summary.js';
-import { countOther, describe, sideChain, streamFlows, type PendingFlow, type ReplayInput, type ReplayStreamOptions } from './replay.js';
+import { OBSERVED_OF_CODE, PROTOCOL_NAMES, type FlowRecordBatch } from './flow-records.js';
+import { localWasmEngine, recordAllows, recordFields, streamRecords } from './record-stream.js';
+import { countOther, describe, sideChain, streamFlows, type FlowStreamOptions, type PendingFlow, type ReplayInput, type ReplayStreamOptions } from './replay.js';
 import type { RuleHits } from './rule-hits.js';
 
 /** Both answers for a batch, one each per flow, in order. */
@@ -20,11 +23,14 @@ export interface ComparedBatch {
 /** What decides a batch with both bundles: two deciders, or a service's compare API. */
 export interface ComparingDecider {
   decideBoth(flows: readonly Flow[]): Promise<ComparedBatch>;
+  /** Two engines side by side (the new bundle's, the baseline's): local ones decide flow records. */
+  readonly engines?: readonly [Pick<Engine, 'decideBatch'>, Pick<Engine, 'decideBatch'>];
 }
 
 /** Two engines side by side: the same flows go to both, at the same time. */
 export function sideBySide(next: Pick<Engine, 'decideBatch'>, baseline: Pick<Engine, 'decideBatch'>): ComparingDecider {
   return {
+    engines: [next, baseline],
     async decideBoth(flows) {
       const [verdicts, other] = await Promise.all([next.decideBatch(flows), baseline.decideBatch(flows)]);
       return { verdicts, baseline: other };
@@ -42,7 +48,7 @@ export interface BaselineReplayOptions extends ReplayStreamOptions {
 
 export async function replayAgainstBaseline(inputs: readonly ReplayInput[], options: BaselineReplayOptions): Promise<void> {
   const { summary } = options;
-  await streamFlows(inputs, {
+  const stream: FlowStreamOptions<ComparedBatch> = {
     ...options,
     other: (record, file) => countOther(record, file, summary),
     decide: (flows) => options.decider.decideBoth(flows),
@@ -51,7 +57,44 @@ export async function replayAgainstBaseline(inputs: readonly ReplayInput[], opti
       for (let i = from; i < to; i++) settlePair(items[i]!, answer.verdicts[i]!, answer.baseline[i]!, options, lines);
       if (options.out && lines && lines.length > 0) await options.out(lines.join('\n'));
     },
-  });
+  };
+  // Local mode on the core: records first, both bundles deciding each batch (record-stream.ts).
+  const engines = options.directory === undefined ? undefined : options.decider.engines?.map(localWasmEngine);
+  const [next, baseline] = engines ?? [];
+  if (next === undefined || baseline === undefined) await streamFlows(inputs, stream);
+  else await streamRecords(inputs, stream, { engines: [next, baseline], settle: (batch, from, to) => settleRecordPairs(batch, from, to, next, baseline, options) });
+}
+
+/** settlePair for fast flows [from, to) of a batch, from both engines' verdict records. */
+async function settleRecordPairs(batch: FlowRecordBatch, from: number, to: number, next: WasmEngine, baseline: WasmEngine, options: BaselineReplayOptions): Promise<void> {
+  const [verdicts, baselineVerdicts] = batch.verdicts as [Uint8Array, Uint8Array];
+  const lines: string[] | undefined = options.out ? [] : undefined;
+  for (let i = from; i < to; i++) {
+    const allowed = recordAllows(verdicts, i);
+    const baselineAllowed = recordAllows(baselineVerdicts, i);
+    const observed = OBSERVED_OF_CODE[batch.observed[i]!];
+    const file = batch.files[i]!;
+    const line = batch.lines[i]!;
+    const time = batch.timeOf(i);
+    const timeEnd = batch.timeEndOf(i);
+    const listing = BaselineSummary.isListed(allowed, baselineAllowed, observed)
+      ? {
+          seen: { file, line, time },
+          seenUntil: timeEnd === undefined ? undefined : { file, line, time: timeEnd },
+          name: () => ({ ...batch.labelsOf(i), protocol: PROTOCOL_NAMES[batch.protocolOf(i)]!, port: batch.portOf(i) }),
+          why: () => ({ old: ruleText(baseline.verdictOfRecord(baselineVerdicts, i)), new: ruleText(next.verdictOfRecord(verdicts, i)) }),
+        }
+      : undefined;
+    options.summary.countJudged(allowed, baselineAllowed, observed, listing);
+    options.rules.countRecord(next, verdicts, i, file, line, time, timeEnd);
+    if (lines) {
+      const out: Record<string, unknown> = { file, line, ...recordFields(verdicts, i), baseline: recordFields(baselineVerdicts, i) };
+      if (baselineAllowed !== allowed) out.change = allowed ? 'open' : 'break';
+      if (observed) out.observed = observed;
+      lines.push(JSON.stringify(out));
+    }
+  }
+  if (lines && lines.length > 0) await options.out!(lines.join('\n'));
 }
 
 function settlePair(
