@@ -17,9 +17,9 @@ import { PROTOCOL_CODE } from '../compile/layout.js';
 import { OBSERVED_CODE, type FastLineReader, type FlowSink } from './flow-records.js';
 import {
   classifyProtocol,
-  observedCode,
+  observedCodeAt,
   portOf,
-  protocolCode,
+  protocolCodeAt,
   type FormatReader,
   FlowLogFormatError,
   LineError,
@@ -176,9 +176,9 @@ function readRowFast(text: string, line: number, header: Header, bounds: Int32Ar
     const end = bounds[f + 1]! - 1;
     if (end > start && (isBlankChar(text.charCodeAt(start)) || isBlankChar(text.charCodeAt(end - 1)))) return false;
   }
-  const observed = header.verdict === undefined ? OBSERVED_CODE.NONE : observedCode(fieldOf(text, bounds, header.verdict.at));
+  const observed = header.verdict === undefined ? OBSERVED_CODE.NONE : observedCodeAt(text, bounds[header.verdict.at]!, bounds[header.verdict.at + 1]! - 1);
   if (observed < 0) return false;
-  const protocol = header.protocol === undefined ? PROTOCOL_CODE.TCP : protocolCode(fieldOf(text, bounds, header.protocol));
+  const protocol = header.protocol === undefined ? PROTOCOL_CODE.TCP : protocolCodeAt(text, bounds[header.protocol]!, bounds[header.protocol + 1]! - 1);
   const port = portOf(text, bounds[header.port]!, bounds[header.port + 1]! - 1);
   if (protocol === 0 || port === 0) return false;
   let time = NaN;

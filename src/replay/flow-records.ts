@@ -18,6 +18,7 @@ import { FlowError } from '../model/errors.js';
 import type { Protocol } from '../model/bundle.js';
 import type { EndpointSpec } from '../model/flow.js';
 import type { Observed } from './records.js';
+import { groupKey } from './summary.js';
 
 /** How the batch stores a line's observed verdict. */
 export const OBSERVED_CODE = { NONE: 0, ALLOWED: 1, DENIED: 2 } as const;
@@ -44,6 +45,9 @@ export class EndpointRecords {
   private words: Uint32Array[];
   private readonly scratch = new DataView(new ArrayBuffer(ENDPOINT_BYTES));
   private readonly noAdhocs = new AdhocTable();
+  /** Group keys by source entry, then destination entry, protocol and port (see groupKey). */
+  private keys: (Map<number, string> | undefined)[] = [];
+  private keyCount = 0;
 
   constructor(
     private readonly decode: EndpointDecoder,
@@ -94,12 +98,35 @@ export class EndpointRecords {
     for (let w = 0; w < ENDPOINT_WORDS; w++) words[at + w] = own[from + w]!;
   }
 
+  /**
+   * A summary's group key (groupKey) of a flow between entries `src` and `dst`, made once per
+   * conversation: a listed conversation's flows then look up a string whose hash is known.
+   */
+  groupKey(src: number, dst: number, protocol: number, port: number): string {
+    let byDst = this.keys[src];
+    if (byDst === undefined) this.keys[src] = byDst = new Map();
+    const service = (dst * 4 + protocol) * 65_536 + port;
+    let key = byDst.get(service);
+    if (key === undefined) {
+      if (this.keyCount++ >= DEFAULT_MAX_ENDPOINTS) this.clearKeys();
+      key = groupKey(this.texts[src]!, this.texts[dst]!, `${PROTOCOL_NAMES[protocol]}/${port}`);
+      (this.keys[src] ??= new Map()).set(service, key);
+    }
+    return key;
+  }
+
   /** Called between batches (entries stay valid within one): past the bound the table starts over. */
   trim(): void {
     if (this.entries.size < DEFAULT_MAX_ENDPOINTS) return;
     this.entries.clear();
     this.texts.length = 0;
     this.specs.length = 0;
+    this.clearKeys();
+  }
+
+  private clearKeys(): void {
+    this.keys.length = 0;
+    this.keyCount = 0;
   }
 
   private grow(): void {
@@ -198,9 +225,9 @@ export class FlowRecordBatch {
     return { src: texts[this.srcs[i]!]!, dst: texts[this.dsts[i]!]! };
   }
 
-  /** `TCP/80`, as a summary names a flow's service. */
-  serviceOf(i: number): string {
-    return `${PROTOCOL_NAMES[this.protocolOf(i)]}/${this.portOf(i)}`;
+  /** Flow i's group key in a summary (groupKey). */
+  groupKeyOf(i: number): string {
+    return this.tables[i]!.groupKey(this.srcs[i]!, this.dsts[i]!, this.protocolOf(i), this.portOf(i));
   }
 
   /** Flow i's time and the end of its window, undefined when the line has none. */

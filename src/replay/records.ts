@@ -159,29 +159,39 @@ export function parseObserved(value: unknown, field: string): Observed | undefin
   return observed;
 }
 
-const OBSERVED_CODES: ReadonlyMap<string, number> = new Map(
-  [...OBSERVED].map(([text, observed]) => [text, observed === 'allowed' ? OBSERVED_CODE.ALLOWED : OBSERVED_CODE.DENIED]),
-);
-
-/** The OBSERVED_CODE of a verdict field as parseObserved reads it, for the spellings logs write; -1 for any other. */
-export function observedCode(text: string): number {
-  if (text === '' || text === '-') return OBSERVED_CODE.NONE;
-  return OBSERVED_CODES.get(text) ?? -1;
-}
-
-const PROTOCOL_CODES: ReadonlyMap<string, number> = new Map([
-  ['', PROTOCOL_CODE.TCP],
-  ['TCP', PROTOCOL_CODE.TCP],
-  ['UDP', PROTOCOL_CODE.UDP],
-  ['SCTP', PROTOCOL_CODE.SCTP],
-  ['6', PROTOCOL_CODE.TCP],
-  ['17', PROTOCOL_CODE.UDP],
-  ['132', PROTOCOL_CODE.SCTP],
+/** Verdicts as logs write them (see OBSERVED), with their OBSERVED_CODE. */
+const OBSERVED_WORDS: readonly (readonly [string, number])[] = [...OBSERVED].map(([text, observed]) => [
+  text,
+  observed === 'allowed' ? OBSERVED_CODE.ALLOWED : OBSERVED_CODE.DENIED,
 ]);
 
-/** The PROTOCOL_CODE of a protocol field as classifyProtocol reads it, for the common spellings; 0 for any other. */
-export function protocolCode(text: string): number {
-  return PROTOCOL_CODES.get(text) ?? 0;
+/**
+ * The OBSERVED_CODE of the verdict field text[start, end) as parseObserved reads it, for the
+ * spellings logs write; -1 for any other. No substring is made.
+ */
+export function observedCodeAt(text: string, start: number, end: number): number {
+  const length = end - start;
+  if (length === 0 || (length === 1 && text.charCodeAt(start) === 0x2d)) return OBSERVED_CODE.NONE;
+  for (const [word, code] of OBSERVED_WORDS) if (word.length === length && text.startsWith(word, start)) return code;
+  return -1;
+}
+
+/** Protocols by name and IANA number as classifyProtocol reads them (an empty field is TCP). */
+const PROTOCOL_WORDS: readonly (readonly [string, number])[] = [
+  ['TCP', PROTOCOL_CODE.TCP],
+  ['UDP', PROTOCOL_CODE.UDP],
+  ['6', PROTOCOL_CODE.TCP],
+  ['17', PROTOCOL_CODE.UDP],
+  ['SCTP', PROTOCOL_CODE.SCTP],
+  ['132', PROTOCOL_CODE.SCTP],
+];
+
+/** The PROTOCOL_CODE of the protocol field text[start, end), for the common spellings; 0 for any other. */
+export function protocolCodeAt(text: string, start: number, end: number): number {
+  const length = end - start;
+  if (length === 0) return PROTOCOL_CODE.TCP;
+  for (const [word, code] of PROTOCOL_WORDS) if (word.length === length && text.startsWith(word, start)) return code;
+  return 0;
 }
 
 /** The port text[start, end) as parsePortField reads it; 0 when it would refuse it. */

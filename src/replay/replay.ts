@@ -221,15 +221,19 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
 async function settleRecords(batch: FlowRecordBatch, from: number, to: number, engine: WasmEngine, options: ReplayOptions): Promise<void> {
   const verdicts = batch.verdicts[0]!;
   const lines: string[] | undefined = options.out ? [] : undefined;
+  // What decided flow `at`, for a flow that starts a group: one object for the whole batch.
+  const group = { at: 0, why: (): string | undefined => whyOf(engine.verdictOfRecord(verdicts, group.at)) };
   for (let i = from; i < to; i++) {
     const allowed = recordAllows(verdicts, i);
     const observed = OBSERVED_OF_CODE[batch.observed[i]!];
     const file = batch.files[i]!;
     const line = batch.lines[i]!;
-    const group = ReplaySummary.isListed(allowed, observed)
-      ? { ...batch.labelsOf(i), service: batch.serviceOf(i), why: () => whyOf(engine.verdictOfRecord(verdicts, i)) }
-      : undefined;
-    options.summary.countJudged(allowed, observed, group);
+    if (ReplaySummary.isListed(allowed, observed)) {
+      group.at = i;
+      options.summary.countKeyed(allowed, observed, batch.groupKeyOf(i), group);
+    } else {
+      options.summary.countKeyed(allowed, observed);
+    }
     options.rules?.countRecord(engine, verdicts, i, file, line, batch.timeOf(i), batch.timeEndOf(i));
     if (lines) {
       const { reason, deniedBy } = recordFields(verdicts, i);

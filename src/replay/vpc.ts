@@ -25,9 +25,9 @@ import { EndpointTable } from '../flow/endpoint-table.js';
 import { OBSERVED_CODE, type FastLineReader, type FlowSink } from './flow-records.js';
 import {
   classifyProtocol,
-  observedCode,
+  observedCodeAt,
   portOf,
-  protocolCode,
+  protocolCodeAt,
   type FormatReader,
   FlowLogFormatError,
   LineError,
@@ -187,14 +187,13 @@ function readRecordFast(text: string, line: number, layout: Layout, bounds: Int3
   const status = tokenAt(text, bounds, at['log-status']);
   if (status === 'NODATA' || status === 'SKIPDATA') return false;
   // By IANA number only, as readRecord reads it.
-  const protocolText = tokenAt(text, bounds, at.protocol)!;
-  const protocol = isDigit(protocolText.charCodeAt(0)) ? protocolCode(protocolText) : 0;
+  const protocolAt = at.protocol!;
+  const protocol = isDigit(text.charCodeAt(bounds[protocolAt]!)) ? protocolCodeAt(text, bounds[protocolAt]!, bounds[protocolAt + 1]! - 1) : 0;
   if (protocol === 0) return false;
   const src = addressText(text, bounds, at['pkt-srcaddr'], at.srcaddr);
   const dst = addressText(text, bounds, at['pkt-dstaddr'], at.dstaddr);
   if (src === undefined || dst === undefined) return false;
-  const action = tokenAt(text, bounds, at.action);
-  const observed = action === undefined ? OBSERVED_CODE.NONE : observedCode(action);
+  const observed = at.action === undefined ? OBSERVED_CODE.NONE : observedCodeAt(text, bounds[at.action]!, bounds[at.action + 1]! - 1);
   if (observed < 0) return false;
   const port = tokenPort(text, bounds, at.dstport);
   if (port === 0) return false;
