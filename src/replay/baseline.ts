@@ -9,7 +9,9 @@ import type { Verdict } from '../model/decision.js';
 import { FlowError } from '../model/errors.js';
 import type { Flow } from '../model/flow.js';
 import { BaselineSummary } from './baseline-summary.js';
-import { OBSERVED_OF_CODE, PROTOCOL_NAMES, type FlowRecordBatch } from './flow-records.js';
+import { changeKey, type ChangeName, type ListedFlow } from './change-groups.js';
+import { KEY, OBSERVED_OF_CODE, PROTOCOL_NAMES, type FlowRecordBatch } from './flow-records.js';
+import type { Observed } from './records.js';
 import { localWasmEngine, recordAllows, recordFields, streamRecords } from './record-stream.js';
 import { countOther, describe, sideChain, streamFlows, type FlowStreamOptions, type PendingFlow, type ReplayInput, type ReplayStreamOptions } from './replay.js';
 import type { RuleHits } from './rule-hits.js';
@@ -69,6 +71,17 @@ export async function replayAgainstBaseline(inputs: readonly ReplayInput[], opti
 async function settleRecordPairs(batch: FlowRecordBatch, from: number, to: number, next: WasmEngine, baseline: WasmEngine, options: BaselineReplayOptions): Promise<void> {
   const [verdicts, baselineVerdicts] = batch.verdicts as [Uint8Array, Uint8Array];
   const lines: string[] | undefined = options.out ? [] : undefined;
+  // The listed flow at `at`: one object for the whole batch, its names made only as needed.
+  const listing = {
+    at: 0,
+    file: '',
+    line: 0,
+    time: undefined as number | undefined,
+    timeEnd: undefined as number | undefined,
+    key: (observed?: Observed): string => batch.groupKeyOf(listing.at, observed === undefined ? KEY.CHANGE : observed === 'allowed' ? KEY.ALLOWED : KEY.DENIED),
+    name: (): ChangeName => ({ ...batch.labelsOf(listing.at), protocol: PROTOCOL_NAMES[batch.protocolOf(listing.at)]!, port: batch.portOf(listing.at) }),
+    why: () => ({ old: ruleText(baseline.verdictOfRecord(baselineVerdicts, listing.at)), new: ruleText(next.verdictOfRecord(verdicts, listing.at)) }),
+  };
   for (let i = from; i < to; i++) {
     const allowed = recordAllows(verdicts, i);
     const baselineAllowed = recordAllows(baselineVerdicts, i);
@@ -77,15 +90,16 @@ async function settleRecordPairs(batch: FlowRecordBatch, from: number, to: numbe
     const line = batch.lines[i]!;
     const time = batch.timeOf(i);
     const timeEnd = batch.timeEndOf(i);
-    const listing = BaselineSummary.isListed(allowed, baselineAllowed, observed)
-      ? {
-          seen: { file, line, time },
-          seenUntil: timeEnd === undefined ? undefined : { file, line, time: timeEnd },
-          name: () => ({ ...batch.labelsOf(i), protocol: PROTOCOL_NAMES[batch.protocolOf(i)]!, port: batch.portOf(i) }),
-          why: () => ({ old: ruleText(baseline.verdictOfRecord(baselineVerdicts, i)), new: ruleText(next.verdictOfRecord(verdicts, i)) }),
-        }
-      : undefined;
-    options.summary.countJudged(allowed, baselineAllowed, observed, listing);
+    if (BaselineSummary.isListed(allowed, baselineAllowed, observed)) {
+      listing.at = i;
+      listing.file = file;
+      listing.line = line;
+      listing.time = time;
+      listing.timeEnd = timeEnd;
+      options.summary.countJudged(allowed, baselineAllowed, observed, listing);
+    } else {
+      options.summary.countJudged(allowed, baselineAllowed, observed);
+    }
     options.rules.countRecord(next, verdicts, i, file, line, time, timeEnd);
     if (lines) {
       const out: Record<string, unknown> = { file, line, ...recordFields(verdicts, i), baseline: recordFields(baselineVerdicts, i) };
@@ -112,11 +126,16 @@ function settlePair(
     return;
   }
   // Most flows change nothing and are listed nowhere: they build no names.
-  const listing = BaselineSummary.isListed(verdict.allowed, baseline.allowed, record.observed)
+  const src = record.srcLabel ?? describe(flow.src);
+  const dst = record.dstLabel ?? describe(flow.dst);
+  const listing: ListedFlow | undefined = BaselineSummary.isListed(verdict.allowed, baseline.allowed, record.observed)
     ? {
-        seen: { file, line: record.line, time: record.time },
-        seenUntil: record.timeEnd === undefined ? undefined : { file, line: record.line, time: record.timeEnd },
-        name: () => ({ src: record.srcLabel ?? describe(flow.src), dst: record.dstLabel ?? describe(flow.dst), protocol: flow.protocol, port: flow.port }),
+        file,
+        line: record.line,
+        time: record.time,
+        timeEnd: record.timeEnd,
+        key: (observed) => changeKey(src, dst, flow.protocol, flow.port, observed),
+        name: () => ({ src, dst, protocol: flow.protocol, port: flow.port }),
         why: () => ({ old: ruleText(baseline), new: ruleText(verdict) }),
       }
     : undefined;

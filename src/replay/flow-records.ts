@@ -20,6 +20,10 @@ import type { EndpointSpec } from '../model/flow.js';
 import type { Observed } from './records.js';
 import { groupKey } from './summary.js';
 
+/** Which key of a conversation (EndpointRecords.groupKey): ReplaySummary's, or ChangeGroups' (changeKey) per observed verdict. */
+export const KEY = { GROUP: 0, CHANGE: 1, ALLOWED: 2, DENIED: 3 } as const;
+const KEY_SUFFIXES = ['', '', 'allowed', 'denied'];
+
 /** How the batch stores a line's observed verdict. */
 export const OBSERVED_CODE = { NONE: 0, ALLOWED: 1, DENIED: 2 } as const;
 export const OBSERVED_OF_CODE: readonly (Observed | undefined)[] = [undefined, 'allowed', 'denied'];
@@ -46,7 +50,7 @@ export class EndpointRecords {
   private readonly scratch = new DataView(new ArrayBuffer(ENDPOINT_BYTES));
   private readonly noAdhocs = new AdhocTable();
   /** Group keys by source entry, then destination entry, protocol and port (see groupKey). */
-  private keys: (Map<number, string> | undefined)[] = [];
+  private keys: (Map<number, string[]> | undefined)[] = [];
   private keyCount = 0;
 
   constructor(
@@ -99,20 +103,21 @@ export class EndpointRecords {
   }
 
   /**
-   * A summary's group key (groupKey) of a flow between entries `src` and `dst`, made once per
-   * conversation: a listed conversation's flows then look up a string whose hash is known.
+   * The key of a flow between entries `src` and `dst` in a summary's lists (KEY: groupKey, or
+   * changeKey without or with the log's verdict), made once per conversation: a listed
+   * conversation's flows then look up a string whose hash is known.
    */
-  groupKey(src: number, dst: number, protocol: number, port: number): string {
+  groupKey(src: number, dst: number, protocol: number, port: number, variant: number): string {
     let byDst = this.keys[src];
     if (byDst === undefined) this.keys[src] = byDst = new Map();
     const service = (dst * 4 + protocol) * 65_536 + port;
-    let key = byDst.get(service);
-    if (key === undefined) {
+    let keys = byDst.get(service);
+    if (keys === undefined) {
       if (this.keyCount++ >= DEFAULT_MAX_ENDPOINTS) this.clearKeys();
-      key = groupKey(this.texts[src]!, this.texts[dst]!, `${PROTOCOL_NAMES[protocol]}/${port}`);
-      (this.keys[src] ??= new Map()).set(service, key);
+      keys = [groupKey(this.texts[src]!, this.texts[dst]!, `${PROTOCOL_NAMES[protocol]}/${port}`)];
+      (this.keys[src] ??= new Map()).set(service, keys);
     }
-    return key;
+    return (keys[variant] ??= variant === KEY.GROUP ? keys[0]! : `${keys[0]}\u0000${KEY_SUFFIXES[variant]}`);
   }
 
   /** Called between batches (entries stay valid within one): past the bound the table starts over. */
@@ -225,9 +230,9 @@ export class FlowRecordBatch {
     return { src: texts[this.srcs[i]!]!, dst: texts[this.dsts[i]!]! };
   }
 
-  /** Flow i's group key in a summary (groupKey). */
-  groupKeyOf(i: number): string {
-    return this.tables[i]!.groupKey(this.srcs[i]!, this.dsts[i]!, this.protocolOf(i), this.portOf(i));
+  /** Flow i's key in a summary's lists (KEY). */
+  groupKeyOf(i: number, variant: number = KEY.GROUP): string {
+    return this.tables[i]!.groupKey(this.srcs[i]!, this.dsts[i]!, this.protocolOf(i), this.portOf(i), variant);
   }
 
   /** Flow i's time and the end of its window, undefined when the line has none. */

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { ChangeGroups } from './change-groups.js';
+import { ChangeGroups, changeKey } from './change-groups.js';
 import { ReplaySummary } from './summary.js';
 
 /**
@@ -32,7 +32,10 @@ describe('replay reports keep no chunk of input alive', () => {
 
   it('in the staged-change groups', () => {
     const groups = new ChangeGroups();
-    const growth = heapGrowth((src, dst) => groups.add({ src, dst, protocol: 'TCP', port: 80 }, { file: 'f', line: 1 }, () => ({ old: 'a', new: 'b' })));
+    const growth = heapGrowth((src, dst) => groups.add({
+      file: 'f', line: 1, time: undefined, timeEnd: undefined,
+      key: () => changeKey(src, dst, 'TCP', 80), name: () => ({ src, dst, protocol: 'TCP', port: 80 }), why: () => ({ old: 'a', new: 'b' }),
+    }));
     expect(groups.toJSON().groups).toHaveLength(500);
     expect(growth).toBeLessThan(8 * 2 ** 20);
   });

@@ -118,6 +118,9 @@ export class RuleHits {
   private codeSource: RuleSource | undefined;
   private byNetworkRule: Counter[] = [];
   private byClusterRule: Counter[] = [];
+  /** A view of the verdict records countRecord last read. */
+  private viewed: Uint8Array | undefined;
+  private view: DataView | undefined;
 
   constructor(private readonly maxRules = MAX_COUNTED_RULES) {}
 
@@ -150,14 +153,18 @@ export class RuleHits {
       this.byNetworkRule = [];
       this.byClusterRule = [];
     }
-    const view = new DataView(verdicts.buffer, verdicts.byteOffset + at, VERDICT_RECORD_BYTES);
+    if (verdicts !== this.viewed) {
+      this.viewed = verdicts;
+      this.view = new DataView(verdicts.buffer, verdicts.byteOffset, verdicts.byteLength);
+    }
+    const view = this.view!;
     const until = timeEnd ?? time;
     for (let egress = 1; egress >= 0; egress--) {
-      const passed = view.getUint32(egress ? VERDICT_RECORD.EGRESS_PASSED : VERDICT_RECORD.INGRESS_PASSED, true);
-      const rule = view.getUint32(egress ? VERDICT_RECORD.EGRESS_RULE : VERDICT_RECORD.INGRESS_RULE, true);
+      const passed = view.getUint32(at + (egress ? VERDICT_RECORD.EGRESS_PASSED : VERDICT_RECORD.INGRESS_PASSED), true);
+      const rule = view.getUint32(at + (egress ? VERDICT_RECORD.EGRESS_RULE : VERDICT_RECORD.INGRESS_RULE), true);
       if (passed !== NONE) this.hitCode(false, passed, egress, file, line, time, until);
       if (rule === NONE) continue;
-      const code = view.getUint8(egress ? VERDICT_RECORD.EGRESS_REASON : VERDICT_RECORD.INGRESS_REASON);
+      const code = verdicts[at + (egress ? VERDICT_RECORD.EGRESS_REASON : VERDICT_RECORD.INGRESS_REASON)];
       this.hitCode(code === SIDE_CODE.ALLOWED_BY_RULE, rule, egress, file, line, time, until);
     }
   }
