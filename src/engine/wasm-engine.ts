@@ -38,6 +38,7 @@ import {
   type DecisionReason,
   type Direction,
   type PolicyRef,
+  type RuleRef,
   type SideReason,
   type SideVerdict,
   type Verdict,
@@ -282,6 +283,23 @@ export class WasmEngine implements Engine {
     return answers;
   }
 
+  /**
+   * The Verdict of verdict record i of `verdicts` (status OK), answered by this engine: the same
+   * object decideBatch gives for it. For callers that count records and build objects only for
+   * the few flows they list.
+   */
+  verdictOfRecord(verdicts: Uint8Array, i: number): Verdict {
+    const at = i * VERDICT_RECORD_BYTES;
+    this.bytes.set(verdicts.subarray(at, at + VERDICT_RECORD_BYTES), this.verdictsPtr);
+    return this.verdictAt(0);
+  }
+
+  /** The NetworkPolicy rule of a verdict record's rule id (a side allowed by a rule), as a Verdict names it. */
+  networkRuleRef(rule: number): RuleRef {
+    const [policy, , index] = this.metadata.rules[rule]!;
+    return { policy: this.policyRef(policy), rule: index };
+  }
+
   /** A core trap (a bug, or memory exhausted) becomes an EngineError: fail closed. */
   private call<T>(run: () => T): T {
     try {
@@ -333,15 +351,15 @@ export class WasmEngine implements Engine {
       isolatedBy: isolating.map((p) => this.policyRef(p)),
     };
     if (rule !== NONE && code === SIDE_CODE.ALLOWED_BY_RULE) {
-      const [policy, , index] = this.metadata.rules[rule]!;
-      verdict = { ...verdict, allowedBy: { policy: this.policyRef(policy), rule: index } };
+      verdict = { ...verdict, allowedBy: this.networkRuleRef(rule) };
     } else if (rule !== NONE) {
       verdict = { ...verdict, decidedBy: this.clusterRuleRef(rule) };
     }
     return passed === NONE ? verdict : { ...verdict, passedBy: this.clusterRuleRef(passed) };
   }
 
-  private clusterRuleRef(rule: number): ClusterRuleRef {
+  /** The cluster rule of a verdict record's rule id (deciding or passing), as a Verdict names it. */
+  clusterRuleRef(rule: number): ClusterRuleRef {
     const [policy, , index, ruleName, action] = this.metadata.clusterRules[rule]!;
     const { kind, name } = this.metadata.clusterPolicies[policy]!;
     return { kind, name, rule: index, ruleName, action };

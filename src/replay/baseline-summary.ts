@@ -4,7 +4,7 @@
  * reverse); where the baseline disagrees with what the log recorded; and, from the caller, rule
  * hits, unused and shadowed rules. Memory is bounded (change-groups.ts, rule-hits.ts).
  */
-import { MAX_CHANGE_GROUPS, ChangeGroups, type ChangeGroup, type ChangeGroupsPart, type ChangeListJSON, type ChangeName } from './change-groups.js';
+import { MAX_CHANGE_GROUPS, ChangeGroups, type ChangeGroup, type ChangeGroupsPart, type ChangeListJSON, type ListedFlow } from './change-groups.js';
 import { appendProblems, RecordTally, type TallyPart } from './record-tally.js';
 import { describeRule, MAX_COUNTED_RULES, type PolicyRuleRef, type RuleHitsJSON } from './rule-hits.js';
 import { sightingText, type Sighting } from './sighting.js';
@@ -55,17 +55,6 @@ export interface BaselineReportJSON extends RuleReport {
   readonly problems: readonly { readonly file: string; readonly line: number; readonly message: string }[];
 }
 
-/** How to describe a judged flow that is listed (see BaselineSummary.isListed). */
-export interface Listing {
-  readonly seen: Sighting;
-  /** The end of the record's time window (VPC `end`), when it has one. */
-  readonly seenUntil?: Sighting;
-  /** The group's name; called only when the flow is listed. */
-  readonly name: () => ChangeName;
-  /** What decided it on each side; called only for a flow that starts a new group. */
-  readonly why: () => { old: string; new: string };
-}
-
 /** A summary's content, to be merged into the summary of the input before it (replay --jobs). */
 export interface BaselineSummaryPart extends TallyPart<BaselineTotals> {
   readonly observed: boolean;
@@ -104,7 +93,7 @@ export class BaselineSummary extends RecordTally {
   }
 
   /** A flow both bundles answered; `listing` is needed only when isListed says so. */
-  countJudged(allowed: boolean, baselineAllowed: boolean, observed: 'allowed' | 'denied' | undefined, listing?: Listing): void {
+  countJudged(allowed: boolean, baselineAllowed: boolean, observed: 'allowed' | 'denied' | undefined, listing?: ListedFlow): void {
     const t = this.totals;
     t.records++;
     t.flows++;
@@ -115,12 +104,9 @@ export class BaselineSummary extends RecordTally {
     else t.baselineDenied++;
     if (observed !== undefined) this.observedAny = true;
     if (!listing) return;
-    const { seen, seenUntil } = listing;
-    if (baselineAllowed && !allowed) this.breaks.add(listing.name(), seen, listing.why, seenUntil);
-    if (!baselineAllowed && allowed) this.opens.add(listing.name(), seen, listing.why, seenUntil);
-    if (observed !== undefined && (observed === 'allowed') !== baselineAllowed) {
-      this.disagreements.add({ ...listing.name(), observed }, seen, listing.why, seenUntil);
-    }
+    if (baselineAllowed && !allowed) this.breaks.add(listing);
+    if (!baselineAllowed && allowed) this.opens.add(listing);
+    if (observed !== undefined && (observed === 'allowed') !== baselineAllowed) this.disagreements.add(listing, observed);
   }
 
   toPart(): BaselineSummaryPart {

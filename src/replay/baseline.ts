@@ -4,11 +4,16 @@
  * new bundle's rule hits and, optionally, one --out line per flow with both verdicts.
  */
 import type { Engine } from '../engine/engine.js';
+import type { WasmEngine } from '../engine/wasm-engine.js';
 import type { Verdict } from '../model/decision.js';
 import { FlowError } from '../model/errors.js';
 import type { Flow } from '../model/flow.js';
 import { BaselineSummary } from './baseline-summary.js';
-import { countOther, describe, sideChain, streamFlows, type PendingFlow, type ReplayInput, type ReplayStreamOptions } from './replay.js';
+import { changeKey, type ChangeName, type ListedFlow } from './change-groups.js';
+import { KEY, OBSERVED_OF_CODE, PROTOCOL_NAMES, type FlowRecordBatch } from './flow-records.js';
+import type { Observed } from './records.js';
+import { localWasmEngine, recordAllows, recordFields, streamRecords } from './record-stream.js';
+import { countOther, describe, sideChain, streamFlows, type FlowStreamOptions, type PendingFlow, type ReplayInput, type ReplayStreamOptions } from './replay.js';
 import type { RuleHits } from './rule-hits.js';
 
 /** Both answers for a batch, one each per flow, in order. */
@@ -20,11 +25,14 @@ export interface ComparedBatch {
 /** What decides a batch with both bundles: two deciders, or a service's compare API. */
 export interface ComparingDecider {
   decideBoth(flows: readonly Flow[]): Promise<ComparedBatch>;
+  /** Two engines side by side (the new bundle's, the baseline's): local ones decide flow records. */
+  readonly engines?: readonly [Pick<Engine, 'decideBatch'>, Pick<Engine, 'decideBatch'>];
 }
 
 /** Two engines side by side: the same flows go to both, at the same time. */
 export function sideBySide(next: Pick<Engine, 'decideBatch'>, baseline: Pick<Engine, 'decideBatch'>): ComparingDecider {
   return {
+    engines: [next, baseline],
     async decideBoth(flows) {
       const [verdicts, other] = await Promise.all([next.decideBatch(flows), baseline.decideBatch(flows)]);
       return { verdicts, baseline: other };
@@ -42,7 +50,7 @@ export interface BaselineReplayOptions extends ReplayStreamOptions {
 
 export async function replayAgainstBaseline(inputs: readonly ReplayInput[], options: BaselineReplayOptions): Promise<void> {
   const { summary } = options;
-  await streamFlows(inputs, {
+  const stream: FlowStreamOptions<ComparedBatch> = {
     ...options,
     other: (record, file) => countOther(record, file, summary),
     decide: (flows) => options.decider.decideBoth(flows),
@@ -51,7 +59,56 @@ export async function replayAgainstBaseline(inputs: readonly ReplayInput[], opti
       for (let i = from; i < to; i++) settlePair(items[i]!, answer.verdicts[i]!, answer.baseline[i]!, options, lines);
       if (options.out && lines && lines.length > 0) await options.out(lines.join('\n'));
     },
-  });
+  };
+  // Local mode on the core: records first, both bundles deciding each batch (record-stream.ts).
+  const engines = options.directory === undefined ? undefined : options.decider.engines?.map(localWasmEngine);
+  const [next, baseline] = engines ?? [];
+  if (next === undefined || baseline === undefined) await streamFlows(inputs, stream);
+  else await streamRecords(inputs, stream, { engines: [next, baseline], settle: (batch, from, to) => settleRecordPairs(batch, from, to, next, baseline, options) });
+}
+
+/** settlePair for fast flows [from, to) of a batch, from both engines' verdict records. */
+async function settleRecordPairs(batch: FlowRecordBatch, from: number, to: number, next: WasmEngine, baseline: WasmEngine, options: BaselineReplayOptions): Promise<void> {
+  const [verdicts, baselineVerdicts] = batch.verdicts as [Uint8Array, Uint8Array];
+  const lines: string[] | undefined = options.out ? [] : undefined;
+  // The listed flow at `at`: one object for the whole batch, its names made only as needed.
+  const listing = {
+    at: 0,
+    file: '',
+    line: 0,
+    time: undefined as number | undefined,
+    timeEnd: undefined as number | undefined,
+    key: (observed?: Observed): string => batch.groupKeyOf(listing.at, observed === undefined ? KEY.CHANGE : observed === 'allowed' ? KEY.ALLOWED : KEY.DENIED),
+    name: (): ChangeName => ({ ...batch.labelsOf(listing.at), protocol: PROTOCOL_NAMES[batch.protocolOf(listing.at)]!, port: batch.portOf(listing.at) }),
+    why: () => ({ old: ruleText(baseline.verdictOfRecord(baselineVerdicts, listing.at)), new: ruleText(next.verdictOfRecord(verdicts, listing.at)) }),
+  };
+  for (let i = from; i < to; i++) {
+    const allowed = recordAllows(verdicts, i);
+    const baselineAllowed = recordAllows(baselineVerdicts, i);
+    const observed = OBSERVED_OF_CODE[batch.observed[i]!];
+    const file = batch.files[i]!;
+    const line = batch.lines[i]!;
+    const time = batch.timeOf(i);
+    const timeEnd = batch.timeEndOf(i);
+    if (BaselineSummary.isListed(allowed, baselineAllowed, observed)) {
+      listing.at = i;
+      listing.file = file;
+      listing.line = line;
+      listing.time = time;
+      listing.timeEnd = timeEnd;
+      options.summary.countJudged(allowed, baselineAllowed, observed, listing);
+    } else {
+      options.summary.countJudged(allowed, baselineAllowed, observed);
+    }
+    options.rules.countRecord(next, verdicts, i, file, line, time, timeEnd);
+    if (lines) {
+      const out: Record<string, unknown> = { file, line, ...recordFields(verdicts, i), baseline: recordFields(baselineVerdicts, i) };
+      if (baselineAllowed !== allowed) out.change = allowed ? 'open' : 'break';
+      if (observed) out.observed = observed;
+      lines.push(JSON.stringify(out));
+    }
+  }
+  if (lines && lines.length > 0) await options.out!(lines.join('\n'));
 }
 
 function settlePair(
@@ -69,11 +126,16 @@ function settlePair(
     return;
   }
   // Most flows change nothing and are listed nowhere: they build no names.
-  const listing = BaselineSummary.isListed(verdict.allowed, baseline.allowed, record.observed)
+  const src = record.srcLabel ?? describe(flow.src);
+  const dst = record.dstLabel ?? describe(flow.dst);
+  const listing: ListedFlow | undefined = BaselineSummary.isListed(verdict.allowed, baseline.allowed, record.observed)
     ? {
-        seen: { file, line: record.line, time: record.time },
-        seenUntil: record.timeEnd === undefined ? undefined : { file, line: record.line, time: record.timeEnd },
-        name: () => ({ src: record.srcLabel ?? describe(flow.src), dst: record.dstLabel ?? describe(flow.dst), protocol: flow.protocol, port: flow.port }),
+        file,
+        line: record.line,
+        time: record.time,
+        timeEnd: record.timeEnd,
+        key: (observed) => changeKey(src, dst, flow.protocol, flow.port, observed),
+        name: () => ({ src, dst, protocol: flow.protocol, port: flow.port }),
         why: () => ({ old: ruleText(baseline), new: ruleText(verdict) }),
       }
     : undefined;

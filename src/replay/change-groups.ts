@@ -5,7 +5,9 @@
  */
 import { detached } from '../flow/endpoint-table.js';
 import type { Protocol } from '../model/bundle.js';
+import type { Observed } from './records.js';
 import { isEarlier, isLater, sightingJSON, type Sighting, type SightingJSON } from './sighting.js';
+import { groupKey } from './summary.js';
 
 /** Distinct groups kept per list (about 300 bytes each: tens of MB at the bound, whatever the log). */
 export const MAX_CHANGE_GROUPS = 100_000;
@@ -50,6 +52,26 @@ export interface ChangeName {
   readonly observed?: 'allowed' | 'denied';
 }
 
+/** A flow that goes in a list: where it was read, and how its group is named (asked only as needed). */
+export interface ListedFlow {
+  readonly file: string;
+  readonly line: number;
+  readonly time: number | undefined;
+  /** The end of the record's time window (VPC `end`), when it has one. */
+  readonly timeEnd: number | undefined;
+  /** changeKey of its group (with the log's verdict, for the baseline-versus-log list). */
+  key(observed?: Observed): string;
+  /** Its group's name; asked only for a flow that starts a group. */
+  name(): ChangeName;
+  /** What decided it with each bundle; asked only for a flow that starts a group. */
+  why(): { old: string; new: string };
+}
+
+/** The key of a group in a list: groupKey, then the log's verdict for the baseline-versus-log list. */
+export function changeKey(src: string, dst: string, protocol: Protocol, port: number, observed?: Observed): string {
+  return `${groupKey(src, dst, `${protocol}/${port}`)}\u0000${observed ?? ''}`;
+}
+
 /** A list's content, groups in the order they were first seen (replay --jobs). */
 export interface ChangeGroupsPart {
   readonly flows: number;
@@ -65,21 +87,26 @@ export class ChangeGroups {
   constructor(private readonly maxGroups = MAX_CHANGE_GROUPS) {}
 
   /**
-   * Counts one flow seen at `seen` (until `seenUntil`, for a record that spans a time window);
-   * `describe` (what decided it, old and new) runs only for a new group.
+   * Counts one listed flow in the group its key names (`observed`: the log's verdict, for the
+   * baseline-versus-log list); its name and rules are asked for only when it starts a group.
    */
-  add(name: ChangeName, seen: Sighting, describe: () => { old: string; new: string }, seenUntil: Sighting = seen): void {
+  add(flow: ListedFlow, observed?: Observed): void {
     this.flows++;
-    const key = `${name.src}\u0000${name.dst}\u0000${name.protocol}\u0000${name.port}\u0000${name.observed ?? ''}`;
+    const key = flow.key(observed);
     const entry = this.entries.get(key);
+    const { file, line, time } = flow;
     if (entry) {
       entry.flows++;
-      if (isEarlier(seen, entry.firstSeen)) entry.firstSeen = seen;
-      if (isLater(seenUntil.time, entry.lastSeen.time)) entry.lastSeen = seenUntil;
+      if (time !== undefined && (entry.firstSeen.time === undefined || time < entry.firstSeen.time)) entry.firstSeen = { file, line, time };
+      const until = flow.timeEnd ?? time;
+      if (isLater(until, entry.lastSeen.time)) entry.lastSeen = { file, line, time: until };
     } else if (this.entries.size < this.maxGroups) {
+      const name = flow.name();
       // Names are views of the input's lines: kept ones are copied, or they would keep whole chunks alive.
-      const own = { ...name, src: detached(name.src), dst: detached(name.dst) };
-      this.entries.set(detached(key), { group: { ...own, ...describe() }, flows: 1, firstSeen: seen, lastSeen: seenUntil });
+      const own = { ...name, src: detached(name.src), dst: detached(name.dst), ...(observed === undefined ? {} : { observed }) };
+      const firstSeen = { file, line, time };
+      const lastSeen = flow.timeEnd === undefined ? firstSeen : { file, line, time: flow.timeEnd };
+      this.entries.set(detached(key), { group: { ...own, ...flow.why() }, flows: 1, firstSeen, lastSeen });
     } else {
       this.otherFlows++;
     }

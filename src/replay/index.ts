@@ -5,12 +5,12 @@
  * accumulated: memory stays bounded by the chunk and line sizes, whatever the input's size.
  */
 import { splitLineRuns, type Line } from '../flow/lines.js';
-import { createCsvReader, isCsvHeader } from './csv.js';
+import { createCsvFormatReader, isCsvHeader } from './csv.js';
 import { gunzipIfNeeded } from './gzip.js';
 import { isHubbleObject, readHubbleLine } from './hubble.js';
 import { isNdjsonObject, readNdjsonLine } from './ndjson.js';
-import { FlowLogFormatError, isBlank, readLines, type LineReader, type LogRecord } from './records.js';
-import { createVpcReader, isVpcFirstLine } from './vpc.js';
+import { FlowLogFormatError, isBlank, readLines, readLinesInto, type FormatReader, type LogRecord, type RecordSink } from './records.js';
+import { createVpcFormatReader, isVpcFirstLine } from './vpc.js';
 
 export { gunzipIfNeeded } from './gzip.js';
 export { FlowLogFormatError, type LogRecord, type Observed, type RecordKind } from './records.js';
@@ -24,12 +24,15 @@ export function isFlowLogFormat(name: string): name is FlowLogFormat {
   return (FLOW_LOG_FORMATS as readonly string[]).includes(name);
 }
 
-/** What reads one input in a format; header-bearing formats keep state, so one per input. */
-const READERS: Readonly<Record<FlowLogFormat, () => LineReader>> = {
-  hubble: () => readHubbleLine,
-  vpc: createVpcReader,
-  csv: createCsvReader,
-  ndjson: () => readNdjsonLine,
+/**
+ * What reads one input in a format, with its fast path to flow records when it has one;
+ * header-bearing formats keep state, so one per input.
+ */
+const READERS: Readonly<Record<FlowLogFormat, () => FormatReader>> = {
+  hubble: () => ({ read: readHubbleLine }),
+  vpc: createVpcFormatReader,
+  csv: createCsvFormatReader,
+  ndjson: () => ({ read: readNdjsonLine }),
 };
 
 /** Lines inspected for a JSON format before giving up: only unparseable or unrecognised objects come first. */
@@ -45,6 +48,12 @@ export interface ReadFlowLogOptions {
   readonly onFormat?: (format: FlowLogFormat) => void;
   /** With a forced format: header lines read before the input, which set the reader's state (see LogPart). */
   readonly prelude?: readonly string[];
+  /**
+   * Records-first reading: each line is offered to the format's fast path, which gives flows to
+   * the sink as flow records; the records of the other lines go to the sink too, in order, and
+   * the reading yields an empty run per run of lines read.
+   */
+  readonly sink?: RecordSink;
 }
 
 export interface ReadFlowLogBytesOptions extends ReadFlowLogOptions {
@@ -103,7 +112,13 @@ export async function* readFlowLog(
   options: ReadFlowLogOptions = {},
 ): AsyncGenerator<LogRecord[]> {
   let reader = options.format === undefined ? undefined : startReading(options.format, options);
-  for (const text of options.prelude ?? []) reader?.(text, 0);
+  for (const text of options.prelude ?? []) reader?.read(text, 0);
+  const { sink } = options;
+  const read = (run: readonly Line[], format: FormatReader): LogRecord[] => {
+    if (sink === undefined) return readLines(run, format.read);
+    readLinesInto(run, format, sink);
+    return NO_RECORDS;
+  };
   // Until the format is known, the non-blank lines read so far: at most DETECT_MAX_LINES, plus the
   // rest of the run that decided.
   let held: Line[] = [];
@@ -112,16 +127,18 @@ export async function* readFlowLog(
       const detected = detectInRun(run, held);
       if (detected === undefined) continue;
       reader = startReading(detected.format, options);
-      const records = readLines(held.concat(run.slice(detected.at)), reader);
+      const records = read(held.concat(run.slice(detected.at)), reader);
       held = [];
-      if (records.length > 0) yield records;
+      if (records.length > 0 || sink !== undefined) yield records;
       continue;
     }
-    const records = readLines(run, reader);
-    if (records.length > 0) yield records;
+    const records = read(run, reader);
+    if (records.length > 0 || sink !== undefined) yield records;
   }
   if (reader === undefined && held.length > 0) throw undetectedError(held.length);
 }
+
+const NO_RECORDS: LogRecord[] = [];
 
 /** Records from bytes: plain or gzip, split into lines, then as readFlowLog. */
 export function readFlowLogBytes(
@@ -135,7 +152,7 @@ export function readFlowLogBytes(
   return readFlowLog(splitLineRuns(bytes, maxLineBytes, part.firstLine), { ...options, prelude: part.prelude });
 }
 
-function startReading(format: FlowLogFormat, options: ReadFlowLogOptions): LineReader {
+function startReading(format: FlowLogFormat, options: ReadFlowLogOptions): FormatReader {
   // Forced formats may come straight from the command line.
   if (!isFlowLogFormat(format)) {
     throw new FlowLogFormatError(`unknown flow log format ${JSON.stringify(format)}; use ${FORMAT_LIST}`);

@@ -2,10 +2,12 @@
  * @module What every flow-log format yields: one record per meaningful input line (a flow to judge,
  * a reply, something out of scope, or an error), plus the helpers the formats share.
  */
+import { PROTOCOL_CODE } from '../compile/layout.js';
 import type { Line } from '../flow/lines.js';
 import { FlowError } from '../model/errors.js';
 import { PROTOCOLS, type Protocol } from '../model/bundle.js';
 import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
+import { OBSERVED_CODE, type FastLineReader, type FlowSink } from './flow-records.js';
 
 export type RecordKind = 'flow' | 'reply' | 'not-applicable' | 'skipped' | 'error';
 
@@ -59,6 +61,12 @@ export interface LogRecord {
  */
 export type LineReader = (text: string, line: number) => LogRecord | undefined;
 
+/** A format's reader of one input, and its fast path to flow records when it has one (flow-records.ts). */
+export interface FormatReader {
+  readonly read: LineReader;
+  readonly fast?: FastLineReader;
+}
+
 /** A malformed line; the message says which field and why. */
 export class LineError extends Error {
   constructor(message: string) {
@@ -95,6 +103,31 @@ export function readLines(run: readonly Line[], reader: LineReader): LogRecord[]
   return records;
 }
 
+/** What a records-first reading does with the records of lines the fast path did not take. */
+export interface RecordSink extends FlowSink {
+  record(record: LogRecord): void;
+}
+
+/** readLines, each line offered to the fast path first; records of the others go to `sink` in order. */
+export function readLinesInto(run: readonly Line[], reader: FormatReader, sink: RecordSink): void {
+  const fast = reader.fast;
+  for (const line of run) {
+    if ('error' in line) {
+      sink.record({ line: line.number, kind: 'error', error: line.error });
+      continue;
+    }
+    if (fast !== undefined && fast(line.text, line.number, sink)) continue;
+    if (isBlank(line.text)) continue;
+    try {
+      const record = reader.read(line.text, line.number);
+      if (record !== undefined) sink.record(record);
+    } catch (error) {
+      if (!(error instanceof LineError || error instanceof FlowError)) throw error;
+      sink.record({ line: line.number, kind: 'error', error: error.message });
+    }
+  }
+}
+
 export const isBlank = (text: string): boolean => text.trim() === '';
 
 const OBSERVED: ReadonlyMap<string, Observed> = new Map([
@@ -124,6 +157,53 @@ export function parseObserved(value: unknown, field: string): Observed | undefin
     throw new LineError(`${field}: ${show(value)} is not a verdict; use allowed/denied, ACCEPT/REJECT or FORWARDED/DROPPED`);
   }
   return observed;
+}
+
+/** Verdicts as logs write them (see OBSERVED), with their OBSERVED_CODE. */
+const OBSERVED_WORDS: readonly (readonly [string, number])[] = [...OBSERVED].map(([text, observed]) => [
+  text,
+  observed === 'allowed' ? OBSERVED_CODE.ALLOWED : OBSERVED_CODE.DENIED,
+]);
+
+/**
+ * The OBSERVED_CODE of the verdict field text[start, end) as parseObserved reads it, for the
+ * spellings logs write; -1 for any other. No substring is made.
+ */
+export function observedCodeAt(text: string, start: number, end: number): number {
+  const length = end - start;
+  if (length === 0 || (length === 1 && text.charCodeAt(start) === 0x2d)) return OBSERVED_CODE.NONE;
+  for (const [word, code] of OBSERVED_WORDS) if (word.length === length && text.startsWith(word, start)) return code;
+  return -1;
+}
+
+/** Protocols by name and IANA number as classifyProtocol reads them (an empty field is TCP). */
+const PROTOCOL_WORDS: readonly (readonly [string, number])[] = [
+  ['TCP', PROTOCOL_CODE.TCP],
+  ['UDP', PROTOCOL_CODE.UDP],
+  ['6', PROTOCOL_CODE.TCP],
+  ['17', PROTOCOL_CODE.UDP],
+  ['SCTP', PROTOCOL_CODE.SCTP],
+  ['132', PROTOCOL_CODE.SCTP],
+];
+
+/** The PROTOCOL_CODE of the protocol field text[start, end), for the common spellings; 0 for any other. */
+export function protocolCodeAt(text: string, start: number, end: number): number {
+  const length = end - start;
+  if (length === 0) return PROTOCOL_CODE.TCP;
+  for (const [word, code] of PROTOCOL_WORDS) if (word.length === length && text.startsWith(word, start)) return code;
+  return 0;
+}
+
+/** The port text[start, end) as parsePortField reads it; 0 when it would refuse it. */
+export function portOf(text: string, start: number, end: number): number {
+  if (end <= start || end - start > 5) return 0;
+  let port = 0;
+  for (let i = start; i < end; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return 0;
+    port = port * 10 + digit;
+  }
+  return port <= 65535 ? port : 0;
 }
 
 const L4_BY_NUMBER: Readonly<Record<number, Protocol>> = { 6: 'TCP', 17: 'UDP', 132: 'SCTP' };

@@ -4,6 +4,7 @@
  * input order, so memory is bounded by the batch size whatever the log's size.
  */
 import type { Engine } from '../engine/engine.js';
+import type { WasmEngine } from '../engine/wasm-engine.js';
 import type { FlowError } from '../model/errors.js';
 import type { Bundle } from '../model/bundle.js';
 import type { ClusterRuleRef, Verdict } from '../model/decision.js';
@@ -13,6 +14,8 @@ import { DEFAULT_MAX_ENDPOINTS, detached } from '../flow/endpoint-table.js';
 import { podAddressOwners } from '../model/pod-index.js';
 import { formatIP, parseIP } from '../net/ip.js';
 import { readFlowLogBytes, type FlowLogFormat, type LogPart, type LogRecord } from './index.js';
+import { OBSERVED_OF_CODE, type FlowRecordBatch } from './flow-records.js';
+import { localWasmEngine, recordAllows, recordFields, streamRecords } from './record-stream.js';
 import { RuleHits } from './rule-hits.js';
 import type { RecordTally } from './record-tally.js';
 import { ReplaySummary } from './summary.js';
@@ -193,7 +196,7 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
     whys.set(verdict, text);
     return text;
   };
-  await streamFlows(inputs, {
+  const stream: FlowStreamOptions<(Verdict | FlowError)[]> = {
     ...options,
     other: (record, file) => countOther(record, file, options.summary),
     decide: (flows) => options.engine.decideBatch(flows),
@@ -207,7 +210,40 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
       }
       if (options.out && lines.length > 0) await options.out(lines.join('\n'));
     },
-  });
+  };
+  // Local mode on the core: records first (record-stream.ts); the object path for any other engine.
+  const wasm = options.directory === undefined ? undefined : localWasmEngine(options.engine);
+  if (wasm === undefined) await streamFlows(inputs, stream);
+  else await streamRecords(inputs, stream, { engines: [wasm], settle: (batch, from, to) => settleRecords(batch, from, to, wasm, options) });
+}
+
+/** `settle` for fast flows [from, to) of a batch, from their verdict records. */
+async function settleRecords(batch: FlowRecordBatch, from: number, to: number, engine: WasmEngine, options: ReplayOptions): Promise<void> {
+  const verdicts = batch.verdicts[0]!;
+  const lines: string[] | undefined = options.out ? [] : undefined;
+  // What decided flow `at`, for a flow that starts a group: one object for the whole batch.
+  const group = { at: 0, why: (): string | undefined => whyOf(engine.verdictOfRecord(verdicts, group.at)) };
+  for (let i = from; i < to; i++) {
+    const allowed = recordAllows(verdicts, i);
+    const observed = OBSERVED_OF_CODE[batch.observed[i]!];
+    const file = batch.files[i]!;
+    const line = batch.lines[i]!;
+    if (ReplaySummary.isListed(allowed, observed)) {
+      group.at = i;
+      options.summary.countKeyed(allowed, observed, batch.groupKeyOf(i), group);
+    } else {
+      options.summary.countKeyed(allowed, observed);
+    }
+    options.rules?.countRecord(engine, verdicts, i, file, line, batch.timeOf(i), batch.timeEndOf(i));
+    if (lines) {
+      const { reason, deniedBy } = recordFields(verdicts, i);
+      const out: Record<string, unknown> = { file, line, allowed, reason };
+      if (!allowed) out.deniedBy = deniedBy;
+      if (observed) out.observed = observed;
+      lines.push(JSON.stringify(out));
+    }
+  }
+  if (lines && lines.length > 0) await options.out!(lines.join('\n'));
 }
 
 export function countOther(record: LogRecord, file: string, summary: RecordTally): void {
@@ -235,7 +271,7 @@ function settle(
         src: record.srcLabel ?? describe(flow.src),
         dst: record.dstLabel ?? describe(flow.dst),
         service: `${flow.protocol}/${flow.port}`,
-        why: why(verdict),
+        why: () => why(verdict),
       }
     : undefined;
   summary.countJudged(verdict.allowed, record.observed, group);
@@ -270,7 +306,7 @@ export function resolveEndpoint(
   return address?.spec ?? spec;
 }
 
-function resolveFlow(record: LogRecord, directory: EndpointDirectory | undefined): Flow {
+export function resolveFlow(record: LogRecord, directory: EndpointDirectory | undefined): Flow {
   const flow = record.flow!;
   const src = resolveEndpoint(flow.src, record.srcIP, record.srcAdhoc, directory);
   const dst = resolveEndpoint(flow.dst, record.dstIP, record.dstAdhoc, directory);

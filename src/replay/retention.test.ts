@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { ChangeGroups } from './change-groups.js';
+import { ChangeGroups, changeKey } from './change-groups.js';
 import { ReplaySummary } from './summary.js';
 
 /**
@@ -25,14 +25,17 @@ function heapGrowth(keep: (src: string, dst: string) => void): number {
 describe('replay reports keep no chunk of input alive', () => {
   it('in the single replay\'s groups (top denied, would break)', () => {
     const summary = new ReplaySummary();
-    const growth = heapGrowth((src, dst) => summary.countJudged(false, 'allowed', { src, dst, service: 'TCP/80' }));
+    const growth = heapGrowth((src, dst) => summary.countJudged(false, 'allowed', { src, dst, service: 'TCP/80', why: () => undefined }));
     expect(summary.toJSON(1).wouldBreak.total).toBe(500);
     expect(growth).toBeLessThan(8 * 2 ** 20);
   });
 
   it('in the staged-change groups', () => {
     const groups = new ChangeGroups();
-    const growth = heapGrowth((src, dst) => groups.add({ src, dst, protocol: 'TCP', port: 80 }, { file: 'f', line: 1 }, () => ({ old: 'a', new: 'b' })));
+    const growth = heapGrowth((src, dst) => groups.add({
+      file: 'f', line: 1, time: undefined, timeEnd: undefined,
+      key: () => changeKey(src, dst, 'TCP', 80), name: () => ({ src, dst, protocol: 'TCP', port: 80 }), why: () => ({ old: 'a', new: 'b' }),
+    }));
     expect(groups.toJSON().groups).toHaveLength(500);
     expect(growth).toBeLessThan(8 * 2 ** 20);
   });

@@ -13,6 +13,7 @@
  * Unused rules are the bundle's rules that decided no replayed side: candidates for removal,
  * with the caveat above that a rule always preceded by another allowing rule never counts.
  */
+import { DECISION_CODE, NONE, SIDE_CODE, VERDICT_RECORD, VERDICT_RECORD_BYTES } from '../compile/layout.js';
 import type { Bundle } from '../model/bundle.js';
 import type { ClusterRuleRef, Direction, RuleRef, Verdict } from '../model/decision.js';
 import { isEarlier, isLater, sightingJSON, type Sighting, type SightingJSON } from './sighting.js';
@@ -54,9 +55,10 @@ interface Counter {
   lastTime: number | undefined;
 }
 
-/** A hit's place: a Sighting, and the end of its record's time window (its time when it has no window). */
-interface Seen extends Sighting {
-  readonly until: number | undefined;
+/** Who names the rules of verdict records' rule ids: the engine whose image answered them. */
+export interface RuleSource {
+  networkRuleRef(rule: number): RuleRef;
+  clusterRuleRef(rule: number): ClusterRuleRef;
 }
 
 export function ruleKey(ref: PolicyRuleRef): string {
@@ -112,6 +114,13 @@ export class RuleHits {
   private readonly order: Counter[] = [];
   /** Hits on rules past MAX_COUNTED_RULES. */
   otherFlows = 0;
+  /** For countRecord: the image whose rule ids `byNetworkRule` and `byClusterRule` index (`2 * id + egress`). */
+  private codeSource: RuleSource | undefined;
+  private byNetworkRule: Counter[] = [];
+  private byClusterRule: Counter[] = [];
+  /** A view of the verdict records countRecord last read. */
+  private viewed: Uint8Array | undefined;
+  private view: DataView | undefined;
 
   constructor(private readonly maxRules = MAX_COUNTED_RULES) {}
 
@@ -120,36 +129,94 @@ export class RuleHits {
    * at `time` (until `timeEnd`, a VPC record's window) when the record has one.
    */
   count(verdict: Verdict, file: string, line: number, time?: number, timeEnd?: number): void {
+    const until = timeEnd ?? time;
     for (const side of [verdict.egress, verdict.ingress]) {
       if (!side) continue;
       const { direction } = side;
-      const seen: Seen = { file, line, time, until: timeEnd ?? time };
-      if (side.passedBy) this.hit(side.passedBy.kind, side.passedBy.name, direction, side.passedBy.rule, seen, side.passedBy);
-      if (side.decidedBy) this.hit(side.decidedBy.kind, side.decidedBy.name, direction, side.decidedBy.rule, seen, side.decidedBy);
+      if (side.passedBy) this.hit(side.passedBy.kind, side.passedBy.name, direction, side.passedBy.rule, file, line, time, until, side.passedBy);
+      if (side.decidedBy) this.hit(side.decidedBy.kind, side.decidedBy.name, direction, side.decidedBy.rule, file, line, time, until, side.decidedBy);
       const allowed = side.allowedBy;
-      if (allowed) this.hit(allowed.policy.namespace, allowed.policy.name, direction, allowed.rule, seen, allowed);
+      if (allowed) this.hit(allowed.policy.namespace, allowed.policy.name, direction, allowed.rule, file, line, time, until, allowed);
     }
   }
 
-  private hit(scope: string, name: string, direction: Direction, rule: number, seen: Seen, source: RuleRef | ClusterRuleRef): void {
+  /**
+   * `count` for verdict record i of `verdicts` (status OK), answered by `source`'s image: the
+   * same rules counted in the same order, found by the record's rule ids; a rule's counter is
+   * looked up by name only the first time its id is met.
+   */
+  countRecord(source: RuleSource, verdicts: Uint8Array, i: number, file: string, line: number, time?: number, timeEnd?: number): void {
+    const at = i * VERDICT_RECORD_BYTES;
+    if (verdicts[at + VERDICT_RECORD.DECISION] === DECISION_CODE.LOOPBACK) return;
+    if (source !== this.codeSource) {
+      this.codeSource = source;
+      this.byNetworkRule = [];
+      this.byClusterRule = [];
+    }
+    if (verdicts !== this.viewed) {
+      this.viewed = verdicts;
+      this.view = new DataView(verdicts.buffer, verdicts.byteOffset, verdicts.byteLength);
+    }
+    const view = this.view!;
+    const until = timeEnd ?? time;
+    for (let egress = 1; egress >= 0; egress--) {
+      const passed = view.getUint32(at + (egress ? VERDICT_RECORD.EGRESS_PASSED : VERDICT_RECORD.INGRESS_PASSED), true);
+      const rule = view.getUint32(at + (egress ? VERDICT_RECORD.EGRESS_RULE : VERDICT_RECORD.INGRESS_RULE), true);
+      if (passed !== NONE) this.hitCode(false, passed, egress, file, line, time, until);
+      if (rule === NONE) continue;
+      const code = verdicts[at + (egress ? VERDICT_RECORD.EGRESS_REASON : VERDICT_RECORD.INGRESS_REASON)];
+      this.hitCode(code === SIDE_CODE.ALLOWED_BY_RULE, rule, egress, file, line, time, until);
+    }
+  }
+
+  private hitCode(network: boolean, id: number, egress: number, file: string, line: number, time: number | undefined, until: number | undefined): void {
+    const cache = network ? this.byNetworkRule : this.byClusterRule;
+    const slot = 2 * id + egress;
+    const known = cache[slot];
+    if (known !== undefined) {
+      touch(known, file, line, time, until);
+      return;
+    }
+    const source = this.codeSource!;
+    const direction: Direction = egress ? 'egress' : 'ingress';
+    let counter: Counter | undefined;
+    if (network) {
+      const ref = source.networkRuleRef(id);
+      counter = this.hit(ref.policy.namespace, ref.policy.name, direction, ref.rule, file, line, time, until, ref);
+    } else {
+      const ref = source.clusterRuleRef(id);
+      counter = this.hit(ref.kind, ref.name, direction, ref.rule, file, line, time, until, ref);
+    }
+    if (counter !== undefined) cache[slot] = counter;
+  }
+
+  /** Counts one hit; the rule's counter, or undefined when it is past the bound. */
+  private hit(
+    scope: string,
+    name: string,
+    direction: Direction,
+    rule: number,
+    file: string,
+    line: number,
+    time: number | undefined,
+    until: number | undefined,
+    source: RuleRef | ClusterRuleRef,
+  ): Counter | undefined {
     const slots = this.slotsOf(scope, name);
     const slot = 2 * rule + (direction === 'egress' ? 1 : 0);
     const counter = slots[slot];
     if (counter) {
-      counter.flows++;
-      if (isEarlier(seen, counter.firstSeen)) counter.firstSeen = { file: seen.file, line: seen.line, time: seen.time };
-      if (isLater(seen.until, counter.lastTime)) {
-        counter.lastFile = seen.file;
-        counter.lastLine = seen.line;
-        counter.lastTime = seen.until;
-      }
-    } else if (this.order.length < this.maxRules) {
-      const ref = 'policy' in source ? networkPolicyRule(source, direction) : clusterRule(source, direction);
-      const firstSeen = { file: seen.file, line: seen.line, time: seen.time };
-      this.order.push((slots[slot] = { ref, flows: 1, firstSeen, lastFile: seen.file, lastLine: seen.line, lastTime: seen.until }));
-    } else {
-      this.otherFlows++;
+      touch(counter, file, line, time, until);
+      return counter;
     }
+    if (this.order.length < this.maxRules) {
+      const ref = 'policy' in source ? networkPolicyRule(source, direction) : clusterRule(source, direction);
+      const created = { ref, flows: 1, firstSeen: { file, line, time }, lastFile: file, lastLine: line, lastTime: until };
+      this.order.push((slots[slot] = created));
+      return created;
+    }
+    this.otherFlows++;
+    return undefined;
   }
 
   private slotsOf(scope: string, name: string): Counter[] {
@@ -206,6 +273,17 @@ export class RuleHits {
   unusedAmong(rules: readonly PolicyRuleRef[]): PolicyRuleRef[] {
     const hit = new Set(this.order.map((c) => ruleKey(c.ref)));
     return rules.filter((ref) => !hit.has(ruleKey(ref)));
+  }
+}
+
+/** One more hit of a counted rule, seen at `file`:`line` at `time` (until `until`). */
+function touch(counter: Counter, file: string, line: number, time: number | undefined, until: number | undefined): void {
+  counter.flows++;
+  if (time !== undefined && (counter.firstSeen.time === undefined || time < counter.firstSeen.time)) counter.firstSeen = { file, line, time };
+  if (isLater(until, counter.lastTime)) {
+    counter.lastFile = file;
+    counter.lastLine = line;
+    counter.lastTime = until;
   }
 }
 

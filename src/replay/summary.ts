@@ -37,12 +37,21 @@ export interface Group {
   readonly why?: string;
 }
 
+/** What decided a listed flow; asked only for a flow that starts a new group. */
+export interface GroupWhy {
+  why(): string | undefined;
+}
+
 /** A listed flow's group, and what decided it. */
-export interface GroupName {
+export interface GroupName extends GroupWhy {
   readonly src: string;
   readonly dst: string;
   readonly service: string;
-  readonly why?: string;
+}
+
+/** The key that names a group in the lists (and, split, its name in the report). */
+export function groupKey(src: string, dst: string, service: string): string {
+  return `${src}\u0000${dst}\u0000${service}`;
 }
 
 export interface ReportJSON {
@@ -72,12 +81,12 @@ class GroupCounter {
   constructor(private readonly maxGroups: number) {}
 
   /** Counts one flow of `group`; `key` names it, made once for all the lists a flow goes in. */
-  add(group: GroupName, key: string): void {
+  add(group: GroupWhy, key: string): void {
     this.total++;
     const entry = this.counts.get(key);
     if (entry !== undefined) entry.count++;
     // Names are views of the input's lines: a kept key is copied, or it would keep whole chunks alive.
-    else if (this.counts.size < this.maxGroups) this.counts.set(detached(key), { count: 1, why: group.why });
+    else if (this.counts.size < this.maxGroups) this.counts.set(detached(key), { count: 1, why: group.why() });
     else this.other++;
   }
 
@@ -166,13 +175,17 @@ export class ReplaySummary extends RecordTally {
    * common case (allowed, as observed) free of string building.
    */
   countJudged(allowed: boolean, observed: 'allowed' | 'denied' | undefined, group?: GroupName): void {
+    this.countKeyed(allowed, observed, group && groupKey(group.src, group.dst, group.service), group);
+  }
+
+  /** countJudged with the group's key (groupKey) from the caller, who may keep it per conversation. */
+  countKeyed(allowed: boolean, observed: 'allowed' | 'denied' | undefined, key?: string, group?: GroupWhy): void {
     this.totals.records++;
     this.totals.judged++;
     if (observed !== undefined) this.observedAny = true;
     if (allowed) this.totals.allowed++;
     else this.totals.denied++;
-    if (!group) return;
-    const key = `${group.src}\u0000${group.dst}\u0000${group.service}`;
+    if (key === undefined || group === undefined) return;
     if (!allowed) this.denied.add(group, key);
     if (observed === 'allowed' && !allowed) this.wouldBreak.add(group, key);
     if (observed === 'denied' && allowed) this.wouldOpen.add(group, key);

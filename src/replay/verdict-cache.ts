@@ -34,6 +34,11 @@ export class VerdictCache implements Engine {
     private readonly maxEntries = DEFAULT_MAX_ENTRIES,
   ) {}
 
+  /** The engine it answers for (the records path decides with it directly). */
+  get wrapped(): Engine {
+    return this.inner;
+  }
+
   get kind(): Engine['kind'] {
     return this.inner.kind;
   }

@@ -1,0 +1,282 @@
+/**
+ * @module The records-first replay path's batch: well-formed flow lines written by the readers'
+ * fast paths as the core's 40-byte flow records (one buffer per deciding engine, as each numbers
+ * its own pods), with what the report needs of each line (line, observed verdict, times, the
+ * endpoint texts' entries) in typed arrays: no object per line. Endpoint texts are resolved once
+ * per engine and remembered (EndpointRecords).
+ *
+ * A reader plugs in with a FastLineReader: it reads a line in full, as its LineReader would, and
+ * hands the flow to the FlowSink only when the line is well-formed and both endpoints resolve;
+ * anything else (a malformed line, an ad-hoc pod, an endpoint a bundle refuses, another protocol)
+ * it leaves to the LineReader, which answers it as it always has.
+ */
+import { ENDPOINT_BYTES, FLOW_RECORD, FLOW_RECORD_BYTES, VERDICT_RECORD_BYTES } from '../compile/layout.js';
+import type { EndpointResolver } from '../engine/endpoints.js';
+import { AdhocTable, encodeEndpoint } from '../engine/flow-encoder.js';
+import { DEFAULT_MAX_ENDPOINTS, detached } from '../flow/endpoint-table.js';
+import { FlowError } from '../model/errors.js';
+import type { Protocol } from '../model/bundle.js';
+import type { EndpointSpec } from '../model/flow.js';
+import type { Observed } from './records.js';
+import { groupKey } from './summary.js';
+
+/** Which key of a conversation (EndpointRecords.groupKey): ReplaySummary's, or ChangeGroups' (changeKey) per observed verdict. */
+export const KEY = { GROUP: 0, CHANGE: 1, ALLOWED: 2, DENIED: 3 } as const;
+const KEY_SUFFIXES = ['', '', 'allowed', 'denied'];
+
+/** How the batch stores a line's observed verdict. */
+export const OBSERVED_CODE = { NONE: 0, ALLOWED: 1, DENIED: 2 } as const;
+export const OBSERVED_OF_CODE: readonly (Observed | undefined)[] = [undefined, 'allowed', 'denied'];
+
+/** An endpoint text as a format reads it (parseEndpointArgument for CSV, decodeEndpoint for VPC). */
+export type EndpointDecoder = (text: string, field: string) => EndpointSpec;
+
+const ENDPOINT_WORDS = ENDPOINT_BYTES / 4;
+/** Protocol names by PROTOCOL_CODE. */
+export const PROTOCOL_NAMES: readonly Protocol[] = ['TCP', 'TCP', 'UDP', 'SCTP'];
+const REFUSED = -1;
+
+/**
+ * Endpoint texts of one decoder -> entries: the text (a summary's label), its spec, and its
+ * encoding for each engine. A text that does not decode, is an ad-hoc pod, or that some engine
+ * refuses is remembered as refused: its lines take the full path, which reports them.
+ */
+export class EndpointRecords {
+  private readonly entries = new Map<string, number>();
+  readonly texts: string[] = [];
+  readonly specs: EndpointSpec[] = [];
+  private kinds: Uint8Array[];
+  private words: Uint32Array[];
+  private readonly scratch = new DataView(new ArrayBuffer(ENDPOINT_BYTES));
+  private readonly noAdhocs = new AdhocTable();
+  /** Group keys by source entry, then destination entry, protocol and port (see groupKey). */
+  private keys: (Map<number, string[]> | undefined)[] = [];
+  private keyCount = 0;
+
+  constructor(
+    private readonly decode: EndpointDecoder,
+    private readonly resolvers: readonly EndpointResolver[],
+  ) {
+    this.kinds = resolvers.map(() => new Uint8Array(256));
+    this.words = resolvers.map(() => new Uint32Array(256 * ENDPOINT_WORDS));
+  }
+
+  /** The entry of `text`, or -1 when its lines must take the full path. */
+  entry(text: string, field: string): number {
+    const known = this.entries.get(text);
+    return known !== undefined ? known : this.add(text, field);
+  }
+
+  private add(text: string, field: string): number {
+    const own = detached(text);
+    const entry = this.texts.length;
+    if (entry >= this.kinds[0]!.length) this.grow();
+    let spec: EndpointSpec;
+    try {
+      spec = this.decode(own, field);
+      if (spec.kind === 'adhoc') return this.refuse(own);
+      for (let e = 0; e < this.resolvers.length; e++) {
+        this.kinds[e]![entry] = encodeEndpoint(this.resolvers[e]!.resolveEndpoint(spec, field), this.scratch, 0, this.noAdhocs);
+        for (let w = 0; w < ENDPOINT_WORDS; w++) this.words[e]![entry * ENDPOINT_WORDS + w] = this.scratch.getUint32(4 * w, true);
+      }
+    } catch (error) {
+      if (error instanceof FlowError) return this.refuse(own);
+      throw error;
+    }
+    this.texts.push(own);
+    this.specs.push(spec);
+    this.entries.set(own, entry);
+    return entry;
+  }
+
+  private refuse(text: string): number {
+    this.entries.set(text, REFUSED);
+    return REFUSED;
+  }
+
+  /** Writes entry's endpoint for engine `e` at `at` (ENDPOINT_BYTES) of `words`, its kind at `kindAt` of `bytes`. */
+  write(e: number, entry: number, bytes: Uint8Array, kindAt: number, words: Uint32Array, at: number): void {
+    bytes[kindAt] = this.kinds[e]![entry]!;
+    const from = entry * ENDPOINT_WORDS;
+    const own = this.words[e]!;
+    for (let w = 0; w < ENDPOINT_WORDS; w++) words[at + w] = own[from + w]!;
+  }
+
+  /**
+   * The key of a flow between entries `src` and `dst` in a summary's lists (KEY: groupKey, or
+   * changeKey without or with the log's verdict), made once per conversation: a listed
+   * conversation's flows then look up a string whose hash is known.
+   */
+  groupKey(src: number, dst: number, protocol: number, port: number, variant: number): string {
+    let byDst = this.keys[src];
+    if (byDst === undefined) this.keys[src] = byDst = new Map();
+    const service = (dst * 4 + protocol) * 65_536 + port;
+    let keys = byDst.get(service);
+    if (keys === undefined) {
+      if (this.keyCount++ >= DEFAULT_MAX_ENDPOINTS) this.clearKeys();
+      keys = [groupKey(this.texts[src]!, this.texts[dst]!, `${PROTOCOL_NAMES[protocol]}/${port}`)];
+      (this.keys[src] ??= new Map()).set(service, keys);
+    }
+    return (keys[variant] ??= variant === KEY.GROUP ? keys[0]! : `${keys[0]}\u0000${KEY_SUFFIXES[variant]}`);
+  }
+
+  /** Called between batches (entries stay valid within one): past the bound the table starts over. */
+  trim(): void {
+    if (this.entries.size < DEFAULT_MAX_ENDPOINTS) return;
+    this.entries.clear();
+    this.texts.length = 0;
+    this.specs.length = 0;
+    this.clearKeys();
+  }
+
+  private clearKeys(): void {
+    this.keys.length = 0;
+    this.keyCount = 0;
+  }
+
+  private grow(): void {
+    this.kinds = this.kinds.map((old) => {
+      const kinds = new Uint8Array(old.length * 2);
+      kinds.set(old);
+      return kinds;
+    });
+    this.words = this.words.map((old) => {
+      const words = new Uint32Array(old.length * 2);
+      words.set(old);
+      return words;
+    });
+  }
+}
+
+/** Where a reader's fast path puts what it read. */
+export interface FlowSink {
+  /** The endpoint table of `decode`'s texts (one per decoder and run, shared by its inputs). */
+  endpoints(decode: EndpointDecoder): EndpointRecords;
+  /**
+   * A well-formed flow line whose endpoints are entries of `table` (not -1): `protocol` a
+   * PROTOCOL_CODE, `observed` an OBSERVED_CODE, times in epoch ms or NaN when the line has none.
+   */
+  flow(table: EndpointRecords, src: number, dst: number, protocol: number, port: number, line: number, observed: number, time: number, timeEnd: number): void;
+  /** A well-formed reply line (counted, not judged). */
+  reply(): void;
+}
+
+/**
+ * A format's fast path for one line: true when it took the line (gave it to `sink`, or it was a
+ * line that gives no record); false leaves the line to the format's LineReader.
+ */
+export type FastLineReader = (text: string, line: number, sink: FlowSink) => boolean;
+
+/** The fast flows of one batch, in reading order. */
+export class FlowRecordBatch {
+  size = 0;
+  private capacity = 1024;
+  /** Per engine: flow records, and the verdict records they get. */
+  records: Uint8Array[];
+  recordWords: Uint32Array[];
+  verdicts: Uint8Array[];
+  lines = new Int32Array(this.capacity);
+  observed = new Uint8Array(this.capacity);
+  times = new Float64Array(this.capacity);
+  timeEnds = new Float64Array(this.capacity);
+  srcs = new Int32Array(this.capacity);
+  dsts = new Int32Array(this.capacity);
+  /** The table each flow's endpoints are entries of, and its file. */
+  tables: EndpointRecords[] = [];
+  files: string[] = [];
+
+  constructor(readonly engines: number) {
+    this.records = Array.from({ length: engines }, () => new Uint8Array(this.capacity * FLOW_RECORD_BYTES));
+    this.recordWords = this.records.map((r) => new Uint32Array(r.buffer));
+    this.verdicts = Array.from({ length: engines }, () => new Uint8Array(this.capacity * VERDICT_RECORD_BYTES));
+  }
+
+  add(file: string, table: EndpointRecords, src: number, dst: number, protocol: number, port: number, line: number, observed: number, time: number, timeEnd: number): void {
+    if (this.size === this.capacity) this.grow();
+    const i = this.size++;
+    for (let e = 0; e < this.engines; e++) {
+      const bytes = this.records[e]!;
+      const words = this.recordWords[e]!;
+      const at = i * FLOW_RECORD_BYTES;
+      // Bytes 2-7: protocol, reserved, port (little-endian), reserved.
+      bytes[at + FLOW_RECORD.PROTOCOL] = protocol;
+      bytes[at + FLOW_RECORD.RESERVED_1] = 0;
+      words[(at + FLOW_RECORD.PORT) >> 2] = port;
+      table.write(e, src, bytes, at + FLOW_RECORD.SRC_KIND, words, (at + FLOW_RECORD.SRC) >> 2);
+      table.write(e, dst, bytes, at + FLOW_RECORD.DST_KIND, words, (at + FLOW_RECORD.DST) >> 2);
+    }
+    this.lines[i] = line;
+    this.observed[i] = observed;
+    this.times[i] = time;
+    this.timeEnds[i] = timeEnd;
+    this.srcs[i] = src;
+    this.dsts[i] = dst;
+    this.tables[i] = table;
+    this.files[i] = file;
+  }
+
+  /** Flow i's protocol code and port, read back from its record. */
+  protocolOf(i: number): number {
+    return this.records[0]![i * FLOW_RECORD_BYTES + FLOW_RECORD.PROTOCOL]!;
+  }
+
+  portOf(i: number): number {
+    return this.recordWords[0]![(i * FLOW_RECORD_BYTES + FLOW_RECORD.PORT) >> 2]!;
+  }
+
+  /** Flow i's endpoint texts, as a summary names them. */
+  labelsOf(i: number): { src: string; dst: string } {
+    const texts = this.tables[i]!.texts;
+    return { src: texts[this.srcs[i]!]!, dst: texts[this.dsts[i]!]! };
+  }
+
+  /** Flow i's key in a summary's lists (KEY). */
+  groupKeyOf(i: number, variant: number = KEY.GROUP): string {
+    return this.tables[i]!.groupKey(this.srcs[i]!, this.dsts[i]!, this.protocolOf(i), this.portOf(i), variant);
+  }
+
+  /** Flow i's time and the end of its window, undefined when the line has none. */
+  timeOf(i: number): number | undefined {
+    const time = this.times[i]!;
+    return Number.isNaN(time) ? undefined : time;
+  }
+
+  timeEndOf(i: number): number | undefined {
+    const time = this.timeEnds[i]!;
+    return Number.isNaN(time) ? undefined : time;
+  }
+
+  /** Engine e's flow records and verdict buffer for the batch's flows. */
+  recordsOf(e: number): Uint8Array {
+    return this.records[e]!.subarray(0, this.size * FLOW_RECORD_BYTES);
+  }
+
+  verdictsOf(e: number): Uint8Array {
+    return this.verdicts[e]!.subarray(0, this.size * VERDICT_RECORD_BYTES);
+  }
+
+  clear(): void {
+    this.size = 0;
+    this.tables.length = 0;
+    this.files.length = 0;
+  }
+
+  private grow(): void {
+    const capacity = this.capacity * 2;
+    const widen = <T extends Int32Array | Uint8Array | Float64Array>(old: T, make: (n: number) => T): T => {
+      const next = make(capacity);
+      next.set(old);
+      return next;
+    };
+    this.records = this.records.map((old) => widen(old, (n) => new Uint8Array(n * FLOW_RECORD_BYTES)));
+    this.recordWords = this.records.map((r) => new Uint32Array(r.buffer));
+    this.verdicts = this.verdicts.map(() => new Uint8Array(capacity * VERDICT_RECORD_BYTES));
+    this.lines = widen(this.lines, (n) => new Int32Array(n));
+    this.observed = widen(this.observed, (n) => new Uint8Array(n));
+    this.times = widen(this.times, (n) => new Float64Array(n));
+    this.timeEnds = widen(this.timeEnds, (n) => new Float64Array(n));
+    this.srcs = widen(this.srcs, (n) => new Int32Array(n));
+    this.dsts = widen(this.dsts, (n) => new Int32Array(n));
+    this.capacity = capacity;
+  }
+}

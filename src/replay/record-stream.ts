@@ -1,0 +1,181 @@
+/**
+ * @module The records-first replay stream, for local WASM engines: the readers' fast paths write
+ * flow records (flow-records.ts), each batch is decided by the core into verdict records (one set
+ * per engine: the new bundle's, and the baseline's), and the report counts them from the record
+ * codes. Lines the fast paths do not take, and flows a core refuses (an ambiguous address,
+ * families that differ), go the object path of streamFlows (replay.ts) and are settled in their
+ * place among the others, so reports, problems and --out lines are the same, in the same order.
+ */
+import { DECISION_CODE, SIDE_CODE, STATUS, VERDICT_RECORD, VERDICT_RECORD_BYTES } from '../compile/layout.js';
+import type { Engine } from '../engine/engine.js';
+import { WasmEngine } from '../engine/wasm-engine.js';
+import { DENYING_REASONS, type Direction } from '../model/decision.js';
+import { readFlowLogBytes, type LogRecord } from './index.js';
+import { EndpointRecords, FlowRecordBatch, OBSERVED_OF_CODE, PROTOCOL_NAMES, type EndpointDecoder } from './flow-records.js';
+import type { RecordSink } from './records.js';
+import { countBytes, resolveFlow, type FlowStreamOptions, type PendingFlow, type ReplayInput } from './replay.js';
+import { VerdictCache } from './verdict-cache.js';
+
+/** The engines that decide every fast flow (the new bundle's first), and how their verdicts are counted. */
+export interface RecordPath {
+  readonly engines: readonly WasmEngine[];
+  /** Settles fast flows [from, to) of `batch`, in order; none of them was refused by any engine. */
+  settle(batch: FlowRecordBatch, from: number, to: number): void | Promise<void>;
+}
+
+/** The in-process WASM engine behind `engine` (itself, or under verdict reuse); undefined for any other. */
+export function localWasmEngine(engine: Engine | Pick<Engine, 'decideBatch'>): WasmEngine | undefined {
+  if (engine instanceof WasmEngine) return engine;
+  return engine instanceof VerdictCache && engine.wrapped instanceof WasmEngine ? engine.wrapped : undefined;
+}
+
+/** A line the fast path did not take, in its place: a flow for the object path, or a malformed line. */
+interface SlowItem {
+  /** Fast flows read before it. */
+  readonly at: number;
+  /** Its index among the batch's object-path flows; -1 for a malformed line. */
+  readonly flow: number;
+  readonly record: LogRecord;
+  readonly file: string;
+}
+
+const REPLY: LogRecord = { line: 0, kind: 'reply' };
+const DEFAULT_BATCH = 4096;
+
+/** streamFlows for local WASM engines: see the module comment. */
+export async function streamRecords<Answer>(inputs: readonly ReplayInput[], options: FlowStreamOptions<Answer>, path: RecordPath): Promise<void> {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  const resolvers = path.engines.map((engine) => engine.resolver);
+  const tables = new Map<EndpointDecoder, EndpointRecords>();
+  const batch = new FlowRecordBatch(path.engines.length);
+  let slow: SlowItem[] = [];
+  let pending: PendingFlow[] = [];
+  let file = '';
+  let flows = 0;
+  let lastDecode: EndpointDecoder | undefined;
+  let lastTable: EndpointRecords | undefined;
+
+  const sink: RecordSink = {
+    endpoints(decode) {
+      if (decode === lastDecode) return lastTable!;
+      let table = tables.get(decode);
+      if (table === undefined) tables.set(decode, (table = new EndpointRecords(decode, resolvers)));
+      lastDecode = decode;
+      return (lastTable = table);
+    },
+    flow(table, src, dst, protocol, port, line, observed, time, timeEnd) {
+      batch.add(file, table, src, dst, protocol, port, line, observed, time, timeEnd);
+      flows++;
+    },
+    reply() {
+      options.other(REPLY, file);
+    },
+    record(record) {
+      if (record.kind === 'flow' && record.flow) {
+        slow.push({ at: batch.size, flow: pending.length, record, file });
+        pending.push({ file, record, flow: resolveFlow(record, options.directory) });
+        flows++;
+      } else if (record.kind === 'error') {
+        slow.push({ at: batch.size, flow: -1, record, file });
+      } else {
+        options.other(record, file);
+      }
+    },
+  };
+
+  const dispatch = async (): Promise<void> => {
+    const size = batch.size;
+    path.engines.forEach((engine, e) => size > 0 && engine.decideRecordsInto(batch.recordsOf(e), batch.verdictsOf(e)));
+    // Flows a core refused take the object path, which words the refusal as it always has.
+    const refused: number[] = [];
+    const refusedFlows: number[] = [];
+    for (let i = 0; i < size; i++) {
+      if (batch.verdicts.some((verdicts) => verdicts[i * VERDICT_RECORD_BYTES + VERDICT_RECORD.STATUS] !== STATUS.OK)) {
+        refused.push(i);
+        refusedFlows.push(pending.length);
+        pending.push(pendingOf(batch, i));
+      }
+    }
+    const answer = pending.length > 0 ? await options.decide(pending.map((p) => p.flow)) : undefined;
+    let from = 0;
+    let r = 0;
+    const settleFastTo = async (to: number): Promise<void> => {
+      while (from < to) {
+        const next = r < refused.length && refused[r]! < to ? refused[r]! : to;
+        if (next > from) await path.settle(batch, from, next);
+        if (next === to) {
+          from = to;
+          break;
+        }
+        await options.settle(pending, answer!, refusedFlows[r]!, refusedFlows[r]! + 1);
+        r++;
+        from = next + 1;
+      }
+    };
+    for (const item of slow) {
+      await settleFastTo(item.at);
+      if (item.flow >= 0) await options.settle(pending, answer!, item.flow, item.flow + 1);
+      else options.other(item.record, item.file);
+    }
+    await settleFastTo(size);
+    batch.clear();
+    slow = [];
+    pending = [];
+    for (const table of tables.values()) table.trim();
+  };
+
+  for (const input of inputs) {
+    file = input.name;
+    let bytes = 0;
+    const counted = countBytes(input.bytes, (n) => (bytes += n));
+    for await (const _ of readFlowLogBytes(counted, { format: options.format, part: input.part, sink })) {
+      if (batch.size + slow.length >= batchSize) await dispatch();
+      options.onProgress?.(bytes, flows);
+    }
+  }
+  await dispatch();
+}
+
+/** Fast flow i as the object path would have read it. */
+function pendingOf(batch: FlowRecordBatch, i: number): PendingFlow {
+  const table = batch.tables[i]!;
+  const src = batch.srcs[i]!;
+  const dst = batch.dsts[i]!;
+  const record: LogRecord = {
+    line: batch.lines[i]!,
+    kind: 'flow',
+    observed: OBSERVED_OF_CODE[batch.observed[i]!],
+    time: batch.timeOf(i),
+    timeEnd: batch.timeEndOf(i),
+    srcLabel: table.texts[src],
+    dstLabel: table.texts[dst],
+    flow: { src: table.specs[src]!, dst: table.specs[dst]!, protocol: PROTOCOL_NAMES[batch.protocolOf(i)]!, port: batch.portOf(i) },
+  };
+  return { file: batch.files[i]!, record, flow: record.flow! };
+}
+
+/** Side codes whose side denies (DENYING_REASONS, by code). */
+const DENYING_SIDE = new Uint8Array(16);
+for (const [name, code] of Object.entries(SIDE_CODE)) {
+  if (DENYING_REASONS.has(name.toLowerCase().replaceAll('_', '-') as never)) DENYING_SIDE[code] = 1;
+}
+
+/** Whether verdict record i (status OK) allows its flow, as its Verdict's `allowed` says. */
+export function recordAllows(verdicts: Uint8Array, i: number): boolean {
+  const at = i * VERDICT_RECORD_BYTES;
+  if (verdicts[at + VERDICT_RECORD.DECISION] === DECISION_CODE.LOOPBACK) return true;
+  return (DENYING_SIDE[verdicts[at + VERDICT_RECORD.EGRESS_REASON]!]! | DENYING_SIDE[verdicts[at + VERDICT_RECORD.INGRESS_REASON]!]!) === 0;
+}
+
+const DECISION_REASONS = ['loopback', 'no-policy', 'allowed', 'denied'] as const;
+
+/** The --out fields of verdict record i: allowed, reason, and when denied the sides that denied. */
+export function recordFields(verdicts: Uint8Array, i: number): { allowed: boolean; reason: string; deniedBy?: Direction[] } {
+  const at = i * VERDICT_RECORD_BYTES;
+  const reason = DECISION_REASONS[verdicts[at + VERDICT_RECORD.DECISION]!]!;
+  if (recordAllows(verdicts, i)) return { allowed: true, reason };
+  const deniedBy: Direction[] = [];
+  if (DENYING_SIDE[verdicts[at + VERDICT_RECORD.EGRESS_REASON]!]) deniedBy.push('egress');
+  if (DENYING_SIDE[verdicts[at + VERDICT_RECORD.INGRESS_REASON]!]) deniedBy.push('ingress');
+  return { allowed: false, reason, deniedBy };
+}
