@@ -124,10 +124,16 @@ export function isCsvHeader(text: string): boolean {
   return headerOf(text) !== undefined;
 }
 
+/**
+ * Endpoints by their text, shared by every reader of the thread (decoding depends on the text
+ * alone): a log read in parts (replay --jobs) gets the same endpoint objects in every part, which
+ * verdict reuse keys on.
+ */
+const endpoints = new EndpointTable(parseEndpointArgument);
+
 /** A reader for one input: its first line is the header. */
 export function createCsvReader(): LineReader {
   let header: Header | undefined;
-  const endpoints = new EndpointTable(parseEndpointArgument);
   return (text, line) => {
     if (header === undefined) {
       header = headerOf(text);
@@ -138,11 +144,11 @@ export function createCsvReader(): LineReader {
       return undefined;
     }
     if (text === header.text) return undefined;
-    return readRow(splitCsvLine(text), header, line, endpoints);
+    return readRow(splitCsvLine(text), header, line);
   };
 }
 
-function readRow(fields: readonly string[], header: Header, line: number, endpoints: EndpointTable): LogRecord {
+function readRow(fields: readonly string[], header: Header, line: number): LogRecord {
   if (fields.length !== header.width) throw new LineError(`${fields.length} fields where the header names ${header.width}`);
   const srcText = fields[header.src]!;
   const dstText = fields[header.dst]!;

@@ -126,10 +126,12 @@ export function isVpcFirstLine(text: string): boolean {
   return isHeader(tokens) || isDefaultRecord(tokens);
 }
 
+/** Addresses by their text, shared by every reader of the thread, as in csv.ts (the same objects in every part of a log). */
+const endpoints = new EndpointTable(decodeEndpoint);
+
 /** A reader for one input: it remembers the header. */
 export function createVpcReader(): LineReader {
   let layout: Layout | undefined;
-  const endpoints = new EndpointTable(decodeEndpoint);
   return (text, line) => {
     const tokens = tokensOf(text);
     if (isHeader(tokens)) {
@@ -144,11 +146,11 @@ export function createVpcReader(): LineReader {
       }
       layout = layoutOf(DEFAULT_FIELDS);
     }
-    return readRecord(tokens, layout, line, endpoints);
+    return readRecord(tokens, layout, line);
   };
 }
 
-function readRecord(tokens: readonly string[], layout: Layout, line: number, endpoints: EndpointTable): LogRecord {
+function readRecord(tokens: readonly string[], layout: Layout, line: number): LogRecord {
   if (tokens.length !== layout.width) {
     throw new LineError(`${tokens.length} fields where the header names ${layout.width}`);
   }
