@@ -1,8 +1,12 @@
 /**
  * @module The worker threads of replay --jobs: started with one setup each (engines built there),
- * sent parts, answering with their results. The entry is replay-worker.ts run through tsx's loader
- * in development (the CLI runs TypeScript), and dist/replay-worker.js beside the built package.
+ * sent parts, answering with their results. The entry is dist/replay-worker.js beside the built
+ * package, and in development (the CLI runs TypeScript) the same file when the build is fresh, else
+ * replay-worker.ts run through tsx's loader.
  */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { FlowLogFormatError } from './index.js';
 import type { PartJob, PartReplaySetup, PartResult } from './part-replay.js';
@@ -34,10 +38,31 @@ interface Pending {
   readonly reject: (error: Error) => void;
 }
 
-/** The worker's entry beside this module: a shim that loads tsx first in the repo, JavaScript once built. */
+/**
+ * The worker's entry: JavaScript beside the built package. In the repo (TypeScript through tsx),
+ * the build's dist/replay-worker.js when no source file under src/ is newer than it (a worker
+ * through tsx costs twice the CPU to start, and a loader thread of its own); else a shim that
+ * loads tsx first.
+ */
 function workerEntry(): URL {
   const here = import.meta.url;
-  return new URL(here.endsWith('.ts') ? './replay-worker-tsx.mjs' : './replay-worker.js', here);
+  if (!here.endsWith('.ts')) return new URL('./replay-worker.js', here);
+  const built = new URL('../../dist/replay-worker.js', here);
+  return isBuildFresh(fileURLToPath(built), fileURLToPath(new URL('../', here))) ? built : new URL('./replay-worker-tsx.mjs', here);
+}
+
+/** True when `built` exists and no .ts file under `sources` was changed after it (a stale build must never run). */
+export function isBuildFresh(built: string, sources: string): boolean {
+  let builtAt: number;
+  try {
+    builtAt = statSync(built).mtimeMs;
+  } catch {
+    return false;
+  }
+  for (const name of readdirSync(sources, { recursive: true, encoding: 'utf8' })) {
+    if (name.endsWith('.ts') && statSync(join(sources, name)).mtimeMs > builtAt) return false;
+  }
+  return true;
 }
 
 class ReplayWorker {
