@@ -196,7 +196,7 @@ export async function* linePieces(bytes: Uint8Array, pieceBytes = READ_PIECE_BYT
 }
 
 /** One chunk as a stream of chunks. */
-export async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
 }
 
