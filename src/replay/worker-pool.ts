@@ -15,8 +15,10 @@ import type { PartJob, PartReplaySetup, PartResult } from './part-replay.js';
  * A worker's young generation (V8's default is 48 MiB: 16-MiB semi-spaces). With the default, a
  * worker promoted about a fifth of what it allocated (30 MiB per 200,000 CSV flows, against 1 MiB
  * on the main thread) and spent more in scavenges and marking than in reading; with 64 MiB the
- * flows of a batch die young, as on the main thread, and peak RSS is lower, not higher (measured
- * with 1M CSV flows on 2 workers: 684 against 809 MiB).
+ * flows of a batch die young, as on the main thread (process CPU per flow about 20% lower). The
+ * cost is resident memory: on test/replay-baseline-memory.test.ts's 2M flows with --jobs 2, RSS at
+ * halfway 523 MiB against 445 (growth after it +31 MiB against +48); on 1M CSV flows in the bench
+ * process the peak was lower (684 against 809 MiB).
  */
 const YOUNG_GENERATION_MIB = 64;
 
