@@ -3,7 +3,9 @@
  * on one thread (--jobs 1, the main thread) and on two worker threads (--jobs 2), alternately in
  * the same run; the ratio of their flows/s is the target row (>= 1.7 on two cores). The workers are
  * started once before timing (a long log amortises their start; the start is logged on its own),
- * and the reports of both are checked equal, byte for byte.
+ * and the reports of both are checked equal, byte for byte. Beside the rates, the process's CPU
+ * time per flow (all threads: workers, the main thread, V8's helpers) says what the workers cost in
+ * work, which a loaded machine does not blur as it blurs wall-clock rates.
  */
 import { compileBundle } from '../src/compile/compile.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
@@ -45,6 +47,7 @@ export const replayJobsProducer: RowProducer = {
     };
     let parallel: ParallelReplay | undefined;
     const rates = { one: [] as number[], jobs: [] as number[] };
+    const cpuPerFlow = { one: [] as number[], jobs: [] as number[] };
     try {
       const started = performance.now();
       parallel = new ParallelReplay({ jobs: JOBS, setup, format: 'csv', parallelFromBytes: 0, replayWhileStarting: false });
@@ -55,8 +58,11 @@ export const replayJobsProducer: RowProducer = {
       for (let i = 0; i < (ctx.quick ? 3 : 5); i++) {
         for (const [kind, run] of [['one', oneThread], ['jobs', () => workers(parallel!)]] as const) {
           const at = performance.now();
+          const cpu = process.cpuUsage();
           const summary = await run();
           rates[kind].push(summary.totals.records / ((performance.now() - at) / 1000));
+          const used = process.cpuUsage(cpu);
+          cpuPerFlow[kind].push(((used.user + used.system) * 1000) / summary.totals.records);
         }
       }
     } finally {
@@ -65,6 +71,16 @@ export const replayJobsProducer: RowProducer = {
     const row = (metric: string, value: number, unit: string): Row => ({ size: ctx.size, metric, engine: 'wasm', value, unit });
     const one = median(rates.one);
     const jobs = median(rates.jobs);
-    return [row('replay-csv-jobs1', one, 'flows/s'), row(`replay-csv-jobs${JOBS}`, jobs, 'flows/s'), row(`replay-csv-jobs${JOBS}-vs-jobs1`, jobs / one, 'x')];
+    const cpuOne = median(cpuPerFlow.one);
+    const cpuJobs = median(cpuPerFlow.jobs);
+    return [
+      row('replay-csv-jobs1', one, 'flows/s'),
+      row(`replay-csv-jobs${JOBS}`, jobs, 'flows/s'),
+      row(`replay-csv-jobs${JOBS}-vs-jobs1`, jobs / one, 'x'),
+      row('replay-csv-jobs1-cpu', cpuOne, 'ns/flow'),
+      row(`replay-csv-jobs${JOBS}-cpu`, cpuJobs, 'ns/flow'),
+      // Above 1: the work the threads add (handing parts over, merging, each worker's own GC).
+      row(`replay-csv-jobs${JOBS}-cpu-vs-jobs1`, cpuJobs / cpuOne, 'x'),
+    ];
   },
 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { splitCsvLine } from './csv.js';
+import { createCsvReader, splitCsvLine } from './csv.js';
 import { readFlowLogBytes } from './index.js';
-import { FlowLogFormatError } from './records.js';
+import { FlowLogFormatError, type LogRecord } from './records.js';
 import { chunked, collect, fixture, recordsOf, summarize } from './test-support.js';
 
 describe('CSV flow logs', () => {
@@ -62,5 +62,16 @@ describe('CSV flow logs', () => {
     ['a"b', /a quote inside an unquoted field/],
   ])('refuses %j', (line, message) => {
     expect(() => splitCsvLine(line)).toThrow(message);
+  });
+
+  it('hands every reader the same endpoint object for the same text, so that verdicts are reused across the parts of a log', () => {
+    const read = (): LogRecord | undefined => {
+      const reader = createCsvReader();
+      reader('src,dst,port', 1);
+      return reader('prod/frontend,10.0.2.45,443', 2);
+    };
+    const [a, b] = [read()!, read()!];
+    expect(a.flow!.src).toBe(b.flow!.src);
+    expect(a.flow!.dst).toBe(b.flow!.dst);
   });
 });

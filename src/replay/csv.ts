@@ -130,6 +130,13 @@ export function isCsvHeader(text: string): boolean {
   return headerOf(text) !== undefined;
 }
 
+/**
+ * Endpoints by their text, shared by every reader of the thread (decoding depends on the text
+ * alone): a log read in parts (replay --jobs) gets the same endpoint objects in every part, which
+ * verdict reuse keys on.
+ */
+const endpoints = new EndpointTable(parseEndpointArgument);
+
 /** A reader for one input: its first line is the header. */
 export function createCsvReader(): LineReader {
   return createCsvFormatReader().read;
@@ -138,7 +145,7 @@ export function createCsvReader(): LineReader {
 /** The reader of one input, and its fast path (which shares the header the reader has read). */
 export function createCsvFormatReader(): FormatReader {
   let header: Header | undefined;
-  const endpoints = new EndpointTable(parseEndpointArgument);
+
   const read: LineReader = (text, line) => {
     if (header === undefined) {
       header = headerOf(text);
@@ -149,7 +156,7 @@ export function createCsvFormatReader(): FormatReader {
       return undefined;
     }
     if (text === header.text) return undefined;
-    return readRow(splitCsvLine(text), header, line, endpoints);
+    return readRow(splitCsvLine(text), header, line);
   };
   const bounds = new Int32Array(64);
   const fast: FastLineReader = (text, line, sink) => header !== undefined && readRowFast(text, line, header, bounds, sink);
@@ -201,7 +208,7 @@ function readRowFast(text: string, line: number, header: Header, bounds: Int32Ar
 
 const fieldOf = (text: string, bounds: Int32Array, field: number): string => text.slice(bounds[field], bounds[field + 1]! - 1);
 
-function readRow(fields: readonly string[], header: Header, line: number, endpoints: EndpointTable): LogRecord {
+function readRow(fields: readonly string[], header: Header, line: number): LogRecord {
   if (fields.length !== header.width) throw new LineError(`${fields.length} fields where the header names ${header.width}`);
   const srcText = fields[header.src]!;
   const dstText = fields[header.dst]!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFlowLog } from './index.js';
-import { cutFlowLog, type LogPartBytes } from './log-parts.js';
+import { cutFlowLog, linePieces, type LogPartBytes } from './log-parts.js';
 import { chunked, collect } from './test-support.js';
 
 async function partsOf(text: string, options: Parameters<typeof cutFlowLog>[1] = {}): Promise<LogPartBytes[]> {
@@ -45,5 +45,25 @@ describe('cutFlowLog', () => {
       const sequential = collect(readFlowLog((async function* () { yield bad.split('\n').map((text, i) => ({ number: i + 1, text })); })())).catch((e: Error) => e.message);
       expect(await partsOf(bad, { partBytes: 1 }).catch((e: Error) => e.message)).toBe(await sequential);
     }
+  });
+});
+
+describe('linePieces', () => {
+  const piecesOf = async (text: string, size: number): Promise<string[]> => {
+    const out: string[] = [];
+    for await (const piece of linePieces(new TextEncoder().encode(text), size)) out.push(new TextDecoder().decode(piece));
+    return out;
+  };
+
+  it('cuts a part after the last newline within each piece, and a line longer than a piece where the piece ends', async () => {
+    expect(await piecesOf('ab\ncd\nef\ngh', 7)).toEqual(['ab\ncd\n', 'ef\ngh']);
+    expect(await piecesOf('abcdefghij\nk\n', 4)).toEqual(['abcd', 'efgh', 'ij\n', 'k\n']);
+    expect(await piecesOf('ab\n', 3)).toEqual(['ab\n']);
+    expect(await piecesOf('', 3)).toEqual([]);
+  });
+
+  it('gives back every byte, in order, whatever the piece size', async () => {
+    const text = `src,dst,port\n${Array.from({ length: 50 }, (_, i) => `a${'x'.repeat(i % 7)},b,${i}`).join('\n')}`;
+    for (const size of [1, 2, 5, 16, 64, 10_000]) expect((await piecesOf(text, size)).join('')).toBe(text);
   });
 });

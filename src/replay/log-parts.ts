@@ -179,8 +179,24 @@ async function linesOf(bytes: Uint8Array, maxLineBytes: number, firstLine: numbe
   return lines;
 }
 
+/** Bytes a part is read in: records of one piece die young, where those of a whole part would outlive a scavenge. */
+export const READ_PIECE_BYTES = 64 * 1024;
+
+/** A part as pieces of about READ_PIECE_BYTES, cut after a newline where there is one (views, no copies). */
+export async function* linePieces(bytes: Uint8Array, pieceBytes = READ_PIECE_BYTES): AsyncGenerator<Uint8Array> {
+  const buffer = asBuffer(bytes);
+  let start = 0;
+  while (buffer.length - start > pieceBytes) {
+    const newline = buffer.lastIndexOf(NEWLINE, start + pieceBytes - 1);
+    const end = newline >= start ? newline + 1 : start + pieceBytes;
+    yield bytes.subarray(start, end);
+    start = end;
+  }
+  if (start < buffer.length) yield bytes.subarray(start);
+}
+
 /** One chunk as a stream of chunks. */
-export async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
 }
 

@@ -12,7 +12,7 @@ import type { Bundle } from '../model/bundle.js';
 import { replayAgainstBaseline, sideBySide } from './baseline.js';
 import { BaselineSummary, type BaselineSummaryPart } from './baseline-summary.js';
 import type { FlowLogFormat, LogPart } from './index.js';
-import { once } from './log-parts.js';
+import { linePieces } from './log-parts.js';
 import { EndpointDirectory, replay } from './replay.js';
 import { RuleHits, type RuleHitsPart } from './rule-hits.js';
 import { ReplaySummary, type ReplaySummaryPart } from './summary.js';
@@ -113,7 +113,7 @@ export function partReplayer(setup: PartReplaySetup): (job: PartJob) => Promise<
 }
 
 function inputOf(job: PartJob): { name: string; bytes: AsyncIterable<Uint8Array>; part: LogPart } {
-  return { name: job.name, bytes: once(job.bytes), part: job.part };
+  return { name: job.name, bytes: linePieces(job.bytes), part: job.part };
 }
 
 /** --out lines as replay writes them (several per call, no trailing newline), kept as one text. */

@@ -131,6 +131,9 @@ export function isVpcFirstLine(text: string): boolean {
   return isHeader(tokens) || isDefaultRecord(tokens);
 }
 
+/** Addresses by their text, shared by every reader of the thread, as in csv.ts (the same objects in every part of a log). */
+const endpoints = new EndpointTable(decodeEndpoint);
+
 /** A reader for one input: it remembers the header. */
 export function createVpcReader(): LineReader {
   return createVpcFormatReader().read;
@@ -139,7 +142,6 @@ export function createVpcReader(): LineReader {
 /** The reader of one input, and its fast path (which shares the header the reader has read). */
 export function createVpcFormatReader(): FormatReader {
   let layout: Layout | undefined;
-  const endpoints = new EndpointTable(decodeEndpoint);
   const read: LineReader = (text, line) => {
     const tokens = tokensOf(text);
     if (isHeader(tokens)) {
@@ -154,7 +156,7 @@ export function createVpcFormatReader(): FormatReader {
       }
       layout = layoutOf(DEFAULT_FIELDS);
     }
-    return readRecord(tokens, layout, line, endpoints);
+    return readRecord(tokens, layout, line);
   };
   const bounds = new Int32Array(128);
   const fast: FastLineReader = (text, line, sink) => layout !== undefined && readRecordFast(text, line, layout, bounds, sink);
@@ -244,7 +246,7 @@ function addressText(text: string, bounds: Int32Array, packetAt: number | undefi
   return address === '-' ? undefined : address;
 }
 
-function readRecord(tokens: readonly string[], layout: Layout, line: number, endpoints: EndpointTable): LogRecord {
+function readRecord(tokens: readonly string[], layout: Layout, line: number): LogRecord {
   if (tokens.length !== layout.width) {
     throw new LineError(`${tokens.length} fields where the header names ${layout.width}`);
   }
