@@ -133,7 +133,7 @@ export function scanHubbleFlow(text: string): FlowFields | undefined {
   cursor.reset(text);
   outer.reset();
   inner.reset();
-  if (cursor.peek() !== OPEN_OBJECT || !cursor.members(flowMember, outer) || !cursor.done()) return undefined;
+  if (cursor.peek() !== OPEN_OBJECT || !flowObject(cursor, outer) || !cursor.done()) return undefined;
   if ((outer.seen & Key.Flow) !== 0) {
     if (inner.time === undefined || inner.time === null) inner.time = outer.time;
     return inner.settle() ? inner : undefined;
@@ -158,13 +158,13 @@ function flowMember(c: JsonCursor, s: FlowScan): boolean {
     case Key.Time:
       return timeValue(c, s);
     case Key.IP:
-      return c.peek() === OPEN_OBJECT ? c.members(ipMember, s) : c.value();
+      return c.peek() === OPEN_OBJECT ? ipObject(c, s) : c.value();
     case Key.L4:
-      return c.peek() === OPEN_OBJECT ? c.members(l4Member, s) : c.value();
+      return c.peek() === OPEN_OBJECT ? l4Object(c, s) : c.value();
     case Key.Source:
-      return c.peek() === OPEN_OBJECT ? c.members(endMember, s.source) : c.value();
+      return c.peek() === OPEN_OBJECT ? endObject(c, s.source) : c.value();
     case Key.Destination:
-      return c.peek() === OPEN_OBJECT ? c.members(endMember, s.destination) : c.value();
+      return c.peek() === OPEN_OBJECT ? endObject(c, s.destination) : c.value();
     case Key.Verdict: {
       const verdict = optionalString(c);
       s.observed = verdict === null ? undefined : OBSERVED.get(verdict);
@@ -186,10 +186,46 @@ function flowMember(c: JsonCursor, s: FlowScan): boolean {
       return booleanValue(c, (value) => (s.reply = value));
     case Key.Flow:
       // Only the wrapper's `flow` is the flow; the wrapper has no business being inside one.
-      return s.outer && c.peek() === OPEN_OBJECT ? c.members(flowMember, inner) : false;
+      return s.outer && c.peek() === OPEN_OBJECT ? flowObject(c, inner) : false;
     default:
       return c.value();
   }
+}
+
+/** The object at the cursor, member by member (each walker its own loop: one member function per call site). */
+function flowObject(c: JsonCursor, state: FlowScan): boolean {
+  for (let more = c.firstMember(); more; more = c.nextMember()) if (!flowMember(c, state)) return false;
+  return c.closed;
+}
+
+function ipObject(c: JsonCursor, state: FlowScan): boolean {
+  for (let more = c.firstMember(); more; more = c.nextMember()) if (!ipMember(c, state)) return false;
+  return c.closed;
+}
+
+function l4Object(c: JsonCursor, state: FlowScan): boolean {
+  for (let more = c.firstMember(); more; more = c.nextMember()) if (!l4Member(c, state)) return false;
+  return c.closed;
+}
+
+function portsObject(c: JsonCursor, state: PortsScan): boolean {
+  for (let more = c.firstMember(); more; more = c.nextMember()) if (!portsMember(c, state)) return false;
+  return c.closed;
+}
+
+function flagsObject(c: JsonCursor, state: PortsScan): boolean {
+  for (let more = c.firstMember(); more; more = c.nextMember()) if (!flagsMember(c, state)) return false;
+  return c.closed;
+}
+
+function endObject(c: JsonCursor, state: EndScan): boolean {
+  for (let more = c.firstMember(); more; more = c.nextMember()) if (!endMember(c, state)) return false;
+  return c.closed;
+}
+
+function workloadObject(c: JsonCursor, state: EndScan): boolean {
+  for (let more = c.firstMember(); more; more = c.nextMember()) if (!workloadMember(c, state)) return false;
+  return c.closed;
 }
 
 /** Which key of a flow object the key just read is (0: one the replay does not read). */
@@ -243,7 +279,7 @@ function l4Member(c: JsonCursor, s: FlowScan): boolean {
   ports.seen = 1;
   if (c.peek() !== OPEN_OBJECT) return c.value();
   ports.present = true;
-  if (!c.members(portsMember, ports)) return false;
+  if (!portsObject(c, ports)) return false;
   ports.synAck = ports.syn && ports.ack;
   return true;
 }
@@ -262,7 +298,7 @@ function portsMember(c: JsonCursor, p: PortsScan): boolean {
   if (c.stringIs('flags')) {
     if ((p.seen & 4) !== 0) return false;
     p.seen |= 4;
-    return c.peek() === OPEN_OBJECT ? c.members(flagsMember, p) : c.value();
+    return c.peek() === OPEN_OBJECT ? flagsObject(c, p) : c.value();
   }
   return c.value();
 }
@@ -304,7 +340,7 @@ function workloads(c: JsonCursor, end: EndScan): boolean {
   if (c.peek() !== OPEN_ARRAY) return c.value();
   c.at++;
   if (c.take(CLOSE_ARRAY)) return true;
-  if (!(c.peek() === OPEN_OBJECT ? c.members(workloadMember, end) : c.value())) return false;
+  if (!(c.peek() === OPEN_OBJECT ? workloadObject(c, end) : c.value())) return false;
   while (c.take(COMMA)) if (!c.value()) return false;
   return c.take(CLOSE_ARRAY);
 }

@@ -23,6 +23,9 @@ const COLON = 0x3a;
 /** Nesting deeper than this is left to JSON.parse (which has no such limit); flow logs nest about four deep. */
 const MAX_DEPTH = 64;
 
+/** Characters no JSON string holds raw (whitespace outside strings aside). */
+const CONTROL = /[\u0000-\u001f]/;
+
 /** What follows `\` in a JSON string, besides `u` and four hex digits. */
 const SIMPLE_ESCAPES = new Set([QUOTE, BACKSLASH, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74]);
 
@@ -34,10 +37,16 @@ export class JsonCursor {
   start = 0;
   end = 0;
   escaped = false;
+  /** Whether the last firstMember or nextMember that answered false met the object's end (not bad JSON). */
+  closed = false;
+  private readonly stack = new Uint8Array(MAX_DEPTH);
+  /** The text has no backslash and no control character: every string ends at the next quote. */
+  private plain = false;
 
   reset(text: string): void {
     this.text = text;
     this.at = 0;
+    this.plain = text.indexOf('\\') === -1 && !CONTROL.test(text);
   }
 
   /** Steps over JSON whitespace (space, tab, line feed, carriage return; nothing else). */
@@ -74,35 +83,45 @@ export class JsonCursor {
 
   /** Steps over a string at the cursor (no whitespace first), marking its content. */
   string(): boolean {
+    const at = this.at;
+    if (this.text.charCodeAt(at) !== QUOTE) return false;
+    const after = this.stringEnd(at + 1);
+    if (after < 0) return false;
+    this.start = at + 1;
+    this.end = after - 1;
+    this.at = after;
+    return true;
+  }
+
+  /** Where the string whose content starts at `at` ends (after its closing quote); -1 when it does not. Sets `escaped`. */
+  private stringEnd(at: number): number {
     const text = this.text;
-    let at = this.at;
-    if (text.charCodeAt(at) !== QUOTE) return false;
-    this.start = ++at;
-    let escaped = false;
+    this.escaped = false;
+    if (this.plain) {
+      // The common case, at the speed of a native search.
+      const close = text.indexOf('"', at);
+      return close === -1 ? -1 : close + 1;
+    }
     for (;;) {
       const c = text.charCodeAt(at);
-      if (c === QUOTE) break;
+      if (c === QUOTE) return at + 1;
       if (c === BACKSLASH) {
-        escaped = true;
+        this.escaped = true;
         const next = text.charCodeAt(at + 1);
         if (next === 0x75) {
-          if (!(isHex(text.charCodeAt(at + 2)) && isHex(text.charCodeAt(at + 3)) && isHex(text.charCodeAt(at + 4)) && isHex(text.charCodeAt(at + 5)))) return false;
+          if (!(isHex(text.charCodeAt(at + 2)) && isHex(text.charCodeAt(at + 3)) && isHex(text.charCodeAt(at + 4)) && isHex(text.charCodeAt(at + 5)))) return -1;
           at += 6;
         } else if (SIMPLE_ESCAPES.has(next)) {
           at += 2;
         } else {
-          return false;
+          return -1;
         }
         continue;
       }
       // Control characters are not allowed raw; NaN is the end of the text.
-      if (!(c >= 0x20)) return false;
+      if (!(c >= 0x20)) return -1;
       at++;
     }
-    this.end = at;
-    this.at = at + 1;
-    this.escaped = escaped;
-    return true;
   }
 
   /** The content of the last string stepped over, escapes decoded. */
@@ -169,16 +188,55 @@ export class JsonCursor {
     return true;
   }
 
-  /** Steps over any value after whitespace, checking its grammar and building nothing. */
-  value(depth = 0): boolean {
-    const c = this.peek();
+  /**
+   * Steps over any value after whitespace, checking its grammar and building nothing: one loop
+   * over the text, containers kept on a small stack.
+   */
+  value(): boolean {
+    const text = this.text;
+    const stack = this.stack;
+    let depth = 0;
+    for (;;) {
+      // A value.
+      this.space();
+      const c = text.charCodeAt(this.at);
+      if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+        if (depth === MAX_DEPTH) return false;
+        this.at++;
+        const close = c === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY;
+        if (this.take(close)) {
+          if (depth === 0) return true;
+        } else {
+          stack[depth++] = close;
+          if (close === CLOSE_OBJECT && !this.key()) return false;
+          continue;
+        }
+      } else if (!this.scalar(c)) {
+        return false;
+      }
+      // What follows it: the next member, or the ends of containers.
+      for (;;) {
+        if (depth === 0) return true;
+        const close = stack[depth - 1]!;
+        this.space();
+        const next = text.charCodeAt(this.at);
+        if (next === COMMA) {
+          this.at++;
+          if (close === CLOSE_OBJECT && !this.key()) return false;
+          break;
+        }
+        if (next !== close) return false;
+        this.at++;
+        depth--;
+      }
+    }
+  }
+
+  /** Steps over a string, number, true, false or null starting with `c` at the cursor. */
+  private scalar(c: number): boolean {
     switch (c) {
       case QUOTE:
         return this.string();
-      case OPEN_OBJECT:
-        return this.object(depth + 1);
-      case OPEN_ARRAY:
-        return this.array(depth + 1);
       case 0x74:
         return this.literal('true');
       case 0x66:
@@ -190,42 +248,34 @@ export class JsonCursor {
     }
   }
 
-  /** Steps over an object at the cursor, whatever its keys. */
-  private object(depth: number): boolean {
-    if (depth > MAX_DEPTH) return false;
-    this.at++;
-    if (this.take(CLOSE_OBJECT)) return true;
-    do {
-      if (!(this.peek() === QUOTE && this.string() && this.take(COLON) && this.value(depth))) return false;
-    } while (this.take(COMMA));
-    return this.take(CLOSE_OBJECT);
-  }
-
-  /** Steps over an array at the cursor. */
-  private array(depth: number): boolean {
-    if (depth > MAX_DEPTH) return false;
-    this.at++;
-    if (this.take(CLOSE_ARRAY)) return true;
-    do {
-      if (!this.value(depth)) return false;
-    } while (this.take(COMMA));
-    return this.take(CLOSE_ARRAY);
+  /** Steps over a member's key and its colon (after whitespace), marking the key's string. */
+  key(): boolean {
+    this.space();
+    return this.string() && this.take(COLON);
   }
 
   /**
-   * Walks the members of the object at the cursor (after whitespace): for each key, `member` is
-   * called with the cursor after the colon, the key's string still marked (start/end/escaped), and
-   * `state`; it must step over the value and return true, or return false to give up.
+   * Enters the object at the cursor (after whitespace) and reads its first key: true when there
+   * is one (the cursor after its colon), false at once for `{}` or when it is not an object (see `closed`).
    */
-  members<S>(member: (cursor: JsonCursor, state: S) => boolean, state: S): boolean {
+  firstMember(): boolean {
+    this.closed = false;
     if (!this.take(OPEN_OBJECT)) return false;
-    if (this.take(CLOSE_OBJECT)) return true;
-    do {
-      if (!(this.peek() === QUOTE && this.string())) return false;
-      if (!this.take(COLON)) return false;
-      if (!member(this, state)) return false;
-    } while (this.take(COMMA));
-    return this.take(CLOSE_OBJECT);
+    if (this.take(CLOSE_OBJECT)) {
+      this.closed = true;
+      return false;
+    }
+    return this.key();
+  }
+
+  /** After a member's value: true with the next key read; false at the object's end (`closed` set) or on bad JSON. */
+  nextMember(): boolean {
+    if (this.take(COMMA)) {
+      this.closed = false;
+      return this.key();
+    }
+    this.closed = this.take(CLOSE_OBJECT);
+    return false;
   }
 }
 
