@@ -13,11 +13,12 @@
  * are about connection attempts.
  */
 import { decodeEndpoint } from '../flow/decode.js';
-import { DEFAULT_MAX_ENDPOINTS, detached, EndpointTable } from '../flow/endpoint-table.js';
+import { EndpointTable } from '../flow/endpoint-table.js';
 import type { AdHocPod, EndpointSpec } from '../model/flow.js';
 import { fieldsOfObject, objectOf, type EndFields, type FlowFields } from './hubble-fields.js';
 import { scanHubbleFlow } from './hubble-scan.js';
 import { parseTimeValue } from './record-time.js';
+import { MISSING, TwoKeyCache } from './two-key-cache.js';
 import { LineError, parseJSONObject, type LogRecord } from './records.js';
 
 type JSONObject = Record<string, unknown>;
@@ -83,7 +84,7 @@ function recordOf(flow: FlowFields, line: number): LogRecord {
     srcLabel,
     dstLabel,
     kind: 'flow',
-    flow: { src: specOf(source, srcIP, 'source'), dst: specOf(destination, dstIP, 'destination'), protocol, port },
+    flow: { src: specOf(source, srcIP, 'source', 'IP.source'), dst: specOf(destination, dstIP, 'destination', 'IP.destination'), protocol, port },
     srcAdhoc: adhocOf(source, 'source'),
     dstAdhoc: adhocOf(destination, 'destination'),
     srcIP,
@@ -92,15 +93,20 @@ function recordOf(flow: FlowFields, line: number): LogRecord {
 }
 
 /** A pod by name when Hubble knows it (the bundle may know it too), otherwise the address. */
-function specOf(end: EndFields, ip: string, field: string): EndpointSpec {
+function specOf(end: EndFields, ip: string, field: string, ipField: string): EndpointSpec {
   const { namespace, podName } = end;
-  if (namespace !== undefined && podName !== undefined) return endpoints.get(`${namespace}/${podName}`, field);
-  return endpoints.get(ip, `IP.${field}`);
+  if (namespace === undefined || podName === undefined) return endpoints.get(ip, ipField);
+  const known = pods.get(namespace, podName);
+  if (known !== MISSING) return known;
+  const spec = endpoints.get(`${namespace}/${podName}`, field);
+  pods.set(namespace, podName, spec);
+  return spec;
 }
 
 /** Pod names and addresses seen before, and ad-hoc pods by their namespace and raw identity labels. */
 const endpoints = new EndpointTable(decodeEndpoint);
-const adhocs = new Map<string, AdHocPod | undefined>();
+const pods = new TwoKeyCache<EndpointSpec>();
+const adhocs = new TwoKeyCache<AdHocPod | undefined>();
 
 /** "namespace/workload" reads better in a summary than a pod name with its hash suffixes. */
 function labelOf(end: EndFields, ip: string): string {
@@ -112,16 +118,12 @@ function labelOf(end: EndFields, ip: string): string {
 function adhocOf(end: EndFields, field: string): AdHocPod | undefined {
   const namespace = end.namespace;
   if (namespace === undefined) return undefined;
-  // The labels' JSON text (an array, or "null": it ends where it ends), then the namespace: all
-  // the pod depends on, unambiguously. Errors are never remembered.
-  const key = end.labels + namespace;
-  const known = adhocs.get(key);
-  if (known !== undefined || adhocs.has(key)) return known;
+  // The labels' JSON text (any spelling) and the namespace are all the pod depends on; errors are never remembered.
+  const known = adhocs.get(end.labels, namespace);
+  if (known !== MISSING) return known;
   const spec = decodeEndpoint({ namespace, labels: podLabels(JSON.parse(end.labels)) }, `${field}.labels`);
   const pod = spec.kind === 'adhoc' ? spec.pod : undefined;
-  if (adhocs.size >= DEFAULT_MAX_ENDPOINTS) adhocs.clear();
-  // The key is made of views of the line: kept as it is, it would keep the line's chunk alive.
-  adhocs.set(detached(key), pod);
+  adhocs.set(end.labels, namespace, pod);
   return pod;
 }
 

@@ -23,8 +23,8 @@ const COLON = 0x3a;
 /** Nesting deeper than this is left to JSON.parse (which has no such limit); flow logs nest about four deep. */
 const MAX_DEPTH = 64;
 
-/** Characters no JSON string holds raw (whitespace outside strings aside). */
-const CONTROL = /[\u0000-\u001f]/;
+/** Escapes, and characters no JSON string holds raw (whitespace outside strings aside). */
+const NOT_PLAIN = /[\u0000-\u001f\\]/;
 
 /** What follows `\` in a JSON string, besides `u` and four hex digits. */
 const SIMPLE_ESCAPES = new Set([QUOTE, BACKSLASH, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74]);
@@ -46,7 +46,7 @@ export class JsonCursor {
   reset(text: string): void {
     this.text = text;
     this.at = 0;
-    this.plain = text.indexOf('\\') === -1 && !CONTROL.test(text);
+    this.plain = !NOT_PLAIN.test(text);
   }
 
   /** Steps over JSON whitespace (space, tab, line feed, carriage return; nothing else). */
