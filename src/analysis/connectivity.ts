@@ -15,6 +15,7 @@ import {
   type ExternalEndpoint,
   type WorkloadGroups,
 } from './endpoints.js';
+import { outsideGroups, type GroupedPiece } from './outside-groups.js';
 import { NOTHING } from './patterns.js';
 import { PodPairs, type Direction } from './pod-pairs.js';
 
@@ -47,8 +48,8 @@ export interface ConnectivityResult extends Connectivity {
 
 export function analyzeConnectivity(bundle: Bundle, decider: Decider, options: ConnectivityOptions = {}): ConnectivityResult {
   const groups = groupWorkloads(bundle);
-  const pairs = new PodPairs(bundle, decider);
   const focus = options.focus === undefined ? undefined : findWorkload(groups, options.focus);
+  const pairs = new PodPairs(bundle, decider, focus === undefined ? undefined : groups.pods[focus]);
   const all = groups.workloads.map((_, w) => w);
   const sources = focus === undefined ? all : [focus];
   const composition = groups.pods.map((pods) => classCounts(pods, pairs.classes.classOf));
@@ -60,7 +61,8 @@ export function analyzeConnectivity(bundle: Bundle, decider: Decider, options: C
   const classPairs = pairs.candidatePairs(focusClasses, focusClasses);
   pairs.requestClassPairs(classPairs);
   pairs.requestRelatedPairs(focusPods);
-  pairs.requestOutside(focusClasses ?? allClasses, focusPods);
+  // A focus groups the outside world as the full list does (fullListGroups): every class's cells.
+  pairs.requestOutside(allClasses, bundle.pods.map((_, p) => p));
   pairs.flush();
 
   const context: Context = { bundle, pairs, groups, composition, options };
@@ -84,7 +86,8 @@ export function analyzeConnectivity(bundle: Bundle, decider: Decider, options: C
     const connection = workloadPair(context, relations, Math.floor(key / count), key % count);
     if (connection) connections.push(connection);
   }
-  for (const connection of outsideConnections(context, focus === undefined ? all : [focus])) connections.push(connection);
+  const outside = focus === undefined ? outsideConnections(context, all) : outsideConnections(context, [focus], fullListGroups(context));
+  for (const connection of outside) connections.push(connection);
   return { connections: sortConnections(connections, groups), pairs, groups };
 }
 
@@ -178,8 +181,11 @@ function workloadPair(context: Context, relations: Map<number, RelationBlock>, x
   return { src: endpoint, dst: target, set: pairs.store.connSet(pattern), ...(options.explain ? { representatives: keys } : {}) };
 }
 
-/** Per piece of the outside world, the pattern to and from each workload; equal pieces merged. */
-function outsideConnections(context: Context, workloads: readonly number[]): Connection[] {
+/**
+ * Per piece of the outside world, the pattern to and from each workload; equal pieces merged, or
+ * with `groupOf`, pieces merged by those groups (the full list's, for a focus).
+ */
+function outsideConnections(context: Context, workloads: readonly number[], groupOf?: Int32Array): Connection[] {
   const { pairs, groups, composition, options } = context;
   const signatures = new Map<string, { pieces: number[]; patterns: Int32Array; keys: string[][] }>();
   // Off-node patterns depend on the cell only: computed once per cell, then per piece only the
@@ -211,7 +217,7 @@ function outsideConnections(context: Context, workloads: readonly number[]): Con
     if (patterns === undefined || patterns.includes(-1)) {
       patterns = outsidePatterns(context, workloads, piece.family, piece.cell, { piece: i, onNode: new Set(onNode), keys });
     }
-    const signature = patterns.join(',');
+    const signature = groupOf ? String(groupOf[i]) : patterns.join(',');
     const group = signatures.get(signature);
     if (group) {
       group.pieces.push(i);
@@ -234,6 +240,39 @@ function outsideConnections(context: Context, workloads: readonly number[]): Con
     });
   }
   return connections;
+}
+
+/**
+ * How the full list groups the pieces (outside-groups.ts): each piece's vector over every workload
+ * is its cell's, with the workloads that have a pod on its node recomputed, as outsideConnections
+ * computes them.
+ */
+function fullListGroups(context: Context): Int32Array {
+  const { pairs, groups } = context;
+  const all = groups.workloads.map((_, w) => w);
+  const bases = new Map<string, Int32Array>();
+  const baseOf = (family: IPFamily, cell: number): Int32Array => {
+    const key = `${family}:${cell}`;
+    let found = bases.get(key);
+    if (!found) bases.set(key, (found = outsidePatterns(context, all, family, cell, undefined)));
+    return found;
+  };
+  const pieces = pairs.pieces.map((piece, i): GroupedPiece => {
+    const { family, cell } = piece;
+    const onNode = piece.hostIP ? (pairs.podsOnPiece.get(i) ?? []) : [];
+    const node = { piece: i, onNode: new Set(onNode), keys: [] };
+    if (baseOf(family, cell).includes(-1)) return { family, cell, own: outsidePatterns(context, all, family, cell, node) };
+    if (onNode.length === 0) return { family, cell };
+    const affected = [...new Set(onNode.map((p) => groups.workloadOf[p]!))];
+    const redone = outsidePatterns(context, affected, family, cell, node);
+    const overrides = new Map<number, number>();
+    affected.forEach((w, k) => {
+      overrides.set(w, redone[k]!);
+      overrides.set(all.length + w, redone[affected.length + k]!);
+    });
+    return { family, cell, overrides };
+  });
+  return outsideGroups(pieces, baseOf);
 }
 
 /**

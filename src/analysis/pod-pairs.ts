@@ -59,15 +59,18 @@ export class PodPairs {
   /** Per pod: the family of its primary IP (0: none); a flow naming two pods takes the destination's, else the source's. */
   private readonly primaryFamily: Int8Array;
 
+  /** With `focusPods`, only pairs with a class of those pods on one side can be asked for. */
   constructor(
     private readonly bundle: Bundle,
     decider: Decider,
+    focusPods?: readonly number[],
   ) {
     this.store = new PatternStore(portIntervals(bundle));
     this.decider = new PatternDecider(decider, this.store);
     this.cuts = { 4: ruleCuts(bundle, 4), 6: ruleCuts(bundle, 6) };
     this.classes = podClasses(bundle, this.cuts);
-    this.candidates = classCandidates(bundle, this.classes);
+    const focusClasses = focusPods && new Set(focusPods.map((p) => this.classes.classOf[p]!));
+    this.candidates = classCandidates(bundle, this.classes, focusClasses);
     this.cellBase = { 4: 0, 6: this.cuts[4].length };
     this.pieces = FAMILIES.flatMap((family) => addressPieces(bundle, family, this.cuts[family]));
     this.podCount = bundle.pods.length;
