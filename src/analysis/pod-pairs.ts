@@ -12,6 +12,7 @@ import type { Decider, RecordEndpoint } from './decider.js';
 import { NOTHING, PatternDecider, PatternStore } from './patterns.js';
 import { podClasses, type PodClasses } from './pod-classes.js';
 import { classCandidates, mayMatch, type ClassCandidates } from './candidates.js';
+import { NumberTable } from './number-table.js';
 import { portIntervals } from './port-intervals.js';
 import { OPEN, SideGroups } from './side-groups.js';
 
@@ -35,7 +36,8 @@ export class PodPairs {
   /** Per pod: the pods it has a node relation with (either is the other's node). */
   readonly related = new Map<number, number[]>();
   private readonly relatedPatterns = new Map<number, number>();
-  private readonly classPatterns = new Map<number, number>();
+  /** More than a Map holds for the full list of a large cluster (number-table.ts). */
+  private readonly classPatterns = new NumberTable();
   /** Per piece index: the pods whose node it is (only for pieces that are a node address). */
   readonly podsOnPiece = new Map<number, number[]>();
   private readonly cellPatterns = new Map<number, number>();
@@ -469,7 +471,7 @@ export class PodPairs {
   /** The pattern a representative flow (by its key in `representatives`) decided. */
   representativePattern(key: string): number {
     const [kind, rest] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
-    const table = { class: this.classPatterns, pod: this.relatedPatterns, cell: this.cellPatterns } as Record<string, Map<number, number>>;
+    const table = { class: this.classPatterns, pod: this.relatedPatterns, cell: this.cellPatterns } as Record<string, { get(key: number): number | undefined }>;
     const found = kind === 'piece' ? this.pieceExceptions.get(rest) : table[kind]?.get(Number(rest));
     return this.known(found, `representative ${key}`);
   }
