@@ -11,6 +11,7 @@
  */
 import type { IPFamily } from '../net/ip.js';
 import type { ClassCandidates, Direction, SubjectFacts } from './candidates.js';
+import { NumberTable } from './number-table.js';
 import type { PodClasses } from './pod-classes.js';
 
 /** The profile of a side that passes every flow (hostNetwork, or selected by no policy). */
@@ -34,7 +35,7 @@ export class SideGroups {
   /** Per direction and class: an id of what a peer's side reads of it besides selectors. */
   private readonly factsId: Record<Direction, Int32Array>;
   /** Per direction, by profile x classes + peer class, the peer's group, filled as asked. */
-  private readonly peerGroups: Record<Direction, Map<number, number>> = { egress: new Map(), ingress: new Map() };
+  private readonly peerGroups: Record<Direction, NumberTable> = { egress: new NumberTable(), ingress: new NumberTable() };
   private readonly classCount: number;
 
   constructor(
