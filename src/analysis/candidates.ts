@@ -39,7 +39,12 @@ export interface SubjectFacts {
   readonly peerSets: readonly (readonly number[])[];
 }
 
-export function classCandidates(bundle: Bundle, classes: PodClasses): ClassCandidates {
+/**
+ * With `focus` (the classes of a focused workload), only those classes' peer lists are complete;
+ * every other class's list holds only the focus classes it may match, which is all a focused
+ * analysis asks of it (each pair it decides has a focus class on one side).
+ */
+export function classCandidates(bundle: Bundle, classes: PodClasses, focus?: ReadonlySet<number>): ClassCandidates {
   const nsLabels = new Map(bundle.namespaces.map((ns) => [ns.name, ns.labels]));
   const reps = classes.classes.map((c) => bundle.pods[c.pods[0]!]!);
   const byNamespace = new Map<string, number[]>();
@@ -90,7 +95,15 @@ export function classCandidates(bundle: Bundle, classes: PodClasses): ClassCandi
     if (list) list.push(policy);
     else policiesIn.set(policy.namespace, [policy]);
   }
+  // Per matched-classes list: the focus classes in it (lists are shared, so this is once each).
+  const focusHits = new Map<readonly number[], number[]>();
+  const focusIn = (list: readonly number[]): number[] => {
+    let hits = focusHits.get(list);
+    if (!hits) focusHits.set(list, (hits = list.filter((b) => focus!.has(b))));
+    return hits;
+  };
   reps.forEach((pod, a) => {
+    const complete = focus === undefined || focus.has(a);
     for (const direction of ['egress', 'ingress'] as const) {
       const nsLabel = nsLabels.get(pod.namespace) ?? implicitLabels(pod.namespace);
       const clusterSubject = bundle.clusterPolicies.some(
@@ -112,10 +125,11 @@ export function classCandidates(bundle: Bundle, classes: PodClasses): ClassCandi
         continue;
       }
       // Classes selected by the same policies match the same peers: computed once per list.
-      const listKey = `${direction}:${policies.join(',')}`;
+      const listKey = `${direction}:${complete ? '' : 'focus:'}${policies.join(',')}`;
       let rules = byPolicies.get(listKey);
       if (!rules) {
         const matched = new Set<number>();
+        const match = (found: readonly number[]): void => (complete ? found : focusIn(found)).forEach((b) => matched.add(b));
         let everything = false;
         let outside = false;
         for (const policy of selecting) {
@@ -124,11 +138,11 @@ export function classCandidates(bundle: Bundle, classes: PodClasses): ClassCandi
             for (const peer of rule.peers ?? []) {
               if (peer.kind === 'ipBlock') {
                 outside = true;
-                blockClasses(peer).forEach((b) => matched.add(b));
+                match(blockClasses(peer));
               } else {
                 const found = peerClasses(peer, policy);
                 peerSets.add(found);
-                found.forEach((b) => matched.add(b));
+                match(found);
               }
             }
           }

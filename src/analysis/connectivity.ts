@@ -49,8 +49,8 @@ export interface ConnectivityResult extends Connectivity {
 
 export function analyzeConnectivity(bundle: Bundle, decider: Decider, options: ConnectivityOptions = {}): ConnectivityResult {
   const groups = groupWorkloads(bundle);
-  const pairs = new PodPairs(bundle, decider);
   const focus = focusedWorkloads(groups, options);
+  const pairs = new PodPairs(bundle, decider, focus?.flatMap((w) => groups.pods[w]!));
   const all = groups.workloads.map((_, w) => w);
   const composition = groups.pods.map((pods) => classCounts(pods, pairs.classes.classOf));
   const focusPods = focus === undefined ? bundle.pods.map((_, p) => p) : focus.flatMap((w) => groups.pods[w]!);
@@ -231,7 +231,11 @@ function classHolders(context: Context): number[][] {
   return out;
 }
 
-/** Per piece of the outside world, the pattern to and from each workload; equal pieces merged. */
+/**
+ * Per piece of the outside world, the pattern to and from each workload; pieces equal for these
+ * workloads merged (a focus may so merge pieces that the full list keeps apart: the same
+ * addresses, fewer lines).
+ */
 function outsideConnections(context: Context, workloads: readonly number[]): Connection[] {
   const { pairs, groups, composition, options } = context;
   const signatures = new Map<string, { pieces: number[]; patterns: Int32Array; keys: string[][] }>();

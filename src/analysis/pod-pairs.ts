@@ -51,15 +51,18 @@ export class PodPairs {
   /** Per pod: the family of its primary IP (0: none); a flow naming two pods takes the destination's, else the source's. */
   private readonly primaryFamily: Int8Array;
 
+  /** With `focusPods`, only pairs with a class of those pods on one side can be asked for. */
   constructor(
     private readonly bundle: Bundle,
     decider: Decider,
+    focusPods?: readonly number[],
   ) {
     this.store = new PatternStore(portIntervals(bundle));
     this.decider = new PatternDecider(decider, this.store);
     const cuts = { 4: ruleCuts(bundle, 4), 6: ruleCuts(bundle, 6) };
     this.classes = podClasses(bundle, cuts);
-    this.candidates = classCandidates(bundle, this.classes);
+    const focusClasses = focusPods && new Set(focusPods.map((p) => this.classes.classOf[p]!));
+    this.candidates = classCandidates(bundle, this.classes, focusClasses);
     this.podCount = bundle.pods.length;
     const { ips: parsed } = podAddresses(bundle);
     this.hostIPs = podAddresses(bundle).hostIPs;

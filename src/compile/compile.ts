@@ -136,6 +136,8 @@ class Compiler {
   /** Per direction (ingress 0, egress 1): identities some policy of that direction selects. */
   private readonly isolated = DIRECTIONS.map(() => new Set<number>());
   private readonly selectors: Selector[] = [];
+  private readonly peerSets = new Map<string, Uint32Array>();
+  private readonly namespaceMatches = new Map<Selector, number[]>();
 
   constructor(private readonly bundle: Bundle) {
     bundle.namespaces.forEach((ns, i) => this.namespaceIds.set(ns.name, i));
@@ -323,6 +325,21 @@ class Compiler {
     return id;
   }
 
+  /**
+   * The identities a peer (pod selector in some namespaces) matches, as a bitset, by a key naming
+   * both selectors: bundles repeat peers (every namespace admitting its monitoring, say), and a
+   * peer of all namespaces costs a pass over every identity. The sets are shared: never written.
+   */
+  private peerSet(key: string, podSelector: Selector, namespaces: () => readonly number[], identityWords: number): Uint32Array {
+    let set = this.peerSets.get(key);
+    if (!set) {
+      set = new Uint32Array(identityWords);
+      for (const id of this.matching(podSelector, namespaces())) set[id >>> 5]! |= 1 << (id & 31);
+      this.peerSets.set(key, set);
+    }
+    return set;
+  }
+
   private collectRules(): { policy: NetworkPolicy; policyIndex: number; direction: Direction; index: number; rule: Rule }[] {
     return this.bundle.policies.flatMap((policy, policyIndex) =>
       DIRECTIONS.flatMap((direction) =>
@@ -347,7 +364,6 @@ class Compiler {
     const v4: number[] = [];
     const v6: number[] = [];
     const ports: number[] = [];
-    const namespaceMatches = new Map<number, number[]>();
 
     for (const { policy, policyIndex, rule } of rules) {
       const ownNamespace = this.namespaceIds.get(policy.namespace)!;
@@ -356,28 +372,23 @@ class Compiler {
       if (rule.ports === null) flags |= RULE_FLAG.ALL_PORTS;
 
       const podPeerStart = podPeers.length / POD_PEER_STRIDE;
-      const members = new Set<number>();
+      const members = new PeerUnion(identityWords);
       for (const peer of rule.peers ?? []) {
         if (peer.kind !== 'pods') continue;
-        let namespaces: number[];
+        // Selector ids in order of first use: the namespace selector's before the pod selector's.
+        const nsSelector = peer.namespaceSelector === null ? NONE : this.selectorId(peer.namespaceSelector);
+        const podSelector = this.selectorId(peer.podSelector);
         if (peer.namespaceSelector === null) {
-          namespaces = [ownNamespace];
-          pushRow(podPeers, POD_PEER_ROW, POD_PEER_STRIDE, { NAMESPACE_SELECTOR: NONE, POD_SELECTOR: this.selectorId(peer.podSelector) });
+          pushRow(podPeers, POD_PEER_ROW, POD_PEER_STRIDE, { NAMESPACE_SELECTOR: NONE, POD_SELECTOR: podSelector });
+          members.add(this.peerSet(`own ${ownNamespace} ${podSelector}`, peer.podSelector, () => [ownNamespace], identityWords));
         } else {
-          const nsSelector = this.selectorId(peer.namespaceSelector);
-          pushRow(podPeers, POD_PEER_ROW, POD_PEER_STRIDE, { NAMESPACE_SELECTOR: nsSelector, POD_SELECTOR: this.selectorId(peer.podSelector) });
-          namespaces = namespaceMatches.get(nsSelector) ?? this.namespacesMatching(peer.namespaceSelector);
-          namespaceMatches.set(nsSelector, namespaces);
+          pushRow(podPeers, POD_PEER_ROW, POD_PEER_STRIDE, { NAMESPACE_SELECTOR: nsSelector, POD_SELECTOR: podSelector });
+          const namespaces = () => this.namespacesMatching(peer.namespaceSelector!);
+          members.add(this.peerSet(`ns ${nsSelector} ${podSelector}`, peer.podSelector, namespaces, identityWords));
         }
-        for (const id of this.matching(peer.podSelector, namespaces)) members.add(id);
       }
       const podPeerCount = podPeers.length / POD_PEER_STRIDE - podPeerStart;
-      let bitsOffset = NONE;
-      if (podPeerCount > 0) {
-        const set = new Uint32Array(identityWords);
-        for (const id of members) set[id >>> 5]! |= 1 << (id & 31);
-        bitsOffset = peerBits.offsetOf(set);
-      }
+      const bitsOffset = podPeerCount > 0 ? peerBits.offsetOf(members.set()) : NONE;
 
       const blocks = (rule.peers ?? []).filter((p): p is IPBlockPeer => p.kind === 'ipBlock');
       const v4Intervals = ipBlockIntervals(blocks, 4);
@@ -443,19 +454,17 @@ class Compiler {
           let flags = 0;
           if (rule.ports === null) flags |= CLUSTER_RULE_FLAG.ALL_PORTS;
           if (rule.unrecognisedPeers > 0 && rule.action !== 'Allow') flags |= CLUSTER_RULE_FLAG.MATCHES_ALL_PEERS;
-          const members = new Set<number>();
+          const members = new PeerUnion(identityWords);
           const podPeerStart = podPeers.length / POD_PEER_STRIDE;
           const cidrs: CIDR[] = [];
           const addresses: IP[] = [];
           for (const peer of rule.peers) {
             if (peer.kind === 'namespaces' || peer.kind === 'pods') {
-              const namespaces = this.namespacesMatching(peer.namespaceSelector);
-              const podSelector = peer.kind === 'pods' ? peer.podSelector : EMPTY;
-              for (const identity of this.matching(podSelector, namespaces)) members.add(identity);
-              pushRow(podPeers, POD_PEER_ROW, POD_PEER_STRIDE, {
-                NAMESPACE_SELECTOR: this.selectorId(peer.namespaceSelector),
-                POD_SELECTOR: peer.kind === 'pods' ? this.selectorId(peer.podSelector) : NONE,
-              });
+              const nsSelector = this.selectorId(peer.namespaceSelector);
+              const podSelector = peer.kind === 'pods' ? this.selectorId(peer.podSelector) : NONE;
+              const namespaces = () => this.namespacesMatching(peer.namespaceSelector);
+              members.add(this.peerSet(`ns ${nsSelector} ${podSelector}`, peer.kind === 'pods' ? peer.podSelector : EMPTY, namespaces, identityWords));
+              pushRow(podPeers, POD_PEER_ROW, POD_PEER_STRIDE, { NAMESPACE_SELECTOR: nsSelector, POD_SELECTOR: podSelector });
             } else if (peer.kind === 'networks') {
               cidrs.push(...peer.cidrs);
             } else {
@@ -463,12 +472,7 @@ class Compiler {
             }
           }
           const podPeerCount = podPeers.length / POD_PEER_STRIDE - podPeerStart;
-          let bits = NONE;
-          if (podPeerCount > 0) {
-            const set = new Uint32Array(identityWords);
-            for (const identity of members) set[identity >>> 5]! |= 1 << (identity & 31);
-            bits = peerBits.offsetOf(set);
-          }
+          const bits = podPeerCount > 0 ? peerBits.offsetOf(members.set()) : NONE;
           const v4Intervals = addressIntervals(cidrs, addresses, 4);
           const v6Intervals = addressIntervals(cidrs, addresses, 6);
           const portStart = ports.length / PORT_STRIDE;
@@ -532,7 +536,12 @@ class Compiler {
   }
 
   private namespacesMatching(selector: Selector): number[] {
-    return this.bundle.namespaces.flatMap((ns, i) => (selectorMatches(selector, ns.labels) ? [i] : []));
+    let found = this.namespaceMatches.get(selector);
+    if (!found) {
+      found = this.bundle.namespaces.flatMap((ns, i) => (selectorMatches(selector, ns.labels) ? [i] : []));
+      this.namespaceMatches.set(selector, found);
+    }
+    return found;
   }
 
   private pushPortRow(ports: number[], port: PortMatch): void {
@@ -558,23 +567,29 @@ class Compiler {
     selClusterRules: Uint32Array,
     identities: Uint32Array,
   ): { pods: Uint32Array; hostIPs: Uint32Array } {
-    const pods: number[] = [];
+    const pods = new Uint32Array(this.bundle.pods.length * POD_STRIDE);
     const hostIPs: number[] = [];
     const lists = this.identities.length;
+    // Host addresses repeat per node: each text parsed once.
+    const parsedHosts = new Map<string, IP>();
+    const hostIP = (text: string): IP => {
+      let ip = parsedHosts.get(text);
+      if (!ip) parsedHosts.set(text, (ip = parseIP(text)!));
+      return ip;
+    };
     this.bundle.pods.forEach((pod, i) => {
       const identity = this.podIdentity[i]!;
       const ips = pod.ips.map((text) => parseIP(text)!);
       const v4 = ips.find((ip) => ip.family === 4);
       const v6 = ips.find((ip) => ip.family === 6);
-      /** The [start, end) of list `list` of a per-identity list section, for this identity. */
-      const range = (section: Uint32Array, list: number): number[] => {
-        const at = list * lists + identity;
-        const pair = [0, 0];
-        pair[RULE_LIST.START] = section[at]!;
-        pair[RULE_LIST.END] = section[at + 1]!;
-        return pair;
+      const at = i * POD_STRIDE;
+      /** The [start, end) of list `list` of a per-identity list section, for this identity, at `field`. */
+      const range = (field: number, section: Uint32Array, list: number): void => {
+        const from = list * lists + identity;
+        pods[at + field + RULE_LIST.START] = section[from]!;
+        pods[at + field + RULE_LIST.END] = section[from + 1]!;
       };
-      const cluster = (tier: number, direction: number) => range(selClusterRules, tier * DIRECTION_COUNT + direction);
+      const cluster = (field: number, tier: number, direction: number) => range(field, selClusterRules, tier * DIRECTION_COUNT + direction);
       let flags = 0;
       if (pod.hostNetwork) flags |= POD_FLAG.HOST_NETWORK;
       if (v4) flags |= POD_FLAG.HAS_V4;
@@ -584,26 +599,24 @@ class Compiler {
       if (this.isolated[0]!.has(identity)) flags |= POD_FLAG.ISOLATED_INGRESS;
       if (this.isolated[1]!.has(identity)) flags |= POD_FLAG.ISOLATED_EGRESS;
       const hostStart = hostIPs.length / HOST_IP_STRIDE;
-      for (const host of pod.hostIPs.map((text) => parseIP(text)!)) pushHostIPRow(hostIPs, host);
+      for (const text of pod.hostIPs) pushHostIPRow(hostIPs, hostIP(text));
       const identityRow = identity * IDENTITY_STRIDE;
-      pushRow(pods, POD_ROW, POD_STRIDE, {
-        IDENTITY: identity,
-        FLAGS: flags,
-        IPV4: v4 ? Number(v4.value) : 0,
-        IPV6: v6 ? ipv6Words(v6.value) : 0,
-        HOST_IP_START: hostStart,
-        HOST_IP_COUNT: pod.hostIPs.length,
-        INGRESS_RULES: range(selRules, DIRECTION.INGRESS),
-        EGRESS_RULES: range(selRules, DIRECTION.EGRESS),
-        NAMED_PORT_START: identities[identityRow + IDENTITY_ROW.NAMED_PORT_START]!,
-        NAMED_PORT_COUNT: identities[identityRow + IDENTITY_ROW.NAMED_PORT_COUNT]!,
-        ADMIN_INGRESS_RULES: cluster(CLUSTER_TIER.ADMIN, DIRECTION.INGRESS),
-        ADMIN_EGRESS_RULES: cluster(CLUSTER_TIER.ADMIN, DIRECTION.EGRESS),
-        BASELINE_INGRESS_RULES: cluster(CLUSTER_TIER.BASELINE, DIRECTION.INGRESS),
-        BASELINE_EGRESS_RULES: cluster(CLUSTER_TIER.BASELINE, DIRECTION.EGRESS),
-      });
+      pods[at + POD_ROW.IDENTITY] = identity;
+      pods[at + POD_ROW.FLAGS] = flags;
+      if (v4) pods[at + POD_ROW.IPV4] = Number(v4.value);
+      if (v6) pods.set(ipv6Words(v6.value), at + POD_ROW.IPV6);
+      pods[at + POD_ROW.HOST_IP_START] = hostStart;
+      pods[at + POD_ROW.HOST_IP_COUNT] = pod.hostIPs.length;
+      range(POD_ROW.INGRESS_RULES, selRules, DIRECTION.INGRESS);
+      range(POD_ROW.EGRESS_RULES, selRules, DIRECTION.EGRESS);
+      pods[at + POD_ROW.NAMED_PORT_START] = identities[identityRow + IDENTITY_ROW.NAMED_PORT_START]!;
+      pods[at + POD_ROW.NAMED_PORT_COUNT] = identities[identityRow + IDENTITY_ROW.NAMED_PORT_COUNT]!;
+      cluster(POD_ROW.ADMIN_INGRESS_RULES, CLUSTER_TIER.ADMIN, DIRECTION.INGRESS);
+      cluster(POD_ROW.ADMIN_EGRESS_RULES, CLUSTER_TIER.ADMIN, DIRECTION.EGRESS);
+      cluster(POD_ROW.BASELINE_INGRESS_RULES, CLUSTER_TIER.BASELINE, DIRECTION.INGRESS);
+      cluster(POD_ROW.BASELINE_EGRESS_RULES, CLUSTER_TIER.BASELINE, DIRECTION.EGRESS);
     });
-    return { pods: Uint32Array.from(pods), hostIPs: Uint32Array.from(hostIPs) };
+    return { pods, hostIPs: Uint32Array.from(hostIPs) };
   }
 
   private identitySections(): { identities: Uint32Array; namedPorts: Uint32Array } {
@@ -649,18 +662,30 @@ class Compiler {
 
   /** Who owns each address: src/model/pod-index.ts. */
   private ipTables(): { ipv4: Uint32Array; ipv6: Uint32Array; ambiguous: Record<string, string[]> } {
-    const owners = [...podAddressOwners(this.bundle.pods)].map(([text, pods]) => [text, { ip: parseIP(text)!, pods }] as const);
-    const entries = owners.sort(([, a], [, b]) => (a.ip.value < b.ip.value ? -1 : a.ip.value > b.ip.value ? 1 : 0));
-    const ipv4: number[] = [];
-    const ipv6: number[] = [];
-    const ambiguous: Record<string, string[]> = {};
-    for (const [text, { ip, pods }] of entries) {
-      const pod = pods.length === 1 ? pods[0]! : AMBIGUOUS;
-      if (pods.length > 1) ambiguous[text] = pods.map((p) => this.bundle.pods[p]!.ref);
-      if (ip.family === 4) pushRow(ipv4, IPV4_TABLE_ROW, IPV4_TABLE_STRIDE, { ADDRESS: Number(ip.value), POD: pod });
-      else pushRow(ipv6, IPV6_TABLE_ROW, IPV6_TABLE_STRIDE, { ADDRESS: ipv6Words(ip.value), POD: pod });
+    type Owner = { text: string; ip: IP; pods: number[] };
+    const byFamily: Record<4 | 6, Owner[]> = { 4: [], 6: [] };
+    const ambiguousOwners: Owner[] = [];
+    for (const [text, pods] of podAddressOwners(this.bundle.pods)) {
+      const owner = { text, ip: parseIP(text)!, pods };
+      byFamily[owner.ip.family].push(owner);
+      if (pods.length > 1) ambiguousOwners.push(owner);
     }
-    return { ipv4: Uint32Array.from(ipv4), ipv6: Uint32Array.from(ipv6), ambiguous };
+    const byValue = (a: Owner, b: Owner): number => (a.ip.value < b.ip.value ? -1 : a.ip.value > b.ip.value ? 1 : 0);
+    const ambiguous: Record<string, string[]> = {};
+    for (const { text, pods } of ambiguousOwners.sort(byValue)) ambiguous[text] = pods.map((p) => this.bundle.pods[p]!.ref);
+    const podOf = (owner: Owner): number => (owner.pods.length === 1 ? owner.pods[0]! : AMBIGUOUS);
+    // IPv4 sorted as numbers (exact below 2^32): bigint comparisons cost seconds at 100,000 pods.
+    const v4 = byFamily[4].map((owner) => ({ address: Number(owner.ip.value), pod: podOf(owner) })).sort((a, b) => a.address - b.address);
+    const ipv4 = new Uint32Array(v4.length * IPV4_TABLE_STRIDE);
+    v4.forEach(({ address, pod }, i) => {
+      ipv4[i * IPV4_TABLE_STRIDE + IPV4_TABLE_ROW.ADDRESS] = address;
+      ipv4[i * IPV4_TABLE_STRIDE + IPV4_TABLE_ROW.POD] = pod;
+    });
+    const ipv6: number[] = [];
+    for (const owner of byFamily[6].sort(byValue)) {
+      pushRow(ipv6, IPV6_TABLE_ROW, IPV6_TABLE_STRIDE, { ADDRESS: ipv6Words(owner.ip.value), POD: podOf(owner) });
+    }
+    return { ipv4, ipv6: Uint32Array.from(ipv6), ambiguous };
   }
 }
 
@@ -669,11 +694,21 @@ class BitsetPool {
   private readonly sets: Uint32Array[] = [];
   /** FNV-1a of a set's words -> indexes of the sets with that hash. */
   private readonly byHash = new Map<number, number[]>();
+  /** Sets seen before, by object: shared peer sets come back for many rules. */
+  private readonly offsets = new Map<Uint32Array, number>();
 
   constructor(private readonly width: number) {}
 
   /** The set's word offset in the pool, adding it when it is new. */
   offsetOf(set: Uint32Array): number {
+    const known = this.offsets.get(set);
+    if (known !== undefined) return known;
+    const offset = this.place(set);
+    this.offsets.set(set, offset);
+    return offset;
+  }
+
+  private place(set: Uint32Array): number {
     const hash = checksumWords(set, 0);
     const candidates = this.byHash.get(hash) ?? [];
     const found = candidates.find((i) => this.sets[i]!.every((w, k) => w === set[k]));
@@ -687,6 +722,28 @@ class BitsetPool {
     const out = new Uint32Array(this.sets.length * this.width);
     this.sets.forEach((set, i) => out.set(set, i * this.width));
     return out;
+  }
+}
+
+/** The union of a rule's peer sets; one peer's set is taken as it is (the pool keys it by object). */
+class PeerUnion {
+  private union: Uint32Array | undefined;
+  private owned = false;
+
+  constructor(private readonly width: number) {}
+
+  add(set: Uint32Array): void {
+    if (!this.union) return void (this.union = set);
+    if (!this.owned) {
+      this.union = this.union.slice();
+      this.owned = true;
+    }
+    for (let i = 0; i < set.length; i++) this.union[i]! |= set[i]!;
+  }
+
+  /** The union; empty when no peer was added. */
+  set(): Uint32Array {
+    return this.union ?? new Uint32Array(this.width);
   }
 }
 
