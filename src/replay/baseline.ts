@@ -64,7 +64,7 @@ export async function replayAgainstBaseline(inputs: readonly ReplayInput[], opti
   const engines = options.directory === undefined ? undefined : options.decider.engines?.map(localWasmEngine);
   const [next, baseline] = engines ?? [];
   if (next === undefined || baseline === undefined) await streamFlows(inputs, stream);
-  else await streamRecords(inputs, stream, { engines: [next, baseline], settle: (batch, from, to) => settleRecordPairs(batch, from, to, next, baseline, options) });
+  else await streamRecords(inputs, stream, { engines: [next, baseline], tables: options.endpointTables, settle: (batch, from, to) => settleRecordPairs(batch, from, to, next, baseline, options) });
 }
 
 /** settlePair for fast flows [from, to) of a batch, from both engines' verdict records. */

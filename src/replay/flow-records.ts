@@ -61,6 +61,11 @@ export class EndpointRecords {
     this.words = resolvers.map(() => new Uint32Array(256 * ENDPOINT_WORDS));
   }
 
+  /** True when this table's entries were resolved by exactly these resolvers, in this order. */
+  resolvesWith(resolvers: readonly EndpointResolver[]): boolean {
+    return resolvers.length === this.resolvers.length && resolvers.every((r, e) => r === this.resolvers[e]);
+  }
+
   /** The entry of `text`, or -1 when its lines must take the full path. */
   entry(text: string, field: string): number {
     const known = this.entries.get(text);
@@ -147,6 +152,14 @@ export class EndpointRecords {
     });
   }
 }
+
+/**
+ * Endpoint tables by decoder, kept across replays that run one after another with the same
+ * engines: replay --jobs' workers keep one for their whole life, so that each part does not start
+ * with cold tables. Never shared by replays running at the same time (a table starts over between
+ * batches once past its bound).
+ */
+export type EndpointTables = Map<EndpointDecoder, EndpointRecords>;
 
 /** Where a reader's fast path puts what it read. */
 export interface FlowSink {

@@ -11,6 +11,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Bundle } from '../model/bundle.js';
 import { replayAgainstBaseline, sideBySide } from './baseline.js';
 import { BaselineSummary, type BaselineSummaryPart } from './baseline-summary.js';
+import type { EndpointTables } from './flow-records.js';
 import type { FlowLogFormat, LogPart } from './index.js';
 import { linePieces } from './log-parts.js';
 import { EndpointDirectory, replay } from './replay.js';
@@ -92,13 +93,15 @@ function engineOf(setup: PartReplaySetup, side: BundleSetup): Engine {
 export function partReplayer(setup: PartReplaySetup): (job: PartJob) => Promise<PartResult> {
   const directory = new EndpointDirectory(setup.next.bundle);
   const next = engineOf(setup, setup.next);
+  // Parts are replayed one at a time: each starts with the endpoints the earlier ones resolved.
+  const endpointTables: EndpointTables = new Map();
   if (setup.baseline !== undefined) {
     const decider = sideBySide(next, engineOf(setup, setup.baseline));
     return async (job) => {
       const summary = new BaselineSummary(Infinity);
       const rules = new RuleHits(Infinity);
       const out = setup.out ? new OutText() : undefined;
-      await replayAgainstBaseline([inputOf(job)], { decider, summary, rules, directory, format: job.format, out: out?.add });
+      await replayAgainstBaseline([inputOf(job)], { decider, summary, rules, directory, endpointTables, format: job.format, out: out?.add });
       return { flows: summary.totals.flows, baseline: summary.toPart(), rules: rules.toPart(), out: out?.text() };
     };
   }
@@ -107,7 +110,7 @@ export function partReplayer(setup: PartReplaySetup): (job: PartJob) => Promise<
     const summary = new ReplaySummary(Infinity);
     const rules = setup.rules ? new RuleHits(Infinity) : undefined;
     const out = setup.out ? new OutText() : undefined;
-    await replay([inputOf(job)], { engine, directory, summary, rules, format: job.format, out: out?.add });
+    await replay([inputOf(job)], { engine, directory, endpointTables, summary, rules, format: job.format, out: out?.add });
     return { flows: summary.totals.judged + summary.totals.unresolved, summary: summary.toPart(), rules: rules?.toPart(), out: out?.text() };
   };
 }

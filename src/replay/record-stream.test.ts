@@ -16,6 +16,7 @@ import { ingestSources } from '../ingest/bundle.js';
 import type { Bundle } from '../model/bundle.js';
 import { replayAgainstBaseline, sideBySide } from './baseline.js';
 import { BaselineSummary } from './baseline-summary.js';
+import type { EndpointTables } from './flow-records.js';
 import { EndpointDirectory, replay } from './replay.js';
 import { bundleRules, RuleHits } from './rule-hits.js';
 import { ReplaySummary } from './summary.js';
@@ -86,13 +87,14 @@ interface Report {
   readonly out: string;
 }
 
-async function single(log: string, name: string, engine: Engine, batchSize: number, groups: number): Promise<Report> {
+async function single(log: string, name: string, engine: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables): Promise<Report> {
   const summary = new ReplaySummary(groups);
   const rules = new RuleHits();
   const out: string[] = [];
   await replay([{ name, bytes: chunked(log, 61) }], {
     engine,
     directory: new EndpointDirectory(CLUSTER),
+    endpointTables,
     summary,
     rules,
     batchSize,
@@ -101,13 +103,14 @@ async function single(log: string, name: string, engine: Engine, batchSize: numb
   return { text: summary.toText(3), json: JSON.stringify({ ...summary.toJSON(), rules: rules.toJSON() }), out: out.join('\n') };
 }
 
-async function baseline(log: string, name: string, next: Engine, old: Engine, batchSize: number, groups: number): Promise<Report> {
+async function baseline(log: string, name: string, next: Engine, old: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables): Promise<Report> {
   const summary = new BaselineSummary(groups);
   const rules = new RuleHits();
   const out: string[] = [];
   await replayAgainstBaseline([{ name, bytes: chunked(log, 61) }], {
     decider: sideBySide(next, old),
     directory: new EndpointDirectory(STAGED),
+    endpointTables,
     summary,
     rules,
     batchSize,
@@ -129,10 +132,13 @@ describe('records-first replay against the object path', () => {
   for (const [format, log] of [['csv', csvLog], ['vpc', vpcLog]] as const) {
     it(`gives the same ${format} single-replay report, rule hits and --out`, async () => {
       recordCalls.mockClear();
+      // Half the runs keep their endpoint tables from the runs before (as replay --jobs' workers do).
+      const kept: EndpointTables = new Map();
       await fc.assert(
-        fc.asyncProperty(log, fc.integer({ min: 1, max: 40 }), fc.constantFrom(100_000, 2, 1), async (text, batchSize, groups) => {
+        fc.asyncProperty(log, fc.integer({ min: 1, max: 40 }), fc.constantFrom(100_000, 2, 1), fc.boolean(), async (text, batchSize, groups, keep) => {
           const expected = await single(text, `log.${format}`, new VerdictCache(objectPath(cluster)), batchSize, groups).catch(failure);
-          expect(await single(text, `log.${format}`, new VerdictCache(cluster), batchSize, groups).catch(failure)).toEqual(expected);
+          const actual = await single(text, `log.${format}`, new VerdictCache(cluster), batchSize, groups, keep ? kept : undefined).catch(failure);
+          expect(actual).toEqual(expected);
         }),
         { numRuns: 120 },
       );
@@ -142,14 +148,24 @@ describe('records-first replay against the object path', () => {
 
     it(`gives the same ${format} baseline report, rule hits and --out`, async () => {
       recordCalls.mockClear();
+      const kept: EndpointTables = new Map();
       await fc.assert(
-        fc.asyncProperty(log, fc.integer({ min: 1, max: 40 }), fc.constantFrom(100_000, 1), async (text, batchSize, groups) => {
+        fc.asyncProperty(log, fc.integer({ min: 1, max: 40 }), fc.constantFrom(100_000, 1), fc.boolean(), async (text, batchSize, groups, keep) => {
           const expected = await baseline(text, `log.${format}`, objectPath(staged), objectPath(cluster), batchSize, groups).catch(failure);
-          expect(await baseline(text, `log.${format}`, staged, cluster, batchSize, groups).catch(failure)).toEqual(expected);
+          const actual = await baseline(text, `log.${format}`, staged, cluster, batchSize, groups, keep ? kept : undefined).catch(failure);
+          expect(actual).toEqual(expected);
         }),
         { numRuns: 120 },
       );
       expect(recordFlows()).toBeGreaterThan(1000);
     });
   }
+
+  it('refuses endpoint tables kept for other engines rather than answer from them', async () => {
+    const kept: EndpointTables = new Map();
+    const log = 'src,dst,port\nprod/frontend,prod/backend,8080\n';
+    await single(log, 'log.csv', cluster, 16, 10, kept);
+    expect(kept.size).toBe(1);
+    await expect(single(log, 'log.csv', wasm(CLUSTER), 16, 10, kept)).rejects.toThrow(/endpoint tables kept for other engines/);
+  });
 });

@@ -11,7 +11,7 @@ import type { Engine } from '../engine/engine.js';
 import { WasmEngine } from '../engine/wasm-engine.js';
 import { DENYING_REASONS, type Direction } from '../model/decision.js';
 import { readFlowLogBytes, type LogRecord } from './index.js';
-import { EndpointRecords, FlowRecordBatch, OBSERVED_OF_CODE, PROTOCOL_NAMES, type EndpointDecoder } from './flow-records.js';
+import { EndpointRecords, FlowRecordBatch, type EndpointTables, OBSERVED_OF_CODE, PROTOCOL_NAMES, type EndpointDecoder } from './flow-records.js';
 import type { RecordSink } from './records.js';
 import { countBytes, resolveFlow, type FlowStreamOptions, type PendingFlow, type ReplayInput } from './replay.js';
 import { VerdictCache } from './verdict-cache.js';
@@ -19,6 +19,8 @@ import { VerdictCache } from './verdict-cache.js';
 /** The engines that decide every fast flow (the new bundle's first), and how their verdicts are counted. */
 export interface RecordPath {
   readonly engines: readonly WasmEngine[];
+  /** Tables kept from an earlier replay with the same engines (ReplayStreamOptions.endpointTables). */
+  readonly tables?: EndpointTables;
   /** Settles fast flows [from, to) of `batch`, in order; none of them was refused by any engine. */
   settle(batch: FlowRecordBatch, from: number, to: number): void | Promise<void>;
 }
@@ -46,7 +48,7 @@ const DEFAULT_BATCH = 4096;
 export async function streamRecords<Answer>(inputs: readonly ReplayInput[], options: FlowStreamOptions<Answer>, path: RecordPath): Promise<void> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const resolvers = path.engines.map((engine) => engine.resolver);
-  const tables = new Map<EndpointDecoder, EndpointRecords>();
+  const tables = path.tables ?? new Map<EndpointDecoder, EndpointRecords>();
   const batch = new FlowRecordBatch(path.engines.length);
   let slow: SlowItem[] = [];
   let pending: PendingFlow[] = [];
@@ -59,6 +61,7 @@ export async function streamRecords<Answer>(inputs: readonly ReplayInput[], opti
     endpoints(decode) {
       if (decode === lastDecode) return lastTable!;
       let table = tables.get(decode);
+      if (table !== undefined && !table.resolvesWith(resolvers)) throw new Error('replay bug: endpoint tables kept for other engines');
       if (table === undefined) tables.set(decode, (table = new EndpointRecords(decode, resolvers)));
       lastDecode = decode;
       return (lastTable = table);

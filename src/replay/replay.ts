@@ -14,7 +14,7 @@ import { DEFAULT_MAX_ENDPOINTS, detached } from '../flow/endpoint-table.js';
 import { podAddressOwners } from '../model/pod-index.js';
 import { formatIP, parseIP } from '../net/ip.js';
 import { readFlowLogBytes, type FlowLogFormat, type LogPart, type LogRecord } from './index.js';
-import { OBSERVED_OF_CODE, type FlowRecordBatch } from './flow-records.js';
+import { OBSERVED_OF_CODE, type EndpointTables, type FlowRecordBatch } from './flow-records.js';
 import { localWasmEngine, recordAllows, recordFields, streamRecords } from './record-stream.js';
 import { RuleHits } from './rule-hits.js';
 import type { RecordTally } from './record-tally.js';
@@ -31,6 +31,8 @@ export interface ReplayInput {
 export interface ReplayStreamOptions {
   /** Local mode: who the bundle knows, for the resolution order (see resolveEndpoint). */
   readonly directory?: EndpointDirectory;
+  /** Local mode on the core: endpoint tables kept from the previous replay with the same engines (see EndpointTables). */
+  readonly endpointTables?: EndpointTables;
   readonly format?: FlowLogFormat;
   readonly batchSize?: number;
   readonly concurrency?: number;
@@ -214,7 +216,7 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
   // Local mode on the core: records first (record-stream.ts); the object path for any other engine.
   const wasm = options.directory === undefined ? undefined : localWasmEngine(options.engine);
   if (wasm === undefined) await streamFlows(inputs, stream);
-  else await streamRecords(inputs, stream, { engines: [wasm], settle: (batch, from, to) => settleRecords(batch, from, to, wasm, options) });
+  else await streamRecords(inputs, stream, { engines: [wasm], tables: options.endpointTables, settle: (batch, from, to) => settleRecords(batch, from, to, wasm, options) });
 }
 
 /** `settle` for fast flows [from, to) of a batch, from their verdict records. */
