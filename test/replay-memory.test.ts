@@ -1,9 +1,13 @@
 /**
- * `netpol-edge replay` streams: 3 million CSV flows piped into its stdin, generated on the fly
+ * `netpol-edge replay` streams: 8 million CSV flows piped into its stdin, generated on the fly
  * (never held whole, here or there), while the child's resident set size is sampled from
- * /proc/<pid>/status. After the first 20% of the run it must stay flat: at most 64 MiB above the
- * RSS measured at 20% (warm-up: tsx, the bundle, the WASM engine and the first batches), with the
- * old space capped at HEAP_MIB so that a leak ends the run instead of being absorbed by a larger heap.
+ * /proc/<pid>/status. After the first half of the run it must stay flat: at most 64 MiB above the
+ * RSS measured at half (warm-up: tsx, the bundle, the worker threads with their engines and
+ * tables, and their heaps growing to their working size), with the main thread's old space capped
+ * at HEAP_MIB so that a leak ends the run instead of being absorbed by a larger heap. The warm-up
+ * is long: with two worker threads RSS rose for about the first 4 million flows, then held at
+ * 322-338 MiB to 12 million (2026-11-30), so a run of 3 million with its baseline at 20% measured
+ * the warm-up, not a leak.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +18,7 @@ const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'netpol-edge.js');
 const BUNDLE = 'test/fixtures/flowlogs/cluster.yaml';
 
-const FLOWS = 3_000_000;
+const FLOWS = 8_000_000;
 const SLACK = 64 * MIB;
 /** A leak runs out of this old space (and fails the exit-code check); without a cap V8 may grow the heap
  * lazily to twice the live data, a step in RSS that measures the collector's mood, not replay. */
@@ -58,21 +62,21 @@ describe('netpol-edge replay memory', () => {
       unresolved: 0,
       malformed: 0,
     });
-    expect(report.totals).toMatchObject({ judged: 2_700_000, allowed: 2_100_000, denied: 600_000, notApplicable: 300_000 });
+    expect(report.totals).toMatchObject({ judged: 7_200_000, allowed: 5_600_000, denied: 1_600_000, notApplicable: 800_000 });
     expect(report.wouldBreak.total).toBe(count((r) => r.change === 'break'));
     expect(report.wouldOpen.total).toBe(count((r) => r.change === 'open'));
     expect(run.code).toBe(3);
 
-    // Flat after the warm-up: the first sample taken once 20% of the flows were written is the baseline.
-    const { baseline, max, samples } = rssAfter(run, FLOWS, 0.2);
-    expect(samples, 'enough samples after 20%').toBeGreaterThanOrEqual(5);
+    // Flat after the warm-up: the first sample taken once half of the flows were written is the baseline.
+    const { baseline, max, samples } = rssAfter(run, FLOWS, 0.5);
+    expect(samples, 'enough samples after half').toBeGreaterThanOrEqual(5);
     const first = run.samples[0]?.rss ?? 0;
     const mib = (bytes: number): string => (bytes / MIB).toFixed(1);
     console.log(
       `replay of ${FLOWS} CSV flows on stdin: ${run.seconds.toFixed(1)} s, ${Math.round(FLOWS / run.seconds)} flows/s; ` +
-        `RSS first sample ${mib(first)} MiB, at 20% ${mib(baseline)} MiB, max after 20% ${mib(max)} MiB ` +
+        `RSS first sample ${mib(first)} MiB, at half ${mib(baseline)} MiB, max after it ${mib(max)} MiB ` +
         `(+${mib(max - baseline)} MiB), ${run.samples.length} samples`,
     );
     expect(max - baseline).toBeLessThanOrEqual(SLACK);
-  }, 120_000);
+  }, 300_000);
 });
