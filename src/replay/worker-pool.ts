@@ -47,7 +47,12 @@ interface Pending {
  * loads tsx first.
  */
 function workerEntry(): URL {
-  const here = import.meta.url;
+  // Decided once per process: the freshness check reads every source file's time.
+  return (entry ??= entryOf(import.meta.url));
+}
+let entry: URL | undefined;
+
+function entryOf(here: string): URL {
   if (!here.endsWith('.ts')) return new URL('./replay-worker.js', here);
   const built = new URL('../../dist/replay-worker.js', here);
   return isBuildFresh(fileURLToPath(built), fileURLToPath(new URL('../', here))) ? built : new URL('./replay-worker-tsx.mjs', here);
