@@ -9,6 +9,7 @@
 import type { Bundle, IPBlockPeer, NetworkPolicy, Peer } from '../model/bundle.js';
 import { cidrContains } from '../net/ip.js';
 import { selectorMatches } from '../model/selector.js';
+import { PairTable } from './pair-table.js';
 import { podAddresses } from './pod-addresses.js';
 import type { PodClasses } from './pod-classes.js';
 
@@ -177,4 +178,43 @@ export function mayMatch(candidates: ClassCandidates, direction: Direction, a: n
     else hi = mid - 1;
   }
   return false;
+}
+
+/**
+ * The candidate class pairs (of `classCount`) with a source among `sources` or a destination among
+ * `targets` (every class when undefined), each once, flat: source, destination, source, ...
+ */
+export function candidatePairs(
+  candidates: ClassCandidates,
+  classCount: number,
+  sources: readonly number[] | undefined,
+  targets: readonly number[] | undefined,
+): Int32Array {
+  let out = new Int32Array(1024);
+  let length = 0;
+  const push = (a: number, b: number): void => {
+    if (length + 2 > out.length) {
+      const bigger = new Int32Array(out.length * 2);
+      bigger.set(out);
+      out = bigger;
+    }
+    out[length++] = a;
+    out[length++] = b;
+  };
+  const { ingress, egress } = candidates.peers;
+  const all = Array.from({ length: classCount }, (_, a) => a);
+  if (sources === undefined || targets === undefined) {
+    // Every pair: walk each destination's possible sources, not all C x C; each pair comes once.
+    for (const b of all) for (const a of ingress[b] ?? all) if (mayMatch(candidates, 'egress', a, b)) push(a, b);
+    return out.slice(0, length);
+  }
+  const seen = new PairTable();
+  const emit = (a: number, b: number): void => {
+    if (seen.has(a, b) || !mayMatch(candidates, 'egress', a, b) || !mayMatch(candidates, 'ingress', b, a)) return;
+    seen.set(a, b, 1);
+    push(a, b);
+  };
+  for (const a of sources) for (const b of egress[a] ?? all) emit(a, b);
+  for (const b of targets) for (const a of ingress[b] ?? all) emit(a, b);
+  return out.slice(0, length);
 }

@@ -6,6 +6,7 @@
  */
 import type { Bundle } from '../model/bundle.js';
 import { formatIP, type IPFamily } from '../net/ip.js';
+import type { ClassPairBatch } from './class-pair-signatures.js';
 import type { ConnSet } from './conn-set.js';
 import type { Decider } from './decider.js';
 import {
@@ -60,8 +61,7 @@ export function analyzeConnectivity(bundle: Bundle, decider: Decider, options: C
   // Queue every decision first, so that the core sees them in large batches.
   const allClasses = pairs.classes.classes.map((c) => c.id);
   const focusClasses = focus === undefined ? undefined : [...new Set(focus.flatMap((w) => [...composition[w]!.keys()]))];
-  const classPairs = pairs.candidatePairs(focusClasses, focusClasses);
-  pairs.requestClassPairs(classPairs);
+  const classPairs = pairs.requestClassPairs(pairs.candidatePairs(focusClasses, focusClasses));
   pairs.requestRelatedPairs(focusPods);
   pairs.requestOutside(focusClasses ?? allClasses, focusPods);
   pairs.flush();
@@ -130,10 +130,10 @@ function relationBlocks(context: Context, inFocus: Uint8Array | undefined): Map<
  * the two workloads that is not node-related, and not one pod with itself), then the node-related
  * pairs, then a pod with itself; in source, then destination order.
  */
-function workloadConnections(context: Context, classPairs: Int32Array, relations: Map<number, RelationBlock>, inFocus: Uint8Array | undefined): Connection[] {
+function workloadConnections(context: Context, classPairs: ClassPairBatch, relations: Map<number, RelationBlock>, inFocus: Uint8Array | undefined): Connection[] {
   const { bundle, pairs, groups, composition, options } = context;
   const count = groups.workloads.length;
-  const { targets, patterns, starts } = pairsBySource(pairs, classPairs);
+  const { targets, patterns, starts } = classPairs.bySource();
   const holders = classHolders(context);
   const blocksOf = blocksBySource(relations, count);
   const connections: Connection[] = [];
@@ -199,26 +199,6 @@ function blocksBySource(relations: Map<number, RelationBlock>, count: number): M
     out.set(x, (out.get(x) ?? new Map<number, RelationBlock>()).set(key % count, block));
   }
   return out;
-}
-
-/** The decided class pairs by source class: destinations and patterns, source a's from starts[a]. */
-function pairsBySource(pairs: PodPairs, classPairs: Int32Array): { targets: Int32Array; patterns: Int32Array; starts: Int32Array } {
-  const classCount = pairs.classes.classes.length;
-  const starts = new Int32Array(classCount + 1);
-  for (let at = 0; at < classPairs.length; at += 2) starts[classPairs[at]! + 1]!++;
-  for (let a = 0; a < classCount; a++) starts[a + 1]! += starts[a]!;
-  const next = starts.slice(0, classCount);
-  const targets = new Int32Array(classPairs.length / 2);
-  const patterns = new Int32Array(classPairs.length / 2);
-  for (let at = 0; at < classPairs.length; at += 2) {
-    const a = classPairs[at]!;
-    const b = classPairs[at + 1]!;
-    const k = next[a]!++;
-    targets[k] = b;
-    // Undefined: no two pods of those classes form a pair, so no workload pair takes it.
-    patterns[k] = pairs.decidedClassPattern(a, b) ?? NOTHING;
-  }
-  return { targets, patterns, starts };
 }
 
 /** Per class: the workloads holding its pods, each with how many, flat (workload, count, ...). */

@@ -7,8 +7,9 @@
  */
 import type { Bundle } from '../model/bundle.js';
 import type { IP, IPFamily } from '../net/ip.js';
-import { FAMILIES, ruleCuts, type AddressPiece } from './address-space.js';
-import { classCandidates, mayMatch, type ClassCandidates, type Direction } from './candidates.js';
+import { ruleCuts, type AddressPiece } from './address-space.js';
+import { candidatePairs, classCandidates, mayMatch, type ClassCandidates, type Direction } from './candidates.js';
+import { ClassPairBatch, ClassPairSignatures, groupBySource, NO_PAIR } from './class-pair-signatures.js';
 import type { Decider, RecordEndpoint } from './decider.js';
 import { OutsideCells } from './outside-cells.js';
 import { PairTable } from './pair-table.js';
@@ -16,8 +17,8 @@ import { NOTHING, PatternDecider, PatternStore } from './patterns.js';
 import { podAddresses } from './pod-addresses.js';
 import { podClasses, type PodClasses } from './pod-classes.js';
 import { portIntervals } from './port-intervals.js';
-import { OPEN, SideGroups } from './side-groups.js';
-import { decided, EVERYTHING, NAMINGS, SideSlots } from './side-slots.js';
+import { SideGroups } from './side-groups.js';
+import { decided, NAMINGS, SideSlots, slotOf } from './side-slots.js';
 
 export type { Direction } from './candidates.js';
 
@@ -38,11 +39,12 @@ export class PodPairs {
   private readonly relatedPairs = new PairTable();
   /** By (pod, pod): a node-related pair's pattern, -1 while queued. */
   private readonly relatedPatterns = new PairTable();
-  /** By (class, class): a class pair's pattern, -1 while queued. */
-  private readonly classPatterns = new PairTable();
-  /** Queued pairs (class pairs, then node-related pod pairs): first, second, naming count, then (egress slot, ingress slot) per naming. */
-  private readonly pendingPairs: number[] = [];
+  /** Class pairs by signature (class-pair-signatures.ts). */
+  private readonly signatures = new ClassPairSignatures();
+  /** Queued node-related pod pairs: first, second, naming count, then (egress slot, ingress slot) per naming. */
   private readonly pendingRelated: number[] = [];
+  /** Per pod: whether it holds an address of some pod's node (a node relation needs one such pod). */
+  private readonly holdsNodeAddress: Uint8Array;
   /** Per family and pod: its address of that family, when no other pod claims it too (it can be named by it). */
   private readonly addressOf: Record<IPFamily, (IP | undefined)[]>;
   /** Per family and pod: its first address of that family (a flow naming it by reference uses that one). */
@@ -50,6 +52,10 @@ export class PodPairs {
   private readonly hostIPs: readonly (readonly IP[])[];
   /** Per pod: the family of its primary IP (0: none); a flow naming two pods takes the destination's, else the source's. */
   private readonly primaryFamily: Int8Array;
+  /** Per pod: whether it can be named by an address of its own, as bits (1: IPv4, 2: IPv6). */
+  private readonly addressable: Uint8Array;
+  /** Per class: its first pod. */
+  private readonly firstPod: Int32Array;
 
   /** With `focusPods`, only pairs with a class of those pods on one side can be asked for. */
   constructor(
@@ -64,12 +70,15 @@ export class PodPairs {
     const focusClasses = focusPods && new Set(focusPods.map((p) => this.classes.classOf[p]!));
     this.candidates = classCandidates(bundle, this.classes, focusClasses);
     this.podCount = bundle.pods.length;
+    this.holdsNodeAddress = new Uint8Array(this.podCount);
     const { ips: parsed } = podAddresses(bundle);
     this.hostIPs = podAddresses(bundle).hostIPs;
     this.addressOf = addressableIPs(bundle, parsed);
     const firstOf = (family: IPFamily) => parsed.map((ips) => ips.find((ip) => ip.family === family));
     this.firstIPOf = { 4: firstOf(4), 6: firstOf(6) };
     this.primaryFamily = Int8Array.from(parsed, (ips) => ips[0]?.family ?? 0);
+    this.addressable = Uint8Array.from(parsed, (_, p) => (this.addressOf[4][p] ? 1 : 0) | (this.addressOf[6][p] ? 2 : 0));
+    this.firstPod = Int32Array.from(this.classes.classes, (c) => c.pods[0]!);
     this.sides = new SideGroups(this.classes, this.candidates);
     this.slots = new SideSlots(this.decider, this.store);
     const { classes, candidates, sides, slots, hostIPs } = this;
@@ -101,6 +110,7 @@ export class PodPairs {
       for (const host of pod.hostIPs) {
         for (const q of owners.get(host) ?? []) {
           if (q === p) continue;
+          this.holdsNodeAddress[q] = 1;
           relate(p, q);
           relate(q, p);
         }
@@ -109,12 +119,12 @@ export class PodPairs {
   }
 
   isRelated(p: number, q: number): boolean {
-    return this.relatedPairs.has(p, q);
+    return (this.holdsNodeAddress[p] === 1 || this.holdsNodeAddress[q] === 1) && this.relatedPairs.has(p, q);
   }
 
   /** A representative pod stands for its replicas: with itself it is a pair of two of them. */
   private pairable(p: number, q: number): boolean {
-    return (p !== q || this.bundle.pods[p]!.workload !== undefined) && !this.relatedPairs.has(p, q);
+    return (p !== q || this.bundle.pods[p]!.workload !== undefined) && !this.isRelated(p, q);
   }
 
   /** Whether any port may be allowed from class a to class b (see candidates.ts). */
@@ -127,51 +137,42 @@ export class PodPairs {
    * (every class when undefined), each once, flat: source, destination, source, ...
    */
   candidatePairs(sources: readonly number[] | undefined, targets: readonly number[] | undefined): Int32Array {
-    const all = this.classes.classes.map((c) => c.id);
-    let out = new Int32Array(1024);
-    let length = 0;
-    const push = (a: number, b: number): void => {
-      if (length + 2 > out.length) {
-        const bigger = new Int32Array(out.length * 2);
-        bigger.set(out);
-        out = bigger;
-      }
-      out[length++] = a;
-      out[length++] = b;
-    };
-    const { ingress, egress } = this.candidates.peers;
-    if (sources === undefined || targets === undefined) {
-      // Every pair: walk each destination's possible sources, not all C x C; each pair comes once.
-      for (const b of all) for (const a of ingress[b] ?? all) if (mayMatch(this.candidates, 'egress', a, b)) push(a, b);
-      return out.slice(0, length);
-    }
-    const seen = new PairTable();
-    const emit = (a: number, b: number): void => {
-      if (seen.has(a, b) || !this.isCandidate(a, b)) return;
-      seen.set(a, b, 1);
-      push(a, b);
-    };
-    for (const a of sources) for (const b of egress[a] ?? all) emit(a, b);
-    for (const b of targets) for (const a of ingress[b] ?? all) emit(a, b);
-    return out.slice(0, length);
+    return candidatePairs(this.candidates, this.classes.classes.length, sources, targets);
   }
 
   /**
-   * Queues the decisions of class pairs (candidates only; others allow nothing). A pair's pattern
-   * is, over the ways its flows are named, what its egress side and its ingress side both allow.
+   * Queues the decisions of class pairs (flat: source, destination, ...; candidates, as
+   * candidatePairs gives them: any other pair would be decided too, only at more cost), once per
+   * signature; returns them grouped by source, to read their patterns after the flush.
    */
-  requestClassPairs(pairs: Int32Array): void {
-    for (let at = 0; at < pairs.length; at += 2) {
-      const a = pairs[at]!;
-      const b = pairs[at + 1]!;
-      if (this.classPatterns.has(a, b) || !this.isCandidate(a, b)) continue;
-      const rep = this.representativePair(a, b);
-      if (rep < 0) continue;
-      this.classPatterns.set(a, b, -1);
-      const p = Math.floor(rep / this.podCount);
-      const q = rep % this.podCount;
-      this.queuePair(this.pendingPairs, a, b, p, q, undefined);
+  requestClassPairs(pairs: Int32Array): ClassPairBatch {
+    const { starts, targets } = groupBySource(pairs, this.classes.classes.length);
+    const signatures = new Int32Array(targets.length);
+    for (let a = 0; a + 1 < starts.length; a++) {
+      for (let k = starts[a]!; k < starts[a + 1]!; k++) signatures[k] = this.classPairSignature(a, targets[k]!, true)!;
     }
+    return new ClassPairBatch(starts, targets, signatures, this.signatures);
+  }
+
+  /**
+   * Class pair (a, b)'s signature: its sides' groups and the namings of its representative pod
+   * pair; NO_PAIR when no two pods of the classes form a pair. A new one is queued with `queue`
+   * (the flows of slots still open requested), else undefined.
+   */
+  private classPairSignature(a: number, b: number, queue: boolean): number | undefined {
+    const rep = this.representativePair(a, b);
+    if (rep < 0) return NO_PAIR;
+    const p = Math.floor(rep / this.podCount);
+    const q = rep - p * this.podCount;
+    const egress = this.sides.egress.sideGroup(a, b);
+    const ingress = this.sides.ingress.sideGroup(b, a);
+    const namings = this.namings(p, q);
+    const found = this.signatures.find(egress, ingress, namings);
+    if (found !== undefined || !queue) return found;
+    for (let naming = 0; naming < NAMINGS; naming++) {
+      if (namings & (1 << naming)) this.requestSides(naming, p, q, slotOf(egress, naming), slotOf(ingress, naming));
+    }
+    return this.signatures.add(egress, ingress, namings);
   }
 
   /**
@@ -190,7 +191,7 @@ export class PodPairs {
           if (this.relatedPatterns.has(s, d)) continue;
           this.relatedPatterns.set(s, d, -1);
           const [a, b] = [classOf[s]!, classOf[d]!];
-          this.queuePair(this.pendingRelated, s, d, s, d, (naming) => {
+          this.queueRelated(s, d, (naming) => {
             const [srcIP, dstIP] = this.flowAddresses(naming, s, d);
             return [
               this.hostsAddress(s, dstIP) ? this.nodeSlot('egress', a, naming) : this.sideSlot('egress', a, b, naming),
@@ -202,45 +203,34 @@ export class PodPairs {
     }
   }
 
-  /**
-   * Queues first and second's pattern: per naming of the flow from pod p to pod q, its two side
-   * slots, those of classes p and q unless `slotsOf` says otherwise.
-   */
-  private queuePair(
-    queue: number[],
-    first: number,
-    second: number,
-    p: number,
-    q: number,
-    slotsOf: ((naming: number) => readonly [number, number]) | undefined,
-  ): void {
+  /** Queues node-related pair (p, q)'s pattern: per naming of its flow, the slots `slotsOf` gives. */
+  private queueRelated(p: number, q: number, slotsOf: (naming: number) => readonly [number, number]): void {
     const namings = this.namings(p, q);
-    queue.push(first, second, popcount(namings));
-    const { classOf } = this.classes;
+    const queue = this.pendingRelated;
+    queue.push(p, q, popcount(namings));
     for (let naming = 0; naming < NAMINGS; naming++) {
       if ((namings & (1 << naming)) === 0) continue;
-      const given = slotsOf?.(naming);
-      const egress = given ? given[0] : this.sideSlot('egress', classOf[p]!, classOf[q]!, naming);
-      const ingress = given ? given[1] : this.sideSlot('ingress', classOf[q]!, classOf[p]!, naming);
+      const [egress, ingress] = slotsOf(naming);
       queue.push(egress, ingress);
-      if (this.slots.wanted(egress) || this.slots.wanted(ingress)) {
-        const { src, dst } = this.flowOf(naming, p, q);
-        this.slots.request(src, dst, egress, ingress);
-      }
+      this.requestSides(naming, p, q, egress, ingress);
     }
   }
 
-  /** The slot of a side's pattern: by profile, peer group and naming; EVERYTHING for an open side. */
+  /** Requests the flow of a naming of pods p and q for its two side slots, unless both are known or queued. */
+  private requestSides(naming: number, p: number, q: number, egress: number, ingress: number): void {
+    if (!this.slots.wanted(egress) && !this.slots.wanted(ingress)) return;
+    const { src, dst } = this.flowOf(naming, p, q);
+    this.slots.request(src, dst, egress, ingress);
+  }
+
+  /** The slot of a side's pattern: by its group (profile and peer group) and naming; EVERYTHING for an open side. */
   private sideSlot(direction: Direction, subject: number, peer: number, naming: number): number {
-    const profile = this.sides.profile(direction, subject);
-    if (profile === OPEN) return EVERYTHING;
-    return this.sides.peerGroup(direction, profile, peer) * NAMINGS + naming;
+    return slotOf(this.sides.sideGroup(direction, subject, peer), naming);
   }
 
   /** The slot of class a's side when its peer is its own node. */
   private nodeSlot(direction: Direction, a: number, naming: number): number {
-    const group = this.sides.nodeGroup(direction, a);
-    return group === OPEN ? EVERYTHING : group * NAMINGS + naming;
+    return slotOf(this.sides.nodeGroup(direction, a), naming);
   }
 
   /** Whether ip is one of pod p's node addresses. */
@@ -260,20 +250,17 @@ export class PodPairs {
 
   flush(): void {
     this.decider.flush();
-    for (const [queue, table] of [
-      [this.pendingPairs, this.classPatterns],
-      [this.pendingRelated, this.relatedPatterns],
-    ] as const) {
-      for (let at = 0; at < queue.length; ) {
-        const first = queue[at++]!;
-        const second = queue[at++]!;
-        const count = queue[at++]!;
-        let pattern = NOTHING;
-        for (let k = 0; k < count; k++, at += 2) pattern = this.store.union(pattern, this.slots.both(queue[at]!, queue[at + 1]!));
-        table.set(first, second, pattern);
-      }
-      queue.length = 0;
+    const queue = this.pendingRelated;
+    for (let at = 0; at < queue.length; ) {
+      const first = queue[at++]!;
+      const second = queue[at++]!;
+      const count = queue[at++]!;
+      let pattern = NOTHING;
+      for (let k = 0; k < count; k++, at += 2) pattern = this.store.union(pattern, this.slots.both(queue[at]!, queue[at + 1]!));
+      this.relatedPatterns.set(first, second, pattern);
     }
+    queue.length = 0;
+    this.signatures.resolve(this.slots, this.store);
     this.outside.resolvePending();
   }
 
@@ -285,13 +272,11 @@ export class PodPairs {
    */
   private namings(p: number, q: number): number {
     const byReference = this.primaryFamily[q] || this.primaryFamily[p];
+    const src = this.addressable[p]!;
+    const dst = this.addressable[q]!;
     let out = 1;
-    for (const family of FAMILIES) {
-      if (family === byReference) continue;
-      const base = family === 4 ? 1 : 3;
-      if (this.addressOf[family][q]) out |= 1 << base;
-      else if (this.addressOf[family][p]) out |= 1 << (base + 1);
-    }
+    if (byReference !== 4) out |= dst & 1 ? 1 << 1 : src & 1 ? 1 << 2 : 0;
+    if (byReference !== 6) out |= dst & 2 ? 1 << 3 : src & 2 ? 1 << 4 : 0;
     return out;
   }
 
@@ -312,23 +297,25 @@ export class PodPairs {
   /** A pairable pod pair of the classes, as p x pods + q, or -1. */
   private representativePair(a: number, b: number): number {
     const { classes } = this.classes;
+    // Mostly the first pods already: no array iterators on the way there.
+    const first = this.firstPod[a]!;
+    const second = this.firstPod[b]!;
+    if (this.pairable(first, second)) return first * this.podCount + second;
     for (const p of classes[a]!.pods) {
       for (const q of classes[b]!.pods) if (this.pairable(p, q)) return p * this.podCount + q;
     }
     return -1;
   }
 
-  /** The pattern of a class pair, for the pod pairs of those classes with no node relation. */
+  /**
+   * The pattern of a class pair, for the pod pairs of those classes with no node relation (NOTHING
+   * for a pair that is no candidate), after the flush that decided it or a pair of its signature.
+   */
   classPattern(a: number, b: number): number {
     if (!this.isCandidate(a, b)) return NOTHING;
-    return decided(this.classPatterns.get(a, b), 'class pair');
-  }
-
-  /** The class pair's pattern, or undefined when no two pods of those classes form a pair. */
-  decidedClassPattern(a: number, b: number): number | undefined {
-    if (!this.isCandidate(a, b)) return NOTHING;
-    const found = this.classPatterns.get(a, b);
-    return found === undefined ? undefined : decided(found, 'class pair');
+    const id = this.classPairSignature(a, b, false);
+    if (id === undefined || id === NO_PAIR) throw new Error(`analysis bug: the class pair ${a} -> ${b} was not decided`);
+    return this.signatures.pattern(id);
   }
 
   relatedPattern(p: number, q: number): number {
@@ -368,7 +355,7 @@ export class PodPairs {
     const rest = Number(first);
     if (kind === 'class') {
       const classCount = this.classes.classes.length;
-      return decided(this.classPatterns.get(Math.floor(rest / classCount), rest % classCount), `representative ${key}`);
+      return this.classPattern(Math.floor(rest / classCount), rest % classCount);
     }
     if (kind === 'pod') return decided(this.relatedPatterns.get(Math.floor(rest / this.podCount), rest % this.podCount), `representative ${key}`);
     if (kind === 'cell' || kind === 'piece') return this.outside.representativePattern(kind, rest, Number(second));

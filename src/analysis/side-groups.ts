@@ -25,101 +25,51 @@ interface Profile {
   readonly groups: Map<number | string, number>;
 }
 
-/** Peer groups kept in a flat array (profile x class) up to this many entries (64 MiB); more in a hash table. */
+/** Peer groups kept in a flat array (profile x peer kind) up to this many entries (64 MiB); more in a hash table. */
 const DENSE_GROUPS = 1 << 24;
 
 /** Memberships kept as bits of a number up to this many pods peers; more take a text key. */
 const MAX_BITS = 30;
 
-export class SideGroups {
-  private readonly profileOf: Record<Direction, Int32Array>;
-  private readonly profiles: Record<Direction, Profile[]> = { egress: [], ingress: [] };
-  private groupCount = 0;
-  /** Per direction and class: an id of what a peer's side reads of it besides selectors. */
-  private readonly factsId: Record<Direction, Int32Array>;
-  /** Per direction, by (profile, peer class), the peer's group, filled as asked: flat (-1 unknown) or hashed. */
-  private readonly peerGroups: Record<Direction, Int32Array | PairTable | undefined> = { egress: undefined, ingress: undefined };
-  private readonly classCount: number;
+/** Group ids, unique over both directions (a slot is a group and a naming). */
+class GroupCounter {
+  next = 0;
+}
 
-  constructor(
-    private readonly classes: PodClasses,
-    candidates: ClassCandidates,
-  ) {
-    this.classCount = classes.classes.length;
+/** Both directions' profiles and groups. */
+export class SideGroups {
+  readonly egress: DirectionGroups;
+  readonly ingress: DirectionGroups;
+
+  constructor(classes: PodClasses, candidates: ClassCandidates) {
     const sets = new Map<readonly number[], Set<number>>();
     const setOf = (list: readonly number[]): Set<number> => {
       let found = sets.get(list);
       if (!found) sets.set(list, (found = new Set(list)));
       return found;
     };
-    const profileOf = (direction: Direction): Int32Array => {
-      const ids = new Map<string, number>();
-      const out = new Int32Array(this.classCount);
-      classes.classes.forEach((c, a) => {
-        const facts = candidates.subjects[direction][a]!;
-        if (facts.open) return void (out[a] = OPEN);
-        const key = facts.cluster
-          ? `class:${a}`
-          : `${facts.policies.join(',')}|${c.addresses}|${direction === 'ingress' ? c.ports : ''}`;
-        let id = ids.get(key);
-        if (id === undefined) {
-          ids.set(key, (id = this.profiles[direction].length));
-          this.profiles[direction].push({ facts, peerSets: facts.peerSets.map(setOf), groups: new Map() });
-        }
-        out[a] = id;
-      });
-      return out;
-    };
-    this.profileOf = { egress: profileOf('egress'), ingress: profileOf('ingress') };
-    // A peer's hostNetwork, address facts (family, cells: what an ipBlock reads) and, as an egress
-    // peer (the destination), its named ports.
-    const factsId = (direction: Direction): Int32Array => {
-      const ids = new Map<string, number>();
-      return Int32Array.from(classes.classes, (c) => {
-        const key = `${c.hostNetwork ? 1 : 0}|${c.addresses}|${direction === 'egress' ? c.ports : ''}`;
-        let id = ids.get(key);
-        if (id === undefined) ids.set(key, (id = ids.size));
-        return id;
-      });
-    };
-    this.factsId = { egress: factsId('egress'), ingress: factsId('ingress') };
+    const profiles = { egress: profilesOf(classes, candidates, 'egress', setOf), ingress: profilesOf(classes, candidates, 'ingress', setOf) };
+    // Per class: the pods peers (of either direction's profiles) that match it.
+    const memberOf: number[][] = classes.classes.map(() => []);
+    [...sets.values()].forEach((set, i) => set.forEach((c) => memberOf[c]!.push(i)));
+    const counter = new GroupCounter();
+    this.egress = new DirectionGroups(classes, 'egress', profiles.egress, memberOf, counter);
+    this.ingress = new DirectionGroups(classes, 'ingress', profiles.ingress, memberOf, counter);
   }
 
   /** The profile of class a's own side in a direction, or OPEN. */
   profile(direction: Direction, a: number): number {
-    return this.profileOf[direction][a]!;
+    return this[direction].profileOf[a]!;
+  }
+
+  /** The group of class `peer` as the peer of class `subject`'s side, or OPEN when that side passes every flow. */
+  sideGroup(direction: Direction, subject: number, peer: number): number {
+    return this[direction].sideGroup(subject, peer);
   }
 
   /** The group of peer class c for a (not OPEN) profile: peers its side cannot tell apart. */
   peerGroup(direction: Direction, profile: number, c: number): number {
-    const known = this.peerGroups[direction] ?? this.groupTable(direction);
-    const cached = known instanceof PairTable ? known.get(profile, c) : known[profile * this.classCount + c]!;
-    if (cached !== undefined && cached >= 0) return cached;
-    const { facts, peerSets, groups } = this.profiles[direction][profile]!;
-    // Within the profile: the peer's own class for a cluster subject, else its facts and memberships.
-    let key: number | string = c;
-    if (!facts.cluster) {
-      const own = this.factsId[direction][c]!;
-      if (peerSets.length <= MAX_BITS) {
-        let bits = 0;
-        for (let i = 0; i < peerSets.length; i++) if (peerSets[i]!.has(c)) bits |= 1 << i;
-        key = own * 2 ** MAX_BITS + bits;
-      } else {
-        key = `${own}|${peerSets.map((set) => (set.has(c) ? 1 : 0)).join('')}`;
-      }
-    }
-    let id = groups.get(key);
-    if (id === undefined) groups.set(key, (id = this.groupCount++));
-    if (known instanceof PairTable) known.set(profile, c, id);
-    else known[profile * this.classCount + c] = id;
-    return id;
-  }
-
-  private groupTable(direction: Direction): Int32Array | PairTable {
-    const entries = this.profiles[direction].length * this.classCount;
-    const table = entries <= DENSE_GROUPS ? new Int32Array(entries).fill(-1) : new PairTable();
-    this.peerGroups[direction] = table;
-    return table;
+    return this[direction].peerGroup(profile, c);
   }
 
   /**
@@ -128,18 +78,136 @@ export class SideGroups {
    * cluster-wide policy can deny it, and its side gets a group of its own (decided by that flow).
    */
   nodeGroup(direction: Direction, a: number): number {
-    const profile = this.profileOf[direction][a]!;
-    if (profile === OPEN || !this.profiles[direction][profile]!.facts.cluster) return OPEN;
-    return this.groupCount++;
+    return this[direction].nodeGroup(a);
   }
 
   /** The group of a cell of the outside world as the peer of a (not OPEN) profile. */
   cellGroup(direction: Direction, profile: number, family: IPFamily, cell: number): number {
-    const { groups } = this.profiles[direction][profile]!;
-    // Negative keys: apart from peer classes' (numbers >= 0) and membership texts.
-    const key = -1 - (cell * 2 + (family === 4 ? 0 : 1));
-    let id = groups.get(key);
-    if (id === undefined) groups.set(key, (id = this.groupCount++));
+    return this[direction].cellGroup(profile, family, cell);
+  }
+}
+
+/** Per class, its profile (or OPEN) for a direction; the profiles are pushed to `profiles`. */
+function profilesOf(
+  classes: PodClasses,
+  candidates: ClassCandidates,
+  direction: Direction,
+  setOf: (list: readonly number[]) => Set<number>,
+): { of: Int32Array; profiles: Profile[] } {
+  const ids = new Map<string, number>();
+  const profiles: Profile[] = [];
+  const of = new Int32Array(classes.classes.length);
+  classes.classes.forEach((c, a) => {
+    const facts = candidates.subjects[direction][a]!;
+    if (facts.open) return void (of[a] = OPEN);
+    const key = facts.cluster ? `class:${a}` : `${facts.policies.join(',')}|${c.addresses}|${direction === 'ingress' ? c.ports : ''}`;
+    let id = ids.get(key);
+    if (id === undefined) {
+      ids.set(key, (id = profiles.length));
+      profiles.push({ facts, peerSets: facts.peerSets.map(setOf), groups: new Map() });
+    }
+    of[a] = id;
+  });
+  return { of, profiles };
+}
+
+/** One direction's profiles and peer groups. */
+export class DirectionGroups {
+  readonly profileOf: Int32Array;
+  private readonly profiles: readonly Profile[];
+  /** Per class: an id of what a peer's side reads of it besides selectors. */
+  private readonly factsId: Int32Array;
+  /** Per class: its peer kind (the same facts, and matched by the same pods peers of every profile). */
+  private readonly kindOf: Int32Array;
+  /** Per peer kind: a class of it. */
+  private readonly kindClass: number[] = [];
+  /** By (profile, peer kind): the peer's group, filled as asked: flat (-1 unknown) or hashed. */
+  private peerGroups: Int32Array | PairTable | undefined;
+
+  constructor(
+    classes: PodClasses,
+    direction: Direction,
+    profiles: { of: Int32Array; profiles: Profile[] },
+    memberOf: readonly (readonly number[])[],
+    private readonly counter: GroupCounter,
+  ) {
+    this.profileOf = profiles.of;
+    this.profiles = profiles.profiles;
+    // A peer's hostNetwork, address facts (family, cells: what an ipBlock reads) and, as an egress
+    // peer (the destination), its named ports.
+    const factIds = new Map<string, number>();
+    this.factsId = Int32Array.from(classes.classes, (c) => {
+      const key = `${c.hostNetwork ? 1 : 0}|${c.addresses}|${direction === 'egress' ? c.ports : ''}`;
+      let id = factIds.get(key);
+      if (id === undefined) factIds.set(key, (id = factIds.size));
+      return id;
+    });
+    // No (not cluster) profile tells apart peers of the same facts that the same pods peers match:
+    // a peer's group is found once per such kind, not once per class.
+    const kindIds = new Map<string, number>();
+    this.kindOf = Int32Array.from(memberOf, (sets, c) => {
+      const key = `${this.factsId[c]}|${sets.join(',')}`;
+      let id = kindIds.get(key);
+      if (id === undefined) kindIds.set(key, (id = this.kindClass.push(c) - 1));
+      return id;
+    });
+  }
+
+  /** The group of class `peer` as the peer of class `subject`'s side, or OPEN when that side passes every flow. */
+  sideGroup(subject: number, peer: number): number {
+    const profile = this.profileOf[subject]!;
+    return profile === OPEN ? OPEN : this.peerGroup(profile, peer);
+  }
+
+  /** The group of peer class c for a (not OPEN) profile. */
+  peerGroup(profile: number, c: number): number {
+    const { facts, peerSets, groups } = this.profiles[profile]!;
+    // A cluster subject: the peer's own class (its group is new for each).
+    if (facts.cluster) return this.groupOf(groups, c);
+    const kinds = this.kindClass.length;
+    const kind = this.kindOf[c]!;
+    const known = this.peerGroups ?? this.groupTable();
+    const cached = known instanceof PairTable ? known.get(profile, kind) : known[profile * kinds + kind]!;
+    if (cached !== undefined && cached >= 0) return cached;
+    // Within the profile: the peer's facts and memberships.
+    const peer = this.kindClass[kind]!;
+    const own = this.factsId[peer]!;
+    let key: number | string;
+    if (peerSets.length <= MAX_BITS) {
+      let bits = 0;
+      for (let i = 0; i < peerSets.length; i++) if (peerSets[i]!.has(peer)) bits |= 1 << i;
+      key = own * 2 ** MAX_BITS + bits;
+    } else {
+      key = `${own}|${peerSets.map((set) => (set.has(peer) ? 1 : 0)).join('')}`;
+    }
+    const id = this.groupOf(groups, key);
+    if (known instanceof PairTable) known.set(profile, kind, id);
+    else known[profile * kinds + kind] = id;
     return id;
+  }
+
+  /** A profile's group of a key, new when first asked. */
+  private groupOf(groups: Map<number | string, number>, key: number | string): number {
+    let id = groups.get(key);
+    if (id === undefined) groups.set(key, (id = this.counter.next++));
+    return id;
+  }
+
+  private groupTable(): Int32Array | PairTable {
+    const entries = this.profiles.length * this.kindClass.length;
+    return (this.peerGroups = entries <= DENSE_GROUPS ? new Int32Array(entries).fill(-1) : new PairTable());
+  }
+
+  /** See SideGroups.nodeGroup. */
+  nodeGroup(a: number): number {
+    const profile = this.profileOf[a]!;
+    if (profile === OPEN || !this.profiles[profile]!.facts.cluster) return OPEN;
+    return this.counter.next++;
+  }
+
+  /** The group of a cell of the outside world as the peer of a (not OPEN) profile. */
+  cellGroup(profile: number, family: IPFamily, cell: number): number {
+    // Negative keys: apart from peer classes' (numbers >= 0) and membership texts.
+    return this.groupOf(this.profiles[profile]!.groups, -1 - (cell * 2 + (family === 4 ? 0 : 1)));
   }
 }

@@ -14,6 +14,11 @@ export const EVERYTHING = -2;
 /** The slot of a side that allows no flow. */
 export const NO_SIDE = -3;
 
+/** The slot of a side of a group (side-groups.ts; negative: OPEN, a side that allows every flow) in a naming. */
+export function slotOf(group: number, naming: number): number {
+  return group < 0 ? EVERYTHING : group * NAMINGS + naming;
+}
+
 export class SideSlots {
   /** By slot: the side's pattern, -1 while queued. */
   private readonly patterns: number[] = [];
