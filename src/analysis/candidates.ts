@@ -6,7 +6,7 @@
  * rules can match the other side's class; non-candidates are denied at every port. The test is
  * conservative (an empty peer list may match anything), never wrong.
  */
-import type { Bundle, IPBlockPeer, NetworkPolicy, Peer } from '../model/bundle.js';
+import type { Bundle, IPBlockPeer, NetworkPolicy, Peer, Pod } from '../model/bundle.js';
 import { cidrContains } from '../net/ip.js';
 import { selectorMatches } from '../model/selector.js';
 import { PairTable } from './pair-table.js';
@@ -103,20 +103,31 @@ export function classCandidates(bundle: Bundle, classes: PodClasses, focus?: Rea
     if (!hits) focusHits.set(list, (hits = list.filter((b) => focus!.has(b))));
     return hits;
   };
+  // Classes of one namespace and label projection are selected alike (pod-classes.ts): once each
+  // (a hostNetwork class, whose pods' namespaces and labels may differ, by its first pod's).
+  const selectedBy = new Map<string, { clusterSubject: boolean; selecting: NetworkPolicy[]; policies: number[] }>();
+  const subjectOf = (pod: Pod, a: number, direction: Direction) => {
+    const key = pod.hostNetwork ? undefined : `${direction}|${classes.classes[a]!.selected}`;
+    let found = key === undefined ? undefined : selectedBy.get(key);
+    if (found) return found;
+    const nsLabel = nsLabels.get(pod.namespace) ?? implicitLabels(pod.namespace);
+    const clusterSubject = bundle.clusterPolicies.some(
+      (policy) =>
+        (direction === 'ingress' ? policy.ingress : policy.egress).length > 0 &&
+        selectorMatches(policy.subject.namespaceSelector, nsLabel) &&
+        (policy.subject.kind === 'namespaces' || selectorMatches(policy.subject.podSelector, pod.labels)),
+    );
+    const selecting = (policiesIn.get(pod.namespace) ?? []).filter(
+      (policy) => (direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress) && selectorMatches(policy.podSelector, pod.labels),
+    );
+    found = { clusterSubject, selecting, policies: selecting.map((policy) => policyIndex.get(policy)!) };
+    if (key !== undefined) selectedBy.set(key, found);
+    return found;
+  };
   reps.forEach((pod, a) => {
     const complete = focus === undefined || focus.has(a);
     for (const direction of ['egress', 'ingress'] as const) {
-      const nsLabel = nsLabels.get(pod.namespace) ?? implicitLabels(pod.namespace);
-      const clusterSubject = bundle.clusterPolicies.some(
-        (policy) =>
-          (direction === 'ingress' ? policy.ingress : policy.egress).length > 0 &&
-          selectorMatches(policy.subject.namespaceSelector, nsLabel) &&
-          (policy.subject.kind === 'namespaces' || selectorMatches(policy.subject.podSelector, pod.labels)),
-      );
-      const selecting = (policiesIn.get(pod.namespace) ?? []).filter(
-        (policy) => (direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress) && selectorMatches(policy.podSelector, pod.labels),
-      );
-      const policies = selecting.map((policy) => policyIndex.get(policy)!);
+      const { clusterSubject, selecting, policies } = subjectOf(pod, a, direction);
       const open = pod.hostNetwork || (!clusterSubject && selecting.length === 0);
       const peerSets = new Set<readonly number[]>();
       result.subjects[direction][a] = { open, cluster: clusterSubject && !pod.hostNetwork, policies, peerSets: [] };
@@ -148,7 +159,7 @@ export function classCandidates(bundle: Bundle, classes: PodClasses, focus?: Rea
             }
           }
         }
-        const peers = everything ? undefined : Int32Array.from([...matched].sort((x, y) => x - y));
+        const peers = everything ? undefined : Int32Array.from(matched).sort();
         byPolicies.set(listKey, (rules = { peers, outside, peerSets: [...peerSets] }));
       }
       result.peers[direction][a] = rules.peers;

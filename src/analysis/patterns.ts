@@ -7,6 +7,7 @@ import type { PortInterval } from './port-intervals.js';
 import { connSetOf, EMPTY_CONN_SET, type ConnSet, type PortRange } from './conn-set.js';
 import { ALLOWED, EGRESS_ALLOWS, INGRESS_ALLOWS, recordSides, RecordWriter, type Decider, type RecordEndpoint } from './decider.js';
 import type { Protocol } from '../model/bundle.js';
+import { PairTable } from './pair-table.js';
 
 /** Pattern 0 allows nothing. */
 export const NOTHING = 0;
@@ -15,8 +16,8 @@ export class PatternStore {
   private readonly words: number;
   private readonly patterns: Uint32Array[] = [];
   private readonly byKey = new Map<string, number>();
-  private readonly unions = new Map<number, number>();
-  private readonly intersections = new Map<number, number>();
+  private readonly unions = new PairTable();
+  private readonly intersections = new PairTable();
   private readonly sets: (ConnSet | undefined)[] = [];
   private all: number | undefined;
 
@@ -60,14 +61,15 @@ export class PatternStore {
   }
 
   /** Two patterns word by word, memoized per unordered pair. */
-  private combine(a: number, b: number, memo: Map<number, number>, word: (x: number, y: number) => number): number {
-    const key = a < b ? a * 0x100000 + b : b * 0x100000 + a;
-    let id = memo.get(key);
+  private combine(a: number, b: number, memo: PairTable, word: (x: number, y: number) => number): number {
+    const low = Math.min(a, b);
+    const high = Math.max(a, b);
+    let id = memo.get(low, high);
     if (id === undefined) {
       const x = this.patterns[a]!;
       const y = this.patterns[b]!;
       id = this.intern(x.map((w, i) => word(w, y[i]!)));
-      memo.set(key, id);
+      memo.set(low, high, id);
     }
     return id;
   }

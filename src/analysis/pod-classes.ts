@@ -21,6 +21,11 @@ export interface PodClass {
   /** Its key's address facts (primary family, cells, addressability) and named ports, as text. */
   readonly addresses: string;
   readonly ports: string;
+  /**
+   * Its namespace and the labels selectors can tell apart, as text ('' for hostNetwork): classes
+   * with the same are selected by the same policies.
+   */
+  readonly selected: string;
 }
 
 export interface PodClasses {
@@ -115,11 +120,11 @@ export function podClasses(bundle: Bundle, cuts: Readonly<Record<IPFamily, Cuts>
             .map((p) => `${p.name}/${p.protocol}/${p.port}`)
             .sort(),
         );
-    const facts = pod.hostNetwork ? ['host', addresses] : [pod.namespace, projectLabels(pod.labels, keys, vocabulary), ports, addresses];
-    const key = JSON.stringify(facts);
+    const selected = pod.hostNetwork ? '' : JSON.stringify([pod.namespace, projectLabels(pod.labels, keys, vocabulary)]);
+    const key = pod.hostNetwork ? JSON.stringify(['host', addresses]) : `${selected}|${ports}|${addresses}`;
     let found = byKey.get(key);
     if (!found) {
-      found = { id: classes.length, pods: [], hostNetwork: pod.hostNetwork, addresses, ports };
+      found = { id: classes.length, pods: [], hostNetwork: pod.hostNetwork, addresses, ports, selected };
       byKey.set(key, found);
       classes.push(found);
     }
