@@ -6,7 +6,7 @@
  * on the thread pool, ahead of the reader by at most INFLATED_AHEAD_BYTES.
  */
 import { pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type ZlibOptions } from 'node:zlib';
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
@@ -41,7 +41,8 @@ export async function* gunzipIfNeeded(source: AsyncIterable<Uint8Array>): AsyncG
     yield* whole;
     return;
   }
-  const gunzip = createGunzip({ chunkSize: INFLATED_CHUNK_BYTES, readableHighWaterMark: INFLATED_AHEAD_BYTES });
+  // Zlib streams pass their options on to stream.Transform (Node 20 and 22), which @types/node does not declare.
+  const gunzip = createGunzip({ chunkSize: INFLATED_CHUNK_BYTES, readableHighWaterMark: INFLATED_AHEAD_BYTES } as ZlibOptions);
   // Errors of either side end the pipeline and surface from iterating `gunzip`.
   pipeline(whole, gunzip, () => {});
   yield* gunzip;
