@@ -1,5 +1,5 @@
 /**
- * @module The worker threads of replay --jobs: started with one setup each (engines built there),
+ * @module The worker threads of replay --jobs: sent one setup each (engines built there),
  * sent parts, answering with their results. The entry is dist/replay-worker.js beside the built
  * package, and in development (the CLI runs TypeScript) the same file when the build is fresh, else
  * replay-worker.ts run through tsx's loader.
@@ -27,6 +27,9 @@ interface ErrorText {
   readonly message: string;
   readonly stack?: string;
 }
+
+/** What a worker is sent: its setup first, then parts. */
+export type WorkerRequest = { readonly setup: PartReplaySetup } | { readonly id: number; readonly job: PartJob };
 
 /** What a worker posts back. */
 export type WorkerAnswer =
@@ -78,7 +81,10 @@ class ReplayWorker {
   readonly ready: Promise<void>;
 
   constructor(setup: PartReplaySetup) {
-    this.worker = new Worker(workerEntry(), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MIB } });
+    this.worker = new Worker(workerEntry(), { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MIB } });
+    // Sent as the first message, not as workerData (which a worker keeps for its life): the worker
+    // drops the setup, the image above all, once its engines are built.
+    this.worker.postMessage({ setup } satisfies WorkerRequest);
     this.ready = new Promise((resolve, reject) => {
       this.worker.on('message', (answer: WorkerAnswer) => {
         if ('ready' in answer) resolve();
@@ -101,7 +107,7 @@ class ReplayWorker {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       // The part's buffer moves to the worker: it was cut for it alone.
-      this.worker.postMessage({ id, job }, [job.bytes.buffer as ArrayBuffer]);
+      this.worker.postMessage({ id, job } satisfies WorkerRequest, [job.bytes.buffer as ArrayBuffer]);
     });
   }
 
