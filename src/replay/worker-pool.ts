@@ -12,15 +12,14 @@ import { FlowLogFormatError } from './index.js';
 import type { PartJob, PartReplaySetup, PartResult } from './part-replay.js';
 
 /**
- * A worker's young generation (V8's default is 48 MiB: 16-MiB semi-spaces). With the default, a
- * worker promoted about a fifth of what it allocated (30 MiB per 200,000 CSV flows, against 1 MiB
- * on the main thread) and spent more in scavenges and marking than in reading; with 64 MiB the
- * flows of a batch die young, as on the main thread (process CPU per flow about 20% lower). The
- * cost is resident memory: on test/replay-baseline-memory.test.ts's 2M flows with --jobs 2, RSS at
- * halfway 523 MiB against 445 (growth after it +31 MiB against +48); on 1M CSV flows in the bench
- * process the peak was lower (684 against 809 MiB).
+ * A worker's young generation. With V8's default a worker promoted about a fifth of what it
+ * allocated and spent more in scavenges and marking than in reading; 64 MiB made the flows of a
+ * batch die young (process CPU per flow about 20% lower), at the cost of resident memory. Since
+ * parts are read in 64-KiB pieces, 32 MiB does as well: `replay --jobs 2` of 3M CSV flows
+ * (cluster.yaml, 2026-11-30, loaded machine) peaked at 314 MiB RSS and 9.1 s CPU with 32 MiB,
+ * 368-371 MiB and 9.0-9.4 s with 64, 272-284 MiB and 9.5-10.2 s with 16.
  */
-const YOUNG_GENERATION_MIB = 64;
+const YOUNG_GENERATION_MIB = 32;
 
 interface ErrorText {
   readonly name: string;
