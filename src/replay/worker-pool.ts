@@ -67,7 +67,7 @@ function entryOf(here: string): URL {
 }
 
 /** Bundles the worker's entry to `outfile` (written whole, then renamed: other processes may read it); false without esbuild. */
-function bundleWorker(source: string, outfile: string): boolean {
+export function bundleWorker(source: string, outfile: string): boolean {
   let esbuild: typeof import('esbuild');
   try {
     esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
