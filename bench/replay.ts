@@ -111,7 +111,7 @@ export const replayProducer: RowProducer = {
 
 /** Peak RSS of a Zipf CSV replay of `flows` flows, in a fresh process (replay-rss.ts). */
 function peakRss(ctx: BenchContext, flows: number): Row {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'replay-rss.ts'), ctx.size, String(flows)], {
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'replay-rss.ts'), ctx.size, String(flows)], {
     cwd: join(import.meta.dirname, '..'),
     encoding: 'utf8',
   });

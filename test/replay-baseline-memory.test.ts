@@ -8,8 +8,9 @@
  * HEAP_MIB so that a leak ends the run instead of being absorbed by a larger heap. Rule counters
  * are bounded by the bundle's rules here (MAX_COUNTED_RULES matters only for remote verdicts).
  * One thread (--jobs 1): this holds the report's own bounds; test/replay-memory.test.ts covers the
- * worker threads, whose heaps add their own growth (442 MiB at 50% and +61 MiB here with --jobs 2,
- * against 273 MiB and +22 MiB on one thread, measured on a quiet 2-core machine).
+ * worker threads, whose heaps add their own (two workers: 272 MiB at half of its 8M flows and
+ * +2.5 MiB after, against 338 MiB before workers got the image instead of the bundle and a 32-MiB
+ * young generation instead of 64; a loaded 2-core machine, 2026-11-30).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { gunzipIfNeeded } from './gzip.js';
@@ -31,6 +32,37 @@ describe('gunzipIfNeeded', () => {
 
   it('reads concatenated gzip members as one stream (cat a.gz b.gz)', async () => {
     expect(await bytesOf(gunzipIfNeeded(from(gzipSync('a\n'), gzipSync('b\n'))))).toBe('a\nb\n');
+  });
+
+  it('inflates a large stream whole, in chunks of at most 64 KiB', async () => {
+    const large = 'a,b,TCP,80,allowed\n'.repeat(300_000);
+    const sizes: number[] = [];
+    const parts: Uint8Array[] = [];
+    for await (const chunk of gunzipIfNeeded(from(gzipSync(large)))) {
+      sizes.push(chunk.length);
+      parts.push(chunk);
+    }
+    expect(Buffer.concat(parts).toString()).toBe(large);
+    expect(Math.max(...sizes)).toBe(64 * 1024);
+  });
+
+  it('inflates ahead of a reader that waits by a bounded amount', async () => {
+    // An endless log of gzip members of 128 KiB of hex text each (about half that compressed): a reader that takes one chunk and waits.
+    const member = gzipSync(randomBytes(64 * 1024).toString('hex'));
+    let members = 0;
+    async function* endless(): AsyncGenerator<Uint8Array> {
+      for (;;) {
+        members++;
+        yield member;
+      }
+    }
+    const reading = gunzipIfNeeded(endless());
+    await reading.next();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Read ahead: more than the chunk taken (inflating overlaps the reader), and about 1 MiB more at most.
+    expect(members).toBeGreaterThan(2);
+    expect(members * 128).toBeLessThanOrEqual(3 * 1024);
+    await reading.return(undefined);
   });
 
   it('throws on a truncated gzip stream', async () => {

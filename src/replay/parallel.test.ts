@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileBundle } from '../compile/compile.js';
 import { createEngine } from '../engine/create-engine.js';
 import { loadCoreModule } from '../engine/node-core.js';
+import type { WasmEngine } from '../engine/wasm-engine.js';
 import { ingestSources } from '../ingest/bundle.js';
 import type { Bundle } from '../model/bundle.js';
 import { replayAgainstBaseline, sideBySide } from './baseline.js';
@@ -206,9 +207,24 @@ describe('replay --jobs on random logs (in this thread, any part size)', () => {
   });
 });
 
-// The setup's image is what the main thread compiled: the workers never compile.
-it('prepares one image per bundle for every worker', () => {
+// The setup's image is what the main thread compiled: the workers never compile, nor get the bundle.
+it('prepares one image per bundle for every worker, and the owned addresses instead of the bundle', () => {
   const setup = setupFor(true);
-  expect(setup.next.image).toEqual(compileBundle(STAGED).image);
-  expect(setup.baseline?.image).toEqual(compileBundle(CLUSTER).image);
+  expect(setup.next).toEqual({ image: compileBundle(STAGED).image });
+  expect(setup.baseline).toEqual({ image: compileBundle(CLUSTER).image });
+  expect(setup.ownedIPs).toEqual(new EndpointDirectory(STAGED).ownedIPs());
+  const reference = prepareSetup({ engine: 'reference', bundle: CLUSTER, rules: false, out: false });
+  expect(reference.next).toEqual({ bundle: CLUSTER });
+});
+
+// A worker's directory, built from the engine's resolver and the owned addresses, knows what the bundle's knows.
+it('builds a directory from its parts that answers as the bundle\'s', () => {
+  const engine = createEngine({ kind: 'wasm', core, bundle: STAGED }) as WasmEngine;
+  const whole = new EndpointDirectory(STAGED);
+  const parts = new EndpointDirectory({ resolver: engine.resolver, ownedIPs: whole.ownedIPs() });
+  const refs = STAGED.pods.flatMap((pod) => [pod.ref, `${pod.namespace}/${pod.name}`, `${pod.namespace}/nope`]);
+  const ips = [...STAGED.pods.flatMap((pod) => pod.ips), '10.0.2.45', '198.51.100.23', '::1'];
+  expect(refs.map((ref) => parts.knowsRef(ref))).toEqual(refs.map((ref) => whole.knowsRef(ref)));
+  expect(ips.map((ip) => parts.ownsIP(ip))).toEqual(ips.map((ip) => whole.ownsIP(ip)));
+  expect(ips.filter((ip) => whole.ownsIP(ip)).length).toBeGreaterThan(0);
 });

@@ -8,22 +8,25 @@
 import { compileBundle } from '../compile/compile.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { Engine } from '../engine/engine.js';
+import { EndpointResolver } from '../engine/endpoints.js';
 import type { Bundle } from '../model/bundle.js';
 import { replayAgainstBaseline, sideBySide } from './baseline.js';
 import { BaselineSummary, type BaselineSummaryPart } from './baseline-summary.js';
 import type { EndpointTables } from './flow-records.js';
 import type { FlowLogFormat, LogPart } from './index.js';
 import { linePieces } from './log-parts.js';
+import { localWasmEngine } from './record-stream.js';
 import { EndpointDirectory, replay } from './replay.js';
 import { RuleHits, type RuleHitsPart } from './rule-hits.js';
 import { ReplaySummary, type ReplaySummaryPart } from './summary.js';
 import { VerdictCache } from './verdict-cache.js';
 
-/** A bundle as a worker gets it: the WASM engine's image is compiled once, by the main thread. */
-export interface BundleSetup {
-  readonly bundle: Bundle;
-  readonly image?: Uint8Array;
-}
+/**
+ * A bundle as a worker gets it: for the WASM engine only the image, compiled once by the main
+ * thread (a worker neither clones nor keeps the bundle's objects); the reference engine reads the
+ * bundle itself.
+ */
+export type BundleSetup = { readonly image: Uint8Array } | { readonly bundle: Bundle };
 
 /** Everything a worker needs to replay parts: structured-cloneable, sent once per worker. */
 export interface PartReplaySetup {
@@ -34,6 +37,8 @@ export interface PartReplaySetup {
   readonly next: BundleSetup;
   /** The bundle the cluster runs, for a staged change (replay --baseline). */
   readonly baseline?: BundleSetup;
+  /** The addresses exactly one of `next`'s pods owns (EndpointDirectory.ownedIPs), listed once. */
+  readonly ownedIPs: readonly string[];
   /** Single replay: count rule hits (--rules). A baseline replay always counts them. */
   readonly rules: boolean;
   /** Keep the --out lines. */
@@ -67,22 +72,30 @@ export function prepareSetup(options: {
   readonly rules: boolean;
   readonly out: boolean;
 }): PartReplaySetup {
-  const side = (bundle: Bundle): BundleSetup => (options.engine === 'wasm' ? { bundle, image: compileBundle(bundle).image } : { bundle });
+  const side = (bundle: Bundle): BundleSetup => (options.engine === 'wasm' ? { image: compileBundle(bundle).image } : { bundle });
   if (options.engine === 'wasm' && options.core === undefined) throw new Error('a WASM replay setup needs the core module');
   return {
     engine: options.engine,
     core: options.core,
     next: side(options.bundle),
     baseline: options.baseline === undefined ? undefined : side(options.baseline),
+    ownedIPs: new EndpointDirectory(options.bundle).ownedIPs(),
     rules: options.rules,
     out: options.out,
   };
 }
 
 function engineOf(setup: PartReplaySetup, side: BundleSetup): Engine {
-  if (setup.engine === 'reference') return createEngine({ kind: 'reference', bundle: side.bundle });
-  if (side.image === undefined || setup.core === undefined) throw new Error('a WASM replay setup needs the core and an image');
+  if ('bundle' in side) return createEngine({ kind: 'reference', bundle: side.bundle });
+  if (setup.core === undefined) throw new Error('a WASM replay setup needs the core');
   return createEngine({ kind: 'wasm', core: setup.core, image: side.image });
+}
+
+/** Who the new bundle knows: pods by the WASM engine's resolver (built from its image), or by the bundle's. */
+function directoryOf(setup: PartReplaySetup, next: Engine): EndpointDirectory {
+  const resolver = 'bundle' in setup.next ? new EndpointResolver(setup.next.bundle.pods) : localWasmEngine(next)?.resolver;
+  if (resolver === undefined) throw new Error('replay bug: a WASM setup without a WASM engine');
+  return new EndpointDirectory({ resolver, ownedIPs: setup.ownedIPs });
 }
 
 /**
@@ -91,16 +104,18 @@ function engineOf(setup: PartReplaySetup, side: BundleSetup): Engine {
  * flow with both bundles; endpoints resolve by the new bundle's pods.
  */
 export function partReplayer(setup: PartReplaySetup): (job: PartJob) => Promise<PartResult> {
-  const directory = new EndpointDirectory(setup.next.bundle);
   const next = engineOf(setup, setup.next);
+  const directory = directoryOf(setup, next);
   // Parts are replayed one at a time: each starts with the endpoints the earlier ones resolved.
   const endpointTables: EndpointTables = new Map();
+  // The closures keep these, not the setup (its image and lists are garbage once the engines are built).
+  const { rules: countRules, out: keepOut } = setup;
   if (setup.baseline !== undefined) {
     const decider = sideBySide(next, engineOf(setup, setup.baseline));
     return async (job) => {
       const summary = new BaselineSummary(Infinity);
       const rules = new RuleHits(Infinity);
-      const out = setup.out ? new OutText() : undefined;
+      const out = keepOut ? new OutText() : undefined;
       await replayAgainstBaseline([inputOf(job)], { decider, summary, rules, directory, endpointTables, format: job.format, out: out?.add });
       return { flows: summary.totals.flows, baseline: summary.toPart(), rules: rules.toPart(), out: out?.text() };
     };
@@ -108,8 +123,8 @@ export function partReplayer(setup: PartReplaySetup): (job: PartJob) => Promise<
   const engine = new VerdictCache(next);
   return async (job) => {
     const summary = new ReplaySummary(Infinity);
-    const rules = setup.rules ? new RuleHits(Infinity) : undefined;
-    const out = setup.out ? new OutText() : undefined;
+    const rules = countRules ? new RuleHits(Infinity) : undefined;
+    const out = keepOut ? new OutText() : undefined;
     await replay([inputOf(job)], { engine, directory, endpointTables, summary, rules, format: job.format, out: out?.add });
     return { flows: summary.totals.judged + summary.totals.unresolved, summary: summary.toPart(), rules: rules?.toPart(), out: out?.text() };
   };

@@ -54,19 +54,32 @@ export interface ReplayOptions extends ReplayStreamOptions {
  * Who a bundle knows, for the resolution order of local replay (see resolveEndpoint): the names
  * the engine's EndpointResolver resolves (pod references, unique workload names), and the
  * addresses exactly one pod owns (podAddressOwners, the definition the image's IP tables use).
+ * Built from the bundle, or from its parts (replay --jobs's workers: the resolver the WASM engine
+ * built from the image, and the owned addresses the main thread listed once), so that a worker
+ * needs no bundle.
  */
 export class EndpointDirectory {
   private readonly resolver: EndpointResolver;
-  private readonly owners: Map<string, number[]>;
+  private readonly owned: ReadonlySet<string>;
   /**
    * Addresses as logs write them -> their canonical spec (one shared object per address, which
    * verdict reuse keys on) and whether one pod owns it; null for text that is no address. Bounded.
    */
   private readonly addresses = new Map<string, { readonly spec: EndpointSpec; readonly owned: boolean } | null>();
 
-  constructor(bundle: Bundle) {
-    this.resolver = new EndpointResolver(bundle.pods);
-    this.owners = podAddressOwners(bundle.pods);
+  constructor(source: Bundle | DirectoryParts) {
+    if ('pods' in source) {
+      this.resolver = new EndpointResolver(source.pods);
+      this.owned = ownedAddresses(source);
+    } else {
+      this.resolver = source.resolver;
+      this.owned = new Set(source.ownedIPs);
+    }
+  }
+
+  /** The addresses exactly one pod owns (canonical text), to build a directory elsewhere. */
+  ownedIPs(): string[] {
+    return [...this.owned];
   }
 
   knowsRef(ref: string): boolean {
@@ -74,7 +87,7 @@ export class EndpointDirectory {
   }
 
   ownsIP(ip: string): boolean {
-    return this.owners.get(ip)?.length === 1;
+    return this.owned.has(ip);
   }
 
   /** An address in any spelling, resolved once per distinct text: its canonical spec, and whether a pod owns it. */
@@ -89,6 +102,19 @@ export class EndpointDirectory {
     }
     return known;
   }
+}
+
+/** A directory without its bundle: a resolver over the bundle's pods (in bundle order), and what ownedIPs() listed. */
+export interface DirectoryParts {
+  readonly resolver: EndpointResolver;
+  readonly ownedIPs: readonly string[];
+}
+
+/** The addresses exactly one of the bundle's pods owns. */
+function ownedAddresses(bundle: Bundle): Set<string> {
+  const owned = new Set<string>();
+  for (const [ip, pods] of podAddressOwners(bundle.pods)) if (pods.length === 1) owned.add(ip);
+  return owned;
 }
 
 /** A flow read from a log and resolved, waiting for its answer. */

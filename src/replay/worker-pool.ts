@@ -1,32 +1,35 @@
 /**
- * @module The worker threads of replay --jobs: started with one setup each (engines built there),
+ * @module The worker threads of replay --jobs: sent one setup each (engines built there),
  * sent parts, answering with their results. The entry is dist/replay-worker.js beside the built
  * package, and in development (the CLI runs TypeScript) the same file when the build is fresh, else
- * replay-worker.ts run through tsx's loader.
+ * replay-worker.ts bundled once by esbuild (or, without it, run through tsx's loader).
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { threadId, Worker } from 'node:worker_threads';
 import { FlowLogFormatError } from './index.js';
 import type { PartJob, PartReplaySetup, PartResult } from './part-replay.js';
 
 /**
- * A worker's young generation (V8's default is 48 MiB: 16-MiB semi-spaces). With the default, a
- * worker promoted about a fifth of what it allocated (30 MiB per 200,000 CSV flows, against 1 MiB
- * on the main thread) and spent more in scavenges and marking than in reading; with 64 MiB the
- * flows of a batch die young, as on the main thread (process CPU per flow about 20% lower). The
- * cost is resident memory: on test/replay-baseline-memory.test.ts's 2M flows with --jobs 2, RSS at
- * halfway 523 MiB against 445 (growth after it +31 MiB against +48); on 1M CSV flows in the bench
- * process the peak was lower (684 against 809 MiB).
+ * A worker's young generation. With V8's default a worker promoted about a fifth of what it
+ * allocated and spent more in scavenges and marking than in reading; 64 MiB made the flows of a
+ * batch die young (process CPU per flow about 20% lower), at the cost of resident memory. Since
+ * parts are read in 64-KiB pieces, 32 MiB does as well: `replay --jobs 2` of 3M CSV flows
+ * (cluster.yaml, 2026-11-30, loaded machine) peaked at 314 MiB RSS and 9.1 s CPU with 32 MiB,
+ * 368-371 MiB and 9.0-9.4 s with 64, 272-284 MiB and 9.5-10.2 s with 16.
  */
-const YOUNG_GENERATION_MIB = 64;
+const YOUNG_GENERATION_MIB = 32;
 
 interface ErrorText {
   readonly name: string;
   readonly message: string;
   readonly stack?: string;
 }
+
+/** What a worker is sent: its setup first, then parts. */
+export type WorkerRequest = { readonly setup: PartReplaySetup } | { readonly id: number; readonly job: PartJob };
 
 /** What a worker posts back. */
 export type WorkerAnswer =
@@ -42,9 +45,10 @@ interface Pending {
 
 /**
  * The worker's entry: JavaScript beside the built package. In the repo (TypeScript through tsx),
- * the build's dist/replay-worker.js when no source file under src/ is newer than it (a worker
- * through tsx costs twice the CPU to start, and a loader thread of its own); else a shim that
- * loads tsx first.
+ * the build's dist/replay-worker.js when no source file under src/ is newer than it; else the same
+ * entry bundled by esbuild into node_modules/.cache (once, until a source changes); else, without
+ * esbuild, a shim that loads tsx first. A worker through tsx costs a loader thread of its own that
+ * compiles every module again: about 2 s of CPU per worker, where a bundle costs 0.2 s.
  */
 function workerEntry(): URL {
   // Decided once per process: the freshness check reads every source file's time.
@@ -54,8 +58,27 @@ let entry: URL | undefined;
 
 function entryOf(here: string): URL {
   if (!here.endsWith('.ts')) return new URL('./replay-worker.js', here);
+  const sources = fileURLToPath(new URL('../', here));
   const built = new URL('../../dist/replay-worker.js', here);
-  return isBuildFresh(fileURLToPath(built), fileURLToPath(new URL('../', here))) ? built : new URL('./replay-worker-tsx.mjs', here);
+  if (isBuildFresh(fileURLToPath(built), sources)) return built;
+  const cached = new URL('../../node_modules/.cache/netpol-edge/replay-worker.mjs', here);
+  if (isBuildFresh(fileURLToPath(cached), sources) || bundleWorker(fileURLToPath(new URL('./replay-worker.ts', here)), fileURLToPath(cached))) return cached;
+  return new URL('./replay-worker-tsx.mjs', here);
+}
+
+/** Bundles the worker's entry to `outfile` (written whole, then renamed: other processes may read it); false without esbuild. */
+export function bundleWorker(source: string, outfile: string): boolean {
+  let esbuild: typeof import('esbuild');
+  try {
+    esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+  } catch {
+    return false;
+  }
+  const partial = `${outfile}.${process.pid}.${threadId}.tmp`;
+  mkdirSync(dirname(outfile), { recursive: true });
+  esbuild.buildSync({ entryPoints: [source], outfile: partial, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'error' });
+  renameSync(partial, outfile);
+  return true;
 }
 
 /** True when `built` exists and no .ts file under `sources` was changed after it (a stale build must never run). */
@@ -78,7 +101,10 @@ class ReplayWorker {
   readonly ready: Promise<void>;
 
   constructor(setup: PartReplaySetup) {
-    this.worker = new Worker(workerEntry(), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MIB } });
+    this.worker = new Worker(workerEntry(), { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MIB } });
+    // Sent as the first message, not as workerData (which a worker keeps for its life): the worker
+    // drops the setup, the image above all, once its engines are built.
+    this.worker.postMessage({ setup } satisfies WorkerRequest);
     this.ready = new Promise((resolve, reject) => {
       this.worker.on('message', (answer: WorkerAnswer) => {
         if ('ready' in answer) resolve();
@@ -101,7 +127,7 @@ class ReplayWorker {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       // The part's buffer moves to the worker: it was cut for it alone.
-      this.worker.postMessage({ id, job }, [job.bytes.buffer as ArrayBuffer]);
+      this.worker.postMessage({ id, job } satisfies WorkerRequest, [job.bytes.buffer as ArrayBuffer]);
     });
   }
 
