@@ -12,10 +12,10 @@ import { FlowError } from '../model/errors.js';
 import type { EndpointSpec } from '../model/flow.js';
 import type { EndFields } from './hubble-fields.js';
 import { adhocOf, labelOf, specOf } from './hubble.js';
-import { scanHubbleFlow } from './hubble-scan.js';
+import { END, F, fields, flowAt, scanLine } from './hubble-line-scan.js';
 import { OBSERVED_CODE, type EndpointDecoder, type EndpointRecords, type FastLineReader } from './flow-records.js';
 import { LineError } from './records.js';
-import { parseTimeValue } from './record-time.js';
+import { parseTimeText } from './record-time.js';
 import { resolveEndpoint, type EndpointDirectory } from './replay.js';
 
 /**
@@ -26,10 +26,9 @@ const HUBBLE_ENDS: EndpointDecoder = () => {
   throw new Error('replay bug: Hubble endpoints are added decoded, not by text');
 };
 
-const PROTOCOL_CODES = { TCP: PROTOCOL_CODE.TCP, UDP: PROTOCOL_CODE.UDP, SCTP: PROTOCOL_CODE.SCTP } as const;
-
 /** One end as a log names it, and its entry (-1: its lines take the object path). */
 interface KnownEnd {
+  readonly ip: string;
   readonly namespace: string | undefined;
   readonly podName: string | undefined;
   readonly workload: string | undefined;
@@ -41,9 +40,34 @@ interface KnownEnd {
   readonly spec: EndpointSpec | undefined;
 }
 
-/** The ends of one endpoint table, resolved with one directory, by address. Bounded. */
+/** Whether text[fields[slot]], fields[slot + 1]) is `value` (undefined: no such field). */
+function isAt(text: string, slot: number, value: string | undefined): boolean {
+  const start = fields[slot]!;
+  if (value === undefined) return start < 0;
+  if (start < 0 || fields[slot + 1]! - start !== value.length) return false;
+  for (let i = 0; i < value.length; i++) if (text.charCodeAt(start + i) !== value.charCodeAt(i)) return false;
+  return true;
+}
+
+function sliceAt(text: string, slot: number): string | undefined {
+  const start = fields[slot]!;
+  return start < 0 ? undefined : text.slice(start, fields[slot + 1]);
+}
+
+/** A hash of the text at the positions in `fields` from `slot` (pairs), computed in place. */
+function hashAt(text: string, slot: number, pairs: number, hash: number): number {
+  for (let p = 0; p < pairs; p++) {
+    const start = fields[slot + 2 * p]!;
+    const end = fields[slot + 2 * p + 1]!;
+    for (let at = start; at < end; at++) hash = Math.imul(hash ^ text.charCodeAt(at), 0x01000193);
+    hash = Math.imul(hash ^ 0xff, 0x01000193);
+  }
+  return hash;
+}
+
+/** The ends of one endpoint table, resolved with one directory, by a hash of their address and names. Bounded. */
 class HubbleEnds {
-  private readonly byIP = new Map<string, KnownEnd[]>();
+  private readonly byHash = new Map<number, KnownEnd[]>();
   private size = 0;
 
   constructor(
@@ -51,52 +75,65 @@ class HubbleEnds {
     readonly directory: EndpointDirectory,
   ) {}
 
-  /** The entry of `end` at `ip`, or -1 when its line must take the object path. */
-  entry(end: EndFields, ip: string, field: 'source' | 'destination'): number {
-    const known = this.byIP.get(ip);
+  /** The entry of the scanned end at `end` (its base in `fields`), address at `ipSlot`; -1 when its line must take the object path. */
+  entry(text: string, end: number, ipSlot: number, field: 'source' | 'destination'): number {
+    const hash = hashAt(text, end, 3, hashAt(text, ipSlot, 1, 0x811c9dc5));
+    const known = this.byHash.get(hash);
     if (known !== undefined) {
       for (const k of known) {
-        if (k.namespace !== end.namespace || k.podName !== end.podName || k.workload !== end.workload) continue;
+        if (!isAt(text, ipSlot, k.ip) || !isAt(text, end + END.NAMESPACE, k.namespace) || !isAt(text, end + END.POD, k.podName) || !isAt(text, end + END.WORKLOAD, k.workload)) continue;
         if (k.entry >= 0 && (this.table.texts[k.entry] !== k.label || this.table.specs[k.entry] !== k.spec)) break;
         // A namespaced end's labels must read as an ad-hoc pod, as readHubbleLine reads them, even when they decide nothing.
-        if (k.labels !== end.labels && end.namespace !== undefined) {
-          if (!readable(end, field)) return -1;
-          k.labels = detached(end.labels);
+        if (k.namespace !== undefined && !isLabels(text, end, k.labels)) {
+          const labels = labelsAt(text, end);
+          if (!readable({ namespace: k.namespace, podName: k.podName, workload: k.workload, labels }, field)) return -1;
+          k.labels = detached(labels);
         }
         return k.entry;
       }
     }
-    return this.add(end, ip, field);
+    return this.add(text, end, ipSlot, field, hash);
   }
 
-  private add(end: EndFields, ip: string, field: 'source' | 'destination'): number {
+  private add(text: string, end: number, ipSlot: number, field: 'source' | 'destination', hash: number): number {
+    const ip = detached(sliceAt(text, ipSlot)!);
+    const named = (slot: number): string | undefined => {
+      const value = sliceAt(text, end + slot);
+      return value === undefined ? undefined : detached(value);
+    };
+    const fieldsOfEnd: EndFields = { namespace: named(END.NAMESPACE), podName: named(END.POD), workload: named(END.WORKLOAD), labels: detached(labelsAt(text, end)) };
     let spec: EndpointSpec;
     try {
-      spec = resolveEndpoint(specOf(end, ip, field, `IP.${field}`), ip, adhocOf(end, field), this.directory);
+      spec = resolveEndpoint(specOf(fieldsOfEnd, ip, field, `IP.${field}`), ip, adhocOf(fieldsOfEnd, field), this.directory);
     } catch (error) {
       // Errors are never remembered: each such line is reported by the object path.
       if (error instanceof FlowError || error instanceof LineError) return -1;
       throw error;
     }
     if (this.size >= DEFAULT_MAX_ENDPOINTS) {
-      this.byIP.clear();
+      this.byHash.clear();
       this.size = 0;
     }
-    const own = detached(ip);
-    const namespace = end.namespace === undefined ? undefined : detached(end.namespace);
-    const podName = end.podName === undefined ? undefined : detached(end.podName);
-    const workload = end.workload === undefined ? undefined : detached(end.workload);
-    const label = detached(labelOf(end, ip));
-    const key = `${field}\u0000${namespace ?? ''}\u0000${podName ?? ''}\u0000${workload ?? ''}\u0000${own}`;
+    const { namespace, podName, workload, labels } = fieldsOfEnd;
+    const label = detached(labelOf(fieldsOfEnd, ip));
+    const key = `${field}\u0000${namespace ?? ''}\u0000${podName ?? ''}\u0000${workload ?? ''}\u0000${ip}`;
     const entry = spec.kind === 'adhoc' ? -1 : this.table.addDecoded(key, label, spec, field);
-    const known: KnownEnd = { namespace, podName, workload, labels: detached(end.labels), entry, label, spec: entry >= 0 ? spec : undefined };
-    const list = this.byIP.get(own);
-    if (list === undefined) this.byIP.set(own, [known]);
-    // A stale end of the same name is replaced.
-    else list.splice(0, list.length, ...list.filter((k) => k.namespace !== namespace || k.podName !== podName || k.workload !== workload), known);
+    const known: KnownEnd = { ip, namespace, podName, workload, labels, entry, label, spec: entry >= 0 ? spec : undefined };
+    const same = (k: KnownEnd): boolean => k.ip === ip && k.namespace === namespace && k.podName === podName && k.workload === workload;
+    // A stale end of the same names is replaced.
+    this.byHash.set(hash, [...(this.byHash.get(hash) ?? []).filter((k) => !same(k)), known]);
     this.size++;
     return entry;
   }
+}
+
+/** The end's labels text as the field scanner keeps it ("null" without an array). */
+function labelsAt(text: string, end: number): string {
+  return sliceAt(text, end + END.LABELS) ?? 'null';
+}
+
+function isLabels(text: string, end: number, labels: string): boolean {
+  return fields[end + END.LABELS]! < 0 ? labels === 'null' : isAt(text, end + END.LABELS, labels);
 }
 
 /** Whether the end's labels read as an ad-hoc pod without error. */
@@ -112,28 +149,37 @@ function readable(end: EndFields, field: string): boolean {
 
 const endsOf = new WeakMap<EndpointRecords, HubbleEnds>();
 let last: HubbleEnds | undefined;
+const L4_CODES = [PROTOCOL_CODE.TCP, PROTOCOL_CODE.UDP, PROTOCOL_CODE.SCTP];
 
 /** A Hubble line as readHubbleLine reads it, given to the sink when it is a judged flow whose ends resolve, or a reply. */
 export const readHubbleFast: FastLineReader = (text, line, sink) => {
   const directory = sink.directory;
-  if (directory === undefined) return false;
-  const flow = scanHubbleFlow(text);
-  if (flow === undefined || flow.type !== 'L3_L4' || flow.protocol === undefined) return false;
-  const { srcIP, dstIP } = flow;
-  if (srcIP === undefined || dstIP === undefined) return false;
-  let time: number | undefined;
-  try {
-    time = parseTimeValue(flow.time, 'time');
-  } catch (error) {
-    if (error instanceof LineError) return false;
-    throw error;
+  if (directory === undefined || !scanLine(text)) return false;
+  const base = flowAt();
+  if (!isAt(text, base + F.TYPE, 'L3_L4') || fields[base + F.SRC_IP]! < 0 || fields[base + F.DST_IP]! < 0) return false;
+  // The first of TCP, UDP, SCTP given as an object.
+  let protocol = 0;
+  while (protocol < 3 && fields[base + F.L4 + 4 * protocol] !== 1) protocol++;
+  if (protocol === 3) return false;
+  const l4 = base + F.L4 + 4 * protocol;
+  // The flow's time, else the wrapper's.
+  const timeBase = fields[base + F.TIME_KIND]! === 2 || base === 0 ? base : 0;
+  let time = NaN;
+  if (fields[timeBase + F.TIME_KIND] === 2 && fields[timeBase + F.TIME]! >= 0) {
+    try {
+      time = parseTimeText(sliceAt(text, timeBase + F.TIME), 'time')!;
+    } catch (error) {
+      if (error instanceof LineError) return false;
+      throw error;
+    }
   }
-  if (flow.isReply ?? (flow.reply || flow.synAck)) {
+  const isReply = fields[base + F.IS_REPLY]!;
+  if (isReply === 1 || (isReply < 0 && (fields[base + F.REPLY] === 1 || (fields[l4 + 2] === 1 && fields[l4 + 3] === 1)))) {
     sink.reply();
     return true;
   }
-  const port = flow.port;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) return false;
+  const port = fields[l4 + 1]!;
+  if (port < 1 || port > 65535) return false;
 
   const table = sink.endpoints(HUBBLE_ENDS);
   let ends = last;
@@ -142,11 +188,11 @@ export const readHubbleFast: FastLineReader = (text, line, sink) => {
     if (ends === undefined || ends.directory !== directory) endsOf.set(table, (ends = new HubbleEnds(table, directory)));
     last = ends;
   }
-  const src = ends.entry(flow.source, srcIP, 'source');
+  const src = ends.entry(text, base + F.ENDS, base + F.SRC_IP, 'source');
   if (src < 0) return false;
-  const dst = ends.entry(flow.destination, dstIP, 'destination');
+  const dst = ends.entry(text, base + F.ENDS + END.STRIDE, base + F.DST_IP, 'destination');
   if (dst < 0) return false;
-  const observed = flow.observed === 'allowed' ? OBSERVED_CODE.ALLOWED : flow.observed === 'denied' ? OBSERVED_CODE.DENIED : OBSERVED_CODE.NONE;
-  sink.flow(table, src, dst, PROTOCOL_CODES[flow.protocol], port, line, observed, time ?? NaN, NaN);
+  const observed = isAt(text, base + F.VERDICT, 'FORWARDED') ? OBSERVED_CODE.ALLOWED : isAt(text, base + F.VERDICT, 'DROPPED') ? OBSERVED_CODE.DENIED : OBSERVED_CODE.NONE;
+  sink.flow(table, src, dst, L4_CODES[protocol]!, port, line, observed, time, NaN);
   return true;
 };
