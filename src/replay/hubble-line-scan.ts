@@ -9,7 +9,6 @@
  */
 
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 const OPEN_OBJECT = 0x7b;
@@ -20,6 +19,7 @@ const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 const MINUS = 0x2d;
 const MAX_DEPTH = 64;
+const NOT_PLAIN = /[\u0000-\u001f\\]/;
 
 /** Positions kept per flow object (0: the line's own object, 1: the wrapper's `flow`): start, end pairs. */
 export const F = {
@@ -45,6 +45,12 @@ export const END = { NAMESPACE: 0, POD: 2, WORKLOAD: 4, LABELS: 6, STRIDE: 8 } a
 
 /** The positions of the last line scanned (both flow objects). */
 export const fields = new Int32Array(2 * F.STRIDE);
+/** `fields` before a scan: no positions, nothing seen, no L4 header, no reply, no time. */
+const EMPTY = new Int32Array(2 * F.STRIDE).fill(-1);
+for (const base of [0, F.STRIDE]) {
+  EMPTY[base + F.REPLY] = EMPTY[base + F.TIME_KIND] = EMPTY[base + F.SEEN] = EMPTY[base + F.IP_SEEN] = 0;
+  for (let p = 0; p < 3; p++) EMPTY[base + F.L4 + 4 * p] = 0;
+}
 /** Seen-key masks of the objects below a flow (ends, workloads, headers, flags), by nesting. */
 const seen = new Int32Array(MAX_DEPTH);
 let text = '';
@@ -52,16 +58,11 @@ let flowKey = false;
 
 /** Scans `line`; true when it is a flow object (or a wrapper with one) read in full. Then `flowAt()` says which. */
 export function scanLine(line: string): boolean {
+  // Escapes and control characters (tabs between tokens included) are left to readHubbleLine: then every string ends at the next quote.
+  if (NOT_PLAIN.test(line)) return false;
   text = line;
   flowKey = false;
-  fields.fill(-1);
-  for (const base of [0, F.STRIDE]) {
-    fields[base + F.REPLY] = 0;
-    fields[base + F.TIME_KIND] = 0;
-    fields[base + F.SEEN] = 0;
-    fields[base + F.IP_SEEN] = 0;
-    for (let p = 0; p < 3; p++) fields[base + F.L4 + 4 * p] = 0;
-  }
+  fields.set(EMPTY);
   let at = space(0);
   if (text.charCodeAt(at) !== OPEN_OBJECT) return false;
   at = object(at, Role.Flow, 0, 0);
@@ -304,14 +305,9 @@ function stringAt(at: number, slot: number): number {
   return close + 1;
 }
 
-/** Where the string whose content starts at `at` closes (its quote); -1 for escapes, control characters or no end. */
+/** Where the string whose content starts at `at` closes (its quote), or -1: the line has no escape or control character (scanLine). */
 function stringEnd(at: number): number {
-  for (;;) {
-    const c = text.charCodeAt(at);
-    if (c === QUOTE) return at;
-    if (c === BACKSLASH || !(c >= 0x20)) return -1;
-    at++;
-  }
+  return text.indexOf('"', at);
 }
 
 /** Any value at `at`, checked and stepped over. */

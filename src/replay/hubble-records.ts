@@ -54,18 +54,14 @@ function sliceAt(text: string, slot: number): string | undefined {
   return start < 0 ? undefined : text.slice(start, fields[slot + 1]);
 }
 
-/** A hash of the text at the positions in `fields` from `slot` (pairs), computed in place. */
-function hashAt(text: string, slot: number, pairs: number, hash: number): number {
-  for (let p = 0; p < pairs; p++) {
-    const start = fields[slot + 2 * p]!;
-    const end = fields[slot + 2 * p + 1]!;
-    for (let at = start; at < end; at++) hash = Math.imul(hash ^ text.charCodeAt(at), 0x01000193);
-    hash = Math.imul(hash ^ 0xff, 0x01000193);
-  }
+/** A hash (FNV-1a) of the text at the positions in `fields` at `slot`, computed in place. */
+function hashAt(text: string, slot: number): number {
+  let hash = 0x811c9dc5;
+  for (let at = fields[slot]!, end = fields[slot + 1]!; at < end; at++) hash = Math.imul(hash ^ text.charCodeAt(at), 0x01000193);
   return hash;
 }
 
-/** The ends of one endpoint table, resolved with one directory, by a hash of their address and names. Bounded. */
+/** The ends of one endpoint table, resolved with one directory, by a hash of their address (the names are compared in place). Bounded. */
 class HubbleEnds {
   private readonly byHash = new Map<number, KnownEnd[]>();
   private size = 0;
@@ -77,7 +73,7 @@ class HubbleEnds {
 
   /** The entry of the scanned end at `end` (its base in `fields`), address at `ipSlot`; -1 when its line must take the object path. */
   entry(text: string, end: number, ipSlot: number, field: 'source' | 'destination'): number {
-    const hash = hashAt(text, end, 3, hashAt(text, ipSlot, 1, 0x811c9dc5));
+    const hash = hashAt(text, ipSlot);
     const known = this.byHash.get(hash);
     if (known !== undefined) {
       for (const k of known) {
