@@ -13,6 +13,7 @@ import { WasmEngine } from '../src/engine/wasm-engine.js';
 import { ingestObjects } from '../src/ingest/bundle.js';
 import { EndpointDirectory, replay } from '../src/replay/replay.js';
 import { ReplaySummary } from '../src/replay/summary.js';
+import { throughFlows } from '../test/ndjson-lines.js';
 import { addressOf, hubbleLog, logChunks, logText } from './flow-logs.js';
 import { generateCluster, isSizeName, sampleFlows } from './generate.js';
 import { median } from './stats.js';
@@ -30,14 +31,7 @@ const directory = new EndpointDirectory(bundle);
 const chunks = logChunks(logText(hubbleLog(sampleFlows(bundle, 1_000, 'pod', 1), addressOf(bundle)), 200_000));
 
 /** The same engine as an Engine the records path does not recognise. */
-const objectEngine: Engine = {
-  kind: engine.kind,
-  version: engine.version,
-  decide: (flow) => engine.decide(flow),
-  explain: (flow) => engine.explain(flow),
-  decideRecords: (records) => engine.decideRecords(records),
-  decideBatch: (flows) => engine.decideBatch(flows),
-};
+const objectEngine = throughFlows(engine);
 
 async function* asAsync(source: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
   yield* source;
