@@ -1,8 +1,9 @@
 /**
- * @module Hubble's records-first fast path (flow-records.ts): a judged flow line whose fields the
- * scanner reads (hubble-scan.ts), and whose ends resolve, becomes a flow record without a record
- * object, a Flow or a resolved spec per line. Each end is resolved once, in replay's resolution
- * order (pod name, address, labels), and remembered by its address and the fields that name it;
+ * @module Hubble's records-first fast path (flow-records.ts): a judged flow line that the one-pass
+ * scanner takes (hubble-line-scan.ts), and whose ends resolve, becomes a flow record without a
+ * string, a record object, a Flow or a resolved spec per line. Each end is resolved once, in
+ * replay's resolution order (pod name, address, labels), and remembered by its address and the
+ * names it is given, compared in place (labels are read only when they are new for that end);
  * a line whose ends need labels to resolve (an unknown pod), that the scanner does not take, that
  * is no judged flow or reply, or that would be an error is left to readHubbleLine, in its place.
  */
@@ -58,7 +59,8 @@ function sliceAt(text: string, slot: number): string | undefined {
 function hashAt(text: string, slot: number): number {
   let hash = 0x811c9dc5;
   for (let at = fields[slot]!, end = fields[slot + 1]!; at < end; at++) hash = Math.imul(hash ^ text.charCodeAt(at), 0x01000193);
-  return hash;
+  // 30 bits: a small integer, which a Map keys without allocating.
+  return hash & 0x3fffffff;
 }
 
 /** The ends of one endpoint table, resolved with one directory, by a hash of their address (the names are compared in place). Bounded. */
