@@ -18,6 +18,7 @@ import { FlowError } from '../model/errors.js';
 import type { Protocol } from '../model/bundle.js';
 import type { EndpointSpec } from '../model/flow.js';
 import type { Observed } from './records.js';
+import type { EndpointDirectory } from './replay.js';
 import { groupKey } from './summary.js';
 
 /** Which key of a conversation (EndpointRecords.groupKey): ReplaySummary's, or ChangeGroups' (changeKey) per observed verdict. */
@@ -74,23 +75,36 @@ export class EndpointRecords {
 
   private add(text: string, field: string): number {
     const own = detached(text);
-    const entry = this.texts.length;
-    if (entry >= this.kinds[0]!.length) this.grow();
     let spec: EndpointSpec;
     try {
       spec = this.decode(own, field);
-      if (spec.kind === 'adhoc') return this.refuse(own);
+    } catch (error) {
+      if (error instanceof FlowError) return this.refuse(own);
+      throw error;
+    }
+    return this.addDecoded(own, own, spec, field);
+  }
+
+  /**
+   * A new entry for an endpoint its format decoded itself (Hubble: from a pod name, an address and
+   * labels), remembered by `key`, named `label` in summaries (both detached); -1 when refused.
+   */
+  addDecoded(key: string, label: string, spec: EndpointSpec, field: string): number {
+    const entry = this.texts.length;
+    if (entry >= this.kinds[0]!.length) this.grow();
+    try {
+      if (spec.kind === 'adhoc') return this.refuse(key);
       for (let e = 0; e < this.resolvers.length; e++) {
         this.kinds[e]![entry] = encodeEndpoint(this.resolvers[e]!.resolveEndpoint(spec, field), this.scratch, 0, this.noAdhocs);
         for (let w = 0; w < ENDPOINT_WORDS; w++) this.words[e]![entry * ENDPOINT_WORDS + w] = this.scratch.getUint32(4 * w, true);
       }
     } catch (error) {
-      if (error instanceof FlowError) return this.refuse(own);
+      if (error instanceof FlowError) return this.refuse(key);
       throw error;
     }
-    this.texts.push(own);
+    this.texts.push(label);
     this.specs.push(spec);
-    this.entries.set(own, entry);
+    this.entries.set(key, entry);
     return entry;
   }
 
@@ -172,6 +186,8 @@ export interface FlowSink {
   flow(table: EndpointRecords, src: number, dst: number, protocol: number, port: number, line: number, observed: number, time: number, timeEnd: number): void;
   /** A well-formed reply line (counted, not judged). */
   reply(): void;
+  /** Who the bundle knows, for formats whose ends are resolved in order (Hubble; see resolveEndpoint). */
+  readonly directory?: EndpointDirectory;
 }
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fixture } from './test-support.js';
+import { fixture, hubbleMutation as mutation } from './test-support.js';
 import { readHubbleLine, readParsedHubbleLine } from './hubble.js';
 import { scanHubbleFlow } from './hubble-scan.js';
 
@@ -88,32 +88,6 @@ function shuffle(object: Record<string, unknown>, seed: number): Record<string, 
   }
   return Object.fromEntries(entries);
 }
-
-/** Ways a line is spelled differently (same value) or broken (JSON.parse refuses it). */
-const mutation = fc.oneof(
-  fc.constant((s: string) => s),
-  fc.constant((s: string) => s.replaceAll(':', ' : ').replaceAll(',', ',\t')),
-  fc.constant((s: string) => ` \r\n${s}\n `),
-  fc.constant((s: string) => s.replace('"IP"', '"\\u0049P"')),
-  fc.constant((s: string) => s.replace('"source"', '"s\\u006furce"')),
-  fc.constant((s: string) => s.replace('"FORWARDED"', '"FORWARD\\u0045D"').replace('"prod"', '"pr\\u006fd"')),
-  fc.constant((s: string) => s.replace('"destination_port":', '"destination_port":99,"destination_port":')),
-  fc.constant((s: string) => s.replace('{', '{"verdict":"DROPPED","Type":"L7",')),
-  fc.constant((s: string) => s.replace('"TCP":{', '"TCP":{"flags":{"SYN":true,"ACK":true},')),
-  fc.constant((s: string) => s.replace('"namespace":', '"namespace":"other","namespace":')),
-  fc.constant((s: string) => s.replace('"labels":[', '"labels":["k8s:x=y"],"labels":[')),
-  fc.constant((s: string) => s.replace(/"l4":\{/, '"l4":{"0":1,')),
-  fc.constant((s: string) => `${s}x`),
-  fc.constant((s: string) => s.replace('}', ',}')),
-  fc.constant((s: string) => s.replace(':', '::')),
-  fc.constant((s: string) => s.replace('"', "'")),
-  fc.constant((s: string) => s.replace('true', 'True')),
-  fc.constant((s: string) => s.replace(/[0-9]+/, (n) => `0${n}`)),
-  fc.constant((s: string) => s.replace(/"[^"]*"/, '"tab\there"')),
-  fc.constant((s: string) => s.replace('\\', '\\x')),
-  fc.integer({ min: 0, max: 400 }).map((at) => (s: string) => s.slice(0, at)),
-  fc.tuple(fc.integer({ min: 0, max: 400 }), fc.constantFrom('{', '}', '[', ']', ',', '"', ':', '\\', '\u0000', '-', 'e')).map(([at, c]) => (s: string) => s.slice(0, at) + c + s.slice(at)),
-);
 
 describe('the Hubble field scanner', () => {
   it('reads the fixtures as JSON.parse does, taking their flow lines', () => {

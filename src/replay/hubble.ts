@@ -93,7 +93,7 @@ function recordOf(flow: FlowFields, line: number): LogRecord {
 }
 
 /** A pod by name when Hubble knows it (the bundle may know it too), otherwise the address. */
-function specOf(end: EndFields, ip: string, field: string, ipField: string): EndpointSpec {
+export function specOf(end: EndFields, ip: string, field: string, ipField: string): EndpointSpec {
   const { namespace, podName } = end;
   if (namespace === undefined || podName === undefined) return endpoints.get(ip, ipField);
   const known = pods.get(namespace, podName);
@@ -109,13 +109,13 @@ const pods = new TwoKeyCache<EndpointSpec>();
 const adhocs = new TwoKeyCache<AdHocPod | undefined>();
 
 /** "namespace/workload" reads better in a summary than a pod name with its hash suffixes. */
-function labelOf(end: EndFields, ip: string): string {
+export function labelOf(end: EndFields, ip: string): string {
   const name = end.workload ?? end.podName;
   return end.namespace !== undefined && name !== undefined ? `${end.namespace}/${name}` : ip;
 }
 
 /** The end as an ad-hoc pod: only for pods (a namespace), never for world, host and other reserved identities. */
-function adhocOf(end: EndFields, field: string): AdHocPod | undefined {
+export function adhocOf(end: EndFields, field: string): AdHocPod | undefined {
   const namespace = end.namespace;
   if (namespace === undefined) return undefined;
   // The labels' JSON text (any spelling) and the namespace are all the pod depends on; errors are never remembered.

@@ -58,6 +58,7 @@ export async function streamRecords<Answer>(inputs: readonly ReplayInput[], opti
   let lastTable: EndpointRecords | undefined;
 
   const sink: RecordSink = {
+    directory: options.directory,
     endpoints(decode) {
       if (decode === lastDecode) return lastTable!;
       let table = tables.get(decode);

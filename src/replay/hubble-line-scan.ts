@@ -1,0 +1,406 @@
+/**
+ * @module A one-pass scanner for the records-first Hubble path: it checks the whole line against
+ * JSON's grammar, character by character, and notes where the few fields a judged flow needs are
+ * (Type, time, verdict, the addresses, each end's namespace, pod name, first workload and labels,
+ * the L4 headers' destination ports and SYN/ACK flags, is_reply, reply), as positions in the line:
+ * no string, object or token is made. It is stricter than the field scanner (hubble-scan.ts): any
+ * escape, any repeated key it reads, any of its fields with an unusual type, or another observer
+ * event, and it gives up; the line is then read by readHubbleLine, as before.
+ */
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const MINUS = 0x2d;
+const MAX_DEPTH = 64;
+const NOT_PLAIN = /[\u0000-\u001f\\]/;
+
+/** Positions kept per flow object (0: the line's own object, 1: the wrapper's `flow`): start, end pairs. */
+export const F = {
+  TYPE: 0,
+  TIME: 2,
+  VERDICT: 4,
+  SRC_IP: 6,
+  DST_IP: 8,
+  /** Each end: namespace, pod name, workload name, labels (END_FIELDS positions, source first). */
+  ENDS: 10,
+  /** Per protocol (TCP, UDP, SCTP): present (1), destination port (-1: none), SYN, ACK. */
+  L4: 26,
+  /** is_reply: -1 absent, 0 false, 1 true; reply: 0 or 1; time: 0 absent, 1 null, 2 a string. */
+  IS_REPLY: 38,
+  REPLY: 39,
+  TIME_KIND: 40,
+  /** Keys read, one bit each, to give up on a repeated one. */
+  SEEN: 41,
+  IP_SEEN: 42,
+  STRIDE: 43,
+} as const;
+export const END = { NAMESPACE: 0, POD: 2, WORKLOAD: 4, LABELS: 6, STRIDE: 8 } as const;
+
+/** The positions of the last line scanned (both flow objects). */
+export const fields = new Int32Array(2 * F.STRIDE);
+/** `fields` before a scan: no positions, nothing seen, no L4 header, no reply, no time. */
+const EMPTY = new Int32Array(2 * F.STRIDE).fill(-1);
+for (const base of [0, F.STRIDE]) {
+  EMPTY[base + F.REPLY] = EMPTY[base + F.TIME_KIND] = EMPTY[base + F.SEEN] = EMPTY[base + F.IP_SEEN] = 0;
+  for (let p = 0; p < 3; p++) EMPTY[base + F.L4 + 4 * p] = 0;
+}
+/** Seen-key masks of the objects below a flow (ends, workloads, headers, flags), by nesting. */
+const seen = new Int32Array(MAX_DEPTH);
+let text = '';
+let flowKey = false;
+
+/** Scans `line`; true when it is a flow object (or a wrapper with one) read in full. Then `flowAt()` says which. */
+export function scanLine(line: string): boolean {
+  // Escapes and control characters (tabs between tokens included) are left to readHubbleLine: then every string ends at the next quote.
+  if (NOT_PLAIN.test(line)) return false;
+  text = line;
+  flowKey = false;
+  fields.set(EMPTY);
+  let at = space(0);
+  if (text.charCodeAt(at) !== OPEN_OBJECT) return false;
+  at = object(at, Role.Flow, 0, 0);
+  return at >= 0 && space(at) === text.length;
+}
+
+/** The base in `fields` of the scanned line's flow. */
+export function flowAt(): number {
+  return flowKey ? F.STRIDE : 0;
+}
+
+/** The scanned line's text. */
+export function scannedText(): string {
+  return text;
+}
+
+/** Object roles: what its members mean. */
+const enum Role {
+  Other,
+  Flow,
+  IP,
+  L4,
+  Ports,
+  Flags,
+  End,
+  Workload,
+}
+
+/**
+ * The object at `at` (an open brace) in role `role`; `base` is its flow's base in `fields`, `arg`
+ * the end (0, 1) or protocol (0-2) it belongs to. Returns the position after it, or -1.
+ */
+function object(at: number, role: Role, base: number, arg: number, depth = 0): number {
+  if (depth >= MAX_DEPTH) return -1;
+  seen[depth] = 0;
+  at = space(at + 1);
+  if (text.charCodeAt(at) === CLOSE_OBJECT) return at + 1;
+  for (;;) {
+    if (text.charCodeAt(at) !== QUOTE) return -1;
+    const keyStart = at + 1;
+    const keyEnd = stringEnd(keyStart);
+    if (keyEnd < 0) return -1;
+    at = space(keyEnd + 1);
+    if (text.charCodeAt(at) !== COLON) return -1;
+    at = space(at + 1);
+    at = role === Role.Other ? value(at, depth + 1) : member(at, role, base, arg, keyStart, keyEnd, depth);
+    if (at < 0) return -1;
+    at = space(at);
+    const c = text.charCodeAt(at);
+    if (c === CLOSE_OBJECT) return at + 1;
+    if (c !== COMMA) return -1;
+    at = space(at + 1);
+  }
+}
+
+/** A member's value at `at`, read as its key (text[keyStart, keyEnd)) means in `role`. */
+function member(at: number, role: Role, base: number, arg: number, keyStart: number, keyEnd: number, depth: number): number {
+  const length = keyEnd - keyStart;
+  const c = text.charCodeAt(at);
+  switch (role) {
+    case Role.Flow:
+      if (length === 4 && is('flow', keyStart)) {
+        // Only the line's own object wraps a flow.
+        if (base !== 0 || flowKey || c !== OPEN_OBJECT) return -1;
+        flowKey = true;
+        return object(at, Role.Flow, F.STRIDE, 0, depth + 1);
+      }
+      return flowMember(at, c, base, keyStart, length, depth);
+    case Role.IP: {
+      const bit = length === 6 && is('source', keyStart) ? 1 : length === 11 && is('destination', keyStart) ? 2 : 0;
+      if (bit === 0) return value(at, depth + 1);
+      if ((fields[base + F.IP_SEEN]! & bit) !== 0 || c !== QUOTE) return -1;
+      fields[base + F.IP_SEEN] = fields[base + F.IP_SEEN]! | bit;
+      return stringAt(at, base + (bit === 1 ? F.SRC_IP : F.DST_IP));
+    }
+    case Role.L4: {
+      const protocol = length === 3 && is('TCP', keyStart) ? 0 : length === 3 && is('UDP', keyStart) ? 1 : length === 4 && is('SCTP', keyStart) ? 2 : -1;
+      if (protocol < 0) return value(at, depth + 1);
+      if (!once(depth, 1 << protocol)) return -1;
+      if (c !== OPEN_OBJECT) return value(at, depth + 1);
+      fields[base + F.L4 + 4 * protocol] = 1;
+      return object(at, Role.Ports, base, protocol, depth + 1);
+    }
+    case Role.Ports:
+      if (length === 16 && is('destination_port', keyStart)) {
+        if (!once(depth, 1)) return -1;
+        const end = wholeNumberEnd(at);
+        if (end < 0) return -1;
+        fields[base + F.L4 + 4 * arg + 1] = digitsOf(at, end);
+        return end;
+      }
+      if (length === 5 && is('flags', keyStart)) {
+        if (!once(depth, 2)) return -1;
+        return c === OPEN_OBJECT ? object(at, Role.Flags, base, arg, depth + 1) : value(at, depth + 1);
+      }
+      return value(at, depth + 1);
+    case Role.Flags: {
+      const flag = length === 3 && is('SYN', keyStart) ? 2 : length === 3 && is('ACK', keyStart) ? 3 : 0;
+      if (flag === 0) return value(at, depth + 1);
+      if (!once(depth, 1 << flag)) return -1;
+      if (c === 0x74 && is('true', at)) {
+        fields[base + F.L4 + 4 * arg + flag] = 1;
+        return at + 4;
+      }
+      return value(at, depth + 1);
+    }
+    case Role.End:
+      return endMember(at, c, base + F.ENDS + END.STRIDE * arg, keyStart, length, depth);
+    case Role.Workload:
+      if (length !== 4 || !is('name', keyStart)) return value(at, depth + 1);
+      if (!once(depth, 1)) return -1;
+      return c === QUOTE ? stringAt(at, base + END.WORKLOAD) : value(at, depth + 1);
+    default:
+      return value(at, depth + 1);
+  }
+}
+
+/** True the first time `bit` is seen in the object at `depth`. */
+function once(depth: number, bit: number): boolean {
+  if ((seen[depth]! & bit) !== 0) return false;
+  seen[depth] = seen[depth]! | bit;
+  return true;
+}
+
+/** Flow keys read, as bits of F.SEEN. */
+const enum Key {
+  Type = 1,
+  Time = 2,
+  IP = 4,
+  L4 = 8,
+  Source = 16,
+  Destination = 32,
+  Verdict = 64,
+  IsReply = 128,
+  Reply = 256,
+}
+
+function flowMember(at: number, c: number, base: number, keyStart: number, length: number, depth: number): number {
+  let key = 0;
+  switch (length) {
+    case 2:
+      key = is('IP', keyStart) ? Key.IP : is('l4', keyStart) ? Key.L4 : 0;
+      break;
+    case 4:
+      key = is('Type', keyStart) ? Key.Type : is('time', keyStart) ? Key.Time : 0;
+      break;
+    case 5:
+      key = is('reply', keyStart) ? Key.Reply : 0;
+      break;
+    case 6:
+      key = is('source', keyStart) ? Key.Source : 0;
+      break;
+    case 7:
+      key = is('verdict', keyStart) ? Key.Verdict : 0;
+      break;
+    case 8:
+      key = is('is_reply', keyStart) ? Key.IsReply : 0;
+      break;
+    case 11:
+      if (is('destination', keyStart)) key = Key.Destination;
+      // Another observer event: left to readHubbleLine.
+      else if (base === 0 && (is('node_status', keyStart) || is('lost_events', keyStart) || is('agent_event', keyStart) || is('debug_event', keyStart))) return -1;
+      break;
+  }
+  if (key === 0) return value(at, depth + 1);
+  if ((fields[base + F.SEEN]! & key) !== 0) return -1;
+  fields[base + F.SEEN] = fields[base + F.SEEN]! | key;
+  switch (key) {
+    case Key.Type:
+      return c === QUOTE ? stringAt(at, base + F.TYPE) : -1;
+    case Key.Verdict:
+      return c === QUOTE ? stringAt(at, base + F.VERDICT) : -1;
+    case Key.Time:
+      if (c === 0x6e && is('null', at)) {
+        fields[base + F.TIME_KIND] = 1;
+        return at + 4;
+      }
+      fields[base + F.TIME_KIND] = 2;
+      return c === QUOTE ? stringAt(at, base + F.TIME) : -1;
+    case Key.IP:
+      return c === OPEN_OBJECT ? object(at, Role.IP, base, 0, depth + 1) : -1;
+    case Key.L4:
+      return c === OPEN_OBJECT ? object(at, Role.L4, base, 0, depth + 1) : -1;
+    case Key.Source:
+    case Key.Destination:
+      return c === OPEN_OBJECT ? object(at, Role.End, base, key === Key.Source ? 0 : 1, depth + 1) : -1;
+    default: {
+      const flag = c === 0x74 && is('true', at) ? 1 : c === 0x66 && is('false', at) ? 0 : -1;
+      if (flag < 0) return -1;
+      fields[base + (key === Key.IsReply ? F.IS_REPLY : F.REPLY)] = flag;
+      return at + (flag === 1 ? 4 : 5);
+    }
+  }
+}
+
+/** A member of an end object; `end` is the end's base in `fields`. */
+function endMember(at: number, c: number, end: number, keyStart: number, length: number, depth: number): number {
+  const field =
+    length === 9 && is('namespace', keyStart) ? END.NAMESPACE
+    : length === 8 && is('pod_name', keyStart) ? END.POD
+    : length === 9 && is('workloads', keyStart) ? END.WORKLOAD
+    : length === 6 && is('labels', keyStart) ? END.LABELS
+    : -1;
+  if (field < 0) return value(at, depth + 1);
+  if (!once(depth, 1 << field)) return -1;
+  if (field === END.LABELS) {
+    if (c !== OPEN_ARRAY) return value(at, depth + 1);
+    const after = value(at, depth + 1);
+    fields[end + END.LABELS] = at;
+    fields[end + END.LABELS + 1] = after;
+    return after;
+  }
+  if (field === END.WORKLOAD) return c === OPEN_ARRAY ? workloads(at, end, depth + 1) : value(at, depth + 1);
+  return c === QUOTE ? stringAt(at, end + field) : value(at, depth + 1);
+}
+
+/** `workloads`: the first one's name, when it is an object. */
+function workloads(at: number, end: number, depth: number): number {
+  at = space(at + 1);
+  if (text.charCodeAt(at) === CLOSE_ARRAY) return at + 1;
+  at = text.charCodeAt(at) === OPEN_OBJECT ? object(at, Role.Workload, end, 0, depth + 1) : value(at, depth + 1);
+  for (;;) {
+    if (at < 0) return -1;
+    at = space(at);
+    const c = text.charCodeAt(at);
+    if (c === CLOSE_ARRAY) return at + 1;
+    if (c !== COMMA) return -1;
+    at = value(space(at + 1), depth + 1);
+  }
+}
+
+/** The string at `at` (a quote), its content's bounds noted at `slot` when it is not empty. */
+function stringAt(at: number, slot: number): number {
+  const close = stringEnd(at + 1);
+  if (close < 0) return -1;
+  if (close > at + 1) {
+    fields[slot] = at + 1;
+    fields[slot + 1] = close;
+  }
+  return close + 1;
+}
+
+/** Where the string whose content starts at `at` closes (its quote), or -1: the line has no escape or control character (scanLine). */
+function stringEnd(at: number): number {
+  return text.indexOf('"', at);
+}
+
+/** Any value at `at`, checked and stepped over. */
+function value(at: number, depth: number): number {
+  const c = text.charCodeAt(at);
+  switch (c) {
+    case QUOTE: {
+      const close = stringEnd(at + 1);
+      return close < 0 ? -1 : close + 1;
+    }
+    case OPEN_OBJECT:
+      return object(at, Role.Other, 0, 0, depth);
+    case OPEN_ARRAY: {
+      if (depth >= MAX_DEPTH) return -1;
+      at = space(at + 1);
+      if (text.charCodeAt(at) === CLOSE_ARRAY) return at + 1;
+      for (;;) {
+        at = value(at, depth + 1);
+        if (at < 0) return -1;
+        at = space(at);
+        const next = text.charCodeAt(at);
+        if (next === CLOSE_ARRAY) return at + 1;
+        if (next !== COMMA) return -1;
+        at = space(at + 1);
+      }
+    }
+    case 0x74:
+      return is('true', at) ? at + 4 : -1;
+    case 0x66:
+      return is('false', at) ? at + 5 : -1;
+    case 0x6e:
+      return is('null', at) ? at + 4 : -1;
+    default:
+      return numberEnd(at);
+  }
+}
+
+/** After a JSON number at `at`; -1 when there is none. */
+function numberEnd(at: number): number {
+  if (text.charCodeAt(at) === MINUS) at++;
+  const first = text.charCodeAt(at);
+  if (first === DIGIT_0) at++;
+  else if (first > DIGIT_0 && first <= DIGIT_9) at = digitsEnd(at + 1);
+  else return -1;
+  if (text.charCodeAt(at) === 0x2e) {
+    const from = at + 1;
+    at = digitsEnd(from);
+    if (at === from) return -1;
+  }
+  const e = text.charCodeAt(at);
+  if (e === 0x65 || e === 0x45) {
+    at++;
+    const sign = text.charCodeAt(at);
+    if (sign === 0x2b || sign === MINUS) at++;
+    const from = at;
+    at = digitsEnd(from);
+    if (at === from) return -1;
+  }
+  return at;
+}
+
+/** After a plain whole number of 1 to 5 digits, no leading zero (what a port is written as); -1 otherwise. */
+function wholeNumberEnd(at: number): number {
+  const end = digitsEnd(at);
+  if (end === at || end - at > 5 || (end - at > 1 && text.charCodeAt(at) === DIGIT_0)) return -1;
+  const next = text.charCodeAt(end);
+  return next === 0x2e || next === 0x65 || next === 0x45 ? -1 : end;
+}
+
+function digitsEnd(at: number): number {
+  for (;;) {
+    const c = text.charCodeAt(at);
+    if (!(c >= DIGIT_0 && c <= DIGIT_9)) return at;
+    at++;
+  }
+}
+
+function digitsOf(start: number, end: number): number {
+  let n = 0;
+  for (let at = start; at < end; at++) n = n * 10 + text.charCodeAt(at) - DIGIT_0;
+  return n;
+}
+
+/** Whether `name` is written at `at`: compared code by code (a native startsWith costs more than the compare). */
+function is(name: string, at: number): boolean {
+  for (let i = 0; i < name.length; i++) if (text.charCodeAt(at + i) !== name.charCodeAt(i)) return false;
+  return true;
+}
+
+function space(at: number): number {
+  for (;;) {
+    const c = text.charCodeAt(at);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return at;
+    at++;
+  }
+}

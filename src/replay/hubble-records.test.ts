@@ -1,0 +1,228 @@
+/**
+ * Hubble's records-first path (hubble-records.ts) gives the object path's report byte for byte:
+ * text and JSON summaries, rule hits and --out, single and baseline replay, on random Hubble logs
+ * of the fixture cluster's pods, unknown pods (resolved by their labels), outside addresses, pods
+ * named at another pod's address, unreadable labels, replies, other types and protocols, bad
+ * times and ports, spelled any way or broken (the scanner's mutations). The object path is the
+ * same WASM engines behind a plain Engine, which the records path does not take.
+ */
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import type { Engine } from '../engine/engine.js';
+import { createEngine } from '../engine/create-engine.js';
+import { loadCoreModule } from '../engine/node-core.js';
+import { WasmEngine } from '../engine/wasm-engine.js';
+import { ingestSources } from '../ingest/bundle.js';
+import type { Bundle } from '../model/bundle.js';
+import { replayAgainstBaseline, sideBySide } from './baseline.js';
+import { BaselineSummary } from './baseline-summary.js';
+import type { EndpointTables } from './flow-records.js';
+import { EndpointDirectory, replay } from './replay.js';
+import { bundleRules, RuleHits } from './rule-hits.js';
+import { ReplaySummary } from './summary.js';
+import { chunked, hubbleMutation } from './test-support.js';
+import { VerdictCache } from './verdict-cache.js';
+import { throughFlows as objectPath } from '../../test/ndjson-lines.js';
+
+const FIXTURES = new URL('../../test/fixtures/flowlogs/', import.meta.url);
+const read = (name: string): string => readFileSync(new URL(name, FIXTURES), 'utf8');
+const bundleOf = (...names: string[]): Bundle => ingestSources(names.map((name) => ({ name, text: read(name) }))).bundle!;
+const CLUSTER = bundleOf('cluster.yaml');
+const STAGED = bundleOf('cluster.yaml', 'staged-change.yaml');
+const core = loadCoreModule();
+
+/** Labels as Cilium writes them for a pod: its own, and the ones Cilium derives (dropped by the reader). */
+const ciliumLabels = (namespace: string, labels: Readonly<Record<string, string>>): string[] => [
+  ...Object.entries(labels).map(([key, value]) => `k8s:${key}=${value}`),
+  `k8s:io.kubernetes.pod.namespace=${namespace}`,
+  'k8s:io.cilium.k8s.policy.cluster=kind-kind',
+];
+
+/** The cluster's pods as Hubble names them: at their own addresses, sometimes by workload. */
+const knownEnds = CLUSTER.pods.flatMap((pod) =>
+  pod.ips.map((ip) => ({
+    namespace: pod.namespace,
+    pod_name: pod.name,
+    labels: ciliumLabels(pod.namespace, pod.labels),
+    ...(pod.name.includes('-') ? { workloads: [{ name: pod.name.split('-')[0], kind: 'Deployment' }] } : {}),
+    ip,
+  })),
+);
+const podIPs = CLUSTER.pods.flatMap((pod) => pod.ips);
+const end = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(...knownEnds) },
+  // Outside addresses and reserved identities: no namespace.
+  { weight: 2, arbitrary: fc.constantFrom('198.51.100.23', '10.0.2.45', 'fd00::99', '2001:DB8::1').map((ip) => ({ ip, labels: ['reserved:world'] })) },
+  // Pods the bundle does not know (resolved by labels, or by an address a pod owns), and ones named at another pod's address.
+  fc.tuple(fc.constantFrom('prod', 'billing', 'ghost'), fc.constantFrom('ghost-1', 'frontend-7d9f8b6c4-x2kqp'), fc.constantFrom(...podIPs, '10.9.9.9'), fc.constantFrom('app=frontend', 'app=backend', 'tier=api')).map(
+    ([namespace, pod_name, ip, label]) => ({ namespace, pod_name, ip, labels: [`k8s:${label}`, `k8s:io.kubernetes.pod.namespace=${namespace}`] }),
+  ),
+  // What the object path reports: unreadable names and labels, a namespace without a pod name, no address.
+  fc.constantFrom(
+    { namespace: 'prod', pod_name: 'Bad_Name', ip: '10.244.1.17', labels: [] },
+    { namespace: 'prod', pod_name: 'frontend-7d9f8b6c4-x2kqp', ip: '10.244.1.17', labels: ['k8s:app=not valid!'] },
+    { namespace: 'prod', ip: '10.244.2.31', labels: ['k8s:app=backend'] },
+    { namespace: 'Prod', ip: '10.244.2.31', labels: [] },
+    { ip: 'nope', labels: [] },
+    { ip: '', labels: [] },
+  ),
+);
+const ports = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(8080, 9100, 53, 5432, 443, 9090) }, fc.constantFrom(0, 65536, 80.5));
+const l4 = fc.oneof(
+  { weight: 6, arbitrary: fc.tuple(fc.constantFrom('TCP', 'UDP', 'SCTP'), ports).map(([protocol, port]) => ({ [protocol]: { source_port: 49152, destination_port: port } })) },
+  fc.constantFrom({ TCP: { source_port: 8080, destination_port: 49152, flags: { SYN: true, ACK: true } } }, { ICMPv4: { type: 8 } }, { TCP: {} }),
+);
+const flow = fc
+  .record({
+    time: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('2024-05-14T09:21:07.412503109Z', '2024-05-14T09:22:00Z') }, fc.constantFrom(null, 'not a time', 1715678467)),
+    verdict: fc.constantFrom('FORWARDED', 'FORWARDED', 'DROPPED', 'AUDIT'),
+    source: end,
+    destination: end,
+    l4,
+    Type: fc.oneof({ weight: 8, arbitrary: fc.constant('L3_L4') }, fc.constantFrom('L7', 'SOCK')),
+    is_reply: fc.constantFrom(false, false, false, true, undefined),
+    wrapped: fc.boolean(),
+  })
+  .map(({ time, verdict, source, destination, l4, Type, is_reply, wrapped }) => {
+    const { ip: srcIP, ...src } = source;
+    const { ip: dstIP, ...dst } = destination;
+    const object = {
+      time,
+      verdict,
+      ...(verdict === 'DROPPED' ? { drop_reason_desc: 'POLICY_DENIED' } : {}),
+      IP: { source: srcIP, destination: dstIP, ipVersion: srcIP.includes(':') ? 'IPv6' : 'IPv4' },
+      l4,
+      source: src,
+      destination: dst,
+      Type,
+      traffic_direction: 'INGRESS',
+      ...(is_reply === undefined ? {} : { is_reply }),
+    };
+    return JSON.stringify(wrapped ? { flow: object, node_name: 'kind-worker', time } : object);
+  });
+/** Mostly well-formed lines, sometimes spelled otherwise or broken. */
+const hubbleLine = fc.oneof({ weight: 6, arbitrary: flow }, fc.tuple(flow, hubbleMutation).map(([text, mutate]) => mutate(text)));
+/** Lines repeated (as conversations are), with some that are no Hubble flow. */
+const hubbleLog = fc
+  .array(fc.oneof({ weight: 10, arbitrary: hubbleLine }, fc.constantFrom('{"lost_events":{"num_events_lost":"1"}}', '{}', 'x', '')), { minLength: 1, maxLength: 40, size: 'max' })
+  .chain((picked) => fc.array(fc.nat({ max: picked.length - 1 }), { maxLength: 120, size: 'max' }).map((at) => at.map((i) => picked[i]!)))
+  .map((lines) => `${lines.join('\n')}\n`);
+
+interface Report {
+  readonly text: string;
+  readonly json: string;
+  readonly out: string;
+}
+
+async function single(log: string, engine: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables): Promise<Report> {
+  const summary = new ReplaySummary(groups);
+  const rules = new RuleHits();
+  const out: string[] = [];
+  await replay([{ name: 'flows.jsonl', bytes: chunked(log, 61) }], {
+    engine,
+    directory: new EndpointDirectory(CLUSTER),
+    endpointTables,
+    format: 'hubble',
+    summary,
+    rules,
+    batchSize,
+    out: (text) => void out.push(text),
+  });
+  return { text: summary.toText(3), json: JSON.stringify({ ...summary.toJSON(), rules: rules.toJSON() }), out: out.join('\n') };
+}
+
+async function baseline(log: string, next: Engine, old: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables): Promise<Report> {
+  const summary = new BaselineSummary(groups);
+  const rules = new RuleHits();
+  const out: string[] = [];
+  await replayAgainstBaseline([{ name: 'flows.jsonl', bytes: chunked(log, 61) }], {
+    decider: sideBySide(next, old),
+    directory: new EndpointDirectory(STAGED),
+    endpointTables,
+    format: 'hubble',
+    summary,
+    rules,
+    batchSize,
+    out: (text) => void out.push(text),
+  });
+  const ruleReport = { rules: rules.toJSON(), unusedRules: rules.unusedAmong(bundleRules(STAGED)), shadowedRules: [], otherRuleFlows: rules.otherFlows };
+  return { text: summary.toText(ruleReport, 3), json: JSON.stringify(summary.toJSON(ruleReport)), out: out.join('\n') };
+}
+
+const failure = (error: Error): string => `error: ${error.message}`;
+
+describe('Hubble records-first replay against the object path', () => {
+  const wasm = (bundle: Bundle) => createEngine({ kind: 'wasm', core, bundle }) as WasmEngine;
+  const cluster = wasm(CLUSTER);
+  const staged = wasm(STAGED);
+  const recordCalls = vi.spyOn(WasmEngine.prototype, 'decideRecordsInto');
+  const batchCalls = vi.spyOn(WasmEngine.prototype, 'decideBatch');
+  /** Flows decided as records, and as Flow objects, since the last clear. */
+  const counts = (): { records: number; objects: number } => ({
+    records: recordCalls.mock.calls.reduce((sum, [records]) => sum + records.length / 40, 0),
+    objects: batchCalls.mock.calls.reduce((sum, [flows]) => sum + flows.length, 0),
+  });
+  const clear = (): void => {
+    recordCalls.mockClear();
+    batchCalls.mockClear();
+  };
+
+  /** Runs `compare` on random logs (half of them keeping endpoint tables, as replay --jobs' workers do), and checks the records path's share. */
+  async function compareOnLogs(groupBounds: readonly number[], compare: (log: string, batchSize: number, groups: number, kept?: EndpointTables) => Promise<void>): Promise<void> {
+    const kept: EndpointTables = new Map();
+    let records = 0;
+    let objects = 0;
+    await fc.assert(
+      fc.asyncProperty(hubbleLog, fc.integer({ min: 1, max: 40 }), fc.constantFrom(...groupBounds), fc.boolean(), async (text, batchSize, groups, keep) => {
+        await compare(text, batchSize, groups, keep ? kept : undefined);
+        records += counts().records;
+        objects += counts().objects;
+      }),
+      { numRuns: 150 },
+    );
+    // Most judged flows took the records path (it is not the object path under another name), though
+    // the logs are made so that about a third need the object path (unknown pods, mixed families, errors).
+    expect(records).toBeGreaterThan(2000);
+    expect(records).toBeGreaterThan(objects);
+  }
+
+  it('gives the same single-replay report, rule hits and --out', async () => {
+    await compareOnLogs([100_000, 2, 1], async (text, batchSize, groups, kept) => {
+      const expected = await single(text, new VerdictCache(objectPath(cluster)), batchSize, groups).catch(failure);
+      clear();
+      expect(await single(text, new VerdictCache(cluster), batchSize, groups, kept).catch(failure)).toEqual(expected);
+    });
+  }, 120_000);
+
+  it('gives the same baseline report, rule hits and --out', async () => {
+    await compareOnLogs([100_000, 1], async (text, batchSize, groups, kept) => {
+      const expected = await baseline(text, objectPath(staged), objectPath(cluster), batchSize, groups).catch(failure);
+      clear();
+      expect(await baseline(text, staged, cluster, batchSize, groups, kept).catch(failure)).toEqual(expected);
+    });
+  }, 120_000);
+
+  it('takes well-formed flows of known pods as records, and leaves a pod the bundle does not know to the object path', async () => {
+    const line = (srcPod: string, srcIP: string): string =>
+      JSON.stringify({
+        flow: {
+          time: '2024-05-14T09:21:07Z',
+          verdict: 'FORWARDED',
+          IP: { source: srcIP, destination: '10.244.2.31' },
+          l4: { TCP: { destination_port: 8080 } },
+          source: { namespace: 'prod', pod_name: srcPod, labels: ['k8s:app=frontend'] },
+          destination: { namespace: 'prod', pod_name: 'backend-5c6d7f8b9-4mzlw', labels: ['k8s:app=backend'] },
+          Type: 'L3_L4',
+        },
+      });
+    clear();
+    const known = line('frontend-7d9f8b6c4-x2kqp', '10.244.1.17');
+    await single(`${known}\n${known}\n`, cluster, 16, 10);
+    expect(counts()).toEqual({ records: 2, objects: 0 });
+    clear();
+    // Not owned by any pod: resolved by the log's labels, an ad-hoc pod the core's records do not carry.
+    await single(`${line('ghost-1', '10.9.9.9')}\n`, cluster, 16, 10);
+    expect(counts()).toEqual({ records: 0, objects: 1 });
+  });
+});
