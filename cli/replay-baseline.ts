@@ -11,7 +11,7 @@ import type { FlowLogFormat } from '../src/replay/index.js';
 import type { Engine } from '../src/engine/engine.js';
 import { RemoteEngine } from '../src/engine/remote-engine.js';
 import { ruleListOf } from '../src/format/rule-list.js';
-import { EndpointDirectory } from '../src/replay/replay.js';
+import { EndpointDirectory } from '../src/replay/endpoint-directory.js';
 import { RuleHits } from '../src/replay/rule-hits.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
 import { ParallelReplay } from '../src/replay/parallel.js';

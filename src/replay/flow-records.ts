@@ -18,7 +18,7 @@ import { FlowError } from '../model/errors.js';
 import type { Protocol } from '../model/bundle.js';
 import type { EndpointSpec } from '../model/flow.js';
 import type { Observed } from './records.js';
-import type { EndpointDirectory } from './replay.js';
+import type { EndpointDirectory } from './endpoint-directory.js';
 import { groupKey } from './summary.js';
 
 /** Which key of a conversation (EndpointRecords.groupKey): ReplaySummary's, or ChangeGroups' (changeKey) per observed verdict. */

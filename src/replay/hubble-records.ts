@@ -17,7 +17,7 @@ import { END, F, fields, flowAt, scanLine } from './hubble-line-scan.js';
 import { OBSERVED_CODE, type EndpointDecoder, type EndpointRecords, type FastLineReader } from './flow-records.js';
 import { LineError } from './records.js';
 import { parseTimeText } from './record-time.js';
-import { resolveEndpoint, type EndpointDirectory } from './replay.js';
+import { resolveEndpoint, type EndpointDirectory } from './endpoint-directory.js';
 
 /**
  * The identity of Hubble's endpoint table among a replay's tables. Hubble's ends are not texts:

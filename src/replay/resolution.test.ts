@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ingestSources } from '../ingest/bundle.js';
 import type { AdHocPod, EndpointSpec } from '../model/flow.js';
-import { EndpointDirectory, resolveEndpoint } from './replay.js';
+import { EndpointDirectory, resolveEndpoint } from './endpoint-directory.js';
 
 const pod = (name: string, ip: string, hostNetwork = false) => `
 apiVersion: v1
