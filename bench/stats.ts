@@ -118,3 +118,50 @@ export async function opsPerSecond(op: (i: number) => unknown, options: RateOpti
   const ops = median(rates);
   return { opsPerSecond: ops, nsPerOp: 1e9 / ops, iterations, samples: rates.length };
 }
+
+/**
+ * opsPerSecond for several ops measured in turns, for rows that are compared with each other (the
+ * pod and IP rows of one format): each op is warmed up and calibrated in turn, then every sample
+ * round times each op once, in alternating order, so that warm-up, run order and a busy moment of
+ * the machine fall on all of them alike. The median of each op's rounds is reported.
+ */
+export async function interleavedRates(ops: Readonly<Record<string, () => unknown>>, options: RateOptions): Promise<Record<string, Rate>> {
+  const names = Object.keys(ops);
+  const start = now();
+  // The budget and the warm-up are per op, as opsPerSecond's.
+  const budgetNs = options.budgetMs * 1e6 * names.length;
+  const timeRun = async (op: () => unknown, n: number): Promise<number> => {
+    const t = now();
+    let last: unknown;
+    for (let k = 0; k < n; k++) {
+      last = op();
+      if (last instanceof Promise) last = await last;
+    }
+    const elapsed = since(t);
+    sink = last;
+    return elapsed;
+  };
+  // Warm-up in turns (a first call also fills lazily built tables), then calibration of each op.
+  const warmupNs = Math.min(options.warmupMs * 1e6 * names.length, budgetNs / 2);
+  while (since(start) < warmupNs) for (const name of names) await timeRun(ops[name]!, 1);
+  const iterations: Record<string, number> = {};
+  for (const name of names) {
+    let n = 1;
+    let elapsed = await timeRun(ops[name]!, n);
+    while (elapsed < (options.targetMs * 1e6) / 10) elapsed = await timeRun(ops[name]!, (n *= 2));
+    iterations[name] = Math.max(1, Math.round((n * options.targetMs * 1e6) / Math.max(elapsed, 1)));
+  }
+  const rates: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
+  const roundNs = names.length * options.targetMs * 1e6;
+  for (let round = 0; round < options.samples && (round === 0 || since(start) + roundNs < budgetNs); round++) {
+    for (const name of round % 2 === 0 ? names : [...names].reverse()) {
+      rates[name]!.push((iterations[name]! * 1e9) / Math.max(await timeRun(ops[name]!, iterations[name]!), 1));
+    }
+  }
+  return Object.fromEntries(
+    names.map((name) => {
+      const ops = median(rates[name]!);
+      return [name, { opsPerSecond: ops, nsPerOp: 1e9 / ops, iterations: iterations[name]!, samples: rates[name]!.length }];
+    }),
+  );
+}

@@ -3,9 +3,13 @@
  * pods and addresses over and over, so each distinct endpoint text is resolved once and every
  * later mention is found by its hash and a byte comparison, without making a string. An open
  * addressing table over typed arrays: keys in one byte arena, each entry's record endpoint
- * (ENDPOINT_BYTES) and its ENDPOINT_KIND beside it.
+ * (ENDPOINT_BYTES) and its ENDPOINT_KIND beside it, or REFUSED_KIND for a text the resolver
+ * refused (an unknown pod is mentioned as often as a known one).
  */
 import { ENDPOINT_BYTES } from '../compile/layout.js';
+
+/** The kind of an entry whose text the resolver refused: it has no endpoint (no ENDPOINT_KIND is this). */
+export const REFUSED_KIND = 0xff;
 
 /** Distinct keys kept; past that the table starts over (memory stays bounded). */
 const MAX_ENTRIES = 1 << 16;

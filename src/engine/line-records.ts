@@ -12,7 +12,7 @@ import { detached } from '../flow/endpoint-table.js';
 import { COMPACT, COMPACT_PROTOCOL, COMPACT_SLOTS, isPlainEndpointText, matchCompactFlowBytes } from '../flow/flow-line-bytes.js';
 import { FIELD, FIELD_SLOTS, flowLineSpans, isPlainJSONString, matchCompactFlowLine, scanFlowLine, SLOT, spanValue, VALUE } from '../flow/scan.js';
 import { FlowError } from '../model/errors.js';
-import { EndpointBytesTable } from './endpoint-bytes.js';
+import { EndpointBytesTable, REFUSED_KIND } from './endpoint-bytes.js';
 import type { EndpointResolver } from './endpoints.js';
 import { AdhocTable, encodeEndpoint } from './flow-encoder.js';
 
@@ -113,15 +113,18 @@ export class LineRecordWriter {
 
   /**
    * The byte table's entry of endpoint text `bytes[start, end)`, resolved on first sight; -1 when
-   * the text is not plain (the text path unescapes or refuses it) or the resolver refuses it.
+   * the text is not plain (the text path unescapes or refuses it) or the resolver refuses it (remembered
+   * as refused: the text path reports each mention, with its field, but it is resolved only once here).
    */
   private bytesEntry(bytes: Uint8Array, view: DataView, start: number, end: number, name: string): number {
-    const known = this.byBytes.find(bytes, view, start, end);
-    if (known >= 0) return known;
+    const table = this.byBytes;
+    const known = table.find(bytes, view, start, end);
+    if (known >= 0) return table.kinds[known] === REFUSED_KIND ? -1 : known;
     if (!isPlainEndpointText(bytes, start, end)) return -1;
     // Printable ASCII: the text is the bytes.
     const kind = this.encodeText(asciiDecoder.decode(bytes.subarray(start, end)), name);
-    return kind < 0 ? -1 : this.byBytes.add(bytes, start, end, kind, this.scratchBytes);
+    const entry = table.add(bytes, start, end, kind < 0 ? REFUSED_KIND : kind, this.scratchBytes);
+    return kind < 0 ? -1 : entry;
   }
 
   private writeEndpoint(text: string, field: number, name: string, view: DataView, kindAt: number, at: number): boolean {

@@ -58,11 +58,9 @@ const DST_OPEN = pattern('","dst":"');
 const PROTOCOL_OPEN = pattern('","protocol":"');
 const PORT_OPEN = pattern(',"port":');
 /** Each protocol name with its closing quote. */
-const PROTOCOL_NAMES: readonly [Pattern, number][] = [
-  [pattern('TCP"'), COMPACT_PROTOCOL.TCP],
-  [pattern('UDP"'), COMPACT_PROTOCOL.UDP],
-  [pattern('SCTP"'), COMPACT_PROTOCOL.SCTP],
-];
+const TCP_NAME = pattern('TCP"');
+const UDP_NAME = pattern('UDP"');
+const SCTP_NAME = pattern('SCTP"');
 /** Four quotes, and the constants of the zero-byte test (a word's byte is a quote when it is zero after xor). */
 const QUOTES = 0x22222222;
 const ONES = 0x01010101;
@@ -87,14 +85,11 @@ export function matchCompactFlowBytes(bytes: Uint8Array, view: DataView, start: 
   let protocol: number = COMPACT_PROTOCOL.ABSENT;
   if (hasAt(bytes, view, dstEnd, limit, PROTOCOL_OPEN)) {
     at = dstEnd + PROTOCOL_OPEN.length;
-    for (const [name, code] of PROTOCOL_NAMES) {
-      if (hasAt(bytes, view, at, limit, name)) {
-        protocol = code;
-        at += name.length;
-        break;
-      }
-    }
-    if (protocol === COMPACT_PROTOCOL.ABSENT) return -1;
+    if (hasAt(bytes, view, at, limit, TCP_NAME)) protocol = COMPACT_PROTOCOL.TCP;
+    else if (hasAt(bytes, view, at, limit, UDP_NAME)) protocol = COMPACT_PROTOCOL.UDP;
+    else if (hasAt(bytes, view, at, limit, SCTP_NAME)) protocol = COMPACT_PROTOCOL.SCTP;
+    else return -1;
+    at += protocol === COMPACT_PROTOCOL.SCTP ? SCTP_NAME.length : TCP_NAME.length;
   }
   if (!hasAt(bytes, view, at, limit, PORT_OPEN)) return -1;
   at += PORT_OPEN.length;

@@ -6,7 +6,8 @@ import { mutate, mutation, throughFlows, variants } from '../../test/ndjson-line
 import { compileBundle } from '../compile/compile.js';
 import { FLOW_RECORD_BYTES } from '../compile/layout.js';
 import type { Engine } from '../engine/engine.js';
-import { lineRecordWriter } from '../engine/line-records.js';
+import type { EndpointResolver } from '../engine/endpoints.js';
+import { LineRecordWriter, lineRecordWriter } from '../engine/line-records.js';
 import { loadCoreModule } from '../engine/node-core.js';
 import { ReferenceEngine } from '../engine/reference-engine.js';
 import { WasmEngine } from '../engine/wasm-engine.js';
@@ -133,5 +134,57 @@ describe('NDJSON bytes answered through flow records, against the text path', ()
       for (let cut = 0; cut <= long.length; cut += 5) await expectSameOutput(engine, long, [cut], { maxLineBytes: 100, batchLines: 2 });
       for (const maxFlows of [0, 1, 2, 5]) await expectSameOutput(engine, long, [70], { maxLineBytes: 100, batchLines: 2, maxFlows });
     }
+  }, 60_000);
+  it('resolve a refused endpoint once, answer each mention as the text path does, and keep its neighbours apart', async () => {
+    const bundle = ingestSources([{ name: 'valid.yaml', text: VALID_BUNDLE_YAML }]).bundle!;
+    // ns9/frontend is no pod; ns3/frontend is one of the same length and last eight bytes (the same hash).
+    const line = (src: string, dst: string): string => JSON.stringify({ src, dst, protocol: 'TCP', port: 80 });
+    const texts = [
+      line('ns9/frontend', 'ns1/web'),
+      line('ns3/frontend', 'ns1/web'),
+      line('ns1/web', 'ns9/frontend'),
+      line('ns9/frontend', 'ns9/frontend'),
+      line('ns3/frontend', 'ns9/frontend'),
+      line('ns3/frontend', 'ns1/web'),
+    ];
+    for (const order of [texts, [...texts].reverse()]) {
+      const body = encoder.encode(`${[...order, ...order, ...order].join('\n')}\n`);
+      for (const { load } of ENGINES) {
+        const engine = load(bundle);
+        for (let cut = 0; cut <= body.length; cut += 11) await expectSameOutput(engine, body, [cut]);
+      }
+    }
+    // Through a writer of its own: each distinct text meets the resolver once, refused or not.
+    const engine = ENGINES[1]!.load(bundle);
+    const asked = new Map<string, number>();
+    const counting: EndpointResolver = Object.create(engine.resolver!, {
+      resolveEndpoint: {
+        value: (spec: Parameters<EndpointResolver['resolveEndpoint']>[0], field: string) => {
+          const key = JSON.stringify(spec);
+          asked.set(key, (asked.get(key) ?? 0) + 1);
+          return engine.resolver!.resolveEndpoint(spec, field);
+        },
+      },
+    });
+    const writer = new LineRecordWriter(counting);
+    const fresh = new LineRecordWriter(engine.resolver!);
+    const records = new Uint8Array(FLOW_RECORD_BYTES);
+    const expected = new Uint8Array(FLOW_RECORD_BYTES);
+    const taken = (w: LineRecordWriter, text: string, into: Uint8Array): boolean => {
+      const bytes = encoder.encode(`${text}\n`);
+      return w.writeCompact(bytes, 0, bytes.length, into, new Uint32Array(into.buffer), 0) === bytes.length - 1;
+    };
+    for (let round = 0; round < 3; round++) {
+      for (const text of texts) {
+        const took = taken(writer, text, records);
+        expect(took, text).toBe(!text.includes('ns9/'));
+        if (took) {
+          expect(taken(fresh, text, expected)).toBe(true);
+          expect(Array.from(records), text).toEqual(Array.from(expected));
+        }
+      }
+    }
+    expect([...asked.values()].every((n) => n === 1), JSON.stringify([...asked])).toBe(true);
+    expect(asked.size).toBe(3);
   }, 60_000);
 });

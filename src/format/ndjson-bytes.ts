@@ -108,7 +108,8 @@ class ChunkAnswer {
   private readonly recordNumbers: Int32Array;
   private readonly recordStarts: Int32Array;
   private readonly recordEnds: Int32Array;
-  private recordSources: Uint8Array[] = [];
+  /** Per pending record: the bytes its line is in (a chunk, or a line carried over chunks). */
+  private readonly recordSources: (Uint8Array | undefined)[];
   private textLines: TextLine[] = [];
 
   constructor(
@@ -125,6 +126,7 @@ class ChunkAnswer {
     this.recordNumbers = new Int32Array(batch);
     this.recordStarts = new Int32Array(batch);
     this.recordEnds = new Int32Array(batch);
+    this.recordSources = new Array<Uint8Array | undefined>(batch).fill(undefined);
   }
 
   /** Whether a batch of records waits for decide(). */
@@ -171,7 +173,7 @@ class ChunkAnswer {
     this.recordNumbers[k] = number;
     this.recordStarts[k] = start;
     this.recordEnds[k] = end;
-    this.recordSources.push(bytes);
+    this.recordSources[k] = bytes;
     this.out.push('');
   }
 
@@ -226,7 +228,6 @@ class ChunkAnswer {
     if (count === 0) return;
     this.count = 0;
     const sources = this.recordSources;
-    this.recordSources = [];
     const verdicts = await this.engine.decideRecords(this.records.subarray(0, count * FLOW_RECORD_BYTES));
     const view = new DataView(verdicts.buffer, verdicts.byteOffset, verdicts.byteLength);
     for (let k = 0; k < count; k++) {
@@ -239,5 +240,6 @@ class ChunkAnswer {
       if ('error' in line) throw new Error('a compact flow line did not decode'); // ASCII by construction
       this.textLines.push({ number: line.number, text: line.text, slot });
     }
+    sources.fill(undefined, 0, count); // no chunk is kept for longer than its batch
   }
 }
