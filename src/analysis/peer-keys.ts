@@ -1,0 +1,96 @@
+/**
+ * @module Every pod's class key (pod-classes.ts) computed cheaply for a big bundle, for a focus
+ * that stands one pod in for all of its key (focus-scope.ts): the same facts (namespace, labels as
+ * selectors see them, the named ports some rule names, hostNetwork, the primary family, the
+ * address cells of its first IPv4 and IPv6 address, and which of its addresses name it alone),
+ * with IPv6 addresses compared as fixed-width hex text instead of being parsed into numbers.
+ * Two pods with one key are treated alike by every selector and every rule; only their node can
+ * tell them apart, which the focus takes apart pod by pod.
+ */
+import type { Bundle, Labels, Pod } from '../model/bundle.js';
+import { parseIP, parseIPv4Number } from '../net/ip.js';
+import { ruleCuts } from './address-space.js';
+import { OTHER_VALUE, selectorVocabulary } from './pod-classes.js';
+import { referencedPortNames } from './port-intervals.js';
+
+/** Per pod, its class key as text (equal keys, equal classes; not the text pod-classes.ts builds). */
+export function peerKeys(bundle: Bundle): string[] {
+  const vocabulary = selectorVocabulary(bundle);
+  const portNames = referencedPortNames(bundle);
+  const cuts4 = Float64Array.from(ruleCuts(bundle, 4), Number);
+  const cuts6 = ruleCuts(bundle, 6).map(hexOf);
+  const shared = sharedAddresses(bundle);
+  const cell = (ips: readonly string[], family: 4 | 6): number => {
+    for (const ip of ips) {
+      if (ip.includes(':') !== (family === 6)) continue;
+      return family === 4 ? lastAtOrBelow(cuts4, parseIPv4Number(ip)!) : lastAtOrBelow(cuts6, ipv6Hex(ip));
+    }
+    return -1;
+  };
+  return bundle.pods.map((pod) => {
+    const primary = pod.ips.length === 0 ? 0 : pod.ips[0]!.includes(':') ? 6 : 4;
+    const named = pod.ips.map((ip) => (shared.has(ip) ? 0 : ip.includes(':') ? 6 : 4)).join(',');
+    const addresses = `${primary}|${cell(pod.ips, 4)}|${cell(pod.ips, 6)}|${named}`;
+    if (pod.hostNetwork) return `host\u0001${addresses}`;
+    return `${pod.namespace}\u0001${projected(pod.labels, vocabulary)}\u0001${namedPorts(pod, portNames)}\u0001${addresses}`;
+  });
+}
+
+/** Addresses two or more pods claim (hostNetwork pods claim none): naming one names no pod. */
+function sharedAddresses(bundle: Bundle): Set<string> {
+  const claimed = new Set<string>();
+  const shared = new Set<string>();
+  for (const pod of bundle.pods) {
+    if (pod.hostNetwork) continue;
+    for (const ip of pod.ips) (claimed.has(ip) ? shared : claimed).add(ip);
+  }
+  return shared;
+}
+
+/** The labels some selector mentions, by key, with values no selector lists folded into one. */
+function projected(labels: Labels, vocabulary: Map<string, Set<string>>): string {
+  const parts: string[] = [];
+  for (const key of Object.keys(labels).sort()) {
+    const values = vocabulary.get(key);
+    if (values) parts.push(`${key}=${values.has(labels[key]!) ? labels[key]! : OTHER_VALUE}`);
+  }
+  return parts.join('\u0002');
+}
+
+function namedPorts(pod: Pod, names: ReadonlySet<string>): string {
+  if (names.size === 0) return '';
+  const out: string[] = [];
+  for (const p of pod.ports) if (p.name !== undefined && names.has(p.name)) out.push(`${p.name}/${p.protocol}/${p.port}`);
+  return out.sort().join(',');
+}
+
+/** The index of the last entry at or below value (entry 0 is the lowest possible value). */
+function lastAtOrBelow<T extends number | string>(sorted: ArrayLike<T>, value: T): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid]! <= value) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function hexOf(value: bigint): string {
+  return value.toString(16).padStart(32, '0');
+}
+
+/** A canonical IPv6 address (ingest validated it) as 32 hex digits: text that sorts as the numbers do. */
+export function ipv6Hex(text: string): string {
+  if (text.includes('.')) return hexOf(parseIP(text)!.value);
+  const gap = text.indexOf('::');
+  const head = gap < 0 ? text : text.slice(0, gap);
+  const tail = gap < 0 ? '' : text.slice(gap + 2);
+  const headGroups = head === '' ? [] : head.split(':');
+  const tailGroups = tail === '' ? [] : tail.split(':');
+  let out = '';
+  for (const group of headGroups) out += group.padStart(4, '0');
+  out += '0000'.repeat(8 - headGroups.length - tailGroups.length);
+  for (const group of tailGroups) out += group.padStart(4, '0');
+  return out.toLowerCase();
+}
