@@ -1,7 +1,8 @@
 /**
  * @module The small bundle a focus is decided on: the focused pods, every pod with a node
  * relation to one of them (either is the other's node: such pairs are decided pod by pod), and one
- * pod per class key (peer-keys.ts) for all the others, which stands for every pod of its key; plus,
+ * pod per class key (peer-keys.ts) for all the others that may be its peers (focus-peers.ts),
+ * which stands for every pod of its key; plus,
  * over and over, every pod that claims an address a kept pod claims (whether an address names one
  * pod alone is part of the key, and the core resolves addresses). A kept pod that is not focused
  * becomes a bare pod named by its ref, so that each is an endpoint of its own. Removing pods
@@ -24,40 +25,41 @@ export interface FocusScope {
   readonly standsFor: Int32Array;
 }
 
-export function focusScope(bundle: Bundle, focused: readonly number[]): FocusScope {
+/**
+ * `focused`: the focused pods' indexes. `peers` (focus-peers.ts): per pod, 1 when it may be a peer
+ * of the focus; the others are left out and stood for by nobody (nothing passes between them and
+ * the focus). Undefined: every pod may be.
+ */
+export function focusScope(bundle: Bundle, focused: readonly number[], peers?: Uint8Array): FocusScope {
   const { pods } = bundle;
-  const byAddress = podsBy(pods, (pod) => pod.ips);
-  const byNode = podsBy(pods, (pod) => pod.hostIPs);
   const kept = new Uint8Array(pods.length);
-  const queue: number[] = [];
-  const keep = (p: number): void => {
-    if (kept[p]) return;
-    kept[p] = 1;
-    queue.push(p);
-  };
-  for (const p of focused) keep(p);
-  for (const p of focused) {
-    for (const host of pods[p]!.hostIPs) byAddress.get(host)?.forEach(keep);
-    for (const ip of pods[p]!.ips) byNode.get(ip)?.forEach(keep);
-  }
-  // Everybody else: the first pod of each key stands for the rest.
+  for (const p of focused) kept[p] = 1;
+  // Node relations with the focus: either pod's address is the other's node.
+  const focusAddresses = new Set(focused.flatMap((p) => pods[p]!.ips));
+  const focusNodes = new Set(focused.flatMap((p) => pods[p]!.hostIPs));
+  pods.forEach((pod, p) => {
+    if (pod.ips.some((ip) => focusNodes.has(ip)) || pod.hostIPs.some((ip) => focusAddresses.has(ip))) kept[p] = 1;
+  });
+  // Everybody else who may be a peer: the first pod of each key stands for the rest.
+  const wanted = peers ? peers.map((may, p) => (may && !kept[p] ? 1 : 0)) : kept.map((k) => 1 - k);
+  const keys = peerKeys(bundle, wanted);
   const standsFor = new Int32Array(pods.length).fill(-1);
-  const keys = peerKeys(bundle);
   const firstOfKey = new Map<string, number>();
   for (let p = 0; p < pods.length; p++) {
-    if (kept[p]) continue;
+    if (!wanted[p]) continue;
     const first = firstOfKey.get(keys[p]!);
     if (first === undefined) firstOfKey.set(keys[p]!, p);
     standsFor[p] = first ?? p;
   }
-  for (const p of firstOfKey.values()) keep(p);
-  while (queue.length > 0) {
-    for (const ip of pods[queue.pop()!]!.ips) byAddress.get(ip)?.forEach(keep);
-  }
+  for (const p of firstOfKey.values()) kept[p] = 1;
+  keepSharers(pods, kept);
   const original = Int32Array.from(kept.keys()).filter((p) => kept[p] === 1);
   const scopeIndex = new Int32Array(pods.length).fill(-1);
   original.forEach((p, i) => (scopeIndex[p] = i));
-  for (let p = 0; p < pods.length; p++) standsFor[p] = scopeIndex[kept[p] ? p : standsFor[p]!]!;
+  for (let p = 0; p < pods.length; p++) {
+    const standing = kept[p] ? p : standsFor[p]!;
+    standsFor[p] = standing < 0 ? -1 : scopeIndex[standing]!;
+  }
   const focusPods = focused.map((p) => scopeIndex[p]!);
   const isFocus = new Uint8Array(original.length);
   for (const i of focusPods) isFocus[i] = 1;
@@ -65,20 +67,23 @@ export function focusScope(bundle: Bundle, focused: readonly number[]): FocusSco
   return { bundle: { ...bundle, pods: scopedPods }, original, focusPods, isFocus, standsFor };
 }
 
+/** Keeps, until none is left, every pod that claims an address a kept pod claims. */
+function keepSharers(pods: readonly Pod[], kept: Uint8Array): void {
+  let claimed = new Set<string>();
+  for (let p = 0; p < pods.length; p++) if (kept[p]) for (const ip of pods[p]!.ips) claimed.add(ip);
+  while (claimed.size > 0) {
+    const added = new Set<string>();
+    pods.forEach((pod, p) => {
+      if (kept[p] || !pod.ips.some((ip) => claimed.has(ip))) return;
+      kept[p] = 1;
+      for (const ip of pod.ips) if (!claimed.has(ip)) added.add(ip);
+    });
+    claimed = added;
+  }
+}
+
 /** The pod as a bare pod named by its ref: an endpoint of its own (refs are unique). */
 function bare(pod: Pod): Pod {
   const { owner: _owner, workload: _workload, ...rest } = pod;
   return { ...rest, name: pod.ref };
-}
-
-function podsBy(pods: readonly Pod[], addresses: (pod: Pod) => readonly string[]): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  pods.forEach((pod, p) => {
-    for (const ip of addresses(pod)) {
-      const list = out.get(ip);
-      if (list) list.push(p);
-      else out.set(ip, [p]);
-    }
-  });
-  return out;
 }

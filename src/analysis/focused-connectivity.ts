@@ -1,7 +1,7 @@
 /**
  * @module `list --focus` without the whole bundle: the focus is decided on its scope
- * (focus-scope.ts: the focused pods, their node relations, one pod per class key for everyone
- * else), compiled alone, and the answer carried back. A workload's connection with the focus is
+ * (focus-scope.ts: the focused pods, their node relations, one pod per class key for the pods
+ * that may be their peers, focus-peers.ts), compiled alone, and the answer carried back. A workload's connection with the focus is
  * the union over its pods of the connection of the scope's pod that stands for each; the outside
  * world loses again the addresses of the pods the scope left out (an address a pod owns is that
  * pod, not the outside world). Equal to the whole-bundle focus: test/connectivity-focus.test.ts.
@@ -12,6 +12,7 @@ import { unionConnSets, type ConnSet } from './conn-set.js';
 import { analyzeConnectivity, sortConnections, type Connection, type ConnectivityOptions, type ConnectivityResult } from './connectivity.js';
 import type { Decider } from './decider.js';
 import { findWorkload, groupWorkloads, isExternal, type AnalysisEndpoint, type ExternalEndpoint, type WorkloadGroups } from './endpoints.js';
+import { focusPeers } from './focus-peers.js';
 import { focusScope, type FocusScope } from './focus-scope.js';
 import { ipv6Hex } from './peer-keys.js';
 
@@ -31,7 +32,8 @@ export function focusedConnectivity(bundle: Bundle, deciderFor: (scoped: Bundle)
   const focused = new Set<number>(options.focusPods?.map((p) => groups.workloadOf[p]!));
   if (options.focus !== undefined) focused.add(findWorkload(groups, options.focus));
   if (focused.size === 0) throw new Error('focusedConnectivity: no focus given');
-  const scope = focusScope(bundle, [...focused].sort((a, b) => a - b).flatMap((w) => groups.pods[w]!));
+  const focusPods = [...focused].sort((a, b) => a - b).flatMap((w) => groups.pods[w]!);
+  const scope = focusScope(bundle, focusPods, focusPeers(bundle, focusPods));
   const decider = deciderFor(scope.bundle);
   const inner = analyzeConnectivity(scope.bundle, decider, { ...options, focus: undefined, focusPods: scope.focusPods });
   const carried = carryBack(bundle, groups, scope, inner, focused);
@@ -68,7 +70,7 @@ function carryBack(bundle: Bundle, groups: WorkloadGroups, scope: FocusScope, in
   // Per other workload, the scope pods standing for its pods, once each.
   groups.pods.forEach((pods, w) => {
     if (focused.has(w)) return;
-    const standing = [...new Set(pods.map((p) => scope.standsFor[p]!))];
+    const standing = [...new Set(pods.map((p) => scope.standsFor[p]!))].filter((s) => s >= 0);
     for (const [x, reach] of outOf) {
       const joined = joinReach(standing, reach);
       if (joined) connections.push({ src: groups.workloads[x]!, dst: groups.workloads[w]!, ...joined });

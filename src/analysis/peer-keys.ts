@@ -13,8 +13,11 @@ import { ruleCuts } from './address-space.js';
 import { OTHER_VALUE, selectorVocabulary } from './pod-classes.js';
 import { referencedPortNames } from './port-intervals.js';
 
-/** Per pod, its class key as text (equal keys, equal classes; not the text pod-classes.ts builds). */
-export function peerKeys(bundle: Bundle): string[] {
+/**
+ * Per pod, its class key as text (equal keys, equal classes; not the text pod-classes.ts builds);
+ * with `wanted`, only for the pods it marks (1), '' for the others.
+ */
+export function peerKeys(bundle: Bundle, wanted?: Uint8Array): string[] {
   const vocabulary = selectorVocabulary(bundle);
   const portNames = referencedPortNames(bundle);
   const cuts4 = Float64Array.from(ruleCuts(bundle, 4), Number);
@@ -27,7 +30,8 @@ export function peerKeys(bundle: Bundle): string[] {
     }
     return -1;
   };
-  return bundle.pods.map((pod) => {
+  return bundle.pods.map((pod, p) => {
+    if (wanted && !wanted[p]) return '';
     const primary = pod.ips.length === 0 ? 0 : pod.ips[0]!.includes(':') ? 6 : 4;
     const named = pod.ips.map((ip) => (shared.has(ip) ? 0 : ip.includes(':') ? 6 : 4)).join(',');
     const addresses = `${primary}|${cell(pod.ips, 4)}|${cell(pod.ips, 6)}|${named}`;
@@ -48,7 +52,7 @@ function sharedAddresses(bundle: Bundle): Set<string> {
 }
 
 /** The labels some selector mentions, by key, with values no selector lists folded into one. */
-function projected(labels: Labels, vocabulary: Map<string, Set<string>>): string {
+export function projected(labels: Labels, vocabulary: Map<string, Set<string>>): string {
   const parts: string[] = [];
   for (const key of Object.keys(labels).sort()) {
     const values = vocabulary.get(key);
