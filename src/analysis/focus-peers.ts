@@ -38,7 +38,11 @@ export function focusPeers(bundle: Bundle, focused: readonly number[]): Uint8Arr
   const nsLabels = new Map(bundle.namespaces.map((ns) => [ns.name, ns.labels]));
   const labelsOf = (namespace: string): Labels => nsLabels.get(namespace) ?? { [NAMESPACE_NAME_LABEL]: namespace };
   const policiesIn = new Map<string, NetworkPolicy[]>();
-  for (const policy of bundle.policies) policiesIn.set(policy.namespace, [...(policiesIn.get(policy.namespace) ?? []), policy]);
+  for (const policy of bundle.policies) {
+    const list = policiesIn.get(policy.namespace);
+    if (list) list.push(policy);
+    else policiesIn.set(policy.namespace, [policy]);
+  }
   const sideOf = (pod: Pod, direction: Direction): Side => {
     const cluster = bundle.clusterPolicies.some(
       (policy) =>
@@ -74,28 +78,50 @@ export function focusPeers(bundle: Bundle, focused: readonly number[]): Uint8Arr
   const focus = distinctFocus(bundle, focused);
   if (focus === undefined) return out.fill(1);
   const focusSides = focus.map((f) => ({ pod: f, addresses: addressesOf(f), egress: sideOf(f, 'egress'), ingress: sideOf(f, 'ingress') }));
-  /** Whether t may be a peer of some focused pod; addresses as for sideMay. */
-  const mayPeer = (t: Pod, tEgress: Side, tIngress: Side, addresses: readonly IP[] | undefined): Maybe => {
+  /** Whether t may be a peer of some focused pod (addresses as for sideMay); t's sides only when asked for. */
+  const mayPeer = (t: Pod, sides: Partial<Record<Direction, Side>>, addresses: readonly IP[] | undefined): Maybe => {
+    const side = (direction: Direction): Side => (sides[direction] ??= sideOf(t, direction));
     let answer: Maybe = NO;
     for (const f of focusSides) {
-      const out = and(sideMay(f.egress, t, addresses), sideMay(tIngress, f.pod, f.addresses));
-      const back = and(sideMay(tEgress, f.pod, f.addresses), sideMay(f.ingress, t, addresses));
+      const fOut = sideMay(f.egress, t, addresses);
+      const out = fOut === NO ? NO : and(fOut, sideMay(side('ingress'), f.pod, f.addresses));
+      const fIn = sideMay(f.ingress, t, addresses);
+      const back = fIn === NO ? NO : and(fIn, sideMay(side('egress'), f.pod, f.addresses));
       if (out === YES || back === YES) return YES;
       if (out === BY_ADDRESS || back === BY_ADDRESS) answer = BY_ADDRESS;
     }
     return answer;
   };
+  // A namespace none of the focused sides reaches holds no peer (but hostNetwork pods, by address).
+  const reaches = (side: Side, namespace: string): boolean =>
+    side.open ||
+    side.rules.some(({ policy, rule }) =>
+      rule.peers === null ||
+      rule.peers.some((peer) =>
+        peer.kind === 'ipBlock'
+          ? bundle.options.ipBlockMatchesPods
+          : peer.namespaceSelector === null
+            ? namespace === policy.namespace
+            : selectorMatches(peer.namespaceSelector, labelsOf(namespace)),
+      ),
+    );
+  const reached = new Map<string, boolean>();
+  const reachedNamespace = (namespace: string): boolean => {
+    let found = reached.get(namespace);
+    if (found === undefined) reached.set(namespace, (found = focusSides.some((f) => reaches(f.egress, namespace) || reaches(f.ingress, namespace))));
+    return found;
+  };
   const vocabulary = selectorVocabulary(bundle);
-  const byProfile = new Map<string, { answer: Maybe; egress: Side; ingress: Side }>();
+  const byProfile = new Map<string, { answer: Maybe; sides: Partial<Record<Direction, Side>> }>();
   pods.forEach((pod, p) => {
+    if (!pod.hostNetwork && !reachedNamespace(pod.namespace)) return;
     const profile = pod.hostNetwork ? 'host' : `${pod.namespace}\u0001${projected(pod.labels, vocabulary)}`;
     let found = byProfile.get(profile);
     if (!found) {
-      const egress = sideOf(pod, 'egress');
-      const ingress = sideOf(pod, 'ingress');
-      byProfile.set(profile, (found = { answer: mayPeer(pod, egress, ingress, undefined), egress, ingress }));
+      const sides = {};
+      byProfile.set(profile, (found = { answer: mayPeer(pod, sides, undefined), sides }));
     }
-    if (found.answer === BY_ADDRESS) out[p] = mayPeer(pod, found.egress, found.ingress, addressesOf(pod)) === YES ? 1 : 0;
+    if (found.answer === BY_ADDRESS) out[p] = mayPeer(pod, found.sides, addressesOf(pod)) === YES ? 1 : 0;
     else out[p] = found.answer;
   });
   return out;

@@ -5,7 +5,8 @@
  * which stands for every pod of its key; plus,
  * over and over, every pod that claims an address a kept pod claims (whether an address names one
  * pod alone is part of the key, and the core resolves addresses). A kept pod that is not focused
- * becomes a bare pod named by its ref, so that each is an endpoint of its own. Removing pods
+ * becomes a bare pod named by its ref, so that each is an endpoint of its own; namespaces without
+ * a kept pod, and their NetworkPolicies (which select only their own pods), are left out. Removing pods
  * changes nothing any rule reads about the pods kept: selectors read a pod's own labels and
  * namespace, named ports its own containers, ipBlocks its own addresses (the outside world loses
  * the addresses of the pods left out; focused-connectivity.ts cuts them out again).
@@ -53,7 +54,9 @@ export function focusScope(bundle: Bundle, focused: readonly number[], peers?: U
   }
   for (const p of firstOfKey.values()) kept[p] = 1;
   keepSharers(pods, kept);
-  const original = Int32Array.from(kept.keys()).filter((p) => kept[p] === 1);
+  const keptPods: number[] = [];
+  for (let p = 0; p < pods.length; p++) if (kept[p]) keptPods.push(p);
+  const original = Int32Array.from(keptPods);
   const scopeIndex = new Int32Array(pods.length).fill(-1);
   original.forEach((p, i) => (scopeIndex[p] = i));
   for (let p = 0; p < pods.length; p++) {
@@ -64,7 +67,15 @@ export function focusScope(bundle: Bundle, focused: readonly number[], peers?: U
   const isFocus = new Uint8Array(original.length);
   for (const i of focusPods) isFocus[i] = 1;
   const scopedPods = Array.from(original, (p, i) => (isFocus[i] ? pods[p]! : bare(pods[p]!)));
-  return { bundle: { ...bundle, pods: scopedPods }, original, focusPods, isFocus, standsFor };
+  // A NetworkPolicy selects pods of its own namespace only: those of other namespaces read nothing here.
+  const namespaces = new Set(scopedPods.map((pod) => pod.namespace));
+  const scoped: Bundle = {
+    ...bundle,
+    namespaces: bundle.namespaces.filter((ns) => namespaces.has(ns.name)),
+    policies: bundle.policies.filter((policy) => namespaces.has(policy.namespace)),
+    pods: scopedPods,
+  };
+  return { bundle: scoped, original, focusPods, isFocus, standsFor };
 }
 
 /** Keeps, until none is left, every pod that claims an address a kept pod claims. */

@@ -67,10 +67,16 @@ function carryBack(bundle: Bundle, groups: WorkloadGroups, scope: FocusScope, in
     else if (sFocus) note(outOf, workloadOfInner[s]!, podOfInner[d]!, c);
     else if (dFocus) note(into, workloadOfInner[d]!, podOfInner[s]!, c);
   }
-  // Per other workload, the scope pods standing for its pods, once each.
-  groups.pods.forEach((pods, w) => {
+  // Per other workload with a pod stood for by a scope pod the focus reaches: those scope pods, once each.
+  const reached = new Uint8Array(scope.original.length);
+  for (const table of [outOf, into]) for (const row of table.values()) for (const pod of row.keys()) reached[pod] = 1;
+  const touched = new Set<number>();
+  scope.standsFor.forEach((s, p) => {
+    if (s >= 0 && reached[s]) touched.add(groups.workloadOf[p]!);
+  });
+  [...touched].forEach((w) => {
     if (focused.has(w)) return;
-    const standing = [...new Set(pods.map((p) => scope.standsFor[p]!))].filter((s) => s >= 0);
+    const standing = [...new Set(groups.pods[w]!.map((p) => scope.standsFor[p]!))].filter((s) => s >= 0);
     for (const [x, reach] of outOf) {
       const joined = joinReach(standing, reach);
       if (joined) connections.push({ src: groups.workloads[x]!, dst: groups.workloads[w]!, ...joined });

@@ -22,7 +22,7 @@ export function peerKeys(bundle: Bundle, wanted?: Uint8Array): string[] {
   const portNames = referencedPortNames(bundle);
   const cuts4 = Float64Array.from(ruleCuts(bundle, 4), Number);
   const cuts6 = ruleCuts(bundle, 6).map(hexOf);
-  const shared = sharedAddresses(bundle);
+  const shared = sharedAddresses(bundle, wanted);
   const cell = (ips: readonly string[], family: 4 | 6): number => {
     for (const ip of ips) {
       if (ip.includes(':') !== (family === 6)) continue;
@@ -40,15 +40,24 @@ export function peerKeys(bundle: Bundle, wanted?: Uint8Array): string[] {
   });
 }
 
-/** Addresses two or more pods claim (hostNetwork pods claim none): naming one names no pod. */
-function sharedAddresses(bundle: Bundle): Set<string> {
-  const claimed = new Set<string>();
-  const shared = new Set<string>();
+/**
+ * Addresses two or more pods claim (hostNetwork pods claim none): naming one names no pod. With
+ * `wanted`, only among the addresses of the pods it marks.
+ */
+function sharedAddresses(bundle: Bundle, wanted: Uint8Array | undefined): Set<string> {
+  const counts = new Map<string, number>();
+  bundle.pods.forEach((pod, p) => {
+    if (wanted && !wanted[p]) return;
+    for (const ip of pod.ips) counts.set(ip, 0);
+  });
   for (const pod of bundle.pods) {
     if (pod.hostNetwork) continue;
-    for (const ip of pod.ips) (claimed.has(ip) ? shared : claimed).add(ip);
+    for (const ip of pod.ips) {
+      const count = counts.get(ip);
+      if (count !== undefined) counts.set(ip, count + 1);
+    }
   }
-  return shared;
+  return new Set([...counts].filter(([, count]) => count > 1).map(([ip]) => ip));
 }
 
 /** The labels some selector mentions, by key, with values no selector lists folded into one. */
