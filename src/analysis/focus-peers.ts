@@ -13,7 +13,8 @@ import { NAMESPACE_NAME_LABEL } from '../model/bundle.js';
 import { selectorMatches } from '../model/selector.js';
 import { cidrContains, parseIP, type IP } from '../net/ip.js';
 import type { Direction } from './candidates.js';
-import { projected } from './peer-keys.js';
+import { labelProjection } from './peer-keys.js';
+import { PodAddressIndex } from './pod-address-index.js';
 import { selectorVocabulary } from './pod-classes.js';
 
 /** Three-valued: no, yes, or it depends on the peer's addresses. */
@@ -35,6 +36,7 @@ const MAX_FOCUS_SIDES = 64;
 export function focusPeers(bundle: Bundle, focused: readonly number[]): Uint8Array {
   const { pods } = bundle;
   const out = new Uint8Array(pods.length);
+  const addressIndex = new PodAddressIndex(bundle);
   const nsLabels = new Map(bundle.namespaces.map((ns) => [ns.name, ns.labels]));
   const labelsOf = (namespace: string): Labels => nsLabels.get(namespace) ?? { [NAMESPACE_NAME_LABEL]: namespace };
   const policiesIn = new Map<string, NetworkPolicy[]>();
@@ -68,16 +70,19 @@ export function focusPeers(bundle: Bundle, focused: readonly number[]): Uint8Arr
           const namespaceMatches = peer.namespaceSelector === null ? t.namespace === policy.namespace : selectorMatches(peer.namespaceSelector, labelsOf(t.namespace));
           if (namespaceMatches && selectorMatches(peer.podSelector, t.labels)) return YES;
         } else if (t.hostNetwork || bundle.options.ipBlockMatchesPods) {
-          if (!addresses) answer = BY_ADDRESS;
+          if (!addresses) answer = addressIndex.holdsPod(peer) ? BY_ADDRESS : answer;
           else if (addresses.some((ip) => cidrContains(peer.cidr, ip) && !peer.except.some((e) => cidrContains(e, ip)))) return YES;
         }
       }
     }
     return answer;
   };
-  const focus = distinctFocus(bundle, focused);
+  const projected = labelProjection(selectorVocabulary(bundle));
+  const profileOf = (pod: Pod): string => (pod.hostNetwork ? 'host' : `${pod.namespace}\u0001${projected(pod.labels)}`);
+  const focus = focusProfiles(bundle, focused, profileOf);
   if (focus === undefined) return out.fill(1);
-  const focusSides = focus.map((f) => ({ pod: f, addresses: addressesOf(f), egress: sideOf(f, 'egress'), ingress: sideOf(f, 'ingress') }));
+  // A focused profile's sides are its pods' (peers read its pods' addresses only): "some pod of it".
+  const focusSides = focus.map(({ pod, addresses }) => ({ pod, addresses, egress: sideOf(pod, 'egress'), ingress: sideOf(pod, 'ingress') }));
   /** Whether t may be a peer of some focused pod (addresses as for sideMay); t's sides only when asked for. */
   const mayPeer = (t: Pod, sides: Partial<Record<Direction, Side>>, addresses: readonly IP[] | undefined): Maybe => {
     const side = (direction: Direction): Side => (sides[direction] ??= sideOf(t, direction));
@@ -99,7 +104,7 @@ export function focusPeers(bundle: Bundle, focused: readonly number[]): Uint8Arr
       rule.peers === null ||
       rule.peers.some((peer) =>
         peer.kind === 'ipBlock'
-          ? bundle.options.ipBlockMatchesPods
+          ? bundle.options.ipBlockMatchesPods && addressIndex.holdsPod(peer)
           : peer.namespaceSelector === null
             ? namespace === policy.namespace
             : selectorMatches(peer.namespaceSelector, labelsOf(namespace)),
@@ -111,11 +116,10 @@ export function focusPeers(bundle: Bundle, focused: readonly number[]): Uint8Arr
     if (found === undefined) reached.set(namespace, (found = focusSides.some((f) => reaches(f.egress, namespace) || reaches(f.ingress, namespace))));
     return found;
   };
-  const vocabulary = selectorVocabulary(bundle);
   const byProfile = new Map<string, { answer: Maybe; sides: Partial<Record<Direction, Side>> }>();
   pods.forEach((pod, p) => {
     if (!pod.hostNetwork && !reachedNamespace(pod.namespace)) return;
-    const profile = pod.hostNetwork ? 'host' : `${pod.namespace}\u0001${projected(pod.labels, vocabulary)}`;
+    const profile = profileOf(pod);
     let found = byProfile.get(profile);
     if (!found) {
       const sides = {};
@@ -132,12 +136,15 @@ function and(a: Maybe, b: Maybe): Maybe {
   return a === YES && b === YES ? YES : BY_ADDRESS;
 }
 
-/** The focused pods, one per profile and addresses (all the test reads of them); undefined past the limit. */
-function distinctFocus(bundle: Bundle, focused: readonly number[]): Pod[] | undefined {
-  const seen = new Map<string, Pod>();
+/** The focused pods by profile, with all their addresses; undefined past the limit. */
+function focusProfiles(bundle: Bundle, focused: readonly number[], profileOf: (pod: Pod) => string): { pod: Pod; addresses: IP[] }[] | undefined {
+  const seen = new Map<string, { pod: Pod; addresses: IP[] }>();
   for (const p of focused) {
     const pod = bundle.pods[p]!;
-    seen.set(JSON.stringify([pod.namespace, pod.labels, pod.hostNetwork, pod.ips]), pod);
+    const profile = profileOf(pod);
+    const found = seen.get(profile);
+    if (found) found.addresses.push(...addressesOf(pod));
+    else seen.set(profile, { pod, addresses: addressesOf(pod) });
     if (seen.size > MAX_FOCUS_SIDES) return undefined;
   }
   return [...seen.values()];

@@ -18,7 +18,7 @@ import { referencedPortNames } from './port-intervals.js';
  * with `wanted`, only for the pods it marks (1), '' for the others.
  */
 export function peerKeys(bundle: Bundle, wanted?: Uint8Array): string[] {
-  const vocabulary = selectorVocabulary(bundle);
+  const projected = labelProjection(selectorVocabulary(bundle));
   const portNames = referencedPortNames(bundle);
   const cuts4 = Float64Array.from(ruleCuts(bundle, 4), Number);
   const cuts6 = ruleCuts(bundle, 6).map(hexOf);
@@ -36,7 +36,7 @@ export function peerKeys(bundle: Bundle, wanted?: Uint8Array): string[] {
     const named = pod.ips.map((ip) => (shared.has(ip) ? 0 : ip.includes(':') ? 6 : 4)).join(',');
     const addresses = `${primary}|${cell(pod.ips, 4)}|${cell(pod.ips, 6)}|${named}`;
     if (pod.hostNetwork) return `host\u0001${addresses}`;
-    return `${pod.namespace}\u0001${projected(pod.labels, vocabulary)}\u0001${namedPorts(pod, portNames)}\u0001${addresses}`;
+    return `${pod.namespace}\u0001${projected(pod.labels)}\u0001${namedPorts(pod, portNames)}\u0001${addresses}`;
   });
 }
 
@@ -60,14 +60,21 @@ function sharedAddresses(bundle: Bundle, wanted: Uint8Array | undefined): Set<st
   return new Set([...counts].filter(([, count]) => count > 1).map(([ip]) => ip));
 }
 
-/** The labels some selector mentions, by key, with values no selector lists folded into one. */
-export function projected(labels: Labels, vocabulary: Map<string, Set<string>>): string {
-  const parts: string[] = [];
-  for (const key of Object.keys(labels).sort()) {
-    const values = vocabulary.get(key);
-    if (values) parts.push(`${key}=${values.has(labels[key]!) ? labels[key]! : OTHER_VALUE}`);
-  }
-  return parts.join('\u0002');
+/**
+ * The labels some selector mentions, in key order, with values no selector lists folded into one,
+ * as text (the vocabulary's keys walked once per pod: no sort per pod).
+ */
+export function labelProjection(vocabulary: Map<string, Set<string>>): (labels: Labels) => string {
+  const keys = [...vocabulary.keys()].sort();
+  return (labels) => {
+    let out = '';
+    for (const key of keys) {
+      if (!Object.hasOwn(labels, key)) continue;
+      const value = labels[key]!;
+      out += `${key}=${vocabulary.get(key)!.has(value) ? value : OTHER_VALUE}\u0002`;
+    }
+    return out;
+  };
 }
 
 function namedPorts(pod: Pod, names: ReadonlySet<string>): string {
@@ -89,7 +96,7 @@ function lastAtOrBelow<T extends number | string>(sorted: ArrayLike<T>, value: T
   return lo;
 }
 
-function hexOf(value: bigint): string {
+export function hexOf(value: bigint): string {
   return value.toString(16).padStart(32, '0');
 }
 
