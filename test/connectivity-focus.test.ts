@@ -38,7 +38,7 @@ function focusMismatches(objects: readonly K8sObject[], includeSelf: boolean, vi
     const expected = full.connections.filter((c) => endpointKey(c.src) === key || endpointKey(c.dst) === key);
     const actual =
       via === 'scope'
-        ? focusedConnectivity(bundle, (scoped) => wasmDecider(module, scoped), { focus, includeSelf }).result.connections
+        ? focusedConnectivity(bundle, (scoped) => wasmDecider(module, scoped), { focus, includeSelf }, 1).result.connections
         : analyzeConnectivity(bundle, wasmDecider(module, bundle), { focus, includeSelf }).connections;
     const internal = (connections: readonly Connection[]) => connections.filter((c) => !isExternal(c.src) && !isExternal(c.dst)).map(line);
     // Outside ranges compared address by address, as the diff compares two lists.

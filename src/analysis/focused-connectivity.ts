@@ -15,6 +15,7 @@ import { findWorkload, groupWorkloads, isExternal, type AnalysisEndpoint, type E
 import { focusPeers } from './focus-peers.js';
 import { focusScope, type FocusScope } from './focus-scope.js';
 import { ipv6Hex } from './peer-keys.js';
+import { firstAtOrAbove } from './pod-address-index.js';
 
 export interface FocusedConnectivity {
   readonly result: ConnectivityResult;
@@ -24,16 +25,32 @@ export interface FocusedConnectivity {
 }
 
 /**
+ * Past this share of the bundle's pods in the scope, the whole bundle is analysed instead: a focus
+ * node-related to nearly every pod (a hostNetwork DaemonSet) keeps nearly all of them anyway.
+ */
+export const LARGEST_SCOPE = 0.5;
+
+/**
  * The connections into or out of `options.focus` (and the workloads of `options.focusPods`).
  * `deciderFor` compiles a bundle (the scope's); `result.pairs` is the scope's analysis.
+ * `largestScope`: see LARGEST_SCOPE (1: always the scope).
  */
-export function focusedConnectivity(bundle: Bundle, deciderFor: (scoped: Bundle) => Decider, options: ConnectivityOptions): FocusedConnectivity {
+export function focusedConnectivity(
+  bundle: Bundle,
+  deciderFor: (scoped: Bundle) => Decider,
+  options: ConnectivityOptions,
+  largestScope = LARGEST_SCOPE,
+): FocusedConnectivity {
   const groups = groupWorkloads(bundle);
   const focused = new Set<number>(options.focusPods?.map((p) => groups.workloadOf[p]!));
   if (options.focus !== undefined) focused.add(findWorkload(groups, options.focus));
   if (focused.size === 0) throw new Error('focusedConnectivity: no focus given');
   const focusPods = [...focused].sort((a, b) => a - b).flatMap((w) => groups.pods[w]!);
   const scope = focusScope(bundle, focusPods, focusPeers(bundle, focusPods));
+  if (scope.original.length > largestScope * bundle.pods.length) {
+    const decider = deciderFor(bundle);
+    return { result: analyzeConnectivity(bundle, decider, options), bundle, decider };
+  }
   const decider = deciderFor(scope.bundle);
   const inner = analyzeConnectivity(scope.bundle, decider, { ...options, focus: undefined, focusPods: scope.focusPods });
   const carried = carryBack(bundle, groups, scope, inner, focused);
@@ -158,15 +175,4 @@ function withoutAddresses(endpoint: ExternalEndpoint, owned: OwnedAddresses): Ex
     if (next <= hi) out.push(`${text(next)}-${text(hi)}`);
   }
   return out.length === 0 ? undefined : { external: out };
-}
-
-function firstAtOrAbove(sorted: readonly bigint[], value: bigint): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

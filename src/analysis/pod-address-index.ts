@@ -53,12 +53,18 @@ function span(cidr: CIDR): [bigint, bigint] {
 
 /** Whether the sorted list has an entry in [lo, hi]. */
 function anyWithin<T extends number | string>(sorted: ArrayLike<T>, lo: T, hi: T): boolean {
+  const at = firstAtOrAbove(sorted, lo);
+  return at < sorted.length && sorted[at]! <= hi;
+}
+
+/** The index of the first entry at or above value (the length when none is). */
+export function firstAtOrAbove<T extends number | string | bigint>(sorted: ArrayLike<T>, value: T): number {
   let left = 0;
   let right = sorted.length;
   while (left < right) {
     const mid = (left + right) >> 1;
-    if (sorted[mid]! < lo) left = mid + 1;
+    if (sorted[mid]! < value) left = mid + 1;
     else right = mid;
   }
-  return left < sorted.length && sorted[left]! <= hi;
+  return left;
 }
