@@ -4,14 +4,16 @@
  * destination between workloads, in the same order with the same sets, and to and from the outside
  * world the same set at every address (a focus merges the ranges that are the same for it, which
  * the full list may keep apart for other workloads). Both ways of focusing: the whole-bundle
- * analysis with a focus, and the focus decided on its scope alone (focused-connectivity.ts).
+ * analysis with a focus, and the focus decided on its scope alone (focused-connectivity.ts), whose
+ * explanations (the rules allowing each connection between workloads) are the same too.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeConnectivity, type Connection } from '../src/analysis/connectivity.js';
 import { diffConnectivity } from '../src/analysis/diff.js';
 import { wasmDecider } from '../src/analysis/decider.js';
-import { endpointKey, isExternal } from '../src/analysis/endpoints.js';
+import { explainConnections } from '../src/analysis/explain.js';
+import { endpointKey, groupWorkloads, isExternal } from '../src/analysis/endpoints.js';
 import { focusedConnectivity } from '../src/analysis/focused-connectivity.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
 import { ingestObjects } from '../src/ingest/bundle.js';
@@ -66,6 +68,28 @@ describe('list --focus equals the full list filtered to the focused workload', (
       );
     }, 240_000);
   }
+
+  it(`explains a focus decided on its scope as the whole-bundle focus does, on ${Math.ceil(RUNS / 2)} random tiered bundles`, () => {
+    fc.assert(
+      fc.property(bundleObjectsArbitrary({ tiers: true, maxPods: 10 }), (objects) => {
+        const bundle = ingestObjects(objects).bundle;
+        if (!bundle) return;
+        const module = loadCoreModule();
+        for (const workload of groupWorkloads(bundle).workloads) {
+          const focus = `${workload.namespace}/${workload.kind}/${workload.name}`;
+          const explained = (connections: readonly Connection[], explanations: Map<Connection, unknown>) =>
+            connections.filter((c) => !isExternal(c.src) && !isExternal(c.dst)).map((c) => `${line(c)} ${JSON.stringify(explanations.get(c))}`);
+          const wholeDecider = wasmDecider(module, bundle);
+          const whole = analyzeConnectivity(bundle, wholeDecider, { focus, explain: true });
+          const scoped = focusedConnectivity(bundle, (b) => wasmDecider(module, b), { focus, explain: true }, 1);
+          const expected = explained(whole.connections, explainConnections(bundle, wholeDecider, whole));
+          const actual = explained(scoped.result.connections, explainConnections(scoped.bundle, scoped.decider, scoped.result));
+          expect(actual).toEqual(expected);
+        }
+      }),
+      { seed: SEED + 2, numRuns: Math.ceil(RUNS / 2) },
+    );
+  }, 240_000);
 
   it('is not trivially equal: some random bundle has a focus narrower than the full list', () => {
     // Guards the property above against comparing two empty lists.
