@@ -1,12 +1,14 @@
 /**
  * @module Rows for the connectivity analysis: the full workload-level `list` (connectivity-list),
  * a `diff` of two versions that differ by 10 policies (connectivity-diff) and `list --focus` on one
- * workload (connectivity-focus), in ms, each with the process's peak RSS after it (MiB), and the
+ * workload as the CLI runs it, decided on the focus's scope (connectivity-focus: the largest
+ * workload; connectivity-focus-deployment: the largest Deployment), in ms, each with the process's peak RSS after it (MiB), and the
  * image compile that each of them includes (connectivity-compile), to tell it apart. The
  * generated pods name their controllers in ownerReferences, so ingest groups them into workloads.
  */
 import { analyzeConnectivity } from '../src/analysis/connectivity.js';
 import { wasmDecider } from '../src/analysis/decider.js';
+import { focusedConnectivity } from '../src/analysis/focused-connectivity.js';
 import { diffVersions } from '../src/analysis/version-diff.js';
 import { compileBundle } from '../src/compile/compile.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
@@ -47,12 +49,21 @@ export const connectivityProducer: RowProducer = {
     const rows: Row[] = [];
     const row = (metric: string, value: number, unit: string) => rows.push({ size: ctx.size, metric, engine: 'wasm', value, unit });
     const runs = ctx.quick || ctx.size === 'L' ? 1 : 3;
-    // The focus: the workload with the most pods (the heaviest single focus).
-    const counts = new Map<string, number>();
-    for (const pod of bundle.pods) if (pod.owner) counts.set(`${pod.namespace}/${pod.owner.name}`, (counts.get(`${pod.namespace}/${pod.owner.name}`) ?? 0) + 1);
-    const focus = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+    // The focus: the workload with the most pods (the heaviest single focus: at M and L a
+    // hostNetwork DaemonSet on every node, node-related to every pod), and the largest Deployment.
+    const largest = (kinds?: readonly string[]): string => {
+      const counts = new Map<string, number>();
+      for (const pod of bundle.pods) {
+        if (!pod.owner || (kinds && !kinds.includes(pod.owner.kind))) continue;
+        counts.set(`${pod.namespace}/${pod.owner.kind}/${pod.owner.name}`, (counts.get(`${pod.namespace}/${pod.owner.kind}/${pod.owner.name}`) ?? 0) + 1);
+      }
+      return [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+    };
+    const focused = (focus: string) => () => focusedConnectivity(bundle, (scoped) => wasmDecider(module, scoped), { focus });
     let connections = 0;
-    row('connectivity-focus', await timed(() => analyzeConnectivity(bundle, wasmDecider(module, bundle), { focus }), runs), 'ms');
+    row('connectivity-focus-deployment', await timed(focused(largest(['Deployment'])), runs), 'ms');
+    row('connectivity-focus-deployment-peak-rss', peakRSSMiB(), 'MiB');
+    row('connectivity-focus', await timed(focused(largest()), runs), 'ms');
     row('connectivity-focus-peak-rss', peakRSSMiB(), 'MiB');
     row('connectivity-compile', await timed(() => compileBundle(bundle), runs), 'ms');
     if (ctx.size === 'L' && !process.env.BENCH_CONNECTIVITY_FULL_L) {

@@ -54,8 +54,8 @@ export async function runList(argv: readonly string[]): Promise<number> {
   const format = outputOf(values.output);
   const bundle = await loadBundle(positionals, values);
   const explain = values.explain === true;
-  const { result, decider } = analyze(bundle, values, { focus: values.focus, includeSelf: values['include-self'], explain });
-  const explanations = explain ? explainConnections(bundle, decider, result) : undefined;
+  const { result, decider, explained } = analyze(bundle, values, { focus: values.focus, includeSelf: values['include-self'], explain });
+  const explanations = explain ? explainConnections(explained, decider, result) : undefined;
   process.stdout.write(await formatList(format, await bundleHash(bundle), result.connections, explanations, describeWorkloads(bundle, result.groups)));
   return EXIT.ok;
 }

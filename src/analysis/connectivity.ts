@@ -331,7 +331,7 @@ function externalEndpoint(pairs: PodPairs, pieces: readonly number[]): ExternalE
 }
 
 /** Workloads in their order, the outside world after them (IPv4 ranges first, by address). */
-function sortConnections(connections: Connection[], groups: WorkloadGroups): Connection[] {
+export function sortConnections(connections: Connection[], groups: WorkloadGroups): Connection[] {
   const order = new Map<AnalysisEndpoint, number>();
   groups.workloads.forEach((w, i) => order.set(w, i));
   // Ranked by first appearance of their ranges; each endpoint object's ranges joined once only.

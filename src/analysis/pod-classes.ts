@@ -35,7 +35,7 @@ export interface PodClasses {
 }
 
 /** The values each label key takes in some selector term; the presence of the key matters too. */
-function selectorVocabulary(bundle: Bundle): Map<string, Set<string>> {
+export function selectorVocabulary(bundle: Bundle): Map<string, Set<string>> {
   const vocabulary = new Map<string, Set<string>>();
   const note = (selector: Selector): void => {
     for (const [key, value] of Object.entries(selector.matchLabels)) valuesOf(vocabulary, key).add(value);
@@ -74,7 +74,7 @@ function valuesOf(vocabulary: Map<string, Set<string>>, key: string): Set<string
 }
 
 /** A value no selector lists: every selector treats all such values alike. */
-const OTHER_VALUE = '\u0000';
+export const OTHER_VALUE = '\u0000';
 
 function projectLabels(labels: Labels, keys: readonly string[], vocabulary: Map<string, Set<string>>): string[] {
   const out: string[] = [];

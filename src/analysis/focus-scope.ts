@@ -1,0 +1,100 @@
+/**
+ * @module The small bundle a focus is decided on: the focused pods, every pod with a node
+ * relation to one of them (either is the other's node: such pairs are decided pod by pod), and one
+ * pod per class key (peer-keys.ts) for all the others that may be its peers (focus-peers.ts),
+ * which stands for every pod of its key; plus,
+ * over and over, every pod that claims an address a kept pod claims (whether an address names one
+ * pod alone is part of the key, and the core resolves addresses). A kept pod that is not focused
+ * becomes a bare pod named by its ref, so that each is an endpoint of its own; namespaces without
+ * a kept pod, and their NetworkPolicies (which select only their own pods), are left out. Removing pods
+ * changes nothing any rule reads about the pods kept: selectors read a pod's own labels and
+ * namespace, named ports its own containers, ipBlocks its own addresses (the outside world loses
+ * the addresses of the pods left out; focused-connectivity.ts cuts them out again).
+ */
+import type { Bundle, Pod } from '../model/bundle.js';
+import { peerKeys } from './peer-keys.js';
+
+export interface FocusScope {
+  readonly bundle: Bundle;
+  /** Per pod of the scope, its index in the whole bundle (ascending: refs stay sorted). */
+  readonly original: Int32Array;
+  /** The focused pods' indexes in the scope. */
+  readonly focusPods: readonly number[];
+  /** Per pod of the scope, 1 for a focused pod. */
+  readonly isFocus: Uint8Array;
+  /** Per pod of the whole bundle, the pod of the scope that stands for it. */
+  readonly standsFor: Int32Array;
+}
+
+/**
+ * `focused`: the focused pods' indexes. `peers` (focus-peers.ts): per pod, 1 when it may be a peer
+ * of the focus; the others are left out and stood for by nobody (nothing passes between them and
+ * the focus). Undefined: every pod may be.
+ */
+export function focusScope(bundle: Bundle, focused: readonly number[], peers?: Uint8Array): FocusScope {
+  const { pods } = bundle;
+  const kept = new Uint8Array(pods.length);
+  for (const p of focused) kept[p] = 1;
+  // Node relations with the focus: either pod's address is the other's node.
+  const focusAddresses = new Set(focused.flatMap((p) => pods[p]!.ips));
+  const focusNodes = new Set(focused.flatMap((p) => pods[p]!.hostIPs));
+  pods.forEach((pod, p) => {
+    if (pod.ips.some((ip) => focusNodes.has(ip)) || pod.hostIPs.some((ip) => focusAddresses.has(ip))) kept[p] = 1;
+  });
+  // Everybody else who may be a peer: the first pod of each key stands for the rest.
+  const wanted = peers ? peers.map((may, p) => (may && !kept[p] ? 1 : 0)) : kept.map((k) => 1 - k);
+  const keys = peerKeys(bundle, wanted);
+  const standsFor = new Int32Array(pods.length).fill(-1);
+  const firstOfKey = new Map<string, number>();
+  for (let p = 0; p < pods.length; p++) {
+    if (!wanted[p]) continue;
+    const first = firstOfKey.get(keys[p]!);
+    if (first === undefined) firstOfKey.set(keys[p]!, p);
+    standsFor[p] = first ?? p;
+  }
+  for (const p of firstOfKey.values()) kept[p] = 1;
+  keepSharers(pods, kept);
+  const keptPods: number[] = [];
+  for (let p = 0; p < pods.length; p++) if (kept[p]) keptPods.push(p);
+  const original = Int32Array.from(keptPods);
+  const scopeIndex = new Int32Array(pods.length).fill(-1);
+  original.forEach((p, i) => (scopeIndex[p] = i));
+  for (let p = 0; p < pods.length; p++) {
+    const standing = kept[p] ? p : standsFor[p]!;
+    standsFor[p] = standing < 0 ? -1 : scopeIndex[standing]!;
+  }
+  const focusPods = focused.map((p) => scopeIndex[p]!);
+  const isFocus = new Uint8Array(original.length);
+  for (const i of focusPods) isFocus[i] = 1;
+  const scopedPods = Array.from(original, (p, i) => (isFocus[i] ? pods[p]! : bare(pods[p]!)));
+  // A NetworkPolicy selects pods of its own namespace only: those of other namespaces read nothing here.
+  const namespaces = new Set(scopedPods.map((pod) => pod.namespace));
+  const scoped: Bundle = {
+    ...bundle,
+    namespaces: bundle.namespaces.filter((ns) => namespaces.has(ns.name)),
+    policies: bundle.policies.filter((policy) => namespaces.has(policy.namespace)),
+    pods: scopedPods,
+  };
+  return { bundle: scoped, original, focusPods, isFocus, standsFor };
+}
+
+/** Keeps, until none is left, every pod that claims an address a kept pod claims. */
+function keepSharers(pods: readonly Pod[], kept: Uint8Array): void {
+  let claimed = new Set<string>();
+  for (let p = 0; p < pods.length; p++) if (kept[p]) for (const ip of pods[p]!.ips) claimed.add(ip);
+  while (claimed.size > 0) {
+    const added = new Set<string>();
+    pods.forEach((pod, p) => {
+      if (kept[p] || !pod.ips.some((ip) => claimed.has(ip))) return;
+      kept[p] = 1;
+      for (const ip of pod.ips) if (!claimed.has(ip)) added.add(ip);
+    });
+    claimed = added;
+  }
+}
+
+/** The pod as a bare pod named by its ref: an endpoint of its own (refs are unique). */
+function bare(pod: Pod): Pod {
+  const { owner: _owner, workload: _workload, ...rest } = pod;
+  return { ...rest, name: pod.ref };
+}
