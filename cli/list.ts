@@ -1,11 +1,16 @@
 /** @module `netpol-edge list`: every allowed connection between workloads, pods and the outside world. */
 import { parseArgs } from 'node:util';
-import { explainConnections } from '../src/analysis/explain.js';
+import { streamConnectivity, type Connection, type ConnectivityStream } from '../src/analysis/connectivity.js';
+import { connectionExplainer, type ConnectionExplanation } from '../src/analysis/explain.js';
 import { describeWorkloads } from '../src/analysis/workload-labels.js';
-import { formatList } from '../src/format/connectivity-output.js';
+import { listWriter, type TextFormat } from '../src/format/connectivity-formats.js';
+import type { TextSink } from '../src/format/list-writer.js';
+import { renderSVG } from '../src/format/svg.js';
+import type { Bundle } from '../src/model/bundle.js';
 import { bundleHash } from '../src/model/serialize.js';
 import { BUNDLE_OPTIONS, BUNDLE_OPTIONS_HELP, loadBundle } from './bundle-args.js';
-import { analyze, outputOf } from './connectivity-args.js';
+import { analysisDecider, outputOf } from './connectivity-args.js';
+import { BufferedText } from './text-output.js';
 import { EXIT } from './usage.js';
 
 export const LIST_HELP = `netpol-edge list: who may talk to whom, on which protocols and ports
@@ -54,8 +59,39 @@ export async function runList(argv: readonly string[]): Promise<number> {
   const format = outputOf(values.output);
   const bundle = await loadBundle(positionals, values);
   const explain = values.explain === true;
-  const { result, decider } = analyze(bundle, values, { focus: values.focus, includeSelf: values['include-self'], explain });
-  const explanations = explain ? explainConnections(bundle, decider, result) : undefined;
-  process.stdout.write(await formatList(format, await bundleHash(bundle), result.connections, explanations, describeWorkloads(bundle, result.groups)));
+  const decider = analysisDecider(bundle, values);
+  // Streamed: connections are written as each chunk of class pairs is decided, so the full list
+  // of a large cluster never sits in memory (svg needs the whole graph to render it).
+  const stream = streamConnectivity(bundle, decider, { focus: values.focus, includeSelf: values['include-self'], explain });
+  const explainer = explain ? connectionExplainer(bundle, decider, stream.pairs) : undefined;
+  const version = await bundleHash(bundle);
+  const write = (sink: TextSink, each: () => Promise<void>): Promise<void> => writeList(format === 'svg' ? 'dot' : format, { bundle, version, stream, explainer }, sink, each);
+  if (format === 'svg') {
+    let dot = '';
+    await write({ write: (text) => void (dot += text) }, async () => {});
+    process.stdout.write(await renderSVG(dot));
+    return EXIT.ok;
+  }
+  const out = new BufferedText(process.stdout);
+  await write(out, () => out.drained());
+  await out.flush();
   return EXIT.ok;
+}
+
+interface ListSource {
+  readonly bundle: Bundle;
+  readonly version: string;
+  readonly stream: ConnectivityStream;
+  readonly explainer: ((connection: Connection) => ConnectionExplanation) | undefined;
+}
+
+/** The list in a text format, batch by batch, calling afterBatch (to wait for the output) after each. */
+async function writeList(format: TextFormat, source: ListSource, sink: TextSink, afterBatch: () => Promise<void>): Promise<void> {
+  const { bundle, version, stream, explainer } = source;
+  const writer = listWriter(format, version, sink);
+  for (const batch of stream.batches) {
+    for (const connection of batch) writer.connection(connection, explainer?.(connection));
+    await afterBatch();
+  }
+  writer.end(format === 'json' ? describeWorkloads(bundle, stream.groups) : undefined);
 }

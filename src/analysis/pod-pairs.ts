@@ -39,7 +39,7 @@ export class PodPairs {
   /** By (pod, pod): a node-related pair's pattern, -1 while queued. */
   private readonly relatedPatterns = new PairTable();
   /** By (class, class): a class pair's pattern, -1 while queued. */
-  private readonly classPatterns = new PairTable();
+  private classPatterns = new PairTable();
   /** Queued pairs (class pairs, then node-related pod pairs): first, second, naming count, then (egress slot, ingress slot) per naming. */
   private readonly pendingPairs: number[] = [];
   private readonly pendingRelated: number[] = [];
@@ -256,6 +256,11 @@ export class PodPairs {
     }
     const family: IPFamily = naming <= 2 ? 4 : 6;
     return naming % 2 === 1 ? [this.firstIPOf[family][p], this.addressOf[family][q]] : [this.addressOf[family][p], this.firstIPOf[family][q]];
+  }
+
+  /** Drops every class pair's pattern: the streamed list's chunks keep only their own. */
+  forgetClassPairs(): void {
+    this.classPatterns = new PairTable();
   }
 
   flush(): void {
