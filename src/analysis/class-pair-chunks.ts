@@ -49,7 +49,7 @@ export class ClassPairChunks {
 
   /**
    * Source workloads [0, composition.length) in runs whose classes bring at most `budget`
-   * candidate pairs (estimated from above), at least one workload each.
+   * candidate pairs (estimated from above), at least one workload each; one empty chunk for none.
    */
   chunks(composition: readonly ReadonlyMap<number, number>[], budget: number): SourceChunk[] {
     const out: SourceChunk[] = [];
@@ -73,7 +73,7 @@ export class ClassPairChunks {
       out.push({ from, to, sources: Int32Array.from(sources).sort() });
       from = to;
     }
-    return out;
+    return out.length > 0 ? out : [{ from: 0, to: 0, sources: new Int32Array() }];
   }
 
   /** The candidate class pairs with a source among the chunk's, flat: source, destination, ... */
