@@ -3,11 +3,12 @@
  * group its own node, edges labelled with the ports (a diff colours added green, removed red,
  * changed orange).
  */
+import type { ConnSet } from '../analysis/conn-set.js';
 import { isExternal, endpointLabel, type AnalysisEndpoint } from '../analysis/endpoints.js';
 import type { Connection } from '../analysis/connectivity.js';
 import type { ConnectionChange } from '../analysis/diff.js';
 import { connSetText } from './conn-set-text.js';
-import { collectText, type ListWriter, type TextSink } from './list-writer.js';
+import { collectText, perObject, type ListWriter, type TextSink } from './list-writer.js';
 
 const quote = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
@@ -74,8 +75,9 @@ class DotGraph {
 
 export function dotListWriter(sink: TextSink): ListWriter {
   const graph = new DotGraph();
+  const ports = perObject((set: ConnSet) => connSetText(set));
   return {
-    connection: (c) => graph.edge(c.src, c.dst, connSetText(c.set)),
+    connection: (c) => graph.edge(c.src, c.dst, ports(c.set)),
     end: () => graph.write(sink),
   };
 }

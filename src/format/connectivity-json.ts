@@ -4,7 +4,7 @@ import type { ConnectionChange } from '../analysis/diff.js';
 import { isExternal, type AnalysisEndpoint } from '../analysis/endpoints.js';
 import type { Exposure } from '../analysis/exposure.js';
 import type { NamespaceMatrix } from '../analysis/namespace-matrix.js';
-import type { ListWriter, TextSink } from './list-writer.js';
+import { perObject, type ListWriter, type TextSink } from './list-writer.js';
 
 function endpointJSON(endpoint: AnalysisEndpoint): unknown {
   return isExternal(endpoint) ? { external: endpoint.external } : { kind: endpoint.kind, namespace: endpoint.namespace, name: endpoint.name };
@@ -17,11 +17,14 @@ function connSetJSON(set: ConnSet | null): unknown {
 /** The list as one JSON document, the same bytes as JSON.stringify of the whole answer. */
 export function jsonListWriter(version: string, sink: TextSink): ListWriter {
   let count = 0;
+  // Each endpoint's and set's text once: the item is assembled as JSON.stringify would write it.
+  const endpointText = perObject((endpoint: AnalysisEndpoint) => JSON.stringify(endpointJSON(endpoint)));
+  const setText = perObject((set: ConnSet) => `"all":${JSON.stringify(set.all)},"ports":${JSON.stringify(set.ports)}`);
   sink.write(`{"version":${JSON.stringify(version)},"connections":[`);
   return {
     connection(c, explanation) {
-      const item = { src: endpointJSON(c.src), dst: endpointJSON(c.dst), all: c.set.all, ports: c.set.ports, ...(explanation ? { explanation } : {}) };
-      sink.write(`${count++ === 0 ? '' : ','}${JSON.stringify(item)}`);
+      const why = explanation ? `,"explanation":${JSON.stringify(explanation)}` : '';
+      sink.write(`${count++ === 0 ? '' : ','}{"src":${endpointText(c.src)},"dst":${endpointText(c.dst)},${setText(c.set)}${why}}`);
     },
     end(workloads) {
       // Every workload and pod, connected or not, with its labels: an addition beside `connections`.

@@ -1,16 +1,19 @@
 /** @module `list`, `diff` and `exposure` as text for people: one line per connection or change. */
+import type { ConnSet } from '../analysis/conn-set.js';
 import type { ConnectionChange } from '../analysis/diff.js';
 import { endpointLabel } from '../analysis/endpoints.js';
 import type { DirectionExposure, Exposure } from '../analysis/exposure.js';
 import { connSetText } from './conn-set-text.js';
-import type { ListWriter, TextSink } from './list-writer.js';
+import { perObject, type ListWriter, type TextSink } from './list-writer.js';
 
 export function textListWriter(sink: TextSink): ListWriter {
   let count = 0;
+  const label = perObject(endpointLabel);
+  const ports = perObject((set: ConnSet) => connSetText(set));
   return {
     connection(c, why) {
       count++;
-      const line = `${endpointLabel(c.src)} => ${endpointLabel(c.dst)} : ${connSetText(c.set)}`;
+      const line = `${label(c.src)} => ${label(c.dst)} : ${ports(c.set)}`;
       sink.write(why ? `${line}\n    egress: ${why.egress.join('; ')}\n    ingress: ${why.ingress.join('; ')}\n` : `${line}\n`);
     },
     end() {

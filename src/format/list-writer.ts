@@ -25,3 +25,16 @@ export function collectText(write: (sink: TextSink) => void): string {
   write({ write: (text) => void parts.push(text) });
   return parts.join('');
 }
+
+/**
+ * A function of an object, computed once per object: a list names each endpoint and each
+ * connection set (both shared objects) on many lines.
+ */
+export function perObject<K extends object, V>(compute: (key: K) => V): (key: K) => V {
+  const known = new Map<K, V>();
+  return (key) => {
+    let value = known.get(key);
+    if (value === undefined) known.set(key, (value = compute(key)));
+    return value;
+  };
+}
