@@ -6,7 +6,7 @@
  * destinations' candidate peer lists (candidates.ts), which classes share: each list is
  * intersected with the chunk once, not once per destination.
  */
-import { mayMatch, type ClassCandidates } from './candidates.js';
+import { mayMatch, sortedHas, type ClassCandidates } from './candidates.js';
 
 /** A run of source workloads and the classes of their pods, sorted. */
 export interface SourceChunk {
@@ -80,24 +80,15 @@ export class ClassPairChunks {
   pairs(chunk: SourceChunk): Int32Array {
     const stamp = ++this.stamp;
     for (const a of chunk.sources) this.mark[a] = stamp;
-    let out = new Int32Array(1024);
-    let length = 0;
-    const push = (a: number, b: number): void => {
-      if (length + 2 > out.length) {
-        const bigger = new Int32Array(out.length * 2);
-        bigger.set(out);
-        out = bigger;
-      }
-      out[length++] = a;
-      out[length++] = b;
-    };
+    const out: number[] = [];
+    const push = (a: number, b: number): void => void out.push(a, b);
     for (const [list, targets] of this.byList) {
       const hits = this.intersect(list, chunk.sources, stamp);
       if (hits.length === 0) continue;
       for (const b of targets) for (const a of hits) if (mayMatch(this.candidates, 'egress', a, b)) push(a, b);
     }
     for (const b of this.open) for (const a of chunk.sources) if (mayMatch(this.candidates, 'egress', a, b)) push(a, b);
-    return out.slice(0, length);
+    return Int32Array.from(out);
   }
 
   /** The classes of a sorted list that are among the sorted sources (marked with stamp). */
@@ -107,19 +98,7 @@ export class ClassPairChunks {
       for (const a of list) if (this.mark[a] === stamp) hits.push(a);
       return hits;
     }
-    for (const a of sources) if (contains(list, a)) hits.push(a);
+    for (const a of sources) if (sortedHas(list, a)) hits.push(a);
     return hits;
   }
-}
-
-function contains(sorted: Int32Array, value: number): boolean {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] === value) return true;
-    if (sorted[mid]! < value) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }
