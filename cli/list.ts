@@ -25,6 +25,9 @@ ReplicaSet, ReplicationController: all the pods it owns or would create), a pod 
 or ranges of outside addresses that every policy treats alike. A workload pair allows what any of
 its pod pairs allows (docs/semantics.md). Exact: computed per pod class and port interval by the
 WASM core, every tier included (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy).
+The list is written as it is computed, so memory stays bounded on large clusters (svg excepted: the
+graph is rendered whole); should the analysis fail midway, the output is cut short and the exit
+code is 2.
 
 Options:
   --output FORMAT         txt (default, one line per connection), json, csv, md, dot (Graphviz),
