@@ -56,6 +56,11 @@ export const connectivityProducer: RowProducer = {
     row('connectivity-focus', await timed(() => analyzeConnectivity(bundle, wasmDecider(module, bundle), { focus }), runs), 'ms');
     row('connectivity-focus-peak-rss', peakRSSMiB(), 'MiB');
     row('connectivity-compile', await timed(() => compileBundle(bundle), runs), 'ms');
+    if (ctx.size === 'L' && !process.env.BENCH_CONNECTIVITY_FULL_L) {
+      // Minutes of CPU (tens of millions of connections): opt-in, so that a default run stays short.
+      ctx.log('connectivity-list at L skipped: it takes minutes (set BENCH_CONNECTIVITY_FULL_L=1 to run it)');
+      return rows;
+    }
     // At L the whole list does not fit in memory (25M candidate class pairs): the row measures the
     // list as the CLI makes it, class pairs in chunks and connections streamed (here only counted).
     const list = (): number => {
