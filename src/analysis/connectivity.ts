@@ -49,8 +49,8 @@ export interface ConnectivityResult extends Connectivity {
 
 /**
  * The connections in their final order, a batch at a time (per source workload, then the outside
- * world as sources), computed as they are asked for. The state behind a batch's connections (their
- * patterns, for explanations) stays until the next batch is asked for.
+ * world as sources), computed as they are asked for (the batches can be walked once). The state
+ * behind a batch's connections (their patterns, for explanations) stays until the next is asked for.
  */
 export interface ConnectivityStream {
   readonly pairs: PodPairs;
@@ -263,7 +263,7 @@ class WorkloadRows {
       const set = pairs.store.connSet(row[y]!);
       connections.push(explain ? { src, dst, set, representatives: keys[y]! } : { src, dst, set });
       row[y] = NOTHING;
-      keys[y] = [];
+      if (explain) keys[y] = [];
     }
     touched.length = 0;
     return connections;
