@@ -179,7 +179,11 @@ function implicitLabels(namespace: string): Record<string, string> {
 /** Whether class b is among a's candidate peers in a direction (binary search). */
 export function mayMatch(candidates: ClassCandidates, direction: Direction, a: number, b: number): boolean {
   const list = candidates.peers[direction][a];
-  if (list === undefined) return true;
+  return list === undefined || sortedHas(list, b);
+}
+
+/** Whether a sorted list holds b (binary search). */
+export function sortedHas(list: Int32Array, b: number): boolean {
   let lo = 0;
   let hi = list.length - 1;
   while (lo <= hi) {

@@ -5,19 +5,19 @@
  * union of its pod pairs' sets (docs/semantics.md), so nothing any pod pair allows is hidden.
  */
 import type { Bundle } from '../model/bundle.js';
-import { formatIP, type IPFamily } from '../net/ip.js';
-import type { ClassPairBatch } from './class-pair-signatures.js';
 import type { ConnSet } from './conn-set.js';
+import { CHUNK_PAIRS, ClassPairChunks, type SourceChunk } from './class-pair-chunks.js';
+import type { ClassPairBatch, ClassPairsBySource } from './class-pair-signatures.js';
 import type { Decider } from './decider.js';
 import {
   findWorkload,
   groupWorkloads,
   type AnalysisEndpoint,
-  type ExternalEndpoint,
   type WorkloadGroups,
 } from './endpoints.js';
+import { outsideGroups, type OutsideContext, type OutsideGroup } from './outside-groups.js';
 import { NOTHING } from './patterns.js';
-import { PodPairs, type Direction } from './pod-pairs.js';
+import { PodPairs } from './pod-pairs.js';
 
 export interface Connection {
   readonly src: AnalysisEndpoint;
@@ -48,28 +48,89 @@ export interface ConnectivityResult extends Connectivity {
   readonly groups: WorkloadGroups;
 }
 
+/**
+ * The connections in their final order, a batch at a time (per source workload, then the outside
+ * world as sources), computed as they are asked for (the batches can be walked once). The state
+ * behind a batch's connections (their patterns, for explanations) stays until the next is asked for.
+ */
+export interface ConnectivityStream {
+  readonly pairs: PodPairs;
+  readonly groups: WorkloadGroups;
+  readonly batches: Iterable<readonly Connection[]>;
+}
+
+/** The whole list at once, with the state for explanations and exposure (every class pair kept). */
 export function analyzeConnectivity(bundle: Bundle, decider: Decider, options: ConnectivityOptions = {}): ConnectivityResult {
+  const stream = streamConnectivity(bundle, decider, options, Infinity);
+  const connections: Connection[] = [];
+  for (const batch of stream.batches) for (const connection of batch) connections.push(connection);
+  return { connections, pairs: stream.pairs, groups: stream.groups };
+}
+
+/**
+ * The list streamed: without a focus, source workloads in chunks of about `chunkPairs` candidate
+ * class pairs (class-pair-chunks.ts), each chunk's pairs decided, turned into rows and forgotten
+ * before the next, so memory holds one chunk's pairs and one batch of connections, not the list.
+ */
+export function streamConnectivity(bundle: Bundle, decider: Decider, options: ConnectivityOptions = {}, chunkPairs = CHUNK_PAIRS): ConnectivityStream {
   const groups = groupWorkloads(bundle);
   const focus = focusedWorkloads(groups, options);
   const pairs = new PodPairs(bundle, decider, focus?.flatMap((w) => groups.pods[w]!));
-  const all = groups.workloads.map((_, w) => w);
   const composition = groups.pods.map((pods) => classCounts(pods, pairs.classes.classOf));
-  const focusPods = focus === undefined ? bundle.pods.map((_, p) => p) : focus.flatMap((w) => groups.pods[w]!);
-  const inFocus = focus === undefined ? undefined : new Uint8Array(groups.workloads.length);
-  for (const w of focus ?? []) inFocus![w] = 1;
+  const context: Context = { bundle, pairs, groups, composition, options, explain: options.explain === true };
+  return { pairs, groups, batches: connectionBatches(context, focus, chunkPairs) };
+}
 
-  // Queue every decision first, so that the core sees them in large batches.
+function* connectionBatches(context: Context, focus: number[] | undefined, chunkPairs: number): Generator<readonly Connection[]> {
+  const { bundle, pairs, groups, composition } = context;
+  const count = groups.workloads.length;
+  const focusPods = focus === undefined ? bundle.pods.map((_, p) => p) : focus.flatMap((w) => groups.pods[w]!);
+  const inFocus = focus === undefined ? undefined : new Uint8Array(count);
+  for (const w of focus ?? []) inFocus![w] = 1;
   const allClasses = pairs.classes.classes.map((c) => c.id);
   const focusClasses = focus === undefined ? undefined : [...new Set(focus.flatMap((w) => [...composition[w]!.keys()]))];
-  const classPairs = pairs.requestClassPairs(pairs.candidatePairs(focusClasses, focusClasses));
+  // A focus is one chunk: every pair with a focus class on either side, every source workload.
+  const chunker = focus === undefined ? new ClassPairChunks(pairs.candidates, allClasses.length) : undefined;
+  const chunks = chunker?.chunks(composition, chunkPairs) ?? [{ from: 0, to: count, sources: Int32Array.from(focusClasses!) }];
+  const pairsOf = (chunk: SourceChunk): Int32Array => chunker?.pairs(chunk) ?? pairs.candidatePairs(focusClasses, focusClasses);
+
+  // The first chunk's pairs, the node-related pairs and the outside world in one flush, so that
+  // the core sees them in large batches.
+  let classPairs = pairs.requestClassPairs(pairsOf(chunks[0]!));
   pairs.requestRelatedPairs(focusPods);
   pairs.requestOutside(focusClasses ?? allClasses, focusPods);
   pairs.flush();
 
-  const context: Context = { bundle, pairs, groups, composition, options };
-  const connections = workloadConnections(context, classPairs, relationBlocks(context, inFocus), inFocus);
-  for (const connection of outsideConnections(context, focus ?? all)) connections.push(connection);
-  return { connections: sortConnections(connections, groups), pairs, groups };
+  const listed = focus ?? groups.workloads.map((_, w) => w);
+  const outside = outsideGroups(context, listed);
+  const rows = new WorkloadRows(context, relationBlocks(context, inFocus), inFocus);
+  for (let k = 0; k < chunks.length; k++) {
+    const chunk = chunks[k]!;
+    if (k > 0) {
+      classPairs = pairs.requestClassPairs(pairsOf(chunk));
+      pairs.flush();
+    }
+    rows.decided(classPairs);
+    for (let x = chunk.from; x < chunk.to; x++) {
+      const batch = rows.connectionsOf(x);
+      const j = inFocus === undefined ? x : inFocus[x] ? listed.indexOf(x) : -1;
+      if (j >= 0) for (const group of outside) addOutside(context, batch, groups.workloads[x]!, group.external, group, j);
+      if (batch.length > 0) yield batch;
+    }
+  }
+  for (const group of outside) {
+    const batch: Connection[] = [];
+    listed.forEach((w, j) => addOutside(context, batch, group.external, groups.workloads[w]!, group, listed.length + j));
+    yield batch;
+  }
+}
+
+/** The connection of a group's pattern at index `at`, unless it allows nothing. */
+function addOutside(context: Context, batch: Connection[], src: AnalysisEndpoint, dst: AnalysisEndpoint, group: OutsideGroup, at: number): void {
+  const pattern = group.patterns[at]!;
+  if (pattern === NOTHING) return;
+  const set = context.pairs.store.connSet(pattern);
+  batch.push(context.explain ? { src, dst, set, representatives: [...new Set(group.keys[at]!)] } : { src, dst, set });
 }
 
 /** The focused workloads (`focus` and the workloads of `focusPods`), in order; undefined for all. */
@@ -81,11 +142,8 @@ function focusedWorkloads(groups: WorkloadGroups, options: ConnectivityOptions):
   return [...chosen].sort((a, b) => a - b);
 }
 
-interface Context {
+interface Context extends OutsideContext {
   readonly bundle: Bundle;
-  readonly pairs: PodPairs;
-  readonly groups: WorkloadGroups;
-  readonly composition: readonly Map<number, number>[];
   readonly options: ConnectivityOptions;
 }
 
@@ -125,29 +183,47 @@ function relationBlocks(context: Context, inFocus: Uint8Array | undefined): Map<
 }
 
 /**
- * The connections between workloads: per source workload, a row over destination workloads that
- * each decided class pair of its classes adds its pattern to (where its classes hold a pod pair of
- * the two workloads that is not node-related, and not one pod with itself), then the node-related
- * pairs, then a pod with itself; in source, then destination order.
+ * The connections between workloads, a source workload at a time: a row over destination
+ * workloads that each decided class pair of its classes adds its pattern to (where its classes
+ * hold a pod pair of the two workloads that is not node-related, and not one pod with itself),
+ * then the node-related pairs, then a pod with itself; in destination order.
  */
-function workloadConnections(context: Context, classPairs: ClassPairBatch, relations: Map<number, RelationBlock>, inFocus: Uint8Array | undefined): Connection[] {
-  const { bundle, pairs, groups, composition, options } = context;
-  const count = groups.workloads.length;
-  const { targets, patterns, starts } = classPairs.bySource();
-  const holders = classHolders(context);
-  const blocksOf = blocksBySource(relations, count);
-  const connections: Connection[] = [];
-  const row = new Int32Array(count);
-  const keys: string[][] = [];
-  const touched: number[] = [];
-  const add = (y: number, pattern: number): void => {
-    if (row[y] === NOTHING) touched.push(y);
-    row[y] = pairs.store.union(row[y]!, pattern);
-  };
-  for (let x = 0; x < count; x++) {
+class WorkloadRows {
+  private readonly holders: number[][];
+  private readonly blocksOf: Map<number, Map<number, RelationBlock>>;
+  private readonly row: Int32Array;
+  private readonly keys: string[][] = [];
+  private readonly touched: number[] = [];
+  private bySource: ClassPairsBySource | undefined;
+
+  constructor(
+    private readonly context: Context,
+    relations: Map<number, RelationBlock>,
+    private readonly inFocus: Uint8Array | undefined,
+  ) {
+    const count = context.groups.workloads.length;
+    this.holders = classHolders(context);
+    this.blocksOf = blocksBySource(relations, count);
+    this.row = new Int32Array(count);
+  }
+
+  /** The decided class pairs whose patterns the next rows read. */
+  decided(classPairs: ClassPairBatch): void {
+    this.bySource = classPairs.bySource();
+  }
+
+  /** Workload x's connections to workloads, in destination order. */
+  connectionsOf(x: number): Connection[] {
+    const { bundle, pairs, groups, composition, options, explain } = this.context;
+    const { row, keys, touched, holders, inFocus } = this;
+    const { targets, patterns, starts } = this.bySource!;
+    const add = (y: number, pattern: number): void => {
+      if (row[y] === NOTHING) touched.push(y);
+      row[y] = pairs.store.union(row[y]!, pattern);
+    };
     // A workload's representative pod stands for replicas: with itself it is two of them.
     const representative = bundle.pods[groups.pods[x]![0]!]!.workload !== undefined;
-    const blocks = blocksOf.get(x);
+    const blocks = this.blocksOf.get(x);
     for (const [a, na] of composition[x]!) {
       for (let k = starts[a]!; k < starts[a + 1]!; k++) {
         const pattern = patterns[k]!;
@@ -162,33 +238,34 @@ function workloadConnections(context: Context, classPairs: ClassPairBatch, relat
           if (blocks) pods -= blocks.get(y)?.counts.get(pairs.classKey(a, b)) ?? 0;
           if (pods <= 0) continue;
           add(y, pattern);
-          if (options.explain) (keys[y] ??= []).push(`class:${pairs.classKey(a, b)}`);
+          if (explain) (keys[y] ??= []).push(`class:${pairs.classKey(a, b)}`);
         }
       }
     }
     for (const [y, block] of blocks ?? []) {
       if (block.pattern === NOTHING || (x === y && !options.includeSelf)) continue;
       add(y, block.pattern);
-      if (options.explain) (keys[y] ??= []).push(...block.keys);
+      if (explain) (keys[y] ??= []).push(...block.keys);
     }
     // A pod talking to itself is always allowed (loopback).
     if (options.includeSelf && groups.workloads[x]!.kind === 'Pod' && (inFocus === undefined || inFocus[x] === 1)) {
       if (row[x] === NOTHING) touched.push(x);
       row[x] = pairs.store.everything();
-      if (options.explain) (keys[x] ??= []).push('loopback');
+      if (explain) (keys[x] ??= []).push('loopback');
     }
     touched.sort((p, q) => p - q);
+    const connections: Connection[] = [];
+    const src = groups.workloads[x]!;
     for (const y of touched) {
-      const src = groups.workloads[x]!;
       const dst = groups.workloads[y]!;
       const set = pairs.store.connSet(row[y]!);
-      connections.push(options.explain ? { src, dst, set, representatives: keys[y]! } : { src, dst, set });
+      connections.push(explain ? { src, dst, set, representatives: keys[y]! } : { src, dst, set });
       row[y] = NOTHING;
-      keys[y] = [];
+      if (explain) keys[y] = [];
     }
     touched.length = 0;
+    return connections;
   }
-  return connections;
 }
 
 /** The relation blocks by source workload, then destination workload. */
@@ -209,153 +286,4 @@ function classHolders(context: Context): number[][] {
     for (const [a, pods] of classes) out[a]!.push(w, pods);
   });
   return out;
-}
-
-/**
- * Per piece of the outside world, the pattern to and from each workload; pieces equal for these
- * workloads merged (a focus may so merge pieces that the full list keeps apart: the same
- * addresses, fewer lines).
- */
-function outsideConnections(context: Context, workloads: readonly number[]): Connection[] {
-  const { pairs, groups, composition, options } = context;
-  const signatures = new Map<string, { pieces: number[]; patterns: Int32Array; keys: string[][] }>();
-  // Off-node patterns depend on the cell only: computed once per cell, then per piece only the
-  // workloads with a pod on that piece's node address are recomputed.
-  const offNodeByCell = new Map<string, Int32Array>();
-  const indexOf = new Map(workloads.map((w, j) => [w, j]));
-  const cellPatterns = (family: IPFamily, cell: number): Int32Array => {
-    const key = `${family}:${cell}`;
-    let found = offNodeByCell.get(key);
-    if (!found) offNodeByCell.set(key, (found = outsidePatterns(context, workloads, family, cell, undefined)));
-    return found;
-  };
-  pairs.pieces.forEach((piece, i) => {
-    const onNode = piece.hostIP ? (pairs.outside.podsOnPiece.get(i) ?? []) : [];
-    const keys: string[][] = options.explain ? workloads.map(() => []).concat(workloads.map(() => [])) : [];
-    let patterns: Int32Array | undefined;
-    if (onNode.length === 0 && !options.explain) {
-      patterns = cellPatterns(piece.family, piece.cell);
-    } else if (!options.explain) {
-      const mixed = (patterns = cellPatterns(piece.family, piece.cell).slice());
-      const affected = [...new Set(onNode.map((p) => groups.workloadOf[p]!))].filter((w) => indexOf.has(w));
-      const redone = outsidePatterns(context, affected, piece.family, piece.cell, { piece: i, onNode: new Set(onNode), keys: [] });
-      affected.forEach((w, k) => {
-        mixed[indexOf.get(w)!] = redone[k]!;
-        mixed[workloads.length + indexOf.get(w)!] = redone[affected.length + k]!;
-      });
-    }
-    // A class with no pod off the piece's node has no cell pattern: then each workload as it is.
-    if (patterns === undefined || patterns.includes(-1)) {
-      patterns = outsidePatterns(context, workloads, piece.family, piece.cell, { piece: i, onNode: new Set(onNode), keys });
-    }
-    const signature = patterns.join(',');
-    const group = signatures.get(signature);
-    if (group) {
-      group.pieces.push(i);
-      if (options.explain) group.keys.forEach((list, k) => list.push(...keys[k]!));
-    } else {
-      signatures.set(signature, { pieces: [i], patterns, keys });
-    }
-  });
-  const connections: Connection[] = [];
-  const connection = (src: AnalysisEndpoint, dst: AnalysisEndpoint, pattern: number, keys: readonly string[] | undefined): Connection =>
-    keys ? { src, dst, set: pairs.store.connSet(pattern), representatives: [...new Set(keys)] } : { src, dst, set: pairs.store.connSet(pattern) };
-  for (const { pieces, patterns, keys } of signatures.values()) {
-    if (patterns.every((p) => p === NOTHING)) continue;
-    const external = externalEndpoint(pairs, pieces);
-    for (let j = 0; j < workloads.length; j++) {
-      const endpoint = groups.workloads[workloads[j]!]!;
-      const out = patterns[j]!;
-      const into = patterns[workloads.length + j]!;
-      if (out !== NOTHING) connections.push(connection(endpoint, external, out, options.explain ? keys[j] : undefined));
-      if (into !== NOTHING) connections.push(connection(external, endpoint, into, options.explain ? keys[workloads.length + j] : undefined));
-    }
-  }
-  return connections;
-}
-
-/**
- * Per workload, the pattern to (then from) the addresses of a cell, -1 where a class of it has
- * no cell pattern; with `node`, of one piece of it that is the node address of the pods in
- * `onNode` (decided one by one), with explanations.
- */
-function outsidePatterns(
-  context: Context,
-  workloads: readonly number[],
-  family: IPFamily,
-  cell: number,
-  node: { piece: number; onNode: Set<number>; keys: string[][] } | undefined,
-): Int32Array {
-  const { pairs, groups, composition, options } = context;
-  const patterns = new Int32Array(workloads.length * 2);
-  workloads.forEach((w, j) => {
-    (['egress', 'ingress'] as const).forEach((direction: Direction, d) => {
-      let pattern = NOTHING;
-      const keys = node && options.explain ? node.keys[d * workloads.length + j]! : undefined;
-      const nodePods = node && node.onNode.size > 0 ? groups.pods[w]!.filter((p) => node.onNode.has(p)) : [];
-      const offNode = nodePods.length > 0 ? new Map(composition[w]!) : composition[w]!;
-      for (const p of nodePods) {
-        const a = pairs.classes.classOf[p]!;
-        (offNode as Map<number, number>).set(a, offNode.get(a)! - 1);
-        const found = pairs.outside.outsidePattern(p, node!.piece, direction);
-        pattern = pairs.store.union(pattern, found);
-        if (keys && found !== NOTHING) keys.push(pairs.outside.nodeKey(p, node!.piece, direction));
-      }
-      for (const [a, count] of offNode) {
-        if (count <= 0) continue;
-        const found = node ? pairs.outside.cellPattern(a, family, cell, direction) : pairs.outside.decidedCellPattern(a, family, cell, direction);
-        if (found === undefined) return void (patterns[d * workloads.length + j] = -1);
-        pattern = pairs.store.union(pattern, found);
-        if (keys && found !== NOTHING) keys.push(pairs.outside.cellKey(a, family, cell, direction));
-      }
-      patterns[d * workloads.length + j] = pattern;
-    });
-  });
-  return patterns;
-}
-
-/** The pieces' addresses as merged inclusive ranges, IPv4 first. */
-function externalEndpoint(pairs: PodPairs, pieces: readonly number[]): ExternalEndpoint {
-  const ranges: { family: IPFamily; lo: bigint; hi: bigint }[] = [];
-  for (const i of pieces) {
-    const piece = pairs.pieces[i]!;
-    for (const [lo, hi] of piece.ranges) {
-      const last = ranges[ranges.length - 1];
-      if (last && last.family === piece.family && last.hi + 1n === lo) last.hi = hi;
-      else ranges.push({ family: piece.family, lo, hi });
-    }
-  }
-  return {
-    external: ranges.map(({ family, lo, hi }) => `${formatIP({ family, value: lo })}-${formatIP({ family, value: hi })}`),
-  };
-}
-
-/** Workloads in their order, the outside world after them (IPv4 ranges first, by address). */
-export function sortConnections(connections: Connection[], groups: WorkloadGroups): Connection[] {
-  const order = new Map<AnalysisEndpoint, number>();
-  groups.workloads.forEach((w, i) => order.set(w, i));
-  // Ranked by first appearance of their ranges; each endpoint object's ranges joined once only.
-  const externals = new Map<string, AnalysisEndpoint>();
-  const seen = new Set<AnalysisEndpoint>();
-  for (const c of connections) {
-    for (const e of [c.src, c.dst]) {
-      if (!('external' in e) || seen.has(e)) continue;
-      seen.add(e);
-      externals.set(e.external.join(','), e);
-    }
-  }
-  [...externals.values()].forEach((e, i) => order.set(e, groups.workloads.length + i));
-  // Each connection's rank computed once, then sorted by it (ties keep their order, as a stable sort).
-  const width = order.size;
-  const count = connections.length;
-  const ranks = new Float64Array(count);
-  connections.forEach((c, i) => (ranks[i] = order.get(c.src)! * width + order.get(c.dst)!));
-  if (width * width * count < Number.MAX_SAFE_INTEGER) {
-    // Rank and position in one exact number: the native numeric sort, with no comparator to call.
-    for (let i = 0; i < count; i++) ranks[i] = ranks[i]! * count + i;
-    ranks.sort();
-    return Array.from(ranks, (key) => connections[key % count]!);
-  }
-  const sorted = new Uint32Array(count).map((_, i) => i).sort((i, j) => ranks[i]! - ranks[j]! || i - j);
-  return Array.from(sorted, (i) => connections[i]!);
 }

@@ -9,6 +9,7 @@ import type { EndpointSpec, Flow } from '../model/flow.js';
 import { formatIP } from '../net/ip.js';
 import type { Connection, ConnectivityResult } from './connectivity.js';
 import type { Decider, RecordEndpoint } from './decider.js';
+import type { PodPairs } from './pod-pairs.js';
 
 export interface ConnectionExplanation {
   readonly egress: readonly string[];
@@ -16,12 +17,19 @@ export interface ConnectionExplanation {
 }
 
 export function explainConnections(bundle: Bundle, decider: Decider, result: ConnectivityResult): Map<Connection, ConnectionExplanation> {
-  const { pairs } = result;
+  const explain = connectionExplainer(bundle, decider, result.pairs);
+  return new Map(result.connections.map((connection) => [connection, explain(connection)]));
+}
+
+/**
+ * Explains connections one at a time, while the state behind them lives (a streamed list's
+ * batch); the verdicts of each representative flow are kept for the connections after it.
+ */
+export function connectionExplainer(bundle: Bundle, decider: Decider, pairs: PodPairs): (connection: Connection) => ConnectionExplanation {
   const spec = (endpoint: RecordEndpoint): EndpointSpec =>
     'pod' in endpoint ? { kind: 'ref', ref: bundle.pods[endpoint.pod]!.ref } : { kind: 'ip', ip: formatIP(endpoint.ip) };
-  const out = new Map<Connection, ConnectionExplanation>();
   const cache = new Map<string, Verdict[]>();
-  for (const connection of result.connections) {
+  return (connection) => {
     const egress = new Set<string>();
     const ingress = new Set<string>();
     for (const key of connection.representatives ?? []) {
@@ -46,9 +54,8 @@ export function explainConnections(bundle: Bundle, decider: Decider, result: Con
         ingress.add(sideText(verdict.ingress));
       }
     }
-    out.set(connection, { egress: [...egress].sort(), ingress: [...ingress].sort() });
-  }
-  return out;
+    return { egress: [...egress].sort(), ingress: [...ingress].sort() };
+  };
 }
 
 function sideText(side: Verdict['egress']): string {

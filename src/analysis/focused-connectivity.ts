@@ -9,7 +9,7 @@
 import type { Bundle } from '../model/bundle.js';
 import { formatIP, parseIP, parseIPv4Number, type IPFamily } from '../net/ip.js';
 import { unionConnSets, type ConnSet } from './conn-set.js';
-import { analyzeConnectivity, sortConnections, type Connection, type ConnectivityOptions, type ConnectivityResult } from './connectivity.js';
+import { analyzeConnectivity, type Connection, type ConnectivityOptions, type ConnectivityResult } from './connectivity.js';
 import type { Decider } from './decider.js';
 import { findWorkload, groupWorkloads, isExternal, type AnalysisEndpoint, type ExternalEndpoint, type WorkloadGroups } from './endpoints.js';
 import { focusPeers } from './focus-peers.js';
@@ -175,4 +175,34 @@ function withoutAddresses(endpoint: ExternalEndpoint, owned: OwnedAddresses): Ex
     if (next <= hi) out.push(`${text(next)}-${text(hi)}`);
   }
   return out.length === 0 ? undefined : { external: out };
+}
+
+/** Workloads in their order, the outside world after them (IPv4 ranges first, by address). */
+function sortConnections(connections: Connection[], groups: WorkloadGroups): Connection[] {
+  const order = new Map<AnalysisEndpoint, number>();
+  groups.workloads.forEach((w, i) => order.set(w, i));
+  // Ranked by first appearance of their ranges; each endpoint object's ranges joined once only.
+  const externals = new Map<string, AnalysisEndpoint>();
+  const seen = new Set<AnalysisEndpoint>();
+  for (const c of connections) {
+    for (const e of [c.src, c.dst]) {
+      if (!('external' in e) || seen.has(e)) continue;
+      seen.add(e);
+      externals.set(e.external.join(','), e);
+    }
+  }
+  [...externals.values()].forEach((e, i) => order.set(e, groups.workloads.length + i));
+  // Each connection's rank computed once, then sorted by it (ties keep their order, as a stable sort).
+  const width = order.size;
+  const count = connections.length;
+  const ranks = new Float64Array(count);
+  connections.forEach((c, i) => (ranks[i] = order.get(c.src)! * width + order.get(c.dst)!));
+  if (width * width * count < Number.MAX_SAFE_INTEGER) {
+    // Rank and position in one exact number: the native numeric sort, with no comparator to call.
+    for (let i = 0; i < count; i++) ranks[i] = ranks[i]! * count + i;
+    ranks.sort();
+    return Array.from(ranks, (key) => connections[key % count]!);
+  }
+  const sorted = new Uint32Array(count).map((_, i) => i).sort((i, j) => ranks[i]! - ranks[j]! || i - j);
+  return Array.from(sorted, (i) => connections[i]!);
 }

@@ -3,65 +3,100 @@
  * group its own node, edges labelled with the ports (a diff colours added green, removed red,
  * changed orange).
  */
+import type { ConnSet } from '../analysis/conn-set.js';
 import { isExternal, endpointLabel, type AnalysisEndpoint } from '../analysis/endpoints.js';
 import type { Connection } from '../analysis/connectivity.js';
 import type { ConnectionChange } from '../analysis/diff.js';
 import { connSetText } from './conn-set-text.js';
+import { collectText, perObject, type ListWriter, type TextSink } from './list-writer.js';
 
 const quote = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
-interface Edge {
-  readonly src: AnalysisEndpoint;
-  readonly dst: AnalysisEndpoint;
-  readonly label: string;
-  readonly color?: string;
-}
+/**
+ * A graph built edge by edge and written at its end (its nodes come first in the text): nodes get
+ * ids in order of first appearance; an edge is kept as three numbers (its nodes and its interned
+ * attributes), so a graph of millions of edges holds no text per edge until it is written.
+ */
+class DotGraph {
+  private readonly ids = new Map<string, number>();
+  private readonly byNamespace = new Map<string, string[]>();
+  private readonly outside: string[] = [];
+  private readonly attributeIds = new Map<string, number>();
+  private readonly attributes: string[] = [];
+  private edges = new Int32Array(3 * 256);
+  private edgeCount = 0;
 
-function graph(edges: readonly Edge[]): string {
-  const ids = new Map<string, string>();
-  const byNamespace = new Map<string, string[]>();
-  const outside: string[] = [];
-  const id = (endpoint: AnalysisEndpoint): string => {
+  edge(src: AnalysisEndpoint, dst: AnalysisEndpoint, label: string, color?: string): void {
+    const text = `[label=${quote(label)}${color ? `, color=${color}, fontcolor=${color}` : ''}]`;
+    let attribute = this.attributeIds.get(text);
+    if (attribute === undefined) {
+      this.attributeIds.set(text, (attribute = this.attributes.length));
+      this.attributes.push(text);
+    }
+    if (3 * this.edgeCount + 3 > this.edges.length) {
+      const bigger = new Int32Array(this.edges.length * 2);
+      bigger.set(this.edges);
+      this.edges = bigger;
+    }
+    const at = 3 * this.edgeCount++;
+    this.edges[at] = this.id(src);
+    this.edges[at + 1] = this.id(dst);
+    this.edges[at + 2] = attribute;
+  }
+
+  write(sink: TextSink): void {
+    sink.write('digraph connectivity {\n  rankdir=LR;\n  node [shape=ellipse, fontsize=10];\n  edge [fontsize=9];\n');
+    let i = 0;
+    for (const [namespace, nodes] of this.byNamespace) {
+      sink.write(`  subgraph cluster_${i++} {\n    label=${quote(namespace)};\n${nodes.map((node) => `${node}\n`).join('')}  }\n`);
+    }
+    for (const node of this.outside) sink.write(`${node}\n`);
+    const { edges, attributes } = this;
+    for (let at = 0; at < 3 * this.edgeCount; at += 3) sink.write(`  n${edges[at]} -> n${edges[at + 1]} ${attributes[edges[at + 2]!]};\n`);
+    sink.write('}\n');
+  }
+
+  private id(endpoint: AnalysisEndpoint): number {
     const label = endpointLabel(endpoint);
-    let found = ids.get(label);
-    if (found) return found;
-    found = `n${ids.size}`;
-    ids.set(label, found);
+    let found = this.ids.get(label);
+    if (found !== undefined) return found;
+    found = this.ids.size;
+    this.ids.set(label, found);
     if (isExternal(endpoint)) {
-      outside.push(`  ${found} [label=${quote(endpoint.external.join('\n'))}, shape=box, style=dashed];`);
+      this.outside.push(`  n${found} [label=${quote(endpoint.external.join('\n'))}, shape=box, style=dashed];`);
     } else {
-      const nodes = byNamespace.get(endpoint.namespace) ?? [];
-      nodes.push(`    ${found} [label=${quote(`${endpoint.name}\n${endpoint.kind}`)}];`);
-      byNamespace.set(endpoint.namespace, nodes);
+      const nodes = this.byNamespace.get(endpoint.namespace) ?? [];
+      nodes.push(`    n${found} [label=${quote(`${endpoint.name}\n${endpoint.kind}`)}];`);
+      this.byNamespace.set(endpoint.namespace, nodes);
     }
     return found;
+  }
+}
+
+export function dotListWriter(sink: TextSink): ListWriter {
+  const graph = new DotGraph();
+  const ports = perObject((set: ConnSet) => connSetText(set));
+  return {
+    connection: (c) => graph.edge(c.src, c.dst, ports(c.set)),
+    end: () => graph.write(sink),
   };
-  const lines = edges.map((e) => {
-    const color = e.color ? `, color=${e.color}, fontcolor=${e.color}` : '';
-    return `  ${id(e.src)} -> ${id(e.dst)} [label=${quote(e.label)}${color}];`;
-  });
-  const clusters = [...byNamespace.entries()].flatMap(([namespace, nodes], i) => [
-    `  subgraph cluster_${i} {`,
-    `    label=${quote(namespace)};`,
-    ...nodes,
-    '  }',
-  ]);
-  return ['digraph connectivity {', '  rankdir=LR;', '  node [shape=ellipse, fontsize=10];', '  edge [fontsize=9];', ...clusters, ...outside, ...lines, '}', ''].join('\n');
 }
 
 export function listDot(connections: readonly Connection[]): string {
-  return graph(connections.map((c) => ({ src: c.src, dst: c.dst, label: connSetText(c.set) })));
+  return collectText((sink) => {
+    const writer = dotListWriter(sink);
+    for (const c of connections) writer.connection(c);
+    writer.end();
+  });
 }
 
 const COLORS = { added: 'darkgreen', removed: 'red3', changed: 'darkorange3' } as const;
 
 export function diffDot(changes: readonly ConnectionChange[]): string {
-  return graph(
-    changes.map((c) => ({
-      src: c.src,
-      dst: c.dst,
-      label: c.change === 'changed' ? `${connSetText(c.old)} -> ${connSetText(c.new)}` : `${c.change}: ${connSetText(c.old ?? c.new)}`,
-      color: COLORS[c.change],
-    })),
-  );
+  const graph = new DotGraph();
+  for (const c of changes) {
+    const label = c.change === 'changed' ? `${connSetText(c.old)} -> ${connSetText(c.new)}` : `${c.change}: ${connSetText(c.old ?? c.new)}`;
+    graph.edge(c.src, c.dst, label, COLORS[c.change]);
+  }
+  return collectText((sink) => graph.write(sink));
 }

@@ -7,10 +7,11 @@ import type { Connection } from '../analysis/connectivity.js';
 import type { ConnectionChange } from '../analysis/diff.js';
 import type { ConnectionExplanation } from '../analysis/explain.js';
 import type { WorkloadDescription } from '../analysis/workload-labels.js';
-import { diffJSON, listJSON } from './connectivity-json.js';
-import { diffCSV, diffMarkdown, listCSV, listMarkdown } from './connectivity-table.js';
-import { diffText, listText } from './connectivity-txt.js';
-import { diffDot, listDot } from './connectivity-dot.js';
+import { diffJSON, jsonListWriter } from './connectivity-json.js';
+import { diffCSV, diffMarkdown, tableListWriter } from './connectivity-table.js';
+import { diffText, textListWriter } from './connectivity-txt.js';
+import { diffDot, dotListWriter } from './connectivity-dot.js';
+import { collectText, type ListWriter, type TextSink } from './list-writer.js';
 
 export const OUTPUT_FORMATS = ['txt', 'json', 'csv', 'md', 'dot', 'svg'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -30,6 +31,23 @@ export const CONTENT_TYPES: Readonly<Record<OutputFormat, string>> = {
   svg: 'image/svg+xml',
 };
 
+/** A writer of the list in a text format, into the sink as connections arrive (json ends with a newline). */
+export function listWriter(format: TextFormat, version: string, sink: TextSink): ListWriter {
+  switch (format) {
+    case 'txt':
+      return textListWriter(sink);
+    case 'json': {
+      const json = jsonListWriter(version, sink);
+      return { connection: json.connection, end: (workloads) => (json.end(workloads), sink.write('\n')) };
+    }
+    case 'csv':
+    case 'md':
+      return tableListWriter(format, sink);
+    case 'dot':
+      return dotListWriter(sink);
+  }
+}
+
 export function listInFormat(
   format: TextFormat,
   version: string,
@@ -38,18 +56,11 @@ export function listInFormat(
   /** json only: every workload with its labels, the `workloads` key. */
   workloads?: readonly WorkloadDescription[],
 ): string {
-  switch (format) {
-    case 'txt':
-      return listText(connections, explanations);
-    case 'json':
-      return `${listJSON(version, connections, explanations, workloads)}\n`;
-    case 'csv':
-      return listCSV(connections);
-    case 'md':
-      return listMarkdown(connections);
-    case 'dot':
-      return listDot(connections);
-  }
+  return collectText((sink) => {
+    const writer = listWriter(format, version, sink);
+    for (const connection of connections) writer.connection(connection, explanations?.get(connection));
+    writer.end(workloads);
+  });
 }
 
 export function diffInFormat(format: TextFormat, oldVersion: string, newVersion: string, changes: readonly ConnectionChange[]): string {

@@ -1,12 +1,10 @@
 /** @module The JSON interface of `list`, `diff` and `exposure`: the names other tools read. */
 import type { ConnSet } from '../analysis/conn-set.js';
-import type { Connection } from '../analysis/connectivity.js';
 import type { ConnectionChange } from '../analysis/diff.js';
 import { isExternal, type AnalysisEndpoint } from '../analysis/endpoints.js';
-import type { ConnectionExplanation } from '../analysis/explain.js';
 import type { Exposure } from '../analysis/exposure.js';
 import type { NamespaceMatrix } from '../analysis/namespace-matrix.js';
-import type { WorkloadDescription } from '../analysis/workload-labels.js';
+import { perObject, type ListWriter, type TextSink } from './list-writer.js';
 
 function endpointJSON(endpoint: AnalysisEndpoint): unknown {
   return isExternal(endpoint) ? { external: endpoint.external } : { kind: endpoint.kind, namespace: endpoint.namespace, name: endpoint.name };
@@ -16,29 +14,24 @@ function connSetJSON(set: ConnSet | null): unknown {
   return set === null ? null : { all: set.all, ports: set.ports };
 }
 
-export function listJSON(
-  version: string,
-  connections: readonly Connection[],
-  explanations?: ReadonlyMap<Connection, ConnectionExplanation>,
-  workloads?: readonly WorkloadDescription[],
-): string {
-  return JSON.stringify({
-    version,
-    connections: connections.map((c) => {
-      const explanation = explanations?.get(c);
-      return {
-        src: endpointJSON(c.src),
-        dst: endpointJSON(c.dst),
-        all: c.set.all,
-        ports: c.set.ports,
-        ...(explanation ? { explanation } : {}),
-      };
-    }),
-    // Every workload and pod, connected or not, with its labels: an addition beside `connections`.
-    ...(workloads
-      ? { workloads: workloads.map((w) => ({ kind: w.kind, namespace: w.namespace, name: w.name, labels: w.labels, namespaceLabels: w.namespaceLabels })) }
-      : {}),
-  });
+/** The list as one JSON document, the same bytes as JSON.stringify of the whole answer. */
+export function jsonListWriter(version: string, sink: TextSink): ListWriter {
+  let count = 0;
+  // Each endpoint's and set's text once: the item is assembled as JSON.stringify would write it.
+  const endpointText = perObject((endpoint: AnalysisEndpoint) => JSON.stringify(endpointJSON(endpoint)));
+  const setText = perObject((set: ConnSet) => `"all":${JSON.stringify(set.all)},"ports":${JSON.stringify(set.ports)}`);
+  sink.write(`{"version":${JSON.stringify(version)},"connections":[`);
+  return {
+    connection(c, explanation) {
+      const why = explanation ? `,"explanation":${JSON.stringify(explanation)}` : '';
+      sink.write(`${count++ === 0 ? '' : ','}{"src":${endpointText(c.src)},"dst":${endpointText(c.dst)},${setText(c.set)}${why}}`);
+    },
+    end(workloads) {
+      // Every workload and pod, connected or not, with its labels: an addition beside `connections`.
+      const described = workloads?.map((w) => ({ kind: w.kind, namespace: w.namespace, name: w.name, labels: w.labels, namespaceLabels: w.namespaceLabels }));
+      sink.write(`]${described ? `,"workloads":${JSON.stringify(described)}` : ''}}`);
+    },
+  };
 }
 
 export function diffJSON(oldVersion: string, newVersion: string, changes: readonly ConnectionChange[]): string {

@@ -1,12 +1,9 @@
 /** @module `list` and `diff` as tables: CSV (RFC 4180 quoting) and Markdown. */
-import type { Connection } from '../analysis/connectivity.js';
+import type { ConnSet } from '../analysis/conn-set.js';
 import type { ConnectionChange } from '../analysis/diff.js';
 import { endpointLabel } from '../analysis/endpoints.js';
 import { connSetText } from './conn-set-text.js';
-
-function listRows(connections: readonly Connection[]): string[][] {
-  return connections.map((c) => [endpointLabel(c.src), endpointLabel(c.dst), connSetText(c.set)]);
-}
+import { perObject, type ListWriter, type TextSink } from './list-writer.js';
 
 function diffRows(changes: readonly ConnectionChange[]): string[][] {
   return changes.map((c) => [c.change, endpointLabel(c.src), endpointLabel(c.dst), connSetText(c.old), connSetText(c.new), c.note ?? '']);
@@ -15,20 +12,23 @@ function diffRows(changes: readonly ConnectionChange[]): string[][] {
 const LIST_HEADER = ['src', 'dst', 'ports'];
 const DIFF_HEADER = ['change', 'src', 'dst', 'old', 'new', 'note'];
 
-function csv(rows: readonly (readonly string[])[]): string {
-  const cell = (text: string) => (/[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-  return rows.map((row) => row.map(cell).join(',')).join('\r\n').concat('\r\n');
+const csvLine = (row: readonly string[]): string => `${row.map((text) => (/[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text)).join(',')}\r\n`;
+
+const markdownLine = (row: readonly string[]): string => `| ${row.map((text) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')).join(' | ')} |\n`;
+
+const markdownHeader = (header: readonly string[]): string => `${markdownLine(header)}|${header.map(() => '---').join('|')}|\n`;
+
+/** A table of the list, a row per connection: CSV (RFC 4180) or Markdown. */
+export function tableListWriter(format: 'csv' | 'md', sink: TextSink): ListWriter {
+  const line = format === 'csv' ? csvLine : markdownLine;
+  const label = perObject(endpointLabel);
+  const ports = perObject((set: ConnSet) => connSetText(set));
+  sink.write(format === 'csv' ? csvLine(LIST_HEADER) : markdownHeader(LIST_HEADER));
+  return {
+    connection: (c) => sink.write(line([label(c.src), label(c.dst), ports(c.set)])),
+    end() {},
+  };
 }
 
-function markdown(rows: readonly (readonly string[])[]): string {
-  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const [header, ...body] = rows;
-  return [`| ${header!.map(cell).join(' | ')} |`, `|${header!.map(() => '---').join('|')}|`, ...body.map((row) => `| ${row.map(cell).join(' | ')} |`)]
-    .join('\n')
-    .concat('\n');
-}
-
-export const listCSV = (connections: readonly Connection[]): string => csv([LIST_HEADER, ...listRows(connections)]);
-export const listMarkdown = (connections: readonly Connection[]): string => markdown([LIST_HEADER, ...listRows(connections)]);
-export const diffCSV = (changes: readonly ConnectionChange[]): string => csv([DIFF_HEADER, ...diffRows(changes)]);
-export const diffMarkdown = (changes: readonly ConnectionChange[]): string => markdown([DIFF_HEADER, ...diffRows(changes)]);
+export const diffCSV = (changes: readonly ConnectionChange[]): string => [DIFF_HEADER, ...diffRows(changes)].map(csvLine).join('');
+export const diffMarkdown = (changes: readonly ConnectionChange[]): string => markdownHeader(DIFF_HEADER) + diffRows(changes).map(markdownLine).join('');

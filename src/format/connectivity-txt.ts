@@ -1,22 +1,25 @@
 /** @module `list`, `diff` and `exposure` as text for people: one line per connection or change. */
-import type { Connection } from '../analysis/connectivity.js';
+import type { ConnSet } from '../analysis/conn-set.js';
 import type { ConnectionChange } from '../analysis/diff.js';
 import { endpointLabel } from '../analysis/endpoints.js';
-import type { ConnectionExplanation } from '../analysis/explain.js';
 import type { DirectionExposure, Exposure } from '../analysis/exposure.js';
 import { connSetText } from './conn-set-text.js';
+import { perObject, type ListWriter, type TextSink } from './list-writer.js';
 
-export function listText(connections: readonly Connection[], explanations?: ReadonlyMap<Connection, ConnectionExplanation>): string {
-  if (connections.length === 0) return 'no connections are allowed\n';
-  return connections
-    .map((c) => {
-      const line = `${endpointLabel(c.src)} => ${endpointLabel(c.dst)} : ${connSetText(c.set)}`;
-      const why = explanations?.get(c);
-      if (!why) return line;
-      return [line, `    egress: ${why.egress.join('; ')}`, `    ingress: ${why.ingress.join('; ')}`].join('\n');
-    })
-    .join('\n')
-    .concat('\n');
+export function textListWriter(sink: TextSink): ListWriter {
+  let count = 0;
+  const label = perObject(endpointLabel);
+  const ports = perObject((set: ConnSet) => connSetText(set));
+  return {
+    connection(c, why) {
+      count++;
+      const line = `${label(c.src)} => ${label(c.dst)} : ${ports(c.set)}`;
+      sink.write(why ? `${line}\n    egress: ${why.egress.join('; ')}\n    ingress: ${why.ingress.join('; ')}\n` : `${line}\n`);
+    },
+    end() {
+      if (count === 0) sink.write('no connections are allowed\n');
+    },
+  };
 }
 
 const MARK = { added: '+', removed: '-', changed: '~' } as const;
