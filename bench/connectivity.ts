@@ -5,8 +5,8 @@
  * workload; connectivity-focus-deployment: the largest Deployment), in ms, each with the process's
  * peak RSS after it (MiB), and the image compile that each of them includes (connectivity-compile),
  * to tell it apart. At L the list is the streamed one (the CLI's; the whole list would not fit in
- * memory). The
- * generated pods name their controllers in ownerReferences, so ingest groups them into workloads.
+ * memory). The generated pods name their controllers in ownerReferences, so ingest groups them
+ * into workloads.
  */
 import { analyzeConnectivity, streamConnectivity } from '../src/analysis/connectivity.js';
 import { wasmDecider } from '../src/analysis/decider.js';
