@@ -7,7 +7,7 @@ import type { Line } from '../flow/lines.js';
 import { FlowError } from '../model/errors.js';
 import { PROTOCOLS, type Protocol } from '../model/bundle.js';
 import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
-import { OBSERVED_CODE, type FastLineReader, type FlowSink } from './flow-records.js';
+import { OBSERVED_CODE, type FastBytesReader, type FastLineReader, type FlowSink } from './flow-records.js';
 
 export type RecordKind = 'flow' | 'reply' | 'not-applicable' | 'skipped' | 'error';
 
@@ -65,6 +65,8 @@ export type LineReader = (text: string, line: number) => LogRecord | undefined;
 export interface FormatReader {
   readonly read: LineReader;
   readonly fast?: FastLineReader;
+  /** Its fast path on the bytes of printable ASCII lines (byte-lines.ts), when it has one. */
+  readonly fastBytes?: FastBytesReader;
 }
 
 /** A malformed line; the message says which field and why. */
