@@ -6,37 +6,15 @@
  */
 import { PROTOCOL_CODE } from '../compile/layout.js';
 import { asciiText, OBSERVED_CODE } from './flow-records.js';
-import { LineError } from './records.js';
+import { LineError, OBSERVED_WORDS, PROTOCOL_WORDS } from './records.js';
 import { parseTimeText } from './record-time.js';
 
-const encode = (word: string): Uint8Array => new TextEncoder().encode(word);
+const encode = (words: readonly (readonly [string, number])[]): readonly (readonly [Uint8Array, number])[] =>
+  words.map(([word, code]) => [new TextEncoder().encode(word), code]);
 
-/** Verdicts as logs write them, with their OBSERVED_CODE (records.ts's OBSERVED, exact spellings). */
-const OBSERVED_WORDS: readonly (readonly [Uint8Array, number])[] = (
-  [
-    ['allowed', OBSERVED_CODE.ALLOWED],
-    ['accept', OBSERVED_CODE.ALLOWED],
-    ['forwarded', OBSERVED_CODE.ALLOWED],
-    ['denied', OBSERVED_CODE.DENIED],
-    ['reject', OBSERVED_CODE.DENIED],
-    ['dropped', OBSERVED_CODE.DENIED],
-    ['ACCEPT', OBSERVED_CODE.ALLOWED],
-    ['FORWARDED', OBSERVED_CODE.ALLOWED],
-    ['REJECT', OBSERVED_CODE.DENIED],
-    ['DROPPED', OBSERVED_CODE.DENIED],
-  ] as const
-).map(([word, code]) => [encode(word), code]);
-
-const PROTOCOL_WORDS: readonly (readonly [Uint8Array, number])[] = (
-  [
-    ['TCP', PROTOCOL_CODE.TCP],
-    ['UDP', PROTOCOL_CODE.UDP],
-    ['6', PROTOCOL_CODE.TCP],
-    ['17', PROTOCOL_CODE.UDP],
-    ['SCTP', PROTOCOL_CODE.SCTP],
-    ['132', PROTOCOL_CODE.SCTP],
-  ] as const
-).map(([word, code]) => [encode(word), code]);
+/** The spellings records.ts reads without a string, as bytes. */
+const OBSERVED_BYTES = encode(OBSERVED_WORDS);
+const PROTOCOL_BYTES = encode(PROTOCOL_WORDS);
 
 /** Whether bytes [start, end) spell `word`. */
 export function isWord(bytes: Uint8Array, start: number, end: number, word: Uint8Array): boolean {
@@ -53,12 +31,12 @@ function codeOf(bytes: Uint8Array, start: number, end: number, words: readonly (
 /** observedCodeAt on bytes: the OBSERVED_CODE, NONE for empty and "-", -1 for any other spelling. */
 export function observedCodeOf(bytes: Uint8Array, start: number, end: number): number {
   if (start === end || (end - start === 1 && bytes[start] === 0x2d)) return OBSERVED_CODE.NONE;
-  return codeOf(bytes, start, end, OBSERVED_WORDS, -1);
+  return codeOf(bytes, start, end, OBSERVED_BYTES, -1);
 }
 
 /** protocolCodeAt on bytes: the PROTOCOL_CODE (TCP when empty), 0 for any other spelling. */
 export function protocolCodeOf(bytes: Uint8Array, start: number, end: number): number {
-  return start === end ? PROTOCOL_CODE.TCP : codeOf(bytes, start, end, PROTOCOL_WORDS, 0);
+  return start === end ? PROTOCOL_CODE.TCP : codeOf(bytes, start, end, PROTOCOL_BYTES, 0);
 }
 
 /** portOf on bytes: a port 1-65535 of at most 5 digits; 0 when parsePortField would refuse it. */

@@ -162,7 +162,7 @@ export function parseObserved(value: unknown, field: string): Observed | undefin
 }
 
 /** Verdicts as logs write them (see OBSERVED), with their OBSERVED_CODE. */
-const OBSERVED_WORDS: readonly (readonly [string, number])[] = [...OBSERVED].map(([text, observed]) => [
+export const OBSERVED_WORDS: readonly (readonly [string, number])[] = [...OBSERVED].map(([text, observed]) => [
   text,
   observed === 'allowed' ? OBSERVED_CODE.ALLOWED : OBSERVED_CODE.DENIED,
 ]);
@@ -179,7 +179,7 @@ export function observedCodeAt(text: string, start: number, end: number): number
 }
 
 /** Protocols by name and IANA number as classifyProtocol reads them (an empty field is TCP). */
-const PROTOCOL_WORDS: readonly (readonly [string, number])[] = [
+export const PROTOCOL_WORDS: readonly (readonly [string, number])[] = [
   ['TCP', PROTOCOL_CODE.TCP],
   ['UDP', PROTOCOL_CODE.UDP],
   ['6', PROTOCOL_CODE.TCP],
