@@ -7,13 +7,14 @@
  * readFlowLogBytes. Lines not taken are handed over before the next line is offered, so a line
  * that changes the reader's state (a header) is read before the lines after it.
  */
-import { decodeLine, lineDecoder, type Line } from '../flow/lines.js';
+import { decodeLine, lineDecoder, wholeLines, type Line } from '../flow/lines.js';
 import { gunzipIfNeeded } from './gzip.js';
 import { MAX_LOG_LINE_BYTES, partWithoutFormat, readFlowLog, type ReadFlowLogBytesOptions } from './index.js';
 import type { FormatReader, LogRecord, RecordSink } from './records.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
+const BOM = 0xfeff;
 
 /** readFlowLogBytes with a sink (records-first reading), lines offered to the fast path on bytes first. */
 export function readFlowLogRecords(bytes: AsyncIterable<Uint8Array>, options: ReadFlowLogBytesOptions & { readonly sink: RecordSink }): AsyncGenerator<LogRecord[]> {
@@ -65,6 +66,15 @@ async function* splitTakingFast(chunks: AsyncIterable<Uint8Array>, maxLineBytes:
         pendingBytes = 0;
         overflow = false;
         continue;
+      }
+      if (reading.reader !== undefined && reading.reader.fastBytes === undefined) {
+        // A format without a fast path on bytes: the chunk's whole lines in one decode, as splitLineRuns reads them.
+        const whole = wholeLines(chunk, start, maxLineBytes, decoder);
+        if (whole !== undefined) {
+          for (const text of whole.lines) run.push({ number: ++number, text: number === 1 && text.charCodeAt(0) === BOM ? text.slice(1) : text });
+          start = whole.end;
+          continue;
+        }
       }
       number++;
       const lineStart = start;
