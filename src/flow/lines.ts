@@ -78,7 +78,7 @@ export async function* splitLineRuns(
  * when there is none, or when one is too long or not valid UTF-8 (the line-by-line path then
  * reports it precisely).
  */
-function wholeLines(
+export function wholeLines(
   chunk: Uint8Array,
   start: number,
   maxLineBytes: number,

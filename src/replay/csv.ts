@@ -14,7 +14,7 @@
 import { parseEndpointArgument } from '../flow/decode.js';
 import { EndpointTable } from '../flow/endpoint-table.js';
 import { PROTOCOL_CODE } from '../compile/layout.js';
-import { OBSERVED_CODE, type FastLineReader, type FlowSink } from './flow-records.js';
+import { OBSERVED_CODE, type FastBytesReader, type FastLineReader, type FlowSink } from './flow-records.js';
 import {
   classifyProtocol,
   observedCodeAt,
@@ -29,13 +29,15 @@ import {
   type LogRecord,
 } from './records.js';
 import { parseTimeText } from './record-time.js';
+import { readCsvRowBytes } from './csv-bytes.js';
 
 const REQUIRED_COLUMNS = ['src', 'dst', 'port'];
 const VERDICT_COLUMNS = ['verdict', 'action', 'observed'];
 /** When a row happened: the first of these columns the header names. */
 const TIME_COLUMNS = ['time', 'timestamp', 'start'];
 
-interface Header {
+/** A CSV input's header, read once. */
+export interface CsvHeader {
   readonly text: string;
   readonly width: number;
   readonly columns: ReadonlyMap<string, number>;
@@ -98,7 +100,7 @@ export function splitCsvLine(text: string): string[] {
 /** A space or a tab. */
 const isBlankChar = (code: number): boolean => code === 0x20 || code === 0x09;
 
-function headerOf(text: string): Header | undefined {
+function headerOf(text: string): CsvHeader | undefined {
   let names: string[];
   try {
     names = splitCsvLine(text).map((name) => name.toLowerCase());
@@ -144,7 +146,7 @@ export function createCsvReader(): LineReader {
 
 /** The reader of one input, and its fast path (which shares the header the reader has read). */
 export function createCsvFormatReader(): FormatReader {
-  let header: Header | undefined;
+  let header: CsvHeader | undefined;
 
   const read: LineReader = (text, line) => {
     if (header === undefined) {
@@ -160,7 +162,8 @@ export function createCsvFormatReader(): FormatReader {
   };
   const bounds = new Int32Array(64);
   const fast: FastLineReader = (text, line, sink) => header !== undefined && readRowFast(text, line, header, bounds, sink);
-  return { read, fast };
+  const fastBytes: FastBytesReader = (bytes, start, end, line, sink) => header !== undefined && readCsvRowBytes(bytes, start, end, line, header, bounds, sink);
+  return { read, fast, fastBytes };
 }
 
 /**
@@ -168,7 +171,7 @@ export function createCsvFormatReader(): FormatReader {
  * protocol, its fields in their common spellings, both endpoints resolving; false otherwise.
  * `bounds` holds field starts (and one past the last field's end).
  */
-function readRowFast(text: string, line: number, header: Header, bounds: Int32Array, sink: FlowSink): boolean {
+function readRowFast(text: string, line: number, header: CsvHeader, bounds: Int32Array, sink: FlowSink): boolean {
   if (header.width >= bounds.length || text.includes('"')) return false;
   let count = 0;
   bounds[0] = 0;
@@ -208,7 +211,7 @@ function readRowFast(text: string, line: number, header: Header, bounds: Int32Ar
 
 const fieldOf = (text: string, bounds: Int32Array, field: number): string => text.slice(bounds[field], bounds[field + 1]! - 1);
 
-function readRow(fields: readonly string[], header: Header, line: number): LogRecord {
+function readRow(fields: readonly string[], header: CsvHeader, line: number): LogRecord {
   if (fields.length !== header.width) throw new LineError(`${fields.length} fields where the header names ${header.width}`);
   const srcText = fields[header.src]!;
   const dstText = fields[header.dst]!;

@@ -17,6 +17,7 @@ import { DEFAULT_MAX_ENDPOINTS, detached } from '../flow/endpoint-table.js';
 import { FlowError } from '../model/errors.js';
 import type { Protocol } from '../model/bundle.js';
 import type { EndpointSpec } from '../model/flow.js';
+import { Conversations, conversationHash } from './conversations.js';
 import type { Observed } from './records.js';
 import type { EndpointDirectory } from './endpoint-directory.js';
 import { groupKey } from './summary.js';
@@ -53,6 +54,7 @@ export class EndpointRecords {
   /** Group keys by source entry, then destination entry, protocol and port (see groupKey). */
   private keys: (Map<number, string[]> | undefined)[] = [];
   private keyCount = 0;
+  private readonly conversations = new Conversations();
 
   constructor(
     private readonly decode: EndpointDecoder,
@@ -71,6 +73,31 @@ export class EndpointRecords {
   entry(text: string, field: string): number {
     const known = this.entries.get(text);
     return known !== undefined ? known : this.add(text, field);
+  }
+
+  /**
+   * The conversation between the endpoint texts at bytes [srcStart, srcEnd) (field `srcField`)
+   * and [dstStart, dstEnd) of printable ASCII: found in place when it was met before, else made
+   * from the entries of both texts (entry). -1 when either must take the full path. Its entries
+   * are conversationSrc and conversationDst.
+   */
+  conversation(bytes: Uint8Array, srcStart: number, srcEnd: number, srcField: string, dstStart: number, dstEnd: number, dstField: string): number {
+    const hash = conversationHash(bytes, srcStart, srcEnd, dstStart, dstEnd);
+    const found = this.conversations.find(hash, bytes, srcStart, srcEnd, dstStart, dstEnd);
+    if (found >= 0) return found;
+    const src = this.entry(asciiText(bytes, srcStart, srcEnd), srcField);
+    if (src < 0) return REFUSED;
+    const dst = this.entry(asciiText(bytes, dstStart, dstEnd), dstField);
+    if (dst < 0) return REFUSED;
+    return this.conversations.add(hash, bytes, srcStart, srcEnd, dstStart, dstEnd, src, dst);
+  }
+
+  conversationSrc(conversation: number): number {
+    return this.conversations.srcOf(conversation);
+  }
+
+  conversationDst(conversation: number): number {
+    return this.conversations.dstOf(conversation);
   }
 
   private add(text: string, field: string): number {
@@ -145,6 +172,7 @@ export class EndpointRecords {
     this.entries.clear();
     this.texts.length = 0;
     this.specs.length = 0;
+    this.conversations.clear();
     this.clearKeys();
   }
 
@@ -165,6 +193,13 @@ export class EndpointRecords {
       return words;
     });
   }
+}
+
+const ascii = new TextDecoder();
+
+/** Bytes [start, end) of printable ASCII as a string. */
+export function asciiText(bytes: Uint8Array, start: number, end: number): string {
+  return ascii.decode(bytes.subarray(start, end));
 }
 
 /**
@@ -195,6 +230,13 @@ export interface FlowSink {
  * line that gives no record); false leaves the line to the format's LineReader.
  */
 export type FastLineReader = (text: string, line: number, sink: FlowSink) => boolean;
+
+/**
+ * The same on the line's bytes [start, end) (no line feed, no carriage return before it), for
+ * lines of printable ASCII only: no string is made for a line it takes. It must take a line only
+ * when the FastLineReader would have given the sink the same flow, reply or nothing.
+ */
+export type FastBytesReader = (bytes: Uint8Array, start: number, end: number, line: number, sink: FlowSink) => boolean;
 
 /** The fast flows of one batch, in reading order. */
 export class FlowRecordBatch {

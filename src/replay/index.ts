@@ -55,6 +55,8 @@ export interface ReadFlowLogOptions {
    * the reading yields an empty run per run of lines read.
    */
   readonly sink?: RecordSink;
+  /** Called with the format's reader of the input once it is made (byte-lines.ts offers lines to its fast path on bytes). */
+  readonly onReader?: (reader: FormatReader) => void;
 }
 
 export interface ReadFlowLogBytesOptions extends ReadFlowLogOptions {
@@ -149,8 +151,12 @@ export function readFlowLogBytes(
   const maxLineBytes = options.maxLineBytes ?? MAX_LOG_LINE_BYTES;
   const { part } = options;
   if (part === undefined) return readFlowLog(splitLineRuns(gunzipIfNeeded(bytes), maxLineBytes), options);
-  if (options.format === undefined) throw new FlowLogFormatError('a part of a flow log is read in the format told from its start');
+  if (options.format === undefined) throw partWithoutFormat();
   return readFlowLog(splitLineRuns(bytes, maxLineBytes, part.firstLine), { ...options, prelude: part.prelude });
+}
+
+export function partWithoutFormat(): FlowLogFormatError {
+  return new FlowLogFormatError('a part of a flow log is read in the format told from its start');
 }
 
 function startReading(format: FlowLogFormat, options: ReadFlowLogOptions): FormatReader {
@@ -159,7 +165,9 @@ function startReading(format: FlowLogFormat, options: ReadFlowLogOptions): Forma
     throw new FlowLogFormatError(`unknown flow log format ${JSON.stringify(format)}; use ${FORMAT_LIST}`);
   }
   options.onFormat?.(format);
-  return READERS[format]();
+  const reader = READERS[format]();
+  options.onReader?.(reader);
+  return reader;
 }
 
 /**

@@ -16,7 +16,7 @@ import { ingestSources } from '../ingest/bundle.js';
 import type { Bundle } from '../model/bundle.js';
 import { replayAgainstBaseline, sideBySide } from './baseline.js';
 import { BaselineSummary } from './baseline-summary.js';
-import type { EndpointTables } from './flow-records.js';
+import { EndpointRecords, type EndpointTables } from './flow-records.js';
 import { EndpointDirectory } from './endpoint-directory.js';
 import { replay } from './replay.js';
 import { bundleRules, RuleHits } from './rule-hits.js';
@@ -50,37 +50,41 @@ const endpoint = pick(
   [...refs, ...podIPs, 'prod/frontend', 'prod/backend', '10.0.2.45', '198.51.100.23', 'fd00::99'],
   ['prod/nope', '"prod:app=frontend,tier=web"', ' prod/backend', 'PROD/x', '', '10.0.2.045'],
 );
-const csvRow = fc
-  .tuple(
-    endpoint,
-    endpoint,
-    pick(['80', '8080', '5432', '53', '9100', '443'], ['0', '65536', '-', 'http', '', ' 80']),
-    pick(['TCP', 'UDP', '6', '17', 'SCTP', '132', ''], ['tcp', 'ICMP', '1', 'bogus']),
-    pick(['allowed', 'denied', 'ACCEPT', 'REJECT', 'FORWARDED', 'DROPPED', '', '-'], ['Allowed', 'maybe']),
-    pick(['2024-05-14T09:21:07Z', '1715678460', '1715678460123', ''], ['yesterday']),
-  )
-  .map((fields) => fields.join(','));
-const vpcRow = fc
-  .tuple(
-    pick([...podIPs, '10.0.2.45', '198.51.100.23'], ['fd00::99', '-', 'x']),
-    pick([...podIPs, '10.0.2.45'], ['-']),
-    pick(['49152', '8080', '443', '-'], ['x', '0']),
-    pick(['8080', '53', '5432', '49152'], ['0', '-']),
-    pick(['6', '17', '132'], ['1', '-', 'TCP', '06']),
-    pick(['1715678460', '-'], ['soon']),
-    pick(['ACCEPT', 'REJECT', '-'], ['accept']),
-    pick(['OK'], ['NODATA', 'SKIPDATA']),
-  )
-  .map(([src, dst, srcPort, dstPort, protocol, start, action, status]) => `2 123456789010 eni-0a1b ${src} ${dst} ${srcPort} ${dstPort} ${protocol} 10 840 ${start} 1715678520 ${action} ${status}`);
 /** Lines of either kind, repeated, with some that fit no format. */
 const lines = (row: fc.Arbitrary<string>) =>
   fc
     .array(fc.oneof({ weight: 8, arbitrary: row }, fc.constantFrom('a,b', '', 'x'.repeat(40), '2 1 2'), row.map((line) => `${line} `)), { minLength: 1, maxLength: 40, size: 'max' })
     .chain((picked) => fc.array(fc.nat({ max: picked.length - 1 }), { maxLength: 120, size: 'max' }).map((at) => at.map((i) => picked[i]!)));
-const csvLog = lines(csvRow).map((rows) => `src,dst,port,protocol,verdict,time\n${rows.join('\n')}\n`);
-const vpcLog = lines(vpcRow).map(
-  (rows) => `version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n${rows.join('\n')}\n`,
+/**
+ * Rows of a few conversations (the columns that decide a verdict) told again and again with other
+ * times, verdicts and source ports, some of them malformed only there: the byte path's memo of
+ * conversations must never answer from those columns.
+ */
+const rows = <C, L>(conversation: fc.Arbitrary<C>, rest: fc.Arbitrary<L>, row: (c: C, l: L) => string): fc.Arbitrary<string[]> =>
+  fc.array(conversation, { minLength: 1, maxLength: 6 }).chain((pool) => lines(fc.tuple(fc.constantFrom(...pool), rest).map(([c, l]) => row(c, l))));
+const csvRows = rows(
+  fc.tuple(endpoint, endpoint, pick(['80', '8080', '5432', '53', '9100', '443'], ['0', '65536', '-', 'http', '', ' 80']), pick(['TCP', 'UDP', '6', '17', 'SCTP', '132', ''], ['tcp', 'ICMP', '1', 'bogus'])),
+  fc.tuple(
+    pick(['allowed', 'denied', 'ACCEPT', 'REJECT', 'FORWARDED', 'DROPPED', '', '-'], ['Allowed', 'maybe']),
+    pick(['2024-05-14T09:21:07Z', '1715678460', '1715678460123', '', '1715678461', '2024-05-14 09:21:08.5+02:00'], ['yesterday', '99999999999999999', '1715678460.']),
+  ),
+  ([src, dst, port, protocol], [verdict, time]) => [src, dst, port, protocol, verdict, time].join(','),
 );
+const vpcRows = rows(
+  fc.tuple(pick([...podIPs, '10.0.2.45', '198.51.100.23'], ['fd00::99', '-', 'x']), pick([...podIPs, '10.0.2.45'], ['-']), pick(['8080', '53', '5432', '49152'], ['0', '-']), pick(['6', '17', '132'], ['1', '-', 'TCP', '06'])),
+  fc.tuple(pick(['49152', '8080', '443', '-'], ['x', '0']), pick(['1715678460', '1715678521', '-'], ['soon', '99999999999999999']), pick(['ACCEPT', 'REJECT', '-'], ['accept']), pick(['OK'], ['NODATA', 'SKIPDATA'])),
+  ([src, dst, dstPort, protocol], [srcPort, start, action, status]) => `2 123456789010 eni-0a1b ${src} ${dst} ${srcPort} ${dstPort} ${protocol} 10 840 ${start} 1715678520 ${action} ${status}`,
+);
+/** A log with LF or CRLF line ends, some lines not ASCII (which the byte path leaves to the text path). */
+const logOf = (header: string, rows: fc.Arbitrary<string[]>): fc.Arbitrary<string> =>
+  fc.tuple(rows, fc.constantFrom('\n', '\r\n'), fc.nat({ max: 4 })).map(([lines, end, odd]) => {
+    const text = lines.map((line, i) => (i % 5 === odd ? line.replace('prod', 'prød') : line));
+    return `${header}${end}${text.join(end)}${end}`;
+  });
+const csvLog = logOf('src,dst,port,protocol,verdict,time', csvRows);
+const vpcLog = logOf('version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status', vpcRows);
+/** Chunks that cut most lines (the text path), or hold many whole lines (the byte path). */
+const chunkSize = fc.constantFrom(61, 4096);
 
 interface Report {
   readonly text: string;
@@ -88,11 +92,11 @@ interface Report {
   readonly out: string;
 }
 
-async function single(log: string, name: string, engine: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables): Promise<Report> {
+async function single(log: string, name: string, engine: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables, chunk = 61): Promise<Report> {
   const summary = new ReplaySummary(groups);
   const rules = new RuleHits();
   const out: string[] = [];
-  await replay([{ name, bytes: chunked(log, 61) }], {
+  await replay([{ name, bytes: chunked(log, chunk) }], {
     engine,
     directory: new EndpointDirectory(CLUSTER),
     endpointTables,
@@ -104,11 +108,11 @@ async function single(log: string, name: string, engine: Engine, batchSize: numb
   return { text: summary.toText(3), json: JSON.stringify({ ...summary.toJSON(), rules: rules.toJSON() }), out: out.join('\n') };
 }
 
-async function baseline(log: string, name: string, next: Engine, old: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables): Promise<Report> {
+async function baseline(log: string, name: string, next: Engine, old: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables, chunk = 61): Promise<Report> {
   const summary = new BaselineSummary(groups);
   const rules = new RuleHits();
   const out: string[] = [];
-  await replayAgainstBaseline([{ name, bytes: chunked(log, 61) }], {
+  await replayAgainstBaseline([{ name, bytes: chunked(log, chunk) }], {
     decider: sideBySide(next, old),
     directory: new EndpointDirectory(STAGED),
     endpointTables,
@@ -129,36 +133,43 @@ describe('records-first replay against the object path', () => {
   const staged = wasm(STAGED);
   const recordCalls = vi.spyOn(WasmEngine.prototype, 'decideRecordsInto');
   const recordFlows = (): number => recordCalls.mock.calls.reduce((sum, [records]) => sum + records.length / 40, 0);
+  const conversations = vi.spyOn(EndpointRecords.prototype, 'conversation');
 
   for (const [format, log] of [['csv', csvLog], ['vpc', vpcLog]] as const) {
     it(`gives the same ${format} single-replay report, rule hits and --out`, async () => {
       recordCalls.mockClear();
+      conversations.mockClear();
       // Half the runs keep their endpoint tables from the runs before (as replay --jobs' workers do).
       const kept: EndpointTables = new Map();
       await fc.assert(
-        fc.asyncProperty(log, fc.integer({ min: 1, max: 40 }), fc.constantFrom(100_000, 2, 1), fc.boolean(), async (text, batchSize, groups, keep) => {
-          const expected = await single(text, `log.${format}`, new VerdictCache(objectPath(cluster)), batchSize, groups).catch(failure);
-          const actual = await single(text, `log.${format}`, new VerdictCache(cluster), batchSize, groups, keep ? kept : undefined).catch(failure);
+        fc.asyncProperty(log, fc.integer({ min: 1, max: 40 }), fc.constantFrom(100_000, 2, 1), fc.boolean(), chunkSize, async (text, batchSize, groups, keep, chunk) => {
+          const expected = await single(text, `log.${format}`, new VerdictCache(objectPath(cluster)), batchSize, groups, undefined, chunk).catch(failure);
+          const actual = await single(text, `log.${format}`, new VerdictCache(cluster), batchSize, groups, keep ? kept : undefined, chunk).catch(failure);
           expect(actual).toEqual(expected);
         }),
         { numRuns: 120 },
       );
       // The records path did decide most flows (it is not the object path under another name).
       expect(recordFlows()).toBeGreaterThan(1000);
+      // And the byte path read many of them.
+      expect(conversations.mock.calls.length).toBeGreaterThan(500);
     });
 
     it(`gives the same ${format} baseline report, rule hits and --out`, async () => {
       recordCalls.mockClear();
+      conversations.mockClear();
       const kept: EndpointTables = new Map();
       await fc.assert(
-        fc.asyncProperty(log, fc.integer({ min: 1, max: 40 }), fc.constantFrom(100_000, 1), fc.boolean(), async (text, batchSize, groups, keep) => {
-          const expected = await baseline(text, `log.${format}`, objectPath(staged), objectPath(cluster), batchSize, groups).catch(failure);
-          const actual = await baseline(text, `log.${format}`, staged, cluster, batchSize, groups, keep ? kept : undefined).catch(failure);
+        fc.asyncProperty(log, fc.integer({ min: 1, max: 40 }), fc.constantFrom(100_000, 1), fc.boolean(), chunkSize, async (text, batchSize, groups, keep, chunk) => {
+          const expected = await baseline(text, `log.${format}`, objectPath(staged), objectPath(cluster), batchSize, groups, undefined, chunk).catch(failure);
+          const actual = await baseline(text, `log.${format}`, staged, cluster, batchSize, groups, keep ? kept : undefined, chunk).catch(failure);
           expect(actual).toEqual(expected);
         }),
         { numRuns: 120 },
       );
       expect(recordFlows()).toBeGreaterThan(1000);
+      // And the byte path read many of them.
+      expect(conversations.mock.calls.length).toBeGreaterThan(500);
     });
   }
 

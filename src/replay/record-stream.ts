@@ -10,7 +10,8 @@ import { DECISION_CODE, SIDE_CODE, STATUS, VERDICT_RECORD, VERDICT_RECORD_BYTES 
 import type { Engine } from '../engine/engine.js';
 import { WasmEngine } from '../engine/wasm-engine.js';
 import { DENYING_REASONS, type Direction } from '../model/decision.js';
-import { readFlowLogBytes, type LogRecord } from './index.js';
+import { readFlowLogRecords } from './byte-lines.js';
+import type { LogRecord } from './index.js';
 import { EndpointRecords, FlowRecordBatch, type EndpointTables, OBSERVED_OF_CODE, PROTOCOL_NAMES, type EndpointDecoder } from './flow-records.js';
 import type { RecordSink } from './records.js';
 import { countBytes, resolveFlow, type FlowStreamOptions, type PendingFlow, type ReplayInput } from './replay.js';
@@ -132,7 +133,7 @@ export async function streamRecords<Answer>(inputs: readonly ReplayInput[], opti
     file = input.name;
     let bytes = 0;
     const counted = countBytes(input.bytes, (n) => (bytes += n));
-    for await (const _ of readFlowLogBytes(counted, { format: options.format, part: input.part, sink })) {
+    for await (const _ of readFlowLogRecords(counted, { format: options.format, part: input.part, sink })) {
       if (batch.size + slow.length >= batchSize) await dispatch();
       options.onProgress?.(bytes, flows);
     }

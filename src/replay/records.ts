@@ -7,7 +7,7 @@ import type { Line } from '../flow/lines.js';
 import { FlowError } from '../model/errors.js';
 import { PROTOCOLS, type Protocol } from '../model/bundle.js';
 import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
-import { OBSERVED_CODE, type FastLineReader, type FlowSink } from './flow-records.js';
+import { OBSERVED_CODE, type FastBytesReader, type FastLineReader, type FlowSink } from './flow-records.js';
 
 export type RecordKind = 'flow' | 'reply' | 'not-applicable' | 'skipped' | 'error';
 
@@ -65,6 +65,8 @@ export type LineReader = (text: string, line: number) => LogRecord | undefined;
 export interface FormatReader {
   readonly read: LineReader;
   readonly fast?: FastLineReader;
+  /** Its fast path on the bytes of printable ASCII lines (byte-lines.ts), when it has one. */
+  readonly fastBytes?: FastBytesReader;
 }
 
 /** A malformed line; the message says which field and why. */
@@ -160,7 +162,7 @@ export function parseObserved(value: unknown, field: string): Observed | undefin
 }
 
 /** Verdicts as logs write them (see OBSERVED), with their OBSERVED_CODE. */
-const OBSERVED_WORDS: readonly (readonly [string, number])[] = [...OBSERVED].map(([text, observed]) => [
+export const OBSERVED_WORDS: readonly (readonly [string, number])[] = [...OBSERVED].map(([text, observed]) => [
   text,
   observed === 'allowed' ? OBSERVED_CODE.ALLOWED : OBSERVED_CODE.DENIED,
 ]);
@@ -177,7 +179,7 @@ export function observedCodeAt(text: string, start: number, end: number): number
 }
 
 /** Protocols by name and IANA number as classifyProtocol reads them (an empty field is TCP). */
-const PROTOCOL_WORDS: readonly (readonly [string, number])[] = [
+export const PROTOCOL_WORDS: readonly (readonly [string, number])[] = [
   ['TCP', PROTOCOL_CODE.TCP],
   ['UDP', PROTOCOL_CODE.UDP],
   ['6', PROTOCOL_CODE.TCP],

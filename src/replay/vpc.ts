@@ -22,7 +22,7 @@
  */
 import { decodeEndpoint } from '../flow/decode.js';
 import { EndpointTable } from '../flow/endpoint-table.js';
-import { OBSERVED_CODE, type FastLineReader, type FlowSink } from './flow-records.js';
+import { OBSERVED_CODE, type FastBytesReader, type FastLineReader, type FlowSink } from './flow-records.js';
 import {
   classifyProtocol,
   observedCodeAt,
@@ -38,6 +38,7 @@ import {
   type LogRecord,
 } from './records.js';
 import { parseTimeText } from './record-time.js';
+import { readVpcRecordBytes } from './vpc-bytes.js';
 
 /** The default format: the version-2 fields, in this order. */
 const DEFAULT_FIELDS = [
@@ -86,12 +87,12 @@ const USED_FIELDS = [
 type UsedField = (typeof USED_FIELDS)[number];
 
 /** Column positions of the used fields, from a header line, looked up once per input. */
-interface Layout {
+export interface VpcLayout {
   readonly width: number;
   readonly at: Readonly<Record<UsedField, number | undefined>>;
 }
 
-function layoutOf(names: readonly string[]): Layout {
+function layoutOf(names: readonly string[]): VpcLayout {
   // Athena and Parquet exports spell the fields with underscores (log_status).
   const columns = new Map(names.map((name, i) => [name.replaceAll('_', '-'), i]));
   const at = Object.fromEntries(USED_FIELDS.map((name) => [name, columns.get(name)])) as Record<UsedField, number | undefined>;
@@ -141,7 +142,7 @@ export function createVpcReader(): LineReader {
 
 /** The reader of one input, and its fast path (which shares the header the reader has read). */
 export function createVpcFormatReader(): FormatReader {
-  let layout: Layout | undefined;
+  let layout: VpcLayout | undefined;
   const read: LineReader = (text, line) => {
     const tokens = tokensOf(text);
     if (isHeader(tokens)) {
@@ -160,7 +161,8 @@ export function createVpcFormatReader(): FormatReader {
   };
   const bounds = new Int32Array(128);
   const fast: FastLineReader = (text, line, sink) => layout !== undefined && readRecordFast(text, line, layout, bounds, sink);
-  return { read, fast };
+  const fastBytes: FastBytesReader = (bytes, start, end, line, sink) => layout !== undefined && readVpcRecordBytes(bytes, start, end, line, layout, bounds, sink);
+  return { read, fast, fastBytes };
 }
 
 /**
@@ -168,7 +170,7 @@ export function createVpcFormatReader(): FormatReader {
  * printable ASCII tokens (no header), a judged protocol by number, a flow or a reply, every field
  * it reads well-formed and both endpoints resolving; false otherwise.
  */
-function readRecordFast(text: string, line: number, layout: Layout, bounds: Int32Array, sink: FlowSink): boolean {
+function readRecordFast(text: string, line: number, layout: VpcLayout, bounds: Int32Array, sink: FlowSink): boolean {
   const width = layout.width;
   // A header's first token starts with a letter; records start with a version or a value.
   if (width >= bounds.length || text.length === 0 || isLetter(text.charCodeAt(0))) return false;
@@ -246,7 +248,7 @@ function addressText(text: string, bounds: Int32Array, packetAt: number | undefi
   return address === '-' ? undefined : address;
 }
 
-function readRecord(tokens: readonly string[], layout: Layout, line: number): LogRecord {
+function readRecord(tokens: readonly string[], layout: VpcLayout, line: number): LogRecord {
   if (tokens.length !== layout.width) {
     throw new LineError(`${tokens.length} fields where the header names ${layout.width}`);
   }

@@ -1,0 +1,87 @@
+/**
+ * @module The fields the fast paths read, on a line's bytes [start, end) of printable ASCII: the
+ * observed verdict, the protocol, a port and a time, each read exactly as the text helpers read
+ * them (observedCodeAt, protocolCodeAt, portOf and parseTimeText in records.ts and
+ * record-time.ts), without making a string for the common spellings.
+ */
+import { PROTOCOL_CODE } from '../compile/layout.js';
+import { asciiText, OBSERVED_CODE } from './flow-records.js';
+import { LineError, OBSERVED_WORDS, PROTOCOL_WORDS } from './records.js';
+import { parseTimeText } from './record-time.js';
+
+const encode = (words: readonly (readonly [string, number])[]): readonly (readonly [Uint8Array, number])[] =>
+  words.map(([word, code]) => [new TextEncoder().encode(word), code]);
+
+/** The spellings records.ts reads without a string, as bytes. */
+const OBSERVED_BYTES = encode(OBSERVED_WORDS);
+const PROTOCOL_BYTES = encode(PROTOCOL_WORDS);
+
+/** Whether bytes [start, end) spell `word`. */
+export function isWord(bytes: Uint8Array, start: number, end: number, word: Uint8Array): boolean {
+  if (end - start !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if (bytes[start + i] !== word[i]) return false;
+  return true;
+}
+
+function codeOf(bytes: Uint8Array, start: number, end: number, words: readonly (readonly [Uint8Array, number])[], none: number): number {
+  for (const [word, code] of words) if (isWord(bytes, start, end, word)) return code;
+  return none;
+}
+
+/** observedCodeAt on bytes: the OBSERVED_CODE, NONE for empty and "-", -1 for any other spelling. */
+export function observedCodeOf(bytes: Uint8Array, start: number, end: number): number {
+  if (start === end || (end - start === 1 && bytes[start] === 0x2d)) return OBSERVED_CODE.NONE;
+  return codeOf(bytes, start, end, OBSERVED_BYTES, -1);
+}
+
+/** protocolCodeAt on bytes: the PROTOCOL_CODE (TCP when empty), 0 for any other spelling. */
+export function protocolCodeOf(bytes: Uint8Array, start: number, end: number): number {
+  return start === end ? PROTOCOL_CODE.TCP : codeOf(bytes, start, end, PROTOCOL_BYTES, 0);
+}
+
+/** portOf on bytes: a port 1-65535 of at most 5 digits; 0 when parsePortField would refuse it. */
+export function portOfBytes(bytes: Uint8Array, start: number, end: number): number {
+  if (end <= start || end - start > 5) return 0;
+  let port = 0;
+  for (let i = start; i < end; i++) {
+    const digit = bytes[i]! - 0x30;
+    if (digit < 0 || digit > 9) return 0;
+    port = port * 10 + digit;
+  }
+  return port <= 65535 ? port : 0;
+}
+
+/** What timeOfBytes gives for a field parseTimeText refuses (it cannot be a time). */
+export const NOT_A_TIME = Number.NEGATIVE_INFINITY;
+
+/** Epoch numbers below this are seconds, and past the second bound refused (as record-time.ts reads them). */
+const EPOCH_MS_FROM = 1e11;
+const EPOCH_MS_MAX = 1e14;
+
+/**
+ * parseTimeText on bytes: epoch milliseconds, NaN for a field that gives no time (empty, "-"),
+ * NOT_A_TIME where it would throw. Whole epoch numbers are read in place; other spellings
+ * (RFC 3339, fractions) are read by parseTimeText itself.
+ */
+export function timeOfBytes(bytes: Uint8Array, start: number, end: number, field: string): number {
+  if (start === end || (end - start === 1 && bytes[start] === 0x2d)) return NaN;
+  if (end - start <= 15) {
+    let number = 0;
+    let i = start;
+    for (; i < end; i++) {
+      const digit = bytes[i]! - 0x30;
+      if (digit < 0 || digit > 9) break;
+      number = number * 10 + digit;
+    }
+    if (i === end) {
+      const ms = number < EPOCH_MS_FROM ? number * 1000 : number;
+      return ms < EPOCH_MS_MAX ? ms : NOT_A_TIME;
+    }
+  }
+  try {
+    return parseTimeText(asciiText(bytes, start, end), field) ?? NaN;
+  } catch (error) {
+    if (error instanceof LineError) return NOT_A_TIME;
+    throw error;
+  }
+}

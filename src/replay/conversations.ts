@@ -1,0 +1,138 @@
+/**
+ * @module The conversations of one endpoint table (flow-records.ts), by the bytes of a line: its
+ * source and destination texts, found by hashing the bytes where they are (no string is made) in
+ * an open-addressing table, and verified byte for byte on every hit. Real logs repeat a few
+ * conversations over and over: each repeat costs one pass over its endpoint bytes instead of two
+ * endpoint lookups by string. A conversation gives the entries of both texts, and nothing else:
+ * the line's protocol, port, time and observed verdict are read from the line every time, so
+ * lines with unique timestamps still find theirs, and what they decide is never remembered here.
+ *
+ * A conversation names entries of its endpoint table, so the table clears its conversations when
+ * it starts over; past MAX_CONVERSATIONS this table starts over on its own (entries stay valid).
+ */
+
+/** Conversations kept; past that the table starts over (memory stays bounded). */
+export const MAX_CONVERSATIONS = 1 << 17;
+const FIRST_CAPACITY = 1 << 10;
+/** An empty slot; slots hold conversation + 1. */
+const EMPTY = 0;
+
+/** The hash of bytes [start, end), continuing `hash` (FNV-1a). */
+function hashBytes(hash: number, bytes: Uint8Array, start: number, end: number): number {
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  return hash;
+}
+
+/** A conversation's hash: both texts (the source's length keeps "ab"+"c" apart from "a"+"bc"). */
+export function conversationHash(bytes: Uint8Array, srcStart: number, srcEnd: number, dstStart: number, dstEnd: number): number {
+  let hash = hashBytes(0x811c9dc5 ^ (srcEnd - srcStart), bytes, srcStart, srcEnd);
+  hash = hashBytes(Math.imul(hash ^ 0x2c, 0x01000193), bytes, dstStart, dstEnd);
+  hash ^= hash >>> 15;
+  hash = Math.imul(hash, 0x2c1b3c6d);
+  return hash ^ (hash >>> 12);
+}
+
+/** Whether bytes [start, end) equal `key`'s bytes [at, at + end - start). */
+function sameBytes(bytes: Uint8Array, start: number, end: number, key: Uint8Array, at: number): boolean {
+  for (let i = start; i < end; i++, at++) if (bytes[i] !== key[at]) return false;
+  return true;
+}
+
+/** A conversation's fields in `records` (one stride each, so that a hit reads one cache line, then its key bytes). */
+const HASH = 0;
+const SRC = 1;
+const DST = 2;
+const KEY_AT = 3;
+const SRC_LENGTH = 4;
+const DST_LENGTH = 5;
+const STRIDE = 8;
+
+export class Conversations {
+  /** Per conversation: its hash, its endpoint entries, and where its key bytes are and how long. */
+  private records = new Int32Array(FIRST_CAPACITY * STRIDE);
+  /** Source bytes then destination bytes of each conversation, one after the other. */
+  private keys = new Uint8Array(FIRST_CAPACITY * 32);
+  private keyBytes = 0;
+  /** Open addressing, linear probing, at most half full: pairs of conversation + 1 and its hash. */
+  private slots = new Int32Array(FIRST_CAPACITY * 4);
+  private size = 0;
+
+  /**
+   * The conversation whose source is bytes [srcStart, srcEnd) and destination bytes
+   * [dstStart, dstEnd) (`hash` is conversationHash's); -1 when there is none yet.
+   */
+  find(hash: number, bytes: Uint8Array, srcStart: number, srcEnd: number, dstStart: number, dstEnd: number): number {
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const held = slots[slot * 2]!;
+      if (held === EMPTY) return -1;
+      if (slots[slot * 2 + 1] !== hash) continue;
+      const at = (held - 1) * STRIDE;
+      const records = this.records;
+      const srcLength = records[at + SRC_LENGTH]!;
+      if (srcLength !== srcEnd - srcStart || records[at + DST_LENGTH] !== dstEnd - dstStart) continue;
+      const keyAt = records[at + KEY_AT]!;
+      if (sameBytes(bytes, srcStart, srcEnd, this.keys, keyAt) && sameBytes(bytes, dstStart, dstEnd, this.keys, keyAt + srcLength)) return held - 1;
+    }
+  }
+
+  /** Adds the conversation find did not find (same arguments), between entries `src` and `dst`; its index. */
+  add(hash: number, bytes: Uint8Array, srcStart: number, srcEnd: number, dstStart: number, dstEnd: number, src: number, dst: number): number {
+    if (this.size >= MAX_CONVERSATIONS) this.clear();
+    if (this.size * STRIDE === this.records.length) this.grow();
+    const srcLength = srcEnd - srcStart;
+    const dstLength = dstEnd - dstStart;
+    if (this.keyBytes + srcLength + dstLength > this.keys.length) this.growKeys(srcLength + dstLength);
+    const c = this.size++;
+    const at = c * STRIDE;
+    this.records[at + HASH] = hash;
+    this.records[at + SRC] = src;
+    this.records[at + DST] = dst;
+    this.records[at + KEY_AT] = this.keyBytes;
+    this.records[at + SRC_LENGTH] = srcLength;
+    this.records[at + DST_LENGTH] = dstLength;
+    this.keys.set(bytes.subarray(srcStart, srcEnd), this.keyBytes);
+    this.keys.set(bytes.subarray(dstStart, dstEnd), this.keyBytes + srcLength);
+    this.keyBytes += srcLength + dstLength;
+    this.place(hash, c);
+    return c;
+  }
+
+  /** Conversation c's source and destination entries. */
+  srcOf(c: number): number {
+    return this.records[c * STRIDE + SRC]!;
+  }
+
+  dstOf(c: number): number {
+    return this.records[c * STRIDE + DST]!;
+  }
+
+  clear(): void {
+    this.size = 0;
+    this.keyBytes = 0;
+    this.slots.fill(EMPTY);
+  }
+
+  private place(hash: number, c: number): void {
+    const mask = (this.slots.length >> 1) - 1;
+    let slot = hash & mask;
+    while (this.slots[slot * 2] !== EMPTY) slot = (slot + 1) & mask;
+    this.slots[slot * 2] = c + 1;
+    this.slots[slot * 2 + 1] = hash;
+  }
+
+  private grow(): void {
+    const records = new Int32Array(this.records.length * 2);
+    records.set(this.records);
+    this.records = records;
+    this.slots = new Int32Array(this.slots.length * 2);
+    for (let c = 0; c < this.size; c++) this.place(this.records[c * STRIDE + HASH]!, c);
+  }
+
+  private growKeys(needed: number): void {
+    const keys = new Uint8Array(Math.max(this.keys.length * 2, this.keyBytes + needed));
+    keys.set(this.keys.subarray(0, this.keyBytes));
+    this.keys = keys;
+  }
+}

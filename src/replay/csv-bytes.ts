@@ -1,0 +1,58 @@
+/**
+ * @module CSV's fast path on bytes (byte-lines.ts): a row of printable ASCII read as csv.ts's
+ * readRowFast reads its text, its endpoints found as a conversation of bytes (conversations.ts).
+ */
+import { PROTOCOL_CODE } from '../compile/layout.js';
+import { parseEndpointArgument } from '../flow/decode.js';
+import { NOT_A_TIME, observedCodeOf, portOfBytes, protocolCodeOf, timeOfBytes } from './byte-fields.js';
+import { OBSERVED_CODE, type FlowSink } from './flow-records.js';
+import type { CsvHeader } from './csv.js';
+
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const SPACE = 0x20;
+
+/**
+ * The row at bytes [start, end), handed to `sink` when readRowFast would have taken its text;
+ * false otherwise (and for any byte outside printable ASCII). `bounds` holds field starts (and
+ * one past the last field's end).
+ */
+export function readCsvRowBytes(bytes: Uint8Array, start: number, end: number, line: number, header: CsvHeader, bounds: Int32Array, sink: FlowSink): boolean {
+  const width = header.width;
+  if (width >= bounds.length) return false;
+  let count = 0;
+  bounds[0] = start;
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i]!;
+    if (byte === COMMA) {
+      if (++count >= width) return false;
+      bounds[count] = i + 1;
+    } else if (byte === QUOTE || byte < SPACE || byte > 0x7e) {
+      return false;
+    }
+  }
+  if (count + 1 !== width) return false;
+  bounds[width] = end + 1;
+  // Fields with spaces around them are trimmed by the full path.
+  for (let f = 0; f < width; f++) {
+    const from = bounds[f]!;
+    const to = bounds[f + 1]! - 1;
+    if (to > from && (bytes[from] === SPACE || bytes[to - 1] === SPACE)) return false;
+  }
+  const verdict = header.verdict?.at;
+  const observed = verdict === undefined ? OBSERVED_CODE.NONE : observedCodeOf(bytes, bounds[verdict]!, bounds[verdict + 1]! - 1);
+  if (observed < 0) return false;
+  const protocolAt = header.protocol;
+  const protocol = protocolAt === undefined ? PROTOCOL_CODE.TCP : protocolCodeOf(bytes, bounds[protocolAt]!, bounds[protocolAt + 1]! - 1);
+  const port = portOfBytes(bytes, bounds[header.port]!, bounds[header.port + 1]! - 1);
+  if (protocol === 0 || port === 0) return false;
+  const time = header.time === undefined ? NaN : timeOfBytes(bytes, bounds[header.time.at]!, bounds[header.time.at + 1]! - 1, header.time.name);
+  if (time === NOT_A_TIME) return false;
+  const table = sink.endpoints(parseEndpointArgument);
+  const src = header.src;
+  const dst = header.dst;
+  const conversation = table.conversation(bytes, bounds[src]!, bounds[src + 1]! - 1, 'src', bounds[dst]!, bounds[dst + 1]! - 1, 'dst');
+  if (conversation < 0) return false;
+  sink.flow(table, table.conversationSrc(conversation), table.conversationDst(conversation), protocol, port, line, observed, time, NaN);
+  return true;
+}
