@@ -6,14 +6,15 @@
  * naming the CLI command to run instead), answers cached per version in the isolate. svg is not
  * rendered here: workerd cannot run Graphviz's WASM, which is compiled from bytes at run time.
  */
-import { analyzeConnectivity, type ConnectivityOptions, type ConnectivityResult } from '../src/analysis/connectivity.js';
+import { analyzeConnectivity, type ConnectivityResult } from '../src/analysis/connectivity.js';
 import { wasmDecider, type Decider } from '../src/analysis/decider.js';
 import { diffVersions } from '../src/analysis/version-diff.js';
 import { explainConnections } from '../src/analysis/explain.js';
+import { focusedConnectivity } from '../src/analysis/focused-connectivity.js';
 import { analyzeExposure } from '../src/analysis/exposure.js';
 import { namespaceConnections, namespaceMatrix } from '../src/analysis/namespace-matrix.js';
 import { describeWorkloads } from '../src/analysis/workload-labels.js';
-import { AnalysisTooLarge, analysisCacheKey, checkAnalysisSize, type AnalysisKind } from '../src/analysis/limits.js';
+import { AnalysisTooLarge, analysisCacheKey, checkAnalysisSize, checkFocusScope, type AnalysisKind } from '../src/analysis/limits.js';
 import { CONTENT_TYPES, diffInFormat, isOutputFormat, listInFormat, type OutputFormat, type TextFormat } from '../src/format/connectivity-formats.js';
 import { exposureJSON, namespaceMatrixJSON } from '../src/format/connectivity-json.js';
 import { exposureText } from '../src/format/connectivity-txt.js';
@@ -59,9 +60,8 @@ export async function connectivityResponse(request: AnalysisRequest): Promise<Re
   const key = analysisCacheKey('connectivity', [version], { focus, format, explain: String(explain) });
   return respond(
     await answers.get(key, async () => {
-      const { bundle, decider } = await analysisInput(request.env, version, 'connectivity', focus !== undefined);
-      const result = analyze(bundle, decider, { focus, explain });
-      const explanations = explain ? explainConnections(bundle, decider, result) : undefined;
+      const { bundle, result, explained, decider } = await connectivityOf(request.env, version, focus, explain);
+      const explanations = explain ? explainConnections(explained, decider, result) : undefined;
       return answer(listInFormat(format, version, result.connections, explanations, describeWorkloads(bundle, result.groups)), CONTENT_TYPES[format], { 'x-netpol-edge-version': version });
     }),
   );
@@ -106,7 +106,7 @@ function wholeConnectivity(env: Env, version: string): Promise<WholeConnectivity
   if (lastWhole?.version === version) return lastWhole.result;
   const result = (async () => {
     const { bundle, decider } = await analysisInput(env, version, 'connectivity-grouped', false);
-    const { connections, groups } = analyze(bundle, decider, {});
+    const { connections, groups } = analyze(() => analyzeConnectivity(bundle, decider, {}));
     return { bundle, connections, groups };
   })();
   const entry = { version, result };
@@ -152,7 +152,7 @@ export async function exposureResponse(request: AnalysisRequest): Promise<Respon
   return respond(
     await answers.get(key, async () => {
       const { bundle, decider } = await analysisInput(request.env, version, 'exposure', false);
-      const exposure = analyzeExposure(bundle, decider, analyze(bundle, decider, {}));
+      const exposure = analyzeExposure(bundle, decider, analyze(() => analyzeConnectivity(bundle, decider, {})));
       const body = format === 'json' ? `${exposureJSON(version, exposure)}\n` : exposureText(exposure);
       return answer(body, CONTENT_TYPES[format], { 'x-netpol-edge-version': version });
     }),
@@ -203,19 +203,49 @@ async function describe(request: AnalysisRequest): Promise<{ versions: readonly 
 
 /** The stored version's bundle, within the size limit, and the core to decide it. */
 async function analysisInput(env: Env, version: string, kind: AnalysisKind, focused: boolean) {
+  const bundle = await checkedBundle(env, version, kind, focused);
+  return { bundle, decider: wasmDecider(coreModule, bundle) };
+}
+
+async function checkedBundle(env: Env, version: string, kind: AnalysisKind, focused: boolean): Promise<Bundle> {
   const bundle = await canonicalBundle(env, version);
+  withinLimits(() => checkAnalysisSize(bundle, kind, focused, analysisLimitsOf(env)));
+  return bundle;
+}
+
+/** Runs `check`, answering its AnalysisTooLarge as the 422 that names the CLI command. */
+function withinLimits<T>(check: () => T): T {
   try {
-    checkAnalysisSize(bundle, kind, focused, analysisLimitsOf(env));
+    return check();
   } catch (error) {
     if (error instanceof AnalysisTooLarge) throw new ApiError(422, error.code, error.message, [{ command: error.command }]);
     throw error;
   }
-  return { bundle, decider: wasmDecider(coreModule, bundle) };
 }
 
-function analyze(bundle: Parameters<typeof analyzeConnectivity>[0], decider: Decider, options: ConnectivityOptions): ConnectivityResult {
+/**
+ * The list, whole or focused, with the bundle and decider its explanations' flows belong to: a
+ * focus is decided on its scope alone (focused-connectivity.ts, as `list --focus`), and the scope,
+ * not the whole bundle, is what is compiled and bounded by maxFocusScope.
+ */
+async function connectivityOf(env: Env, version: string, focus: string | undefined, explain: boolean) {
+  if (focus === undefined) {
+    const { bundle, decider } = await analysisInput(env, version, 'connectivity', false);
+    return { bundle, decider, explained: bundle, result: analyze(() => analyzeConnectivity(bundle, decider, { explain })) };
+  }
+  const bundle = await checkedBundle(env, version, 'connectivity', true);
+  const limits = analysisLimitsOf(env);
+  const deciderFor = (scoped: Bundle): Decider => {
+    withinLimits(() => checkFocusScope(scoped, focus, limits));
+    return wasmDecider(coreModule, scoped);
+  };
+  const focused = analyze(() => focusedConnectivity(bundle, deciderFor, { focus, explain }));
+  return { bundle, decider: focused.decider, explained: focused.bundle, result: focused.result };
+}
+
+function analyze<T>(run: () => T): T {
   try {
-    return analyzeConnectivity(bundle, decider, options);
+    return run();
   } catch (error) {
     // The focus is the only input the analysis checks: it names no workload, or several.
     if (error instanceof FlowError) throw new ApiError(400, 'invalid-focus', error.message.replace('--focus ', 'focus='));

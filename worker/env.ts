@@ -16,6 +16,8 @@ export interface Env {
   readonly ANALYSIS_MAX_PODS?: string;
   /** The same for a connectivity answer with a focus. */
   readonly ANALYSIS_MAX_PODS_FOCUS?: string;
+  /** Pods of the scope a focused connectivity answer is decided on. */
+  readonly ANALYSIS_MAX_FOCUS_SCOPE?: string;
   /** Workloads and unowned pods per version in a whole-bundle analysis; default in src/analysis/limits.ts. */
   readonly ANALYSIS_MAX_ENDPOINTS?: string;
   /** Pods per version for a grouped connectivity answer (group=namespace, namespace=NS). */

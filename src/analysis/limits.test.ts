@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Bundle } from '../model/bundle.js';
-import { ANALYSIS_LIMITS, AnalysisTooLarge, analysisCacheKey, checkAnalysisSize } from './limits.js';
+import { ANALYSIS_LIMITS, AnalysisTooLarge, analysisCacheKey, checkAnalysisSize, checkFocusScope } from './limits.js';
 
 const bundleOf = (pods: number) => ({ pods: new Array(pods).fill({}) }) as unknown as Bundle;
 
@@ -21,7 +21,7 @@ describe('analysis limits', () => {
   });
 
   it('takes other limits when given', () => {
-    const limits = { maxPods: 2, maxPodsWithFocus: 3, maxEndpoints: 10, maxPodsGrouped: 3 };
+    const limits = { maxPods: 2, maxPodsWithFocus: 3, maxFocusScope: 3, maxEndpoints: 10, maxPodsGrouped: 3 };
     expect(() => checkAnalysisSize(bundleOf(2), 'exposure', false, limits)).not.toThrow();
     expect(() => checkAnalysisSize(bundleOf(3), 'exposure', false, limits)).toThrow(/at most 2\. Run it locally: netpol-edge exposure/);
     expect(() => checkAnalysisSize(bundleOf(3), 'connectivity', true, limits)).not.toThrow();
@@ -32,7 +32,7 @@ describe('analysis limits', () => {
     const pod = (name: string, owner?: string) => ({ namespace: 'ns', name, labels: {}, ...(owner ? { owner: { kind: 'Deployment', name: owner } } : {}) });
     const owned = { pods: [pod('a-1', 'a'), pod('a-2', 'a'), pod('b-1', 'b')] } as unknown as Bundle;
     const bare = { pods: [pod('a-1'), pod('a-2'), pod('b-1')] } as unknown as Bundle;
-    const limits = { maxPods: 10, maxPodsWithFocus: 10, maxEndpoints: 2, maxPodsGrouped: 10 };
+    const limits = { maxPods: 10, maxPodsWithFocus: 10, maxFocusScope: 10, maxEndpoints: 2, maxPodsGrouped: 10 };
     expect(() => checkAnalysisSize(owned, 'connectivity', false, limits)).not.toThrow();
     expect(() => checkAnalysisSize(bare, 'connectivity', false, limits)).toThrow(/3 workloads and unowned pods; .* at most 2\. Run it locally: netpol-edge list/);
     expect(() => checkAnalysisSize(bare, 'connectivity', true, limits)).not.toThrow();
@@ -41,11 +41,28 @@ describe('analysis limits', () => {
   it('bounds a grouped answer by pods only: its size does not grow with the endpoints', () => {
     const pod = (name: string) => ({ namespace: 'ns', name, labels: {} });
     const bare = { pods: [pod('a'), pod('b'), pod('c')] } as unknown as Bundle;
-    const limits = { maxPods: 1, maxPodsWithFocus: 1, maxEndpoints: 1, maxPodsGrouped: 3 };
+    const limits = { maxPods: 1, maxPodsWithFocus: 1, maxFocusScope: 1, maxEndpoints: 1, maxPodsGrouped: 3 };
     expect(() => checkAnalysisSize(bare, 'connectivity-grouped', false, limits)).not.toThrow();
     expect(() => checkAnalysisSize(bare, 'connectivity-grouped', false, { ...limits, maxPodsGrouped: 2 })).toThrow(
       /3 pods; a namespace-grouped connectivity answer is computed here for at most 2\. Run it locally: netpol-edge list/,
     );
+  });
+
+  it('bounds the scope a focus is decided on, and names the focused command above it', () => {
+    expect(ANALYSIS_LIMITS.maxFocusScope).toBeLessThan(ANALYSIS_LIMITS.maxPodsWithFocus);
+    const limits = { ...ANALYSIS_LIMITS, maxFocusScope: 3 };
+    expect(() => checkFocusScope(bundleOf(3), 'ns1/web', limits)).not.toThrow();
+    const error = (() => {
+      try {
+        checkFocusScope(bundleOf(4), 'ns1/web', limits);
+      } catch (e) {
+        return e;
+      }
+    })() as AnalysisTooLarge;
+    expect(error).toBeInstanceOf(AnalysisTooLarge);
+    expect(error.code).toBe('too-large');
+    expect(error.message).toMatch(/focus=ns1\/web is decided on 4 pods .* at most 3\. Run it locally: netpol-edge list --focus ns1\/web/);
+    expect(error.command).toBe('netpol-edge list --focus ns1/web --output json MANIFEST...');
   });
 
   it('keys answers by kind, versions and parameters in a fixed order', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { wholeListRefusal } from './limits.js';
 import type { AnalysisLimits, BundleInfo, VersionCounts } from './types.js';
 
-const limits: AnalysisLimits = { maxPods: 2_000, maxPodsWithFocus: 20_000, maxEndpoints: 500, maxPodsGrouped: 10_000 };
+const limits: AnalysisLimits = { maxPods: 2_000, maxPodsWithFocus: 100_000, maxFocusScope: 20_000, maxEndpoints: 500, maxPodsGrouped: 10_000 };
 
 function infoWith(counts: VersionCounts | null): BundleInfo {
   return { name: 'm', active: 'sha256:a', versions: [{ version: 'sha256:a', createdAt: '2026-11-30T00:00:00Z', counts }] };

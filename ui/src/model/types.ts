@@ -96,6 +96,7 @@ export interface VersionCounts {
 export interface AnalysisLimits {
   readonly maxPods: number;
   readonly maxPodsWithFocus: number;
+  readonly maxFocusScope: number;
   readonly maxEndpoints: number;
   readonly maxPodsGrouped: number;
 }
