@@ -107,6 +107,29 @@ ${isolatedPod}`;
     }
   });
 
+  it('decides a focus on its scope with the answer of the full list, and explains from the scope', async () => {
+    // Twelve alike pods: one stands for them all, so the scope (5 of 18 pods) is what is decided.
+    const workers = Array.from({ length: 12 }, (_, i) => `apiVersion: v1
+kind: Pod
+metadata: {name: worker-${i}, namespace: ns2, labels: {app: worker}}
+spec: {containers: [{name: w, image: w}]}
+status: {podIP: 10.9.0.${i + 1}}
+`);
+    await versionOf(await publish('conn-scope', [cluster, ...workers].join('\n---\n')));
+    const full = (await (await get('/v1/bundles/conn-scope/connectivity')).json()) as ListJSON;
+    for (const focus of ['ns1/web', 'ns2/worker-3', 'ns3/frontend']) {
+      const focused = (await (await get(`/v1/bundles/conn-scope/connectivity?focus=${focus}`)).json()) as ListJSON;
+      const expected = full.connections.filter((c) => label(c.src) === focus || label(c.dst) === focus);
+      expect(focused.connections.length, focus).toBeGreaterThan(0);
+      expect(focused.connections, focus).toEqual(expected);
+    }
+    // The scope's flows are explained by the scope's bundle: the same rules as the full list's.
+    const fullExplained = (await (await get('/v1/bundles/conn-scope/connectivity?explain=true')).json()) as ListJSON;
+    const explained = (await (await get('/v1/bundles/conn-scope/connectivity?focus=ns1/web&explain=true')).json()) as ListJSON;
+    expect(explained.connections.some((c) => label(c.src) === 'ns2/worker-7')).toBe(true);
+    expect(explained.connections).toEqual(fullExplained.connections.filter((c) => label(c.src) === 'ns1/web' || label(c.dst) === 'ns1/web'));
+  });
+
   it('answers txt, csv, md and dot, and explains in json', async () => {
     const txt = await get('/v1/bundles/demo/connectivity?format=txt');
     expect(txt.headers.get('content-type')).toBe('text/plain; charset=utf-8');
@@ -302,6 +325,16 @@ describe('the size limit', () => {
       expect(error.message).toContain('6 pods');
       expect(error.details).toEqual([{ command }]);
     }
+    const scope = await callLimited('/v1/bundles/conn-big/connectivity?focus=ns1/web', { ANALYSIS_MAX_FOCUS_SCOPE: '2' });
+    expect(scope.status).toBe(422);
+    const scopeError = await errorOf(scope);
+    expect(scopeError.code).toBe('too-large');
+    expect(scopeError.message).toMatch(/focus=ns1\/web is decided on \d+ pods .* at most 2\. Run it locally: netpol-edge list --focus ns1\/web/);
+    expect(scopeError.details).toEqual([{ command: 'netpol-edge list --focus ns1/web --output json MANIFEST...' }]);
+    const whole = await callLimited('/v1/bundles/conn-big/connectivity?focus=ns1/web', { ANALYSIS_MAX_PODS_FOCUS: '5' });
+    expect(whole.status).toBe(422);
+    expect((await errorOf(whole)).message).toMatch(/6 pods; a focused connectivity answer is computed here for at most 5/);
+    // Last: the answer is cached per version and query, whatever the limits.
     const focused = await callLimited('/v1/bundles/conn-big/connectivity?focus=ns1/web');
     expect(focused.status).toBe(200);
     const endpoints = await callLimited('/v1/bundles/conn-big/exposure', { ANALYSIS_MAX_ENDPOINTS: '5' });
