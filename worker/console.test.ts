@@ -70,8 +70,8 @@ describe('web console', () => {
     expect(await accessOf(open, undefined)).toEqual({ tokenRequired: false, role: 'query', analysisLimits });
     expect(await accessOf({ ...open, ADMIN_TOKEN: undefined }, 'Bearer test-admin-token')).toEqual({ tokenRequired: false, role: 'query', analysisLimits });
     // A deployment's own limits are what the page is told; a malformed one keeps the default.
-    const limited = await accessOf({ ...open, ANALYSIS_MAX_PODS: '300', ANALYSIS_MAX_ENDPOINTS: '12x' }, undefined);
-    expect(limited.analysisLimits).toEqual({ ...ANALYSIS_LIMITS, maxPods: 300 });
+    const limited = await accessOf({ ...open, ANALYSIS_MAX_PODS: '300', ANALYSIS_MAX_ENDPOINTS: '12x', ANALYSIS_MAX_FOCUS_SCOPE: '900' }, undefined);
+    expect(limited.analysisLimits).toEqual({ ...ANALYSIS_LIMITS, maxPods: 300, maxFocusScope: 900 });
   });
 
   it('leaves other methods and paths to the API', async () => {
