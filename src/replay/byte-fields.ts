@@ -1,8 +1,9 @@
 /**
- * @module The fields the fast paths read, on a line's bytes [start, end) of printable ASCII: the
- * observed verdict, the protocol, a port and a time, each read exactly as the text helpers read
- * them (observedCodeAt, protocolCodeAt, portOf and parseTimeText in records.ts and
- * record-time.ts), without making a string for the common spellings.
+ * @module The fields the fast paths on bytes read, on a line's bytes [start, end) of printable
+ * ASCII: the observed verdict, the protocol, a port and a time, each read as the line readers read
+ * their text (parseObserved, classifyProtocol and parsePortField in records.ts, parseTimeText in
+ * record-time.ts), without making a string for the common spellings. A spelling they do not
+ * read here gives a value that sends the line to its LineReader.
  */
 import { PROTOCOL_CODE } from '../compile/layout.js';
 import { asciiText, OBSERVED_CODE } from './flow-records.js';
@@ -12,7 +13,7 @@ import { parseTimeText } from './record-time.js';
 const encode = (words: readonly (readonly [string, number])[]): readonly (readonly [Uint8Array, number])[] =>
   words.map(([word, code]) => [new TextEncoder().encode(word), code]);
 
-/** The spellings records.ts reads without a string, as bytes. */
+/** The common spellings (records.ts), as bytes. */
 const OBSERVED_BYTES = encode(OBSERVED_WORDS);
 const PROTOCOL_BYTES = encode(PROTOCOL_WORDS);
 
@@ -28,18 +29,18 @@ function codeOf(bytes: Uint8Array, start: number, end: number, words: readonly (
   return none;
 }
 
-/** observedCodeAt on bytes: the OBSERVED_CODE, NONE for empty and "-", -1 for any other spelling. */
+/** The verdict as parseObserved reads it: the OBSERVED_CODE, NONE for empty and "-", -1 for any spelling not in OBSERVED_WORDS. */
 export function observedCodeOf(bytes: Uint8Array, start: number, end: number): number {
   if (start === end || (end - start === 1 && bytes[start] === 0x2d)) return OBSERVED_CODE.NONE;
   return codeOf(bytes, start, end, OBSERVED_BYTES, -1);
 }
 
-/** protocolCodeAt on bytes: the PROTOCOL_CODE (TCP when empty), 0 for any other spelling. */
+/** The protocol as classifyProtocol reads it: the PROTOCOL_CODE (TCP when empty), 0 for any spelling not in PROTOCOL_WORDS. */
 export function protocolCodeOf(bytes: Uint8Array, start: number, end: number): number {
   return start === end ? PROTOCOL_CODE.TCP : codeOf(bytes, start, end, PROTOCOL_BYTES, 0);
 }
 
-/** portOf on bytes: a port 1-65535 of at most 5 digits; 0 when parsePortField would refuse it. */
+/** The port as parsePortField reads it: 1-65535, at most 5 digits; 0 for any other spelling (parsePortField then says why). */
 export function portOfBytes(bytes: Uint8Array, start: number, end: number): number {
   if (end <= start || end - start > 5) return 0;
   let port = 0;

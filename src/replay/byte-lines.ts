@@ -1,11 +1,12 @@
 /**
  * @module The records path's reading of bytes (record-stream.ts): lines are split on the bytes,
- * and each one is offered first to the fast path on bytes of its format's reader
- * (FormatReader.fastBytes), which makes no string for a line it takes. Every other line is
- * decoded as splitLineRuns decodes it and read by readFlowLog in its place (the format's fast
- * path on text, then its LineReader), so that records, line numbers and errors are those of
- * readFlowLogBytes. Lines not taken are handed over before the next line is offered, so a line
- * that changes the reader's state (a header) is read before the lines after it.
+ * and each one (a line that spans chunks too, its bytes put together) is offered first to the
+ * fast path on bytes of its format's reader (FormatReader.fastBytes), which makes no string for a
+ * line it takes. Every other line is decoded as splitLineRuns decodes it and read by readFlowLog
+ * in its place (the format's fast path on text where it has one, then its LineReader), so that
+ * records, line numbers and errors are those of readFlowLogBytes. Lines not taken are handed over
+ * before the next line is offered, so a line that changes the reader's state (a header) is read
+ * before the lines after it.
  */
 import { decodeLine, lineDecoder, wholeLines, type Line } from '../flow/lines.js';
 import { gunzipIfNeeded } from './gzip.js';
@@ -60,11 +61,7 @@ async function* splitTakingFast(chunks: AsyncIterable<Uint8Array>, maxLineBytes:
         }
         if (newline === -1) break;
         start = newline + 1;
-        number++;
-        run.push(overflow ? tooLong(number, maxLineBytes) : decodeLine(concat(pending, pendingBytes), 0, pendingBytes, number, decoder));
-        pending = [];
-        pendingBytes = 0;
-        overflow = false;
+        yield* endPending();
         continue;
       }
       if (reading.reader !== undefined && reading.reader.fastBytes === undefined) {
@@ -104,7 +101,39 @@ async function* splitTakingFast(chunks: AsyncIterable<Uint8Array>, maxLineBytes:
     yield run;
     run = [];
   }
-  if (pendingBytes > 0 || overflow) yield [overflow ? tooLong(++number, maxLineBytes) : decodeLine(concat(pending, pendingBytes), 0, pendingBytes, ++number, decoder)];
+  if (pendingBytes > 0 || overflow) {
+    yield* endPending();
+    yield run;
+  }
+
+  /**
+   * The line whose bytes wait in `pending` (it spans chunks, or ends the input without a line
+   * feed) is offered to the fast path on bytes as any other line, once its bytes are put together.
+   */
+  function* endPending(): Generator<Line[]> {
+    number++;
+    if (overflow) {
+      run.push(tooLong(number, maxLineBytes));
+    } else {
+      const bytes = concat(pending, pendingBytes);
+      const fast = reading.reader?.fastBytes;
+      // Lines waiting are read first, as below.
+      if (fast !== undefined && run.length > 0) {
+        yield run;
+        run = [];
+      }
+      const end = pendingBytes > 0 && bytes[pendingBytes - 1] === CR ? pendingBytes - 1 : pendingBytes;
+      if (fast === undefined || !fast(bytes, 0, end, number, sink)) run.push(decodeLine(bytes, 0, pendingBytes, number, decoder));
+      // Until the format is known, each line is read before the next one.
+      if (reading.reader === undefined) {
+        yield run;
+        run = [];
+      }
+    }
+    pending = [];
+    pendingBytes = 0;
+    overflow = false;
+  }
 }
 
 function tooLong(number: number, maxLineBytes: number): Line {

@@ -1,6 +1,8 @@
 /**
- * @module CSV's fast path on bytes (byte-lines.ts): a row of printable ASCII read as csv.ts's
- * readRowFast reads its text, its endpoints found as a conversation of bytes (conversations.ts).
+ * @module CSV's fast path on bytes (byte-lines.ts): a row of printable ASCII, unquoted and
+ * untrimmed, of a judged protocol and its fields in their common spellings, read as csv.ts's
+ * readRow reads its text, its endpoints found as a conversation of bytes (conversations.ts).
+ * Every other row is left to readRow.
  */
 import { PROTOCOL_CODE } from '../compile/layout.js';
 import { parseEndpointArgument } from '../flow/decode.js';
@@ -13,9 +15,10 @@ const QUOTE = 0x22;
 const SPACE = 0x20;
 
 /**
- * The row at bytes [start, end), handed to `sink` when readRowFast would have taken its text;
- * false otherwise (and for any byte outside printable ASCII). `bounds` holds field starts (and
- * one past the last field's end).
+ * The row at bytes [start, end), handed to `sink` as readRow reads it when it has the header's
+ * width of fields, none quoted or with spaces around it, a verdict, protocol, port and time in the
+ * spellings byte-fields.ts reads, and both endpoints resolving; false otherwise (and for any byte
+ * outside printable ASCII). `bounds` holds field starts (and one past the last field's end).
  */
 export function readCsvRowBytes(bytes: Uint8Array, start: number, end: number, line: number, header: CsvHeader, bounds: Int32Array, sink: FlowSink): boolean {
   const width = header.width;

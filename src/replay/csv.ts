@@ -13,13 +13,9 @@
  */
 import { parseEndpointArgument } from '../flow/decode.js';
 import { EndpointTable } from '../flow/endpoint-table.js';
-import { PROTOCOL_CODE } from '../compile/layout.js';
-import { OBSERVED_CODE, type FastBytesReader, type FastLineReader, type FlowSink } from './flow-records.js';
+import type { FastBytesReader } from './flow-records.js';
 import {
   classifyProtocol,
-  observedCodeAt,
-  portOf,
-  protocolCodeAt,
   type FormatReader,
   FlowLogFormatError,
   LineError,
@@ -144,7 +140,7 @@ export function createCsvReader(): LineReader {
   return createCsvFormatReader().read;
 }
 
-/** The reader of one input, and its fast path (which shares the header the reader has read). */
+/** The reader of one input, and its fast path on bytes (which shares the header the reader has read). */
 export function createCsvFormatReader(): FormatReader {
   let header: CsvHeader | undefined;
 
@@ -161,55 +157,9 @@ export function createCsvFormatReader(): FormatReader {
     return readRow(splitCsvLine(text), header, line);
   };
   const bounds = new Int32Array(64);
-  const fast: FastLineReader = (text, line, sink) => header !== undefined && readRowFast(text, line, header, bounds, sink);
   const fastBytes: FastBytesReader = (bytes, start, end, line, sink) => header !== undefined && readCsvRowBytes(bytes, start, end, line, header, bounds, sink);
-  return { read, fast, fastBytes };
+  return { read, fastBytes };
 }
-
-/**
- * A row as readRow reads it, handed to `sink` when it is an unquoted, untrimmed row of a judged
- * protocol, its fields in their common spellings, both endpoints resolving; false otherwise.
- * `bounds` holds field starts (and one past the last field's end).
- */
-function readRowFast(text: string, line: number, header: CsvHeader, bounds: Int32Array, sink: FlowSink): boolean {
-  if (header.width >= bounds.length || text.includes('"')) return false;
-  let count = 0;
-  bounds[0] = 0;
-  for (let at = text.indexOf(','); at !== -1; at = text.indexOf(',', at + 1)) {
-    if (++count >= header.width) return false;
-    bounds[count] = at + 1;
-  }
-  if (count + 1 !== header.width) return false;
-  bounds[count + 1] = text.length + 1;
-  for (let f = 0; f <= count; f++) {
-    const start = bounds[f]!;
-    const end = bounds[f + 1]! - 1;
-    if (end > start && (isBlankChar(text.charCodeAt(start)) || isBlankChar(text.charCodeAt(end - 1)))) return false;
-  }
-  const observed = header.verdict === undefined ? OBSERVED_CODE.NONE : observedCodeAt(text, bounds[header.verdict.at]!, bounds[header.verdict.at + 1]! - 1);
-  if (observed < 0) return false;
-  const protocol = header.protocol === undefined ? PROTOCOL_CODE.TCP : protocolCodeAt(text, bounds[header.protocol]!, bounds[header.protocol + 1]! - 1);
-  const port = portOf(text, bounds[header.port]!, bounds[header.port + 1]! - 1);
-  if (protocol === 0 || port === 0) return false;
-  let time = NaN;
-  if (header.time !== undefined) {
-    try {
-      time = parseTimeText(fieldOf(text, bounds, header.time.at), header.time.name) ?? NaN;
-    } catch (error) {
-      if (error instanceof LineError) return false;
-      throw error;
-    }
-  }
-  const table = sink.endpoints(parseEndpointArgument);
-  const src = table.entry(fieldOf(text, bounds, header.src), 'src');
-  if (src < 0) return false;
-  const dst = table.entry(fieldOf(text, bounds, header.dst), 'dst');
-  if (dst < 0) return false;
-  sink.flow(table, src, dst, protocol, port, line, observed, time, NaN);
-  return true;
-}
-
-const fieldOf = (text: string, bounds: Int32Array, field: number): string => text.slice(bounds[field], bounds[field + 1]! - 1);
 
 function readRow(fields: readonly string[], header: CsvHeader, line: number): LogRecord {
   if (fields.length !== header.width) throw new LineError(`${fields.length} fields where the header names ${header.width}`);

@@ -5,8 +5,9 @@
  * endpoint texts' entries) in typed arrays: no object per line. Endpoint texts are resolved once
  * per engine and remembered (EndpointRecords).
  *
- * A reader plugs in with a FastLineReader: it reads a line in full, as its LineReader would, and
- * hands the flow to the FlowSink only when the line is well-formed and both endpoints resolve;
+ * A reader plugs in with a FastLineReader (on a line's text) or a FastBytesReader (on its bytes):
+ * it reads a line in full, as its LineReader would, and hands the flow to the FlowSink only when
+ * the line is well-formed and both endpoints resolve;
  * anything else (a malformed line, an ad-hoc pod, an endpoint a bundle refuses, another protocol)
  * it leaves to the LineReader, which answers it as it always has.
  */
@@ -232,9 +233,10 @@ export interface FlowSink {
 export type FastLineReader = (text: string, line: number, sink: FlowSink) => boolean;
 
 /**
- * The same on the line's bytes [start, end) (no line feed, no carriage return before it), for
- * lines of printable ASCII only: no string is made for a line it takes. It must take a line only
- * when the FastLineReader would have given the sink the same flow, reply or nothing.
+ * A format's fast path on the line's bytes [start, end) (no line feed, no carriage return before
+ * it), for lines of printable ASCII only: no string is made for a line it takes. It must take a
+ * line only when it gives the sink the flow, reply or nothing that the format's LineReader reads
+ * in the line's text; false leaves the line to the LineReader.
  */
 export type FastBytesReader = (bytes: Uint8Array, start: number, end: number, line: number, sink: FlowSink) => boolean;
 

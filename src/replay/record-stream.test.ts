@@ -83,7 +83,7 @@ const logOf = (header: string, rows: fc.Arbitrary<string[]>): fc.Arbitrary<strin
   });
 const csvLog = logOf('src,dst,port,protocol,verdict,time', csvRows);
 const vpcLog = logOf('version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status', vpcRows);
-/** Chunks that cut most lines (the text path), or hold many whole lines (the byte path). */
+/** Chunks that cut most lines (their bytes put together before the byte path reads them), or hold many whole lines. */
 const chunkSize = fc.constantFrom(61, 4096);
 
 interface Report {

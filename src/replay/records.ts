@@ -64,8 +64,9 @@ export type LineReader = (text: string, line: number) => LogRecord | undefined;
 /** A format's reader of one input, and its fast path to flow records when it has one (flow-records.ts). */
 export interface FormatReader {
   readonly read: LineReader;
+  /** Its fast path on a line's text (Hubble's), when it has one. */
   readonly fast?: FastLineReader;
-  /** Its fast path on the bytes of printable ASCII lines (byte-lines.ts), when it has one. */
+  /** Its fast path on the bytes of printable ASCII lines (byte-lines.ts; CSV's and VPC's), when it has one. */
   readonly fastBytes?: FastBytesReader;
 }
 
@@ -167,17 +168,6 @@ export const OBSERVED_WORDS: readonly (readonly [string, number])[] = [...OBSERV
   observed === 'allowed' ? OBSERVED_CODE.ALLOWED : OBSERVED_CODE.DENIED,
 ]);
 
-/**
- * The OBSERVED_CODE of the verdict field text[start, end) as parseObserved reads it, for the
- * spellings logs write; -1 for any other. No substring is made.
- */
-export function observedCodeAt(text: string, start: number, end: number): number {
-  const length = end - start;
-  if (length === 0 || (length === 1 && text.charCodeAt(start) === 0x2d)) return OBSERVED_CODE.NONE;
-  for (const [word, code] of OBSERVED_WORDS) if (word.length === length && text.startsWith(word, start)) return code;
-  return -1;
-}
-
 /** Protocols by name and IANA number as classifyProtocol reads them (an empty field is TCP). */
 export const PROTOCOL_WORDS: readonly (readonly [string, number])[] = [
   ['TCP', PROTOCOL_CODE.TCP],
@@ -187,26 +177,6 @@ export const PROTOCOL_WORDS: readonly (readonly [string, number])[] = [
   ['SCTP', PROTOCOL_CODE.SCTP],
   ['132', PROTOCOL_CODE.SCTP],
 ];
-
-/** The PROTOCOL_CODE of the protocol field text[start, end), for the common spellings; 0 for any other. */
-export function protocolCodeAt(text: string, start: number, end: number): number {
-  const length = end - start;
-  if (length === 0) return PROTOCOL_CODE.TCP;
-  for (const [word, code] of PROTOCOL_WORDS) if (word.length === length && text.startsWith(word, start)) return code;
-  return 0;
-}
-
-/** The port text[start, end) as parsePortField reads it; 0 when it would refuse it. */
-export function portOf(text: string, start: number, end: number): number {
-  if (end <= start || end - start > 5) return 0;
-  let port = 0;
-  for (let i = start; i < end; i++) {
-    const digit = text.charCodeAt(i) - 0x30;
-    if (digit < 0 || digit > 9) return 0;
-    port = port * 10 + digit;
-  }
-  return port <= 65535 ? port : 0;
-}
 
 const L4_BY_NUMBER: Readonly<Record<number, Protocol>> = { 6: 'TCP', 17: 'UDP', 132: 'SCTP' };
 

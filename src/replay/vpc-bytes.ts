@@ -1,7 +1,8 @@
 /**
- * @module VPC Flow Logs' fast path on bytes (byte-lines.ts): a record of printable ASCII read as
- * vpc.ts's readRecordFast reads its text, its endpoints found as a conversation of bytes
- * (conversations.ts).
+ * @module VPC Flow Logs' fast path on bytes (byte-lines.ts): a record of single-space-separated
+ * printable ASCII tokens read as vpc.ts's readRecord reads its text, its endpoints found as a
+ * conversation of bytes (conversations.ts). Every other line (headers, NODATA and SKIPDATA
+ * records, malformed fields) is left to readRecord.
  */
 import { decodeEndpoint } from '../flow/decode.js';
 import { isWord, NOT_A_TIME, observedCodeOf, portOfBytes, protocolCodeOf, timeOfBytes } from './byte-fields.js';
@@ -14,8 +15,10 @@ const NODATA = new TextEncoder().encode('NODATA');
 const SKIPDATA = new TextEncoder().encode('SKIPDATA');
 
 /**
- * The record at bytes [start, end), handed to `sink` when readRecordFast would have taken its
- * text; false otherwise. `bounds` holds token starts (and one past the last token's end).
+ * The record at bytes [start, end), handed to `sink` as readRecord reads it (a flow, or a reply)
+ * when it has the layout's width of tokens (no header), a judged protocol by number, every field
+ * it reads well-formed and both endpoints resolving; false otherwise. `bounds` holds token starts
+ * (and one past the last token's end).
  */
 export function readVpcRecordBytes(bytes: Uint8Array, start: number, end: number, line: number, layout: VpcLayout, bounds: Int32Array, sink: FlowSink): boolean {
   const width = layout.width;

@@ -22,12 +22,9 @@
  */
 import { decodeEndpoint } from '../flow/decode.js';
 import { EndpointTable } from '../flow/endpoint-table.js';
-import { OBSERVED_CODE, type FastBytesReader, type FastLineReader, type FlowSink } from './flow-records.js';
+import type { FastBytesReader } from './flow-records.js';
 import {
   classifyProtocol,
-  observedCodeAt,
-  portOf,
-  protocolCodeAt,
   type FormatReader,
   FlowLogFormatError,
   LineError,
@@ -140,7 +137,7 @@ export function createVpcReader(): LineReader {
   return createVpcFormatReader().read;
 }
 
-/** The reader of one input, and its fast path (which shares the header the reader has read). */
+/** The reader of one input, and its fast path on bytes (which shares the header the reader has read). */
 export function createVpcFormatReader(): FormatReader {
   let layout: VpcLayout | undefined;
   const read: LineReader = (text, line) => {
@@ -160,92 +157,8 @@ export function createVpcFormatReader(): FormatReader {
     return readRecord(tokens, layout, line);
   };
   const bounds = new Int32Array(128);
-  const fast: FastLineReader = (text, line, sink) => layout !== undefined && readRecordFast(text, line, layout, bounds, sink);
   const fastBytes: FastBytesReader = (bytes, start, end, line, sink) => layout !== undefined && readVpcRecordBytes(bytes, start, end, line, layout, bounds, sink);
-  return { read, fast, fastBytes };
-}
-
-/**
- * A record as readRecord reads it, handed to `sink` when it is a line of single-space-separated
- * printable ASCII tokens (no header), a judged protocol by number, a flow or a reply, every field
- * it reads well-formed and both endpoints resolving; false otherwise.
- */
-function readRecordFast(text: string, line: number, layout: VpcLayout, bounds: Int32Array, sink: FlowSink): boolean {
-  const width = layout.width;
-  // A header's first token starts with a letter; records start with a version or a value.
-  if (width >= bounds.length || text.length === 0 || isLetter(text.charCodeAt(0))) return false;
-  let count = 0;
-  bounds[0] = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 0x20) {
-      if (++count >= width || i === bounds[count - 1]) return false;
-      bounds[count] = i + 1;
-    } else if (code < 0x21 || code > 0x7e) {
-      return false;
-    }
-  }
-  if (count + 1 !== width || bounds[count] === text.length) return false;
-  bounds[width] = text.length + 1;
-  const at = layout.at;
-  const status = tokenAt(text, bounds, at['log-status']);
-  if (status === 'NODATA' || status === 'SKIPDATA') return false;
-  // By IANA number only, as readRecord reads it.
-  const protocolAt = at.protocol!;
-  const protocol = isDigit(text.charCodeAt(bounds[protocolAt]!)) ? protocolCodeAt(text, bounds[protocolAt]!, bounds[protocolAt + 1]! - 1) : 0;
-  if (protocol === 0) return false;
-  const src = addressText(text, bounds, at['pkt-srcaddr'], at.srcaddr);
-  const dst = addressText(text, bounds, at['pkt-dstaddr'], at.dstaddr);
-  if (src === undefined || dst === undefined) return false;
-  const observed = at.action === undefined ? OBSERVED_CODE.NONE : observedCodeAt(text, bounds[at.action]!, bounds[at.action + 1]! - 1);
-  if (observed < 0) return false;
-  const port = tokenPort(text, bounds, at.dstport);
-  if (port === 0) return false;
-  const srcPortText = tokenAt(text, bounds, at.srcport);
-  const srcPort = srcPortText === undefined || srcPortText === '-' ? undefined : tokenPort(text, bounds, at.srcport);
-  if (srcPort === 0) return false;
-  const flagsText = tokenAt(text, bounds, at['tcp-flags']);
-  const tcpFlags = flagsText === undefined || flagsText === '-' ? undefined : /^[0-9]{1,3}$/.test(flagsText) ? Number(flagsText) : NaN;
-  if (!(tcpFlags === undefined || tcpFlags <= 255)) return false;
-  let time: number;
-  let timeEnd: number;
-  try {
-    time = parseTimeText(tokenAt(text, bounds, at.start), 'start') ?? NaN;
-    timeEnd = parseTimeText(tokenAt(text, bounds, at.end), 'end') ?? NaN;
-  } catch (error) {
-    if (error instanceof LineError) return false;
-    throw error;
-  }
-  if (isVpcReply(tcpFlags, srcPort, port)) {
-    sink.reply();
-    return true;
-  }
-  const table = sink.endpoints(decodeEndpoint);
-  const srcEntry = table.entry(src, 'srcaddr');
-  if (srcEntry < 0) return false;
-  const dstEntry = table.entry(dst, 'dstaddr');
-  if (dstEntry < 0) return false;
-  sink.flow(table, srcEntry, dstEntry, protocol, port, line, observed, time, timeEnd);
-  return true;
-}
-
-const isDigit = (code: number): boolean => code >= 0x30 && code <= 0x39;
-const isLetter = (code: number): boolean => (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a;
-
-function tokenAt(text: string, bounds: Int32Array, at: number | undefined): string | undefined {
-  return at === undefined ? undefined : text.slice(bounds[at], bounds[at + 1]! - 1);
-}
-
-function tokenPort(text: string, bounds: Int32Array, at: number | undefined): number {
-  return at === undefined ? 0 : portOf(text, bounds[at]!, bounds[at + 1]! - 1);
-}
-
-/** The packet-level address when present and not "-", else the interface-level one; undefined for "-". */
-function addressText(text: string, bounds: Int32Array, packetAt: number | undefined, at: number | undefined): string | undefined {
-  const packet = tokenAt(text, bounds, packetAt);
-  if (packet !== undefined && packet !== '-') return packet;
-  const address = tokenAt(text, bounds, at);
-  return address === '-' ? undefined : address;
+  return { read, fastBytes };
 }
 
 function readRecord(tokens: readonly string[], layout: VpcLayout, line: number): LogRecord {
