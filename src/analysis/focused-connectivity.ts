@@ -7,15 +7,14 @@
  * pod, not the outside world). Equal to the whole-bundle focus: test/connectivity-focus.test.ts.
  */
 import type { Bundle } from '../model/bundle.js';
-import { formatIP, parseIP, parseIPv4Number, type IPFamily } from '../net/ip.js';
+import { formatIP, parseIP } from '../net/ip.js';
 import { unionConnSets, type ConnSet } from './conn-set.js';
 import { analyzeConnectivity, type Connection, type ConnectivityOptions, type ConnectivityResult } from './connectivity.js';
 import type { Decider } from './decider.js';
 import { findWorkload, groupWorkloads, isExternal, type AnalysisEndpoint, type ExternalEndpoint, type WorkloadGroups } from './endpoints.js';
 import { focusPeers } from './focus-peers.js';
 import { focusScope, type FocusScope } from './focus-scope.js';
-import { ipv6Hex } from './peer-keys.js';
-import { firstAtOrAbove } from './pod-address-index.js';
+import { firstAtOrAbove, PodAddressIndex, type OwnedAddresses } from './pod-address-index.js';
 
 export interface FocusedConnectivity {
   readonly result: ConnectivityResult;
@@ -46,14 +45,15 @@ export function focusedConnectivity(
   if (options.focus !== undefined) focused.add(findWorkload(groups, options.focus));
   if (focused.size === 0) throw new Error('focusedConnectivity: no focus given');
   const focusPods = [...focused].sort((a, b) => a - b).flatMap((w) => groups.pods[w]!);
-  const scope = focusScope(bundle, focusPods, focusPeers(bundle, focusPods));
+  const addressIndex = new PodAddressIndex(bundle);
+  const scope = focusScope(bundle, focusPods, focusPeers(bundle, focusPods, addressIndex));
   if (scope.original.length > largestScope * bundle.pods.length) {
     const decider = deciderFor(bundle);
     return { result: analyzeConnectivity(bundle, decider, options), bundle, decider };
   }
   const decider = deciderFor(scope.bundle);
   const inner = analyzeConnectivity(scope.bundle, decider, { ...options, focus: undefined, focusPods: scope.focusPods });
-  const carried = carryBack(bundle, groups, scope, inner, focused);
+  const carried = carryBack(bundle, groups, scope, inner, focused, addressIndex);
   return { result: { connections: sortConnections(carried, groups), pairs: inner.pairs, groups }, bundle: scope.bundle, decider };
 }
 
@@ -63,7 +63,14 @@ interface Reach {
   representatives?: string[];
 }
 
-function carryBack(bundle: Bundle, groups: WorkloadGroups, scope: FocusScope, inner: ConnectivityResult, focused: ReadonlySet<number>): Connection[] {
+function carryBack(
+  bundle: Bundle,
+  groups: WorkloadGroups,
+  scope: FocusScope,
+  inner: ConnectivityResult,
+  focused: ReadonlySet<number>,
+  addressIndex: PodAddressIndex,
+): Connection[] {
   // Each inner workload: a focused workload (the scope keeps those whole), or one scope pod.
   const podOfInner = inner.groups.pods.map((pods) => pods[0]!);
   const workloadOfInner = podOfInner.map((p) => groups.workloadOf[scope.original[p]!]!);
@@ -104,7 +111,7 @@ function carryBack(bundle: Bundle, groups: WorkloadGroups, scope: FocusScope, in
     }
   });
   if (outside.length === 0) return connections;
-  const owned = droppedAddresses(bundle, scope);
+  const owned = droppedAddresses(bundle, scope, addressIndex);
   const trimmed = new Map<AnalysisEndpoint, ExternalEndpoint | undefined>();
   const trim = (e: AnalysisEndpoint): AnalysisEndpoint | undefined => {
     if (!isExternal(e)) return groups.workloads[workloadOfInner[indexOf(e)!]!]!;
@@ -139,22 +146,10 @@ function joinReach(standing: readonly number[], reach: Map<number, Reach>): Reac
 }
 
 /** The addresses pods left out of the scope own (hostNetwork pods own none), ascending, per family. */
-type OwnedAddresses = Readonly<Record<IPFamily, readonly bigint[]>>;
-
-function droppedAddresses(bundle: Bundle, scope: FocusScope): OwnedAddresses {
+function droppedAddresses(bundle: Bundle, scope: FocusScope, addressIndex: PodAddressIndex): OwnedAddresses {
   const inScope = new Uint8Array(bundle.pods.length);
   for (const p of scope.original) inScope[p] = 1;
-  const v4: number[] = [];
-  const v6: string[] = [];
-  bundle.pods.forEach((pod, p) => {
-    if (inScope[p] || pod.hostNetwork) return;
-    for (const ip of pod.ips) {
-      if (ip.includes(':')) v6.push(ipv6Hex(ip));
-      else v4.push(parseIPv4Number(ip)!);
-    }
-  });
-  // Sorted as numbers and as fixed-width hex, then made bigints: the order holds.
-  return { 4: Array.from(Float64Array.from(v4).sort(), BigInt), 6: v6.sort().map((hex) => BigInt(`0x${hex}`)) };
+  return addressIndex.addressesOf((p) => !inScope[p] && !bundle.pods[p]!.hostNetwork);
 }
 
 /** The endpoint's ranges without the owned addresses; undefined when nothing is left. */

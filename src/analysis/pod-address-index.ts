@@ -4,20 +4,39 @@
  * bigints: a focus then knows that `0.0.0.0/0 except 10.0.0.0/8` can never match one of the pods.
  */
 import type { Bundle, IPBlockPeer } from '../model/bundle.js';
-import { parseIPv4Number, type CIDR } from '../net/ip.js';
+import { parseIPv4Number, type CIDR, type IPFamily } from '../net/ip.js';
 import { hexOf, ipv6Hex } from './peer-keys.js';
 
+/** Addresses ascending with the pod that claims each (a pod index per entry, in the same order). */
+interface SortedAddresses {
+  readonly v4: Float64Array;
+  readonly v4Pod: Int32Array;
+  readonly v6: readonly string[];
+  readonly v6Pod: Int32Array;
+}
+
+/** The addresses some pods own, ascending, per family (as droppedAddresses needs them). */
+export type OwnedAddresses = Readonly<Record<IPFamily, readonly bigint[]>>;
+
 export class PodAddressIndex {
-  private readonly v4: Float64Array;
-  private readonly v6: readonly string[];
+  private sorted: SortedAddresses | undefined;
   private readonly answers = new Map<IPBlockPeer, boolean>();
 
-  constructor(bundle: Bundle) {
-    const v4: number[] = [];
-    const v6: string[] = [];
-    for (const pod of bundle.pods) for (const ip of pod.ips) (ip.includes(':') ? v6.push(ipv6Hex(ip)) : v4.push(parseIPv4Number(ip)!));
-    this.v4 = Float64Array.from(v4).sort();
-    this.v6 = v6.sort();
+  /** Every pod's addresses are parsed and sorted once, when first asked about (many focuses never are). */
+  constructor(private readonly bundle: Bundle) {}
+
+  /** The addresses of the pods `owns` marks, ascending per family (from the one sort, not again). */
+  addressesOf(owns: (pod: number) => boolean): OwnedAddresses {
+    const { v4, v4Pod, v6, v6Pod } = this.addresses();
+    const out4: bigint[] = [];
+    const out6: bigint[] = [];
+    for (let i = 0; i < v4.length; i++) if (owns(v4Pod[i]!)) out4.push(BigInt(v4[i]!));
+    for (let i = 0; i < v6.length; i++) if (owns(v6Pod[i]!)) out6.push(BigInt(`0x${v6[i]!}`));
+    return { 4: out4, 6: out6 };
+  }
+
+  private addresses(): SortedAddresses {
+    return (this.sorted ??= sortAddresses(this.bundle));
   }
 
   /** Whether some pod's address lies in the block and outside its excepts. */
@@ -41,9 +60,42 @@ export class PodAddressIndex {
         return out;
       });
     }
-    if (peer.cidr.family === 4) return intervals.some(([a, b]) => anyWithin(this.v4, Number(a), Number(b)));
-    return intervals.some(([a, b]) => anyWithin(this.v6, hexOf(a), hexOf(b)));
+    const { v4, v6 } = this.addresses();
+    if (peer.cidr.family === 4) return intervals.some(([a, b]) => anyWithin(v4, Number(a), Number(b)));
+    return intervals.some(([a, b]) => anyWithin(v6, hexOf(a), hexOf(b)));
   }
+}
+
+/**
+ * Every pod's addresses, parsed once: IPv4 sorted natively as `address * pods + pod` (exact below
+ * 2^53: 2^32 addresses times fewer than 2^21 pods), IPv6 as fixed-width hex by index.
+ */
+function sortAddresses(bundle: Bundle): SortedAddresses {
+  const { pods } = bundle;
+  const width = pods.length;
+  if (width >= 2 ** 21) throw new Error(`PodAddressIndex: ${width} pods is past the 2^21 it can sort exactly`);
+  const keys4: number[] = [];
+  const hex6: string[] = [];
+  const pod6: number[] = [];
+  for (let p = 0; p < width; p++) {
+    for (const ip of pods[p]!.ips) {
+      if (!ip.includes(':')) keys4.push(parseIPv4Number(ip)! * width + p);
+      else {
+        hex6.push(ipv6Hex(ip));
+        pod6.push(p);
+      }
+    }
+  }
+  const sorted4 = Float64Array.from(keys4).sort();
+  const v4 = new Float64Array(sorted4.length);
+  const v4Pod = new Int32Array(sorted4.length);
+  sorted4.forEach((key, i) => {
+    const pod = key % width;
+    v4Pod[i] = pod;
+    v4[i] = (key - pod) / width;
+  });
+  const order = Array.from(hex6.keys()).sort((i, j) => (hex6[i]! < hex6[j]! ? -1 : hex6[i]! > hex6[j]! ? 1 : pod6[i]! - pod6[j]!));
+  return { v4, v4Pod, v6: order.map((i) => hex6[i]!), v6Pod: Int32Array.from(order, (i) => pod6[i]!) };
 }
 
 function span(cidr: CIDR): [bigint, bigint] {

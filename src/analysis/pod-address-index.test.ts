@@ -1,0 +1,42 @@
+/**
+ * @module The pod address index against brute force: the addresses of a chosen set of pods come
+ * out ascending per family, each with the pod that claims it, from the one sort it makes.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Bundle, IPBlockPeer } from '../model/bundle.js';
+import { parseIP } from '../net/ip.js';
+import { PodAddressIndex } from './pod-address-index.js';
+
+const ips = [['10.0.0.9', 'fd00::9'], ['10.0.0.1'], ['fd00::1:0', '9.255.255.255'], [], ['10.0.0.1', '::ffff:1.2.3.4'], ['255.255.255.255']];
+const bundle = { pods: ips.map((list) => ({ ips: list })) } as unknown as Bundle;
+
+function bruteForce(owns: (pod: number) => boolean, family: 4 | 6): bigint[] {
+  return ips
+    .flatMap((list, p) => (owns(p) ? list.map((ip) => parseIP(ip)!) : []))
+    .filter((ip) => ip.family === family)
+    .map((ip) => ip.value)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+describe('PodAddressIndex.addressesOf', () => {
+  const choices: [string, (pod: number) => boolean][] = [
+    ['every pod', () => true],
+    ['no pod', () => false],
+    ['odd pods', (p) => p % 2 === 1],
+    ['pods 0, 2 and 5', (p) => [0, 2, 5].includes(p)],
+  ];
+  for (const [label, owns] of choices) {
+    it(`lists the addresses of ${label} ascending per family`, () => {
+      const owned = new PodAddressIndex(bundle).addressesOf(owns);
+      expect(owned[4]).toEqual(bruteForce(owns, 4));
+      expect(owned[6]).toEqual(bruteForce(owns, 6));
+    });
+  }
+
+  it('answers holdsPod and addressesOf from the same sort', () => {
+    const index = new PodAddressIndex(bundle);
+    const block: IPBlockPeer = { kind: 'ipBlock', cidr: { family: 4, base: parseIP('10.0.0.0')!.value, prefix: 8 }, except: [] };
+    expect(index.holdsPod(block)).toBe(true);
+    expect(index.addressesOf((p) => p === 1)[4]).toEqual([parseIP('10.0.0.1')!.value]);
+  });
+});
