@@ -38,9 +38,7 @@ export function focusScope(bundle: Bundle, focused: readonly number[], peers?: U
   // Node relations with the focus: either pod's address is the other's node.
   const focusAddresses = new Set(focused.flatMap((p) => pods[p]!.ips));
   const focusNodes = new Set(focused.flatMap((p) => pods[p]!.hostIPs));
-  pods.forEach((pod, p) => {
-    if (pod.ips.some((ip) => focusNodes.has(ip)) || pod.hostIPs.some((ip) => focusAddresses.has(ip))) kept[p] = 1;
-  });
+  for (let p = 0; p < pods.length; p++) if (!kept[p] && nodeRelated(pods[p]!, focusNodes, focusAddresses)) kept[p] = 1;
   // Everybody else who may be a peer: the first pod of each key stands for the rest.
   const wanted = peers ? peers.map((may, p) => (may && !kept[p] ? 1 : 0)) : kept.map((k) => 1 - k);
   const keys = peerKeys(bundle, wanted);
@@ -76,6 +74,13 @@ export function focusScope(bundle: Bundle, focused: readonly number[], peers?: U
     pods: scopedPods,
   };
   return { bundle: scoped, original, focusPods, isFocus, standsFor };
+}
+
+/** Whether the pod's address is a focus's node, or its node a focus's address (plain loops: 100,000s of pods). */
+function nodeRelated(pod: Pod, focusNodes: ReadonlySet<string>, focusAddresses: ReadonlySet<string>): boolean {
+  for (const ip of pod.ips) if (focusNodes.has(ip)) return true;
+  for (const ip of pod.hostIPs) if (focusAddresses.has(ip)) return true;
+  return false;
 }
 
 /** Keeps, until none is left, every pod that claims an address a kept pod claims. */

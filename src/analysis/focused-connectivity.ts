@@ -7,13 +7,14 @@
  * pod, not the outside world). Equal to the whole-bundle focus: test/connectivity-focus.test.ts.
  */
 import type { Bundle } from '../model/bundle.js';
-import { formatIP, parseIP } from '../net/ip.js';
+import { formatIP, parseIP, type IPFamily } from '../net/ip.js';
 import { unionConnSets, type ConnSet } from './conn-set.js';
 import { analyzeConnectivity, type Connection, type ConnectivityOptions, type ConnectivityResult } from './connectivity.js';
 import type { Decider } from './decider.js';
 import { findWorkload, groupWorkloads, isExternal, type AnalysisEndpoint, type ExternalEndpoint, type WorkloadGroups } from './endpoints.js';
 import { focusPeers } from './focus-peers.js';
 import { focusScope, type FocusScope } from './focus-scope.js';
+import { hexOf } from './peer-keys.js';
 import { firstAtOrAbove, PodAddressIndex, type OwnedAddresses } from './pod-address-index.js';
 
 export interface FocusedConnectivity {
@@ -159,17 +160,27 @@ function withoutAddresses(endpoint: ExternalEndpoint, owned: OwnedAddresses): Ex
     const [first, last] = range.split('-') as [string, string];
     const { family, value: lo } = parseIP(first)!;
     const hi = parseIP(last)!.value;
-    const values = owned[family];
     const text = (value: bigint): string => formatIP({ family, value });
     let next = lo;
-    for (let at = firstAtOrAbove(values, lo); at < values.length && values[at]! <= hi; at++) {
-      const value = values[at]!;
+    for (const value of ownedWithin(owned, family, lo, hi)) {
       if (value > next) out.push(`${text(next)}-${text(value - 1n)}`);
       next = value + 1n;
     }
     if (next <= hi) out.push(`${text(next)}-${text(hi)}`);
   }
   return out.length === 0 ? undefined : { external: out };
+}
+
+/** The owned addresses of the family in [lo, hi], ascending, as bigints (only those are converted). */
+function* ownedWithin(owned: OwnedAddresses, family: IPFamily, lo: bigint, hi: bigint): Generator<bigint> {
+  if (family === 4) {
+    const values = owned[4];
+    for (let at = firstAtOrAbove(values, Number(lo)); at < values.length && values[at]! <= Number(hi); at++) yield BigInt(values[at]!);
+    return;
+  }
+  const values = owned[6];
+  const [first, last] = [hexOf(lo), hexOf(hi)];
+  for (let at = firstAtOrAbove(values, first); at < values.length && values[at]! <= last; at++) yield BigInt(`0x${values[at]!}`);
 }
 
 /** Workloads in their order, the outside world after them (IPv4 ranges first, by address). */

@@ -4,7 +4,7 @@
  * bigints: a focus then knows that `0.0.0.0/0 except 10.0.0.0/8` can never match one of the pods.
  */
 import type { Bundle, IPBlockPeer } from '../model/bundle.js';
-import { parseIPv4Number, type CIDR, type IPFamily } from '../net/ip.js';
+import { parseIPv4Number, type CIDR } from '../net/ip.js';
 import { hexOf, ipv6Hex } from './peer-keys.js';
 
 /** Addresses ascending with the pod that claims each (a pod index per entry, in the same order). */
@@ -15,8 +15,14 @@ interface SortedAddresses {
   readonly v6Pod: Int32Array;
 }
 
-/** The addresses some pods own, ascending, per family (as droppedAddresses needs them). */
-export type OwnedAddresses = Readonly<Record<IPFamily, readonly bigint[]>>;
+/**
+ * The addresses some pods own, ascending, per family: IPv4 as numbers, IPv6 as fixed-width hex
+ * (made bigints only where a caller finds one in a range it reads).
+ */
+export interface OwnedAddresses {
+  readonly 4: readonly number[];
+  readonly 6: readonly string[];
+}
 
 export class PodAddressIndex {
   private sorted: SortedAddresses | undefined;
@@ -28,10 +34,10 @@ export class PodAddressIndex {
   /** The addresses of the pods `owns` marks, ascending per family (from the one sort, not again). */
   addressesOf(owns: (pod: number) => boolean): OwnedAddresses {
     const { v4, v4Pod, v6, v6Pod } = this.addresses();
-    const out4: bigint[] = [];
-    const out6: bigint[] = [];
-    for (let i = 0; i < v4.length; i++) if (owns(v4Pod[i]!)) out4.push(BigInt(v4[i]!));
-    for (let i = 0; i < v6.length; i++) if (owns(v6Pod[i]!)) out6.push(BigInt(`0x${v6[i]!}`));
+    const out4: number[] = [];
+    const out6: string[] = [];
+    for (let i = 0; i < v4.length; i++) if (owns(v4Pod[i]!)) out4.push(v4[i]!);
+    for (let i = 0; i < v6.length; i++) if (owns(v6Pod[i]!)) out6.push(v6[i]!);
     return { 4: out4, 6: out6 };
   }
 
