@@ -13,6 +13,7 @@
  */
 import type { Bundle, Pod } from '../model/bundle.js';
 import { peerKeys } from './peer-keys.js';
+import type { PodAddressIndex } from './pod-address-index.js';
 
 export interface FocusScope {
   readonly bundle: Bundle;
@@ -29,9 +30,9 @@ export interface FocusScope {
 /**
  * `focused`: the focused pods' indexes. `peers` (focus-peers.ts): per pod, 1 when it may be a peer
  * of the focus; the others are left out and stood for by nobody (nothing passes between them and
- * the focus). Undefined: every pod may be.
+ * the focus). Undefined: every pod may be. `addressIndex`: the bundle's (peer-keys.ts), when the caller has one.
  */
-export function focusScope(bundle: Bundle, focused: readonly number[], peers?: Uint8Array): FocusScope {
+export function focusScope(bundle: Bundle, focused: readonly number[], peers?: Uint8Array, addressIndex?: PodAddressIndex): FocusScope {
   const { pods } = bundle;
   const kept = new Uint8Array(pods.length);
   for (const p of focused) kept[p] = 1;
@@ -41,7 +42,7 @@ export function focusScope(bundle: Bundle, focused: readonly number[], peers?: U
   for (let p = 0; p < pods.length; p++) if (!kept[p] && nodeRelated(pods[p]!, focusNodes, focusAddresses)) kept[p] = 1;
   // Everybody else who may be a peer: the first pod of each key stands for the rest.
   const wanted = peers ? peers.map((may, p) => (may && !kept[p] ? 1 : 0)) : kept.map((k) => 1 - k);
-  const keys = peerKeys(bundle, wanted);
+  const keys = peerKeys(bundle, wanted, addressIndex);
   const standsFor = new Int32Array(pods.length).fill(-1);
   const firstOfKey = new Map<string, number>();
   for (let p = 0; p < pods.length; p++) {

@@ -14,8 +14,7 @@ import type { Decider } from './decider.js';
 import { findWorkload, groupWorkloads, isExternal, type AnalysisEndpoint, type ExternalEndpoint, type WorkloadGroups } from './endpoints.js';
 import { focusPeers } from './focus-peers.js';
 import { focusScope, type FocusScope } from './focus-scope.js';
-import { hexOf } from './peer-keys.js';
-import { firstAtOrAbove, PodAddressIndex, type OwnedAddresses } from './pod-address-index.js';
+import { firstAtOrAbove, hexOf, PodAddressIndex, type OwnedAddresses } from './pod-address-index.js';
 
 export interface FocusedConnectivity {
   readonly result: ConnectivityResult;
@@ -47,7 +46,7 @@ export function focusedConnectivity(
   if (focused.size === 0) throw new Error('focusedConnectivity: no focus given');
   const focusPods = [...focused].sort((a, b) => a - b).flatMap((w) => groups.pods[w]!);
   const addressIndex = new PodAddressIndex(bundle);
-  const scope = focusScope(bundle, focusPods, focusPeers(bundle, focusPods, addressIndex));
+  const scope = focusScope(bundle, focusPods, focusPeers(bundle, focusPods, addressIndex), addressIndex);
   if (scope.original.length > largestScope * bundle.pods.length) {
     const decider = deciderFor(bundle);
     return { result: analyzeConnectivity(bundle, decider, options), bundle, decider };

@@ -40,3 +40,18 @@ describe('PodAddressIndex.addressesOf', () => {
     expect(index.addressesOf((p) => p === 1)[4]).toEqual([Number(parseIP('10.0.0.1')!.value)]);
   });
 });
+
+describe('PodAddressIndex.sharedAddresses', () => {
+  it('names the addresses two or more pods claim, hostNetwork pods claiming none', () => {
+    const pods = [
+      { ips: ['10.0.0.1', 'fd00::1'], hostNetwork: false },
+      { ips: ['10.0.0.1'], hostNetwork: false },
+      { ips: ['10.0.0.2', 'fd00::1'], hostNetwork: false },
+      { ips: ['10.0.0.2', '10.0.0.3'], hostNetwork: true },
+      { ips: ['10.0.0.3'], hostNetwork: false },
+    ];
+    const shared = new PodAddressIndex({ pods } as unknown as Bundle).sharedAddresses();
+    expect([...shared].sort()).toEqual(['10.0.0.1', 'fd00::1']);
+  });
+});
+

@@ -4,8 +4,7 @@
  * bigints: a focus then knows that `0.0.0.0/0 except 10.0.0.0/8` can never match one of the pods.
  */
 import type { Bundle, IPBlockPeer } from '../model/bundle.js';
-import { parseIPv4Number, type CIDR } from '../net/ip.js';
-import { hexOf, ipv6Hex } from './peer-keys.js';
+import { parseIP, parseIPv4Number, type CIDR } from '../net/ip.js';
 
 /** Addresses ascending with the pod that claims each (a pod index per entry, in the same order). */
 interface SortedAddresses {
@@ -39,6 +38,28 @@ export class PodAddressIndex {
     for (let i = 0; i < v4.length; i++) if (owns(v4Pod[i]!)) out4.push(v4[i]!);
     for (let i = 0; i < v6.length; i++) if (owns(v6Pod[i]!)) out6.push(v6[i]!);
     return { 4: out4, 6: out6 };
+  }
+
+  /**
+   * The addresses two or more pods claim (hostNetwork pods claim none), as the pods write them
+   * (ingest made each the canonical text of its address): equal addresses sit side by side here.
+   */
+  sharedAddresses(): Set<string> {
+    const { v4, v4Pod, v6, v6Pod } = this.addresses();
+    const { pods } = this.bundle;
+    const out = new Set<string>();
+    const collect = <T>(values: ArrayLike<T>, owners: Int32Array, textOf: (ip: string) => T): void => {
+      for (let start = 0, end = 0; start < values.length; start = end) {
+        let claims = 0;
+        for (end = start; end < values.length && values[end] === values[start]; end++) if (!pods[owners[end]!]!.hostNetwork) claims++;
+        if (claims < 2) continue;
+        const first = pods[owners[start]!]!.ips.find((ip) => textOf(ip) === values[start]);
+        if (first !== undefined) out.add(first);
+      }
+    };
+    collect(v4, v4Pod, (ip) => (ip.includes(':') ? NaN : parseIPv4Number(ip)!));
+    collect(v6, v6Pod, (ip) => (ip.includes(':') ? ipv6Hex(ip) : ''));
+    return out;
   }
 
   private addresses(): SortedAddresses {
@@ -125,4 +146,23 @@ export function firstAtOrAbove<T extends number | string | bigint>(sorted: Array
     else right = mid;
   }
   return left;
+}
+
+export function hexOf(value: bigint): string {
+  return value.toString(16).padStart(32, '0');
+}
+
+/** A canonical IPv6 address (ingest validated it) as 32 hex digits: text that sorts as the numbers do. */
+export function ipv6Hex(text: string): string {
+  if (text.includes('.')) return hexOf(parseIP(text)!.value);
+  const gap = text.indexOf('::');
+  const head = gap < 0 ? text : text.slice(0, gap);
+  const tail = gap < 0 ? '' : text.slice(gap + 2);
+  const headGroups = head === '' ? [] : head.split(':');
+  const tailGroups = tail === '' ? [] : tail.split(':');
+  let out = '';
+  for (const group of headGroups) out += group.padStart(4, '0');
+  out += '0000'.repeat(8 - headGroups.length - tailGroups.length);
+  for (const group of tailGroups) out += group.padStart(4, '0');
+  return out.toLowerCase();
 }
