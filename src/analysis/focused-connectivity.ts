@@ -149,7 +149,7 @@ function joinReach(standing: readonly number[], reach: Map<number, Reach>): Reac
 function droppedAddresses(bundle: Bundle, scope: FocusScope, addressIndex: PodAddressIndex): OwnedAddresses {
   const inScope = new Uint8Array(bundle.pods.length);
   for (const p of scope.original) inScope[p] = 1;
-  return addressIndex.addressesOf((p) => !inScope[p] && !bundle.pods[p]!.hostNetwork);
+  return addressIndex.ownedOutside(inScope);
 }
 
 /** The endpoint's ranges without the owned addresses; undefined when nothing is left. */

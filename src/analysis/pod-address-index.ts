@@ -1,7 +1,9 @@
 /**
- * @module Whether an ipBlock holds the address of any pod of a bundle at all, answered from every
- * pod's addresses sorted once (IPv4 as numbers, IPv6 as fixed-width hex), without parsing them into
- * bigints: a focus then knows that `0.0.0.0/0 except 10.0.0.0/8` can never match one of the pods.
+ * @module Every pod's addresses of a big bundle sorted once (IPv4 as numbers, IPv6 as fixed-width
+ * hex, each with the pod that claims it), without parsing them into bigints, for all a focus asks
+ * of them: whether an ipBlock holds the address of any pod at all (so that `0.0.0.0/0 except
+ * 10.0.0.0/8` can never match one), which addresses several pods claim, and the addresses of the
+ * pods a scope leaves out.
  */
 import type { Bundle, IPBlockPeer } from '../model/bundle.js';
 import { parseIP, parseIPv4Number, type CIDR } from '../net/ip.js';
@@ -12,6 +14,8 @@ interface SortedAddresses {
   readonly v4Pod: Int32Array;
   readonly v6: readonly string[];
   readonly v6Pod: Int32Array;
+  /** Per pod, 1 for a hostNetwork pod (read here often: a flat array, not 100,000s of objects). */
+  readonly hostNetwork: Uint8Array;
 }
 
 /**
@@ -30,13 +34,16 @@ export class PodAddressIndex {
   /** Every pod's addresses are parsed and sorted once, when first asked about (many focuses never are). */
   constructor(private readonly bundle: Bundle) {}
 
-  /** The addresses of the pods `owns` marks, ascending per family (from the one sort, not again). */
-  addressesOf(owns: (pod: number) => boolean): OwnedAddresses {
-    const { v4, v4Pod, v6, v6Pod } = this.addresses();
+  /**
+   * The addresses of the pods that are not hostNetwork pods and that `skip` does not mark (1),
+   * ascending per family (from the one sort, not again).
+   */
+  ownedOutside(skip: Uint8Array): OwnedAddresses {
+    const { v4, v4Pod, v6, v6Pod, hostNetwork } = this.addresses();
     const out4: number[] = [];
     const out6: string[] = [];
-    for (let i = 0; i < v4.length; i++) if (owns(v4Pod[i]!)) out4.push(v4[i]!);
-    for (let i = 0; i < v6.length; i++) if (owns(v6Pod[i]!)) out6.push(v6[i]!);
+    for (let i = 0; i < v4.length; i++) if (!skip[v4Pod[i]!] && !hostNetwork[v4Pod[i]!]) out4.push(v4[i]!);
+    for (let i = 0; i < v6.length; i++) if (!skip[v6Pod[i]!] && !hostNetwork[v6Pod[i]!]) out6.push(v6[i]!);
     return { 4: out4, 6: out6 };
   }
 
@@ -45,13 +52,13 @@ export class PodAddressIndex {
    * (ingest made each the canonical text of its address): equal addresses sit side by side here.
    */
   sharedAddresses(): Set<string> {
-    const { v4, v4Pod, v6, v6Pod } = this.addresses();
+    const { v4, v4Pod, v6, v6Pod, hostNetwork } = this.addresses();
     const { pods } = this.bundle;
     const out = new Set<string>();
     const collect = <T>(values: ArrayLike<T>, owners: Int32Array, textOf: (ip: string) => T): void => {
       for (let start = 0, end = 0; start < values.length; start = end) {
         let claims = 0;
-        for (end = start; end < values.length && values[end] === values[start]; end++) if (!pods[owners[end]!]!.hostNetwork) claims++;
+        for (end = start; end < values.length && values[end] === values[start]; end++) if (!hostNetwork[owners[end]!]) claims++;
         if (claims < 2) continue;
         const first = pods[owners[start]!]!.ips.find((ip) => textOf(ip) === values[start]);
         if (first !== undefined) out.add(first);
@@ -104,7 +111,9 @@ function sortAddresses(bundle: Bundle): SortedAddresses {
   const keys4: number[] = [];
   const hex6: string[] = [];
   const pod6: number[] = [];
+  const hostNetwork = new Uint8Array(width);
   for (let p = 0; p < width; p++) {
+    if (pods[p]!.hostNetwork) hostNetwork[p] = 1;
     for (const ip of pods[p]!.ips) {
       if (!ip.includes(':')) keys4.push(parseIPv4Number(ip)! * width + p);
       else {
@@ -122,7 +131,7 @@ function sortAddresses(bundle: Bundle): SortedAddresses {
     v4[i] = (key - pod) / width;
   });
   const order = Array.from(hex6.keys()).sort((i, j) => (hex6[i]! < hex6[j]! ? -1 : hex6[i]! > hex6[j]! ? 1 : pod6[i]! - pod6[j]!));
-  return { v4, v4Pod, v6: order.map((i) => hex6[i]!), v6Pod: Int32Array.from(order, (i) => pod6[i]!) };
+  return { v4, v4Pod, v6: order.map((i) => hex6[i]!), v6Pod: Int32Array.from(order, (i) => pod6[i]!), hostNetwork };
 }
 
 function span(cidr: CIDR): [bigint, bigint] {
