@@ -41,23 +41,52 @@ export interface WorkloadGroups {
   readonly workloadOf: Int32Array;
 }
 
-/** Groups the bundle's pods into workloads, sorted by namespace, name, then kind. */
+interface Group {
+  readonly endpoint: WorkloadEndpoint;
+  readonly pods: number[];
+}
+
+/**
+ * Groups the bundle's pods into workloads, sorted by namespace, name, then kind. Looked up by
+ * namespace, kind and name in nested maps (no key text built per pod), and a workload's pods,
+ * which mostly come one after another, go to the last group found without any lookup.
+ */
 export function groupWorkloads(bundle: Bundle): WorkloadGroups {
-  const byKey = new Map<string, { endpoint: WorkloadEndpoint; pods: number[] }>();
+  const byNamespace = new Map<string, Map<string, Map<string, Group>>>();
+  const groups: Group[] = [];
+  let last: Group | undefined;
   bundle.pods.forEach((pod, index) => {
     const origin = pod.workload ?? pod.owner;
-    const endpoint: WorkloadEndpoint = origin
-      ? { kind: origin.kind, namespace: pod.namespace, name: origin.name }
-      : { kind: 'Pod', namespace: pod.namespace, name: pod.name };
-    const key = `${endpoint.namespace}\u0000${endpoint.name}\u0000${endpoint.kind}`;
-    let group = byKey.get(key);
-    if (!group) byKey.set(key, (group = { endpoint, pods: [] }));
-    group.pods.push(index);
+    const kind = origin ? origin.kind : 'Pod';
+    const name = origin ? origin.name : pod.name;
+    if (last && last.endpoint.name === name && last.endpoint.namespace === pod.namespace && last.endpoint.kind === kind) {
+      last.pods.push(index);
+      return;
+    }
+    let byKind = byNamespace.get(pod.namespace);
+    if (!byKind) byNamespace.set(pod.namespace, (byKind = new Map()));
+    let byName = byKind.get(kind);
+    if (!byName) byKind.set(kind, (byName = new Map()));
+    last = byName.get(name);
+    if (!last) {
+      byName.set(name, (last = { endpoint: { kind, namespace: pod.namespace, name }, pods: [] }));
+      groups.push(last);
+    }
+    last.pods.push(index);
   });
-  const sorted = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, group]) => group);
+  const sorted = groups.sort((a, b) => compareWorkloads(a.endpoint, b.endpoint));
   const workloadOf = new Int32Array(bundle.pods.length);
   sorted.forEach((group, w) => group.pods.forEach((p) => (workloadOf[p] = w)));
   return { workloads: sorted.map((g) => g.endpoint), pods: sorted.map((g) => g.pods), workloadOf };
+}
+
+/** By namespace, name, then kind, as texts compare (code unit by code unit). */
+function compareWorkloads(a: WorkloadEndpoint, b: WorkloadEndpoint): number {
+  return compareText(a.namespace, b.namespace) || compareText(a.name, b.name) || compareText(a.kind, b.kind);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** `NS/NAME` (a workload or a pod; the kind must be given as `NS/Kind/NAME` when several match). */

@@ -32,11 +32,13 @@ interface Side {
 /** More distinct focused profiles than this and every pod is taken as a peer (no pruning). */
 const MAX_FOCUS_SIDES = 64;
 
-/** Per pod of the bundle, 1 when it may be a peer of a focused pod in either direction. */
-export function focusPeers(bundle: Bundle, focused: readonly number[]): Uint8Array {
+/**
+ * Per pod of the bundle, 1 when it may be a peer of a focused pod in either direction.
+ * `addressIndex`: the bundle's, when the caller reads its addresses too (parsed once for both).
+ */
+export function focusPeers(bundle: Bundle, focused: readonly number[], addressIndex = new PodAddressIndex(bundle)): Uint8Array {
   const { pods } = bundle;
   const out = new Uint8Array(pods.length);
-  const addressIndex = new PodAddressIndex(bundle);
   const nsLabels = new Map(bundle.namespaces.map((ns) => [ns.name, ns.labels]));
   const labelsOf = (namespace: string): Labels => nsLabels.get(namespace) ?? { [NAMESPACE_NAME_LABEL]: namespace };
   const policiesIn = new Map<string, NetworkPolicy[]>();

@@ -13,6 +13,7 @@
  */
 import type { Bundle, Pod } from '../model/bundle.js';
 import { peerKeys } from './peer-keys.js';
+import type { PodAddressIndex } from './pod-address-index.js';
 
 export interface FocusScope {
   readonly bundle: Bundle;
@@ -29,21 +30,19 @@ export interface FocusScope {
 /**
  * `focused`: the focused pods' indexes. `peers` (focus-peers.ts): per pod, 1 when it may be a peer
  * of the focus; the others are left out and stood for by nobody (nothing passes between them and
- * the focus). Undefined: every pod may be.
+ * the focus). Undefined: every pod may be. `addressIndex`: the bundle's (peer-keys.ts), when the caller has one.
  */
-export function focusScope(bundle: Bundle, focused: readonly number[], peers?: Uint8Array): FocusScope {
+export function focusScope(bundle: Bundle, focused: readonly number[], peers?: Uint8Array, addressIndex?: PodAddressIndex): FocusScope {
   const { pods } = bundle;
   const kept = new Uint8Array(pods.length);
   for (const p of focused) kept[p] = 1;
   // Node relations with the focus: either pod's address is the other's node.
   const focusAddresses = new Set(focused.flatMap((p) => pods[p]!.ips));
   const focusNodes = new Set(focused.flatMap((p) => pods[p]!.hostIPs));
-  pods.forEach((pod, p) => {
-    if (pod.ips.some((ip) => focusNodes.has(ip)) || pod.hostIPs.some((ip) => focusAddresses.has(ip))) kept[p] = 1;
-  });
+  for (let p = 0; p < pods.length; p++) if (!kept[p] && nodeRelated(pods[p]!, focusNodes, focusAddresses)) kept[p] = 1;
   // Everybody else who may be a peer: the first pod of each key stands for the rest.
   const wanted = peers ? peers.map((may, p) => (may && !kept[p] ? 1 : 0)) : kept.map((k) => 1 - k);
-  const keys = peerKeys(bundle, wanted);
+  const keys = peerKeys(bundle, wanted, addressIndex);
   const standsFor = new Int32Array(pods.length).fill(-1);
   const firstOfKey = new Map<string, number>();
   for (let p = 0; p < pods.length; p++) {
@@ -76,6 +75,13 @@ export function focusScope(bundle: Bundle, focused: readonly number[], peers?: U
     pods: scopedPods,
   };
   return { bundle: scoped, original, focusPods, isFocus, standsFor };
+}
+
+/** Whether the pod's address is a focus's node, or its node a focus's address (plain loops: 100,000s of pods). */
+function nodeRelated(pod: Pod, focusNodes: ReadonlySet<string>, focusAddresses: ReadonlySet<string>): boolean {
+  for (const ip of pod.ips) if (focusNodes.has(ip)) return true;
+  for (const ip of pod.hostIPs) if (focusAddresses.has(ip)) return true;
+  return false;
 }
 
 /** Keeps, until none is left, every pod that claims an address a kept pod claims. */

@@ -7,15 +7,14 @@
  * pod, not the outside world). Equal to the whole-bundle focus: test/connectivity-focus.test.ts.
  */
 import type { Bundle } from '../model/bundle.js';
-import { formatIP, parseIP, parseIPv4Number, type IPFamily } from '../net/ip.js';
+import { formatIP, parseIP, type IPFamily } from '../net/ip.js';
 import { unionConnSets, type ConnSet } from './conn-set.js';
 import { analyzeConnectivity, type Connection, type ConnectivityOptions, type ConnectivityResult } from './connectivity.js';
 import type { Decider } from './decider.js';
 import { findWorkload, groupWorkloads, isExternal, type AnalysisEndpoint, type ExternalEndpoint, type WorkloadGroups } from './endpoints.js';
 import { focusPeers } from './focus-peers.js';
 import { focusScope, type FocusScope } from './focus-scope.js';
-import { ipv6Hex } from './peer-keys.js';
-import { firstAtOrAbove } from './pod-address-index.js';
+import { firstAtOrAbove, hexOf, PodAddressIndex, type OwnedAddresses } from './pod-address-index.js';
 
 export interface FocusedConnectivity {
   readonly result: ConnectivityResult;
@@ -46,14 +45,15 @@ export function focusedConnectivity(
   if (options.focus !== undefined) focused.add(findWorkload(groups, options.focus));
   if (focused.size === 0) throw new Error('focusedConnectivity: no focus given');
   const focusPods = [...focused].sort((a, b) => a - b).flatMap((w) => groups.pods[w]!);
-  const scope = focusScope(bundle, focusPods, focusPeers(bundle, focusPods));
+  const addressIndex = new PodAddressIndex(bundle);
+  const scope = focusScope(bundle, focusPods, focusPeers(bundle, focusPods, addressIndex), addressIndex);
   if (scope.original.length > largestScope * bundle.pods.length) {
     const decider = deciderFor(bundle);
     return { result: analyzeConnectivity(bundle, decider, options), bundle, decider };
   }
   const decider = deciderFor(scope.bundle);
   const inner = analyzeConnectivity(scope.bundle, decider, { ...options, focus: undefined, focusPods: scope.focusPods });
-  const carried = carryBack(bundle, groups, scope, inner, focused);
+  const carried = carryBack(bundle, groups, scope, inner, focused, addressIndex);
   return { result: { connections: sortConnections(carried, groups), pairs: inner.pairs, groups }, bundle: scope.bundle, decider };
 }
 
@@ -63,7 +63,14 @@ interface Reach {
   representatives?: string[];
 }
 
-function carryBack(bundle: Bundle, groups: WorkloadGroups, scope: FocusScope, inner: ConnectivityResult, focused: ReadonlySet<number>): Connection[] {
+function carryBack(
+  bundle: Bundle,
+  groups: WorkloadGroups,
+  scope: FocusScope,
+  inner: ConnectivityResult,
+  focused: ReadonlySet<number>,
+  addressIndex: PodAddressIndex,
+): Connection[] {
   // Each inner workload: a focused workload (the scope keeps those whole), or one scope pod.
   const podOfInner = inner.groups.pods.map((pods) => pods[0]!);
   const workloadOfInner = podOfInner.map((p) => groups.workloadOf[scope.original[p]!]!);
@@ -104,7 +111,7 @@ function carryBack(bundle: Bundle, groups: WorkloadGroups, scope: FocusScope, in
     }
   });
   if (outside.length === 0) return connections;
-  const owned = droppedAddresses(bundle, scope);
+  const owned = droppedAddresses(bundle, scope, addressIndex);
   const trimmed = new Map<AnalysisEndpoint, ExternalEndpoint | undefined>();
   const trim = (e: AnalysisEndpoint): AnalysisEndpoint | undefined => {
     if (!isExternal(e)) return groups.workloads[workloadOfInner[indexOf(e)!]!]!;
@@ -139,22 +146,10 @@ function joinReach(standing: readonly number[], reach: Map<number, Reach>): Reac
 }
 
 /** The addresses pods left out of the scope own (hostNetwork pods own none), ascending, per family. */
-type OwnedAddresses = Readonly<Record<IPFamily, readonly bigint[]>>;
-
-function droppedAddresses(bundle: Bundle, scope: FocusScope): OwnedAddresses {
+function droppedAddresses(bundle: Bundle, scope: FocusScope, addressIndex: PodAddressIndex): OwnedAddresses {
   const inScope = new Uint8Array(bundle.pods.length);
   for (const p of scope.original) inScope[p] = 1;
-  const v4: number[] = [];
-  const v6: string[] = [];
-  bundle.pods.forEach((pod, p) => {
-    if (inScope[p] || pod.hostNetwork) return;
-    for (const ip of pod.ips) {
-      if (ip.includes(':')) v6.push(ipv6Hex(ip));
-      else v4.push(parseIPv4Number(ip)!);
-    }
-  });
-  // Sorted as numbers and as fixed-width hex, then made bigints: the order holds.
-  return { 4: Array.from(Float64Array.from(v4).sort(), BigInt), 6: v6.sort().map((hex) => BigInt(`0x${hex}`)) };
+  return addressIndex.ownedOutside(inScope);
 }
 
 /** The endpoint's ranges without the owned addresses; undefined when nothing is left. */
@@ -164,17 +159,27 @@ function withoutAddresses(endpoint: ExternalEndpoint, owned: OwnedAddresses): Ex
     const [first, last] = range.split('-') as [string, string];
     const { family, value: lo } = parseIP(first)!;
     const hi = parseIP(last)!.value;
-    const values = owned[family];
     const text = (value: bigint): string => formatIP({ family, value });
     let next = lo;
-    for (let at = firstAtOrAbove(values, lo); at < values.length && values[at]! <= hi; at++) {
-      const value = values[at]!;
+    for (const value of ownedWithin(owned, family, lo, hi)) {
       if (value > next) out.push(`${text(next)}-${text(value - 1n)}`);
       next = value + 1n;
     }
     if (next <= hi) out.push(`${text(next)}-${text(hi)}`);
   }
   return out.length === 0 ? undefined : { external: out };
+}
+
+/** The owned addresses of the family in [lo, hi], ascending, as bigints (only those are converted). */
+function* ownedWithin(owned: OwnedAddresses, family: IPFamily, lo: bigint, hi: bigint): Generator<bigint> {
+  if (family === 4) {
+    const values = owned[4];
+    for (let at = firstAtOrAbove(values, Number(lo)); at < values.length && values[at]! <= Number(hi); at++) yield BigInt(values[at]!);
+    return;
+  }
+  const values = owned[6];
+  const [first, last] = [hexOf(lo), hexOf(hi)];
+  for (let at = firstAtOrAbove(values, first); at < values.length && values[at]! <= last; at++) yield BigInt(`0x${values[at]!}`);
 }
 
 /** Workloads in their order, the outside world after them (IPv4 ranges first, by address). */

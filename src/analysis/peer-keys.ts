@@ -8,21 +8,23 @@
  * tell them apart, which the focus takes apart pod by pod.
  */
 import type { Bundle, Labels, Pod } from '../model/bundle.js';
-import { parseIP, parseIPv4Number } from '../net/ip.js';
+import { parseIPv4Number } from '../net/ip.js';
 import { ruleCuts } from './address-space.js';
 import { OTHER_VALUE, selectorVocabulary } from './pod-classes.js';
+import { hexOf, ipv6Hex, PodAddressIndex } from './pod-address-index.js';
 import { referencedPortNames } from './port-intervals.js';
 
 /**
  * Per pod, its class key as text (equal keys, equal classes; not the text pod-classes.ts builds);
- * with `wanted`, only for the pods it marks (1), '' for the others.
+ * with `wanted`, only for the pods it marks (1), '' for the others. `addressIndex`: the bundle's,
+ * when the caller has one (its addresses are then sorted once for all).
  */
-export function peerKeys(bundle: Bundle, wanted?: Uint8Array): string[] {
+export function peerKeys(bundle: Bundle, wanted?: Uint8Array, addressIndex = new PodAddressIndex(bundle)): string[] {
   const projected = labelProjection(selectorVocabulary(bundle));
   const portNames = referencedPortNames(bundle);
   const cuts4 = Float64Array.from(ruleCuts(bundle, 4), Number);
   const cuts6 = ruleCuts(bundle, 6).map(hexOf);
-  const shared = sharedAddresses(bundle, wanted);
+  const shared = addressIndex.sharedAddresses();
   const cell = (ips: readonly string[], family: 4 | 6): number => {
     for (const ip of ips) {
       if (ip.includes(':') !== (family === 6)) continue;
@@ -38,26 +40,6 @@ export function peerKeys(bundle: Bundle, wanted?: Uint8Array): string[] {
     if (pod.hostNetwork) return `host\u0001${addresses}`;
     return `${pod.namespace}\u0001${projected(pod.labels)}\u0001${namedPorts(pod, portNames)}\u0001${addresses}`;
   });
-}
-
-/**
- * Addresses two or more pods claim (hostNetwork pods claim none): naming one names no pod. With
- * `wanted`, only among the addresses of the pods it marks.
- */
-function sharedAddresses(bundle: Bundle, wanted: Uint8Array | undefined): Set<string> {
-  const counts = new Map<string, number>();
-  bundle.pods.forEach((pod, p) => {
-    if (wanted && !wanted[p]) return;
-    for (const ip of pod.ips) counts.set(ip, 0);
-  });
-  for (const pod of bundle.pods) {
-    if (pod.hostNetwork) continue;
-    for (const ip of pod.ips) {
-      const count = counts.get(ip);
-      if (count !== undefined) counts.set(ip, count + 1);
-    }
-  }
-  return new Set([...counts].filter(([, count]) => count > 1).map(([ip]) => ip));
 }
 
 /**
@@ -94,23 +76,4 @@ function lastAtOrBelow<T extends number | string>(sorted: ArrayLike<T>, value: T
     else hi = mid - 1;
   }
   return lo;
-}
-
-export function hexOf(value: bigint): string {
-  return value.toString(16).padStart(32, '0');
-}
-
-/** A canonical IPv6 address (ingest validated it) as 32 hex digits: text that sorts as the numbers do. */
-export function ipv6Hex(text: string): string {
-  if (text.includes('.')) return hexOf(parseIP(text)!.value);
-  const gap = text.indexOf('::');
-  const head = gap < 0 ? text : text.slice(0, gap);
-  const tail = gap < 0 ? '' : text.slice(gap + 2);
-  const headGroups = head === '' ? [] : head.split(':');
-  const tailGroups = tail === '' ? [] : tail.split(':');
-  let out = '';
-  for (const group of headGroups) out += group.padStart(4, '0');
-  out += '0000'.repeat(8 - headGroups.length - tailGroups.length);
-  for (const group of tailGroups) out += group.padStart(4, '0');
-  return out.toLowerCase();
 }
