@@ -15,14 +15,8 @@ import { loadCoreModule } from '../engine/node-core.js';
 import { WasmEngine } from '../engine/wasm-engine.js';
 import { ingestSources } from '../ingest/bundle.js';
 import type { Bundle } from '../model/bundle.js';
-import { replayAgainstBaseline, sideBySide } from './baseline.js';
-import { BaselineSummary } from './baseline-summary.js';
 import type { EndpointTables } from './flow-records.js';
-import { EndpointDirectory } from './endpoint-directory.js';
-import { replay } from './replay.js';
-import { bundleRules, RuleHits } from './rule-hits.js';
-import { ReplaySummary } from './summary.js';
-import { chunked, hubbleMutation } from './test-support.js';
+import { baselineReport, hubbleMutation, singleReport, type ReplayReport } from './test-support.js';
 import { VerdictCache } from './verdict-cache.js';
 import { throughFlows as objectPath } from '../../test/ndjson-lines.js';
 
@@ -110,46 +104,13 @@ const hubbleLog = fc
   .chain((picked) => fc.array(fc.nat({ max: picked.length - 1 }), { maxLength: 120, size: 'max' }).map((at) => at.map((i) => picked[i]!)))
   .map((lines) => `${lines.join('\n')}\n`);
 
-interface Report {
-  readonly text: string;
-  readonly json: string;
-  readonly out: string;
-}
 
-async function single(log: string, engine: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables): Promise<Report> {
-  const summary = new ReplaySummary(groups);
-  const rules = new RuleHits();
-  const out: string[] = [];
-  await replay([{ name: 'flows.jsonl', bytes: chunked(log, 61) }], {
-    engine,
-    directory: new EndpointDirectory(CLUSTER),
-    endpointTables,
-    format: 'hubble',
-    summary,
-    rules,
-    batchSize,
-    out: (text) => void out.push(text),
-  });
-  return { text: summary.toText(3), json: JSON.stringify({ ...summary.toJSON(), rules: rules.toJSON() }), out: out.join('\n') };
-}
 
-async function baseline(log: string, next: Engine, old: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables): Promise<Report> {
-  const summary = new BaselineSummary(groups);
-  const rules = new RuleHits();
-  const out: string[] = [];
-  await replayAgainstBaseline([{ name: 'flows.jsonl', bytes: chunked(log, 61) }], {
-    decider: sideBySide(next, old),
-    directory: new EndpointDirectory(STAGED),
-    endpointTables,
-    format: 'hubble',
-    summary,
-    rules,
-    batchSize,
-    out: (text) => void out.push(text),
-  });
-  const ruleReport = { rules: rules.toJSON(), unusedRules: rules.unusedAmong(bundleRules(STAGED)), shadowedRules: [], otherRuleFlows: rules.otherFlows };
-  return { text: summary.toText(ruleReport, 3), json: JSON.stringify(summary.toJSON(ruleReport)), out: out.join('\n') };
-}
+
+const single = (text: string, engine: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables): Promise<ReplayReport> =>
+  singleReport({ text, name: 'flows.jsonl', format: 'hubble' }, engine, CLUSTER, { batchSize, groups, endpointTables });
+const baseline = (text: string, next: Engine, old: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables): Promise<ReplayReport> =>
+  baselineReport({ text, name: 'flows.jsonl', format: 'hubble' }, next, old, STAGED, { batchSize, groups, endpointTables });
 
 const failure = (error: Error): string => `error: ${error.message}`;
 

@@ -14,14 +14,8 @@ import { loadCoreModule } from '../engine/node-core.js';
 import { WasmEngine } from '../engine/wasm-engine.js';
 import { ingestSources } from '../ingest/bundle.js';
 import type { Bundle } from '../model/bundle.js';
-import { replayAgainstBaseline, sideBySide } from './baseline.js';
-import { BaselineSummary } from './baseline-summary.js';
 import { EndpointRecords, type EndpointTables } from './flow-records.js';
-import { EndpointDirectory } from './endpoint-directory.js';
-import { replay } from './replay.js';
-import { bundleRules, RuleHits } from './rule-hits.js';
-import { ReplaySummary } from './summary.js';
-import { chunked } from './test-support.js';
+import { baselineReport, singleReport, type ReplayReport } from './test-support.js';
 import { VerdictCache } from './verdict-cache.js';
 
 const FIXTURES = new URL('../../test/fixtures/flowlogs/', import.meta.url);
@@ -86,44 +80,13 @@ const vpcLog = logOf('version account-id interface-id srcaddr dstaddr srcport ds
 /** Chunks that cut most lines (their bytes put together before the byte path reads them), or hold many whole lines. */
 const chunkSize = fc.constantFrom(61, 4096);
 
-interface Report {
-  readonly text: string;
-  readonly json: string;
-  readonly out: string;
-}
 
-async function single(log: string, name: string, engine: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables, chunk = 61): Promise<Report> {
-  const summary = new ReplaySummary(groups);
-  const rules = new RuleHits();
-  const out: string[] = [];
-  await replay([{ name, bytes: chunked(log, chunk) }], {
-    engine,
-    directory: new EndpointDirectory(CLUSTER),
-    endpointTables,
-    summary,
-    rules,
-    batchSize,
-    out: (text) => void out.push(text),
-  });
-  return { text: summary.toText(3), json: JSON.stringify({ ...summary.toJSON(), rules: rules.toJSON() }), out: out.join('\n') };
-}
 
-async function baseline(log: string, name: string, next: Engine, old: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables, chunk = 61): Promise<Report> {
-  const summary = new BaselineSummary(groups);
-  const rules = new RuleHits();
-  const out: string[] = [];
-  await replayAgainstBaseline([{ name, bytes: chunked(log, chunk) }], {
-    decider: sideBySide(next, old),
-    directory: new EndpointDirectory(STAGED),
-    endpointTables,
-    summary,
-    rules,
-    batchSize,
-    out: (text) => void out.push(text),
-  });
-  const ruleReport = { rules: rules.toJSON(), unusedRules: rules.unusedAmong(bundleRules(STAGED)), shadowedRules: [], otherRuleFlows: rules.otherFlows };
-  return { text: summary.toText(ruleReport, 3), json: JSON.stringify(summary.toJSON(ruleReport)), out: out.join('\n') };
-}
+
+const single = (text: string, name: string, engine: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables, chunk = 61): Promise<ReplayReport> =>
+  singleReport({ text, name, chunk }, engine, CLUSTER, { batchSize, groups, endpointTables });
+const baseline = (text: string, name: string, next: Engine, old: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables, chunk = 61): Promise<ReplayReport> =>
+  baselineReport({ text, name, chunk }, next, old, STAGED, { batchSize, groups, endpointTables });
 
 const failure = (error: Error): string => `error: ${error.message}`;
 

@@ -1,7 +1,16 @@
 /** @module Helpers for the replay tests: fixtures as byte streams in small chunks, records collected and summarised. */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { readFlowLogBytes, type ReadFlowLogBytesOptions } from './index.js';
+import type { Engine } from '../engine/engine.js';
+import type { Bundle } from '../model/bundle.js';
+import { replayAgainstBaseline, sideBySide } from './baseline.js';
+import { BaselineSummary } from './baseline-summary.js';
+import { EndpointDirectory } from './endpoint-directory.js';
+import type { EndpointTables } from './flow-records.js';
+import { readFlowLogBytes, type FlowLogFormat, type ReadFlowLogBytesOptions } from './index.js';
+import { replay } from './replay.js';
+import { bundleRules, RuleHits } from './rule-hits.js';
+import { ReplaySummary } from './summary.js';
 import { endpointLabel, type LogRecord } from './records.js';
 
 const FIXTURES = new URL('../../test/fixtures/flowlogs/', import.meta.url);
@@ -60,3 +69,62 @@ export const hubbleMutation = fc.oneof(
   fc.integer({ min: 0, max: 400 }).map((at) => (s: string) => s.slice(0, at)),
   fc.tuple(fc.integer({ min: 0, max: 400 }), fc.constantFrom('{', '}', '[', ']', ',', '"', ':', '\\', '\u0000', '-', 'e')).map(([at, c]) => (s: string) => s.slice(0, at) + c + s.slice(at)),
 );
+
+/** A log as a replay test reads it: its text, file name, format (else detected) and chunk size. */
+export interface TestLog {
+  readonly text: string;
+  readonly name: string;
+  readonly format?: FlowLogFormat;
+  readonly chunk?: number;
+}
+
+/** How a replay test replays: batch size, group bound, and endpoint tables kept across replays. */
+export interface TestReplay {
+  readonly batchSize: number;
+  readonly groups: number;
+  readonly endpointTables?: EndpointTables;
+}
+
+/** What two ways of replaying must agree on: the text and JSON summaries (rule hits in) and --out. */
+export interface ReplayReport {
+  readonly text: string;
+  readonly json: string;
+  readonly out: string;
+}
+
+/** A single replay of `log` against `bundle` (decided by `engine`), as the CLI reports it. */
+export async function singleReport(log: TestLog, engine: Engine, bundle: Bundle, how: TestReplay): Promise<ReplayReport> {
+  const summary = new ReplaySummary(how.groups);
+  const rules = new RuleHits();
+  const out: string[] = [];
+  await replay([{ name: log.name, bytes: chunked(log.text, log.chunk ?? 61) }], {
+    engine,
+    directory: new EndpointDirectory(bundle),
+    endpointTables: how.endpointTables,
+    format: log.format,
+    summary,
+    rules,
+    batchSize: how.batchSize,
+    out: (text) => void out.push(text),
+  });
+  return { text: summary.toText(3), json: JSON.stringify({ ...summary.toJSON(), rules: rules.toJSON() }), out: out.join('\n') };
+}
+
+/** A replay of `log` by `next` against the baseline `old`, resolved with `bundle` (the new one), as the CLI reports it. */
+export async function baselineReport(log: TestLog, next: Engine, old: Engine, bundle: Bundle, how: TestReplay): Promise<ReplayReport> {
+  const summary = new BaselineSummary(how.groups);
+  const rules = new RuleHits();
+  const out: string[] = [];
+  await replayAgainstBaseline([{ name: log.name, bytes: chunked(log.text, log.chunk ?? 61) }], {
+    decider: sideBySide(next, old),
+    directory: new EndpointDirectory(bundle),
+    endpointTables: how.endpointTables,
+    format: log.format,
+    summary,
+    rules,
+    batchSize: how.batchSize,
+    out: (text) => void out.push(text),
+  });
+  const ruleReport = { rules: rules.toJSON(), unusedRules: rules.unusedAmong(bundleRules(bundle)), shadowedRules: [], otherRuleFlows: rules.otherFlows };
+  return { text: summary.toText(ruleReport, 3), json: JSON.stringify(summary.toJSON(ruleReport)), out: out.join('\n') };
+}
