@@ -135,8 +135,8 @@ export const wasmFormatProducer: RowProducer = {
 const CHUNK_BYTES = 64 * 1024;
 const NDJSON_LIMITS = { maxLineBytes: 64 * 1024, batchLines: 1024 };
 
-/** answerNDJSON over `body` cut into CHUNK_BYTES chunks: the verdict texts it yields. */
-async function answerBody(body: Uint8Array, engine: WasmEngine): Promise<string[]> {
+/** answerNDJSON over `body` cut into CHUNK_BYTES chunks: the verdict texts it yields (bench/ndjson-cpu.ts times it too). */
+export async function answerBody(body: Uint8Array, engine: WasmEngine): Promise<string[]> {
   async function* chunks(): AsyncGenerator<Uint8Array> {
     for (let at = 0; at < body.length; at += CHUNK_BYTES) yield body.subarray(at, at + CHUNK_BYTES);
   }

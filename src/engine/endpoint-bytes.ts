@@ -17,11 +17,13 @@ const INITIAL_ENTRIES = 256;
 const INITIAL_ARENA_BYTES = 16 * 1024;
 
 export class EndpointBytesTable {
-  /** Slot -> entry + 1 (0: empty); twice as many slots as entries can be held, a power of two. */
-  private slots = new Int32Array(2 * INITIAL_ENTRIES);
-  private hashes = new Int32Array(INITIAL_ENTRIES);
-  private keyStarts = new Int32Array(INITIAL_ENTRIES);
-  private keyEnds = new Int32Array(INITIAL_ENTRIES);
+  /**
+   * Two words a slot, a power of two of them (twice as many as entries can be held): the key's
+   * hash, then its entry + 1 (0: empty). A probe reads one place until the hashes agree.
+   */
+  private slots = new Int32Array(2 * 2 * INITIAL_ENTRIES);
+  /** Two words an entry: where its key starts in the arena, and its length. */
+  private keys = new Int32Array(2 * INITIAL_ENTRIES);
   private arena = new Uint8Array(INITIAL_ARENA_BYTES);
   private arenaView = new DataView(this.arena.buffer);
   private arenaUsed = 0;
@@ -35,22 +37,26 @@ export class EndpointBytesTable {
 
   /** The entry of key `bytes[start, end)` (`view`: a DataView of all of `bytes`); -1 when it is not remembered. */
   find(bytes: Uint8Array, view: DataView, start: number, end: number): number {
-    const { slots, hashes, keyStarts, keyEnds, arena, arenaView } = this;
-    const mask = slots.length - 1;
-    const length = end - start;
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
     const hash = keyHash(bytes, view, start, end);
-    probing: for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = slots[slot]! - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = slots[2 * slot + 1]! - 1;
       if (entry < 0) return -1;
-      if (hashes[entry] !== hash) continue;
-      const keyStart = keyStarts[entry]!;
-      if (keyEnds[entry]! - keyStart !== length) continue;
-      // The key's bytes, four at a time, then one at a time.
-      let at = 0;
-      for (; at + 4 <= length; at += 4) if (arenaView.getInt32(keyStart + at) !== view.getInt32(start + at)) continue probing;
-      for (; at < length; at++) if (arena[keyStart + at] !== bytes[start + at]) continue probing;
-      return entry;
+      if (slots[2 * slot] === hash && this.isKey(entry, bytes, view, start, end)) return entry;
     }
+  }
+
+  /** Whether entry `entry`'s key is `bytes[start, end)`: four bytes at a time, then one at a time. */
+  private isKey(entry: number, bytes: Uint8Array, view: DataView, start: number, end: number): boolean {
+    const length = end - start;
+    const keyStart = this.keys[2 * entry]!;
+    if (this.keys[2 * entry + 1] !== length) return false;
+    const { arena, arenaView } = this;
+    let at = 0;
+    for (; at + 4 <= length; at += 4) if (arenaView.getInt32(keyStart + at, true) !== view.getInt32(start + at, true)) return false;
+    for (; at < length; at++) if (arena[keyStart + at] !== bytes[start + at]) return false;
+    return true;
   }
 
   /**
@@ -59,7 +65,7 @@ export class EndpointBytesTable {
    */
   add(bytes: Uint8Array, start: number, end: number, kind: number, endpoint: Uint8Array): number {
     if (this.count >= MAX_ENTRIES) this.clear();
-    if (this.count >= this.hashes.length) this.growEntries();
+    if (this.count >= this.kinds.length) this.growEntries();
     const length = end - start;
     if (this.arenaUsed + length > this.arena.length) {
       this.arena = grown(this.arena, Math.max(2 * this.arena.length, this.arenaUsed + length));
@@ -67,21 +73,21 @@ export class EndpointBytesTable {
     }
     const entry = this.count++;
     this.arena.set(bytes.subarray(start, end), this.arenaUsed);
-    this.keyStarts[entry] = this.arenaUsed;
-    this.keyEnds[entry] = this.arenaUsed + length;
+    this.keys[2 * entry] = this.arenaUsed;
+    this.keys[2 * entry + 1] = length;
     this.arenaUsed += length;
-    this.hashes[entry] = keyHash(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), start, end);
     this.kinds[entry] = kind;
     this.endpoints.set(endpoint.subarray(0, ENDPOINT_BYTES), entry * ENDPOINT_BYTES);
-    this.place(entry);
+    this.place(entry, keyHash(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), start, end));
     return entry;
   }
 
-  private place(entry: number): void {
-    const mask = this.slots.length - 1;
-    let slot = this.hashes[entry]! & mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
-    this.slots[slot] = entry + 1;
+  private place(entry: number, hash: number): void {
+    const mask = (this.slots.length >> 1) - 1;
+    let slot = hash & mask;
+    while (this.slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+    this.slots[2 * slot] = hash;
+    this.slots[2 * slot + 1] = entry + 1;
   }
 
   private clear(): void {
@@ -91,15 +97,14 @@ export class EndpointBytesTable {
   }
 
   private growEntries(): void {
-    const entries = 2 * this.hashes.length;
-    this.hashes = grown(this.hashes, entries);
-    this.keyStarts = grown(this.keyStarts, entries);
-    this.keyEnds = grown(this.keyEnds, entries);
+    const entries = 2 * this.kinds.length;
+    this.keys = grown(this.keys, 2 * entries);
     this.kinds = grown(this.kinds, entries);
     this.endpoints = grown(this.endpoints, entries * ENDPOINT_BYTES);
     this.endpointWords = new Uint32Array(this.endpoints.buffer);
-    this.slots = new Int32Array(2 * entries);
-    for (let entry = 0; entry < this.count; entry++) this.place(entry);
+    const old = this.slots;
+    this.slots = new Int32Array(2 * 2 * entries);
+    for (let slot = 0; 2 * slot < old.length; slot++) if (old[2 * slot + 1] !== 0) this.place(old[2 * slot + 1]! - 1, old[2 * slot]!);
   }
 }
 

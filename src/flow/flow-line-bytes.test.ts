@@ -88,10 +88,32 @@ describe('the compact flow line matcher on bytes, against JSON.parse', () => {
   });
 
   it('never reads past its limit', () => {
-    const line = encoder.encode('{"src":"a","dst":"b","protocol":"TCP","port":80}');
     const out = new Int32Array(COMPACT_SLOTS);
-    for (let limit = 0; limit < line.length; limit++) expect(matchCompactFlowBytes(line, viewOf(line), 0, limit, out), String(limit)).toBe(-1);
-    expect(matchCompactFlowBytes(line, viewOf(line), 0, line.length, out)).toBe(line.length);
+    for (const text of [
+      '{"src":"a","dst":"b","protocol":"TCP","port":80}',
+      '{"src":"a","dst":"b","protocol":"SCTP","port":8}',
+      '{"src":"a","dst":"b","port":8}',
+      '{"src":"","dst":"","protocol":"UDP","port":65535}',
+    ]) {
+      const line = encoder.encode(text);
+      for (let limit = 0; limit < line.length; limit++) expect(matchCompactFlowBytes(line, viewOf(line), 0, limit, out), `${text} ${limit}`).toBe(-1);
+      expect(matchCompactFlowBytes(line, viewOf(line), 0, line.length, out), text).toBe(line.length);
+    }
+  });
+
+  it('tells the protocol key from the port key, which begins with the same four bytes', () => {
+    const out = new Int32Array(COMPACT_SLOTS);
+    for (const [text, end] of [
+      ['{"src":"a","dst":"b","port":80}', 31],
+      ['{"src":"a","dst":"b","protocoX":"TCP","port":80}', -1],
+      ['{"src":"a","dst":"b","protocol":"SCTPX","port":80}', -1],
+      ['{"src":"a","dst":"b","protocol":"SCT","port":80}', -1],
+      ['{"src":"a","dst":"b","protocol":"TCP,"port":80}', -1],
+      ['{"src":"a","dst":"b","protocol":"TCP","porT":80}', -1],
+    ] as const) {
+      const bytes = encoder.encode(text);
+      expect(matchCompactFlowBytes(bytes, viewOf(bytes), 0, bytes.length, out), text).toBe(end);
+    }
   });
 
   it('checks endpoint texts: printable ASCII without a backslash', () => {

@@ -25,42 +25,35 @@ const PRINTABLE_LAST = 0x7e;
 const MAX_PORT = 65_535;
 const MAX_PORT_DIGITS = 5;
 
-/**
- * A fixed run of 4 to 14 bytes to match: its first words (little-endian; `words` of them, up to
- * three) and the bytes after them (`tail` of them, up to three), as fields so that a match is a
- * few compares without a loop.
- */
-interface Pattern {
-  readonly length: number;
-  readonly words: number;
-  readonly w0: number;
-  readonly w1: number;
-  readonly w2: number;
-  readonly tail: number;
-  readonly t0: number;
-  readonly t1: number;
-  readonly t2: number;
+/** The little-endian word of four ASCII characters: what `view.getInt32(at, true)` reads where they are. */
+function word(text: string): number {
+  return text.charCodeAt(0) | (text.charCodeAt(1) << 8) | (text.charCodeAt(2) << 16) | (text.charCodeAt(3) << 24);
 }
 
-function pattern(text: string): Pattern {
-  const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
-  const view = new DataView(bytes.buffer);
-  const words = Math.min(3, bytes.length >> 2);
-  const word = (i: number): number => (i < words ? view.getInt32(4 * i, true) : 0);
-  const byte = (i: number): number => bytes[4 * words + i] ?? 0;
-  const tail = bytes.length - 4 * words;
-  if (tail > 3) throw new Error(`pattern ${text} is too long`);
-  return { length: bytes.length, words, w0: word(0), w1: word(1), w2: word(2), tail, t0: byte(0), t1: byte(1), t2: byte(2) };
-}
-
-const SRC_OPEN = pattern('{"src":"');
-const DST_OPEN = pattern('","dst":"');
-const PROTOCOL_OPEN = pattern('","protocol":"');
-const PORT_OPEN = pattern(',"port":');
-/** Each protocol name with its closing quote. */
-const TCP_NAME = pattern('TCP"');
-const UDP_NAME = pattern('UDP"');
-const SCTP_NAME = pattern('SCTP"');
+// The fixed parts of the line as words (and a last byte), compared inline: a helper per part was
+// not inlined into the hot loop, and a pattern object's fields are loads where constants are not.
+/** `{"src":"` */
+const SRC_OPEN_0 = word('{"sr');
+const SRC_OPEN_1 = word('c":"');
+const SRC_OPEN_LENGTH = 8;
+/** `","dst":"` */
+const DST_OPEN_0 = word('","d');
+const DST_OPEN_1 = word('st":');
+const DST_OPEN_LENGTH = 9;
+/** `","protocol":"` */
+const PROTOCOL_OPEN_0 = word('","p');
+const PROTOCOL_OPEN_1 = word('roto');
+const PROTOCOL_OPEN_2 = word('col"');
+const COLON = 0x3a;
+const PROTOCOL_OPEN_LENGTH = 14;
+/** `,"port":` */
+const PORT_OPEN_0 = word(',"po');
+const PORT_OPEN_1 = word('rt":');
+const PORT_OPEN_LENGTH = 8;
+/** Each protocol name with its closing quote (SCTP's quote is its fifth byte). */
+const TCP_NAME = word('TCP"');
+const UDP_NAME = word('UDP"');
+const SCTP_NAME = word('SCTP');
 /** Four quotes, and the constants of the zero-byte test (a word's byte is a quote when it is zero after xor). */
 const QUOTES = 0x22222222;
 const ONES = 0x01010101;
@@ -68,33 +61,41 @@ const HIGHS = 0x80808080 | 0;
 
 /**
  * Matches a compact flow line starting at `start` and ending before `limit` (`view`: a DataView of
- * all of `bytes`): the index just after
- * its closing brace (where its line end must follow, which the caller checks), its fields in `out`
- * (COMPACT): src and dst as byte ranges, the protocol (COMPACT_PROTOCOL) and the port; -1 when the
- * bytes from `start` do not begin with a compact flow line.
+ * all of `bytes`): the index just after its closing brace (where its line end must follow, which
+ * the caller checks), its fields in `out` (COMPACT): src and dst as byte ranges, the protocol
+ * (COMPACT_PROTOCOL) and the port; -1 when the bytes from `start` do not begin with a compact flow
+ * line. Every read is bounded by `limit`.
  */
 export function matchCompactFlowBytes(bytes: Uint8Array, view: DataView, start: number, limit: number, out: Int32Array): number {
-  if (!hasAt(bytes, view, start, limit, SRC_OPEN)) return -1;
-  const srcStart = start + SRC_OPEN.length;
+  if (start + SRC_OPEN_LENGTH > limit || view.getInt32(start, true) !== SRC_OPEN_0 || view.getInt32(start + 4, true) !== SRC_OPEN_1) return -1;
+  const srcStart = start + SRC_OPEN_LENGTH;
   const srcEnd = closingQuote(bytes, view, srcStart, limit);
-  if (srcEnd < 0 || !hasAt(bytes, view, srcEnd, limit, DST_OPEN)) return -1;
-  const dstStart = srcEnd + DST_OPEN.length;
+  if (srcEnd < 0 || srcEnd + DST_OPEN_LENGTH > limit) return -1;
+  if (view.getInt32(srcEnd, true) !== DST_OPEN_0 || view.getInt32(srcEnd + 4, true) !== DST_OPEN_1 || bytes[srcEnd + 8] !== QUOTE) return -1;
+  const dstStart = srcEnd + DST_OPEN_LENGTH;
   const dstEnd = closingQuote(bytes, view, dstStart, limit);
-  if (dstEnd < 0) return -1;
+  // The shortest rest: `","port":1}` (the quote, PORT_OPEN, a digit, the brace).
+  if (dstEnd < 0 || dstEnd + 1 + PORT_OPEN_LENGTH + 2 > limit) return -1;
   let at = dstEnd + 1;
   let protocol: number = COMPACT_PROTOCOL.ABSENT;
-  if (hasAt(bytes, view, dstEnd, limit, PROTOCOL_OPEN)) {
-    at = dstEnd + PROTOCOL_OPEN.length;
-    if (hasAt(bytes, view, at, limit, TCP_NAME)) protocol = COMPACT_PROTOCOL.TCP;
-    else if (hasAt(bytes, view, at, limit, UDP_NAME)) protocol = COMPACT_PROTOCOL.UDP;
-    else if (hasAt(bytes, view, at, limit, SCTP_NAME)) protocol = COMPACT_PROTOCOL.SCTP;
+  // Both first words: `","port":` begins as `","protocol":"` does.
+  if (view.getInt32(dstEnd, true) === PROTOCOL_OPEN_0 && view.getInt32(dstEnd + 4, true) === PROTOCOL_OPEN_1) {
+    // `","protocol":"TCP"`, the port's opening, a digit and the brace.
+    if (dstEnd + PROTOCOL_OPEN_LENGTH + 4 + PORT_OPEN_LENGTH + 2 > limit || view.getInt32(dstEnd + 8, true) !== PROTOCOL_OPEN_2) return -1;
+    if (bytes[dstEnd + 12] !== COLON || bytes[dstEnd + 13] !== QUOTE) return -1;
+    at = dstEnd + PROTOCOL_OPEN_LENGTH;
+    const name = view.getInt32(at, true);
+    if (name === TCP_NAME) protocol = COMPACT_PROTOCOL.TCP;
+    else if (name === UDP_NAME) protocol = COMPACT_PROTOCOL.UDP;
+    else if (name === SCTP_NAME && bytes[at + 4] === QUOTE) protocol = COMPACT_PROTOCOL.SCTP;
     else return -1;
-    at += protocol === COMPACT_PROTOCOL.SCTP ? SCTP_NAME.length : TCP_NAME.length;
+    at += protocol === COMPACT_PROTOCOL.SCTP ? 5 : 4;
+    if (at + PORT_OPEN_LENGTH + 2 > limit) return -1;
   }
-  if (!hasAt(bytes, view, at, limit, PORT_OPEN)) return -1;
-  at += PORT_OPEN.length;
+  if (view.getInt32(at, true) !== PORT_OPEN_0 || view.getInt32(at + 4, true) !== PORT_OPEN_1) return -1;
+  at += PORT_OPEN_LENGTH;
   const first = at;
-  if (at >= limit || bytes[at] === ZERO) return -1;
+  if (bytes[at] === ZERO) return -1;
   let port = 0;
   for (; at < limit && at - first <= MAX_PORT_DIGITS; at++) {
     const code = bytes[at]!;
@@ -134,18 +135,4 @@ function closingQuote(bytes: Uint8Array, view: DataView, at: number, limit: numb
   }
   while (at < limit && bytes[at] !== QUOTE) at++;
   return at < limit ? at : -1;
-}
-
-/** Whether `expected` is at `at`, wholly before `end`. */
-function hasAt(bytes: Uint8Array, view: DataView, at: number, end: number, expected: Pattern): boolean {
-  if (at + expected.length > end) return false;
-  const words = expected.words;
-  if (view.getInt32(at, true) !== expected.w0) return false;
-  if (words > 1 && view.getInt32(at + 4, true) !== expected.w1) return false;
-  if (words > 2 && view.getInt32(at + 8, true) !== expected.w2) return false;
-  const rest = at + 4 * words;
-  const tail = expected.tail;
-  if (tail > 0 && bytes[rest] !== expected.t0) return false;
-  if (tail > 1 && bytes[rest + 1] !== expected.t1) return false;
-  return tail < 3 || bytes[rest + 2] === expected.t2;
 }

@@ -12,10 +12,14 @@ import type { Engine } from '../engine/engine.js';
 import type { EndpointResolver } from '../engine/endpoints.js';
 import { lineRecordWriter, type LineRecordWriter } from '../engine/line-records.js';
 import { decodeLine, lineDecoder } from '../flow/lines.js';
-import { errorJSON, recordLine } from './verdict-lines.js';
+import { errorJSON, recordTemplate, templateLine } from './verdict-lines.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
+/** An output line whose record waits for decide(), and one whose answer is a text (in `texts`). */
+const PENDING = -1;
+const TEXT = -2;
+const INITIAL_OUTPUT_BYTES = 64 * 1024;
 
 /** A line the text path answers: its number and text, and where its answer goes. */
 interface TextLine {
@@ -99,7 +103,15 @@ class ChunkAnswer {
   private readonly decoder = lineDecoder();
   private number = 0;
   private flows = 0;
-  private out: string[] = [];
+  /**
+   * The chunk's output lines so far (`lines` of them): a verdict template (verdict-lines.ts), PENDING
+   * or TEXT (the answer in `texts` by line).
+   */
+  private lineCodes = new Int32Array(1024);
+  private lines = 0;
+  private texts = new Map<number, string>();
+  private output = new Uint8Array(INITIAL_OUTPUT_BYTES);
+  private readonly utf8 = new TextDecoder();
   private records: Uint8Array;
   private words: Uint32Array;
   private count = 0;
@@ -153,7 +165,7 @@ class ChunkAnswer {
   async line(bytes: Uint8Array, start: number, end: number): Promise<void> {
     const number = ++this.number;
     if (end - start > this.limits.maxLineBytes) {
-      this.out.push(errorJSON(number, `line is longer than ${this.limits.maxLineBytes} bytes`));
+      this.textAnswer(errorJSON(number, `line is longer than ${this.limits.maxLineBytes} bytes`));
       return;
     }
     const last = end > start && bytes[end - 1] === CR ? end - 1 : end;
@@ -169,19 +181,30 @@ class ChunkAnswer {
   private addRecord(bytes: Uint8Array, start: number, end: number, number: number): void {
     this.countFlow();
     const k = this.count++;
-    this.recordSlots[k] = this.out.length;
+    this.recordSlots[k] = this.newLine(PENDING);
     this.recordNumbers[k] = number;
     this.recordStarts[k] = start;
     this.recordEnds[k] = end;
     this.recordSources[k] = bytes;
-    this.out.push('');
+  }
+
+  /** A new output line of code `code` (a template, PENDING or TEXT): its index. */
+  private newLine(code: number): number {
+    if (this.lines === this.lineCodes.length) this.lineCodes = grownTo(this.lineCodes, 2 * this.lines);
+    this.lineCodes[this.lines] = code;
+    return this.lines++;
+  }
+
+  /** A new output line answered by `text`. */
+  private textAnswer(text: string): void {
+    this.texts.set(this.newLine(TEXT), text);
   }
 
   /** A line that began in an earlier chunk: its pieces, or `overflow` when it was too long to keep. */
   async carried(pieces: readonly Uint8Array[], length: number, overflow: boolean): Promise<void> {
     if (overflow) {
       this.number++;
-      this.out.push(errorJSON(this.number, `line is longer than ${this.limits.maxLineBytes} bytes`));
+      this.textAnswer(errorJSON(this.number, `line is longer than ${this.limits.maxLineBytes} bytes`));
       return;
     }
     const bytes = pieces.length === 1 ? pieces[0]! : new Uint8Array(length);
@@ -196,25 +219,53 @@ class ChunkAnswer {
       const lines = this.textLines;
       this.textLines = [];
       const answered = await this.answerText(lines);
-      lines.forEach((line, k) => (this.out[line.slot] = answered[k]!));
+      lines.forEach((line, k) => {
+        this.lineCodes[line.slot] = TEXT;
+        this.texts.set(line.slot, answered[k]!);
+      });
     }
-    if (this.out.length === 0) return '';
-    const text = `${this.out.join('\n')}\n`;
-    this.out = [];
+    const text = this.texts.size === 0 ? this.templatesText(0, this.lines) : this.mixedText();
+    this.lines = 0;
+    this.texts.clear();
     return text;
+  }
+
+  /** The text of output lines [from, to), all of them templates: their bytes in one buffer, decoded once. */
+  private templatesText(from: number, to: number): string {
+    let output = this.output;
+    let length = 0;
+    for (let i = from; i < to; i++) {
+      const line = templateLine(this.lineCodes[i]!);
+      if (length + line.length > output.length) output = this.output = grownTo(output, 2 * (length + line.length));
+      output.set(line, length);
+      length += line.length;
+    }
+    return length === 0 ? '' : this.utf8.decode(output.subarray(0, length));
+  }
+
+  /** The text of the output lines when some are texts: the runs of templates between them, joined. */
+  private mixedText(): string {
+    const parts: string[] = [];
+    let run = 0;
+    for (let i = 0; i < this.lines; i++) {
+      if (this.lineCodes[i] !== TEXT) continue;
+      parts.push(this.templatesText(run, i), this.texts.get(i)!, '\n');
+      run = i + 1;
+    }
+    parts.push(this.templatesText(run, this.lines));
+    return parts.join('');
   }
 
   /** A line for the text path, decoded as splitLineRuns decodes it; blank lines get no answer. */
   private textLine(bytes: Uint8Array, start: number, end: number, number: number): void {
     const line = decodeLine(bytes, start, end, number, this.decoder);
     if ('error' in line) {
-      this.out.push(errorJSON(number, line.error));
+      this.textAnswer(errorJSON(number, line.error));
       return;
     }
     if (line.text.trim() === '') return;
     this.countFlow();
-    this.textLines.push({ number, text: line.text, slot: this.out.length });
-    this.out.push('');
+    this.textLines.push({ number, text: line.text, slot: this.newLine(PENDING) });
   }
 
   private countFlow(): void {
@@ -233,7 +284,7 @@ class ChunkAnswer {
     for (let k = 0; k < count; k++) {
       const slot = this.recordSlots[k]!;
       if (verdicts[k * VERDICT_RECORD_BYTES + VERDICT_RECORD.STATUS] === STATUS.OK) {
-        this.out[slot] = recordLine(verdicts, view, k);
+        this.lineCodes[slot] = recordTemplate(verdicts, view, k);
         continue;
       }
       const line = decodeLine(sources[k]!, this.recordStarts[k]!, this.recordEnds[k]!, this.recordNumbers[k]!, this.decoder);
@@ -242,4 +293,10 @@ class ChunkAnswer {
     }
     sources.fill(undefined, 0, count); // no chunk is kept for longer than its batch
   }
+}
+
+function grownTo<T extends Int32Array | Uint8Array>(array: T, length: number): T {
+  const copy = new (array.constructor as new (length: number) => T)(length);
+  copy.set(array);
+  return copy;
 }
