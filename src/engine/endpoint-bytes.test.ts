@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENDPOINT_BYTES } from '../compile/layout.js';
-import { EndpointBytesTable } from './endpoint-bytes.js';
+import { EndpointBytesTable, ENTRY, ENTRY_WORDS } from './endpoint-bytes.js';
 
 const encoder = new TextEncoder();
 
@@ -10,6 +10,12 @@ function endpointOf(n: number): Uint8Array {
   const bytes = new Uint8Array(ENDPOINT_BYTES);
   new DataView(bytes.buffer).setUint32(0, n, true);
   return bytes;
+}
+
+/** Entry `entry`'s endpoint bytes, as a record holds them. */
+function endpointAt(table: EndpointBytesTable, entry: number): Uint8Array {
+  const from = entry * ENTRY_WORDS + ENTRY.ENDPOINT;
+  return new Uint8Array(Int32Array.from(table.entries.subarray(from, from + ENDPOINT_BYTES / 4)).buffer);
 }
 
 describe('the endpoint table keyed by bytes', () => {
@@ -26,14 +32,38 @@ describe('the endpoint table keyed by bytes', () => {
       const bytes = encoder.encode(`{"src":"${key}"}`);
       const entry = table.find(bytes, viewOf(bytes), 8, 8 + key.length);
       expect(entry).toBe(entries[i]);
-      expect(table.kinds[entry]).toBe(i % 3);
-      expect(Array.from(table.endpoints.subarray(entry * ENDPOINT_BYTES, (entry + 1) * ENDPOINT_BYTES))).toEqual(Array.from(endpointOf(i)));
-      expect(table.endpointWords[(entry * ENDPOINT_BYTES) / 4]).toBe(new Uint32Array(endpointOf(i).buffer)[0]);
+      expect(table.kind(entry)).toBe(i % 3);
+      expect(Array.from(endpointAt(table, entry))).toEqual(Array.from(endpointOf(i)));
     });
     for (const other of ['ns0/web-abcde', 'ns0/web-abcdefg', 's0/web-abcdef', '']) {
       const bytes = encoder.encode(other);
       expect(table.find(bytes, viewOf(bytes), 0, bytes.length), other).toBe(-1);
     }
+  });
+
+  it('tells apart keys of every short length and keys that differ in one byte anywhere', () => {
+    const table = new EndpointBytesTable();
+    const base = 'abcdefghijklmnopq';
+    const keys = new Set<string>();
+    for (let length = 0; length <= base.length; length++) {
+      const key = base.slice(0, length);
+      keys.add(key);
+      for (let i = 0; i < length; i++) keys.add(`${key.slice(0, i)}Z${key.slice(i + 1)}`);
+    }
+    const list = [...keys];
+    list.forEach((key, i) => {
+      const bytes = encoder.encode(`"${key}"`);
+      expect(table.find(bytes, viewOf(bytes), 1, bytes.length - 1), key).toBe(-1);
+      table.add(bytes, 1, bytes.length - 1, 1, endpointOf(i));
+    });
+    list.forEach((key, i) => {
+      // At every alignment of the input.
+      for (const pad of ['', 'x', 'xy', 'xyz']) {
+        const bytes = encoder.encode(`${pad}${key}`);
+        const entry = table.find(bytes, viewOf(bytes), pad.length, bytes.length);
+        expect(new DataView(endpointAt(table, entry).buffer).getUint32(0, true), key).toBe(i);
+      }
+    });
   });
 
   it('starts over when full, and answers the same afterwards', () => {
@@ -49,6 +79,6 @@ describe('the endpoint table keyed by bytes', () => {
     expect(table.find(first, viewOf(first), 0, first.length)).toBe(-1);
     const last = key(69_999);
     const entry = table.find(last, viewOf(last), 0, last.length);
-    expect(new DataView(table.endpoints.buffer).getUint32(entry * ENDPOINT_BYTES, true)).toBe(69_999);
+    expect(new DataView(endpointAt(table, entry).buffer).getUint32(0, true)).toBe(69_999);
   });
 });

@@ -3,8 +3,8 @@
  * pods and addresses over and over, so each distinct endpoint text is resolved once and every
  * later mention is found by its hash and a byte comparison, without making a string. An open
  * addressing table over typed arrays: keys in one byte arena, each entry's record endpoint
- * (ENDPOINT_BYTES) and its ENDPOINT_KIND beside it, or REFUSED_KIND for a text the resolver
- * refused (an unknown pod is mentioned as often as a known one).
+ * (ENDPOINT_BYTES) and its ENDPOINT_KIND beside it (ENTRY), or REFUSED_KIND for a text the
+ * resolver refused (an unknown pod is mentioned as often as a known one).
  */
 import { ENDPOINT_BYTES } from '../compile/layout.js';
 
@@ -14,7 +14,18 @@ export const REFUSED_KIND = 0xff;
 /** Distinct keys kept; past that the table starts over (memory stays bounded). */
 const MAX_ENTRIES = 1 << 16;
 const INITIAL_ENTRIES = 256;
-const INITIAL_ARENA_BYTES = 16 * 1024;
+const INITIAL_ARENA_WORDS = 4 * 1024;
+
+/**
+ * The words of an entry in `entries`, ENTRY_WORDS from entry * ENTRY_WORDS: all that a hit reads
+ * but the key's bytes, in one half cache line. KEY_START: where the key starts in the arena (in
+ * words: keys start on a word); KEY_LENGTH: its length in bytes; KIND: its ENDPOINT_KIND or
+ * REFUSED_KIND; KEY_LAST: its last four bytes as a little-endian word (keys of four bytes or more);
+ * ENDPOINT: its endpoint as a record holds it (ENDPOINT_BYTES, in words).
+ */
+export const ENTRY = { KEY_START: 0, KEY_LENGTH: 1, KIND: 2, KEY_LAST: 3, ENDPOINT: 4 } as const;
+export const ENTRY_WORDS = 8;
+const ENDPOINT_WORDS = ENDPOINT_BYTES / 4;
 
 export class EndpointBytesTable {
   /**
@@ -22,18 +33,13 @@ export class EndpointBytesTable {
    * hash, then its entry + 1 (0: empty). A probe reads one place until the hashes agree.
    */
   private slots = new Int32Array(2 * 2 * INITIAL_ENTRIES);
-  /** Two words an entry: where its key starts in the arena, and its length. */
-  private keys = new Int32Array(2 * INITIAL_ENTRIES);
-  private arena = new Uint8Array(INITIAL_ARENA_BYTES);
-  private arenaView = new DataView(this.arena.buffer);
-  private arenaUsed = 0;
+  /** The keys' bytes, each from a word's start. */
+  private arenaWords = new Int32Array(INITIAL_ARENA_WORDS);
+  private arena = new Uint8Array(this.arenaWords.buffer);
+  private arenaUsedWords = 0;
   private count = 0;
-  /** Entry -> its ENDPOINT_KIND. */
-  kinds = new Uint8Array(INITIAL_ENTRIES);
-  /** Entry -> its endpoint as a record holds it, ENDPOINT_BYTES from entry * ENDPOINT_BYTES. */
-  endpoints = new Uint8Array(INITIAL_ENTRIES * ENDPOINT_BYTES);
-  /** The same memory as `endpoints`, in 32-bit words (ENDPOINT_BYTES / 4 from entry * ENDPOINT_BYTES / 4). */
-  endpointWords = new Uint32Array(this.endpoints.buffer);
+  /** Entry -> its words (ENTRY). */
+  entries = new Int32Array(INITIAL_ENTRIES * ENTRY_WORDS);
 
   /** The entry of key `bytes[start, end)` (`view`: a DataView of all of `bytes`); -1 when it is not remembered. */
   find(bytes: Uint8Array, view: DataView, start: number, end: number): number {
@@ -47,15 +53,31 @@ export class EndpointBytesTable {
     }
   }
 
-  /** Whether entry `entry`'s key is `bytes[start, end)`: four bytes at a time, then one at a time. */
+  /** The ENDPOINT_KIND of entry `entry`, or REFUSED_KIND. */
+  kind(entry: number): number {
+    return this.entries[entry * ENTRY_WORDS + ENTRY.KIND]!;
+  }
+
+  /**
+   * Whether entry `entry`'s key is `bytes[start, end)`: its last word first, then word by word
+   * (the arena's aligned, the input's wherever it is); a key under four bytes byte by byte.
+   */
   private isKey(entry: number, bytes: Uint8Array, view: DataView, start: number, end: number): boolean {
+    const entries = this.entries;
+    const at = entry * ENTRY_WORDS;
     const length = end - start;
-    const keyStart = this.keys[2 * entry]!;
-    if (this.keys[2 * entry + 1] !== length) return false;
-    const { arena, arenaView } = this;
-    let at = 0;
-    for (; at + 4 <= length; at += 4) if (arenaView.getInt32(keyStart + at, true) !== view.getInt32(start + at, true)) return false;
-    for (; at < length; at++) if (arena[keyStart + at] !== bytes[start + at]) return false;
+    if (entries[at + ENTRY.KEY_LENGTH] !== length) return false;
+    const keyStart = entries[at + ENTRY.KEY_START]!;
+    if (length < 4) {
+      const arena = this.arena;
+      for (let i = 0; i < length; i++) if (arena[4 * keyStart + i] !== bytes[start + i]) return false;
+      return true;
+    }
+    if (entries[at + ENTRY.KEY_LAST] !== view.getInt32(end - 4, true)) return false;
+    // The words before the last one (which may overlap them).
+    const arenaWords = this.arenaWords;
+    const words = (length - 1) >> 2;
+    for (let w = 0; w < words; w++) if (arenaWords[keyStart + w] !== view.getInt32(start + 4 * w, true)) return false;
     return true;
   }
 
@@ -65,20 +87,25 @@ export class EndpointBytesTable {
    */
   add(bytes: Uint8Array, start: number, end: number, kind: number, endpoint: Uint8Array): number {
     if (this.count >= MAX_ENTRIES) this.clear();
-    if (this.count >= this.kinds.length) this.growEntries();
+    if ((this.count + 1) * ENTRY_WORDS > this.entries.length) this.growEntries();
     const length = end - start;
-    if (this.arenaUsed + length > this.arena.length) {
-      this.arena = grown(this.arena, Math.max(2 * this.arena.length, this.arenaUsed + length));
-      this.arenaView = new DataView(this.arena.buffer);
+    const lengthWords = (length + 3) >> 2;
+    if (this.arenaUsedWords + lengthWords > this.arenaWords.length) {
+      this.arenaWords = grown(this.arenaWords, Math.max(2 * this.arenaWords.length, this.arenaUsedWords + lengthWords));
+      this.arena = new Uint8Array(this.arenaWords.buffer);
     }
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const entry = this.count++;
-    this.arena.set(bytes.subarray(start, end), this.arenaUsed);
-    this.keys[2 * entry] = this.arenaUsed;
-    this.keys[2 * entry + 1] = length;
-    this.arenaUsed += length;
-    this.kinds[entry] = kind;
-    this.endpoints.set(endpoint.subarray(0, ENDPOINT_BYTES), entry * ENDPOINT_BYTES);
-    this.place(entry, keyHash(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), start, end));
+    const at = entry * ENTRY_WORDS;
+    this.arena.set(bytes.subarray(start, end), 4 * this.arenaUsedWords);
+    this.entries[at + ENTRY.KEY_START] = this.arenaUsedWords;
+    this.entries[at + ENTRY.KEY_LENGTH] = length;
+    this.entries[at + ENTRY.KIND] = kind;
+    this.entries[at + ENTRY.KEY_LAST] = length >= 4 ? view.getInt32(end - 4, true) : 0;
+    const endpointView = new DataView(endpoint.buffer, endpoint.byteOffset, ENDPOINT_BYTES);
+    for (let w = 0; w < ENDPOINT_WORDS; w++) this.entries[at + ENTRY.ENDPOINT + w] = endpointView.getInt32(4 * w, true);
+    this.arenaUsedWords += lengthWords;
+    this.place(entry, keyHash(bytes, view, start, end));
     return entry;
   }
 
@@ -93,15 +120,12 @@ export class EndpointBytesTable {
   private clear(): void {
     this.slots.fill(0);
     this.count = 0;
-    this.arenaUsed = 0;
+    this.arenaUsedWords = 0;
   }
 
   private growEntries(): void {
-    const entries = 2 * this.kinds.length;
-    this.keys = grown(this.keys, 2 * entries);
-    this.kinds = grown(this.kinds, entries);
-    this.endpoints = grown(this.endpoints, entries * ENDPOINT_BYTES);
-    this.endpointWords = new Uint32Array(this.endpoints.buffer);
+    const entries = (2 * this.entries.length) / ENTRY_WORDS;
+    this.entries = grown(this.entries, entries * ENTRY_WORDS);
     const old = this.slots;
     this.slots = new Int32Array(2 * 2 * entries);
     for (let slot = 0; 2 * slot < old.length; slot++) if (old[2 * slot + 1] !== 0) this.place(old[2 * slot + 1]! - 1, old[2 * slot]!);

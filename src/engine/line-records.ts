@@ -12,7 +12,7 @@ import { detached } from '../flow/endpoint-table.js';
 import { COMPACT, COMPACT_PROTOCOL, COMPACT_SLOTS, isPlainEndpointText, matchCompactFlowBytes } from '../flow/flow-line-bytes.js';
 import { FIELD, FIELD_SLOTS, flowLineSpans, isPlainJSONString, matchCompactFlowLine, scanFlowLine, SLOT, spanValue, VALUE } from '../flow/scan.js';
 import { FlowError } from '../model/errors.js';
-import { EndpointBytesTable, REFUSED_KIND } from './endpoint-bytes.js';
+import { EndpointBytesTable, ENTRY, ENTRY_WORDS, REFUSED_KIND } from './endpoint-bytes.js';
 import type { EndpointResolver } from './endpoints.js';
 import { AdhocTable, encodeEndpoint } from './flow-encoder.js';
 
@@ -81,17 +81,14 @@ export class LineRecordWriter {
     const view = this.viewOf(bytes);
     const end = matchCompactFlowBytes(bytes, view, start, limit, compact);
     if (end < 0) return -1;
-    const table = this.byBytes;
     const at = index * FLOW_RECORD_BYTES;
     // Each endpoint is copied before the next is looked up (a new one may start the table over).
     const src = this.bytesEntry(bytes, view, compact[COMPACT.SRC_START]!, compact[COMPACT.SRC_END]!, 'src');
     if (src < 0) return -1;
-    records[at + FLOW_RECORD.SRC_KIND] = table.kinds[src]!;
-    copyWords(table.endpointWords, src * ENDPOINT_WORDS, words, (at + FLOW_RECORD.SRC) >> 2);
+    copyEndpoint(this.byBytes.entries, src, records, words, at + FLOW_RECORD.SRC_KIND, at + FLOW_RECORD.SRC);
     const dst = this.bytesEntry(bytes, view, compact[COMPACT.DST_START]!, compact[COMPACT.DST_END]!, 'dst');
     if (dst < 0) return -1;
-    records[at + FLOW_RECORD.DST_KIND] = table.kinds[dst]!;
-    copyWords(table.endpointWords, dst * ENDPOINT_WORDS, words, (at + FLOW_RECORD.DST) >> 2);
+    copyEndpoint(this.byBytes.entries, dst, records, words, at + FLOW_RECORD.DST_KIND, at + FLOW_RECORD.DST);
     const port = compact[COMPACT.PORT]!;
     records[at + FLOW_RECORD.PROTOCOL] = COMPACT_PROTOCOL_CODES[compact[COMPACT.PROTOCOL]!]!;
     records[at + FLOW_RECORD.RESERVED_1] = 0;
@@ -119,7 +116,7 @@ export class LineRecordWriter {
   private bytesEntry(bytes: Uint8Array, view: DataView, start: number, end: number, name: string): number {
     const table = this.byBytes;
     const known = table.find(bytes, view, start, end);
-    if (known >= 0) return table.kinds[known] === REFUSED_KIND ? -1 : known;
+    if (known >= 0) return table.kind(known) === REFUSED_KIND ? -1 : known;
     if (!isPlainEndpointText(bytes, start, end)) return -1;
     // Printable ASCII: the text is the bytes.
     const kind = this.encodeText(asciiDecoder.decode(bytes.subarray(start, end)), name);
@@ -216,9 +213,15 @@ export class LineRecordWriter {
   }
 }
 
-/** Copies one endpoint's words (a record's words are 4-byte aligned: the copy keeps byte order). */
-function copyWords(from: Uint32Array, fromWord: number, to: Uint32Array, toWord: number): void {
-  for (let w = 0; w < ENDPOINT_WORDS; w++) to[toWord + w] = from[fromWord + w]!;
+/**
+ * Copies entry `entry`'s kind to `records[kindAt]` and its endpoint to the record's bytes from
+ * `at` (`words`: the same memory; a record's endpoints are 4-byte aligned).
+ */
+function copyEndpoint(entries: Int32Array, entry: number, records: Uint8Array, words: Uint32Array, kindAt: number, at: number): void {
+  const from = entry * ENTRY_WORDS;
+  records[kindAt] = entries[from + ENTRY.KIND]!;
+  const to = at >> 2;
+  for (let w = 0; w < ENDPOINT_WORDS; w++) words[to + w] = entries[from + ENTRY.ENDPOINT + w]!;
 }
 
 const writers = new WeakMap<EndpointResolver, LineRecordWriter>();

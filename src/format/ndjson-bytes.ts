@@ -19,7 +19,14 @@ const CR = 0x0d;
 /** An output line whose record waits for decide(), and one whose answer is a text (in `texts`). */
 const PENDING = -1;
 const TEXT = -2;
-const INITIAL_OUTPUT_BYTES = 64 * 1024;
+/**
+ * The bytes of a run of template lines, decoded into their text at once: one buffer for all
+ * answers, as it is filled and decoded without a pause (no await between).
+ */
+let templateOutput = new Uint8Array(64 * 1024);
+/** A larger buffer than this (a huge chunk's answers) is not kept for the next. */
+const MAX_KEPT_OUTPUT_BYTES = 1 << 20;
+const utf8 = new TextDecoder();
 
 /** A line the text path answers: its number and text, and where its answer goes. */
 interface TextLine {
@@ -49,7 +56,16 @@ export async function* answerNDJSONBytes(
   answerText: (lines: readonly { number: number; text: string }[]) => Promise<string[]>,
   tooMany: (limit: number) => Error,
 ): AsyncGenerator<string> {
-  const run = new ChunkAnswer(engine, lineRecordWriter(resolver), limits, answerText, tooMany);
+  const buffers = takeBuffers(Math.max(1, limits.batchLines));
+  try {
+    yield* answerChunks(chunks, new ChunkAnswer(engine, lineRecordWriter(resolver), limits, answerText, tooMany, buffers), limits);
+  } finally {
+    keepBuffers(buffers);
+  }
+}
+
+/** answerNDJSONBytes's loop: the lines of each chunk to `run`, a line cut by a chunk's end carried to the next. */
+async function* answerChunks(chunks: AsyncIterable<Uint8Array>, run: ChunkAnswer, limits: ByteAnswerLimits): AsyncGenerator<string> {
   let carry: Uint8Array[] = [];
   let carryBytes = 0;
   let overflow = false;
@@ -107,15 +123,13 @@ class ChunkAnswer {
    * The chunk's output lines so far (`lines` of them): a verdict template (verdict-lines.ts), PENDING
    * or TEXT (the answer in `texts` by line).
    */
-  private lineCodes = new Int32Array(1024);
+  private lineCodes: Int32Array;
   private lines = 0;
-  private texts = new Map<number, string>();
-  private output = new Uint8Array(INITIAL_OUTPUT_BYTES);
-  private readonly utf8 = new TextDecoder();
-  private records: Uint8Array;
-  private words: Uint32Array;
+  private readonly texts = new Map<number, string>();
+  private readonly records: Uint8Array;
+  private readonly words: Uint32Array;
   private count = 0;
-  /** Per pending record: its slot in `out`, and where its line is (for the text path, if refused). */
+  /** Per pending record: its output line, and where its line is (for the text path, if refused). */
   private readonly recordSlots: Int32Array;
   private readonly recordNumbers: Int32Array;
   private readonly recordStarts: Int32Array;
@@ -130,15 +144,11 @@ class ChunkAnswer {
     private readonly limits: ByteAnswerLimits,
     private readonly answerText: (lines: readonly { number: number; text: string }[]) => Promise<string[]>,
     private readonly tooMany: (limit: number) => Error,
+    private readonly buffers: AnswerBuffers,
   ) {
-    const batch = Math.max(1, limits.batchLines);
-    this.records = new Uint8Array(batch * FLOW_RECORD_BYTES);
-    this.words = new Uint32Array(this.records.buffer);
-    this.recordSlots = new Int32Array(batch);
-    this.recordNumbers = new Int32Array(batch);
-    this.recordStarts = new Int32Array(batch);
-    this.recordEnds = new Int32Array(batch);
-    this.recordSources = new Array<Uint8Array | undefined>(batch).fill(undefined);
+    ({ records: this.records, words: this.words, lineCodes: this.lineCodes } = buffers);
+    ({ slots: this.recordSlots, numbers: this.recordNumbers, starts: this.recordStarts, ends: this.recordEnds } = buffers);
+    this.recordSources = buffers.sources;
   }
 
   /** Whether a batch of records waits for decide(). */
@@ -190,7 +200,7 @@ class ChunkAnswer {
 
   /** A new output line of code `code` (a template, PENDING or TEXT): its index. */
   private newLine(code: number): number {
-    if (this.lines === this.lineCodes.length) this.lineCodes = grownTo(this.lineCodes, 2 * this.lines);
+    if (this.lines === this.lineCodes.length) this.lineCodes = this.buffers.lineCodes = grownTo(this.lineCodes, 2 * this.lines);
     this.lineCodes[this.lines] = code;
     return this.lines++;
   }
@@ -232,15 +242,18 @@ class ChunkAnswer {
 
   /** The text of output lines [from, to), all of them templates: their bytes in one buffer, decoded once. */
   private templatesText(from: number, to: number): string {
-    let output = this.output;
+    let output = templateOutput;
     let length = 0;
     for (let i = from; i < to; i++) {
       const line = templateLine(this.lineCodes[i]!);
-      if (length + line.length > output.length) output = this.output = grownTo(output, 2 * (length + line.length));
+      if (length + line.length > output.length) {
+        output = grownTo(output, 2 * (length + line.length));
+        if (output.length <= MAX_KEPT_OUTPUT_BYTES) templateOutput = output;
+      }
       output.set(line, length);
       length += line.length;
     }
-    return length === 0 ? '' : this.utf8.decode(output.subarray(0, length));
+    return length === 0 ? '' : utf8.decode(output.subarray(0, length));
   }
 
   /** The text of the output lines when some are texts: the runs of templates between them, joined. */
@@ -293,6 +306,47 @@ class ChunkAnswer {
     }
     sources.fill(undefined, 0, count); // no chunk is kept for longer than its batch
   }
+}
+
+/**
+ * A batch's records and what is known of their lines, and the output lines' codes: allocated once
+ * and kept for the next answer (allocating them was about 5% of a 1,000-flow request).
+ */
+class AnswerBuffers {
+  readonly records: Uint8Array;
+  readonly words: Uint32Array;
+  readonly slots: Int32Array;
+  readonly numbers: Int32Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly sources: (Uint8Array | undefined)[];
+  lineCodes: Int32Array = new Int32Array(1024);
+
+  constructor(readonly batch: number) {
+    this.records = new Uint8Array(batch * FLOW_RECORD_BYTES);
+    this.words = new Uint32Array(this.records.buffer);
+    this.slots = new Int32Array(batch);
+    this.numbers = new Int32Array(batch);
+    this.starts = new Int32Array(batch);
+    this.ends = new Int32Array(batch);
+    this.sources = new Array<Uint8Array | undefined>(batch).fill(undefined);
+  }
+}
+
+/** The buffers kept from the last answer that ended; an answer takes them (two answers never share them). */
+let spareBuffers: AnswerBuffers | undefined;
+
+function takeBuffers(batch: number): AnswerBuffers {
+  const spare = spareBuffers;
+  if (spare === undefined || spare.batch !== batch) return new AnswerBuffers(batch);
+  spareBuffers = undefined;
+  return spare;
+}
+
+/** Keeps `buffers` for the next answer, holding no chunk (nor a huge line code list). */
+function keepBuffers(buffers: AnswerBuffers): void {
+  buffers.sources.fill(undefined);
+  if (buffers.lineCodes.length <= MAX_KEPT_OUTPUT_BYTES / 4) spareBuffers = buffers;
 }
 
 function grownTo<T extends Int32Array | Uint8Array>(array: T, length: number): T {
