@@ -135,6 +135,54 @@ describe('NDJSON bytes answered through flow records, against the text path', ()
       for (const maxFlows of [0, 1, 2, 5]) await expectSameOutput(engine, long, [70], { maxLineBytes: 100, batchLines: 2, maxFlows });
     }
   }, 60_000);
+  it('give the same output on escapes, unicode, duplicate keys, whitespace, long lines and many endpoints, two answers at once', async () => {
+    const bundle = ingestSources([{ name: 'valid.yaml', text: VALID_BUNDLE_YAML }]).bundle!;
+    const good = '{"src":"ns3/frontend","dst":"ns1/web","protocol":"TCP","port":80}';
+    const texts: string[] = [];
+    for (let i = 0; i < 1500; i++) {
+      texts.push(
+        JSON.stringify({ src: `10.${i >> 8}.${i & 255}.7`, dst: i % 2 === 0 ? 'ns1/web' : `2001:db8::${i.toString(16)}`, protocol: 'UDP', port: 1 + (i % 9000) }),
+      );
+      if (i % 50 === 0) {
+        texts.push(
+          good,
+          '{"src":"ns3/fr\\u006fntend","dst":"ns1/web","protocol":"TCP","port":80}',
+          '{"src":"ns3/frönt","dst":"ns1/web","port":80}',
+          '{"src":"ns3/front\\"end","dst":"ns1/web","port":80}',
+          '{"src":"ns1/web","src":"ns3/frontend","dst":"ns1/web","port":80}',
+          '{"src":"ns3/frontend","dst":"ns1/web","port":80,"port":81}',
+          ' {"src":"ns3/frontend","dst":"ns1/web","port":80}',
+          '{"src":"ns3/frontend","dst":"ns1/web","port":80} ',
+          '{"src":"ns3/frontend","dst":"ns1/web","port":80}\t',
+          `{"src":"${'x'.repeat(40_000)}","dst":"ns1/web","port":80}`,
+          `{"src":"ns3/frontend","dst":"ns1/web","port":80,"pad":"${'y'.repeat(70_000)}"}`,
+        );
+      }
+    }
+    const body = encoder.encode(`${texts.join('\n')}\n`);
+    const limits: NdjsonLimits = { maxLineBytes: 64 * 1024, batchLines: 1024 };
+    const cuts = Array.from({ length: Math.floor(body.length / 65_536) }, (_, i) => (i + 1) * 65_536);
+    for (const { load } of ENGINES) {
+      const engine = load(bundle);
+      const flows = throughFlows(engine);
+      const expected = await collect(answerNDJSONWith(chunked(body, cuts), (lines) => answerLines(lines, flows, { explain: false }), limits));
+      // One answer alone (its buffers are kept when it ends), then two at once whose engine calls
+      // wait for the event loop, so that each runs while the other waits mid-chunk: neither sees
+      // the other's buffers.
+      expect(await collect(answerNDJSON(chunked(body, cuts), engine, { explain: false }, limits))).toEqual(expected);
+      const waiting: Engine = Object.create(engine, {
+        decideRecords: { value: async (records: Uint8Array) => (await new Promise((resolve) => setImmediate(resolve)), engine.decideRecords(records)) },
+      });
+      const [one, two] = await Promise.all([
+        collect(answerNDJSON(chunked(body, cuts), waiting, { explain: false }, limits)),
+        collect(answerNDJSON(chunked(body, cuts.map((cut) => cut - 1000)), waiting, { explain: false }, limits)),
+      ]);
+      expect(one.join('')).toBe(expected.join(''));
+      expect(two.join('')).toBe(expected.join(''));
+      await expectSameOutput(engine, body, cuts, limits);
+    }
+  }, 120_000);
+
   it('resolve a refused endpoint once, answer each mention as the text path does, and keep its neighbours apart', async () => {
     const bundle = ingestSources([{ name: 'valid.yaml', text: VALID_BUNDLE_YAML }]).bundle!;
     // ns9/frontend is no pod; ns3/frontend is one of the same length and last eight bytes (the same hash).
