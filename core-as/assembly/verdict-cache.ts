@@ -78,6 +78,7 @@ export function decideCachedBatch(flows: usize, count: u32, verdicts: usize): vo
   for (let i: u32 = 0; i < count; i++) {
     const flow = flows + <usize>i * FLOW_RECORD_BYTES;
     const at = verdicts + <usize>i * VERDICT_RECORD_BYTES;
+    // The record's five words, read once for the ad-hoc check, the hash and the key compare.
     const head = load<u64>(flow);
     if (namesAdhoc(head)) {
       decideRecord(flow, at);
@@ -88,7 +89,11 @@ export function decideCachedBatch(flows: usize, count: u32, verdicts: usize): vo
       isSparse = hits * HITS_TO_STAY < lookups;
       records = lookups = hits = 0;
     }
-    const set = setOf(head, flow);
+    const src = load<u64>(flow, 8);
+    const srcRest = load<u64>(flow, 16);
+    const dst = load<u64>(flow, 24);
+    const dstRest = load<u64>(flow, 32);
+    const set = setOf(head, src, srcRest, dst, dstRest);
     // Sparse: only the records of one set in SPARSE_EVERY, which see the hit rate all records would
     // (the same load per set), whatever order the records come in.
     if (isSparse && (set & (SPARSE_EVERY - 1)) != 0) {
@@ -98,10 +103,10 @@ export function decideCachedBatch(flows: usize, count: u32, verdicts: usize): vo
     lookups++;
     const newer = sets + set * SET_BYTES;
     const older = newer + SLOT_BYTES;
-    if (holds(newer, head, flow, now)) {
+    if (holds(newer, head, src, srcRest, dst, dstRest, now)) {
       hits++;
       copyVerdict(newer + SLOT_VERDICT, at);
-    } else if (holds(older, head, flow, now)) {
+    } else if (holds(older, head, src, srcRest, dst, dstRest, now)) {
       hits++;
       copyVerdict(older + SLOT_VERDICT, at);
     } else {
@@ -131,25 +136,23 @@ function remember(newer: usize, older: usize, flow: usize, verdict: usize, now: 
 }
 
 /**
- * The record's set: the top bits of a sum of its words each times its own odd constant. The
- * products are independent (no chain of multiplies), and each word's top bits depend on all of
- * its bits, as in multiplicative hashing.
+ * The record's set, from its five words: the top bits of a sum of each word times its own odd
+ * constant. The products are independent (no chain of multiplies), and each word's top bits
+ * depend on all of its bits, as in multiplicative hashing.
  */
 // @ts-ignore: decorator
-@inline function setOf(head: u64, flow: usize): usize {
-  const hash = head * 0x9e3779b97f4a7c15 +
-    load<u64>(flow, 8) * 0xc2b2ae3d27d4eb4f +
-    load<u64>(flow, 16) * 0x165667b19e3779f9 +
-    load<u64>(flow, 24) * 0xd6e8feb86659fd93 +
-    load<u64>(flow, 32) * 0xff51afd7ed558ccd;
+@inline function setOf(head: u64, src: u64, srcRest: u64, dst: u64, dstRest: u64): usize {
+  const hash = head * 0x9e3779b97f4a7c15 + src * 0xc2b2ae3d27d4eb4f + srcRest * 0x165667b19e3779f9 +
+    dst * 0xd6e8feb86659fd93 + dstRest * 0xff51afd7ed558ccd;
   return <usize>(hash >> (64 - SET_BITS));
 }
 
-/** The slot holds this epoch's verdict of the record at `flow` (whose first word is `head`). */
+/** The slot holds this epoch's verdict of the record with these five words. */
 // @ts-ignore: decorator
-@inline function holds(slot: usize, head: u64, flow: usize, now: u32): bool {
-  let differ: u64 = <u64>(load<u32>(slot + SLOT_EPOCH) ^ now) | (load<u64>(slot + SLOT_KEY) ^ head);
-  for (let i: usize = 1; i < KEY_WORDS; i++) differ |= load<u64>(slot + SLOT_KEY + (i << 3)) ^ load<u64>(flow + (i << 3));
+@inline function holds(slot: usize, head: u64, src: u64, srcRest: u64, dst: u64, dstRest: u64, now: u32): bool {
+  const differ = <u64>(load<u32>(slot + SLOT_EPOCH) ^ now) | (load<u64>(slot + SLOT_KEY) ^ head) |
+    (load<u64>(slot + SLOT_KEY, 8) ^ src) | (load<u64>(slot + SLOT_KEY, 16) ^ srcRest) |
+    (load<u64>(slot + SLOT_KEY, 24) ^ dst) | (load<u64>(slot + SLOT_KEY, 32) ^ dstRest);
   return differ == 0;
 }
 
