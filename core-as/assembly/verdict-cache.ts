@@ -4,7 +4,7 @@
 // what deciding would; records naming ad-hoc pods (whose meaning is the batch's ad-hoc table) are
 // never cached. Two-way set-associative: a set holds the two records last decided there, the
 // newer first.
-import { ENDPOINT_KIND_ADHOC, FLOW_RECORD_BYTES, FLOW_RECORD_DST_KIND, FLOW_RECORD_SRC_KIND, VERDICT_RECORD_BYTES } from './layout';
+import { ENDPOINT_KIND_ADHOC, FLOW_RECORD_BYTES, VERDICT_RECORD_BYTES } from './layout';
 import { decideRecord } from './decide';
 
 /** 8,192 sets of two 64-byte slots: 1 MiB, allocated once per core instance. SPARSE_EVERY divides it. */
@@ -19,9 +19,9 @@ const SET_BYTES: usize = 2 * SLOT_BYTES;
 /** The key is compared as u64 words. */
 const KEY_WORDS: usize = FLOW_RECORD_BYTES >> 3;
 
-// The slot layout above holds only while records keep these sizes: a layout change must revisit it.
+// The slot layout and setOf (five key words) hold only while records keep these sizes: a layout change must revisit them.
 // @ts-ignore: compile-time check
-if (FLOW_RECORD_BYTES % 8 != 0 || VERDICT_RECORD_BYTES != 20 || SLOT_EPOCH + 4 > SLOT_BYTES) ERROR('verdict cache slots no longer fit the records');
+if (FLOW_RECORD_BYTES != 40 || VERDICT_RECORD_BYTES != 20 || SLOT_EPOCH + 4 > SLOT_BYTES) ERROR('verdict cache slots no longer fit the records');
 
 let sets: usize = 0;
 /** Slots of another epoch are empty: bumping it empties the cache without touching the slots. */
@@ -49,13 +49,6 @@ export function resetVerdictCache(): void {
  */
 export const CACHE_MIN_BATCH: u32 = 256;
 
-/** `count` records at `flows` -> verdicts at `verdicts`, through the cache. */
-export function decideCachedBatch(flows: usize, count: u32, verdicts: usize): void {
-  for (let i: u32 = 0; i < count; i++) {
-    decideCachedRecord(flows + <usize>i * FLOW_RECORD_BYTES, verdicts + <usize>i * VERDICT_RECORD_BYTES);
-  }
-}
-
 /**
  * Records per judgement of the hit rate. A miss costs a random access to a megabyte of slots,
  * about what deciding costs: below one hit in HITS_TO_STAY lookups, only the records of one set in
@@ -63,67 +56,103 @@ export function decideCachedBatch(flows: usize, count: u32, verdicts: usize): vo
  * often again.
  */
 const WINDOW: u32 = 4096;
-const SPARSE_EVERY: u32 = 16;
+const SPARSE_EVERY: usize = 16;
 const HITS_TO_STAY: u32 = 2;
 let sparse = false;
 let windowRecords: u32 = 0;
 let windowLookups: u32 = 0;
 let windowHits: u32 = 0;
 
-/** `decideRecord`, answered from the cache when the same record was decided recently. */
-function decideCachedRecord(flow: usize, at: usize): void {
-  if (load<u8>(flow + FLOW_RECORD_SRC_KIND) == ENDPOINT_KIND_ADHOC || load<u8>(flow + FLOW_RECORD_DST_KIND) == ENDPOINT_KIND_ADHOC) {
-    decideRecord(flow, at);
-    return;
+/**
+ * `count` records at `flows` -> verdicts at `verdicts`, each answered from the cache when the same
+ * record was decided recently, else decided (`decideRecord`) and remembered. One loop with the
+ * window's counters in locals: a hit is a hash, one set's line and a 20-byte copy, and the
+ * bookkeeping around it must not cost more than that.
+ */
+export function decideCachedBatch(flows: usize, count: u32, verdicts: usize): void {
+  let records = windowRecords;
+  let lookups = windowLookups;
+  let hits = windowHits;
+  let isSparse = sparse;
+  const now = epoch;
+  for (let i: u32 = 0; i < count; i++) {
+    const flow = flows + <usize>i * FLOW_RECORD_BYTES;
+    const at = verdicts + <usize>i * VERDICT_RECORD_BYTES;
+    // The record's five words, read once for the ad-hoc check, the hash and the key compare.
+    const head = load<u64>(flow);
+    if (namesAdhoc(head)) {
+      decideRecord(flow, at);
+      continue;
+    }
+    records++;
+    if (records == WINDOW) {
+      isSparse = hits * HITS_TO_STAY < lookups;
+      records = lookups = hits = 0;
+    }
+    const src = load<u64>(flow, 8);
+    const srcRest = load<u64>(flow, 16);
+    const dst = load<u64>(flow, 24);
+    const dstRest = load<u64>(flow, 32);
+    const set = setOf(head, src, srcRest, dst, dstRest);
+    // Sparse: only the records of one set in SPARSE_EVERY, which see the hit rate all records would
+    // (the same load per set), whatever order the records come in.
+    if (isSparse && (set & (SPARSE_EVERY - 1)) != 0) {
+      decideRecord(flow, at);
+      continue;
+    }
+    lookups++;
+    const newer = sets + set * SET_BYTES;
+    const older = newer + SLOT_BYTES;
+    if (holds(newer, head, src, srcRest, dst, dstRest, now)) {
+      hits++;
+      copyVerdict(newer + SLOT_VERDICT, at);
+    } else if (holds(older, head, src, srcRest, dst, dstRest, now)) {
+      hits++;
+      copyVerdict(older + SLOT_VERDICT, at);
+    } else {
+      decideRecord(flow, at);
+      remember(newer, older, flow, at, now);
+    }
   }
-  windowRecords++;
-  if (windowRecords == WINDOW) {
-    sparse = windowHits * HITS_TO_STAY < windowLookups;
-    windowRecords = windowLookups = windowHits = 0;
-  }
-  const set = setOf(flow);
-  // Sparse: only the records of one set in SPARSE_EVERY, which see the hit rate all records would
-  // (the same load per set), whatever order the records come in.
-  if (sparse && (set & (SPARSE_EVERY - 1)) != 0) {
-    decideRecord(flow, at);
-    return;
-  }
-  windowLookups++;
-  const newer = sets + set * SET_BYTES;
-  const older = newer + SLOT_BYTES;
-  if (holds(newer, flow)) {
-    windowHits++;
-    copyVerdict(newer + SLOT_VERDICT, at);
-    return;
-  }
-  if (holds(older, flow)) {
-    windowHits++;
-    copyVerdict(older + SLOT_VERDICT, at);
-    return;
-  }
-  decideRecord(flow, at);
+  windowRecords = records;
+  windowLookups = lookups;
+  windowHits = hits;
+  sparse = isSparse;
+}
+
+/** An endpoint kind (the record's first two bytes, in its first word) is ad-hoc. */
+// @ts-ignore: decorator
+@inline function namesAdhoc(head: u64): bool {
+  return (head & 0xff) == <u64>ENDPOINT_KIND_ADHOC || ((head >> 8) & 0xff) == <u64>ENDPOINT_KIND_ADHOC;
+}
+
+/** The set's newer slot moves to the older one; the record and its verdict take the newer. */
+function remember(newer: usize, older: usize, flow: usize, verdict: usize, now: u32): void {
   // Word by word: V8 runs memory.copy out of line, which costs more than these 64 bytes.
   for (let i: usize = 0; i < SLOT_BYTES; i += 8) store<u64>(older + i, load<u64>(newer + i));
   for (let i: usize = 0; i < KEY_WORDS; i++) store<u64>(newer + SLOT_KEY + (i << 3), load<u64>(flow + (i << 3)));
-  copyVerdict(at, newer + SLOT_VERDICT);
-  store<u32>(newer + SLOT_EPOCH, epoch);
+  copyVerdict(verdict, newer + SLOT_VERDICT);
+  store<u32>(newer + SLOT_EPOCH, now);
 }
 
-/** The record's set: a multiplicative hash of its words, top bits. */
+/**
+ * The record's set, from its five words: the top bits of a sum of each word times its own odd
+ * constant. The products are independent (no chain of multiplies), and each word's top bits
+ * depend on all of its bits, as in multiplicative hashing.
+ */
 // @ts-ignore: decorator
-@inline function setOf(flow: usize): usize {
-  let hash: u64 = 0;
-  for (let i: usize = 0; i < KEY_WORDS; i++) {
-    hash = (hash ^ load<u64>(flow + (i << 3))) * 0x9e3779b97f4a7c15;
-  }
-  return <usize>((hash ^ (hash >> 29)) >> (64 - SET_BITS));
+@inline function setOf(head: u64, src: u64, srcRest: u64, dst: u64, dstRest: u64): usize {
+  const hash = head * 0x9e3779b97f4a7c15 + src * 0xc2b2ae3d27d4eb4f + srcRest * 0x165667b19e3779f9 +
+    dst * 0xd6e8feb86659fd93 + dstRest * 0xff51afd7ed558ccd;
+  return <usize>(hash >> (64 - SET_BITS));
 }
 
-/** The slot holds this epoch's verdict of the record at `flow`. */
+/** The slot holds this epoch's verdict of the record with these five words. */
 // @ts-ignore: decorator
-@inline function holds(slot: usize, flow: usize): bool {
-  let differ: u64 = <u64>(load<u32>(slot + SLOT_EPOCH) ^ epoch);
-  for (let i: usize = 0; i < KEY_WORDS; i++) differ |= load<u64>(slot + SLOT_KEY + (i << 3)) ^ load<u64>(flow + (i << 3));
+@inline function holds(slot: usize, head: u64, src: u64, srcRest: u64, dst: u64, dstRest: u64, now: u32): bool {
+  const differ = <u64>(load<u32>(slot + SLOT_EPOCH) ^ now) | (load<u64>(slot + SLOT_KEY) ^ head) |
+    (load<u64>(slot + SLOT_KEY, 8) ^ src) | (load<u64>(slot + SLOT_KEY, 16) ^ srcRest) |
+    (load<u64>(slot + SLOT_KEY, 24) ^ dst) | (load<u64>(slot + SLOT_KEY, 32) ^ dstRest);
   return differ == 0;
 }
 

@@ -96,4 +96,48 @@ describe("the core's batch path (verdict cache, address index)", () => {
     });
     expect(Buffer.from(await engine.decideRecords(records)).equals(Buffer.from(await reference.decideRecords(records)))).toBe(true);
   });
+
+  it('answers a record that differs from a cached one in a single word by deciding it', async () => {
+    // A dual-stack pod besides the demo's: its IPv6 address fills all four words of an endpoint.
+    const dualStack = `apiVersion: v1
+kind: Pod
+metadata: {name: dual, namespace: ns2, labels: {app: dual}}
+spec: {containers: [{name: c, image: c}]}
+status: {podIP: 10.1.2.77, podIPs: [{ip: 10.1.2.77}, {ip: 'fd00:10:1::77'}], hostIP: 192.168.0.11}
+`;
+    const sources = [...SOURCES.map((name) => ({ name, text: read(name) })), { name: 'dual.yaml', text: dualStack }];
+    const dual = ingestSources(sources).bundle!;
+    const dualEngine = WasmEngine.fromCompiled(loadCoreModule(), compileBundle(dual));
+    const pod: Endpoint = addressEndpoint('fd00:10:1::77');
+    const other: Endpoint = [ENDPOINT_KIND.POD, [0]];
+    // The pod's address twice, then a neighbour: its address with one word changed, no pod's. Of
+    // NEIGHBOURS per word, some land in the pod's cache set (8,192 sets), where a key compare that
+    // skipped that word would answer "the pod" for an address outside the cluster.
+    const NEIGHBOURS = 40_000;
+    const records = new Uint8Array(2 * 4 * NEIGHBOURS * 3 * FLOW_RECORD_BYTES);
+    const view = new DataView(records.buffer);
+    let at = 0;
+    const add = (src: Endpoint, dst: Endpoint): void => {
+      writeRecord(view, at, src, dst, PROTOCOL_CODE.TCP, 80);
+      at += FLOW_RECORD_BYTES;
+    };
+    for (const podIsSource of [true, false]) {
+      for (let word = 0; word < 4; word++) {
+        for (let k = 1; k <= NEIGHBOURS; k++) {
+          const neighbour: Endpoint = [pod[0], pod[1].map((w, i) => (i === word ? (w ^ k) >>> 0 : w))];
+          for (const endpoint of [pod, pod, neighbour]) (podIsSource ? add(endpoint, other) : add(other, endpoint));
+        }
+      }
+    }
+    // Expected: each record decided on its own, by calls too small for the cache (the differential
+    // tests hold that path to the reference).
+    const expected = new Uint8Array(records.length / FLOW_RECORD_BYTES * VERDICT_RECORD_BYTES);
+    const SMALL = 128;
+    for (let i = 0; i < records.length / FLOW_RECORD_BYTES; i += SMALL) {
+      const chunk = records.subarray(i * FLOW_RECORD_BYTES, (i + SMALL) * FLOW_RECORD_BYTES);
+      expected.set(await dualEngine.decideRecords(chunk), i * VERDICT_RECORD_BYTES);
+    }
+    expect(new Set([VERDICT_RECORD_BYTES, 2 * VERDICT_RECORD_BYTES].map((n) => Buffer.from(expected.subarray(n, n + VERDICT_RECORD_BYTES)).toString('hex'))).size).toBe(2);
+    expect(Buffer.from(await dualEngine.decideRecords(records)).equals(Buffer.from(expected))).toBe(true);
+  });
 });
