@@ -197,33 +197,32 @@ const enum Key {
   Reply = 256,
 }
 
-function flowMember(at: number, c: number, base: number, keyStart: number, length: number, depth: number): number {
-  let key = 0;
+/** The flow key of `length` bytes at `keyStart` (0: one the scanner skips; -1: another observer event, left to readHubbleLine). */
+function flowKeyOf(base: number, keyStart: number, length: number): number {
   switch (length) {
     case 2:
-      key = is('IP', keyStart) ? Key.IP : is('l4', keyStart) ? Key.L4 : 0;
-      break;
+      return is('IP', keyStart) ? Key.IP : is('l4', keyStart) ? Key.L4 : 0;
     case 4:
-      key = is('Type', keyStart) ? Key.Type : is('time', keyStart) ? Key.Time : 0;
-      break;
+      return is('Type', keyStart) ? Key.Type : is('time', keyStart) ? Key.Time : 0;
     case 5:
-      key = is('reply', keyStart) ? Key.Reply : 0;
-      break;
+      return is('reply', keyStart) ? Key.Reply : 0;
     case 6:
-      key = is('source', keyStart) ? Key.Source : 0;
-      break;
+      return is('source', keyStart) ? Key.Source : 0;
     case 7:
-      key = is('verdict', keyStart) ? Key.Verdict : 0;
-      break;
+      return is('verdict', keyStart) ? Key.Verdict : 0;
     case 8:
-      key = is('is_reply', keyStart) ? Key.IsReply : 0;
-      break;
+      return is('is_reply', keyStart) ? Key.IsReply : 0;
     case 11:
-      if (is('destination', keyStart)) key = Key.Destination;
-      // Another observer event: left to readHubbleLine.
-      else if (base === 0 && (is('node_status', keyStart) || is('lost_events', keyStart) || is('agent_event', keyStart) || is('debug_event', keyStart))) return -1;
-      break;
+      if (is('destination', keyStart)) return Key.Destination;
+      return base === 0 && (is('node_status', keyStart) || is('lost_events', keyStart) || is('agent_event', keyStart) || is('debug_event', keyStart)) ? -1 : 0;
+    default:
+      return 0;
   }
+}
+
+function flowMember(at: number, c: number, base: number, keyStart: number, length: number, depth: number): number {
+  const key = flowKeyOf(base, keyStart, length);
+  if (key < 0) return -1;
   if (key === 0) return value(at, depth + 1);
   if ((fields[base + F.SEEN]! & key) !== 0) return -1;
   fields[base + F.SEEN] = fields[base + F.SEEN]! | key;
