@@ -1,12 +1,14 @@
 /**
- * @module A one-pass scanner for the records-first Hubble path: it checks the whole line against
- * JSON's grammar, character by character, and notes where the few fields a judged flow needs are
- * (Type, time, verdict, the addresses, each end's namespace, pod name, first workload and labels,
- * the L4 headers' destination ports and SYN/ACK flags, is_reply, reply), as positions in the line:
- * no string, object or token is made. It is stricter than the field scanner (hubble-scan.ts): any
- * escape, any repeated key it reads, any of its fields with an unusual type, or another observer
- * event, and it gives up; the line is then read by readHubbleLine, as before.
+ * @module A one-pass scanner for the records-first Hubble path, on the line's bytes: it checks the
+ * whole line against JSON's grammar (json-bytes.ts) and notes where the few fields a judged flow
+ * needs are (Type, time, verdict, the addresses, each end's namespace, pod name, first workload
+ * and labels, the L4 headers' destination ports and SYN/ACK flags, is_reply, reply), as positions
+ * in the bytes: no string, object or token is made. It is stricter than the field scanner
+ * (hubble-scan.ts): any escape or byte outside printable ASCII in a string, any space but the
+ * space byte, any repeated key it reads, any of its fields with an unusual type, or another
+ * observer event, and it gives up; the line is then decoded and read by readHubbleLine, as before.
  */
+import { digitsValue, isWord, numberEnd, spaceEnd, stringClose, wholeNumberEnd } from './json-bytes.js';
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
@@ -15,11 +17,7 @@ const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
-const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
-const MINUS = 0x2d;
 const MAX_DEPTH = 64;
-const NOT_PLAIN = /[\u0000-\u001f\\]/;
 
 /** Positions kept per flow object (0: the line's own object, 1: the wrapper's `flow`): start, end pairs. */
 export const F = {
@@ -28,20 +26,20 @@ export const F = {
   VERDICT: 4,
   SRC_IP: 6,
   DST_IP: 8,
-  /** Each end: namespace, pod name, workload name, labels (END_FIELDS positions, source first). */
+  /** Each end: namespace, pod name, workload name, labels, the whole object (END positions, source first). */
   ENDS: 10,
   /** Per protocol (TCP, UDP, SCTP): present (1), destination port (-1: none), SYN, ACK. */
-  L4: 26,
+  L4: 30,
   /** is_reply: -1 absent, 0 false, 1 true; reply: 0 or 1; time: 0 absent, 1 null, 2 a string. */
-  IS_REPLY: 38,
-  REPLY: 39,
-  TIME_KIND: 40,
+  IS_REPLY: 42,
+  REPLY: 43,
+  TIME_KIND: 44,
   /** Keys read, one bit each, to give up on a repeated one. */
-  SEEN: 41,
-  IP_SEEN: 42,
-  STRIDE: 43,
+  SEEN: 45,
+  IP_SEEN: 46,
+  STRIDE: 47,
 } as const;
-export const END = { NAMESPACE: 0, POD: 2, WORKLOAD: 4, LABELS: 6, STRIDE: 8 } as const;
+export const END = { NAMESPACE: 0, POD: 2, WORKLOAD: 4, LABELS: 6, OBJECT: 8, STRIDE: 10 } as const;
 
 /** The positions of the last line scanned (both flow objects). */
 export const fields = new Int32Array(2 * F.STRIDE);
@@ -53,30 +51,29 @@ for (const base of [0, F.STRIDE]) {
 }
 /** Seen-key masks of the objects below a flow (ends, workloads, headers, flags), by nesting. */
 const seen = new Int32Array(MAX_DEPTH);
-let text = '';
+let bytes: Uint8Array = new Uint8Array(0);
+let limit = 0;
 let flowKey = false;
 
-/** Scans `line`; true when it is a flow object (or a wrapper with one) read in full. Then `flowAt()` says which. */
-export function scanLine(line: string): boolean {
-  // Escapes and control characters (tabs between tokens included) are left to readHubbleLine: then every string ends at the next quote.
-  if (NOT_PLAIN.test(line)) return false;
-  text = line;
+/**
+ * Scans the line [start, end) of `line` (the byte at `end` a line feed, a carriage return or
+ * past the array); true when it is a flow object (or a wrapper with one) read in full. Then
+ * `flowAt()` says which, and `fields` holds positions in `line`.
+ */
+export function scanLine(line: Uint8Array, start: number, end: number): boolean {
+  bytes = line;
+  limit = end;
   flowKey = false;
   fields.set(EMPTY);
-  let at = space(0);
-  if (text.charCodeAt(at) !== OPEN_OBJECT) return false;
+  let at = space(start);
+  if (bytes[at] !== OPEN_OBJECT) return false;
   at = object(at, Role.Flow, 0, 0);
-  return at >= 0 && space(at) === text.length;
+  return at >= 0 && space(at) === end;
 }
 
 /** The base in `fields` of the scanned line's flow. */
 export function flowAt(): number {
   return flowKey ? F.STRIDE : 0;
-}
-
-/** The scanned line's text. */
-export function scannedText(): string {
-  return text;
 }
 
 /** Object roles: what its members mean. */
@@ -99,29 +96,29 @@ function object(at: number, role: Role, base: number, arg: number, depth = 0): n
   if (depth >= MAX_DEPTH) return -1;
   seen[depth] = 0;
   at = space(at + 1);
-  if (text.charCodeAt(at) === CLOSE_OBJECT) return at + 1;
+  if (bytes[at] === CLOSE_OBJECT) return at + 1;
   for (;;) {
-    if (text.charCodeAt(at) !== QUOTE) return -1;
+    if (bytes[at] !== QUOTE) return -1;
     const keyStart = at + 1;
     const keyEnd = stringEnd(keyStart);
     if (keyEnd < 0) return -1;
     at = space(keyEnd + 1);
-    if (text.charCodeAt(at) !== COLON) return -1;
+    if (bytes[at] !== COLON) return -1;
     at = space(at + 1);
     at = role === Role.Other ? value(at, depth + 1) : member(at, role, base, arg, keyStart, keyEnd, depth);
     if (at < 0) return -1;
     at = space(at);
-    const c = text.charCodeAt(at);
+    const c = bytes[at]!;
     if (c === CLOSE_OBJECT) return at + 1;
     if (c !== COMMA) return -1;
     at = space(at + 1);
   }
 }
 
-/** A member's value at `at`, read as its key (text[keyStart, keyEnd)) means in `role`. */
+/** A member's value at `at`, read as its key (bytes [keyStart, keyEnd)) means in `role`. */
 function member(at: number, role: Role, base: number, arg: number, keyStart: number, keyEnd: number, depth: number): number {
   const length = keyEnd - keyStart;
-  const c = text.charCodeAt(at);
+  const c = bytes[at]!;
   switch (role) {
     case Role.Flow:
       if (length === 4 && is('flow', keyStart)) {
@@ -149,9 +146,9 @@ function member(at: number, role: Role, base: number, arg: number, keyStart: num
     case Role.Ports:
       if (length === 16 && is('destination_port', keyStart)) {
         if (!once(depth, 1)) return -1;
-        const end = wholeNumberEnd(at);
+        const end = wholeNumberEnd(bytes, at);
         if (end < 0) return -1;
-        fields[base + F.L4 + 4 * arg + 1] = digitsOf(at, end);
+        fields[base + F.L4 + 4 * arg + 1] = digitsValue(bytes, at, end);
         return end;
       }
       if (length === 5 && is('flags', keyStart)) {
@@ -200,33 +197,32 @@ const enum Key {
   Reply = 256,
 }
 
-function flowMember(at: number, c: number, base: number, keyStart: number, length: number, depth: number): number {
-  let key = 0;
+/** The flow key of `length` bytes at `keyStart` (0: one the scanner skips; -1: another observer event, left to readHubbleLine). */
+function flowKeyOf(base: number, keyStart: number, length: number): number {
   switch (length) {
     case 2:
-      key = is('IP', keyStart) ? Key.IP : is('l4', keyStart) ? Key.L4 : 0;
-      break;
+      return is('IP', keyStart) ? Key.IP : is('l4', keyStart) ? Key.L4 : 0;
     case 4:
-      key = is('Type', keyStart) ? Key.Type : is('time', keyStart) ? Key.Time : 0;
-      break;
+      return is('Type', keyStart) ? Key.Type : is('time', keyStart) ? Key.Time : 0;
     case 5:
-      key = is('reply', keyStart) ? Key.Reply : 0;
-      break;
+      return is('reply', keyStart) ? Key.Reply : 0;
     case 6:
-      key = is('source', keyStart) ? Key.Source : 0;
-      break;
+      return is('source', keyStart) ? Key.Source : 0;
     case 7:
-      key = is('verdict', keyStart) ? Key.Verdict : 0;
-      break;
+      return is('verdict', keyStart) ? Key.Verdict : 0;
     case 8:
-      key = is('is_reply', keyStart) ? Key.IsReply : 0;
-      break;
+      return is('is_reply', keyStart) ? Key.IsReply : 0;
     case 11:
-      if (is('destination', keyStart)) key = Key.Destination;
-      // Another observer event: left to readHubbleLine.
-      else if (base === 0 && (is('node_status', keyStart) || is('lost_events', keyStart) || is('agent_event', keyStart) || is('debug_event', keyStart))) return -1;
-      break;
+      if (is('destination', keyStart)) return Key.Destination;
+      return base === 0 && (is('node_status', keyStart) || is('lost_events', keyStart) || is('agent_event', keyStart) || is('debug_event', keyStart)) ? -1 : 0;
+    default:
+      return 0;
   }
+}
+
+function flowMember(at: number, c: number, base: number, keyStart: number, length: number, depth: number): number {
+  const key = flowKeyOf(base, keyStart, length);
+  if (key < 0) return -1;
   if (key === 0) return value(at, depth + 1);
   if ((fields[base + F.SEEN]! & key) !== 0) return -1;
   fields[base + F.SEEN] = fields[base + F.SEEN]! | key;
@@ -247,8 +243,14 @@ function flowMember(at: number, c: number, base: number, keyStart: number, lengt
     case Key.L4:
       return c === OPEN_OBJECT ? object(at, Role.L4, base, 0, depth + 1) : -1;
     case Key.Source:
-    case Key.Destination:
-      return c === OPEN_OBJECT ? object(at, Role.End, base, key === Key.Source ? 0 : 1, depth + 1) : -1;
+    case Key.Destination: {
+      if (c !== OPEN_OBJECT) return -1;
+      const end = base + F.ENDS + (key === Key.Source ? 0 : END.STRIDE);
+      const after = object(at, Role.End, base, key === Key.Source ? 0 : 1, depth + 1);
+      fields[end + END.OBJECT] = at;
+      fields[end + END.OBJECT + 1] = after;
+      return after;
+    }
     default: {
       const flag = c === 0x74 && is('true', at) ? 1 : c === 0x66 && is('false', at) ? 0 : -1;
       if (flag < 0) return -1;
@@ -282,12 +284,12 @@ function endMember(at: number, c: number, end: number, keyStart: number, length:
 /** `workloads`: the first one's name, when it is an object. */
 function workloads(at: number, end: number, depth: number): number {
   at = space(at + 1);
-  if (text.charCodeAt(at) === CLOSE_ARRAY) return at + 1;
-  at = text.charCodeAt(at) === OPEN_OBJECT ? object(at, Role.Workload, end, 0, depth + 1) : value(at, depth + 1);
+  if (bytes[at] === CLOSE_ARRAY) return at + 1;
+  at = bytes[at] === OPEN_OBJECT ? object(at, Role.Workload, end, 0, depth + 1) : value(at, depth + 1);
   for (;;) {
     if (at < 0) return -1;
     at = space(at);
-    const c = text.charCodeAt(at);
+    const c = bytes[at]!;
     if (c === CLOSE_ARRAY) return at + 1;
     if (c !== COMMA) return -1;
     at = value(space(at + 1), depth + 1);
@@ -305,14 +307,14 @@ function stringAt(at: number, slot: number): number {
   return close + 1;
 }
 
-/** Where the string whose content starts at `at` closes (its quote), or -1: the line has no escape or control character (scanLine). */
+/** Where the string whose content starts at `at` closes (its quote), or -1 (json-bytes.ts). */
 function stringEnd(at: number): number {
-  return text.indexOf('"', at);
+  return stringClose(bytes, at, limit);
 }
 
 /** Any value at `at`, checked and stepped over. */
 function value(at: number, depth: number): number {
-  const c = text.charCodeAt(at);
+  const c = bytes[at]!;
   switch (c) {
     case QUOTE: {
       const close = stringEnd(at + 1);
@@ -323,12 +325,12 @@ function value(at: number, depth: number): number {
     case OPEN_ARRAY: {
       if (depth >= MAX_DEPTH) return -1;
       at = space(at + 1);
-      if (text.charCodeAt(at) === CLOSE_ARRAY) return at + 1;
+      if (bytes[at] === CLOSE_ARRAY) return at + 1;
       for (;;) {
         at = value(at, depth + 1);
         if (at < 0) return -1;
         at = space(at);
-        const next = text.charCodeAt(at);
+        const next = bytes[at];
         if (next === CLOSE_ARRAY) return at + 1;
         if (next !== COMMA) return -1;
         at = space(at + 1);
@@ -341,66 +343,14 @@ function value(at: number, depth: number): number {
     case 0x6e:
       return is('null', at) ? at + 4 : -1;
     default:
-      return numberEnd(at);
+      return numberEnd(bytes, at);
   }
 }
 
-/** After a JSON number at `at`; -1 when there is none. */
-function numberEnd(at: number): number {
-  if (text.charCodeAt(at) === MINUS) at++;
-  const first = text.charCodeAt(at);
-  if (first === DIGIT_0) at++;
-  else if (first > DIGIT_0 && first <= DIGIT_9) at = digitsEnd(at + 1);
-  else return -1;
-  if (text.charCodeAt(at) === 0x2e) {
-    const from = at + 1;
-    at = digitsEnd(from);
-    if (at === from) return -1;
-  }
-  const e = text.charCodeAt(at);
-  if (e === 0x65 || e === 0x45) {
-    at++;
-    const sign = text.charCodeAt(at);
-    if (sign === 0x2b || sign === MINUS) at++;
-    const from = at;
-    at = digitsEnd(from);
-    if (at === from) return -1;
-  }
-  return at;
-}
-
-/** After a plain whole number of 1 to 5 digits, no leading zero (what a port is written as); -1 otherwise. */
-function wholeNumberEnd(at: number): number {
-  const end = digitsEnd(at);
-  if (end === at || end - at > 5 || (end - at > 1 && text.charCodeAt(at) === DIGIT_0)) return -1;
-  const next = text.charCodeAt(end);
-  return next === 0x2e || next === 0x65 || next === 0x45 ? -1 : end;
-}
-
-function digitsEnd(at: number): number {
-  for (;;) {
-    const c = text.charCodeAt(at);
-    if (!(c >= DIGIT_0 && c <= DIGIT_9)) return at;
-    at++;
-  }
-}
-
-function digitsOf(start: number, end: number): number {
-  let n = 0;
-  for (let at = start; at < end; at++) n = n * 10 + text.charCodeAt(at) - DIGIT_0;
-  return n;
-}
-
-/** Whether `name` is written at `at`: compared code by code (a native startsWith costs more than the compare). */
-function is(name: string, at: number): boolean {
-  for (let i = 0; i < name.length; i++) if (text.charCodeAt(at + i) !== name.charCodeAt(i)) return false;
-  return true;
+function is(word: string, at: number): boolean {
+  return isWord(bytes, at, word);
 }
 
 function space(at: number): number {
-  for (;;) {
-    const c = text.charCodeAt(at);
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return at;
-    at++;
-  }
+  return spaceEnd(bytes, at);
 }

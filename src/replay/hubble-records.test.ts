@@ -3,7 +3,8 @@
  * text and JSON summaries, rule hits and --out, single and baseline replay, on random Hubble logs
  * of the fixture cluster's pods, unknown pods (resolved by their labels), outside addresses, pods
  * named at another pod's address, unreadable labels, replies, other types and protocols, bad
- * times and ports, spelled any way or broken (the scanner's mutations). The object path is the
+ * times and ports, spelled any way or broken (the scanner's mutations, and the records path's own: escapes, non-ASCII
+ * text, nested unknown fields, odd numbers, repeated keys, ends rewritten). The object path is the
  * same WASM engines behind a plain Engine, which the records path does not take.
  */
 import { readFileSync } from 'node:fs';
@@ -96,8 +97,38 @@ const flow = fc
     };
     return JSON.stringify(wrapped ? { flow: object, node_name: 'kind-worker', time } : object);
   });
+/**
+ * What the records path reads on bytes and must read as JSON.parse does, or leave: escapes and
+ * non-ASCII text in names, nested unknown fields, numbers in odd forms, repeated keys, and ends of
+ * the same names written with other bytes (remembered by their bytes, found by their names).
+ */
+const recordsMutation = fc.constantFrom(
+  (s: string) => s.replace('"pod_name":"frontend', '"pod_name":"\\u0066rontend'),
+  (s: string) => s.replace('"namespace":"prod"', '"namespace":"pr\u00f6d"'),
+  (s: string) => s.replace('"labels":[', '"labels":["k8s:app=caf\u00e9",'),
+  (s: string) => s.replace('"labels":[', '"labels":["k8s:emoji=\ud83d\ude00",'),
+  (s: string) => s.replace('"source":{', '"source":{"identity":4242,"extra":{"a":[1,{"b":null}],"c":-1.5e-3},'),
+  (s: string) => s.replace('"destination":{', '"destination":{"cluster_name":"kind-kind","identity":7,'),
+  (s: string) => s.replace('"source_port":49152', '"source_port":4.9152E4'),
+  (s: string) => s.replace(/"destination_port":([0-9]+)/, '"destination_port":$1.0'),
+  (s: string) => s.replace(/"destination_port":([0-9]+)/, '"destination_port":$1e0'),
+  (s: string) => s.replace(/"destination_port":([0-9]+)/, '"destination_port":-$1'),
+  (s: string) => s.replace('"source_port":49152', '"source_port":-0'),
+  (s: string) => s.replace('"pod_name":', '"pod_name":"other-1","pod_name":'),
+  (s: string) => s.replace('"source":{', '"source":{},"source":{'),
+  (s: string) => s.replace('"IP":{', '"IP":{"source":"10.9.9.9",'),
+  (s: string) => s.replace('"verdict":', '"verdict":"DROPPED","verdict":'),
+  (s: string) => s.replace(/\}$/, ',"extra":[{"x":[[]]},true,false,null,0.5]}'),
+  (s: string) => s.replace(/,"labels":\[[^\]]*\]/, ''),
+  (s: string) => s.replaceAll(',', ' , '),
+  (s: string) => s.replace('"Type":"L3_L4"', '"Type":"L3_\\u004c4"'),
+);
 /** Mostly well-formed lines, sometimes spelled otherwise or broken. */
-const hubbleLine = fc.oneof({ weight: 6, arbitrary: flow }, fc.tuple(flow, hubbleMutation).map(([text, mutate]) => mutate(text)));
+const hubbleLine = fc.oneof(
+  { weight: 6, arbitrary: flow },
+  fc.tuple(flow, hubbleMutation).map(([text, mutate]) => mutate(text)),
+  { weight: 2, arbitrary: fc.tuple(flow, recordsMutation).map(([text, mutate]) => mutate(text)) },
+);
 /** Lines repeated (as conversations are), with some that are no Hubble flow. */
 const hubbleLog = fc
   .array(fc.oneof({ weight: 10, arbitrary: hubbleLine }, fc.constantFrom('{"lost_events":{"num_events_lost":"1"}}', '{}', 'x', '')), { minLength: 1, maxLength: 40, size: 'max' })

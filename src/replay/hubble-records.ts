@@ -1,22 +1,24 @@
 /**
- * @module Hubble's records-first fast path (flow-records.ts): a judged flow line that the one-pass
- * scanner takes (hubble-line-scan.ts), and whose ends resolve, becomes a flow record without a
- * string, a record object, a Flow or a resolved spec per line. Each end is resolved once, in
- * replay's resolution order (pod name, address, labels), and remembered by its address and the
- * names it is given, compared in place (labels are read only when they are new for that end);
- * a line whose ends need labels to resolve (an unknown pod), that the scanner does not take, that
- * is no judged flow or reply, or that would be an error is left to readHubbleLine, in its place.
+ * @module Hubble's records-first fast path on bytes (flow-records.ts, byte-lines.ts): a judged
+ * flow line that the one-pass scanner takes (hubble-line-scan.ts), and whose ends resolve, becomes
+ * a flow record without a string, a record object, a Flow or a resolved spec per line. Each end
+ * is resolved once, in replay's resolution order (pod name, address, labels), and remembered by
+ * the bytes of its address and end object, found in place (a line's names and labels are read
+ * only when those bytes are new for that end). A line whose ends need labels to resolve (an
+ * unknown pod), that the scanner does not take, that is no judged flow or reply, or that would be
+ * an error is left to readHubbleLine, in its place.
  */
 import { PROTOCOL_CODE } from '../compile/layout.js';
-import { DEFAULT_MAX_ENDPOINTS, detached } from '../flow/endpoint-table.js';
+import { DEFAULT_MAX_ENDPOINTS } from '../flow/endpoint-table.js';
 import { FlowError } from '../model/errors.js';
 import type { EndpointSpec } from '../model/flow.js';
 import type { EndFields } from './hubble-fields.js';
 import { adhocOf, labelOf, specOf } from './hubble.js';
 import { END, F, fields, flowAt, scanLine } from './hubble-line-scan.js';
-import { OBSERVED_CODE, type EndpointDecoder, type EndpointRecords, type FastLineReader } from './flow-records.js';
+import { NOT_A_TIME, timeOfBytes } from './byte-fields.js';
+import { Conversations, conversationHash, MAX_CONVERSATIONS } from './conversations.js';
+import { asciiText, OBSERVED_CODE, type EndpointDecoder, type EndpointRecords, type FastBytesReader } from './flow-records.js';
 import { LineError } from './records.js';
-import { parseTimeText } from './record-time.js';
 import { resolveEndpoint, type EndpointDirectory } from './endpoint-directory.js';
 
 /**
@@ -27,46 +29,37 @@ const HUBBLE_ENDS: EndpointDecoder = () => {
   throw new Error('replay bug: Hubble endpoints are added decoded, not by text');
 };
 
-/** One end as a log names it, and its entry (-1: its lines take the object path). */
+/** An end as resolved: its entry (-1: its lines take the object path), and the entry's label and spec when added (an entry the table has since dropped no longer has both). */
 interface KnownEnd {
-  readonly ip: string;
-  readonly namespace: string | undefined;
-  readonly podName: string | undefined;
-  readonly workload: string | undefined;
-  /** A labels text known to be readable (it only decides the end when the entry is -1). */
-  labels: string;
   readonly entry: number;
-  /** The entry's label and spec when added: an entry the table has since dropped no longer has both. */
   readonly label: string | undefined;
   readonly spec: EndpointSpec | undefined;
 }
 
-/** Whether text[fields[slot]], fields[slot + 1]) is `value` (undefined: no such field). */
-function isAt(text: string, slot: number, value: string | undefined): boolean {
+function textAt(bytes: Uint8Array, slot: number): string | undefined {
   const start = fields[slot]!;
-  if (value === undefined) return start < 0;
+  return start < 0 ? undefined : asciiText(bytes, start, fields[slot + 1]!);
+}
+
+/** Whether bytes[fields[slot], fields[slot + 1]) are `value`. */
+function isAt(bytes: Uint8Array, slot: number, value: Uint8Array): boolean {
+  const start = fields[slot]!;
   if (start < 0 || fields[slot + 1]! - start !== value.length) return false;
-  for (let i = 0; i < value.length; i++) if (text.charCodeAt(start + i) !== value.charCodeAt(i)) return false;
+  for (let i = 0; i < value.length; i++) if (bytes[start + i] !== value[i]) return false;
   return true;
 }
 
-function sliceAt(text: string, slot: number): string | undefined {
-  const start = fields[slot]!;
-  return start < 0 ? undefined : text.slice(start, fields[slot + 1]);
-}
-
-/** A hash (FNV-1a) of the text at the positions in `fields` at `slot`, computed in place. */
-function hashAt(text: string, slot: number): number {
-  let hash = 0x811c9dc5;
-  for (let at = fields[slot]!, end = fields[slot + 1]!; at < end; at++) hash = Math.imul(hash ^ text.charCodeAt(at), 0x01000193);
-  // 30 bits: a small integer, which a Map keys without allocating.
-  return hash & 0x3fffffff;
-}
-
-/** The ends of one endpoint table, resolved with one directory, by a hash of their address (the names are compared in place). Bounded. */
+/**
+ * The ends of one endpoint table, resolved with one directory. An end is remembered by its bytes,
+ * found in place (conversations.ts): its address and its whole end object (names, labels and
+ * all), so that the same bytes are the same end; other bytes of the same names find its entry by
+ * their names (byKey), so that an end has one entry. Bounded.
+ */
 class HubbleEnds {
-  private readonly byHash = new Map<number, KnownEnd[]>();
-  private size = 0;
+  /** Per side (source, destination): the bytes of address and end object to an index in `known`. */
+  private readonly memos = [new Conversations(), new Conversations()];
+  private known: KnownEnd[] = [];
+  private readonly byKey = new Map<string, KnownEnd>();
 
   constructor(
     readonly table: EndpointRecords,
@@ -74,87 +67,79 @@ class HubbleEnds {
   ) {}
 
   /** The entry of the scanned end at `end` (its base in `fields`), address at `ipSlot`; -1 when its line must take the object path. */
-  entry(text: string, end: number, ipSlot: number, field: 'source' | 'destination'): number {
-    const hash = hashAt(text, ipSlot);
-    const known = this.byHash.get(hash);
-    if (known !== undefined) {
-      for (const k of known) {
-        if (!isAt(text, ipSlot, k.ip) || !isAt(text, end + END.NAMESPACE, k.namespace) || !isAt(text, end + END.POD, k.podName) || !isAt(text, end + END.WORKLOAD, k.workload)) continue;
-        if (k.entry >= 0 && (this.table.texts[k.entry] !== k.label || this.table.specs[k.entry] !== k.spec)) break;
-        // A namespaced end's labels must read as an ad-hoc pod, as readHubbleLine reads them, even when they decide nothing.
-        if (k.namespace !== undefined && !isLabels(text, end, k.labels)) {
-          const labels = labelsAt(text, end);
-          if (!readable({ namespace: k.namespace, podName: k.podName, workload: k.workload, labels }, field)) return -1;
-          k.labels = detached(labels);
-        }
-        return k.entry;
-      }
+  entry(bytes: Uint8Array, end: number, ipSlot: number, side: 0 | 1): number {
+    const ipStart = fields[ipSlot]!;
+    const ipEnd = fields[ipSlot + 1]!;
+    const objectStart = Math.max(fields[end + END.OBJECT]!, 0);
+    const objectEnd = Math.max(fields[end + END.OBJECT + 1]!, 0);
+    const memo = this.memos[side]!;
+    // The address's bytes and the object's length: the memo verifies every byte of both on a hit, so hashing the object's too would only cost.
+    const hash = conversationHash(bytes, ipStart, ipEnd, objectStart, objectStart) ^ (objectEnd - objectStart);
+    const found = memo.find(hash, bytes, ipStart, ipEnd, objectStart, objectEnd);
+    if (found >= 0) {
+      const k = this.known[memo.dstOf(found)]!;
+      if (this.isCurrent(k)) return k.entry;
     }
-    return this.add(text, end, ipSlot, field, hash);
+    const k = this.resolve(bytes, end, ipSlot, side === 0 ? 'source' : 'destination');
+    // Errors are never remembered: each such line is reported by the object path.
+    if (k === undefined) return -1;
+    if (found >= 0) {
+      this.known[memo.dstOf(found)] = k;
+    } else {
+      if (this.known.length >= MAX_CONVERSATIONS) {
+        for (const m of this.memos) m.clear();
+        this.known = [];
+      }
+      memo.add(hash, bytes, ipStart, ipEnd, objectStart, objectEnd, k.entry, this.known.length);
+      this.known.push(k);
+    }
+    return k.entry;
   }
 
-  private add(text: string, end: number, ipSlot: number, field: 'source' | 'destination', hash: number): number {
-    const ip = detached(sliceAt(text, ipSlot)!);
-    const named = (slot: number): string | undefined => {
-      const value = sliceAt(text, end + slot);
-      return value === undefined ? undefined : detached(value);
-    };
-    const fieldsOfEnd: EndFields = { namespace: named(END.NAMESPACE), podName: named(END.POD), workload: named(END.WORKLOAD), labels: detached(labelsAt(text, end)) };
+  private isCurrent(k: KnownEnd): boolean {
+    return k.entry < 0 || (this.table.texts[k.entry] === k.label && this.table.specs[k.entry] === k.spec);
+  }
+
+  /** The end read from its names, as readHubbleLine reads it; undefined when that is an error. */
+  private resolve(bytes: Uint8Array, end: number, ipSlot: number, field: 'source' | 'destination'): KnownEnd | undefined {
+    const ip = textAt(bytes, ipSlot)!;
+    const name = (slot: number): string | undefined => textAt(bytes, end + slot);
+    const fieldsOfEnd: EndFields = { namespace: name(END.NAMESPACE), podName: name(END.POD), workload: name(END.WORKLOAD), labels: name(END.LABELS) ?? 'null' };
     let spec: EndpointSpec;
     try {
+      // adhocOf reads the labels (and throws on unreadable ones) even when they decide nothing, as readHubbleLine does.
       spec = resolveEndpoint(specOf(fieldsOfEnd, ip, field, `IP.${field}`), ip, adhocOf(fieldsOfEnd, field), this.directory);
     } catch (error) {
-      // Errors are never remembered: each such line is reported by the object path.
-      if (error instanceof FlowError || error instanceof LineError) return -1;
+      if (error instanceof FlowError || error instanceof LineError) return undefined;
       throw error;
     }
-    if (this.size >= DEFAULT_MAX_ENDPOINTS) {
-      this.byHash.clear();
-      this.size = 0;
-    }
-    const { namespace, podName, workload, labels } = fieldsOfEnd;
-    const label = detached(labelOf(fieldsOfEnd, ip));
+    const { namespace, podName, workload } = fieldsOfEnd;
     const key = `${field}\u0000${namespace ?? ''}\u0000${podName ?? ''}\u0000${workload ?? ''}\u0000${ip}`;
+    const named = this.byKey.get(key);
+    if (named !== undefined && this.isCurrent(named)) return named;
+    if (this.byKey.size >= DEFAULT_MAX_ENDPOINTS) this.byKey.clear();
+    const label = labelOf(fieldsOfEnd, ip);
     const entry = spec.kind === 'adhoc' ? -1 : this.table.addDecoded(key, label, spec, field);
-    const known: KnownEnd = { ip, namespace, podName, workload, labels, entry, label, spec: entry >= 0 ? spec : undefined };
-    const same = (k: KnownEnd): boolean => k.ip === ip && k.namespace === namespace && k.podName === podName && k.workload === workload;
-    // A stale end of the same names is replaced.
-    this.byHash.set(hash, [...(this.byHash.get(hash) ?? []).filter((k) => !same(k)), known]);
-    this.size++;
-    return entry;
-  }
-}
-
-/** The end's labels text as the field scanner keeps it ("null" without an array). */
-function labelsAt(text: string, end: number): string {
-  return sliceAt(text, end + END.LABELS) ?? 'null';
-}
-
-function isLabels(text: string, end: number, labels: string): boolean {
-  return fields[end + END.LABELS]! < 0 ? labels === 'null' : isAt(text, end + END.LABELS, labels);
-}
-
-/** Whether the end's labels read as an ad-hoc pod without error. */
-function readable(end: EndFields, field: string): boolean {
-  try {
-    adhocOf(end, field);
-    return true;
-  } catch (error) {
-    if (error instanceof FlowError || error instanceof LineError) return false;
-    throw error;
+    const known: KnownEnd = { entry, label, spec: entry >= 0 ? spec : undefined };
+    this.byKey.set(key, known);
+    return known;
   }
 }
 
 const endsOf = new WeakMap<EndpointRecords, HubbleEnds>();
 let last: HubbleEnds | undefined;
 const L4_CODES = [PROTOCOL_CODE.TCP, PROTOCOL_CODE.UDP, PROTOCOL_CODE.SCTP];
+const ascii = new TextEncoder();
+const L3_L4 = ascii.encode('L3_L4');
+const FORWARDED = ascii.encode('FORWARDED');
+const DROPPED = ascii.encode('DROPPED');
 
-/** A Hubble line as readHubbleLine reads it, given to the sink when it is a judged flow whose ends resolve, or a reply. */
-export const readHubbleFast: FastLineReader = (text, line, sink) => {
+/** A Hubble line's bytes as readHubbleLine reads their text, given to the sink when it is a judged flow whose ends resolve, or a reply. */
+export const readHubbleBytes: FastBytesReader = (bytes, start, end, line, sink) => {
   const directory = sink.directory;
-  if (directory === undefined || !scanLine(text)) return false;
+  if (directory === undefined || !scanLine(bytes, start, end)) return false;
   const base = flowAt();
-  if (!isAt(text, base + F.TYPE, 'L3_L4') || fields[base + F.SRC_IP]! < 0 || fields[base + F.DST_IP]! < 0) return false;
+  if (!isAt(bytes, base + F.TYPE, L3_L4) || fields[base + F.SRC_IP]! < 0 || fields[base + F.DST_IP]! < 0) return false;
   // The first of TCP, UDP, SCTP given as an object.
   let protocol = 0;
   while (protocol < 3 && fields[base + F.L4 + 4 * protocol] !== 1) protocol++;
@@ -164,12 +149,8 @@ export const readHubbleFast: FastLineReader = (text, line, sink) => {
   const timeBase = fields[base + F.TIME_KIND]! === 2 || base === 0 ? base : 0;
   let time = NaN;
   if (fields[timeBase + F.TIME_KIND] === 2 && fields[timeBase + F.TIME]! >= 0) {
-    try {
-      time = parseTimeText(sliceAt(text, timeBase + F.TIME), 'time')!;
-    } catch (error) {
-      if (error instanceof LineError) return false;
-      throw error;
-    }
+    time = timeOfBytes(bytes, fields[timeBase + F.TIME]!, fields[timeBase + F.TIME + 1]!, 'time');
+    if (time === NOT_A_TIME) return false;
   }
   const isReply = fields[base + F.IS_REPLY]!;
   if (isReply === 1 || (isReply < 0 && (fields[base + F.REPLY] === 1 || (fields[l4 + 2] === 1 && fields[l4 + 3] === 1)))) {
@@ -186,11 +167,11 @@ export const readHubbleFast: FastLineReader = (text, line, sink) => {
     if (ends === undefined || ends.directory !== directory) endsOf.set(table, (ends = new HubbleEnds(table, directory)));
     last = ends;
   }
-  const src = ends.entry(text, base + F.ENDS, base + F.SRC_IP, 'source');
+  const src = ends.entry(bytes, base + F.ENDS, base + F.SRC_IP, 0);
   if (src < 0) return false;
-  const dst = ends.entry(text, base + F.ENDS + END.STRIDE, base + F.DST_IP, 'destination');
+  const dst = ends.entry(bytes, base + F.ENDS + END.STRIDE, base + F.DST_IP, 1);
   if (dst < 0) return false;
-  const observed = isAt(text, base + F.VERDICT, 'FORWARDED') ? OBSERVED_CODE.ALLOWED : isAt(text, base + F.VERDICT, 'DROPPED') ? OBSERVED_CODE.DENIED : OBSERVED_CODE.NONE;
+  const observed = isAt(bytes, base + F.VERDICT, FORWARDED) ? OBSERVED_CODE.ALLOWED : isAt(bytes, base + F.VERDICT, DROPPED) ? OBSERVED_CODE.DENIED : OBSERVED_CODE.NONE;
   sink.flow(table, src, dst, L4_CODES[protocol]!, port, line, observed, time, NaN);
   return true;
 };
