@@ -84,8 +84,10 @@ export function focusPeers(bundle: Bundle, focused: readonly number[], addressIn
     }
     return answer;
   };
-  const projected = labelProjection(selectorVocabulary(bundle));
-  const profileOf = (pod: Pod): string => (pod.hostNetwork ? 'host' : `${pod.namespace}\u0001${projected(pod.labels)}`);
+  // The selectors' vocabulary only once a pod that is not hostNetwork asks (a DaemonSet's peers may all be settled).
+  let projected: ((labels: Labels) => string) | undefined;
+  const profileOf = (pod: Pod): string =>
+    pod.hostNetwork ? 'host' : `${pod.namespace}\u0001${(projected ??= labelProjection(selectorVocabulary(bundle)))(pod.labels)}`;
   const focus = focusProfiles(bundle, focused, profileOf);
   if (focus === undefined) return out.fill(1);
   // A focused profile's sides are its pods' (peers read its pods' addresses only): "some pod of it".

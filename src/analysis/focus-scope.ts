@@ -16,7 +16,7 @@
 import type { Bundle, Pod } from '../model/bundle.js';
 import { ALL, KEEP, type RelationKey } from './focus-relations.js';
 import { peerKeys } from './peer-keys.js';
-import type { PodAddressIndex } from './pod-address-index.js';
+import { PodAddressIndex } from './pod-address-index.js';
 
 export interface FocusScope {
   readonly bundle: Bundle;
@@ -72,7 +72,7 @@ export function focusScope(
     standsFor[p] = first ?? p;
   }
   for (const p of firstOfKey.values()) kept[p] = 1;
-  keepSharers(pods, kept);
+  keepSharers(pods, kept, addressIndex ?? new PodAddressIndex(bundle));
   const keptPods: number[] = [];
   for (let p = 0; p < pods.length; p++) if (kept[p]) keptPods.push(p);
   const original = Int32Array.from(keptPods);
@@ -105,18 +105,21 @@ function oneByOne(pods: readonly Pod[], focused: readonly number[], isFocus: Uin
   return pods.map((pod, p) => (!isFocus[p] && related(pod) ? KEEP : undefined));
 }
 
-/** Keeps, until none is left, every pod that claims an address a kept pod claims. */
-function keepSharers(pods: readonly Pod[], kept: Uint8Array): void {
-  let claimed = new Set<string>();
-  for (let p = 0; p < pods.length; p++) if (kept[p]) for (const ip of pods[p]!.ips) claimed.add(ip);
-  while (claimed.size > 0) {
-    const added = new Set<string>();
-    pods.forEach((pod, p) => {
-      if (kept[p] || !pod.ips.some((ip) => claimed.has(ip))) return;
-      kept[p] = 1;
-      for (const ip of pod.ips) if (!claimed.has(ip)) added.add(ip);
-    });
-    claimed = added;
+/** Keeps, until none is left, every pod that claims an address a kept pod claims (looked up, not a pass over all pods). */
+function keepSharers(pods: readonly Pod[], kept: Uint8Array, addressIndex: PodAddressIndex): void {
+  const claimed = new Set<string>();
+  const queue: number[] = [];
+  for (let p = 0; p < pods.length; p++) if (kept[p]) queue.push(p);
+  while (queue.length > 0) {
+    for (const ip of pods[queue.pop()!]!.ips) {
+      if (claimed.has(ip)) continue;
+      claimed.add(ip);
+      for (const q of addressIndex.claimants(ip)) {
+        if (kept[q]) continue;
+        kept[q] = 1;
+        queue.push(q);
+      }
+    }
   }
 }
 
