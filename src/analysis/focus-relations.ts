@@ -19,6 +19,7 @@ import type { Bundle, Labels, NetworkPolicy, Pod } from '../model/bundle.js';
 import { NAMESPACE_NAME_LABEL } from '../model/bundle.js';
 import { selectorMatches } from '../model/selector.js';
 import type { Direction } from './candidates.js';
+import { PodAddressIndex } from './pod-address-index.js';
 
 /** Per pod: not node-related to the focus (undefined), kept one by one (KEEP), or its relation key. */
 export const KEEP = null;
@@ -32,21 +33,27 @@ export type RelationKey = string | typeof KEEP | undefined;
  * and reach every focused workload; else the focused workloads it is node-related to, as text
  * (`workloadOf`: per pod, its workload).
  */
-export function focusRelationKeys(bundle: Bundle, focused: readonly number[], workloadOf: ArrayLike<number>): RelationKey[] {
+export function focusRelationKeys(
+  bundle: Bundle,
+  focused: readonly number[],
+  workloadOf: ArrayLike<number>,
+  addressIndex = new PodAddressIndex(bundle),
+): RelationKey[] {
   const { pods } = bundle;
   const isFocused = new Uint8Array(pods.length);
   for (const d of focused) isFocused[d] = 1;
-  // Focused pods by their addresses and by their node addresses.
+  // Pods whose address is a focused pod's node, found in the address index (no pass over every
+  // pod's addresses); focused pods by their addresses, for the pods whose node is one.
+  const onFocusNode = new Map<number, number[]>();
   const byAddress = new Map<string, number[]>();
-  const byNode = new Map<string, number[]>();
-  const add = (table: Map<string, number[]>, ip: string, d: number): void => {
-    const list = table.get(ip);
-    if (!list) table.set(ip, [d]);
+  const add = <K>(table: Map<K, number[]>, key: K, d: number): void => {
+    const list = table.get(key);
+    if (!list) table.set(key, [d]);
     else if (list[list.length - 1] !== d) list.push(d);
   };
   for (const d of focused) {
     for (const ip of pods[d]!.ips) add(byAddress, ip, d);
-    for (const ip of pods[d]!.hostIPs) add(byNode, ip, d);
+    for (const ip of pods[d]!.hostIPs) for (const t of addressIndex.claimants(ip)) add(onFocusNode, t, d);
   }
   const focusedWorkloads = new Set(focused.map((d) => workloadOf[d]!)).size;
   const sides = new SideOpenness(bundle);
@@ -57,7 +64,7 @@ export function focusRelationKeys(bundle: Bundle, focused: readonly number[], wo
   return pods.map((t, p) => {
     if (isFocused[p]) return undefined;
     related.length = 0;
-    for (const ip of t.ips) for (const d of byNode.get(ip) ?? NONE) note(related, d);
+    for (const d of onFocusNode.get(p) ?? NONE) note(related, d);
     for (const ip of t.hostIPs) for (const d of byAddress.get(ip) ?? NONE) note(related, d);
     if (related.length === 0) return undefined;
     workloads.length = 0;

@@ -48,7 +48,7 @@ export function focusedConnectivity(
   const focusPods = [...focused].sort((a, b) => a - b).flatMap((w) => groups.pods[w]!);
   const addressIndex = new PodAddressIndex(bundle);
   // Explanations name each node-related pair's own rules: those pairs stay one by one then.
-  const relations = options.explain ? undefined : focusRelationKeys(bundle, focusPods, groups.workloadOf);
+  const relations = options.explain ? undefined : focusRelationKeys(bundle, focusPods, groups.workloadOf, addressIndex);
   const settled = relations && Uint8Array.from(relations, (relation) => (relation === ALL ? 1 : 0));
   const scope = focusScope(bundle, focusPods, focusPeers(bundle, focusPods, addressIndex, settled), addressIndex, relations);
   if (scope.original.length > largestScope * bundle.pods.length) {
