@@ -18,6 +18,7 @@ import { focusedConnectivity } from '../src/analysis/focused-connectivity.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
 import { ingestObjects } from '../src/ingest/bundle.js';
 import { bundleObjectsArbitrary, type K8sObject } from './fuzz/arbitraries.js';
+import { daemonSetBundleArbitrary } from './fuzz/daemonset.js';
 import { formatCounterexample } from './fuzz/report.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
@@ -65,6 +66,18 @@ describe('list --focus equals the full list filtered to the focused workload', (
           if (mismatches.length > 0) throw new Error(`${mismatches.slice(0, 3).join('\n')}\n${formatCounterexample(objects, [])}`);
         }),
         { seed: SEED + (tiers ? 1 : 0), numRuns: RUNS },
+      );
+    }, 240_000);
+  }
+
+  for (const tiers of [false, true]) {
+    it(`on ${RUNS} random ${tiers ? 'tiered ' : ''}bundles with a hostNetwork DaemonSet on three nodes and replicas spread over them, decided on the scope`, () => {
+      fc.assert(
+        fc.property(daemonSetBundleArbitrary(tiers), fc.boolean(), (objects, includeSelf) => {
+          const mismatches = focusMismatches(objects, includeSelf, 'scope');
+          if (mismatches.length > 0) throw new Error(`${mismatches.slice(0, 3).join('\n')}\n${formatCounterexample(objects, [])}`);
+        }),
+        { seed: SEED + 3 + (tiers ? 1 : 0), numRuns: RUNS },
       );
     }, 240_000);
   }

@@ -8,7 +8,7 @@
  * pod's addresses are looked at. Node relations are not asked about here (a side that faces its
  * own node allows everything): the scope keeps those pods whatever this says.
  */
-import type { Bundle, Labels, NetworkPolicy, Pod, Rule } from '../model/bundle.js';
+import type { Bundle, IPBlockPeer, Labels, NetworkPolicy, Pod, Rule } from '../model/bundle.js';
 import { NAMESPACE_NAME_LABEL } from '../model/bundle.js';
 import { selectorMatches } from '../model/selector.js';
 import { cidrContains, parseIP, type IP } from '../net/ip.js';
@@ -35,8 +35,9 @@ const MAX_FOCUS_SIDES = 64;
 /**
  * Per pod of the bundle, 1 when it may be a peer of a focused pod in either direction.
  * `addressIndex`: the bundle's, when the caller reads its addresses too (parsed once for both).
+ * `settled`: per pod, 1 when the caller knows its connections otherwise (answered 0, not looked at).
  */
-export function focusPeers(bundle: Bundle, focused: readonly number[], addressIndex = new PodAddressIndex(bundle)): Uint8Array {
+export function focusPeers(bundle: Bundle, focused: readonly number[], addressIndex = new PodAddressIndex(bundle), settled?: Uint8Array): Uint8Array {
   const { pods } = bundle;
   const out = new Uint8Array(pods.length);
   const nsLabels = new Map(bundle.namespaces.map((ns) => [ns.name, ns.labels]));
@@ -60,8 +61,12 @@ export function focusPeers(bundle: Bundle, focused: readonly number[], addressIn
     if (pod.hostNetwork || cluster || selecting.length === 0) return { open: true, rules: [] };
     return { open: false, rules: selecting.flatMap((policy) => (direction === 'ingress' ? policy.ingress : policy.egress).map((rule) => ({ policy, rule }))) };
   };
-  /** Whether the side may allow a flow with peer t; addresses: t's, or undefined to answer BY_ADDRESS. */
-  const sideMay = (side: Side, t: Pod, addresses: readonly IP[] | undefined): Maybe => {
+  /**
+   * Whether the side may allow a flow with peer t; addresses: t's, or undefined to answer BY_ADDRESS.
+   * `matched`: per ipBlock, whether it holds one of these addresses, when they are a focused
+   * profile's (thousands of them for a DaemonSet: looked at once per block, not per pod).
+   */
+  const sideMay = (side: Side, t: Pod, addresses: readonly IP[] | undefined, matched?: Map<IPBlockPeer, boolean>): Maybe => {
     if (side.open) return YES;
     let answer: Maybe = NO;
     for (const { policy, rule } of side.rules) {
@@ -73,27 +78,29 @@ export function focusPeers(bundle: Bundle, focused: readonly number[], addressIn
           if (namespaceMatches && selectorMatches(peer.podSelector, t.labels)) return YES;
         } else if (t.hostNetwork || bundle.options.ipBlockMatchesPods) {
           if (!addresses) answer = addressIndex.holdsPod(peer) ? BY_ADDRESS : answer;
-          else if (addresses.some((ip) => cidrContains(peer.cidr, ip) && !peer.except.some((e) => cidrContains(e, ip)))) return YES;
+          else if (holdsOneOf(peer, addresses, matched)) return YES;
         }
       }
     }
     return answer;
   };
-  const projected = labelProjection(selectorVocabulary(bundle));
-  const profileOf = (pod: Pod): string => (pod.hostNetwork ? 'host' : `${pod.namespace}\u0001${projected(pod.labels)}`);
+  // The selectors' vocabulary only once a pod that is not hostNetwork asks (a DaemonSet's peers may all be settled).
+  let projected: ((labels: Labels) => string) | undefined;
+  const profileOf = (pod: Pod): string =>
+    pod.hostNetwork ? 'host' : `${pod.namespace}\u0001${(projected ??= labelProjection(selectorVocabulary(bundle)))(pod.labels)}`;
   const focus = focusProfiles(bundle, focused, profileOf);
   if (focus === undefined) return out.fill(1);
   // A focused profile's sides are its pods' (peers read its pods' addresses only): "some pod of it".
-  const focusSides = focus.map(({ pod, addresses }) => ({ pod, addresses, egress: sideOf(pod, 'egress'), ingress: sideOf(pod, 'ingress') }));
+  const focusSides = focus.map(({ pod, addresses }) => ({ pod, addresses, matched: new Map<IPBlockPeer, boolean>(), egress: sideOf(pod, 'egress'), ingress: sideOf(pod, 'ingress') }));
   /** Whether t may be a peer of some focused pod (addresses as for sideMay); t's sides only when asked for. */
   const mayPeer = (t: Pod, sides: Partial<Record<Direction, Side>>, addresses: readonly IP[] | undefined): Maybe => {
     const side = (direction: Direction): Side => (sides[direction] ??= sideOf(t, direction));
     let answer: Maybe = NO;
     for (const f of focusSides) {
       const fOut = sideMay(f.egress, t, addresses);
-      const out = fOut === NO ? NO : and(fOut, sideMay(side('ingress'), f.pod, f.addresses));
+      const out = fOut === NO ? NO : and(fOut, sideMay(side('ingress'), f.pod, f.addresses, f.matched));
       const fIn = sideMay(f.ingress, t, addresses);
-      const back = fIn === NO ? NO : and(fIn, sideMay(side('egress'), f.pod, f.addresses));
+      const back = fIn === NO ? NO : and(fIn, sideMay(side('egress'), f.pod, f.addresses, f.matched));
       if (out === YES || back === YES) return YES;
       if (out === BY_ADDRESS || back === BY_ADDRESS) answer = BY_ADDRESS;
     }
@@ -120,7 +127,7 @@ export function focusPeers(bundle: Bundle, focused: readonly number[], addressIn
   };
   const byProfile = new Map<string, { answer: Maybe; sides: Partial<Record<Direction, Side>> }>();
   pods.forEach((pod, p) => {
-    if (!pod.hostNetwork && !reachedNamespace(pod.namespace)) return;
+    if (settled?.[p] || (!pod.hostNetwork && !reachedNamespace(pod.namespace))) return;
     const profile = profileOf(pod);
     let found = byProfile.get(profile);
     if (!found) {
@@ -131,6 +138,16 @@ export function focusPeers(bundle: Bundle, focused: readonly number[], addressIn
     else out[p] = found.answer;
   });
   return out;
+}
+
+/** Whether the block holds one of the addresses (remembered in `matched` when given). */
+function holdsOneOf(peer: IPBlockPeer, addresses: readonly IP[], matched: Map<IPBlockPeer, boolean> | undefined): boolean {
+  let found = matched?.get(peer);
+  if (found === undefined) {
+    found = addresses.some((ip) => cidrContains(peer.cidr, ip) && !peer.except.some((e) => cidrContains(e, ip)));
+    matched?.set(peer, found);
+  }
+  return found;
 }
 
 function and(a: Maybe, b: Maybe): Maybe {

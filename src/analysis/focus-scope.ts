@@ -1,8 +1,10 @@
 /**
  * @module The small bundle a focus is decided on: the focused pods, every pod with a node
- * relation to one of them (either is the other's node: such pairs are decided pod by pod), and one
- * pod per class key (peer-keys.ts) for all the others that may be its peers (focus-peers.ts),
- * which stands for every pod of its key; plus,
+ * relation to one of them (either is the other's node: such pairs are decided pod by pod) unless
+ * that relation is open both ways (focus-relations.ts: then one pod per class key and focused
+ * workloads related to stands for the rest, or nobody when it reaches every focused workload),
+ * and one pod per class key (peer-keys.ts) for all the
+ * others that may be its peers (focus-peers.ts), which stands for every pod of its key; plus,
  * over and over, every pod that claims an address a kept pod claims (whether an address names one
  * pod alone is part of the key, and the core resolves addresses). A kept pod that is not focused
  * becomes a bare pod named by its ref, so that each is an endpoint of its own; namespaces without
@@ -12,8 +14,9 @@
  * the addresses of the pods left out; focused-connectivity.ts cuts them out again).
  */
 import type { Bundle, Pod } from '../model/bundle.js';
+import { ALL, KEEP, type RelationKey } from './focus-relations.js';
 import { peerKeys } from './peer-keys.js';
-import type { PodAddressIndex } from './pod-address-index.js';
+import { PodAddressIndex } from './pod-address-index.js';
 
 export interface FocusScope {
   readonly bundle: Bundle;
@@ -30,29 +33,46 @@ export interface FocusScope {
 /**
  * `focused`: the focused pods' indexes. `peers` (focus-peers.ts): per pod, 1 when it may be a peer
  * of the focus; the others are left out and stood for by nobody (nothing passes between them and
- * the focus). Undefined: every pod may be. `addressIndex`: the bundle's (peer-keys.ts), when the caller has one.
+ * the focus). Undefined: every pod may be. `addressIndex`: the bundle's (peer-keys.ts), when the
+ * caller has one. `relations` (focus-relations.ts, for this focus): node-related pods whose every
+ * relation with the focus is open are stood for by one pod per (class key, focused workloads
+ * related to) instead of kept one by one, and those related to every focused workload (ALL) by
+ * nobody. Undefined: every node-related pod is kept (for explanations: those name the rules of
+ * each pod's own pairs, which differ between nodes).
  */
-export function focusScope(bundle: Bundle, focused: readonly number[], peers?: Uint8Array, addressIndex?: PodAddressIndex): FocusScope {
+export function focusScope(
+  bundle: Bundle,
+  focused: readonly number[],
+  peers?: Uint8Array,
+  addressIndex?: PodAddressIndex,
+  relations?: readonly RelationKey[],
+): FocusScope {
   const { pods } = bundle;
   const kept = new Uint8Array(pods.length);
   for (const p of focused) kept[p] = 1;
   // Node relations with the focus: either pod's address is the other's node.
-  const focusAddresses = new Set(focused.flatMap((p) => pods[p]!.ips));
-  const focusNodes = new Set(focused.flatMap((p) => pods[p]!.hostIPs));
-  for (let p = 0; p < pods.length; p++) if (!kept[p] && nodeRelated(pods[p]!, focusNodes, focusAddresses)) kept[p] = 1;
-  // Everybody else who may be a peer: the first pod of each key stands for the rest.
-  const wanted = peers ? peers.map((may, p) => (may && !kept[p] ? 1 : 0)) : kept.map((k) => 1 - k);
-  const keys = peerKeys(bundle, wanted, addressIndex);
+  relations ??= oneByOne(pods, focused, kept);
+  for (let p = 0; p < pods.length; p++) if (relations[p] === KEEP) kept[p] = 1;
+  // Everybody else who may be a peer, or is node-related to the focus: the first pod of each key stands for the rest.
+  const wanted = kept.map((k, p) => {
+    const relation = relations[p];
+    if (k || relation === ALL) return 0;
+    return relation !== undefined || !peers || peers[p] ? 1 : 0;
+  });
+  // No pod wanted (a focus whose every peer is settled by node relations): no keys to compute.
+  const keys = wanted.includes(1) ? peerKeys(bundle, wanted, addressIndex) : [];
   const standsFor = new Int32Array(pods.length).fill(-1);
   const firstOfKey = new Map<string, number>();
   for (let p = 0; p < pods.length; p++) {
     if (!wanted[p]) continue;
-    const first = firstOfKey.get(keys[p]!);
-    if (first === undefined) firstOfKey.set(keys[p]!, p);
+    const relation = relations[p];
+    const key = relation === undefined ? keys[p]! : `\u0003${relation}\u0003${keys[p]!}`;
+    const first = firstOfKey.get(key);
+    if (first === undefined) firstOfKey.set(key, p);
     standsFor[p] = first ?? p;
   }
   for (const p of firstOfKey.values()) kept[p] = 1;
-  keepSharers(pods, kept);
+  keepSharers(pods, kept, addressIndex ?? new PodAddressIndex(bundle));
   const keptPods: number[] = [];
   for (let p = 0; p < pods.length; p++) if (kept[p]) keptPods.push(p);
   const original = Int32Array.from(keptPods);
@@ -77,25 +97,29 @@ export function focusScope(bundle: Bundle, focused: readonly number[], peers?: U
   return { bundle: scoped, original, focusPods, isFocus, standsFor };
 }
 
-/** Whether the pod's address is a focus's node, or its node a focus's address (plain loops: 100,000s of pods). */
-function nodeRelated(pod: Pod, focusNodes: ReadonlySet<string>, focusAddresses: ReadonlySet<string>): boolean {
-  for (const ip of pod.ips) if (focusNodes.has(ip)) return true;
-  for (const ip of pod.hostIPs) if (focusAddresses.has(ip)) return true;
-  return false;
+/** Every pod node-related to the focus kept (KEEP): its address is a focus's node, or its node a focus's address. */
+function oneByOne(pods: readonly Pod[], focused: readonly number[], isFocus: Uint8Array): RelationKey[] {
+  const focusAddresses = new Set(focused.flatMap((p) => pods[p]!.ips));
+  const focusNodes = new Set(focused.flatMap((p) => pods[p]!.hostIPs));
+  const related = (pod: Pod): boolean => pod.ips.some((ip) => focusNodes.has(ip)) || pod.hostIPs.some((ip) => focusAddresses.has(ip));
+  return pods.map((pod, p) => (!isFocus[p] && related(pod) ? KEEP : undefined));
 }
 
-/** Keeps, until none is left, every pod that claims an address a kept pod claims. */
-function keepSharers(pods: readonly Pod[], kept: Uint8Array): void {
-  let claimed = new Set<string>();
-  for (let p = 0; p < pods.length; p++) if (kept[p]) for (const ip of pods[p]!.ips) claimed.add(ip);
-  while (claimed.size > 0) {
-    const added = new Set<string>();
-    pods.forEach((pod, p) => {
-      if (kept[p] || !pod.ips.some((ip) => claimed.has(ip))) return;
-      kept[p] = 1;
-      for (const ip of pod.ips) if (!claimed.has(ip)) added.add(ip);
-    });
-    claimed = added;
+/** Keeps, until none is left, every pod that claims an address a kept pod claims (looked up, not a pass over all pods). */
+function keepSharers(pods: readonly Pod[], kept: Uint8Array, addressIndex: PodAddressIndex): void {
+  const claimed = new Set<string>();
+  const queue: number[] = [];
+  for (let p = 0; p < pods.length; p++) if (kept[p]) queue.push(p);
+  while (queue.length > 0) {
+    for (const ip of pods[queue.pop()!]!.ips) {
+      if (claimed.has(ip)) continue;
+      claimed.add(ip);
+      for (const q of addressIndex.claimants(ip)) {
+        if (kept[q]) continue;
+        kept[q] = 1;
+        queue.push(q);
+      }
+    }
   }
 }
 

@@ -8,11 +8,12 @@
  */
 import type { Bundle } from '../model/bundle.js';
 import { formatIP, parseIP, type IPFamily } from '../net/ip.js';
-import { unionConnSets, type ConnSet } from './conn-set.js';
+import { connSetOf, MAX_PORT, unionConnSets, type ConnSet } from './conn-set.js';
 import { analyzeConnectivity, type Connection, type ConnectivityOptions, type ConnectivityResult } from './connectivity.js';
 import type { Decider } from './decider.js';
 import { findWorkload, groupWorkloads, isExternal, type AnalysisEndpoint, type ExternalEndpoint, type WorkloadGroups } from './endpoints.js';
 import { focusPeers } from './focus-peers.js';
+import { ALL, focusRelationKeys } from './focus-relations.js';
 import { focusScope, type FocusScope } from './focus-scope.js';
 import { firstAtOrAbove, hexOf, PodAddressIndex, type OwnedAddresses } from './pod-address-index.js';
 
@@ -46,16 +47,21 @@ export function focusedConnectivity(
   if (focused.size === 0) throw new Error('focusedConnectivity: no focus given');
   const focusPods = [...focused].sort((a, b) => a - b).flatMap((w) => groups.pods[w]!);
   const addressIndex = new PodAddressIndex(bundle);
-  const scope = focusScope(bundle, focusPods, focusPeers(bundle, focusPods, addressIndex), addressIndex);
+  // Explanations name each node-related pair's own rules: those pairs stay one by one then.
+  const relations = options.explain ? undefined : focusRelationKeys(bundle, focusPods, groups.workloadOf, addressIndex);
+  const settled = relations && Uint8Array.from(relations, (relation) => (relation === ALL ? 1 : 0));
+  const scope = focusScope(bundle, focusPods, focusPeers(bundle, focusPods, addressIndex, settled), addressIndex, relations);
   if (scope.original.length > largestScope * bundle.pods.length) {
     const decider = deciderFor(bundle);
     return { result: analyzeConnectivity(bundle, decider, options), bundle, decider };
   }
   const decider = deciderFor(scope.bundle);
   const inner = analyzeConnectivity(scope.bundle, decider, { ...options, focus: undefined, focusPods: scope.focusPods });
-  const carried = carryBack(bundle, groups, scope, inner, focused, addressIndex);
+  const carried = carryBack(bundle, groups, scope, inner, focused, addressIndex, settled);
   return { result: { connections: sortConnections(carried, groups), pairs: inner.pairs, groups }, bundle: scope.bundle, decider };
 }
+
+const EVERY_PORT = connSetOf({ TCP: [[1, MAX_PORT]], UDP: [[1, MAX_PORT]], SCTP: [[1, MAX_PORT]] });
 
 /** A connection of the focus with one endpoint of the scope, by that endpoint's scope pod. */
 interface Reach {
@@ -70,6 +76,7 @@ function carryBack(
   inner: ConnectivityResult,
   focused: ReadonlySet<number>,
   addressIndex: PodAddressIndex,
+  settled: Uint8Array | undefined,
 ): Connection[] {
   // Each inner workload: a focused workload (the scope keeps those whole), or one scope pod.
   const podOfInner = inner.groups.pods.map((pods) => pods[0]!);
@@ -94,12 +101,18 @@ function carryBack(
   // Per other workload with a pod stood for by a scope pod the focus reaches: those scope pods, once each.
   const reached = new Uint8Array(scope.original.length);
   for (const table of [outOf, into]) for (const row of table.values()) for (const pod of row.keys()) reached[pod] = 1;
+  // A workload with a pod open-related to every focused workload: every port, both ways, with each.
+  const everything = new Set<number>();
+  settled?.forEach((all, p) => all && everything.add(groups.workloadOf[p]!));
+  for (const w of everything) {
+    for (const x of focused) connections.push({ src: groups.workloads[x]!, dst: groups.workloads[w]!, set: EVERY_PORT }, { src: groups.workloads[w]!, dst: groups.workloads[x]!, set: EVERY_PORT });
+  }
   const touched = new Set<number>();
   scope.standsFor.forEach((s, p) => {
     if (s >= 0 && reached[s]) touched.add(groups.workloadOf[p]!);
   });
   [...touched].forEach((w) => {
-    if (focused.has(w)) return;
+    if (focused.has(w) || everything.has(w)) return;
     const standing = [...new Set(groups.pods[w]!.map((p) => scope.standsFor[p]!))].filter((s) => s >= 0);
     for (const [x, reach] of outOf) {
       const joined = joinReach(standing, reach);

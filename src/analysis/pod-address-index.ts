@@ -2,8 +2,8 @@
  * @module Every pod's addresses of a big bundle sorted once (IPv4 as numbers, IPv6 as fixed-width
  * hex, each with the pod that claims it), without parsing them into bigints, for all a focus asks
  * of them: whether an ipBlock holds the address of any pod at all (so that `0.0.0.0/0 except
- * 10.0.0.0/8` can never match one), which addresses several pods claim, and the addresses of the
- * pods a scope leaves out.
+ * 10.0.0.0/8` can never match one), which addresses several pods claim, which pods claim an
+ * address, and the addresses of the pods a scope leaves out.
  */
 import type { Bundle, IPBlockPeer } from '../model/bundle.js';
 import { parseIP, parseIPv4Number, type CIDR } from '../net/ip.js';
@@ -66,6 +66,20 @@ export class PodAddressIndex {
     };
     collect(v4, v4Pod, (ip) => (ip.includes(':') ? NaN : parseIPv4Number(ip)!));
     collect(v6, v6Pod, (ip) => (ip.includes(':') ? ipv6Hex(ip) : ''));
+    return out;
+  }
+
+  /** The pods that claim the address (hostNetwork pods too), found in the one sort. */
+  claimants(ip: string): number[] {
+    const { v4, v4Pod, v6, v6Pod } = this.addresses();
+    const out: number[] = [];
+    if (!ip.includes(':')) {
+      const value = parseIPv4Number(ip)!;
+      for (let at = firstAtOrAbove(v4, value); at < v4.length && v4[at] === value; at++) out.push(v4Pod[at]!);
+    } else {
+      const hex = ipv6Hex(ip);
+      for (let at = firstAtOrAbove(v6, hex); at < v6.length && v6[at] === hex; at++) out.push(v6Pod[at]!);
+    }
     return out;
   }
 
