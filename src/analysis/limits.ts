@@ -100,11 +100,27 @@ function tooLarge(kind: AnalysisKind, what: string): never {
 }
 
 /** The cache key of one answer: kind, versions, and the parameters that change it. */
-export function analysisCacheKey(kind: AnalysisKind, versions: readonly string[], params: Readonly<Record<string, string | undefined>>): string {
+export function analysisCacheKey(
+  kind: AnalysisKind,
+  versions: readonly string[],
+  params: Readonly<Record<string, string | undefined>>,
+  limits: AnalysisLimits,
+): string {
   const query = Object.keys(params)
     .filter((key) => params[key] !== undefined)
     .sort()
     .map((key) => `${key}=${encodeURIComponent(params[key]!)}`)
     .join('&');
-  return `analysis/${kind}/${versions.join('..')}${query ? `?${query}` : ''}`;
+  return `analysis/${kind}/${versions.join('..')}?${query ? `${query}&` : ''}limits=${limitsKey(limits)}`;
+}
+
+/**
+ * The limits an answer was computed under, as part of its cache key: under tighter limits the
+ * same request must be refused (422), not answered from what looser ones computed.
+ */
+export function limitsKey(limits: AnalysisLimits): string {
+  return Object.keys(limits)
+    .sort()
+    .map((name) => `${name}:${limits[name as keyof AnalysisLimits]}`)
+    .join(',');
 }
