@@ -66,7 +66,7 @@ describe('analysis limits', () => {
   });
 
   it('keys answers by kind, versions, parameters in a fixed order, and the limits', () => {
-    const limits = 'maxEndpoints:500,maxFocusScope:20000,maxPods:2000,maxPodsGrouped:10000,maxPodsWithFocus:100000';
+    const limits = 'maxEndpoints:500,maxFocusScope:10000,maxPods:2000,maxPodsGrouped:10000,maxPodsWithFocus:20000';
     expect(analysisCacheKey('connectivity', ['sha256:a'], { format: 'svg', focus: 'ns/web', version: undefined }, ANALYSIS_LIMITS)).toBe(
       `analysis/connectivity/sha256:a?focus=ns%2Fweb&format=svg&limits=${limits}`,
     );
