@@ -6,7 +6,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { ingestSources } from '../src/ingest/bundle.js';
 import { formatDiagnostic, hasErrors } from '../src/ingest/diagnostics.js';
 import type { Bundle, BundleOptions } from '../src/model/bundle.js';
-import { readManifestSources } from './manifests.js';
+import { INPUT_LIMIT_HELP, INPUT_LIMIT_OPTION, inputLimitBytes, readManifestSources } from './manifests.js';
 import { UsageError } from './usage.js';
 
 export const BUNDLE_OPTIONS = {
@@ -14,6 +14,7 @@ export const BUNDLE_OPTIONS = {
   option: { type: 'string', multiple: true },
   engine: { type: 'string' },
   'skip-invalid': { type: 'boolean' },
+  ...INPUT_LIMIT_OPTION,
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -25,6 +26,7 @@ export const BUNDLE_OPTIONS_HELP = `Bundle options:
                           spec-literal TypeScript evaluator the core is tested against)
   --skip-invalid          drop an invalid object (its errors printed as warnings) instead of
                           refusing the whole input; validate and publishing stay strict
+${INPUT_LIMIT_HELP}
   -h, --help              this help`;
 
 export interface BundleArgs {
@@ -32,6 +34,7 @@ export interface BundleArgs {
   readonly option?: readonly string[];
   readonly engine?: string;
   readonly 'skip-invalid'?: boolean;
+  readonly 'max-input-mb'?: string;
 }
 
 export const ENGINE_NAMES = ['wasm', 'reference'] as const;
@@ -62,11 +65,13 @@ function parseBundleOptions(pairs: readonly string[] | undefined): Partial<Bundl
  * with errors is a UsageError, so no command ever answers from a partial bundle.
  */
 export async function loadBundle(paths: readonly string[], args: BundleArgs, quiet = false): Promise<Bundle> {
-  const sources = await readManifestSources(paths);
+  const maxInputBytes = inputLimitBytes(args);
+  const sources = await readManifestSources(paths, maxInputBytes);
   const result = ingestSources(sources, {
     defaultNamespace: args.namespace,
     options: parseBundleOptions(args.option),
     skipInvalid: args['skip-invalid'] ?? false,
+    maxInputBytes,
   });
   for (const diagnostic of result.diagnostics) {
     if (diagnostic.severity === 'error' || !quiet) process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);

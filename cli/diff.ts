@@ -4,7 +4,7 @@ import { diffVersions } from '../src/analysis/version-diff.js';
 import { formatDiff } from '../src/format/connectivity-output.js';
 import { bundleHash } from '../src/model/serialize.js';
 import { BUNDLE_OPTIONS, BUNDLE_OPTIONS_HELP, loadBundle } from './bundle-args.js';
-import { analysisDecider, checkAnalysisEngine, outputOf } from './connectivity-args.js';
+import { analysisDecider, checkAnalysisEngine, checkGraphSize, GRAPH_LIMITS_HELP, outputOf } from './connectivity-args.js';
 import { EXIT, UsageError } from './usage.js';
 
 export const DIFF_HELP = `netpol-edge diff: what changes between two versions of the policies
@@ -21,6 +21,7 @@ Exit code 0 when nothing differs, 1 when something does (for CI gates), 2 on err
 Options:
   --old PATH, --new PATH  several manifests per side (repeat the option)
   --output FORMAT         txt (default), json, csv, md, dot, svg
+${GRAPH_LIMITS_HELP}
   --include-self          compare workloads' connections to themselves too
 ${BUNDLE_OPTIONS_HELP}
 
@@ -64,6 +65,7 @@ export async function runDiff(argv: readonly string[]): Promise<number> {
   }
   checkAnalysisEngine(values);
   const changes = diffVersions(sides[0]!.input, sides[1]!.input, { includeSelf: values['include-self'] });
+  checkGraphSize(format, changes.length, 'diff');
   process.stdout.write(await formatDiff(format, sides[0]!.version, sides[1]!.version, changes));
   return changes.length === 0 ? EXIT.ok : EXIT.denied;
 }

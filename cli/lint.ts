@@ -2,7 +2,7 @@
 import { findShadowedRules } from '../src/analysis/shadowed-rules.js';
 import { formatDiagnostic } from '../src/ingest/diagnostics.js';
 import { describeRule } from '../src/replay/rule-hits.js';
-import { readStrict } from './manifests.js';
+import { INPUT_LIMIT_HELP, readStrict } from './manifests.js';
 import { EXIT } from './usage.js';
 
 /** Exit code when the bundle is valid but something was found: CI can gate on it. */
@@ -35,6 +35,7 @@ Exit code: 0 nothing found, 3 warnings or shadowed rules found, 1 the bundle has
 Options:
   -n, --namespace NS      namespace for objects that name none (default: default)
   --json                  print {"valid", "shadowedRules", "diagnostics"} as JSON
+${INPUT_LIMIT_HELP}
   -h, --help              this help
 
 Example:

@@ -4,13 +4,13 @@ import { streamConnectivity, type Connection, type ConnectivityOptions } from '.
 import type { WorkloadGroups } from '../src/analysis/endpoints.js';
 import { connectionExplainer, type ConnectionExplanation } from '../src/analysis/explain.js';
 import { describeWorkloads } from '../src/analysis/workload-labels.js';
-import { listWriter, type TextFormat } from '../src/format/connectivity-formats.js';
+import { listWriter, type OutputFormat, type TextFormat } from '../src/format/connectivity-formats.js';
 import type { TextSink } from '../src/format/list-writer.js';
 import { renderSVG } from '../src/format/svg.js';
 import type { Bundle } from '../src/model/bundle.js';
 import { bundleHash } from '../src/model/serialize.js';
 import { BUNDLE_OPTIONS, BUNDLE_OPTIONS_HELP, loadBundle, type BundleArgs } from './bundle-args.js';
-import { analysisDecider, analyze, outputOf } from './connectivity-args.js';
+import { analysisDecider, analyze, checkGraphSize, GRAPH_LIMITS_HELP, outputOf } from './connectivity-args.js';
 import { BufferedText } from './text-output.js';
 import { EXIT } from './usage.js';
 
@@ -33,6 +33,7 @@ code is 2.
 Options:
   --output FORMAT         txt (default, one line per connection), json, csv, md, dot (Graphviz),
                           svg (the dot graph rendered)
+${GRAPH_LIMITS_HELP}
   --focus NS/NAME         only connections into or out of this workload or pod (NS/KIND/NAME when
                           several kinds share the name)
   --include-self          keep a workload's connections to itself (replicas talking to each other)
@@ -65,7 +66,7 @@ export async function runList(argv: readonly string[]): Promise<number> {
   const explain = values.explain === true;
   const version = await bundleHash(bundle);
   const stream = listStream(bundle, values, { focus: values.focus, includeSelf: values['include-self'], explain });
-  const write = (sink: TextSink, each: () => Promise<void>): Promise<void> => writeList(format === 'svg' ? 'dot' : format, { bundle, version, stream }, sink, each);
+  const write = (sink: TextSink, each: () => Promise<void>): Promise<void> => writeList(format === 'svg' ? 'dot' : format, { graph: format, bundle, version, stream }, sink, each);
   if (format === 'svg') {
     let dot = '';
     await write({ write: (text) => void (dot += text) }, async () => {});
@@ -86,6 +87,8 @@ interface ListStream {
 }
 
 interface ListSource {
+  /** The output format asked for (svg is written as dot, then rendered): bounds the graph. */
+  readonly graph: OutputFormat;
   readonly bundle: Bundle;
   readonly version: string;
   readonly stream: ListStream;
@@ -111,7 +114,9 @@ async function writeList(format: TextFormat, source: ListSource, sink: TextSink,
   const { bundle, version, stream } = source;
   const { explainer } = stream;
   const writer = listWriter(format, version, sink);
+  let written = 0;
   for (const batch of stream.batches) {
+    checkGraphSize(source.graph, (written += batch.length), 'list');
     for (const connection of batch) writer.connection(connection, explainer?.(connection));
     await afterBatch();
   }

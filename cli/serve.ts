@@ -14,7 +14,7 @@ import { ingestSources } from '../src/ingest/bundle.js';
 import { formatDiagnostic, hasErrors } from '../src/ingest/diagnostics.js';
 import { parseSource, type Source } from '../src/ingest/parse.js';
 import { isNotAManifest } from '../src/ingest/skipping.js';
-import { readManifestSources } from './manifests.js';
+import { inputLimitBytes, readManifestSources } from './manifests.js';
 import { EXIT, UsageError } from './usage.js';
 
 export const SERVE_HELP = `netpol-edge serve: the HTTP API locally (Miniflare), for sidecars and CI
@@ -159,7 +159,7 @@ function workerFiles(): { root: string; script: string; wasm: string; console: s
 /** Reads and validates a bundle's files here, printing diagnostics; undefined when invalid. */
 async function validated(spec: BundleSpec, read?: Source[]): Promise<Source[] | undefined> {
   const sources = read ?? (await readManifestSources(spec.paths));
-  const result = ingestSources(sources);
+  const result = ingestSources(sources, { maxInputBytes: inputLimitBytes({}) });
   for (const d of result.diagnostics) process.stderr.write(`${spec.name}: ${formatDiagnostic(d)}\n`);
   return result.bundle && !hasErrors(result.diagnostics) ? sources : undefined;
 }

@@ -1,7 +1,7 @@
 /** @module `netpol-edge validate`: every error and warning of a bundle, exit 1 on errors. */
 import { formatDiagnostic } from '../src/ingest/diagnostics.js';
 import { bundleHash } from '../src/model/serialize.js';
-import { readStrict } from './manifests.js';
+import { INPUT_LIMIT_HELP, readStrict } from './manifests.js';
 import { EXIT } from './usage.js';
 
 export const VALIDATE_HELP = `netpol-edge validate: check manifests as the API server would.
@@ -17,6 +17,7 @@ ignored kinds, implicit namespaces. Exit code 0 valid, 1 errors, 2 unreadable in
 Options:
   -n, --namespace NS      namespace for objects that name none (default: default)
   --json                  print {"valid", "hash", "counts", "diagnostics"} as JSON
+${INPUT_LIMIT_HELP}
   -h, --help              this help
 
 Example:

@@ -334,12 +334,24 @@ describe('the size limit', () => {
     const whole = await callLimited('/v1/bundles/conn-big/connectivity?focus=ns1/web', { ANALYSIS_MAX_PODS_FOCUS: '5' });
     expect(whole.status).toBe(422);
     expect((await errorOf(whole)).message).toMatch(/6 pods; a focused connectivity answer is computed here for at most 5/);
-    // Last: the answer is cached per version and query, whatever the limits.
     const focused = await callLimited('/v1/bundles/conn-big/connectivity?focus=ns1/web');
     expect(focused.status).toBe(200);
     const endpoints = await callLimited('/v1/bundles/conn-big/exposure', { ANALYSIS_MAX_ENDPOINTS: '5' });
     expect(endpoints.status).toBe(422);
     expect((await errorOf(endpoints)).message).toMatch(/6 workloads and unowned pods; .* at most 5\. Run it locally: netpol-edge exposure/);
+  });
+
+  it('refuses under tighter limits what looser ones answered and cached (the cache key holds the limits)', async () => {
+    const version = await versionOf(await publish('conn-cached', ns1Ingress(['ns3'], [81])));
+    for (const query of ['connectivity', 'connectivity?focus=ns1/web', 'connectivity?group=namespace', 'exposure', `diff?from=${version}`]) {
+      const path = `/v1/bundles/conn-cached/${query}`;
+      expect((await get(path)).status, path).toBe(200);
+      const tight = { ANALYSIS_MAX_PODS: '3', ANALYSIS_MAX_PODS_FOCUS: '3', ANALYSIS_MAX_PODS_GROUPED: '3' };
+      const refused = await callLimited(path, tight);
+      expect(refused.status, path).toBe(422);
+      expect((await errorOf(refused)).code).toBe('too-large');
+      expect((await get(path)).status, path).toBe(200);
+    }
   });
 
   it('bounds grouped answers by their own pod limit, above the whole list', async () => {

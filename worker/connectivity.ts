@@ -14,7 +14,7 @@ import { focusedConnectivity } from '../src/analysis/focused-connectivity.js';
 import { analyzeExposure } from '../src/analysis/exposure.js';
 import { namespaceConnections, namespaceMatrix } from '../src/analysis/namespace-matrix.js';
 import { describeWorkloads } from '../src/analysis/workload-labels.js';
-import { AnalysisTooLarge, analysisCacheKey, checkAnalysisSize, checkFocusScope, type AnalysisKind } from '../src/analysis/limits.js';
+import { AnalysisTooLarge, analysisCacheKey, checkAnalysisSize, checkFocusScope, limitsKey, type AnalysisKind } from '../src/analysis/limits.js';
 import { CONTENT_TYPES, diffInFormat, isOutputFormat, listInFormat, type OutputFormat, type TextFormat } from '../src/format/connectivity-formats.js';
 import { exposureJSON, namespaceMatrixJSON } from '../src/format/connectivity-json.js';
 import { exposureText } from '../src/format/connectivity-txt.js';
@@ -57,7 +57,7 @@ export async function connectivityResponse(request: AnalysisRequest): Promise<Re
   }
   const focus = request.query('focus');
   const version = await versionOf(request, request.query('version'), 'version');
-  const key = analysisCacheKey('connectivity', [version], { focus, format, explain: String(explain) });
+  const key = analysisCacheKey('connectivity', [version], { focus, format, explain: String(explain) }, analysisLimitsOf(request.env));
   return respond(
     await answers.get(key, async () => {
       const { bundle, result, explained, decider } = await connectivityOf(request.env, version, focus, explain);
@@ -81,7 +81,7 @@ async function groupedResponse(request: AnalysisRequest, group: string | undefin
   const format = request.query('format') ?? 'json';
   if (format !== 'json') throw new ApiError(400, 'invalid-format', `format=${format}: grouped connectivity answers are json only`);
   const version = await versionOf(request, request.query('version'), 'version');
-  const key = analysisCacheKey('connectivity-grouped', [version], { group, namespace });
+  const key = analysisCacheKey('connectivity-grouped', [version], { group, namespace }, analysisLimitsOf(request.env));
   return respond(
     await answers.get(key, async () => {
       const { bundle, connections, groups } = await wholeConnectivity(request.env, version);
@@ -99,17 +99,21 @@ async function groupedResponse(request: AnalysisRequest, group: string | undefin
 
 type WholeConnectivity = Pick<ConnectivityResult, 'connections' | 'groups'> & { readonly bundle: Bundle };
 
-/** The last version's whole connections (tens of MB at size M), shared by its grouped answers. */
-let lastWhole: { version: string; result: Promise<WholeConnectivity> } | undefined;
+/**
+ * The last version's whole connections (tens of MB at size M), shared by its grouped answers,
+ * under the limits they were computed with (tighter ones must check the version again).
+ */
+let lastWhole: { key: string; result: Promise<WholeConnectivity> } | undefined;
 
 function wholeConnectivity(env: Env, version: string): Promise<WholeConnectivity> {
-  if (lastWhole?.version === version) return lastWhole.result;
+  const key = `${version}?limits=${limitsKey(analysisLimitsOf(env))}`;
+  if (lastWhole?.key === key) return lastWhole.result;
   const result = (async () => {
     const { bundle, decider } = await analysisInput(env, version, 'connectivity-grouped', false);
     const { connections, groups } = analyze(() => analyzeConnectivity(bundle, decider, {}));
     return { bundle, connections, groups };
   })();
-  const entry = { version, result };
+  const entry = { key, result };
   lastWhole = entry;
   // A failure is not kept: the next request computes again.
   result.catch(() => {
@@ -125,7 +129,7 @@ export async function diffResponse(request: AnalysisRequest): Promise<Response> 
   if (fromQuery === undefined) throw new ApiError(400, 'invalid-query', 'from=VERSION is required: the stored version to compare with');
   const from = await versionOf(request, fromQuery, 'from');
   const to = await versionOf(request, request.query('to'), 'to');
-  const key = analysisCacheKey('diff', [from, to], { format });
+  const key = analysisCacheKey('diff', [from, to], { format }, analysisLimitsOf(request.env));
   return respond(
     await answers.get(key, async () => {
       const sides = [];
@@ -148,7 +152,7 @@ export async function exposureResponse(request: AnalysisRequest): Promise<Respon
   const format = request.query('format') ?? 'json';
   if (format !== 'json' && format !== 'txt') throw new ApiError(400, 'invalid-format', `format=${format}: exposure is json (default) or txt`);
   const version = await versionOf(request, request.query('version'), 'version');
-  const key = analysisCacheKey('exposure', [version], { format });
+  const key = analysisCacheKey('exposure', [version], { format }, analysisLimitsOf(request.env));
   return respond(
     await answers.get(key, async () => {
       const { bundle, decider } = await analysisInput(request.env, version, 'exposure', false);

@@ -25,7 +25,7 @@ const analysisErrors = {
   '422': {
     description:
       'too-large: the version is bigger than the Worker analyses in one request (default 2,000 pods and 500 workloads and ' +
-      'unowned pods; with a focus, 100,000 pods and 20,000 in the scope it is decided on; 10,000 pods grouped, group=namespace or namespace=NS; ANALYSIS_MAX_PODS, ' +
+      'unowned pods; with a focus, 20,000 pods and 10,000 in the scope it is decided on; 10,000 pods grouped, group=namespace or namespace=NS; ANALYSIS_MAX_PODS, ' +
       'ANALYSIS_MAX_ENDPOINTS, ANALYSIS_MAX_PODS_FOCUS, ANALYSIS_MAX_FOCUS_SCOPE and ANALYSIS_MAX_PODS_GROUPED set others): details[0].command is the CLI command to run instead. ' +
       'svg-unavailable: format=svg is not rendered by the Worker (use format=dot, or the CLI\'s --output svg)',
     content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },

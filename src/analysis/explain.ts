@@ -10,6 +10,7 @@ import { formatIP } from '../net/ip.js';
 import type { Connection, ConnectivityResult } from './connectivity.js';
 import type { Decider, RecordEndpoint } from './decider.js';
 import type { PodPairs } from './pod-pairs.js';
+import { RecentCache } from './recent-cache.js';
 
 export interface ConnectionExplanation {
   readonly egress: readonly string[];
@@ -22,13 +23,34 @@ export function explainConnections(bundle: Bundle, decider: Decider, result: Con
 }
 
 /**
- * Explains connections one at a time, while the state behind them lives (a streamed list's
- * batch); the verdicts of each representative flow are kept for the connections after it.
+ * How many representatives' verdicts the explainer keeps (twice this, in two generations): a full
+ * list at size L has millions of connections, and every new representative would stay otherwise.
  */
-export function connectionExplainer(bundle: Bundle, decider: Decider, pairs: PodPairs): (connection: Connection) => ConnectionExplanation {
+export const EXPLAIN_CACHE_ENTRIES = 50_000;
+
+/**
+ * Explains connections one at a time, while the state behind them lives (a streamed list's
+ * batch); the verdicts of each representative flow are kept for the connections after it, the
+ * most recently used ones only (decided again when needed: the same verdicts).
+ */
+export function connectionExplainer(
+  bundle: Bundle,
+  decider: Decider,
+  pairs: PodPairs,
+  cacheEntries = EXPLAIN_CACHE_ENTRIES,
+): (connection: Connection) => ConnectionExplanation {
   const spec = (endpoint: RecordEndpoint): EndpointSpec =>
     'pod' in endpoint ? { kind: 'ref', ref: bundle.pods[endpoint.pod]!.ref } : { kind: 'ip', ip: formatIP(endpoint.ip) };
-  const cache = new Map<string, Verdict[]>();
+  const cache = new RecentCache<string, Verdict[]>(cacheEntries);
+  const decide = (key: string): Verdict[] => {
+    const pattern = pairs.representativePattern(key);
+    const flows: Flow[] = pairs.representativeFlows(key).flatMap(([src, dst]) =>
+      pairs.store.intervals
+        .filter((_, i) => pairs.store.allows(pattern, i))
+        .map((interval) => ({ src: spec(src), dst: spec(dst), protocol: interval.protocol, port: interval.from })),
+    );
+    return decider.decideFlows(flows).filter((verdict) => verdict.allowed);
+  };
   return (connection) => {
     const egress = new Set<string>();
     const ingress = new Set<string>();
@@ -38,18 +60,7 @@ export function connectionExplainer(bundle: Bundle, decider: Decider, pairs: Pod
         ingress.add('loopback: a pod may always talk to itself');
         continue;
       }
-      let verdicts = cache.get(key);
-      if (!verdicts) {
-        const pattern = pairs.representativePattern(key);
-        const flows: Flow[] = pairs.representativeFlows(key).flatMap(([src, dst]) =>
-          pairs.store.intervals
-            .filter((_, i) => pairs.store.allows(pattern, i))
-            .map((interval) => ({ src: spec(src), dst: spec(dst), protocol: interval.protocol, port: interval.from })),
-        );
-        verdicts = decider.decideFlows(flows).filter((verdict) => verdict.allowed);
-        cache.set(key, verdicts);
-      }
-      for (const verdict of verdicts) {
+      for (const verdict of cache.get(key, decide)) {
         egress.add(sideText(verdict.egress));
         ingress.add(sideText(verdict.ingress));
       }

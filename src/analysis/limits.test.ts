@@ -65,10 +65,16 @@ describe('analysis limits', () => {
     expect(error.command).toBe('netpol-edge list --focus ns1/web --output json MANIFEST...');
   });
 
-  it('keys answers by kind, versions and parameters in a fixed order', () => {
-    expect(analysisCacheKey('connectivity', ['sha256:a'], { format: 'svg', focus: 'ns/web', version: undefined })).toBe(
-      'analysis/connectivity/sha256:a?focus=ns%2Fweb&format=svg',
+  it('keys answers by kind, versions, parameters in a fixed order, and the limits', () => {
+    const limits = 'maxEndpoints:500,maxFocusScope:10000,maxPods:2000,maxPodsGrouped:10000,maxPodsWithFocus:20000';
+    expect(analysisCacheKey('connectivity', ['sha256:a'], { format: 'svg', focus: 'ns/web', version: undefined }, ANALYSIS_LIMITS)).toBe(
+      `analysis/connectivity/sha256:a?focus=ns%2Fweb&format=svg&limits=${limits}`,
     );
-    expect(analysisCacheKey('diff', ['sha256:a', 'sha256:b'], {})).toBe('analysis/diff/sha256:a..sha256:b');
+    expect(analysisCacheKey('diff', ['sha256:a', 'sha256:b'], {}, ANALYSIS_LIMITS)).toBe(`analysis/diff/sha256:a..sha256:b?limits=${limits}`);
+    for (const name of Object.keys(ANALYSIS_LIMITS) as (keyof typeof ANALYSIS_LIMITS)[]) {
+      const tighter = { ...ANALYSIS_LIMITS, [name]: ANALYSIS_LIMITS[name] - 1 };
+      expect(analysisCacheKey('exposure', ['sha256:a'], {}, tighter), name).not.toBe(analysisCacheKey('exposure', ['sha256:a'], {}, ANALYSIS_LIMITS));
+    }
   });
+
 });

@@ -17,18 +17,23 @@ export type AnalysisKind = 'connectivity' | 'connectivity-grouped' | 'diff' | 'e
  * 2,000 bare pods, 7 s and 122 MB; exposure of 300 bare pods 6 s, on a loaded machine); raise them
  * as the analysis gets faster.
  */
-export const ANALYSIS_LIMITS: AnalysisLimits = { maxPods: 2_000, maxPodsWithFocus: 100_000, maxFocusScope: 20_000, maxEndpoints: 500, maxPodsGrouped: 10_000 };
+export const ANALYSIS_LIMITS: AnalysisLimits = { maxPods: 2_000, maxPodsWithFocus: 20_000, maxFocusScope: 10_000, maxEndpoints: 500, maxPodsGrouped: 10_000 };
 
 export interface AnalysisLimits {
   readonly maxPods: number;
   /**
    * Pods of the whole bundle for a focused answer: only linear passes see them all. A Deployment's
-   * focus at size L (100,000 pods) took 1.9 s of CPU in Node on a quiet machine, at M 0.3 s.
+   * focus at size L (100,000 pods) took 1.9 s of CPU in Node on a quiet machine, at M 0.3 s; but
+   * memory binds first: the canonical L bundle alone holds 192 MiB of V8 heap (about 2 KiB a pod),
+   * and the focus added 55 MiB, against the isolate's 128 MB. 20,000 pods (about 38 MiB of bundle)
+   * is also about what the 16 MiB upload admits (the generated L is 78 MiB for 100,000 pods).
    */
   readonly maxPodsWithFocus: number;
   /**
    * Pods of the scope a focus is decided on (the whole bundle when the scope would hold more than
-   * half of it): the focused analysis that was answered for 20,000 pods of a whole bundle.
+   * half of it): the focused analysis that was answered for 20,000 pods of a whole bundle; 10,000
+   * since maxPodsWithFocus fell to 20,000 (a scope is at most half the bundle, and 10,000 is the
+   * largest whole analysis measured in the Worker, the grouped answers at size M).
    */
   readonly maxFocusScope: number;
   /** Workloads and pods no workload owns, in a whole-bundle answer. */
@@ -100,11 +105,27 @@ function tooLarge(kind: AnalysisKind, what: string): never {
 }
 
 /** The cache key of one answer: kind, versions, and the parameters that change it. */
-export function analysisCacheKey(kind: AnalysisKind, versions: readonly string[], params: Readonly<Record<string, string | undefined>>): string {
+export function analysisCacheKey(
+  kind: AnalysisKind,
+  versions: readonly string[],
+  params: Readonly<Record<string, string | undefined>>,
+  limits: AnalysisLimits,
+): string {
   const query = Object.keys(params)
     .filter((key) => params[key] !== undefined)
     .sort()
     .map((key) => `${key}=${encodeURIComponent(params[key]!)}`)
     .join('&');
-  return `analysis/${kind}/${versions.join('..')}${query ? `?${query}` : ''}`;
+  return `analysis/${kind}/${versions.join('..')}?${query ? `${query}&` : ''}limits=${limitsKey(limits)}`;
+}
+
+/**
+ * The limits an answer was computed under, as part of its cache key: under tighter limits the
+ * same request must be refused (422), not answered from what looser ones computed.
+ */
+export function limitsKey(limits: AnalysisLimits): string {
+  return Object.keys(limits)
+    .sort()
+    .map((name) => `${name}:${limits[name as keyof AnalysisLimits]}`)
+    .join(',');
 }

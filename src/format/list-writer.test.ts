@@ -76,4 +76,26 @@ describe('the streamed list', () => {
       { seed: SEED, numRuns: RUNS },
     );
   });
+
+  it('explains the same with the explainer cache bounded to one entry (representatives decided again)', () => {
+    const module = loadCoreModule();
+    fc.assert(
+      fc.property(bundleObjectsArbitrary({ tiers: true, maxPods: 8, maxWorkloads: 4 }), fc.integer({ min: 1, max: 40 }), (objects, chunkPairs) => {
+        const bundle = ingestObjects(objects).bundle;
+        if (!bundle) return;
+        const decider = wasmDecider(module, bundle);
+        const whole = analyzeConnectivity(bundle, decider, { explain: true });
+        const expected = listInFormat('json', VERSION, whole.connections, explainConnections(bundle, decider, whole));
+        const stream = streamConnectivity(bundle, decider, { explain: true }, chunkPairs);
+        const explainer = connectionExplainer(bundle, decider, stream.pairs, 1);
+        const streamed = collectText((sink) => {
+          const writer = listWriter('json', VERSION, sink);
+          for (const batch of stream.batches) for (const connection of batch) writer.connection(connection, explainer(connection));
+          writer.end();
+        });
+        expect(streamed).toBe(expected);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
 });

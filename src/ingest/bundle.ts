@@ -48,6 +48,8 @@ export interface IngestOptions {
    * the whole bundle (`--skip-invalid` of the analysis commands; never for publishing).
    */
   readonly skipInvalid?: boolean;
+  /** The input byte limit, raised by a front end's explicit setting. Default LIMITS.maxInputBytes. */
+  readonly maxInputBytes?: number;
 }
 
 export interface BundleCounts {
@@ -72,11 +74,12 @@ export const OPTIONS_KIND = 'BundleOptions';
 export function ingestSources(sources: readonly Source[], options: IngestOptions = {}): IngestResult {
   const diagnostics: Diagnostic[] = [];
   const totalBytes = sources.reduce((sum, s) => sum + s.text.length, 0);
-  if (totalBytes > LIMITS.maxInputBytes) {
+  const maxInputBytes = options.maxInputBytes ?? LIMITS.maxInputBytes;
+  if (totalBytes > maxInputBytes) {
     diagnostics.push({
       severity: 'error',
       code: 'limit',
-      message: `the input is ${totalBytes} bytes; at most ${LIMITS.maxInputBytes} are read`,
+      message: `the input is ${totalBytes} bytes; at most ${maxInputBytes} are read`,
     });
     return { bundle: undefined, diagnostics, counts: emptyCounts() };
   }

@@ -1,10 +1,13 @@
 /**
  * @module Text to raw objects. YAML (multi-document) and JSON both go through the `yaml` parser,
  * JSON being YAML 1.2, so that every object keeps its file, document index and a way to find the
- * line of any field path. Lists (`kind: List`, `kind: *List`, a top-level array) are flattened.
+ * line of any field path; JSON of 4 MiB and more is read by json-source.ts instead (the same
+ * objects and lines, without the parser's syntax tree). Lists (`kind: List`, `kind: *List`, a
+ * top-level array) are flattened.
  */
 import { Composer, CST, isMap, isScalar, isSeq, LineCounter, Parser, type Document, type Node } from 'yaml';
 import type { Diagnostic, SourceLocation } from './diagnostics.js';
+import { LARGE_JSON_BYTES, looksLikeJSON, readJSON } from './json-source.js';
 import { LIMITS } from './limits.js';
 import type { PathSegment } from './path.js';
 
@@ -55,11 +58,15 @@ const YAML_OPTIONS = {
   version: '1.1',
 } as const;
 
-/** Parses one source into raw objects; problems become diagnostics, never exceptions. */
-export function parseSource(source: Source): ParseResult {
+/**
+ * Parses one source into raw objects; problems become diagnostics, never exceptions. JSON from
+ * `largeJSONBytes` on is read by json-source.ts (same objects, limits and field lines).
+ */
+export function parseSource(source: Source, largeJSONBytes = LARGE_JSON_BYTES): ParseResult {
+  const text = source.text.startsWith(BYTE_ORDER_MARK) ? source.text.slice(1) : source.text;
+  if (text.length >= largeJSONBytes && looksLikeJSON(text)) return parseLargeJSON(source.name, text);
   const objects: RawObject[] = [];
   const diagnostics: Diagnostic[] = [];
-  const text = source.text.startsWith(BYTE_ORDER_MARK) ? source.text.slice(1) : source.text;
   const lineCounter = new LineCounter();
   const tokens: CST.Token[] = [];
   try {
@@ -140,6 +147,40 @@ export function parseSource(source: Source): ParseResult {
     flattenLists(value, [], origin, objects, diagnostics, at(doc.contents?.range?.[0] ?? 0));
   });
   return { objects, diagnostics };
+}
+
+function parseLargeJSON(file: string, text: string): ParseResult {
+  const objects: RawObject[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const at = offsetLocator(file, text);
+  const read = readJSON(text);
+  if (!read.ok) {
+    const location = read.offset === undefined ? { file, document: 1 } : at(read.offset);
+    diagnostics.push({ severity: 'error', code: read.code, message: read.message, location });
+    return { objects, diagnostics };
+  }
+  const origin = (base: PathSegment[]): Origin => ({ file, document: 1, base, locate: (path) => at(read.locate([...base, ...path])) });
+  flattenLists(read.value, [], origin, objects, diagnostics, at(read.locate([])));
+  return { objects, diagnostics };
+}
+
+/** Offsets to lines and columns (1-based, as the YAML path reports them); lines indexed on first use. */
+function offsetLocator(file: string, text: string): (offset: number) => SourceLocation {
+  let lineStarts: number[] | undefined;
+  return (offset) => {
+    if (!lineStarts) {
+      lineStarts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+    }
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (lineStarts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { file, document: 1, line: low + 1, column: offset - lineStarts[low]! + 1 };
+  };
 }
 
 function flattenLists(
