@@ -11,7 +11,7 @@
  * anything else (a malformed line, an ad-hoc pod, an endpoint a bundle refuses, another protocol)
  * it leaves to the LineReader, which answers it as it always has.
  */
-import { ENDPOINT_BYTES, FLOW_RECORD, FLOW_RECORD_BYTES, VERDICT_RECORD_BYTES } from '../compile/layout.js';
+import { ENDPOINT_BYTES, FLOW_RECORD, FLOW_RECORD_BYTES, STATUS, VERDICT_RECORD_BYTES } from '../compile/layout.js';
 import type { EndpointResolver } from '../engine/endpoints.js';
 import { AdhocTable, encodeEndpoint } from '../engine/flow-encoder.js';
 import { DEFAULT_MAX_ENDPOINTS, detached } from '../flow/endpoint-table.js';
@@ -19,6 +19,7 @@ import { FlowError } from '../model/errors.js';
 import type { Protocol } from '../model/bundle.js';
 import type { EndpointSpec } from '../model/flow.js';
 import { Conversations, conversationHash } from './conversations.js';
+import { FlowServices, MAX_SERVICES } from './flow-services.js';
 import type { Observed } from './records.js';
 import type { EndpointDirectory } from './endpoint-directory.js';
 import { groupKey } from './summary.js';
@@ -35,6 +36,7 @@ export const OBSERVED_OF_CODE: readonly (Observed | undefined)[] = [undefined, '
 export type EndpointDecoder = (text: string, field: string) => EndpointSpec;
 
 const ENDPOINT_WORDS = ENDPOINT_BYTES / 4;
+const VERDICT_WORDS = VERDICT_RECORD_BYTES / 4;
 /** Protocol names by PROTOCOL_CODE. */
 export const PROTOCOL_NAMES: readonly Protocol[] = ['TCP', 'TCP', 'UDP', 'SCTP'];
 const REFUSED = -1;
@@ -52,10 +54,9 @@ export class EndpointRecords {
   private words: Uint32Array[];
   private readonly scratch = new DataView(new ArrayBuffer(ENDPOINT_BYTES));
   private readonly noAdhocs = new AdhocTable();
-  /** Group keys by source entry, then destination entry, protocol and port (see groupKey). */
-  private keys: (Map<number, string[]> | undefined)[] = [];
-  private keyCount = 0;
   private readonly conversations = new Conversations();
+  /** The distinct flows between entries, with their verdicts once decided (flow-services.ts). */
+  readonly services: FlowServices;
 
   constructor(
     private readonly decode: EndpointDecoder,
@@ -63,6 +64,7 @@ export class EndpointRecords {
   ) {
     this.kinds = resolvers.map(() => new Uint8Array(256));
     this.words = resolvers.map(() => new Uint32Array(256 * ENDPOINT_WORDS));
+    this.services = new FlowServices(resolvers.length);
   }
 
   /** True when this table's entries were resolved by exactly these resolvers, in this order. */
@@ -150,36 +152,30 @@ export class EndpointRecords {
   }
 
   /**
-   * The key of a flow between entries `src` and `dst` in a summary's lists (KEY: groupKey, or
-   * changeKey without or with the log's verdict), made once per conversation: a listed
-   * conversation's flows then look up a string whose hash is known.
+   * The key of `service`'s flows in a summary's lists (KEY: groupKey, or changeKey without or with
+   * the log's verdict), made once per service: its flows then look up the same string, whose hash
+   * is known. Its texts are this table's (detached), so a summary may keep it as it is.
    */
-  groupKey(src: number, dst: number, protocol: number, port: number, variant: number): string {
-    let byDst = this.keys[src];
-    if (byDst === undefined) this.keys[src] = byDst = new Map();
-    const service = (dst * 4 + protocol) * 65_536 + port;
-    let keys = byDst.get(service);
+  groupKey(service: number, variant: number): string {
+    const services = this.services;
+    let keys = services.keys[service];
     if (keys === undefined) {
-      if (this.keyCount++ >= DEFAULT_MAX_ENDPOINTS) this.clearKeys();
-      keys = [groupKey(this.texts[src]!, this.texts[dst]!, `${PROTOCOL_NAMES[protocol]}/${port}`)];
-      (this.keys[src] ??= new Map()).set(service, keys);
+      const protocol = services.protocolOf(service);
+      const texts = this.texts;
+      keys = services.keys[service] = [groupKey(texts[services.srcOf(service)]!, texts[services.dstOf(service)]!, `${PROTOCOL_NAMES[protocol]}/${services.portOf(service)}`)];
     }
     return (keys[variant] ??= variant === KEY.GROUP ? keys[0]! : `${keys[0]}\u0000${KEY_SUFFIXES[variant]}`);
   }
 
   /** Called between batches (entries stay valid within one): past the bound the table starts over. */
   trim(): void {
+    if (this.services.size >= MAX_SERVICES) this.services.clear();
     if (this.entries.size < DEFAULT_MAX_ENDPOINTS) return;
     this.entries.clear();
     this.texts.length = 0;
     this.specs.length = 0;
     this.conversations.clear();
-    this.clearKeys();
-  }
-
-  private clearKeys(): void {
-    this.keys.length = 0;
-    this.keyCount = 0;
+    this.services.clear();
   }
 
   private grow(): void {
@@ -240,20 +236,35 @@ export type FastLineReader = (text: string, line: number, sink: FlowSink) => boo
  */
 export type FastBytesReader = (bytes: Uint8Array, start: number, end: number, line: number, sink: FlowSink) => boolean;
 
-/** The fast flows of one batch, in reading order. */
+/** What decides a batch's flow records (WasmEngine.decideRecordsInto). */
+export interface RecordDecider {
+  decideRecordsInto(records: Uint8Array, verdicts: Uint8Array): void;
+}
+
+/**
+ * The fast flows of one batch, in reading order. A flow whose service (flow-services.ts) was
+ * decided before gets its verdict records copied as it is added; only the others are written as
+ * flow records, one after another, for the cores (decide).
+ */
 export class FlowRecordBatch {
   size = 0;
+  /** Flows whose verdicts are not known yet: their flow records, and the flows they belong to. */
+  private misses = 0;
   private capacity = 1024;
-  /** Per engine: flow records, and the verdict records they get. */
-  records: Uint8Array[];
-  recordWords: Uint32Array[];
+  /** Per engine: flow records of the misses, and their verdict records. */
+  private records: Uint8Array[];
+  private recordWords: Uint32Array[];
+  private missVerdicts: Uint32Array[];
+  private missAt = new Int32Array(this.capacity);
+  /** Per engine: every flow's verdict record (after decide), by byte and by word. */
   verdicts: Uint8Array[];
+  private verdictWords: Uint32Array[];
   lines = new Int32Array(this.capacity);
   observed = new Uint8Array(this.capacity);
   times = new Float64Array(this.capacity);
   timeEnds = new Float64Array(this.capacity);
-  srcs = new Int32Array(this.capacity);
-  dsts = new Int32Array(this.capacity);
+  /** Each flow's service in its table (FlowServices). */
+  services = new Int32Array(this.capacity);
   /** The table each flow's endpoints are entries of, and its file. */
   tables: EndpointRecords[] = [];
   files: string[] = [];
@@ -261,16 +272,37 @@ export class FlowRecordBatch {
   constructor(readonly engines: number) {
     this.records = Array.from({ length: engines }, () => new Uint8Array(this.capacity * FLOW_RECORD_BYTES));
     this.recordWords = this.records.map((r) => new Uint32Array(r.buffer));
+    this.missVerdicts = Array.from({ length: engines }, () => new Uint32Array(this.capacity * VERDICT_WORDS));
     this.verdicts = Array.from({ length: engines }, () => new Uint8Array(this.capacity * VERDICT_RECORD_BYTES));
+    this.verdictWords = this.verdicts.map((v) => new Uint32Array(v.buffer));
   }
 
   add(file: string, table: EndpointRecords, src: number, dst: number, protocol: number, port: number, line: number, observed: number, time: number, timeEnd: number): void {
     if (this.size === this.capacity) this.grow();
     const i = this.size++;
+    const services = table.services;
+    const service = services.find(src, dst, protocol, port);
+    if (services.known(service)) {
+      for (let e = 0; e < this.engines; e++) services.writeVerdict(service, e, this.verdictWords[e]!, i);
+    } else {
+      this.writeRecords(table, src, dst, protocol, port);
+      this.missAt[this.misses++] = i;
+    }
+    this.lines[i] = line;
+    this.observed[i] = observed;
+    this.times[i] = time;
+    this.timeEnds[i] = timeEnd;
+    this.services[i] = service;
+    this.tables[i] = table;
+    this.files[i] = file;
+  }
+
+  /** The next miss's flow record for each engine. */
+  private writeRecords(table: EndpointRecords, src: number, dst: number, protocol: number, port: number): void {
+    const at = this.misses * FLOW_RECORD_BYTES;
     for (let e = 0; e < this.engines; e++) {
       const bytes = this.records[e]!;
       const words = this.recordWords[e]!;
-      const at = i * FLOW_RECORD_BYTES;
       // Bytes 2-7: protocol, reserved, port (little-endian), reserved.
       bytes[at + FLOW_RECORD.PROTOCOL] = protocol;
       bytes[at + FLOW_RECORD.RESERVED_1] = 0;
@@ -278,34 +310,71 @@ export class FlowRecordBatch {
       table.write(e, src, bytes, at + FLOW_RECORD.SRC_KIND, words, (at + FLOW_RECORD.SRC) >> 2);
       table.write(e, dst, bytes, at + FLOW_RECORD.DST_KIND, words, (at + FLOW_RECORD.DST) >> 2);
     }
-    this.lines[i] = line;
-    this.observed[i] = observed;
-    this.times[i] = time;
-    this.timeEnds[i] = timeEnd;
-    this.srcs[i] = src;
-    this.dsts[i] = dst;
-    this.tables[i] = table;
-    this.files[i] = file;
   }
 
-  /** Flow i's protocol code and port, read back from its record. */
+  /**
+   * Decides the misses with `engines` (one per engine of the batch, in order) and puts their
+   * verdict records in place; a service every engine answered (status OK) keeps its verdicts, so
+   * that its next flows skip the cores. A refused flow is never remembered: its next flows are
+   * decided (and refused) again. The flows some engine refused: in order (none was a hit).
+   */
+  decide(engines: readonly RecordDecider[]): number[] {
+    const misses = this.misses;
+    const refused: number[] = [];
+    if (misses === 0) return refused;
+    engines.forEach((engine, e) => {
+      const verdicts = this.missVerdicts[e]!;
+      engine.decideRecordsInto(this.records[e]!.subarray(0, misses * FLOW_RECORD_BYTES), new Uint8Array(verdicts.buffer, 0, misses * VERDICT_RECORD_BYTES));
+    });
+    for (let m = 0; m < misses; m++) {
+      const i = this.missAt[m]!;
+      let ok = true;
+      for (let e = 0; e < this.engines; e++) {
+        const from = m * VERDICT_WORDS;
+        const to = i * VERDICT_WORDS;
+        const source = this.missVerdicts[e]!;
+        const target = this.verdictWords[e]!;
+        for (let w = 0; w < VERDICT_WORDS; w++) target[to + w] = source[from + w]!;
+        ok &&= (source[from]! & 0xff) === STATUS.OK;
+      }
+      if (!ok) {
+        refused.push(i);
+        continue;
+      }
+      const services = this.tables[i]!.services;
+      const service = this.services[i]!;
+      for (let e = 0; e < this.engines; e++) services.remember(service, e, this.missVerdicts[e]!, m, e === this.engines - 1);
+    }
+    this.misses = 0;
+    return refused;
+  }
+
+  /** Flow i's entries, protocol code and port (its service's). */
+  srcOf(i: number): number {
+    return this.tables[i]!.services.srcOf(this.services[i]!);
+  }
+
+  dstOf(i: number): number {
+    return this.tables[i]!.services.dstOf(this.services[i]!);
+  }
+
   protocolOf(i: number): number {
-    return this.records[0]![i * FLOW_RECORD_BYTES + FLOW_RECORD.PROTOCOL]!;
+    return this.tables[i]!.services.protocolOf(this.services[i]!);
   }
 
   portOf(i: number): number {
-    return this.recordWords[0]![(i * FLOW_RECORD_BYTES + FLOW_RECORD.PORT) >> 2]!;
+    return this.tables[i]!.services.portOf(this.services[i]!);
   }
 
   /** Flow i's endpoint texts, as a summary names them. */
   labelsOf(i: number): { src: string; dst: string } {
     const texts = this.tables[i]!.texts;
-    return { src: texts[this.srcs[i]!]!, dst: texts[this.dsts[i]!]! };
+    return { src: texts[this.srcOf(i)]!, dst: texts[this.dstOf(i)]! };
   }
 
   /** Flow i's key in a summary's lists (KEY). */
   groupKeyOf(i: number, variant: number = KEY.GROUP): string {
-    return this.tables[i]!.groupKey(this.srcs[i]!, this.dsts[i]!, this.protocolOf(i), this.portOf(i), variant);
+    return this.tables[i]!.groupKey(this.services[i]!, variant);
   }
 
   /** Flow i's time and the end of its window, undefined when the line has none. */
@@ -319,37 +388,31 @@ export class FlowRecordBatch {
     return Number.isNaN(time) ? undefined : time;
   }
 
-  /** Engine e's flow records and verdict buffer for the batch's flows. */
-  recordsOf(e: number): Uint8Array {
-    return this.records[e]!.subarray(0, this.size * FLOW_RECORD_BYTES);
-  }
-
-  verdictsOf(e: number): Uint8Array {
-    return this.verdicts[e]!.subarray(0, this.size * VERDICT_RECORD_BYTES);
-  }
-
   clear(): void {
     this.size = 0;
+    this.misses = 0;
     this.tables.length = 0;
     this.files.length = 0;
   }
 
   private grow(): void {
     const capacity = this.capacity * 2;
-    const widen = <T extends Int32Array | Uint8Array | Float64Array>(old: T, make: (n: number) => T): T => {
+    const widen = <T extends Int32Array | Uint8Array | Uint32Array | Float64Array>(old: T, make: (n: number) => T): T => {
       const next = make(capacity);
       next.set(old);
       return next;
     };
     this.records = this.records.map((old) => widen(old, (n) => new Uint8Array(n * FLOW_RECORD_BYTES)));
     this.recordWords = this.records.map((r) => new Uint32Array(r.buffer));
-    this.verdicts = this.verdicts.map(() => new Uint8Array(capacity * VERDICT_RECORD_BYTES));
+    this.missVerdicts = this.missVerdicts.map(() => new Uint32Array(capacity * VERDICT_WORDS));
+    this.missAt = widen(this.missAt, (n) => new Int32Array(n));
+    this.verdicts = this.verdicts.map((old) => widen(old, (n) => new Uint8Array(n * VERDICT_RECORD_BYTES)));
+    this.verdictWords = this.verdicts.map((v) => new Uint32Array(v.buffer));
     this.lines = widen(this.lines, (n) => new Int32Array(n));
     this.observed = widen(this.observed, (n) => new Uint8Array(n));
     this.times = widen(this.times, (n) => new Float64Array(n));
     this.timeEnds = widen(this.timeEnds, (n) => new Float64Array(n));
-    this.srcs = widen(this.srcs, (n) => new Int32Array(n));
-    this.dsts = widen(this.dsts, (n) => new Int32Array(n));
+    this.services = widen(this.services, (n) => new Int32Array(n));
     this.capacity = capacity;
   }
 }
