@@ -17,19 +17,34 @@ const FIRST_CAPACITY = 1 << 10;
 /** An empty slot; slots hold conversation + 1. */
 const EMPTY = 0;
 
-/** The hash of bytes [start, end), continuing `hash` (FNV-1a). */
+/** Where an endpoint text's hash starts (FNV-1a's offset basis); hashByte continues it. */
+export const TEXT_HASH_SEED = 0x811c9dc5;
+
+/** An endpoint text's hash, continued by one byte (FNV-1a): readers may hash a field while they scan it. */
+export function hashByte(hash: number, byte: number): number {
+  return Math.imul(hash ^ byte, 0x01000193);
+}
+
+/** The hash of bytes [start, end), continuing `hash`. */
 function hashBytes(hash: number, bytes: Uint8Array, start: number, end: number): number {
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  for (let i = start; i < end; i++) hash = hashByte(hash, bytes[i]!);
   return hash;
 }
 
-/** A conversation's hash: both texts (the source's length keeps "ab"+"c" apart from "a"+"bc"). */
-export function conversationHash(bytes: Uint8Array, srcStart: number, srcEnd: number, dstStart: number, dstEnd: number): number {
-  let hash = hashBytes(0x811c9dc5 ^ (srcEnd - srcStart), bytes, srcStart, srcEnd);
-  hash = hashBytes(Math.imul(hash ^ 0x2c, 0x01000193), bytes, dstStart, dstEnd);
+/**
+ * A conversation's hash from its texts' hashes (each from TEXT_HASH_SEED, byte by byte); the
+ * source's length keeps "ab"+"c" apart from "a"+"bc", and the two sides mix differently.
+ */
+export function joinTextHashes(srcHash: number, srcLength: number, dstHash: number): number {
+  let hash = Math.imul(srcHash ^ srcLength, 0x01000193) ^ Math.imul(dstHash ^ 0x2c, 0x5bd1e995);
   hash ^= hash >>> 15;
   hash = Math.imul(hash, 0x2c1b3c6d);
   return hash ^ (hash >>> 12);
+}
+
+/** A conversation's hash: both texts, as joinTextHashes joins them. */
+export function conversationHash(bytes: Uint8Array, srcStart: number, srcEnd: number, dstStart: number, dstEnd: number): number {
+  return joinTextHashes(hashBytes(TEXT_HASH_SEED, bytes, srcStart, srcEnd), srcEnd - srcStart, hashBytes(TEXT_HASH_SEED, bytes, dstStart, dstEnd));
 }
 
 /** Whether bytes [start, end) equal `key`'s bytes [at, at + end - start). */

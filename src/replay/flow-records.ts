@@ -82,10 +82,12 @@ export class EndpointRecords {
    * The conversation between the endpoint texts at bytes [srcStart, srcEnd) (field `srcField`)
    * and [dstStart, dstEnd) of printable ASCII: found in place when it was met before, else made
    * from the entries of both texts (entry). -1 when either must take the full path. Its entries
-   * are conversationSrc and conversationDst.
+   * are conversationSrc and conversationDst. `hash` is conversationHash's, when the caller has it.
    */
-  conversation(bytes: Uint8Array, srcStart: number, srcEnd: number, srcField: string, dstStart: number, dstEnd: number, dstField: string): number {
-    const hash = conversationHash(bytes, srcStart, srcEnd, dstStart, dstEnd);
+  conversation(
+    bytes: Uint8Array, srcStart: number, srcEnd: number, srcField: string, dstStart: number, dstEnd: number, dstField: string,
+    hash = conversationHash(bytes, srcStart, srcEnd, dstStart, dstEnd),
+  ): number {
     const found = this.conversations.find(hash, bytes, srcStart, srcEnd, dstStart, dstEnd);
     if (found >= 0) return found;
     const src = this.entry(asciiText(bytes, srcStart, srcEnd), srcField);

@@ -188,7 +188,8 @@ async function settleRecords(batch: FlowRecordBatch, from: number, to: number, e
     const line = batch.lines[i]!;
     if (ReplaySummary.isListed(allowed, observed)) {
       group.at = i;
-      options.summary.countKeyed(allowed, observed, batch.groupKeyOf(i), group);
+      // The key is made from the table's detached texts: the summary keeps it as it is.
+      options.summary.countKeyed(allowed, observed, batch.groupKeyOf(i), group, true);
     } else {
       options.summary.countKeyed(allowed, observed);
     }
