@@ -7,8 +7,12 @@
  * the line's protocol, port, time and observed verdict are read from the line every time, so
  * lines with unique timestamps still find theirs, and what they decide is never remembered here.
  *
+ * A conversation also notes the last service it was decided for (a protocol and port: most
+ * conversations have one), so that a repeated flow finds its verdicts without another lookup.
+ *
  * A conversation names entries of its endpoint table, so the table clears its conversations when
- * it starts over; past MAX_CONVERSATIONS this table starts over on its own (entries stay valid).
+ * it starts over (or its services do); past MAX_CONVERSATIONS this table starts over on its own
+ * (entries and services stay valid).
  */
 
 /** Conversations kept; past that the table starts over (memory stays bounded). */
@@ -60,6 +64,9 @@ const DST = 2;
 const KEY_AT = 3;
 const SRC_LENGTH = 4;
 const DST_LENGTH = 5;
+/** The last decided service (flow-services.ts) of the conversation: its protocol * 65536 + port, and its number. */
+const SERVICE_KEY = 6;
+const SERVICE = 7;
 const STRIDE = 8;
 
 export class Conversations {
@@ -107,6 +114,7 @@ export class Conversations {
     this.records[at + KEY_AT] = this.keyBytes;
     this.records[at + SRC_LENGTH] = srcLength;
     this.records[at + DST_LENGTH] = dstLength;
+    this.records[at + SERVICE_KEY] = -1;
     this.keys.set(bytes.subarray(srcStart, srcEnd), this.keyBytes);
     this.keys.set(bytes.subarray(dstStart, dstEnd), this.keyBytes + srcLength);
     this.keyBytes += srcLength + dstLength;
@@ -121,6 +129,19 @@ export class Conversations {
 
   dstOf(c: number): number {
     return this.records[c * STRIDE + DST]!;
+  }
+
+  /** The service of conversation c to `service` (protocol * 65536 + port) noted by setService; -1 when another or none. */
+  serviceOf(c: number, service: number): number {
+    const at = c * STRIDE;
+    return this.records[at + SERVICE_KEY] === service ? this.records[at + SERVICE]! : -1;
+  }
+
+  /** Notes conversation c's decided service (valid until the services start over: the caller clears both then). */
+  setService(c: number, service: number, id: number): void {
+    const at = c * STRIDE;
+    this.records[at + SERVICE_KEY] = service;
+    this.records[at + SERVICE] = id;
   }
 
   clear(): void {

@@ -77,6 +77,6 @@ export function readCsvRowBytes(bytes: Uint8Array, start: number, end: number, l
   const hash = joinTextHashes(srcHash, srcEnd - srcStart, dstHash);
   const conversation = table.conversation(bytes, srcStart, srcEnd, 'src', bounds[dst]!, bounds[dst + 1]! - 1, 'dst', hash);
   if (conversation < 0) return false;
-  sink.flow(table, table.conversationSrc(conversation), table.conversationDst(conversation), protocol, port, line, observed, time, NaN);
+  sink.serviceFlow(table, table.conversationService(conversation, protocol, port), line, observed, time, NaN);
   return true;
 }

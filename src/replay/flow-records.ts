@@ -81,8 +81,8 @@ export class EndpointRecords {
   /**
    * The conversation between the endpoint texts at bytes [srcStart, srcEnd) (field `srcField`)
    * and [dstStart, dstEnd) of printable ASCII: found in place when it was met before, else made
-   * from the entries of both texts (entry). -1 when either must take the full path. Its entries
-   * are conversationSrc and conversationDst. `hash` is conversationHash's, when the caller has it.
+   * from the entries of both texts (entry). -1 when either must take the full path. Its flows'
+   * services are conversationService's. `hash` is conversationHash's, when the caller has it.
    */
   conversation(
     bytes: Uint8Array, srcStart: number, srcEnd: number, srcField: string, dstStart: number, dstEnd: number, dstField: string,
@@ -97,12 +97,18 @@ export class EndpointRecords {
     return this.conversations.add(hash, bytes, srcStart, srcEnd, dstStart, dstEnd, src, dst);
   }
 
-  conversationSrc(conversation: number): number {
-    return this.conversations.srcOf(conversation);
-  }
-
-  conversationDst(conversation: number): number {
-    return this.conversations.dstOf(conversation);
+  /**
+   * The service (FlowServices) of a flow of `conversation` by `protocol` to `port`: noted on the
+   * conversation once its verdicts are known, so that its repeated flows look nothing else up.
+   */
+  conversationService(conversation: number, protocol: number, port: number): number {
+    const key = protocol * 65_536 + port;
+    const noted = this.conversations.serviceOf(conversation, key);
+    if (noted >= 0) return noted;
+    const conversations = this.conversations;
+    const service = this.services.find(conversations.srcOf(conversation), conversations.dstOf(conversation), protocol, port);
+    if (this.services.known(service)) conversations.setService(conversation, key, service);
+    return service;
   }
 
   private add(text: string, field: string): number {
@@ -171,7 +177,11 @@ export class EndpointRecords {
 
   /** Called between batches (entries stay valid within one): past the bound the table starts over. */
   trim(): void {
-    if (this.services.size >= MAX_SERVICES) this.services.clear();
+    if (this.services.size >= MAX_SERVICES) {
+      // Conversations note services: they go too.
+      this.services.clear();
+      this.conversations.clear();
+    }
     if (this.entries.size < DEFAULT_MAX_ENDPOINTS) return;
     this.entries.clear();
     this.texts.length = 0;
@@ -218,6 +228,8 @@ export interface FlowSink {
    * PROTOCOL_CODE, `observed` an OBSERVED_CODE, times in epoch ms or NaN when the line has none.
    */
   flow(table: EndpointRecords, src: number, dst: number, protocol: number, port: number, line: number, observed: number, time: number, timeEnd: number): void;
+  /** `flow` for a flow whose service the reader found (EndpointRecords.conversationService). */
+  serviceFlow(table: EndpointRecords, service: number, line: number, observed: number, time: number, timeEnd: number): void;
   /** A well-formed reply line (counted, not judged). */
   reply(): void;
   /** Who the bundle knows, for formats whose ends are resolved in order (Hubble; see resolveEndpoint). */
@@ -279,15 +291,15 @@ export class FlowRecordBatch {
     this.verdictWords = this.verdicts.map((v) => new Uint32Array(v.buffer));
   }
 
-  add(file: string, table: EndpointRecords, src: number, dst: number, protocol: number, port: number, line: number, observed: number, time: number, timeEnd: number): void {
+  /** Adds a flow of `service` (table.services), read at `line` of `file`. */
+  add(file: string, table: EndpointRecords, service: number, line: number, observed: number, time: number, timeEnd: number): void {
     if (this.size === this.capacity) this.grow();
     const i = this.size++;
     const services = table.services;
-    const service = services.find(src, dst, protocol, port);
     if (services.known(service)) {
       for (let e = 0; e < this.engines; e++) services.writeVerdict(service, e, this.verdictWords[e]!, i);
     } else {
-      this.writeRecords(table, src, dst, protocol, port);
+      this.writeRecords(table, services.srcOf(service), services.dstOf(service), services.protocolOf(service), services.portOf(service));
       this.missAt[this.misses++] = i;
     }
     this.lines[i] = line;

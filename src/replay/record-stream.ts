@@ -69,7 +69,11 @@ export async function streamRecords<Answer>(inputs: readonly ReplayInput[], opti
       return (lastTable = table);
     },
     flow(table, src, dst, protocol, port, line, observed, time, timeEnd) {
-      batch.add(file, table, src, dst, protocol, port, line, observed, time, timeEnd);
+      batch.add(file, table, table.services.find(src, dst, protocol, port), line, observed, time, timeEnd);
+      flows++;
+    },
+    serviceFlow(table, service, line, observed, time, timeEnd) {
+      batch.add(file, table, service, line, observed, time, timeEnd);
       flows++;
     },
     reply() {
