@@ -25,23 +25,20 @@ export async function* splitLineRuns(
   // BOMs are kept by the decoder and stripped from the stream's first line only, so a line's
   // answer never depends on how the transport cut the body into chunks.
   const decoder = lineDecoder();
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
-  let overflow = false;
+  const pending = new PendingLine(maxLineBytes);
   let number = firstLine - 1;
 
   const finish = (): Line => {
     number++;
-    if (overflow) return { number, error: `line is longer than ${maxLineBytes} bytes` };
-    const bytes = concat(pending, pendingBytes);
-    return decodeLine(bytes, 0, bytes.length, number, decoder);
+    const bytes = pending.take();
+    return bytes === undefined ? tooLongLine(number, maxLineBytes) : decodeLine(bytes, 0, bytes.length, number, decoder);
   };
 
   for await (const chunk of chunks) {
     const run: Line[] = [];
     let start = 0;
     while (start < chunk.length) {
-      if (pendingBytes === 0 && !overflow) {
+      if (!pending.waiting) {
         // Fast path: the chunk's complete lines in one decode, when all are short and valid.
         const whole = wholeLines(chunk, start, maxLineBytes, decoder);
         if (whole) {
@@ -51,26 +48,57 @@ export async function* splitLineRuns(
         }
       }
       const newline = chunk.indexOf(0x0a, start);
-      const end = newline === -1 ? chunk.length : newline;
-      if (!overflow) {
-        pendingBytes += end - start;
-        if (pendingBytes > maxLineBytes) {
-          overflow = true;
-          pending = [];
-        } else {
-          pending.push(chunk.subarray(start, end));
-        }
-      }
+      pending.add(chunk, start, newline === -1 ? chunk.length : newline);
       if (newline === -1) break;
       run.push(finish());
-      pending = [];
-      pendingBytes = 0;
-      overflow = false;
       start = newline + 1;
     }
     if (run.length > 0) yield run;
   }
-  if (pendingBytes > 0 || overflow) yield [finish()];
+  if (pending.waiting) yield [finish()];
+}
+
+/**
+ * The bytes of a line not ended yet (it spans chunks, or ends the input without a line feed),
+ * held up to `maxLineBytes`: past that only the fact that it is too long is kept.
+ */
+export class PendingLine {
+  private parts: Uint8Array[] = [];
+  private bytes = 0;
+  private overflow = false;
+
+  constructor(private readonly maxLineBytes: number) {}
+
+  /** Whether part of a line waits. */
+  get waiting(): boolean {
+    return this.bytes > 0 || this.overflow;
+  }
+
+  /** Adds bytes [start, end) of `chunk` to the line. */
+  add(chunk: Uint8Array, start: number, end: number): void {
+    if (this.overflow) return;
+    this.bytes += end - start;
+    if (this.bytes > this.maxLineBytes) {
+      this.overflow = true;
+      this.parts = [];
+    } else {
+      this.parts.push(chunk.subarray(start, end));
+    }
+  }
+
+  /** The line's bytes put together (without its line feed), or undefined when it is too long; nothing waits after. */
+  take(): Uint8Array | undefined {
+    const line = this.overflow ? undefined : concat(this.parts, this.bytes);
+    this.parts = [];
+    this.bytes = 0;
+    this.overflow = false;
+    return line;
+  }
+}
+
+/** The Line of line `number` when it is longer than `maxLineBytes`. */
+export function tooLongLine(number: number, maxLineBytes: number): Line {
+  return { number, error: `line is longer than ${maxLineBytes} bytes` };
 }
 
 /**

@@ -8,7 +8,7 @@
  * before the next line is offered, so a line that changes the reader's state (a header) is read
  * before the lines after it.
  */
-import { decodeLine, lineDecoder, wholeLines, type Line } from '../flow/lines.js';
+import { decodeLine, lineDecoder, PendingLine, tooLongLine, wholeLines, type Line } from '../flow/lines.js';
 import { gunzipIfNeeded } from './gzip.js';
 import { MAX_LOG_LINE_BYTES, partWithoutFormat, readFlowLog, type ReadFlowLogBytesOptions } from './index.js';
 import type { FormatReader, LogRecord, RecordSink } from './records.js';
@@ -38,27 +38,15 @@ interface ReaderHolder {
  */
 async function* splitTakingFast(chunks: AsyncIterable<Uint8Array>, maxLineBytes: number, firstLine: number, reading: ReaderHolder, sink: RecordSink): AsyncGenerator<Line[]> {
   const decoder = lineDecoder();
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
-  let overflow = false;
-  let number = firstLine - 1;
-  let run: Line[] = [];
+  const pending = new PendingLine(maxLineBytes);
+  const lines = new OfferedLines(firstLine, reading, sink, decoder);
 
   for await (const chunk of chunks) {
     let start = 0;
     while (start < chunk.length) {
       const newline = chunk.indexOf(LF, start);
-      if (newline === -1 || pendingBytes > 0 || overflow) {
-        const end = newline === -1 ? chunk.length : newline;
-        if (!overflow) {
-          pendingBytes += end - start;
-          if (pendingBytes > maxLineBytes) {
-            overflow = true;
-            pending = [];
-          } else {
-            pending.push(chunk.subarray(start, end));
-          }
-        }
+      if (newline === -1 || pending.waiting) {
+        pending.add(chunk, start, newline === -1 ? chunk.length : newline);
         if (newline === -1) break;
         start = newline + 1;
         yield* endPending();
@@ -68,85 +56,82 @@ async function* splitTakingFast(chunks: AsyncIterable<Uint8Array>, maxLineBytes:
         // A format without a fast path on bytes: the chunk's whole lines in one decode, as splitLineRuns reads them.
         const whole = wholeLines(chunk, start, maxLineBytes, decoder);
         if (whole !== undefined) {
-          for (const text of whole.lines) run.push({ number: ++number, text: number === 1 && text.charCodeAt(0) === BOM ? text.slice(1) : text });
+          lines.addDecoded(whole.lines);
           start = whole.end;
           continue;
         }
       }
-      number++;
       const lineStart = start;
       start = newline + 1;
       if (newline - lineStart > maxLineBytes) {
-        run.push(tooLong(number, maxLineBytes));
-        continue;
-      }
-      const fast = reading.reader?.fastBytes;
-      if (fast === undefined) {
-        run.push(decodeLine(chunk, lineStart, newline, number, decoder));
-        // Until the format is known, each line is read before the next one.
-        if (reading.reader === undefined) {
-          yield run;
-          run = [];
-        }
+        lines.run.push(tooLongLine(++lines.number, maxLineBytes));
         continue;
       }
       // Lines waiting are read first: one of them may be the header the fast path reads with.
-      if (run.length > 0) {
-        yield run;
-        run = [];
-      }
-      const end = newline > lineStart && chunk[newline - 1] === CR ? newline - 1 : newline;
-      if (!fast(chunk, lineStart, end, number, sink)) run.push(decodeLine(chunk, lineStart, newline, number, decoder));
-    }
-    yield run;
-    run = [];
-  }
-  if (pendingBytes > 0 || overflow) {
-    yield* endPending();
-    yield run;
-  }
-
-  /**
-   * The line whose bytes wait in `pending` (it spans chunks, or ends the input without a line
-   * feed) is offered to the fast path on bytes as any other line, once its bytes are put together.
-   */
-  function* endPending(): Generator<Line[]> {
-    number++;
-    if (overflow) {
-      run.push(tooLong(number, maxLineBytes));
-    } else {
-      const bytes = concat(pending, pendingBytes);
-      const fast = reading.reader?.fastBytes;
-      // Lines waiting are read first, as below.
-      if (fast !== undefined && run.length > 0) {
-        yield run;
-        run = [];
-      }
-      const end = pendingBytes > 0 && bytes[pendingBytes - 1] === CR ? pendingBytes - 1 : pendingBytes;
-      if (fast === undefined || !fast(bytes, 0, end, number, sink)) run.push(decodeLine(bytes, 0, pendingBytes, number, decoder));
+      if (lines.readFirst()) yield lines.take();
+      lines.offer(chunk, lineStart, newline);
       // Until the format is known, each line is read before the next one.
-      if (reading.reader === undefined) {
-        yield run;
-        run = [];
-      }
+      if (reading.reader === undefined) yield lines.take();
     }
-    pending = [];
-    pendingBytes = 0;
-    overflow = false;
+    yield lines.take();
+  }
+  if (pending.waiting) {
+    yield* endPending();
+    yield lines.take();
+  }
+
+  /** The line whose bytes wait in `pending` is offered to the fast path on bytes as any other line, once put together. */
+  function* endPending(): Generator<Line[]> {
+    const bytes = pending.take();
+    if (bytes === undefined) {
+      lines.run.push(tooLongLine(++lines.number, maxLineBytes));
+      return;
+    }
+    if (lines.readFirst()) yield lines.take();
+    lines.offer(bytes, 0, bytes.length);
+    if (reading.reader === undefined) yield lines.take();
   }
 }
 
-function tooLong(number: number, maxLineBytes: number): Line {
-  return { number, error: `line is longer than ${maxLineBytes} bytes` };
-}
+/** splitTakingFast's run of lines not taken, and the number of the last line read. */
+class OfferedLines {
+  run: Line[] = [];
+  number: number;
 
-function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
+  constructor(
+    firstLine: number,
+    private readonly reading: ReaderHolder,
+    private readonly sink: RecordSink,
+    private readonly decoder: TextDecoder,
+  ) {
+    this.number = firstLine - 1;
   }
-  return out;
+
+  /** The run so far, to be handed over. */
+  take(): Line[] {
+    const run = this.run;
+    this.run = [];
+    return run;
+  }
+
+  /** Whether lines not taken wait and must be read before a line is offered to the fast path on bytes. */
+  readFirst(): boolean {
+    return this.run.length > 0 && this.reading.reader?.fastBytes !== undefined;
+  }
+
+  /** The next line, bytes [start, newline) (its line feed excluded): the fast path's when it takes it, else a Line. */
+  offer(bytes: Uint8Array, start: number, newline: number): void {
+    const number = ++this.number;
+    const fast = this.reading.reader?.fastBytes;
+    const end = newline > start && bytes[newline - 1] === CR ? newline - 1 : newline;
+    if (fast === undefined || !fast(bytes, start, end, number, this.sink)) this.run.push(decodeLine(bytes, start, newline, number, this.decoder));
+  }
+
+  /** Whole lines decoded at once, as splitLineRuns numbers them (the stream's BOM dropped). */
+  addDecoded(texts: readonly string[]): void {
+    for (const text of texts) {
+      const number = ++this.number;
+      this.run.push({ number, text: number === 1 && text.charCodeAt(0) === BOM ? text.slice(1) : text });
+    }
+  }
 }

@@ -7,8 +7,12 @@
  * the line's protocol, port, time and observed verdict are read from the line every time, so
  * lines with unique timestamps still find theirs, and what they decide is never remembered here.
  *
+ * A conversation also notes the last service it was decided for (a protocol and port: most
+ * conversations have one), so that a repeated flow finds its verdicts without another lookup.
+ *
  * A conversation names entries of its endpoint table, so the table clears its conversations when
- * it starts over; past MAX_CONVERSATIONS this table starts over on its own (entries stay valid).
+ * it starts over (or its services do); past MAX_CONVERSATIONS this table starts over on its own
+ * (entries and services stay valid).
  */
 
 /** Conversations kept; past that the table starts over (memory stays bounded). */
@@ -17,19 +21,34 @@ const FIRST_CAPACITY = 1 << 10;
 /** An empty slot; slots hold conversation + 1. */
 const EMPTY = 0;
 
-/** The hash of bytes [start, end), continuing `hash` (FNV-1a). */
+/** Where an endpoint text's hash starts (FNV-1a's offset basis); hashByte continues it. */
+export const TEXT_HASH_SEED = 0x811c9dc5;
+
+/** An endpoint text's hash, continued by one byte (FNV-1a): readers may hash a field while they scan it. */
+export function hashByte(hash: number, byte: number): number {
+  return Math.imul(hash ^ byte, 0x01000193);
+}
+
+/** The hash of bytes [start, end), continuing `hash`. */
 function hashBytes(hash: number, bytes: Uint8Array, start: number, end: number): number {
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  for (let i = start; i < end; i++) hash = hashByte(hash, bytes[i]!);
   return hash;
 }
 
-/** A conversation's hash: both texts (the source's length keeps "ab"+"c" apart from "a"+"bc"). */
-export function conversationHash(bytes: Uint8Array, srcStart: number, srcEnd: number, dstStart: number, dstEnd: number): number {
-  let hash = hashBytes(0x811c9dc5 ^ (srcEnd - srcStart), bytes, srcStart, srcEnd);
-  hash = hashBytes(Math.imul(hash ^ 0x2c, 0x01000193), bytes, dstStart, dstEnd);
+/**
+ * A conversation's hash from its texts' hashes (each from TEXT_HASH_SEED, byte by byte); the
+ * source's length keeps "ab"+"c" apart from "a"+"bc", and the two sides mix differently.
+ */
+export function joinTextHashes(srcHash: number, srcLength: number, dstHash: number): number {
+  let hash = Math.imul(srcHash ^ srcLength, 0x01000193) ^ Math.imul(dstHash ^ 0x2c, 0x5bd1e995);
   hash ^= hash >>> 15;
   hash = Math.imul(hash, 0x2c1b3c6d);
   return hash ^ (hash >>> 12);
+}
+
+/** A conversation's hash: both texts, as joinTextHashes joins them. */
+export function conversationHash(bytes: Uint8Array, srcStart: number, srcEnd: number, dstStart: number, dstEnd: number): number {
+  return joinTextHashes(hashBytes(TEXT_HASH_SEED, bytes, srcStart, srcEnd), srcEnd - srcStart, hashBytes(TEXT_HASH_SEED, bytes, dstStart, dstEnd));
 }
 
 /** Whether bytes [start, end) equal `key`'s bytes [at, at + end - start). */
@@ -45,6 +64,9 @@ const DST = 2;
 const KEY_AT = 3;
 const SRC_LENGTH = 4;
 const DST_LENGTH = 5;
+/** The last decided service (flow-services.ts) of the conversation: its protocol * 65536 + port, and its number. */
+const SERVICE_KEY = 6;
+const SERVICE = 7;
 const STRIDE = 8;
 
 export class Conversations {
@@ -92,6 +114,7 @@ export class Conversations {
     this.records[at + KEY_AT] = this.keyBytes;
     this.records[at + SRC_LENGTH] = srcLength;
     this.records[at + DST_LENGTH] = dstLength;
+    this.records[at + SERVICE_KEY] = -1;
     this.keys.set(bytes.subarray(srcStart, srcEnd), this.keyBytes);
     this.keys.set(bytes.subarray(dstStart, dstEnd), this.keyBytes + srcLength);
     this.keyBytes += srcLength + dstLength;
@@ -106,6 +129,19 @@ export class Conversations {
 
   dstOf(c: number): number {
     return this.records[c * STRIDE + DST]!;
+  }
+
+  /** The service of conversation c to `service` (protocol * 65536 + port) noted by setService; -1 when another or none. */
+  serviceOf(c: number, service: number): number {
+    const at = c * STRIDE;
+    return this.records[at + SERVICE_KEY] === service ? this.records[at + SERVICE]! : -1;
+  }
+
+  /** Notes conversation c's decided service (valid until the services start over: the caller clears both then). */
+  setService(c: number, service: number, id: number): void {
+    const at = c * STRIDE;
+    this.records[at + SERVICE_KEY] = service;
+    this.records[at + SERVICE] = id;
   }
 
   clear(): void {

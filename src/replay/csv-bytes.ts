@@ -6,6 +6,7 @@
  */
 import { PROTOCOL_CODE } from '../compile/layout.js';
 import { parseEndpointArgument } from '../flow/decode.js';
+import { hashByte, joinTextHashes, TEXT_HASH_SEED } from './conversations.js';
 import { NOT_A_TIME, observedCodeOf, portOfBytes, protocolCodeOf, timeOfBytes } from './byte-fields.js';
 import { OBSERVED_CODE, type FlowSink } from './flow-records.js';
 import type { CsvHeader } from './csv.js';
@@ -23,18 +24,37 @@ const SPACE = 0x20;
 export function readCsvRowBytes(bytes: Uint8Array, start: number, end: number, line: number, header: CsvHeader, bounds: Int32Array, sink: FlowSink): boolean {
   const width = header.width;
   if (width >= bounds.length) return false;
-  let count = 0;
-  bounds[0] = start;
-  for (let i = start; i < end; i++) {
-    const byte = bytes[i]!;
-    if (byte === COMMA) {
-      if (++count >= width) return false;
-      bounds[count] = i + 1;
-    } else if (byte === QUOTE || byte < SPACE || byte > 0x7e) {
-      return false;
+  const src = header.src;
+  const dst = header.dst;
+  // One pass: the endpoint fields are hashed (conversationHash) while they are scanned.
+  let srcHash = 0;
+  let dstHash = 0;
+  let field = 0;
+  let i = start;
+  for (;;) {
+    bounds[field] = i;
+    if (field === src || field === dst) {
+      let hash = TEXT_HASH_SEED;
+      for (; i < end; i++) {
+        const byte = bytes[i]!;
+        if (byte === COMMA) break;
+        if (byte === QUOTE || byte < SPACE || byte > 0x7e) return false;
+        hash = hashByte(hash, byte);
+      }
+      if (field === src) srcHash = hash;
+      else dstHash = hash;
+    } else {
+      for (; i < end; i++) {
+        const byte = bytes[i]!;
+        if (byte === COMMA) break;
+        if (byte === QUOTE || byte < SPACE || byte > 0x7e) return false;
+      }
     }
+    if (++field >= width) break;
+    if (i === end) return false;
+    i++;
   }
-  if (count + 1 !== width) return false;
+  if (i !== end) return false;
   bounds[width] = end + 1;
   // Fields with spaces around them are trimmed by the full path.
   for (let f = 0; f < width; f++) {
@@ -52,10 +72,11 @@ export function readCsvRowBytes(bytes: Uint8Array, start: number, end: number, l
   const time = header.time === undefined ? NaN : timeOfBytes(bytes, bounds[header.time.at]!, bounds[header.time.at + 1]! - 1, header.time.name);
   if (time === NOT_A_TIME) return false;
   const table = sink.endpoints(parseEndpointArgument);
-  const src = header.src;
-  const dst = header.dst;
-  const conversation = table.conversation(bytes, bounds[src]!, bounds[src + 1]! - 1, 'src', bounds[dst]!, bounds[dst + 1]! - 1, 'dst');
+  const srcStart = bounds[src]!;
+  const srcEnd = bounds[src + 1]! - 1;
+  const hash = joinTextHashes(srcHash, srcEnd - srcStart, dstHash);
+  const conversation = table.conversation(bytes, srcStart, srcEnd, 'src', bounds[dst]!, bounds[dst + 1]! - 1, 'dst', hash);
   if (conversation < 0) return false;
-  sink.flow(table, table.conversationSrc(conversation), table.conversationDst(conversation), protocol, port, line, observed, time, NaN);
+  sink.serviceFlow(table, table.conversationService(conversation, protocol, port), line, observed, time, NaN);
   return true;
 }

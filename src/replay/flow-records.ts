@@ -1,9 +1,8 @@
 /**
- * @module The records-first replay path's batch: well-formed flow lines written by the readers'
- * fast paths as the core's 40-byte flow records (one buffer per deciding engine, as each numbers
- * its own pods), with what the report needs of each line (line, observed verdict, times, the
- * endpoint texts' entries) in typed arrays: no object per line. Endpoint texts are resolved once
- * per engine and remembered (EndpointRecords).
+ * @module The records-first replay path's endpoints and fast paths: endpoint texts resolved once
+ * per engine and remembered (EndpointRecords), with the conversations (conversations.ts) and the
+ * distinct flows (flow-services.ts) between them; the batch the fast flows go in is
+ * flow-record-batch.ts.
  *
  * A reader plugs in with a FastLineReader (on a line's text) or a FastBytesReader (on its bytes):
  * it reads a line in full, as its LineReader would, and hands the flow to the FlowSink only when
@@ -11,7 +10,7 @@
  * anything else (a malformed line, an ad-hoc pod, an endpoint a bundle refuses, another protocol)
  * it leaves to the LineReader, which answers it as it always has.
  */
-import { ENDPOINT_BYTES, FLOW_RECORD, FLOW_RECORD_BYTES, VERDICT_RECORD_BYTES } from '../compile/layout.js';
+import { ENDPOINT_BYTES } from '../compile/layout.js';
 import type { EndpointResolver } from '../engine/endpoints.js';
 import { AdhocTable, encodeEndpoint } from '../engine/flow-encoder.js';
 import { DEFAULT_MAX_ENDPOINTS, detached } from '../flow/endpoint-table.js';
@@ -19,6 +18,7 @@ import { FlowError } from '../model/errors.js';
 import type { Protocol } from '../model/bundle.js';
 import type { EndpointSpec } from '../model/flow.js';
 import { Conversations, conversationHash } from './conversations.js';
+import { FlowServices, MAX_SERVICES } from './flow-services.js';
 import type { Observed } from './records.js';
 import type { EndpointDirectory } from './endpoint-directory.js';
 import { groupKey } from './summary.js';
@@ -52,10 +52,9 @@ export class EndpointRecords {
   private words: Uint32Array[];
   private readonly scratch = new DataView(new ArrayBuffer(ENDPOINT_BYTES));
   private readonly noAdhocs = new AdhocTable();
-  /** Group keys by source entry, then destination entry, protocol and port (see groupKey). */
-  private keys: (Map<number, string[]> | undefined)[] = [];
-  private keyCount = 0;
   private readonly conversations = new Conversations();
+  /** The distinct flows between entries, with their verdicts once decided (flow-services.ts). */
+  readonly services: FlowServices;
 
   constructor(
     private readonly decode: EndpointDecoder,
@@ -63,6 +62,7 @@ export class EndpointRecords {
   ) {
     this.kinds = resolvers.map(() => new Uint8Array(256));
     this.words = resolvers.map(() => new Uint32Array(256 * ENDPOINT_WORDS));
+    this.services = new FlowServices(resolvers.length);
   }
 
   /** True when this table's entries were resolved by exactly these resolvers, in this order. */
@@ -79,11 +79,13 @@ export class EndpointRecords {
   /**
    * The conversation between the endpoint texts at bytes [srcStart, srcEnd) (field `srcField`)
    * and [dstStart, dstEnd) of printable ASCII: found in place when it was met before, else made
-   * from the entries of both texts (entry). -1 when either must take the full path. Its entries
-   * are conversationSrc and conversationDst.
+   * from the entries of both texts (entry). -1 when either must take the full path. Its flows'
+   * services are conversationService's. `hash` is conversationHash's, when the caller has it.
    */
-  conversation(bytes: Uint8Array, srcStart: number, srcEnd: number, srcField: string, dstStart: number, dstEnd: number, dstField: string): number {
-    const hash = conversationHash(bytes, srcStart, srcEnd, dstStart, dstEnd);
+  conversation(
+    bytes: Uint8Array, srcStart: number, srcEnd: number, srcField: string, dstStart: number, dstEnd: number, dstField: string,
+    hash = conversationHash(bytes, srcStart, srcEnd, dstStart, dstEnd),
+  ): number {
     const found = this.conversations.find(hash, bytes, srcStart, srcEnd, dstStart, dstEnd);
     if (found >= 0) return found;
     const src = this.entry(asciiText(bytes, srcStart, srcEnd), srcField);
@@ -93,12 +95,18 @@ export class EndpointRecords {
     return this.conversations.add(hash, bytes, srcStart, srcEnd, dstStart, dstEnd, src, dst);
   }
 
-  conversationSrc(conversation: number): number {
-    return this.conversations.srcOf(conversation);
-  }
-
-  conversationDst(conversation: number): number {
-    return this.conversations.dstOf(conversation);
+  /**
+   * The service (FlowServices) of a flow of `conversation` by `protocol` to `port`: noted on the
+   * conversation once its verdicts are known, so that its repeated flows look nothing else up.
+   */
+  conversationService(conversation: number, protocol: number, port: number): number {
+    const key = protocol * 65_536 + port;
+    const noted = this.conversations.serviceOf(conversation, key);
+    if (noted >= 0) return noted;
+    const conversations = this.conversations;
+    const service = this.services.find(conversations.srcOf(conversation), conversations.dstOf(conversation), protocol, port);
+    if (this.services.known(service)) conversations.setService(conversation, key, service);
+    return service;
   }
 
   private add(text: string, field: string): number {
@@ -150,36 +158,34 @@ export class EndpointRecords {
   }
 
   /**
-   * The key of a flow between entries `src` and `dst` in a summary's lists (KEY: groupKey, or
-   * changeKey without or with the log's verdict), made once per conversation: a listed
-   * conversation's flows then look up a string whose hash is known.
+   * The key of `service`'s flows in a summary's lists (KEY: groupKey, or changeKey without or with
+   * the log's verdict), made once per service: its flows then look up the same string, whose hash
+   * is known. Its texts are this table's (detached), so a summary may keep it as it is.
    */
-  groupKey(src: number, dst: number, protocol: number, port: number, variant: number): string {
-    let byDst = this.keys[src];
-    if (byDst === undefined) this.keys[src] = byDst = new Map();
-    const service = (dst * 4 + protocol) * 65_536 + port;
-    let keys = byDst.get(service);
+  groupKey(service: number, variant: number): string {
+    const services = this.services;
+    let keys = services.keys[service];
     if (keys === undefined) {
-      if (this.keyCount++ >= DEFAULT_MAX_ENDPOINTS) this.clearKeys();
-      keys = [groupKey(this.texts[src]!, this.texts[dst]!, `${PROTOCOL_NAMES[protocol]}/${port}`)];
-      (this.keys[src] ??= new Map()).set(service, keys);
+      const protocol = services.protocolOf(service);
+      const texts = this.texts;
+      keys = services.keys[service] = [groupKey(texts[services.srcOf(service)]!, texts[services.dstOf(service)]!, `${PROTOCOL_NAMES[protocol]}/${services.portOf(service)}`)];
     }
     return (keys[variant] ??= variant === KEY.GROUP ? keys[0]! : `${keys[0]}\u0000${KEY_SUFFIXES[variant]}`);
   }
 
   /** Called between batches (entries stay valid within one): past the bound the table starts over. */
   trim(): void {
+    if (this.services.size >= MAX_SERVICES) {
+      // Conversations note services: they go too.
+      this.services.clear();
+      this.conversations.clear();
+    }
     if (this.entries.size < DEFAULT_MAX_ENDPOINTS) return;
     this.entries.clear();
     this.texts.length = 0;
     this.specs.length = 0;
     this.conversations.clear();
-    this.clearKeys();
-  }
-
-  private clearKeys(): void {
-    this.keys.length = 0;
-    this.keyCount = 0;
+    this.services.clear();
   }
 
   private grow(): void {
@@ -220,6 +226,8 @@ export interface FlowSink {
    * PROTOCOL_CODE, `observed` an OBSERVED_CODE, times in epoch ms or NaN when the line has none.
    */
   flow(table: EndpointRecords, src: number, dst: number, protocol: number, port: number, line: number, observed: number, time: number, timeEnd: number): void;
+  /** `flow` for a flow whose service the reader found (EndpointRecords.conversationService). */
+  serviceFlow(table: EndpointRecords, service: number, line: number, observed: number, time: number, timeEnd: number): void;
   /** A well-formed reply line (counted, not judged). */
   reply(): void;
   /** Who the bundle knows, for formats whose ends are resolved in order (Hubble; see resolveEndpoint). */
@@ -239,117 +247,3 @@ export type FastLineReader = (text: string, line: number, sink: FlowSink) => boo
  * in the line's text; false leaves the line to the LineReader.
  */
 export type FastBytesReader = (bytes: Uint8Array, start: number, end: number, line: number, sink: FlowSink) => boolean;
-
-/** The fast flows of one batch, in reading order. */
-export class FlowRecordBatch {
-  size = 0;
-  private capacity = 1024;
-  /** Per engine: flow records, and the verdict records they get. */
-  records: Uint8Array[];
-  recordWords: Uint32Array[];
-  verdicts: Uint8Array[];
-  lines = new Int32Array(this.capacity);
-  observed = new Uint8Array(this.capacity);
-  times = new Float64Array(this.capacity);
-  timeEnds = new Float64Array(this.capacity);
-  srcs = new Int32Array(this.capacity);
-  dsts = new Int32Array(this.capacity);
-  /** The table each flow's endpoints are entries of, and its file. */
-  tables: EndpointRecords[] = [];
-  files: string[] = [];
-
-  constructor(readonly engines: number) {
-    this.records = Array.from({ length: engines }, () => new Uint8Array(this.capacity * FLOW_RECORD_BYTES));
-    this.recordWords = this.records.map((r) => new Uint32Array(r.buffer));
-    this.verdicts = Array.from({ length: engines }, () => new Uint8Array(this.capacity * VERDICT_RECORD_BYTES));
-  }
-
-  add(file: string, table: EndpointRecords, src: number, dst: number, protocol: number, port: number, line: number, observed: number, time: number, timeEnd: number): void {
-    if (this.size === this.capacity) this.grow();
-    const i = this.size++;
-    for (let e = 0; e < this.engines; e++) {
-      const bytes = this.records[e]!;
-      const words = this.recordWords[e]!;
-      const at = i * FLOW_RECORD_BYTES;
-      // Bytes 2-7: protocol, reserved, port (little-endian), reserved.
-      bytes[at + FLOW_RECORD.PROTOCOL] = protocol;
-      bytes[at + FLOW_RECORD.RESERVED_1] = 0;
-      words[(at + FLOW_RECORD.PORT) >> 2] = port;
-      table.write(e, src, bytes, at + FLOW_RECORD.SRC_KIND, words, (at + FLOW_RECORD.SRC) >> 2);
-      table.write(e, dst, bytes, at + FLOW_RECORD.DST_KIND, words, (at + FLOW_RECORD.DST) >> 2);
-    }
-    this.lines[i] = line;
-    this.observed[i] = observed;
-    this.times[i] = time;
-    this.timeEnds[i] = timeEnd;
-    this.srcs[i] = src;
-    this.dsts[i] = dst;
-    this.tables[i] = table;
-    this.files[i] = file;
-  }
-
-  /** Flow i's protocol code and port, read back from its record. */
-  protocolOf(i: number): number {
-    return this.records[0]![i * FLOW_RECORD_BYTES + FLOW_RECORD.PROTOCOL]!;
-  }
-
-  portOf(i: number): number {
-    return this.recordWords[0]![(i * FLOW_RECORD_BYTES + FLOW_RECORD.PORT) >> 2]!;
-  }
-
-  /** Flow i's endpoint texts, as a summary names them. */
-  labelsOf(i: number): { src: string; dst: string } {
-    const texts = this.tables[i]!.texts;
-    return { src: texts[this.srcs[i]!]!, dst: texts[this.dsts[i]!]! };
-  }
-
-  /** Flow i's key in a summary's lists (KEY). */
-  groupKeyOf(i: number, variant: number = KEY.GROUP): string {
-    return this.tables[i]!.groupKey(this.srcs[i]!, this.dsts[i]!, this.protocolOf(i), this.portOf(i), variant);
-  }
-
-  /** Flow i's time and the end of its window, undefined when the line has none. */
-  timeOf(i: number): number | undefined {
-    const time = this.times[i]!;
-    return Number.isNaN(time) ? undefined : time;
-  }
-
-  timeEndOf(i: number): number | undefined {
-    const time = this.timeEnds[i]!;
-    return Number.isNaN(time) ? undefined : time;
-  }
-
-  /** Engine e's flow records and verdict buffer for the batch's flows. */
-  recordsOf(e: number): Uint8Array {
-    return this.records[e]!.subarray(0, this.size * FLOW_RECORD_BYTES);
-  }
-
-  verdictsOf(e: number): Uint8Array {
-    return this.verdicts[e]!.subarray(0, this.size * VERDICT_RECORD_BYTES);
-  }
-
-  clear(): void {
-    this.size = 0;
-    this.tables.length = 0;
-    this.files.length = 0;
-  }
-
-  private grow(): void {
-    const capacity = this.capacity * 2;
-    const widen = <T extends Int32Array | Uint8Array | Float64Array>(old: T, make: (n: number) => T): T => {
-      const next = make(capacity);
-      next.set(old);
-      return next;
-    };
-    this.records = this.records.map((old) => widen(old, (n) => new Uint8Array(n * FLOW_RECORD_BYTES)));
-    this.recordWords = this.records.map((r) => new Uint32Array(r.buffer));
-    this.verdicts = this.verdicts.map(() => new Uint8Array(capacity * VERDICT_RECORD_BYTES));
-    this.lines = widen(this.lines, (n) => new Int32Array(n));
-    this.observed = widen(this.observed, (n) => new Uint8Array(n));
-    this.times = widen(this.times, (n) => new Float64Array(n));
-    this.timeEnds = widen(this.timeEnds, (n) => new Float64Array(n));
-    this.srcs = widen(this.srcs, (n) => new Int32Array(n));
-    this.dsts = widen(this.dsts, (n) => new Int32Array(n));
-    this.capacity = capacity;
-  }
-}

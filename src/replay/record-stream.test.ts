@@ -2,7 +2,8 @@
  * The records-first path (record-stream.ts) gives the object path's report byte for byte: text and
  * JSON summaries, rule hits and --out, single and baseline replay, on random CSV and VPC logs with
  * malformed lines, unknown and ad-hoc endpoints, ambiguous and mixed-family addresses, other
- * protocols, replies, times and repeated flows, at any batch size and group bound. The object path
+ * protocols, replies, times and repeated flows (whose verdicts the records path reuses, across
+ * batches and kept tables), at any batch size and group bound. The object path
  * is the same WASM engines behind a plain Engine (which the records path does not take).
  */
 import { readFileSync } from 'node:fs';
@@ -14,7 +15,9 @@ import { loadCoreModule } from '../engine/node-core.js';
 import { WasmEngine } from '../engine/wasm-engine.js';
 import { ingestSources } from '../ingest/bundle.js';
 import type { Bundle } from '../model/bundle.js';
+import { FlowRecordBatch } from './flow-record-batch.js';
 import { EndpointRecords, type EndpointTables } from './flow-records.js';
+import { FlowServices } from './flow-services.js';
 import { baselineReport, singleReport, type ReplayReport } from './test-support.js';
 import { VerdictCache } from './verdict-cache.js';
 
@@ -97,11 +100,21 @@ describe('records-first replay against the object path', () => {
   const recordCalls = vi.spyOn(WasmEngine.prototype, 'decideRecordsInto');
   const recordFlows = (): number => recordCalls.mock.calls.reduce((sum, [records]) => sum + records.length / 40, 0);
   const conversations = vi.spyOn(EndpointRecords.prototype, 'conversation');
+  const fastFlows = vi.spyOn(FlowRecordBatch.prototype, 'add');
+  const reused = vi.spyOn(FlowServices.prototype, 'writeVerdict');
+  const clearSpies = (): void => [recordCalls, conversations, fastFlows, reused].forEach((spy) => spy.mockClear());
+  /** Most flows took the records path, the byte path read many, and repeated flows reused their verdicts. */
+  const expectFastPathTaken = (): void => {
+    expect(fastFlows.mock.calls.length).toBeGreaterThan(1000);
+    expect(conversations.mock.calls.length).toBeGreaterThan(500);
+    expect(reused.mock.calls.length).toBeGreaterThan(300);
+    // The cores still decided the first flow of each service.
+    expect(recordFlows()).toBeGreaterThan(100);
+  };
 
   for (const [format, log] of [['csv', csvLog], ['vpc', vpcLog]] as const) {
     it(`gives the same ${format} single-replay report, rule hits and --out`, async () => {
-      recordCalls.mockClear();
-      conversations.mockClear();
+      clearSpies();
       // Half the runs keep their endpoint tables from the runs before (as replay --jobs' workers do).
       const kept: EndpointTables = new Map();
       await fc.assert(
@@ -112,15 +125,12 @@ describe('records-first replay against the object path', () => {
         }),
         { numRuns: 120 },
       );
-      // The records path did decide most flows (it is not the object path under another name).
-      expect(recordFlows()).toBeGreaterThan(1000);
-      // And the byte path read many of them.
-      expect(conversations.mock.calls.length).toBeGreaterThan(500);
+      // The records path did take most flows (it is not the object path under another name).
+      expectFastPathTaken();
     });
 
     it(`gives the same ${format} baseline report, rule hits and --out`, async () => {
-      recordCalls.mockClear();
-      conversations.mockClear();
+      clearSpies();
       const kept: EndpointTables = new Map();
       await fc.assert(
         fc.asyncProperty(log, fc.integer({ min: 1, max: 40 }), fc.constantFrom(100_000, 1), fc.boolean(), chunkSize, async (text, batchSize, groups, keep, chunk) => {
@@ -130,9 +140,7 @@ describe('records-first replay against the object path', () => {
         }),
         { numRuns: 120 },
       );
-      expect(recordFlows()).toBeGreaterThan(1000);
-      // And the byte path read many of them.
-      expect(conversations.mock.calls.length).toBeGreaterThan(500);
+      expectFastPathTaken();
     });
   }
 

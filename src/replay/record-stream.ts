@@ -6,13 +6,14 @@
  * families that differ), go the object path of streamFlows (replay.ts) and are settled in their
  * place among the others, so reports, problems and --out lines are the same, in the same order.
  */
-import { DECISION_CODE, SIDE_CODE, STATUS, VERDICT_RECORD, VERDICT_RECORD_BYTES } from '../compile/layout.js';
+import { DECISION_CODE, SIDE_CODE, VERDICT_RECORD, VERDICT_RECORD_BYTES } from '../compile/layout.js';
 import type { Engine } from '../engine/engine.js';
 import { WasmEngine } from '../engine/wasm-engine.js';
 import { DENYING_REASONS, type Direction } from '../model/decision.js';
 import { readFlowLogRecords } from './byte-lines.js';
 import type { LogRecord } from './index.js';
-import { EndpointRecords, FlowRecordBatch, type EndpointTables, OBSERVED_OF_CODE, PROTOCOL_NAMES, type EndpointDecoder } from './flow-records.js';
+import { FlowRecordBatch } from './flow-record-batch.js';
+import { EndpointRecords, type EndpointTables, OBSERVED_OF_CODE, PROTOCOL_NAMES, type EndpointDecoder } from './flow-records.js';
 import type { RecordSink } from './records.js';
 import { countBytes, resolveFlow, type FlowStreamOptions, type PendingFlow, type ReplayInput } from './replay.js';
 import { VerdictCache } from './verdict-cache.js';
@@ -69,7 +70,11 @@ export async function streamRecords<Answer>(inputs: readonly ReplayInput[], opti
       return (lastTable = table);
     },
     flow(table, src, dst, protocol, port, line, observed, time, timeEnd) {
-      batch.add(file, table, src, dst, protocol, port, line, observed, time, timeEnd);
+      batch.add(file, table, table.services.find(src, dst, protocol, port), line, observed, time, timeEnd);
+      flows++;
+    },
+    serviceFlow(table, service, line, observed, time, timeEnd) {
+      batch.add(file, table, service, line, observed, time, timeEnd);
       flows++;
     },
     reply() {
@@ -90,17 +95,11 @@ export async function streamRecords<Answer>(inputs: readonly ReplayInput[], opti
 
   const dispatch = async (): Promise<void> => {
     const size = batch.size;
-    path.engines.forEach((engine, e) => size > 0 && engine.decideRecordsInto(batch.recordsOf(e), batch.verdictsOf(e)));
-    // Flows a core refused take the object path, which words the refusal as it always has.
-    const refused: number[] = [];
-    const refusedFlows: number[] = [];
-    for (let i = 0; i < size; i++) {
-      if (batch.verdicts.some((verdicts) => verdicts[i * VERDICT_RECORD_BYTES + VERDICT_RECORD.STATUS] !== STATUS.OK)) {
-        refused.push(i);
-        refusedFlows.push(pending.length);
-        pending.push(pendingOf(batch, i));
-      }
-    }
+    const refused = batch.decide(path.engines);
+    const refusedFlows = refused.map((i) => {
+      pending.push(pendingOf(batch, i));
+      return pending.length - 1;
+    });
     const answer = pending.length > 0 ? await options.decide(pending.map((p) => p.flow)) : undefined;
     let from = 0;
     let r = 0;
@@ -144,8 +143,8 @@ export async function streamRecords<Answer>(inputs: readonly ReplayInput[], opti
 /** Fast flow i as the object path would have read it. */
 function pendingOf(batch: FlowRecordBatch, i: number): PendingFlow {
   const table = batch.tables[i]!;
-  const src = batch.srcs[i]!;
-  const dst = batch.dsts[i]!;
+  const src = batch.srcOf(i);
+  const dst = batch.dstOf(i);
   const record: LogRecord = {
     line: batch.lines[i]!,
     kind: 'flow',

@@ -11,7 +11,8 @@ import type { ClusterRuleRef, Verdict } from '../model/decision.js';
 import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
 import { resolveEndpoint, type EndpointDirectory } from './endpoint-directory.js';
 import { readFlowLogBytes, type FlowLogFormat, type LogPart, type LogRecord } from './index.js';
-import { OBSERVED_OF_CODE, type EndpointTables, type FlowRecordBatch } from './flow-records.js';
+import type { FlowRecordBatch } from './flow-record-batch.js';
+import { OBSERVED_OF_CODE, type EndpointTables } from './flow-records.js';
 import { localWasmEngine, recordAllows, recordFields, streamRecords } from './record-stream.js';
 import { RuleHits } from './rule-hits.js';
 import type { RecordTally } from './record-tally.js';
@@ -188,7 +189,8 @@ async function settleRecords(batch: FlowRecordBatch, from: number, to: number, e
     const line = batch.lines[i]!;
     if (ReplaySummary.isListed(allowed, observed)) {
       group.at = i;
-      options.summary.countKeyed(allowed, observed, batch.groupKeyOf(i), group);
+      // The key is made from the table's detached texts: the summary keeps it as it is.
+      options.summary.countKeyed(allowed, observed, batch.groupKeyOf(i), group, true);
     } else {
       options.summary.countKeyed(allowed, observed);
     }

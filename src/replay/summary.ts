@@ -80,13 +80,17 @@ class GroupCounter {
 
   constructor(private readonly maxGroups: number) {}
 
-  /** Counts one flow of `group`; `key` names it, made once for all the lists a flow goes in. */
-  add(group: GroupWhy, key: string): void {
+  /**
+   * Counts one flow of `group`; `key` names it, made once for all the lists a flow goes in, and
+   * `owned` when it is no view of the input (kept as it is: the next lookup of the same string
+   * then compares by identity).
+   */
+  add(group: GroupWhy, key: string, owned: boolean): void {
     this.total++;
     const entry = this.counts.get(key);
     if (entry !== undefined) entry.count++;
     // Names are views of the input's lines: a kept key is copied, or it would keep whole chunks alive.
-    else if (this.counts.size < this.maxGroups) this.counts.set(detached(key), { count: 1, why: group.why() });
+    else if (this.counts.size < this.maxGroups) this.counts.set(owned ? key : detached(key), { count: 1, why: group.why() });
     else this.other++;
   }
 
@@ -175,20 +179,23 @@ export class ReplaySummary extends RecordTally {
    * common case (allowed, as observed) free of string building.
    */
   countJudged(allowed: boolean, observed: 'allowed' | 'denied' | undefined, group?: GroupName): void {
-    this.countKeyed(allowed, observed, group && groupKey(group.src, group.dst, group.service), group);
+    this.countKeyed(allowed, observed, group && groupKey(group.src, group.dst, group.service), group, false);
   }
 
-  /** countJudged with the group's key (groupKey) from the caller, who may keep it per conversation. */
-  countKeyed(allowed: boolean, observed: 'allowed' | 'denied' | undefined, key?: string, group?: GroupWhy): void {
+  /**
+   * countJudged with the group's key (groupKey) from the caller, who may keep it per distinct flow;
+   * `owned` when the key is no view of the input's chunks (see GroupCounter.add).
+   */
+  countKeyed(allowed: boolean, observed: 'allowed' | 'denied' | undefined, key?: string, group?: GroupWhy, owned = false): void {
     this.totals.records++;
     this.totals.judged++;
     if (observed !== undefined) this.observedAny = true;
     if (allowed) this.totals.allowed++;
     else this.totals.denied++;
     if (key === undefined || group === undefined) return;
-    if (!allowed) this.denied.add(group, key);
-    if (observed === 'allowed' && !allowed) this.wouldBreak.add(group, key);
-    if (observed === 'denied' && allowed) this.wouldOpen.add(group, key);
+    if (!allowed) this.denied.add(group, key, owned);
+    if (observed === 'allowed' && !allowed) this.wouldBreak.add(group, key, owned);
+    if (observed === 'denied' && allowed) this.wouldOpen.add(group, key, owned);
   }
 
   get breaks(): number {

@@ -67,7 +67,7 @@ export function readVpcRecordBytes(bytes: Uint8Array, start: number, end: number
   const table = sink.endpoints(decodeEndpoint);
   const conversation = table.conversation(bytes, bounds[src]!, bounds[src + 1]! - 1, 'srcaddr', bounds[dst]!, bounds[dst + 1]! - 1, 'dstaddr');
   if (conversation < 0) return false;
-  sink.flow(table, table.conversationSrc(conversation), table.conversationDst(conversation), protocol, port, line, observed, time, timeEnd);
+  sink.serviceFlow(table, table.conversationService(conversation, protocol, port), line, observed, time, timeEnd);
   return true;
 }
 

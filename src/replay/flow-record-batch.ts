@@ -1,0 +1,192 @@
+/**
+ * @module The records-first replay path's batch: well-formed flow lines written by the readers'
+ * fast paths as the core's 40-byte flow records (one buffer per deciding engine, as each numbers
+ * its own pods), with what the report needs of each line (line, observed verdict, times, its
+ * distinct flow) in typed arrays: no object per line. A flow whose verdicts are known already
+ * (flow-services.ts) gets them copied and is no flow record for the cores.
+ */
+import { FLOW_RECORD, FLOW_RECORD_BYTES, STATUS, VERDICT_RECORD_BYTES } from '../compile/layout.js';
+import { KEY, type EndpointRecords } from './flow-records.js';
+
+const VERDICT_WORDS = VERDICT_RECORD_BYTES / 4;
+
+/** What decides a batch's flow records (WasmEngine.decideRecordsInto). */
+export interface RecordDecider {
+  decideRecordsInto(records: Uint8Array, verdicts: Uint8Array): void;
+}
+
+/**
+ * The fast flows of one batch, in reading order. A flow whose service (flow-services.ts) was
+ * decided before gets its verdict records copied as it is added; only the others are written as
+ * flow records, one after another, for the cores (decide).
+ */
+export class FlowRecordBatch {
+  size = 0;
+  /** Flows whose verdicts are not known yet: their flow records, and the flows they belong to. */
+  private misses = 0;
+  private capacity = 1024;
+  /** Per engine: flow records of the misses, and their verdict records. */
+  private records: Uint8Array[];
+  private recordWords: Uint32Array[];
+  private missVerdicts: Uint32Array[];
+  private missAt = new Int32Array(this.capacity);
+  /** Per engine: every flow's verdict record (after decide), by byte and by word. */
+  verdicts: Uint8Array[];
+  private verdictWords: Uint32Array[];
+  lines = new Int32Array(this.capacity);
+  observed = new Uint8Array(this.capacity);
+  times = new Float64Array(this.capacity);
+  timeEnds = new Float64Array(this.capacity);
+  /** Each flow's service in its table (FlowServices). */
+  services = new Int32Array(this.capacity);
+  /** The table each flow's endpoints are entries of, and its file. */
+  tables: EndpointRecords[] = [];
+  files: string[] = [];
+
+  constructor(readonly engines: number) {
+    this.records = Array.from({ length: engines }, () => new Uint8Array(this.capacity * FLOW_RECORD_BYTES));
+    this.recordWords = this.records.map((r) => new Uint32Array(r.buffer));
+    this.missVerdicts = Array.from({ length: engines }, () => new Uint32Array(this.capacity * VERDICT_WORDS));
+    this.verdicts = Array.from({ length: engines }, () => new Uint8Array(this.capacity * VERDICT_RECORD_BYTES));
+    this.verdictWords = this.verdicts.map((v) => new Uint32Array(v.buffer));
+  }
+
+  /** Adds a flow of `service` (table.services), read at `line` of `file`. */
+  add(file: string, table: EndpointRecords, service: number, line: number, observed: number, time: number, timeEnd: number): void {
+    if (this.size === this.capacity) this.grow();
+    const i = this.size++;
+    const services = table.services;
+    if (services.known(service)) {
+      for (let e = 0; e < this.engines; e++) services.writeVerdict(service, e, this.verdictWords[e]!, i);
+    } else {
+      this.writeRecords(table, services.srcOf(service), services.dstOf(service), services.protocolOf(service), services.portOf(service));
+      this.missAt[this.misses++] = i;
+    }
+    this.lines[i] = line;
+    this.observed[i] = observed;
+    this.times[i] = time;
+    this.timeEnds[i] = timeEnd;
+    this.services[i] = service;
+    this.tables[i] = table;
+    this.files[i] = file;
+  }
+
+  /** The next miss's flow record for each engine. */
+  private writeRecords(table: EndpointRecords, src: number, dst: number, protocol: number, port: number): void {
+    const at = this.misses * FLOW_RECORD_BYTES;
+    for (let e = 0; e < this.engines; e++) {
+      const bytes = this.records[e]!;
+      const words = this.recordWords[e]!;
+      // Bytes 2-7: protocol, reserved, port (little-endian), reserved.
+      bytes[at + FLOW_RECORD.PROTOCOL] = protocol;
+      bytes[at + FLOW_RECORD.RESERVED_1] = 0;
+      words[(at + FLOW_RECORD.PORT) >> 2] = port;
+      table.write(e, src, bytes, at + FLOW_RECORD.SRC_KIND, words, (at + FLOW_RECORD.SRC) >> 2);
+      table.write(e, dst, bytes, at + FLOW_RECORD.DST_KIND, words, (at + FLOW_RECORD.DST) >> 2);
+    }
+  }
+
+  /**
+   * Decides the misses with `engines` (one per engine of the batch, in order) and puts their
+   * verdict records in place; a service every engine answered (status OK) keeps its verdicts, so
+   * that its next flows skip the cores. A refused flow is never remembered: its next flows are
+   * decided (and refused) again. The flows some engine refused: in order (none was a hit).
+   */
+  decide(engines: readonly RecordDecider[]): number[] {
+    const misses = this.misses;
+    const refused: number[] = [];
+    if (misses === 0) return refused;
+    engines.forEach((engine, e) => {
+      const verdicts = this.missVerdicts[e]!;
+      engine.decideRecordsInto(this.records[e]!.subarray(0, misses * FLOW_RECORD_BYTES), new Uint8Array(verdicts.buffer, 0, misses * VERDICT_RECORD_BYTES));
+    });
+    for (let m = 0; m < misses; m++) {
+      const i = this.missAt[m]!;
+      let ok = true;
+      for (let e = 0; e < this.engines; e++) {
+        const from = m * VERDICT_WORDS;
+        const to = i * VERDICT_WORDS;
+        const source = this.missVerdicts[e]!;
+        const target = this.verdictWords[e]!;
+        for (let w = 0; w < VERDICT_WORDS; w++) target[to + w] = source[from + w]!;
+        ok &&= (source[from]! & 0xff) === STATUS.OK;
+      }
+      if (!ok) {
+        refused.push(i);
+        continue;
+      }
+      const services = this.tables[i]!.services;
+      const service = this.services[i]!;
+      for (let e = 0; e < this.engines; e++) services.remember(service, e, this.missVerdicts[e]!, m, e === this.engines - 1);
+    }
+    this.misses = 0;
+    return refused;
+  }
+
+  /** Flow i's entries, protocol code and port (its service's). */
+  srcOf(i: number): number {
+    return this.tables[i]!.services.srcOf(this.services[i]!);
+  }
+
+  dstOf(i: number): number {
+    return this.tables[i]!.services.dstOf(this.services[i]!);
+  }
+
+  protocolOf(i: number): number {
+    return this.tables[i]!.services.protocolOf(this.services[i]!);
+  }
+
+  portOf(i: number): number {
+    return this.tables[i]!.services.portOf(this.services[i]!);
+  }
+
+  /** Flow i's endpoint texts, as a summary names them. */
+  labelsOf(i: number): { src: string; dst: string } {
+    const texts = this.tables[i]!.texts;
+    return { src: texts[this.srcOf(i)]!, dst: texts[this.dstOf(i)]! };
+  }
+
+  /** Flow i's key in a summary's lists (KEY). */
+  groupKeyOf(i: number, variant: number = KEY.GROUP): string {
+    return this.tables[i]!.groupKey(this.services[i]!, variant);
+  }
+
+  /** Flow i's time and the end of its window, undefined when the line has none. */
+  timeOf(i: number): number | undefined {
+    const time = this.times[i]!;
+    return Number.isNaN(time) ? undefined : time;
+  }
+
+  timeEndOf(i: number): number | undefined {
+    const time = this.timeEnds[i]!;
+    return Number.isNaN(time) ? undefined : time;
+  }
+
+  clear(): void {
+    this.size = 0;
+    this.misses = 0;
+    this.tables.length = 0;
+    this.files.length = 0;
+  }
+
+  private grow(): void {
+    const capacity = this.capacity * 2;
+    const widen = <T extends Int32Array | Uint8Array | Uint32Array | Float64Array>(old: T, make: (n: number) => T): T => {
+      const next = make(capacity);
+      next.set(old);
+      return next;
+    };
+    this.records = this.records.map((old) => widen(old, (n) => new Uint8Array(n * FLOW_RECORD_BYTES)));
+    this.recordWords = this.records.map((r) => new Uint32Array(r.buffer));
+    this.missVerdicts = this.missVerdicts.map(() => new Uint32Array(capacity * VERDICT_WORDS));
+    this.missAt = widen(this.missAt, (n) => new Int32Array(n));
+    this.verdicts = this.verdicts.map((old) => widen(old, (n) => new Uint8Array(n * VERDICT_RECORD_BYTES)));
+    this.verdictWords = this.verdicts.map((v) => new Uint32Array(v.buffer));
+    this.lines = widen(this.lines, (n) => new Int32Array(n));
+    this.observed = widen(this.observed, (n) => new Uint8Array(n));
+    this.times = widen(this.times, (n) => new Float64Array(n));
+    this.timeEnds = widen(this.timeEnds, (n) => new Float64Array(n));
+    this.services = widen(this.services, (n) => new Int32Array(n));
+    this.capacity = capacity;
+  }
+}
