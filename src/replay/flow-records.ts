@@ -4,8 +4,7 @@
  * distinct flows (flow-services.ts) between them; the batch the fast flows go in is
  * flow-record-batch.ts.
  *
- * A reader plugs in with a FastLineReader (on a line's text) or a FastBytesReader (on its bytes):
- * it reads a line in full, as its LineReader would, and hands the flow to the FlowSink only when
+ * A reader plugs in with a FastBytesReader (on a line's bytes): it reads a line in full, as its LineReader would, and hands the flow to the FlowSink only when
  * the line is well-formed and both endpoints resolve;
  * anything else (a malformed line, an ad-hoc pod, an endpoint a bundle refuses, another protocol)
  * it leaves to the LineReader, which answers it as it always has.
@@ -233,12 +232,6 @@ export interface FlowSink {
   /** Who the bundle knows, for formats whose ends are resolved in order (Hubble; see resolveEndpoint). */
   readonly directory?: EndpointDirectory;
 }
-
-/**
- * A format's fast path for one line: true when it took the line (gave it to `sink`, or it was a
- * line that gives no record); false leaves the line to the format's LineReader.
- */
-export type FastLineReader = (text: string, line: number, sink: FlowSink) => boolean;
 
 /**
  * A format's fast path on the line's bytes [start, end) (no line feed, no carriage return before

@@ -7,7 +7,7 @@ import type { Line } from '../flow/lines.js';
 import { FlowError } from '../model/errors.js';
 import { PROTOCOLS, type Protocol } from '../model/bundle.js';
 import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
-import { OBSERVED_CODE, type FastBytesReader, type FastLineReader, type FlowSink } from './flow-records.js';
+import { OBSERVED_CODE, type FastBytesReader, type FlowSink } from './flow-records.js';
 
 export type RecordKind = 'flow' | 'reply' | 'not-applicable' | 'skipped' | 'error';
 
@@ -64,8 +64,6 @@ export type LineReader = (text: string, line: number) => LogRecord | undefined;
 /** A format's reader of one input, and its fast path to flow records when it has one (flow-records.ts). */
 export interface FormatReader {
   readonly read: LineReader;
-  /** Its fast path on a line's text (Hubble's), when it has one. */
-  readonly fast?: FastLineReader;
   /** Its fast path on the bytes of printable ASCII lines (byte-lines.ts; CSV's and VPC's), when it has one. */
   readonly fastBytes?: FastBytesReader;
 }
@@ -111,15 +109,13 @@ export interface RecordSink extends FlowSink {
   record(record: LogRecord): void;
 }
 
-/** readLines, each line offered to the fast path first; records of the others go to `sink` in order. */
+/** readLines into `sink` in order: the lines the byte fast path did not take. */
 export function readLinesInto(run: readonly Line[], reader: FormatReader, sink: RecordSink): void {
-  const fast = reader.fast;
   for (const line of run) {
     if ('error' in line) {
       sink.record({ line: line.number, kind: 'error', error: line.error });
       continue;
     }
-    if (fast !== undefined && fast(line.text, line.number, sink)) continue;
     if (isBlank(line.text)) continue;
     try {
       const record = reader.read(line.text, line.number);
