@@ -69,6 +69,8 @@ export class ParallelReplay {
   private starting: Promise<void> | undefined;
   private startError: unknown;
   private local: ((job: PartJob) => Promise<PartResult>) | undefined;
+  /** Parts replayed so far, in this thread and on the workers: which thread took what share. */
+  readonly parts = { here: 0, onWorkers: 0 };
 
   constructor(private readonly options: ParallelReplayOptions) {
     if (!Number.isInteger(options.jobs) || options.jobs < (options.workersOnly ? 2 : 1)) throw new Error(`replay: ${options.jobs} jobs`);
@@ -94,6 +96,7 @@ export class ParallelReplay {
       }
     };
     const replayHere = async (job: PartJob): Promise<void> => {
+      this.parts.here++;
       const here = inFlight(this.replayHere(job));
       waiting.push(here);
       await here.done;
@@ -101,8 +104,10 @@ export class ParallelReplay {
     const dispatch = async (part: LogPartBytes): Promise<void> => {
       const job = jobOf(input.name, part);
       const pool = await this.workers();
-      if (pool !== undefined && (this.options.workersOnly || pool.hasRoom(QUEUED_PER_WORKER))) waiting.push(inFlight(pool.run(job)));
-      else await replayHere(job);
+      if (pool !== undefined && (this.options.workersOnly || pool.hasRoom(QUEUED_PER_WORKER))) {
+        this.parts.onWorkers++;
+        waiting.push(inFlight(pool.run(job)));
+      } else await replayHere(job);
       await mergeSettled();
       while (waiting.length >= inFlightLimit) {
         await waiting[0]!.done;
