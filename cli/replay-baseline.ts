@@ -10,7 +10,7 @@ import { BaselineSummary, type RuleReport } from '../src/replay/baseline-summary
 import type { FlowLogFormat } from '../src/replay/index.js';
 import type { Engine } from '../src/engine/engine.js';
 import { RemoteEngine } from '../src/engine/remote-engine.js';
-import { ruleListOf } from '../src/format/rule-list.js';
+import { ruleListOf, type RuleList } from '../src/format/rule-list.js';
 import { EndpointDirectory } from '../src/replay/endpoint-directory.js';
 import { RuleHits } from '../src/replay/rule-hits.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
@@ -106,8 +106,8 @@ async function comparison(values: BaselineValues): Promise<{ decider: ComparingD
  * The rule part of a report: unused and shadowed rules need the bundle's rule list, from its
  * manifests or from the service that decided the flows (GET .../rules for that version).
  */
-export async function ruleReportOf(rules: RuleHits, side: Omit<Side, 'engine'>): Promise<RuleReport> {
-  const list = side.bundle ? ruleListOf(side.bundle) : side.remote ? await remoteRuleList(side.remote) : undefined;
+export async function ruleReportOf(rules: RuleHits, side: Omit<Side, 'engine'> & { readonly list?: RuleList }): Promise<RuleReport> {
+  const list = side.list ?? (side.bundle ? ruleListOf(side.bundle) : side.remote ? await remoteRuleList(side.remote) : undefined);
   return {
     rules: rules.toJSON(),
     unusedRules: list ? rules.unusedAmong(list.rules) : null,

@@ -3,18 +3,21 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { appendRules } from '../src/replay/baseline-summary.js';
 import { FLOW_LOG_FORMATS, isFlowLogFormat, type FlowLogFormat } from '../src/replay/index.js';
+import type { Engine } from '../src/engine/engine.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
+import { ruleListOf, type RuleList } from '../src/format/rule-list.js';
 import { RemoteEngine } from '../src/engine/remote-engine.js';
 import { ParallelReplay } from '../src/replay/parallel.js';
 import { prepareSetup } from '../src/replay/part-replay.js';
 import { EndpointDirectory } from '../src/replay/endpoint-directory.js';
+import { localWasmEngine } from '../src/replay/record-stream.js';
 import { replay } from '../src/replay/replay.js';
 import { RuleHits } from '../src/replay/rule-hits.js';
 import { VerdictCache } from '../src/replay/verdict-cache.js';
 import { ReplaySummary } from '../src/replay/summary.js';
 import { BASELINE_HELP, BASELINE_OPTIONS, hasBaseline, ruleReportOf, runBaselineReplay } from './replay-baseline.js';
 import { noteJobsUnused, outWriter, positiveInteger, replayEach } from './replay-io.js';
-import { BUNDLE_OPTIONS, BUNDLE_OPTIONS_HELP, engineOf, loadBundle } from './bundle-args.js';
+import { BUNDLE_OPTIONS, BUNDLE_OPTIONS_HELP, engineOf, loadBundle, type BundleArgs } from './bundle-args.js';
 import { localEngine } from './engines.js';
 import { EXIT, UsageError } from './usage.js';
 
@@ -48,8 +51,8 @@ Options:
   --summary text|json     the report on stdout (default text)
   --top N                 groups listed per section (default 10)
   --concurrency N         batches in flight in remote mode (default 4)
-  --jobs N                worker threads for a local replay (default: the number of cores);
-                          the report is the one --jobs 1 gives, byte for byte. Logs under 8 MiB
+  --jobs N                threads for a local replay, this one and N-1 workers (default: the
+                          number of cores); the report is the one --jobs 1 gives, byte for byte. Logs under 8 MiB
                           (after gunzip) are replayed in one thread. With --url the service
                           decides and --jobs is not used: --concurrency sets the load on it
   --rules                 add rule hits, unused and shadowed rules to the report
@@ -103,16 +106,14 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
   const common = { format: format as FlowLogFormat | undefined, json: summaryFormat === 'json', top, concurrency, jobs };
   if (hasBaseline(values)) return runBaselineReplay(values, positionals, common);
 
-  const bundle = values.url === undefined ? await loadBundle(values.bundle!, values, values.quiet) : undefined;
+  const local = values.url === undefined ? await prepareLocal(values, jobs, { rules: values.rules === true, out: values.out !== undefined }) : undefined;
   // Kept for the rule list of the version that answered (GET .../rules).
   const remote = values.url === undefined ? undefined : new RemoteEngine({ url: values.url, token: values.token });
   const out = await outWriter(values.out);
   const summary = new ReplaySummary();
   const rules = values.rules ? new RuleHits() : undefined;
-  if (bundle !== undefined && jobs > 1) {
-    const name = engineOf(values);
-    const setup = prepareSetup({ engine: name, core: name === 'wasm' ? loadCoreModule() : undefined, bundle, rules: rules !== undefined, out: out.write !== undefined });
-    const parallel = new ParallelReplay({ jobs, setup, format: common.format });
+  if (local !== undefined && 'parallel' in local) {
+    const { parallel } = local;
     const sinks = { summary, rules, out: out.write };
     await replayEach(positionals, (input, onProgress) => parallel.replay(input, sinks, onProgress), async () => {
       await parallel.close();
@@ -120,17 +121,13 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
     });
   } else {
     noteJobsUnused(values.url !== undefined && values.jobs !== undefined && jobs > 1, values.quiet);
-    const engine = bundle === undefined
-      ? remote!
-      : // One bundle for the whole run: repeated conversations reuse their verdicts.
-        new VerdictCache(localEngine(engineOf(values), bundle));
-    const directory = bundle === undefined ? undefined : new EndpointDirectory(bundle);
+    const engine = local?.engine ?? remote!;
     await replayEach(
       positionals,
       (input, onProgress) =>
         replay([input], {
           engine,
-          directory,
+          directory: local?.directory,
           summary,
           rules,
           format: common.format,
@@ -145,7 +142,7 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${common.json ? JSON.stringify(summary.toJSON(top)) : summary.toText(top)}\n`);
   } else {
     // --rules adds the rule report after today's report, which stays as it is.
-    const ruleReport = await ruleReportOf(rules, { bundle, remote });
+    const ruleReport = await ruleReportOf(rules, { list: local?.ruleList, remote });
     if (common.json) process.stdout.write(`${JSON.stringify({ ...summary.toJSON(top), ...ruleReport })}\n`);
     else {
       const lines = [summary.toText(top)];
@@ -154,4 +151,36 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
     }
   }
   return summary.breaks > 0 ? EXIT_WOULD_BREAK : EXIT.ok;
+}
+
+/**
+ * What a local replay keeps of its bundle: the engine and directory (one thread), or the workers'
+ * setup (--jobs), and the rule list for --rules. The bundle itself is not kept: its objects are
+ * garbage once these are built, which a long replay's resident memory would otherwise carry.
+ */
+type LocalReplay = { readonly ruleList?: RuleList } & (
+  | { readonly parallel: ParallelReplay }
+  | { readonly engine: Engine; readonly directory: EndpointDirectory }
+);
+
+interface LocalValues extends BundleArgs {
+  readonly bundle?: readonly string[];
+  readonly quiet?: boolean;
+  readonly format?: string;
+}
+
+async function prepareLocal(values: LocalValues, jobs: number, keep: { readonly rules: boolean; readonly out: boolean }): Promise<LocalReplay> {
+  const bundle = await loadBundle(values.bundle!, values, values.quiet);
+  const ruleList = keep.rules ? ruleListOf(bundle) : undefined;
+  const name = engineOf(values);
+  if (jobs > 1) {
+    const setup = prepareSetup({ engine: name, core: name === 'wasm' ? loadCoreModule() : undefined, bundle, rules: keep.rules, out: keep.out });
+    return { ruleList, parallel: new ParallelReplay({ jobs, setup, format: values.format as FlowLogFormat | undefined }) };
+  }
+  // One bundle for the whole run: repeated conversations reuse their verdicts.
+  const engine = new VerdictCache(localEngine(name, bundle));
+  const wasm = localWasmEngine(engine);
+  // The WASM engine's resolver serves the directory; the reference engine holds the bundle anyway.
+  const directory = wasm === undefined ? new EndpointDirectory(bundle) : new EndpointDirectory({ resolver: wasm.resolver, ownedIPs: new EndpointDirectory(bundle).ownedIPs() });
+  return { ruleList, engine, directory };
 }

@@ -101,7 +101,7 @@ afterAll(async () => {
 });
 
 function workers(jobs: number, baseline: boolean, partBytes: number): ParallelReplay {
-  const pool = new ParallelReplay({ jobs, setup: setupFor(baseline), partBytes, parallelFromBytes: 0, replayWhileStarting: false });
+  const pool = new ParallelReplay({ jobs, setup: setupFor(baseline), partBytes, parallelFromBytes: 0, workersOnly: true });
   pools.push(pool);
   return pool;
 }
@@ -110,7 +110,7 @@ describe('replay --jobs: the one-thread report, byte for byte', () => {
   for (const baseline of [false, true]) {
     const kind = baseline ? 'baseline replay' : 'single replay';
     for (const jobs of [2, 3]) {
-      it(`${kind} on ${jobs} worker threads: every fixture, plain and gzip, each log alone and all in one run`, async () => {
+      it(`${kind} on ${jobs - 1} worker thread(s), none in this thread: every fixture, plain and gzip, each log alone and all in one run`, async () => {
         // Parts of about 200 bytes: each fixture spans several, some lines straddle the mark.
         const replayer = workers(jobs, baseline, 200 + jobs);
         for (const bounds of [UNBOUNDED, SMALL]) {
@@ -153,6 +153,30 @@ describe('replay --jobs: the one-thread report, byte for byte', () => {
     const log: [string, Uint8Array] = ['long.csv', new TextEncoder().encode(read('csv-malformed.csv') + rows.repeat(1500))];
     expect(await parallel(replayer, [log], SMALL, false)).toEqual(await oneThread([log], SMALL));
   }, 120_000);
+
+  it('shares the parts between this thread and its worker once it is up, with the same report', async () => {
+    for (const baseline of [false, true]) {
+      const replayer = new ParallelReplay({ jobs: 2, setup: setupFor(baseline), partBytes: 300, parallelFromBytes: 0 });
+      pools.push(replayer);
+      await replayer.start();
+      const rows = read('flows.csv').split('\n').slice(1).join('\n');
+      const log: [string, Uint8Array] = ['shared.csv', new TextEncoder().encode(read('flows.csv') + rows.repeat(200))];
+      for (const bounds of [UNBOUNDED, SMALL]) {
+        expect(await parallel(replayer, [log], bounds, baseline)).toEqual(await oneThread([log], bounds, baseline ? CLUSTER : undefined));
+      }
+      expect(replayer.parts.here, 'parts replayed in this thread').toBeGreaterThan(0);
+      expect(replayer.parts.onWorkers, 'parts replayed on the worker').toBeGreaterThan(0);
+    }
+  }, 120_000);
+
+  it('replays every part in this thread with --jobs 1, starting no worker', async () => {
+    const replayer = new ParallelReplay({ jobs: 1, setup: setupFor(false), partBytes: 150, parallelFromBytes: 0 });
+    pools.push(replayer);
+    const logs = LOGS.map(plain);
+    expect(await parallel(replayer, logs, SMALL, false)).toEqual(await oneThread(logs, SMALL));
+    expect(replayer.parts.onWorkers).toBe(0);
+    expect(replayer.parts.here).toBeGreaterThan(LOGS.length);
+  });
 
   it('replays a log under parallelFromBytes in this thread, with the same report', async () => {
     const replayer = new ParallelReplay({ jobs: 2, setup: setupFor(false), partBytes: 150, parallelFromBytes: Infinity });

@@ -1,12 +1,17 @@
 /**
  * @module replay --jobs N: each log is cut into parts at line boundaries (log-parts.ts), the parts
- * are replayed on N worker threads (part-replay.ts), and their results merged in input order into
- * the run's reports and --out, so that the report is byte for byte the one-thread report.
+ * are replayed on N threads, this one and N - 1 workers (part-replay.ts), and their results merged
+ * in input order into the run's reports and --out, so that the report is byte for byte the
+ * one-thread report.
  *
- * A log under `parallelFromBytes` (inflated) is replayed in this thread, part by part, by the same
- * code: starting workers would cost more than they save. Workers start with the first log that
- * needs them and serve every later log; while they start, this thread replays the parts itself. At most `jobs * PARTS_IN_FLIGHT_PER_JOB` parts are cut
- * and not yet merged, which bounds memory whatever the log's size.
+ * This thread cuts and merges (a small share of the work) and replays every part no worker has
+ * room for: the workers are kept QUEUED_PER_WORKER parts deep, and this thread takes the rest, so
+ * it is busy whenever they are, and no N-th worker (its own heap, engines, warm-up and collector)
+ * competes with it for the N cores. A log under `parallelFromBytes` (inflated) is replayed in this
+ * thread, part by part, by the same code: starting workers would cost more than they save. Workers
+ * start with the first log that needs them and serve every later log; while they start, this
+ * thread replays the parts itself. At most `jobs * PARTS_IN_FLIGHT_PER_JOB` parts are cut and not
+ * yet merged, which bounds memory whatever the log's size.
  */
 import type { BaselineSummary } from './baseline-summary.js';
 import type { FlowLogFormat } from './index.js';
@@ -20,18 +25,27 @@ import { WorkerPool } from './worker-pool.js';
 /** Below this many bytes a log is replayed in the main thread (about 100,000 CSV flows). */
 export const DEFAULT_PARALLEL_FROM_BYTES = 8 * 1024 * 1024;
 
-/** Parts cut ahead per worker: one being replayed, one waiting, one being merged. */
+/** Parts cut and not merged, per thread: one being replayed, one waiting, one being merged. */
 const PARTS_IN_FLIGHT_PER_JOB = 3;
 
+/**
+ * Parts a worker holds (one being replayed, one waiting): while this thread replays a part of its
+ * own, the worker has the next one at hand and never waits on this thread.
+ */
+const QUEUED_PER_WORKER = 2;
+
 export interface ParallelReplayOptions {
-  /** Worker threads (at least 1). */
+  /** Threads replaying (at least 1): this one and jobs - 1 workers. */
   readonly jobs: number;
   readonly setup: PartReplaySetup;
   readonly format?: FlowLogFormat;
   readonly partBytes?: number;
   readonly parallelFromBytes?: number;
-  /** While the workers start, replay parts in this thread (default true; tests turn it off to use the workers). */
-  readonly replayWhileStarting?: boolean;
+  /**
+   * Every part on the workers (wait for them to start, never replay here): tests use it to hold
+   * the workers to the one-thread report. Needs jobs >= 2.
+   */
+  readonly workersOnly?: boolean;
 }
 
 /** Where merged results go: the report of the run's kind, rule hits, --out. */
@@ -44,27 +58,61 @@ export interface ParallelReplaySinks {
 
 type Settled = { readonly result: PartResult } | { readonly error: unknown };
 
+/** A part handed to a thread, in input order: its answer once it is there. */
+interface InFlight {
+  readonly done: Promise<Settled>;
+  settled?: Settled;
+}
+
 export class ParallelReplay {
   private pool: WorkerPool | undefined;
   private starting: Promise<void> | undefined;
   private startError: unknown;
   private local: ((job: PartJob) => Promise<PartResult>) | undefined;
+  /** Parts replayed so far, in this thread and on the workers: which thread took what share. */
+  readonly parts = { here: 0, onWorkers: 0 };
 
-  constructor(private readonly options: ParallelReplayOptions) {}
+  constructor(private readonly options: ParallelReplayOptions) {
+    if (!Number.isInteger(options.jobs) || options.jobs < (options.workersOnly ? 2 : 1)) throw new Error(`replay: ${options.jobs} jobs`);
+  }
 
   /** Replays one log; its results are merged into `sinks` before this returns. */
   async replay(input: ReplayInput, sinks: ParallelReplaySinks, onProgress?: (bytes: number, flows: number) => void): Promise<void> {
     const parallelFrom = this.options.parallelFromBytes ?? DEFAULT_PARALLEL_FROM_BYTES;
+    const inFlightLimit = this.options.jobs * PARTS_IN_FLIGHT_PER_JOB;
     let bytesRead = 0;
     let flows = 0;
-    const waiting: Promise<Settled>[] = [];
+    const waiting: InFlight[] = [];
     let held: LogPartBytes[] = [];
     let heldBytes = 0;
-    const merge = async (settled: Settled): Promise<void> => {
-      if ('error' in settled) throw settled.error;
-      flows += settled.result.flows;
-      await mergeResult(settled.result, sinks);
-      onProgress?.(bytesRead, flows);
+    /** Merges the answers at the head that are there (an error is thrown in its turn). */
+    const mergeSettled = async (): Promise<void> => {
+      for (let head = waiting[0]; head?.settled !== undefined; head = waiting[0]) {
+        waiting.shift();
+        if ('error' in head.settled) throw head.settled.error;
+        flows += head.settled.result.flows;
+        await mergeResult(head.settled.result, sinks);
+        onProgress?.(bytesRead, flows);
+      }
+    };
+    const replayHere = async (job: PartJob): Promise<void> => {
+      this.parts.here++;
+      const here = inFlight(this.replayHere(job));
+      waiting.push(here);
+      await here.done;
+    };
+    const dispatch = async (part: LogPartBytes): Promise<void> => {
+      const job = jobOf(input.name, part);
+      const pool = await this.workers();
+      if (pool !== undefined && (this.options.workersOnly || pool.hasRoom(QUEUED_PER_WORKER))) {
+        this.parts.onWorkers++;
+        waiting.push(inFlight(pool.run(job)));
+      } else await replayHere(job);
+      await mergeSettled();
+      while (waiting.length >= inFlightLimit) {
+        await waiting[0]!.done;
+        await mergeSettled();
+      }
     };
     const counted = countBytes(input.bytes, (n) => (bytesRead += n));
     for await (const piece of cutFlowLog(counted, { format: this.options.format, partBytes: this.options.partBytes ?? DEFAULT_PART_BYTES })) {
@@ -74,36 +122,41 @@ export class ParallelReplay {
         continue;
       }
       this.startWorkers();
-      for (const part of [...held, piece]) {
-        const job = jobOf(input.name, part);
-        const pool = await this.workers();
-        if (pool === undefined) {
-          await merge(await settle(this.replayHere(job)));
-          continue;
-        }
-        waiting.push(settle(pool.run(job)));
-        if (waiting.length >= this.options.jobs * PARTS_IN_FLIGHT_PER_JOB) await merge(await waiting.shift()!);
-      }
+      for (const part of [...held, piece]) await dispatch(part);
       held = [];
     }
-    for (const part of held) await merge(await settle(this.replayHere(jobOf(input.name, part))));
-    while (waiting.length > 0) await merge(await waiting.shift()!);
+    for (const part of held) {
+      await replayHere(jobOf(input.name, part));
+      await mergeSettled();
+    }
+    while (waiting.length > 0) {
+      await waiting[0]!.done;
+      await mergeSettled();
+    }
+  }
+
+  /** Starts the workers now and waits until they are up (the bench starts them before timing). */
+  async start(): Promise<void> {
+    this.startWorkers();
+    await this.starting;
+    if (this.startError !== undefined) throw this.startError;
   }
 
   /** Starts the workers in the background, once; a failure to start is thrown by the next part. */
   private startWorkers(): void {
-    this.starting ??= WorkerPool.start(this.options.jobs, this.options.setup).then(
+    if (this.options.jobs < 2) return;
+    this.starting ??= WorkerPool.start(this.options.jobs - 1, this.options.setup).then(
       (pool) => void (this.pool = pool),
       (error: unknown) => void (this.startError = error),
     );
   }
 
   /**
-   * The workers once they are up. While they start, undefined: this thread replays the parts
-   * itself (none is with a worker yet, so the order holds), unless replayWhileStarting is off.
+   * The workers once they are up. While they start (or with jobs 1), undefined: this thread
+   * replays the parts itself, unless workersOnly.
    */
   private async workers(): Promise<WorkerPool | undefined> {
-    if (this.pool === undefined && this.options.replayWhileStarting !== false) await yieldToEvents();
+    if (this.pool === undefined && !this.options.workersOnly) await yieldToEvents();
     else if (this.pool === undefined) await this.starting;
     if (this.startError !== undefined) throw this.startError;
     return this.pool;
@@ -140,9 +193,12 @@ function jobOf(name: string, part: LogPartBytes): PartJob {
 }
 
 /** A part's answer or error, held until its turn to be merged (an error is thrown then, in input order). */
-function settle(result: Promise<PartResult>): Promise<Settled> {
-  return result.then(
-    (value) => ({ result: value }),
-    (error: unknown) => ({ error }),
-  );
+function inFlight(result: Promise<PartResult>): InFlight {
+  const part: InFlight = {
+    done: result.then(
+      (value) => (part.settled = { result: value }),
+      (error: unknown) => (part.settled = { error }),
+    ),
+  };
+  return part;
 }

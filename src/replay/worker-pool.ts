@@ -165,9 +165,18 @@ export class WorkerPool {
 
   /** Replays a part on the least busy worker. */
   run(job: PartJob): Promise<PartResult> {
+    return this.leastBusy().run(this.nextId++, job);
+  }
+
+  /** True when some worker holds fewer than `parts` parts. */
+  hasRoom(parts: number): boolean {
+    return this.leastBusy().pending.size < parts;
+  }
+
+  private leastBusy(): ReplayWorker {
     let chosen = this.workers[0]!;
     for (const worker of this.workers) if (worker.pending.size < chosen.pending.size) chosen = worker;
-    return chosen.run(this.nextId++, job);
+    return chosen;
   }
 
   get size(): number {
