@@ -35,7 +35,7 @@ describe('replay --jobs', () => {
   const log = bigLog();
   const bundle = ['--bundle', join(LOGS, 'cluster.yaml')];
 
-  it('gives the --jobs 1 report, JSON summary with rules, --out and exit code on 2 worker threads', () => {
+  it('gives the --jobs 1 report, JSON summary with rules, --out and exit code on 2 threads (this one and a worker)', () => {
     for (const args of [[], ['--summary', 'json', '--rules']]) {
       const outs = [1, 2].map((jobs) => join(TMP, `out-${jobs}-${args.length}.ndjson`));
       const [one, two] = [1, 2].map((jobs, i) => run([...bundle, ...args, '--jobs', String(jobs), '--out', outs[i]!, log]));
@@ -46,7 +46,7 @@ describe('replay --jobs', () => {
     }
   }, 480_000);
 
-  it('gives the --jobs 1 report of a staged change (--baseline) on 3 worker threads', () => {
+  it('gives the --jobs 1 report of a staged change (--baseline) on 3 threads (this one and two workers)', () => {
     const staged = [...bundle, '--bundle', join(LOGS, 'staged-change.yaml'), '--baseline', join(LOGS, 'cluster.yaml'), '--summary', 'json'];
     const one = run([...staged, '--jobs', '1', log]);
     expect(one.code).toBe(3);

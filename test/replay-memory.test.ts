@@ -8,7 +8,8 @@
  * is long: with two worker threads RSS rose for about the first 4 million flows, then held at
  * 322-338 MiB to 12 million (2026-11-30), so a run of 3 million with its baseline at 20% measured
  * the warm-up, not a leak. Since workers get the image instead of the bundle and a 32-MiB young
- * generation: 272 MiB at half, +2.5 MiB after (loaded machine).
+ * generation: 272 MiB at half, +2.5 MiB after (loaded machine). `--jobs 2` now means this thread
+ * and one worker (src/replay/parallel.ts), about 70 MiB less.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
