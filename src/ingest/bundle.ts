@@ -48,6 +48,8 @@ export interface IngestOptions {
    * the whole bundle (`--skip-invalid` of the analysis commands; never for publishing).
    */
   readonly skipInvalid?: boolean;
+  /** Reads JSON sources through the `yaml` parser too (the JSON fast path's differential tests). */
+  readonly yamlOnly?: boolean;
 }
 
 export interface BundleCounts {
@@ -82,7 +84,7 @@ export function ingestSources(sources: readonly Source[], options: IngestOptions
   }
   const objects: RawObject[] = [];
   for (const source of sources) {
-    const parsed = parseSource(source);
+    const parsed = parseSource(source, { yamlOnly: options.yamlOnly });
     if (source.scanned && isNotAManifest(parsed)) {
       diagnostics.push(notAManifest(source));
       continue;
