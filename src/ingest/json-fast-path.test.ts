@@ -176,7 +176,7 @@ function pathsOf(value: unknown, limit = 40): PathSegment[][] {
     const [node, path] = pending.shift()!;
     if (typeof node !== 'object' || node === null) continue;
     const children: [PathSegment, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
-    for (const [segment, child] of children) {
+    for (const [segment, child] of children.slice(0, limit)) {
       paths.push([...path, segment], [...path, segment, 'missing']);
       pending.push([child, [...path, segment]]);
     }

@@ -62,12 +62,7 @@ function countKeysWithinLimits(text: string): number | undefined {
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      // Valid JSON: the string ends at the next quote not escaped by a backslash.
-      for (i++; ; i++) {
-        const s = text.charCodeAt(i);
-        if (s === QUOTE) break;
-        if (s === BACKSLASH) i++;
-      }
+      i = closingQuote(text, i);
     } else if (c === COLON) {
       keys++;
       const top = entries.length - 1;
@@ -82,6 +77,16 @@ function countKeysWithinLimits(text: string): number | undefined {
     }
   }
   return keys;
+}
+
+/** The index of the quote that closes the string opened at `open`, in text JSON.parse accepted. */
+function closingQuote(text: string, open: number): number {
+  for (let quote = text.indexOf('"', open + 1); ; quote = text.indexOf('"', quote + 1)) {
+    // Escaped when an odd number of backslashes precede it.
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+  }
 }
 
 /** Own keys of every object in a JSON value, walked without recursion. */
