@@ -4,6 +4,7 @@
  * optimisation: every source it declines, and every problem, goes through the `yaml` path, which
  * stays the truth for values, messages and locations.
  */
+import { closingQuote } from './json-locate.js';
 import { LIMITS } from './limits.js';
 
 const OPEN_BRACE = 0x7b;
@@ -77,16 +78,6 @@ function countKeysWithinLimits(text: string): number | undefined {
     }
   }
   return keys;
-}
-
-/** The index of the quote that closes the string opened at `open`, in text JSON.parse accepted. */
-function closingQuote(text: string, open: number): number {
-  for (let quote = text.indexOf('"', open + 1); ; quote = text.indexOf('"', quote + 1)) {
-    // Escaped when an odd number of backslashes precede it.
-    let backslashes = 0;
-    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
-    if (backslashes % 2 === 0) return quote;
-  }
 }
 
 /** Own keys of every object in a JSON value, walked without recursion. */

@@ -2,12 +2,13 @@
  * @module Text to raw objects. YAML (multi-document) goes through the `yaml` parser, so that every
  * object keeps its file, document index and a way to find the line of any field path. JSON, being
  * YAML too, reads the same way, but through JSON.parse when that gives the same value (see
- * json-fast-path.ts), the `yaml` document being composed only when a location is asked for. Lists
+ * json-fast-path.ts), its field lines then found on the text (json-locate.ts). Lists
  * (`kind: List`, `kind: *List`, a top-level array) are flattened.
  */
 import { Composer, CST, isMap, isScalar, isSeq, LineCounter, Parser, type Document, type Node } from 'yaml';
 import type { Diagnostic, SourceLocation } from './diagnostics.js';
 import { readJsonFast } from './json-fast-path.js';
+import { jsonOffsetLocator } from './json-locate.js';
 import { LIMITS } from './limits.js';
 import type { PathSegment } from './path.js';
 
@@ -72,15 +73,15 @@ export function parseSource(source: Source, options: ParseOptions = {}): ParseRe
 }
 
 /**
- * A JSON source read by JSON.parse. Locations come from the `yaml` document of the same text,
- * composed on the first `locate` only: valid bundles without diagnostics never pay for it.
+ * A JSON source read by JSON.parse. Locations are found on the text (json-locate.ts), indexed on
+ * the first `locate` only: valid bundles without diagnostics never pay for it.
  */
 function parsedJson(file: string, text: string, value: unknown): ParseResult {
   const objects: RawObject[] = [];
   const diagnostics: Diagnostic[] = [];
   let locator: ((path: readonly PathSegment[]) => SourceLocation) | undefined;
   const locateInDocument = (path: readonly PathSegment[]): SourceLocation => {
-    locator ??= yamlLocator(file, text);
+    locator ??= jsonTextLocator(file, text);
     return locator(path);
   };
   const origin = (base: PathSegment[]): Origin => ({
@@ -93,12 +94,16 @@ function parsedJson(file: string, text: string, value: unknown): ParseResult {
   return { objects, diagnostics };
 }
 
-/** The locator of the only document of a text the JSON fast path accepted (so it reads cleanly). */
-function yamlLocator(file: string, text: string): (path: readonly PathSegment[]) => SourceLocation {
+/** The locator of a text the JSON fast path accepted: offsets on the text, lines as LineCounter counts them. */
+function jsonTextLocator(file: string, text: string): (path: readonly PathSegment[]) => SourceLocation {
+  const offsetOf = jsonOffsetLocator(text);
   const lineCounter = new LineCounter();
-  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
-  const [document] = Array.from(new Composer(YAML_OPTIONS).compose(tokens));
-  return documentLocator(file, 1, lineCounter, document);
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  return (path) => {
+    const pos = lineCounter.linePos(offsetOf(path));
+    return { file, document: 1, line: pos.line, column: pos.col };
+  };
 }
 
 /** Finds the line of a path inside one composed document (its deepest existing node). */
