@@ -50,6 +50,8 @@ export interface IngestOptions {
   readonly skipInvalid?: boolean;
   /** The input byte limit, raised by a front end's explicit setting. Default LIMITS.maxInputBytes. */
   readonly maxInputBytes?: number;
+  /** Reads JSON sources through the `yaml` parser too (the JSON fast path's differential tests). */
+  readonly yamlOnly?: boolean;
 }
 
 export interface BundleCounts {
@@ -85,7 +87,7 @@ export function ingestSources(sources: readonly Source[], options: IngestOptions
   }
   const objects: RawObject[] = [];
   for (const source of sources) {
-    const parsed = parseSource(source);
+    const parsed = parseSource(source, { yamlOnly: options.yamlOnly });
     if (source.scanned && isNotAManifest(parsed)) {
       diagnostics.push(notAManifest(source));
       continue;

@@ -1,13 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from './limits.js';
-import { parseSource, type ParseResult } from './parse.js';
+import { parseLargeJSON, parseSource, type ParseResult } from './parse.js';
 import type { PathSegment } from './path.js';
 
-/** Both readers on the same text: the YAML path (threshold above it) and the JSON path (threshold 0). */
+/** Both readers on the same text: the YAML path and json-source.ts (what large JSON the fast path declines takes). */
 function bothWays(text: string): [ParseResult, ParseResult] {
-  const source = { name: 'in.json', text };
-  return [parseSource(source, Infinity), parseSource(source, 0)];
+  return [parseSource({ name: 'in.json', text }, { yamlOnly: true }), parseLargeJSON('in.json', text)];
 }
 
 /** Every path to a node of the value, and a few that leave it. */

@@ -1,12 +1,18 @@
 /**
- * @module Text to raw objects. YAML (multi-document) and JSON both go through the `yaml` parser,
- * JSON being YAML 1.2, so that every object keeps its file, document index and a way to find the
- * line of any field path; JSON of 4 MiB and more is read by json-source.ts instead (the same
- * objects and lines, without the parser's syntax tree). Lists (`kind: List`, `kind: *List`, a
- * top-level array) are flattened.
+/**
+ * @module Text to raw objects. YAML (multi-document) goes through the `yaml` parser, so that every
+ * object keeps its file, document index and a way to find the line of any field path. JSON, being
+ * YAML too, reads the same way, but through JSON.parse when that gives the same value (see
+ * json-fast-path.ts), its field lines then found on the text (json-locate.ts); JSON of 4 MiB and
+ * more that the fast path declines (broken, duplicate keys, over a limit) is read by
+ * json-source.ts, whose messages name the same places without the parser's syntax tree (which ran
+ * an L-sized bundle out of heap). Lists (`kind: List`, `kind: *List`, a top-level array) are
+ * flattened.
  */
 import { Composer, CST, isMap, isScalar, isSeq, LineCounter, Parser, type Document, type Node } from 'yaml';
 import type { Diagnostic, SourceLocation } from './diagnostics.js';
+import { readJsonFast } from './json-fast-path.js';
+import { jsonOffsetLocator } from './json-locate.js';
 import { LARGE_JSON_BYTES, looksLikeJSON, readJSON } from './json-source.js';
 import { LIMITS } from './limits.js';
 import type { PathSegment } from './path.js';
@@ -58,13 +64,72 @@ const YAML_OPTIONS = {
   version: '1.1',
 } as const;
 
-/**
- * Parses one source into raw objects; problems become diagnostics, never exceptions. JSON from
- * `largeJSONBytes` on is read by json-source.ts (same objects, limits and field lines).
- */
-export function parseSource(source: Source, largeJSONBytes = LARGE_JSON_BYTES): ParseResult {
+/** How to read a source; the default is what every caller wants. */
+export interface ParseOptions {
+  /** Reads JSON through the `yaml` parser as well (the differential tests of the JSON fast path). */
+  readonly yamlOnly?: boolean;
+}
+
+/** Parses one source into raw objects; problems become diagnostics, never exceptions. */
+export function parseSource(source: Source, options: ParseOptions = {}): ParseResult {
   const text = source.text.startsWith(BYTE_ORDER_MARK) ? source.text.slice(1) : source.text;
-  if (text.length >= largeJSONBytes && looksLikeJSON(text)) return parseLargeJSON(source.name, text);
+  if (options.yamlOnly) return parseYaml(source.name, text);
+  const json = readJsonFast(text);
+  if (json) return parsedJson(source.name, text, json.value);
+  if (text.length >= LARGE_JSON_BYTES && looksLikeJSON(text)) return parseLargeJSON(source.name, text);
+  return parseYaml(source.name, text);
+}
+
+/**
+ * A JSON source read by JSON.parse. Locations are found on the text (json-locate.ts), indexed on
+ * the first `locate` only: valid bundles without diagnostics never pay for it.
+ */
+function parsedJson(file: string, text: string, value: unknown): ParseResult {
+  const objects: RawObject[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let locator: ((path: readonly PathSegment[]) => SourceLocation) | undefined;
+  const locateInDocument = (path: readonly PathSegment[]): SourceLocation => {
+    locator ??= jsonTextLocator(file, text);
+    return locator(path);
+  };
+  const origin = (base: PathSegment[]): Origin => ({
+    file,
+    document: 1,
+    base,
+    locate: (path) => locateInDocument([...base, ...path]),
+  });
+  flattenLists(value, [], origin, objects, diagnostics, () => locateInDocument([]));
+  return { objects, diagnostics };
+}
+
+/** The locator of a text the JSON fast path accepted: offsets on the text, lines as LineCounter counts them. */
+function jsonTextLocator(file: string, text: string): (path: readonly PathSegment[]) => SourceLocation {
+  const offsetOf = jsonOffsetLocator(text);
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  return (path) => {
+    const pos = lineCounter.linePos(offsetOf(path));
+    return { file, document: 1, line: pos.line, column: pos.col };
+  };
+}
+
+/** Finds the line of a path inside one composed document (its deepest existing node). */
+function documentLocator(
+  file: string,
+  documentIndex: number,
+  lineCounter: LineCounter,
+  document: Document.Parsed | undefined,
+): (path: readonly PathSegment[]) => SourceLocation {
+  return (path) => {
+    const node = deepestNode(document?.contents, path);
+    if (!node?.range) return { file, document: documentIndex };
+    const pos = lineCounter.linePos(node.range[0]);
+    return { file, document: documentIndex, line: pos.line, column: pos.col };
+  };
+}
+
+function parseYaml(file: string, text: string): ParseResult {
   const objects: RawObject[] = [];
   const diagnostics: Diagnostic[] = [];
   const lineCounter = new LineCounter();
@@ -74,7 +139,7 @@ export function parseSource(source: Source, largeJSONBytes = LARGE_JSON_BYTES): 
   } catch (error) {
     // The line counter has seen the input up to where the parser gave up.
     const document = tokens.filter((t) => t.type === 'document').length + 1;
-    diagnostics.push(parserFailure({ file: source.name, document, line: lineCounter.lineStarts.length }, error));
+    diagnostics.push(parserFailure({ file, document, line: lineCounter.lineStarts.length }, error));
     return { objects, diagnostics };
   }
   // Bounded before composing: the composer recurses once per nesting level, and a stack overflow
@@ -89,7 +154,7 @@ export function parseSource(source: Source, largeJSONBytes = LARGE_JSON_BYTES): 
       severity: 'error',
       code: 'limit',
       message: excess.message,
-      location: { file: source.name, document: i + 1, line: pos.line, column: pos.col },
+      location: { file, document: i + 1, line: pos.line, column: pos.col },
     });
     return { objects, diagnostics };
   }
@@ -97,7 +162,7 @@ export function parseSource(source: Source, largeJSONBytes = LARGE_JSON_BYTES): 
   try {
     documents = Array.from(new Composer(YAML_OPTIONS).compose(tokens));
   } catch (error) {
-    diagnostics.push(parserFailure({ file: source.name }, error));
+    diagnostics.push(parserFailure({ file }, error));
     return { objects, diagnostics };
   }
   if (documents.length > LIMITS.maxDocumentsPerSource) {
@@ -105,7 +170,7 @@ export function parseSource(source: Source, largeJSONBytes = LARGE_JSON_BYTES): 
       severity: 'error',
       code: 'limit',
       message: `${documents.length} documents; at most ${LIMITS.maxDocumentsPerSource} are read from one input`,
-      location: { file: source.name },
+      location: { file },
     });
     return { objects, diagnostics };
   }
@@ -114,7 +179,7 @@ export function parseSource(source: Source, largeJSONBytes = LARGE_JSON_BYTES): 
     const documentIndex = i + 1;
     const at = (offset: number): SourceLocation => {
       const pos = lineCounter.linePos(offset);
-      return { file: source.name, document: documentIndex, line: pos.line, column: pos.col };
+      return { file, document: documentIndex, line: pos.line, column: pos.col };
     };
     if (doc.errors.length > 0) {
       for (const error of doc.errors) {
@@ -135,21 +200,20 @@ export function parseSource(source: Source, largeJSONBytes = LARGE_JSON_BYTES): 
       return;
     }
     if (value === null || value === undefined) return; // empty document, as kubectl skips it
+    const locate = documentLocator(file, documentIndex, lineCounter, doc);
     const origin = (base: PathSegment[]): Origin => ({
-      file: source.name,
+      file,
       document: documentIndex,
       base,
-      locate: (path) => {
-        const node = deepestNode(doc.contents, [...base, ...path]);
-        return node?.range ? at(node.range[0]) : { file: source.name, document: documentIndex };
-      },
+      locate: (path) => locate([...base, ...path]),
     });
-    flattenLists(value, [], origin, objects, diagnostics, at(doc.contents?.range?.[0] ?? 0));
+    flattenLists(value, [], origin, objects, diagnostics, () => at(doc.contents?.range?.[0] ?? 0));
   });
   return { objects, diagnostics };
 }
 
-function parseLargeJSON(file: string, text: string): ParseResult {
+/** JSON read by json-source.ts (exported for its differential test against the YAML path). */
+export function parseLargeJSON(file: string, text: string): ParseResult {
   const objects: RawObject[] = [];
   const diagnostics: Diagnostic[] = [];
   const at = offsetLocator(file, text);
@@ -160,7 +224,7 @@ function parseLargeJSON(file: string, text: string): ParseResult {
     return { objects, diagnostics };
   }
   const origin = (base: PathSegment[]): Origin => ({ file, document: 1, base, locate: (path) => at(read.locate([...base, ...path])) });
-  flattenLists(read.value, [], origin, objects, diagnostics, at(read.locate([])));
+  flattenLists(read.value, [], origin, objects, diagnostics, () => at(read.locate([])));
   return { objects, diagnostics };
 }
 
@@ -189,11 +253,11 @@ function flattenLists(
   origin: (base: PathSegment[]) => Origin,
   out: RawObject[],
   diagnostics: Diagnostic[],
-  location: SourceLocation,
+  documentLocation: () => SourceLocation,
 ): void {
   if (Array.isArray(value)) {
     // A top-level JSON array of objects.
-    value.forEach((item, i) => flattenLists(item, [...base, i], origin, out, diagnostics, location));
+    value.forEach((item, i) => flattenLists(item, [...base, i], origin, out, diagnostics, documentLocation));
     return;
   }
   if (typeof value !== 'object' || value === null) {
@@ -202,7 +266,7 @@ function flattenLists(
       code: 'type',
       path: base.length > 0 ? formatBase(base) : undefined,
       message: `expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(value)}`,
-      location: base.length > 0 ? origin(base).locate([]) : location,
+      location: base.length > 0 ? origin(base).locate([]) : documentLocation(),
     });
     return;
   }
@@ -221,7 +285,7 @@ function flattenLists(
       });
       return;
     }
-    items.forEach((item, i) => flattenLists(item, [...base, 'items', i], origin, out, diagnostics, location));
+    items.forEach((item, i) => flattenLists(item, [...base, 'items', i], origin, out, diagnostics, documentLocation));
     return;
   }
   out.push({ value, origin: origin(base) });
