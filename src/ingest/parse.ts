@@ -105,13 +105,8 @@ function parsedJson(file: string, text: string, value: unknown): ParseResult {
 /** The locator of a text the JSON fast path accepted: offsets on the text, lines as LineCounter counts them. */
 function jsonTextLocator(file: string, text: string): (path: readonly PathSegment[]) => SourceLocation {
   const offsetOf = jsonOffsetLocator(text);
-  const lineCounter = new LineCounter();
-  lineCounter.addNewLine(0);
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
-  return (path) => {
-    const pos = lineCounter.linePos(offsetOf(path));
-    return { file, document: 1, line: pos.line, column: pos.col };
-  };
+  const at = offsetLocator(file, text);
+  return (path) => at(offsetOf(path));
 }
 
 /** Finds the line of a path inside one composed document (its deepest existing node). */
@@ -230,20 +225,15 @@ export function parseLargeJSON(file: string, text: string): ParseResult {
 
 /** Offsets to lines and columns (1-based, as the YAML path reports them); lines indexed on first use. */
 function offsetLocator(file: string, text: string): (offset: number) => SourceLocation {
-  let lineStarts: number[] | undefined;
+  let lineCounter: LineCounter | undefined;
   return (offset) => {
-    if (!lineStarts) {
-      lineStarts = [0];
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+    if (!lineCounter) {
+      lineCounter = new LineCounter();
+      lineCounter.addNewLine(0);
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
     }
-    let low = 0;
-    let high = lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (lineStarts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { file, document: 1, line: low + 1, column: offset - lineStarts[low]! + 1 };
+    const pos = lineCounter.linePos(offset);
+    return { file, document: 1, line: pos.line, column: pos.col };
   };
 }
 
