@@ -12,6 +12,7 @@ import { selectorMatches } from '../model/selector.js';
 import { PairTable } from './pair-table.js';
 import { podAddresses } from './pod-addresses.js';
 import type { PodClasses } from './pod-classes.js';
+import { PolicySubjects } from './policy-subjects.js';
 
 export type Direction = 'egress' | 'ingress';
 
@@ -46,7 +47,7 @@ export interface SubjectFacts {
  * analysis asks of it (each pair it decides has a focus class on one side).
  */
 export function classCandidates(bundle: Bundle, classes: PodClasses, focus?: ReadonlySet<number>): ClassCandidates {
-  const nsLabels = new Map(bundle.namespaces.map((ns) => [ns.name, ns.labels]));
+  const policySubjects = new PolicySubjects(bundle);
   const reps = classes.classes.map((c) => bundle.pods[c.pods[0]!]!);
   const byNamespace = new Map<string, number[]>();
   reps.forEach((pod, a) => {
@@ -62,7 +63,7 @@ export function classCandidates(bundle: Bundle, classes: PodClasses, focus?: Rea
     if (!found) {
       const namespaces = peer.namespaceSelector === null
         ? [policy.namespace]
-        : [...byNamespace.keys()].filter((ns) => selectorMatches(peer.namespaceSelector!, nsLabels.get(ns) ?? implicitLabels(ns)));
+        : [...byNamespace.keys()].filter((ns) => selectorMatches(peer.namespaceSelector!, policySubjects.namespaceLabels(ns)));
       found = namespaces.flatMap((ns) => (byNamespace.get(ns) ?? []).filter((a) => selectorMatches(peer.podSelector, reps[a]!.labels)));
       peerCache.set(key, found);
     }
@@ -90,12 +91,6 @@ export function classCandidates(bundle: Bundle, classes: PodClasses, focus?: Rea
   const result: ClassCandidates = { peers: { egress: [], ingress: [] }, outside: { egress: [], ingress: [] }, subjects: { egress: [], ingress: [] } };
   const policyIndex = new Map(bundle.policies.map((policy, i) => [policy, i]));
   const byPolicies = new Map<string, { peers: Int32Array | undefined; outside: boolean; peerSets: (readonly number[])[] }>();
-  const policiesIn = new Map<string, NetworkPolicy[]>();
-  for (const policy of bundle.policies) {
-    const list = policiesIn.get(policy.namespace);
-    if (list) list.push(policy);
-    else policiesIn.set(policy.namespace, [policy]);
-  }
   // Per matched-classes list: the focus classes in it (lists are shared, so this is once each).
   const focusHits = new Map<readonly number[], number[]>();
   const focusIn = (list: readonly number[]): number[] => {
@@ -110,16 +105,8 @@ export function classCandidates(bundle: Bundle, classes: PodClasses, focus?: Rea
     const key = pod.hostNetwork ? undefined : `${direction}|${classes.classes[a]!.selected}`;
     let found = key === undefined ? undefined : selectedBy.get(key);
     if (found) return found;
-    const nsLabel = nsLabels.get(pod.namespace) ?? implicitLabels(pod.namespace);
-    const clusterSubject = bundle.clusterPolicies.some(
-      (policy) =>
-        (direction === 'ingress' ? policy.ingress : policy.egress).length > 0 &&
-        selectorMatches(policy.subject.namespaceSelector, nsLabel) &&
-        (policy.subject.kind === 'namespaces' || selectorMatches(policy.subject.podSelector, pod.labels)),
-    );
-    const selecting = (policiesIn.get(pod.namespace) ?? []).filter(
-      (policy) => (direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress) && selectorMatches(policy.podSelector, pod.labels),
-    );
+    const clusterSubject = policySubjects.clusterSubject(pod, direction);
+    const selecting = policySubjects.selecting(pod, direction);
     found = { clusterSubject, selecting, policies: selecting.map((policy) => policyIndex.get(policy)!) };
     if (key !== undefined) selectedBy.set(key, found);
     return found;
@@ -168,12 +155,6 @@ export function classCandidates(bundle: Bundle, classes: PodClasses, focus?: Rea
     }
   });
   return result;
-}
-
-function implicitLabels(namespace: string): Record<string, string> {
-  const labels: Record<string, string> = Object.create(null);
-  labels['kubernetes.io/metadata.name'] = namespace;
-  return labels;
 }
 
 /** Whether class b is among a's candidate peers in a direction (binary search). */

@@ -9,13 +9,13 @@
  * own node allows everything): the scope keeps those pods whatever this says.
  */
 import type { Bundle, IPBlockPeer, Labels, NetworkPolicy, Pod, Rule } from '../model/bundle.js';
-import { NAMESPACE_NAME_LABEL } from '../model/bundle.js';
 import { selectorMatches } from '../model/selector.js';
 import { cidrContains, parseIP, type IP } from '../net/ip.js';
 import type { Direction } from './candidates.js';
 import { labelProjection } from './peer-keys.js';
 import { PodAddressIndex } from './pod-address-index.js';
 import { selectorVocabulary } from './pod-classes.js';
+import { PolicySubjects } from './policy-subjects.js';
 
 /** Three-valued: no, yes, or it depends on the peer's addresses. */
 const NO = 0;
@@ -40,24 +40,11 @@ const MAX_FOCUS_SIDES = 64;
 export function focusPeers(bundle: Bundle, focused: readonly number[], addressIndex = new PodAddressIndex(bundle), settled?: Uint8Array): Uint8Array {
   const { pods } = bundle;
   const out = new Uint8Array(pods.length);
-  const nsLabels = new Map(bundle.namespaces.map((ns) => [ns.name, ns.labels]));
-  const labelsOf = (namespace: string): Labels => nsLabels.get(namespace) ?? { [NAMESPACE_NAME_LABEL]: namespace };
-  const policiesIn = new Map<string, NetworkPolicy[]>();
-  for (const policy of bundle.policies) {
-    const list = policiesIn.get(policy.namespace);
-    if (list) list.push(policy);
-    else policiesIn.set(policy.namespace, [policy]);
-  }
+  const subjects = new PolicySubjects(bundle);
+  const labelsOf = (namespace: string): Labels => subjects.namespaceLabels(namespace);
   const sideOf = (pod: Pod, direction: Direction): Side => {
-    const cluster = bundle.clusterPolicies.some(
-      (policy) =>
-        (direction === 'ingress' ? policy.ingress : policy.egress).length > 0 &&
-        selectorMatches(policy.subject.namespaceSelector, labelsOf(pod.namespace)) &&
-        (policy.subject.kind === 'namespaces' || selectorMatches(policy.subject.podSelector, pod.labels)),
-    );
-    const selecting = (policiesIn.get(pod.namespace) ?? []).filter(
-      (policy) => (direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress) && selectorMatches(policy.podSelector, pod.labels),
-    );
+    const cluster = subjects.clusterSubject(pod, direction);
+    const selecting = subjects.selecting(pod, direction);
     if (pod.hostNetwork || cluster || selecting.length === 0) return { open: true, rules: [] };
     return { open: false, rules: selecting.flatMap((policy) => (direction === 'ingress' ? policy.ingress : policy.egress).map((rule) => ({ policy, rule }))) };
   };

@@ -15,11 +15,9 @@
  * by pod, and the scope keeps the pod. A pod open-related to every focused workload needs no
  * stand-in at all: it connects with each, every port both ways (focused-connectivity.ts).
  */
-import type { Bundle, Labels, NetworkPolicy, Pod } from '../model/bundle.js';
-import { NAMESPACE_NAME_LABEL } from '../model/bundle.js';
-import { selectorMatches } from '../model/selector.js';
-import type { Direction } from './candidates.js';
+import type { Bundle, Pod } from '../model/bundle.js';
 import { PodAddressIndex } from './pod-address-index.js';
+import { PolicySubjects } from './policy-subjects.js';
 
 /** Per pod: not node-related to the focus (undefined), kept one by one (KEEP), or its relation key. */
 export const KEEP = null;
@@ -81,16 +79,10 @@ const NONE: readonly number[] = [];
 
 /** Whether a pod's side passes every flow with a given peer (see the module comment). */
 class SideOpenness {
-  private readonly namespaceLabels: Map<string, Labels>;
-  private readonly policiesIn = new Map<string, NetworkPolicy[]>();
+  private readonly subjects: PolicySubjects;
 
-  constructor(private readonly bundle: Bundle) {
-    this.namespaceLabels = new Map(bundle.namespaces.map((ns) => [ns.name, ns.labels]));
-    for (const policy of bundle.policies) {
-      const list = this.policiesIn.get(policy.namespace);
-      if (list) list.push(policy);
-      else this.policiesIn.set(policy.namespace, [policy]);
-    }
+  constructor(bundle: Bundle) {
+    this.subjects = new PolicySubjects(bundle);
   }
 
   /** Whether every side of flows between t and d, both ways, is open. */
@@ -104,26 +96,9 @@ class SideOpenness {
    */
   private bothOpen(subject: Pod, peer: Pod): boolean {
     if (subject.hostNetwork) return true; // never a subject of any policy
-    if (this.clusterSubject(subject, 'egress') || this.clusterSubject(subject, 'ingress')) return false;
-    return facesOwnNode(subject, peer) || (!this.selected(subject, 'egress') && !this.selected(subject, 'ingress'));
-  }
-
-  private clusterSubject(pod: Pod, direction: Direction): boolean {
-    if (this.bundle.clusterPolicies.length === 0) return false;
-    const labels = this.namespaceLabels.get(pod.namespace) ?? { [NAMESPACE_NAME_LABEL]: pod.namespace };
-    return this.bundle.clusterPolicies.some(
-      (policy) =>
-        (direction === 'ingress' ? policy.ingress : policy.egress).length > 0 &&
-        selectorMatches(policy.subject.namespaceSelector, labels) &&
-        (policy.subject.kind === 'namespaces' || selectorMatches(policy.subject.podSelector, pod.labels)),
-    );
-  }
-
-  /** Whether a NetworkPolicy of its namespace selects the pod for the direction. */
-  private selected(pod: Pod, direction: Direction): boolean {
-    return (this.policiesIn.get(pod.namespace) ?? []).some(
-      (policy) => (direction === 'ingress' ? policy.affectsIngress : policy.affectsEgress) && selectorMatches(policy.podSelector, pod.labels),
-    );
+    const { subjects } = this;
+    if (subjects.clusterSubject(subject, 'egress') || subjects.clusterSubject(subject, 'ingress')) return false;
+    return facesOwnNode(subject, peer) || (!subjects.selected(subject, 'egress') && !subjects.selected(subject, 'ingress'));
   }
 }
 
