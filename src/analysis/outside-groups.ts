@@ -96,16 +96,19 @@ function outsidePatterns(
     (['egress', 'ingress'] as const).forEach((direction: Direction, d) => {
       let pattern = NOTHING;
       const keys = node && explain ? node.keys[d * workloads.length + j]! : undefined;
-      const nodePods = node && node.onNode.size > 0 ? groups.pods[w]!.filter((p) => node.onNode.has(p)) : [];
-      const offNode = nodePods.length > 0 ? new Map(composition[w]!) : composition[w]!;
+      // The piece's node holds a pod or two: those of w found among them, not among w's (thousands for a DaemonSet).
+      const nodePods = node && node.onNode.size > 0 ? [...node.onNode].filter((p) => groups.workloadOf[p] === w) : [];
+      // Per class, its pods on the node (not a copy of w's composition per piece: thousands of classes for a DaemonSet).
+      const onNodeOf = nodePods.length === 0 ? undefined : new Map<number, number>();
       for (const p of nodePods) {
         const a = pairs.classes.classOf[p]!;
-        (offNode as Map<number, number>).set(a, offNode.get(a)! - 1);
+        onNodeOf!.set(a, (onNodeOf!.get(a) ?? 0) + 1);
         const found = pairs.outside.outsidePattern(p, node!.piece, direction);
         pattern = pairs.store.union(pattern, found);
         if (keys && found !== NOTHING) keys.push(pairs.outside.nodeKey(p, node!.piece, direction));
       }
-      for (const [a, count] of offNode) {
+      for (const [a, pods] of composition[w]!) {
+        const count = onNodeOf === undefined ? pods : pods - (onNodeOf.get(a) ?? 0);
         if (count <= 0) continue;
         const found = node ? pairs.outside.cellPattern(a, family, cell, direction) : pairs.outside.decidedCellPattern(a, family, cell, direction);
         if (found === undefined) return void (patterns[d * workloads.length + j] = -1);
