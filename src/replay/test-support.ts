@@ -92,39 +92,34 @@ export interface ReplayReport {
   readonly out: string;
 }
 
-/** A single replay of `log` against `bundle` (decided by `engine`), as the CLI reports it. */
-export async function singleReport(log: TestLog, engine: Engine, bundle: Bundle, how: TestReplay): Promise<ReplayReport> {
-  const summary = new ReplaySummary(how.groups);
+/** What a single and a baseline replay of `log` share: the input, the directory, the options of `how`, rule hits and --out lines. */
+function replayOf(log: TestLog, bundle: Bundle, how: TestReplay) {
   const rules = new RuleHits();
   const out: string[] = [];
-  await replay([{ name: log.name, bytes: chunked(log.text, log.chunk ?? 61) }], {
-    engine,
+  const options = {
     directory: new EndpointDirectory(bundle),
     endpointTables: how.endpointTables,
     format: log.format,
-    summary,
     rules,
     batchSize: how.batchSize,
-    out: (text) => void out.push(text),
-  });
+    out: (text: string) => void out.push(text),
+  };
+  return { inputs: [{ name: log.name, bytes: chunked(log.text, log.chunk ?? 61) }], options, rules, out };
+}
+
+/** A single replay of `log` against `bundle` (decided by `engine`), as the CLI reports it. */
+export async function singleReport(log: TestLog, engine: Engine, bundle: Bundle, how: TestReplay): Promise<ReplayReport> {
+  const summary = new ReplaySummary(how.groups);
+  const { inputs, options, rules, out } = replayOf(log, bundle, how);
+  await replay(inputs, { ...options, engine, summary });
   return { text: summary.toText(3), json: JSON.stringify({ ...summary.toJSON(), rules: rules.toJSON() }), out: out.join('\n') };
 }
 
 /** A replay of `log` by `next` against the baseline `old`, resolved with `bundle` (the new one), as the CLI reports it. */
 export async function baselineReport(log: TestLog, next: Engine, old: Engine, bundle: Bundle, how: TestReplay): Promise<ReplayReport> {
   const summary = new BaselineSummary(how.groups);
-  const rules = new RuleHits();
-  const out: string[] = [];
-  await replayAgainstBaseline([{ name: log.name, bytes: chunked(log.text, log.chunk ?? 61) }], {
-    decider: sideBySide(next, old),
-    directory: new EndpointDirectory(bundle),
-    endpointTables: how.endpointTables,
-    format: log.format,
-    summary,
-    rules,
-    batchSize: how.batchSize,
-    out: (text) => void out.push(text),
-  });
+  const { inputs, options, rules, out } = replayOf(log, bundle, how);
+  await replayAgainstBaseline(inputs, { ...options, decider: sideBySide(next, old), summary });
   const ruleReport = { rules: rules.toJSON(), unusedRules: rules.unusedAmong(bundleRules(bundle)), shadowedRules: [], otherRuleFlows: rules.otherFlows };
   return { text: summary.toText(ruleReport, 3), json: JSON.stringify(summary.toJSON(ruleReport)), out: out.join('\n') };
 }
