@@ -1,9 +1,11 @@
 /**
- * @module Field lines in a JSON text that the JSON fast path read, found on the text itself the
+ * @module Field lines in a JSON text that a JSON reader (json-fast-path.ts, json-source.ts) read,
+ * found on the text itself the
  * way parse.ts finds them in the `yaml` document (the deepest existing node: a key, or a
  * collection or list item), without composing that document: one warning on a large bundle
  * (an ignored kind, say) would otherwise cost as much as the yaml path saved.
  */
+import { closingQuote, decodeString, skipSpace } from './json-scan.js';
 import type { PathSegment } from './path.js';
 
 /** One collection's children: for a mapping its keys with offsets, for a list its items' offsets. */
@@ -56,9 +58,9 @@ function readChildren(text: string, open: number): Children {
   let i = skipSpace(text, open + 1);
   while (text.charCodeAt(i) !== 0x7d && text.charCodeAt(i) !== 0x5d) {
     if (mapping) {
-      const keyEnd = skipValue(text, i);
-      const valueAt = skipSpace(text, skipSpace(text, keyEnd) + 1); // past the colon
-      keys.push({ key: JSON.parse(text.slice(i, keyEnd)) as string, keyAt: i, valueAt });
+      const keyEnd = closingQuote(text, i);
+      const valueAt = skipSpace(text, skipSpace(text, keyEnd + 1) + 1); // past the colon
+      keys.push({ key: decodeString(text, i, keyEnd), keyAt: i, valueAt });
       i = valueAt;
     } else {
       items.push(i);
@@ -84,24 +86,5 @@ function skipValue(text: string, i: number): number {
     if (d === 0x22) j = closingQuote(text, j);
     else if (d === 0x7b || d === 0x5b) depth++;
     else if ((d === 0x7d || d === 0x5d) && --depth === 0) return j + 1;
-  }
-}
-
-function skipSpace(text: string, i: number): number {
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
-    i++;
-  }
-  return i;
-}
-
-/** The index of the quote that closes the string opened at `open`, in text JSON.parse accepted. */
-export function closingQuote(text: string, open: number): number {
-  for (let quote = text.indexOf('"', open + 1); ; quote = text.indexOf('"', quote + 1)) {
-    // Escaped when an odd number of backslashes precede it.
-    let backslashes = 0;
-    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
-    if (backslashes % 2 === 0) return quote;
   }
 }

@@ -13,7 +13,8 @@ import { Composer, CST, isMap, isScalar, isSeq, LineCounter, Parser, type Docume
 import type { Diagnostic, SourceLocation } from './diagnostics.js';
 import { readJsonFast } from './json-fast-path.js';
 import { jsonOffsetLocator } from './json-locate.js';
-import { LARGE_JSON_BYTES, looksLikeJSON, readJSON } from './json-source.js';
+import { startsLikeJson } from './json-scan.js';
+import { LARGE_JSON_BYTES, readJSON } from './json-source.js';
 import { LIMITS } from './limits.js';
 import type { PathSegment } from './path.js';
 
@@ -76,7 +77,7 @@ export function parseSource(source: Source, options: ParseOptions = {}): ParseRe
   if (options.yamlOnly) return parseYaml(source.name, text);
   const json = readJsonFast(text);
   if (json) return parsedJson(source.name, text, json.value);
-  if (text.length >= LARGE_JSON_BYTES && looksLikeJSON(text)) return parseLargeJSON(source.name, text);
+  if (text.length >= LARGE_JSON_BYTES && startsLikeJson(text)) return parseLargeJSON(source.name, text);
   return parseYaml(source.name, text);
 }
 
