@@ -1,7 +1,6 @@
 /**
-/**
- * @module Text to raw objects. YAML (multi-document) goes through the `yaml` parser, so that every
- * object keeps its file, document index and a way to find the line of any field path. JSON, being
+ * @module Text to raw objects. YAML (multi-document) goes through the `yaml` parser, a document at
+ * a time (yaml-documents.ts), so that every object keeps its file, document index and a way to find the line of any field path. JSON, being
  * YAML too, reads the same way, but through JSON.parse when that gives the same value (see
  * json-fast-path.ts), its field lines then found on the text (json-locate.ts); JSON of 4 MiB and
  * more that the fast path declines (broken, duplicate keys, over a limit) is read by
@@ -9,14 +8,14 @@
  * an L-sized bundle out of heap). Lists (`kind: List`, `kind: *List`, a top-level array) are
  * flattened.
  */
-import { Composer, CST, isMap, isScalar, isSeq, LineCounter, Parser, type Document, type Node } from 'yaml';
+import { LineCounter } from 'yaml';
 import type { Diagnostic, SourceLocation } from './diagnostics.js';
 import { readJsonFast } from './json-fast-path.js';
 import { jsonOffsetLocator } from './json-locate.js';
 import { startsLikeJson } from './json-scan.js';
 import { LARGE_JSON_BYTES, readJSON } from './json-source.js';
-import { LIMITS } from './limits.js';
 import type { PathSegment } from './path.js';
+import { readYamlDocuments } from './yaml-documents.js';
 
 /** One input text: a file's content, or stdin's. */
 export interface Source {
@@ -51,19 +50,6 @@ export interface ParseResult {
 }
 
 const BYTE_ORDER_MARK = '\uFEFF';
-
-/**
- * YAML 1.1, as kubectl reads manifests (sigs.k8s.io/yaml is built on go-yaml v2): `port: 0443` is
- * octal 291 and `enabled: yes` a boolean there, so they must be here too or answers would differ
- * from what the cluster enforces. JSON reads the same under either version.
- */
-const YAML_OPTIONS = {
-  uniqueKeys: true,
-  strict: true,
-  prettyErrors: false,
-  logLevel: 'silent',
-  version: '1.1',
-} as const;
 
 /** How to read a source; the default is what every caller wants. */
 export interface ParseOptions {
@@ -110,101 +96,26 @@ function jsonTextLocator(file: string, text: string): (path: readonly PathSegmen
   return (path) => at(offsetOf(path));
 }
 
-/** Finds the line of a path inside one composed document (its deepest existing node). */
-function documentLocator(
-  file: string,
-  documentIndex: number,
-  lineCounter: LineCounter,
-  document: Document.Parsed | undefined,
-): (path: readonly PathSegment[]) => SourceLocation {
-  return (path) => {
-    const node = deepestNode(document?.contents, path);
-    if (!node?.range) return { file, document: documentIndex };
-    const pos = lineCounter.linePos(node.range[0]);
-    return { file, document: documentIndex, line: pos.line, column: pos.col };
-  };
-}
-
 function parseYaml(file: string, text: string): ParseResult {
   const objects: RawObject[] = [];
   const diagnostics: Diagnostic[] = [];
-  const lineCounter = new LineCounter();
-  const tokens: CST.Token[] = [];
-  try {
-    for (const token of new Parser(lineCounter.addNewLine).parse(text)) tokens.push(token);
-  } catch (error) {
-    // The line counter has seen the input up to where the parser gave up.
-    const document = tokens.filter((t) => t.type === 'document').length + 1;
-    diagnostics.push(parserFailure({ file, document, line: lineCounter.lineStarts.length }, error));
-    return { objects, diagnostics };
-  }
-  // Bounded before composing: the composer recurses once per nesting level, and a stack overflow
-  // there can abort the whole process (V8 fails fatally compiling a RegExp near the stack limit);
-  // its duplicate-key check compares each key of a mapping with all earlier ones (quadratic).
-  const documentTokens = tokens.filter((t): t is CST.Document => t.type === 'document');
-  for (const [i, token] of documentTokens.entries()) {
-    const excess = structureLimitExceeded(token);
-    if (excess === undefined) continue;
-    const pos = lineCounter.linePos(excess.offset);
-    diagnostics.push({
-      severity: 'error',
-      code: 'limit',
-      message: excess.message,
-      location: { file, document: i + 1, line: pos.line, column: pos.col },
-    });
-    return { objects, diagnostics };
-  }
-  let documents: Document.Parsed[];
-  try {
-    documents = Array.from(new Composer(YAML_OPTIONS).compose(tokens));
-  } catch (error) {
-    diagnostics.push(parserFailure({ file }, error));
-    return { objects, diagnostics };
-  }
-  if (documents.length > LIMITS.maxDocumentsPerSource) {
-    diagnostics.push({
-      severity: 'error',
-      code: 'limit',
-      message: `${documents.length} documents; at most ${LIMITS.maxDocumentsPerSource} are read from one input`,
-      location: { file },
-    });
-    return { objects, diagnostics };
-  }
-
-  documents.forEach((doc, i) => {
-    const documentIndex = i + 1;
-    const at = (offset: number): SourceLocation => {
-      const pos = lineCounter.linePos(offset);
-      return { file, document: documentIndex, line: pos.line, column: pos.col };
-    };
-    if (doc.errors.length > 0) {
-      for (const error of doc.errors) {
-        diagnostics.push({
-          severity: 'error',
-          code: 'syntax',
-          message: error.message.split('\n')[0]!,
-          location: at(error.pos[0]),
-        });
-      }
-      return;
+  const read = readYamlDocuments(file, text);
+  if ('refused' in read) return { objects, diagnostics: [read.refused] };
+  for (const document of read.documents) {
+    if ('errors' in document) {
+      diagnostics.push(...document.errors);
+      continue;
     }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: LIMITS.maxYamlAliasCount });
-    } catch (error) {
-      diagnostics.push(parserFailure(at(doc.contents?.range?.[0] ?? 0), error));
-      return;
-    }
-    if (value === null || value === undefined) return; // empty document, as kubectl skips it
-    const locate = documentLocator(file, documentIndex, lineCounter, doc);
+    const { index, value, location, locate } = document;
+    if (value === null || value === undefined) continue; // empty document, as kubectl skips it
     const origin = (base: PathSegment[]): Origin => ({
       file,
-      document: documentIndex,
+      document: index,
       base,
       locate: (path) => locate([...base, ...path]),
     });
-    flattenLists(value, [], origin, objects, diagnostics, () => at(doc.contents?.range?.[0] ?? 0));
-  });
+    flattenLists(value, [], origin, objects, diagnostics, () => location);
+  }
   return { objects, diagnostics };
 }
 
@@ -284,64 +195,6 @@ function flattenLists(
 
 function formatBase(base: readonly PathSegment[]): string {
   return base.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
-}
-
-/** Walks `path` through YAML maps and sequences; returns the last node it reached. */
-function deepestNode(root: Node | null | undefined, path: readonly PathSegment[]): Node | undefined {
-  let node: Node | null | undefined = root;
-  let reached: Node | undefined = root ?? undefined;
-  for (const segment of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
-      if (!pair) break;
-      // Point at the key: `port: x` is found on the key's line even when the value is null.
-      if (isScalar(pair.key)) reached = pair.key;
-      node = pair.value as Node | null;
-      if (node && (isMap(node) || isSeq(node))) reached = node;
-    } else if (isSeq(node) && typeof segment === 'number') {
-      const item = node.items[segment] as Node | undefined;
-      if (!item) break;
-      node = item;
-      reached = item;
-    } else {
-      break;
-    }
-  }
-  return reached;
-}
-
-/** The first collection nested deeper than the limit, by offset; walked without recursion. */
-function structureLimitExceeded(document: CST.Document): { offset: number; message: string } | undefined {
-  const pending: [CST.Token | null | undefined, number][] = [[document.value, 1]];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const [token, depth] = next;
-    if (!CST.isCollection(token)) continue;
-    if (depth > LIMITS.maxNestingDepth) {
-      return { offset: token.offset, message: `collections are nested more than ${LIMITS.maxNestingDepth} levels deep` };
-    }
-    if (isMapping(token) && token.items.length > LIMITS.maxMappingEntries) {
-      const message = `a mapping has ${token.items.length} entries; at most ${LIMITS.maxMappingEntries} are allowed`;
-      return { offset: token.offset, message };
-    }
-    for (const item of token.items) pending.push([item.key, depth + 1], [item.value, depth + 1]);
-  }
-  return undefined;
-}
-
-function isMapping(token: CST.BlockMap | CST.BlockSequence | CST.FlowCollection): boolean {
-  return token.type === 'block-map' || (token.type === 'flow-collection' && token.start.source === '{');
-}
-
-function parserFailure(location: SourceLocation, error: unknown): Diagnostic {
-  if (error instanceof RangeError) {
-    return { severity: 'error', code: 'limit', message: 'the document is nested too deeply to read', location };
-  }
-  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
-  if (message.startsWith('Excessive alias count')) {
-    const limited = `too many YAML aliases (at most ${LIMITS.maxYamlAliasCount}): ${message}`;
-    return { severity: 'error', code: 'limit', message: limited, location };
-  }
-  return { severity: 'error', code: 'syntax', message, location };
 }
 
 export function describeType(value: unknown): string {
