@@ -87,11 +87,14 @@ export function scanJson(text: string, options: { readonly uniqueKeys: boolean }
   return { keys, loneCarriageReturn };
 }
 
-/** A `{` or `[` first, after JSON whitespace: anything else is not worth a JSON.parse attempt. */
+/**
+ * A `{` or `[` first, after any whitespace: anything else is not worth a JSON.parse attempt. Any
+ * (not only JSON's) so that large text that only looks like JSON still stays off the YAML parser,
+ * whose syntax tree would not fit in memory; JSON.parse then names the stray character.
+ */
 export function startsLikeJson(text: string): boolean {
-  const first = skipSpace(text, 0);
-  const c = text.charCodeAt(first);
-  return c === OPEN_BRACE || c === OPEN_BRACKET;
+  const first = text.search(/\S/);
+  return first >= 0 && (text.charCodeAt(first) === OPEN_BRACE || text.charCodeAt(first) === OPEN_BRACKET);
 }
 
 /** The index of the quote that closes the string opened at `open`, in text JSON.parse accepted. */
