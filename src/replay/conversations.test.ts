@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Conversations, conversationHash } from './conversations.js';
+import { Conversations, conversationHash, hashByte, joinTextHashes, TEXT_HASH_SEED } from './conversations.js';
 
 /** Texts alike but for their last byte, their last word or their length (the words the table compares last). */
 const text = fc.oneof(
@@ -79,6 +79,21 @@ describe('Conversations', () => {
       // A text one byte longer or shorter is another conversation.
       expect(find(table, src, `${dst}0`, 0)).toBe(-1);
       expect(find(table, src.slice(0, -1), dst, 0)).toBe(-1);
+    });
+  });
+
+  it('finds by the hash a reader makes while it scans (hashByte, joinTextHashes)', () => {
+    const scanned = (text: string): number => [...new TextEncoder().encode(text)].reduce(hashByte, TEXT_HASH_SEED);
+    const hash = (src: string, dst: string): number => joinTextHashes(scanned(src), src.length, scanned(dst));
+    const table = new Conversations();
+    const pairs = [['prod/frontend', 'prod/backend'], ['prod/frontend', 'prod/backenc'], ['prod/fronten', 'dprod/backend']] as const;
+    const names = pairs.map(([src, dst], i) => {
+      const { bytes, srcStart, srcEnd, dstStart, dstEnd } = placed(src, dst, i);
+      return table.add(hash(src, dst), bytes, srcStart, srcEnd, dstStart, dstEnd, i, i);
+    });
+    pairs.forEach(([src, dst], i) => {
+      const { bytes, srcStart, srcEnd, dstStart, dstEnd } = placed(src, dst, 5 - i);
+      expect(table.find(hash(src, dst), bytes, srcStart, srcEnd, dstStart, dstEnd)).toBe(names[i]);
     });
   });
 });

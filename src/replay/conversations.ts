@@ -25,8 +25,18 @@ const FIRST_CAPACITY = 1 << 10;
 /** An empty slot; slots hold conversation + 1. */
 const EMPTY = 0;
 
-/** Where an endpoint text's hash starts. */
-const TEXT_HASH_SEED = 0x811c9dc5;
+/** Where an endpoint text's hash starts (FNV-1a's offset basis); hashByte continues it. */
+export const TEXT_HASH_SEED = 0x811c9dc5;
+
+/**
+ * An endpoint text's hash, continued by one byte (FNV-1a), for a reader that hashes a field while
+ * it scans it. A table takes any hash its caller gives, as long as its finds and adds give the
+ * same one for the same texts: such a reader joins its hashes with joinTextHashes, never mixing
+ * them with conversationHash's in one table.
+ */
+export function hashByte(hash: number, byte: number): number {
+  return Math.imul(hash ^ byte, 0x01000193);
+}
 
 let viewedBytes: Uint8Array | undefined;
 let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
@@ -62,15 +72,20 @@ function textHash(words: DataView<ArrayBufferLike>, bytes: Uint8Array, start: nu
 }
 
 /**
- * A conversation's hash: both texts, the source's length keeping "ab"+"c" apart from "a"+"bc",
- * the two sides mixed differently.
+ * A conversation's hash from its texts' hashes: the source's length keeps "ab"+"c" apart from
+ * "a"+"bc", and the two sides mix differently.
  */
-export function conversationHash(bytes: Uint8Array, srcStart: number, srcEnd: number, dstStart: number, dstEnd: number): number {
-  const words = wordsOf(bytes);
-  let hash = Math.imul(textHash(words, bytes, srcStart, srcEnd) ^ (srcEnd - srcStart), 0x01000193) ^ Math.imul(textHash(words, bytes, dstStart, dstEnd) ^ 0x2c, 0x5bd1e995);
+export function joinTextHashes(srcHash: number, srcLength: number, dstHash: number): number {
+  let hash = Math.imul(srcHash ^ srcLength, 0x01000193) ^ Math.imul(dstHash ^ 0x2c, 0x5bd1e995);
   hash ^= hash >>> 15;
   hash = Math.imul(hash, 0x2c1b3c6d);
   return hash ^ (hash >>> 12);
+}
+
+/** A conversation's hash: both texts hashed a word at a time (textHash), joined by joinTextHashes. */
+export function conversationHash(bytes: Uint8Array, srcStart: number, srcEnd: number, dstStart: number, dstEnd: number): number {
+  const words = wordsOf(bytes);
+  return joinTextHashes(textHash(words, bytes, srcStart, srcEnd), srcEnd - srcStart, textHash(words, bytes, dstStart, dstEnd));
 }
 
 /** Whether bytes [start, end) are the text held in words from `k` of `arena`. */
