@@ -13,6 +13,10 @@
  * A conversation names entries of its endpoint table, so the table clears its conversations when
  * it starts over (or its services do); past MAX_CONVERSATIONS this table starts over on its own
  * (entries and services stay valid).
+ *
+ * Over tens of thousands of conversations a lookup is bound by cache misses, not by work: a
+ * conversation's fields and its key bytes lie together in one arena, so that a hit reads its slot
+ * and then one or two adjacent cache lines.
  */
 
 /** Conversations kept; past that the table starts over (memory stays bounded). */
@@ -24,20 +28,52 @@ const EMPTY = 0;
 /** Where an endpoint text's hash starts (FNV-1a's offset basis); hashByte continues it. */
 export const TEXT_HASH_SEED = 0x811c9dc5;
 
-/** An endpoint text's hash, continued by one byte (FNV-1a): readers may hash a field while they scan it. */
+/**
+ * An endpoint text's hash, continued by one byte (FNV-1a), for a reader that hashes a field while
+ * it scans it. A table takes any hash its caller gives, as long as its finds and adds give the
+ * same one for the same texts: such a reader joins its hashes with joinTextHashes, never mixing
+ * them with conversationHash's in one table.
+ */
 export function hashByte(hash: number, byte: number): number {
   return Math.imul(hash ^ byte, 0x01000193);
 }
 
-/** The hash of bytes [start, end), continuing `hash`. */
-function hashBytes(hash: number, bytes: Uint8Array, start: number, end: number): number {
-  for (let i = start; i < end; i++) hash = hashByte(hash, bytes[i]!);
+let viewedBytes: Uint8Array | undefined;
+let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+
+/**
+ * `bytes` read as little-endian words, four bytes at a time: one view per chunk, as the lines of a
+ * chunk are read one after another (it keeps the last chunk's bytes alive until the next).
+ */
+function wordsOf(bytes: Uint8Array): DataView<ArrayBufferLike> {
+  if (bytes !== viewedBytes) {
+    viewedBytes = bytes;
+    view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  return view;
+}
+
+/** Word `i` of a text from `start` (its last word padded with zero bytes), as the hash and the arena hold it. */
+function wordAt(words: DataView<ArrayBufferLike>, bytes: Uint8Array, i: number, end: number): number {
+  if (i + 4 <= end) return words.getInt32(i, true);
+  let word = 0;
+  for (let shift = 0; i < end; i++, shift += 8) word |= bytes[i]! << shift;
+  return word;
+}
+
+/** The hash of an endpoint text, bytes [start, end), a word at a time. */
+function textHash(words: DataView<ArrayBufferLike>, bytes: Uint8Array, start: number, end: number): number {
+  let hash = TEXT_HASH_SEED;
+  for (let i = start; i < end; i += 4) {
+    hash = Math.imul(hash ^ wordAt(words, bytes, i, end), 0x01000193);
+    hash = (hash << 13) | (hash >>> 19);
+  }
   return hash;
 }
 
 /**
- * A conversation's hash from its texts' hashes (each from TEXT_HASH_SEED, byte by byte); the
- * source's length keeps "ab"+"c" apart from "a"+"bc", and the two sides mix differently.
+ * A conversation's hash from its texts' hashes: the source's length keeps "ab"+"c" apart from
+ * "a"+"bc", and the two sides mix differently.
  */
 export function joinTextHashes(srcHash: number, srcLength: number, dstHash: number): number {
   let hash = Math.imul(srcHash ^ srcLength, 0x01000193) ^ Math.imul(dstHash ^ 0x2c, 0x5bd1e995);
@@ -46,129 +82,139 @@ export function joinTextHashes(srcHash: number, srcLength: number, dstHash: numb
   return hash ^ (hash >>> 12);
 }
 
-/** A conversation's hash: both texts, as joinTextHashes joins them. */
+/** A conversation's hash: both texts hashed a word at a time (textHash), joined by joinTextHashes. */
 export function conversationHash(bytes: Uint8Array, srcStart: number, srcEnd: number, dstStart: number, dstEnd: number): number {
-  return joinTextHashes(hashBytes(TEXT_HASH_SEED, bytes, srcStart, srcEnd), srcEnd - srcStart, hashBytes(TEXT_HASH_SEED, bytes, dstStart, dstEnd));
+  const words = wordsOf(bytes);
+  return joinTextHashes(textHash(words, bytes, srcStart, srcEnd), srcEnd - srcStart, textHash(words, bytes, dstStart, dstEnd));
 }
 
-/** Whether bytes [start, end) equal `key`'s bytes [at, at + end - start). */
-function sameBytes(bytes: Uint8Array, start: number, end: number, key: Uint8Array, at: number): boolean {
-  for (let i = start; i < end; i++, at++) if (bytes[i] !== key[at]) return false;
+/** Whether bytes [start, end) are the text held in words from `k` of `arena`. */
+function sameText(words: DataView<ArrayBufferLike>, bytes: Uint8Array, start: number, end: number, arena: Int32Array, k: number): boolean {
+  for (let i = start; i < end; i += 4, k++) if (wordAt(words, bytes, i, end) !== arena[k]) return false;
   return true;
 }
 
-/** A conversation's fields in `records` (one stride each, so that a hit reads one cache line, then its key bytes). */
-const HASH = 0;
-const SRC = 1;
-const DST = 2;
-const KEY_AT = 3;
-const SRC_LENGTH = 4;
-const DST_LENGTH = 5;
+/** Writes bytes [start, end) as words from `k` of `arena`; the words after. */
+function putText(words: DataView<ArrayBufferLike>, bytes: Uint8Array, start: number, end: number, arena: Int32Array, k: number): number {
+  for (let i = start; i < end; i += 4, k++) arena[k] = wordAt(words, bytes, i, end);
+  return k;
+}
+
+/** A conversation's fields, in words from its start in the arena; its key bytes (source then destination) follow. */
+const SRC = 0;
+const DST = 1;
+const SRC_LENGTH = 2;
+const DST_LENGTH = 3;
 /** The last decided service (flow-services.ts) of the conversation: its protocol * 65536 + port, and its number. */
-const SERVICE_KEY = 6;
-const SERVICE = 7;
-const STRIDE = 8;
+const SERVICE_KEY = 4;
+const SERVICE = 5;
+const HASH = 6;
+const HEADER_WORDS = 7;
+
+/** The words of a conversation in the arena. */
+const recordWords = (srcLength: number, dstLength: number): number => HEADER_WORDS + ((srcLength + 3) >> 2) + ((dstLength + 3) >> 2);
 
 export class Conversations {
-  /** Per conversation: its hash, its endpoint entries, and where its key bytes are and how long. */
-  private records = new Int32Array(FIRST_CAPACITY * STRIDE);
-  /** Source bytes then destination bytes of each conversation, one after the other. */
-  private keys = new Uint8Array(FIRST_CAPACITY * 32);
-  private keyBytes = 0;
-  /** Open addressing, linear probing, at most half full: pairs of conversation + 1 and its hash. */
+  /** The conversations one after the other: HEADER_WORDS fields, then the source's and the destination's words (wordAt). */
+  private arena = new Int32Array(FIRST_CAPACITY * 24);
+  /** Words of the arena in use. */
+  private used = 0;
+  /** Open addressing, linear probing, at most half full: pairs of the conversation's start + 1 and its hash. */
   private slots = new Int32Array(FIRST_CAPACITY * 4);
   private size = 0;
 
   /**
    * The conversation whose source is bytes [srcStart, srcEnd) and destination bytes
-   * [dstStart, dstEnd) (`hash` is conversationHash's); -1 when there is none yet.
+   * [dstStart, dstEnd) (`hash` is conversationHash's); -1 when there is none yet. A conversation
+   * is named by its start in the arena (a number >= 0).
    */
   find(hash: number, bytes: Uint8Array, srcStart: number, srcEnd: number, dstStart: number, dstEnd: number): number {
     const slots = this.slots;
     const mask = (slots.length >> 1) - 1;
+    const srcLength = srcEnd - srcStart;
+    const dstLength = dstEnd - dstStart;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const held = slots[slot * 2]!;
       if (held === EMPTY) return -1;
       if (slots[slot * 2 + 1] !== hash) continue;
-      const at = (held - 1) * STRIDE;
-      const records = this.records;
-      const srcLength = records[at + SRC_LENGTH]!;
-      if (srcLength !== srcEnd - srcStart || records[at + DST_LENGTH] !== dstEnd - dstStart) continue;
-      const keyAt = records[at + KEY_AT]!;
-      if (sameBytes(bytes, srcStart, srcEnd, this.keys, keyAt) && sameBytes(bytes, dstStart, dstEnd, this.keys, keyAt + srcLength)) return held - 1;
+      const at = held - 1;
+      const arena = this.arena;
+      if (arena[at + SRC_LENGTH] !== srcLength || arena[at + DST_LENGTH] !== dstLength) continue;
+      const words = wordsOf(bytes);
+      const dstAt = at + HEADER_WORDS + ((srcLength + 3) >> 2);
+      if (sameText(words, bytes, srcStart, srcEnd, arena, at + HEADER_WORDS) && sameText(words, bytes, dstStart, dstEnd, arena, dstAt)) return at;
     }
   }
 
-  /** Adds the conversation find did not find (same arguments), between entries `src` and `dst`; its index. */
+  /** Adds the conversation find did not find (same arguments), between entries `src` and `dst`; its name. */
   add(hash: number, bytes: Uint8Array, srcStart: number, srcEnd: number, dstStart: number, dstEnd: number, src: number, dst: number): number {
     if (this.size >= MAX_CONVERSATIONS) this.clear();
-    if (this.size * STRIDE === this.records.length) this.grow();
     const srcLength = srcEnd - srcStart;
     const dstLength = dstEnd - dstStart;
-    if (this.keyBytes + srcLength + dstLength > this.keys.length) this.growKeys(srcLength + dstLength);
-    const c = this.size++;
-    const at = c * STRIDE;
-    this.records[at + HASH] = hash;
-    this.records[at + SRC] = src;
-    this.records[at + DST] = dst;
-    this.records[at + KEY_AT] = this.keyBytes;
-    this.records[at + SRC_LENGTH] = srcLength;
-    this.records[at + DST_LENGTH] = dstLength;
-    this.records[at + SERVICE_KEY] = -1;
-    this.keys.set(bytes.subarray(srcStart, srcEnd), this.keyBytes);
-    this.keys.set(bytes.subarray(dstStart, dstEnd), this.keyBytes + srcLength);
-    this.keyBytes += srcLength + dstLength;
-    this.place(hash, c);
-    return c;
+    const length = recordWords(srcLength, dstLength);
+    if (this.used + length > this.arena.length) this.growArena(length);
+    if (this.size * 4 >= this.slots.length) this.growSlots();
+    const at = this.used;
+    this.used += length;
+    const arena = this.arena;
+    arena[at + SRC] = src;
+    arena[at + DST] = dst;
+    arena[at + SRC_LENGTH] = srcLength;
+    arena[at + DST_LENGTH] = dstLength;
+    arena[at + SERVICE_KEY] = -1;
+    arena[at + HASH] = hash;
+    const words = wordsOf(bytes);
+    putText(words, bytes, dstStart, dstEnd, arena, putText(words, bytes, srcStart, srcEnd, arena, at + HEADER_WORDS));
+    this.size++;
+    this.place(hash, at);
+    return at;
   }
 
   /** Conversation c's source and destination entries. */
   srcOf(c: number): number {
-    return this.records[c * STRIDE + SRC]!;
+    return this.arena[c + SRC]!;
   }
 
   dstOf(c: number): number {
-    return this.records[c * STRIDE + DST]!;
+    return this.arena[c + DST]!;
   }
 
   /** The service of conversation c to `service` (protocol * 65536 + port) noted by setService; -1 when another or none. */
   serviceOf(c: number, service: number): number {
-    const at = c * STRIDE;
-    return this.records[at + SERVICE_KEY] === service ? this.records[at + SERVICE]! : -1;
+    return this.arena[c + SERVICE_KEY] === service ? this.arena[c + SERVICE]! : -1;
   }
 
   /** Notes conversation c's decided service (valid until the services start over: the caller clears both then). */
   setService(c: number, service: number, id: number): void {
-    const at = c * STRIDE;
-    this.records[at + SERVICE_KEY] = service;
-    this.records[at + SERVICE] = id;
+    this.arena[c + SERVICE_KEY] = service;
+    this.arena[c + SERVICE] = id;
   }
 
   clear(): void {
     this.size = 0;
-    this.keyBytes = 0;
+    this.used = 0;
     this.slots.fill(EMPTY);
   }
 
-  private place(hash: number, c: number): void {
-    const mask = (this.slots.length >> 1) - 1;
+  private place(hash: number, at: number): void {
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
     let slot = hash & mask;
-    while (this.slots[slot * 2] !== EMPTY) slot = (slot + 1) & mask;
-    this.slots[slot * 2] = c + 1;
-    this.slots[slot * 2 + 1] = hash;
+    while (slots[slot * 2] !== EMPTY) slot = (slot + 1) & mask;
+    slots[slot * 2] = at + 1;
+    slots[slot * 2 + 1] = hash;
   }
 
-  private grow(): void {
-    const records = new Int32Array(this.records.length * 2);
-    records.set(this.records);
-    this.records = records;
+  private growArena(needed: number): void {
+    const arena = new Int32Array(Math.max(this.arena.length * 2, this.used + needed));
+    arena.set(this.arena.subarray(0, this.used));
+    this.arena = arena;
+  }
+
+  /** Twice the slots, every conversation placed again (they are walked in the arena). */
+  private growSlots(): void {
     this.slots = new Int32Array(this.slots.length * 2);
-    for (let c = 0; c < this.size; c++) this.place(this.records[c * STRIDE + HASH]!, c);
-  }
-
-  private growKeys(needed: number): void {
-    const keys = new Uint8Array(Math.max(this.keys.length * 2, this.keyBytes + needed));
-    keys.set(this.keys.subarray(0, this.keyBytes));
-    this.keys = keys;
+    const arena = this.arena;
+    for (let at = 0; at < this.used; at += recordWords(arena[at + SRC_LENGTH]!, arena[at + DST_LENGTH]!)) this.place(arena[at + HASH]!, at);
   }
 }

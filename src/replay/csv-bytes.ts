@@ -6,7 +6,6 @@
  */
 import { PROTOCOL_CODE } from '../compile/layout.js';
 import { parseEndpointArgument } from '../flow/decode.js';
-import { hashByte, joinTextHashes, TEXT_HASH_SEED } from './conversations.js';
 import { NOT_A_TIME, observedCodeOf, portOfBytes, protocolCodeOf, timeOfBytes } from './byte-fields.js';
 import { OBSERVED_CODE, type FlowSink } from './flow-records.js';
 import type { CsvHeader } from './csv.js';
@@ -19,30 +18,21 @@ const SPACE = 0x20;
  * The row at bytes [start, end), handed to `sink` as readRow reads it when it has the header's
  * width of fields, none quoted or with spaces around it, a verdict, protocol, port and time in the
  * spellings byte-fields.ts reads, and both endpoints resolving; false otherwise (and for any byte
- * outside printable ASCII). `bounds` holds field starts (and one past the last field's end).
+ * outside printable ASCII: the endpoint fields are checked by EndpointRecords.conversation).
+ * `bounds` holds field starts (and one past the last field's end).
  */
 export function readCsvRowBytes(bytes: Uint8Array, start: number, end: number, line: number, header: CsvHeader, bounds: Int32Array, sink: FlowSink): boolean {
   const width = header.width;
   if (width >= bounds.length) return false;
   const src = header.src;
   const dst = header.dst;
-  // One pass: the endpoint fields are hashed (conversationHash) while they are scanned.
-  let srcHash = 0;
-  let dstHash = 0;
   let field = 0;
   let i = start;
   for (;;) {
     bounds[field] = i;
     if (field === src || field === dst) {
-      let hash = TEXT_HASH_SEED;
-      for (; i < end; i++) {
-        const byte = bytes[i]!;
-        if (byte === COMMA) break;
-        if (byte === QUOTE || byte < SPACE || byte > 0x7e) return false;
-        hash = hashByte(hash, byte);
-      }
-      if (field === src) srcHash = hash;
-      else dstHash = hash;
+      // Only the comma: the conversation checks an endpoint's bytes when it first meets them, and later ones equal them.
+      while (i < end && bytes[i] !== COMMA) i++;
     } else {
       for (; i < end; i++) {
         const byte = bytes[i]!;
@@ -60,7 +50,7 @@ export function readCsvRowBytes(bytes: Uint8Array, start: number, end: number, l
   for (let f = 0; f < width; f++) {
     const from = bounds[f]!;
     const to = bounds[f + 1]! - 1;
-    if (to > from && (bytes[from] === SPACE || bytes[to - 1] === SPACE)) return false;
+    if (to > from && (bytes[from] === SPACE || bytes[to - 1] === SPACE) && f !== src && f !== dst) return false;
   }
   const verdict = header.verdict?.at;
   const observed = verdict === undefined ? OBSERVED_CODE.NONE : observedCodeOf(bytes, bounds[verdict]!, bounds[verdict + 1]! - 1);
@@ -72,10 +62,7 @@ export function readCsvRowBytes(bytes: Uint8Array, start: number, end: number, l
   const time = header.time === undefined ? NaN : timeOfBytes(bytes, bounds[header.time.at]!, bounds[header.time.at + 1]! - 1, header.time.name);
   if (time === NOT_A_TIME) return false;
   const table = sink.endpoints(parseEndpointArgument);
-  const srcStart = bounds[src]!;
-  const srcEnd = bounds[src + 1]! - 1;
-  const hash = joinTextHashes(srcHash, srcEnd - srcStart, dstHash);
-  const conversation = table.conversation(bytes, srcStart, srcEnd, 'src', bounds[dst]!, bounds[dst + 1]! - 1, 'dst', hash);
+  const conversation = table.conversation(bytes, bounds[src]!, bounds[src + 1]! - 1, 'src', bounds[dst]!, bounds[dst + 1]! - 1, 'dst');
   if (conversation < 0) return false;
   sink.serviceFlow(table, table.conversationService(conversation, protocol, port), line, observed, time, NaN);
   return true;

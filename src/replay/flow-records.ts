@@ -77,16 +77,16 @@ export class EndpointRecords {
 
   /**
    * The conversation between the endpoint texts at bytes [srcStart, srcEnd) (field `srcField`)
-   * and [dstStart, dstEnd) of printable ASCII: found in place when it was met before, else made
-   * from the entries of both texts (entry). -1 when either must take the full path. Its flows'
-   * services are conversationService's. `hash` is conversationHash's, when the caller has it.
+   * and [dstStart, dstEnd): found in place when it was met before, else made from the entries of
+   * both texts (entry) once each is found plain (isPlainText). -1 when either must take the full
+   * path. Its flows' services are conversationService's.
    */
-  conversation(
-    bytes: Uint8Array, srcStart: number, srcEnd: number, srcField: string, dstStart: number, dstEnd: number, dstField: string,
-    hash = conversationHash(bytes, srcStart, srcEnd, dstStart, dstEnd),
-  ): number {
+  conversation(bytes: Uint8Array, srcStart: number, srcEnd: number, srcField: string, dstStart: number, dstEnd: number, dstField: string): number {
+    const hash = conversationHash(bytes, srcStart, srcEnd, dstStart, dstEnd);
     const found = this.conversations.find(hash, bytes, srcStart, srcEnd, dstStart, dstEnd);
     if (found >= 0) return found;
+    // Readers check endpoint bytes only here: a conversation found has the bytes of one made after this check.
+    if (!isPlainText(bytes, srcStart, srcEnd) || !isPlainText(bytes, dstStart, dstEnd)) return REFUSED;
     const src = this.entry(asciiText(bytes, srcStart, srcEnd), srcField);
     if (src < 0) return REFUSED;
     const dst = this.entry(asciiText(bytes, dstStart, dstEnd), dstField);
@@ -202,6 +202,16 @@ export class EndpointRecords {
 }
 
 const ascii = new TextDecoder();
+
+/** Whether bytes [start, end) are printable ASCII without a double quote and without a space at either end. */
+export function isPlainText(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end > start && (bytes[start] === 0x20 || bytes[end - 1] === 0x20)) return false;
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i]!;
+    if (byte === 0x22 || byte < 0x20 || byte > 0x7e) return false;
+  }
+  return true;
+}
 
 /** Bytes [start, end) of printable ASCII as a string. */
 export function asciiText(bytes: Uint8Array, start: number, end: number): string {
