@@ -12,7 +12,7 @@ import type { Flow } from '../model/flow.js';
 import { FlowError } from '../model/errors.js';
 import { splitLineRuns } from '../flow/lines.js';
 import { decodeFlowLine } from '../flow/scan.js';
-import { answerNDJSONBytes } from './ndjson-bytes.js';
+import { answerNDJSONBytes, answerNDJSONToBytes } from './ndjson-bytes.js';
 import { compactLine, errorJSON, recordLine } from './verdict-lines.js';
 
 export { errorJSON } from './verdict-lines.js';
@@ -186,6 +186,28 @@ export function answerNDJSON(chunks: AsyncIterable<Uint8Array>, engine: Engine, 
     return answerNDJSONBytes(chunks, engine, engine.resolver, limits, answerText, (limit) => new FlowLimitError(limit));
   }
   return answerNDJSONWith(chunks, (lines) => answerLines(lines, engine, options), limits);
+}
+
+/**
+ * answerNDJSON's answers as their UTF-8 bytes, for a writer of bytes (the batch API): the byte
+ * path's output goes out without being decoded into a text and encoded again.
+ */
+export function answerNDJSONEncoded(
+  chunks: AsyncIterable<Uint8Array>,
+  engine: Engine,
+  options: VerdictOptions,
+  limits: NdjsonLimits,
+): AsyncGenerator<Uint8Array> {
+  if (!options.explain && !options.sides && engine.resolver !== undefined) {
+    const answerText = (lines: readonly NumberedLine[]): Promise<string[]> => answerLines(lines, engine, options);
+    return answerNDJSONToBytes(chunks, engine, engine.resolver, limits, answerText, (limit) => new FlowLimitError(limit));
+  }
+  return encoded(answerNDJSONWith(chunks, (lines) => answerLines(lines, engine, options), limits));
+}
+
+async function* encoded(texts: AsyncIterable<string>): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  for await (const text of texts) yield encoder.encode(text);
 }
 
 /** As answerNDJSON, with the runs of lines answered by `answer` (answerLines, answerComparedLines). */
