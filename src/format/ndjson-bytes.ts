@@ -46,53 +46,34 @@ export interface ByteAnswerLimits {
   readonly maxFlows?: number;
 }
 
-/**
- * The verdict lines of `chunks`, one text per input chunk that completed a line (as answerNDJSON
- * yields them). `answerText` answers the lines the record path does not take (answerLines);
- * `tooMany(limit)` is the error thrown past `limits.maxFlows`.
- */
-export function answerNDJSONBytes(
-  chunks: AsyncIterable<Uint8Array>,
-  engine: Engine,
-  resolver: EndpointResolver,
-  limits: ByteAnswerLimits,
-  answerText: (lines: readonly { number: number; text: string }[]) => Promise<string[]>,
-  tooMany: (limit: number) => Error,
-): AsyncGenerator<string> {
-  return answerAs(chunks, new ChunkSetup(engine, resolver, limits, answerText, tooMany), (bytes) => utf8.decode(bytes));
+/** What the byte path answers with: `answerText` answers the lines the record path does not take (answerLines). */
+export interface ByteAnswerSetup {
+  readonly engine: Engine;
+  readonly resolver: EndpointResolver;
+  readonly limits: ByteAnswerLimits;
+  readonly answerText: (lines: readonly { number: number; text: string }[]) => Promise<string[]>;
+  /** The error thrown past `limits.maxFlows`. */
+  readonly tooMany: (limit: number) => Error;
+}
+
+/** The verdict lines of `chunks`, one text per input chunk that completed a line (as answerNDJSON yields them). */
+export function answerNDJSONBytes(chunks: AsyncIterable<Uint8Array>, setup: ByteAnswerSetup): AsyncGenerator<string> {
+  return answerAs(chunks, setup, (bytes) => utf8.decode(bytes));
 }
 
 /**
  * As answerNDJSONBytes, each chunk's verdict lines as their UTF-8 bytes (for a writer that sends
  * bytes: nothing is decoded to be encoded again).
  */
-export function answerNDJSONToBytes(
-  chunks: AsyncIterable<Uint8Array>,
-  engine: Engine,
-  resolver: EndpointResolver,
-  limits: ByteAnswerLimits,
-  answerText: (lines: readonly { number: number; text: string }[]) => Promise<string[]>,
-  tooMany: (limit: number) => Error,
-): AsyncGenerator<Uint8Array> {
-  return answerAs(chunks, new ChunkSetup(engine, resolver, limits, answerText, tooMany), (bytes) => bytes.slice());
-}
-
-/** What a ChunkAnswer is made of but its buffers and its output's type. */
-class ChunkSetup {
-  constructor(
-    readonly engine: Engine,
-    readonly resolver: EndpointResolver,
-    readonly limits: ByteAnswerLimits,
-    readonly answerText: (lines: readonly { number: number; text: string }[]) => Promise<string[]>,
-    readonly tooMany: (limit: number) => Error,
-  ) {}
+export function answerNDJSONToBytes(chunks: AsyncIterable<Uint8Array>, setup: ByteAnswerSetup): AsyncGenerator<Uint8Array> {
+  return answerAs(chunks, setup, (bytes) => bytes.slice());
 }
 
 /**
  * The answers over `chunks`, each chunk's output bytes made a `T` by `as` at once (the bytes are
  * in a buffer that the next output, of any answer, overwrites).
  */
-async function* answerAs<T>(chunks: AsyncIterable<Uint8Array>, setup: ChunkSetup, as: (bytes: Uint8Array) => T): AsyncGenerator<T> {
+async function* answerAs<T>(chunks: AsyncIterable<Uint8Array>, setup: ByteAnswerSetup, as: (bytes: Uint8Array) => T): AsyncGenerator<T> {
   const buffers = takeBuffers(Math.max(1, setup.limits.batchLines));
   try {
     yield* answerChunks(chunks, new ChunkAnswer(setup, lineRecordWriter(setup.resolver), buffers, as), setup.limits);
@@ -184,7 +165,7 @@ class ChunkAnswer<T> {
   private readonly tooMany: (limit: number) => Error;
 
   constructor(
-    setup: ChunkSetup,
+    setup: ByteAnswerSetup,
     private readonly writer: LineRecordWriter,
     private readonly buffers: AnswerBuffers,
     private readonly as: (bytes: Uint8Array) => T,
