@@ -7,7 +7,7 @@ import { Hono, type Context } from 'hono';
 import { explainDecision, summarizeDecision } from '../src/format/explanation.js';
 import { decodeFlow } from '../src/flow/decode.js';
 import { FlowError } from '../src/model/errors.js';
-import { answerComparedLines, answerNDJSON, answerNDJSONWith, FlowLimitError } from '../src/format/verdict.js';
+import { answerComparedLines, answerNDJSON, answerNDJSONEncoded, answerNDJSONWith, FlowLimitError } from '../src/format/verdict.js';
 import { FLOW_RECORD_BYTES } from '../src/compile/layout.js';
 import type { Engine } from '../src/engine/engine.js';
 import { EngineError } from '../src/engine/wasm-engine.js';
@@ -277,13 +277,12 @@ app.post('/v1/bundles/:name/decide/batch', async (c) => {
     });
   }
   const options = { explain: c.req.query('explain') === 'true', sides: c.req.query('sides') === 'true' };
+  const limits = { maxLineBytes: MAX_FLOW_LINE_BYTES, batchLines: BATCH_LINES, maxFlows: BODY_LIMITS.ndjsonBatchFlows };
+  const chunks = bodyChunks(c.req.raw, BODY_LIMITS.ndjsonBatchBytes);
   const audit = mode === 'audit' ? new BatchAudit(name, version) : undefined;
-  const verdicts = answerNDJSON(bodyChunks(c.req.raw, BODY_LIMITS.ndjsonBatchBytes), audit?.engine(engine) ?? engine, options, {
-    maxLineBytes: MAX_FLOW_LINE_BYTES,
-    batchLines: BATCH_LINES,
-    maxFlows: BODY_LIMITS.ndjsonBatchFlows,
-  });
-  return streamNDJSON(c, audit ? audit.rewriteAll(verdicts) : verdicts, [version], { 'x-netpol-edge-version': version });
+  // Audit mode rewrites the verdict texts; otherwise the answers go out as the bytes they are made as.
+  const verdicts = audit ? audit.rewriteAll(answerNDJSON(chunks, audit.engine(engine), options, limits)) : answerNDJSONEncoded(chunks, engine, options, limits);
+  return streamNDJSON(c, verdicts, [version], { 'x-netpol-edge-version': version });
 });
 
 /**
@@ -320,13 +319,13 @@ async function compareBatch(
  * Verdict lines stream out as they are answered. A failure after the first byte cannot change the
  * status: it ends the stream with an error line, never with made-up verdicts.
  */
-function streamNDJSON(c: AppContext, lines: AsyncGenerator<string>, versions: readonly string[], headers: Record<string, string>): Response {
+function streamNDJSON(c: AppContext, lines: AsyncGenerator<string | Uint8Array>, versions: readonly string[], headers: Record<string, string>): Response {
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
   const encoder = new TextEncoder();
   const stream = async (): Promise<void> => {
     try {
-      for await (const text of lines) await writer.write(encoder.encode(text));
+      for await (const text of lines) await writer.write(typeof text === 'string' ? encoder.encode(text) : text);
     } catch (error) {
       if (error instanceof FlowLimitError) throw new ApiError(413, 'too-many-flows', error.message);
       // A core that failed is dropped (the next request gets a fresh one), as failClosed does.

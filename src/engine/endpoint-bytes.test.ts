@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENDPOINT_BYTES } from '../compile/layout.js';
-import { EndpointBytesTable, ENTRY, ENTRY_WORDS } from './endpoint-bytes.js';
+import { EndpointBytesTable, ENTRY, ENTRY_WORDS, REFUSED_ENTRY, REFUSED_KIND } from './endpoint-bytes.js';
 
 const encoder = new TextEncoder();
 
@@ -32,7 +32,7 @@ describe('the endpoint table keyed by bytes', () => {
       const bytes = encoder.encode(`{"src":"${key}"}`);
       const entry = table.find(bytes, viewOf(bytes), 8, 8 + key.length);
       expect(entry).toBe(entries[i]);
-      expect(table.kind(entry)).toBe(i % 3);
+      expect(table.entries[entry * ENTRY_WORDS + ENTRY.KIND]).toBe(i % 3);
       expect(Array.from(endpointAt(table, entry))).toEqual(Array.from(endpointOf(i)));
     });
     for (const other of ['ns0/web-abcde', 'ns0/web-abcdefg', 's0/web-abcdef', '']) {
@@ -80,5 +80,21 @@ describe('the endpoint table keyed by bytes', () => {
     const last = key(69_999);
     const entry = table.find(last, viewOf(last), 0, last.length);
     expect(new DataView(endpointAt(table, entry).buffer).getUint32(0, true)).toBe(69_999);
+  });
+
+  it('copies a remembered endpoint into a record, and nothing for a refused or unknown key', () => {
+    const table = new EndpointBytesTable();
+    const bytes = encoder.encode('"ns1/web-7f9c" "ns2/gone" "ns1/web-7f9d"');
+    const entry = table.add(bytes, 1, 13, 2, Uint8Array.from({ length: ENDPOINT_BYTES }, (_, i) => i + 1));
+    table.add(bytes, 16, 24, REFUSED_KIND, endpointOf(0));
+    const records = new Uint8Array(40).fill(0xee);
+    const words = new Uint32Array(records.buffer);
+    expect(table.copyEndpoint(bytes, viewOf(bytes), 1, 13, records, words, 1, 6)).toBe(entry);
+    expect(records[1]).toBe(2);
+    expect(Array.from(records.subarray(24, 40))).toEqual(Array.from({ length: ENDPOINT_BYTES }, (_, i) => i + 1));
+    const copied = Array.from(records);
+    expect(table.copyEndpoint(bytes, viewOf(bytes), 16, 24, records, words, 0, 2)).toBe(REFUSED_ENTRY);
+    expect(table.copyEndpoint(bytes, viewOf(bytes), 27, 39, records, words, 0, 2)).toBe(-1);
+    expect(Array.from(records)).toEqual(copied);
   });
 });

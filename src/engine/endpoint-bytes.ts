@@ -10,6 +10,8 @@ import { ENDPOINT_BYTES } from '../compile/layout.js';
 
 /** The kind of an entry whose text the resolver refused: it has no endpoint (no ENDPOINT_KIND is this). */
 export const REFUSED_KIND = 0xff;
+/** What copyEndpoint returns for a key remembered as refused. */
+export const REFUSED_ENTRY = -2;
 
 /** Distinct keys kept; past that the table starts over (memory stays bounded). */
 const MAX_ENTRIES = 1 << 16;
@@ -53,9 +55,23 @@ export class EndpointBytesTable {
     }
   }
 
-  /** The ENDPOINT_KIND of entry `entry`, or REFUSED_KIND. */
-  kind(entry: number): number {
-    return this.entries[entry * ENTRY_WORDS + ENTRY.KIND]!;
+  /**
+   * find and the copy of the endpoint in one call, for the line writer's hot path (a call for each
+   * of its steps was not inlined): copies the endpoint of key `bytes[start, end)` into a flow
+   * record (its kind to `records[kindAt]`, its words to `words` from word `wordAt`) and returns its
+   * entry; REFUSED_ENTRY (nothing copied) for a key remembered as refused, -1 for one not
+   * remembered.
+   */
+  copyEndpoint(bytes: Uint8Array, view: DataView, start: number, end: number, records: Uint8Array, words: Uint32Array, kindAt: number, wordAt: number): number {
+    const entry = this.find(bytes, view, start, end);
+    if (entry < 0) return -1;
+    const entries = this.entries;
+    const at = entry * ENTRY_WORDS;
+    const kind = entries[at + ENTRY.KIND]!;
+    if (kind === REFUSED_KIND) return REFUSED_ENTRY;
+    records[kindAt] = kind;
+    for (let w = 0; w < ENDPOINT_WORDS; w++) words[wordAt + w] = entries[at + ENTRY.ENDPOINT + w]!;
+    return entry;
   }
 
   /**

@@ -12,7 +12,7 @@ import { detached } from '../flow/endpoint-table.js';
 import { COMPACT, COMPACT_PROTOCOL, COMPACT_SLOTS, isPlainEndpointText, matchCompactFlowBytes } from '../flow/flow-line-bytes.js';
 import { FIELD, FIELD_SLOTS, flowLineSpans, isPlainJSONString, matchCompactFlowLine, scanFlowLine, SLOT, spanValue, VALUE } from '../flow/scan.js';
 import { FlowError } from '../model/errors.js';
-import { EndpointBytesTable, ENTRY, ENTRY_WORDS, REFUSED_KIND } from './endpoint-bytes.js';
+import { EndpointBytesTable, REFUSED_KIND } from './endpoint-bytes.js';
 import type { EndpointResolver } from './endpoints.js';
 import { AdhocTable, encodeEndpoint } from './flow-encoder.js';
 
@@ -83,12 +83,8 @@ export class LineRecordWriter {
     if (end < 0) return -1;
     const at = index * FLOW_RECORD_BYTES;
     // Each endpoint is copied before the next is looked up (a new one may start the table over).
-    const src = this.bytesEntry(bytes, view, compact[COMPACT.SRC_START]!, compact[COMPACT.SRC_END]!, 'src');
-    if (src < 0) return -1;
-    copyEndpoint(this.byBytes.entries, src, records, words, at + FLOW_RECORD.SRC_KIND, at + FLOW_RECORD.SRC);
-    const dst = this.bytesEntry(bytes, view, compact[COMPACT.DST_START]!, compact[COMPACT.DST_END]!, 'dst');
-    if (dst < 0) return -1;
-    copyEndpoint(this.byBytes.entries, dst, records, words, at + FLOW_RECORD.DST_KIND, at + FLOW_RECORD.DST);
+    if (!this.bytesEndpoint(bytes, view, compact[COMPACT.SRC_START]!, compact[COMPACT.SRC_END]!, 'src', records, words, at + FLOW_RECORD.SRC_KIND, at + FLOW_RECORD.SRC)) return -1;
+    if (!this.bytesEndpoint(bytes, view, compact[COMPACT.DST_START]!, compact[COMPACT.DST_END]!, 'dst', records, words, at + FLOW_RECORD.DST_KIND, at + FLOW_RECORD.DST)) return -1;
     const port = compact[COMPACT.PORT]!;
     records[at + FLOW_RECORD.PROTOCOL] = COMPACT_PROTOCOL_CODES[compact[COMPACT.PROTOCOL]!]!;
     records[at + FLOW_RECORD.RESERVED_1] = 0;
@@ -109,19 +105,20 @@ export class LineRecordWriter {
   }
 
   /**
-   * The byte table's entry of endpoint text `bytes[start, end)`, resolved on first sight; -1 when
-   * the text is not plain (the text path unescapes or refuses it) or the resolver refuses it (remembered
-   * as refused: the text path reports each mention, with its field, but it is resolved only once here).
+   * Copies the endpoint of text `bytes[start, end)` (field `name`) into the record (its kind to
+   * `records[kindAt]`, its bytes from `at`), resolving it on first sight; false when the text is not
+   * plain (the text path unescapes or refuses it) or the resolver refuses it (remembered as refused:
+   * the text path reports each mention, with its field, but it is resolved only once here).
    */
-  private bytesEntry(bytes: Uint8Array, view: DataView, start: number, end: number, name: string): number {
+  private bytesEndpoint(bytes: Uint8Array, view: DataView, start: number, end: number, name: string, records: Uint8Array, words: Uint32Array, kindAt: number, at: number): boolean {
     const table = this.byBytes;
-    const known = table.find(bytes, view, start, end);
-    if (known >= 0) return table.kind(known) === REFUSED_KIND ? -1 : known;
-    if (!isPlainEndpointText(bytes, start, end)) return -1;
+    const known = table.copyEndpoint(bytes, view, start, end, records, words, kindAt, at >> 2);
+    if (known !== -1) return known >= 0;
+    if (!isPlainEndpointText(bytes, start, end)) return false;
     // Printable ASCII: the text is the bytes.
     const kind = this.encodeText(asciiDecoder.decode(bytes.subarray(start, end)), name);
-    const entry = table.add(bytes, start, end, kind < 0 ? REFUSED_KIND : kind, this.scratchBytes);
-    return kind < 0 ? -1 : entry;
+    table.add(bytes, start, end, kind < 0 ? REFUSED_KIND : kind, this.scratchBytes);
+    return kind >= 0 && table.copyEndpoint(bytes, view, start, end, records, words, kindAt, at >> 2) >= 0;
   }
 
   private writeEndpoint(text: string, field: number, name: string, view: DataView, kindAt: number, at: number): boolean {
@@ -211,17 +208,6 @@ export class LineRecordWriter {
     this.kinds = kinds;
     this.words = words;
   }
-}
-
-/**
- * Copies entry `entry`'s kind to `records[kindAt]` and its endpoint to the record's bytes from
- * `at` (`words`: the same memory; a record's endpoints are 4-byte aligned).
- */
-function copyEndpoint(entries: Int32Array, entry: number, records: Uint8Array, words: Uint32Array, kindAt: number, at: number): void {
-  const from = entry * ENTRY_WORDS;
-  records[kindAt] = entries[from + ENTRY.KIND]!;
-  const to = at >> 2;
-  for (let w = 0; w < ENDPOINT_WORDS; w++) words[to + w] = entries[from + ENTRY.ENDPOINT + w]!;
 }
 
 const writers = new WeakMap<EndpointResolver, LineRecordWriter>();

@@ -13,7 +13,7 @@ import { ReferenceEngine } from '../engine/reference-engine.js';
 import { WasmEngine } from '../engine/wasm-engine.js';
 import { ingestObjects, ingestSources } from '../ingest/bundle.js';
 import type { Bundle } from '../model/bundle.js';
-import { answerLines, answerNDJSON, answerNDJSONWith, FlowLimitError, type NdjsonLimits } from './verdict.js';
+import { answerLines, answerNDJSON, answerNDJSONEncoded, answerNDJSONWith, FlowLimitError, type NdjsonLimits } from './verdict.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
 const encoder = new TextEncoder();
@@ -34,23 +34,30 @@ async function* chunked(body: Uint8Array, cuts: readonly number[]): AsyncGenerat
   yield body.slice(at);
 }
 
-/** What each path yields (texts, then the error that ended it, if any). */
-async function collect(texts: AsyncGenerator<string>): Promise<unknown[]> {
+/**
+ * What each path yields (texts, or bytes as their text, then the error that ended it, if any). Bytes
+ * are read only once all are in, as a writer that queues them does: they must not be overwritten.
+ */
+async function collect(texts: AsyncGenerator<string | Uint8Array>): Promise<unknown[]> {
   const out: unknown[] = [];
   try {
     for await (const text of texts) out.push(text);
   } catch (error) {
     out.push(error instanceof FlowLimitError ? `FlowLimitError ${error.message}` : error);
   }
-  return out;
+  return out.map((item) => (item instanceof Uint8Array ? new TextDecoder('utf-8', { fatal: true }).decode(item) : item));
 }
 
-/** The byte path and the text path through Flow objects yield the same texts for `body` cut at `cuts`. */
+/**
+ * The byte path and the text path through Flow objects yield the same texts for `body` cut at
+ * `cuts`; so does the byte path's bytes output (answerNDJSONEncoded, the batch API's), chunk for chunk.
+ */
 async function expectSameOutput(engine: Engine, body: Uint8Array, cuts: readonly number[], limits = LIMITS): Promise<void> {
   const viaBytes = await collect(answerNDJSON(chunked(body, cuts), engine, { explain: false }, limits));
   const flows = throughFlows(engine);
   const viaText = await collect(answerNDJSONWith(chunked(body, cuts), (lines) => answerLines(lines, flows, { explain: false }), limits));
   expect(viaBytes).toEqual(viaText);
+  expect(await collect(answerNDJSONEncoded(chunked(body, cuts), engine, { explain: false }, limits))).toEqual(viaText);
 }
 
 /** How many of `texts` the byte path writes as records itself. */
@@ -173,12 +180,14 @@ describe('NDJSON bytes answered through flow records, against the text path', ()
       const waiting: Engine = Object.create(engine, {
         decideRecords: { value: async (records: Uint8Array) => (await new Promise((resolve) => setImmediate(resolve)), engine.decideRecords(records)) },
       });
-      const [one, two] = await Promise.all([
+      const [one, two, three] = await Promise.all([
         collect(answerNDJSON(chunked(body, cuts), waiting, { explain: false }, limits)),
         collect(answerNDJSON(chunked(body, cuts.map((cut) => cut - 1000)), waiting, { explain: false }, limits)),
+        collect(answerNDJSONEncoded(chunked(body, cuts.map((cut) => cut - 500)), waiting, { explain: false }, limits)),
       ]);
       expect(one.join('')).toBe(expected.join(''));
       expect(two.join('')).toBe(expected.join(''));
+      expect(three.join('')).toBe(expected.join(''));
       await expectSameOutput(engine, body, cuts, limits);
     }
   }, 120_000);

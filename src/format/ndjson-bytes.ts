@@ -6,6 +6,8 @@
  * by its codes. Every other line is decoded as splitLineRuns decodes it (the same line numbers,
  * length limit, UTF-8 check, BOM and CR handling) and answered by the text path, as are the flows
  * the engine refuses (their messages need the Flow): the output is the text path's, byte for byte.
+ * Each chunk's output is made as bytes, then handed out as a text (answerNDJSONBytes) or as the
+ * bytes themselves (answerNDJSONToBytes, for a writer of bytes such as the batch API).
  */
 import { FLOW_RECORD_BYTES, STATUS, VERDICT_RECORD, VERDICT_RECORD_BYTES } from '../compile/layout.js';
 import type { Engine } from '../engine/engine.js';
@@ -20,13 +22,14 @@ const CR = 0x0d;
 const PENDING = -1;
 const TEXT = -2;
 /**
- * The bytes of a run of template lines, decoded into their text at once: one buffer for all
- * answers, as it is filled and decoded without a pause (no await between).
+ * The bytes of a chunk's output lines, made its output at once: one buffer for all answers, as it
+ * is filled and read without a pause (no await between).
  */
 let templateOutput = new Uint8Array(64 * 1024);
 /** A larger buffer than this (a huge chunk's answers) is not kept for the next. */
 const MAX_KEPT_OUTPUT_BYTES = 1 << 20;
 const utf8 = new TextDecoder();
+const utf8Encoder = new TextEncoder();
 
 /** A line the text path answers: its number and text, and where its answer goes. */
 interface TextLine {
@@ -43,29 +46,44 @@ export interface ByteAnswerLimits {
   readonly maxFlows?: number;
 }
 
+/** What the byte path answers with: `answerText` answers the lines the record path does not take (answerLines). */
+export interface ByteAnswerSetup {
+  readonly engine: Engine;
+  readonly resolver: EndpointResolver;
+  readonly limits: ByteAnswerLimits;
+  readonly answerText: (lines: readonly { number: number; text: string }[]) => Promise<string[]>;
+  /** The error thrown past `limits.maxFlows`. */
+  readonly tooMany: (limit: number) => Error;
+}
+
+/** The verdict lines of `chunks`, one text per input chunk that completed a line (as answerNDJSON yields them). */
+export function answerNDJSONBytes(chunks: AsyncIterable<Uint8Array>, setup: ByteAnswerSetup): AsyncGenerator<string> {
+  return answerAs(chunks, setup, (bytes) => utf8.decode(bytes));
+}
+
 /**
- * The verdict lines of `chunks`, one text per input chunk that completed a line (as answerNDJSON
- * yields them). `answerText` answers the lines the record path does not take (answerLines);
- * `tooMany(limit)` is the error thrown past `limits.maxFlows`.
+ * As answerNDJSONBytes, each chunk's verdict lines as their UTF-8 bytes (for a writer that sends
+ * bytes: nothing is decoded to be encoded again).
  */
-export async function* answerNDJSONBytes(
-  chunks: AsyncIterable<Uint8Array>,
-  engine: Engine,
-  resolver: EndpointResolver,
-  limits: ByteAnswerLimits,
-  answerText: (lines: readonly { number: number; text: string }[]) => Promise<string[]>,
-  tooMany: (limit: number) => Error,
-): AsyncGenerator<string> {
-  const buffers = takeBuffers(Math.max(1, limits.batchLines));
+export function answerNDJSONToBytes(chunks: AsyncIterable<Uint8Array>, setup: ByteAnswerSetup): AsyncGenerator<Uint8Array> {
+  return answerAs(chunks, setup, (bytes) => bytes.slice());
+}
+
+/**
+ * The answers over `chunks`, each chunk's output bytes made a `T` by `as` at once (the bytes are
+ * in a buffer that the next output, of any answer, overwrites).
+ */
+async function* answerAs<T>(chunks: AsyncIterable<Uint8Array>, setup: ByteAnswerSetup, as: (bytes: Uint8Array) => T): AsyncGenerator<T> {
+  const buffers = takeBuffers(Math.max(1, setup.limits.batchLines));
   try {
-    yield* answerChunks(chunks, new ChunkAnswer(engine, lineRecordWriter(resolver), limits, answerText, tooMany, buffers), limits);
+    yield* answerChunks(chunks, new ChunkAnswer(setup, lineRecordWriter(setup.resolver), buffers, as), setup.limits);
   } finally {
     keepBuffers(buffers);
   }
 }
 
-/** answerNDJSONBytes's loop: the lines of each chunk to `run`, a line cut by a chunk's end carried to the next. */
-async function* answerChunks(chunks: AsyncIterable<Uint8Array>, run: ChunkAnswer, limits: ByteAnswerLimits): AsyncGenerator<string> {
+/** answerAs's loop: the lines of each chunk to `run`, a line cut by a chunk's end carried to the next. */
+async function* answerChunks<T>(chunks: AsyncIterable<Uint8Array>, run: ChunkAnswer<T>, limits: ByteAnswerLimits): AsyncGenerator<T> {
   let carry: Uint8Array[] = [];
   let carryBytes = 0;
   let overflow = false;
@@ -104,18 +122,21 @@ async function* answerChunks(chunks: AsyncIterable<Uint8Array>, run: ChunkAnswer
       overflow = carryBytes > limits.maxLineBytes;
       carry = overflow ? [] : [chunk.slice(start)];
     }
-    const text = await run.finish();
-    if (text !== '') yield text;
+    const output = await run.finish();
+    if (output !== undefined) yield output;
   }
   if (carryBytes > 0 || overflow) {
     await run.carried(carry, carryBytes, overflow);
-    const text = await run.finish();
-    if (text !== '') yield text;
+    const output = await run.finish();
+    if (output !== undefined) yield output;
   }
 }
 
-/** The answers of the lines of one chunk, in order: records decided in batches, the rest by the text path. */
-class ChunkAnswer {
+/**
+ * The answers of the lines of one chunk, in order: records decided in batches, the rest by the text
+ * path; its output bytes made a T by `as`.
+ */
+class ChunkAnswer<T> {
   private readonly decoder = lineDecoder();
   private number = 0;
   private flows = 0;
@@ -138,14 +159,18 @@ class ChunkAnswer {
   private readonly recordSources: (Uint8Array | undefined)[];
   private textLines: TextLine[] = [];
 
+  private readonly engine: Engine;
+  private readonly limits: ByteAnswerLimits;
+  private readonly answerText: (lines: readonly { number: number; text: string }[]) => Promise<string[]>;
+  private readonly tooMany: (limit: number) => Error;
+
   constructor(
-    private readonly engine: Engine,
+    setup: ByteAnswerSetup,
     private readonly writer: LineRecordWriter,
-    private readonly limits: ByteAnswerLimits,
-    private readonly answerText: (lines: readonly { number: number; text: string }[]) => Promise<string[]>,
-    private readonly tooMany: (limit: number) => Error,
     private readonly buffers: AnswerBuffers,
+    private readonly as: (bytes: Uint8Array) => T,
   ) {
+    ({ engine: this.engine, limits: this.limits, answerText: this.answerText, tooMany: this.tooMany } = setup);
     ({ records: this.records, words: this.words, lineCodes: this.lineCodes } = buffers);
     ({ slots: this.recordSlots, numbers: this.recordNumbers, starts: this.recordStarts, ends: this.recordEnds } = buffers);
     this.recordSources = buffers.sources;
@@ -222,8 +247,8 @@ class ChunkAnswer {
     await this.line(bytes, 0, length);
   }
 
-  /** The text of the answered lines since the last finish (each followed by LF), '' for none. */
-  async finish(): Promise<string> {
+  /** The output of the answered lines since the last finish (each followed by LF); undefined for none. */
+  async finish(): Promise<T | undefined> {
     await this.decide();
     if (this.textLines.length > 0) {
       const lines = this.textLines;
@@ -234,39 +259,38 @@ class ChunkAnswer {
         this.texts.set(line.slot, answered[k]!);
       });
     }
-    const text = this.texts.size === 0 ? this.templatesText(0, this.lines) : this.mixedText();
+    const output = this.output();
     this.lines = 0;
     this.texts.clear();
-    return text;
+    return output;
   }
 
-  /** The text of output lines [from, to), all of them templates: their bytes in one buffer, decoded once. */
-  private templatesText(from: number, to: number): string {
+  /**
+   * The output lines' bytes, written into one buffer and made a T at once (no await between: the
+   * buffer is shared by all answers); undefined for none.
+   */
+  private output(): T | undefined {
     let output = templateOutput;
     let length = 0;
-    for (let i = from; i < to; i++) {
-      const line = templateLine(this.lineCodes[i]!);
-      if (length + line.length > output.length) {
-        output = grownTo(output, 2 * (length + line.length));
+    for (let i = 0; i < this.lines; i++) {
+      const code = this.lineCodes[i]!;
+      const text = code === TEXT ? this.texts.get(i)! : undefined;
+      const line = text === undefined ? templateLine(code) : undefined;
+      // A text's UTF-8 is at most three bytes per UTF-16 unit; then its LF.
+      const most = line === undefined ? 3 * text!.length + 1 : line.length;
+      if (length + most > output.length) {
+        output = grownTo(output, 2 * (length + most));
         if (output.length <= MAX_KEPT_OUTPUT_BYTES) templateOutput = output;
       }
-      output.set(line, length);
-      length += line.length;
+      if (line !== undefined) {
+        output.set(line, length);
+        length += line.length;
+      } else {
+        length += utf8Encoder.encodeInto(text!, output.subarray(length)).written;
+        output[length++] = LF;
+      }
     }
-    return length === 0 ? '' : utf8.decode(output.subarray(0, length));
-  }
-
-  /** The text of the output lines when some are texts: the runs of templates between them, joined. */
-  private mixedText(): string {
-    const parts: string[] = [];
-    let run = 0;
-    for (let i = 0; i < this.lines; i++) {
-      if (this.lineCodes[i] !== TEXT) continue;
-      parts.push(this.templatesText(run, i), this.texts.get(i)!, '\n');
-      run = i + 1;
-    }
-    parts.push(this.templatesText(run, this.lines));
-    return parts.join('');
+    return length === 0 ? undefined : this.as(output.subarray(0, length));
   }
 
   /** A line for the text path, decoded as splitLineRuns decodes it; blank lines get no answer. */

@@ -12,7 +12,7 @@ import type { Flow } from '../model/flow.js';
 import { FlowError } from '../model/errors.js';
 import { splitLineRuns } from '../flow/lines.js';
 import { decodeFlowLine } from '../flow/scan.js';
-import { answerNDJSONBytes } from './ndjson-bytes.js';
+import { answerNDJSONBytes, answerNDJSONToBytes, type ByteAnswerSetup } from './ndjson-bytes.js';
 import { compactLine, errorJSON, recordLine } from './verdict-lines.js';
 
 export { errorJSON } from './verdict-lines.js';
@@ -181,11 +181,34 @@ export class FlowLimitError extends Error {
  * gets its answer at once and memory is bounded by the chunk size.
  */
 export function answerNDJSON(chunks: AsyncIterable<Uint8Array>, engine: Engine, options: VerdictOptions, limits: NdjsonLimits): AsyncGenerator<string> {
-  if (!options.explain && !options.sides && engine.resolver !== undefined) {
-    const answerText = (lines: readonly NumberedLine[]): Promise<string[]> => answerLines(lines, engine, options);
-    return answerNDJSONBytes(chunks, engine, engine.resolver, limits, answerText, (limit) => new FlowLimitError(limit));
-  }
-  return answerNDJSONWith(chunks, (lines) => answerLines(lines, engine, options), limits);
+  const setup = byteAnswerSetup(engine, options, limits);
+  return setup ? answerNDJSONBytes(chunks, setup) : answerNDJSONWith(chunks, (lines) => answerLines(lines, engine, options), limits);
+}
+
+/**
+ * answerNDJSON's answers as their UTF-8 bytes, for a writer of bytes (the batch API): the byte
+ * path's output goes out without being decoded into a text and encoded again.
+ */
+export function answerNDJSONEncoded(
+  chunks: AsyncIterable<Uint8Array>,
+  engine: Engine,
+  options: VerdictOptions,
+  limits: NdjsonLimits,
+): AsyncGenerator<Uint8Array> {
+  const setup = byteAnswerSetup(engine, options, limits);
+  return setup ? answerNDJSONToBytes(chunks, setup) : encoded(answerNDJSONWith(chunks, (lines) => answerLines(lines, engine, options), limits));
+}
+
+/** The byte path's setup for answers without explanation or sides from an engine with a resolver; undefined otherwise. */
+function byteAnswerSetup(engine: Engine, options: VerdictOptions, limits: NdjsonLimits): ByteAnswerSetup | undefined {
+  if (options.explain || options.sides || engine.resolver === undefined) return undefined;
+  const answerText = (lines: readonly NumberedLine[]): Promise<string[]> => answerLines(lines, engine, options);
+  return { engine, resolver: engine.resolver, limits, answerText, tooMany: (limit) => new FlowLimitError(limit) };
+}
+
+async function* encoded(texts: AsyncIterable<string>): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  for await (const text of texts) yield encoder.encode(text);
 }
 
 /** As answerNDJSON, with the runs of lines answered by `answer` (answerLines, answerComparedLines). */
