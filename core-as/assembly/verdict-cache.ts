@@ -6,6 +6,7 @@
 // newer first.
 import { ENDPOINT_KIND_ADHOC, FLOW_RECORD_BYTES, VERDICT_RECORD_BYTES } from './layout';
 import { decideRecord } from './decide';
+import { WARM_MAX, warmRecords } from './warm';
 
 /** 8,192 sets of two 64-byte slots: 1 MiB, allocated once per core instance. SPARSE_EVERY divides it. */
 const SET_BITS: u64 = 13;
@@ -64,6 +65,13 @@ let windowLookups: u32 = 0;
 let windowHits: u32 = 0;
 
 /**
+ * Records warmed together (warm.ts): enough independent misses to fill the CPU's window, few
+ * enough lines to stay cached until decided. Only while the cache misses (sparse): records that
+ * hits answer would pay for warming in vain.
+ */
+const WARM_GROUP: u32 = WARM_MAX;
+
+/**
  * `count` records at `flows` -> verdicts at `verdicts`, each answered from the cache when the same
  * record was decided recently, else decided (`decideRecord`) and remembered. One loop with the
  * window's counters in locals: a hit is a hash, one set's line and a 20-byte copy, and the
@@ -78,6 +86,7 @@ export function decideCachedBatch(flows: usize, count: u32, verdicts: usize): vo
   for (let i: u32 = 0; i < count; i++) {
     const flow = flows + <usize>i * FLOW_RECORD_BYTES;
     const at = verdicts + <usize>i * VERDICT_RECORD_BYTES;
+    if (isSparse && i % WARM_GROUP == 0) warmRecords(flow, min(WARM_GROUP, count - i));
     // The record's five words, read once for the ad-hoc check, the hash and the key compare.
     const head = load<u64>(flow);
     if (namesAdhoc(head)) {
