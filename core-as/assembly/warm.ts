@@ -9,15 +9,30 @@
 // Every read stays inside the image or the address index (ids are checked as the decision checks
 // them), so a bad record cannot trap here.
 import {
-  CLUSTER_TIER_COUNT, DIRECTION_COUNT, ENDPOINT_KIND_IPV4, ENDPOINT_KIND_IPV6, ENDPOINT_KIND_POD, FLOW_RECORD_BYTES, FLOW_RECORD_DST,
-  FLOW_RECORD_DST_KIND, FLOW_RECORD_SRC, FLOW_RECORD_SRC_KIND, NONE, POD_ROW_ADMIN_EGRESS_RULES,
-  POD_ROW_ADMIN_INGRESS_RULES, POD_ROW_EGRESS_RULES, POD_ROW_INGRESS_RULES, POD_STRIDE, RULE_LIST_END, RULE_LIST_START,
+  DIRECTION_COUNT, ENDPOINT_KIND_IPV4, ENDPOINT_KIND_IPV6, ENDPOINT_KIND_POD, FLOW_RECORD_BYTES, FLOW_RECORD_DST,
+  FLOW_RECORD_DST_KIND, FLOW_RECORD_SRC, FLOW_RECORD_SRC_KIND, NONE, POD_FLAG_ISOLATED_EGRESS, POD_FLAG_ISOLATED_INGRESS,
+  POD_HOT_WORDS, POD_ROW_ADMIN_EGRESS_RULES, POD_ROW_ADMIN_INGRESS_RULES, POD_ROW_BASELINE_EGRESS_RULES,
+  POD_ROW_BASELINE_INGRESS_RULES, POD_ROW_EGRESS_RULES, POD_ROW_FLAGS, POD_ROW_INGRESS_RULES, POD_STRIDE, RULE_LIST_END,
+  RULE_LIST_START,
 } from './layout';
-import { clusterPolicyCount, identityCount, podCount, pods, rowAt, selClusterRules, selRules, v6High, v6Low, word } from './image';
+import {
+  CLUSTER_LISTS, clusterPolicyCount, identityCount, podCount, pods, rowAt, selClusterRules, selRules, v6High, v6Low, word,
+} from './image';
 import { ownerOfIPv4, ownerOfIPv6, v4SlotOf, v6SlotOf } from './address-index';
 
 /** Where warming loads go: a global, so that no optimizer drops them as unused. */
 let sink: u32 = 0;
+
+/**
+ * Pods below which warming does not pay: their rows (128 bytes each) fit the cache that a
+ * batch of decisions keeps warm by itself, and warming would be only more instructions.
+ */
+const WARM_MIN_PODS: u32 = 4096;
+
+/** Whether the loaded image is large enough for warming to pay (WARM_MIN_PODS). */
+export function warmingPays(): bool {
+  return podCount >= WARM_MIN_PODS;
+}
 
 /** Records warmed together at most. */
 export const WARM_MAX: u32 = 16;
@@ -41,13 +56,18 @@ export function warmRecords(flows: usize, count: u32): void {
     unchecked(endRows[2 * i + 1] = dst);
     if (src != 0) seen ^= word(src, 0);
     if (dst != 0) seen ^= word(dst, 0);
+    // With cluster policies, the second line too: the baseline lists, read where no policy isolates.
+    if (clusterPolicyCount > 0) {
+      if (src != 0) seen ^= word(src, POD_HOT_WORDS);
+      if (dst != 0) seen ^= word(dst, POD_HOT_WORDS);
+    }
   }
   // The first rule ids the decision reads: the source's egress lists, the destination's ingress ones.
   for (let i: u32 = 0; i < count; i++) {
     const src = unchecked(endRows[2 * i]);
     const dst = unchecked(endRows[2 * i + 1]);
-    if (src != 0) seen ^= listWords(src, POD_ROW_EGRESS_RULES, POD_ROW_ADMIN_EGRESS_RULES);
-    if (dst != 0) seen ^= listWords(dst, POD_ROW_INGRESS_RULES, POD_ROW_ADMIN_INGRESS_RULES);
+    if (src != 0) seen ^= listWords(src, POD_FLAG_ISOLATED_EGRESS, POD_ROW_EGRESS_RULES, POD_ROW_ADMIN_EGRESS_RULES, POD_ROW_BASELINE_EGRESS_RULES);
+    if (dst != 0) seen ^= listWords(dst, POD_FLAG_ISOLATED_INGRESS, POD_ROW_INGRESS_RULES, POD_ROW_ADMIN_INGRESS_RULES, POD_ROW_BASELINE_INGRESS_RULES);
   }
   sink ^= seen;
 }
@@ -67,10 +87,18 @@ function rowOf(kind: u32, at: usize): usize {
   return pod < podCount ? rowAt(pods, pod, POD_STRIDE) : 0;
 }
 
-/** The first ids of the row's rule list `rules` and, with cluster policies, of `adminRules`. */
-function listWords(row: usize, rules: u32, adminRules: u32): u32 {
-  let seen = firstListId(selRules, DIRECTION_COUNT, row, rules);
-  if (clusterPolicyCount > 0) seen ^= firstListId(selClusterRules, CLUSTER_TIER_COUNT * DIRECTION_COUNT, row, adminRules);
+/**
+ * The first ids of the lists a decision walks for the row's pod: its rule list `rules` where a
+ * policy isolates it (flag `isolated`), and with cluster policies its admin list, and its baseline
+ * list where no policy isolates it.
+ */
+function listWords(row: usize, isolated: u32, rules: u32, adminRules: u32, baselineRules: u32): u32 {
+  const isIsolated = (word(row, POD_ROW_FLAGS) & isolated) != 0;
+  let seen: u32 = isIsolated ? firstListId(selRules, DIRECTION_COUNT, row, rules) : 0;
+  if (clusterPolicyCount > 0) {
+    seen ^= firstListId(selClusterRules, CLUSTER_LISTS, row, adminRules);
+    if (!isIsolated) seen ^= firstListId(selClusterRules, CLUSTER_LISTS, row, baselineRules);
+  }
   return seen;
 }
 
