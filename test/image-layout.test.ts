@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ASSEMBLY_LAYOUT_PATH, assemblyLayoutSource } from '../scripts/layout-assembly.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
 import { ingestSources } from '../src/ingest/bundle.js';
-import { compileBundle } from '../src/compile/compile.js';
+import { compileBundle, hostIPFilterBit } from '../src/compile/compile.js';
+import { parseIP } from '../src/net/ip.js';
 import { COMPILER_VERSION, FORMAT_ID, formatIdText, layoutFormatId } from '../src/compile/format-id.js';
 import { readImageHeader } from '../src/compile/image-header.js';
 import { checksumWords } from '../src/compile/image-writer.js';
@@ -83,6 +84,26 @@ describe('the cache-line layout', () => {
       const offset = view.getUint32(layout.HEADER_BYTES + i * layout.SECTION_ENTRY_BYTES + layout.SECTION_ENTRY.OFFSET, true);
       expect(offset % layout.SECTION_ALIGN_BYTES, `section entry ${i}`).toBe(0);
     }
+  });
+
+  it("gives each pod row a host IP filter with the bit of each of the pod's host addresses", () => {
+    const bundle = fixtureBundle();
+    const image = compileBundle(bundle).image;
+    const view = new DataView(image.buffer, image.byteOffset);
+    const count = view.getUint32(layout.HEADER.SECTION_COUNT, true);
+    let pods = 0;
+    for (let i = 0; i < count; i++) {
+      const entry = layout.HEADER_BYTES + i * layout.SECTION_ENTRY_BYTES;
+      if (view.getUint32(entry + layout.SECTION_ENTRY.ID, true) === layout.SECTION.PODS) pods = view.getUint32(entry + layout.SECTION_ENTRY.OFFSET, true);
+    }
+    const withHosts = bundle.pods.filter((pod) => pod.hostIPs.length > 0);
+    expect(withHosts.length).toBeGreaterThan(0);
+    bundle.pods.forEach((pod, i) => {
+      const filter = view.getUint32(pods + (i * layout.POD_STRIDE + layout.POD_ROW.HOST_IP_FILTER) * 4, true);
+      const bits = pod.hostIPs.reduce((all, text) => (all | hostIPFilterBit(parseIP(text)!)) >>> 0, 0);
+      expect(filter, pod.name).toBe(bits);
+      for (const text of pod.hostIPs) expect(hostIPFilterBit(parseIP(text)!), text).not.toBe(0);
+    });
   });
 
   it('has the core allocate on lines and refuse a section off a line', () => {
