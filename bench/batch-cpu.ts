@@ -6,7 +6,11 @@
  * then prints each row's median ns per decision per build and the median of the per-round ratios
  * (new rate / old rate) with its quartiles.
  *
- *   node --import tsx bench/batch-cpu.ts OLD.wasm NEW.wasm [SIZE] [ROUNDS]     (default M, 15)
+ *   node --import tsx bench/batch-cpu.ts OLD.wasm NEW.wasm [SIZE] [ROUNDS] [ROWS]     (default M, 15, all)
+ *
+ * ROWS: only the rows whose name contains it (e.g. `distinct`). With OLD_SRC=DIR (a copy of the
+ * older tree's src/), OLD.wasm gets its images from that tree's compiler: builds of two image
+ * layouts compared on the same bundles and flows.
  *
  * OLD.wasm is e.g. main's core-as/build/netpol.wasm copied aside before `npm run build:wasm`.
  */
@@ -20,8 +24,8 @@ import { median } from './stats.js';
 import { tierObjects } from './tiers.js';
 import { batchRecords, distinctFlows } from './wasm.js';
 
-const [oldPath, newPath, sizeArg = 'M', roundsArg = '15'] = process.argv.slice(2);
-if (oldPath === undefined || newPath === undefined) throw new Error('usage: bench/batch-cpu.ts OLD.wasm NEW.wasm [SIZE] [ROUNDS]');
+const [oldPath, newPath, sizeArg = 'M', roundsArg = '15', only = ''] = process.argv.slice(2);
+if (oldPath === undefined || newPath === undefined) throw new Error('usage: bench/batch-cpu.ts OLD.wasm NEW.wasm [SIZE] [ROUNDS] [ROWS]');
 if (!isSizeName(sizeArg)) throw new Error(`size ${sizeArg}: use S, M or L`);
 const rounds = Number(roundsArg);
 const builds = [oldPath, newPath].map((path) => new WebAssembly.Module(readFileSync(path)));
@@ -29,11 +33,18 @@ const builds = [oldPath, newPath].map((path) => new WebAssembly.Module(readFileS
 const cluster = generateCluster(sizeArg, 1);
 const bundle = ingestObjects(cluster.objects).bundle!;
 const tiered = ingestObjects([...cluster.objects, ...tierObjects(cluster.namespaces)]).bundle!;
-const images = { plain: compileBundle(bundle).image, tiers: compileBundle(tiered).image };
-const encoder = new WasmEngine(builds[0]!, images.plain);
+const oldCompile = process.env.OLD_SRC
+  ? ((await import(`${process.env.OLD_SRC}/compile/compile.js`)) as { compileBundle: typeof compileBundle }).compileBundle
+  : compileBundle;
+// Per build: [old, new].
+const images = {
+  plain: [oldCompile(bundle).image, compileBundle(bundle).image],
+  tiers: [oldCompile(tiered).image, compileBundle(tiered).image],
+};
+const encoder = new WasmEngine(builds[1]!, images.plain[1]!);
 const pod = sampleFlows(bundle, 1_000, 'pod', 1);
 const ip = sampleFlows(bundle, 1_000, 'ip', 1);
-const rows: [string, Uint8Array, Uint8Array][] = [
+const rows: [string, Uint8Array[], Uint8Array][] = [
   ['batch-pod', images.plain, batchRecords(encoder, pod)],
   ['batch-ip', images.plain, batchRecords(encoder, ip)],
   ['batch-pod-tiers', images.tiers, batchRecords(encoder, pod)],
@@ -47,9 +58,9 @@ const cpuNs = (): number => {
   return (used.user + used.system) * 1000;
 };
 
-for (const [name, image, records] of rows) {
+for (const [name, image, records] of rows.filter(([name]) => name.includes(only))) {
   const count = records.length / FLOW_RECORD_BYTES;
-  const engines = builds.map((module) => new WasmEngine(module, image));
+  const engines = builds.map((module, k) => new WasmEngine(module, image[k]!));
   const verdicts = engines.map(() => new Uint8Array(count * VERDICT_RECORD_BYTES));
   for (let i = 0; i < 10; i++) engines.forEach((engine, k) => engine.decideRecordsInto(records, verdicts[k]!));
   if (!Buffer.from(verdicts[0]!).equals(Buffer.from(verdicts[1]!))) throw new Error(`${name}: the two builds answer differently`);

@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { ASSEMBLY_LAYOUT_PATH, assemblyLayoutSource } from '../scripts/layout-assembly.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
 import { ingestSources } from '../src/ingest/bundle.js';
-import { compileBundle } from '../src/compile/compile.js';
+import { compileBundle, hostIPFilterBit } from '../src/compile/compile.js';
+import { parseIP } from '../src/net/ip.js';
 import { COMPILER_VERSION, FORMAT_ID, formatIdText, layoutFormatId } from '../src/compile/format-id.js';
 import { readImageHeader } from '../src/compile/image-header.js';
+import { checksumWords } from '../src/compile/image-writer.js';
 import * as layout from '../src/compile/layout.js';
 
 const ROOT = new URL('../', import.meta.url);
@@ -33,7 +35,7 @@ describe('the layout definition', () => {
     expect(layout.RULE_ROW.MATCHER + layout.MATCHER_WORDS).toBe(layout.RULE_STRIDE);
     expect(layout.CLUSTER_RULE_ROW.MATCHER + layout.MATCHER_WORDS).toBe(layout.CLUSTER_RULE_STRIDE);
     expect(Math.max(...Object.values(layout.MATCHER))).toBe(layout.MATCHER_WORDS - 1);
-    expect(layout.POD_ROW.BASELINE_EGRESS_RULES + layout.RULE_LIST.END).toBe(layout.POD_STRIDE - 1);
+    expect(layout.POD_ROW.IPV6 + layout.IPV6_WORDS).toBeLessThanOrEqual(layout.POD_STRIDE);
     for (const at of Object.values(layout.FLOW_RECORD)) expect(at).toBeLessThan(layout.FLOW_RECORD_BYTES);
     expect(layout.FLOW_RECORD.DST + layout.ENDPOINT_BYTES).toBe(layout.FLOW_RECORD_BYTES);
     expect(layout.VERDICT_RECORD.INGRESS_PASSED + 4).toBe(layout.VERDICT_RECORD_BYTES);
@@ -56,6 +58,71 @@ describe('the layout definition', () => {
     const older = image.slice();
     new DataView(older.buffer).setUint32(layout.HEADER.FORMAT_ID, 1, true);
     expect(readImageHeader(older)).toMatchObject({ formatId: 1, current: false });
+  });
+});
+
+/** What a decided flow's pods cost in cache lines: the image's side of the core's memory layout. */
+describe('the cache-line layout', () => {
+  it('keeps pod rows whole lines, with what every decision reads in the first', () => {
+    expect((layout.POD_STRIDE * 4) % layout.SECTION_ALIGN_BYTES).toBe(0);
+    expect(layout.POD_HOT_WORDS * 4).toBe(layout.SECTION_ALIGN_BYTES);
+    const hot = { ...layout.POD_ROW } as Record<string, number>;
+    for (const cold of ['BASELINE_INGRESS_RULES', 'BASELINE_EGRESS_RULES', 'IPV6']) delete hot[cold];
+    for (const [field, at] of Object.entries(hot)) expect(at, field).toBeLessThan(layout.POD_HOT_WORDS);
+    const { INGRESS_RULES, EGRESS_RULES, ADMIN_INGRESS_RULES, ADMIN_EGRESS_RULES } = layout.POD_ROW;
+    for (const list of [INGRESS_RULES, EGRESS_RULES, ADMIN_INGRESS_RULES, ADMIN_EGRESS_RULES]) {
+      expect(list + layout.RULE_LIST.END).toBeLessThan(layout.POD_HOT_WORDS);
+    }
+  });
+
+  it('starts every section of a compiled image on a line', () => {
+    const image = compileBundle(fixtureBundle()).image;
+    const view = new DataView(image.buffer, image.byteOffset);
+    const count = view.getUint32(layout.HEADER.SECTION_COUNT, true);
+    expect(count).toBeGreaterThan(20);
+    for (let i = 0; i < count; i++) {
+      const offset = view.getUint32(layout.HEADER_BYTES + i * layout.SECTION_ENTRY_BYTES + layout.SECTION_ENTRY.OFFSET, true);
+      expect(offset % layout.SECTION_ALIGN_BYTES, `section entry ${i}`).toBe(0);
+    }
+  });
+
+  it("gives each pod row a host IP filter with the bit of each of the pod's host addresses", () => {
+    const bundle = fixtureBundle();
+    const image = compileBundle(bundle).image;
+    const view = new DataView(image.buffer, image.byteOffset);
+    const count = view.getUint32(layout.HEADER.SECTION_COUNT, true);
+    let pods = 0;
+    for (let i = 0; i < count; i++) {
+      const entry = layout.HEADER_BYTES + i * layout.SECTION_ENTRY_BYTES;
+      if (view.getUint32(entry + layout.SECTION_ENTRY.ID, true) === layout.SECTION.PODS) pods = view.getUint32(entry + layout.SECTION_ENTRY.OFFSET, true);
+    }
+    const withHosts = bundle.pods.filter((pod) => pod.hostIPs.length > 0);
+    expect(withHosts.length).toBeGreaterThan(0);
+    bundle.pods.forEach((pod, i) => {
+      const filter = view.getUint32(pods + (i * layout.POD_STRIDE + layout.POD_ROW.HOST_IP_FILTER) * 4, true);
+      const bits = pod.hostIPs.reduce((all, text) => (all | hostIPFilterBit(parseIP(text)!)) >>> 0, 0);
+      expect(filter, pod.name).toBe(bits);
+      for (const text of pod.hostIPs) expect(hostIPFilterBit(parseIP(text)!), text).not.toBe(0);
+    });
+  });
+
+  it('has the core allocate on lines and refuse a section off a line', () => {
+    const core = new WebAssembly.Instance(loadCoreModule('release'), {}).exports as {
+      allocate(bytes: number): number;
+      load(image: number, length: number): number;
+      memory: WebAssembly.Memory;
+    };
+    for (const bytes of [1, 13, 64, 100, 4099]) expect(core.allocate(bytes) % layout.SECTION_ALIGN_BYTES, `${bytes} bytes`).toBe(0);
+    const image = compileBundle(fixtureBundle()).image.slice();
+    const view = new DataView(image.buffer);
+    // The last section's entry moved 4 bytes on: still inside the image and word-aligned, off a line.
+    const last = layout.HEADER_BYTES + (view.getUint32(layout.HEADER.SECTION_COUNT, true) - 1) * layout.SECTION_ENTRY_BYTES;
+    view.setUint32(last + layout.SECTION_ENTRY.OFFSET, view.getUint32(last + layout.SECTION_ENTRY.OFFSET, true) + 4, true);
+    view.setUint32(last + layout.SECTION_ENTRY.LENGTH, view.getUint32(last + layout.SECTION_ENTRY.LENGTH, true) - 4, true);
+    view.setUint32(layout.HEADER.CHECKSUM, checksumWords(new Uint32Array(image.buffer), layout.CHECKSUM_FROM / 4), true);
+    const at = core.allocate(image.length);
+    new Uint8Array(core.memory.buffer, at, image.length).set(image);
+    expect(core.load(at, image.length)).toBe(-layout.LOAD_ERROR.BAD_SECTION_TABLE);
   });
 });
 

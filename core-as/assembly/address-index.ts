@@ -99,6 +99,16 @@ export function ownerOfIPv6(high: u64, low: u64): u32 {
   }
 }
 
+/** Where a lookup of IPv4 `ip` starts: its home slot (for warm.ts). */
+export function v4SlotOf(ip: u32): usize {
+  return v4Slot(v4Hash(ip));
+}
+
+/** Where a lookup of the IPv6 address (high, low) starts: its home slot (for warm.ts). */
+export function v6SlotOf(high: u64, low: u64): usize {
+  return v6Slot(v6Hash(high, low));
+}
+
 // @ts-ignore: decorator
 @inline function v4Hash(ip: u32): u32 {
   return (ip * 0x9e3779b1) >> v4Shift;

@@ -1,15 +1,21 @@
 // netpol-edge core: decides flows from a compiled image (src/compile/layout.ts). Raw bindings: the
 // host passes addresses and counts only. The stub runtime never collects; the only allocations are
 // the buffers the host asks for once per instance, so the hot path allocates nothing.
-import { FLOW_RECORD_BYTES, FORMAT_ID, LOAD_ERROR_BAD_SECTION_SIZE, VERDICT_RECORD_BYTES } from './layout';
+import { FLOW_RECORD_BYTES, FORMAT_ID, LOAD_ERROR_BAD_SECTION_SIZE, SECTION_ALIGN_BYTES, VERDICT_RECORD_BYTES } from './layout';
 import { loadImage } from './image';
 import { decideRecord, setAdhocTable, writeIsolating } from './decide';
 import { CACHE_MIN_BATCH, decideCachedBatch, resetVerdictCache } from './verdict-cache';
 import { indexAddresses } from './address-index';
 
-/** Reserves `bytes` of linear memory (8-aligned) for the host: the image, flows, verdicts. */
+/**
+ * Reserves `bytes` of linear memory for the host (the image, flows, verdicts), starting on a cache
+ * line: the image's sections, lines apart in the image, then start on lines in memory too.
+ */
 export function allocate(bytes: u32): usize {
-  return heap.alloc(<usize>bytes);
+  const align = <usize>SECTION_ALIGN_BYTES;
+  // Near 4 GiB the padding would wrap: no such block exists anyway.
+  if (<u64>bytes + <u64>align > <u64>0xffffffff) unreachable();
+  return (heap.alloc(<usize>bytes + align - 1) + align - 1) & ~(align - 1);
 }
 
 /** The image format this core reads (layout.ts FORMAT_ID, generated from the compiler's layout). */

@@ -6,6 +6,7 @@
 // newer first.
 import { ENDPOINT_KIND_ADHOC, FLOW_RECORD_BYTES, VERDICT_RECORD_BYTES } from './layout';
 import { decideRecord } from './decide';
+import { WARM_MAX, warmingPays, warmRecords } from './warm';
 
 /** 8,192 sets of two 64-byte slots: 1 MiB, allocated once per core instance. SPARSE_EVERY divides it. */
 const SET_BITS: u64 = 13;
@@ -64,10 +65,17 @@ let windowLookups: u32 = 0;
 let windowHits: u32 = 0;
 
 /**
+ * Records warmed together (warm.ts): enough independent misses to fill the CPU's window, few
+ * enough lines to stay cached until decided. Only while the cache misses (sparse): records that
+ * hits answer would pay for warming in vain.
+ */
+const WARM_GROUP: u32 = WARM_MAX;
+
+/**
  * `count` records at `flows` -> verdicts at `verdicts`, each answered from the cache when the same
- * record was decided recently, else decided (`decideRecord`) and remembered. One loop with the
- * window's counters in locals: a hit is a hash, one set's line and a 20-byte copy, and the
- * bookkeeping around it must not cost more than that.
+ * record was decided recently, else decided (`decideRecord`) and remembered. One loop (in groups of
+ * WARM_GROUP) with the window's counters in locals: a hit is a hash, one set's line and a 20-byte
+ * copy, and the bookkeeping around it must not cost more than that.
  */
 export function decideCachedBatch(flows: usize, count: u32, verdicts: usize): void {
   let records = windowRecords;
@@ -75,43 +83,49 @@ export function decideCachedBatch(flows: usize, count: u32, verdicts: usize): vo
   let hits = windowHits;
   let isSparse = sparse;
   const now = epoch;
-  for (let i: u32 = 0; i < count; i++) {
-    const flow = flows + <usize>i * FLOW_RECORD_BYTES;
-    const at = verdicts + <usize>i * VERDICT_RECORD_BYTES;
-    // The record's five words, read once for the ad-hoc check, the hash and the key compare.
-    const head = load<u64>(flow);
-    if (namesAdhoc(head)) {
-      decideRecord(flow, at);
-      continue;
-    }
-    records++;
-    if (records == WINDOW) {
-      isSparse = hits * HITS_TO_STAY < lookups;
-      records = lookups = hits = 0;
-    }
-    const src = load<u64>(flow, 8);
-    const srcRest = load<u64>(flow, 16);
-    const dst = load<u64>(flow, 24);
-    const dstRest = load<u64>(flow, 32);
-    const set = setOf(head, src, srcRest, dst, dstRest);
-    // Sparse: only the records of one set in SPARSE_EVERY, which see the hit rate all records would
-    // (the same load per set), whatever order the records come in.
-    if (isSparse && (set & (SPARSE_EVERY - 1)) != 0) {
-      decideRecord(flow, at);
-      continue;
-    }
-    lookups++;
-    const newer = sets + set * SET_BYTES;
-    const older = newer + SLOT_BYTES;
-    if (holds(newer, head, src, srcRest, dst, dstRest, now)) {
-      hits++;
-      copyVerdict(newer + SLOT_VERDICT, at);
-    } else if (holds(older, head, src, srcRest, dst, dstRest, now)) {
-      hits++;
-      copyVerdict(older + SLOT_VERDICT, at);
-    } else {
-      decideRecord(flow, at);
-      remember(newer, older, flow, at, now);
+  const warm = warmingPays();
+  // Group by group, the inner loop free of the warming call: hits must not pay for it.
+  for (let group: u32 = 0; group < count; group += WARM_GROUP) {
+    const end = min(count, group + WARM_GROUP);
+    if (isSparse && warm) warmRecords(flows + <usize>group * FLOW_RECORD_BYTES, end - group);
+    for (let i = group; i < end; i++) {
+      const flow = flows + <usize>i * FLOW_RECORD_BYTES;
+      const at = verdicts + <usize>i * VERDICT_RECORD_BYTES;
+      // The record's five words, read once for the ad-hoc check, the hash and the key compare.
+      const head = load<u64>(flow);
+      if (namesAdhoc(head)) {
+        decideRecord(flow, at);
+        continue;
+      }
+      records++;
+      if (records == WINDOW) {
+        isSparse = hits * HITS_TO_STAY < lookups;
+        records = lookups = hits = 0;
+      }
+      const src = load<u64>(flow, 8);
+      const srcRest = load<u64>(flow, 16);
+      const dst = load<u64>(flow, 24);
+      const dstRest = load<u64>(flow, 32);
+      const set = setOf(head, src, srcRest, dst, dstRest);
+      // Sparse: only the records of one set in SPARSE_EVERY, which see the hit rate all records would
+      // (the same load per set), whatever order the records come in.
+      if (isSparse && (set & (SPARSE_EVERY - 1)) != 0) {
+        decideRecord(flow, at);
+        continue;
+      }
+      lookups++;
+      const newer = sets + set * SET_BYTES;
+      const older = newer + SLOT_BYTES;
+      if (holds(newer, head, src, srcRest, dst, dstRest, now)) {
+        hits++;
+        copyVerdict(newer + SLOT_VERDICT, at);
+      } else if (holds(older, head, src, srcRest, dst, dstRest, now)) {
+        hits++;
+        copyVerdict(older + SLOT_VERDICT, at);
+      } else {
+        decideRecord(flow, at);
+        remember(newer, older, flow, at, now);
+      }
     }
   }
   windowRecords = records;

@@ -41,6 +41,7 @@ import {
   COUNT_FIELDS,
   DIRECTION,
   DIRECTION_COUNT,
+  HOST_IP_FILTER_MULTIPLIER,
   HOST_IP_ROW,
   HOST_IP_STRIDE,
   IDENTITY_FLAG_HOST_NETWORK,
@@ -599,7 +600,12 @@ class Compiler {
       if (this.isolated[0]!.has(identity)) flags |= POD_FLAG.ISOLATED_INGRESS;
       if (this.isolated[1]!.has(identity)) flags |= POD_FLAG.ISOLATED_EGRESS;
       const hostStart = hostIPs.length / HOST_IP_STRIDE;
-      for (const text of pod.hostIPs) pushHostIPRow(hostIPs, hostIP(text));
+      let hostFilter = 0;
+      for (const text of pod.hostIPs) {
+        const ip = hostIP(text);
+        pushHostIPRow(hostIPs, ip);
+        hostFilter |= hostIPFilterBit(ip);
+      }
       const identityRow = identity * IDENTITY_STRIDE;
       pods[at + POD_ROW.IDENTITY] = identity;
       pods[at + POD_ROW.FLAGS] = flags;
@@ -607,6 +613,7 @@ class Compiler {
       if (v6) pods.set(ipv6Words(v6.value), at + POD_ROW.IPV6);
       pods[at + POD_ROW.HOST_IP_START] = hostStart;
       pods[at + POD_ROW.HOST_IP_COUNT] = pod.hostIPs.length;
+      pods[at + POD_ROW.HOST_IP_FILTER] = hostFilter;
       range(POD_ROW.INGRESS_RULES, selRules, DIRECTION.INGRESS);
       range(POD_ROW.EGRESS_RULES, selRules, DIRECTION.EGRESS);
       pods[at + POD_ROW.NAMED_PORT_START] = identities[identityRow + IDENTITY_ROW.NAMED_PORT_START]!;
@@ -764,6 +771,12 @@ function csr(lists: readonly (readonly number[])[]): Uint32Array {
     at += list.length;
   }
   return out;
+}
+
+/** The bit of POD_ROW.HOST_IP_FILTER that host address `ip` sets (layout.ts). */
+export function hostIPFilterBit(ip: IP): number {
+  const folded = ip.family === 4 ? Number(ip.value) : ipv6Words(ip.value).reduce((a, b) => a ^ b, 0);
+  return (1 << (Math.imul(folded, HOST_IP_FILTER_MULTIPLIER) >>> 27)) >>> 0;
 }
 
 function pushHostIPRow(rows: number[], ip: IP): void {

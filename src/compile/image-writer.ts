@@ -1,7 +1,7 @@
 /** @module Assembles sections into an image: header, section table, checksum (see layout.ts). */
 import { COMPILER_VERSION, FORMAT_ID } from './format-id.js';
 import { compilerVersionBytes } from './image-header.js';
-import { CHECKSUM_FROM, HEADER, HEADER_BYTES, MAGIC, SECTION_ENTRY, SECTION_ENTRY_BYTES } from './layout.js';
+import { CHECKSUM_FROM, HEADER, HEADER_BYTES, MAGIC, SECTION_ALIGN_BYTES, SECTION_ENTRY, SECTION_ENTRY_BYTES } from './layout.js';
 
 /** FNV-1a over u32 words: cheap enough to check on every load, and any single bit flip changes it. */
 export function checksumWords(words: Uint32Array, from: number): number {
@@ -13,15 +13,18 @@ export function checksumWords(words: Uint32Array, from: number): number {
   return hash >>> 0;
 }
 
-/** Writes sections in ascending id order; each is a word array. */
+/** `offset` rounded up to the next section start. */
+const sectionStart = (offset: number): number => Math.ceil(offset / SECTION_ALIGN_BYTES) * SECTION_ALIGN_BYTES;
+
+/** Writes sections in ascending id order, each starting on a cache line; each is a word array. */
 export function writeImage(sections: ReadonlyMap<number, Uint32Array>): Uint8Array {
   const ids = [...sections.keys()].sort((a, b) => a - b);
   const tableBytes = ids.length * SECTION_ENTRY_BYTES;
   let offset = HEADER_BYTES + tableBytes;
   const placed = ids.map((id) => {
     const words = sections.get(id)!;
-    const entry = { id, offset, length: words.length * 4, words };
-    offset += entry.length;
+    const entry = { id, offset: sectionStart(offset), length: words.length * 4, words };
+    offset = entry.offset + entry.length;
     return entry;
   });
   const image = new Uint32Array(offset / 4);

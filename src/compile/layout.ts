@@ -6,7 +6,8 @@
  * The image header carries FORMAT_ID (format-id.ts), a hash of every constant here and of
  * LAYOUT_REVISION: an image of another layout is refused, never decoded.
  *
- * All integers are little-endian u32; every section starts 4-byte aligned. IPv4 addresses are one
+ * All integers are little-endian u32; every section starts SECTION_ALIGN_BYTES-aligned (zero padding
+ * between sections). IPv4 addresses are one
  * u32 (numeric value); IPv6 addresses are IPV6_WORDS u32 words, most significant first. Row fields
  * are word indexes into a row (the *_ROW objects), record fields byte offsets (the *_RECORD ones).
  *
@@ -20,13 +21,15 @@
  *
  * Sections (id: element type x count; row fields in the named object):
  *   COUNTS          u32 x COUNT_FIELDS                        see the COUNT indexes
- *   PODS            POD_STRIDE u32 x pods (POD_ROW)           identity, flags (POD_FLAG), IPv4, IPv6, host IPs
+ *   PODS            POD_STRIDE u32 x pods (POD_ROW)           identity, flags (POD_FLAG), IPv4, host IPs
  *                                                             [start, +count), rule lists (RULE_LIST pairs
  *                                                             [start, end) of SEL_RULES' ids) per direction,
  *                                                             named ports [start, +count) of NAMED_PORTS,
- *                                                             then RULE_LIST pairs into SEL_CLUSTER_RULES' ids
- *                                                             for admin ingress, admin egress, baseline ingress,
- *                                                             baseline egress
+ *                                                             RULE_LIST pairs into SEL_CLUSTER_RULES' ids for
+ *                                                             admin ingress and egress, the host IP filter
+ *                                                             (HOST_IP_FILTER_MULTIPLIER); from word POD_HOT_WORDS
+ *                                                             (the second cache line) baseline ingress and
+ *                                                             egress, IPv6; the rest zero
  *   HOST_IPS        HOST_IP_STRIDE u32 x n (HOST_IP_ROW)      family (IP_FAMILY), address (IPv4 in the last word)
  *   IDENTITIES      IDENTITY_STRIDE u32 x identities          namespace, flags, namedPortStart, namedPortCount
  *   NAMED_PORTS     NAMED_PORT_STRIDE u32 x n                 portNameId, protocol, port
@@ -91,6 +94,11 @@ export const SECTION_ENTRY = { ID: 0, OFFSET: 4, LENGTH: 8 } as const;
 export const SECTION_ENTRY_BYTES = 12;
 /** More table entries than this is a corrupted table. */
 export const MAX_SECTIONS = 64;
+/**
+ * Every section starts at a multiple of this many bytes (a cache line) in the image, and the core
+ * allocates the image's memory at such a multiple: rows of a line's multiple start on a line.
+ */
+export const SECTION_ALIGN_BYTES = 64;
 
 export const SECTION = {
   COUNTS: 1,
@@ -153,23 +161,38 @@ export const IP_FAMILY = { V4: 4, V6: 6 } as const;
 /** A [start, end) pair of ids in a row: its two fields. */
 export const RULE_LIST = { START: 0, END: 1 } as const;
 
-export const POD_STRIDE = 23;
+/**
+ * A pod row is two cache lines, and rows start on a line (SECTION_ALIGN_BYTES): the first line
+ * holds all a decision reads of every pod it decides (identity, flags, IPv4, node addresses, rule
+ * lists, named ports, admin tier lists); the second what fewer flows need (baseline tier lists,
+ * IPv6). A decided flow's pod then costs one line, where a 23-word row at any offset cost two or three.
+ */
+export const POD_STRIDE = 32;
 export const POD_ROW = {
   IDENTITY: 0,
   FLAGS: 1,
   IPV4: 2,
-  IPV6: 3,
-  HOST_IP_START: 7,
-  HOST_IP_COUNT: 8,
-  INGRESS_RULES: 9,
-  EGRESS_RULES: 11,
-  NAMED_PORT_START: 13,
-  NAMED_PORT_COUNT: 14,
-  ADMIN_INGRESS_RULES: 15,
-  ADMIN_EGRESS_RULES: 17,
-  BASELINE_INGRESS_RULES: 19,
-  BASELINE_EGRESS_RULES: 21,
+  HOST_IP_START: 3,
+  HOST_IP_COUNT: 4,
+  INGRESS_RULES: 5,
+  EGRESS_RULES: 7,
+  NAMED_PORT_START: 9,
+  NAMED_PORT_COUNT: 10,
+  ADMIN_INGRESS_RULES: 11,
+  ADMIN_EGRESS_RULES: 13,
+  HOST_IP_FILTER: 15,
+  BASELINE_INGRESS_RULES: 16,
+  BASELINE_EGRESS_RULES: 18,
+  IPV6: 20,
 } as const;
+/** Words of a pod row's first cache line: the fields before POD_ROW.BASELINE_INGRESS_RULES. */
+export const POD_HOT_WORDS = 16;
+/**
+ * POD_ROW.HOST_IP_FILTER has bit (a x HOST_IP_FILTER_MULTIPLIER) >>> 27 (u32 arithmetic) set for
+ * each of the pod's host addresses a (an IPv6 address: the XOR of its four words): a peer whose
+ * bit is clear is not the pod's node, found without reading HOST_IPS.
+ */
+export const HOST_IP_FILTER_MULTIPLIER = 0x9e3779b1;
 export const POD_FLAG = {
   HOST_NETWORK: 1,
   HAS_V4: 2,

@@ -250,6 +250,9 @@ async function fuzz(module: WebAssembly.Module, fix: boolean, numRuns: number, s
   return tally;
 }
 
+/** Thousands of core instances: 25-50 s on a loaded 2-core machine, well past the default 30 s. */
+const FUZZ_TIMEOUT_MS = 120_000;
+
 describe('the image loader under fuzzing', () => {
   it('every base image loads and answers, and the checksum fix-up leaves it unchanged', async () => {
     expect(BASES.length).toBe(17);
@@ -272,12 +275,12 @@ describe('the image loader under fuzzing', () => {
     console.log(`release core, checksum recomputed: ${JSON.stringify(tally)}`);
     expect(tally.refused).toBeGreaterThan(0);
     expect(tally.loaded).toBeGreaterThan(0);
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it(`never traps or hangs on mutations with the checksum recomputed (${2 * RUNS} runs, debug core)`, async () => {
     const tally = await fuzz(loadCoreModule('debug'), true, 2 * RUNS, SEED + 3);
     console.log(`debug core, checksum recomputed: ${JSON.stringify(tally)}`);
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   // Regression: the loader once checked only NS_LABELS = namespaces x LABEL_WORDS, so with no
   // namespace any LABEL_WORDS passed and the core's allocate trapped in the WasmEngine constructor.
