@@ -1,0 +1,404 @@
+// The one-pass Hubble line scanner (the AssemblyScript twin of what src/replay/hubble-line-scan.ts
+// describes): checks the whole line against JSON's grammar and notes where the few fields a judged
+// flow needs are, as positions relative to the line. It gives up (returns false) on any escape or
+// byte outside printable ASCII in a string, any space but the space byte, any repeated key it
+// reads, any of its fields with an unusual type, or another observer event; the host then reads
+// the line as before. Pointers here are absolute addresses in linear memory.
+import {
+  END_LABELS, END_NAMESPACE, END_OBJECT, END_POD, END_STRIDE, END_WORKLOAD, FIELDS_AT, F_DST_IP, F_ENDS, F_IP_SEEN, F_IS_REPLY, F_L4, F_REPLY,
+  F_SEEN, F_SRC_IP, F_STRIDE, F_TIME, F_TIME_KIND, F_TYPE, F_VERDICT, LINE_AT, MAX_DEPTH, SEEN_AT,
+} from './layout';
+
+const QUOTE: u32 = 0x22;
+const COMMA: u32 = 0x2c;
+const COLON: u32 = 0x3a;
+const OPEN_OBJECT: u32 = 0x7b;
+const CLOSE_OBJECT: u32 = 0x7d;
+const OPEN_ARRAY: u32 = 0x5b;
+const CLOSE_ARRAY: u32 = 0x5d;
+const SPACE: u32 = 0x20;
+const BACKSLASH: u32 = 0x5c;
+const DIGIT_0: u32 = 0x30;
+const DIGIT_9: u32 = 0x39;
+const MINUS: u32 = 0x2d;
+const PLUS: u32 = 0x2b;
+const DOT: u32 = 0x2e;
+const LOWER_E: u32 = 0x65;
+const UPPER_E: u32 = 0x45;
+const LOWER_T: u32 = 0x74;
+const LOWER_F: u32 = 0x66;
+const LOWER_N: u32 = 0x6e;
+
+/** Object roles: what its members mean. */
+const ROLE_OTHER = 0;
+const ROLE_FLOW = 1;
+const ROLE_IP = 2;
+const ROLE_L4 = 3;
+const ROLE_PORTS = 4;
+const ROLE_FLAGS = 5;
+const ROLE_END = 6;
+const ROLE_WORKLOAD = 7;
+
+/** Flow keys read, as bits of F_SEEN. */
+const KEY_TYPE = 1;
+const KEY_TIME = 2;
+const KEY_IP = 4;
+const KEY_L4 = 8;
+const KEY_SOURCE = 16;
+const KEY_DESTINATION = 32;
+const KEY_VERDICT = 64;
+const KEY_IS_REPLY = 128;
+const KEY_REPLY = 256;
+
+let limit: usize = 0;
+/** Where the line starts in the host's bytes: positions are written as offsets there. */
+let origin: i32 = 0;
+let flowKey = false;
+
+@inline function at8(p: usize): u32 {
+  return <u32>load<u8>(p);
+}
+
+/** The host's offset of address `p`. */
+@inline function offset(p: usize): i32 {
+  return <i32>(p - LINE_AT) + origin;
+}
+
+@inline function field(slot: i32): i32 {
+  return load<i32>(FIELDS_AT + (<usize>slot << 2));
+}
+
+@inline function setField(slot: i32, value: i32): void {
+  store<i32>(FIELDS_AT + (<usize>slot << 2), value);
+}
+
+/**
+ * Scans the line of `length` bytes at LINE_AT (a line feed after it), which starts at `from` in
+ * the host's bytes; true when it is a flow object (or a wrapper with one) read in full.
+ */
+export function scanLine(length: i32, from: i32): bool {
+  origin = from;
+  limit = LINE_AT + <usize>length;
+  store<u8>(limit, 0x0a);
+  flowKey = false;
+  for (let base = 0; base <= F_STRIDE; base += F_STRIDE) {
+    for (let i = 0; i < F_STRIDE; i++) setField(base + i, -1);
+    setField(base + F_REPLY, 0);
+    setField(base + F_TIME_KIND, 0);
+    setField(base + F_SEEN, 0);
+    setField(base + F_IP_SEEN, 0);
+    for (let p = 0; p < 3; p++) setField(base + F_L4 + 4 * p, 0);
+  }
+  let p = space(LINE_AT);
+  if (at8(p) != OPEN_OBJECT) return false;
+  const after = object(p, ROLE_FLOW, 0, 0, 0);
+  return after != 0 && space(after) == limit;
+}
+
+/** The base in the positions of the scanned line's flow. */
+export function flowBase(): i32 {
+  return flowKey ? F_STRIDE : 0;
+}
+
+// Every reader returns the address after what it read, or 0 when it gives up (no line starts at 0).
+
+function object(p: usize, role: i32, base: i32, arg: i32, depth: i32): usize {
+  if (depth >= MAX_DEPTH) return 0;
+  store<i32>(SEEN_AT + (<usize>depth << 2), 0);
+  p = space(p + 1);
+  if (at8(p) == CLOSE_OBJECT) return p + 1;
+  for (;;) {
+    if (at8(p) != QUOTE) return 0;
+    const keyStart = p + 1;
+    const keyEnd = stringClose(keyStart);
+    if (keyEnd == 0) return 0;
+    p = space(keyEnd + 1);
+    if (at8(p) != COLON) return 0;
+    p = space(p + 1);
+    p = role == ROLE_OTHER ? value(p, depth + 1) : member(p, role, base, arg, keyStart, <i32>(keyEnd - keyStart), depth);
+    if (p == 0) return 0;
+    p = space(p);
+    const c = at8(p);
+    if (c == CLOSE_OBJECT) return p + 1;
+    if (c != COMMA) return 0;
+    p = space(p + 1);
+  }
+  return 0;
+}
+
+function member(p: usize, role: i32, base: i32, arg: i32, key: usize, length: i32, depth: i32): usize {
+  const c = at8(p);
+  switch (role) {
+    case ROLE_FLOW: {
+      if (length == 4 && is(key, 'flow')) {
+        // Only the line's own object wraps a flow.
+        if (base != 0 || flowKey || c != OPEN_OBJECT) return 0;
+        flowKey = true;
+        return object(p, ROLE_FLOW, F_STRIDE, 0, depth + 1);
+      }
+      return flowMember(p, c, base, key, length, depth);
+    }
+    case ROLE_IP: {
+      const bit = length == 6 && is(key, 'source') ? 1 : length == 11 && is(key, 'destination') ? 2 : 0;
+      if (bit == 0) return value(p, depth + 1);
+      if ((field(base + F_IP_SEEN) & bit) != 0 || c != QUOTE) return 0;
+      setField(base + F_IP_SEEN, field(base + F_IP_SEEN) | bit);
+      return stringAt(p, base + (bit == 1 ? F_SRC_IP : F_DST_IP));
+    }
+    case ROLE_L4: {
+      const protocol = length == 3 && is(key, 'TCP') ? 0 : length == 3 && is(key, 'UDP') ? 1 : length == 4 && is(key, 'SCTP') ? 2 : -1;
+      if (protocol < 0) return value(p, depth + 1);
+      if (!once(depth, 1 << protocol)) return 0;
+      if (c != OPEN_OBJECT) return value(p, depth + 1);
+      setField(base + F_L4 + 4 * protocol, 1);
+      return object(p, ROLE_PORTS, base, protocol, depth + 1);
+    }
+    case ROLE_PORTS: {
+      if (length == 16 && is(key, 'destination_port')) {
+        if (!once(depth, 1)) return 0;
+        const end = wholeNumberEnd(p);
+        if (end == 0) return 0;
+        setField(base + F_L4 + 4 * arg + 1, digitsValue(p, end));
+        return end;
+      }
+      if (length == 5 && is(key, 'flags')) {
+        if (!once(depth, 2)) return 0;
+        return c == OPEN_OBJECT ? object(p, ROLE_FLAGS, base, arg, depth + 1) : value(p, depth + 1);
+      }
+      return value(p, depth + 1);
+    }
+    case ROLE_FLAGS: {
+      const flag = length == 3 && is(key, 'SYN') ? 2 : length == 3 && is(key, 'ACK') ? 3 : 0;
+      if (flag == 0) return value(p, depth + 1);
+      if (!once(depth, 1 << flag)) return 0;
+      if (c == LOWER_T && is(p, 'true')) {
+        setField(base + F_L4 + 4 * arg + flag, 1);
+        return p + 4;
+      }
+      return value(p, depth + 1);
+    }
+    case ROLE_END:
+      return endMember(p, c, base + F_ENDS + END_STRIDE * arg, key, length, depth);
+    case ROLE_WORKLOAD: {
+      if (length != 4 || !is(key, 'name')) return value(p, depth + 1);
+      if (!once(depth, 1)) return 0;
+      return c == QUOTE ? stringAt(p, base + END_WORKLOAD) : value(p, depth + 1);
+    }
+    default:
+      return value(p, depth + 1);
+  }
+}
+
+/** True the first time `bit` is seen in the object at `depth`. */
+function once(depth: i32, bit: i32): bool {
+  const at = SEEN_AT + (<usize>depth << 2);
+  const seen = load<i32>(at);
+  if ((seen & bit) != 0) return false;
+  store<i32>(at, seen | bit);
+  return true;
+}
+
+/** The flow key of `length` bytes at `key` (0: one the scanner skips; -1: another observer event, left to the host's reader). */
+function flowKeyOf(base: i32, key: usize, length: i32): i32 {
+  switch (length) {
+    case 2:
+      return is(key, 'IP') ? KEY_IP : is(key, 'l4') ? KEY_L4 : 0;
+    case 4:
+      return is(key, 'Type') ? KEY_TYPE : is(key, 'time') ? KEY_TIME : 0;
+    case 5:
+      return is(key, 'reply') ? KEY_REPLY : 0;
+    case 6:
+      return is(key, 'source') ? KEY_SOURCE : 0;
+    case 7:
+      return is(key, 'verdict') ? KEY_VERDICT : 0;
+    case 8:
+      return is(key, 'is_reply') ? KEY_IS_REPLY : 0;
+    case 11:
+      if (is(key, 'destination')) return KEY_DESTINATION;
+      return base == 0 && (is(key, 'node_status') || is(key, 'lost_events') || is(key, 'agent_event') || is(key, 'debug_event')) ? -1 : 0;
+    default:
+      return 0;
+  }
+}
+
+function flowMember(p: usize, c: u32, base: i32, keyAt: usize, length: i32, depth: i32): usize {
+  const key = flowKeyOf(base, keyAt, length);
+  if (key < 0) return 0;
+  if (key == 0) return value(p, depth + 1);
+  if ((field(base + F_SEEN) & key) != 0) return 0;
+  setField(base + F_SEEN, field(base + F_SEEN) | key);
+  switch (key) {
+    case KEY_TYPE:
+      return c == QUOTE ? stringAt(p, base + F_TYPE) : 0;
+    case KEY_VERDICT:
+      return c == QUOTE ? stringAt(p, base + F_VERDICT) : 0;
+    case KEY_TIME: {
+      if (c == LOWER_N && is(p, 'null')) {
+        setField(base + F_TIME_KIND, 1);
+        return p + 4;
+      }
+      setField(base + F_TIME_KIND, 2);
+      return c == QUOTE ? stringAt(p, base + F_TIME) : 0;
+    }
+    case KEY_IP:
+      return c == OPEN_OBJECT ? object(p, ROLE_IP, base, 0, depth + 1) : 0;
+    case KEY_L4:
+      return c == OPEN_OBJECT ? object(p, ROLE_L4, base, 0, depth + 1) : 0;
+    case KEY_SOURCE:
+    case KEY_DESTINATION: {
+      if (c != OPEN_OBJECT) return 0;
+      const end = base + F_ENDS + (key == KEY_SOURCE ? 0 : END_STRIDE);
+      const after = object(p, ROLE_END, base, key == KEY_SOURCE ? 0 : 1, depth + 1);
+      setField(end + END_OBJECT, offset(p));
+      setField(end + END_OBJECT + 1, after == 0 ? -1 : offset(after));
+      return after;
+    }
+    default: {
+      const flag = c == LOWER_T && is(p, 'true') ? 1 : c == LOWER_F && is(p, 'false') ? 0 : -1;
+      if (flag < 0) return 0;
+      setField(base + (key == KEY_IS_REPLY ? F_IS_REPLY : F_REPLY), flag);
+      return p + (flag == 1 ? 4 : 5);
+    }
+  }
+}
+
+/** A member of an end object; `end` is the end's base in the positions. */
+function endMember(p: usize, c: u32, end: i32, key: usize, length: i32, depth: i32): usize {
+  const slot =
+    length == 9 && is(key, 'namespace') ? END_NAMESPACE
+    : length == 8 && is(key, 'pod_name') ? END_POD
+    : length == 9 && is(key, 'workloads') ? END_WORKLOAD
+    : length == 6 && is(key, 'labels') ? END_LABELS
+    : -1;
+  if (slot < 0) return value(p, depth + 1);
+  if (!once(depth, 1 << slot)) return 0;
+  if (slot == END_LABELS) {
+    if (c != OPEN_ARRAY) return value(p, depth + 1);
+    const after = value(p, depth + 1);
+    setField(end + END_LABELS, offset(p));
+    setField(end + END_LABELS + 1, after == 0 ? -1 : offset(after));
+    return after;
+  }
+  if (slot == END_WORKLOAD) return c == OPEN_ARRAY ? workloads(p, end, depth + 1) : value(p, depth + 1);
+  return c == QUOTE ? stringAt(p, end + slot) : value(p, depth + 1);
+}
+
+/** `workloads`: the first one's name, when it is an object. */
+function workloads(p: usize, end: i32, depth: i32): usize {
+  p = space(p + 1);
+  if (at8(p) == CLOSE_ARRAY) return p + 1;
+  p = at8(p) == OPEN_OBJECT ? object(p, ROLE_WORKLOAD, end, 0, depth + 1) : value(p, depth + 1);
+  for (;;) {
+    if (p == 0) return 0;
+    p = space(p);
+    const c = at8(p);
+    if (c == CLOSE_ARRAY) return p + 1;
+    if (c != COMMA) return 0;
+    p = value(space(p + 1), depth + 1);
+  }
+  return 0;
+}
+
+/** The string at `p` (a quote), its content's bounds noted at `slot` when it is not empty. */
+function stringAt(p: usize, slot: i32): usize {
+  const close = stringClose(p + 1);
+  if (close == 0) return 0;
+  if (close > p + 1) {
+    setField(slot, offset(p + 1));
+    setField(slot + 1, offset(close));
+  }
+  return close + 1;
+}
+
+/** The closing quote of the string whose content starts at `p`, or 0: printable ASCII without a backslash. */
+function stringClose(p: usize): usize {
+  for (; p < limit; p++) {
+    const c = at8(p);
+    if (c == QUOTE) return p;
+    if (c < SPACE || c == BACKSLASH || c > 0x7e) return 0;
+  }
+  return 0;
+}
+
+/** Any value at `p`, checked and stepped over. */
+function value(p: usize, depth: i32): usize {
+  const c = at8(p);
+  if (c == QUOTE) {
+    const close = stringClose(p + 1);
+    return close == 0 ? 0 : close + 1;
+  }
+  if (c == OPEN_OBJECT) return object(p, ROLE_OTHER, 0, 0, depth);
+  if (c == OPEN_ARRAY) {
+    if (depth >= MAX_DEPTH) return 0;
+    p = space(p + 1);
+    if (at8(p) == CLOSE_ARRAY) return p + 1;
+    for (;;) {
+      p = value(p, depth + 1);
+      if (p == 0) return 0;
+      p = space(p);
+      const next = at8(p);
+      if (next == CLOSE_ARRAY) return p + 1;
+      if (next != COMMA) return 0;
+      p = space(p + 1);
+    }
+  }
+  if (c == LOWER_T) return is(p, 'true') ? p + 4 : 0;
+  if (c == LOWER_F) return is(p, 'false') ? p + 5 : 0;
+  if (c == LOWER_N) return is(p, 'null') ? p + 4 : 0;
+  return numberEnd(p);
+}
+
+/** After a JSON number at `p`; 0 when there is none. */
+function numberEnd(p: usize): usize {
+  if (at8(p) == MINUS) p++;
+  const first = at8(p);
+  if (first == DIGIT_0) p++;
+  else if (first > DIGIT_0 && first <= DIGIT_9) p = digitsEnd(p + 1);
+  else return 0;
+  if (at8(p) == DOT) {
+    const from = p + 1;
+    p = digitsEnd(from);
+    if (p == from) return 0;
+  }
+  const e = at8(p);
+  if (e == LOWER_E || e == UPPER_E) {
+    p++;
+    const sign = at8(p);
+    if (sign == PLUS || sign == MINUS) p++;
+    const from = p;
+    p = digitsEnd(from);
+    if (p == from) return 0;
+  }
+  return p;
+}
+
+/** After a plain whole number of 1 to 5 digits, no leading zero (what a port is written as); 0 otherwise. */
+function wholeNumberEnd(p: usize): usize {
+  const end = digitsEnd(p);
+  if (end == p || end - p > 5 || (end - p > 1 && at8(p) == DIGIT_0)) return 0;
+  const next = at8(end);
+  return next == DOT || next == LOWER_E || next == UPPER_E ? 0 : end;
+}
+
+@inline function digitsEnd(p: usize): usize {
+  while (at8(p) - DIGIT_0 <= 9) p++;
+  return p;
+}
+
+function digitsValue(p: usize, end: usize): i32 {
+  let n = 0;
+  for (; p < end; p++) n = n * 10 + <i32>(at8(p) - DIGIT_0);
+  return n;
+}
+
+@inline function space(p: usize): usize {
+  while (at8(p) == SPACE) p++;
+  return p;
+}
+
+/** Whether the ASCII `word` is written at `p`. */
+function is(p: usize, word: string): bool {
+  const n = word.length;
+  for (let i = 0; i < n; i++) if (at8(p + <usize>i) != <u32>word.charCodeAt(i)) return false;
+  return true;
+}
