@@ -18,6 +18,7 @@ import { END, F, lineScanner, RESULT } from './hubble-line-scan.js';
 import type { HubbleScanner } from './hubble-wasm.js';
 import { NOT_A_TIME, timeOfBytes } from './byte-fields.js';
 import { MAX_CONVERSATIONS } from './conversations.js';
+import { hasRfc3339Shape, rfc3339Bytes } from './record-time.js';
 import { asciiText, OBSERVED_CODE, type EndpointDecoder, type EndpointRecords, type FastBytesReader } from './flow-records.js';
 import { LineError } from './records.js';
 import { resolveEndpoint, type EndpointDirectory } from './endpoint-directory.js';
@@ -36,6 +37,9 @@ interface KnownEnd {
   readonly label: string | undefined;
   readonly spec: EndpointSpec | undefined;
 }
+
+/** An end whose names are an error: its lines take the object path. */
+const UNREADABLE: KnownEnd = { entry: -1, label: undefined, spec: undefined };
 
 function textAt(bytes: Uint8Array, fields: Int32Array, slot: number): string | undefined {
   const start = fields[slot]!;
@@ -75,8 +79,6 @@ class HubbleEnds {
       if (this.isCurrent(k)) return k.entry;
     }
     const k = this.resolve(bytes, end, ipSlot, side === 0 ? 'source' : 'destination');
-    // Errors are never remembered: each such line is reported by the object path.
-    if (k === undefined) return -1;
     if (id >= 0) {
       this.known[id] = k;
     } else {
@@ -94,8 +96,11 @@ class HubbleEnds {
     return k.entry < 0 || (this.table.texts[k.entry] === k.label && this.table.specs[k.entry] === k.spec);
   }
 
-  /** The end read from its names, as readHubbleLine reads it; undefined when that is an error. */
-  private resolve(bytes: Uint8Array, end: number, ipSlot: number, field: 'source' | 'destination'): KnownEnd | undefined {
+  /**
+   * The end read from its names, as readHubbleLine reads it; UNREADABLE when that is an error (it
+   * is one for these bytes every time: its lines go on taking the object path, which reports them).
+   */
+  private resolve(bytes: Uint8Array, end: number, ipSlot: number, field: 'source' | 'destination'): KnownEnd {
     const fields = this.scanner.fields;
     const ip = textAt(bytes, fields, ipSlot)!;
     const name = (slot: number): string | undefined => textAt(bytes, fields, end + slot);
@@ -105,7 +110,7 @@ class HubbleEnds {
       // adhocOf reads the labels (and throws on unreadable ones) even when they decide nothing, as readHubbleLine does.
       spec = resolveEndpoint(specOf(fieldsOfEnd, ip, field, `IP.${field}`), ip, adhocOf(fieldsOfEnd, field), this.directory);
     } catch (error) {
-      if (error instanceof FlowError || error instanceof LineError) return undefined;
+      if (error instanceof FlowError || error instanceof LineError) return UNREADABLE;
       throw error;
     }
     const { namespace, podName, workload } = fieldsOfEnd;
@@ -128,6 +133,12 @@ const ascii = new TextEncoder();
 const L3_L4 = ascii.encode('L3_L4');
 const FORWARDED = ascii.encode('FORWARDED');
 const DROPPED = ascii.encode('DROPPED');
+
+/** The time at bytes [start, end) as parseTimeText reads it (NOT_A_TIME where it throws): RFC 3339, what Hubble writes, on the bytes. */
+function timeAt(bytes: Uint8Array, start: number, end: number): number {
+  if (!hasRfc3339Shape(bytes, start, end)) return timeOfBytes(bytes, start, end, 'time');
+  return rfc3339Bytes(bytes, start, end) ?? NOT_A_TIME;
+}
 
 /** A Hubble line's bytes as readHubbleLine reads their text, given to the sink when it is a judged flow whose ends resolve, or a reply. */
 export const readHubbleBytes: FastBytesReader = (bytes, start, end, line, sink) => {
@@ -154,7 +165,7 @@ export const readHubbleBytes: FastBytesReader = (bytes, start, end, line, sink) 
   const timeBase = fields[base + F.TIME_KIND]! === 2 || base === 0 ? base : 0;
   let time = NaN;
   if (fields[timeBase + F.TIME_KIND] === 2 && fields[timeBase + F.TIME]! >= 0) {
-    time = timeOfBytes(bytes, fields[timeBase + F.TIME]!, fields[timeBase + F.TIME + 1]!, 'time');
+    time = timeAt(bytes, fields[timeBase + F.TIME]!, fields[timeBase + F.TIME + 1]!);
     if (time === NOT_A_TIME) return false;
   }
   const isReply = fields[base + F.IS_REPLY]!;
