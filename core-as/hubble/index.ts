@@ -2,7 +2,7 @@
 // line's bytes at lineAt(), calls scan(), and reads the positions at fieldsAt() and the result at
 // resultAt(). Raw bindings, stub runtime: nothing is allocated after start.
 import { clearEnds, findEnd, rememberEnd } from './ends';
-import { END_OBJECT, FIELDS_AT, F_DST_IP, F_ENDS, F_SRC_IP, END_STRIDE, LAYOUT_CHECK, LINE_AT, LINE_CAPACITY, RESULT_AT } from './layout';
+import { END_OBJECT, FIELDS_AT, F_DST_IP, F_ENDS, F_SRC_IP, END_STRIDE, LAYOUT_CHECK, LINE_AT, LINE_CAPACITY, MAX_ENDS, RESULT_AT } from './layout';
 import { flowBase, scanLine } from './scan';
 
 export { clearEnds, rememberEnd };
@@ -25,6 +25,11 @@ export function lineAt(): usize {
 
 export function lineCapacity(): usize {
   return LINE_CAPACITY;
+}
+
+/** Ends remembered at most: past that the memory of ends starts over. */
+export function maxEnds(): u32 {
+  return MAX_ENDS;
 }
 
 @inline function position(slot: i32): i32 {

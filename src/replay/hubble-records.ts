@@ -3,8 +3,8 @@
  * flow line that the one-pass scanner takes (hubble-line-scan.ts), and whose ends resolve, becomes
  * a flow record without a string, a record object, a Flow or a resolved spec per line. Each end
  * is resolved once, in replay's resolution order (pod name, address, labels), and remembered by
- * the bytes of its address and end object, found in place (a line's names and labels are read
- * only when those bytes are new for that end). A line whose ends need labels to resolve (an
+ * the bytes of its address and end object, which the scanner finds in place (a line's names and
+ * labels are read only when those bytes are new for that end). A line whose ends need labels to resolve (an
  * unknown pod), that the scanner does not take, that is no judged flow or reply, or that would be
  * an error is left to readHubbleLine, in its place.
  */
@@ -17,7 +17,6 @@ import { adhocOf, labelOf, specOf } from './hubble.js';
 import { END, F, lineScanner, RESULT } from './hubble-line-scan.js';
 import type { HubbleScanner } from './hubble-wasm.js';
 import { NOT_A_TIME, timeOfBytes } from './byte-fields.js';
-import { MAX_CONVERSATIONS } from './conversations.js';
 import { hasRfc3339Shape, rfc3339Bytes } from './record-time.js';
 import { asciiText, OBSERVED_CODE, type EndpointDecoder, type EndpointRecords, type FastBytesReader } from './flow-records.js';
 import { LineError } from './records.js';
@@ -82,7 +81,7 @@ class HubbleEnds {
     if (id >= 0) {
       this.known[id] = k;
     } else {
-      if (this.known.length >= MAX_CONVERSATIONS) {
+      if (this.known.length >= this.scanner.maxEnds) {
         this.scanner.clear();
         this.known = [];
       }

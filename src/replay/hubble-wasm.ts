@@ -17,6 +17,7 @@ interface HubbleExports {
   resultAt(): number;
   lineAt(): number;
   lineCapacity(): number;
+  maxEnds(): number;
   scan(length: number, origin: number): number;
   clearEnds(): void;
   rememberEnd(side: number, id: number): number;
@@ -36,6 +37,8 @@ export class HubbleScanner {
   fields!: Int32Array;
   /** After a scan that took a line: its flow's base in `fields`, then its source's and destination's ids (-1: not met). */
   result!: Int32Array;
+  /** Ends remembered at most: the caller's ids stay below it (the scanner forgets every end when it would have more). */
+  readonly maxEnds: number;
 
   constructor(module: WebAssembly.Module, fieldsLength: number, layoutCheck: number) {
     this.exports = new WebAssembly.Instance(module, {}).exports as unknown as HubbleExports;
@@ -44,6 +47,7 @@ export class HubbleScanner {
     this.lineCapacity = this.exports.lineCapacity();
     this.fieldsAt = this.exports.fieldsAt();
     this.resultAt = this.exports.resultAt();
+    this.maxEnds = this.exports.maxEnds();
     this.fieldsLength = fieldsLength;
     this.renew();
   }
