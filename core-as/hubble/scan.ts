@@ -55,6 +55,45 @@ let limit: usize = 0;
 let origin: i32 = 0;
 let flowKey = false;
 
+/** The words the scanner compares, packed little-endian as the line's bytes load (8 bytes each half). */
+const W_ACK: u64 = pack('ACK', 0);
+const W_IP: u64 = pack('IP', 0);
+const W_SCTP: u64 = pack('SCTP', 0);
+const W_SYN: u64 = pack('SYN', 0);
+const W_TCP: u64 = pack('TCP', 0);
+const W_TYPE: u64 = pack('Type', 0);
+const W_UDP: u64 = pack('UDP', 0);
+const W_AGENT_EVENT: u64 = pack('agent_event', 0);
+const W_AGENT_EVENT_HI: u64 = pack('agent_event', 8);
+const W_DEBUG_EVENT: u64 = pack('debug_event', 0);
+const W_DEBUG_EVENT_HI: u64 = pack('debug_event', 8);
+const W_DESTINATION: u64 = pack('destination', 0);
+const W_DESTINATION_HI: u64 = pack('destination', 8);
+const W_DESTINATION_PORT: u64 = pack('destination_port', 0);
+const W_DESTINATION_PORT_HI: u64 = pack('destination_port', 8);
+const W_FALSE: u64 = pack('false', 0);
+const W_FLAGS: u64 = pack('flags', 0);
+const W_FLOW: u64 = pack('flow', 0);
+const W_IS_REPLY: u64 = pack('is_reply', 0);
+const W_L4: u64 = pack('l4', 0);
+const W_LABELS: u64 = pack('labels', 0);
+const W_LOST_EVENTS: u64 = pack('lost_events', 0);
+const W_LOST_EVENTS_HI: u64 = pack('lost_events', 8);
+const W_NAME: u64 = pack('name', 0);
+const W_NAMESPACE: u64 = pack('namespace', 0);
+const W_NAMESPACE_HI: u64 = pack('namespace', 8);
+const W_NODE_STATUS: u64 = pack('node_status', 0);
+const W_NODE_STATUS_HI: u64 = pack('node_status', 8);
+const W_NULL: u64 = pack('null', 0);
+const W_POD_NAME: u64 = pack('pod_name', 0);
+const W_REPLY: u64 = pack('reply', 0);
+const W_SOURCE: u64 = pack('source', 0);
+const W_TIME: u64 = pack('time', 0);
+const W_TRUE: u64 = pack('true', 0);
+const W_VERDICT: u64 = pack('verdict', 0);
+const W_WORKLOADS: u64 = pack('workloads', 0);
+const W_WORKLOADS_HI: u64 = pack('workloads', 8);
+
 @inline function at8(p: usize): u32 {
   return <u32>load<u8>(p);
 }
@@ -130,7 +169,7 @@ function member(p: usize, role: i32, base: i32, arg: i32, key: usize, length: i3
   const c = at8(p);
   switch (role) {
     case ROLE_FLOW: {
-      if (length == 4 && is(key, 'flow')) {
+      if (length == 4 && is8(key, W_FLOW, 4)) {
         // Only the line's own object wraps a flow.
         if (base != 0 || flowKey || c != OPEN_OBJECT) return 0;
         flowKey = true;
@@ -139,14 +178,14 @@ function member(p: usize, role: i32, base: i32, arg: i32, key: usize, length: i3
       return flowMember(p, c, base, key, length, depth);
     }
     case ROLE_IP: {
-      const bit = length == 6 && is(key, 'source') ? 1 : length == 11 && is(key, 'destination') ? 2 : 0;
+      const bit = length == 6 && is8(key, W_SOURCE, 6) ? 1 : length == 11 && is16(key, W_DESTINATION, W_DESTINATION_HI, 11) ? 2 : 0;
       if (bit == 0) return value(p, depth + 1);
       if ((field(base + F_IP_SEEN) & bit) != 0 || c != QUOTE) return 0;
       setField(base + F_IP_SEEN, field(base + F_IP_SEEN) | bit);
       return stringAt(p, base + (bit == 1 ? F_SRC_IP : F_DST_IP));
     }
     case ROLE_L4: {
-      const protocol = length == 3 && is(key, 'TCP') ? 0 : length == 3 && is(key, 'UDP') ? 1 : length == 4 && is(key, 'SCTP') ? 2 : -1;
+      const protocol = length == 3 && is8(key, W_TCP, 3) ? 0 : length == 3 && is8(key, W_UDP, 3) ? 1 : length == 4 && is8(key, W_SCTP, 4) ? 2 : -1;
       if (protocol < 0) return value(p, depth + 1);
       if (!once(depth, 1 << protocol)) return 0;
       if (c != OPEN_OBJECT) return value(p, depth + 1);
@@ -154,24 +193,24 @@ function member(p: usize, role: i32, base: i32, arg: i32, key: usize, length: i3
       return object(p, ROLE_PORTS, base, protocol, depth + 1);
     }
     case ROLE_PORTS: {
-      if (length == 16 && is(key, 'destination_port')) {
+      if (length == 16 && is16(key, W_DESTINATION_PORT, W_DESTINATION_PORT_HI, 16)) {
         if (!once(depth, 1)) return 0;
         const end = wholeNumberEnd(p);
         if (end == 0) return 0;
         setField(base + F_L4 + 4 * arg + 1, digitsValue(p, end));
         return end;
       }
-      if (length == 5 && is(key, 'flags')) {
+      if (length == 5 && is8(key, W_FLAGS, 5)) {
         if (!once(depth, 2)) return 0;
         return c == OPEN_OBJECT ? object(p, ROLE_FLAGS, base, arg, depth + 1) : value(p, depth + 1);
       }
       return value(p, depth + 1);
     }
     case ROLE_FLAGS: {
-      const flag = length == 3 && is(key, 'SYN') ? 2 : length == 3 && is(key, 'ACK') ? 3 : 0;
+      const flag = length == 3 && is8(key, W_SYN, 3) ? 2 : length == 3 && is8(key, W_ACK, 3) ? 3 : 0;
       if (flag == 0) return value(p, depth + 1);
       if (!once(depth, 1 << flag)) return 0;
-      if (c == LOWER_T && is(p, 'true')) {
+      if (c == LOWER_T && is8(p, W_TRUE, 4)) {
         setField(base + F_L4 + 4 * arg + flag, 1);
         return p + 4;
       }
@@ -180,7 +219,7 @@ function member(p: usize, role: i32, base: i32, arg: i32, key: usize, length: i3
     case ROLE_END:
       return endMember(p, c, base + F_ENDS + END_STRIDE * arg, key, length, depth);
     case ROLE_WORKLOAD: {
-      if (length != 4 || !is(key, 'name')) return value(p, depth + 1);
+      if (length != 4 || !is8(key, W_NAME, 4)) return value(p, depth + 1);
       if (!once(depth, 1)) return 0;
       return c == QUOTE ? stringAt(p, base + END_WORKLOAD) : value(p, depth + 1);
     }
@@ -202,20 +241,20 @@ function once(depth: i32, bit: i32): bool {
 function flowKeyOf(base: i32, key: usize, length: i32): i32 {
   switch (length) {
     case 2:
-      return is(key, 'IP') ? KEY_IP : is(key, 'l4') ? KEY_L4 : 0;
+      return is8(key, W_IP, 2) ? KEY_IP : is8(key, W_L4, 2) ? KEY_L4 : 0;
     case 4:
-      return is(key, 'Type') ? KEY_TYPE : is(key, 'time') ? KEY_TIME : 0;
+      return is8(key, W_TYPE, 4) ? KEY_TYPE : is8(key, W_TIME, 4) ? KEY_TIME : 0;
     case 5:
-      return is(key, 'reply') ? KEY_REPLY : 0;
+      return is8(key, W_REPLY, 5) ? KEY_REPLY : 0;
     case 6:
-      return is(key, 'source') ? KEY_SOURCE : 0;
+      return is8(key, W_SOURCE, 6) ? KEY_SOURCE : 0;
     case 7:
-      return is(key, 'verdict') ? KEY_VERDICT : 0;
+      return is8(key, W_VERDICT, 7) ? KEY_VERDICT : 0;
     case 8:
-      return is(key, 'is_reply') ? KEY_IS_REPLY : 0;
+      return is8(key, W_IS_REPLY, 8) ? KEY_IS_REPLY : 0;
     case 11:
-      if (is(key, 'destination')) return KEY_DESTINATION;
-      return base == 0 && (is(key, 'node_status') || is(key, 'lost_events') || is(key, 'agent_event') || is(key, 'debug_event')) ? -1 : 0;
+      if (is16(key, W_DESTINATION, W_DESTINATION_HI, 11)) return KEY_DESTINATION;
+      return base == 0 && (is16(key, W_NODE_STATUS, W_NODE_STATUS_HI, 11) || is16(key, W_LOST_EVENTS, W_LOST_EVENTS_HI, 11) || is16(key, W_AGENT_EVENT, W_AGENT_EVENT_HI, 11) || is16(key, W_DEBUG_EVENT, W_DEBUG_EVENT_HI, 11)) ? -1 : 0;
     default:
       return 0;
   }
@@ -233,7 +272,7 @@ function flowMember(p: usize, c: u32, base: i32, keyAt: usize, length: i32, dept
     case KEY_VERDICT:
       return c == QUOTE ? stringAt(p, base + F_VERDICT) : 0;
     case KEY_TIME: {
-      if (c == LOWER_N && is(p, 'null')) {
+      if (c == LOWER_N && is8(p, W_NULL, 4)) {
         setField(base + F_TIME_KIND, 1);
         return p + 4;
       }
@@ -254,7 +293,7 @@ function flowMember(p: usize, c: u32, base: i32, keyAt: usize, length: i32, dept
       return after;
     }
     default: {
-      const flag = c == LOWER_T && is(p, 'true') ? 1 : c == LOWER_F && is(p, 'false') ? 0 : -1;
+      const flag = c == LOWER_T && is8(p, W_TRUE, 4) ? 1 : c == LOWER_F && is8(p, W_FALSE, 5) ? 0 : -1;
       if (flag < 0) return 0;
       setField(base + (key == KEY_IS_REPLY ? F_IS_REPLY : F_REPLY), flag);
       return p + (flag == 1 ? 4 : 5);
@@ -265,10 +304,10 @@ function flowMember(p: usize, c: u32, base: i32, keyAt: usize, length: i32, dept
 /** A member of an end object; `end` is the end's base in the positions. */
 function endMember(p: usize, c: u32, end: i32, key: usize, length: i32, depth: i32): usize {
   const slot =
-    length == 9 && is(key, 'namespace') ? END_NAMESPACE
-    : length == 8 && is(key, 'pod_name') ? END_POD
-    : length == 9 && is(key, 'workloads') ? END_WORKLOAD
-    : length == 6 && is(key, 'labels') ? END_LABELS
+    length == 9 && is16(key, W_NAMESPACE, W_NAMESPACE_HI, 9) ? END_NAMESPACE
+    : length == 8 && is8(key, W_POD_NAME, 8) ? END_POD
+    : length == 9 && is16(key, W_WORKLOADS, W_WORKLOADS_HI, 9) ? END_WORKLOAD
+    : length == 6 && is8(key, W_LABELS, 6) ? END_LABELS
     : -1;
   if (slot < 0) return value(p, depth + 1);
   if (!once(depth, 1 << slot)) return 0;
@@ -357,9 +396,9 @@ function value(p: usize, depth: i32): usize {
       p = space(p + 1);
     }
   }
-  if (c == LOWER_T) return is(p, 'true') ? p + 4 : 0;
-  if (c == LOWER_F) return is(p, 'false') ? p + 5 : 0;
-  if (c == LOWER_N) return is(p, 'null') ? p + 4 : 0;
+  if (c == LOWER_T) return is8(p, W_TRUE, 4) ? p + 4 : 0;
+  if (c == LOWER_F) return is8(p, W_FALSE, 5) ? p + 5 : 0;
+  if (c == LOWER_N) return is8(p, W_NULL, 4) ? p + 4 : 0;
   return numberEnd(p);
 }
 
@@ -411,9 +450,20 @@ function digitsValue(p: usize, end: usize): i32 {
   return p;
 }
 
-/** Whether the ASCII `word` is written at `p`. */
-function is(p: usize, word: string): bool {
-  const n = word.length;
-  for (let i = 0; i < n; i++) if (at8(p + <usize>i) != <u32>word.charCodeAt(i)) return false;
-  return true;
+/** Bytes [from, from + 8) of the ASCII `word` as a little-endian u64 (zeros past its end). */
+function pack(word: string, from: i32): u64 {
+  let packed: u64 = 0;
+  for (let i = min(word.length, from + 8) - 1; i >= from; i--) packed = (packed << 8) | <u64>word.charCodeAt(i);
+  return packed;
+}
+
+/** Whether the `n` bytes (1-8) at `p` are the packed word `w` (the bytes past them, still in memory, are masked off). */
+@inline function is8(p: usize, w: u64, n: i32): bool {
+  const mask: u64 = n >= 8 ? <u64>-1 : (<u64>1 << (<u64>n * 8)) - 1;
+  return (load<u64>(p) & mask) == w;
+}
+
+/** Whether the `n` bytes (9-16) at `p` are the packed word `lo`, `hi`. */
+@inline function is16(p: usize, lo: u64, hi: u64, n: i32): bool {
+  return load<u64>(p) == lo && is8(p + 8, hi, n - 8);
 }
