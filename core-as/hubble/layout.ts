@@ -2,7 +2,7 @@
 // writes mean. The host (src/replay/hubble-wasm.ts) reads the same offsets through the exported
 // functions of index.ts and checks LAYOUT_CHECK against its own copy of F and END.
 
-/** Positions kept per flow object (0: the line's own object, 1: the wrapper's `flow`): start, end pairs, relative to the line. */
+/** Positions kept per flow object (0: the line's own object, 1: the wrapper's `flow`): start, end pairs, as offsets in the host's bytes (-1: absent). */
 export const F_TYPE: i32 = 0;
 export const F_TIME: i32 = 2;
 export const F_VERDICT: i32 = 4;

@@ -1,6 +1,6 @@
 // The one-pass Hubble line scanner (the AssemblyScript twin of what src/replay/hubble-line-scan.ts
 // describes): checks the whole line against JSON's grammar and notes where the few fields a judged
-// flow needs are, as positions relative to the line. It gives up (returns false) on any escape or
+// flow needs are, as offsets in the host's bytes. It gives up (returns false) on any escape or
 // byte outside printable ASCII in a string, any space but the space byte, any repeated key it
 // reads, any of its fields with an unusual type, or another observer event; the host then reads
 // the line as before. Pointers here are absolute addresses in linear memory.
