@@ -164,6 +164,20 @@ const baseline = (text: string, next: Engine, old: Engine, batchSize: number, gr
 
 const failure = (error: Error): string => `error: ${error.message}`;
 
+/** A forward TCP flow from `source` at `srcIP` to the fixture's backend pod. */
+const toBackend = (srcIP: string, source: object): string =>
+  JSON.stringify({
+    flow: {
+      time: '2024-05-14T09:21:07Z',
+      verdict: 'FORWARDED',
+      IP: { source: srcIP, destination: '10.244.2.31' },
+      l4: { TCP: { destination_port: 8080 } },
+      source,
+      destination: { namespace: 'prod', pod_name: 'backend-5c6d7f8b9-4mzlw', labels: ['k8s:app=backend'] },
+      Type: 'L3_L4',
+    },
+  });
+
 describe('Hubble records-first replay against the object path', () => {
   const wasm = (bundle: Bundle) => createEngine({ kind: 'wasm', core, bundle }) as WasmEngine;
   const cluster = wasm(CLUSTER);
@@ -219,18 +233,7 @@ describe('Hubble records-first replay against the object path', () => {
   it('tells apart ends whose address or object bytes differ in one place, as the object path does', async () => {
     const pod = CLUSTER.pods.find((p) => p.name.length > 8 && p.ips.length > 0)!;
     const ip = pod.ips[0]!;
-    const lineOf = (podName: string, labels: string[]): string =>
-      JSON.stringify({
-        flow: {
-          time: '2024-05-14T09:21:07Z',
-          verdict: 'FORWARDED',
-          IP: { source: ip, destination: '10.244.2.31' },
-          l4: { TCP: { destination_port: 8080 } },
-          source: { namespace: pod.namespace, pod_name: podName, labels },
-          destination: { namespace: 'prod', pod_name: 'backend-5c6d7f8b9-4mzlw', labels: ['k8s:app=backend'] },
-          Type: 'L3_L4',
-        },
-      });
+    const lineOf = (podName: string, labels: string[]): string => toBackend(ip, { namespace: pod.namespace, pod_name: podName, labels });
     const own = ciliumLabels(pod.namespace, pod.labels);
     // Each end object one byte off the pod's own (pod name or last label), at every length an 8-byte step may leave over.
     const lines = [lineOf(pod.name, own)];
@@ -251,18 +254,7 @@ describe('Hubble records-first replay against the object path', () => {
   });
 
   it('takes well-formed flows of known pods as records, and leaves a pod the bundle does not know to the object path', async () => {
-    const line = (srcPod: string, srcIP: string): string =>
-      JSON.stringify({
-        flow: {
-          time: '2024-05-14T09:21:07Z',
-          verdict: 'FORWARDED',
-          IP: { source: srcIP, destination: '10.244.2.31' },
-          l4: { TCP: { destination_port: 8080 } },
-          source: { namespace: 'prod', pod_name: srcPod, labels: ['k8s:app=frontend'] },
-          destination: { namespace: 'prod', pod_name: 'backend-5c6d7f8b9-4mzlw', labels: ['k8s:app=backend'] },
-          Type: 'L3_L4',
-        },
-      });
+    const line = (srcPod: string, srcIP: string): string => toBackend(srcIP, { namespace: 'prod', pod_name: srcPod, labels: ['k8s:app=frontend'] });
     clear();
     const known = line('frontend-7d9f8b6c4-x2kqp', '10.244.1.17');
     await single(`${known}\n${known}\n`, cluster, 16, 10);
