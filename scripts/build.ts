@@ -16,6 +16,8 @@ import { buildConsole } from '../ui/build.js';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DIST = `${ROOT}dist/`;
 const WASM = `${ROOT}core-as/build/netpol.wasm`;
+/** The Hubble line scanner (src/replay/hubble-wasm.ts), beside the JavaScript that loads it. */
+const HUBBLE_WASM = `${ROOT}core-as/build/hubble.wasm`;
 
 const forNode: BuildOptions = {
   absWorkingDir: ROOT,
@@ -37,10 +39,11 @@ const wasmBeside: Plugin = {
 };
 
 export async function buildPackage(): Promise<void> {
-  if (!existsSync(WASM)) throw new Error(`${WASM} is missing: run npm run build:wasm first`);
+  for (const file of [WASM, HUBBLE_WASM]) if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build:wasm first`);
   rmSync(DIST, { recursive: true, force: true });
   mkdirSync(DIST, { recursive: true });
   copyFileSync(WASM, `${DIST}netpol.wasm`);
+  copyFileSync(HUBBLE_WASM, `${DIST}hubble.wasm`);
   await Promise.all([
     // One build for the CLI and the library: shared code in chunks beside them, and each command
     // in its own chunk, loaded on use (so `--help` loads neither the parser nor the engines).

@@ -72,7 +72,15 @@ const l4 = fc.oneof(
 );
 const flow = fc
   .record({
-    time: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('2024-05-14T09:21:07.412503109Z', '2024-05-14T09:22:00Z') }, fc.constantFrom(null, 'not a time', 1715678467)),
+    time: fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom('2024-05-14T09:21:07.412503109Z', '2024-05-14T09:22:00Z') },
+      fc.constantFrom(null, 'not a time', 1715678467),
+      // Offsets, fractions, leap seconds and days, other separators, and near misses (read on bytes by the records path).
+      fc.constantFrom(
+        '2024-05-14T11:21:07.5+02:00', '2024-05-13T23:51:07-09:30', '2016-12-31T23:59:60Z', '2016-12-31T23:59:61Z', '2024-02-29T00:00:00Z', '2023-02-29T00:00:00Z',
+        '2024-05-14t09:21:07.123456789012z', '2024-05-14 09:21:07-00:00', '2024-05-14T09:21:07.Z', '2024-05-14T09:21:07+0200', '1715678467', '1715678467.25', '-',
+      ),
+    ),
     verdict: fc.constantFrom('FORWARDED', 'FORWARDED', 'DROPPED', 'AUDIT'),
     source: end,
     destination: end,
@@ -123,6 +131,16 @@ const recordsMutation = fc.constantFrom(
   (s: string) => s.replace(/,"labels":\[[^\]]*\]/, ''),
   (s: string) => s.replaceAll(',', ' , '),
   (s: string) => s.replace('"Type":"L3_L4"', '"Type":"L3_\\u004c4"'),
+  (s: string) => s.replace('"pod_name":', '"\\u0070od_name":'),
+  (s: string) => s.replace('"IP":{"source":"', '"IP":{"source":"\u0661'),
+  (s: string) => s.replace('"source":{', `"source":{"deep":${'['.repeat(70)}${']'.repeat(70)},`),
+  (s: string) => s.replace('"source":{', `"source":{"deep":${'['.repeat(60)}1${']'.repeat(60)},"long":"${'x'.repeat(3000)}",`),
+  (s: string) => s.replace('"source_port":49152', '"source_port":1E400,"other":-0.0e-0'),
+  (s: string) => s.replace(/"destination_port":([0-9]+)/, '"destination_port":0$1'),
+  // The flow's time absent or null (the wrapper's is read), or the wrapper's written in another zone.
+  (s: string) => s.replace(/"time":("[^"]*"|null|[0-9]+)/, '"time":null'),
+  (s: string) => s.replace(/"time":("[^"]*"|null|[0-9]+),/, ''),
+  (s: string) => s.replace(/"time":("[^"]*"|null|[0-9]+)\}$/, '"time":"2024-05-14T12:21:07.000000001+03:00"}'),
 );
 /** Mostly well-formed lines, sometimes spelled otherwise or broken. */
 const hubbleLine = fc.oneof(
@@ -145,6 +163,20 @@ const baseline = (text: string, next: Engine, old: Engine, batchSize: number, gr
   baselineReport({ text, name: 'flows.jsonl', format: 'hubble' }, next, old, STAGED, { batchSize, groups, endpointTables });
 
 const failure = (error: Error): string => `error: ${error.message}`;
+
+/** A forward TCP flow from `source` at `srcIP` to the fixture's backend pod. */
+const toBackend = (srcIP: string, source: object): string =>
+  JSON.stringify({
+    flow: {
+      time: '2024-05-14T09:21:07Z',
+      verdict: 'FORWARDED',
+      IP: { source: srcIP, destination: '10.244.2.31' },
+      l4: { TCP: { destination_port: 8080 } },
+      source,
+      destination: { namespace: 'prod', pod_name: 'backend-5c6d7f8b9-4mzlw', labels: ['k8s:app=backend'] },
+      Type: 'L3_L4',
+    },
+  });
 
 describe('Hubble records-first replay against the object path', () => {
   const wasm = (bundle: Bundle) => createEngine({ kind: 'wasm', core, bundle }) as WasmEngine;
@@ -198,19 +230,31 @@ describe('Hubble records-first replay against the object path', () => {
     });
   }, 120_000);
 
+  it('tells apart ends whose address or object bytes differ in one place, as the object path does', async () => {
+    const pod = CLUSTER.pods.find((p) => p.name.length > 8 && p.ips.length > 0)!;
+    const ip = pod.ips[0]!;
+    const lineOf = (podName: string, labels: string[]): string => toBackend(ip, { namespace: pod.namespace, pod_name: podName, labels });
+    const own = ciliumLabels(pod.namespace, pod.labels);
+    // Each end object one byte off the pod's own (pod name or last label), at every length an 8-byte step may leave over.
+    const lines = [lineOf(pod.name, own)];
+    for (let i = 0; i < pod.name.length; i += 3) lines.push(lineOf(`${pod.name.slice(0, i)}z${pod.name.slice(i + 1)}`, own));
+    for (let extra = 0; extra < 9; extra++) {
+      const label = `k8s:app=${'a'.repeat(extra)}`;
+      lines.push(lineOf(pod.name, [...own, `${label}b`]), lineOf(pod.name, [...own, `${label}c`]));
+    }
+    // Outside addresses with the same end object, one byte apart (their last byte included).
+    for (const outside of ['198.51.100.23', '198.51.100.24', '198.51.100.33', '198.51.101.23', '198.52.100.23', '2001:db8::1', '2001:db8::2', '2001:db9::1']) {
+      lines.push(JSON.stringify({ flow: { IP: { source: outside, destination: ip }, l4: { TCP: { destination_port: 8080 } }, source: { labels: ['reserved:world'] }, destination: { namespace: pod.namespace, pod_name: pod.name, labels: own }, Type: 'L3_L4' } }));
+    }
+    const text = `${[...lines, ...lines.reverse()].join('\n')}\n`;
+    const expected = await single(text, new VerdictCache(objectPath(cluster)), 16, 100_000);
+    clear();
+    expect(await single(text, new VerdictCache(cluster), 16, 100_000)).toEqual(expected);
+    expect(counts().records).toBeGreaterThan(20);
+  });
+
   it('takes well-formed flows of known pods as records, and leaves a pod the bundle does not know to the object path', async () => {
-    const line = (srcPod: string, srcIP: string): string =>
-      JSON.stringify({
-        flow: {
-          time: '2024-05-14T09:21:07Z',
-          verdict: 'FORWARDED',
-          IP: { source: srcIP, destination: '10.244.2.31' },
-          l4: { TCP: { destination_port: 8080 } },
-          source: { namespace: 'prod', pod_name: srcPod, labels: ['k8s:app=frontend'] },
-          destination: { namespace: 'prod', pod_name: 'backend-5c6d7f8b9-4mzlw', labels: ['k8s:app=backend'] },
-          Type: 'L3_L4',
-        },
-      });
+    const line = (srcPod: string, srcIP: string): string => toBackend(srcIP, { namespace: 'prod', pod_name: srcPod, labels: ['k8s:app=frontend'] });
     clear();
     const known = line('frontend-7d9f8b6c4-x2kqp', '10.244.1.17');
     await single(`${known}\n${known}\n`, cluster, 16, 10);

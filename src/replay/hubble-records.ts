@@ -3,8 +3,8 @@
  * flow line that the one-pass scanner takes (hubble-line-scan.ts), and whose ends resolve, becomes
  * a flow record without a string, a record object, a Flow or a resolved spec per line. Each end
  * is resolved once, in replay's resolution order (pod name, address, labels), and remembered by
- * the bytes of its address and end object, found in place (a line's names and labels are read
- * only when those bytes are new for that end). A line whose ends need labels to resolve (an
+ * the bytes of its address and end object, which the scanner finds in place (a line's names and
+ * labels are read only when those bytes are new for that end). A line whose ends need labels to resolve (an
  * unknown pod), that the scanner does not take, that is no judged flow or reply, or that would be
  * an error is left to readHubbleLine, in its place.
  */
@@ -14,9 +14,10 @@ import { FlowError } from '../model/errors.js';
 import type { EndpointSpec } from '../model/flow.js';
 import type { EndFields } from './hubble-fields.js';
 import { adhocOf, labelOf, specOf } from './hubble.js';
-import { END, F, fields, flowAt, scanLine } from './hubble-line-scan.js';
+import { END, F, lineScanner, RESULT } from './hubble-line-scan.js';
+import type { HubbleScanner } from './hubble-wasm.js';
 import { NOT_A_TIME, timeOfBytes } from './byte-fields.js';
-import { Conversations, conversationHash, MAX_CONVERSATIONS } from './conversations.js';
+import { hasRfc3339Shape, rfc3339Bytes } from './record-time.js';
 import { asciiText, OBSERVED_CODE, type EndpointDecoder, type EndpointRecords, type FastBytesReader } from './flow-records.js';
 import { LineError } from './records.js';
 import { resolveEndpoint, type EndpointDirectory } from './endpoint-directory.js';
@@ -36,13 +37,16 @@ interface KnownEnd {
   readonly spec: EndpointSpec | undefined;
 }
 
-function textAt(bytes: Uint8Array, slot: number): string | undefined {
+/** An end whose names are an error: its lines take the object path. */
+const UNREADABLE: KnownEnd = { entry: -1, label: undefined, spec: undefined };
+
+function textAt(bytes: Uint8Array, fields: Int32Array, slot: number): string | undefined {
   const start = fields[slot]!;
   return start < 0 ? undefined : asciiText(bytes, start, fields[slot + 1]!);
 }
 
 /** Whether bytes[fields[slot], fields[slot + 1]) are `value`. */
-function isAt(bytes: Uint8Array, slot: number, value: Uint8Array): boolean {
+function isAt(bytes: Uint8Array, fields: Int32Array, slot: number, value: Uint8Array): boolean {
   const start = fields[slot]!;
   if (start < 0 || fields[slot + 1]! - start !== value.length) return false;
   for (let i = 0; i < value.length; i++) if (bytes[start + i] !== value[i]) return false;
@@ -50,14 +54,14 @@ function isAt(bytes: Uint8Array, slot: number, value: Uint8Array): boolean {
 }
 
 /**
- * The ends of one endpoint table, resolved with one directory. An end is remembered by its bytes,
- * found in place (conversations.ts): its address and its whole end object (names, labels and
- * all), so that the same bytes are the same end; other bytes of the same names find its entry by
- * their names (byKey), so that an end has one entry. Bounded.
+ * The ends of one endpoint table, resolved with one directory. An end is remembered by its bytes
+ * in the scanner (hubble-line-scan.ts), which finds them in place: its address and its whole end
+ * object (names, labels and all), so that the same bytes are the same end; other bytes of the
+ * same names find its entry by their names (byKey), so that an end has one entry. Bounded.
  */
 class HubbleEnds {
-  /** Per side (source, destination): the bytes of address and end object to an index in `known`. */
-  private readonly memos = [new Conversations(), new Conversations()];
+  /** The scanner of this table's lines, remembering ends as indexes in `known`. */
+  readonly scanner: HubbleScanner = lineScanner();
   private known: KnownEnd[] = [];
   private readonly byKey = new Map<string, KnownEnd>();
 
@@ -66,31 +70,22 @@ class HubbleEnds {
     readonly directory: EndpointDirectory,
   ) {}
 
-  /** The entry of the scanned end at `end` (its base in `fields`), address at `ipSlot`; -1 when its line must take the object path. */
+  /** The entry of the scanned end at `end` (its base in the scanner's fields), address at `ipSlot`; -1 when its line must take the object path. */
   entry(bytes: Uint8Array, end: number, ipSlot: number, side: 0 | 1): number {
-    const ipStart = fields[ipSlot]!;
-    const ipEnd = fields[ipSlot + 1]!;
-    const objectStart = Math.max(fields[end + END.OBJECT]!, 0);
-    const objectEnd = Math.max(fields[end + END.OBJECT + 1]!, 0);
-    const memo = this.memos[side]!;
-    // The address's bytes and the object's length: the memo verifies every byte of both on a hit, so hashing the object's too would only cost.
-    const hash = conversationHash(bytes, ipStart, ipEnd, objectStart, objectStart) ^ (objectEnd - objectStart);
-    const found = memo.find(hash, bytes, ipStart, ipEnd, objectStart, objectEnd);
-    if (found >= 0) {
-      const k = this.known[memo.dstOf(found)]!;
+    const id = this.scanner.result[side === 0 ? RESULT.SOURCE_ID : RESULT.DESTINATION_ID]!;
+    if (id >= 0) {
+      const k = this.known[id]!;
       if (this.isCurrent(k)) return k.entry;
     }
     const k = this.resolve(bytes, end, ipSlot, side === 0 ? 'source' : 'destination');
-    // Errors are never remembered: each such line is reported by the object path.
-    if (k === undefined) return -1;
-    if (found >= 0) {
-      this.known[memo.dstOf(found)] = k;
+    if (id >= 0) {
+      this.known[id] = k;
     } else {
-      if (this.known.length >= MAX_CONVERSATIONS) {
-        for (const m of this.memos) m.clear();
+      if (this.known.length >= this.scanner.maxEnds) {
+        this.scanner.clear();
         this.known = [];
       }
-      memo.add(hash, bytes, ipStart, ipEnd, objectStart, objectEnd, k.entry, this.known.length);
+      this.scanner.remember(side, this.known.length);
       this.known.push(k);
     }
     return k.entry;
@@ -100,17 +95,21 @@ class HubbleEnds {
     return k.entry < 0 || (this.table.texts[k.entry] === k.label && this.table.specs[k.entry] === k.spec);
   }
 
-  /** The end read from its names, as readHubbleLine reads it; undefined when that is an error. */
-  private resolve(bytes: Uint8Array, end: number, ipSlot: number, field: 'source' | 'destination'): KnownEnd | undefined {
-    const ip = textAt(bytes, ipSlot)!;
-    const name = (slot: number): string | undefined => textAt(bytes, end + slot);
+  /**
+   * The end read from its names, as readHubbleLine reads it; UNREADABLE when that is an error (it
+   * is one for these bytes every time: its lines go on taking the object path, which reports them).
+   */
+  private resolve(bytes: Uint8Array, end: number, ipSlot: number, field: 'source' | 'destination'): KnownEnd {
+    const fields = this.scanner.fields;
+    const ip = textAt(bytes, fields, ipSlot)!;
+    const name = (slot: number): string | undefined => textAt(bytes, fields, end + slot);
     const fieldsOfEnd: EndFields = { namespace: name(END.NAMESPACE), podName: name(END.POD), workload: name(END.WORKLOAD), labels: name(END.LABELS) ?? 'null' };
     let spec: EndpointSpec;
     try {
       // adhocOf reads the labels (and throws on unreadable ones) even when they decide nothing, as readHubbleLine does.
       spec = resolveEndpoint(specOf(fieldsOfEnd, ip, field, `IP.${field}`), ip, adhocOf(fieldsOfEnd, field), this.directory);
     } catch (error) {
-      if (error instanceof FlowError || error instanceof LineError) return undefined;
+      if (error instanceof FlowError || error instanceof LineError) return UNREADABLE;
       throw error;
     }
     const { namespace, podName, workload } = fieldsOfEnd;
@@ -134,12 +133,28 @@ const L3_L4 = ascii.encode('L3_L4');
 const FORWARDED = ascii.encode('FORWARDED');
 const DROPPED = ascii.encode('DROPPED');
 
+/** The time at bytes [start, end) as parseTimeText reads it (NOT_A_TIME where it throws): RFC 3339, what Hubble writes, on the bytes. */
+function timeAt(bytes: Uint8Array, start: number, end: number): number {
+  if (!hasRfc3339Shape(bytes, start, end)) return timeOfBytes(bytes, start, end, 'time');
+  return rfc3339Bytes(bytes, start, end) ?? NOT_A_TIME;
+}
+
 /** A Hubble line's bytes as readHubbleLine reads their text, given to the sink when it is a judged flow whose ends resolve, or a reply. */
 export const readHubbleBytes: FastBytesReader = (bytes, start, end, line, sink) => {
   const directory = sink.directory;
-  if (directory === undefined || !scanLine(bytes, start, end)) return false;
-  const base = flowAt();
-  if (!isAt(bytes, base + F.TYPE, L3_L4) || fields[base + F.SRC_IP]! < 0 || fields[base + F.DST_IP]! < 0) return false;
+  if (directory === undefined) return false;
+  const table = sink.endpoints(HUBBLE_ENDS);
+  let ends = last;
+  if (ends === undefined || ends.table !== table || ends.directory !== directory) {
+    ends = endsOf.get(table);
+    if (ends === undefined || ends.directory !== directory) endsOf.set(table, (ends = new HubbleEnds(table, directory)));
+    last = ends;
+  }
+  const scanner = ends.scanner;
+  if (!scanner.scan(bytes, start, end)) return false;
+  const fields = scanner.fields;
+  const base = scanner.result[RESULT.BASE]!;
+  if (!isAt(bytes, fields, base + F.TYPE, L3_L4) || fields[base + F.SRC_IP]! < 0 || fields[base + F.DST_IP]! < 0) return false;
   // The first of TCP, UDP, SCTP given as an object.
   let protocol = 0;
   while (protocol < 3 && fields[base + F.L4 + 4 * protocol] !== 1) protocol++;
@@ -149,7 +164,7 @@ export const readHubbleBytes: FastBytesReader = (bytes, start, end, line, sink) 
   const timeBase = fields[base + F.TIME_KIND]! === 2 || base === 0 ? base : 0;
   let time = NaN;
   if (fields[timeBase + F.TIME_KIND] === 2 && fields[timeBase + F.TIME]! >= 0) {
-    time = timeOfBytes(bytes, fields[timeBase + F.TIME]!, fields[timeBase + F.TIME + 1]!, 'time');
+    time = timeAt(bytes, fields[timeBase + F.TIME]!, fields[timeBase + F.TIME + 1]!);
     if (time === NOT_A_TIME) return false;
   }
   const isReply = fields[base + F.IS_REPLY]!;
@@ -160,18 +175,12 @@ export const readHubbleBytes: FastBytesReader = (bytes, start, end, line, sink) 
   const port = fields[l4 + 1]!;
   if (port < 1 || port > 65535) return false;
 
-  const table = sink.endpoints(HUBBLE_ENDS);
-  let ends = last;
-  if (ends === undefined || ends.table !== table || ends.directory !== directory) {
-    ends = endsOf.get(table);
-    if (ends === undefined || ends.directory !== directory) endsOf.set(table, (ends = new HubbleEnds(table, directory)));
-    last = ends;
-  }
+  const observed = isAt(bytes, fields, base + F.VERDICT, FORWARDED) ? OBSERVED_CODE.ALLOWED : isAt(bytes, fields, base + F.VERDICT, DROPPED) ? OBSERVED_CODE.DENIED : OBSERVED_CODE.NONE;
+  // Remembering an end may grow the scanner's memory: `fields` is not read past here.
   const src = ends.entry(bytes, base + F.ENDS, base + F.SRC_IP, 0);
   if (src < 0) return false;
   const dst = ends.entry(bytes, base + F.ENDS + END.STRIDE, base + F.DST_IP, 1);
   if (dst < 0) return false;
-  const observed = isAt(bytes, base + F.VERDICT, FORWARDED) ? OBSERVED_CODE.ALLOWED : isAt(bytes, base + F.VERDICT, DROPPED) ? OBSERVED_CODE.DENIED : OBSERVED_CODE.NONE;
   sink.flow(table, src, dst, L4_CODES[protocol]!, port, line, observed, time, NaN);
   return true;
 };

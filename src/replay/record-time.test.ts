@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatTime, parseTimeText, parseTimeValue } from './record-time.js';
+import { formatTime, hasRfc3339Shape, parseTimeText, parseTimeValue, rfc3339Bytes } from './record-time.js';
 import { LineError } from './records.js';
 
 describe('record times', () => {
@@ -58,5 +58,37 @@ describe('record times', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('reads RFC 3339 on bytes where they lie in a line, never past their end, as parseTimeText reads the text', () => {
+    const times = fc.oneof(
+      fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2200-12-31T23:59:59Z'), noInvalidDate: true }).map((date) => date.toISOString()),
+      fc.constantFrom(
+        '2016-12-31T23:59:60Z', '2016-12-31T23:59:61Z', '2024-02-29T12:00:00+14:00', '2023-02-29T00:00:00Z', '2000-02-29T00:00:00Z', '1900-02-29T00:00:00Z',
+        '2024-05-14t09:21:07.123456789012z', '2024-05-14 09:21:07-00:00', '2024-05-14T09:21:07.Z', '2024-05-14T09:21:07+02:0', '2024-05-14T09:21:07+24:00',
+        '2024-05-14T09:21:07.5', '2024-05-14T09:21:07Z ', '2024-05-14T09:21:07+02:00Z', '2024-05-14T09:21:07²Z', '2024-05-14T09:21:07.9١Z', '2024-05-14T09:21:0é7Z',
+      ),
+    );
+    // What follows the time in the line: what a reader past its end would see.
+    const after = fc.constantFrom('', 'Z', '"', '0Z', '+01:00', '5Z"}');
+    fc.assert(
+      fc.property(times, after, fc.nat({ max: 3 }), (time, rest, pad) => {
+        const bytes = new TextEncoder().encode(`${'x'.repeat(pad)}${time}${rest}`);
+        const start = pad;
+        const end = pad + new TextEncoder().encode(time).length;
+        let expected: number | undefined;
+        try {
+          expected = parseTimeText(time, 'time');
+        } catch (error) {
+          if (!(error instanceof LineError)) throw error;
+        }
+        // The RFC 3339 branch of parseTimeText: what it reads there, rfc3339Bytes reads, and nothing else.
+        if (hasRfc3339Shape(bytes, start, end)) expect(rfc3339Bytes(bytes, start, end)).toBe(expected);
+        else expect(rfc3339Bytes(bytes, start, end)).toBeUndefined();
+      }),
+      { numRuns: 2000 },
+    );
+    expect(rfc3339Bytes(new TextEncoder().encode('2016-12-31T23:59:60Z'), 0, 20)).toBe(Date.UTC(2017, 0, 1));
+    expect(rfc3339Bytes(new TextEncoder().encode('"2024-05-14T09:21:07.25+02:00"'), 1, 29)).toBe(Date.UTC(2024, 4, 14, 7, 21, 7, 250));
   });
 });

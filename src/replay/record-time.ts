@@ -65,47 +65,69 @@ function wholeNumber(text: string): number | undefined {
 }
 
 /** Two ASCII digits at `at` as a number; NaN when they are not digits. */
-function two(text: string, at: number): number {
-  const a = text.charCodeAt(at) - DIGIT_0;
-  const b = text.charCodeAt(at + 1) - DIGIT_0;
+function two(bytes: Uint8Array, at: number): number {
+  const a = bytes[at]! - DIGIT_0;
+  const b = bytes[at + 1]! - DIGIT_0;
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
 }
 
+/** A text's UTF-8 bytes, for rfc3339 (non-ASCII text is no RFC 3339 time, in either form). */
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(64);
+
 /** Epoch milliseconds of an RFC 3339 date-time; undefined when `text` is not one. */
 function rfc3339(text: string): number | undefined {
-  const year = two(text, 0) * 100 + two(text, 2);
-  const month = two(text, 5);
-  const day = two(text, 8);
-  const t = text.charCodeAt(10);
-  if (text.charCodeAt(7) !== 0x2d || (t !== 0x54 && t !== 0x74 && t !== 0x20)) return undefined;
-  const hour = two(text, 11);
-  const minute = two(text, 14);
-  const second = two(text, 17);
-  if (text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a) return undefined;
+  if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3);
+  return rfc3339Bytes(scratch, 0, encoder.encodeInto(text, scratch).written);
+}
+
+/** Whether bytes [start, end) take parseTimeText's RFC 3339 branch: a digit, 20 bytes or more, a dash after the year. */
+export function hasRfc3339Shape(bytes: Uint8Array, start: number, end: number): boolean {
+  const first = bytes[start]! - DIGIT_0;
+  return first >= 0 && first <= 9 && end - start >= 20 && bytes[start + 4] === 0x2d;
+}
+
+/**
+ * Epoch milliseconds of the RFC 3339 date-time in bytes [start, end) (parseTimeText's reading,
+ * on bytes, so that a line's time needs no string); undefined when they are not one.
+ */
+export function rfc3339Bytes(bytes: Uint8Array, start: number, end: number): number | undefined {
+  if (end - start < 20) return undefined;
+  const year = two(bytes, start) * 100 + two(bytes, start + 2);
+  const month = two(bytes, start + 5);
+  const day = two(bytes, start + 8);
+  const t = bytes[start + 10];
+  if (bytes[start + 4] !== 0x2d || bytes[start + 7] !== 0x2d || (t !== 0x54 && t !== 0x74 && t !== 0x20)) return undefined;
+  const hour = two(bytes, start + 11);
+  const minute = two(bytes, start + 14);
+  const second = two(bytes, start + 17);
+  if (bytes[start + 13] !== 0x3a || bytes[start + 16] !== 0x3a) return undefined;
   if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) && hour <= 23 && minute <= 59 && second <= 60)) return undefined;
-  let at = 19;
+  let at = start + 19;
   let fraction = 0;
-  if (text.charCodeAt(at) === 0x2e) {
+  if (bytes[at] === 0x2e) {
     let scale = 100;
-    const start = ++at;
-    for (let digit = text.charCodeAt(at) - DIGIT_0; digit >= 0 && digit <= 9; digit = text.charCodeAt(++at) - DIGIT_0) {
+    const from = ++at;
+    for (; at < end; at++) {
+      const digit = bytes[at]! - DIGIT_0;
+      if (digit < 0 || digit > 9) break;
       fraction += digit * scale;
       scale /= 10;
     }
-    if (at === start) return undefined;
+    if (at === from) return undefined;
   }
-  const offset = offsetMinutes(text, at);
+  const offset = offsetMinutes(bytes, at, end);
   if (offset === undefined) return undefined;
   return (daysFromEpoch(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset * 60) * 1000 + fraction;
 }
 
-/** The zone at the end of an RFC 3339 time, in minutes east of UTC; undefined when it is not one. */
-function offsetMinutes(text: string, at: number): number | undefined {
-  const zone = text.charCodeAt(at);
-  if (zone === 0x5a || zone === 0x7a) return at + 1 === text.length ? 0 : undefined;
-  if ((zone !== 0x2b && zone !== 0x2d) || at + 6 !== text.length || text.charCodeAt(at + 3) !== 0x3a) return undefined;
-  const hours = two(text, at + 1);
-  const minutes = two(text, at + 4);
+/** The zone at `at`, the end of an RFC 3339 time that ends at `end`, in minutes east of UTC; undefined when it is not one. */
+function offsetMinutes(bytes: Uint8Array, at: number, end: number): number | undefined {
+  const zone = bytes[at];
+  if (zone === 0x5a || zone === 0x7a) return at + 1 === end ? 0 : undefined;
+  if ((zone !== 0x2b && zone !== 0x2d) || at + 6 !== end || bytes[at + 3] !== 0x3a) return undefined;
+  const hours = two(bytes, at + 1);
+  const minutes = two(bytes, at + 4);
   if (!(hours <= 23 && minutes <= 59)) return undefined;
   return (zone === 0x2d ? -1 : 1) * (hours * 60 + minutes);
 }

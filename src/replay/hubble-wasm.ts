@@ -1,0 +1,97 @@
+/**
+ * @module The Hubble line scanner's WASM module under Node (core-as/hubble, built by `npm run
+ * build:wasm` into core-as/build/hubble.wasm, copied beside dist/'s JavaScript by `npm run build`):
+ * one instance per thread, loaded on first use. It scans a line copied into its memory in one
+ * pass (JSON's grammar, the fields a judged flow needs, and each end looked up by its bytes) and
+ * writes positions as offsets into the caller's bytes.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const FILE = 'hubble.wasm';
+
+interface HubbleExports {
+  readonly memory: WebAssembly.Memory;
+  layoutCheck(): number;
+  fieldsAt(): number;
+  resultAt(): number;
+  lineAt(): number;
+  lineCapacity(): number;
+  maxEnds(): number;
+  scan(length: number, origin: number): number;
+  clearEnds(): void;
+  rememberEnd(side: number, id: number): number;
+}
+
+/** The module's instance, with views on its memory (renewed when the memory grows). */
+export class HubbleScanner {
+  private readonly exports: HubbleExports;
+  private readonly lineAt: number;
+  private readonly lineCapacity: number;
+  private readonly fieldsAt: number;
+  private readonly resultAt: number;
+  private readonly fieldsLength: number;
+  private buffer!: ArrayBuffer;
+  private memoryBytes!: Uint8Array;
+  /** The positions of the last line scanned (both flow objects), as hubble-line-scan.ts's F and END lay them out. */
+  fields!: Int32Array;
+  /** After a scan that took a line: its flow's base in `fields`, then its source's and destination's ids (-1: not met). */
+  result!: Int32Array;
+  /** Ends remembered at most: the caller's ids stay below it (the scanner forgets every end when it would have more). */
+  readonly maxEnds: number;
+
+  constructor(module: WebAssembly.Module, fieldsLength: number, layoutCheck: number) {
+    this.exports = new WebAssembly.Instance(module, {}).exports as unknown as HubbleExports;
+    if (this.exports.layoutCheck() !== layoutCheck) throw new Error('hubble.wasm was built for another field layout: run npm run build:wasm');
+    this.lineAt = this.exports.lineAt();
+    this.lineCapacity = this.exports.lineCapacity();
+    this.fieldsAt = this.exports.fieldsAt();
+    this.resultAt = this.exports.resultAt();
+    this.maxEnds = this.exports.maxEnds();
+    this.fieldsLength = fieldsLength;
+    this.renew();
+  }
+
+  private renew(): void {
+    this.buffer = this.exports.memory.buffer;
+    this.memoryBytes = new Uint8Array(this.buffer);
+    this.fields = new Int32Array(this.buffer, this.fieldsAt, this.fieldsLength);
+    this.result = new Int32Array(this.buffer, this.resultAt, 3);
+  }
+
+  /** Scans bytes [start, end) of `bytes`; true when the scanner takes the line (positions are then offsets into `bytes`). */
+  scan(bytes: Uint8Array, start: number, end: number): boolean {
+    const length = end - start;
+    if (length > this.lineCapacity) return false;
+    this.memoryBytes.set(bytes.subarray(start, end), this.lineAt);
+    return this.exports.scan(length, start) === 1;
+  }
+
+  /** Remembers the end of `side` (0: source, 1: destination) of the line just scanned as `id`. */
+  remember(side: 0 | 1, id: number): void {
+    this.exports.rememberEnd(side, id);
+    if (this.exports.memory.buffer !== this.buffer) this.renew();
+  }
+
+  /** Forgets every end remembered, those the last scan found included (their ids are the caller's to reuse). */
+  clear(): void {
+    this.exports.clearEnds();
+    this.result[1] = this.result[2] = -1;
+  }
+}
+
+/** Where the module may be: beside this code once bundled into dist/, or in the repo's build folder. */
+function modulePath(): string {
+  const paths = [new URL(`./${FILE}`, import.meta.url), new URL(`../../core-as/build/${FILE}`, import.meta.url)].map((url) => fileURLToPath(url));
+  const path = paths.find((p) => existsSync(p));
+  if (path === undefined) throw new Error(`the Hubble scanner is not built (${paths.join(' and ')} are missing): run npm run build:wasm`);
+  return path;
+}
+
+let module: WebAssembly.Module | undefined;
+
+/** A new instance of the scanner (each has its own memory of remembered ends). */
+export function hubbleScanner(fieldsLength: number, layoutCheck: number): HubbleScanner {
+  module ??= new WebAssembly.Module(new Uint8Array(readFileSync(modulePath())));
+  return new HubbleScanner(module, fieldsLength, layoutCheck);
+}
