@@ -6,8 +6,8 @@
  * in the shape real logs have (Zipf-distributed conversations, verdicts reused as `replay` does);
  * baseline replay (each flow read once, decided by two engines, the change report and rule hits
  * kept) for CSV and Hubble, with its cost against the single replay measured in the same run (the
- * target: at most 2x, a ratio of at least 0.5); then the peak RSS of a long replay, measured in a
- * child process (replay-rss.ts).
+ * target: at most 2x, a ratio of at least 0.5); then the peak RSS of a long replay, on one thread
+ * and on two (--jobs 2), measured in a child process (replay-rss.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -130,20 +130,22 @@ export const replayProducer: RowProducer = {
       const cached = await replayRate(ctx, log.format, chunks, () => new VerdictCache(direct()), directory);
       row(`replay-${log.format}-zipf`, cached);
     }
-    rows.push(peakRss(ctx, RSS_FLOWS[ctx.quick ? 'quick' : 'full']));
+    // One thread, then as `replay --jobs 2` (this thread and a worker): the CLI's default here.
+    for (const jobs of [1, 2]) rows.push(peakRss(ctx, RSS_FLOWS[ctx.quick ? 'quick' : 'full'], jobs));
     return rows;
   },
 };
 
-/** Peak RSS of a Zipf CSV replay of `flows` flows, in a fresh process (replay-rss.ts). */
-function peakRss(ctx: BenchContext, flows: number): Row {
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'replay-rss.ts'), ctx.size, String(flows)], {
+/** Peak RSS of a Zipf CSV replay of `flows` flows on `jobs` threads, in a fresh process (replay-rss.ts). */
+function peakRss(ctx: BenchContext, flows: number, jobs: number): Row {
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'replay-rss.ts'), ctx.size, String(flows), String(jobs)], {
     cwd: join(import.meta.dirname, '..'),
     encoding: 'utf8',
   });
   if (child.status !== 0) throw new Error(`replay-rss.ts failed (${child.status}): ${child.stderr}`);
   const result = JSON.parse(child.stdout) as { peakRssMiB: number; setupRssMiB: number; flowsPerSecond: number; records: number };
   if (result.records !== flows) throw new Error(`replay-rss.ts replayed ${result.records} of ${flows} flows`);
-  ctx.log(`replay of ${flows.toLocaleString('en-US')} Zipf CSV flows: peak RSS ${result.peakRssMiB.toFixed(0)} MiB while replaying (${result.setupRssMiB.toFixed(0)} MiB before), ${(result.flowsPerSecond / 1e6).toFixed(2)}M flows/s`);
-  return { size: ctx.size, metric: `replay-peak-rss-${flows / 1e6}M`, engine: 'wasm', value: result.peakRssMiB, unit: 'MiB' };
+  ctx.log(`replay of ${flows.toLocaleString('en-US')} Zipf CSV flows on ${jobs} thread(s): peak RSS ${result.peakRssMiB.toFixed(0)} MiB while replaying (${result.setupRssMiB.toFixed(0)} MiB before), ${(result.flowsPerSecond / 1e6).toFixed(2)}M flows/s`);
+  const metric = jobs === 1 ? `replay-peak-rss-${flows / 1e6}M` : `replay-peak-rss-jobs${jobs}-${flows / 1e6}M`;
+  return { size: ctx.size, metric, engine: 'wasm', value: result.peakRssMiB, unit: 'MiB' };
 }
