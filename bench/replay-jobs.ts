@@ -70,6 +70,8 @@ export const replayJobsProducer: RowProducer = {
           cpuPerFlow[kind].push(((used.user + used.system) * 1000) / summary.totals.records);
         }
       }
+      // Which thread took what: the worker's share says whether it was kept busy.
+      ctx.log(`replay --jobs ${JOBS}: ${parallel.parts.here} parts replayed in the main thread, ${parallel.parts.onWorkers} on the worker`);
     } finally {
       await parallel?.close();
     }

@@ -4,22 +4,21 @@
  * makes the service answer both in one request (`decide/batch?compare=VERSION`).
  */
 import type { ParseArgsConfig } from 'node:util';
-import type { Bundle } from '../src/model/bundle.js';
 import { sideBySide, replayAgainstBaseline, type ComparingDecider } from '../src/replay/baseline.js';
 import { BaselineSummary, type RuleReport } from '../src/replay/baseline-summary.js';
 import type { FlowLogFormat } from '../src/replay/index.js';
 import type { Engine } from '../src/engine/engine.js';
 import { RemoteEngine } from '../src/engine/remote-engine.js';
 import { ruleListOf, type RuleList } from '../src/format/rule-list.js';
-import { EndpointDirectory } from '../src/replay/endpoint-directory.js';
+import type { EndpointDirectory } from '../src/replay/endpoint-directory.js';
 import { RuleHits } from '../src/replay/rule-hits.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
 import { ParallelReplay } from '../src/replay/parallel.js';
-import { prepareSetup } from '../src/replay/part-replay.js';
+import { prepareSetup, type PartReplaySetup } from '../src/replay/part-replay.js';
 import { engineOf, loadBundle, type BundleArgs } from './bundle-args.js';
 import { localEngine } from './engines.js';
 import { remoteRuleList } from './remote-rules.js';
-import { noteJobsUnused, outWriter, replayEach } from './replay-io.js';
+import { localDirectory, noteJobsUnused, outWriter, replayEach } from './replay-io.js';
 import { EXIT, UsageError } from './usage.js';
 
 export const BASELINE_OPTIONS = {
@@ -66,16 +65,23 @@ export function hasBaseline(values: BaselineValues): boolean {
   return values.baseline !== undefined || values['baseline-url'] !== undefined || values['baseline-version'] !== undefined;
 }
 
-/** One side of the comparison: how it decides, and the bundle when it is local (else the service). */
+/**
+ * One side of the comparison: how it decides, and when it is local what the run needs of its
+ * bundle (who its pods are, its rule list), else the service. The bundle itself is not kept: a
+ * long replay's resident memory would carry its objects, garbage once these are built.
+ */
 interface Side {
   readonly engine: Engine;
-  readonly bundle?: Bundle;
+  readonly directory?: EndpointDirectory;
+  readonly list?: RuleList;
   readonly remote?: RemoteEngine;
 }
 
-async function localSide(paths: readonly string[], values: BaselineValues): Promise<Side> {
+/** A local side; the rule list only for the new bundle, whose rule hits are reported. */
+async function localSide(paths: readonly string[], values: BaselineValues, withRules: boolean): Promise<Side> {
   const bundle = await loadBundle(paths, values, values.quiet);
-  return { bundle, engine: localEngine(engineOf(values), bundle) };
+  const engine = localEngine(engineOf(values), bundle);
+  return { engine, directory: localDirectory(engine, bundle), list: withRules ? ruleListOf(bundle) : undefined };
 }
 
 function remoteSide(url: string, token: string | undefined): Side {
@@ -84,7 +90,7 @@ function remoteSide(url: string, token: string | undefined): Side {
 }
 
 /** Both sides, checked: exactly one baseline source, and --baseline-version only with --url. */
-async function comparison(values: BaselineValues): Promise<{ decider: ComparingDecider; next: Omit<Side, 'engine'>; baseline?: Bundle; remote: boolean }> {
+async function comparison(values: BaselineValues): Promise<{ decider: ComparingDecider; next: Omit<Side, 'engine'>; baseline?: Side; remote: boolean }> {
   const sources = [values.baseline, values['baseline-url'], values['baseline-version']].filter((v) => v !== undefined);
   if (sources.length > 1) throw new UsageError('give one of --baseline, --baseline-url and --baseline-version');
   const version = values['baseline-version'];
@@ -93,21 +99,21 @@ async function comparison(values: BaselineValues): Promise<{ decider: ComparingD
     const remote = new RemoteEngine({ url: values.url, token: values.token });
     return { decider: { decideBoth: (flows) => remote.decideAgainst(version, flows) }, next: { remote }, remote: true };
   }
-  const next = values.url !== undefined ? remoteSide(values.url, values.token) : await localSide(values.bundle!, values);
+  const next = values.url !== undefined ? remoteSide(values.url, values.token) : await localSide(values.bundle!, values, true);
   const baseline =
     values.baseline !== undefined
-      ? await localSide(values.baseline, values)
+      ? await localSide(values.baseline, values, false)
       : remoteSide(values['baseline-url']!, values['baseline-token'] ?? values.token);
   const remote = values.url !== undefined || values['baseline-url'] !== undefined;
-  return { decider: sideBySide(next.engine, baseline.engine), next, baseline: baseline.bundle, remote };
+  return { decider: sideBySide(next.engine, baseline.engine), next, baseline, remote };
 }
 
 /**
  * The rule part of a report: unused and shadowed rules need the bundle's rule list, from its
  * manifests or from the service that decided the flows (GET .../rules for that version).
  */
-export async function ruleReportOf(rules: RuleHits, side: Omit<Side, 'engine'> & { readonly list?: RuleList }): Promise<RuleReport> {
-  const list = side.list ?? (side.bundle ? ruleListOf(side.bundle) : side.remote ? await remoteRuleList(side.remote) : undefined);
+export async function ruleReportOf(rules: RuleHits, side: Pick<Side, 'list' | 'remote'>): Promise<RuleReport> {
+  const list = side.list ?? (side.remote ? await remoteRuleList(side.remote) : undefined);
   return {
     rules: rules.toJSON(),
     unusedRules: list ? rules.unusedAmong(list.rules) : null,
@@ -122,8 +128,7 @@ export async function runBaselineReplay(values: BaselineValues, logs: readonly s
   const { decider, next, baseline, remote } = await comparison(values);
   noteJobsUnused(remote && values.jobs !== undefined && common.jobs > 1, values.quiet);
   // Endpoints resolve by the new bundle's pods when it is local, else by the baseline's.
-  const known = next.bundle ?? baseline;
-  const directory = known ? new EndpointDirectory(known) : undefined;
+  const directory = next.directory ?? baseline?.directory;
   const out = await outWriter(values.out);
   const summary = new BaselineSummary();
   const rules = new RuleHits();
@@ -147,11 +152,8 @@ export async function runBaselineReplay(values: BaselineValues, logs: readonly s
 
 /** Both bundles local, on `common.jobs` worker threads: the same report (parallel.ts). */
 async function runParallel(values: BaselineValues, logs: readonly string[], common: CommonReplayArgs): Promise<number> {
-  const next = await loadBundle(values.bundle!, values, values.quiet);
-  const baseline = await loadBundle(values.baseline!, values, values.quiet);
-  const engine = engineOf(values);
+  const { setup, list } = await parallelSetup(values);
   const out = await outWriter(values.out);
-  const setup = prepareSetup({ engine, core: engine === 'wasm' ? loadCoreModule() : undefined, bundle: next, baseline, rules: true, out: out.write !== undefined });
   const summary = new BaselineSummary();
   const rules = new RuleHits();
   const parallel = new ParallelReplay({ jobs: common.jobs, setup, format: common.format });
@@ -160,7 +162,20 @@ async function runParallel(values: BaselineValues, logs: readonly string[], comm
     await parallel.close();
     await out.close();
   });
-  return report(summary, rules, { bundle: next }, common);
+  return report(summary, rules, { list }, common);
+}
+
+/**
+ * The workers' setup (their images, or for the reference engine the bundles themselves) and the
+ * new bundle's rule list: a function of its own so that neither bundle outlives it, as an async
+ * function's locals would live as long as the whole replay.
+ */
+async function parallelSetup(values: BaselineValues): Promise<{ setup: PartReplaySetup; list: RuleList }> {
+  const next = await loadBundle(values.bundle!, values, values.quiet);
+  const baseline = await loadBundle(values.baseline!, values, values.quiet);
+  const engine = engineOf(values);
+  const core = engine === 'wasm' ? loadCoreModule() : undefined;
+  return { setup: prepareSetup({ engine, core, bundle: next, baseline, rules: true, out: values.out !== undefined }), list: ruleListOf(next) };
 }
 
 async function report(summary: BaselineSummary, rules: RuleHits, next: Omit<Side, 'engine'>, common: CommonReplayArgs): Promise<number> {

@@ -5,6 +5,10 @@ import { finished } from 'node:stream/promises';
 import { FlowLogFormatError } from '../src/replay/index.js';
 import { RemoteError } from '../src/engine/remote-engine.js';
 import type { ReplayInput } from '../src/replay/replay.js';
+import type { Engine } from '../src/engine/engine.js';
+import type { Bundle } from '../src/model/bundle.js';
+import { EndpointDirectory } from '../src/replay/endpoint-directory.js';
+import { localWasmEngine } from '../src/replay/record-stream.js';
 import { UsageError } from './usage.js';
 
 export async function openInput(name: string): Promise<ReplayInput> {
@@ -28,6 +32,16 @@ export async function openOut(path: string): Promise<WriteStream> {
   });
   stream.on('error', () => {}); // later failures surface through the writes and `finished`
   return stream;
+}
+
+/**
+ * Who `bundle`'s pods are, for a local replay deciding with `engine` (built from it): the WASM
+ * engine's resolver serves the directory, which then keeps none of the bundle's objects; the
+ * reference engine holds the bundle anyway.
+ */
+export function localDirectory(engine: Engine, bundle: Bundle): EndpointDirectory {
+  const wasm = localWasmEngine(engine);
+  return wasm === undefined ? new EndpointDirectory(bundle) : new EndpointDirectory({ resolver: wasm.resolver, ownedIPs: new EndpointDirectory(bundle).ownedIPs() });
 }
 
 export function positiveInteger(text: string, option: string): number {

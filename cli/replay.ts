@@ -9,14 +9,13 @@ import { ruleListOf, type RuleList } from '../src/format/rule-list.js';
 import { RemoteEngine } from '../src/engine/remote-engine.js';
 import { ParallelReplay } from '../src/replay/parallel.js';
 import { prepareSetup } from '../src/replay/part-replay.js';
-import { EndpointDirectory } from '../src/replay/endpoint-directory.js';
-import { localWasmEngine } from '../src/replay/record-stream.js';
+import type { EndpointDirectory } from '../src/replay/endpoint-directory.js';
 import { replay } from '../src/replay/replay.js';
 import { RuleHits } from '../src/replay/rule-hits.js';
 import { VerdictCache } from '../src/replay/verdict-cache.js';
 import { ReplaySummary } from '../src/replay/summary.js';
 import { BASELINE_HELP, BASELINE_OPTIONS, hasBaseline, ruleReportOf, runBaselineReplay } from './replay-baseline.js';
-import { noteJobsUnused, outWriter, positiveInteger, replayEach } from './replay-io.js';
+import { localDirectory, noteJobsUnused, outWriter, positiveInteger, replayEach } from './replay-io.js';
 import { BUNDLE_OPTIONS, BUNDLE_OPTIONS_HELP, engineOf, loadBundle, type BundleArgs } from './bundle-args.js';
 import { localEngine } from './engines.js';
 import { EXIT, UsageError } from './usage.js';
@@ -179,8 +178,5 @@ async function prepareLocal(values: LocalValues, jobs: number, keep: { readonly 
   }
   // One bundle for the whole run: repeated conversations reuse their verdicts.
   const engine = new VerdictCache(localEngine(name, bundle));
-  const wasm = localWasmEngine(engine);
-  // The WASM engine's resolver serves the directory; the reference engine holds the bundle anyway.
-  const directory = wasm === undefined ? new EndpointDirectory(bundle) : new EndpointDirectory({ resolver: wasm.resolver, ownedIPs: new EndpointDirectory(bundle).ownedIPs() });
-  return { ruleList, engine, directory };
+  return { ruleList, engine, directory: localDirectory(engine, bundle) };
 }

@@ -153,11 +153,14 @@ export class ParallelReplay {
 
   /**
    * The workers once they are up. While they start (or with jobs 1), undefined: this thread
-   * replays the parts itself, unless workersOnly.
+   * replays the parts itself, unless workersOnly. The event loop turns first, every part: the
+   * workers' answers arrive as events, and a worker whose answers were not yet seen looks busy, so
+   * that this thread would replay part after part itself while the worker idles (an input read
+   * from memory, or from a file read ahead, never lets the loop turn otherwise).
    */
   private async workers(): Promise<WorkerPool | undefined> {
-    if (this.pool === undefined && !this.options.workersOnly) await yieldToEvents();
-    else if (this.pool === undefined) await this.starting;
+    if (this.pool !== undefined || !this.options.workersOnly) await yieldToEvents();
+    else await this.starting;
     if (this.startError !== undefined) throw this.startError;
     return this.pool;
   }

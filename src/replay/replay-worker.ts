@@ -8,7 +8,13 @@ import { partReplayer, type PartJob, type PartResult } from './part-replay.js';
 import type { WorkerAnswer, WorkerRequest } from './worker-pool.js';
 
 const port = parentPort!;
-const post = (answer: WorkerAnswer): void => port.postMessage(answer);
+/**
+ * Posts an answer; a part's answer also gives its buffer back (`done`), detached from this thread
+ * at once: a part outlives a few scavenges and is promoted, so that it would be freed by the next
+ * full collection only, which V8 runs when some 64 MiB of such buffers have piled up (the worker's
+ * `external` memory swung by that much). The main thread drops it young.
+ */
+const post = (answer: WorkerAnswer, done?: Uint8Array): void => port.postMessage(answer, done === undefined ? [] : [done.buffer as ArrayBuffer]);
 
 let replayPart: ((job: PartJob) => Promise<PartResult>) | undefined;
 let queue: Promise<void> = Promise.resolve();
@@ -26,9 +32,9 @@ port.on('message', (message: WorkerRequest) => {
   queue = queue.then(async () => {
     try {
       if (replayPart === undefined) throw new Error('replay worker: a part came before the setup');
-      post({ id: message.id, result: await replayPart(message.job) });
+      post({ id: message.id, result: await replayPart(message.job) }, message.job.bytes);
     } catch (error) {
-      post({ id: message.id, error: describeError(error) });
+      post({ id: message.id, error: describeError(error) }, message.job.bytes);
     }
   });
 });

@@ -18,7 +18,9 @@ import type { PartJob, PartReplaySetup, PartResult } from './part-replay.js';
  * batch die young (process CPU per flow about 20% lower), at the cost of resident memory. Since
  * parts are read in 64-KiB pieces, 32 MiB does as well: `replay --jobs 2` of 3M CSV flows
  * (cluster.yaml, 2026-11-30, loaded machine) peaked at 314 MiB RSS and 9.1 s CPU with 32 MiB,
- * 368-371 MiB and 9.0-9.4 s with 64, 272-284 MiB and 9.5-10.2 s with 16.
+ * 368-371 MiB and 9.0-9.4 s with 64, 272-284 MiB and 9.5-10.2 s with 16. Since parts go back to
+ * the main thread when replayed (replay-worker.ts), 16 saves no resident memory: 207-208 MiB with
+ * 16, 199-205 with 32 (the same run of 3M flows, loaded machine).
  */
 const YOUNG_GENERATION_MIB = 32;
 
