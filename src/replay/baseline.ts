@@ -87,7 +87,7 @@ async function settleRecordPairs(batch: FlowRecordBatch, from: number, to: numbe
     const allowed = recordAllows(verdicts, i);
     const baselineAllowed = recordAllows(baselineVerdicts, i);
     const observed = OBSERVED_OF_CODE[batch.observed[i]!];
-    const file = batch.files[i]!;
+    const file = batch.fileOf(i);
     const line = batch.lines[i]!;
     const time = batch.timeOf(i);
     const timeEnd = batch.timeEndOf(i);

@@ -39,9 +39,13 @@ export class FlowRecordBatch {
   timeEnds = new Float64Array(this.capacity);
   /** Each flow's service in its table (FlowServices). */
   services = new Int32Array(this.capacity);
-  /** The table each flow's endpoints are entries of, and its file. */
-  tables: EndpointRecords[] = [];
-  files: string[] = [];
+  /** The table each flow's endpoints are entries of, and its file: indexes of the batch's few (tableOf, fileOf). */
+  tableIndexes = new Uint8Array(this.capacity);
+  private fileIndexes = new Int32Array(this.capacity);
+  private readonly tables: EndpointRecords[] = [];
+  private readonly files: string[] = [];
+  private lastTable = -1;
+  private lastFile = -1;
 
   constructor(readonly engines: number) {
     this.records = Array.from({ length: engines }, () => new Uint8Array(this.capacity * FLOW_RECORD_BYTES));
@@ -67,8 +71,38 @@ export class FlowRecordBatch {
     this.times[i] = time;
     this.timeEnds[i] = timeEnd;
     this.services[i] = service;
-    this.tables[i] = table;
-    this.files[i] = file;
+    this.tableIndexes[i] = this.lastTable >= 0 && this.tables[this.lastTable] === table ? this.lastTable : this.indexOfTable(table);
+    this.fileIndexes[i] = this.lastFile >= 0 && this.files[this.lastFile] === file ? this.lastFile : this.indexOfFile(file);
+  }
+
+  /** Flow i's endpoint table, and its file. */
+  tableOf(i: number): EndpointRecords {
+    return this.tables[this.tableIndexes[i]!]!;
+  }
+
+  fileOf(i: number): string {
+    return this.files[this.fileIndexes[i]!]!;
+  }
+
+  /** The table numbered `index` in this batch (tableIndexes). */
+  table(index: number): EndpointRecords {
+    return this.tables[index]!;
+  }
+
+  private indexOfTable(table: EndpointRecords): number {
+    let index = this.tables.indexOf(table);
+    if (index < 0) {
+      // A table per decoder: a batch never meets more than a handful.
+      if (this.tables.length > 0xff) throw new Error('replay bug: more than 256 endpoint tables in one batch');
+      index = this.tables.push(table) - 1;
+    }
+    return (this.lastTable = index);
+  }
+
+  private indexOfFile(file: string): number {
+    const last = this.files.length - 1;
+    // Inputs are read one after another: only the last file is compared (a name met again is added again).
+    return (this.lastFile = last >= 0 && this.files[last] === file ? last : this.files.push(file) - 1);
   }
 
   /** The next miss's flow record for each engine. */
@@ -115,7 +149,7 @@ export class FlowRecordBatch {
         refused.push(i);
         continue;
       }
-      const services = this.tables[i]!.services;
+      const services = this.tableOf(i).services;
       const service = this.services[i]!;
       for (let e = 0; e < this.engines; e++) services.remember(service, e, this.missVerdicts[e]!, m, e === this.engines - 1);
     }
@@ -125,30 +159,30 @@ export class FlowRecordBatch {
 
   /** Flow i's entries, protocol code and port (its service's). */
   srcOf(i: number): number {
-    return this.tables[i]!.services.srcOf(this.services[i]!);
+    return this.tableOf(i).services.srcOf(this.services[i]!);
   }
 
   dstOf(i: number): number {
-    return this.tables[i]!.services.dstOf(this.services[i]!);
+    return this.tableOf(i).services.dstOf(this.services[i]!);
   }
 
   protocolOf(i: number): number {
-    return this.tables[i]!.services.protocolOf(this.services[i]!);
+    return this.tableOf(i).services.protocolOf(this.services[i]!);
   }
 
   portOf(i: number): number {
-    return this.tables[i]!.services.portOf(this.services[i]!);
+    return this.tableOf(i).services.portOf(this.services[i]!);
   }
 
   /** Flow i's endpoint texts, as a summary names them. */
   labelsOf(i: number): { src: string; dst: string } {
-    const texts = this.tables[i]!.texts;
+    const texts = this.tableOf(i).texts;
     return { src: texts[this.srcOf(i)]!, dst: texts[this.dstOf(i)]! };
   }
 
   /** Flow i's key in a summary's lists (KEY). */
   groupKeyOf(i: number, variant: number = KEY.GROUP): string {
-    return this.tables[i]!.groupKey(this.services[i]!, variant);
+    return this.tableOf(i).groupKey(this.services[i]!, variant);
   }
 
   /** Flow i's time and the end of its window, undefined when the line has none. */
@@ -167,6 +201,8 @@ export class FlowRecordBatch {
     this.misses = 0;
     this.tables.length = 0;
     this.files.length = 0;
+    this.lastTable = -1;
+    this.lastFile = -1;
   }
 
   private grow(): void {
@@ -187,6 +223,8 @@ export class FlowRecordBatch {
     this.times = widen(this.times, (n) => new Float64Array(n));
     this.timeEnds = widen(this.timeEnds, (n) => new Float64Array(n));
     this.services = widen(this.services, (n) => new Int32Array(n));
+    this.tableIndexes = widen(this.tableIndexes, (n) => new Uint8Array(n));
+    this.fileIndexes = widen(this.fileIndexes, (n) => new Int32Array(n));
     this.capacity = capacity;
   }
 }

@@ -12,7 +12,8 @@ import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
 import { resolveEndpoint, type EndpointDirectory } from './endpoint-directory.js';
 import { readFlowLogBytes, type FlowLogFormat, type LogPart, type LogRecord } from './index.js';
 import type { FlowRecordBatch } from './flow-record-batch.js';
-import { OBSERVED_OF_CODE, type EndpointTables } from './flow-records.js';
+import { KEY, OBSERVED_CODE, OBSERVED_OF_CODE, type EndpointTables } from './flow-records.js';
+import { GroupTally, LIST } from './group-tally.js';
 import { localWasmEngine, recordAllows, recordFields, streamRecords } from './record-stream.js';
 import { RuleHits } from './rule-hits.js';
 import type { RecordTally } from './record-tally.js';
@@ -173,36 +174,53 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
   // Local mode on the core: records first (record-stream.ts); the object path for any other engine.
   const wasm = options.directory === undefined ? undefined : localWasmEngine(options.engine);
   if (wasm === undefined) await streamFlows(inputs, stream);
-  else await streamRecords(inputs, stream, { engines: [wasm], tables: options.endpointTables, settle: (batch, from, to) => settleRecords(batch, from, to, wasm, options) });
+  else {
+    const tally = new GroupTally();
+    await streamRecords(inputs, stream, { engines: [wasm], tables: options.endpointTables, settle: (batch, from, to) => settleRecords(batch, from, to, wasm, tally, options) });
+  }
 }
 
-/** `settle` for fast flows [from, to) of a batch, from their verdict records. */
-async function settleRecords(batch: FlowRecordBatch, from: number, to: number, engine: WasmEngine, options: ReplayOptions): Promise<void> {
+/**
+ * `settle` for fast flows [from, to) of a batch, from their verdict records: totals counted here,
+ * the summary's lists per distinct flow (`tally`), handed to the summary at the end of the run.
+ */
+async function settleRecords(batch: FlowRecordBatch, from: number, to: number, engine: WasmEngine, tally: GroupTally, options: ReplayOptions): Promise<void> {
   const verdicts = batch.verdicts[0]!;
   const lines: string[] | undefined = options.out ? [] : undefined;
-  // What decided flow `at`, for a flow that starts a group: one object for the whole batch.
-  const group = { at: 0, why: (): string | undefined => whyOf(engine.verdictOfRecord(verdicts, group.at)) };
+  const { rules, summary } = options;
+  const codes = batch.observed;
+  const services = batch.services;
+  const tables = batch.tableIndexes;
+  let allowedFlows = 0;
+  let observedAny = false;
   for (let i = from; i < to; i++) {
     const allowed = recordAllows(verdicts, i);
-    const observed = OBSERVED_OF_CODE[batch.observed[i]!];
-    const file = batch.files[i]!;
-    const line = batch.lines[i]!;
-    if (ReplaySummary.isListed(allowed, observed)) {
-      group.at = i;
-      // The key is made from the table's detached texts: the summary keeps it as it is.
-      options.summary.countKeyed(allowed, observed, batch.groupKeyOf(i), group, true);
+    const observed = codes[i]!;
+    if (observed !== OBSERVED_CODE.NONE) observedAny = true;
+    if (allowed) {
+      allowedFlows++;
+      if (observed === OBSERVED_CODE.DENIED) tally.count(LIST.OPEN, tables[i]!, services[i]!, i);
     } else {
-      options.summary.countKeyed(allowed, observed);
+      tally.count(LIST.DENIED, tables[i]!, services[i]!, i);
+      if (observed === OBSERVED_CODE.ALLOWED) tally.count(LIST.BREAK, tables[i]!, services[i]!, i);
     }
-    options.rules?.countRecord(engine, verdicts, i, file, line, batch.timeOf(i), batch.timeEndOf(i));
+    if (rules) rules.countRecord(engine, verdicts, i, batch.fileOf(i), batch.lines[i]!, batch.timeOf(i), batch.timeEndOf(i));
     if (lines) {
       const { reason, deniedBy } = recordFields(verdicts, i);
-      const out: Record<string, unknown> = { file, line, allowed, reason };
+      const out: Record<string, unknown> = { file: batch.fileOf(i), line: batch.lines[i]!, allowed, reason };
       if (!allowed) out.deniedBy = deniedBy;
-      if (observed) out.observed = observed;
+      if (observed !== OBSERVED_CODE.NONE) out.observed = OBSERVED_OF_CODE[observed];
       lines.push(JSON.stringify(out));
     }
   }
+  summary.countJudgedRun(allowedFlows, to - from - allowedFlows, observedAny);
+  // What decided a group's first flow, asked only for a group the summary has not met.
+  const group = { at: 0, why: (): string | undefined => whyOf(engine.verdictOfRecord(verdicts, group.at)) };
+  tally.flush((list, table, service, count, first) => {
+    group.at = first;
+    // The key is made from the table's detached texts: the summary keeps it as it is.
+    summary.countListed(list, batch.table(table).groupKey(service, KEY.GROUP), count, group, true);
+  });
   if (lines && lines.length > 0) await options.out!(lines.join('\n'));
 }
 

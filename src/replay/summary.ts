@@ -6,6 +6,7 @@
  */
 
 import { detached } from '../flow/endpoint-table.js';
+import { LIST } from './group-tally.js';
 import { appendProblems, RecordTally, type TallyPart } from './record-tally.js';
 
 /** Distinct groups kept per list; more are counted in `other`. */
@@ -81,17 +82,17 @@ class GroupCounter {
   constructor(private readonly maxGroups: number) {}
 
   /**
-   * Counts one flow of `group`; `key` names it, made once for all the lists a flow goes in, and
-   * `owned` when it is no view of the input (kept as it is: the next lookup of the same string
-   * then compares by identity).
+   * Counts `count` flows of `group` (the first of them decided as `group.why` says); `key` names
+   * it, made once for all the lists a flow goes in, and `owned` when it is no view of the input
+   * (kept as it is: the next lookup of the same string then compares by identity).
    */
-  add(group: GroupWhy, key: string, owned: boolean): void {
-    this.total++;
+  add(group: GroupWhy, key: string, owned: boolean, count = 1): void {
+    this.total += count;
     const entry = this.counts.get(key);
-    if (entry !== undefined) entry.count++;
+    if (entry !== undefined) entry.count += count;
     // Names are views of the input's lines: a kept key is copied, or it would keep whole chunks alive.
-    else if (this.counts.size < this.maxGroups) this.counts.set(owned ? key : detached(key), { count: 1, why: group.why() });
-    else this.other++;
+    else if (this.counts.size < this.maxGroups) this.counts.set(owned ? key : detached(key), { count, why: group.why() });
+    else this.other += count;
   }
 
   toPart(): GroupCounterPart {
@@ -196,6 +197,24 @@ export class ReplaySummary extends RecordTally {
     if (!allowed) this.denied.add(group, key, owned);
     if (observed === 'allowed' && !allowed) this.wouldBreak.add(group, key, owned);
     if (observed === 'denied' && allowed) this.wouldOpen.add(group, key, owned);
+  }
+
+  /**
+   * countKeyed for a run of judged flows counted apart (group-tally.ts): their totals here, their
+   * lists by countListed.
+   */
+  countJudgedRun(allowed: number, denied: number, observed: boolean): void {
+    this.totals.records += allowed + denied;
+    this.totals.judged += allowed + denied;
+    this.totals.allowed += allowed;
+    this.totals.denied += denied;
+    if (observed) this.observedAny = true;
+  }
+
+  /** `count` flows of one group in `list` (LIST), as that many countKeyed calls would list them. */
+  countListed(list: number, key: string, count: number, group: GroupWhy, owned: boolean): void {
+    const counter = list === LIST.DENIED ? this.denied : list === LIST.BREAK ? this.wouldBreak : this.wouldOpen;
+    counter.add(group, key, owned, count);
   }
 
   get breaks(): number {
