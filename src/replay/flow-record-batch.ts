@@ -84,6 +84,11 @@ export class FlowRecordBatch {
     return this.files[this.fileIndexes[i]!]!;
   }
 
+  /** How many tables this batch's flows come from. */
+  get tableCount(): number {
+    return this.tables.length;
+  }
+
   /** The table numbered `index` in this batch (tableIndexes). */
   table(index: number): EndpointRecords {
     return this.tables[index]!;

@@ -38,6 +38,8 @@ export class FlowServices {
   /** A service's keys in the summaries' lists, by KEY variant (flow-records.ts). */
   readonly keys: (string[] | undefined)[] = [];
   size = 0;
+  /** Counts the clears: services numbered under another epoch are other flows (see ListedFlows). */
+  epoch = 0;
 
   constructor(private readonly engines: number) {
     this.verdicts = new Uint32Array(FIRST_CAPACITY * engines * VERDICT_WORDS);
@@ -96,6 +98,7 @@ export class FlowServices {
   }
 
   clear(): void {
+    this.epoch++;
     this.size = 0;
     this.keys.length = 0;
     this.slots.fill(0);

@@ -12,8 +12,8 @@ import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
 import { resolveEndpoint, type EndpointDirectory } from './endpoint-directory.js';
 import { readFlowLogBytes, type FlowLogFormat, type LogPart, type LogRecord } from './index.js';
 import type { FlowRecordBatch } from './flow-record-batch.js';
-import { KEY, OBSERVED_CODE, OBSERVED_OF_CODE, type EndpointTables } from './flow-records.js';
-import { GroupTally, LIST } from './group-tally.js';
+import { OBSERVED_CODE, OBSERVED_OF_CODE, type EndpointTables } from './flow-records.js';
+import { LIST, ListedFlows } from './listed-flows.js';
 import { localWasmEngine, recordAllows, recordFields, streamRecords } from './record-stream.js';
 import { RuleHits } from './rule-hits.js';
 import type { RecordTally } from './record-tally.js';
@@ -175,22 +175,25 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
   const wasm = options.directory === undefined ? undefined : localWasmEngine(options.engine);
   if (wasm === undefined) await streamFlows(inputs, stream);
   else {
-    const tally = new GroupTally();
-    await streamRecords(inputs, stream, { engines: [wasm], tables: options.endpointTables, settle: (batch, from, to) => settleRecords(batch, from, to, wasm, tally, options) });
+    const listed = new ListedFlows(options.summary);
+    await streamRecords(inputs, stream, { engines: [wasm], tables: options.endpointTables, settle: (batch, from, to) => settleRecords(batch, from, to, wasm, listed, options) });
   }
 }
 
 /**
  * `settle` for fast flows [from, to) of a batch, from their verdict records: totals counted here,
- * the summary's lists per distinct flow (`tally`), handed to the summary at the end of the run.
+ * the summary's lists per distinct flow (`listed`).
  */
-async function settleRecords(batch: FlowRecordBatch, from: number, to: number, engine: WasmEngine, tally: GroupTally, options: ReplayOptions): Promise<void> {
+async function settleRecords(batch: FlowRecordBatch, from: number, to: number, engine: WasmEngine, listed: ListedFlows, options: ReplayOptions): Promise<void> {
   const verdicts = batch.verdicts[0]!;
   const lines: string[] | undefined = options.out ? [] : undefined;
   const { rules, summary } = options;
   const codes = batch.observed;
   const services = batch.services;
   const tables = batch.tableIndexes;
+  const counts = Array.from({ length: batch.tableCount }, (_, t) => listed.of(batch.table(t)));
+  // What decided flow `at`, asked only for a flow that starts a group: one object for the whole run.
+  const group = { at: 0, why: (): string | undefined => whyOf(engine.verdictOfRecord(verdicts, group.at)) };
   let allowedFlows = 0;
   let observedAny = false;
   for (let i = from; i < to; i++) {
@@ -199,10 +202,14 @@ async function settleRecords(batch: FlowRecordBatch, from: number, to: number, e
     if (observed !== OBSERVED_CODE.NONE) observedAny = true;
     if (allowed) {
       allowedFlows++;
-      if (observed === OBSERVED_CODE.DENIED) tally.count(LIST.OPEN, tables[i]!, services[i]!, i);
+      if (observed === OBSERVED_CODE.DENIED) {
+        group.at = i;
+        listed.count(counts[tables[i]!]!, LIST.OPEN, services[i]!, group);
+      }
     } else {
-      tally.count(LIST.DENIED, tables[i]!, services[i]!, i);
-      if (observed === OBSERVED_CODE.ALLOWED) tally.count(LIST.BREAK, tables[i]!, services[i]!, i);
+      group.at = i;
+      listed.count(counts[tables[i]!]!, LIST.DENIED, services[i]!, group);
+      if (observed === OBSERVED_CODE.ALLOWED) listed.count(counts[tables[i]!]!, LIST.BREAK, services[i]!, group);
     }
     if (rules) rules.countRecord(engine, verdicts, i, batch.fileOf(i), batch.lines[i]!, batch.timeOf(i), batch.timeEndOf(i));
     if (lines) {
@@ -214,13 +221,6 @@ async function settleRecords(batch: FlowRecordBatch, from: number, to: number, e
     }
   }
   summary.countJudgedRun(allowedFlows, to - from - allowedFlows, observedAny);
-  // What decided a group's first flow, asked only for a group the summary has not met.
-  const group = { at: 0, why: (): string | undefined => whyOf(engine.verdictOfRecord(verdicts, group.at)) };
-  tally.flush((list, table, service, count, first) => {
-    group.at = first;
-    // The key is made from the table's detached texts: the summary keeps it as it is.
-    summary.countListed(list, batch.table(table).groupKey(service, KEY.GROUP), count, group, true);
-  });
   if (lines && lines.length > 0) await options.out!(lines.join('\n'));
 }
 

@@ -6,7 +6,7 @@
  */
 
 import { detached } from '../flow/endpoint-table.js';
-import { LIST } from './group-tally.js';
+import { LIST } from './listed-flows.js';
 import { appendProblems, RecordTally, type TallyPart } from './record-tally.js';
 
 /** Distinct groups kept per list; more are counted in `other`. */
@@ -73,6 +73,13 @@ export interface GroupCounterPart {
   readonly groups: readonly (readonly [key: string, count: number, why: string | undefined])[];
 }
 
+/**
+ * A group's count in one list, as a caller that meets the same group again keeps it
+ * (ReplaySummary.countListed); null for a group counted in `other` (past the bound: for good, as
+ * groups are never dropped).
+ */
+export type GroupCount = { count: number; readonly why?: string } | null;
+
 /** Counts per (src -> dst : service), bounded. */
 class GroupCounter {
   private readonly counts = new Map<string, { count: number; why?: string }>();
@@ -82,17 +89,32 @@ class GroupCounter {
   constructor(private readonly maxGroups: number) {}
 
   /**
-   * Counts `count` flows of `group` (the first of them decided as `group.why` says); `key` names
-   * it, made once for all the lists a flow goes in, and `owned` when it is no view of the input
-   * (kept as it is: the next lookup of the same string then compares by identity).
+   * Counts one flow of `group`; `key` names it, made once for all the lists a flow goes in, and
+   * `owned` when it is no view of the input (kept as it is: the next lookup of the same string
+   * then compares by identity). Its count, for `again`.
    */
-  add(group: GroupWhy, key: string, owned: boolean, count = 1): void {
-    this.total += count;
+  add(group: GroupWhy, key: string, owned: boolean): GroupCount {
+    this.total++;
     const entry = this.counts.get(key);
-    if (entry !== undefined) entry.count += count;
+    if (entry !== undefined) {
+      entry.count++;
+      return entry;
+    }
+    if (this.counts.size >= this.maxGroups) {
+      this.other++;
+      return null;
+    }
     // Names are views of the input's lines: a kept key is copied, or it would keep whole chunks alive.
-    else if (this.counts.size < this.maxGroups) this.counts.set(owned ? key : detached(key), { count, why: group.why() });
-    else this.other += count;
+    const counted = { count: 1, why: group.why() };
+    this.counts.set(owned ? key : detached(key), counted);
+    return counted;
+  }
+
+  /** Counts one more flow of the group `add` gave `count` for. */
+  again(count: GroupCount): void {
+    this.total++;
+    if (count === null) this.other++;
+    else count.count++;
   }
 
   toPart(): GroupCounterPart {
@@ -200,8 +222,8 @@ export class ReplaySummary extends RecordTally {
   }
 
   /**
-   * countKeyed for a run of judged flows counted apart (group-tally.ts): their totals here, their
-   * lists by countListed.
+   * countKeyed for a run of judged flows whose lists are counted apart (countListed): their
+   * totals only.
    */
   countJudgedRun(allowed: number, denied: number, observed: boolean): void {
     this.totals.records += allowed + denied;
@@ -211,10 +233,20 @@ export class ReplaySummary extends RecordTally {
     if (observed) this.observedAny = true;
   }
 
-  /** `count` flows of one group in `list` (LIST), as that many countKeyed calls would list them. */
-  countListed(list: number, key: string, count: number, group: GroupWhy, owned: boolean): void {
-    const counter = list === LIST.DENIED ? this.denied : list === LIST.BREAK ? this.wouldBreak : this.wouldOpen;
-    counter.add(group, key, owned, count);
+  /**
+   * One flow of `key` (see countKeyed) in `list` (LIST), as countKeyed lists it; its group's count,
+   * which the caller may keep and hand to countListedAgain for the group's next flows in `list`.
+   */
+  countListed(list: number, key: string, group: GroupWhy, owned: boolean): GroupCount {
+    return this.listOf(list).add(group, key, owned);
+  }
+
+  countListedAgain(list: number, count: GroupCount): void {
+    this.listOf(list).again(count);
+  }
+
+  private listOf(list: number): GroupCounter {
+    return list === LIST.DENIED ? this.denied : list === LIST.BREAK ? this.wouldBreak : this.wouldOpen;
   }
 
   get breaks(): number {
