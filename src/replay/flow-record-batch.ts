@@ -2,8 +2,9 @@
  * @module The records-first replay path's batch: well-formed flow lines written by the readers'
  * fast paths as the core's 40-byte flow records (one buffer per deciding engine, as each numbers
  * its own pods), with what the report needs of each line (line, observed verdict, times, its
- * distinct flow) in typed arrays: no object per line. A flow whose verdicts are known already
- * (flow-services.ts) gets them copied and is no flow record for the cores.
+ * distinct flow) in typed arrays: no object per line. A flow's verdict records are its service's
+ * (flow-services.ts), never copied per line: a flow whose service was decided before is no flow
+ * record for the cores, and the others' services keep the verdicts the cores give them.
  */
 import { FLOW_RECORD, FLOW_RECORD_BYTES, STATUS, VERDICT_RECORD_BYTES } from '../compile/layout.js';
 import { KEY, type EndpointRecords } from './flow-records.js';
@@ -16,9 +17,9 @@ export interface RecordDecider {
 }
 
 /**
- * The fast flows of one batch, in reading order. A flow whose service (flow-services.ts) was
- * decided before gets its verdict records copied as it is added; only the others are written as
- * flow records, one after another, for the cores (decide).
+ * The fast flows of one batch, in reading order. Only flows whose service (flow-services.ts) was
+ * not decided before are written as flow records, one after another, for the cores (decide);
+ * after decide, every flow not refused reads its verdicts from its service (verdictsOf).
  */
 export class FlowRecordBatch {
   size = 0;
@@ -30,9 +31,6 @@ export class FlowRecordBatch {
   private recordWords: Uint32Array[];
   private missVerdicts: Uint32Array[];
   private missAt = new Int32Array(this.capacity);
-  /** Per engine: every flow's verdict record (after decide), by byte and by word. */
-  verdicts: Uint8Array[];
-  private verdictWords: Uint32Array[];
   lines = new Int32Array(this.capacity);
   observed = new Uint8Array(this.capacity);
   times = new Float64Array(this.capacity);
@@ -51,8 +49,6 @@ export class FlowRecordBatch {
     this.records = Array.from({ length: engines }, () => new Uint8Array(this.capacity * FLOW_RECORD_BYTES));
     this.recordWords = this.records.map((r) => new Uint32Array(r.buffer));
     this.missVerdicts = Array.from({ length: engines }, () => new Uint32Array(this.capacity * VERDICT_WORDS));
-    this.verdicts = Array.from({ length: engines }, () => new Uint8Array(this.capacity * VERDICT_RECORD_BYTES));
-    this.verdictWords = this.verdicts.map((v) => new Uint32Array(v.buffer));
   }
 
   /** Adds a flow of `service` (table.services), read at `line` of `file`. */
@@ -60,9 +56,7 @@ export class FlowRecordBatch {
     if (this.size === this.capacity) this.grow();
     const i = this.size++;
     const services = table.services;
-    if (services.known(service)) {
-      for (let e = 0; e < this.engines; e++) services.writeVerdict(service, e, this.verdictWords[e]!, i);
-    } else {
+    if (!services.known(service)) {
       this.writeRecords(table, services.srcOf(service), services.dstOf(service), services.protocolOf(service), services.portOf(service));
       this.missAt[this.misses++] = i;
     }
@@ -126,10 +120,11 @@ export class FlowRecordBatch {
   }
 
   /**
-   * Decides the misses with `engines` (one per engine of the batch, in order) and puts their
-   * verdict records in place; a service every engine answered (status OK) keeps its verdicts, so
-   * that its next flows skip the cores. A refused flow is never remembered: its next flows are
-   * decided (and refused) again. The flows some engine refused: in order (none was a hit).
+   * Decides the misses with `engines` (one per engine of the batch, in order); a service every
+   * engine answered (status OK) keeps its verdicts, so that its next flows skip the cores, and
+   * every flow of it in this batch reads them there (verdictsOf). A refused flow is never
+   * remembered: its next flows are decided (and refused) again. The flows some engine refused:
+   * in order (none was a hit).
    */
   decide(engines: readonly RecordDecider[]): number[] {
     const misses = this.misses;
@@ -142,14 +137,7 @@ export class FlowRecordBatch {
     for (let m = 0; m < misses; m++) {
       const i = this.missAt[m]!;
       let ok = true;
-      for (let e = 0; e < this.engines; e++) {
-        const from = m * VERDICT_WORDS;
-        const to = i * VERDICT_WORDS;
-        const source = this.missVerdicts[e]!;
-        const target = this.verdictWords[e]!;
-        for (let w = 0; w < VERDICT_WORDS; w++) target[to + w] = source[from + w]!;
-        ok &&= (source[from]! & 0xff) === STATUS.OK;
-      }
+      for (let e = 0; e < this.engines; e++) ok &&= (this.missVerdicts[e]![m * VERDICT_WORDS]! & 0xff) === STATUS.OK;
       if (!ok) {
         refused.push(i);
         continue;
@@ -160,6 +148,20 @@ export class FlowRecordBatch {
     }
     this.misses = 0;
     return refused;
+  }
+
+  /**
+   * Engine e's verdict records of this batch's flows, by table (tableIndexes): flow i's is record
+   * `services[i] * engines + e` of its table's (see verdictIndex). Valid for the flows not refused,
+   * until the next flow is added.
+   */
+  verdictsOf(): Uint8Array[] {
+    return this.tables.map((table) => table.services.verdictBytes());
+  }
+
+  /** Flow i's record for engine e in verdictsOf's arrays. */
+  verdictIndex(i: number, e: number): number {
+    return this.services[i]! * this.engines + e;
   }
 
   /** Flow i's entries, protocol code and port (its service's). */
@@ -221,8 +223,6 @@ export class FlowRecordBatch {
     this.recordWords = this.records.map((r) => new Uint32Array(r.buffer));
     this.missVerdicts = this.missVerdicts.map(() => new Uint32Array(capacity * VERDICT_WORDS));
     this.missAt = widen(this.missAt, (n) => new Int32Array(n));
-    this.verdicts = this.verdicts.map((old) => widen(old, (n) => new Uint8Array(n * VERDICT_RECORD_BYTES)));
-    this.verdictWords = this.verdicts.map((v) => new Uint32Array(v.buffer));
     this.lines = widen(this.lines, (n) => new Int32Array(n));
     this.observed = widen(this.observed, (n) => new Uint8Array(n));
     this.times = widen(this.times, (n) => new Float64Array(n));

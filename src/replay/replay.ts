@@ -185,7 +185,9 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
  * the summary's lists per distinct flow (`listed`).
  */
 async function settleRecords(batch: FlowRecordBatch, from: number, to: number, engine: WasmEngine, listed: ListedFlows, options: ReplayOptions): Promise<void> {
-  const verdicts = batch.verdicts[0]!;
+  // Flow i's verdict record: record verdictIndex(i, 0) of its table's (flow-record-batch.ts).
+  const verdictsByTable = batch.verdictsOf();
+  const engines = batch.engines;
   const lines: string[] | undefined = options.out ? [] : undefined;
   const { rules, summary } = options;
   const codes = batch.observed;
@@ -193,27 +195,33 @@ async function settleRecords(batch: FlowRecordBatch, from: number, to: number, e
   const tables = batch.tableIndexes;
   const counts = Array.from({ length: batch.tableCount }, (_, t) => listed.of(batch.table(t)));
   // What decided flow `at`, asked only for a flow that starts a group: one object for the whole run.
-  const group = { at: 0, why: (): string | undefined => whyOf(engine.verdictOfRecord(verdicts, group.at)) };
+  const group = { verdicts: verdictsByTable[0]!, at: 0, why: (): string | undefined => whyOf(engine.verdictOfRecord(group.verdicts, group.at)) };
   let allowedFlows = 0;
   let observedAny = false;
   for (let i = from; i < to; i++) {
-    const allowed = recordAllows(verdicts, i);
+    const table = tables[i]!;
+    const service = services[i]!;
+    const verdicts = verdictsByTable[table]!;
+    const at = service * engines;
+    const allowed = recordAllows(verdicts, at);
     const observed = codes[i]!;
     if (observed !== OBSERVED_CODE.NONE) observedAny = true;
     if (allowed) {
       allowedFlows++;
       if (observed === OBSERVED_CODE.DENIED) {
-        group.at = i;
-        listed.count(counts[tables[i]!]!, LIST.OPEN, services[i]!, group);
+        group.verdicts = verdicts;
+        group.at = at;
+        listed.count(counts[table]!, LIST.OPEN, service, group);
       }
     } else {
-      group.at = i;
-      listed.count(counts[tables[i]!]!, LIST.DENIED, services[i]!, group);
-      if (observed === OBSERVED_CODE.ALLOWED) listed.count(counts[tables[i]!]!, LIST.BREAK, services[i]!, group);
+      group.verdicts = verdicts;
+      group.at = at;
+      listed.count(counts[table]!, LIST.DENIED, service, group);
+      if (observed === OBSERVED_CODE.ALLOWED) listed.count(counts[table]!, LIST.BREAK, service, group);
     }
-    if (rules) rules.countRecord(engine, verdicts, i, batch.fileOf(i), batch.lines[i]!, batch.timeOf(i), batch.timeEndOf(i));
+    if (rules) rules.countRecord(engine, verdicts, at, batch.fileOf(i), batch.lines[i]!, batch.timeOf(i), batch.timeEndOf(i));
     if (lines) {
-      const { reason, deniedBy } = recordFields(verdicts, i);
+      const { reason, deniedBy } = recordFields(verdicts, at);
       const out: Record<string, unknown> = { file: batch.fileOf(i), line: batch.lines[i]!, allowed, reason };
       if (!allowed) out.deniedBy = deniedBy;
       if (observed !== OBSERVED_CODE.NONE) out.observed = OBSERVED_OF_CODE[observed];
