@@ -177,6 +177,7 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
   else {
     const listed = new ListedFlows(options.summary);
     await streamRecords(inputs, stream, { engines: [wasm], tables: options.endpointTables, settle: (batch, from, to) => settleRecords(batch, from, to, wasm, listed, options) });
+    listed.flush();
   }
 }
 

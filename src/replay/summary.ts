@@ -110,11 +110,11 @@ class GroupCounter {
     return counted;
   }
 
-  /** Counts one more flow of the group `add` gave `count` for. */
-  again(count: GroupCount): void {
-    this.total++;
-    if (count === null) this.other++;
-    else count.count++;
+  /** Counts `flows` more flows of the group `add` gave `count` for. */
+  again(count: GroupCount, flows: number): void {
+    this.total += flows;
+    if (count === null) this.other += flows;
+    else count.count += flows;
   }
 
   toPart(): GroupCounterPart {
@@ -235,14 +235,15 @@ export class ReplaySummary extends RecordTally {
 
   /**
    * One flow of `key` (see countKeyed) in `list` (LIST), as countKeyed lists it; its group's count,
-   * which the caller may keep and hand to countListedAgain for the group's next flows in `list`.
+   * which the caller may keep and hand to countListedAgain for the group's next flows in `list`
+   * (listed-flows.ts).
    */
   countListed(list: number, key: string, group: GroupWhy, owned: boolean): GroupCount {
     return this.listOf(list).add(group, key, owned);
   }
 
-  countListedAgain(list: number, count: GroupCount): void {
-    this.listOf(list).again(count);
+  countListedAgain(list: number, count: GroupCount, flows: number): void {
+    this.listOf(list).again(count, flows);
   }
 
   private listOf(list: number): GroupCounter {
