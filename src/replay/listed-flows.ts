@@ -8,11 +8,9 @@
  * counts add up in any order, so the report is the one counting line by line gives.
  */
 import { KEY, type EndpointRecords } from './flow-records.js';
-import type { GroupCount, GroupWhy, ReplaySummary } from './summary.js';
+import { LIST, type GroupCount, type GroupWhy, type ReplaySummary } from './summary.js';
 
-/** The lists of a summary (ReplaySummary.countListed). */
-export const LIST = { DENIED: 0, BREAK: 1, OPEN: 2 } as const;
-const LISTS = 3;
+const LISTS = Object.keys(LIST).length;
 
 /** One table's services in each list, by service. */
 export interface ServiceCounts {

@@ -13,11 +13,11 @@ import { resolveEndpoint, type EndpointDirectory } from './endpoint-directory.js
 import { readFlowLogBytes, type FlowLogFormat, type LogPart, type LogRecord } from './index.js';
 import type { FlowRecordBatch } from './flow-record-batch.js';
 import { OBSERVED_CODE, OBSERVED_OF_CODE, type EndpointTables } from './flow-records.js';
-import { LIST, ListedFlows } from './listed-flows.js';
+import { ListedFlows } from './listed-flows.js';
 import { localWasmEngine, recordAllows, recordFields, streamRecords } from './record-stream.js';
 import { RuleHits } from './rule-hits.js';
 import type { RecordTally } from './record-tally.js';
-import { ReplaySummary } from './summary.js';
+import { LIST, ReplaySummary } from './summary.js';
 
 export interface ReplayInput {
   readonly name: string;

@@ -6,8 +6,10 @@
  */
 
 import { detached } from '../flow/endpoint-table.js';
-import { LIST } from './listed-flows.js';
 import { appendProblems, RecordTally, type TallyPart } from './record-tally.js';
+
+/** The lists of a summary, as countListed numbers them. */
+export const LIST = { DENIED: 0, BREAK: 1, OPEN: 2 } as const;
 
 /** Distinct groups kept per list; more are counted in `other`. */
 const MAX_GROUPS = 100_000;
