@@ -70,29 +70,38 @@ export async function replayAgainstBaseline(inputs: readonly ReplayInput[], opti
 
 /** settlePair for fast flows [from, to) of a batch, from both engines' verdict records. */
 async function settleRecordPairs(batch: FlowRecordBatch, from: number, to: number, next: WasmEngine, baseline: WasmEngine, options: BaselineReplayOptions): Promise<void> {
-  const [verdicts, baselineVerdicts] = batch.verdicts as [Uint8Array, Uint8Array];
+  // Flow i's verdict records: records verdictIndex(i, 0) (the new bundle's) and verdictIndex(i, 1) of its table's.
+  const verdictsByTable = batch.verdictsOf();
   const lines: string[] | undefined = options.out ? [] : undefined;
-  // The listed flow at `at`: one object for the whole batch, its names made only as needed.
+  // The listed flow `at` of the batch: one object for the whole run, its names made only as needed.
   const listing = {
     at: 0,
+    verdicts: verdictsByTable[0]!,
     file: '',
     line: 0,
     time: undefined as number | undefined,
     timeEnd: undefined as number | undefined,
     key: (observed?: Observed): string => batch.groupKeyOf(listing.at, observed === undefined ? KEY.CHANGE : observed === 'allowed' ? KEY.ALLOWED : KEY.DENIED),
     name: (): ChangeName => ({ ...batch.labelsOf(listing.at), protocol: PROTOCOL_NAMES[batch.protocolOf(listing.at)]!, port: batch.portOf(listing.at) }),
-    why: () => ({ old: ruleText(baseline.verdictOfRecord(baselineVerdicts, listing.at)), new: ruleText(next.verdictOfRecord(verdicts, listing.at)) }),
+    why: () => ({
+      old: ruleText(baseline.verdictOfRecord(listing.verdicts, batch.verdictIndex(listing.at, 1))),
+      new: ruleText(next.verdictOfRecord(listing.verdicts, batch.verdictIndex(listing.at, 0))),
+    }),
   };
   for (let i = from; i < to; i++) {
-    const allowed = recordAllows(verdicts, i);
-    const baselineAllowed = recordAllows(baselineVerdicts, i);
+    const verdicts = verdictsByTable[batch.tableIndexes[i]!]!;
+    const at = batch.verdictIndex(i, 0);
+    const baselineAt = batch.verdictIndex(i, 1);
+    const allowed = recordAllows(verdicts, at);
+    const baselineAllowed = recordAllows(verdicts, baselineAt);
     const observed = OBSERVED_OF_CODE[batch.observed[i]!];
-    const file = batch.files[i]!;
+    const file = batch.fileOf(i);
     const line = batch.lines[i]!;
     const time = batch.timeOf(i);
     const timeEnd = batch.timeEndOf(i);
     if (BaselineSummary.isListed(allowed, baselineAllowed, observed)) {
       listing.at = i;
+      listing.verdicts = verdicts;
       listing.file = file;
       listing.line = line;
       listing.time = time;
@@ -101,9 +110,9 @@ async function settleRecordPairs(batch: FlowRecordBatch, from: number, to: numbe
     } else {
       options.summary.countJudged(allowed, baselineAllowed, observed);
     }
-    options.rules.countRecord(next, verdicts, i, file, line, time, timeEnd);
+    options.rules.countRecord(next, verdicts, at, file, line, time, timeEnd);
     if (lines) {
-      const out: Record<string, unknown> = { file, line, ...recordFields(verdicts, i), baseline: recordFields(baselineVerdicts, i) };
+      const out: Record<string, unknown> = { file, line, ...recordFields(verdicts, at), baseline: recordFields(verdicts, baselineAt) };
       if (baselineAllowed !== allowed) out.change = allowed ? 'open' : 'break';
       if (observed) out.observed = observed;
       lines.push(JSON.stringify(out));

@@ -2,8 +2,9 @@
  * @module The records-first replay path's batch: well-formed flow lines written by the readers'
  * fast paths as the core's 40-byte flow records (one buffer per deciding engine, as each numbers
  * its own pods), with what the report needs of each line (line, observed verdict, times, its
- * distinct flow) in typed arrays: no object per line. A flow whose verdicts are known already
- * (flow-services.ts) gets them copied and is no flow record for the cores.
+ * distinct flow) in typed arrays: no object per line. A flow's verdict records are its service's
+ * (flow-services.ts), never copied per line: a flow whose service was decided before is no flow
+ * record for the cores, and the others' services keep the verdicts the cores give them.
  */
 import { FLOW_RECORD, FLOW_RECORD_BYTES, STATUS, VERDICT_RECORD_BYTES } from '../compile/layout.js';
 import { KEY, type EndpointRecords } from './flow-records.js';
@@ -16,9 +17,9 @@ export interface RecordDecider {
 }
 
 /**
- * The fast flows of one batch, in reading order. A flow whose service (flow-services.ts) was
- * decided before gets its verdict records copied as it is added; only the others are written as
- * flow records, one after another, for the cores (decide).
+ * The fast flows of one batch, in reading order. Only flows whose service (flow-services.ts) was
+ * not decided before are written as flow records, one after another, for the cores (decide);
+ * after decide, every flow not refused reads its verdicts from its service (verdictsOf).
  */
 export class FlowRecordBatch {
   size = 0;
@@ -30,25 +31,24 @@ export class FlowRecordBatch {
   private recordWords: Uint32Array[];
   private missVerdicts: Uint32Array[];
   private missAt = new Int32Array(this.capacity);
-  /** Per engine: every flow's verdict record (after decide), by byte and by word. */
-  verdicts: Uint8Array[];
-  private verdictWords: Uint32Array[];
   lines = new Int32Array(this.capacity);
   observed = new Uint8Array(this.capacity);
   times = new Float64Array(this.capacity);
   timeEnds = new Float64Array(this.capacity);
   /** Each flow's service in its table (FlowServices). */
   services = new Int32Array(this.capacity);
-  /** The table each flow's endpoints are entries of, and its file. */
-  tables: EndpointRecords[] = [];
-  files: string[] = [];
+  /** The table each flow's endpoints are entries of, and its file: indexes of the batch's few (tableOf, fileOf). */
+  tableIndexes = new Uint8Array(this.capacity);
+  private fileIndexes = new Int32Array(this.capacity);
+  private readonly tables: EndpointRecords[] = [];
+  private readonly files: string[] = [];
+  private lastTable = -1;
+  private lastFile = -1;
 
   constructor(readonly engines: number) {
     this.records = Array.from({ length: engines }, () => new Uint8Array(this.capacity * FLOW_RECORD_BYTES));
     this.recordWords = this.records.map((r) => new Uint32Array(r.buffer));
     this.missVerdicts = Array.from({ length: engines }, () => new Uint32Array(this.capacity * VERDICT_WORDS));
-    this.verdicts = Array.from({ length: engines }, () => new Uint8Array(this.capacity * VERDICT_RECORD_BYTES));
-    this.verdictWords = this.verdicts.map((v) => new Uint32Array(v.buffer));
   }
 
   /** Adds a flow of `service` (table.services), read at `line` of `file`. */
@@ -56,9 +56,7 @@ export class FlowRecordBatch {
     if (this.size === this.capacity) this.grow();
     const i = this.size++;
     const services = table.services;
-    if (services.known(service)) {
-      for (let e = 0; e < this.engines; e++) services.writeVerdict(service, e, this.verdictWords[e]!, i);
-    } else {
+    if (!services.known(service)) {
       this.writeRecords(table, services.srcOf(service), services.dstOf(service), services.protocolOf(service), services.portOf(service));
       this.missAt[this.misses++] = i;
     }
@@ -67,8 +65,43 @@ export class FlowRecordBatch {
     this.times[i] = time;
     this.timeEnds[i] = timeEnd;
     this.services[i] = service;
-    this.tables[i] = table;
-    this.files[i] = file;
+    this.tableIndexes[i] = this.lastTable >= 0 && this.tables[this.lastTable] === table ? this.lastTable : this.indexOfTable(table);
+    this.fileIndexes[i] = this.lastFile >= 0 && this.files[this.lastFile] === file ? this.lastFile : this.indexOfFile(file);
+  }
+
+  /** Flow i's endpoint table, and its file. */
+  tableOf(i: number): EndpointRecords {
+    return this.tables[this.tableIndexes[i]!]!;
+  }
+
+  fileOf(i: number): string {
+    return this.files[this.fileIndexes[i]!]!;
+  }
+
+  /** How many tables this batch's flows come from. */
+  get tableCount(): number {
+    return this.tables.length;
+  }
+
+  /** The table numbered `index` in this batch (tableIndexes). */
+  table(index: number): EndpointRecords {
+    return this.tables[index]!;
+  }
+
+  private indexOfTable(table: EndpointRecords): number {
+    let index = this.tables.indexOf(table);
+    if (index < 0) {
+      // A table per decoder: a batch never meets more than a handful.
+      if (this.tables.length > 0xff) throw new Error('replay bug: more than 256 endpoint tables in one batch');
+      index = this.tables.push(table) - 1;
+    }
+    return (this.lastTable = index);
+  }
+
+  private indexOfFile(file: string): number {
+    const last = this.files.length - 1;
+    // Inputs are read one after another: only the last file is compared (a name met again is added again).
+    return (this.lastFile = last >= 0 && this.files[last] === file ? last : this.files.push(file) - 1);
   }
 
   /** The next miss's flow record for each engine. */
@@ -87,10 +120,11 @@ export class FlowRecordBatch {
   }
 
   /**
-   * Decides the misses with `engines` (one per engine of the batch, in order) and puts their
-   * verdict records in place; a service every engine answered (status OK) keeps its verdicts, so
-   * that its next flows skip the cores. A refused flow is never remembered: its next flows are
-   * decided (and refused) again. The flows some engine refused: in order (none was a hit).
+   * Decides the misses with `engines` (one per engine of the batch, in order); a service every
+   * engine answered (status OK) keeps its verdicts, so that its next flows skip the cores, and
+   * every flow of it in this batch reads them there (verdictsOf). A refused flow is never
+   * remembered: its next flows are decided (and refused) again. The flows some engine refused:
+   * in order (none was a hit).
    */
   decide(engines: readonly RecordDecider[]): number[] {
     const misses = this.misses;
@@ -103,19 +137,12 @@ export class FlowRecordBatch {
     for (let m = 0; m < misses; m++) {
       const i = this.missAt[m]!;
       let ok = true;
-      for (let e = 0; e < this.engines; e++) {
-        const from = m * VERDICT_WORDS;
-        const to = i * VERDICT_WORDS;
-        const source = this.missVerdicts[e]!;
-        const target = this.verdictWords[e]!;
-        for (let w = 0; w < VERDICT_WORDS; w++) target[to + w] = source[from + w]!;
-        ok &&= (source[from]! & 0xff) === STATUS.OK;
-      }
+      for (let e = 0; e < this.engines; e++) ok &&= (this.missVerdicts[e]![m * VERDICT_WORDS]! & 0xff) === STATUS.OK;
       if (!ok) {
         refused.push(i);
         continue;
       }
-      const services = this.tables[i]!.services;
+      const services = this.tableOf(i).services;
       const service = this.services[i]!;
       for (let e = 0; e < this.engines; e++) services.remember(service, e, this.missVerdicts[e]!, m, e === this.engines - 1);
     }
@@ -123,32 +150,46 @@ export class FlowRecordBatch {
     return refused;
   }
 
+  /**
+   * Engine e's verdict records of this batch's flows, by table (tableIndexes): flow i's is record
+   * `services[i] * engines + e` of its table's (see verdictIndex). Valid for the flows not refused,
+   * until the next flow is added.
+   */
+  verdictsOf(): Uint8Array[] {
+    return this.tables.map((table) => table.services.verdictBytes());
+  }
+
+  /** Flow i's record for engine e in verdictsOf's arrays. */
+  verdictIndex(i: number, e: number): number {
+    return this.services[i]! * this.engines + e;
+  }
+
   /** Flow i's entries, protocol code and port (its service's). */
   srcOf(i: number): number {
-    return this.tables[i]!.services.srcOf(this.services[i]!);
+    return this.tableOf(i).services.srcOf(this.services[i]!);
   }
 
   dstOf(i: number): number {
-    return this.tables[i]!.services.dstOf(this.services[i]!);
+    return this.tableOf(i).services.dstOf(this.services[i]!);
   }
 
   protocolOf(i: number): number {
-    return this.tables[i]!.services.protocolOf(this.services[i]!);
+    return this.tableOf(i).services.protocolOf(this.services[i]!);
   }
 
   portOf(i: number): number {
-    return this.tables[i]!.services.portOf(this.services[i]!);
+    return this.tableOf(i).services.portOf(this.services[i]!);
   }
 
   /** Flow i's endpoint texts, as a summary names them. */
   labelsOf(i: number): { src: string; dst: string } {
-    const texts = this.tables[i]!.texts;
+    const texts = this.tableOf(i).texts;
     return { src: texts[this.srcOf(i)]!, dst: texts[this.dstOf(i)]! };
   }
 
   /** Flow i's key in a summary's lists (KEY). */
   groupKeyOf(i: number, variant: number = KEY.GROUP): string {
-    return this.tables[i]!.groupKey(this.services[i]!, variant);
+    return this.tableOf(i).groupKey(this.services[i]!, variant);
   }
 
   /** Flow i's time and the end of its window, undefined when the line has none. */
@@ -167,6 +208,8 @@ export class FlowRecordBatch {
     this.misses = 0;
     this.tables.length = 0;
     this.files.length = 0;
+    this.lastTable = -1;
+    this.lastFile = -1;
   }
 
   private grow(): void {
@@ -180,13 +223,13 @@ export class FlowRecordBatch {
     this.recordWords = this.records.map((r) => new Uint32Array(r.buffer));
     this.missVerdicts = this.missVerdicts.map(() => new Uint32Array(capacity * VERDICT_WORDS));
     this.missAt = widen(this.missAt, (n) => new Int32Array(n));
-    this.verdicts = this.verdicts.map((old) => widen(old, (n) => new Uint8Array(n * VERDICT_RECORD_BYTES)));
-    this.verdictWords = this.verdicts.map((v) => new Uint32Array(v.buffer));
     this.lines = widen(this.lines, (n) => new Int32Array(n));
     this.observed = widen(this.observed, (n) => new Uint8Array(n));
     this.times = widen(this.times, (n) => new Float64Array(n));
     this.timeEnds = widen(this.timeEnds, (n) => new Float64Array(n));
     this.services = widen(this.services, (n) => new Int32Array(n));
+    this.tableIndexes = widen(this.tableIndexes, (n) => new Uint8Array(n));
+    this.fileIndexes = widen(this.fileIndexes, (n) => new Int32Array(n));
     this.capacity = capacity;
   }
 }

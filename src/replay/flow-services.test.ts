@@ -31,10 +31,11 @@ describe('FlowServices', () => {
     expect(services.known(s)).toBe(false);
     services.remember(s, 1, decided, 1, true);
     expect(services.known(s)).toBe(true);
-    const out = new Uint32Array(15);
-    services.writeVerdict(s, 1, out, 2);
-    services.writeVerdict(s, 0, out, 1);
-    expect([...out]).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0201, 7, 8, 9, 10]);
+    // Engine e's record of service s is record s * engines + e.
+    const other = services.find(3, 4, 1, 8081);
+    services.remember(other, 0, Uint32Array.of(1, 2, 3, 4, 5), 0, false);
+    services.remember(other, 1, Uint32Array.of(6, 7, 8, 9, 10), 0, true);
+    expect([...new Uint32Array(services.verdictBytes().slice().buffer)]).toEqual([0, 0, 0, 0, 0, 0x0201, 7, 8, 9, 10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     services.clear();
     expect(services.size).toBe(0);
     const again = services.find(3, 4, 1, 8080);

@@ -38,6 +38,8 @@ export class FlowServices {
   /** A service's keys in the summaries' lists, by KEY variant (flow-records.ts). */
   readonly keys: (string[] | undefined)[] = [];
   size = 0;
+  /** Counts the clears: services numbered under another epoch are other flows (see ListedFlows). */
+  epoch = 0;
 
   constructor(private readonly engines: number) {
     this.verdicts = new Uint32Array(FIRST_CAPACITY * engines * VERDICT_WORDS);
@@ -62,12 +64,12 @@ export class FlowServices {
     return this.records[service * STRIDE + KNOWN] === 1;
   }
 
-  /** Copies engine e's verdict record of a known `service` to verdict record `i` of `words`. */
-  writeVerdict(service: number, e: number, words: Uint32Array, i: number): void {
-    const from = (service * this.engines + e) * VERDICT_WORDS;
-    const to = i * VERDICT_WORDS;
-    const own = this.verdicts;
-    for (let w = 0; w < VERDICT_WORDS; w++) words[to + w] = own[from + w]!;
+  /**
+   * The verdict records of the known services as bytes: engine e's of service s is record
+   * `s * engines + e` (VERDICT_RECORD_BYTES each). Valid until the next service is added.
+   */
+  verdictBytes(): Uint8Array {
+    return new Uint8Array(this.verdicts.buffer, 0, this.size * this.engines * VERDICT_RECORD_BYTES);
   }
 
   /** Remembers engine e's verdict record of `service`, record `m` of `words`; `complete` once every engine's is in. */
@@ -96,6 +98,7 @@ export class FlowServices {
   }
 
   clear(): void {
+    this.epoch++;
     this.size = 0;
     this.keys.length = 0;
     this.slots.fill(0);

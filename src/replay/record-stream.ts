@@ -142,7 +142,7 @@ export async function streamRecords<Answer>(inputs: readonly ReplayInput[], opti
 
 /** Fast flow i as the object path would have read it. */
 function pendingOf(batch: FlowRecordBatch, i: number): PendingFlow {
-  const table = batch.tables[i]!;
+  const table = batch.tableOf(i);
   const src = batch.srcOf(i);
   const dst = batch.dstOf(i);
   const record: LogRecord = {
@@ -155,7 +155,7 @@ function pendingOf(batch: FlowRecordBatch, i: number): PendingFlow {
     dstLabel: table.texts[dst],
     flow: { src: table.specs[src]!, dst: table.specs[dst]!, protocol: PROTOCOL_NAMES[batch.protocolOf(i)]!, port: batch.portOf(i) },
   };
-  return { file: batch.files[i]!, record, flow: record.flow! };
+  return { file: batch.fileOf(i), record, flow: record.flow! };
 }
 
 /** Side codes whose side denies (DENYING_REASONS, by code). */

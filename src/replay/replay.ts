@@ -12,11 +12,12 @@ import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
 import { resolveEndpoint, type EndpointDirectory } from './endpoint-directory.js';
 import { readFlowLogBytes, type FlowLogFormat, type LogPart, type LogRecord } from './index.js';
 import type { FlowRecordBatch } from './flow-record-batch.js';
-import { OBSERVED_OF_CODE, type EndpointTables } from './flow-records.js';
+import { OBSERVED_CODE, OBSERVED_OF_CODE, type EndpointTables } from './flow-records.js';
+import { ListedFlows } from './listed-flows.js';
 import { localWasmEngine, recordAllows, recordFields, streamRecords } from './record-stream.js';
 import { RuleHits } from './rule-hits.js';
 import type { RecordTally } from './record-tally.js';
-import { ReplaySummary } from './summary.js';
+import { LIST, ReplaySummary } from './summary.js';
 
 export interface ReplayInput {
   readonly name: string;
@@ -173,36 +174,62 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
   // Local mode on the core: records first (record-stream.ts); the object path for any other engine.
   const wasm = options.directory === undefined ? undefined : localWasmEngine(options.engine);
   if (wasm === undefined) await streamFlows(inputs, stream);
-  else await streamRecords(inputs, stream, { engines: [wasm], tables: options.endpointTables, settle: (batch, from, to) => settleRecords(batch, from, to, wasm, options) });
+  else {
+    const listed = new ListedFlows(options.summary);
+    await streamRecords(inputs, stream, { engines: [wasm], tables: options.endpointTables, settle: (batch, from, to) => settleRecords(batch, from, to, wasm, listed, options) });
+    listed.flush();
+  }
 }
 
-/** `settle` for fast flows [from, to) of a batch, from their verdict records. */
-async function settleRecords(batch: FlowRecordBatch, from: number, to: number, engine: WasmEngine, options: ReplayOptions): Promise<void> {
-  const verdicts = batch.verdicts[0]!;
+/**
+ * `settle` for fast flows [from, to) of a batch, from their verdict records: totals counted here,
+ * the summary's lists per distinct flow (`listed`).
+ */
+async function settleRecords(batch: FlowRecordBatch, from: number, to: number, engine: WasmEngine, listed: ListedFlows, options: ReplayOptions): Promise<void> {
+  // Flow i's verdict record: record verdictIndex(i, 0) of its table's (flow-record-batch.ts).
+  const verdictsByTable = batch.verdictsOf();
+  const engines = batch.engines;
   const lines: string[] | undefined = options.out ? [] : undefined;
-  // What decided flow `at`, for a flow that starts a group: one object for the whole batch.
-  const group = { at: 0, why: (): string | undefined => whyOf(engine.verdictOfRecord(verdicts, group.at)) };
+  const { rules, summary } = options;
+  const codes = batch.observed;
+  const services = batch.services;
+  const tables = batch.tableIndexes;
+  const counts = Array.from({ length: batch.tableCount }, (_, t) => listed.of(batch.table(t)));
+  // What decided flow `at`, asked only for a flow that starts a group: one object for the whole run.
+  const group = { verdicts: verdictsByTable[0]!, at: 0, why: (): string | undefined => whyOf(engine.verdictOfRecord(group.verdicts, group.at)) };
+  let allowedFlows = 0;
+  let observedAny = false;
   for (let i = from; i < to; i++) {
-    const allowed = recordAllows(verdicts, i);
-    const observed = OBSERVED_OF_CODE[batch.observed[i]!];
-    const file = batch.files[i]!;
-    const line = batch.lines[i]!;
-    if (ReplaySummary.isListed(allowed, observed)) {
-      group.at = i;
-      // The key is made from the table's detached texts: the summary keeps it as it is.
-      options.summary.countKeyed(allowed, observed, batch.groupKeyOf(i), group, true);
+    const table = tables[i]!;
+    const service = services[i]!;
+    const verdicts = verdictsByTable[table]!;
+    const at = service * engines;
+    const allowed = recordAllows(verdicts, at);
+    const observed = codes[i]!;
+    if (observed !== OBSERVED_CODE.NONE) observedAny = true;
+    if (allowed) {
+      allowedFlows++;
+      if (observed === OBSERVED_CODE.DENIED) {
+        group.verdicts = verdicts;
+        group.at = at;
+        listed.count(counts[table]!, LIST.OPEN, service, group);
+      }
     } else {
-      options.summary.countKeyed(allowed, observed);
+      group.verdicts = verdicts;
+      group.at = at;
+      listed.count(counts[table]!, LIST.DENIED, service, group);
+      if (observed === OBSERVED_CODE.ALLOWED) listed.count(counts[table]!, LIST.BREAK, service, group);
     }
-    options.rules?.countRecord(engine, verdicts, i, file, line, batch.timeOf(i), batch.timeEndOf(i));
+    if (rules) rules.countRecord(engine, verdicts, at, batch.fileOf(i), batch.lines[i]!, batch.timeOf(i), batch.timeEndOf(i));
     if (lines) {
-      const { reason, deniedBy } = recordFields(verdicts, i);
-      const out: Record<string, unknown> = { file, line, allowed, reason };
+      const { reason, deniedBy } = recordFields(verdicts, at);
+      const out: Record<string, unknown> = { file: batch.fileOf(i), line: batch.lines[i]!, allowed, reason };
       if (!allowed) out.deniedBy = deniedBy;
-      if (observed) out.observed = observed;
+      if (observed !== OBSERVED_CODE.NONE) out.observed = OBSERVED_OF_CODE[observed];
       lines.push(JSON.stringify(out));
     }
   }
+  summary.countJudgedRun(allowedFlows, to - from - allowedFlows, observedAny);
   if (lines && lines.length > 0) await options.out!(lines.join('\n'));
 }
 

@@ -8,6 +8,9 @@
 import { detached } from '../flow/endpoint-table.js';
 import { appendProblems, RecordTally, type TallyPart } from './record-tally.js';
 
+/** The lists of a summary, as countListed numbers them. */
+export const LIST = { DENIED: 0, BREAK: 1, OPEN: 2 } as const;
+
 /** Distinct groups kept per list; more are counted in `other`. */
 const MAX_GROUPS = 100_000;
 
@@ -72,6 +75,13 @@ export interface GroupCounterPart {
   readonly groups: readonly (readonly [key: string, count: number, why: string | undefined])[];
 }
 
+/**
+ * A group's count in one list, as a caller that meets the same group again keeps it
+ * (ReplaySummary.countListed); null for a group counted in `other` (past the bound: for good, as
+ * groups are never dropped).
+ */
+export type GroupCount = { count: number; readonly why?: string } | null;
+
 /** Counts per (src -> dst : service), bounded. */
 class GroupCounter {
   private readonly counts = new Map<string, { count: number; why?: string }>();
@@ -83,15 +93,30 @@ class GroupCounter {
   /**
    * Counts one flow of `group`; `key` names it, made once for all the lists a flow goes in, and
    * `owned` when it is no view of the input (kept as it is: the next lookup of the same string
-   * then compares by identity).
+   * then compares by identity). Its count, for `again`.
    */
-  add(group: GroupWhy, key: string, owned: boolean): void {
+  add(group: GroupWhy, key: string, owned: boolean): GroupCount {
     this.total++;
     const entry = this.counts.get(key);
-    if (entry !== undefined) entry.count++;
+    if (entry !== undefined) {
+      entry.count++;
+      return entry;
+    }
+    if (this.counts.size >= this.maxGroups) {
+      this.other++;
+      return null;
+    }
     // Names are views of the input's lines: a kept key is copied, or it would keep whole chunks alive.
-    else if (this.counts.size < this.maxGroups) this.counts.set(owned ? key : detached(key), { count: 1, why: group.why() });
-    else this.other++;
+    const counted = { count: 1, why: group.why() };
+    this.counts.set(owned ? key : detached(key), counted);
+    return counted;
+  }
+
+  /** Counts `flows` more flows of the group `add` gave `count` for. */
+  again(count: GroupCount, flows: number): void {
+    this.total += flows;
+    if (count === null) this.other += flows;
+    else count.count += flows;
   }
 
   toPart(): GroupCounterPart {
@@ -196,6 +221,35 @@ export class ReplaySummary extends RecordTally {
     if (!allowed) this.denied.add(group, key, owned);
     if (observed === 'allowed' && !allowed) this.wouldBreak.add(group, key, owned);
     if (observed === 'denied' && allowed) this.wouldOpen.add(group, key, owned);
+  }
+
+  /**
+   * countKeyed for a run of judged flows whose lists are counted apart (countListed): their
+   * totals only.
+   */
+  countJudgedRun(allowed: number, denied: number, observed: boolean): void {
+    this.totals.records += allowed + denied;
+    this.totals.judged += allowed + denied;
+    this.totals.allowed += allowed;
+    this.totals.denied += denied;
+    if (observed) this.observedAny = true;
+  }
+
+  /**
+   * One flow of `key` (see countKeyed) in `list` (LIST), as countKeyed lists it; its group's count,
+   * which the caller may keep and hand to countListedAgain for the group's next flows in `list`
+   * (listed-flows.ts).
+   */
+  countListed(list: number, key: string, group: GroupWhy, owned: boolean): GroupCount {
+    return this.listOf(list).add(group, key, owned);
+  }
+
+  countListedAgain(list: number, count: GroupCount, flows: number): void {
+    this.listOf(list).again(count, flows);
+  }
+
+  private listOf(list: number): GroupCounter {
+    return list === LIST.DENIED ? this.denied : list === LIST.BREAK ? this.wouldBreak : this.wouldOpen;
   }
 
   get breaks(): number {
