@@ -90,8 +90,17 @@ function modulePath(): string {
 
 let module: WebAssembly.Module | undefined;
 
+/** The scanner's compiled module, read from its file on first use (a replay worker is handed it instead). */
+export function hubbleScannerModule(): WebAssembly.Module {
+  return (module ??= new WebAssembly.Module(new Uint8Array(readFileSync(modulePath()))));
+}
+
+/** Uses `compiled` from now on: a replay worker's bundle lives where it cannot find the file. */
+export function useHubbleScannerModule(compiled: WebAssembly.Module): void {
+  module = compiled;
+}
+
 /** A new instance of the scanner (each has its own memory of remembered ends). */
 export function hubbleScanner(fieldsLength: number, layoutCheck: number): HubbleScanner {
-  module ??= new WebAssembly.Module(new Uint8Array(readFileSync(modulePath())));
-  return new HubbleScanner(module, fieldsLength, layoutCheck);
+  return new HubbleScanner(hubbleScannerModule(), fieldsLength, layoutCheck);
 }

@@ -17,6 +17,7 @@ import type { FlowLogFormat, LogPart } from './index.js';
 import { linePieces } from './log-parts.js';
 import { localWasmEngine } from './record-stream.js';
 import { EndpointDirectory } from './endpoint-directory.js';
+import { hubbleScannerModule, useHubbleScannerModule } from './hubble-wasm.js';
 import { replay } from './replay.js';
 import { RuleHits, type RuleHitsPart } from './rule-hits.js';
 import { ReplaySummary, type ReplaySummaryPart } from './summary.js';
@@ -34,6 +35,8 @@ export interface PartReplaySetup {
   readonly engine: 'wasm' | 'reference';
   /** The WASM core's module (wasm only). */
   readonly core?: WebAssembly.Module;
+  /** The Hubble line scanner's module: a worker bundled away from the build folder cannot find its file. */
+  readonly hubble: WebAssembly.Module;
   /** The bundle replayed (the new one when there is a baseline). */
   readonly next: BundleSetup;
   /** The bundle the cluster runs, for a staged change (replay --baseline). */
@@ -78,6 +81,7 @@ export function prepareSetup(options: {
   return {
     engine: options.engine,
     core: options.core,
+    hubble: hubbleScannerModule(),
     next: side(options.bundle),
     baseline: options.baseline === undefined ? undefined : side(options.baseline),
     ownedIPs: new EndpointDirectory(options.bundle).ownedIPs(),
@@ -105,6 +109,7 @@ function directoryOf(setup: PartReplaySetup, next: Engine): EndpointDirectory {
  * flow with both bundles; endpoints resolve by the new bundle's pods.
  */
 export function partReplayer(setup: PartReplaySetup): (job: PartJob) => Promise<PartResult> {
+  useHubbleScannerModule(setup.hubble);
   const next = engineOf(setup, setup.next);
   const directory = directoryOf(setup, next);
   // Parts are replayed one at a time: each starts with the endpoints the earlier ones resolved.
