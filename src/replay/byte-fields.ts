@@ -8,7 +8,7 @@
 import { PROTOCOL_CODE } from '../compile/layout.js';
 import { asciiText, OBSERVED_CODE } from './flow-records.js';
 import { LineError, OBSERVED_WORDS, PROTOCOL_WORDS } from './records.js';
-import { parseTimeText } from './record-time.js';
+import { hasRfc3339Shape, parseTimeText, rfc3339Bytes } from './record-time.js';
 
 const encode = (words: readonly (readonly [string, number])[]): readonly (readonly [Uint8Array, number])[] =>
   words.map(([word, code]) => [new TextEncoder().encode(word), code]);
@@ -61,8 +61,8 @@ const EPOCH_MS_MAX = 1e14;
 
 /**
  * parseTimeText on bytes: epoch milliseconds, NaN for a field that gives no time (empty, "-"),
- * NOT_A_TIME where it would throw. Whole epoch numbers are read in place; other spellings
- * (RFC 3339, fractions) are read by parseTimeText itself.
+ * NOT_A_TIME where it would throw. Whole epoch numbers and RFC 3339 are read in place; other
+ * spellings (fractions of seconds) are read by parseTimeText itself.
  */
 export function timeOfBytes(bytes: Uint8Array, start: number, end: number, field: string): number {
   if (start === end || (end - start === 1 && bytes[start] === 0x2d)) return NaN;
@@ -79,6 +79,8 @@ export function timeOfBytes(bytes: Uint8Array, start: number, end: number, field
       return ms < EPOCH_MS_MAX ? ms : NOT_A_TIME;
     }
   }
+  // parseTimeText's RFC 3339 branch, on the bytes (the line is printable ASCII: its text's UTF-8 is these bytes).
+  if (hasRfc3339Shape(bytes, start, end)) return rfc3339Bytes(bytes, start, end) ?? NOT_A_TIME;
   try {
     return parseTimeText(asciiText(bytes, start, end), field) ?? NaN;
   } catch (error) {
