@@ -1,5 +1,5 @@
-// netpol-edge's Hubble line scanner (src/replay/hubble-wasm.ts is its host): the host writes a
-// line's bytes at lineAt(), calls scan(), and reads the positions at fieldsAt() and the result at
+// netpol-edge's Hubble line scanner (src/replay/hubble-wasm.ts is its host): the host writes
+// lines' bytes from lineAt() (a chunk of them at a time), calls scan() per line, and reads the positions at fieldsAt() and the result at
 // resultAt(). Raw bindings, stub runtime: nothing is allocated after start.
 import { clearEnds, findEnd, rememberEnd } from './ends';
 import { END_OBJECT, FIELDS_AT, F_DST_IP, F_ENDS, F_SRC_IP, END_STRIDE, LAYOUT_CHECK, LINE_AT, LINE_CAPACITY, MAX_ENDS, RESULT_AT } from './layout';
@@ -37,14 +37,15 @@ export function maxEnds(): u32 {
 }
 
 /**
- * Scans the line of `length` bytes at lineAt(), which starts at `origin` in the host's bytes
+ * Scans the line of `length` bytes at lineAt() + `at` (the host may write many lines at once),
+ * which starts at `origin` in the host's bytes
  * (positions are written as offsets there); 1 when the scanner takes it (then resultAt()
  * holds its flow's base in the positions, and the remembered ids of its source and destination,
  * -1 when not met or when the flow has no such address), else 0.
  */
-export function scan(length: i32, origin: i32): i32 {
-  if (<usize>length > LINE_CAPACITY || !scanLine(length, origin)) return 0;
-  const line = LINE_AT - <usize>origin;
+export function scan(at: i32, length: i32, origin: i32): i32 {
+  if (at < 0 || length < 0 || <usize>at + <usize>length > LINE_CAPACITY || !scanLine(<usize>at, length, origin)) return 0;
+  const line = LINE_AT + <usize>at - <usize>origin;
   const base = flowBase();
   store<i32>(RESULT_AT, base);
   for (let side = 0; side < 2; side++) {

@@ -27,7 +27,8 @@ export const END_LABELS: i32 = 6;
 export const END_OBJECT: i32 = 8;
 export const END_STRIDE: i32 = 10;
 /** What the host checks its F and END against. */
-export const LAYOUT_CHECK: i32 = F_STRIDE * 1000 + F_L4 * 10 + END_STRIDE;
+// Its millions are the version of scan()'s arguments (2: the line's place in the line area first).
+export const LAYOUT_CHECK: i32 = 2_000_000 + F_STRIDE * 1000 + F_L4 * 10 + END_STRIDE;
 
 /** i32 positions of the last line scanned: both flow objects (2 * F_STRIDE). */
 export const FIELDS_AT: usize = 0;
@@ -36,7 +37,7 @@ export const RESULT_AT: usize = 512;
 /** i32 per nesting depth: the keys seen in each object being read. */
 export const SEEN_AT: usize = 1024;
 export const MAX_DEPTH: i32 = 64;
-/** The line's bytes, written by the host, then one line feed. */
+/** Lines' bytes, written by the host (scan() writes a line feed after the line it scans). */
 export const LINE_AT: usize = 2048;
 export const LINE_CAPACITY: usize = 256 * 1024;
 /** The last end looked up per side (ends.ts): its hash, then address and object bounds (u32 each). */

@@ -42,7 +42,7 @@ const KEY_VERDICT = 64;
 const KEY_IS_REPLY = 128;
 const KEY_REPLY = 256;
 
-/** Where the line starts in the host's bytes: positions are written as offsets there. */
+/** Where LINE_AT would be in the host's bytes: positions are written as offsets there. */
 let origin: i32 = 0;
 let flowKey = false;
 
@@ -99,12 +99,13 @@ const W_WORKLOADS_HI: u64 = pack('workloads', 8);
 }
 
 /**
- * Scans the line of `length` bytes at LINE_AT (a line feed after it), which starts at `from` in
- * the host's bytes; true when it is a flow object (or a wrapper with one) read in full.
+ * Scans the line of `length` bytes at LINE_AT + `at` (a line feed is written after it), which
+ * starts at `from` in the host's bytes; true when it is a flow object (or a wrapper with one) read
+ * in full.
  */
-export function scanLine(length: i32, from: i32): bool {
-  origin = from;
-  const limit = LINE_AT + <usize>length;
+export function scanLine(at: usize, length: i32, from: i32): bool {
+  origin = from - <i32>at;
+  const limit = LINE_AT + at + <usize>length;
   store<u8>(limit, 0x0a);
   setLineEnd(limit);
   flowKey = false;
@@ -116,7 +117,7 @@ export function scanLine(length: i32, from: i32): bool {
     setField(base + F_IP_SEEN, 0);
     for (let p = 0; p < 3; p++) setField(base + F_L4 + 4 * p, 0);
   }
-  let p = space(LINE_AT);
+  let p = space(LINE_AT + at);
   if (at8(p) != OPEN_OBJECT) return false;
   const after = object(p, ROLE_FLOW, 0, 0, 0);
   return after != 0 && space(after) == limit;

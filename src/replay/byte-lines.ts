@@ -17,6 +17,9 @@ const LF = 0x0a;
 const CR = 0x0d;
 const BOM = 0xfeff;
 
+/** The last serial given to bytes offered to a fast path (FastBytesReader's `chunk`): one per chunk and per line put together, never reused. */
+let lastSerial = 0;
+
 /** readFlowLogBytes with a sink (records-first reading), lines offered to the fast path on bytes first. */
 export function readFlowLogRecords(bytes: AsyncIterable<Uint8Array>, options: ReadFlowLogBytesOptions & { readonly sink: RecordSink }): AsyncGenerator<LogRecord[]> {
   const maxLineBytes = options.maxLineBytes ?? MAX_LOG_LINE_BYTES;
@@ -42,6 +45,8 @@ async function* splitTakingFast(chunks: AsyncIterable<Uint8Array>, maxLineBytes:
   const lines = new OfferedLines(firstLine, reading, sink, decoder);
 
   for await (const chunk of chunks) {
+    // Its own serial even when its buffer is one used before (the source may refill it).
+    const serial = ++lastSerial;
     let start = 0;
     while (start < chunk.length) {
       const newline = chunk.indexOf(LF, start);
@@ -69,7 +74,7 @@ async function* splitTakingFast(chunks: AsyncIterable<Uint8Array>, maxLineBytes:
       }
       // Lines waiting are read first: one of them may be the header the fast path reads with.
       if (lines.readFirst()) yield lines.take();
-      lines.offer(chunk, lineStart, newline);
+      lines.offer(chunk, lineStart, newline, serial);
       // Until the format is known, each line is read before the next one.
       if (reading.reader === undefined) yield lines.take();
     }
@@ -88,7 +93,7 @@ async function* splitTakingFast(chunks: AsyncIterable<Uint8Array>, maxLineBytes:
       return;
     }
     if (lines.readFirst()) yield lines.take();
-    lines.offer(bytes, 0, bytes.length);
+    lines.offer(bytes, 0, bytes.length, ++lastSerial);
     if (reading.reader === undefined) yield lines.take();
   }
 }
@@ -119,12 +124,12 @@ class OfferedLines {
     return this.run.length > 0 && this.reading.reader?.fastBytes !== undefined;
   }
 
-  /** The next line, bytes [start, newline) (its line feed excluded): the fast path's when it takes it, else a Line. */
-  offer(bytes: Uint8Array, start: number, newline: number): void {
+  /** The next line, bytes [start, newline) (its line feed excluded) of the bytes of serial `chunk`: the fast path's when it takes it, else a Line. */
+  offer(bytes: Uint8Array, start: number, newline: number, chunk: number): void {
     const number = ++this.number;
     const fast = this.reading.reader?.fastBytes;
     const end = newline > start && bytes[newline - 1] === CR ? newline - 1 : newline;
-    if (fast === undefined || !fast(bytes, start, end, number, this.sink)) this.run.push(decodeLine(bytes, start, newline, number, this.decoder));
+    if (fast === undefined || !fast(bytes, start, end, number, this.sink, chunk)) this.run.push(decodeLine(bytes, start, newline, number, this.decoder));
   }
 
   /** Whole lines decoded at once, as splitLineRuns numbers them (the stream's BOM dropped). */

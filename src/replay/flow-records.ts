@@ -54,6 +54,8 @@ export class EndpointRecords {
   private readonly conversations = new Conversations();
   /** The distinct flows between entries, with their verdicts once decided (flow-services.ts). */
   readonly services: FlowServices;
+  /** Bumped whenever entries are dropped (trim): an entry number kept elsewhere holds only while this is unchanged. */
+  generation = 0;
 
   constructor(
     private readonly decode: EndpointDecoder,
@@ -181,6 +183,7 @@ export class EndpointRecords {
     }
     if (this.entries.size < DEFAULT_MAX_ENDPOINTS) return;
     this.entries.clear();
+    this.generation++;
     this.texts.length = 0;
     this.specs.length = 0;
     this.conversations.clear();
@@ -247,6 +250,8 @@ export interface FlowSink {
  * A format's fast path on the line's bytes [start, end) (no line feed, no carriage return before
  * it), for lines of printable ASCII only: no string is made for a line it takes. It must take a
  * line only when it gives the sink the flow, reply or nothing that the format's LineReader reads
- * in the line's text; false leaves the line to the LineReader.
+ * in the line's text; false leaves the line to the LineReader. `chunk` is the serial of `bytes`
+ * (byte-lines.ts): lines offered with the same serial are of the same bytes, unchanged since the
+ * first of them was offered, so a reader may copy them once; a serial is never given again.
  */
-export type FastBytesReader = (bytes: Uint8Array, start: number, end: number, line: number, sink: FlowSink) => boolean;
+export type FastBytesReader = (bytes: Uint8Array, start: number, end: number, line: number, sink: FlowSink, chunk: number) => boolean;

@@ -38,5 +38,6 @@ export const RESULT = { BASE: 0, SOURCE_ID: 1, DESTINATION_ID: 2 } as const;
 
 /** A new scanner with its own memory of ends (ids are the caller's: HubbleScanner.remember). */
 export function lineScanner(): HubbleScanner {
-  return hubbleScanner(2 * F.STRIDE, F.STRIDE * 1000 + F.L4 * 10 + END.STRIDE);
+  // As core-as/hubble/layout.ts's LAYOUT_CHECK: its millions are the version of scan()'s arguments.
+  return hubbleScanner(2 * F.STRIDE, 2_000_000 + F.STRIDE * 1000 + F.L4 * 10 + END.STRIDE);
 }

@@ -230,6 +230,43 @@ describe('Hubble records-first replay against the object path', () => {
     });
   }, 120_000);
 
+  it('gives the same report when chunks hold many lines, in fresh buffers or in one buffer refilled', async () => {
+    // The scanner copies a chunk once for all its lines (hubble-wasm.ts): a refilled buffer must be copied again.
+    let records = 0;
+    await fc.assert(
+      fc.asyncProperty(hubbleLog, fc.constantFrom(700, 1500, 4096, 1 << 20), fc.boolean(), async (text, chunk, reused) => {
+        const log = { text, name: 'flows.jsonl', format: 'hubble' as const, chunk, reused };
+        const expected = await singleReport(log, new VerdictCache(objectPath(cluster)), CLUSTER, { batchSize: 16, groups: 100_000 }).catch(failure);
+        clear();
+        expect(await singleReport(log, new VerdictCache(cluster), CLUSTER, { batchSize: 16, groups: 100_000 }).catch(failure)).toEqual(expected);
+        records += counts().records;
+      }),
+      { numRuns: 80 },
+    );
+    expect(records).toBeGreaterThan(500);
+    // Lines of one length, four to a chunk: a stale copy of the buffer would hold another port at the same place.
+    const known = toBackend('10.244.1.17', { namespace: 'prod', pod_name: 'frontend-7d9f8b6c4-x2kqp', labels: ['k8s:app=frontend'] });
+    const lines = Array.from({ length: 64 }, (_, i) => known.replace('"destination_port":8080', `"destination_port":${1000 + 7 * i}`));
+    const log = { text: `${lines.join('\n')}\n`, name: 'flows.jsonl', format: 'hubble' as const, chunk: 4 * (known.length + 1), reused: true };
+    const expected = await singleReport(log, new VerdictCache(objectPath(cluster)), CLUSTER, { batchSize: 16, groups: 100_000 });
+    clear();
+    expect(await singleReport(log, new VerdictCache(cluster), CLUSTER, { batchSize: 16, groups: 100_000 })).toEqual(expected);
+    expect(counts().records).toBe(64);
+  }, 120_000);
+
+  it('resolves ends again once the endpoint table starts over past its bound', async () => {
+    // 66,000 outside sources fill the table past DEFAULT_MAX_ENDPOINTS; the ends met first then come back, and must not keep their old entries.
+    const from = (i: number): string => toBackend(`198.${18 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, { labels: ['reserved:world'] });
+    const frontend = toBackend('10.244.1.17', { namespace: 'prod', pod_name: 'frontend-7d9f8b6c4-x2kqp', labels: ['k8s:app=frontend'] });
+    const first = [frontend, from(0), from(1)];
+    const lines = [...first, ...Array.from({ length: 66_000 }, (_, i) => from(i + 2)), ...first, ...first];
+    const log = { text: `${lines.join('\n')}\n`, name: 'flows.jsonl', format: 'hubble' as const, chunk: 1 << 16 };
+    const expected = await singleReport(log, new VerdictCache(objectPath(cluster)), CLUSTER, { batchSize: 256, groups: 100_000 });
+    clear();
+    expect(await singleReport(log, new VerdictCache(cluster), CLUSTER, { batchSize: 256, groups: 100_000 })).toEqual(expected);
+    expect(counts().records).toBe(lines.length);
+  }, 120_000);
+
   it('tells apart ends whose address or object bytes differ in one place, as the object path does', async () => {
     const pod = CLUSTER.pods.find((p) => p.name.length > 8 && p.ips.length > 0)!;
     const ip = pod.ips[0]!;

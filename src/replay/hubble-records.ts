@@ -17,7 +17,6 @@ import { adhocOf, labelOf, specOf } from './hubble.js';
 import { END, F, lineScanner, RESULT } from './hubble-line-scan.js';
 import type { HubbleScanner } from './hubble-wasm.js';
 import { NOT_A_TIME, timeOfBytes } from './byte-fields.js';
-import { hasRfc3339Shape, rfc3339Bytes } from './record-time.js';
 import { asciiText, OBSERVED_CODE, type EndpointDecoder, type EndpointRecords, type FastBytesReader } from './flow-records.js';
 import { LineError } from './records.js';
 import { resolveEndpoint, type EndpointDirectory } from './endpoint-directory.js';
@@ -30,15 +29,8 @@ const HUBBLE_ENDS: EndpointDecoder = () => {
   throw new Error('replay bug: Hubble endpoints are added decoded, not by text');
 };
 
-/** An end as resolved: its entry (-1: its lines take the object path), and the entry's label and spec when added (an entry the table has since dropped no longer has both). */
-interface KnownEnd {
-  readonly entry: number;
-  readonly label: string | undefined;
-  readonly spec: EndpointSpec | undefined;
-}
-
-/** An end whose names are an error: its lines take the object path. */
-const UNREADABLE: KnownEnd = { entry: -1, label: undefined, spec: undefined };
+/** An end whose names are an error, or an ad-hoc pod: its lines take the object path. */
+const OBJECT_PATH = -1;
 
 function textAt(bytes: Uint8Array, fields: Int32Array, slot: number): string | undefined {
   const start = fields[slot]!;
@@ -62,44 +54,48 @@ function isAt(bytes: Uint8Array, fields: Int32Array, slot: number, value: Uint8A
 class HubbleEnds {
   /** The scanner of this table's lines, remembering ends as indexes in `known`. */
   readonly scanner: HubbleScanner = lineScanner();
-  private known: KnownEnd[] = [];
-  private readonly byKey = new Map<string, KnownEnd>();
+  /** The entry (or OBJECT_PATH) of each end the scanner remembers, by its id. */
+  private known: number[] = [];
+  private readonly byKey = new Map<string, number>();
+  /** The table's generation the entries in `known` and `byKey` are of. */
+  private generation: number;
 
   constructor(
     readonly table: EndpointRecords,
     readonly directory: EndpointDirectory,
-  ) {}
+  ) {
+    this.generation = table.generation;
+  }
+
+  /** Forgets every end when the table dropped its entries since they were resolved (call after a scan, before `entry`). */
+  keepCurrent(): void {
+    if (this.generation === this.table.generation) return;
+    this.generation = this.table.generation;
+    this.scanner.clear();
+    this.known = [];
+    this.byKey.clear();
+  }
 
   /** The entry of the scanned end at `end` (its base in the scanner's fields), address at `ipSlot`; -1 when its line must take the object path. */
   entry(bytes: Uint8Array, end: number, ipSlot: number, side: 0 | 1): number {
     const id = this.scanner.result[side === 0 ? RESULT.SOURCE_ID : RESULT.DESTINATION_ID]!;
-    if (id >= 0) {
-      const k = this.known[id]!;
-      if (this.isCurrent(k)) return k.entry;
+    if (id >= 0) return this.known[id]!;
+    const entry = this.resolve(bytes, end, ipSlot, side === 0 ? 'source' : 'destination');
+    if (this.known.length >= this.scanner.maxEnds) {
+      this.scanner.clear();
+      this.known = [];
     }
-    const k = this.resolve(bytes, end, ipSlot, side === 0 ? 'source' : 'destination');
-    if (id >= 0) {
-      this.known[id] = k;
-    } else {
-      if (this.known.length >= this.scanner.maxEnds) {
-        this.scanner.clear();
-        this.known = [];
-      }
-      this.scanner.remember(side, this.known.length);
-      this.known.push(k);
-    }
-    return k.entry;
-  }
-
-  private isCurrent(k: KnownEnd): boolean {
-    return k.entry < 0 || (this.table.texts[k.entry] === k.label && this.table.specs[k.entry] === k.spec);
+    this.scanner.remember(side, this.known.length);
+    this.known.push(entry);
+    return entry;
   }
 
   /**
-   * The end read from its names, as readHubbleLine reads it; UNREADABLE when that is an error (it
-   * is one for these bytes every time: its lines go on taking the object path, which reports them).
+   * The entry of the end read from its names, as readHubbleLine reads it; OBJECT_PATH for an ad-hoc
+   * pod, and when that is an error (it is one for these bytes every time: its lines go on taking
+   * the object path, which reports them).
    */
-  private resolve(bytes: Uint8Array, end: number, ipSlot: number, field: 'source' | 'destination'): KnownEnd {
+  private resolve(bytes: Uint8Array, end: number, ipSlot: number, field: 'source' | 'destination'): number {
     const fields = this.scanner.fields;
     const ip = textAt(bytes, fields, ipSlot)!;
     const name = (slot: number): string | undefined => textAt(bytes, fields, end + slot);
@@ -109,19 +105,17 @@ class HubbleEnds {
       // adhocOf reads the labels (and throws on unreadable ones) even when they decide nothing, as readHubbleLine does.
       spec = resolveEndpoint(specOf(fieldsOfEnd, ip, field, `IP.${field}`), ip, adhocOf(fieldsOfEnd, field), this.directory);
     } catch (error) {
-      if (error instanceof FlowError || error instanceof LineError) return UNREADABLE;
+      if (error instanceof FlowError || error instanceof LineError) return OBJECT_PATH;
       throw error;
     }
     const { namespace, podName, workload } = fieldsOfEnd;
     const key = `${field}\u0000${namespace ?? ''}\u0000${podName ?? ''}\u0000${workload ?? ''}\u0000${ip}`;
     const named = this.byKey.get(key);
-    if (named !== undefined && this.isCurrent(named)) return named;
+    if (named !== undefined) return named;
     if (this.byKey.size >= DEFAULT_MAX_ENDPOINTS) this.byKey.clear();
-    const label = labelOf(fieldsOfEnd, ip);
-    const entry = spec.kind === 'adhoc' ? -1 : this.table.addDecoded(key, label, spec, field);
-    const known: KnownEnd = { entry, label, spec: entry >= 0 ? spec : undefined };
-    this.byKey.set(key, known);
-    return known;
+    const entry = spec.kind === 'adhoc' ? OBJECT_PATH : this.table.addDecoded(key, labelOf(fieldsOfEnd, ip), spec, field);
+    this.byKey.set(key, entry);
+    return entry;
   }
 }
 
@@ -133,14 +127,8 @@ const L3_L4 = ascii.encode('L3_L4');
 const FORWARDED = ascii.encode('FORWARDED');
 const DROPPED = ascii.encode('DROPPED');
 
-/** The time at bytes [start, end) as parseTimeText reads it (NOT_A_TIME where it throws): RFC 3339, what Hubble writes, on the bytes. */
-function timeAt(bytes: Uint8Array, start: number, end: number): number {
-  if (!hasRfc3339Shape(bytes, start, end)) return timeOfBytes(bytes, start, end, 'time');
-  return rfc3339Bytes(bytes, start, end) ?? NOT_A_TIME;
-}
-
 /** A Hubble line's bytes as readHubbleLine reads their text, given to the sink when it is a judged flow whose ends resolve, or a reply. */
-export const readHubbleBytes: FastBytesReader = (bytes, start, end, line, sink) => {
+export const readHubbleBytes: FastBytesReader = (bytes, start, end, line, sink, chunk) => {
   const directory = sink.directory;
   if (directory === undefined) return false;
   const table = sink.endpoints(HUBBLE_ENDS);
@@ -151,7 +139,7 @@ export const readHubbleBytes: FastBytesReader = (bytes, start, end, line, sink) 
     last = ends;
   }
   const scanner = ends.scanner;
-  if (!scanner.scan(bytes, start, end)) return false;
+  if (!scanner.scan(bytes, start, end, chunk)) return false;
   const fields = scanner.fields;
   const base = scanner.result[RESULT.BASE]!;
   if (!isAt(bytes, fields, base + F.TYPE, L3_L4) || fields[base + F.SRC_IP]! < 0 || fields[base + F.DST_IP]! < 0) return false;
@@ -164,7 +152,7 @@ export const readHubbleBytes: FastBytesReader = (bytes, start, end, line, sink) 
   const timeBase = fields[base + F.TIME_KIND]! === 2 || base === 0 ? base : 0;
   let time = NaN;
   if (fields[timeBase + F.TIME_KIND] === 2 && fields[timeBase + F.TIME]! >= 0) {
-    time = timeAt(bytes, fields[timeBase + F.TIME]!, fields[timeBase + F.TIME + 1]!);
+    time = timeOfBytes(bytes, fields[timeBase + F.TIME]!, fields[timeBase + F.TIME + 1]!, 'time');
     if (time === NOT_A_TIME) return false;
   }
   const isReply = fields[base + F.IS_REPLY]!;
@@ -177,6 +165,7 @@ export const readHubbleBytes: FastBytesReader = (bytes, start, end, line, sink) 
 
   const observed = isAt(bytes, fields, base + F.VERDICT, FORWARDED) ? OBSERVED_CODE.ALLOWED : isAt(bytes, fields, base + F.VERDICT, DROPPED) ? OBSERVED_CODE.DENIED : OBSERVED_CODE.NONE;
   // Remembering an end may grow the scanner's memory: `fields` is not read past here.
+  ends.keepCurrent();
   const src = ends.entry(bytes, base + F.ENDS, base + F.SRC_IP, 0);
   if (src < 0) return false;
   const dst = ends.entry(bytes, base + F.ENDS + END.STRIDE, base + F.DST_IP, 1);

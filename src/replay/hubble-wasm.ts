@@ -1,8 +1,8 @@
 /**
  * @module The Hubble line scanner's WASM module under Node (core-as/hubble, built by `npm run
  * build:wasm` into core-as/build/hubble.wasm, copied beside dist/'s JavaScript by `npm run build`):
- * one instance per thread, loaded on first use. It scans a line copied into its memory in one
- * pass (JSON's grammar, the fields a judged flow needs, and each end looked up by its bytes) and
+ * one instance per thread, loaded on first use. It scans a line copied into its memory (a chunk of
+ * lines at a time) in one pass (JSON's grammar, the fields a judged flow needs, and each end looked up by its bytes) and
  * writes positions as offsets into the caller's bytes.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ interface HubbleExports {
   lineAt(): number;
   lineCapacity(): number;
   maxEnds(): number;
-  scan(length: number, origin: number): number;
+  scan(at: number, length: number, origin: number): number;
   clearEnds(): void;
   rememberEnd(side: number, id: number): number;
 }
@@ -31,6 +31,10 @@ export class HubbleScanner {
   private readonly fieldsAt: number;
   private readonly resultAt: number;
   private readonly fieldsLength: number;
+  /** The bytes copied into the line area: the chunk (by its serial) and the part [windowStart, windowEnd) of it. */
+  private windowChunk = -1;
+  private windowStart = 0;
+  private windowEnd = 0;
   private buffer!: ArrayBuffer;
   private memoryBytes!: Uint8Array;
   /** The positions of the last line scanned (both flow objects), as hubble-line-scan.ts's F and END lay them out. */
@@ -59,12 +63,22 @@ export class HubbleScanner {
     this.result = new Int32Array(this.buffer, this.resultAt, 3);
   }
 
-  /** Scans bytes [start, end) of `bytes`; true when the scanner takes the line (positions are then offsets into `bytes`). */
-  scan(bytes: Uint8Array, start: number, end: number): boolean {
+  /**
+   * Scans bytes [start, end) of `bytes`, whose serial is `chunk` (FastBytesReader); true when the
+   * scanner takes the line (positions are then offsets into `bytes`). The chunk is copied into the
+   * line area once, as much of it from `start` as fits, not line by line.
+   */
+  scan(bytes: Uint8Array, start: number, end: number, chunk: number): boolean {
     const length = end - start;
     if (length > this.lineCapacity) return false;
-    this.memoryBytes.set(bytes.subarray(start, end), this.lineAt);
-    return this.exports.scan(length, start) === 1;
+    if (chunk !== this.windowChunk || start < this.windowStart || end > this.windowEnd) {
+      const to = Math.min(bytes.length, start + this.lineCapacity);
+      this.memoryBytes.set(bytes.subarray(start, to), this.lineAt);
+      this.windowChunk = chunk;
+      this.windowStart = start;
+      this.windowEnd = to;
+    }
+    return this.exports.scan(start - this.windowStart, length, start) === 1;
   }
 
   /** Remembers the end of `side` (0: source, 1: destination) of the line just scanned as `id`. */

@@ -25,6 +25,17 @@ export async function* chunked(bytes: Uint8Array | string, size = 97): AsyncGene
   for (let at = 0; at < data.length; at += size) yield data.subarray(at, at + size);
 }
 
+/** chunked, but every chunk in one buffer, refilled for the next (as a reader reusing its buffer yields them). */
+export async function* refilled(bytes: Uint8Array | string, size: number): AsyncGenerator<Uint8Array> {
+  const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
+  const buffer = new Uint8Array(size);
+  for (let at = 0; at < data.length; at += size) {
+    const part = data.subarray(at, at + size);
+    buffer.set(part);
+    yield part.length === size ? buffer : buffer.subarray(0, part.length);
+  }
+}
+
 export async function collect(runs: AsyncIterable<LogRecord[]>): Promise<LogRecord[]> {
   const records: LogRecord[] = [];
   for await (const run of runs) records.push(...run);
@@ -70,12 +81,13 @@ export const hubbleMutation = fc.oneof(
   fc.tuple(fc.integer({ min: 0, max: 400 }), fc.constantFrom('{', '}', '[', ']', ',', '"', ':', '\\', '\u0000', '-', 'e')).map(([at, c]) => (s: string) => s.slice(0, at) + c + s.slice(at)),
 );
 
-/** A log as a replay test reads it: its text, file name, format (else detected) and chunk size. */
+/** A log as a replay test reads it: its text, file name, format (else detected), chunk size, and whether its chunks share one buffer (refilled). */
 export interface TestLog {
   readonly text: string;
   readonly name: string;
   readonly format?: FlowLogFormat;
   readonly chunk?: number;
+  readonly reused?: boolean;
 }
 
 /** How a replay test replays: batch size, group bound, and endpoint tables kept across replays. */
@@ -104,7 +116,8 @@ function replayOf(log: TestLog, bundle: Bundle, how: TestReplay) {
     batchSize: how.batchSize,
     out: (text: string) => void out.push(text),
   };
-  return { inputs: [{ name: log.name, bytes: chunked(log.text, log.chunk ?? 61) }], options, rules, out };
+  const bytes = log.reused === true ? refilled(log.text, log.chunk ?? 61) : chunked(log.text, log.chunk ?? 61);
+  return { inputs: [{ name: log.name, bytes }], options, rules, out };
 }
 
 /** A single replay of `log` against `bundle` (decided by `engine`), as the CLI reports it. */
