@@ -73,9 +73,12 @@ const WARM_GROUP: u32 = WARM_MAX;
 
 /**
  * `count` records at `flows` -> verdicts at `verdicts`, each answered from the cache when the same
- * record was decided recently, else decided (`decideRecord`) and remembered. One loop (in groups of
- * WARM_GROUP) with the window's counters in locals: a hit is a hash, one set's line and a 20-byte
- * copy, and the bookkeeping around it must not cost more than that.
+ * record was decided recently, else decided (`decideRecord`) and remembered. One loop with the
+ * window's counters in locals: a hit is a hash, one set's line and a 20-byte copy, and the
+ * bookkeeping around it must not cost more than that. While the cache hits, that loop runs to the
+ * batch's end; while it misses (and warming pays), it stops every WARM_GROUP records to warm the
+ * next group. A window that turns the cache sparse ends the run after its record, so the next
+ * group is warmed; one that turns it dense lets the group finish, and the next run is unbroken.
  */
 export function decideCachedBatch(flows: usize, count: u32, verdicts: usize): void {
   let records = windowRecords;
@@ -84,11 +87,14 @@ export function decideCachedBatch(flows: usize, count: u32, verdicts: usize): vo
   let isSparse = sparse;
   const now = epoch;
   const warm = warmingPays();
-  // Group by group, the inner loop free of the warming call: hits must not pay for it.
-  for (let group: u32 = 0; group < count; group += WARM_GROUP) {
-    const end = min(count, group + WARM_GROUP);
-    if (isSparse && warm) warmRecords(flows + <usize>group * FLOW_RECORD_BYTES, end - group);
-    for (let i = group; i < end; i++) {
+  let i: u32 = 0;
+  while (i < count) {
+    let end = count;
+    if (isSparse && warm) {
+      end = min(count, i + WARM_GROUP);
+      warmRecords(flows + <usize>i * FLOW_RECORD_BYTES, end - i);
+    }
+    for (; i < end; i++) {
       const flow = flows + <usize>i * FLOW_RECORD_BYTES;
       const at = verdicts + <usize>i * VERDICT_RECORD_BYTES;
       // The record's five words, read once for the ad-hoc check, the hash and the key compare.
@@ -99,8 +105,11 @@ export function decideCachedBatch(flows: usize, count: u32, verdicts: usize): vo
       }
       records++;
       if (records == WINDOW) {
+        const wasSparse = isSparse;
         isSparse = hits * HITS_TO_STAY < lookups;
         records = lookups = hits = 0;
+        // Turned sparse in an unwarmed run: this record is the run's last.
+        if (isSparse && !wasSparse && warm) end = i + 1;
       }
       const src = load<u64>(flow, 8);
       const srcRest = load<u64>(flow, 16);
