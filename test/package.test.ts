@@ -42,7 +42,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the packed package', () => {
   it('holds the built code and the core, not the sources', () => {
     const files = readdirSync(join(dir, 'node_modules', 'netpol-edge', 'dist'));
-    expect(files).toEqual(expect.arrayContaining(['netpol-edge.js', 'index.js', 'worker.js', 'replay-worker.js', 'netpol.wasm', 'types', 'console']));
+    expect(files).toEqual(expect.arrayContaining(['netpol-edge.js', 'index.js', 'worker.js', 'replay-worker.js', 'netpol.wasm', 'hubble.wasm', 'types', 'console']));
     expect(readdirSync(join(dir, 'node_modules', 'netpol-edge', 'dist', 'console', 'ui'))).toEqual(expect.arrayContaining(['app.js', 'app.css']));
     const installed = readdirSync(join(dir, 'node_modules', 'netpol-edge'));
     for (const absent of ['src', 'cli', 'worker', 'core-as', 'test']) expect(installed).not.toContain(absent);
@@ -65,6 +65,10 @@ describe('the packed package', () => {
     expect(run(['validate', EXAMPLES]).status).toBe(1); // articles 2 and 4 are alternatives: one name twice
     const replay = run(['replay', '--bundle', join(ROOT, 'test/fixtures/flowlogs/cluster.yaml'), join(ROOT, 'test/fixtures/flowlogs/flows.ndjson')]);
     expect(replay.stdout).toContain('records');
+    // Hubble lines go through the scanner's own module (dist/hubble.wasm); the README's example: two flows would break.
+    const hubble = run(['replay', '--bundle', join(ROOT, 'test/fixtures/flowlogs/cluster.yaml'), '--summary', 'json', join(ROOT, 'test/fixtures/flowlogs/hubble-observe.jsonl')]);
+    expect(JSON.parse(hubble.stdout).totals).toMatchObject({ records: 19, judged: 12, allowed: 9, denied: 3, malformed: 0 });
+    expect(hubble.status).toBe(3);
   });
 
   it('runs replay --jobs 2 on worker threads from dist/replay-worker.js, with the --jobs 1 report', () => {
