@@ -5,10 +5,7 @@
  * lines at a time) in one pass (JSON's grammar, the fields a judged flow needs, and each end looked up by its bytes) and
  * writes positions as offsets into the caller's bytes.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-const FILE = 'hubble.wasm';
+import { compileBuiltModule } from '../engine/node-core.js';
 
 interface HubbleExports {
   readonly memory: WebAssembly.Memory;
@@ -94,19 +91,11 @@ export class HubbleScanner {
   }
 }
 
-/** Where the module may be: beside this code once bundled into dist/, or in the repo's build folder. */
-function modulePath(): string {
-  const paths = [new URL(`./${FILE}`, import.meta.url), new URL(`../../core-as/build/${FILE}`, import.meta.url)].map((url) => fileURLToPath(url));
-  const path = paths.find((p) => existsSync(p));
-  if (path === undefined) throw new Error(`the Hubble scanner is not built (${paths.join(' and ')} are missing): run npm run build:wasm`);
-  return path;
-}
-
 let module: WebAssembly.Module | undefined;
 
 /** The scanner's compiled module, read from its file on first use (a replay worker is handed it instead). */
 export function hubbleScannerModule(): WebAssembly.Module {
-  return (module ??= new WebAssembly.Module(new Uint8Array(readFileSync(modulePath()))));
+  return (module ??= compileBuiltModule('hubble.wasm', 'the Hubble scanner'));
 }
 
 /** Uses `compiled` from now on: a replay worker's bundle lives where it cannot find the file. */
