@@ -6,19 +6,8 @@
  * (json-source.ts) reports the first problem where it is. String and space primitives for walking
  * such a text (json-locate.ts) live here too.
  */
+import { BACKSLASH, CARRIAGE_RETURN, CLOSE_ARRAY, CLOSE_OBJECT, COLON, LINE_FEED, OPEN_ARRAY, OPEN_OBJECT, QUOTE, SPACE, TAB } from '../model/json-chars.js';
 import { LIMITS } from './limits.js';
-
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const SPACE = 0x20;
-const TAB = 0x09;
-const LINE_FEED = 0x0a;
-const CARRIAGE_RETURN = 0x0d;
 
 /** The first thing in a JSON text the `yaml` path refuses, by offset, in its words. */
 export interface JsonProblem {
@@ -67,16 +56,16 @@ export function scanJson(text: string, options: { readonly uniqueKeys: boolean }
         const message = `a mapping has more than ${LIMITS.maxMappingEntries} entries; at most ${LIMITS.maxMappingEntries} are allowed`;
         return { keys, loneCarriageReturn, problem: { offset: starts[top]!, code: 'limit', message } };
       }
-    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       if (entries.length === LIMITS.maxNestingDepth) {
         const message = `collections are nested more than ${LIMITS.maxNestingDepth} levels deep`;
         return { keys, loneCarriageReturn, problem: { offset: i, code: 'limit', message } };
       }
-      const mapping = c === OPEN_BRACE;
+      const mapping = c === OPEN_OBJECT;
       entries.push(mapping ? 0 : -1);
       starts.push(i);
       keySets.push(mapping && options.uniqueKeys ? new Set() : undefined);
-    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       entries.pop();
       starts.pop();
       keySets.pop();
@@ -94,7 +83,7 @@ export function scanJson(text: string, options: { readonly uniqueKeys: boolean }
  */
 export function startsLikeJson(text: string): boolean {
   const first = text.search(/\S/);
-  return first >= 0 && (text.charCodeAt(first) === OPEN_BRACE || text.charCodeAt(first) === OPEN_BRACKET);
+  return first >= 0 && (text.charCodeAt(first) === OPEN_OBJECT || text.charCodeAt(first) === OPEN_ARRAY);
 }
 
 /** The index of the quote that closes the string opened at `open`, in text JSON.parse accepted. */

@@ -8,17 +8,9 @@
  * so both readings agree (hubble-scan.test.ts compares them).
  */
 import type { Protocol } from '../model/bundle.js';
+import { CLOSE_ARRAY, COMMA, DIGIT_0, DIGIT_9, MINUS, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from '../model/json-chars.js';
 import { DIRECTIONS, OBSERVED, type EndFields, type FlowFields } from './hubble-fields.js';
 import { JsonCursor } from './json-cursor.js';
-
-const OPEN_OBJECT = 0x7b;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const COMMA = 0x2c;
-const QUOTE = 0x22;
-const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
-const MINUS = 0x2d;
 
 /** One bit per key a scan reads in an object: a key seen twice makes the scanner give up. */
 const enum Key {
