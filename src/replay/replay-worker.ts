@@ -4,7 +4,6 @@
  * time, answering each with its result or its error (by name and message).
  */
 import { parentPort } from 'node:worker_threads';
-import { GroupNumbering } from './group-names.js';
 import { partReplayer, type PartJob, type PartResult } from './part-replay.js';
 import type { WorkerAnswer, WorkerRequest } from './worker-pool.js';
 
@@ -15,12 +14,7 @@ const port = parentPort!;
  * full collection only, which V8 runs when some 64 MiB of such buffers have piled up (the worker's
  * `external` memory swung by that much). The main thread drops it young.
  */
-const post = (answer: WorkerAnswer, done?: Uint8Array, transfer: ArrayBuffer[] = []): void => {
-  if (done !== undefined) transfer.push(done.buffer as ArrayBuffer);
-  port.postMessage(answer, transfer);
-};
-/** Groups go by number once named (group-names.ts). */
-const numbering = new GroupNumbering();
+const post = (answer: WorkerAnswer, done?: Uint8Array): void => port.postMessage(answer, done === undefined ? [] : [done.buffer as ArrayBuffer]);
 
 let replayPart: ((job: PartJob) => Promise<PartResult>) | undefined;
 let queue: Promise<void> = Promise.resolve();
@@ -38,9 +32,7 @@ port.on('message', (message: WorkerRequest) => {
   queue = queue.then(async () => {
     try {
       if (replayPart === undefined) throw new Error('replay worker: a part came before the setup');
-      const result = await replayPart(message.job);
-      const transfer: ArrayBuffer[] = [];
-      post({ id: message.id, result: numbering.number(result, transfer) }, message.job.bytes, transfer);
+      post({ id: message.id, result: await replayPart(message.job) }, message.job.bytes);
     } catch (error) {
       post({ id: message.id, error: describeError(error) }, message.job.bytes);
     }

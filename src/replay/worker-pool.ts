@@ -9,7 +9,6 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { threadId, Worker } from 'node:worker_threads';
-import { GroupNames, type NumberedResult } from './group-names.js';
 import { FlowLogFormatError } from './index.js';
 import type { PartJob, PartReplaySetup, PartResult } from './part-replay.js';
 
@@ -38,7 +37,7 @@ export type WorkerRequest = { readonly setup: PartReplaySetup } | { readonly id:
 export type WorkerAnswer =
   | { readonly ready: true }
   | { readonly setupError: ErrorText }
-  | { readonly id: number; readonly result: NumberedResult }
+  | { readonly id: number; readonly result: PartResult }
   | { readonly id: number; readonly error: ErrorText };
 
 interface Pending {
@@ -101,8 +100,6 @@ export function isBuildFresh(built: string, sources: string): boolean {
 class ReplayWorker {
   readonly pending = new Map<number, Pending>();
   private readonly worker: Worker;
-  /** Named in the order this worker answered, which is the order it replayed its parts. */
-  private readonly names = new GroupNames();
   readonly ready: Promise<void>;
 
   constructor(setup: PartReplaySetup) {
@@ -140,7 +137,7 @@ class ReplayWorker {
     const pending = this.pending.get(answer.id);
     if (!pending) return;
     this.pending.delete(answer.id);
-    if ('result' in answer) pending.resolve(this.names.name(answer.result));
+    if ('result' in answer) pending.resolve(answer.result);
     else pending.reject(revive(answer.error));
   }
 
