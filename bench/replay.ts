@@ -7,9 +7,11 @@
  * baseline replay (each flow read once, decided by two engines, the change report and rule hits
  * kept) for CSV and Hubble, with its cost against the single replay measured in the same run (the
  * target: at most 2x, a ratio of at least 0.5); then the peak RSS of a long replay, on one thread
- * and on two (--jobs 2), measured in a child process (replay-rss.ts).
+ * and on two (--jobs 2), measured in a child process (replay-rss.ts); and the peak RSS of the real
+ * CLI replaying such a log from a file, with --jobs 1 and with its default (replay-cli-rss.ts).
  */
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { compileBundle } from '../src/compile/compile.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
@@ -24,6 +26,7 @@ import { ReplaySummary } from '../src/replay/summary.js';
 import { VerdictCache } from '../src/replay/verdict-cache.js';
 import { addressOf, csvLog, hubbleLog, logChunks, logText, vpcLog, ZIPF_CONVERSATIONS, zipfPicks, type LogLines } from './flow-logs.js';
 import { sampleFlows } from './generate.js';
+import { canReadPeakRss, cliReplayPeak, writeCliReplayFiles } from './replay-cli-rss.js';
 import type { BenchContext, Row, RowProducer } from './rows.js';
 import { median } from './stats.js';
 
@@ -132,6 +135,7 @@ export const replayProducer: RowProducer = {
     }
     // One thread, then as `replay --jobs 2` (this thread and a worker): the CLI's default here.
     for (const jobs of [1, 2]) rows.push(peakRss(ctx, RSS_FLOWS[ctx.quick ? 'quick' : 'full'], jobs));
+    rows.push(...(await cliPeakRss(ctx, RSS_FLOWS[ctx.quick ? 'quick' : 'full'])));
     return rows;
   },
 };
@@ -148,4 +152,30 @@ function peakRss(ctx: BenchContext, flows: number, jobs: number): Row {
   ctx.log(`replay of ${flows.toLocaleString('en-US')} Zipf CSV flows on ${jobs} thread(s): peak RSS ${result.peakRssMiB.toFixed(0)} MiB while replaying (${result.setupRssMiB.toFixed(0)} MiB before), ${(result.flowsPerSecond / 1e6).toFixed(2)}M flows/s`);
   const metric = jobs === 1 ? `replay-peak-rss-${flows / 1e6}M` : `replay-peak-rss-jobs${jobs}-${flows / 1e6}M`;
   return { size: ctx.size, metric, engine: 'wasm', value: result.peakRssMiB, unit: 'MiB' };
+}
+
+/**
+ * Peak RSS of `node bin/netpol-edge.js replay` on a log of `flows` Zipf CSV flows written to disk
+ * once (then removed): with --jobs 1, and with no --jobs (one thread per core), as a user runs it.
+ */
+async function cliPeakRss(ctx: BenchContext, flows: number): Promise<Row[]> {
+  if (!canReadPeakRss()) {
+    ctx.log('replay CLI peak RSS: no /proc here, rows left out');
+    return [];
+  }
+  const files = await writeCliReplayFiles(ctx.cluster, ctx.bundle, flows);
+  try {
+    const rows: Row[] = [];
+    for (const jobs of [1, undefined]) {
+      const peak = await cliReplayPeak(files, jobs);
+      if (peak.records !== flows) throw new Error(`replay CLI read ${peak.records} of ${flows} flows`);
+      const threads = jobs === undefined ? `the default (${availableParallelism()})` : String(jobs);
+      ctx.log(`replay CLI of ${flows.toLocaleString('en-US')} Zipf CSV flows from a file, --jobs ${threads}: peak RSS ${peak.peakRssMiB.toFixed(0)} MiB, ${peak.seconds.toFixed(1)} s`);
+      const metric = jobs === undefined ? `replay-cli-peak-rss-${flows / 1e6}M` : `replay-cli-peak-rss-jobs${jobs}-${flows / 1e6}M`;
+      rows.push({ size: ctx.size, metric, engine: 'wasm', value: peak.peakRssMiB, unit: 'MiB' });
+    }
+    return rows;
+  } finally {
+    files.remove();
+  }
 }

@@ -1,0 +1,89 @@
+/**
+ * @module The peak RSS of the real CLI replaying a long log from disk, as a user runs it: the
+ * generated cluster is written as one JSON List, and FLOWS Zipf-distributed CSV flows (the shape of
+ * replay-rss.ts) to a log file, once per bench run (streamed, never held whole); then
+ * `node bin/netpol-edge.js replay --bundle CLUSTER LOG` runs as a child process with the given
+ * --jobs (or none: the default, one per core), and its peak RSS is read from /proc/PID/status
+ * (VmHWM, a high-water mark kept by the kernel, polled while it runs: the last reading before it
+ * exits holds every earlier peak). Linux only: elsewhere the rows are left out.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { csvLog, logText, ZIPF_CONVERSATIONS, zipfSampler } from './flow-logs.js';
+import { sampleFlows, type GeneratedCluster } from './generate.js';
+import type { Bundle } from '../src/model/bundle.js';
+
+/** How often the child's high-water mark is read. */
+const POLL_MS = 25;
+
+export interface CliReplayFiles {
+  readonly dir: string;
+  readonly bundle: string;
+  readonly log: string;
+  readonly flows: number;
+  /** Removes the files. */
+  remove(): void;
+}
+
+/** Writes the cluster and a log of `flows` Zipf CSV flows over its sampled conversations to a temporary folder. */
+export async function writeCliReplayFiles(cluster: GeneratedCluster, bundle: Bundle, flows: number): Promise<CliReplayFiles> {
+  const dir = mkdtempSync(join(tmpdir(), 'netpol-edge-rss-'));
+  const bundlePath = join(dir, 'cluster.json');
+  writeFileSync(bundlePath, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: cluster.objects }));
+  const log = csvLog(sampleFlows(bundle, ZIPF_CONVERSATIONS, 'pod', 2));
+  const next = zipfSampler(ZIPF_CONVERSATIONS, 1, 3);
+  const logPath = join(dir, 'zipf.csv');
+  const out = createWriteStream(logPath);
+  for (const text of logText(log, flows, () => next() % log.lines.length)) {
+    if (!out.write(text)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'close');
+  return { dir, bundle: bundlePath, log: logPath, flows, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface CliReplayPeak {
+  readonly peakRssMiB: number;
+  readonly seconds: number;
+  /** The report's flow count (JSON summary), checked by the caller. */
+  readonly records: number;
+}
+
+/** True where a child's peak RSS can be read (/proc/PID/status). */
+export function canReadPeakRss(): boolean {
+  return existsSync(`/proc/${process.pid}/status`);
+}
+
+/** Runs the CLI's replay of `files` with `jobs` (undefined: the default) and reads its peak RSS. */
+export async function cliReplayPeak(files: CliReplayFiles, jobs: number | undefined): Promise<CliReplayPeak> {
+  const root = join(import.meta.dirname, '..');
+  const args = [join(root, 'bin/netpol-edge.js'), 'replay', '--quiet', '--summary', 'json', '--bundle', files.bundle, ...(jobs === undefined ? [] : ['--jobs', String(jobs)]), files.log];
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  let peakKiB = 0;
+  const poll = setInterval(() => (peakKiB = Math.max(peakKiB, highWaterKiB(child.pid!))), POLL_MS);
+  const [code] = (await once(child, 'close')) as [number | null];
+  clearInterval(poll);
+  const seconds = (performance.now() - started) / 1000;
+  // 0, or 3 when something the log saw allowed would now be denied: both are a finished replay.
+  if (code !== 0 && code !== 3) throw new Error(`replay --jobs ${jobs ?? 'default'} failed (${code}): ${stderr}`);
+  const report = JSON.parse(stdout) as { totals: { records: number } };
+  return { peakRssMiB: peakKiB / 1024, seconds, records: report.totals.records };
+}
+
+/** The process's VmHWM in KiB; 0 once it is gone. */
+function highWaterKiB(pid: number): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
