@@ -1,8 +1,10 @@
 /**
  * @module The peak RSS of the real CLI replaying a long log from disk, as a user runs it: the
  * generated cluster is written as one JSON List, and FLOWS Zipf-distributed CSV flows (the shape of
- * replay-rss.ts) to a log file, once per bench run (streamed, never held whole); then
- * `node bin/netpol-edge.js replay --bundle CLUSTER LOG` runs as a child process with the given
+ * replay-rss.ts) to a log file, once per bench run (streamed, never held whole); then the installed
+ * package's CLI, `node dist/netpol-edge.js replay --bundle CLUSTER LOG` (package.json's `bin`, built
+ * fresh by the caller: bin/netpol-edge.js adds tsx's loader thread, ~44 MiB, which an installed
+ * package never runs), runs as a child process with the given
  * --jobs (or none: the default, one per core), and its peak RSS is read from /proc/PID/status
  * (VmHWM, a high-water mark kept by the kernel, polled while it runs: the last reading before it
  * exits holds every earlier peak). Linux only: elsewhere the rows are left out.
@@ -57,10 +59,10 @@ export function canReadPeakRss(): boolean {
   return existsSync(`/proc/${process.pid}/status`);
 }
 
-/** Runs the CLI's replay of `files` with `jobs` (undefined: the default) and reads its peak RSS. */
+/** Runs the built CLI's replay of `files` with `jobs` (undefined: the default) and reads its peak RSS. */
 export async function cliReplayPeak(files: CliReplayFiles, jobs: number | undefined): Promise<CliReplayPeak> {
   const root = join(import.meta.dirname, '..');
-  const args = [join(root, 'bin/netpol-edge.js'), 'replay', '--quiet', '--summary', 'json', '--bundle', files.bundle, ...(jobs === undefined ? [] : ['--jobs', String(jobs)]), files.log];
+  const args = [join(root, 'dist/netpol-edge.js'), 'replay', '--quiet', '--summary', 'json', '--bundle', files.bundle, ...(jobs === undefined ? [] : ['--jobs', String(jobs)]), files.log];
   const started = performance.now();
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

@@ -155,7 +155,7 @@ function peakRss(ctx: BenchContext, flows: number, jobs: number): Row {
 }
 
 /**
- * Peak RSS of `node bin/netpol-edge.js replay` on a log of `flows` Zipf CSV flows written to disk
+ * Peak RSS of the built CLI's `node dist/netpol-edge.js replay` on a log of `flows` Zipf CSV flows written to disk
  * once (then removed): with --jobs 1, and with no --jobs (one thread per core), as a user runs it.
  */
 async function cliPeakRss(ctx: BenchContext, flows: number): Promise<Row[]> {
@@ -163,6 +163,9 @@ async function cliPeakRss(ctx: BenchContext, flows: number): Promise<Row[]> {
     ctx.log('replay CLI peak RSS: no /proc here, rows left out');
     return [];
   }
+  // The rows measure the CLI an installed package runs (package.json's bin): build it from this tree first.
+  const built = spawnSync('npm', ['run', '-s', 'build'], { cwd: join(import.meta.dirname, '..'), stdio: 'inherit' });
+  if (built.status !== 0) throw new Error(`npm run build failed (${built.status}): the CLI peak-RSS rows need dist/`);
   const files = await writeCliReplayFiles(ctx.cluster, ctx.bundle, flows);
   try {
     const rows: Row[] = [];
