@@ -37,6 +37,8 @@ const endRows = new StaticArray<usize>(2 * WARM_MAX);
 
 /** Warms the `count` (at most WARM_MAX) flow records at `flows` for deciding. */
 export function warmRecords(flows: usize, count: u32): void {
+  // More would write past endRows, unchecked: the debug build (test/batch-warming.test.ts) traps here.
+  assert(count <= WARM_MAX);
   let seen: u32 = 0;
   for (let i: u32 = 0; i < count; i++) {
     const flow = flows + <usize>i * FLOW_RECORD_BYTES;
