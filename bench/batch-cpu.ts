@@ -4,7 +4,8 @@
  * side, measured by CPU time (process.cpuUsage) in alternating rounds: on a shared machine that is
  * what compares two versions of the batch loop. Checks that both builds answer every record alike,
  * then prints each row's median ns per decision per build and the median of the per-round ratios
- * (new rate / old rate) with its quartiles.
+ * (new rate / old rate) with its quartiles; last, per build, the issue's ratios between rows
+ * (`batch-ip*-vs-batch-pod*`, `batch-pod-tiers*-vs-batch-pod*`) from those medians.
  *
  *   node --import tsx bench/batch-cpu.ts OLD.wasm NEW.wasm [SIZE] [ROUNDS] [ROWS]     (default M, 15, all)
  *
@@ -58,6 +59,8 @@ const cpuNs = (): number => {
   return (used.user + used.system) * 1000;
 };
 
+/** Per row measured: the median ns per decision of [old, new]. */
+const medians = new Map<string, [number, number]>();
 for (const [name, image, records] of rows.filter(([name]) => name.includes(only))) {
   const count = records.length / FLOW_RECORD_BYTES;
   const engines = builds.map((module, k) => new WasmEngine(module, image[k]!));
@@ -79,8 +82,20 @@ for (const [name, image, records] of rows.filter(([name]) => name.includes(only)
   const sorted = [...ratios].sort((a, b) => a - b);
   const quartile = (q: number): string => sorted[Math.floor(q * (sorted.length - 1))]!.toFixed(2);
   const [oldNs, newNs] = ns.map(median) as [number, number];
+  medians.set(name, [oldNs, newNs]);
   console.log(
     `${sizeArg} ${name.padEnd(25)} old ${oldNs.toFixed(1)} ns (${(1e3 / oldNs).toFixed(1)}M/s)  new ${newNs.toFixed(1)} ns ` +
       `(${(1e3 / newNs).toFixed(1)}M/s)  new/old ${median(ratios).toFixed(3)} [${quartile(0.25)}, ${quartile(0.75)}]`,
   );
+}
+
+// The targets' ratios (rate over rate, so ns of the base row over ns of the other), per build.
+for (const suffix of ['', '-distinct']) {
+  for (const other of [`batch-ip${suffix}`, `batch-pod-tiers${suffix}`]) {
+    const base = medians.get(`batch-pod${suffix}`);
+    const row = medians.get(other);
+    if (!base || !row) continue;
+    const ratio = (k: 0 | 1): string => (base[k] / row[k]).toFixed(3);
+    console.log(`${sizeArg} ${`${other}-vs-batch-pod${suffix}`.padEnd(46)} old ${ratio(0)}  new ${ratio(1)}`);
+  }
 }

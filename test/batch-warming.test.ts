@@ -1,7 +1,8 @@
 /**
  * @module The core's batch loop on an image large enough to warm records ahead (4,096 pods or more,
  * core-as/assembly/warm.ts) with cluster tiers: byte for byte the reference's verdicts while the
- * verdict cache misses (warmed groups), turns to hits, and misses again mid-batch.
+ * verdict cache misses (warmed groups), turns to hits, and misses again mid-batch; in the release
+ * core and in the debug one, whose assertions trap where warming would overflow its scratch.
  */
 import { describe, expect, it } from 'vitest';
 import { generateCluster, sampleFlows } from '../bench/generate.js';
@@ -17,11 +18,12 @@ import { ingestObjects } from '../src/ingest/bundle.js';
 const PODS = 4_400;
 
 describe('the batch loop with warming (tiered image of 4,400 pods)', () => {
-  it('answers as the reference through misses, hits and misses again, pod- and IP-addressed', async () => {
+  // The debug build checks the loop's invariants (warm.ts: a group never overflows its scratch rows).
+  it.each(['release', 'debug'] as const)('answers as the reference through misses, hits and misses again, pod- and IP-addressed (%s core)', async (build) => {
     const cluster = generateCluster({ pods: PODS, policies: 300, namespaces: 24 }, 5);
     const bundle = ingestObjects([...cluster.objects, ...tierObjects(cluster.namespaces)]).bundle!;
     expect(bundle.pods.length).toBeGreaterThanOrEqual(4_096);
-    const engine = new WasmEngine(loadCoreModule(), compileBundle(bundle).image);
+    const engine = new WasmEngine(loadCoreModule(build), compileBundle(bundle).image);
     const encode = (seed: number, count: number): Uint8Array =>
       engine.encodeRecords([...sampleFlows(bundle, count / 2, 'pod', seed), ...sampleFlows(bundle, count / 2, 'ip', seed + 1)]);
     // Distinct records (the cache misses: sparse, warmed), a few hundred repeated (it hits: dense,

@@ -3,7 +3,7 @@
 // differential tests can demand identical verdicts and reasons.
 import {
   ADHOC_HEADER_WORDS, ADHOC_RECORD_NAMESPACE, ADHOC_RECORD_PORT_COUNT, ADHOC_RECORD_PORTS, AMBIGUOUS,
-  CLUSTER_ACTION_ALLOW, CLUSTER_ACTION_PASS, CLUSTER_POLICY_ROW_EGRESS_COUNT, CLUSTER_POLICY_ROW_EGRESS_START,
+  CLUSTER_ACTION_ALLOW, CLUSTER_ACTION_PASS, CLUSTER_LIST_ENTRY_POD_BITS, CLUSTER_LIST_ENTRY_RULE, CLUSTER_LIST_ENTRY_WORDS, CLUSTER_LIST_SET_STRIDE, CLUSTER_POD_BITS_ANY, CLUSTER_POLICY_ROW_EGRESS_COUNT, CLUSTER_POLICY_ROW_EGRESS_START,
   CLUSTER_POLICY_ROW_INGRESS_COUNT, CLUSTER_POLICY_ROW_INGRESS_START, CLUSTER_POLICY_ROW_NAMESPACE_SELECTOR,
   CLUSTER_POLICY_ROW_POD_SELECTOR, CLUSTER_POLICY_ROW_TIER, CLUSTER_POLICY_STRIDE, CLUSTER_RULE_FLAG_ALL_PORTS,
   CLUSTER_RULE_FLAG_MATCHES_ALL_PEERS, CLUSTER_RULE_ROW_ACTION, CLUSTER_RULE_ROW_FLAGS, CLUSTER_RULE_ROW_MATCHER,
@@ -17,8 +17,7 @@ import {
   NAMED_PORT_ROW_NAME, NAMED_PORT_ROW_PORT, NAMED_PORT_ROW_PROTOCOL, NAMED_PORT_STRIDE, NONE,
   OPTION_IPBLOCK_MATCHES_PODS, POD_FLAG_HAS_V4, POD_FLAG_HAS_V6, POD_FLAG_HOST_NETWORK, POD_FLAG_ISOLATED_EGRESS,
   POD_FLAG_ISOLATED_INGRESS, POD_FLAG_PRIMARY_V6, POD_FLAG_WORKLOAD, POD_PEER_ROW_NAMESPACE_SELECTOR,
-  POD_PEER_ROW_POD_SELECTOR, POD_PEER_STRIDE, POD_ROW_ADMIN_EGRESS_RULES, POD_ROW_ADMIN_INGRESS_RULES,
-  POD_ROW_BASELINE_EGRESS_RULES, POD_ROW_BASELINE_INGRESS_RULES, POD_ROW_EGRESS_RULES, POD_ROW_FLAGS,
+  POD_PEER_ROW_POD_SELECTOR, POD_PEER_STRIDE, POD_ROW_CLUSTER_LISTS, POD_ROW_EGRESS_RULES, POD_ROW_FLAGS,
   POD_ROW_HOST_IP_COUNT, POD_ROW_HOST_IP_FILTER, POD_ROW_HOST_IP_START, POD_ROW_IDENTITY, POD_ROW_INGRESS_RULES, POD_ROW_IPV4,
   POD_ROW_IPV6, POD_ROW_NAMED_PORT_COUNT, POD_ROW_NAMED_PORT_START, POD_STRIDE, POLICY_FLAG_EGRESS,
   POLICY_FLAG_INGRESS, POLICY_ROW_EGRESS_COUNT, POLICY_ROW_EGRESS_START, POLICY_ROW_FLAGS,
@@ -42,7 +41,7 @@ import {
   namedPorts, namespaceCount, nsLabels, nsPolicies, options, peerBits, podCount, podPeers, pods,
   policies, ports, ruleCount, rules, selectorCount, selectors, selPolicies, selRules, v4Intervals,
   v6Intervals, word, clusterPolicyCount, clusterRuleCount, clusterPolicies, clusterRules, clusterPodPeers,
-  selClusterRules, clusterPeerBits, clusterV4Intervals, clusterV6Intervals, clusterPorts, rowAt, v6High, v6Low, CLUSTER_LISTS,
+  selClusterRules, clusterListSets, clusterPeerBits, clusterV4Intervals, clusterV6Intervals, clusterPorts, rowAt, v6High, v6Low,
 } from './image';
 import { ownerOfIPv4, ownerOfIPv6 } from './address-index';
 
@@ -361,7 +360,7 @@ function judge(direction: u32, subject: Endpoint, peer: Endpoint, protocol: u32,
   return word(clusterRuleRow(rule), CLUSTER_RULE_ROW_ACTION);
 }
 
-/** Where the ids of a per-identity list section (SEL_RULES, SEL_CLUSTER_RULES) start: after its offsets. */
+/** Where the ids of a per-identity list section (SEL_RULES) start: after its offsets. */
 // @ts-ignore: decorator
 @inline function selListData(lists: u32): u32 {
   return lists * identityCount + 1;
@@ -373,16 +372,24 @@ function judge(direction: u32, subject: Endpoint, peer: Endpoint, protocol: u32,
  */
 function firstClusterRule(tier: u32, direction: u32, subject: Endpoint, peer: Endpoint, dst: Endpoint, protocol: u32, port: u32): u32 {
   if (subject.kind == POD) {
-    // The pod's row holds its cluster rule lists: [start, end) of SEL_CLUSTER_RULES' ids per tier and direction.
-    const field = tier == CLUSTER_TIER_ADMIN
-      ? (direction == INGRESS ? POD_ROW_ADMIN_INGRESS_RULES : POD_ROW_ADMIN_EGRESS_RULES)
-      : (direction == INGRESS ? POD_ROW_BASELINE_INGRESS_RULES : POD_ROW_BASELINE_EGRESS_RULES);
-    const start = word(subject.row, field + RULE_LIST_START);
-    const end = word(subject.row, field + RULE_LIST_END);
-    const data = selListData(CLUSTER_LISTS);
-    for (let i = start; i < end; i++) {
-      const rule = word(selClusterRules, data + i);
-      if (clusterRuleMatches(rule, peer, dst, protocol, port)) return rule;
+    // The pod's row names its row of cluster lists: [start, end) of SEL_CLUSTER_RULES' entries per tier and direction.
+    const lists = rowAt(clusterListSets, word(subject.row, POD_ROW_CLUSTER_LISTS), CLUSTER_LIST_SET_STRIDE);
+    const field = (tier * DIRECTION_COUNT + direction) << 1;
+    const start = word(lists, field + RULE_LIST_START);
+    const end = word(lists, field + RULE_LIST_END);
+    let entry = rowAt(selClusterRules, start, CLUSTER_LIST_ENTRY_WORDS);
+    // A pod peer (no hostNetwork pod) meets most rules' peers by one bit, read from the entry (layout.ts CLUSTER_LIST_ENTRY).
+    const podPeer = peer.kind == POD && (peer.podFlags & POD_FLAG_HOST_NETWORK) == 0;
+    const identity = peer.identity;
+    for (let i = start; i < end; i++, entry += CLUSTER_LIST_ENTRY_WORDS << 2) {
+      const rule = word(entry, CLUSTER_LIST_ENTRY_RULE);
+      const bits = word(entry, CLUSTER_LIST_ENTRY_POD_BITS);
+      if (!podPeer || bits == CLUSTER_POD_BITS_ANY) {
+        if (clusterRuleMatches(rule, peer, dst, protocol, port)) return rule;
+      } else if (bits != NONE && (word(clusterPeerBits, bits + (identity >> 5)) & (1 << (identity & 31))) != 0 &&
+          clusterPortsMatch(rule, dst, protocol, port)) {
+        return rule;
+      }
     }
     return NONE;
   }
@@ -411,8 +418,14 @@ function clusterRuleMatches(rule: u32, peer: Endpoint, dst: Endpoint, protocol: 
   const matcher = rowAt(row, CLUSTER_RULE_ROW_MATCHER, 1);
   const peers = (flags & CLUSTER_RULE_FLAG_MATCHES_ALL_PEERS) != 0 || clusterPodPeersMatch(matcher, peer) ||
     (peer.hasIP && inIntervals(clusterV4Intervals, clusterV6Intervals, matcher, peer));
-  if (!peers) return false;
-  return (flags & CLUSTER_RULE_FLAG_ALL_PORTS) != 0 ||
+  return peers && clusterPortsMatch(rule, dst, protocol, port);
+}
+
+/** The flow's destination port is among the cluster rule's ports. */
+function clusterPortsMatch(rule: u32, dst: Endpoint, protocol: u32, port: u32): bool {
+  const row = clusterRuleRow(rule);
+  const matcher = rowAt(row, CLUSTER_RULE_ROW_MATCHER, 1);
+  return (word(row, CLUSTER_RULE_ROW_FLAGS) & CLUSTER_RULE_FLAG_ALL_PORTS) != 0 ||
     portsMatch(clusterPorts, word(matcher, MATCHER_PORT_START), word(matcher, MATCHER_PORT_COUNT), dst, protocol, port);
 }
 

@@ -2,12 +2,13 @@
 // checksum, the section table and every index an evaluation will follow, so that a truncated,
 // corrupted or foreign image is refused with an error code and never makes a decision trap or loop.
 import {
-  AMBIGUOUS, CHECKSUM_FROM, CLUSTER_ACTION_PASS, CLUSTER_POLICY_ROW_EGRESS_COUNT,
+  AMBIGUOUS, CHECKSUM_FROM, CLUSTER_ACTION_PASS, CLUSTER_LIST_ENTRY_POD_BITS, CLUSTER_LIST_ENTRY_RULE,
+  CLUSTER_LIST_ENTRY_WORDS, CLUSTER_LIST_SET_STRIDE, CLUSTER_POD_BITS_ANY, CLUSTER_RULE_FLAG_MATCHES_ALL_PEERS, CLUSTER_RULE_ROW_FLAGS, CLUSTER_POLICY_ROW_EGRESS_COUNT,
   CLUSTER_POLICY_ROW_EGRESS_START, CLUSTER_POLICY_ROW_INGRESS_COUNT, CLUSTER_POLICY_ROW_INGRESS_START,
   CLUSTER_POLICY_ROW_NAMESPACE_SELECTOR, CLUSTER_POLICY_ROW_POD_SELECTOR, CLUSTER_POLICY_ROW_SUBJECT_KIND,
   CLUSTER_POLICY_ROW_TIER, CLUSTER_POLICY_STRIDE, CLUSTER_RULE_ROW_ACTION, CLUSTER_RULE_ROW_MATCHER,
   CLUSTER_RULE_ROW_POLICY, CLUSTER_RULE_STRIDE, CLUSTER_SUBJECT_PODS, CLUSTER_TIER_BASELINE,
-  CLUSTER_TIER_COUNT, COUNT_CLUSTER_POLICIES, COUNT_CLUSTER_RULES, COUNT_FIELDS, COUNT_IDENTITIES,
+  COUNT_CLUSTER_POLICIES, COUNT_CLUSTER_RULES, COUNT_FIELDS, COUNT_IDENTITIES,
   COUNT_IDENTITY_WORDS, COUNT_LABEL_WORDS, COUNT_NAMESPACES, COUNT_OPTIONS, COUNT_POLICIES, COUNT_PODS,
   COUNT_PORT_NAMES, COUNT_RULES, COUNT_SELECTORS, DIRECTION_COUNT, FORMAT_ID, HEADER_BYTES, HEADER_CHECKSUM,
   HEADER_FORMAT_ID, HEADER_LENGTH, HEADER_MAGIC, HEADER_SECTION_COUNT, HOST_IP_ROW_FAMILY, HOST_IP_STRIDE,
@@ -19,15 +20,14 @@ import {
   LOAD_ERROR_TOO_SHORT, MAGIC, MATCHER_PEER_BITS, MATCHER_POD_PEER_COUNT, MATCHER_POD_PEER_START,
   MATCHER_PORT_COUNT, MATCHER_PORT_START, MATCHER_V4_COUNT, MATCHER_V4_START, MATCHER_V6_COUNT,
   MATCHER_V6_START, MAX_SECTIONS, NAMED_PORT_ROW_NAME, NAMED_PORT_STRIDE, NONE, POD_PEER_ROW_NAMESPACE_SELECTOR,
-  POD_PEER_ROW_POD_SELECTOR, POD_PEER_STRIDE, POD_ROW_ADMIN_EGRESS_RULES, POD_ROW_ADMIN_INGRESS_RULES,
-  POD_ROW_BASELINE_EGRESS_RULES, POD_ROW_BASELINE_INGRESS_RULES,
+  POD_PEER_ROW_POD_SELECTOR, POD_PEER_STRIDE, POD_ROW_CLUSTER_LISTS,
   POD_ROW_EGRESS_RULES, POD_ROW_HOST_IP_COUNT, POD_ROW_HOST_IP_START, POD_ROW_IDENTITY, POD_ROW_INGRESS_RULES,
   POD_ROW_NAMED_PORT_COUNT, POD_ROW_NAMED_PORT_START, POD_STRIDE, POLICY_ROW_EGRESS_COUNT,
   POLICY_ROW_EGRESS_START, POLICY_ROW_INGRESS_COUNT, POLICY_ROW_INGRESS_START, POLICY_ROW_NAMESPACE,
   POLICY_ROW_POD_SELECTOR, POLICY_STRIDE, PORT_ANY_PROTOCOL, PORT_KIND_NAMED, PORT_KIND_RANGE, PORT_ROW_FROM,
   PORT_ROW_KIND, PORT_ROW_NAME, PORT_ROW_PROTOCOL, PORT_ROW_TO, PORT_STRIDE, PROTOCOL_CODE_SCTP,
   RULE_LIST_END, RULE_LIST_START, RULE_ROW_MATCHER, RULE_ROW_POLICY, RULE_STRIDE, SECTION_CLUSTER_PEER_BITS,
-  SECTION_CLUSTER_POD_PEERS, SECTION_CLUSTER_POLICIES, SECTION_CLUSTER_PORTS, SECTION_CLUSTER_RULES,
+  SECTION_CLUSTER_LIST_SETS, SECTION_CLUSTER_POD_PEERS, SECTION_CLUSTER_POLICIES, SECTION_CLUSTER_PORTS, SECTION_CLUSTER_RULES,
   SECTION_ALIGN_BYTES, SECTION_CLUSTER_V4_INTERVALS, SECTION_CLUSTER_V6_INTERVALS, SECTION_COUNT, SECTION_COUNTS,
   SECTION_ENTRY_BYTES, SECTION_ENTRY_ID, SECTION_ENTRY_LENGTH, SECTION_ENTRY_OFFSET, SECTION_HOST_IPS,
   SECTION_IDENTITIES, SECTION_IPV4_TABLE, SECTION_IPV6_TABLE, SECTION_META, SECTION_NAMED_PORTS,
@@ -104,6 +104,7 @@ export let clusterPolicies: usize = 0;
 export let clusterRules: usize = 0;
 export let clusterPodPeers: usize = 0;
 export let selClusterRules: usize = 0;
+export let clusterListSets: usize = 0;
 export let clusterPeerBits: usize = 0;
 export let clusterV4Intervals: usize = 0;
 export let clusterV6Intervals: usize = 0;
@@ -205,6 +206,11 @@ function bindSections(): i32 {
   if (words(SECTION_CLUSTER_V4_INTERVALS) % V4_INTERVAL_STRIDE != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
   if (words(SECTION_CLUSTER_V6_INTERVALS) % V6_INTERVAL_STRIDE != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
   if (words(SECTION_CLUSTER_PORTS) % PORT_STRIDE != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
+  if (words(SECTION_SEL_CLUSTER_RULES) % CLUSTER_LIST_ENTRY_WORDS != 0) return -LOAD_ERROR_BAD_SECTION_SIZE;
+  // Row 0 (every list empty) always exists: a pod no cluster policy selects names it.
+  if (words(SECTION_CLUSTER_LIST_SETS) % CLUSTER_LIST_SET_STRIDE != 0 || words(SECTION_CLUSTER_LIST_SETS) == 0) {
+    return -LOAD_ERROR_BAD_SECTION_SIZE;
+  }
 
   pods = base(SECTION_PODS);
   hostIPs = base(SECTION_HOST_IPS);
@@ -230,6 +236,7 @@ function bindSections(): i32 {
   clusterRules = base(SECTION_CLUSTER_RULES);
   clusterPodPeers = base(SECTION_CLUSTER_POD_PEERS);
   selClusterRules = base(SECTION_SEL_CLUSTER_RULES);
+  clusterListSets = base(SECTION_CLUSTER_LIST_SETS);
   clusterPeerBits = base(SECTION_CLUSTER_PEER_BITS);
   clusterV4Intervals = base(SECTION_CLUSTER_V4_INTERVALS);
   clusterV6Intervals = base(SECTION_CLUSTER_V6_INTERVALS);
@@ -238,16 +245,10 @@ function bindSections(): i32 {
   if (!checkCSR(selRules, words(SECTION_SEL_RULES), DIRECTION_COUNT * identityCount, ruleCount)) return -LOAD_ERROR_BAD_REFERENCE;
   if (!checkCSR(selPolicies, words(SECTION_SEL_POLICIES), DIRECTION_COUNT * identityCount, policyCount)) return -LOAD_ERROR_BAD_REFERENCE;
   if (!checkCSR(nsPolicies, words(SECTION_NS_POLICIES), namespaceCount, policyCount)) return -LOAD_ERROR_BAD_REFERENCE;
-  if (!checkCSR(selClusterRules, words(SECTION_SEL_CLUSTER_RULES), CLUSTER_LISTS * identityCount, clusterRuleCount)) {
-    return -LOAD_ERROR_BAD_REFERENCE;
-  }
   if (!checkPods() || !checkIdentities() || !checkPolicies() || !checkRules()) return -LOAD_ERROR_BAD_REFERENCE;
-  if (!checkSelectors() || !checkIPTables() || !checkCluster()) return -LOAD_ERROR_BAD_REFERENCE;
+  if (!checkSelectors() || !checkIPTables() || !checkCluster() || !checkClusterLists()) return -LOAD_ERROR_BAD_REFERENCE;
   return 0;
 }
-
-/** Per-identity cluster rule lists: one per tier and direction. */
-export const CLUSTER_LISTS: u32 = CLUSTER_TIER_COUNT * DIRECTION_COUNT;
 
 /** Offsets ascending within the data, and every id below `bound`. */
 function checkCSR(section: usize, total: u32, lists: u32, bound: u32): bool {
@@ -266,6 +267,33 @@ function checkCSR(section: usize, total: u32, lists: u32, bound: u32): bool {
   return true;
 }
 
+/**
+ * Every cluster list entry names a rule, and its POD_BITS is CLUSTER_POD_BITS_ANY or the rule's
+ * own peer bits (NONE included) on a rule that does not match all peers: the walk never reads bits
+ * a rule does not have. Every list set's lists lie within the entries.
+ */
+function checkClusterLists(): bool {
+  const entries = words(SECTION_SEL_CLUSTER_RULES) / CLUSTER_LIST_ENTRY_WORDS;
+  for (let i: u32 = 0; i < entries; i++) {
+    const entry = rowAt(selClusterRules, i, CLUSTER_LIST_ENTRY_WORDS);
+    const rule = word(entry, CLUSTER_LIST_ENTRY_RULE);
+    if (rule >= clusterRuleCount) return false;
+    const podBits = word(entry, CLUSTER_LIST_ENTRY_POD_BITS);
+    if (podBits == CLUSTER_POD_BITS_ANY) continue;
+    const row = rowAt(clusterRules, rule, CLUSTER_RULE_STRIDE);
+    if ((word(row, CLUSTER_RULE_ROW_FLAGS) & CLUSTER_RULE_FLAG_MATCHES_ALL_PEERS) != 0) return false;
+    if (podBits != word(rowAt(row, CLUSTER_RULE_ROW_MATCHER, 1), MATCHER_PEER_BITS)) return false;
+  }
+  const sets = words(SECTION_CLUSTER_LIST_SETS) / CLUSTER_LIST_SET_STRIDE;
+  for (let s: u32 = 0; s < sets; s++) {
+    const set = rowAt(clusterListSets, s, CLUSTER_LIST_SET_STRIDE);
+    for (let list: u32 = 0; list < CLUSTER_LIST_SET_STRIDE; list += 2) {
+      if (!checkRuleList(set, list, entries)) return false;
+    }
+  }
+  return true;
+}
+
 /** `start + count <= limit` without wrapping. */
 // @ts-ignore: decorator
 @inline function fits(start: u32, count: u32, limit: u32): bool {
@@ -275,7 +303,7 @@ function checkCSR(section: usize, total: u32, lists: u32, bound: u32): bool {
 function checkPods(): bool {
   const hostCount = words(SECTION_HOST_IPS) / HOST_IP_STRIDE;
   const ruleIds = words(SECTION_SEL_RULES) - DIRECTION_COUNT * identityCount - 1;
-  const clusterIds = words(SECTION_SEL_CLUSTER_RULES) - CLUSTER_LISTS * identityCount - 1;
+  const listSets = words(SECTION_CLUSTER_LIST_SETS) / CLUSTER_LIST_SET_STRIDE;
   const namedPortCount = words(SECTION_NAMED_PORTS) / NAMED_PORT_STRIDE;
   for (let p: u32 = 0; p < podCount; p++) {
     const row = rowAt(pods, p, POD_STRIDE);
@@ -284,8 +312,7 @@ function checkPods(): bool {
     // Rule lists [start, end) per direction, inside SEL_RULES' ids (checkCSR ran first).
     if (!checkRuleList(row, POD_ROW_INGRESS_RULES, ruleIds) || !checkRuleList(row, POD_ROW_EGRESS_RULES, ruleIds)) return false;
     if (!fits(word(row, POD_ROW_NAMED_PORT_START), word(row, POD_ROW_NAMED_PORT_COUNT), namedPortCount)) return false;
-    if (!checkRuleList(row, POD_ROW_ADMIN_INGRESS_RULES, clusterIds) || !checkRuleList(row, POD_ROW_ADMIN_EGRESS_RULES, clusterIds)) return false;
-    if (!checkRuleList(row, POD_ROW_BASELINE_INGRESS_RULES, clusterIds) || !checkRuleList(row, POD_ROW_BASELINE_EGRESS_RULES, clusterIds)) return false;
+    if (word(row, POD_ROW_CLUSTER_LISTS) >= listSets) return false;
   }
   for (let h: u32 = 0; h < hostCount; h++) {
     const family = word(rowAt(hostIPs, h, HOST_IP_STRIDE), HOST_IP_ROW_FAMILY);

@@ -11,13 +11,9 @@
 import {
   DIRECTION_COUNT, ENDPOINT_KIND_IPV4, ENDPOINT_KIND_IPV6, ENDPOINT_KIND_POD, FLOW_RECORD_BYTES, FLOW_RECORD_DST,
   FLOW_RECORD_DST_KIND, FLOW_RECORD_SRC, FLOW_RECORD_SRC_KIND, NONE, POD_FLAG_ISOLATED_EGRESS, POD_FLAG_ISOLATED_INGRESS,
-  POD_HOT_WORDS, POD_ROW_ADMIN_EGRESS_RULES, POD_ROW_ADMIN_INGRESS_RULES, POD_ROW_BASELINE_EGRESS_RULES,
-  POD_ROW_BASELINE_INGRESS_RULES, POD_ROW_EGRESS_RULES, POD_ROW_FLAGS, POD_ROW_INGRESS_RULES, POD_STRIDE, RULE_LIST_END,
-  RULE_LIST_START,
+  POD_ROW_EGRESS_RULES, POD_ROW_FLAGS, POD_ROW_INGRESS_RULES, POD_STRIDE, RULE_LIST_END, RULE_LIST_START,
 } from './layout';
-import {
-  CLUSTER_LISTS, clusterPolicyCount, identityCount, podCount, pods, rowAt, selClusterRules, selRules, v6High, v6Low, word,
-} from './image';
+import { identityCount, podCount, pods, rowAt, selRules, v6High, v6Low, word } from './image';
 import { ownerOfIPv4, ownerOfIPv6, v4SlotOf, v6SlotOf } from './address-index';
 
 /** Where warming loads go: a global, so that no optimizer drops them as unused. */
@@ -41,6 +37,8 @@ const endRows = new StaticArray<usize>(2 * WARM_MAX);
 
 /** Warms the `count` (at most WARM_MAX) flow records at `flows` for deciding. */
 export function warmRecords(flows: usize, count: u32): void {
+  // More would write past endRows, unchecked: the debug build (test/batch-warming.test.ts) traps here.
+  assert(count <= WARM_MAX);
   let seen: u32 = 0;
   for (let i: u32 = 0; i < count; i++) {
     const flow = flows + <usize>i * FLOW_RECORD_BYTES;
@@ -56,18 +54,14 @@ export function warmRecords(flows: usize, count: u32): void {
     unchecked(endRows[2 * i + 1] = dst);
     if (src != 0) seen ^= word(src, 0);
     if (dst != 0) seen ^= word(dst, 0);
-    // With cluster policies, the second line too: the baseline lists, read where no policy isolates.
-    if (clusterPolicyCount > 0) {
-      if (src != 0) seen ^= word(src, POD_HOT_WORDS);
-      if (dst != 0) seen ^= word(dst, POD_HOT_WORDS);
-    }
   }
-  // The first rule ids the decision reads: the source's egress lists, the destination's ingress ones.
+  // The first rule ids the decision reads where a policy isolates: the source's egress list, the
+  // destination's ingress one. Cluster lists are shared by all pods (few lines, cached) and need none.
   for (let i: u32 = 0; i < count; i++) {
     const src = unchecked(endRows[2 * i]);
     const dst = unchecked(endRows[2 * i + 1]);
-    if (src != 0) seen ^= listWords(src, POD_FLAG_ISOLATED_EGRESS, POD_ROW_EGRESS_RULES, POD_ROW_ADMIN_EGRESS_RULES, POD_ROW_BASELINE_EGRESS_RULES);
-    if (dst != 0) seen ^= listWords(dst, POD_FLAG_ISOLATED_INGRESS, POD_ROW_INGRESS_RULES, POD_ROW_ADMIN_INGRESS_RULES, POD_ROW_BASELINE_INGRESS_RULES);
+    if (src != 0) seen ^= listWord(src, POD_FLAG_ISOLATED_EGRESS, POD_ROW_EGRESS_RULES);
+    if (dst != 0) seen ^= listWord(dst, POD_FLAG_ISOLATED_INGRESS, POD_ROW_INGRESS_RULES);
   }
   sink ^= seen;
 }
@@ -88,26 +82,12 @@ function rowOf(kind: u32, at: usize): usize {
 }
 
 /**
- * The first ids of the lists a decision walks for the row's pod: its rule list `rules` where a
- * policy isolates it (flag `isolated`), and with cluster policies its admin list, and its baseline
- * list where no policy isolates it.
+ * The first id of the row's rule list `rules` where a policy isolates its pod (flag `isolated`),
+ * read in SEL_RULES as the decision reads it; 0 where none isolates it or the list is empty.
  */
-function listWords(row: usize, isolated: u32, rules: u32, adminRules: u32, baselineRules: u32): u32 {
-  const isIsolated = (word(row, POD_ROW_FLAGS) & isolated) != 0;
-  let seen: u32 = isIsolated ? firstListId(selRules, DIRECTION_COUNT, row, rules) : 0;
-  if (clusterPolicyCount > 0) {
-    seen ^= firstListId(selClusterRules, CLUSTER_LISTS, row, adminRules);
-    if (!isIsolated) seen ^= firstListId(selClusterRules, CLUSTER_LISTS, row, baselineRules);
-  }
-  return seen;
-}
-
-/**
- * The first id of the row's [start, end) list of `section`'s ids (after its `lists` x identities
- * + 1 offsets, as the decision reads them); 0 for an empty list, whose start may be the end.
- */
-function firstListId(section: usize, lists: u32, row: usize, field: u32): u32 {
-  const start = word(row, field + RULE_LIST_START);
-  if (start >= word(row, field + RULE_LIST_END)) return 0;
-  return word(section, lists * identityCount + 1 + start);
+function listWord(row: usize, isolated: u32, rules: u32): u32 {
+  if ((word(row, POD_ROW_FLAGS) & isolated) == 0) return 0;
+  const start = word(row, rules + RULE_LIST_START);
+  if (start >= word(row, rules + RULE_LIST_END)) return 0;
+  return word(selRules, DIRECTION_COUNT * identityCount + 1 + start);
 }

@@ -23,12 +23,15 @@ import { podAddressOwners } from '../model/pod-index.js';
 import { ipv6Words, parseIP, type CIDR, type IP } from '../net/ip.js';
 import { selectorMatches } from '../model/selector.js';
 import { checksumWords, writeImage, textWords } from './image-writer.js';
-import { addressIntervals, ipBlockIntervals } from './intervals.js';
+import { addressIntervals, holdsAnyOf, ipBlockIntervals, type Interval } from './intervals.js';
 import { bundleSelectors, keyEntry, LabelDictionary, labelEntries, pairEntry } from './label-bits.js';
 import { EMPTY_SELECTOR as EMPTY } from '../model/selector.js';
 import {
   AMBIGUOUS,
   CLUSTER_ACTION,
+  CLUSTER_LIST_ENTRY_WORDS,
+  CLUSTER_LIST_SET_STRIDE,
+  CLUSTER_POD_BITS_ANY,
   CLUSTER_POLICY_ROW,
   CLUSTER_POLICY_STRIDE,
   CLUSTER_RULE_FLAG,
@@ -217,7 +220,7 @@ class Compiler {
 
     const cluster = this.clusterSections(identityWords);
     for (const [id, words] of cluster.sections) sections.set(id, words);
-    const { pods, hostIPs } = this.podSections(selRuleLists, cluster.sections.get(SECTION.SEL_CLUSTER_RULES)!, identities);
+    const { pods, hostIPs } = this.podSections(selRuleLists, cluster.listSets, identities);
     sections.set(SECTION.PODS, pods);
     sections.set(SECTION.HOST_IPS, hostIPs);
     counts[COUNT.CLUSTER_POLICIES] = this.bundle.clusterPolicies.length;
@@ -417,6 +420,8 @@ class Compiler {
   private clusterSections(identityWords: number): {
     sections: Map<number, Uint32Array>;
     rules: [number, Direction, number, string, ClusterAction][];
+    /** Per identity, its row of CLUSTER_LIST_SETS. */
+    listSets: number[];
   } {
     const policyRows: number[] = [];
     const ruleRows: number[] = [];
@@ -429,6 +434,13 @@ class Compiler {
     const v6: number[] = [];
     const ports: number[] = [];
     const nodeAddresses = this.bundle.nodes.map((node) => ({ labels: node.labels, ips: node.addresses.map((a) => parseIP(a)!) }));
+    let podAddresses: Record<4 | 6, bigint[]> | undefined;
+    /** The rule's intervals hold some address a pod peer (no hostNetwork pod) can have. */
+    const holdsPodAddress = (intervals: readonly Interval[], family: 4 | 6): boolean => {
+      if (intervals.length === 0) return false;
+      podAddresses ??= this.podPeerAddresses();
+      return holdsAnyOf(intervals, podAddresses[family]);
+    };
     let ruleId = 0;
 
     this.bundle.clusterPolicies.forEach((policy, policyIndex) => {
@@ -495,29 +507,74 @@ class Compiler {
             v6Intervals.map((i) => [String(i.lo), String(i.hi)]),
             ports.slice(portStart * PORT_STRIDE),
           ]);
+          // What the list walk may conclude from the peer bits alone (layout.ts CLUSTER_LIST_ENTRY).
+          const bitsDecide = (flags & CLUSTER_RULE_FLAG.MATCHES_ALL_PEERS) === 0 &&
+            !holdsPodAddress(v4Intervals, 4) && !holdsPodAddress(v6Intervals, 6);
+          const podBits = bitsDecide ? bits : CLUSTER_POD_BITS_ANY;
           for (const identity of subject) {
             const list = (tier * DIRECTION_COUNT + d) * this.identities.length + identity;
             const seen = listMatchers[list] ?? (listMatchers[list] = new Set());
             if (seen.has(matches)) continue;
             seen.add(matches);
-            lists[list]!.push(id);
+            lists[list]!.push(id, podBits);
           }
         });
       });
     });
+    const shared = this.shareClusterLists(lists);
     return {
       sections: new Map([
         [SECTION.CLUSTER_POLICIES, Uint32Array.from(policyRows)],
         [SECTION.CLUSTER_RULES, Uint32Array.from(ruleRows)],
         [SECTION.CLUSTER_POD_PEERS, Uint32Array.from(podPeers)],
-        [SECTION.SEL_CLUSTER_RULES, csr(lists)],
+        [SECTION.SEL_CLUSTER_RULES, Uint32Array.from(shared.entries)],
+        [SECTION.CLUSTER_LIST_SETS, Uint32Array.from(shared.rows)],
         [SECTION.CLUSTER_PEER_BITS, peerBits.words()],
         [SECTION.CLUSTER_V4_INTERVALS, Uint32Array.from(v4)],
         [SECTION.CLUSTER_V6_INTERVALS, Uint32Array.from(v6)],
         [SECTION.CLUSTER_PORTS, Uint32Array.from(ports)],
       ]),
       rules: ruleMeta,
+      listSets: shared.identitySets,
     };
+  }
+
+  /**
+   * The identities' cluster lists (flattened entries, per list (tier x DIRECTION_COUNT + direction)
+   * x identities + identity) stored once per distinct list, and each identity's set of lists as a
+   * CLUSTER_LIST_SETS row, once per distinct set (row 0: all empty): a few lines for all pods.
+   */
+  private shareClusterLists(lists: readonly (readonly number[])[]): { entries: number[]; rows: number[]; identitySets: number[] } {
+    const entries: number[] = [];
+    const ranges = new Map<string, [number, number]>();
+    const rangeOf = (list: readonly number[]): [number, number] => {
+      const key = list.join(',');
+      let range = ranges.get(key);
+      if (!range) {
+        const start = entries.length / CLUSTER_LIST_ENTRY_WORDS;
+        entries.push(...list);
+        ranges.set(key, (range = [start, entries.length / CLUSTER_LIST_ENTRY_WORDS]));
+      }
+      return range;
+    };
+    const rows: number[] = new Array<number>(CLUSTER_LIST_SET_STRIDE).fill(0);
+    const rowIds = new Map<string, number>([[rows.join(','), 0]]);
+    const identitySets = this.identities.map((_, identity) => {
+      const row: number[] = [];
+      for (let list = 0; list < CLUSTER_TIER_COUNT * DIRECTION_COUNT; list++) {
+        const entriesOf = lists[list * this.identities.length + identity]!;
+        row.push(...(entriesOf.length === 0 ? [0, 0] : rangeOf(entriesOf)));
+      }
+      const key = row.join(',');
+      let id = rowIds.get(key);
+      if (id === undefined) {
+        id = rows.length / CLUSTER_LIST_SET_STRIDE;
+        rows.push(...row);
+        rowIds.set(key, id);
+      }
+      return id;
+    });
+    return { entries, rows, identitySets };
   }
 
   private pushClusterPortRow(ports: number[], port: ClusterPort): void {
@@ -565,7 +622,7 @@ class Compiler {
    */
   private podSections(
     selRules: Uint32Array,
-    selClusterRules: Uint32Array,
+    clusterListSets: readonly number[],
     identities: Uint32Array,
   ): { pods: Uint32Array; hostIPs: Uint32Array } {
     const pods = new Uint32Array(this.bundle.pods.length * POD_STRIDE);
@@ -590,7 +647,6 @@ class Compiler {
         pods[at + field + RULE_LIST.START] = section[from]!;
         pods[at + field + RULE_LIST.END] = section[from + 1]!;
       };
-      const cluster = (field: number, tier: number, direction: number) => range(field, selClusterRules, tier * DIRECTION_COUNT + direction);
       let flags = 0;
       if (pod.hostNetwork) flags |= POD_FLAG.HOST_NETWORK;
       if (v4) flags |= POD_FLAG.HAS_V4;
@@ -618,10 +674,7 @@ class Compiler {
       range(POD_ROW.EGRESS_RULES, selRules, DIRECTION.EGRESS);
       pods[at + POD_ROW.NAMED_PORT_START] = identities[identityRow + IDENTITY_ROW.NAMED_PORT_START]!;
       pods[at + POD_ROW.NAMED_PORT_COUNT] = identities[identityRow + IDENTITY_ROW.NAMED_PORT_COUNT]!;
-      cluster(POD_ROW.ADMIN_INGRESS_RULES, CLUSTER_TIER.ADMIN, DIRECTION.INGRESS);
-      cluster(POD_ROW.ADMIN_EGRESS_RULES, CLUSTER_TIER.ADMIN, DIRECTION.EGRESS);
-      cluster(POD_ROW.BASELINE_INGRESS_RULES, CLUSTER_TIER.BASELINE, DIRECTION.INGRESS);
-      cluster(POD_ROW.BASELINE_EGRESS_RULES, CLUSTER_TIER.BASELINE, DIRECTION.EGRESS);
+      pods[at + POD_ROW.CLUSTER_LISTS] = clusterListSets[identity]!;
     });
     return { pods, hostIPs: Uint32Array.from(hostIPs) };
   }
@@ -668,6 +721,17 @@ class Compiler {
   }
 
   /** Who owns each address: src/model/pod-index.ts. */
+  /** Every address of a pod that is no hostNetwork pod (what a pod peer's address can be), per family, ascending. */
+  private podPeerAddresses(): Record<4 | 6, bigint[]> {
+    const byFamily: Record<4 | 6, bigint[]> = { 4: [], 6: [] };
+    for (const text of podAddressOwners(this.bundle.pods).keys()) {
+      const ip = parseIP(text)!;
+      byFamily[ip.family].push(ip.value);
+    }
+    for (const family of [4, 6] as const) byFamily[family].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return byFamily;
+  }
+
   private ipTables(): { ipv4: Uint32Array; ipv6: Uint32Array; ambiguous: Record<string, string[]> } {
     type Owner = { text: string; ip: IP; pods: number[] };
     const byFamily: Record<4 | 6, Owner[]> = { 4: [], 6: [] };

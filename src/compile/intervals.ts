@@ -61,3 +61,18 @@ export function addressIntervals(cidrs: readonly CIDR[], addresses: readonly { f
     ...addresses.filter((a) => a.family === family).map((a) => ({ lo: a.value, hi: a.value })),
   ]);
 }
+
+/** Some address of `sorted` (ascending) lies in one of the intervals: a binary search per interval. */
+export function holdsAnyOf(intervals: readonly Interval[], sorted: readonly bigint[]): boolean {
+  for (const { lo, hi } of intervals) {
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (sorted[mid]! < lo) low = mid + 1;
+      else high = mid;
+    }
+    if (low < sorted.length && sorted[low]! <= hi) return true;
+  }
+  return false;
+}

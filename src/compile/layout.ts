@@ -25,11 +25,9 @@
  *                                                             [start, +count), rule lists (RULE_LIST pairs
  *                                                             [start, end) of SEL_RULES' ids) per direction,
  *                                                             named ports [start, +count) of NAMED_PORTS,
- *                                                             RULE_LIST pairs into SEL_CLUSTER_RULES' ids for
- *                                                             admin ingress and egress, the host IP filter
+ *                                                             its row of CLUSTER_LIST_SETS, the host IP filter
  *                                                             (HOST_IP_FILTER_MULTIPLIER); from word POD_HOT_WORDS
- *                                                             (the second cache line) baseline ingress and
- *                                                             egress, IPv6; the rest zero
+ *                                                             (the second cache line) IPv6; the rest zero
  *   HOST_IPS        HOST_IP_STRIDE u32 x n (HOST_IP_ROW)      family (IP_FAMILY), address (IPv4 in the last word)
  *   IDENTITIES      IDENTITY_STRIDE u32 x identities          namespace, flags, namedPortStart, namedPortCount
  *   NAMED_PORTS     NAMED_PORT_STRIDE u32 x n                 portNameId, protocol, port
@@ -65,10 +63,15 @@
  *                   (CLUSTER_RULE_ROW)                        rule's MATCHER (v4/v6: networks and the addresses
  *                                                             of selected nodes, as intervals)
  *   CLUSTER_POD_PEERS POD_PEER_STRIDE u32 x n                 namespaceSelector, podSelector (NONE: any pod)
- *   SEL_CLUSTER_RULES u32 x (CLUSTER_TIER_COUNT x DIRECTION_COUNT x identities + 1) offsets, then cluster
- *                   rule ids: for list (tier x DIRECTION_COUNT + direction) x identities + identity, the
- *                   rules of the cluster policies of that tier whose subject is that identity, in
- *                   evaluation order
+ *   SEL_CLUSTER_RULES CLUSTER_LIST_ENTRY_WORDS u32 x n        cluster rule lists, each distinct list once: entries
+ *                   (CLUSTER_LIST_ENTRY)                      of rule id and pod bits; a list holds, for a tier,
+ *                                                             direction and identity, the rules of the cluster
+ *                                                             policies of that tier whose subject is that
+ *                                                             identity, in evaluation order
+ *   CLUSTER_LIST_SETS CLUSTER_LIST_SET_STRIDE u32 x n         per distinct combination, RULE_LIST pairs [start,
+ *                                                             end) of SEL_CLUSTER_RULES' entries: the list of
+ *                                                             tier t and direction d at word (t x DIRECTION_COUNT
+ *                                                             + d) x 2; row 0 has every list empty
  *   CLUSTER_PEER_BITS, CLUSTER_V4_INTERVALS, CLUSTER_V6_INTERVALS, CLUSTER_PORTS: as PEER_BITS,
  *                   V4_INTERVALS, V6_INTERVALS and PORTS, for CLUSTER_RULES (a NAMED port there has
  *                   protocol PORT_ANY_PROTOCOL)
@@ -129,8 +132,9 @@ export const SECTION = {
   CLUSTER_V4_INTERVALS: 26,
   CLUSTER_V6_INTERVALS: 27,
   CLUSTER_PORTS: 28,
+  CLUSTER_LIST_SETS: 29,
 } as const;
-export const SECTION_COUNT = 28;
+export const SECTION_COUNT = 29;
 
 /** Indexes into the COUNTS section. */
 export const COUNT = {
@@ -164,8 +168,8 @@ export const RULE_LIST = { START: 0, END: 1 } as const;
 /**
  * A pod row is two cache lines, and rows start on a line (SECTION_ALIGN_BYTES): the first line
  * holds all a decision reads of every pod it decides (identity, flags, IPv4, node addresses, rule
- * lists, named ports, admin tier lists); the second what fewer flows need (baseline tier lists,
- * IPv6). A decided flow's pod then costs one line, where a 23-word row at any offset cost two or three.
+ * lists, named ports, its cluster lists' row); the second what fewer flows need (IPv6). A decided
+ * flow's pod then costs one line, where a 23-word row at any offset cost two or three.
  */
 export const POD_STRIDE = 32;
 export const POD_ROW = {
@@ -178,14 +182,11 @@ export const POD_ROW = {
   EGRESS_RULES: 7,
   NAMED_PORT_START: 9,
   NAMED_PORT_COUNT: 10,
-  ADMIN_INGRESS_RULES: 11,
-  ADMIN_EGRESS_RULES: 13,
-  HOST_IP_FILTER: 15,
-  BASELINE_INGRESS_RULES: 16,
-  BASELINE_EGRESS_RULES: 18,
-  IPV6: 20,
+  CLUSTER_LISTS: 11,
+  HOST_IP_FILTER: 12,
+  IPV6: 16,
 } as const;
-/** Words of a pod row's first cache line: the fields before POD_ROW.BASELINE_INGRESS_RULES. */
+/** Words of a pod row's first cache line: the fields before POD_ROW.IPV6. */
 export const POD_HOT_WORDS = 16;
 /**
  * POD_ROW.HOST_IP_FILTER has bit (a x HOST_IP_FILTER_MULTIPLIER) >>> 27 (u32 arithmetic) set for
@@ -273,6 +274,21 @@ export const CLUSTER_RULE_ROW = { POLICY: 0, ACTION: 1, FLAGS: 2, MATCHER: 3 } a
 export const CLUSTER_ACTION = { ALLOW: 0, DENY: 1, PASS: 2 } as const;
 /** CLUSTER_RULES flags: ALL_PORTS as RULE_FLAG; MATCHES_ALL_PEERS for a Deny or Pass with an unrecognised peer. */
 export const CLUSTER_RULE_FLAG = { MATCHES_ALL_PEERS: 1, ALL_PORTS: 2 } as const;
+/**
+ * An entry of SEL_CLUSTER_RULES' lists: the rule, and POD_BITS, what its peers say of a pod that is
+ * no hostNetwork pod. Where nothing but the rule's peer bitset can match such a pod (no
+ * MATCHES_ALL_PEERS, and no interval of the rule holds any such pod's address), POD_BITS is the
+ * rule's MATCHER.PEER_BITS (NONE: no such pod matches): the walk tests that bit without reading the
+ * rule's row. Else CLUSTER_POD_BITS_ANY: the row decides.
+ */
+export const CLUSTER_LIST_ENTRY = { RULE: 0, POD_BITS: 1 } as const;
+export const CLUSTER_LIST_ENTRY_WORDS = 2;
+export const CLUSTER_POD_BITS_ANY = 0xfffffffd;
+/**
+ * A CLUSTER_LIST_SETS row: a RULE_LIST pair per tier and direction. Pods of the same subjects share
+ * one, so the rows, like the distinct lists, are few and stay cached.
+ */
+export const CLUSTER_LIST_SET_STRIDE = CLUSTER_TIER_COUNT * DIRECTION_COUNT * 2;
 
 /** "No such index": a peer without namespaceSelector, a rule without pod peers, an unknown name. */
 export const NONE = 0xffffffff;
