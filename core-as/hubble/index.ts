@@ -1,11 +1,11 @@
 // netpol-edge's Hubble line scanner (src/replay/hubble-wasm.ts is its host): the host writes
 // lines' bytes from lineAt() (a chunk of them at a time), calls scan() per line, and reads the positions at fieldsAt() and the result at
 // resultAt(). Raw bindings, stub runtime: nothing is allocated after start.
-import { clearEnds, findEnd, rememberEnd } from './ends';
+import { clearEnds, cutHash, findEnd, rememberEnd } from './ends';
 import { END_OBJECT, FIELDS_AT, F_DST_IP, F_ENDS, F_SRC_IP, END_STRIDE, LAYOUT_CHECK, LINE_AT, LINE_CAPACITY, MAX_ENDS, RESULT_AT } from './layout';
 import { flowBase, scanLine } from './scan';
 
-export { clearEnds, rememberEnd };
+export { clearEnds, cutHash, rememberEnd };
 
 export function layoutCheck(): i32 {
   return LAYOUT_CHECK;

@@ -47,5 +47,7 @@ export const MAX_ENDS: u32 = 1 << 17;
 export const SLOT_COUNT: u32 = MAX_ENDS * 2;
 export const SLOTS_AT: usize = (LINE_AT + LINE_CAPACITY + 64 + 7) & ~7;
 export const RECORDS_AT: usize = SLOTS_AT + <usize>SLOT_COUNT * 8;
+/** The quotes of the line being scanned (json.ts): a bit per byte, and room for a u64 read past the last. */
+export const QUOTES_AT: usize = RECORDS_AT + <usize>MAX_ENDS * 16;
 /** The end of the fixed areas: asconfig.json's memoryBase (static data goes after it) must be at least this. */
-export const FIXED_END: usize = RECORDS_AT + <usize>MAX_ENDS * 16;
+export const FIXED_END: usize = QUOTES_AT + (LINE_CAPACITY >> 3) + 16;

@@ -8,7 +8,7 @@ import {
   END_LABELS, END_NAMESPACE, END_OBJECT, END_POD, END_STRIDE, END_WORKLOAD, FIELDS_AT, F_DST_IP, F_ENDS, F_IP_SEEN, F_IS_REPLY, F_L4, F_REPLY,
   F_SEEN, F_SRC_IP, F_STRIDE, F_TIME, F_TIME_KIND, F_TYPE, F_VERDICT, LINE_AT, MAX_DEPTH, SEEN_AT,
 } from './layout';
-import { at8, digitsValue, is16, is8, numberEnd, pack, setLineEnd, space, stringClose, wholeNumberEnd } from './json';
+import { at8, digitsValue, is16, is8, numberEnd, pack, prepareLine, space, stringClose, wholeNumberEnd } from './json';
 
 const QUOTE: u32 = 0x22;
 const COMMA: u32 = 0x2c;
@@ -107,7 +107,7 @@ export function scanLine(at: usize, length: i32, from: i32): bool {
   origin = from - <i32>at;
   const limit = LINE_AT + at + <usize>length;
   store<u8>(limit, 0x0a);
-  setLineEnd(limit);
+  if (!prepareLine(LINE_AT + at, limit)) return false;
   flowKey = false;
   for (let base = 0; base <= F_STRIDE; base += F_STRIDE) {
     for (let i = 0; i < F_STRIDE; i++) setField(base + i, -1);

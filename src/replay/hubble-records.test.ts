@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { Engine } from '../engine/engine.js';
 import { createEngine } from '../engine/create-engine.js';
 import { loadCoreModule } from '../engine/node-core.js';
@@ -18,6 +18,7 @@ import { ingestSources } from '../ingest/bundle.js';
 import type { Bundle } from '../model/bundle.js';
 import { FlowRecordBatch } from './flow-record-batch.js';
 import type { EndpointTables } from './flow-records.js';
+import { cutEndHashes } from './hubble-line-scan.js';
 import { baselineReport, hubbleMutation, singleReport, type ReplayReport } from './test-support.js';
 import { VerdictCache } from './verdict-cache.js';
 import { throughFlows as objectPath } from '../../test/ndjson-lines.js';
@@ -267,7 +268,14 @@ describe('Hubble records-first replay against the object path', () => {
     expect(counts().records).toBe(lines.length);
   }, 120_000);
 
-  it('tells apart ends whose address or object bytes differ in one place, as the object path does', async () => {
+  it.each([
+    ['full hashes', -1],
+    ['every hash the same', 0],
+    ['two hash bits', 3],
+  ])('tells apart ends whose address or object bytes differ in one place, as the object path does (%s)', async (_, hashMask) => {
+    // With hashes cut, ends collide and only the byte comparison (its last byte included) tells them apart.
+    cutEndHashes(hashMask);
+    onTestFinished(() => cutEndHashes(-1));
     const pod = CLUSTER.pods.find((p) => p.name.length > 8 && p.ips.length > 0)!;
     const ip = pod.ips[0]!;
     const lineOf = (podName: string, labels: string[]): string => toBackend(ip, { namespace: pod.namespace, pod_name: podName, labels });

@@ -20,6 +20,7 @@ interface HubbleExports {
   maxEnds(): number;
   scan(at: number, length: number, origin: number): number;
   clearEnds(): void;
+  cutHash(mask: number): void;
   rememberEnd(side: number, id: number): number;
 }
 
@@ -90,6 +91,12 @@ export class HubbleScanner {
   /** Forgets every end remembered, those the last scan found included (their ids are the caller's to reuse). */
   clear(): void {
     this.exports.clearEnds();
+    this.result[1] = this.result[2] = -1;
+  }
+
+  /** Keeps only the bits of `mask` of the ends' hashes, and forgets every end: for tests, where ends then collide and their bytes must decide. */
+  cutHash(mask: number): void {
+    this.exports.cutHash(mask);
     this.result[1] = this.result[2] = -1;
   }
 }
