@@ -1,6 +1,7 @@
 // netpol-edge's Hubble line scanner (src/replay/hubble-wasm.ts is its host): the host writes
-// lines' bytes from lineAt() (a chunk of them at a time), calls scan() per line, and reads the positions at fieldsAt() and the result at
-// resultAt(). Raw bindings, stub runtime: nothing is allocated after start.
+// lines' bytes from lineAt() (a chunk of them at a time), calls scanLines() to read as many of them
+// as it can at once (results at linesAt()), and scan() for a line it must read itself (positions
+// at fieldsAt(), result at resultAt()). Raw bindings, stub runtime: nothing is allocated after start.
 import { clearEnds, cutHash, rememberEnd } from './ends';
 import { FIELDS_AT, LAYOUT_CHECK, LINES_AT, LINE_AT, LINE_CAPACITY, MAX_LINES, RESULT_AT } from './layout';
 import { findEnds, readLines } from './lines';

@@ -6,7 +6,9 @@
  * the bytes of its address and end object, which the scanner finds in place (a line's names and
  * labels are read only when those bytes are new for that end). A line whose ends need labels to resolve (an
  * unknown pod), that the scanner does not take, that is no judged flow or reply, or that would be
- * an error is left to readHubbleLine, in its place.
+ * an error is left to readHubbleLine, in its place. Lines are read many at a time
+ * (readHubbleLines), the scanner finding their ends, and one at a time (readHubbleBytes) where it
+ * stops.
  */
 import { PROTOCOL_CODE } from '../compile/layout.js';
 import { DEFAULT_MAX_ENDPOINTS } from '../flow/endpoint-table.js';

@@ -3,7 +3,8 @@
  * build:wasm` into core-as/build/hubble.wasm, copied beside dist/'s JavaScript by `npm run build`):
  * one instance per thread, loaded on first use. It scans a line copied into its memory (a chunk of
  * lines at a time) in one pass (JSON's grammar, the fields a judged flow needs, and each end looked up by its bytes) and
- * writes positions as offsets into the caller's bytes.
+ * writes positions as offsets into the caller's bytes; or reads many lines of the chunk at once,
+ * each found by its line feed, up to one the caller must read itself (scanLines).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
