@@ -1,11 +1,13 @@
 // netpol-edge's Hubble line scanner (src/replay/hubble-wasm.ts is its host): the host writes
-// lines' bytes from lineAt() (a chunk of them at a time), calls scan() per line, and reads the positions at fieldsAt() and the result at
-// resultAt(). Raw bindings, stub runtime: nothing is allocated after start.
-import { clearEnds, findEnd, rememberEnd } from './ends';
-import { END_OBJECT, FIELDS_AT, F_DST_IP, F_ENDS, F_SRC_IP, END_STRIDE, LAYOUT_CHECK, LINE_AT, LINE_CAPACITY, MAX_ENDS, RESULT_AT } from './layout';
+// lines' bytes from lineAt() (a chunk of them at a time), calls scanLines() to read as many of them
+// as it can at once (results at linesAt()), and scan() for a line it must read itself (positions
+// at fieldsAt(), result at resultAt()). Raw bindings, stub runtime: nothing is allocated after start.
+import { clearEnds, cutHash, rememberEnd } from './ends';
+import { FIELDS_AT, LAYOUT_CHECK, LINES_AT, LINE_AT, LINE_CAPACITY, MAX_LINES, RESULT_AT } from './layout';
+import { findEnds, readLines } from './lines';
 import { flowBase, scanLine } from './scan';
 
-export { clearEnds, rememberEnd };
+export { clearEnds, cutHash, rememberEnd };
 
 export function layoutCheck(): i32 {
   return LAYOUT_CHECK;
@@ -27,13 +29,13 @@ export function lineCapacity(): usize {
   return LINE_CAPACITY;
 }
 
-/** Ends remembered at most: past that the memory of ends starts over. */
-export function maxEnds(): u32 {
-  return MAX_ENDS;
+export function linesAt(): usize {
+  return LINES_AT;
 }
 
-@inline function position(slot: i32): i32 {
-  return load<i32>(FIELDS_AT + (<usize>slot << 2));
+/** Lines read by one scanLines call at most. */
+export function maxLines(): i32 {
+  return MAX_LINES;
 }
 
 /**
@@ -45,21 +47,18 @@ export function maxEnds(): u32 {
  */
 export function scan(at: i32, length: i32, origin: i32): i32 {
   if (at < 0 || length < 0 || <usize>at + <usize>length > LINE_CAPACITY || !scanLine(<usize>at, length, origin)) return 0;
-  const line = LINE_AT + <usize>at - <usize>origin;
   const base = flowBase();
   store<i32>(RESULT_AT, base);
-  for (let side = 0; side < 2; side++) {
-    const ip = base + (side == 0 ? F_SRC_IP : F_DST_IP);
-    const end = base + F_ENDS + side * END_STRIDE + END_OBJECT;
-    const ipStart = position(ip);
-    let id = -1;
-    if (ipStart >= 0) {
-      // An end without an object has no bytes of its own: its address alone is its key.
-      const objectStart = max(position(end), 0);
-      const objectEnd = max(position(end + 1), 0);
-      id = findEnd(side, line + <usize>ipStart, line + <usize>position(ip + 1), line + <usize>objectStart, line + <usize>objectEnd);
-    }
-    store<i32>(RESULT_AT + 4 + (<usize>side << 2), id);
-  }
+  findEnds(base, LINE_AT + <usize>at - <usize>origin);
   return 1;
+}
+
+/**
+ * Reads the lines of the line area from `at` up to `end` (the bytes from host offset `origin`),
+ * none longer than `maxLine`, until one the host must read itself (lines.ts): how many it read,
+ * their results at linesAt() + 16, the host offset after the last one at linesAt().
+ */
+export function scanLines(at: i32, end: i32, origin: i32, maxLine: i32): i32 {
+  if (at < 0 || end < at || <usize>end > LINE_CAPACITY || maxLine < 0) return 0;
+  return readLines(<usize>at, <usize>end, origin, <usize>maxLine);
 }

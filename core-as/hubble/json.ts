@@ -1,7 +1,9 @@
 // JSON's grammar on the bytes of the line in linear memory, for a scanner that gives up rather
 // than decode: steps over spaces, strings, numbers and literals at an address and returns where
 // they end, or 0. The byte at the line's end is a line feed, which matches no token, so that only
-// strings need to check the end; strings are taken only as printable ASCII without escapes.
+// strings need to check the end; strings are taken only as printable ASCII without escapes, and
+// so a line with any other byte is refused before it is read (prepareLine), 16 bytes at a time.
+import { QUOTES_AT } from './layout';
 
 const QUOTE: u32 = 0x22;
 const SPACE: u32 = 0x20;
@@ -14,42 +16,66 @@ const DOT: u32 = 0x2e;
 const LOWER_E: u32 = 0x65;
 const UPPER_E: u32 = 0x45;
 
-/** The address of the line's end (its line feed). */
+/** The line being read: its first byte's address, and its end's (its line feed). */
+let lineStart: usize = 0;
 let limit: usize = 0;
-
-export function setLineEnd(end: usize): void {
-  limit = end;
-}
 
 @inline export function at8(p: usize): u32 {
   return <u32>load<u8>(p);
 }
 
-const ONES: u64 = 0x0101010101010101;
-const HIGHS: u64 = 0x8080808080808080;
+const QUOTES = i8x16.splat(<i8>QUOTE);
+const BACKSLASHES = i8x16.splat(<i8>BACKSLASH);
+const SPACES = i8x16.splat(<i8>SPACE);
+/** A byte minus a space is above this when it is below a space or above `~` (unsigned). */
+const PRINTABLE_SPAN = i8x16.splat(<i8>(0x7e - SPACE));
 
-/** Whether one of the 8 bytes of `w` is a quote, a backslash, below a space or above `~` (may say so wrongly only when one is). */
-@inline function hasStop(w: u64): bool {
-  const quote = w ^ (ONES * QUOTE);
-  const backslash = w ^ (ONES * BACKSLASH);
-  const zeroes = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash);
-  const below = (w - ONES * SPACE) & ~w;
-  const above = (w + ONES) | w;
-  return ((zeroes | below | above) & HIGHS) != 0;
+/** The bad bytes (below a space, above `~`, a backslash) of the 16 at `p`, one bit each. */
+@inline function badBits(v: v128): u32 {
+  return <u32>i8x16.bitmask(v128.or(i8x16.gt_u(i8x16.sub(v, SPACES), PRINTABLE_SPAN), i8x16.eq(v, BACKSLASHES)));
 }
 
-/** The closing quote of the string whose content starts at `p`, or 0: printable ASCII without a backslash. */
+/**
+ * Takes bytes [start, end) as the line to read (a line feed at `end`), 16 at a time: false when
+ * one of them is below a space, above `~` or a backslash (no line the scanner takes has one: a
+ * string would give up on it, and JSON allows none outside strings but the spaces it gives up on),
+ * else notes where its quotes are (QUOTES_AT, a bit per byte), which is all strings need to end.
+ * The last 16 may read up to 15 bytes past the line feed (the line area has room for them).
+ */
+export function prepareLine(start: usize, end: usize): bool {
+  lineStart = start;
+  limit = end;
+  const n = end - start;
+  let bad: u32 = 0;
+  let k: usize = 0;
+  for (; k + 16 <= n; k += 16) {
+    const v = v128.load(start + k);
+    bad |= badBits(v);
+    store<u16>(QUOTES_AT + (k >> 3), <u16>i8x16.bitmask(i8x16.eq(v, QUOTES)));
+  }
+  if (k < n) {
+    // The last bytes: those past the line's end (its line feed first) are not the line's.
+    const v = v128.load(start + k);
+    bad |= badBits(v) & ((<u32>1 << <u32>(n - k)) - 1);
+    store<u16>(QUOTES_AT + (k >> 3), <u16>i8x16.bitmask(i8x16.eq(v, QUOTES)));
+  }
+  return bad == 0;
+}
+
+/** The closing quote of the string whose content starts at `p` (in the line prepareLine took), or 0 when it has none. */
 export function stringClose(p: usize): usize {
-  // 8 bytes a step up to the first that may stop the string, then byte by byte.
-  while (p + 8 <= limit && !hasStop(load<u64>(p))) p += 8;
-  for (; p < limit; p++) {
-    const c = at8(p);
-    if (c == QUOTE) return p;
-    if (c < SPACE || c == BACKSLASH || c > 0x7e) return 0;
+  const n = limit - lineStart;
+  let i = p - lineStart;
+  while (i < n) {
+    const w = load<u64>(QUOTES_AT + (i >> 3)) >> <u64>(i & 7);
+    if (w != 0) {
+      const q = i + <usize>ctz(w);
+      return q < n ? lineStart + q : 0;
+    }
+    i = (i & ~7) + 64;
   }
   return 0;
 }
-
 
 /** After a JSON number at `p`; 0 when there is none. */
 export function numberEnd(p: usize): usize {

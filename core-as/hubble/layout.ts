@@ -27,8 +27,8 @@ export const END_LABELS: i32 = 6;
 export const END_OBJECT: i32 = 8;
 export const END_STRIDE: i32 = 10;
 /** What the host checks its F and END against. */
-// Its millions are the version of scan()'s arguments (2: the line's place in the line area first).
-export const LAYOUT_CHECK: i32 = 2_000_000 + F_STRIDE * 1000 + F_L4 * 10 + END_STRIDE;
+// Its millions are the version of the exports' arguments and results (3: scanLines, and ends remembered by the host's entries).
+export const LAYOUT_CHECK: i32 = 3_000_000 + F_STRIDE * 1000 + F_L4 * 10 + END_STRIDE;
 
 /** i32 positions of the last line scanned: both flow objects (2 * F_STRIDE). */
 export const FIELDS_AT: usize = 0;
@@ -47,5 +47,20 @@ export const MAX_ENDS: u32 = 1 << 17;
 export const SLOT_COUNT: u32 = MAX_ENDS * 2;
 export const SLOTS_AT: usize = (LINE_AT + LINE_CAPACITY + 64 + 7) & ~7;
 export const RECORDS_AT: usize = SLOTS_AT + <usize>SLOT_COUNT * 8;
+/** The quotes of the line being scanned (json.ts): a bit per byte, and room for a u64 read past the last. */
+export const QUOTES_AT: usize = RECORDS_AT + <usize>MAX_ENDS * 16;
+/** Lines taken by scanLines (lines.ts), up to MAX_LINES a call: LINE_STRIDE i32 each (LINE_* fields), after the offset past the last one's line feed. */
+export const LINES_AT: usize = QUOTES_AT + (LINE_CAPACITY >> 3) + 16;
+export const MAX_LINES: i32 = 512;
+export const LINE_STRIDE: i32 = 8;
+/** Per line: its start, its ends' ids, protocol (0 TCP, 1 UDP, 2 SCTP), port, observed verdict, whether a reply, its time's bounds (-1: none). */
+export const LINE_START: i32 = 0;
+export const LINE_SOURCE: i32 = 1;
+export const LINE_DESTINATION: i32 = 2;
+export const LINE_PROTOCOL: i32 = 3;
+export const LINE_PORT: i32 = 4;
+/** Observed verdict: 0 none, 1 FORWARDED, 2 DROPPED (OBSERVED_CODE); 3 a reply (nothing else of it is read). */
+export const LINE_OBSERVED: i32 = 5;
+export const LINE_TIME: i32 = 6;
 /** The end of the fixed areas: asconfig.json's memoryBase (static data goes after it) must be at least this. */
-export const FIXED_END: usize = RECORDS_AT + <usize>MAX_ENDS * 16;
+export const FIXED_END: usize = LINES_AT + 16 + <usize>(MAX_LINES * LINE_STRIDE) * 4;

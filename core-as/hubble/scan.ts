@@ -8,7 +8,7 @@ import {
   END_LABELS, END_NAMESPACE, END_OBJECT, END_POD, END_STRIDE, END_WORKLOAD, FIELDS_AT, F_DST_IP, F_ENDS, F_IP_SEEN, F_IS_REPLY, F_L4, F_REPLY,
   F_SEEN, F_SRC_IP, F_STRIDE, F_TIME, F_TIME_KIND, F_TYPE, F_VERDICT, LINE_AT, MAX_DEPTH, SEEN_AT,
 } from './layout';
-import { at8, digitsValue, is16, is8, numberEnd, pack, setLineEnd, space, stringClose, wholeNumberEnd } from './json';
+import { at8, digitsValue, is16, is8, numberEnd, pack, prepareLine, space, stringClose, wholeNumberEnd } from './json';
 
 const QUOTE: u32 = 0x22;
 const COMMA: u32 = 0x2c;
@@ -99,15 +99,23 @@ const W_WORKLOADS_HI: u64 = pack('workloads', 8);
 }
 
 /**
- * Scans the line of `length` bytes at LINE_AT + `at` (a line feed is written after it), which
- * starts at `from` in the host's bytes; true when it is a flow object (or a wrapper with one) read
- * in full.
+ * Scans the line of `length` bytes at LINE_AT + `at` (a line feed is written after it while it
+ * is read, in place of what is there: a carriage return, or the next line), which starts at `from`
+ * in the host's bytes; true when it is a flow object (or a wrapper with one) read in full.
  */
 export function scanLine(at: usize, length: i32, from: i32): bool {
   origin = from - <i32>at;
   const limit = LINE_AT + at + <usize>length;
+  const kept = load<u8>(limit);
   store<u8>(limit, 0x0a);
-  setLineEnd(limit);
+  const taken = prepareLine(LINE_AT + at, limit) && scanObject(LINE_AT + at, limit);
+  // The line area holds the host's bytes as they are: its lines may be read again, one by one or many at once.
+  store<u8>(limit, kept);
+  return taken;
+}
+
+/** scanLine's reading of the line [start, limit). */
+function scanObject(start: usize, limit: usize): bool {
   flowKey = false;
   for (let base = 0; base <= F_STRIDE; base += F_STRIDE) {
     for (let i = 0; i < F_STRIDE; i++) setField(base + i, -1);
@@ -117,7 +125,7 @@ export function scanLine(at: usize, length: i32, from: i32): bool {
     setField(base + F_IP_SEEN, 0);
     for (let p = 0; p < 3; p++) setField(base + F_L4 + 4 * p, 0);
   }
-  let p = space(LINE_AT + at);
+  const p = space(start);
   if (at8(p) != OPEN_OBJECT) return false;
   const after = object(p, ROLE_FLOW, 0, 0, 0);
   return after != 0 && space(after) == limit;

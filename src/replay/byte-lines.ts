@@ -11,6 +11,7 @@
 import { decodeLine, lineDecoder, PendingLine, tooLongLine, wholeLines, type Line } from '../flow/lines.js';
 import { gunzipIfNeeded } from './gzip.js';
 import { MAX_LOG_LINE_BYTES, partWithoutFormat, readFlowLog, type ReadFlowLogBytesOptions } from './index.js';
+import type { LinesTaken } from './flow-records.js';
 import type { FormatReader, LogRecord, RecordSink } from './records.js';
 
 const LF = 0x0a;
@@ -49,6 +50,14 @@ async function* splitTakingFast(chunks: AsyncIterable<Uint8Array>, maxLineBytes:
     const serial = ++lastSerial;
     let start = 0;
     while (start < chunk.length) {
+      // Whole lines the format's fast path on many lines takes (Hubble's): once lines waiting are read.
+      if (reading.reader?.fastLines !== undefined && !pending.waiting) {
+        if (lines.readFirst()) yield lines.take();
+        if (lines.offerMany(chunk, start, serial, maxLineBytes)) {
+          start = lines.taken.end;
+          continue;
+        }
+      }
       const newline = chunk.indexOf(LF, start);
       if (newline === -1 || pending.waiting) {
         pending.add(chunk, start, newline === -1 ? chunk.length : newline);
@@ -130,6 +139,16 @@ class OfferedLines {
     const fast = this.reading.reader?.fastBytes;
     const end = newline > start && bytes[newline - 1] === CR ? newline - 1 : newline;
     if (fast === undefined || !fast(bytes, start, end, number, this.sink, chunk)) this.run.push(decodeLine(bytes, start, newline, number, this.decoder));
+  }
+
+  /** What the last offerMany took. */
+  readonly taken: LinesTaken = { lines: 0, end: 0 };
+
+  /** The whole lines of `bytes` from `start` offered to the fast path on many lines: whether it took any (`taken` says how far). */
+  offerMany(bytes: Uint8Array, start: number, chunk: number, maxLineBytes: number): boolean {
+    this.reading.reader!.fastLines!(bytes, start, this.number + 1, this.sink, chunk, maxLineBytes, this.taken);
+    this.number += this.taken.lines;
+    return this.taken.lines > 0;
   }
 
   /** Whole lines decoded at once, as splitLineRuns numbers them (the stream's BOM dropped). */

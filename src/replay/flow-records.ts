@@ -255,3 +255,17 @@ export interface FlowSink {
  * first of them was offered, so a reader may copy them once; a serial is never given again.
  */
 export type FastBytesReader = (bytes: Uint8Array, start: number, end: number, line: number, sink: FlowSink, chunk: number) => boolean;
+
+/** What a FastLinesReader took: how many lines, and the offset past the last one's line feed. */
+export interface LinesTaken {
+  lines: number;
+  end: number;
+}
+
+/**
+ * A format's fast path on many lines at once: the whole lines of `bytes` (serial `chunk`) from
+ * `start`, the first numbered `line`, each taken exactly as its FastBytesReader would take it, in
+ * order, up to the first that it would not take or that is longer than `maxLineBytes` (left, with
+ * the rest, to the line by line path); what it took, in `taken`.
+ */
+export type FastLinesReader = (bytes: Uint8Array, start: number, line: number, sink: FlowSink, chunk: number, maxLineBytes: number, taken: LinesTaken) => void;

@@ -35,9 +35,26 @@ export const F = {
 export const END = { NAMESPACE: 0, POD: 2, WORKLOAD: 4, LABELS: 6, OBJECT: 8, STRIDE: 10 } as const;
 /** After a scan that took a line: where the scanner's result says the flow's base in the positions is, and each end's id. */
 export const RESULT = { BASE: 0, SOURCE_ID: 1, DESTINATION_ID: 2 } as const;
+/**
+ * After scanLines: HubbleScanner.lines holds the offset past the last line read (END), then from
+ * FIRST each line's fields, STRIDE apart: its start, its ends' ids, protocol (0 TCP, 1 UDP, 2
+ * SCTP), port, observed verdict (OBSERVED_CODE, or REPLY for a reply: its other fields are not
+ * read), its time's bounds (-1: none).
+ */
+export const LINE = { END: 0, FIRST: 4, START: 0, SOURCE: 1, DESTINATION: 2, PROTOCOL: 3, PORT: 4, OBSERVED: 5, TIME: 6, STRIDE: 8, REPLY: 3 } as const;
+
+/** The bits kept of the ends' hashes by scanners made from now on (cutEndHashes). */
+let hashMask = -1;
 
 /** A new scanner with its own memory of ends (ids are the caller's: HubbleScanner.remember). */
 export function lineScanner(): HubbleScanner {
-  // As core-as/hubble/layout.ts's LAYOUT_CHECK: its millions are the version of scan()'s arguments.
-  return hubbleScanner(2 * F.STRIDE, 2_000_000 + F.STRIDE * 1000 + F.L4 * 10 + END.STRIDE);
+  // As core-as/hubble/layout.ts's LAYOUT_CHECK: its millions are the version of the exports' arguments and results.
+  const scanner = hubbleScanner(2 * F.STRIDE, LINE.STRIDE, 3_000_000 + F.STRIDE * 1000 + F.L4 * 10 + END.STRIDE);
+  if (hashMask !== -1) scanner.cutHash(hashMask);
+  return scanner;
+}
+
+/** For tests: scanners made from now on keep only the bits of `mask` of the ends' hashes (-1: all), so that ends collide and their bytes must decide. */
+export function cutEndHashes(mask: number): void {
+  hashMask = mask;
 }

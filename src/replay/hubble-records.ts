@@ -6,7 +6,9 @@
  * the bytes of its address and end object, which the scanner finds in place (a line's names and
  * labels are read only when those bytes are new for that end). A line whose ends need labels to resolve (an
  * unknown pod), that the scanner does not take, that is no judged flow or reply, or that would be
- * an error is left to readHubbleLine, in its place.
+ * an error is left to readHubbleLine, in its place. Lines are read many at a time
+ * (readHubbleLines), the scanner finding their ends, and one at a time (readHubbleBytes) where it
+ * stops.
  */
 import { PROTOCOL_CODE } from '../compile/layout.js';
 import { DEFAULT_MAX_ENDPOINTS } from '../flow/endpoint-table.js';
@@ -14,10 +16,10 @@ import { FlowError } from '../model/errors.js';
 import type { EndpointSpec } from '../model/flow.js';
 import type { EndFields } from './hubble-fields.js';
 import { adhocOf, labelOf, specOf } from './hubble.js';
-import { END, F, lineScanner, RESULT } from './hubble-line-scan.js';
+import { END, F, LINE, lineScanner, RESULT } from './hubble-line-scan.js';
 import type { HubbleScanner } from './hubble-wasm.js';
 import { NOT_A_TIME, timeOfBytes } from './byte-fields.js';
-import { asciiText, OBSERVED_CODE, type EndpointDecoder, type EndpointRecords, type FastBytesReader } from './flow-records.js';
+import { asciiText, OBSERVED_CODE, type EndpointDecoder, type EndpointRecords, type FastBytesReader, type FastLinesReader, type FlowSink } from './flow-records.js';
 import { LineError } from './records.js';
 import { resolveEndpoint, type EndpointDirectory } from './endpoint-directory.js';
 
@@ -29,8 +31,8 @@ const HUBBLE_ENDS: EndpointDecoder = () => {
   throw new Error('replay bug: Hubble endpoints are added decoded, not by text');
 };
 
-/** An end whose names are an error, or an ad-hoc pod: its lines take the object path. */
-const OBJECT_PATH = -1;
+/** What the scanner remembers of an end whose names are an error, or of an ad-hoc pod: its lines take the object path (-1 is an end not met). */
+const OBJECT_PATH = -2;
 
 function textAt(bytes: Uint8Array, fields: Int32Array, slot: number): string | undefined {
   const start = fields[slot]!;
@@ -52,10 +54,8 @@ function isAt(bytes: Uint8Array, fields: Int32Array, slot: number, value: Uint8A
  * same names find its entry by their names (byKey), so that an end has one entry. Bounded.
  */
 class HubbleEnds {
-  /** The scanner of this table's lines, remembering ends as indexes in `known`. */
+  /** The scanner of this table's lines, remembering each end's entry (or OBJECT_PATH). */
   readonly scanner: HubbleScanner = lineScanner();
-  /** The entry (or OBJECT_PATH) of each end the scanner remembers, by its id. */
-  private known: number[] = [];
   private readonly byKey = new Map<string, number>();
   /** The table's generation the entries in `known` and `byKey` are of. */
   private generation: number;
@@ -72,21 +72,15 @@ class HubbleEnds {
     if (this.generation === this.table.generation) return;
     this.generation = this.table.generation;
     this.scanner.clear();
-    this.known = [];
     this.byKey.clear();
   }
 
-  /** The entry of the scanned end at `end` (its base in the scanner's fields), address at `ipSlot`; -1 when its line must take the object path. */
+  /** The entry of the scanned end at `end` (its base in the scanner's fields), address at `ipSlot`; negative when its line must take the object path. */
   entry(bytes: Uint8Array, end: number, ipSlot: number, side: 0 | 1): number {
-    const id = this.scanner.result[side === 0 ? RESULT.SOURCE_ID : RESULT.DESTINATION_ID]!;
-    if (id >= 0) return this.known[id]!;
+    const known = this.scanner.result[side === 0 ? RESULT.SOURCE_ID : RESULT.DESTINATION_ID]!;
+    if (known !== -1) return known;
     const entry = this.resolve(bytes, end, ipSlot, side === 0 ? 'source' : 'destination');
-    if (this.known.length >= this.scanner.maxEnds) {
-      this.scanner.clear();
-      this.known = [];
-    }
-    this.scanner.remember(side, this.known.length);
-    this.known.push(entry);
+    this.scanner.remember(side, entry);
     return entry;
   }
 
@@ -119,7 +113,7 @@ class HubbleEnds {
   }
 }
 
-const endsOf = new WeakMap<EndpointRecords, HubbleEnds>();
+const endsByTable = new WeakMap<EndpointRecords, HubbleEnds>();
 let last: HubbleEnds | undefined;
 const L4_CODES = [PROTOCOL_CODE.TCP, PROTOCOL_CODE.UDP, PROTOCOL_CODE.SCTP];
 const ascii = new TextEncoder();
@@ -127,17 +121,24 @@ const L3_L4 = ascii.encode('L3_L4');
 const FORWARDED = ascii.encode('FORWARDED');
 const DROPPED = ascii.encode('DROPPED');
 
+/** The ends of the sink's Hubble table resolved with `directory`. */
+function endsOf(sink: FlowSink, directory: EndpointDirectory): HubbleEnds {
+  const table = sink.endpoints(HUBBLE_ENDS);
+  let ends = last;
+  if (ends === undefined || ends.table !== table || ends.directory !== directory) {
+    ends = endsByTable.get(table);
+    if (ends === undefined || ends.directory !== directory) endsByTable.set(table, (ends = new HubbleEnds(table, directory)));
+    last = ends;
+  }
+  return ends;
+}
+
 /** A Hubble line's bytes as readHubbleLine reads their text, given to the sink when it is a judged flow whose ends resolve, or a reply. */
 export const readHubbleBytes: FastBytesReader = (bytes, start, end, line, sink, chunk) => {
   const directory = sink.directory;
   if (directory === undefined) return false;
-  const table = sink.endpoints(HUBBLE_ENDS);
-  let ends = last;
-  if (ends === undefined || ends.table !== table || ends.directory !== directory) {
-    ends = endsOf.get(table);
-    if (ends === undefined || ends.directory !== directory) endsOf.set(table, (ends = new HubbleEnds(table, directory)));
-    last = ends;
-  }
+  const ends = endsOf(sink, directory);
+  const table = ends.table;
   const scanner = ends.scanner;
   if (!scanner.scan(bytes, start, end, chunk)) return false;
   const fields = scanner.fields;
@@ -172,4 +173,44 @@ export const readHubbleBytes: FastBytesReader = (bytes, start, end, line, sink, 
   if (dst < 0) return false;
   sink.flow(table, src, dst, L4_CODES[protocol]!, port, line, observed, time, NaN);
   return true;
+};
+
+/**
+ * readHubbleBytes on the whole lines of `bytes` from `start`, many at once: the scanner finds
+ * their ends and reads them (core-as/hubble/lines.ts) up to a line it leaves to readHubbleBytes
+ * (one it does not take, no judged flow or reply, an end not met before or for the object path, a
+ * port out of range), or one whose time is none (which readHubbleBytes leaves too).
+ */
+export const readHubbleLines: FastLinesReader = (bytes, start, line, sink, chunk, maxLineBytes, taken) => {
+  taken.lines = 0;
+  taken.end = start;
+  const directory = sink.directory;
+  if (directory === undefined) return;
+  const ends = endsOf(sink, directory);
+  ends.keepCurrent();
+  const { table, scanner } = ends;
+  let number = line;
+  for (;;) {
+    const count = scanner.scanLines(bytes, taken.end, chunk, maxLineBytes);
+    const lines = scanner.lines;
+    for (let at = LINE.FIRST; at < LINE.FIRST + count * LINE.STRIDE; at += LINE.STRIDE) {
+      let time = NaN;
+      const timeStart = lines[at + LINE.TIME]!;
+      if (timeStart >= 0) {
+        time = timeOfBytes(bytes, timeStart, lines[at + LINE.TIME + 1]!, 'time');
+        if (time === NOT_A_TIME) {
+          taken.lines = number - line;
+          taken.end = lines[at + LINE.START]!;
+          return;
+        }
+      }
+      const observed = lines[at + LINE.OBSERVED]!;
+      if (observed === LINE.REPLY) sink.reply();
+      else sink.flow(table, lines[at + LINE.SOURCE]!, lines[at + LINE.DESTINATION]!, L4_CODES[lines[at + LINE.PROTOCOL]!]!, lines[at + LINE.PORT]!, number, observed, time, NaN);
+      number++;
+    }
+    taken.lines = number - line;
+    taken.end = lines[LINE.END]!;
+    if (count < scanner.maxLines) return;
+  }
 };

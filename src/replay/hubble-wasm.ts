@@ -3,7 +3,8 @@
  * build:wasm` into core-as/build/hubble.wasm, copied beside dist/'s JavaScript by `npm run build`):
  * one instance per thread, loaded on first use. It scans a line copied into its memory (a chunk of
  * lines at a time) in one pass (JSON's grammar, the fields a judged flow needs, and each end looked up by its bytes) and
- * writes positions as offsets into the caller's bytes.
+ * writes positions as offsets into the caller's bytes; or reads many lines of the chunk at once,
+ * each found by its line feed, up to one the caller must read itself (scanLines).
  */
 import { compileBuiltModule } from '../engine/node-core.js';
 
@@ -14,9 +15,12 @@ interface HubbleExports {
   resultAt(): number;
   lineAt(): number;
   lineCapacity(): number;
-  maxEnds(): number;
+  linesAt(): number;
+  maxLines(): number;
   scan(at: number, length: number, origin: number): number;
+  scanLines(at: number, end: number, origin: number, maxLine: number): number;
   clearEnds(): void;
+  cutHash(mask: number): void;
   rememberEnd(side: number, id: number): number;
 }
 
@@ -28,6 +32,7 @@ export class HubbleScanner {
   private readonly fieldsAt: number;
   private readonly resultAt: number;
   private readonly fieldsLength: number;
+  private readonly lineStride: number;
   /** The bytes copied into the line area: the chunk (by its serial) and the part [windowStart, windowEnd) of it. */
   private windowChunk = -1;
   private windowStart = 0;
@@ -38,18 +43,23 @@ export class HubbleScanner {
   fields!: Int32Array;
   /** After a scan that took a line: its flow's base in `fields`, then its source's and destination's ids (-1: not met). */
   result!: Int32Array;
-  /** Ends remembered at most: the caller's ids stay below it (the scanner forgets every end when it would have more). */
-  readonly maxEnds: number;
+  /** After scanLines: the offset past the last line it read, then each line's LINE_STRIDE fields (hubble-line-scan.ts's LINE). */
+  lines!: Int32Array;
+  private readonly linesAt: number;
+  /** Lines read by one scanLines call at most. */
+  readonly maxLines: number;
 
-  constructor(module: WebAssembly.Module, fieldsLength: number, layoutCheck: number) {
+  constructor(module: WebAssembly.Module, fieldsLength: number, lineStride: number, layoutCheck: number) {
     this.exports = new WebAssembly.Instance(module, {}).exports as unknown as HubbleExports;
     if (this.exports.layoutCheck() !== layoutCheck) throw new Error('hubble.wasm was built for another field layout: run npm run build:wasm');
     this.lineAt = this.exports.lineAt();
     this.lineCapacity = this.exports.lineCapacity();
     this.fieldsAt = this.exports.fieldsAt();
     this.resultAt = this.exports.resultAt();
-    this.maxEnds = this.exports.maxEnds();
+    this.linesAt = this.exports.linesAt();
+    this.maxLines = this.exports.maxLines();
     this.fieldsLength = fieldsLength;
+    this.lineStride = lineStride;
     this.renew();
   }
 
@@ -58,24 +68,36 @@ export class HubbleScanner {
     this.memoryBytes = new Uint8Array(this.buffer);
     this.fields = new Int32Array(this.buffer, this.fieldsAt, this.fieldsLength);
     this.result = new Int32Array(this.buffer, this.resultAt, 3);
+    this.lines = new Int32Array(this.buffer, this.linesAt, 4 + this.maxLines * this.lineStride);
   }
 
   /**
    * Scans bytes [start, end) of `bytes`, whose serial is `chunk` (FastBytesReader); true when the
-   * scanner takes the line (positions are then offsets into `bytes`). The chunk is copied into the
-   * line area once, as much of it from `start` as fits, not line by line.
+   * scanner takes the line (positions are then offsets into `bytes`).
    */
   scan(bytes: Uint8Array, start: number, end: number, chunk: number): boolean {
-    const length = end - start;
-    if (length > this.lineCapacity) return false;
-    if (chunk !== this.windowChunk || start < this.windowStart || end > this.windowEnd) {
-      const to = Math.min(bytes.length, start + this.lineCapacity);
-      this.memoryBytes.set(bytes.subarray(start, to), this.lineAt);
-      this.windowChunk = chunk;
-      this.windowStart = start;
-      this.windowEnd = to;
-    }
-    return this.exports.scan(start - this.windowStart, length, start) === 1;
+    if (end - start > this.lineCapacity) return false;
+    if (chunk !== this.windowChunk || start < this.windowStart || end > this.windowEnd) this.copy(bytes, start, chunk);
+    return this.exports.scan(start - this.windowStart, end - start, start) === 1;
+  }
+
+  /**
+   * Reads the whole lines of `bytes` (serial `chunk`) from `start`, none longer than `maxLine`,
+   * up to one the caller must read itself (core-as/hubble/lines.ts): how many, their fields in
+   * `lines` (offsets into `bytes`).
+   */
+  scanLines(bytes: Uint8Array, start: number, chunk: number, maxLine: number): number {
+    if (chunk !== this.windowChunk || start < this.windowStart || start >= this.windowEnd) this.copy(bytes, start, chunk);
+    return this.exports.scanLines(start - this.windowStart, this.windowEnd - this.windowStart, this.windowStart, maxLine);
+  }
+
+  /** Copies `bytes` from `start` into the line area, as much as fits: lines are then scanned there until the chunk changes or a line passes its end. */
+  private copy(bytes: Uint8Array, start: number, chunk: number): void {
+    const to = Math.min(bytes.length, start + this.lineCapacity);
+    this.memoryBytes.set(bytes.subarray(start, to), this.lineAt);
+    this.windowChunk = chunk;
+    this.windowStart = start;
+    this.windowEnd = to;
   }
 
   /** Remembers the end of `side` (0: source, 1: destination) of the line just scanned as `id`. */
@@ -87,6 +109,12 @@ export class HubbleScanner {
   /** Forgets every end remembered, those the last scan found included (their ids are the caller's to reuse). */
   clear(): void {
     this.exports.clearEnds();
+    this.result[1] = this.result[2] = -1;
+  }
+
+  /** Keeps only the bits of `mask` of the ends' hashes, and forgets every end: for tests, where ends then collide and their bytes must decide. */
+  cutHash(mask: number): void {
+    this.exports.cutHash(mask);
     this.result[1] = this.result[2] = -1;
   }
 }
@@ -104,6 +132,6 @@ export function useHubbleScannerModule(compiled: WebAssembly.Module): void {
 }
 
 /** A new instance of the scanner (each has its own memory of remembered ends). */
-export function hubbleScanner(fieldsLength: number, layoutCheck: number): HubbleScanner {
-  return new HubbleScanner(hubbleScannerModule(), fieldsLength, layoutCheck);
+export function hubbleScanner(fieldsLength: number, lineStride: number, layoutCheck: number): HubbleScanner {
+  return new HubbleScanner(hubbleScannerModule(), fieldsLength, lineStride, layoutCheck);
 }

@@ -8,7 +8,7 @@ import { splitLineRuns, type Line } from '../flow/lines.js';
 import { createCsvFormatReader, isCsvHeader } from './csv.js';
 import { gunzipIfNeeded } from './gzip.js';
 import { isHubbleObject, readHubbleLine } from './hubble.js';
-import { readHubbleBytes } from './hubble-records.js';
+import { readHubbleBytes, readHubbleLines } from './hubble-records.js';
 import { isNdjsonObject, readNdjsonLine } from './ndjson.js';
 import { FlowLogFormatError, isBlank, readLines, readLinesInto, type FormatReader, type LogRecord, type RecordSink } from './records.js';
 import { createVpcFormatReader, isVpcFirstLine } from './vpc.js';
@@ -30,7 +30,7 @@ export function isFlowLogFormat(name: string): name is FlowLogFormat {
  * header-bearing formats keep state, so one per input.
  */
 const READERS: Readonly<Record<FlowLogFormat, () => FormatReader>> = {
-  hubble: () => ({ read: readHubbleLine, fastBytes: readHubbleBytes }),
+  hubble: () => ({ read: readHubbleLine, fastBytes: readHubbleBytes, fastLines: readHubbleLines }),
   vpc: createVpcFormatReader,
   csv: createCsvFormatReader,
   ndjson: () => ({ read: readNdjsonLine }),

@@ -7,7 +7,7 @@ import type { Line } from '../flow/lines.js';
 import { FlowError } from '../model/errors.js';
 import { PROTOCOLS, type Protocol } from '../model/bundle.js';
 import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
-import { OBSERVED_CODE, type FastBytesReader, type FlowSink } from './flow-records.js';
+import { OBSERVED_CODE, type FastBytesReader, type FastLinesReader, type FlowSink } from './flow-records.js';
 
 export type RecordKind = 'flow' | 'reply' | 'not-applicable' | 'skipped' | 'error';
 
@@ -66,6 +66,8 @@ export interface FormatReader {
   readonly read: LineReader;
   /** Its fast path on the bytes of printable ASCII lines (byte-lines.ts; CSV's and VPC's), when it has one. */
   readonly fastBytes?: FastBytesReader;
+  /** Its fast path on many lines at once (byte-lines.ts; Hubble's), beside fastBytes, when it has one. */
+  readonly fastLines?: FastLinesReader;
 }
 
 /** A malformed line; the message says which field and why. */
