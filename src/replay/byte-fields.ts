@@ -10,18 +10,12 @@ import { asciiText, OBSERVED_CODE } from './flow-records.js';
 import { LineError, OBSERVED_WORDS, PROTOCOL_WORDS } from './records.js';
 import { hasRfc3339Shape, parseTimeText, rfc3339Bytes } from './record-time.js';
 
-/** Spellings as bytes, by their length: a field is compared only with the words as long as it. */
-type WordsByLength = readonly (readonly (readonly [Uint8Array, number])[])[];
-
-function byLength(words: readonly (readonly [string, number])[]): WordsByLength {
-  const lists: [Uint8Array, number][][] = Array.from({ length: Math.max(...words.map(([word]) => word.length)) + 1 }, () => []);
-  for (const [word, code] of words) lists[word.length]!.push([new TextEncoder().encode(word), code]);
-  return lists;
-}
+const encode = (words: readonly (readonly [string, number])[]): readonly (readonly [Uint8Array, number])[] =>
+  words.map(([word, code]) => [new TextEncoder().encode(word), code]);
 
 /** The common spellings (records.ts), as bytes. */
-const OBSERVED_BYTES = byLength(OBSERVED_WORDS);
-const PROTOCOL_BYTES = byLength(PROTOCOL_WORDS);
+const OBSERVED_BYTES = encode(OBSERVED_WORDS);
+const PROTOCOL_BYTES = encode(PROTOCOL_WORDS);
 
 /** Whether bytes [start, end) spell `word`. */
 export function isWord(bytes: Uint8Array, start: number, end: number, word: Uint8Array): boolean {
@@ -30,13 +24,8 @@ export function isWord(bytes: Uint8Array, start: number, end: number, word: Uint
   return true;
 }
 
-function codeOf(bytes: Uint8Array, start: number, end: number, words: WordsByLength, none: number): number {
-  if (end - start >= words.length) return none;
-  const candidates = words[end - start]!;
-  for (let k = 0; k < candidates.length; k++) {
-    const candidate = candidates[k]!;
-    if (isWord(bytes, start, end, candidate[0])) return candidate[1];
-  }
+function codeOf(bytes: Uint8Array, start: number, end: number, words: readonly (readonly [Uint8Array, number])[], none: number): number {
+  for (const [word, code] of words) if (isWord(bytes, start, end, word)) return code;
   return none;
 }
 
