@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Conversations, conversationHash, hashByte, joinTextHashes, TEXT_HASH_SEED } from './conversations.js';
+import { Conversations, conversationHash, joinTextHashes, lastTextHash, scanTextHash } from './conversations.js';
 
 /** Texts alike but for their last byte, their last word or their length (the words the table compares last). */
 const text = fc.oneof(
@@ -82,18 +82,23 @@ describe('Conversations', () => {
     });
   });
 
-  it('finds by the hash a reader makes while it scans (hashByte, joinTextHashes)', () => {
-    const scanned = (text: string): number => [...new TextEncoder().encode(text)].reduce(hashByte, TEXT_HASH_SEED);
-    const hash = (src: string, dst: string): number => joinTextHashes(scanned(src), src.length, scanned(dst));
-    const table = new Conversations();
-    const pairs = [['prod/frontend', 'prod/backend'], ['prod/frontend', 'prod/backenc'], ['prod/fronten', 'dprod/backend']] as const;
-    const names = pairs.map(([src, dst], i) => {
-      const { bytes, srcStart, srcEnd, dstStart, dstEnd } = placed(src, dst, i);
-      return table.add(hash(src, dst), bytes, srcStart, srcEnd, dstStart, dstEnd, i, i);
-    });
-    pairs.forEach(([src, dst], i) => {
-      const { bytes, srcStart, srcEnd, dstStart, dstEnd } = placed(src, dst, 5 - i);
-      expect(table.find(hash(src, dst), bytes, srcStart, srcEnd, dstStart, dstEnd)).toBe(names[i]);
-    });
+  it('scanTextHash finds the separator and hashes the text before it as conversationHash does', () => {
+    // Bytes next to the separators (and their high-bit twins) probe the word-at-a-time search.
+    const byte = fc.constantFrom(0x2b, 0x2c, 0x2d, 0x20, 0x21, 0x1f, 0xac, 0xa0, 0x00, 0x01, 0x61, 0x7a, 0xff, 0x80, 0x0c, 0x2e);
+    fc.assert(
+      fc.property(fc.array(byte, { maxLength: 24 }), fc.array(byte, { maxLength: 24 }), fc.nat({ max: 7 }), fc.constantFrom(0x2c, 0x20), fc.boolean(), (first, second, offset, separator, atEnd) => {
+        const line = [...Array.from({ length: offset }, () => 0x23), ...first, separator, ...second, ...(atEnd ? [] : [separator, 0x23])];
+        const bytes = new Uint8Array(line);
+        const srcEnd = scanTextHash(bytes, offset, bytes.length, separator);
+        const srcHash = lastTextHash();
+        expect(srcEnd).toBe(line.indexOf(separator, offset));
+        const dstEnd = scanTextHash(bytes, srcEnd + 1, bytes.length, separator);
+        const dstHash = lastTextHash();
+        const next = line.indexOf(separator, srcEnd + 1);
+        expect(dstEnd).toBe(next < 0 ? bytes.length : next);
+        expect(joinTextHashes(srcHash, srcEnd - offset, dstHash)).toBe(conversationHash(bytes, offset, srcEnd, srcEnd + 1, dstEnd));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

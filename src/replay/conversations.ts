@@ -25,18 +25,8 @@ const FIRST_CAPACITY = 1 << 10;
 /** An empty slot; slots hold conversation + 1. */
 const EMPTY = 0;
 
-/** Where an endpoint text's hash starts (FNV-1a's offset basis); hashByte continues it. */
-export const TEXT_HASH_SEED = 0x811c9dc5;
-
-/**
- * An endpoint text's hash, continued by one byte (FNV-1a), for a reader that hashes a field while
- * it scans it. A table takes any hash its caller gives, as long as its finds and adds give the
- * same one for the same texts: such a reader joins its hashes with joinTextHashes, never mixing
- * them with conversationHash's in one table.
- */
-export function hashByte(hash: number, byte: number): number {
-  return Math.imul(hash ^ byte, 0x01000193);
-}
+/** Where an endpoint text's hash starts (FNV-1a's offset basis). */
+const TEXT_HASH_SEED = 0x811c9dc5;
 
 let viewedBytes: Uint8Array | undefined;
 let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
@@ -64,11 +54,55 @@ function wordAt(words: DataView<ArrayBufferLike>, bytes: Uint8Array, i: number, 
 /** The hash of an endpoint text, bytes [start, end), a word at a time. */
 function textHash(words: DataView<ArrayBufferLike>, bytes: Uint8Array, start: number, end: number): number {
   let hash = TEXT_HASH_SEED;
-  for (let i = start; i < end; i += 4) {
-    hash = Math.imul(hash ^ wordAt(words, bytes, i, end), 0x01000193);
-    hash = (hash << 13) | (hash >>> 19);
-  }
+  for (let i = start; i < end; i += 4) hash = mixWord(hash, wordAt(words, bytes, i, end));
   return hash;
+}
+
+/** A text's hash continued by its next word. */
+function mixWord(hash: number, word: number): number {
+  hash = Math.imul(hash ^ word, 0x01000193);
+  return (hash << 13) | (hash >>> 19);
+}
+
+/** The hash scanTextHash gave for the text it scanned last. */
+let scannedHash = 0;
+
+/** textHash of the text scanTextHash scanned last. */
+export const lastTextHash = (): number => scannedHash;
+
+/**
+ * Scans a text from `start` to its first byte `separator` (or `end`), four bytes at a time:
+ * where it ends, with its textHash kept for lastTextHash, so that a reader finding its field
+ * hashes it in the same pass (joinTextHashes then makes the conversation's hash).
+ */
+export function scanTextHash(bytes: Uint8Array, start: number, end: number, separator: number): number {
+  const view = wordsOf(bytes);
+  const spread = Math.imul(separator, 0x01010101);
+  let hash = TEXT_HASH_SEED;
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    const word = view.getInt32(i, true);
+    const x = word ^ spread;
+    // The lowest byte of x that is zero sets its high bit here (bits above it may be set falsely).
+    const zero = (x - 0x01010101) & ~x & 0x80808080;
+    if (zero !== 0) {
+      const bytesBefore = (31 - Math.clz32(zero & -zero)) >> 3;
+      if (bytesBefore > 0) hash = mixWord(hash, word & ((1 << (bytesBefore * 8)) - 1));
+      scannedHash = hash;
+      return i + bytesBefore;
+    }
+    hash = mixWord(hash, word);
+  }
+  let word = 0;
+  let shift = 0;
+  for (; i < end; i++, shift += 8) {
+    const byte = bytes[i]!;
+    if (byte === separator) break;
+    word |= byte << shift;
+  }
+  if (shift > 0) hash = mixWord(hash, word);
+  scannedHash = hash;
+  return i;
 }
 
 /**

@@ -16,7 +16,7 @@ import { DEFAULT_MAX_ENDPOINTS, detached } from '../flow/endpoint-table.js';
 import { FlowError } from '../model/errors.js';
 import type { Protocol } from '../model/bundle.js';
 import type { EndpointSpec } from '../model/flow.js';
-import { Conversations, conversationHash } from './conversations.js';
+import { Conversations } from './conversations.js';
 import { FlowServices, MAX_SERVICES } from './flow-services.js';
 import type { Observed } from './records.js';
 import type { EndpointDirectory } from './endpoint-directory.js';
@@ -78,15 +78,21 @@ export class EndpointRecords {
   }
 
   /**
-   * The conversation between the endpoint texts at bytes [srcStart, srcEnd) (field `srcField`)
-   * and [dstStart, dstEnd): found in place when it was met before, else made from the entries of
-   * both texts (entry) once each is found plain (isPlainText). -1 when either must take the full
-   * path. Its flows' services are conversationService's.
+   * The conversation between the endpoint texts at bytes [srcStart, srcEnd) and [dstStart, dstEnd),
+   * whose conversationHash is `hash`, when it was met before; else -1 (newConversation makes it).
+   * It changes nothing: a reader looks it up as soon as it has found the endpoints, so that the
+   * lookup's cache misses overlap the reading of the line's other fields.
    */
-  conversation(bytes: Uint8Array, srcStart: number, srcEnd: number, srcField: string, dstStart: number, dstEnd: number, dstField: string): number {
-    const hash = conversationHash(bytes, srcStart, srcEnd, dstStart, dstEnd);
-    const found = this.conversations.find(hash, bytes, srcStart, srcEnd, dstStart, dstEnd);
-    if (found >= 0) return found;
+  foundConversation(hash: number, bytes: Uint8Array, srcStart: number, srcEnd: number, dstStart: number, dstEnd: number): number {
+    return this.conversations.find(hash, bytes, srcStart, srcEnd, dstStart, dstEnd);
+  }
+
+  /**
+   * The conversation foundConversation did not find (same texts, fields `srcField` and `dstField`),
+   * made from the entries of both texts (entry) once each is found plain (isPlainText); -1 when
+   * either must take the full path. Its flows' services are conversationService's.
+   */
+  newConversation(hash: number, bytes: Uint8Array, srcStart: number, srcEnd: number, srcField: string, dstStart: number, dstEnd: number, dstField: string): number {
     // Readers check endpoint bytes only here: a conversation found has the bytes of one made after this check.
     if (!isPlainText(bytes, srcStart, srcEnd) || !isPlainText(bytes, dstStart, dstEnd)) return REFUSED;
     const src = this.entry(asciiText(bytes, srcStart, srcEnd), srcField);

@@ -102,7 +102,7 @@ describe('records-first replay against the object path', () => {
   const staged = wasm(STAGED);
   const recordCalls = vi.spyOn(WasmEngine.prototype, 'decideRecordsInto');
   const recordFlows = (): number => recordCalls.mock.calls.reduce((sum, [records]) => sum + records.length / 40, 0);
-  const conversations = vi.spyOn(EndpointRecords.prototype, 'conversation');
+  const conversations = vi.spyOn(EndpointRecords.prototype, 'foundConversation');
   const fastFlows = vi.spyOn(FlowRecordBatch.prototype, 'add');
 
   const clearSpies = (): void => [recordCalls, conversations, fastFlows].forEach((spy) => spy.mockClear());

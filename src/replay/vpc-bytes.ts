@@ -5,6 +5,7 @@
  * records, malformed fields) is left to readRecord.
  */
 import { decodeEndpoint } from '../flow/decode.js';
+import { conversationHash } from './conversations.js';
 import { isWord, NOT_A_TIME, observedCodeOf, portOfBytes, protocolCodeOf, timeOfBytes } from './byte-fields.js';
 import { OBSERVED_CODE, type FlowSink } from './flow-records.js';
 import { isVpcReply, type VpcLayout } from './vpc.js';
@@ -47,6 +48,13 @@ export function readVpcRecordBytes(bytes: Uint8Array, start: number, end: number
   const src = addressAt(bytes, bounds, at['pkt-srcaddr'], at.srcaddr);
   const dst = addressAt(bytes, bounds, at['pkt-dstaddr'], at.dstaddr);
   if (src < 0 || dst < 0) return false;
+  const table = sink.endpoints(decodeEndpoint);
+  const srcStart = bounds[src]!;
+  const srcEnd = bounds[src + 1]! - 1;
+  const dstStart = bounds[dst]!;
+  const dstEnd = bounds[dst + 1]! - 1;
+  const hash = conversationHash(bytes, srcStart, srcEnd, dstStart, dstEnd);
+  const found = table.foundConversation(hash, bytes, srcStart, srcEnd, dstStart, dstEnd);
   const observed = at.action === undefined ? OBSERVED_CODE.NONE : observedCodeOf(bytes, bounds[at.action]!, bounds[at.action + 1]! - 1);
   if (observed < 0) return false;
   const port = at.dstport === undefined ? 0 : portOfBytes(bytes, bounds[at.dstport]!, bounds[at.dstport + 1]! - 1);
@@ -64,8 +72,7 @@ export function readVpcRecordBytes(bytes: Uint8Array, start: number, end: number
     sink.reply();
     return true;
   }
-  const table = sink.endpoints(decodeEndpoint);
-  const conversation = table.conversation(bytes, bounds[src]!, bounds[src + 1]! - 1, 'srcaddr', bounds[dst]!, bounds[dst + 1]! - 1, 'dstaddr');
+  const conversation = found >= 0 ? found : table.newConversation(hash, bytes, srcStart, srcEnd, 'srcaddr', dstStart, dstEnd, 'dstaddr');
   if (conversation < 0) return false;
   sink.serviceFlow(table, table.conversationService(conversation, protocol, port), line, observed, time, timeEnd);
   return true;
