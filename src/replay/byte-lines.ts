@@ -10,10 +10,10 @@
  */
 import { decodeLine, lineDecoder, PendingLine, tooLongLine, wholeLines, type Line } from '../flow/lines.js';
 import { gunzipIfNeeded } from './gzip.js';
+import { LineFeeds } from './line-feeds.js';
 import { MAX_LOG_LINE_BYTES, partWithoutFormat, readFlowLog, type ReadFlowLogBytesOptions } from './index.js';
 import type { FormatReader, LogRecord, RecordSink } from './records.js';
 
-const LF = 0x0a;
 const CR = 0x0d;
 const BOM = 0xfeff;
 
@@ -47,9 +47,10 @@ async function* splitTakingFast(chunks: AsyncIterable<Uint8Array>, maxLineBytes:
   for await (const chunk of chunks) {
     // Its own serial even when its buffer is one used before (the source may refill it).
     const serial = ++lastSerial;
+    const feeds = new LineFeeds(chunk);
     let start = 0;
     while (start < chunk.length) {
-      const newline = chunk.indexOf(LF, start);
+      const newline = feeds.next(start);
       if (newline === -1 || pending.waiting) {
         pending.add(chunk, start, newline === -1 ? chunk.length : newline);
         if (newline === -1) break;
