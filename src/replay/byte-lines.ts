@@ -12,6 +12,7 @@ import { decodeLine, lineDecoder, PendingLine, tooLongLine, wholeLines, type Lin
 import { gunzipIfNeeded } from './gzip.js';
 import { LineFeeds } from './line-feeds.js';
 import { MAX_LOG_LINE_BYTES, partWithoutFormat, readFlowLog, type ReadFlowLogBytesOptions } from './index.js';
+import type { FastBytesReader } from './flow-records.js';
 import type { FormatReader, LogRecord, RecordSink } from './records.js';
 
 const CR = 0x0d;
@@ -50,6 +51,11 @@ async function* splitTakingFast(chunks: AsyncIterable<Uint8Array>, maxLineBytes:
     const feeds = new LineFeeds(chunk);
     let start = 0;
     while (start < chunk.length) {
+      const fast = reading.reader?.fastBytes;
+      if (fast !== undefined && lines.run.length === 0 && !pending.waiting) {
+        start = lines.offerWhileTaken(chunk, feeds, start, maxLineBytes, serial, fast);
+        if (start === chunk.length) break;
+      }
       const newline = feeds.next(start);
       if (newline === -1 || pending.waiting) {
         pending.add(chunk, start, newline === -1 ? chunk.length : newline);
@@ -131,6 +137,28 @@ class OfferedLines {
     const fast = this.reading.reader?.fastBytes;
     const end = newline > start && bytes[newline - 1] === CR ? newline - 1 : newline;
     if (fast === undefined || !fast(bytes, start, end, number, this.sink, chunk)) this.run.push(decodeLine(bytes, start, newline, number, this.decoder));
+  }
+
+  /**
+   * offer for the whole lines of `bytes` from `start` on, while the fast path `fast` takes them and
+   * nothing waits (the common case, in one loop): stops after the first line it does not take (then
+   * in the run), before a line longer than `maxLineBytes`, or when no line feed follows. Returns
+   * where the next line starts.
+   */
+  offerWhileTaken(bytes: Uint8Array, feeds: LineFeeds, start: number, maxLineBytes: number, chunk: number, fast: FastBytesReader): number {
+    const sink = this.sink;
+    for (;;) {
+      const newline = feeds.next(start);
+      if (newline === -1 || newline - start > maxLineBytes) return start;
+      const number = ++this.number;
+      const end = newline > start && bytes[newline - 1] === CR ? newline - 1 : newline;
+      const lineStart = start;
+      start = newline + 1;
+      if (!fast(bytes, lineStart, end, number, sink, chunk)) {
+        this.run.push(decodeLine(bytes, lineStart, newline, number, this.decoder));
+        return start;
+      }
+    }
   }
 
   /** Whole lines decoded at once, as splitLineRuns numbers them (the stream's BOM dropped). */
