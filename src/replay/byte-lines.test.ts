@@ -13,14 +13,22 @@ import type { RecordSink } from './records.js';
 import { readFlowLogBytes } from './index.js';
 import { chunked, collect, summarize } from './test-support.js';
 
-/** A table where every conversation is found (0) and has service 0: what the fast path hands over is only its line. */
-const everyConversation = { conversation: () => 0, conversationService: () => 0 } as unknown as EndpointRecords;
+/** Endpoints the text path reads as flows' ends; any other text is refused, as EndpointRecords refuses a text that does not decode. */
+const ENDS = new Set(['a/b', 'c/d', '10.0.0.1']);
+const textOf = (bytes: Uint8Array, start: number, end: number): string => new TextDecoder().decode(bytes.subarray(start, end));
+
+/** A table where a conversation of two known ends is found (0) and has service 0: what the fast path hands over is only its line. */
+const knownEnds = {
+  conversation: (bytes: Uint8Array, srcStart: number, srcEnd: number, _src: string, dstStart: number, dstEnd: number) =>
+    ENDS.has(textOf(bytes, srcStart, srcEnd)) && ENDS.has(textOf(bytes, dstStart, dstEnd)) ? 0 : -1,
+  conversationService: () => 0,
+} as unknown as EndpointRecords;
 
 /** What the records path gives, one string per line: `N fast` for a line the fast path took, else the record's summary. */
 async function recordsPath(text: string, chunk: number, maxLineBytes: number): Promise<string[]> {
   const out: string[] = [];
   const sink: RecordSink = {
-    endpoints: () => everyConversation,
+    endpoints: () => knownEnds,
     flow: () => {
       throw new Error('the CSV fast path hands over services');
     },
