@@ -10,11 +10,11 @@
  */
 import { decodeLine, lineDecoder, PendingLine, tooLongLine, wholeLines, type Line } from '../flow/lines.js';
 import { gunzipIfNeeded } from './gzip.js';
+import { LineFeeds } from './line-feeds.js';
 import { MAX_LOG_LINE_BYTES, partWithoutFormat, readFlowLog, type ReadFlowLogBytesOptions } from './index.js';
-import type { LinesTaken } from './flow-records.js';
+import type { FastBytesReader, LinesTaken } from './flow-records.js';
 import type { FormatReader, LogRecord, RecordSink } from './records.js';
 
-const LF = 0x0a;
 const CR = 0x0d;
 const BOM = 0xfeff;
 
@@ -48,6 +48,7 @@ async function* splitTakingFast(chunks: AsyncIterable<Uint8Array>, maxLineBytes:
   for await (const chunk of chunks) {
     // Its own serial even when its buffer is one used before (the source may refill it).
     const serial = ++lastSerial;
+    const feeds = new LineFeeds(chunk);
     let start = 0;
     while (start < chunk.length) {
       // Whole lines the format's fast path on many lines takes (Hubble's): once lines waiting are read.
@@ -57,8 +58,15 @@ async function* splitTakingFast(chunks: AsyncIterable<Uint8Array>, maxLineBytes:
           start = lines.taken.end;
           continue;
         }
+      } else {
+        // A line at a time, while the format's fast path on one line takes them (CSV's, VPC's).
+        const fast = reading.reader?.fastBytes;
+        if (fast !== undefined && lines.run.length === 0 && !pending.waiting) {
+          start = lines.offerWhileTaken(chunk, feeds, start, maxLineBytes, serial, fast);
+          if (start === chunk.length) break;
+        }
       }
-      const newline = chunk.indexOf(LF, start);
+      const newline = feeds.next(start);
       if (newline === -1 || pending.waiting) {
         pending.add(chunk, start, newline === -1 ? chunk.length : newline);
         if (newline === -1) break;
@@ -149,6 +157,28 @@ class OfferedLines {
     this.reading.reader!.fastLines!(bytes, start, this.number + 1, this.sink, chunk, maxLineBytes, this.taken);
     this.number += this.taken.lines;
     return this.taken.lines > 0;
+  }
+
+  /**
+   * offer for the whole lines of `bytes` from `start` on, while the fast path `fast` takes them and
+   * nothing waits (the common case, in one loop): stops after the first line it does not take (then
+   * in the run), before a line longer than `maxLineBytes`, or when no line feed follows. Returns
+   * where the next line starts.
+   */
+  offerWhileTaken(bytes: Uint8Array, feeds: LineFeeds, start: number, maxLineBytes: number, chunk: number, fast: FastBytesReader): number {
+    const sink = this.sink;
+    for (;;) {
+      const newline = feeds.next(start);
+      if (newline === -1 || newline - start > maxLineBytes) return start;
+      const number = ++this.number;
+      const end = newline > start && bytes[newline - 1] === CR ? newline - 1 : newline;
+      const lineStart = start;
+      start = newline + 1;
+      if (!fast(bytes, lineStart, end, number, sink, chunk)) {
+        this.run.push(decodeLine(bytes, lineStart, newline, number, this.decoder));
+        return start;
+      }
+    }
   }
 
   /** Whole lines decoded at once, as splitLineRuns numbers them (the stream's BOM dropped). */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { gunzipIfNeeded } from './gzip.js';
+import { gunzipIfNeeded, INFLATED_AHEAD_BYTES, INFLATED_CHUNK_BYTES } from './gzip.js';
 
 async function bytesOf(chunks: AsyncIterable<Uint8Array>): Promise<string> {
   const parts: Uint8Array[] = [];
@@ -34,8 +34,8 @@ describe('gunzipIfNeeded', () => {
     expect(await bytesOf(gunzipIfNeeded(from(gzipSync('a\n'), gzipSync('b\n'))))).toBe('a\nb\n');
   });
 
-  it('inflates a large stream whole, in chunks of at most 64 KiB', async () => {
-    const large = 'a,b,TCP,80,allowed\n'.repeat(300_000);
+  it('inflates a large stream whole, in chunks of at most INFLATED_CHUNK_BYTES', async () => {
+    const large = 'a,b,TCP,80,allowed\n'.repeat(Math.ceil((3 * INFLATED_CHUNK_BYTES) / 19));
     const sizes: number[] = [];
     const parts: Uint8Array[] = [];
     for await (const chunk of gunzipIfNeeded(from(gzipSync(large)))) {
@@ -43,7 +43,7 @@ describe('gunzipIfNeeded', () => {
       parts.push(chunk);
     }
     expect(Buffer.concat(parts).toString()).toBe(large);
-    expect(Math.max(...sizes)).toBe(64 * 1024);
+    expect(Math.max(...sizes)).toBe(INFLATED_CHUNK_BYTES);
   });
 
   it('inflates ahead of a reader that waits by a bounded amount', async () => {
@@ -59,9 +59,9 @@ describe('gunzipIfNeeded', () => {
     const reading = gunzipIfNeeded(endless());
     await reading.next();
     await new Promise((resolve) => setTimeout(resolve, 200));
-    // Read ahead: more than the chunk taken (inflating overlaps the reader), and about 1 MiB more at most.
-    expect(members).toBeGreaterThan(2);
-    expect(members * 128).toBeLessThanOrEqual(3 * 1024);
+    // Read ahead: more than the chunk taken (inflating overlaps the reader), and about INFLATED_AHEAD_BYTES more at most.
+    expect(members * 128 * 1024).toBeGreaterThan(INFLATED_CHUNK_BYTES + 128 * 1024);
+    expect(members * 128 * 1024).toBeLessThanOrEqual(INFLATED_CHUNK_BYTES + 2 * INFLATED_AHEAD_BYTES);
     await reading.return(undefined);
   });
 

@@ -11,17 +11,18 @@ import { createGunzip, type ZlibOptions } from 'node:zlib';
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 /**
- * Inflated bytes per chunk: zlib's default (16 KiB) hands the readers four times as many chunks as
- * a plain file's 64-KiB reads, and each chunk costs a trip to the thread pool and through the
- * readers' per-chunk work.
+ * Inflated bytes per chunk: zlib's default (16 KiB), and even 64 KiB, cost a trip to the thread pool
+ * and through the readers' per-chunk work per chunk; at 64 KiB inflating alone took about twice the CPU
+ * per line that 256 KiB does, and in bench/replay-gzip-cpu.ts 1 MiB chunks were no better for CSV
+ * and worse for Hubble's longer lines.
  */
-const INFLATED_CHUNK_BYTES = 64 * 1024;
+export const INFLATED_CHUNK_BYTES = 256 * 1024;
 /**
  * Inflated bytes buffered ahead of the reader: zlib inflates on libuv's thread pool, so with room
  * to run ahead it inflates while this thread decides flows (with the default 16 KiB it stopped
  * after every chunk and waited for the reader). Bounded: memory stays at most this much more.
  */
-const INFLATED_AHEAD_BYTES = 1024 * 1024;
+export const INFLATED_AHEAD_BYTES = 2 * 1024 * 1024;
 
 /** The bytes of `source`, gunzipped when they start with the gzip magic number. */
 export async function* gunzipIfNeeded(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
