@@ -17,9 +17,10 @@ import { chunked, collect, summarize } from './test-support.js';
 const ENDS = new Set(['a/b', 'c/d', '10.0.0.1']);
 const textOf = (bytes: Uint8Array, start: number, end: number): string => new TextDecoder().decode(bytes.subarray(start, end));
 
-/** A table where a conversation of two known ends is found (0) and has service 0: what the fast path hands over is only its line. */
+/** A table where a conversation of two known ends is made anew each time (0) and has service 0: what the fast path hands over is only its line. */
 const knownEnds = {
-  conversation: (bytes: Uint8Array, srcStart: number, srcEnd: number, _src: string, dstStart: number, dstEnd: number) =>
+  foundConversation: () => -1,
+  newConversation: (_hash: number, bytes: Uint8Array, srcStart: number, srcEnd: number, _src: string, dstStart: number, dstEnd: number) =>
     ENDS.has(textOf(bytes, srcStart, srcEnd)) && ENDS.has(textOf(bytes, dstStart, dstEnd)) ? 0 : -1,
   conversationService: () => 0,
 } as unknown as EndpointRecords;
