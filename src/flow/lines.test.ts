@@ -21,6 +21,21 @@ describe('splitLines', () => {
     ]);
   });
 
+  it('keeps a line that spans chunks when the source refills one buffer for each chunk', async () => {
+    const text = new TextEncoder().encode('ab\ncd\nef\ngh');
+    const buffer = new Uint8Array(4);
+    async function* refilled() {
+      for (let at = 0; at < text.length; at += buffer.length) {
+        const piece = text.subarray(at, at + buffer.length);
+        buffer.set(piece);
+        yield buffer.subarray(0, piece.length);
+      }
+    }
+    const lines: Line[] = [];
+    for await (const line of splitLines(refilled(), 100)) lines.push(line);
+    expect(lines).toEqual(['ab', 'cd', 'ef', 'gh'].map((text, i) => ({ number: i + 1, text })));
+  });
+
   it('does not invent a line after a final newline', async () => {
     expect(await collect(['x\n'])).toEqual([{ number: 1, text: 'x' }]);
     expect(await collect([])).toEqual([]);

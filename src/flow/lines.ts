@@ -82,7 +82,8 @@ export class PendingLine {
       this.overflow = true;
       this.parts = [];
     } else {
-      this.parts.push(chunk.subarray(start, end));
+      // A copy: a source may refill the chunk's buffer before the line's next piece arrives.
+      this.parts.push(chunk.slice(start, end));
     }
   }
 
