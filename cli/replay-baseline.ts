@@ -18,6 +18,7 @@ import { prepareSetup, type PartReplaySetup } from '../src/replay/part-replay.js
 import { engineOf, loadBundle, type BundleArgs } from './bundle-args.js';
 import { localEngine } from './engines.js';
 import { remoteRuleList } from './remote-rules.js';
+import { writeJsonLine } from './text-output.js';
 import { localDirectory, noteJobsUnused, outWriter, replayEach } from './replay-io.js';
 import { EXIT, UsageError } from './usage.js';
 
@@ -180,8 +181,8 @@ async function parallelSetup(values: BaselineValues): Promise<{ setup: PartRepla
 
 async function report(summary: BaselineSummary, rules: RuleHits, next: Omit<Side, 'engine'>, common: CommonReplayArgs): Promise<number> {
   const ruleReport = await ruleReportOf(rules, next);
-  const text = common.json ? JSON.stringify(summary.toJSON(ruleReport)) : summary.toText(ruleReport, common.top);
-  process.stdout.write(`${text}\n`);
+  if (common.json) await writeJsonLine(summary.toJSON(ruleReport), process.stdout);
+  else process.stdout.write(`${summary.toText(ruleReport, common.top)}\n`);
   return summary.breakFlows > 0 ? EXIT_WOULD_BREAK : EXIT.ok;
 }
 

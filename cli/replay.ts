@@ -18,6 +18,7 @@ import { BASELINE_HELP, BASELINE_OPTIONS, hasBaseline, ruleReportOf, runBaseline
 import { localDirectory, noteJobsUnused, outWriter, positiveInteger, replayEach } from './replay-io.js';
 import { BUNDLE_OPTIONS, BUNDLE_OPTIONS_HELP, engineOf, loadBundle, type BundleArgs } from './bundle-args.js';
 import { localEngine } from './engines.js';
+import { writeJsonLine } from './text-output.js';
 import { EXIT, UsageError } from './usage.js';
 
 /** Exit code when anything the log saw allowed would now be denied: CI pipelines gate on it. */
@@ -138,11 +139,12 @@ export async function runReplay(argv: readonly string[]): Promise<number> {
     );
   }
   if (!rules) {
-    process.stdout.write(`${common.json ? JSON.stringify(summary.toJSON(top)) : summary.toText(top)}\n`);
+    if (common.json) await writeJsonLine(summary.toJSON(top), process.stdout);
+    else process.stdout.write(`${summary.toText(top)}\n`);
   } else {
     // --rules adds the rule report after today's report, which stays as it is.
     const ruleReport = await ruleReportOf(rules, { list: local?.ruleList, remote });
-    if (common.json) process.stdout.write(`${JSON.stringify({ ...summary.toJSON(top), ...ruleReport })}\n`);
+    if (common.json) await writeJsonLine({ ...summary.toJSON(top), ...ruleReport }, process.stdout);
     else {
       const lines = [summary.toText(top)];
       appendRules(lines, ruleReport, top);

@@ -4,6 +4,7 @@
  * drain between pieces, so that a slow reader holds back the writer instead of filling memory.
  */
 import type { Writable } from 'node:stream';
+import { jsonPieces } from '../src/format/json-pieces.js';
 import type { TextSink } from '../src/format/list-writer.js';
 
 const PIECE = 1 << 20;
@@ -48,4 +49,15 @@ export class BufferedText implements TextSink {
     this.parts = [];
     this.length = 0;
   }
+}
+
+/** `value` as one line of JSON, written in pieces: a report with long lists never exists as one string. */
+export async function writeJsonLine(value: unknown, out: Writable): Promise<void> {
+  const text = new BufferedText(out);
+  for (const piece of jsonPieces(value)) {
+    text.write(piece);
+    await text.drained();
+  }
+  text.write('\n');
+  await text.flush();
 }
