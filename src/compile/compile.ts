@@ -10,7 +10,6 @@ import type {
   Bundle,
   ClusterAction,
   ClusterPolicy,
-  ClusterPort,
   IPBlockPeer,
   Labels,
   NetworkPolicy,
@@ -20,30 +19,18 @@ import type {
 } from '../model/bundle.js';
 import type { Direction } from '../model/decision.js';
 import { podAddressOwners } from '../model/pod-index.js';
-import { ipv6Words, parseIP, type CIDR, type IP } from '../net/ip.js';
+import { ipv6Words, parseIP, type IP } from '../net/ip.js';
 import { selectorMatches } from '../model/selector.js';
-import { checksumWords, writeImage, textWords } from './image-writer.js';
-import { addressIntervals, holdsAnyOf, ipBlockIntervals, type Interval } from './intervals.js';
+import { writeImage, textWords } from './image-writer.js';
+import { clusterSections, type ClusterScope } from './cluster-sections.js';
+import { csr, DIRECTIONS, matcherWords, PeerUnion, BitsetPool, pushRow } from './section-rows.js';
+import { ipBlockIntervals } from './intervals.js';
 import { bundleSelectors, keyEntry, LabelDictionary, labelEntries, pairEntry } from './label-bits.js';
-import { EMPTY_SELECTOR as EMPTY } from '../model/selector.js';
 import {
   AMBIGUOUS,
-  CLUSTER_ACTION,
-  CLUSTER_LIST_ENTRY_WORDS,
-  CLUSTER_LIST_SET_STRIDE,
-  CLUSTER_POD_BITS_ANY,
-  CLUSTER_POLICY_ROW,
-  CLUSTER_POLICY_STRIDE,
-  CLUSTER_RULE_FLAG,
-  CLUSTER_RULE_ROW,
-  CLUSTER_RULE_STRIDE,
-  CLUSTER_SUBJECT,
-  CLUSTER_TIER,
-  CLUSTER_TIER_COUNT,
   COUNT,
   COUNT_FIELDS,
   DIRECTION,
-  DIRECTION_COUNT,
   HOST_IP_FILTER_MULTIPLIER,
   HOST_IP_ROW,
   HOST_IP_STRIDE,
@@ -55,8 +42,6 @@ import {
   IPV4_TABLE_STRIDE,
   IPV6_TABLE_ROW,
   IPV6_TABLE_STRIDE,
-  MATCHER,
-  MATCHER_WORDS,
   NAMED_PORT_ROW,
   NAMED_PORT_STRIDE,
   NONE,
@@ -69,7 +54,6 @@ import {
   POLICY_FLAG,
   POLICY_ROW,
   POLICY_STRIDE,
-  PORT_ANY_PROTOCOL,
   PORT_KIND,
   PORT_ROW,
   PORT_STRIDE,
@@ -81,10 +65,6 @@ import {
   SECTION,
   SELECTOR_TERMS,
   SELECTOR_HEADER_WORDS,
-  V4_INTERVAL_ROW,
-  V4_INTERVAL_STRIDE,
-  V6_INTERVAL_ROW,
-  V6_INTERVAL_STRIDE,
 } from './layout.js';
 
 /** What the engine needs besides the core: names, for lookups and explanations. */
@@ -117,17 +97,14 @@ interface Identity {
   readonly namedPorts: readonly [nameId: number, protocol: number, port: number][];
 }
 
-/** In layout order (DIRECTION): the index of a direction here is its number in the image. */
-const DIRECTIONS: readonly Direction[] = ['ingress', 'egress'];
-
 export function compileBundle(bundle: Bundle): CompiledBundle {
   return new Compiler(bundle).compile();
 }
 
-class Compiler {
+class Compiler implements ClusterScope {
   private readonly namespaceIds = new Map<string, number>();
   private readonly dictionary: LabelDictionary;
-  private readonly portNameIds = new Map<string, number>();
+  readonly portNameIds = new Map<string, number>();
   private readonly identities: Identity[] = [];
   private readonly podIdentity: number[] = [];
   /**
@@ -143,7 +120,7 @@ class Compiler {
   private readonly peerSets = new Map<string, Uint32Array>();
   private readonly namespaceMatches = new Map<Selector, number[]>();
 
-  constructor(private readonly bundle: Bundle) {
+  constructor(readonly bundle: Bundle) {
     bundle.namespaces.forEach((ns, i) => this.namespaceIds.set(ns.name, i));
     this.dictionary = new LabelDictionary(bundleSelectors(bundle));
     const names = new Set<string>();
@@ -153,6 +130,10 @@ class Compiler {
       }
     }
     [...names].sort().forEach((name, i) => this.portNameIds.set(name, i));
+  }
+
+  get identityCount(): number {
+    return this.identities.length;
   }
 
   compile(): CompiledBundle {
@@ -218,7 +199,7 @@ class Compiler {
     const ruleSections = this.ruleSections(rules, identityWords);
     for (const [id, words] of ruleSections) sections.set(id, words);
 
-    const cluster = this.clusterSections(identityWords);
+    const cluster = clusterSections(this, identityWords);
     for (const [id, words] of cluster.sections) sections.set(id, words);
     const { pods, hostIPs } = this.podSections(selRuleLists, cluster.listSets, identities);
     sections.set(SECTION.PODS, pods);
@@ -294,7 +275,7 @@ class Compiler {
    * no selector selects. In each namespace it starts from the shortest posting list of a term that
    * a match must carry, then checks the whole selector.
    */
-  private matching(selector: Selector, namespaces: readonly number[]): number[] {
+  matching(selector: Selector, namespaces: readonly number[]): number[] {
     const out: number[] = [];
     for (const ns of namespaces) {
       const postings = this.postings[ns]!;
@@ -315,7 +296,7 @@ class Compiler {
     return out;
   }
 
-  private selectorId(selector: Selector): number {
+  selectorId(selector: Selector): number {
     const key = JSON.stringify([
       Object.keys(selector.matchLabels).sort().map((k) => [k, selector.matchLabels[k]]),
       selector.matchExpressions,
@@ -334,7 +315,7 @@ class Compiler {
    * both selectors: bundles repeat peers (every namespace admitting its monitoring, say), and a
    * peer of all namespaces costs a pass over every identity. The sets are shared: never written.
    */
-  private peerSet(key: string, podSelector: Selector, namespaces: () => readonly number[], identityWords: number): Uint32Array {
+  peerSet(key: string, podSelector: Selector, namespaces: () => readonly number[], identityWords: number): Uint32Array {
     let set = this.peerSets.get(key);
     if (!set) {
       set = new Uint32Array(identityWords);
@@ -412,188 +393,7 @@ class Compiler {
     ]);
   }
 
-  /**
-   * Cluster-wide policies: subjects resolved to identities, each rule's pod and namespace peers to
-   * an identity bitset (and selector pairs, for ad-hoc peers), its networks and selected nodes'
-   * addresses to intervals; per tier, direction and identity, the rules in evaluation order.
-   */
-  private clusterSections(identityWords: number): {
-    sections: Map<number, Uint32Array>;
-    rules: [number, Direction, number, string, ClusterAction][];
-    /** Per identity, its row of CLUSTER_LIST_SETS. */
-    listSets: number[];
-  } {
-    const policyRows: number[] = [];
-    const ruleRows: number[] = [];
-    const podPeers: number[] = [];
-    const ruleMeta: [number, Direction, number, string, ClusterAction][] = [];
-    const lists = Array.from({ length: CLUSTER_TIER_COUNT * DIRECTION_COUNT * this.identities.length }, (): number[] => []);
-    const listMatchers: Set<string>[] = [];
-    const peerBits = new BitsetPool(identityWords);
-    const v4: number[] = [];
-    const v6: number[] = [];
-    const ports: number[] = [];
-    const nodeAddresses = this.bundle.nodes.map((node) => ({ labels: node.labels, ips: node.addresses.map((a) => parseIP(a)!) }));
-    let podAddresses: Record<4 | 6, bigint[]> | undefined;
-    /** The rule's intervals hold some address a pod peer (no hostNetwork pod) can have. */
-    const holdsPodAddress = (intervals: readonly Interval[], family: 4 | 6): boolean => {
-      if (intervals.length === 0) return false;
-      podAddresses ??= this.podPeerAddresses();
-      return holdsAnyOf(intervals, podAddresses[family]);
-    };
-    let ruleId = 0;
-
-    this.bundle.clusterPolicies.forEach((policy, policyIndex) => {
-      const tier = policy.tier === 'admin' ? CLUSTER_TIER.ADMIN : CLUSTER_TIER.BASELINE;
-      const subjectNamespaces = this.namespacesMatching(policy.subject.namespaceSelector);
-      const subject = this.matching(policy.subject.kind === 'pods' ? policy.subject.podSelector : EMPTY, subjectNamespaces);
-      const ingressStart = ruleId;
-      const egressStart = ingressStart + policy.ingress.length;
-      pushRow(policyRows, CLUSTER_POLICY_ROW, CLUSTER_POLICY_STRIDE, {
-        TIER: tier,
-        SUBJECT_KIND: policy.subject.kind === 'pods' ? CLUSTER_SUBJECT.PODS : CLUSTER_SUBJECT.NAMESPACES,
-        NAMESPACE_SELECTOR: this.selectorId(policy.subject.namespaceSelector),
-        POD_SELECTOR: policy.subject.kind === 'pods' ? this.selectorId(policy.subject.podSelector) : NONE,
-        INGRESS_START: ingressStart,
-        INGRESS_COUNT: policy.ingress.length,
-        EGRESS_START: egressStart,
-        EGRESS_COUNT: policy.egress.length,
-      });
-      DIRECTIONS.forEach((direction, d) => {
-        const rules = direction === 'ingress' ? policy.ingress : policy.egress;
-        rules.forEach((rule, index) => {
-          const id = ruleId++;
-          ruleMeta.push([policyIndex, direction, index, rule.name, rule.action]);
-          let flags = 0;
-          if (rule.ports === null) flags |= CLUSTER_RULE_FLAG.ALL_PORTS;
-          if (rule.unrecognisedPeers > 0 && rule.action !== 'Allow') flags |= CLUSTER_RULE_FLAG.MATCHES_ALL_PEERS;
-          const members = new PeerUnion(identityWords);
-          const podPeerStart = podPeers.length / POD_PEER_STRIDE;
-          const cidrs: CIDR[] = [];
-          const addresses: IP[] = [];
-          for (const peer of rule.peers) {
-            if (peer.kind === 'namespaces' || peer.kind === 'pods') {
-              const nsSelector = this.selectorId(peer.namespaceSelector);
-              const podSelector = peer.kind === 'pods' ? this.selectorId(peer.podSelector) : NONE;
-              const namespaces = () => this.namespacesMatching(peer.namespaceSelector);
-              members.add(this.peerSet(`ns ${nsSelector} ${podSelector}`, peer.kind === 'pods' ? peer.podSelector : EMPTY, namespaces, identityWords));
-              pushRow(podPeers, POD_PEER_ROW, POD_PEER_STRIDE, { NAMESPACE_SELECTOR: nsSelector, POD_SELECTOR: podSelector });
-            } else if (peer.kind === 'networks') {
-              cidrs.push(...peer.cidrs);
-            } else {
-              for (const node of nodeAddresses) if (selectorMatches(peer.nodeSelector, node.labels)) addresses.push(...node.ips);
-            }
-          }
-          const podPeerCount = podPeers.length / POD_PEER_STRIDE - podPeerStart;
-          const bits = podPeerCount > 0 ? peerBits.offsetOf(members.set()) : NONE;
-          const v4Intervals = addressIntervals(cidrs, addresses, 4);
-          const v6Intervals = addressIntervals(cidrs, addresses, 6);
-          const portStart = ports.length / PORT_STRIDE;
-          for (const port of rule.ports ?? []) this.pushClusterPortRow(ports, port);
-          const matcher = matcherWords({ v4, v6, ports }, { bits, start: podPeerStart, count: podPeerCount }, v4Intervals, v6Intervals, portStart);
-          pushRow(ruleRows, CLUSTER_RULE_ROW, CLUSTER_RULE_STRIDE, {
-            POLICY: policyIndex,
-            ACTION: CLUSTER_ACTION[rule.action.toUpperCase() as keyof typeof CLUSTER_ACTION],
-            FLAGS: flags,
-            MATCHER: matcher,
-          });
-          // A rule that matches exactly what an earlier rule of the same list matches can never be
-          // the first match: that one matched first, or neither does. Lists keep only the first.
-          const matches = JSON.stringify([
-            flags,
-            bits,
-            podPeers.slice(podPeerStart * POD_PEER_STRIDE),
-            v4Intervals.map((i) => [String(i.lo), String(i.hi)]),
-            v6Intervals.map((i) => [String(i.lo), String(i.hi)]),
-            ports.slice(portStart * PORT_STRIDE),
-          ]);
-          // What the list walk may conclude from the peer bits alone (layout.ts CLUSTER_LIST_ENTRY).
-          const bitsDecide = (flags & CLUSTER_RULE_FLAG.MATCHES_ALL_PEERS) === 0 &&
-            !holdsPodAddress(v4Intervals, 4) && !holdsPodAddress(v6Intervals, 6);
-          const podBits = bitsDecide ? bits : CLUSTER_POD_BITS_ANY;
-          for (const identity of subject) {
-            const list = (tier * DIRECTION_COUNT + d) * this.identities.length + identity;
-            const seen = listMatchers[list] ?? (listMatchers[list] = new Set());
-            if (seen.has(matches)) continue;
-            seen.add(matches);
-            lists[list]!.push(id, podBits);
-          }
-        });
-      });
-    });
-    const shared = this.shareClusterLists(lists);
-    return {
-      sections: new Map([
-        [SECTION.CLUSTER_POLICIES, Uint32Array.from(policyRows)],
-        [SECTION.CLUSTER_RULES, Uint32Array.from(ruleRows)],
-        [SECTION.CLUSTER_POD_PEERS, Uint32Array.from(podPeers)],
-        [SECTION.SEL_CLUSTER_RULES, Uint32Array.from(shared.entries)],
-        [SECTION.CLUSTER_LIST_SETS, Uint32Array.from(shared.rows)],
-        [SECTION.CLUSTER_PEER_BITS, peerBits.words()],
-        [SECTION.CLUSTER_V4_INTERVALS, Uint32Array.from(v4)],
-        [SECTION.CLUSTER_V6_INTERVALS, Uint32Array.from(v6)],
-        [SECTION.CLUSTER_PORTS, Uint32Array.from(ports)],
-      ]),
-      rules: ruleMeta,
-      listSets: shared.identitySets,
-    };
-  }
-
-  /**
-   * The identities' cluster lists (flattened entries, per list (tier x DIRECTION_COUNT + direction)
-   * x identities + identity) stored once per distinct list, and each identity's set of lists as a
-   * CLUSTER_LIST_SETS row, once per distinct set (row 0: all empty): a few lines for all pods.
-   */
-  private shareClusterLists(lists: readonly (readonly number[])[]): { entries: number[]; rows: number[]; identitySets: number[] } {
-    const entries: number[] = [];
-    const ranges = new Map<string, [number, number]>();
-    const rangeOf = (list: readonly number[]): [number, number] => {
-      const key = list.join(',');
-      let range = ranges.get(key);
-      if (!range) {
-        const start = entries.length / CLUSTER_LIST_ENTRY_WORDS;
-        entries.push(...list);
-        ranges.set(key, (range = [start, entries.length / CLUSTER_LIST_ENTRY_WORDS]));
-      }
-      return range;
-    };
-    const rows: number[] = new Array<number>(CLUSTER_LIST_SET_STRIDE).fill(0);
-    const rowIds = new Map<string, number>([[rows.join(','), 0]]);
-    const identitySets = this.identities.map((_, identity) => {
-      const row: number[] = [];
-      for (let list = 0; list < CLUSTER_TIER_COUNT * DIRECTION_COUNT; list++) {
-        const entriesOf = lists[list * this.identities.length + identity]!;
-        row.push(...(entriesOf.length === 0 ? [0, 0] : rangeOf(entriesOf)));
-      }
-      const key = row.join(',');
-      let id = rowIds.get(key);
-      if (id === undefined) {
-        id = rows.length / CLUSTER_LIST_SET_STRIDE;
-        rows.push(...row);
-        rowIds.set(key, id);
-      }
-      return id;
-    });
-    return { entries, rows, identitySets };
-  }
-
-  private pushClusterPortRow(ports: number[], port: ClusterPort): void {
-    switch (port.kind) {
-      case 'number':
-        pushRow(ports, PORT_ROW, PORT_STRIDE, { PROTOCOL: PROTOCOL_CODE[port.protocol], KIND: PORT_KIND.RANGE, FROM: port.port, TO: port.port });
-        return;
-      case 'range':
-        // A reversed v1alpha1 range (a warning at ingest) matches no port: it has no row at all.
-        if (port.from <= port.to) {
-          pushRow(ports, PORT_ROW, PORT_STRIDE, { PROTOCOL: PROTOCOL_CODE[port.protocol], KIND: PORT_KIND.RANGE, FROM: port.from, TO: port.to });
-        }
-        return;
-      case 'named':
-        pushRow(ports, PORT_ROW, PORT_STRIDE, { PROTOCOL: PORT_ANY_PROTOCOL, KIND: PORT_KIND.NAMED, NAME: this.portNameIds.get(port.name)! });
-    }
-  }
-
-  private namespacesMatching(selector: Selector): number[] {
+  namespacesMatching(selector: Selector): number[] {
     let found = this.namespaceMatches.get(selector);
     if (!found) {
       found = this.bundle.namespaces.flatMap((ns, i) => (selectorMatches(selector, ns.labels) ? [i] : []));
@@ -720,9 +520,8 @@ class Compiler {
     return Uint32Array.from(words);
   }
 
-  /** Who owns each address: src/model/pod-index.ts. */
   /** Every address of a pod that is no hostNetwork pod (what a pod peer's address can be), per family, ascending. */
-  private podPeerAddresses(): Record<4 | 6, bigint[]> {
+  podPeerAddresses(): Record<4 | 6, bigint[]> {
     const byFamily: Record<4 | 6, bigint[]> = { 4: [], 6: [] };
     for (const text of podAddressOwners(this.bundle.pods).keys()) {
       const ip = parseIP(text)!;
@@ -760,83 +559,6 @@ class Compiler {
   }
 }
 
-/** Distinct bitsets of one width, stored once each: rules with equal peers share one. */
-class BitsetPool {
-  private readonly sets: Uint32Array[] = [];
-  /** FNV-1a of a set's words -> indexes of the sets with that hash. */
-  private readonly byHash = new Map<number, number[]>();
-  /** Sets seen before, by object: shared peer sets come back for many rules. */
-  private readonly offsets = new Map<Uint32Array, number>();
-
-  constructor(private readonly width: number) {}
-
-  /** The set's word offset in the pool, adding it when it is new. */
-  offsetOf(set: Uint32Array): number {
-    const known = this.offsets.get(set);
-    if (known !== undefined) return known;
-    const offset = this.place(set);
-    this.offsets.set(set, offset);
-    return offset;
-  }
-
-  private place(set: Uint32Array): number {
-    const hash = checksumWords(set, 0);
-    const candidates = this.byHash.get(hash) ?? [];
-    const found = candidates.find((i) => this.sets[i]!.every((w, k) => w === set[k]));
-    if (found !== undefined) return found * this.width;
-    this.byHash.set(hash, [...candidates, this.sets.length]);
-    this.sets.push(set);
-    return (this.sets.length - 1) * this.width;
-  }
-
-  words(): Uint32Array {
-    const out = new Uint32Array(this.sets.length * this.width);
-    this.sets.forEach((set, i) => out.set(set, i * this.width));
-    return out;
-  }
-}
-
-/** The union of a rule's peer sets; one peer's set is taken as it is (the pool keys it by object). */
-class PeerUnion {
-  private union: Uint32Array | undefined;
-  private owned = false;
-
-  constructor(private readonly width: number) {}
-
-  add(set: Uint32Array): void {
-    if (!this.union) return void (this.union = set);
-    if (!this.owned) {
-      this.union = this.union.slice();
-      this.owned = true;
-    }
-    for (let i = 0; i < set.length; i++) this.union[i]! |= set[i]!;
-  }
-
-  /** The union; empty when no peer was added. */
-  set(): Uint32Array {
-    return this.union ?? new Uint32Array(this.width);
-  }
-}
-
-/** Compressed sparse rows: (lists + 1) offsets, then the concatenated lists. */
-function csr(lists: readonly (readonly number[])[]): Uint32Array {
-  const offsets: number[] = [];
-  let total = 0;
-  for (const list of lists) {
-    offsets.push(total);
-    total += list.length;
-  }
-  offsets.push(total);
-  const out = new Uint32Array(offsets.length + total);
-  out.set(offsets);
-  let at = offsets.length;
-  for (const list of lists) {
-    out.set(list, at);
-    at += list.length;
-  }
-  return out;
-}
-
 /** The bit of POD_ROW.HOST_IP_FILTER that host address `ip` sets (layout.ts). */
 export function hostIPFilterBit(ip: IP): number {
   const folded = ip.family === 4 ? Number(ip.value) : ipv6Words(ip.value).reduce((a, b) => a ^ b, 0);
@@ -847,53 +569,3 @@ function pushHostIPRow(rows: number[], ip: IP): void {
   if (ip.family === 4) pushRow(rows, HOST_IP_ROW, HOST_IP_STRIDE, { FAMILY: IP_FAMILY.V4, IPV4: Number(ip.value) });
   else pushRow(rows, HOST_IP_ROW, HOST_IP_STRIDE, { FAMILY: IP_FAMILY.V6, ADDRESS: ipv6Words(ip.value) });
 }
-
-/**
- * Appends one row of `stride` words to `rows`, its fields (a layout.ts *_ROW object) set from
- * `values` by name; a field not given is 0, a list of words fills the words from its field on.
- */
-function pushRow<Fields extends Readonly<Record<string, number>>>(
-  rows: number[],
-  fields: Fields,
-  stride: number,
-  values: { readonly [Field in keyof Fields]?: number | readonly number[] },
-): void {
-  const at = rows.length;
-  for (let i = 0; i < stride; i++) rows.push(0);
-  for (const field of Object.keys(values) as (keyof Fields & string)[]) {
-    const value = values[field]!;
-    if (typeof value === 'number') rows[at + fields[field]!] = value;
-    else value.forEach((word, i) => (rows[at + fields[field]! + i] = word));
-  }
-}
-
-/**
- * A rule's MATCHER block as words (for the MATCHER field of RULE_ROW and CLUSTER_RULE_ROW), its
- * intervals appended to the rule kind's interval tables; its ports are the rows from `portStart`.
- */
-function matcherWords(
-  tables: { readonly v4: number[]; readonly v6: number[]; readonly ports: readonly number[] },
-  podPeers: { readonly bits: number; readonly start: number; readonly count: number },
-  v4Intervals: readonly { lo: bigint; hi: bigint }[],
-  v6Intervals: readonly { lo: bigint; hi: bigint }[],
-  portStart: number,
-): number[] {
-  const v4Start = tables.v4.length / V4_INTERVAL_STRIDE;
-  const v6Start = tables.v6.length / V6_INTERVAL_STRIDE;
-  for (const i of v4Intervals) pushRow(tables.v4, V4_INTERVAL_ROW, V4_INTERVAL_STRIDE, { LO: Number(i.lo), HI: Number(i.hi) });
-  for (const i of v6Intervals) pushRow(tables.v6, V6_INTERVAL_ROW, V6_INTERVAL_STRIDE, { LO: ipv6Words(i.lo), HI: ipv6Words(i.hi) });
-  const words: number[] = [];
-  pushRow(words, MATCHER, MATCHER_WORDS, {
-    PEER_BITS: podPeers.bits,
-    POD_PEER_START: podPeers.start,
-    POD_PEER_COUNT: podPeers.count,
-    V4_START: v4Start,
-    V4_COUNT: v4Intervals.length,
-    V6_START: v6Start,
-    V6_COUNT: v6Intervals.length,
-    PORT_START: portStart,
-    PORT_COUNT: tables.ports.length / PORT_STRIDE - portStart,
-  });
-  return words;
-}
-
