@@ -8,7 +8,7 @@
  * allowed when decide says allowed".
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { analyzeConnectivity } from '../src/analysis/connectivity.js';
 import { connSetAllows, type ConnSet } from '../src/analysis/conn-set.js';
 import { wasmDecider } from '../src/analysis/decider.js';

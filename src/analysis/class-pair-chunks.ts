@@ -29,7 +29,7 @@ export class ClassPairChunks {
 
   constructor(
     private readonly candidates: ClassCandidates,
-    private readonly classCount: number,
+    classCount: number,
   ) {
     const { ingress, egress } = candidates.peers;
     for (let b = 0; b < classCount; b++) {

@@ -3,7 +3,6 @@
  * Every engine answers the same `Flow` with the same `Decision`; a case suite is written once and
  * run against each (hono's `common.case.test.ts` pattern).
  */
-import type { Bundle } from '../../src/model/bundle.js';
 import { compileBundle } from '../../src/compile/compile.js';
 import { loadCoreModule } from '../../src/engine/node-core.js';
 import { ReferenceEngine } from '../../src/engine/reference-engine.js';

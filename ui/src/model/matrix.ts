@@ -6,7 +6,7 @@
  */
 import { endpointKey, groupOf, memberLabel, OUTSIDE_GROUP } from './endpoints.js';
 import { formatSet } from './ports.js';
-import type { Change, ChangeKind, Connection, Endpoint } from './types.js';
+import type { Change, Connection, Endpoint } from './types.js';
 
 export interface AxisMember {
   readonly key: string;
