@@ -9,7 +9,7 @@ import { useLoad } from '../data.js';
 import { html } from '../html.js';
 import { endpointLabel, focusRef, groupOf } from '../model/endpoints.js';
 import { formatSet } from '../model/ports.js';
-import type { DirectionExposure, ExposureReport, WorkloadEndpoint } from '../model/types.js';
+import type { DirectionExposure, WorkloadEndpoint } from '../model/types.js';
 import { formatState } from '../state.js';
 import { shortVersion } from './versions.js';
 
