@@ -48,10 +48,11 @@ import { FlowError } from '../model/errors.js';
 import { formatIP, parseIP } from '../net/ip.js';
 import type { Engine } from './engine.js';
 import type { EndpointResolver } from './endpoints.js';
+import { FlowLineScanner, type FlowLineExports } from './flow-line-scanner.js';
 import { AdhocTable, encodeFlowRecords, FlowEncoder } from './flow-encoder.js';
 import { recordCount } from './records.js';
 
-interface CoreExports {
+interface CoreExports extends FlowLineExports {
   readonly memory: WebAssembly.Memory;
   allocate(bytes: number): number;
   load(image: number, length: number): number;
@@ -59,6 +60,8 @@ interface CoreExports {
   decide(flow: number, verdict: number): number;
   decideBatch(flows: number, count: number, verdicts: number): void;
   explain(flow: number, verdict: number, isolating: number): number;
+  flowLinesBytes(): number;
+  flowLinesInit(block: number): void;
 }
 
 /** An image the core refused, or a core that failed: never turned into an answer. */
@@ -115,6 +118,7 @@ export class WasmEngine implements Engine {
   private readonly verdicts = new Map<number, Verdict>();
   private view!: DataView;
   private bytes!: Uint8Array;
+  private lineScanner: FlowLineScanner | undefined;
 
   /**
    * Instantiates the core and loads `image`; throws EngineError when the core refuses it.
@@ -147,6 +151,21 @@ export class WasmEngine implements Engine {
 
   get resolver(): EndpointResolver {
     return this.encoder.resolver;
+  }
+
+  /**
+   * The core's NDJSON flow line scanner, its memory (about 1 MiB) taken on first use: callers
+   * that write flow records from lines (src/format/ndjson-bytes.ts) hand it the endpoints they
+   * resolve through `resolver`.
+   */
+  flowLines(): FlowLineScanner {
+    if (this.lineScanner === undefined) {
+      const block = this.call(() => this.core.allocate(this.core.flowLinesBytes()));
+      this.core.flowLinesInit(block);
+      this.refreshViews();
+      this.lineScanner = new FlowLineScanner(this.core, block);
+    }
+    return this.lineScanner;
   }
 
   static fromCompiled(module: WebAssembly.Module, compiled: CompiledBundle, version: string | null = null): WasmEngine {
