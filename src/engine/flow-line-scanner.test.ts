@@ -94,11 +94,12 @@ const lineArbitrary = fc
     crlf: fc.boolean(),
   })
   .map(({ crlf, ...flow }) => `${JSON.stringify(flow)}${crlf ? '\r' : ''}\n`);
-/** A line changed at one place (a byte added, replaced or removed). */
+/** A line changed at one place (a byte added, replaced or removed), most often at or next to a quote, colon, comma or brace. */
 const changedLine = fc
-  .tuple(lineArbitrary, fc.nat(), fc.constantFrom('"', '\\', ',', ':', '{', '}', ' ', '\r', '\n', '0', '9', 'é', 'A', ''), fc.boolean())
-  .map(([line, at, char, replace]) => {
-    const i = at % line.length;
+  .tuple(lineArbitrary, fc.nat(), fc.boolean(), fc.constantFrom('"', '\\', ',', ':', '{', '}', ' ', '\r', '\n', '0', '9', 'é', 'A', ''), fc.boolean())
+  .map(([line, at, nearSyntax, char, replace]) => {
+    const syntax = [...line].flatMap((c, i) => ('":,{}'.includes(c) ? [i - 1, i, i + 1] : [])).filter((i) => i >= 0 && i < line.length);
+    const i = nearSyntax ? syntax[at % syntax.length]! : at % line.length;
     return line.slice(0, i) + char + line.slice(replace ? i + 1 : i);
   });
 
@@ -151,6 +152,28 @@ describe("the core's flow line scanner, against the host's matcher and a map of 
       expect(taken).toBeGreaterThan(800);
     });
   }
+
+  it('takes a changed line only when the host would, and the line after it only then', () => {
+    const scanner = engineScanner();
+    const table = new Map<string, Handed>();
+    KEYS.forEach((key, i) => {
+      const bytes = encoder.encode(key);
+      const endpoint = new Uint8Array(ENDPOINT_BYTES).fill(i);
+      scanner.remember(bytes, 0, bytes.length, i % 3, endpoint, 0);
+      table.set(key, { kind: i % 3, endpoint });
+    });
+    let taken = 0;
+    fc.assert(
+      fc.property(changedLine, lineArbitrary, (changed, next) => {
+        const chunk = chunkOf(changed + next, 1);
+        const expected = expectedLines(chunk, 0, chunk.length, 5, 64 * 1024, table);
+        expect(scanned(scanner, chunk, 0, 5, 64 * 1024)).toEqual(expected);
+        taken += expected.length;
+      }),
+      { seed: SEED, numRuns: 6000 },
+    );
+    expect(taken).toBeGreaterThan(500);
+  });
 
   it('reads a chunk past its 64-KiB window and never past its end; takes at most its batch of lines', () => {
     const scanner = engineScanner();
