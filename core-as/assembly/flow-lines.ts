@@ -49,7 +49,7 @@ const BLOCK_BYTES: usize = ARENA_AT + ARENA_BYTES + PAD;
 // @ts-ignore: compile-time check
 if ((INPUT_BYTES | RECORDS_BYTES | LINES_BYTES | KEY_BYTES | SLOTS_BYTES | ENTRIES_BYTES) & 15) ERROR('flow-lines parts must stay 16-byte multiples');
 
-/** The block's address (flowLinesInit); its parts' addresses. */
+/** The block's address (flowLinesBlock; 0 before), and its parts'. */
 let base: usize = 0;
 let slots: usize = 0;
 let entries: usize = 0;
@@ -58,11 +58,6 @@ let entryCount: usize = 0;
 let arenaUsed: usize = 0;
 /** Hash bits kept: all but in tests, which cut them so that every key collides and bytes must decide. */
 let hashMask: u32 = 0xffffffff;
-
-/** The bytes the host allocates for the block (flowLinesInit). */
-export function flowLinesBytes(): u32 {
-  return <u32>BLOCK_BYTES;
-}
 
 /** Where the block's parts are (byte offsets from its start): 0 input, 1 records, 2 line bounds, 3 key, 4 result. */
 export function flowLinesPart(part: u32): u32 {
@@ -75,13 +70,19 @@ export function flowLinesPart(part: u32): u32 {
   return 0;
 }
 
-/** Takes the host's block at `block` (flowLinesBytes of fresh memory) as the scanner's memory. */
-export function flowLinesInit(block: usize): void {
-  base = block;
-  slots = block + SLOTS_AT;
-  entries = block + ENTRIES_AT;
-  arena = block + ARENA_AT;
-  clearEndpoints();
+/**
+ * The block's address, allocated and emptied on the first call (the host expects memory to grow
+ * then, and refreshes its views): one block per core instance, whoever asks.
+ */
+export function flowLinesBlock(): usize {
+  if (base == 0) {
+    base = (heap.alloc(BLOCK_BYTES + 15) + 15) & ~15;
+    slots = base + SLOTS_AT;
+    entries = base + ENTRIES_AT;
+    arena = base + ARENA_AT;
+    clearEndpoints();
+  }
+  return base;
 }
 
 function clearEndpoints(): void {

@@ -175,6 +175,13 @@ describe("the core's flow line scanner, against the host's matcher and a map of 
     expect(taken).toBeGreaterThan(500);
   });
 
+  it('is one per core instance, whoever asks (a wrapper of the engine too): the block holds one chunk at a time', () => {
+    const engine = WasmEngine.fromCompiled(loadCoreModule('debug'), compileBundle(bundle));
+    const wrapper = Object.create(engine) as WasmEngine;
+    expect(wrapper.flowLines()).toBe(engine.flowLines());
+    expect(WasmEngine.fromCompiled(loadCoreModule('debug'), compileBundle(bundle)).flowLines()).not.toBe(engine.flowLines());
+  });
+
   it('reads a chunk past its 64-KiB window and never past its end; takes at most its batch of lines', () => {
     const scanner = engineScanner();
     const key = encoder.encode('ns1/web');

@@ -10,6 +10,7 @@ import { ENDPOINT_BYTES, FLOW_RECORD_BYTES } from '../compile/layout.js';
 /** The core's exports the scanner calls. */
 export interface FlowLineExports {
   readonly memory: WebAssembly.Memory;
+  flowLinesBlock(): number;
   flowLinesPart(part: number): number;
   addFlowEndpoint(length: number, kind: number): void;
   scanFlowLines(length: number, at: number, maxLines: number, maxLine: number): number;
@@ -23,6 +24,9 @@ export const SCAN_INPUT_BYTES = 64 * 1024;
 export const SCAN_MAX_LINES = 1024;
 /** Where an endpoint handed over waits, after the result's word. */
 const ENDPOINT_AT = 16;
+
+/** One scanner per core instance, as the core has one block (FlowLineScanner.of). */
+const scanners = new WeakMap<FlowLineExports, FlowLineScanner>();
 
 export class FlowLineScanner {
   private buffer: ArrayBuffer | undefined;
@@ -40,11 +44,22 @@ export class FlowLineScanner {
   /** After a scan: where the next line starts in its chunk. */
   next = 0;
 
-  /** The scanner of the block at `block` (flowLinesBytes, taken by flowLinesInit). */
-  constructor(
-    private readonly core: FlowLineExports,
-    block: number,
-  ) {
+  /**
+   * The scanner of a core instance (`core`: its exports), made on first use: one per instance, so
+   * that whoever scans knows which chunk's bytes the block holds. The core allocates its block
+   * then (its memory may grow).
+   */
+  static of(core: FlowLineExports): FlowLineScanner {
+    let scanner = scanners.get(core);
+    if (scanner === undefined) {
+      scanner = new FlowLineScanner(core);
+      scanners.set(core, scanner);
+    }
+    return scanner;
+  }
+
+  private constructor(private readonly core: FlowLineExports) {
+    const block = core.flowLinesBlock();
     this.input = block + core.flowLinesPart(PART.INPUT);
     this.records = block + core.flowLinesPart(PART.RECORDS);
     this.lines = block + core.flowLinesPart(PART.LINES);

@@ -60,8 +60,6 @@ interface CoreExports extends FlowLineExports {
   decide(flow: number, verdict: number): number;
   decideBatch(flows: number, count: number, verdicts: number): void;
   explain(flow: number, verdict: number, isolating: number): number;
-  flowLinesBytes(): number;
-  flowLinesInit(block: number): void;
 }
 
 /** An image the core refused, or a core that failed: never turned into an answer. */
@@ -118,7 +116,6 @@ export class WasmEngine implements Engine {
   private readonly verdicts = new Map<number, Verdict>();
   private view!: DataView;
   private bytes!: Uint8Array;
-  private lineScanner: FlowLineScanner | undefined;
 
   /**
    * Instantiates the core and loads `image`; throws EngineError when the core refuses it.
@@ -159,13 +156,9 @@ export class WasmEngine implements Engine {
    * resolve through `resolver`.
    */
   flowLines(): FlowLineScanner {
-    if (this.lineScanner === undefined) {
-      const block = this.call(() => this.core.allocate(this.core.flowLinesBytes()));
-      this.core.flowLinesInit(block);
-      this.refreshViews();
-      this.lineScanner = new FlowLineScanner(this.core, block);
-    }
-    return this.lineScanner;
+    const scanner = this.call(() => FlowLineScanner.of(this.core));
+    if (this.bytes.buffer !== this.core.memory.buffer) this.refreshViews();
+    return scanner;
   }
 
   static fromCompiled(module: WebAssembly.Module, compiled: CompiledBundle, version: string | null = null): WasmEngine {
