@@ -1,8 +1,10 @@
 /**
  * @module NDJSON flow bytes answered through flow records, for an in-process engine without
  * explanation: lines are found in the input chunks by their LF, a compact flow line
- * (src/flow/flow-line-bytes.ts) becomes a flow record without a string being made
- * (line-records.ts), the records are decided in batches and each verdict record becomes its line
+ * (src/flow/flow-line-bytes.ts) becomes a flow record without a string being made (most of them
+ * read by the WASM core itself, many a call: flow-line-scanner.ts; the others, such as a line
+ * naming an endpoint for the first time, by line-records.ts, which hands the endpoints it resolves
+ * to the core's scanner), the records are decided in batches and each verdict record becomes its line
  * by its codes. Every other line is decoded as splitLineRuns decodes it (the same line numbers,
  * length limit, UTF-8 check, BOM and CR handling) and answered by the text path, as are the flows
  * the engine refuses (their messages need the Flow): the output is the text path's, byte for byte.
