@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { VALID_BUNDLE_YAML } from '../../test/hostile/corpus.js';
 import { compileBundle } from '../compile/compile.js';
 import { ENDPOINT_BYTES, FLOW_RECORD, FLOW_RECORD_BYTES, PROTOCOL_CODE } from '../compile/layout.js';
-import { COMPACT, COMPACT_PROTOCOL, COMPACT_SLOTS, matchCompactFlowBytes } from '../flow/flow-line-bytes.js';
+import { COMPACT, COMPACT_SLOTS, matchCompactFlowBytes } from '../flow/flow-line-bytes.js';
 import { ingestSources } from '../ingest/bundle.js';
 import { SCAN_INPUT_BYTES, SCAN_MAX_LINES, type FlowLineScanner } from './flow-line-scanner.js';
 import { loadCoreModule } from './node-core.js';
@@ -12,6 +12,7 @@ import { WasmEngine } from './wasm-engine.js';
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const encoder = new TextEncoder();
 const bundle = ingestSources([{ name: 'valid.yaml', text: VALID_BUNDLE_YAML }]).bundle!;
+/** COMPACT_PROTOCOL (absent, TCP, UDP, SCTP) to PROTOCOL_CODE: an absent protocol is TCP. */
 const PROTOCOL_CODES = [PROTOCOL_CODE.TCP, PROTOCOL_CODE.TCP, PROTOCOL_CODE.UDP, PROTOCOL_CODE.SCTP];
 
 /** An endpoint handed over: its kind and ENDPOINT_BYTES. */
