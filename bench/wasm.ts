@@ -11,7 +11,7 @@ import { compileBundle } from '../src/compile/compile.js';
 import { VERDICT_RECORD_BYTES } from '../src/compile/layout.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
 import { WasmEngine } from '../src/engine/wasm-engine.js';
-import { answerLines, answerNDJSON } from '../src/format/verdict.js';
+import { answerLines, answerNDJSON, answerNDJSONEncoded } from '../src/format/verdict.js';
 import type { Bundle } from '../src/model/bundle.js';
 import type { Flow } from '../src/model/flow.js';
 import { sampleFlows, type FlowAddressing } from './generate.js';
@@ -137,12 +137,20 @@ const NDJSON_LIMITS = { maxLineBytes: 64 * 1024, batchLines: 1024 };
 
 /** answerNDJSON over `body` cut into CHUNK_BYTES chunks: the verdict texts it yields (bench/ndjson-cpu.ts times it too). */
 export async function answerBody(body: Uint8Array, engine: WasmEngine): Promise<string[]> {
-  async function* chunks(): AsyncGenerator<Uint8Array> {
-    for (let at = 0; at < body.length; at += CHUNK_BYTES) yield body.subarray(at, at + CHUNK_BYTES);
-  }
   const texts: string[] = [];
-  for await (const text of answerNDJSON(chunks(), engine, { explain: false }, NDJSON_LIMITS)) texts.push(text);
+  for await (const text of answerNDJSON(chunksOf(body), engine, { explain: false }, NDJSON_LIMITS)) texts.push(text);
   return texts;
+}
+
+/** answerBody's verdicts as the batch API makes them (answerNDJSONEncoded: bytes per chunk); bench/ndjson-cpu.ts times it. */
+export async function answerBodyBytes(body: Uint8Array, engine: WasmEngine): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
+  for await (const bytes of answerNDJSONEncoded(chunksOf(body), engine, { explain: false }, NDJSON_LIMITS)) out.push(bytes);
+  return out;
+}
+
+async function* chunksOf(body: Uint8Array): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < body.length; at += CHUNK_BYTES) yield body.subarray(at, at + CHUNK_BYTES);
 }
 
 export const wasmProducers: readonly RowProducer[] = [wasmBuildProducer, wasmDecideProducer, wasmFormatProducer];

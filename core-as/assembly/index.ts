@@ -6,6 +6,7 @@ import { loadImage } from './image';
 import { decideRecord, setAdhocTable, writeIsolating } from './decide';
 import { CACHE_MIN_BATCH, decideCachedBatch, resetVerdictCache } from './verdict-cache';
 import { indexAddresses } from './address-index';
+export { addFlowEndpoint, cutFlowEndpointHash, flowLinesBlock, flowLinesPart, scanFlowLines } from './flow-lines';
 
 /**
  * Reserves `bytes` of linear memory for the host (the image, flows, verdicts), starting on a cache

@@ -11,6 +11,7 @@ import type { Decision, Verdict } from '../model/decision.js';
 import type { FlowError } from '../model/errors.js';
 import type { Flow } from '../model/flow.js';
 import type { EndpointResolver } from './endpoints.js';
+import type { FlowLineScanner } from './flow-line-scanner.js';
 
 export type EngineKind = 'reference' | 'wasm' | 'remote';
 
@@ -35,4 +36,9 @@ export interface Engine {
    * for an engine whose pods are not here (remote) or that must see every Flow (wrappers).
    */
   readonly resolver?: EndpointResolver;
+  /**
+   * The WASM core's scanner of compact flow lines, which writes their records for endpoints
+   * resolved through `resolver` and handed over (flow-line-scanner.ts); absent for other engines.
+   */
+  flowLines?(): FlowLineScanner;
 }

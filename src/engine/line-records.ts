@@ -39,7 +39,8 @@ export class LineRecordWriter {
   private readonly scratchBytes = new Uint8Array(this.scratch.buffer);
   /** The byte path's endpoints, by the bytes that named them. */
   private readonly byBytes = new EndpointBytesTable();
-  private readonly compact = new Int32Array(COMPACT_SLOTS);
+  /** Where the last compact line writeCompact took has its fields (COMPACT). */
+  readonly compact = new Int32Array(COMPACT_SLOTS);
   private lastBytes: Uint8Array | undefined;
   private lastView: DataView = new DataView(new ArrayBuffer(0));
   /** Endpoints from text are never ad-hoc pods; encodeEndpoint wants a table all the same. */

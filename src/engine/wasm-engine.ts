@@ -48,10 +48,11 @@ import { FlowError } from '../model/errors.js';
 import { formatIP, parseIP } from '../net/ip.js';
 import type { Engine } from './engine.js';
 import type { EndpointResolver } from './endpoints.js';
+import { FlowLineScanner, type FlowLineExports } from './flow-line-scanner.js';
 import { AdhocTable, encodeFlowRecords, FlowEncoder } from './flow-encoder.js';
 import { recordCount } from './records.js';
 
-interface CoreExports {
+interface CoreExports extends FlowLineExports {
   readonly memory: WebAssembly.Memory;
   allocate(bytes: number): number;
   load(image: number, length: number): number;
@@ -147,6 +148,17 @@ export class WasmEngine implements Engine {
 
   get resolver(): EndpointResolver {
     return this.encoder.resolver;
+  }
+
+  /**
+   * The core's NDJSON flow line scanner, its memory (about 1 MiB) taken on first use: callers
+   * that write flow records from lines (src/format/ndjson-bytes.ts) hand it the endpoints they
+   * resolve through `resolver`.
+   */
+  flowLines(): FlowLineScanner {
+    const scanner = this.call(() => FlowLineScanner.of(this.core));
+    if (this.bytes.buffer !== this.core.memory.buffer) this.refreshViews();
+    return scanner;
   }
 
   static fromCompiled(module: WebAssembly.Module, compiled: CompiledBundle, version: string | null = null): WasmEngine {

@@ -244,4 +244,25 @@ describe('NDJSON bytes answered through flow records, against the text path', ()
     expect([...asked.values()].every((n) => n === 1), JSON.stringify([...asked])).toBe(true);
     expect(asked.size).toBe(3);
   }, 60_000);
+
+  it('read a source that refills one buffer for each chunk: the core scanner copies each chunk again', async () => {
+    const bundle = ingestSources([{ name: 'valid.yaml', text: VALID_BUNDLE_YAML }]).bundle!;
+    const engine = ENGINES[1]!.load(bundle);
+    // Lines of one length whose answers differ: bytes kept from the first chunk would answer the second wrongly.
+    const first = '{"src":"ns3/frontend","dst":"ns1/web","protocol":"TCP","port":80}\n';
+    const second = '{"src":"ns3/frontend","dst":"ns1/web","protocol":"UDP","port":80}\n';
+    const answerOf = async (line: string): Promise<unknown[]> => collect(answerNDJSON(chunked(encoder.encode(line), []), engine, { explain: false }, LIMITS));
+    expect(await answerOf(first)).not.toEqual(await answerOf(second));
+    const lines = 40;
+    const buffer = new Uint8Array(lines * first.length);
+    async function* refilled(): AsyncGenerator<Uint8Array> {
+      for (const line of [first, second, first]) {
+        buffer.set(encoder.encode(line.repeat(lines)));
+        yield buffer;
+      }
+    }
+    const body = encoder.encode([first, second, first].map((line) => line.repeat(lines)).join(''));
+    const expected = await collect(answerNDJSON(chunked(body, [buffer.length, 2 * buffer.length]), engine, { explain: false }, LIMITS));
+    expect(await collect(answerNDJSON(refilled(), engine, { explain: false }, LIMITS))).toEqual(expected);
+  });
 });

@@ -1,18 +1,22 @@
 /**
  * @module NDJSON flow bytes answered through flow records, for an in-process engine without
  * explanation: lines are found in the input chunks by their LF, a compact flow line
- * (src/flow/flow-line-bytes.ts) becomes a flow record without a string being made
- * (line-records.ts), the records are decided in batches and each verdict record becomes its line
+ * (src/flow/flow-line-bytes.ts) becomes a flow record without a string being made (most of them
+ * read by the WASM core itself, many a call: flow-line-scanner.ts; the others, such as a line
+ * naming an endpoint for the first time, by line-records.ts, which hands the endpoints it resolves
+ * to the core's scanner), the records are decided in batches and each verdict record becomes its line
  * by its codes. Every other line is decoded as splitLineRuns decodes it (the same line numbers,
  * length limit, UTF-8 check, BOM and CR handling) and answered by the text path, as are the flows
  * the engine refuses (their messages need the Flow): the output is the text path's, byte for byte.
  * Each chunk's output is made as bytes, then handed out as a text (answerNDJSONBytes) or as the
  * bytes themselves (answerNDJSONToBytes, for a writer of bytes such as the batch API).
  */
-import { FLOW_RECORD_BYTES, STATUS, VERDICT_RECORD, VERDICT_RECORD_BYTES } from '../compile/layout.js';
+import { FLOW_RECORD, FLOW_RECORD_BYTES, STATUS, VERDICT_RECORD, VERDICT_RECORD_BYTES } from '../compile/layout.js';
 import type { Engine } from '../engine/engine.js';
 import type { EndpointResolver } from '../engine/endpoints.js';
+import type { FlowLineScanner } from '../engine/flow-line-scanner.js';
 import { lineRecordWriter, type LineRecordWriter } from '../engine/line-records.js';
+import { COMPACT } from '../flow/flow-line-bytes.js';
 import { decodeLine, lineDecoder } from '../flow/lines.js';
 import { errorJSON, recordTemplate, templateLine } from './verdict-lines.js';
 
@@ -50,6 +54,8 @@ export interface ByteAnswerLimits {
 export interface ByteAnswerSetup {
   readonly engine: Engine;
   readonly resolver: EndpointResolver;
+  /** The core's scanner of compact lines (the engine's flowLines), when it has one: it takes most lines, many a call. */
+  readonly scanner?: FlowLineScanner;
   readonly limits: ByteAnswerLimits;
   readonly answerText: (lines: readonly { number: number; text: string }[]) => Promise<string[]>;
   /** The error thrown past `limits.maxFlows`. */
@@ -88,6 +94,7 @@ async function* answerChunks<T>(chunks: AsyncIterable<Uint8Array>, run: ChunkAns
   let carryBytes = 0;
   let overflow = false;
   for await (const chunk of chunks) {
+    run.newChunk();
     let start = 0;
     if (carryBytes > 0 || overflow) {
       const newline = chunk.indexOf(LF);
@@ -105,7 +112,14 @@ async function* answerChunks<T>(chunks: AsyncIterable<Uint8Array>, run: ChunkAns
       start = newline + 1;
     }
     while (start < chunk.length) {
-      // Most lines: matched, their records written and their line end found in one pass.
+      // Most lines: taken by the core's scanner, many a call, until one it leaves to this loop.
+      const scanned = run.scannedLines(chunk, start);
+      if (scanned >= 0) {
+        start = scanned;
+        if (run.full) await run.decide();
+        continue;
+      }
+      // Then: matched, their records written and their line end found in one pass.
       const next = run.compactLine(chunk, start);
       if (next >= 0) {
         start = next;
@@ -160,6 +174,7 @@ class ChunkAnswer<T> {
   private textLines: TextLine[] = [];
 
   private readonly engine: Engine;
+  private readonly scanner: FlowLineScanner | undefined;
   private readonly limits: ByteAnswerLimits;
   private readonly answerText: (lines: readonly { number: number; text: string }[]) => Promise<string[]>;
   private readonly tooMany: (limit: number) => Error;
@@ -170,7 +185,7 @@ class ChunkAnswer<T> {
     private readonly buffers: AnswerBuffers,
     private readonly as: (bytes: Uint8Array) => T,
   ) {
-    ({ engine: this.engine, limits: this.limits, answerText: this.answerText, tooMany: this.tooMany } = setup);
+    ({ engine: this.engine, scanner: this.scanner, limits: this.limits, answerText: this.answerText, tooMany: this.tooMany } = setup);
     ({ records: this.records, words: this.words, lineCodes: this.lineCodes } = buffers);
     ({ slots: this.recordSlots, numbers: this.recordNumbers, starts: this.recordStarts, ends: this.recordEnds } = buffers);
     this.recordSources = buffers.sources;
@@ -179,6 +194,25 @@ class ChunkAnswer<T> {
   /** Whether a batch of records waits for decide(). */
   get full(): boolean {
     return this.count === this.recordSlots.length;
+  }
+
+  /** A new chunk: the scanner must not reuse bytes it copied from the last (a source may refill one buffer). */
+  newChunk(): void {
+    this.scanner?.forgetWindow();
+  }
+
+  /**
+   * The lines from `bytes[start]` the core's scanner takes, as records: the index where the line
+   * after them starts; -1 (nothing done) when it takes none or there is no scanner.
+   */
+  scannedLines(bytes: Uint8Array, start: number): number {
+    const scanner = this.scanner;
+    if (scanner === undefined) return -1;
+    const count = scanner.scan(bytes, start, this.recordSlots.length - this.count, this.limits.maxLineBytes);
+    if (count === 0) return -1;
+    this.records.set(scanner.recordBytes(count), this.count * FLOW_RECORD_BYTES);
+    for (let i = 0; i < count; i++) this.addRecord(bytes, scanner.lineStart(i), scanner.lineFeed(i), ++this.number);
+    return scanner.next;
   }
 
   /**
@@ -192,6 +226,7 @@ class ChunkAnswer<T> {
     let lineEnd = end;
     if (bytes[lineEnd] === CR) lineEnd++;
     if (lineEnd >= bytes.length || bytes[lineEnd] !== LF || lineEnd - start > this.limits.maxLineBytes) return -1;
+    this.handOver(bytes);
     this.addRecord(bytes, start, lineEnd, ++this.number);
     return lineEnd + 1;
   }
@@ -208,8 +243,23 @@ class ChunkAnswer<T> {
       this.textLine(bytes, start, end, number);
       return;
     }
+    this.handOver(bytes);
     this.addRecord(bytes, start, end, number);
     if (this.full) await this.decide();
+  }
+
+  /**
+   * Hands the endpoints of the record just written (from the compact line in `bytes`) to the
+   * scanner, so that it takes the next lines that name them.
+   */
+  private handOver(bytes: Uint8Array): void {
+    const scanner = this.scanner;
+    if (scanner === undefined) return;
+    const compact = this.writer.compact;
+    const at = this.count * FLOW_RECORD_BYTES;
+    const records = this.records;
+    scanner.remember(bytes, compact[COMPACT.SRC_START]!, compact[COMPACT.SRC_END]!, records[at + FLOW_RECORD.SRC_KIND]!, records, at + FLOW_RECORD.SRC);
+    scanner.remember(bytes, compact[COMPACT.DST_START]!, compact[COMPACT.DST_END]!, records[at + FLOW_RECORD.DST_KIND]!, records, at + FLOW_RECORD.DST);
   }
 
   /** Takes the record just written for line `number` at `bytes[start, end)`. */

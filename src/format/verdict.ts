@@ -203,7 +203,7 @@ export function answerNDJSONEncoded(
 function byteAnswerSetup(engine: Engine, options: VerdictOptions, limits: NdjsonLimits): ByteAnswerSetup | undefined {
   if (options.explain || options.sides || engine.resolver === undefined) return undefined;
   const answerText = (lines: readonly NumberedLine[]): Promise<string[]> => answerLines(lines, engine, options);
-  return { engine, resolver: engine.resolver, limits, answerText, tooMany: (limit) => new FlowLimitError(limit) };
+  return { engine, resolver: engine.resolver, scanner: engine.flowLines?.(), limits, answerText, tooMany: (limit) => new FlowLimitError(limit) };
 }
 
 async function* encoded(texts: AsyncIterable<string>): AsyncGenerator<Uint8Array> {
