@@ -16,7 +16,7 @@
 import type { BaselineSummary } from './baseline-summary.js';
 import type { FlowLogFormat } from './index.js';
 import { cutFlowLog, DEFAULT_PART_BYTES, type LogPartBytes } from './log-parts.js';
-import { partReplayer, type PartJob, type PartReplaySetup, type PartResult } from './part-replay.js';
+import { partReplayer, type PartJob, type PartReplayer, type PartReplaySetup, type PartResult } from './part-replay.js';
 import { countBytes, type ReplayInput } from './replay.js';
 import type { RuleHits } from './rule-hits.js';
 import type { ReplaySummary } from './summary.js';
@@ -68,7 +68,9 @@ export class ParallelReplay {
   private pool: WorkerPool | undefined;
   private starting: Promise<void> | undefined;
   private startError: unknown;
-  private local: ((job: PartJob) => Promise<PartResult>) | undefined;
+  private local: PartReplayer | undefined;
+  /** Logs replayed so far: a part's log number (a thread folds one log at a time). */
+  private logs = 0;
   /** Parts replayed so far, in this thread and on the workers: which thread took what share. */
   readonly parts = { here: 0, onWorkers: 0 };
 
@@ -79,6 +81,7 @@ export class ParallelReplay {
   /** Replays one log; its results are merged into `sinks` before this returns. */
   async replay(input: ReplayInput, sinks: ParallelReplaySinks, onProgress?: (bytes: number, flows: number) => void): Promise<void> {
     const parallelFrom = this.options.parallelFromBytes ?? DEFAULT_PARALLEL_FROM_BYTES;
+    const log = this.logs++;
     const inFlightLimit = this.options.jobs * PARTS_IN_FLIGHT_PER_JOB;
     let bytesRead = 0;
     let flows = 0;
@@ -102,7 +105,7 @@ export class ParallelReplay {
       await here.done;
     };
     const dispatch = async (part: LogPartBytes): Promise<void> => {
-      const job = jobOf(input.name, part);
+      const job = jobOf(log, input.name, part);
       const pool = await this.workers();
       if (pool !== undefined && (this.options.workersOnly || pool.hasRoom(QUEUED_PER_WORKER))) {
         this.parts.onWorkers++;
@@ -126,13 +129,16 @@ export class ParallelReplay {
       held = [];
     }
     for (const part of held) {
-      await replayHere(jobOf(input.name, part));
+      await replayHere(jobOf(log, input.name, part));
       await mergeSettled();
     }
     while (waiting.length > 0) {
       await waiting[0]!.done;
       await mergeSettled();
     }
+    // Every part is merged: the threads' folded counts go last.
+    const finished = [...(this.local === undefined ? [] : [this.local.finish(log)]), ...(this.pool === undefined ? [] : await this.pool.finish(log))];
+    for (const result of finished) await mergeResult(result, sinks);
   }
 
   /** Starts the workers now and waits until they are up (the bench starts them before timing). */
@@ -167,7 +173,7 @@ export class ParallelReplay {
 
   private replayHere(job: PartJob): Promise<PartResult> {
     this.local ??= partReplayer(this.options.setup);
-    return this.local(job);
+    return this.local.replay(job);
   }
 
   /** Stops the workers, if any were started. */
@@ -180,6 +186,7 @@ export class ParallelReplay {
 
 async function mergeResult(result: PartResult, sinks: ParallelReplaySinks): Promise<void> {
   if (result.summary) sinks.summary?.merge(result.summary);
+  if (result.counts) sinks.summary?.mergeCounts(result.counts);
   if (result.baseline) sinks.baseline?.merge(result.baseline);
   if (result.rules) sinks.rules?.merge(result.rules);
   // The writer adds the last newline, as for replay's own lines.
@@ -191,8 +198,8 @@ function yieldToEvents(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function jobOf(name: string, part: LogPartBytes): PartJob {
-  return { name, format: part.format, part: part.part, bytes: part.bytes };
+function jobOf(log: number, name: string, part: LogPartBytes): PartJob {
+  return { log, name, format: part.format, part: part.part, bytes: part.bytes };
 }
 
 /** A part's answer or error, held until its turn to be merged (an error is thrown then, in input order). */

@@ -30,8 +30,8 @@ interface ErrorText {
   readonly stack?: string;
 }
 
-/** What a worker is sent: its setup first, then parts. */
-export type WorkerRequest = { readonly setup: PartReplaySetup } | { readonly id: number; readonly job: PartJob };
+/** What a worker is sent: its setup first, then parts, and after a log's parts the log's number (finish). */
+export type WorkerRequest = { readonly setup: PartReplaySetup } | { readonly id: number; readonly job: PartJob } | { readonly id: number; readonly finish: number };
 
 /** What a worker posts back. */
 export type WorkerAnswer =
@@ -126,10 +126,19 @@ class ReplayWorker {
   }
 
   run(id: number, job: PartJob): Promise<PartResult> {
+    // The part's buffer moves to the worker: it was cut for it alone.
+    return this.request({ id, job }, [job.bytes.buffer as ArrayBuffer]);
+  }
+
+  /** What the worker folded of log `log` and did not send (PartReplayer.finish). */
+  finish(id: number, log: number): Promise<PartResult> {
+    return this.request({ id, finish: log }, []);
+  }
+
+  private request(request: Extract<WorkerRequest, { id: number }>, transfer: ArrayBuffer[]): Promise<PartResult> {
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      // The part's buffer moves to the worker: it was cut for it alone.
-      this.worker.postMessage({ id, job } satisfies WorkerRequest, [job.bytes.buffer as ArrayBuffer]);
+      this.pending.set(request.id, { resolve, reject });
+      this.worker.postMessage(request, transfer);
     });
   }
 
@@ -168,6 +177,11 @@ export class WorkerPool {
   /** Replays a part on the least busy worker. */
   run(job: PartJob): Promise<PartResult> {
     return this.leastBusy().run(this.nextId++, job);
+  }
+
+  /** Every worker's PartReplayer.finish(log), once the log's parts are all merged. */
+  finish(log: number): Promise<PartResult[]> {
+    return Promise.all(this.workers.map((worker) => worker.finish(this.nextId++, log)));
   }
 
   /** True when some worker holds fewer than `parts` parts. */
