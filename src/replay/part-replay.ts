@@ -48,13 +48,13 @@ export interface PartReplaySetup {
   readonly rules: boolean;
   /** Keep the --out lines. */
   readonly out: boolean;
-  /** Groups a thread's fold holds before it sends its counts (FOLD_GROUPS; tests set fewer). */
+  /** Groups per list a thread's fold holds before it sends its counts (FOLD_GROUPS; tests set fewer). */
   readonly foldGroups?: number;
 }
 
 /**
- * Groups (all lists) a thread folds before it sends their counts with the part that passed the
- * bound and starts over: a few MiB, whatever the log's number of groups.
+ * Groups per list a thread folds before it sends their counts with the part that passed the bound
+ * and starts over (as many as a report keeps): a bounded fold, whatever the log's number of groups.
  */
 export const FOLD_GROUPS = 100_000;
 

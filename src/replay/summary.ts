@@ -277,9 +277,9 @@ export class ReplaySummary extends RecordTally {
     return { denied: this.denied.takeCounts(), wouldBreak: this.wouldBreak.takeCounts(), wouldOpen: this.wouldOpen.takeCounts() };
   }
 
-  /** Groups counted, in all lists: a fold's size. */
+  /** Groups counted in the longest list: a fold's size. */
   get groups(): number {
-    return this.denied.size + this.wouldBreak.size + this.wouldOpen.size;
+    return Math.max(this.denied.size, this.wouldBreak.size, this.wouldOpen.size);
   }
 
   /** Adds a fold's counts, after merging every part that sent its groups (see GroupCounter.mergeCounts). */
