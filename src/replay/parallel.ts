@@ -15,7 +15,7 @@
  */
 import type { BaselineSummary } from './baseline-summary.js';
 import type { FlowLogFormat } from './index.js';
-import { cutFlowLog, DEFAULT_PART_BYTES, type LogPartBytes } from './log-parts.js';
+import { cutFlowLog, DEFAULT_PART_BYTES, PartBuffers, type LogPartBytes } from './log-parts.js';
 import { partReplayer, type PartJob, type PartReplayer, type PartReplaySetup, type PartResult } from './part-replay.js';
 import { countBytes, type ReplayInput } from './replay.js';
 import type { RuleHits } from './rule-hits.js';
@@ -71,11 +71,14 @@ export class ParallelReplay {
   private local: PartReplayer | undefined;
   /** Logs replayed so far: a part's log number (a thread folds one log at a time). */
   private logs = 0;
+  /** Parts' buffers, back from the threads that replayed them. */
+  private readonly buffers: PartBuffers;
   /** Parts replayed so far, in this thread and on the workers: which thread took what share. */
   readonly parts = { here: 0, onWorkers: 0 };
 
   constructor(private readonly options: ParallelReplayOptions) {
     if (!Number.isInteger(options.jobs) || options.jobs < (options.workersOnly ? 2 : 1)) throw new Error(`replay: ${options.jobs} jobs`);
+    this.buffers = new PartBuffers(options.jobs * PARTS_IN_FLIGHT_PER_JOB + 1);
   }
 
   /** Replays one log; its results are merged into `sinks` before this returns. */
@@ -118,7 +121,8 @@ export class ParallelReplay {
       }
     };
     const counted = countBytes(input.bytes, (n) => (bytesRead += n));
-    for await (const piece of cutFlowLog(counted, { format: this.options.format, partBytes: this.options.partBytes ?? DEFAULT_PART_BYTES })) {
+    const cutting = { format: this.options.format, partBytes: this.options.partBytes ?? DEFAULT_PART_BYTES, buffers: this.buffers };
+    for await (const piece of cutFlowLog(counted, cutting)) {
       if (this.starting === undefined && heldBytes + piece.bytes.length < parallelFrom) {
         held.push(piece);
         heldBytes += piece.bytes.length;
@@ -151,7 +155,7 @@ export class ParallelReplay {
   /** Starts the workers in the background, once; a failure to start is thrown by the next part. */
   private startWorkers(): void {
     if (this.options.jobs < 2) return;
-    this.starting ??= WorkerPool.start(this.options.jobs - 1, this.options.setup).then(
+    this.starting ??= WorkerPool.start(this.options.jobs - 1, this.options.setup, (bytes) => this.buffers.give(bytes)).then(
       (pool) => void (this.pool = pool),
       (error: unknown) => void (this.startError = error),
     );
@@ -171,9 +175,13 @@ export class ParallelReplay {
     return this.pool;
   }
 
-  private replayHere(job: PartJob): Promise<PartResult> {
+  private async replayHere(job: PartJob): Promise<PartResult> {
     this.local ??= partReplayer(this.options.setup);
-    return this.local.replay(job);
+    try {
+      return await this.local.replay(job);
+    } finally {
+      this.buffers.give(job.bytes);
+    }
   }
 
   /** Stops the workers, if any were started. */

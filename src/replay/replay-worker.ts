@@ -9,12 +9,12 @@ import type { WorkerAnswer, WorkerRequest } from './worker-pool.js';
 
 const port = parentPort!;
 /**
- * Posts an answer; a part's answer also gives its buffer back (`done`), detached from this thread
+ * Posts an answer; a part's answer also gives its buffer back (`bytes`), detached from this thread
  * at once: a part outlives a few scavenges and is promoted, so that it would be freed by the next
  * full collection only, which V8 runs when some 64 MiB of such buffers have piled up (the worker's
- * `external` memory swung by that much). The main thread drops it young.
+ * `external` memory swung by that much). The main thread cuts the next parts into it.
  */
-const post = (answer: WorkerAnswer, done?: Uint8Array): void => port.postMessage(answer, done === undefined ? [] : [done.buffer as ArrayBuffer]);
+const post = (answer: WorkerAnswer): void => port.postMessage(answer, 'bytes' in answer && answer.bytes !== undefined ? [answer.bytes.buffer as ArrayBuffer] : []);
 
 let replayer: PartReplayer | undefined;
 let queue: Promise<void> = Promise.resolve();
@@ -34,9 +34,9 @@ port.on('message', (message: WorkerRequest) => {
     const bytes = 'job' in message ? message.job.bytes : undefined;
     try {
       if (replayer === undefined) throw new Error('replay worker: a request came before the setup');
-      post({ id: message.id, result: 'job' in message ? await replayer.replay(message.job) : replayer.finish(message.finish) }, bytes);
+      post({ id: message.id, result: 'job' in message ? await replayer.replay(message.job) : replayer.finish(message.finish), bytes });
     } catch (error) {
-      post({ id: message.id, error: describeError(error) }, bytes);
+      post({ id: message.id, error: describeError(error), bytes });
     }
   });
 });
