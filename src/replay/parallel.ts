@@ -11,7 +11,10 @@
  * thread, part by part, by the same code: starting workers would cost more than they save. Workers
  * start with the first log that needs them and serve every later log; while they start, this
  * thread replays the parts itself. At most `jobs * PARTS_IN_FLIGHT_PER_JOB` parts are cut and not
- * yet merged, which bounds memory whatever the log's size.
+ * yet merged, which bounds memory whatever the log's size; their buffers come back to be cut
+ * into again (PartBuffers). In a single replay each thread folds its parts of a log into one
+ * summary (part-replay.ts): a part's result names only the groups new to its thread, and each
+ * thread's counts are merged once, after the log's last part.
  */
 import type { BaselineSummary } from './baseline-summary.js';
 import type { FlowLogFormat } from './index.js';
