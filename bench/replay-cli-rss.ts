@@ -9,7 +9,7 @@
  * (VmHWM, a high-water mark kept by the kernel, polled while it runs: the last reading before it
  * exits holds every earlier peak). Linux only: elsewhere the rows are left out.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +50,8 @@ export async function writeCliReplayFiles(cluster: GeneratedCluster, bundle: Bun
 export interface CliReplayPeak {
   readonly peakRssMiB: number;
   readonly seconds: number;
+  /** CPU time of all its threads (user + system), as last read before it exited (up to POLL_MS short). */
+  readonly cpuSeconds: number;
   /** The report's flow count (JSON summary), checked by the caller. */
   readonly records: number;
 }
@@ -70,14 +72,40 @@ export async function cliReplayPeak(files: CliReplayFiles, jobs: number | undefi
   child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   let peakKiB = 0;
-  const poll = setInterval(() => (peakKiB = Math.max(peakKiB, highWaterKiB(child.pid!))), POLL_MS);
+  let cpuSeconds = 0;
+  const poll = setInterval(() => {
+    peakKiB = Math.max(peakKiB, highWaterKiB(child.pid!));
+    cpuSeconds = Math.max(cpuSeconds, cpuSecondsOf(child.pid!));
+  }, POLL_MS);
   const [code] = (await once(child, 'close')) as [number | null];
   clearInterval(poll);
   const seconds = (performance.now() - started) / 1000;
   // 0, or 3 when something the log saw allowed would now be denied: both are a finished replay.
   if (code !== 0 && code !== 3) throw new Error(`replay --jobs ${jobs ?? 'default'} failed (${code}): ${stderr}`);
   const report = JSON.parse(stdout) as { totals: { records: number } };
-  return { peakRssMiB: peakKiB / 1024, seconds, records: report.totals.records };
+  return { peakRssMiB: peakKiB / 1024, seconds, cpuSeconds, records: report.totals.records };
+}
+
+let built = false;
+
+/** Builds dist/ from this tree, once per process: the CLI rows run the package's built CLI. */
+export function buildCliOnce(): void {
+  if (built) return;
+  const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: join(import.meta.dirname, '..'), stdio: 'inherit' });
+  if (build.status !== 0) throw new Error(`npm run build failed (${build.status}): the CLI rows need dist/`);
+  built = true;
+}
+
+/** The process's user + system CPU seconds (/proc/PID/stat, clock ticks of 1/100 s); 0 once it is gone. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of the line (utime, stime), counted from the state, field 3.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 /** The process's VmHWM in KiB; 0 once it is gone. */

@@ -9,6 +9,12 @@
  * byte. Beside the rates, the process's CPU
  * time per flow (all threads: workers, the main thread, V8's helpers) says what the workers cost in
  * work, which a loaded machine does not blur as it blurs wall-clock rates.
+ *
+ * Then the same comparison as a user meets it: the built CLI (`node dist/netpol-edge.js replay`,
+ * replay-cli-rss.ts) replaying a Zipf CSV log from a file on disk, with --jobs 1 and --jobs 2 in
+ * alternating runs, each a fresh process: wall time of the whole run (the bundle's loading and
+ * compiling included, as the user waits for it) and the CPU time of all its threads; the rows
+ * give the medians and their ratios.
  */
 import { compileBundle } from '../src/compile/compile.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
@@ -20,11 +26,15 @@ import { replay } from '../src/replay/replay.js';
 import { ReplaySummary } from '../src/replay/summary.js';
 import { VerdictCache } from '../src/replay/verdict-cache.js';
 import { csvLog, logChunks, logText } from './flow-logs.js';
-import type { Row, RowProducer } from './rows.js';
+import { buildCliOnce, canReadPeakRss, cliReplayPeak, writeCliReplayFiles } from './replay-cli-rss.js';
+import type { BenchContext, Row, RowProducer } from './rows.js';
 import { median } from './stats.js';
 
 /** Flows per timed replay: long enough for many parts per worker. */
 const LOG_FLOWS = { full: 1_000_000, quick: 400_000 };
+/** Flows of the CLI's log file, and runs per --jobs value. */
+const CLI_FLOWS = { full: 4_000_000, quick: 2_000_000 };
+const CLI_RUNS = { full: 5, quick: 3 };
 const JOBS = 2;
 
 async function* asAsync(source: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
@@ -76,6 +86,7 @@ export const replayJobsProducer: RowProducer = {
       await parallel?.close();
     }
     const row = (metric: string, value: number, unit: string): Row => ({ size: ctx.size, metric, engine: 'wasm', value, unit });
+    const cliRows = await cliJobsRows(ctx, row);
     const one = median(rates.one);
     const jobs = median(rates.jobs);
     const cpuOne = median(cpuPerFlow.one);
@@ -88,6 +99,41 @@ export const replayJobsProducer: RowProducer = {
       row(`replay-csv-jobs${JOBS}-cpu`, cpuJobs, 'ns/flow'),
       // Above 1: the work the threads add (handing parts over, merging, each worker's own GC).
       row(`replay-csv-jobs${JOBS}-cpu-vs-jobs1`, cpuJobs / cpuOne, 'x'),
+      ...cliRows,
     ];
   },
 };
+
+/** The built CLI on a Zipf CSV log file, --jobs 1 and --jobs 2 alternately (see the module comment); none without /proc. */
+async function cliJobsRows(ctx: BenchContext, row: (metric: string, value: number, unit: string) => Row): Promise<Row[]> {
+  if (!canReadPeakRss()) {
+    ctx.log('replay CLI --jobs rows: no /proc here (CPU time is read there), rows left out');
+    return [];
+  }
+  buildCliOnce();
+  const flows = CLI_FLOWS[ctx.quick ? 'quick' : 'full'];
+  const files = await writeCliReplayFiles(ctx.cluster, ctx.bundle, flows);
+  const seconds = { one: [] as number[], jobs: [] as number[] };
+  const cpu = { one: [] as number[], jobs: [] as number[] };
+  try {
+    for (let i = 0; i < CLI_RUNS[ctx.quick ? 'quick' : 'full']; i++) {
+      for (const [kind, jobs] of [['one', 1], ['jobs', JOBS]] as const) {
+        const run = await cliReplayPeak(files, jobs);
+        if (run.records !== flows) throw new Error(`replay CLI --jobs ${jobs} read ${run.records} of ${flows} flows`);
+        seconds[kind].push(run.seconds);
+        cpu[kind].push(run.cpuSeconds);
+      }
+    }
+  } finally {
+    files.remove();
+  }
+  const [one, jobs, cpuOne, cpuJobs] = [median(seconds.one), median(seconds.jobs), median(cpu.one), median(cpu.jobs)];
+  const label = `${flows / 1e6}M`;
+  ctx.log(`replay CLI of ${flows.toLocaleString('en-US')} Zipf CSV flows from a file: --jobs 1 ${one.toFixed(2)} s (${cpuOne.toFixed(1)} s CPU), --jobs ${JOBS} ${jobs.toFixed(2)} s (${cpuJobs.toFixed(1)} s CPU)`);
+  return [
+    row(`replay-cli-csv-jobs1-${label}`, one, 's'),
+    row(`replay-cli-csv-jobs${JOBS}-${label}`, jobs, 's'),
+    row(`replay-cli-csv-jobs${JOBS}-vs-jobs1`, one / jobs, 'x'),
+    row(`replay-cli-csv-jobs${JOBS}-cpu-vs-jobs1`, cpuJobs / cpuOne, 'x'),
+  ];
+}

@@ -26,7 +26,7 @@ import { ReplaySummary } from '../src/replay/summary.js';
 import { VerdictCache } from '../src/replay/verdict-cache.js';
 import { addressOf, csvLog, hubbleLog, logChunks, logText, vpcLog, ZIPF_CONVERSATIONS, zipfPicks, type LogLines } from './flow-logs.js';
 import { sampleFlows } from './generate.js';
-import { canReadPeakRss, cliReplayPeak, writeCliReplayFiles } from './replay-cli-rss.js';
+import { buildCliOnce, canReadPeakRss, cliReplayPeak, writeCliReplayFiles } from './replay-cli-rss.js';
 import type { BenchContext, Row, RowProducer } from './rows.js';
 import { median } from './stats.js';
 
@@ -164,8 +164,7 @@ async function cliPeakRss(ctx: BenchContext, flows: number): Promise<Row[]> {
     return [];
   }
   // The rows measure the CLI an installed package runs (package.json's bin): build it from this tree first.
-  const built = spawnSync('npm', ['run', '-s', 'build'], { cwd: join(import.meta.dirname, '..'), stdio: 'inherit' });
-  if (built.status !== 0) throw new Error(`npm run build failed (${built.status}): the CLI peak-RSS rows need dist/`);
+  buildCliOnce();
   const files = await writeCliReplayFiles(ctx.cluster, ctx.bundle, flows);
   try {
     const rows: Row[] = [];

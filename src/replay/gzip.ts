@@ -27,13 +27,14 @@ export const INFLATED_AHEAD_BYTES = 2 * 1024 * 1024;
 /** The bytes of `source`, gunzipped when they start with the gzip magic number. */
 export async function* gunzipIfNeeded(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   const iterator = source[Symbol.asyncIterator]();
-  // The magic number may straddle chunks: read until two bytes are known.
+  // The magic number may straddle chunks: read until two bytes are known. Those chunks are copied:
+  // a source may refill one buffer for each chunk.
   const head: Uint8Array[] = [];
   let headBytes = 0;
   while (headBytes < GZIP_MAGIC.length) {
     const next = await iterator.next();
     if (next.done) break;
-    head.push(next.value);
+    head.push(next.value.slice());
     headBytes += next.value.length;
   }
   const bytes = head.flatMap((chunk) => [...chunk.subarray(0, GZIP_MAGIC.length)]);

@@ -1,6 +1,8 @@
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readFlowLog } from './index.js';
-import { cutFlowLog, linePieces, type LogPartBytes } from './log-parts.js';
+import { cutFlowLog, linePieces, PartBuffers, type LogPartBytes } from './log-parts.js';
 import { chunked, collect } from './test-support.js';
 
 async function partsOf(text: string, options: Parameters<typeof cutFlowLog>[1] = {}): Promise<LogPartBytes[]> {
@@ -45,6 +47,60 @@ describe('cutFlowLog', () => {
       const sequential = collect(readFlowLog((async function* () { yield bad.split('\n').map((text, i) => ({ number: i + 1, text })); })())).catch((e: Error) => e.message);
       expect(await partsOf(bad, { partBytes: 1 }).catch((e: Error) => e.message)).toBe(await sequential);
     }
+  });
+});
+
+describe('cutFlowLog into recycled buffers (PartBuffers)', () => {
+  /** `bytes` in chunks of `size`, each copied into one buffer that the next chunk overwrites. */
+  async function* refilling(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+    const buffer = new Uint8Array(size);
+    for (let at = 0; at < bytes.length; at += size) {
+      const piece = bytes.subarray(at, at + size);
+      buffer.set(piece);
+      yield buffer.subarray(0, piece.length);
+    }
+  }
+
+  /** The parts as text and numbers, each buffer given back as soon as it is read (the next part may be cut into it). */
+  async function cut(source: AsyncIterable<Uint8Array>, options: Parameters<typeof cutFlowLog>[1]): Promise<string[]> {
+    const parts: string[] = [];
+    for await (const part of cutFlowLog(source, options)) {
+      parts.push(`${part.part.firstLine} ${part.part.prelude.join('|')} ${textOf(part)}`);
+      options?.buffers?.give(part.bytes);
+    }
+    return parts;
+  }
+
+  const line = fc.oneof(
+    fc.constantFrom('a/b,c/d,80,TCP,allowed', '10.0.0.1,c/d,443,tcp,denied', '', 'x,y'),
+    fc.string({ maxLength: 40 }).map((text) => text.replaceAll('\n', ' ')),
+  );
+
+  // A gzip source gives fresh chunks (zlib holds the chunks it is written): the refilled buffer is the plain case's.
+  it('gives the parts a new buffer each would hold, from a source that refills one buffer (plain) or from gzip, LF or CRLF', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 40 }), fc.boolean(), fc.integer({ min: 1, max: 120 }), fc.integer({ min: 1, max: 50 }), fc.boolean(), async (lines, crlf, partBytes, chunk, gzip) => {
+        const text = `src,dst,port,protocol,verdict\n${lines.join(crlf ? '\r\n' : '\n')}`;
+        const plain = new TextEncoder().encode(text);
+        const options = { partBytes, maxLineBytes: 30 };
+        // Parts end at the last newline of the chunk that passes the mark: the same chunks, in new buffers.
+        const expected = await cut(gzip ? chunked(gzipSync(plain), chunk) : chunked(plain, chunk), options).catch((error: Error) => error.message);
+        const source = gzip ? chunked(gzipSync(plain), chunk) : refilling(plain, chunk);
+        expect(await cut(source, { ...options, buffers: new PartBuffers(3) }).catch((error: Error) => error.message)).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('cuts a log shorter than a part into one part, and takes buffers back only while it has room', async () => {
+    const buffers = new PartBuffers(1);
+    expect(await cut(chunked('src,dst,port\na/b,c/d,80\n', 5), { partBytes: 1024, buffers })).toEqual(['1  src,dst,port\na/b,c/d,80\n']);
+    const kept = buffers.take(1);
+    expect(kept.length).toBeGreaterThanOrEqual(1024);
+    buffers.give(new Uint8Array(4096));
+    buffers.give(new Uint8Array(8192));
+    expect(buffers.take(4096).length).toBe(4096);
+    expect(buffers.take(4096).length, 'a new one: the second was not kept').toBe(4096);
   });
 });
 

@@ -28,6 +28,8 @@ export interface CutOptions {
   readonly format?: FlowLogFormat;
   readonly partBytes?: number;
   readonly maxLineBytes?: number;
+  /** Where parts' buffers come from (and go back to once replayed); else each part gets a new one. */
+  readonly buffers?: PartBuffers;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function* cutFlowLog(source: AsyncIterable<Uint8Array>, options: Cu
   let nextLine = 1;
   let held: { bytes: Uint8Array; firstLine: number }[] = [];
   const heldLines: Line[] = [];
-  for await (const bytes of lineAlignedPieces(gunzipIfNeeded(source), options.partBytes ?? DEFAULT_PART_BYTES, maxLineBytes)) {
+  for await (const bytes of lineAlignedPieces(gunzipIfNeeded(source), options.partBytes ?? DEFAULT_PART_BYTES, maxLineBytes, options.buffers ?? NO_POOL)) {
     const firstLine = nextLine;
     nextLine += countNewlines(bytes);
     if (headers === undefined) {
@@ -131,15 +133,46 @@ class HeaderLines {
 }
 
 /**
- * The bytes in pieces of whole lines of at least `partBytes` (the last one: what is left), each
- * in a buffer of its own (it can be transferred to a worker). An over-long line is cut to
- * maxLineBytes + 1 bytes: still over-long, it is reported as splitLineRuns reports it, and the
- * rest of it is never held.
+ * Buffers for parts, handed back (give) once a part is replayed, so that cutting a long log
+ * allocates a few buffers, not one of 2 MiB per part: off-heap memory allocated that fast drove
+ * the main thread's full collections.
  */
-async function* lineAlignedPieces(source: AsyncIterable<Uint8Array>, partBytes: number, maxLineBytes: number): AsyncGenerator<Uint8Array> {
-  let parts: Uint8Array[] = [];
+export class PartBuffers {
+  private readonly free: ArrayBuffer[] = [];
+
+  /** `keep`: free buffers held at most (about the parts in flight). */
+  constructor(private readonly keep: number) {}
+
+  /** A buffer of at least `bytes` (its content is of no use). */
+  take(bytes: number): Uint8Array {
+    const at = this.free.findIndex((buffer) => buffer.byteLength >= bytes);
+    if (at === -1) return new Uint8Array(bytes);
+    return new Uint8Array(this.free.splice(at, 1)[0]!);
+  }
+
+  /** A part's buffer back, once nothing reads it (a buffer moved to a worker and not back is detached: dropped). */
+  give(bytes: Uint8Array): void {
+    const buffer = bytes.buffer as ArrayBuffer;
+    if (buffer.byteLength > 0 && this.free.length < this.keep) this.free.push(buffer);
+  }
+}
+
+/** Without a pool: every part in a new buffer. */
+const NO_POOL = new PartBuffers(0);
+
+/**
+ * The bytes in pieces of whole lines of at least `partBytes` (the last one: what is left), each
+ * at the start of a buffer of its own (it can be transferred to a worker), from `buffers`. Each
+ * chunk is copied as it comes: no view of a chunk is held (a source may refill its buffer). An
+ * over-long line is cut to maxLineBytes + 1 bytes: still over-long, it is reported as
+ * splitLineRuns reports it, and the rest of it is never held.
+ */
+async function* lineAlignedPieces(source: AsyncIterable<Uint8Array>, partBytes: number, maxLineBytes: number, buffers: PartBuffers): AsyncGenerator<Uint8Array> {
+  // Room for a part and the chunk that passes its mark, most of the time.
+  const room = partBytes + Math.min(partBytes, 1024 * 1024);
+  let part = buffers.take(room);
   let size = 0;
-  /** Where the line not yet ended starts, in the bytes held. */
+  /** Where the line not yet ended starts, in `part`. */
   let lineStart = 0;
   let skipping = false;
   for await (const input of source) {
@@ -150,26 +183,32 @@ async function* lineAlignedPieces(source: AsyncIterable<Uint8Array>, partBytes: 
       chunk = chunk.subarray(newline);
       skipping = false;
     }
-    parts.push(chunk);
+    if (size + chunk.length > part.length) {
+      const wider = buffers.take(Math.max(2 * part.length, size + chunk.length));
+      wider.set(part.subarray(0, size));
+      buffers.give(part);
+      part = wider;
+    }
+    part.set(chunk, size);
     const last = chunk.lastIndexOf(NEWLINE);
     if (last !== -1) lineStart = size + last + 1;
     size += chunk.length;
     if (size - lineStart > maxLineBytes + 1) {
-      parts = [concat(parts, size).subarray(0, lineStart + maxLineBytes + 1)];
       size = lineStart + maxLineBytes + 1;
       skipping = true;
     }
     if (lineStart >= partBytes) {
-      const whole = concat(parts, size);
-      // The rest is copied out first: the piece's buffer may move to a worker.
-      parts = lineStart < size ? [whole.slice(lineStart)] : [];
+      // The rest goes to the next part's buffer first: this one may move to a worker.
+      const next = buffers.take(Math.max(room, size - lineStart));
+      next.set(part.subarray(lineStart, size));
+      const whole = part.subarray(0, lineStart);
+      part = next;
       size -= lineStart;
-      const end = lineStart;
       lineStart = 0;
-      yield whole.subarray(0, end);
+      yield whole;
     }
   }
-  if (size > 0) yield concat(parts, size);
+  if (size > 0) yield part.subarray(0, size);
 }
 
 /** The lines of a piece, numbered from `firstLine`. */
@@ -210,11 +249,4 @@ export function countNewlines(bytes: Uint8Array): number {
 /** Node's Buffer over the same memory: its indexOf is a native search. */
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-}
-
-/** The pieces in one new buffer, always a copy: a part must own its memory. */
-function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  parts.reduce((offset, part) => (out.set(part, offset), offset + part.length), 0);
-  return out;
 }

@@ -89,10 +89,12 @@ function baselineReport(summary: BaselineSummary, rules: RuleHits, out: string[]
 const plain = (name: string): [string, Uint8Array] => [name, new TextEncoder().encode(read(name))];
 const gzipped = (name: string): [string, Uint8Array] => [`${name}.gz`, gzipSync(read(name))];
 
-function setupFor(baseline: boolean): PartReplaySetup {
-  return baseline
+/** `foldGroups`: how many groups a thread folds before it sends their counts (see part-replay.ts). */
+function setupFor(baseline: boolean, foldGroups?: number): PartReplaySetup {
+  const setup = baseline
     ? prepareSetup({ engine: 'wasm', core, bundle: STAGED, baseline: CLUSTER, rules: true, out: true })
     : prepareSetup({ engine: 'wasm', core, bundle: CLUSTER, rules: true, out: true });
+  return { ...setup, foldGroups };
 }
 
 const pools: ParallelReplay[] = [];
@@ -100,8 +102,8 @@ afterAll(async () => {
   for (const pool of pools) await pool.close();
 });
 
-function workers(jobs: number, baseline: boolean, partBytes: number): ParallelReplay {
-  const pool = new ParallelReplay({ jobs, setup: setupFor(baseline), partBytes, parallelFromBytes: 0, workersOnly: true });
+function workers(jobs: number, baseline: boolean, partBytes: number, foldGroups?: number): ParallelReplay {
+  const pool = new ParallelReplay({ jobs, setup: setupFor(baseline, foldGroups), partBytes, parallelFromBytes: 0, workersOnly: true });
   pools.push(pool);
   return pool;
 }
@@ -111,8 +113,9 @@ describe('replay --jobs: the one-thread report, byte for byte', () => {
     const kind = baseline ? 'baseline replay' : 'single replay';
     for (const jobs of [2, 3]) {
       it(`${kind} on ${jobs - 1} worker thread(s), none in this thread: every fixture, plain and gzip, each log alone and all in one run`, async () => {
-        // Parts of about 200 bytes: each fixture spans several, some lines straddle the mark.
-        const replayer = workers(jobs, baseline, 200 + jobs);
+        // Parts of about 200 bytes: each fixture spans several, some lines straddle the mark. With
+        // two workers, each sends its folded counts whenever it holds more than two groups.
+        const replayer = workers(jobs, baseline, 200 + jobs, jobs === 3 ? 2 : undefined);
         for (const bounds of [UNBOUNDED, SMALL]) {
           for (const name of LOGS) {
             for (const log of [plain(name), gzipped(name)]) {
@@ -210,15 +213,18 @@ describe('replay --jobs on random logs (in this thread, any part size)', () => {
     'prod/frontend,kube-system/coredns,53,UDP,FORWARDED',
     'x'.repeat(300),
   ];
-  it('gives the one-thread report for every log, part size and bound', async () => {
-    const setup = setupFor(false);
+  it('gives the one-thread report for every log, part size, bound and fold bound', async () => {
+    const foldBounds = [undefined, 1, 3];
+    const setups = new Map(foldBounds.map((foldGroups) => [foldGroups, setupFor(false, foldGroups)]));
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.integer({ min: 0, max: rows.length - 1 }), { maxLength: 60 }),
         fc.integer({ min: 1, max: 400 }),
         fc.constantFrom(UNBOUNDED, SMALL, { groups: 1, rules: 1 }),
         fc.boolean(),
-        async (picks, partBytes, bounds, crlf) => {
+        fc.constantFrom(...foldBounds),
+        async (picks, partBytes, bounds, crlf, foldGroups) => {
+          const setup = setups.get(foldGroups)!;
           const eol = crlf ? '\r\n' : '\n';
           const text = `src,dst,port,protocol,verdict${eol}${picks.map((i) => rows[i]).join(eol)}${eol}`;
           const log: [string, Uint8Array] = ['random.csv', new TextEncoder().encode(text)];

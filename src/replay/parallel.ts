@@ -11,12 +11,15 @@
  * thread, part by part, by the same code: starting workers would cost more than they save. Workers
  * start with the first log that needs them and serve every later log; while they start, this
  * thread replays the parts itself. At most `jobs * PARTS_IN_FLIGHT_PER_JOB` parts are cut and not
- * yet merged, which bounds memory whatever the log's size.
+ * yet merged, which bounds memory whatever the log's size; their buffers come back to be cut
+ * into again (PartBuffers). In a single replay each thread folds its parts of a log into one
+ * summary (part-replay.ts): a part's result names only the groups new to its thread, and each
+ * thread's counts are merged once, after the log's last part.
  */
 import type { BaselineSummary } from './baseline-summary.js';
 import type { FlowLogFormat } from './index.js';
-import { cutFlowLog, DEFAULT_PART_BYTES, type LogPartBytes } from './log-parts.js';
-import { partReplayer, type PartJob, type PartReplaySetup, type PartResult } from './part-replay.js';
+import { cutFlowLog, DEFAULT_PART_BYTES, PartBuffers, type LogPartBytes } from './log-parts.js';
+import { partReplayer, type PartJob, type PartReplayer, type PartReplaySetup, type PartResult } from './part-replay.js';
 import { countBytes, type ReplayInput } from './replay.js';
 import type { RuleHits } from './rule-hits.js';
 import type { ReplaySummary } from './summary.js';
@@ -68,17 +71,23 @@ export class ParallelReplay {
   private pool: WorkerPool | undefined;
   private starting: Promise<void> | undefined;
   private startError: unknown;
-  private local: ((job: PartJob) => Promise<PartResult>) | undefined;
+  private local: PartReplayer | undefined;
+  /** Logs replayed so far: a part's log number (a thread folds one log at a time). */
+  private logs = 0;
+  /** Parts' buffers, back from the threads that replayed them. */
+  private readonly buffers: PartBuffers;
   /** Parts replayed so far, in this thread and on the workers: which thread took what share. */
   readonly parts = { here: 0, onWorkers: 0 };
 
   constructor(private readonly options: ParallelReplayOptions) {
     if (!Number.isInteger(options.jobs) || options.jobs < (options.workersOnly ? 2 : 1)) throw new Error(`replay: ${options.jobs} jobs`);
+    this.buffers = new PartBuffers(options.jobs * PARTS_IN_FLIGHT_PER_JOB + 1);
   }
 
   /** Replays one log; its results are merged into `sinks` before this returns. */
   async replay(input: ReplayInput, sinks: ParallelReplaySinks, onProgress?: (bytes: number, flows: number) => void): Promise<void> {
     const parallelFrom = this.options.parallelFromBytes ?? DEFAULT_PARALLEL_FROM_BYTES;
+    const log = this.logs++;
     const inFlightLimit = this.options.jobs * PARTS_IN_FLIGHT_PER_JOB;
     let bytesRead = 0;
     let flows = 0;
@@ -102,7 +111,7 @@ export class ParallelReplay {
       await here.done;
     };
     const dispatch = async (part: LogPartBytes): Promise<void> => {
-      const job = jobOf(input.name, part);
+      const job = jobOf(log, input.name, part);
       const pool = await this.workers();
       if (pool !== undefined && (this.options.workersOnly || pool.hasRoom(QUEUED_PER_WORKER))) {
         this.parts.onWorkers++;
@@ -115,7 +124,8 @@ export class ParallelReplay {
       }
     };
     const counted = countBytes(input.bytes, (n) => (bytesRead += n));
-    for await (const piece of cutFlowLog(counted, { format: this.options.format, partBytes: this.options.partBytes ?? DEFAULT_PART_BYTES })) {
+    const cutting = { format: this.options.format, partBytes: this.options.partBytes ?? DEFAULT_PART_BYTES, buffers: this.buffers };
+    for await (const piece of cutFlowLog(counted, cutting)) {
       if (this.starting === undefined && heldBytes + piece.bytes.length < parallelFrom) {
         held.push(piece);
         heldBytes += piece.bytes.length;
@@ -126,13 +136,16 @@ export class ParallelReplay {
       held = [];
     }
     for (const part of held) {
-      await replayHere(jobOf(input.name, part));
+      await replayHere(jobOf(log, input.name, part));
       await mergeSettled();
     }
     while (waiting.length > 0) {
       await waiting[0]!.done;
       await mergeSettled();
     }
+    // Every part is merged: the threads' folded counts go last.
+    const finished = [...(this.local === undefined ? [] : [this.local.finish(log)]), ...(this.pool === undefined ? [] : await this.pool.finish(log))];
+    for (const result of finished) await mergeResult(result, sinks);
   }
 
   /** Starts the workers now and waits until they are up (the bench starts them before timing). */
@@ -145,7 +158,7 @@ export class ParallelReplay {
   /** Starts the workers in the background, once; a failure to start is thrown by the next part. */
   private startWorkers(): void {
     if (this.options.jobs < 2) return;
-    this.starting ??= WorkerPool.start(this.options.jobs - 1, this.options.setup).then(
+    this.starting ??= WorkerPool.start(this.options.jobs - 1, this.options.setup, (bytes) => this.buffers.give(bytes)).then(
       (pool) => void (this.pool = pool),
       (error: unknown) => void (this.startError = error),
     );
@@ -165,9 +178,13 @@ export class ParallelReplay {
     return this.pool;
   }
 
-  private replayHere(job: PartJob): Promise<PartResult> {
+  private async replayHere(job: PartJob): Promise<PartResult> {
     this.local ??= partReplayer(this.options.setup);
-    return this.local(job);
+    try {
+      return await this.local.replay(job);
+    } finally {
+      this.buffers.give(job.bytes);
+    }
   }
 
   /** Stops the workers, if any were started. */
@@ -180,6 +197,7 @@ export class ParallelReplay {
 
 async function mergeResult(result: PartResult, sinks: ParallelReplaySinks): Promise<void> {
   if (result.summary) sinks.summary?.merge(result.summary);
+  if (result.counts) sinks.summary?.mergeCounts(result.counts);
   if (result.baseline) sinks.baseline?.merge(result.baseline);
   if (result.rules) sinks.rules?.merge(result.rules);
   // The writer adds the last newline, as for replay's own lines.
@@ -191,8 +209,8 @@ function yieldToEvents(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function jobOf(name: string, part: LogPartBytes): PartJob {
-  return { name, format: part.format, part: part.part, bytes: part.bytes };
+function jobOf(log: number, name: string, part: LogPartBytes): PartJob {
+  return { log, name, format: part.format, part: part.part, bytes: part.bytes };
 }
 
 /** A part's answer or error, held until its turn to be merged (an error is thrown then, in input order). */

@@ -19,8 +19,9 @@ import { localWasmEngine } from './record-stream.js';
 import { EndpointDirectory } from './endpoint-directory.js';
 import { hubbleScannerModule, useHubbleScannerModule } from './hubble-wasm.js';
 import { replay } from './replay.js';
+import { ListedFlows } from './listed-flows.js';
 import { RuleHits, type RuleHitsPart } from './rule-hits.js';
-import { ReplaySummary, type ReplaySummaryPart } from './summary.js';
+import { ReplaySummary, type ReplaySummaryPart, type SummaryCountsPart } from './summary.js';
 import { VerdictCache } from './verdict-cache.js';
 
 /**
@@ -47,9 +48,19 @@ export interface PartReplaySetup {
   readonly rules: boolean;
   /** Keep the --out lines. */
   readonly out: boolean;
+  /** Groups per list a thread's fold holds before it sends its counts (FOLD_GROUPS; tests set fewer). */
+  readonly foldGroups?: number;
 }
 
+/**
+ * Groups per list a thread folds before it sends their counts with the part that passed the bound
+ * and starts over (as many as a report keeps): a bounded fold, whatever the log's number of groups.
+ */
+export const FOLD_GROUPS = 100_000;
+
 export interface PartJob {
+  /** Which log of the run the part is from (numbered by the main thread): a thread folds one log at a time. */
+  readonly log: number;
   /** The log's name, as reports and --out name it. */
   readonly name: string;
   readonly format: FlowLogFormat;
@@ -60,7 +71,10 @@ export interface PartJob {
 export interface PartResult {
   /** Flow records read (judged or unresolved), for the progress bar. */
   readonly flows: number;
+  /** Single replay: the fold's part (ReplaySummary.takeNew), its groups without their counts. */
   readonly summary?: ReplaySummaryPart;
+  /** Single replay: the fold's counts, merged after `summary` (ReplaySummary.mergeCounts). */
+  readonly counts?: SummaryCountsPart;
   readonly baseline?: BaselineSummaryPart;
   readonly rules?: RuleHitsPart;
   /** The part's --out lines, each ended by a newline. */
@@ -103,12 +117,24 @@ function directoryOf(setup: PartReplaySetup, next: Engine): EndpointDirectory {
   return new EndpointDirectory({ resolver, ownedIPs: setup.ownedIPs });
 }
 
+/** What a thread replays parts with (partReplayer). */
+export interface PartReplayer {
+  replay(job: PartJob): Promise<PartResult>;
+  /**
+   * Once every part of log `log` is replayed and merged: the counts this thread folded and did not
+   * send yet (single replay), to be merged last. The fold starts over.
+   */
+  finish(log: number): PartResult;
+}
+
 /**
- * A function that replays one part at a time with the setup's engines, as the CLI's one-thread
- * replay does: the single replay reuses verdicts (VerdictCache), the baseline replay decides each
- * flow with both bundles; endpoints resolve by the new bundle's pods.
+ * Replays one part at a time with the setup's engines, as the CLI's one-thread replay does: the
+ * single replay reuses verdicts (VerdictCache), the baseline replay decides each flow with both
+ * bundles; endpoints resolve by the new bundle's pods. A single replay folds the parts of a log
+ * this thread replays into one summary (ReplaySummary's fold): a group is listed, and its why
+ * worked out, once per thread, not once per part, and its counts are sent once.
  */
-export function partReplayer(setup: PartReplaySetup): (job: PartJob) => Promise<PartResult> {
+export function partReplayer(setup: PartReplaySetup): PartReplayer {
   useHubbleScannerModule(setup.hubble);
   const next = engineOf(setup, setup.next);
   const directory = directoryOf(setup, next);
@@ -116,23 +142,46 @@ export function partReplayer(setup: PartReplaySetup): (job: PartJob) => Promise<
   const endpointTables: EndpointTables = new Map();
   // The closures keep these, not the setup (its image and lists are garbage once the engines are built).
   const { rules: countRules, out: keepOut } = setup;
+  const foldGroups = setup.foldGroups ?? FOLD_GROUPS;
   if (setup.baseline !== undefined) {
     const decider = sideBySide(next, engineOf(setup, setup.baseline));
-    return async (job) => {
-      const summary = new BaselineSummary(Infinity);
-      const rules = new RuleHits(Infinity);
-      const out = keepOut ? new OutText() : undefined;
-      await replayAgainstBaseline([inputOf(job)], { decider, summary, rules, directory, endpointTables, format: job.format, out: out?.add });
-      return { flows: summary.totals.flows, baseline: summary.toPart(), rules: rules.toPart(), out: out?.text() };
+    return {
+      replay: async (job) => {
+        const summary = new BaselineSummary(Infinity);
+        const rules = new RuleHits(Infinity);
+        const out = keepOut ? new OutText() : undefined;
+        await replayAgainstBaseline([inputOf(job)], { decider, summary, rules, directory, endpointTables, format: job.format, out: out?.add });
+        return { flows: summary.totals.flows, baseline: summary.toPart(), rules: rules.toPart(), out: out?.text() };
+      },
+      finish: () => ({ flows: 0 }),
     };
   }
   const engine = new VerdictCache(next);
-  return async (job) => {
-    const summary = new ReplaySummary(Infinity);
-    const rules = countRules ? new RuleHits(Infinity) : undefined;
-    const out = keepOut ? new OutText() : undefined;
-    await replay([inputOf(job)], { engine, directory, endpointTables, summary, rules, format: job.format, out: out?.add });
-    return { flows: summary.totals.judged + summary.totals.unresolved, summary: summary.toPart(), rules: rules?.toPart(), out: out?.text() };
+  let fold: { readonly log: number; readonly summary: ReplaySummary; readonly listed: ListedFlows } | undefined;
+  const foldOf = (log: number): NonNullable<typeof fold> => {
+    if (fold?.log !== log) {
+      const summary = new ReplaySummary(Infinity, true);
+      fold = { log, summary, listed: new ListedFlows(summary) };
+    }
+    return fold;
+  };
+  const takeCounts = (log: number): SummaryCountsPart | undefined => {
+    const counts = fold?.log === log ? fold.summary.takeCounts() : undefined;
+    fold = undefined;
+    return counts;
+  };
+  return {
+    replay: async (job) => {
+      const { summary, listed } = foldOf(job.log);
+      const rules = countRules ? new RuleHits(Infinity) : undefined;
+      const out = keepOut ? new OutText() : undefined;
+      await replay([inputOf(job)], { engine, directory, endpointTables, summary, listed, rules, format: job.format, out: out?.add });
+      const part = summary.takeNew();
+      // Past the bound, the counts go with this part (merged after it) and the fold starts over.
+      const counts = summary.groups > foldGroups ? takeCounts(job.log) : undefined;
+      return { flows: part.totals.judged + part.totals.unresolved, summary: part, counts, rules: rules?.toPart(), out: out?.text() };
+    },
+    finish: (log) => ({ flows: 0, counts: takeCounts(log) }),
   };
 }
 

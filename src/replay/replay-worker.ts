@@ -4,37 +4,39 @@
  * time, answering each with its result or its error (by name and message).
  */
 import { parentPort } from 'node:worker_threads';
-import { partReplayer, type PartJob, type PartResult } from './part-replay.js';
+import { partReplayer, type PartReplayer } from './part-replay.js';
 import type { WorkerAnswer, WorkerRequest } from './worker-pool.js';
 
 const port = parentPort!;
 /**
- * Posts an answer; a part's answer also gives its buffer back (`done`), detached from this thread
+ * Posts an answer; a part's answer also gives its buffer back (`bytes`), detached from this thread
  * at once: a part outlives a few scavenges and is promoted, so that it would be freed by the next
  * full collection only, which V8 runs when some 64 MiB of such buffers have piled up (the worker's
- * `external` memory swung by that much). The main thread drops it young.
+ * `external` memory swung by that much). The main thread cuts the next parts into it.
  */
-const post = (answer: WorkerAnswer, done?: Uint8Array): void => port.postMessage(answer, done === undefined ? [] : [done.buffer as ArrayBuffer]);
+const post = (answer: WorkerAnswer): void => port.postMessage(answer, 'bytes' in answer && answer.bytes !== undefined ? [answer.bytes.buffer as ArrayBuffer] : []);
 
-let replayPart: ((job: PartJob) => Promise<PartResult>) | undefined;
+let replayer: PartReplayer | undefined;
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (message: WorkerRequest) => {
   if ('setup' in message) {
     // The setup is not kept: once the engines are built, its image and lists are garbage.
     try {
-      replayPart = partReplayer(message.setup);
+      replayer = partReplayer(message.setup);
       post({ ready: true });
     } catch (error) {
       post({ setupError: describeError(error) });
     }
     return;
   }
+  // In order: a log's finish comes after its parts.
   queue = queue.then(async () => {
+    const bytes = 'job' in message ? message.job.bytes : undefined;
     try {
-      if (replayPart === undefined) throw new Error('replay worker: a part came before the setup');
-      post({ id: message.id, result: await replayPart(message.job) }, message.job.bytes);
+      if (replayer === undefined) throw new Error('replay worker: a request came before the setup');
+      post({ id: message.id, result: 'job' in message ? await replayer.replay(message.job) : replayer.finish(message.finish), bytes });
     } catch (error) {
-      post({ id: message.id, error: describeError(error) }, message.job.bytes);
+      post({ id: message.id, error: describeError(error), bytes });
     }
   });
 });

@@ -47,6 +47,8 @@ export interface ReplayOptions extends ReplayStreamOptions {
   readonly summary: ReplaySummary;
   /** Counts the rules that decided each judged flow, when given. */
   readonly rules?: RuleHits;
+  /** `summary`'s lists on the records path, kept from an earlier replay into it (a thread's parts of a log, replay --jobs). */
+  readonly listed?: ListedFlows;
 }
 
 /** A flow read from a log and resolved, waiting for its answer. */
@@ -175,7 +177,7 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
   const wasm = options.directory === undefined ? undefined : localWasmEngine(options.engine);
   if (wasm === undefined) await streamFlows(inputs, stream);
   else {
-    const listed = new ListedFlows(options.summary);
+    const listed = options.listed ?? new ListedFlows(options.summary);
     await streamRecords(inputs, stream, { engines: [wasm], tables: options.endpointTables, settle: (batch, from, to) => settleRecords(batch, from, to, wasm, listed, options) });
     listed.flush();
   }

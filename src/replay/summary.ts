@@ -76,6 +76,15 @@ export interface GroupCounterPart {
 }
 
 /**
+ * The counts a thread of replay --jobs folded over its parts, sent once its share of a log is
+ * replayed (or its groups pass a bound): keys[i]'s flows are counts[i].
+ */
+export interface GroupCountsPart {
+  readonly keys: readonly string[];
+  readonly counts: Float64Array;
+}
+
+/**
  * A group's count in one list, as a caller that meets the same group again keeps it
  * (ReplaySummary.countListed); null for a group counted in `other` (past the bound: for good, as
  * groups are never dropped).
@@ -87,8 +96,17 @@ class GroupCounter {
   private readonly counts = new Map<string, { count: number; why?: string }>();
   total = 0;
   other = 0;
+  /** A fold (see ReplaySummary.fold): the groups counted since takeNew, and the total it sent. */
+  private fresh: string[] | undefined;
+  private sentTotal = 0;
 
-  constructor(private readonly maxGroups: number) {}
+  constructor(private readonly maxGroups: number, fold = false) {
+    if (fold) this.fresh = [];
+  }
+
+  get size(): number {
+    return this.counts.size;
+  }
 
   /**
    * Counts one flow of `group`; `key` names it, made once for all the lists a flow goes in, and
@@ -108,7 +126,9 @@ class GroupCounter {
     }
     // Names are views of the input's lines: a kept key is copied, or it would keep whole chunks alive.
     const counted = { count: 1, why: group.why() };
-    this.counts.set(owned ? key : detached(key), counted);
+    const kept = owned ? key : detached(key);
+    this.counts.set(kept, counted);
+    this.fresh?.push(kept);
     return counted;
   }
 
@@ -121,6 +141,37 @@ class GroupCounter {
 
   toPart(): GroupCounterPart {
     return { total: this.total, other: this.other, groups: [...this.counts].map(([key, { count, why }]) => [key, count, why] as const) };
+  }
+
+  /**
+   * A fold's part (see ReplaySummary.takeNew): the flows counted since the last one, and the groups
+   * first counted since, in that order, each with its why and no count (sent by takeCounts).
+   */
+  takeNew(): GroupCounterPart {
+    const fresh = this.fresh!;
+    const part = { total: this.total - this.sentTotal, other: 0, groups: fresh.map((key) => [key, 0, this.counts.get(key)!.why] as const) };
+    this.sentTotal = this.total;
+    fresh.length = 0;
+    return part;
+  }
+
+  takeCounts(): GroupCountsPart {
+    const keys = [...this.counts.keys()];
+    const counts = Float64Array.from(this.counts.values(), (entry) => entry.count);
+    return { keys, counts };
+  }
+
+  /**
+   * Adds a fold's counts, once the parts that first counted each of its groups are merged (by
+   * merge): a group not kept then is past the bound for good, and its flows are `other`'s.
+   */
+  mergeCounts(part: GroupCountsPart): void {
+    const { keys, counts } = part;
+    for (let i = 0; i < keys.length; i++) {
+      const entry = this.counts.get(keys[i]!);
+      if (entry !== undefined) entry.count += counts[i]!;
+      else this.other += counts[i]!;
+    }
   }
 
   /**
@@ -158,19 +209,33 @@ export interface ReplaySummaryPart extends TallyPart<Totals> {
   readonly wouldOpen: GroupCounterPart;
 }
 
+/** A fold's counts per list (ReplaySummary.takeCounts). */
+export interface SummaryCountsPart {
+  readonly denied: GroupCountsPart;
+  readonly wouldBreak: GroupCountsPart;
+  readonly wouldOpen: GroupCountsPart;
+}
+
 export class ReplaySummary extends RecordTally {
   readonly totals: Totals = { records: 0, judged: 0, allowed: 0, denied: 0, replies: 0, notApplicable: 0, unresolved: 0, malformed: 0 };
   private readonly denied: GroupCounter;
   private readonly wouldBreak: GroupCounter;
   private readonly wouldOpen: GroupCounter;
   private observedAny = false;
+  /** A fold: what takeNew sent so far. */
+  private sent: { totals: Totals; problems: number } | undefined;
 
-  /** `maxGroups` per list: MAX_GROUPS unless a test wants to reach it (Infinity in workers, see merge). */
-  constructor(maxGroups = MAX_GROUPS) {
+  /**
+   * `maxGroups` per list: MAX_GROUPS unless a test wants to reach it (Infinity in workers, see
+   * merge). A `fold` is a thread's summary of the parts of a log it replays (replay --jobs): sent
+   * part by part as takeNew gives it, and its counts once (takeCounts).
+   */
+  constructor(maxGroups = MAX_GROUPS, fold = false) {
     super();
-    this.denied = new GroupCounter(maxGroups);
-    this.wouldBreak = new GroupCounter(maxGroups);
-    this.wouldOpen = new GroupCounter(maxGroups);
+    this.denied = new GroupCounter(maxGroups, fold);
+    this.wouldBreak = new GroupCounter(maxGroups, fold);
+    this.wouldOpen = new GroupCounter(maxGroups, fold);
+    if (fold) this.sent = { totals: { ...this.totals }, problems: 0 };
   }
 
   toPart(): ReplaySummaryPart {
@@ -182,6 +247,46 @@ export class ReplaySummary extends RecordTally {
       wouldBreak: this.wouldBreak.toPart(),
       wouldOpen: this.wouldOpen.toPart(),
     };
+  }
+
+  /**
+   * A fold's part for the input replayed since the last one: its totals and problems, and the
+   * groups first counted in it, without counts (takeCounts sends them). Merged in input order
+   * with the other threads' parts, the groups are placed as one summary reading the whole input
+   * would place them: a group this thread counted before was counted, in an earlier part, first.
+   * Problems past this thread's bound are never among the run's first ones.
+   */
+  takeNew(): ReplaySummaryPart {
+    const sent = this.sent!;
+    const totals = { ...this.totals };
+    for (const key of Object.keys(totals) as (keyof Totals)[]) totals[key] -= sent.totals[key];
+    const part = {
+      totals,
+      problems: this.problems.slice(sent.problems),
+      observed: this.observedAny,
+      denied: this.denied.takeNew(),
+      wouldBreak: this.wouldBreak.takeNew(),
+      wouldOpen: this.wouldOpen.takeNew(),
+    };
+    this.sent = { totals: { ...this.totals }, problems: this.problems.length };
+    return part;
+  }
+
+  /** A fold's counts per group, merged (mergeCounts) after the parts that sent its groups. */
+  takeCounts(): SummaryCountsPart {
+    return { denied: this.denied.takeCounts(), wouldBreak: this.wouldBreak.takeCounts(), wouldOpen: this.wouldOpen.takeCounts() };
+  }
+
+  /** Groups counted in the longest list: a fold's size. */
+  get groups(): number {
+    return Math.max(this.denied.size, this.wouldBreak.size, this.wouldOpen.size);
+  }
+
+  /** Adds a fold's counts, after merging every part that sent its groups (see GroupCounter.mergeCounts). */
+  mergeCounts(part: SummaryCountsPart): void {
+    this.denied.mergeCounts(part.denied);
+    this.wouldBreak.mergeCounts(part.wouldBreak);
+    this.wouldOpen.mergeCounts(part.wouldOpen);
   }
 
   /** Adds the summary of the input that follows (see GroupCounter.merge for when it is exact). */

@@ -30,15 +30,15 @@ interface ErrorText {
   readonly stack?: string;
 }
 
-/** What a worker is sent: its setup first, then parts. */
-export type WorkerRequest = { readonly setup: PartReplaySetup } | { readonly id: number; readonly job: PartJob };
+/** What a worker is sent: its setup first, then parts, and after a log's parts the log's number (finish). */
+export type WorkerRequest = { readonly setup: PartReplaySetup } | { readonly id: number; readonly job: PartJob } | { readonly id: number; readonly finish: number };
 
-/** What a worker posts back. */
+/** What a worker posts back; the answer to a part gives the part's buffer back. */
 export type WorkerAnswer =
   | { readonly ready: true }
   | { readonly setupError: ErrorText }
-  | { readonly id: number; readonly result: PartResult }
-  | { readonly id: number; readonly error: ErrorText };
+  | { readonly id: number; readonly result: PartResult; readonly bytes?: Uint8Array }
+  | { readonly id: number; readonly error: ErrorText; readonly bytes?: Uint8Array };
 
 interface Pending {
   readonly resolve: (result: PartResult) => void;
@@ -102,7 +102,8 @@ class ReplayWorker {
   private readonly worker: Worker;
   readonly ready: Promise<void>;
 
-  constructor(setup: PartReplaySetup) {
+  /** `returned` takes each part's buffer back from the worker, to cut later parts into. */
+  constructor(setup: PartReplaySetup, private readonly returned?: (bytes: Uint8Array) => void) {
     this.worker = new Worker(workerEntry(), { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MIB } });
     // Sent as the first message, not as workerData (which a worker keeps for its life): the worker
     // drops the setup, the image above all, once its engines are built.
@@ -126,14 +127,24 @@ class ReplayWorker {
   }
 
   run(id: number, job: PartJob): Promise<PartResult> {
+    // The part's buffer moves to the worker: it was cut for it alone.
+    return this.request({ id, job }, [job.bytes.buffer as ArrayBuffer]);
+  }
+
+  /** What the worker folded of log `log` and did not send (PartReplayer.finish). */
+  finish(id: number, log: number): Promise<PartResult> {
+    return this.request({ id, finish: log }, []);
+  }
+
+  private request(request: Extract<WorkerRequest, { id: number }>, transfer: ArrayBuffer[]): Promise<PartResult> {
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      // The part's buffer moves to the worker: it was cut for it alone.
-      this.worker.postMessage({ id, job } satisfies WorkerRequest, [job.bytes.buffer as ArrayBuffer]);
+      this.pending.set(request.id, { resolve, reject });
+      this.worker.postMessage(request, transfer);
     });
   }
 
   private settle(answer: Extract<WorkerAnswer, { id: number }>): void {
+    if (answer.bytes !== undefined) this.returned?.(answer.bytes);
     const pending = this.pending.get(answer.id);
     if (!pending) return;
     this.pending.delete(answer.id);
@@ -152,9 +163,9 @@ export class WorkerPool {
 
   private constructor(private readonly workers: readonly ReplayWorker[]) {}
 
-  /** `size` workers, each with its engines built; throws what the first failing one threw. */
-  static async start(size: number, setup: PartReplaySetup): Promise<WorkerPool> {
-    const workers = Array.from({ length: size }, () => new ReplayWorker(setup));
+  /** `size` workers, each with its engines built; throws what the first failing one threw. `returned`: see ReplayWorker. */
+  static async start(size: number, setup: PartReplaySetup, returned?: (bytes: Uint8Array) => void): Promise<WorkerPool> {
+    const workers = Array.from({ length: size }, () => new ReplayWorker(setup, returned));
     const pool = new WorkerPool(workers);
     try {
       await Promise.all(workers.map((w) => w.ready));
@@ -168,6 +179,11 @@ export class WorkerPool {
   /** Replays a part on the least busy worker. */
   run(job: PartJob): Promise<PartResult> {
     return this.leastBusy().run(this.nextId++, job);
+  }
+
+  /** Every worker's PartReplayer.finish(log), once the log's parts are all merged. */
+  finish(log: number): Promise<PartResult[]> {
+    return Promise.all(this.workers.map((worker) => worker.finish(this.nextId++, log)));
   }
 
   /** True when some worker holds fewer than `parts` parts. */
