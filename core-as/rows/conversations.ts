@@ -2,8 +2,8 @@
 // to the id the host gave each (src/replay/conversations.ts's conversation). Found in place in the
 // line area, verified byte for byte on every hit, so that the same bytes are the same
 // conversation. Open addressing with linear probing, at most half full, its slots doubled as
-// conversations come; a record (hash, lengths, id) and its key bytes lie together after the static
-// data. Past MAX_CONVERSATIONS or MAX_KEY_BYTES of key bytes it starts over.
+// conversations come; a record (hash, lengths, id, the last service the host noted on it) and its
+// key bytes lie together after the static data. Past MAX_CONVERSATIONS or MAX_KEY_BYTES of key bytes it starts over.
 import { FIXED_END, LAST_AT, MAX_CONVERSATIONS, SLOTS_AT, SLOT_COUNT } from './layout';
 
 const ARENA_AT: usize = (__heap_base + 15) & ~15;
@@ -12,14 +12,16 @@ if (__heap_base < FIXED_END) unreachable();
 
 /** Record and key bytes kept at most (memory stays bounded: about 32 MiB past the fixed areas). */
 const MAX_KEY_BYTES: usize = 32 << 20;
-/** A record: hash, source length, destination length, id; its key bytes follow. */
-const RECORD_BYTES: usize = 16;
+/** A record: hash, source length, destination length, id, the service noted (its key, its id); its key bytes follow. */
+const RECORD_BYTES: usize = 24;
 const FIRST_SLOTS: u32 = 1024;
 let slotCount: u32 = FIRST_SLOTS;
 let count: u32 = 0;
 let arenaUsed: usize = 0;
 /** The hash bits kept (cutHash): all of them, but in tests that make every conversation collide. */
 let hashMask: u32 = 0xffffffff;
+/** The record of the conversation findConversation last found. */
+export let foundRecord: usize = 0;
 
 /** Forgets every conversation. */
 export function clearConversations(): void {
@@ -77,7 +79,10 @@ export function findConversation(srcStart: usize, srcEnd: usize, dstStart: usize
     const record = ARENA_AT + <usize>(held - 1);
     if (load<u32>(record, 4) != srcLength || load<u32>(record, 8) != dstLength) continue;
     const key = record + RECORD_BYTES;
-    if (sameBytes(srcStart, srcEnd, key) && sameBytes(dstStart, dstEnd, key + srcLength)) return load<i32>(record, 12);
+    if (sameBytes(srcStart, srcEnd, key) && sameBytes(dstStart, dstEnd, key + srcLength)) {
+      foundRecord = record;
+      return load<i32>(record, 12);
+    }
   }
   store<u32>(LAST_AT, h);
   store<u32>(LAST_AT, <u32>srcStart, 4);
@@ -85,6 +90,18 @@ export function findConversation(srcStart: usize, srcEnd: usize, dstStart: usize
   store<u32>(LAST_AT, <u32>dstStart, 12);
   store<u32>(LAST_AT, <u32>dstEnd, 16);
   return -1;
+}
+
+/** The service the host noted on `record` for `key` (protocol * 65536 + port), or -1 when it noted none or another. */
+@inline export function notedService(record: usize, key: i32): i32 {
+  return load<i32>(record, 16) == key ? load<i32>(record, 20) : -1;
+}
+
+/** Notes `service` as the conversation of `record`'s service for `key` (valid until the host clears the conversations). */
+export function noteService(record: usize, key: i32, service: i32): void {
+  if (record < ARENA_AT || record + RECORD_BYTES > ARENA_AT + arenaUsed) return;
+  store<i32>(record, key, 16);
+  store<i32>(record, service, 20);
 }
 
 /** Puts the record at arena offset `held` - 1, of hash `h`, in the first empty slot from its own. */
@@ -130,6 +147,7 @@ export function rememberConversation(id: i32): bool {
   store<u32>(record, <u32>srcLength, 4);
   store<u32>(record, <u32>dstLength, 8);
   store<i32>(record, id, 12);
+  store<i32>(record, -1, 16);
   memory.copy(record + RECORD_BYTES, srcStart, srcLength);
   memory.copy(record + RECORD_BYTES + srcLength, dstStart, dstLength);
   const held = <u32>arenaUsed + 1;

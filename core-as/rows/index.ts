@@ -2,12 +2,12 @@
 // the host writes the rows' columns at columnsAt() and its spellings at wordsAt(), lines' bytes
 // from lineAt() (a chunk of them at a time), and calls readLines() to read as many of them as it
 // can at once (results at linesAt()); it remembers the conversations it made with
-// rememberConversation(). Raw bindings, stub runtime: nothing is allocated after start.
-import { clearConversations, cutHash, rememberConversation } from './conversations';
+// rememberConversation(), and their decided services with noteService(). Raw bindings, stub runtime: nothing is allocated after start.
+import { clearConversations, cutHash, noteService, rememberConversation } from './conversations';
 import { COLUMNS_AT, LAYOUT_CHECK, LINES_AT, LINE_AT, LINE_CAPACITY, MAX_LINES, WORDS_AT } from './layout';
 import { readLines as read } from './rows';
 
-export { clearConversations, cutHash, rememberConversation };
+export { clearConversations, cutHash, noteService, rememberConversation };
 
 export function layoutCheck(): i32 {
   return LAYOUT_CHECK;

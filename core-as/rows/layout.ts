@@ -54,11 +54,14 @@ export const LINE_TIME: i32 = 4;
 export const LINE_TIME_END: i32 = 6;
 export const LINE_TIME_VALUE: i32 = 8;
 export const LINE_TIME_END_VALUE: i32 = 10;
+/** A line whose conversation was met: the service the host noted on it for this line's (-1: none), and its record (for noteService). */
+export const LINE_NOTED: i32 = 12;
+export const LINE_RECORD: i32 = 13;
 /** A line whose conversation was not met: its endpoints' bounds, for the host to look it up and remember it. */
 export const LINE_SRC: i32 = 12;
 export const LINE_DST: i32 = 14;
-/** What the host checks its LINE fields against. */
-export const LAYOUT_CHECK: i32 = 1_000_000 + LINE_STRIDE * 1000 + LINE_SRC * 10 + MAX_LINES / 256;
+/** What the host checks its LINE fields against (its millions: the version of the exports and results; 2: services noted). */
+export const LAYOUT_CHECK: i32 = 2_000_000 + LINE_STRIDE * 1000 + LINE_SRC * 10 + MAX_LINES / 256;
 
 /** The conversations' slots (conversations.ts): 8 bytes each, up to SLOT_COUNT; records and key bytes after the static data. */
 export const MAX_CONVERSATIONS: u32 = 1 << 17;

@@ -6,11 +6,11 @@
 // conversation was not met, which the host looks up, remembers and reads on its own.
 import {
   COLUMNS_AT, COLUMN_DST, COLUMN_PACKET_DST, COLUMN_PACKET_SRC, COLUMN_PORT, COLUMN_PROTOCOL, COLUMN_SRC, COLUMN_SRC_PORT, COLUMN_STATUS, COLUMN_TCP_CODE, COLUMN_TCP_FLAGS,
-  COLUMN_TIME, COLUMN_TIME_END, COLUMN_VERDICT, COLUMN_WIDTH, LINES_AT, LINES_HEADER, LINE_AT, LINE_CONVERSATION, LINE_DST, LINE_OBSERVED, LINE_SERVICE, LINE_SRC,
+  COLUMN_TIME, COLUMN_TIME_END, COLUMN_VERDICT, COLUMN_WIDTH, LINES_AT, LINES_HEADER, LINE_AT, LINE_CONVERSATION, LINE_DST, LINE_NOTED, LINE_OBSERVED, LINE_RECORD, LINE_SERVICE, LINE_SRC,
   LINE_START, LINE_STRIDE, LINE_TIME, LINE_TIME_END, LINE_TIME_END_VALUE, LINE_TIME_VALUE, MAX_LINES, WORDS_OBSERVED, WORDS_PROTOCOL, WORDS_STATUS,
 } from './layout';
 import { codeOf, cut, fieldEnd, fieldStart, HOST_TIME, isDash, nextLine, NOT_A_TIME, portOf, smallNumberOf, split, timeOf } from './fields';
-import { findConversation } from './conversations';
+import { findConversation, foundRecord, notedService } from './conversations';
 
 export const FORMAT_CSV: i32 = 0;
 export const FORMAT_VPC: i32 = 1;
@@ -61,15 +61,19 @@ function putTime(c: i32, result: usize, boundsSlot: i32, valueSlot: i32, zero: u
   return true;
 }
 
-/** The flow's conversation between fields `src` and `dst` into the result: TAKEN when met, else NEW with their bounds. */
-function putConversation(src: i32, dst: i32, result: usize, zero: usize): i32 {
+/** The flow's conversation between fields `src` and `dst` into the result (its service `key`): TAKEN when met, else NEW with their bounds. */
+function putConversation(src: i32, dst: i32, key: i32, result: usize, zero: usize): i32 {
   const srcStart = fieldStart(src);
   const srcEnd = fieldEnd(src);
   const dstStart = fieldStart(dst);
   const dstEnd = fieldEnd(dst);
   const id = findConversation(srcStart, srcEnd, dstStart, dstEnd);
   put(result, LINE_CONVERSATION, id);
-  if (id >= 0) return TAKEN;
+  if (id >= 0) {
+    put(result, LINE_NOTED, notedService(foundRecord, key));
+    put(result, LINE_RECORD, <i32>foundRecord);
+    return TAKEN;
+  }
   put(result, LINE_SRC, <i32>(srcStart - zero));
   put(result, LINE_SRC + 1, <i32>(srcEnd - zero));
   put(result, LINE_DST, <i32>(dstStart - zero));
@@ -103,9 +107,10 @@ function csvLine(p: usize, last: usize, maxLine: usize, zero: usize, result: usi
   const port = portOf(fieldStart(portAt), fieldEnd(portAt));
   if (protocol == 0 || port == 0) return STOP;
   if (!putTime(COLUMN_TIME, result, LINE_TIME, LINE_TIME_VALUE, zero) || !putTime(COLUMN_TIME_END, result, LINE_TIME_END, LINE_TIME_END_VALUE, zero)) return STOP;
-  put(result, LINE_SERVICE, (protocol << 16) | port);
+  const key = (protocol << 16) | port;
+  put(result, LINE_SERVICE, key);
   put(result, LINE_OBSERVED, observed);
-  return putConversation(column(COLUMN_SRC), column(COLUMN_DST), result, zero);
+  return putConversation(column(COLUMN_SRC), column(COLUMN_DST), key, result, zero);
 }
 
 /** Field `f` is absent (-1) or "-". */
@@ -156,9 +161,10 @@ function vpcLine(p: usize, last: usize, maxLine: usize, zero: usize, result: usi
     put(result, LINE_OBSERVED, REPLY);
     return TAKEN;
   }
-  put(result, LINE_SERVICE, (protocol << 16) | port);
+  const key = (protocol << 16) | port;
+  put(result, LINE_SERVICE, key);
   put(result, LINE_OBSERVED, observed);
-  return putConversation(src, dst, result, zero);
+  return putConversation(src, dst, key, result, zero);
 }
 
 /**

@@ -20,15 +20,16 @@ import { COLUMN_COUNT, READ, RowScanner, rowScannerModule } from './rows-wasm.js
  * line with a new conversation (NEW_END), then from FIRST each line's fields, STRIDE apart (as
  * core-as/rows/layout.ts's LINE_*): its start, its conversation, protocol * 65536 + port, observed
  * verdict (OBSERVED_CODE, or REPLY), each time's bounds when the host reads it (else -1, and its
- * value is the f64 at TIME_VALUE, TIME_END_VALUE), and a new conversation's endpoints' bounds.
+ * value is the f64 at TIME_VALUE, TIME_END_VALUE); then for a conversation met, the service noted
+ * on it for this protocol and port (-1: none) and its record, or for a new one its endpoints' bounds.
  */
-export const LINE = { END: 0, NEW_END: 1, FIRST: 4, START: 0, CONVERSATION: 1, SERVICE: 2, OBSERVED: 3, TIME: 4, TIME_END: 6, TIME_VALUE: 8, TIME_END_VALUE: 10, SRC: 12, DST: 14, STRIDE: 16, REPLY: 3 } as const;
+export const LINE = { END: 0, NEW_END: 1, FIRST: 4, START: 0, CONVERSATION: 1, SERVICE: 2, OBSERVED: 3, TIME: 4, TIME_END: 6, TIME_VALUE: 8, TIME_END_VALUE: 10, NOTED: 12, RECORD: 13, SRC: 12, DST: 14, STRIDE: 16, REPLY: 3 } as const;
 /** The columns written for the module (core-as/rows/layout.ts's COLUMN_*). */
 const COLUMN = { WIDTH: 0, SRC: 1, DST: 2, PACKET_SRC: 3, PACKET_DST: 4, PORT: 5, PROTOCOL: 6, VERDICT: 7, TIME: 8, TIME_END: 9, SRC_PORT: 10, TCP_FLAGS: 11, STATUS: 12, TCP_CODE: 13 } as const;
 /** Rows wider than this are read line by line (as the module's MAX_WIDTH). */
 const MAX_WIDTH = 63;
 /** As core-as/rows/layout.ts's LAYOUT_CHECK (its 2: MAX_LINES / 256). */
-const LAYOUT_CHECK = 1_000_000 + LINE.STRIDE * 1000 + LINE.SRC * 10 + 2;
+const LAYOUT_CHECK = 2_000_000 + LINE.STRIDE * 1000 + LINE.SRC * 10 + 2;
 
 /** The record statuses VPC's fast path leaves to its LineReader (vpc-bytes.ts). */
 export const VPC_SKIPPED_STATUSES: readonly string[] = ['NODATA', 'SKIPDATA'];
@@ -127,8 +128,9 @@ export function readRowLines(columns: RowColumns, bytes: Uint8Array, start: numb
       const observed = lines[r + LINE.OBSERVED]!;
       if (observed === LINE.REPLY) sink.reply();
       else {
-        const service = lines[r + LINE.SERVICE]!;
-        sink.serviceFlow(table, table.conversationService(lines[r + LINE.CONVERSATION]!, service >>> 16, service & 0xffff), number, observed, time, timeEnd);
+        let service = lines[r + LINE.NOTED]!;
+        if (service < 0) service = noteService(scanner, table, r);
+        sink.serviceFlow(table, service, number, observed, time, timeEnd);
       }
       number++;
     }
@@ -148,6 +150,15 @@ export function readRowLines(columns: RowColumns, bytes: Uint8Array, start: numb
     }
     if ((read & READ.CUT) === 0 && read >> 2 < scanner.maxLines) return;
   }
+}
+
+/** The service of the line at `r` (EndpointRecords.conversationService), noted in the module once its verdicts are known, as the table notes it. */
+function noteService(scanner: RowScanner, table: EndpointRecords, r: number): number {
+  const lines = scanner.lines;
+  const key = lines[r + LINE.SERVICE]!;
+  const service = table.conversationService(lines[r + LINE.CONVERSATION]!, key >>> 16, key & 0xffff);
+  if (table.services.known(service)) scanner.note(lines[r + LINE.RECORD]!, key, service);
+  return service;
 }
 
 /** The line at `r`, whose conversation the module did not know: read as the fast path on one line reads it, its conversation remembered; false when that path would not take it. */

@@ -21,6 +21,7 @@ interface RowExports {
   clearConversations(): void;
   cutHash(mask: number): void;
   rememberConversation(id: number): number;
+  noteService(record: number, key: number, service: number): void;
 }
 
 /** Word lists the module reads spellings from (core-as/rows/layout.ts's WORDS_*), each at most WORD_SLOTS words of at most 16 bytes. */
@@ -120,6 +121,11 @@ export class RowScanner {
   remember(id: number): void {
     this.exports.rememberConversation(id);
     if (this.exports.memory.buffer !== this.buffer) this.renew();
+  }
+
+  /** Notes `service` on the conversation of `record` (a line's LINE.RECORD) for the service `key` it was read with: lines of that conversation and key then give it. */
+  note(record: number, key: number, service: number): void {
+    this.exports.noteService(record, key, service);
   }
 
   /** Forgets every conversation remembered (their ids are the caller's to reuse). */
