@@ -18,6 +18,8 @@ const DIST = `${ROOT}dist/`;
 const WASM = `${ROOT}core-as/build/netpol.wasm`;
 /** The Hubble line scanner (src/replay/hubble-wasm.ts), beside the JavaScript that loads it. */
 const HUBBLE_WASM = `${ROOT}core-as/build/hubble.wasm`;
+/** The CSV and VPC row reader (src/replay/rows-wasm.ts), likewise. */
+const ROWS_WASM = `${ROOT}core-as/build/rows.wasm`;
 
 const forNode: BuildOptions = {
   absWorkingDir: ROOT,
@@ -39,11 +41,12 @@ const wasmBeside: Plugin = {
 };
 
 export async function buildPackage(): Promise<void> {
-  for (const file of [WASM, HUBBLE_WASM]) if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build:wasm first`);
+  for (const file of [WASM, HUBBLE_WASM, ROWS_WASM]) if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build:wasm first`);
   rmSync(DIST, { recursive: true, force: true });
   mkdirSync(DIST, { recursive: true });
   copyFileSync(WASM, `${DIST}netpol.wasm`);
   copyFileSync(HUBBLE_WASM, `${DIST}hubble.wasm`);
+  copyFileSync(ROWS_WASM, `${DIST}rows.wasm`);
   await Promise.all([
     // One build for the CLI and the library: shared code in chunks beside them, and each command
     // in its own chunk, loaded on use (so `--help` loads neither the parser nor the engines).

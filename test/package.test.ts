@@ -42,7 +42,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the packed package', () => {
   it('holds the built code and the core, not the sources', () => {
     const files = readdirSync(join(dir, 'node_modules', 'netpol-edge', 'dist'));
-    expect(files).toEqual(expect.arrayContaining(['netpol-edge.js', 'index.js', 'worker.js', 'replay-worker.js', 'netpol.wasm', 'hubble.wasm', 'types', 'console']));
+    expect(files).toEqual(expect.arrayContaining(['netpol-edge.js', 'index.js', 'worker.js', 'replay-worker.js', 'netpol.wasm', 'hubble.wasm', 'rows.wasm', 'types', 'console']));
     expect(readdirSync(join(dir, 'node_modules', 'netpol-edge', 'dist', 'console', 'ui'))).toEqual(expect.arrayContaining(['app.js', 'app.css']));
     const installed = readdirSync(join(dir, 'node_modules', 'netpol-edge'));
     for (const absent of ['src', 'cli', 'worker', 'core-as', 'test']) expect(installed).not.toContain(absent);

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { compileBuiltModule, loadCoreModule } from './node-core.js';
 
 describe('compileBuiltModule', () => {
-  it('compiles both built modules from core-as/build/', () => {
+  it('compiles the built modules from core-as/build/', () => {
     const exportsOf = (module: WebAssembly.Module) => WebAssembly.Module.exports(module).map((e) => e.name);
     expect(exportsOf(compileBuiltModule('hubble.wasm', 'the Hubble scanner'))).toContain('scan');
+    expect(exportsOf(compileBuiltModule('rows.wasm', 'the CSV and VPC row reader'))).toContain('readLines');
     expect(exportsOf(compileBuiltModule('netpol.wasm', 'the WASM core'))).toEqual(exportsOf(loadCoreModule()));
   });
 

@@ -1,7 +1,7 @@
 /**
  * @module The WASM modules under Node (the core, and any other `npm run build:wasm` writes):
  * compiled from the file in core-as/build/, or from the copy beside the built package's JavaScript
- * (dist/netpol.wasm, dist/hubble.wasm). (workerd cannot compile bytes at run time; the Worker
+ * (dist/netpol.wasm, dist/hubble.wasm, dist/rows.wasm). (workerd cannot compile bytes at run time; the Worker
  * imports the .wasm module instead and hands it to the same engine.)
  */
 import { existsSync, readFileSync } from 'node:fs';

@@ -23,6 +23,8 @@ const knownEnds = {
   newConversation: (_hash: number, bytes: Uint8Array, srcStart: number, srcEnd: number, _src: string, dstStart: number, dstEnd: number) =>
     ENDS.has(textOf(bytes, srcStart, srcEnd)) && ENDS.has(textOf(bytes, dstStart, dstEnd)) ? 0 : -1,
   conversationService: () => 0,
+  // Never decided here: the WASM row reader (row-lines.ts) notes no service.
+  services: { known: () => false },
 } as unknown as EndpointRecords;
 
 /** What the records path gives, one string per line: `N fast` for a line the fast path took, else the record's summary. */

@@ -14,6 +14,7 @@
 import { parseEndpointArgument } from '../flow/decode.js';
 import { EndpointTable } from '../flow/endpoint-table.js';
 import type { FastBytesReader } from './flow-records.js';
+import { rowColumns, rowLinesReader, type RowColumns } from './row-lines.js';
 import {
   classifyProtocol,
   type FormatReader,
@@ -143,6 +144,7 @@ export function createCsvReader(): LineReader {
 /** The reader of one input, and its fast path on bytes (which shares the header the reader has read). */
 export function createCsvFormatReader(): FormatReader {
   let header: CsvHeader | undefined;
+  let columns: RowColumns | undefined;
 
   const read: LineReader = (text, line) => {
     if (header === undefined) {
@@ -151,6 +153,7 @@ export function createCsvFormatReader(): FormatReader {
         const columns = REQUIRED_COLUMNS.join(', ');
         throw new FlowLogFormatError(`CSV flow log: line ${line} is not a header naming the columns ${columns}`);
       }
+      columns = rowColumnsOf(header);
       return undefined;
     }
     if (text === header.text) return undefined;
@@ -158,7 +161,14 @@ export function createCsvFormatReader(): FormatReader {
   };
   const bounds = new Int32Array(64);
   const fastBytes: FastBytesReader = (bytes, start, end, line, sink) => header !== undefined && readCsvRowBytes(bytes, start, end, line, header, bounds, sink);
-  return { read, fastBytes };
+  return { read, fastBytes, fastLines: rowLinesReader(() => columns) };
+}
+
+/** The header's columns as the WASM row reader reads them (row-lines.ts). */
+function rowColumnsOf(header: CsvHeader): RowColumns | undefined {
+  const { width, src, dst, port, protocol } = header;
+  const names = { decode: parseEndpointArgument, srcField: 'src', dstField: 'dst', timeName: header.time?.name ?? 'time', timeEndName: 'time' };
+  return rowColumns('csv', width, { SRC: src, DST: dst, PORT: port, PROTOCOL: protocol, VERDICT: header.verdict?.at, TIME: header.time?.at }, names);
 }
 
 function readRow(fields: readonly string[], header: CsvHeader, line: number): LogRecord {

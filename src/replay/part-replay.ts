@@ -18,6 +18,7 @@ import { linePieces } from './log-parts.js';
 import { localWasmEngine } from './record-stream.js';
 import { EndpointDirectory } from './endpoint-directory.js';
 import { hubbleScannerModule, useHubbleScannerModule } from './hubble-wasm.js';
+import { rowScannerModule, useRowScannerModule } from './rows-wasm.js';
 import { replay } from './replay.js';
 import { ListedFlows } from './listed-flows.js';
 import { RuleHits, type RuleHitsPart } from './rule-hits.js';
@@ -38,6 +39,8 @@ export interface PartReplaySetup {
   readonly core?: WebAssembly.Module;
   /** The Hubble line scanner's module: a worker bundled away from the build folder cannot find its file. */
   readonly hubble: WebAssembly.Module;
+  /** The CSV and VPC row reader's module (rows-wasm.ts), for the same reason. */
+  readonly rows: WebAssembly.Module;
   /** The bundle replayed (the new one when there is a baseline). */
   readonly next: BundleSetup;
   /** The bundle the cluster runs, for a staged change (replay --baseline). */
@@ -96,6 +99,7 @@ export function prepareSetup(options: {
     engine: options.engine,
     core: options.core,
     hubble: hubbleScannerModule(),
+    rows: rowScannerModule(),
     next: side(options.bundle),
     baseline: options.baseline === undefined ? undefined : side(options.baseline),
     ownedIPs: new EndpointDirectory(options.bundle).ownedIPs(),
@@ -136,6 +140,7 @@ export interface PartReplayer {
  */
 export function partReplayer(setup: PartReplaySetup): PartReplayer {
   useHubbleScannerModule(setup.hubble);
+  useRowScannerModule(setup.rows);
   const next = engineOf(setup, setup.next);
   const directory = directoryOf(setup, next);
   // Parts are replayed one at a time: each starts with the endpoints the earlier ones resolved.

@@ -8,12 +8,12 @@ import { decodeEndpoint } from '../flow/decode.js';
 import { conversationHash } from './conversations.js';
 import { isWord, NOT_A_TIME, observedCodeOf, portOfBytes, protocolCodeOf, timeOfBytes } from './byte-fields.js';
 import { OBSERVED_CODE, type FlowSink } from './flow-records.js';
+import { VPC_SKIPPED_STATUSES } from './row-lines.js';
 import { isVpcReply, type VpcLayout } from './vpc.js';
 
 const SPACE = 0x20;
 const DASH = 0x2d;
-const NODATA = new TextEncoder().encode('NODATA');
-const SKIPDATA = new TextEncoder().encode('SKIPDATA');
+const [NODATA, SKIPDATA] = VPC_SKIPPED_STATUSES.map((status) => new TextEncoder().encode(status)) as [Uint8Array, Uint8Array];
 
 /**
  * The record at bytes [start, end), handed to `sink` as readRecord reads it (a flow, or a reply)

@@ -23,6 +23,7 @@
 import { decodeEndpoint } from '../flow/decode.js';
 import { EndpointTable } from '../flow/endpoint-table.js';
 import type { FastBytesReader } from './flow-records.js';
+import { rowColumns, rowLinesReader, type RowColumns } from './row-lines.js';
 import {
   classifyProtocol,
   type FormatReader,
@@ -158,7 +159,36 @@ export function createVpcFormatReader(): FormatReader {
   };
   const bounds = new Int32Array(128);
   const fastBytes: FastBytesReader = (bytes, start, end, line, sink) => layout !== undefined && readVpcRecordBytes(bytes, start, end, line, layout, bounds, sink);
-  return { read, fastBytes };
+  let columns: RowColumns | undefined;
+  let columnsLayout: VpcLayout | undefined;
+  const fastLines = rowLinesReader(() => {
+    if (layout !== columnsLayout) {
+      columnsLayout = layout;
+      columns = layout === undefined ? undefined : rowColumnsOf(layout);
+    }
+    return columns;
+  });
+  return { read, fastBytes, fastLines };
+}
+
+/** The layout's columns as the WASM row reader reads them (row-lines.ts). */
+function rowColumnsOf(layout: VpcLayout): RowColumns | undefined {
+  const { at } = layout;
+  const names = { decode: decodeEndpoint, srcField: 'srcaddr', dstField: 'dstaddr', timeName: 'start', timeEndName: 'end' };
+  return rowColumns('vpc', layout.width, {
+    SRC: at.srcaddr,
+    DST: at.dstaddr,
+    PACKET_SRC: at['pkt-srcaddr'],
+    PACKET_DST: at['pkt-dstaddr'],
+    PORT: at.dstport,
+    PROTOCOL: at.protocol,
+    VERDICT: at.action,
+    TIME: at.start,
+    TIME_END: at.end,
+    SRC_PORT: at.srcport,
+    TCP_FLAGS: at['tcp-flags'],
+    STATUS: at['log-status'],
+  }, names);
 }
 
 function readRecord(tokens: readonly string[], layout: VpcLayout, line: number): LogRecord {

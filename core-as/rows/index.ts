@@ -1,0 +1,50 @@
+// netpol-edge's flow-log row reader for CSV and VPC logs (src/replay/rows-wasm.ts is its host):
+// the host writes the rows' columns at columnsAt() and its spellings at wordsAt(), lines' bytes
+// from lineAt() (a chunk of them at a time), and calls readLines() to read as many of them as it
+// can at once (results at linesAt()); it remembers the conversations it made with
+// rememberConversation(), and their decided services with noteService(). Raw bindings, stub runtime: nothing is allocated after start.
+import { clearConversations, cutHash, noteService, rememberConversation } from './conversations';
+import { COLUMNS_AT, LAYOUT_CHECK, LINES_AT, LINE_AT, LINE_CAPACITY, MAX_LINES, WORDS_AT } from './layout';
+import { readLines as read } from './rows';
+
+export { clearConversations, cutHash, noteService, rememberConversation };
+
+export function layoutCheck(): i32 {
+  return LAYOUT_CHECK;
+}
+
+export function columnsAt(): usize {
+  return COLUMNS_AT;
+}
+
+export function wordsAt(): usize {
+  return WORDS_AT;
+}
+
+export function lineAt(): usize {
+  return LINE_AT;
+}
+
+export function lineCapacity(): usize {
+  return LINE_CAPACITY;
+}
+
+export function linesAt(): usize {
+  return LINES_AT;
+}
+
+/** Lines read by one readLines call at most. */
+export function maxLines(): i32 {
+  return MAX_LINES;
+}
+
+/**
+ * Reads the rows of `format` (0: CSV, 1: VPC) of the line area from `at` up to `end` (the bytes
+ * from host offset `origin`), none longer than `maxLine`, until one the host must read itself
+ * (rows.ts): the number taken times four, plus one when the next one's conversation was not met,
+ * or two when the next one has no line feed before the area's end.
+ */
+export function readLines(format: i32, at: i32, end: i32, origin: i32, maxLine: i32): i32 {
+  if (at < 0 || end < at || <usize>end > LINE_CAPACITY || maxLine < 0 || <u32>format > 1) return 0;
+  return read(format, <usize>at, <usize>end, origin, <usize>maxLine);
+}

@@ -1,0 +1,199 @@
+/**
+ * @module CSV's and VPC's fast path on many lines (FastLinesReader, byte-lines.ts): rows read in
+ * WASM (rows-wasm.ts, core-as/rows), many a call, each as the format's fast path on one line
+ * (csv-bytes.ts, vpc-bytes.ts) reads it, up to one it would not take, which is left to the line
+ * by line path. A row's conversation is looked up in WASM by its endpoints' bytes; one met for
+ * the first time there is looked up (or made) in the endpoint table here, as the fast path on one
+ * line does, and remembered in WASM by the table's id. The host does per line only what the
+ * table and the sink must: the conversation's service, the flow given to the sink, and a time the
+ * module does not read (RFC 3339).
+ */
+import { PROTOCOL_CODE } from '../compile/layout.js';
+import { NOT_A_TIME, timeOfBytes } from './byte-fields.js';
+import { conversationHash } from './conversations.js';
+import type { EndpointDecoder, EndpointRecords, FastLinesReader, FlowSink, LinesTaken } from './flow-records.js';
+import { OBSERVED_WORDS, PROTOCOL_WORDS } from './records.js';
+import { COLUMN_COUNT, READ, RowScanner, rowScannerModule } from './rows-wasm.js';
+
+/**
+ * After readLines: RowScanner.lines holds the offset past the last line taken (END) and past the
+ * line with a new conversation (NEW_END), then from FIRST each line's fields, STRIDE apart (as
+ * core-as/rows/layout.ts's LINE_*): its start, its conversation, protocol * 65536 + port, observed
+ * verdict (OBSERVED_CODE, or REPLY), each time's bounds when the host reads it (else -1, and its
+ * value is the f64 at TIME_VALUE, TIME_END_VALUE); then for a conversation met, the service noted
+ * on it for this protocol and port (-1: none) and its record, or for a new one its endpoints' bounds.
+ */
+export const LINE = { END: 0, NEW_END: 1, FIRST: 4, START: 0, CONVERSATION: 1, SERVICE: 2, OBSERVED: 3, TIME: 4, TIME_END: 6, TIME_VALUE: 8, TIME_END_VALUE: 10, NOTED: 12, RECORD: 13, SRC: 12, DST: 14, STRIDE: 16, REPLY: 3 } as const;
+/** The columns written for the module (core-as/rows/layout.ts's COLUMN_*). */
+const COLUMN = { WIDTH: 0, SRC: 1, DST: 2, PACKET_SRC: 3, PACKET_DST: 4, PORT: 5, PROTOCOL: 6, VERDICT: 7, TIME: 8, TIME_END: 9, SRC_PORT: 10, TCP_FLAGS: 11, STATUS: 12, TCP_CODE: 13 } as const;
+/** Rows wider than this are read line by line (as the module's MAX_WIDTH). */
+const MAX_WIDTH = 63;
+/** As core-as/rows/layout.ts's LAYOUT_CHECK (its 2: MAX_LINES / 256). */
+const LAYOUT_CHECK = 2_000_000 + LINE.STRIDE * 1000 + LINE.SRC * 10 + 2;
+
+/** The record statuses VPC's fast path leaves to its LineReader (vpc-bytes.ts). */
+export const VPC_SKIPPED_STATUSES: readonly string[] = ['NODATA', 'SKIPDATA'];
+
+const encoder = new TextEncoder();
+const encode = (words: readonly (readonly [string, number])[]): (readonly [Uint8Array, number])[] => words.map(([word, code]) => [encoder.encode(word), code]);
+/** The module's word lists, in the order of core-as/rows/layout.ts's WORDS_*. */
+const WORD_LISTS = [encode(OBSERVED_WORDS), encode(PROTOCOL_WORDS), encode(VPC_SKIPPED_STATUSES.map((status) => [status, 1]))];
+
+/** A format's rows as the module reads them: which reader, the columns, and what the fast path on one line names its fields. */
+export interface RowColumns {
+  readonly format: 0 | 1;
+  readonly values: Int32Array;
+  readonly decode: EndpointDecoder;
+  readonly srcField: string;
+  readonly dstField: string;
+  readonly timeName: string;
+  readonly timeEndName: string;
+}
+
+type ColumnName = Exclude<keyof typeof COLUMN, 'WIDTH' | 'TCP_CODE'>;
+
+/** The RowColumns of a header's columns (absent ones undefined); undefined when its rows are too wide for the module. */
+export function rowColumns(format: 'csv' | 'vpc', width: number, at: Partial<Record<ColumnName, number | undefined>>, names: Omit<RowColumns, 'format' | 'values'>): RowColumns | undefined {
+  if (width > MAX_WIDTH) return undefined;
+  const values = new Int32Array(COLUMN_COUNT).fill(-1);
+  values[COLUMN.WIDTH] = width;
+  values[COLUMN.TCP_CODE] = PROTOCOL_CODE.TCP;
+  for (const [name, column] of Object.entries(at) as [ColumnName, number | undefined][]) if (column !== undefined) values[COLUMN[name]] = column;
+  return { format: format === 'csv' ? 0 : 1, values, ...names };
+}
+
+/** The bits kept of the conversations' hashes by tables met from now on (cutRowHashes). */
+let hashMask = -1;
+
+/** For tests: tables met from now on keep only the bits of `mask` of their conversations' hashes in WASM (-1: all), so that conversations collide and their bytes must decide. */
+export function cutRowHashes(mask: number): void {
+  hashMask = mask;
+}
+
+/** The module's instance for one endpoint table, forgetting its conversations whenever the table's start over. */
+class TableRows {
+  readonly scanner = new RowScanner(rowScannerModule(), LINE.STRIDE, LAYOUT_CHECK, WORD_LISTS);
+  private clears: number;
+
+  constructor(readonly table: EndpointRecords) {
+    this.clears = table.conversationClears;
+    if (hashMask !== -1) this.scanner.cutHash(hashMask);
+  }
+
+  /** Forgets the conversations remembered once the table has dropped them (their ids are then reused). */
+  keepCurrent(): void {
+    if (this.clears === this.table.conversationClears) return;
+    this.clears = this.table.conversationClears;
+    this.scanner.clear();
+  }
+}
+
+const rowsByTable = new WeakMap<EndpointRecords, TableRows>();
+let last: TableRows | undefined;
+
+function rowsOf(table: EndpointRecords): TableRows {
+  if (last?.table === table) return last;
+  let rows = rowsByTable.get(table);
+  if (rows === undefined) rowsByTable.set(table, (rows = new TableRows(table)));
+  return (last = rows);
+}
+
+/** The time at `slot` of the line at `r`: its value, or read from its bounds in `bytes`. */
+function timeAt(bytes: Uint8Array, scanner: RowScanner, r: number, slot: number, valueSlot: number, name: string): number {
+  const start = scanner.lines[r + slot]!;
+  return start < 0 ? scanner.times[(r + valueSlot) >> 1]! : timeOfBytes(bytes, start, scanner.lines[r + slot + 1]!, name);
+}
+
+/**
+ * The fast path on many lines of rows with `columns` (FastLinesReader): lines taken while the
+ * module takes them, each new conversation looked up in (or added to) the table and remembered.
+ */
+export function readRowLines(columns: RowColumns, bytes: Uint8Array, start: number, line: number, sink: FlowSink, chunk: number, maxLineBytes: number, taken: LinesTaken): void {
+  const table = sink.endpoints(columns.decode);
+  const rows = rowsOf(table);
+  const scanner = rows.scanner;
+  const { timeName, timeEndName } = columns;
+  let number = line;
+  let at = start;
+  for (;;) {
+    rows.keepCurrent();
+    const read = scanner.readLines(columns.format, columns.values, bytes, at, chunk, maxLineBytes);
+    const lines = scanner.lines;
+    const end = LINE.FIRST + (read >> 2) * LINE.STRIDE;
+    let r = LINE.FIRST;
+    for (; r < end; r += LINE.STRIDE) {
+      const time = timeAt(bytes, scanner, r, LINE.TIME, LINE.TIME_VALUE, timeName);
+      const timeEnd = timeAt(bytes, scanner, r, LINE.TIME_END, LINE.TIME_END_VALUE, timeEndName);
+      if (time === NOT_A_TIME || timeEnd === NOT_A_TIME) break;
+      const observed = lines[r + LINE.OBSERVED]!;
+      if (observed === LINE.REPLY) sink.reply();
+      else {
+        let service = lines[r + LINE.NOTED]!;
+        if (service < 0) service = noteService(scanner, table, r);
+        sink.serviceFlow(table, service, number, observed, time, timeEnd);
+      }
+      number++;
+    }
+    taken.lines = number - line;
+    if (r < end) {
+      taken.end = lines[r + LINE.START]!;
+      return;
+    }
+    taken.end = at = lines[LINE.END]!;
+    if ((read & READ.NEW) !== 0) {
+      const after = lines[LINE.NEW_END]!;
+      if (!takeNew(columns, rows, bytes, r, number, sink)) return;
+      number++;
+      taken.lines++;
+      taken.end = at = after;
+      continue;
+    }
+    if ((read & READ.CUT) === 0 && read >> 2 < scanner.maxLines) return;
+  }
+}
+
+/** The service of the line at `r` (EndpointRecords.conversationService), noted in the module once its verdicts are known, as the table notes it. */
+function noteService(scanner: RowScanner, table: EndpointRecords, r: number): number {
+  const lines = scanner.lines;
+  const key = lines[r + LINE.SERVICE]!;
+  const service = table.conversationService(lines[r + LINE.CONVERSATION]!, key >>> 16, key & 0xffff);
+  if (table.services.known(service)) scanner.note(lines[r + LINE.RECORD]!, key, service);
+  return service;
+}
+
+/** The line at `r`, whose conversation the module did not know: read as the fast path on one line reads it, its conversation remembered; false when that path would not take it. */
+function takeNew(columns: RowColumns, rows: TableRows, bytes: Uint8Array, r: number, number: number, sink: FlowSink): boolean {
+  const { scanner, table } = rows;
+  const time = timeAt(bytes, scanner, r, LINE.TIME, LINE.TIME_VALUE, columns.timeName);
+  const timeEnd = timeAt(bytes, scanner, r, LINE.TIME_END, LINE.TIME_END_VALUE, columns.timeEndName);
+  if (time === NOT_A_TIME || timeEnd === NOT_A_TIME) return false;
+  const lines = scanner.lines;
+  const srcStart = lines[r + LINE.SRC]!;
+  const srcEnd = lines[r + LINE.SRC + 1]!;
+  const dstStart = lines[r + LINE.DST]!;
+  const dstEnd = lines[r + LINE.DST + 1]!;
+  const service = lines[r + LINE.SERVICE]!;
+  const observed = lines[r + LINE.OBSERVED]!;
+  const hash = conversationHash(bytes, srcStart, srcEnd, dstStart, dstEnd);
+  const found = table.foundConversation(hash, bytes, srcStart, srcEnd, dstStart, dstEnd);
+  const conversation = found >= 0 ? found : table.newConversation(hash, bytes, srcStart, srcEnd, columns.srcField, dstStart, dstEnd, columns.dstField);
+  if (conversation < 0) return false;
+  // Making it may have started the table's conversations over.
+  rows.keepCurrent();
+  scanner.remember(conversation);
+  sink.serviceFlow(table, table.conversationService(conversation, service >>> 16, service & 0xffff), number, observed, time, timeEnd);
+  return true;
+}
+
+/** A FastLinesReader over the columns `current` gives (none: nothing is taken). */
+export function rowLinesReader(current: () => RowColumns | undefined): FastLinesReader {
+  return (bytes, start, line, sink, chunk, maxLineBytes, taken) => {
+    const columns = current();
+    if (columns === undefined) {
+      taken.lines = 0;
+      taken.end = start;
+      return;
+    }
+    readRowLines(columns, bytes, start, line, sink, chunk, maxLineBytes, taken);
+  };
+}

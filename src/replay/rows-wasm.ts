@@ -1,0 +1,152 @@
+/**
+ * @module The flow-log row reader's WASM module under Node (core-as/rows, built by `npm run
+ * build:wasm` into core-as/build/rows.wasm, copied beside dist/'s JavaScript by `npm run build`):
+ * one instance per endpoint table, loaded on first use. It reads many CSV or VPC rows of a chunk
+ * copied into its memory in one pass each (line feed, fields, the checks of the fast path on one
+ * line, the conversation looked up by its endpoints' bytes) and writes one result per line, with
+ * offsets into the caller's bytes (row-lines.ts reads them).
+ */
+import { compileBuiltModule } from '../engine/node-core.js';
+
+interface RowExports {
+  readonly memory: WebAssembly.Memory;
+  layoutCheck(): number;
+  columnsAt(): number;
+  wordsAt(): number;
+  lineAt(): number;
+  lineCapacity(): number;
+  linesAt(): number;
+  maxLines(): number;
+  readLines(format: number, at: number, end: number, origin: number, maxLine: number): number;
+  clearConversations(): void;
+  cutHash(mask: number): void;
+  rememberConversation(id: number): number;
+  noteService(record: number, key: number, service: number): void;
+}
+
+/** Word lists the module reads spellings from (core-as/rows/layout.ts's WORDS_*), each at most WORD_SLOTS words of at most 16 bytes. */
+const WORD_SLOTS = 16;
+const WORD_BYTES = 24;
+/** What readLines gives besides the number of lines taken (times four). */
+export const READ = { NEW: 1, CUT: 2 } as const;
+/** The columns the module reads (core-as/rows/layout.ts's COLUMN_*). */
+export const COLUMN_COUNT = 16;
+
+/** The module's instance, with views on its memory (renewed when the memory grows). */
+export class RowScanner {
+  private readonly exports: RowExports;
+  private readonly lineAt: number;
+  private readonly lineCapacity: number;
+  private readonly linesAt: number;
+  private readonly lineStride: number;
+  /** The bytes copied into the line area: the chunk (by its serial) and the part [windowStart, windowEnd) of it. */
+  private windowChunk = -1;
+  private windowStart = 0;
+  private windowEnd = 0;
+  /** Where the last readLines stopped at the end of the bytes copied (-1: it did not): a call from there copies again. */
+  private cutAt = -1;
+  private columnsSet: Int32Array | undefined;
+  private buffer!: ArrayBuffer;
+  private memoryBytes!: Uint8Array;
+  private columns!: Int32Array;
+  /** After readLines: its header (LINE.END, LINE.NEW_END), then each line's fields (row-lines.ts's LINE). */
+  lines!: Int32Array;
+  /** `lines` as f64 (the times' values). */
+  times!: Float64Array;
+  /** Lines read by one readLines call at most. */
+  readonly maxLines: number;
+
+  constructor(module: WebAssembly.Module, lineStride: number, layoutCheck: number, words: readonly (readonly (readonly [Uint8Array, number])[])[]) {
+    this.exports = new WebAssembly.Instance(module, {}).exports as unknown as RowExports;
+    if (this.exports.layoutCheck() !== layoutCheck) throw new Error('rows.wasm was built for another result layout: run npm run build:wasm');
+    this.lineAt = this.exports.lineAt();
+    this.lineCapacity = this.exports.lineCapacity();
+    this.linesAt = this.exports.linesAt();
+    this.maxLines = this.exports.maxLines();
+    this.lineStride = lineStride;
+    this.renew();
+    const wordsAt = this.exports.wordsAt();
+    words.forEach((list, l) => {
+      if (list.length > WORD_SLOTS) throw new Error('replay bug: a word list too long for rows.wasm');
+      list.forEach(([word, code], w) => {
+        if (word.length === 0 || word.length > 16) throw new Error('replay bug: a word rows.wasm cannot hold');
+        const at = wordsAt + (l * WORD_SLOTS + w) * WORD_BYTES;
+        new DataView(this.buffer).setUint32(at, word.length, true);
+        new DataView(this.buffer).setInt32(at + 4, code, true);
+        this.memoryBytes.set(word, at + 8);
+      });
+    });
+  }
+
+  private renew(): void {
+    this.buffer = this.exports.memory.buffer;
+    this.memoryBytes = new Uint8Array(this.buffer);
+    this.columns = new Int32Array(this.buffer, this.exports.columnsAt(), COLUMN_COUNT);
+    this.lines = new Int32Array(this.buffer, this.linesAt, 4 + (this.maxLines + 1) * this.lineStride);
+    this.times = new Float64Array(this.buffer, this.linesAt, this.lines.length >> 1);
+  }
+
+  /**
+   * Reads the rows of `format` (0: CSV, 1: VPC) with `columns` of `bytes` (serial `chunk`) from
+   * `start`, none longer than `maxLine`, up to one the caller must read itself (core-as/rows/rows.ts):
+   * the number taken times four, plus READ.NEW when the next one's conversation was not met, or
+   * READ.CUT when the next one runs past the bytes copied and more of the chunk can be copied (a
+   * call from it copies them).
+   */
+  readLines(format: number, columns: Int32Array, bytes: Uint8Array, start: number, chunk: number, maxLine: number): number {
+    if (columns !== this.columnsSet) {
+      this.columns.set(columns);
+      this.columnsSet = columns;
+    }
+    if (chunk !== this.windowChunk || start < this.windowStart || start >= this.windowEnd || start === this.cutAt) this.copy(bytes, start, chunk);
+    const read = this.exports.readLines(format, start - this.windowStart, this.windowEnd - this.windowStart, this.windowStart, maxLine);
+    this.cutAt = -1;
+    if ((read & READ.CUT) === 0) return read;
+    const stop = this.lines[0]!;
+    if (stop === this.windowStart || this.windowEnd === bytes.length) return read & ~READ.CUT;
+    this.cutAt = stop;
+    return read;
+  }
+
+  /** Copies `bytes` from `start` into the line area, as much as fits: lines are then read there until the chunk changes or a line passes its end. */
+  private copy(bytes: Uint8Array, start: number, chunk: number): void {
+    const to = Math.min(bytes.length, start + this.lineCapacity);
+    this.memoryBytes.set(bytes.subarray(start, to), this.lineAt);
+    this.windowChunk = chunk;
+    this.windowStart = start;
+    this.windowEnd = to;
+  }
+
+  /** Remembers the conversation of the line readLines last found new as `id`. */
+  remember(id: number): void {
+    this.exports.rememberConversation(id);
+    if (this.exports.memory.buffer !== this.buffer) this.renew();
+  }
+
+  /** Notes `service` on the conversation of `record` (a line's LINE.RECORD) for the service `key` it was read with: lines of that conversation and key then give it. */
+  note(record: number, key: number, service: number): void {
+    this.exports.noteService(record, key, service);
+  }
+
+  /** Forgets every conversation remembered (their ids are the caller's to reuse). */
+  clear(): void {
+    this.exports.clearConversations();
+  }
+
+  /** Keeps only the bits of `mask` of the conversations' hashes, and forgets every one: for tests, where they then collide and their bytes must decide. */
+  cutHash(mask: number): void {
+    this.exports.cutHash(mask);
+  }
+}
+
+let module: WebAssembly.Module | undefined;
+
+/** The reader's compiled module, read from its file on first use (a replay worker is handed it instead). */
+export function rowScannerModule(): WebAssembly.Module {
+  return (module ??= compileBuiltModule('rows.wasm', 'the CSV and VPC row reader'));
+}
+
+/** Uses `compiled` from now on: a replay worker's bundle lives where it cannot find the file. */
+export function useRowScannerModule(compiled: WebAssembly.Module): void {
+  module = compiled;
+}
