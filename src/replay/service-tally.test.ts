@@ -15,12 +15,9 @@ import { loadCoreModule } from '../engine/node-core.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import { ingestSources } from '../ingest/bundle.js';
 import { readFileSync } from 'node:fs';
-import { EndpointDirectory } from './endpoint-directory.js';
 import { EndpointRecords, type EndpointTables } from './flow-records.js';
-import { replay } from './replay.js';
 import { ServiceTally } from './service-tally.js';
-import { ReplaySummary } from './summary.js';
-import { chunked, randomFlowLogs } from './test-support.js';
+import { randomFlowLogs, summaryReport, type TestReplay } from './test-support.js';
 import { VerdictCache } from './verdict-cache.js';
 
 const CLUSTER = ingestSources([{ name: 'cluster.yaml', text: readFileSync(new URL('../../test/fixtures/flowlogs/cluster.yaml', import.meta.url), 'utf8') }]).bundle!;
@@ -37,30 +34,9 @@ const objectPath = (engine: Engine): Engine => ({
   decideBatch: (flows) => engine.decideBatch(flows),
 });
 
-interface Run {
-  readonly engine: Engine;
-  readonly batchSize: number;
-  readonly groups: number;
-  readonly chunk: number;
-  /** An --out that is thrown away: every line settled on its own. */
-  readonly lineByLine?: boolean;
-  readonly endpointTables?: EndpointTables;
-}
-
-/** The report of replaying `texts` (one input each), as a summary prints it and as a worker hands it over. */
-async function report(texts: readonly string[], run: Run): Promise<string> {
-  const summary = new ReplaySummary(run.groups);
-  const inputs = texts.map((text, i) => ({ name: `log${i}.${text.startsWith('src,') ? 'csv' : 'vpc'}`, bytes: chunked(text, run.chunk) }));
-  await replay(inputs, {
-    engine: run.engine,
-    summary,
-    directory: new EndpointDirectory(CLUSTER),
-    batchSize: run.batchSize,
-    endpointTables: run.endpointTables,
-    out: run.lineByLine ? () => undefined : undefined,
-  });
-  return [summary.toText(3), JSON.stringify(summary.toJSON(50)), JSON.stringify(summary.toPart())].join('\n');
-}
+/** The report of replaying `texts` (one input each, CSV or VPC by their header). */
+const report = (texts: readonly string[], engine: Engine, how: TestReplay & { readonly chunk: number; readonly lineByLine?: boolean }): Promise<string> =>
+  summaryReport(texts.map((text, i) => ({ text, name: `log${i}.${text.startsWith('src,') ? 'csv' : 'vpc'}`, chunk: how.chunk })), engine, CLUSTER, how);
 
 const failure = (error: Error): string => `error: ${error.message}`;
 
@@ -80,9 +56,9 @@ describe('flows counted per service', () => {
         chunkSize,
         async (texts, batchSize, groups, keep, chunk) => {
           const how = { batchSize, groups, chunk };
-          const objects = await report(texts, { ...how, engine: new VerdictCache(objectPath(cluster)) }).catch(failure);
-          const lineByLine = await report(texts, { ...how, engine: new VerdictCache(cluster), lineByLine: true }).catch(failure);
-          const counted = await report(texts, { ...how, engine: new VerdictCache(cluster), endpointTables: keep ? kept : undefined }).catch(failure);
+          const objects = await report(texts, new VerdictCache(objectPath(cluster)), how).catch(failure);
+          const lineByLine = await report(texts, new VerdictCache(cluster), { ...how, lineByLine: true }).catch(failure);
+          const counted = await report(texts, new VerdictCache(cluster), { ...how, endpointTables: keep ? kept : undefined }).catch(failure);
           expect(lineByLine).toEqual(objects);
           expect(counted).toEqual(lineByLine);
         },
@@ -120,9 +96,9 @@ describe('flows counted per service', () => {
   it('counts nothing per service while lines are reported one by one', async () => {
     taken.mockClear();
     const log = `src,dst,port\n${'prod/frontend,prod/backend,8080\n'.repeat(50)}`;
-    await report([log], { engine: cluster, batchSize: 4, groups: 10, chunk: 61, lineByLine: true });
+    await report([log], cluster, { batchSize: 4, groups: 10, chunk: 61, lineByLine: true });
     expect(taken).not.toHaveBeenCalled();
-    await report([log], { engine: cluster, batchSize: 4, groups: 10, chunk: 61 });
+    await report([log], cluster, { batchSize: 4, groups: 10, chunk: 61 });
     expect(tallied()).toBeGreaterThan(40);
   });
 });

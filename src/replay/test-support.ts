@@ -128,6 +128,19 @@ export async function singleReport(log: TestLog, engine: Engine, bundle: Bundle,
   return { text: summary.toText(3), json: JSON.stringify({ ...summary.toJSON(), rules: rules.toJSON() }), out: out.join('\n') };
 }
 
+/**
+ * A single replay of `logs` (one input each) that reports no line on its own (no --out, no
+ * --rules), or, `lineByLine`, with an --out thrown away: its summary as text, as JSON, and as the
+ * part a --jobs worker hands over (groups in the order they were first listed).
+ */
+export async function summaryReport(logs: readonly TestLog[], engine: Engine, bundle: Bundle, how: TestReplay & { readonly lineByLine?: boolean }): Promise<string> {
+  const summary = new ReplaySummary(how.groups);
+  const inputs = logs.map((log) => ({ name: log.name, bytes: chunked(log.text, log.chunk ?? 61) }));
+  const out = how.lineByLine ? () => undefined : undefined;
+  await replay(inputs, { engine, summary, directory: new EndpointDirectory(bundle), endpointTables: how.endpointTables, batchSize: how.batchSize, format: logs[0]?.format, out });
+  return [summary.toText(3), JSON.stringify(summary.toJSON(50)), JSON.stringify(summary.toPart())].join('\n');
+}
+
 /** A replay of `log` by `next` against the baseline `old`, resolved with `bundle` (the new one), as the CLI reports it. */
 export async function baselineReport(log: TestLog, next: Engine, old: Engine, bundle: Bundle, how: TestReplay): Promise<ReplayReport> {
   const summary = new BaselineSummary(how.groups);
