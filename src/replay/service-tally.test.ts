@@ -19,20 +19,11 @@ import { EndpointRecords, type EndpointTables } from './flow-records.js';
 import { ServiceTally } from './service-tally.js';
 import { randomFlowLogs, summaryReport, type TestReplay } from './test-support.js';
 import { VerdictCache } from './verdict-cache.js';
+import { throughFlows as objectPath } from '../../test/ndjson-lines.js';
 
 const CLUSTER = ingestSources([{ name: 'cluster.yaml', text: readFileSync(new URL('../../test/fixtures/flowlogs/cluster.yaml', import.meta.url), 'utf8') }]).bundle!;
 const cluster = createEngine({ kind: 'wasm', core: loadCoreModule(), bundle: CLUSTER }) as WasmEngine;
 const { csvLog, vpcLog, chunkSize } = randomFlowLogs(CLUSTER, 400);
-
-/** The same engine, as an Engine the records path does not recognise: the object path. */
-const objectPath = (engine: Engine): Engine => ({
-  kind: engine.kind,
-  version: engine.version,
-  decide: (flow) => engine.decide(flow),
-  explain: (flow) => engine.explain(flow),
-  decideRecords: (records) => engine.decideRecords(records),
-  decideBatch: (flows) => engine.decideBatch(flows),
-});
 
 /** The report of replaying `texts` (one input each, CSV or VPC by their header). */
 const report = (texts: readonly string[], engine: Engine, how: TestReplay & { readonly chunk: number; readonly lineByLine?: boolean }): Promise<string> =>
