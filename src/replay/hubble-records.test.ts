@@ -19,7 +19,8 @@ import type { Bundle } from '../model/bundle.js';
 import { FlowRecordBatch } from './flow-record-batch.js';
 import type { EndpointTables } from './flow-records.js';
 import { cutEndHashes } from './hubble-line-scan.js';
-import { baselineReport, hubbleMutation, singleReport, type ReplayReport } from './test-support.js';
+import { ServiceTally } from './service-tally.js';
+import { baselineReport, hubbleMutation, singleReport, summaryReport, type ReplayReport } from './test-support.js';
 import { VerdictCache } from './verdict-cache.js';
 import { throughFlows as objectPath } from '../../test/ndjson-lines.js';
 
@@ -224,6 +225,22 @@ describe('Hubble records-first replay against the object path', () => {
       clear();
       expect(await single(text, new VerdictCache(cluster), batchSize, groups, kept, chunk).catch(failure)).toEqual(expected);
     });
+  }, 120_000);
+
+  it('gives the same report with no line reported on its own (repeated flows counted per service)', async () => {
+    const taken = vi.spyOn(ServiceTally.prototype, 'take');
+    const kept: EndpointTables = new Map();
+    await fc.assert(
+      fc.asyncProperty(hubbleLog, fc.integer({ min: 1, max: 40 }), fc.constantFrom(100_000, 2, 1), fc.boolean(), chunkSizes, async (text, batchSize, groups, keep, chunk) => {
+        const log = { text, name: 'flows.jsonl', format: 'hubble' as const, chunk };
+        const expected = await summaryReport([log], new VerdictCache(objectPath(cluster)), CLUSTER, { batchSize, groups }).catch(failure);
+        expect(await summaryReport([log], new VerdictCache(cluster), CLUSTER, { batchSize, groups, endpointTables: keep ? kept : undefined }).catch(failure)).toEqual(expected);
+      }),
+      { numRuns: 150 },
+    );
+    // Repeated flows were counted per service (the tally is not the batch under another name).
+    expect(taken.mock.results.filter((result) => result.value === true).length).toBeGreaterThan(300);
+    taken.mockRestore();
   }, 120_000);
 
   it('gives the same baseline report, rule hits and --out', async () => {

@@ -60,6 +60,11 @@ export class ListedFlows {
     this.first(counts, list, service, group);
   }
 
+  /** Lists `flows` more flows of `service` in `list`, where `count` listed one of its flows since the services were last numbered again. */
+  countMore(counts: ServiceCounts, list: number, service: number, flows: number): void {
+    counts.pending[list]![service]! += flows;
+  }
+
   /** Adds every listing not yet added to the summary's counts: before the summary is read. */
   flush(): void {
     for (const counts of this.tables.values()) this.flushCounts(counts);

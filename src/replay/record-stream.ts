@@ -16,6 +16,7 @@ import { FlowRecordBatch } from './flow-record-batch.js';
 import { EndpointRecords, type EndpointTables, OBSERVED_OF_CODE, PROTOCOL_NAMES, type EndpointDecoder } from './flow-records.js';
 import type { RecordSink } from './records.js';
 import { countBytes, resolveFlow, type FlowStreamOptions, type PendingFlow, type ReplayInput } from './replay.js';
+import type { ServiceTally } from './service-tally.js';
 import { VerdictCache } from './verdict-cache.js';
 
 /** The engines that decide every fast flow (the new bundle's first), and how their verdicts are counted. */
@@ -25,6 +26,12 @@ export interface RecordPath {
   readonly tables?: EndpointTables;
   /** Settles fast flows [from, to) of `batch`, in order; none of them was refused by any engine. */
   settle(batch: FlowRecordBatch, from: number, to: number): void | Promise<void>;
+  /**
+   * When no line is reported on its own: repeated fast flows counted per service instead of a
+   * batch entry each (service-tally.ts), and settled after each batch by `settleTally`.
+   */
+  readonly tally?: ServiceTally;
+  settleTally?(): void;
 }
 
 /** The in-process WASM engine behind `engine` (itself, or under verdict reuse); undefined for any other. */
@@ -58,6 +65,7 @@ export async function streamRecords<Answer>(inputs: readonly ReplayInput[], opti
   let flows = 0;
   let lastDecode: EndpointDecoder | undefined;
   let lastTable: EndpointRecords | undefined;
+  const tally = path.tally;
 
   const sink: RecordSink = {
     directory: options.directory,
@@ -70,12 +78,13 @@ export async function streamRecords<Answer>(inputs: readonly ReplayInput[], opti
       return (lastTable = table);
     },
     flow(table, src, dst, protocol, port, line, observed, time, timeEnd) {
-      batch.add(file, table, table.services.find(src, dst, protocol, port), line, observed, time, timeEnd);
       flows++;
+      const service = table.services.find(src, dst, protocol, port);
+      if (tally === undefined || !tally.take(table, service, observed)) batch.add(file, table, service, line, observed, time, timeEnd);
     },
     serviceFlow(table, service, line, observed, time, timeEnd) {
-      batch.add(file, table, service, line, observed, time, timeEnd);
       flows++;
+      if (tally === undefined || !tally.take(table, service, observed)) batch.add(file, table, service, line, observed, time, timeEnd);
     },
     reply() {
       options.other(REPLY, file);
@@ -122,10 +131,13 @@ export async function streamRecords<Answer>(inputs: readonly ReplayInput[], opti
       else options.other(item.record, item.file);
     }
     await settleFastTo(size);
+    // Counts settle in any order, but before trim may number the services again.
+    path.settleTally?.();
     batch.clear();
     slow = [];
     pending = [];
     for (const table of tables.values()) table.trim();
+    tally?.renumbered();
   };
 
   for (const input of inputs) {

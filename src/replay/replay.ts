@@ -12,10 +12,11 @@ import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
 import { resolveEndpoint, type EndpointDirectory } from './endpoint-directory.js';
 import { readFlowLogBytes, type FlowLogFormat, type LogPart, type LogRecord } from './index.js';
 import type { FlowRecordBatch } from './flow-record-batch.js';
-import { OBSERVED_CODE, OBSERVED_OF_CODE, type EndpointTables } from './flow-records.js';
-import { ListedFlows } from './listed-flows.js';
+import { OBSERVED_CODE, OBSERVED_OF_CODE, type EndpointRecords, type EndpointTables } from './flow-records.js';
+import { ListedFlows, type ServiceCounts } from './listed-flows.js';
 import { localWasmEngine, recordAllows, recordFields, streamRecords } from './record-stream.js';
 import { RuleHits } from './rule-hits.js';
+import { ServiceTally } from './service-tally.js';
 import type { RecordTally } from './record-tally.js';
 import { LIST, ReplaySummary } from './summary.js';
 
@@ -178,7 +179,15 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
   if (wasm === undefined) await streamFlows(inputs, stream);
   else {
     const listed = options.listed ?? new ListedFlows(options.summary);
-    await streamRecords(inputs, stream, { engines: [wasm], tables: options.endpointTables, settle: (batch, from, to) => settleRecords(batch, from, to, wasm, listed, options) });
+    // Lines reported one by one (--out, --rules) are never counted per service.
+    const tally = options.out || options.rules ? undefined : new ServiceTally();
+    await streamRecords(inputs, stream, {
+      engines: [wasm],
+      tables: options.endpointTables,
+      tally,
+      settle: (batch, from, to) => settleRecords(batch, from, to, wasm, listed, options, tally),
+      settleTally: () => tally && settleTallied(tally, listed, options.summary),
+    });
     listed.flush();
   }
 }
@@ -187,7 +196,7 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
  * `settle` for fast flows [from, to) of a batch, from their verdict records: totals counted here,
  * the summary's lists per distinct flow (`listed`).
  */
-async function settleRecords(batch: FlowRecordBatch, from: number, to: number, engine: WasmEngine, listed: ListedFlows, options: ReplayOptions): Promise<void> {
+async function settleRecords(batch: FlowRecordBatch, from: number, to: number, engine: WasmEngine, listed: ListedFlows, options: ReplayOptions, tally: ServiceTally | undefined): Promise<void> {
   // Flow i's verdict record: record verdictIndex(i, 0) of its table's (flow-record-batch.ts).
   const verdictsByTable = batch.verdictsOf();
   const engines = batch.engines;
@@ -197,6 +206,7 @@ async function settleRecords(batch: FlowRecordBatch, from: number, to: number, e
   const services = batch.services;
   const tables = batch.tableIndexes;
   const counts = Array.from({ length: batch.tableCount }, (_, t) => listed.of(batch.table(t)));
+  const tallies = tally && Array.from({ length: batch.tableCount }, (_, t) => tally.of(batch.table(t)));
   // What decided flow `at`, asked only for a flow that starts a group: one object for the whole run.
   const group = { verdicts: verdictsByTable[0]!, at: 0, why: (): string | undefined => whyOf(engine.verdictOfRecord(group.verdicts, group.at)) };
   let allowedFlows = 0;
@@ -222,6 +232,7 @@ async function settleRecords(batch: FlowRecordBatch, from: number, to: number, e
       listed.count(counts[table]!, LIST.DENIED, service, group);
       if (observed === OBSERVED_CODE.ALLOWED) listed.count(counts[table]!, LIST.BREAK, service, group);
     }
+    if (tallies) tally!.settled(tallies[table]!, service, observed);
     if (rules) rules.countRecord(engine, verdicts, at, batch.fileOf(i), batch.lines[i]!, batch.timeOf(i), batch.timeEndOf(i));
     if (lines) {
       const { reason, deniedBy } = recordFields(verdicts, at);
@@ -233,6 +244,34 @@ async function settleRecords(batch: FlowRecordBatch, from: number, to: number, e
   }
   summary.countJudgedRun(allowedFlows, to - from - allowedFlows, observedAny);
   if (lines && lines.length > 0) await options.out!(lines.join('\n'));
+}
+
+/** The flows `tally` counted since the last batch, as settleRecords would have counted them one by one (their groups are listed already). */
+function settleTallied(tally: ServiceTally, listed: ListedFlows, summary: ReplaySummary): void {
+  let allowedFlows = 0;
+  let deniedFlows = 0;
+  let observedAny = false;
+  let table: EndpointRecords | undefined;
+  let verdicts: Uint8Array = new Uint8Array(0);
+  let counts: ServiceCounts | undefined;
+  tally.settle((from, service, observed, flows) => {
+    if (from !== table) {
+      table = from;
+      verdicts = from.services.verdictBytes();
+      counts = listed.of(from);
+    }
+    if (observed !== OBSERVED_CODE.NONE) observedAny = true;
+    // One engine: a service's verdict record is record `service`.
+    if (recordAllows(verdicts, service)) {
+      allowedFlows += flows;
+      if (observed === OBSERVED_CODE.DENIED) listed.countMore(counts!, LIST.OPEN, service, flows);
+    } else {
+      deniedFlows += flows;
+      listed.countMore(counts!, LIST.DENIED, service, flows);
+      if (observed === OBSERVED_CODE.ALLOWED) listed.countMore(counts!, LIST.BREAK, service, flows);
+    }
+  });
+  if (allowedFlows + deniedFlows > 0) summary.countJudgedRun(allowedFlows, deniedFlows, observedAny);
 }
 
 export function countOther(record: LogRecord, file: string, summary: RecordTally): void {

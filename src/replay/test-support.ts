@@ -128,6 +128,19 @@ export async function singleReport(log: TestLog, engine: Engine, bundle: Bundle,
   return { text: summary.toText(3), json: JSON.stringify({ ...summary.toJSON(), rules: rules.toJSON() }), out: out.join('\n') };
 }
 
+/**
+ * A single replay of `logs` (one input each) that reports no line on its own (no --out, no
+ * --rules), or, `lineByLine`, with an --out thrown away: its summary as text, as JSON, and as the
+ * part a --jobs worker hands over (groups in the order they were first listed).
+ */
+export async function summaryReport(logs: readonly TestLog[], engine: Engine, bundle: Bundle, how: TestReplay & { readonly lineByLine?: boolean }): Promise<string> {
+  const summary = new ReplaySummary(how.groups);
+  const inputs = logs.map((log) => ({ name: log.name, bytes: chunked(log.text, log.chunk ?? 61) }));
+  const out = how.lineByLine ? () => undefined : undefined;
+  await replay(inputs, { engine, summary, directory: new EndpointDirectory(bundle), endpointTables: how.endpointTables, batchSize: how.batchSize, format: logs[0]?.format, out });
+  return [summary.toText(3), JSON.stringify(summary.toJSON(50)), JSON.stringify(summary.toPart())].join('\n');
+}
+
 /** A replay of `log` by `next` against the baseline `old`, resolved with `bundle` (the new one), as the CLI reports it. */
 export async function baselineReport(log: TestLog, next: Engine, old: Engine, bundle: Bundle, how: TestReplay): Promise<ReplayReport> {
   const summary = new BaselineSummary(how.groups);
@@ -135,4 +148,57 @@ export async function baselineReport(log: TestLog, next: Engine, old: Engine, bu
   await replayAgainstBaseline(inputs, { ...options, decider: sideBySide(next, old), summary });
   const ruleReport = { rules: rules.toJSON(), unusedRules: rules.unusedAmong(bundleRules(bundle)), shadowedRules: [], otherRuleFlows: rules.otherFlows };
   return { text: summary.toText(ruleReport, 3), json: JSON.stringify(summary.toJSON(ruleReport)), out: out.join('\n') };
+}
+
+/**
+ * Random CSV and VPC logs over `bundle`'s pods and addresses, for the records path's differential
+ * tests: a few conversations told again and again (up to `maxLines` lines), with malformed lines,
+ * unknown, ad-hoc and mixed-family endpoints, other protocols, odd times and mixed verdicts.
+ */
+export function randomFlowLogs(bundle: Bundle, maxLines = 120) {
+  const refs = bundle.pods.map((pod) => pod.ref);
+  const podIPs = bundle.pods.flatMap((pod) => pod.ips);
+  /** Mostly well-formed values, sometimes odd ones (malformed, or spelled so that only the object path takes them). */
+  const pick = (usual: readonly string[], odd: readonly string[]): fc.Arbitrary<string> =>
+    fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...usual) }, { weight: 1, arbitrary: fc.constantFrom(...odd) });
+  const endpoint = pick(
+    [...refs, ...podIPs, 'prod/frontend', 'prod/backend', '10.0.2.45', '198.51.100.23', 'fd00::99'],
+    ['prod/nope', '"prod:app=frontend,tier=web"', ' prod/backend', 'PROD/x', '', '10.0.2.045'],
+  );
+  /** Lines of either kind, repeated, with some that fit no format. */
+  const lines = (row: fc.Arbitrary<string>) =>
+    fc
+      .array(fc.oneof({ weight: 8, arbitrary: row }, fc.constantFrom('a,b', '', 'x'.repeat(40), '2 1 2'), row.map((line) => `${line} `)), { minLength: 1, maxLength: 40, size: 'max' })
+      .chain((picked) => fc.array(fc.nat({ max: picked.length - 1 }), { maxLength: maxLines, size: 'max' }).map((at) => at.map((i) => picked[i]!)));
+  /**
+   * Rows of a few conversations (the columns that decide a verdict) told again and again with other
+   * times, verdicts and source ports, some of them malformed only there: the byte path's memo of
+   * conversations must never answer from those columns.
+   */
+  const rows = <C, L>(conversation: fc.Arbitrary<C>, rest: fc.Arbitrary<L>, row: (c: C, l: L) => string): fc.Arbitrary<string[]> =>
+    fc.array(conversation, { minLength: 1, maxLength: 6 }).chain((pool) => lines(fc.tuple(fc.constantFrom(...pool), rest).map(([c, l]) => row(c, l))));
+  const csvRows = rows(
+    fc.tuple(endpoint, endpoint, pick(['80', '8080', '5432', '53', '9100', '443'], ['0', '65536', '-', 'http', '', ' 80']), pick(['TCP', 'UDP', '6', '17', 'SCTP', '132', ''], ['tcp', 'ICMP', '1', 'bogus'])),
+    fc.tuple(
+      pick(['allowed', 'denied', 'ACCEPT', 'REJECT', 'FORWARDED', 'DROPPED', '', '-'], ['Allowed', 'maybe']),
+      pick(['2024-05-14T09:21:07Z', '1715678460', '1715678460123', '', '1715678461', '2024-05-14 09:21:08.5+02:00'], ['yesterday', '99999999999999999', '1715678460.']),
+    ),
+    ([src, dst, port, protocol], [verdict, time]) => [src, dst, port, protocol, verdict, time].join(','),
+  );
+  const vpcRows = rows(
+    fc.tuple(pick([...podIPs, '10.0.2.45', '198.51.100.23'], ['fd00::99', '-', 'x']), pick([...podIPs, '10.0.2.45'], ['-']), pick(['8080', '53', '5432', '49152'], ['0', '-']), pick(['6', '17', '132'], ['1', '-', 'TCP', '06'])),
+    fc.tuple(pick(['49152', '8080', '443', '-'], ['x', '0']), pick(['1715678460', '1715678521', '-'], ['soon', '99999999999999999']), pick(['ACCEPT', 'REJECT', '-'], ['accept']), pick(['OK'], ['NODATA', 'SKIPDATA'])),
+    ([src, dst, dstPort, protocol], [srcPort, start, action, status]) => `2 123456789010 eni-0a1b ${src} ${dst} ${srcPort} ${dstPort} ${protocol} 10 840 ${start} 1715678520 ${action} ${status}`,
+  );
+  /** A log with LF or CRLF line ends, some lines not ASCII (which the byte path leaves to the text path). */
+  const logOf = (header: string, rows: fc.Arbitrary<string[]>): fc.Arbitrary<string> =>
+    fc.tuple(rows, fc.constantFrom('\n', '\r\n'), fc.nat({ max: 4 })).map(([lines, end, odd]) => {
+      const text = lines.map((line, i) => (i % 5 === odd ? line.replace('prod', 'prød') : line));
+      return `${header}${end}${text.join(end)}${end}`;
+    });
+  const csvLog = logOf('src,dst,port,protocol,verdict,time', csvRows);
+  const vpcLog = logOf('version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status', vpcRows);
+  /** Chunks that cut most lines (their bytes put together before the byte path reads them), or hold many whole lines. */
+  const chunkSize = fc.constantFrom(61, 4096);
+  return { csvLog, vpcLog, chunkSize };
 }
