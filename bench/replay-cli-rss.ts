@@ -5,7 +5,7 @@
  * package's CLI, `node dist/netpol-edge.js replay --bundle CLUSTER LOG` (package.json's `bin`, built
  * fresh by the caller: bin/netpol-edge.js adds tsx's loader thread, ~44 MiB, which an installed
  * package never runs), runs as a child process with the given
- * --jobs (or none: the default, one per core), and its peak RSS is read from /proc/PID/status
+ * --jobs (or none: the default), and its peak RSS is read from /proc/PID/status
  * (VmHWM, a high-water mark kept by the kernel, polled while it runs: the last reading before it
  * exits holds every earlier peak). Linux only: elsewhere the rows are left out.
  */
