@@ -7,7 +7,7 @@
 import { MAX_CHANGE_GROUPS, ChangeGroups, type ChangeGroup, type ChangeGroupsPart, type ChangeListJSON, type ListedFlow } from './change-groups.js';
 import { appendProblems, RecordTally, type TallyPart } from './record-tally.js';
 import { describeRule, MAX_COUNTED_RULES, type PolicyRuleRef, type RuleHitsJSON } from './rule-hits.js';
-import { sightingText, type Sighting } from './sighting.js';
+import { sightingText } from './sighting.js';
 
 export interface BaselineTotals {
   /** Records read (as in a single replay: headers and blank lines are not records). */

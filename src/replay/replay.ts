@@ -6,9 +6,8 @@
 import type { Engine } from '../engine/engine.js';
 import type { WasmEngine } from '../engine/wasm-engine.js';
 import type { FlowError } from '../model/errors.js';
-import type { Bundle } from '../model/bundle.js';
 import type { ClusterRuleRef, Verdict } from '../model/decision.js';
-import type { AdHocPod, EndpointSpec, Flow } from '../model/flow.js';
+import type { EndpointSpec, Flow } from '../model/flow.js';
 import { resolveEndpoint, type EndpointDirectory } from './endpoint-directory.js';
 import { readFlowLogBytes, type FlowLogFormat, type LogPart, type LogRecord } from './index.js';
 import type { FlowRecordBatch } from './flow-record-batch.js';
