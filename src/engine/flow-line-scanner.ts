@@ -6,6 +6,7 @@
  * back. The scan stops at the first line it does not take, which the host then reads on its own.
  */
 import { ENDPOINT_BYTES, FLOW_RECORD_BYTES } from '../compile/layout.js';
+import { InputWindow } from './input-window.js';
 
 /** The core's exports the scanner calls. */
 export interface FlowLineExports {
@@ -32,15 +33,12 @@ export class FlowLineScanner {
   private buffer: ArrayBuffer | undefined;
   private bytes = new Uint8Array(0);
   private bounds = new Uint32Array(0);
-  private readonly input: number;
   private readonly records: number;
   private readonly lines: number;
   private readonly key: number;
   private readonly result: number;
-  /** The bytes in the input part: `windowEnd - windowStart` of `windowChunk` from `windowStart`. */
-  private windowChunk: Uint8Array | undefined;
-  private windowStart = 0;
-  private windowEnd = 0;
+  /** The stretch of a chunk copied into the input part. */
+  private readonly window: InputWindow<Uint8Array>;
   /** After a scan: where the next line starts in its chunk. */
   next = 0;
 
@@ -60,7 +58,7 @@ export class FlowLineScanner {
 
   private constructor(private readonly core: FlowLineExports) {
     const block = core.flowLinesBlock();
-    this.input = block + core.flowLinesPart(PART.INPUT);
+    this.window = new InputWindow(block + core.flowLinesPart(PART.INPUT), SCAN_INPUT_BYTES);
     this.records = block + core.flowLinesPart(PART.RECORDS);
     this.lines = block + core.flowLinesPart(PART.LINES);
     this.key = block + core.flowLinesPart(PART.KEY);
@@ -75,16 +73,11 @@ export class FlowLineScanner {
    */
   scan(chunk: Uint8Array, start: number, maxLines: number, maxLine: number): number {
     this.refresh();
-    if (chunk !== this.windowChunk || start < this.windowStart || start >= this.windowEnd) {
-      const end = Math.min(chunk.length, start + SCAN_INPUT_BYTES);
-      this.bytes.set(chunk.subarray(start, end), this.input);
-      this.windowChunk = chunk;
-      this.windowStart = start;
-      this.windowEnd = end;
-    }
+    const window = this.window;
+    if (!window.holds(chunk, start)) window.copy(this.bytes, chunk, start, chunk);
     const lines = Math.min(maxLines, SCAN_MAX_LINES);
-    const count = this.core.scanFlowLines(this.windowEnd - this.windowStart, start - this.windowStart, lines, maxLine);
-    this.next = this.windowStart + this.bounds[this.result >> 2]!;
+    const count = this.core.scanFlowLines(window.end - window.start, start - window.start, lines, maxLine);
+    this.next = window.start + this.bounds[this.result >> 2]!;
     return count;
   }
 
@@ -95,17 +88,17 @@ export class FlowLineScanner {
 
   /** Where line `i` of the last scan starts in its chunk. */
   lineStart(i: number): number {
-    return this.windowStart + this.bounds[(this.lines >> 2) + 2 * i]!;
+    return this.window.start + this.bounds[(this.lines >> 2) + 2 * i]!;
   }
 
   /** Where line `i` of the last scan has its LF in its chunk. */
   lineFeed(i: number): number {
-    return this.windowStart + this.bounds[(this.lines >> 2) + 2 * i + 1]!;
+    return this.window.start + this.bounds[(this.lines >> 2) + 2 * i + 1]!;
   }
 
   /** Forgets the bytes copied in: `chunk`'s bytes may have changed (a source that refills one buffer). */
   forgetWindow(): void {
-    this.windowChunk = undefined;
+    this.window.forget();
   }
 
   /**

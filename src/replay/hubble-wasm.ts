@@ -6,6 +6,7 @@
  * writes positions as offsets into the caller's bytes; or reads many lines of the chunk at once,
  * each found by its line feed, up to one the caller must read itself (scanLines).
  */
+import { InputWindow } from '../engine/input-window.js';
 import { compileBuiltModule } from '../engine/node-core.js';
 
 interface HubbleExports {
@@ -27,16 +28,12 @@ interface HubbleExports {
 /** The module's instance, with views on its memory (renewed when the memory grows). */
 export class HubbleScanner {
   private readonly exports: HubbleExports;
-  private readonly lineAt: number;
-  private readonly lineCapacity: number;
   private readonly fieldsAt: number;
   private readonly resultAt: number;
   private readonly fieldsLength: number;
   private readonly lineStride: number;
-  /** The bytes copied into the line area: the chunk (by its serial) and the part [windowStart, windowEnd) of it. */
-  private windowChunk = -1;
-  private windowStart = 0;
-  private windowEnd = 0;
+  /** The stretch of a chunk (by its serial) copied into the line area. */
+  private readonly window: InputWindow<number>;
   private buffer!: ArrayBuffer;
   private memoryBytes!: Uint8Array;
   /** The positions of the last line scanned (both flow objects), as hubble-line-scan.ts's F and END lay them out. */
@@ -52,8 +49,7 @@ export class HubbleScanner {
   constructor(module: WebAssembly.Module, fieldsLength: number, lineStride: number, layoutCheck: number) {
     this.exports = new WebAssembly.Instance(module, {}).exports as unknown as HubbleExports;
     if (this.exports.layoutCheck() !== layoutCheck) throw new Error('hubble.wasm was built for another field layout: run npm run build:wasm');
-    this.lineAt = this.exports.lineAt();
-    this.lineCapacity = this.exports.lineCapacity();
+    this.window = new InputWindow(this.exports.lineAt(), this.exports.lineCapacity());
     this.fieldsAt = this.exports.fieldsAt();
     this.resultAt = this.exports.resultAt();
     this.linesAt = this.exports.linesAt();
@@ -76,9 +72,10 @@ export class HubbleScanner {
    * scanner takes the line (positions are then offsets into `bytes`).
    */
   scan(bytes: Uint8Array, start: number, end: number, chunk: number): boolean {
-    if (end - start > this.lineCapacity) return false;
-    if (chunk !== this.windowChunk || start < this.windowStart || end > this.windowEnd) this.copy(bytes, start, chunk);
-    return this.exports.scan(start - this.windowStart, end - start, start) === 1;
+    const window = this.window;
+    if (end - start > window.capacity) return false;
+    if (!window.holds(chunk, start) || end > window.end) window.copy(this.memoryBytes, bytes, start, chunk);
+    return this.exports.scan(start - window.start, end - start, start) === 1;
   }
 
   /**
@@ -87,17 +84,9 @@ export class HubbleScanner {
    * `lines` (offsets into `bytes`).
    */
   scanLines(bytes: Uint8Array, start: number, chunk: number, maxLine: number): number {
-    if (chunk !== this.windowChunk || start < this.windowStart || start >= this.windowEnd) this.copy(bytes, start, chunk);
-    return this.exports.scanLines(start - this.windowStart, this.windowEnd - this.windowStart, this.windowStart, maxLine);
-  }
-
-  /** Copies `bytes` from `start` into the line area, as much as fits: lines are then scanned there until the chunk changes or a line passes its end. */
-  private copy(bytes: Uint8Array, start: number, chunk: number): void {
-    const to = Math.min(bytes.length, start + this.lineCapacity);
-    this.memoryBytes.set(bytes.subarray(start, to), this.lineAt);
-    this.windowChunk = chunk;
-    this.windowStart = start;
-    this.windowEnd = to;
+    const window = this.window;
+    if (!window.holds(chunk, start)) window.copy(this.memoryBytes, bytes, start, chunk);
+    return this.exports.scanLines(start - window.start, window.end - window.start, window.start, maxLine);
   }
 
   /** Remembers the end of `side` (0: source, 1: destination) of the line just scanned as `id`. */

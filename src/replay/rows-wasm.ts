@@ -6,6 +6,7 @@
  * line, the conversation looked up by its endpoints' bytes) and writes one result per line, with
  * offsets into the caller's bytes (row-lines.ts reads them).
  */
+import { InputWindow } from '../engine/input-window.js';
 import { compileBuiltModule } from '../engine/node-core.js';
 
 interface RowExports {
@@ -35,14 +36,10 @@ export const COLUMN_COUNT = 16;
 /** The module's instance, with views on its memory (renewed when the memory grows). */
 export class RowScanner {
   private readonly exports: RowExports;
-  private readonly lineAt: number;
-  private readonly lineCapacity: number;
   private readonly linesAt: number;
   private readonly lineStride: number;
-  /** The bytes copied into the line area: the chunk (by its serial) and the part [windowStart, windowEnd) of it. */
-  private windowChunk = -1;
-  private windowStart = 0;
-  private windowEnd = 0;
+  /** The stretch of a chunk (by its serial) copied into the line area. */
+  private readonly window: InputWindow<number>;
   /** Where the last readLines stopped at the end of the bytes copied (-1: it did not): a call from there copies again. */
   private cutAt = -1;
   private columnsSet: Int32Array | undefined;
@@ -59,8 +56,7 @@ export class RowScanner {
   constructor(module: WebAssembly.Module, lineStride: number, layoutCheck: number, words: readonly (readonly (readonly [Uint8Array, number])[])[]) {
     this.exports = new WebAssembly.Instance(module, {}).exports as unknown as RowExports;
     if (this.exports.layoutCheck() !== layoutCheck) throw new Error('rows.wasm was built for another result layout: run npm run build:wasm');
-    this.lineAt = this.exports.lineAt();
-    this.lineCapacity = this.exports.lineCapacity();
+    this.window = new InputWindow(this.exports.lineAt(), this.exports.lineCapacity());
     this.linesAt = this.exports.linesAt();
     this.maxLines = this.exports.maxLines();
     this.lineStride = lineStride;
@@ -98,23 +94,15 @@ export class RowScanner {
       this.columns.set(columns);
       this.columnsSet = columns;
     }
-    if (chunk !== this.windowChunk || start < this.windowStart || start >= this.windowEnd || start === this.cutAt) this.copy(bytes, start, chunk);
-    const read = this.exports.readLines(format, start - this.windowStart, this.windowEnd - this.windowStart, this.windowStart, maxLine);
+    const window = this.window;
+    if (!window.holds(chunk, start) || start === this.cutAt) window.copy(this.memoryBytes, bytes, start, chunk);
+    const read = this.exports.readLines(format, start - window.start, window.end - window.start, window.start, maxLine);
     this.cutAt = -1;
     if ((read & READ.CUT) === 0) return read;
     const stop = this.lines[0]!;
-    if (stop === this.windowStart || this.windowEnd === bytes.length) return read & ~READ.CUT;
+    if (stop === window.start || window.end === bytes.length) return read & ~READ.CUT;
     this.cutAt = stop;
     return read;
-  }
-
-  /** Copies `bytes` from `start` into the line area, as much as fits: lines are then read there until the chunk changes or a line passes its end. */
-  private copy(bytes: Uint8Array, start: number, chunk: number): void {
-    const to = Math.min(bytes.length, start + this.lineCapacity);
-    this.memoryBytes.set(bytes.subarray(start, to), this.lineAt);
-    this.windowChunk = chunk;
-    this.windowStart = start;
-    this.windowEnd = to;
   }
 
   /** Remembers the conversation of the line readLines last found new as `id`. */
