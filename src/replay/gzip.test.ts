@@ -65,9 +65,28 @@ describe('gunzipIfNeeded', () => {
     await reading.return(undefined);
   });
 
-  it('throws on a truncated gzip stream', async () => {
+  it("throws on a truncated or corrupt gzip stream, with zlib's code (the CLI tells the input's faults by it)", async () => {
     const gz = gzipSync(text);
-    await expect(bytesOf(gunzipIfNeeded(from(gz.subarray(0, gz.length - 6))))).rejects.toThrow(/unexpected end of file/);
+    await expect(bytesOf(gunzipIfNeeded(from(gz.subarray(0, gz.length - 6))))).rejects.toMatchObject({
+      message: 'unexpected end of file',
+      code: 'Z_BUF_ERROR',
+    });
+    const corrupt = Buffer.from(gz);
+    corrupt[12] ^= 0xff;
+    await expect(bytesOf(gunzipIfNeeded(from(corrupt)))).rejects.toMatchObject({ code: 'Z_DATA_ERROR' });
+  });
+
+  it('reads a source that refills one buffer for each chunk', async () => {
+    const gz = gzipSync(text.repeat(1000));
+    async function* refilling(): AsyncGenerator<Uint8Array> {
+      const buffer = new Uint8Array(7);
+      for (let at = 0; at < gz.length; at += buffer.length) {
+        const piece = gz.subarray(at, at + buffer.length);
+        buffer.set(piece);
+        yield buffer.subarray(0, piece.length);
+      }
+    }
+    expect(await bytesOf(gunzipIfNeeded(refilling()))).toBe(text.repeat(1000));
   });
 
   it('passes on errors of the source, compressed or not', async () => {

@@ -3,10 +3,9 @@
  * than by a file name, so that stdin and renamed files work too. Decompression streams, with
  * backpressure: memory stays bounded whatever the size. Concatenated gzip members (`cat a.gz b.gz`)
  * read as one stream; a corrupt or truncated gzip stream throws from the iteration. Inflating runs
- * on the thread pool, ahead of the reader by at most INFLATED_AHEAD_BYTES.
+ * on a thread of its own (inflate-thread.ts), ahead of the reader by at most INFLATED_AHEAD_BYTES.
  */
-import { pipeline } from 'node:stream';
-import { createGunzip, type ZlibOptions } from 'node:zlib';
+import { inflateOnThread } from './inflate-thread.js';
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
@@ -18,9 +17,8 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
  */
 export const INFLATED_CHUNK_BYTES = 256 * 1024;
 /**
- * Inflated bytes buffered ahead of the reader: zlib inflates on libuv's thread pool, so with room
- * to run ahead it inflates while this thread decides flows (with the default 16 KiB it stopped
- * after every chunk and waited for the reader). Bounded: memory stays at most this much more.
+ * Inflated bytes the inflating thread may hold ready that the reader has not taken: room to run
+ * ahead while this thread decides flows. Bounded: memory stays at most this much more.
  */
 export const INFLATED_AHEAD_BYTES = 2 * 1024 * 1024;
 
@@ -43,11 +41,7 @@ export async function* gunzipIfNeeded(source: AsyncIterable<Uint8Array>): AsyncG
     yield* whole;
     return;
   }
-  // Zlib streams pass their options on to stream.Transform (Node 20 and 22), which @types/node does not declare.
-  const gunzip = createGunzip({ chunkSize: INFLATED_CHUNK_BYTES, readableHighWaterMark: INFLATED_AHEAD_BYTES } as ZlibOptions);
-  // Errors of either side end the pipeline and surface from iterating `gunzip`.
-  pipeline(whole, gunzip, () => {});
-  yield* gunzip;
+  yield* inflateOnThread(whole, INFLATED_CHUNK_BYTES, INFLATED_AHEAD_BYTES);
 }
 
 /** The chunks already read, then the rest; the source is closed however the reading ends. */
