@@ -62,7 +62,13 @@ const csvEndpoint = fc.oneof(
   { weight: 6, arbitrary: address },
   fc.constantFrom('ghost/pod', 'prod/deployment/frontend', 'Prod/x', '"prod/frontend-7d9f8b6c4-x2kqp"', '"prod:app=frontend"', 'a"b', ' prod/x', 'prod/x ', 'caf\u00e9/x', 'tab\tx', ''),
 );
-const csvTime = fc.constantFrom('2024-05-14T09:21:07Z', '2024-05-14T09:21:07.5+02:00', '1715678467', '1715678467000', '1715678467.25', '', '-', 'soon', '99999999999999999', '2024-05-14T25:21:07Z');
+/** Numbers of every length around the bounds (15 digits read in WASM, epoch seconds below 1e11, ms below 1e14), some with a byte that is not a digit. */
+const timeNumber = fc.oneof(
+  fc.stringMatching(/^[0-9]{1,17}$/),
+  fc.tuple(fc.stringMatching(/^[0-9]{0,15}$/), fc.constantFrom('/', ':', '.', 'e', ' ', '+'), fc.stringMatching(/^[0-9]{0,15}$/)).map(([a, b, c]) => a + b + c),
+  fc.constantFrom('99999999999', '100000000000', '99999999999999', '100000000000000', '999999999999999', '1000000000000000', '0', '00000001715678467'),
+);
+const csvTime = fc.oneof({ weight: 1, arbitrary: timeNumber }, fc.constantFrom('2024-05-14T09:21:07Z', '2024-05-14T09:21:07.5+02:00', '1715678467', '1715678467000', '1715678467.25', '', '-', 'soon', '99999999999999999', '2024-05-14T25:21:07Z'));
 const protocol = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('TCP', 'UDP', '6', '17') }, fc.constantFrom('SCTP', '132', '', 'ICMP', '1', 'tcp', 'T'));
 const port = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('8080', '9100', '443', '53', '5353', '9090') }, fc.constantFrom('0', '65535', '65536', '99999', '', 'http', '080', '40000', '-1'));
 const verdict = fc.constantFrom('allowed', 'denied', 'ACCEPT', 'REJECT', 'FORWARDED', 'DROPPED', '', '-', 'Allowed', 'maybe');
@@ -114,7 +120,7 @@ const csvLog = logOf(csvHeader, csvRow, ',');
 
 const VPC_DEFAULT = ['version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log-status'];
 const vpcHeader = fc.constantFrom(VPC_DEFAULT, ['version', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'start', 'end', 'action', 'log-status', 'tcp-flags', 'pkt-srcaddr', 'pkt-dstaddr'], ['dstport', 'protocol', 'srcaddr', 'dstaddr', 'action']);
-const vpcTime = fc.oneof({ weight: 12, arbitrary: fc.constantFrom('1715678467', '1715678527') }, fc.constantFrom('-', '1715678467.5', '2024-05-14T09:21:07Z', 'soon', '99999999999999999'));
+const vpcTime = fc.oneof({ weight: 12, arbitrary: fc.constantFrom('1715678467', '1715678527') }, { weight: 1, arbitrary: timeNumber }, fc.constantFrom('-', '1715678467.5', '2024-05-14T09:21:07Z', 'soon', '99999999999999999'));
 /** Mostly `good`, sometimes one of `bad`. */
 const mostly = (good: fc.Arbitrary<string>, ...bad: string[]): fc.Arbitrary<string> => fc.oneof({ weight: 12, arbitrary: good }, fc.constantFrom(...bad));
 const vpcValue = (column: string): fc.Arbitrary<string> =>

@@ -71,6 +71,19 @@ describe('VerdictCache', () => {
     expect([cached.hits, cached.misses]).toEqual([900, 100]);
   });
 
+  it('answers a repeated refusal from memory, reported with each of its lines', async () => {
+    const inner = direct();
+    const cached = new VerdictCache(inner);
+    // Different families: the core refuses the flow.
+    const line = '2 123456789012 eni-1 10.244.1.17 2001:db8::1 49152 443 6 1 40 1700000000 1700000060 ACCEPT OK\n';
+    const text = `version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n${line.repeat(300)}`;
+    const summary = new ReplaySummary();
+    await replay([{ name: 'x.txt', bytes: chunked(text) }], { engine: cached, directory: new EndpointDirectory(bundle), summary, batchSize: 100 });
+    expect(summary.totals).toMatchObject({ records: 300, unresolved: 300 });
+    expect(inner.calls).toBe(100);
+    expect([cached.hits, cached.misses]).toEqual([200, 100]);
+  });
+
   it('gives the engine answer for any sequence of flows, refusals included, at any table size', async () => {
     // Specs are shared objects, as the readers hand them out, and some are refused (unknown pods, families).
     const specs: EndpointSpec[] = [

@@ -7,9 +7,11 @@
  * It cannot be wrong: the key is everything a verdict depends on besides the bundle, and the
  * bundle is the wrapped engine's own, fixed for its lifetime (local replay: one engine, one
  * image). Endpoints are keyed by identity, and endpoint specs are immutable, so equal keys mean
- * equal flows; equal flows that are different objects merely miss. Only verdicts are remembered,
- * never refusals (those are reported with their line, and are rare). Memory is bounded: past
- * `maxEntries` remembered flows the table starts over.
+ * equal flows; equal flows that are different objects merely miss. Refusals are remembered too:
+ * a FlowError depends on the flow and the bundle alone, and is reported by its message with each
+ * line it refuses (a log may repeat a refused conversation as often as any other, and refusing an
+ * IPv6 address again costs a bigint parse). Memory is bounded: past `maxEntries` remembered flows
+ * the table starts over.
  */
 import type { Engine } from '../engine/engine.js';
 import type { Decision, Verdict } from '../model/decision.js';
@@ -22,7 +24,7 @@ export const DEFAULT_MAX_ENTRIES = 1 << 16;
 const PROTOCOL_INDEX = { TCP: 0, UDP: 1, SCTP: 2 } as const;
 
 export class VerdictCache implements Engine {
-  private readonly bySrc = new Map<EndpointSpec, Map<EndpointSpec, Map<number, Verdict>>>();
+  private readonly bySrc = new Map<EndpointSpec, Map<EndpointSpec, Map<number, Verdict | FlowError>>>();
   private entries = 0;
   /** Flows answered from memory, and flows passed on: for tests and the benchmark. */
   hits = 0;
@@ -79,12 +81,12 @@ export class VerdictCache implements Engine {
     for (let k = 0; k < missed.length; k++) {
       const answer = answers[k]!;
       verdicts[slots[k]!] = answer;
-      if (!(answer instanceof Error)) this.remember(missed[k]!, answer);
+      this.remember(missed[k]!, answer);
     }
     return verdicts;
   }
 
-  private remember(flow: Flow, verdict: Verdict): void {
+  private remember(flow: Flow, verdict: Verdict | FlowError): void {
     if (this.entries >= this.maxEntries) {
       this.bySrc.clear();
       this.entries = 0;
