@@ -72,7 +72,7 @@ describe('gunzipIfNeeded', () => {
       code: 'Z_BUF_ERROR',
     });
     const corrupt = Buffer.from(gz);
-    corrupt[12] ^= 0xff;
+    corrupt[12] = corrupt[12]! ^ 0xff;
     await expect(bytesOf(gunzipIfNeeded(from(corrupt)))).rejects.toMatchObject({ code: 'Z_DATA_ERROR' });
   });
 
