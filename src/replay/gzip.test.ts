@@ -76,10 +76,13 @@ describe('gunzipIfNeeded', () => {
     await expect(bytesOf(gunzipIfNeeded(from(corrupt)))).rejects.toMatchObject({ code: 'Z_DATA_ERROR' });
   });
 
-  it('reads a source that refills one buffer for each chunk', async () => {
+  it.each([
+    ['Uint8Array', (size: number) => new Uint8Array(size)],
+    ['Buffer', (size: number) => Buffer.alloc(size)],
+  ])('reads a source that refills one %s for each chunk', async (_kind, allocate) => {
     const gz = gzipSync(text.repeat(1000));
     async function* refilling(): AsyncGenerator<Uint8Array> {
-      const buffer = new Uint8Array(7);
+      const buffer = allocate(7);
       for (let at = 0; at < gz.length; at += buffer.length) {
         const piece = gz.subarray(at, at + buffer.length);
         buffer.set(piece);

@@ -3,9 +3,10 @@
  * than by a file name, so that stdin and renamed files work too. Decompression streams, with
  * backpressure: memory stays bounded whatever the size. Concatenated gzip members (`cat a.gz b.gz`)
  * read as one stream; a corrupt or truncated gzip stream throws from the iteration. Inflating runs
- * on a thread of its own (inflate-thread.ts), ahead of the reader by at most INFLATED_AHEAD_BYTES.
+ * on the thread pool, ahead of the reader by at most INFLATED_AHEAD_BYTES.
  */
-import { inflateOnThread } from './inflate-thread.js';
+import { pipeline } from 'node:stream';
+import { createGunzip, type ZlibOptions } from 'node:zlib';
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
@@ -17,8 +18,9 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
  */
 export const INFLATED_CHUNK_BYTES = 256 * 1024;
 /**
- * Inflated bytes the inflating thread may hold ready that the reader has not taken: room to run
- * ahead while this thread decides flows. Bounded: memory stays at most this much more.
+ * Inflated bytes buffered ahead of the reader: zlib inflates on libuv's thread pool, so with room
+ * to run ahead it inflates while this thread decides flows (with the default 16 KiB it stopped
+ * after every chunk and waited for the reader). Bounded: memory stays at most this much more.
  */
 export const INFLATED_AHEAD_BYTES = 2 * 1024 * 1024;
 
@@ -32,7 +34,7 @@ export async function* gunzipIfNeeded(source: AsyncIterable<Uint8Array>): AsyncG
   while (headBytes < GZIP_MAGIC.length) {
     const next = await iterator.next();
     if (next.done) break;
-    head.push(next.value.slice());
+    head.push(ownCopy(next.value));
     headBytes += next.value.length;
   }
   const bytes = head.flatMap((chunk) => [...chunk.subarray(0, GZIP_MAGIC.length)]);
@@ -41,7 +43,24 @@ export async function* gunzipIfNeeded(source: AsyncIterable<Uint8Array>): AsyncG
     yield* whole;
     return;
   }
-  yield* inflateOnThread(whole, INFLATED_CHUNK_BYTES, INFLATED_AHEAD_BYTES);
+  // Zlib streams pass their options on to stream.Transform (Node 20 and 22), which @types/node does not declare.
+  const gunzip = createGunzip({ chunkSize: INFLATED_CHUNK_BYTES, readableHighWaterMark: INFLATED_AHEAD_BYTES } as ZlibOptions);
+  // Errors of either side end the pipeline and surface from iterating `gunzip`.
+  pipeline(copies(whole), gunzip, () => {});
+  yield* gunzip;
+}
+
+/**
+ * Each chunk as a copy of its own: zlib reads a written chunk later, on the thread pool, while the
+ * pipeline already asks the source for the next one, and a source may refill one buffer for each chunk.
+ */
+async function* copies(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) yield ownCopy(chunk);
+}
+
+/** A copy of `bytes` in a buffer of its own (Buffer's own `slice` would give a view of the same bytes). */
+function ownCopy(bytes: Uint8Array): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes);
 }
 
 /** The chunks already read, then the rest; the source is closed however the reading ends. */
