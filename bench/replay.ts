@@ -8,10 +8,14 @@
  * kept) for CSV and Hubble, with its cost against the single replay measured in the same run (the
  * target: at most 2x, a ratio of at least 0.5); then the peak RSS of a long replay, on one thread
  * and on two (--jobs 2), measured in a child process (replay-rss.ts); and the peak RSS of the real
- * CLI replaying such a log from a file, with --jobs 1 (its default) and --jobs 2 (replay-cli-rss.ts).
+ * CLI replaying such a log from a file, with --jobs 1 (its default) and --jobs 2 (replay-cli-rss.ts),
+ * and its wall time on that file plain and gzip-compressed.
  */
 import { spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { compileBundle } from '../src/compile/compile.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
 import { WasmEngine } from '../src/engine/wasm-engine.js';
@@ -25,7 +29,7 @@ import { ReplaySummary } from '../src/replay/summary.js';
 import { VerdictCache } from '../src/replay/verdict-cache.js';
 import { addressOf, csvLog, hubbleLog, logChunks, logText, vpcLog, ZIPF_CONVERSATIONS, zipfPicks, type LogLines } from './flow-logs.js';
 import { sampleFlows } from './generate.js';
-import { buildCliOnce, canReadPeakRss, cliReplayPeak, writeCliReplayFiles } from './replay-cli-rss.js';
+import { buildCliOnce, canReadPeakRss, cliReplayPeak, writeCliReplayFiles, type CliReplayFiles } from './replay-cli-rss.js';
 import type { BenchContext, Row, RowProducer } from './rows.js';
 import { median } from './stats.js';
 
@@ -155,7 +159,8 @@ function peakRss(ctx: BenchContext, flows: number, jobs: number): Row {
 
 /**
  * Peak RSS of the built CLI's `node dist/netpol-edge.js replay` on a log of `flows` Zipf CSV flows written to disk
- * once (then removed): with --jobs 1 (the default) and --jobs 2, as a user runs it.
+ * once (then removed): with --jobs 1 (the default) and --jobs 2, as a user runs it; then the same
+ * log plain and gzip-compressed, alternately (cliGzipRows).
  */
 async function cliPeakRss(ctx: BenchContext, flows: number): Promise<Row[]> {
   if (!canReadPeakRss()) {
@@ -174,8 +179,40 @@ async function cliPeakRss(ctx: BenchContext, flows: number): Promise<Row[]> {
       const metric = `replay-cli-peak-rss-jobs${jobs}-${flows / 1e6}M`;
       rows.push({ size: ctx.size, metric, engine: 'wasm', value: peak.peakRssMiB, unit: 'MiB' });
     }
+    rows.push(...(await cliGzipRows(ctx, files)));
     return rows;
   } finally {
     files.remove();
   }
+}
+
+/** Plain and gzip runs of the CLI on the same log file, alternating. */
+const CLI_GZIP_PAIRS = 3;
+
+/**
+ * The built CLI on `files`' log plain and gzip-compressed (level 6, gzip's default), one thread,
+ * alternately: the median wall time of each and the median of the pairs' ratios (plain over
+ * gzip, the share of plain's rate that gzip keeps). The bench's in-memory `-gzip` rows replay
+ * 200,000 lines from memory; this is a long log read from a file, as a user replays one.
+ */
+async function cliGzipRows(ctx: BenchContext, files: CliReplayFiles): Promise<Row[]> {
+  const gzipped = { ...files, log: `${files.log}.gz` };
+  await pipeline(createReadStream(files.log), createGzip(), createWriteStream(gzipped.log));
+  const seconds = { plain: [] as number[], gzip: [] as number[] };
+  const ratios: number[] = [];
+  for (let pair = 0; pair < CLI_GZIP_PAIRS; pair++) {
+    const plain = await cliReplayPeak(files, 1);
+    const gzip = await cliReplayPeak(gzipped, 1);
+    if (gzip.records !== files.flows) throw new Error(`replay CLI read ${gzip.records} of ${files.flows} gzip flows`);
+    seconds.plain.push(plain.seconds);
+    seconds.gzip.push(gzip.seconds);
+    ratios.push(plain.seconds / gzip.seconds);
+  }
+  const label = `${files.flows / 1e6}M`;
+  ctx.log(`replay CLI of ${files.flows.toLocaleString('en-US')} Zipf CSV flows from a file: plain ${median(seconds.plain).toFixed(2)} s, gzip ${median(seconds.gzip).toFixed(2)} s`);
+  return [
+    { size: ctx.size, metric: `replay-cli-csv-${label}`, engine: 'wasm', value: median(seconds.plain), unit: 's' },
+    { size: ctx.size, metric: `replay-cli-csv-gzip-${label}`, engine: 'wasm', value: median(seconds.gzip), unit: 's' },
+    { size: ctx.size, metric: `replay-cli-csv-gzip-vs-plain-${label}`, engine: 'wasm', value: median(ratios), unit: 'x' },
+  ];
 }
