@@ -176,7 +176,9 @@ async function compareOn(log: fc.Arbitrary<string>, format: FlowLogFormat, runs:
     }),
     { numRuns: runs },
   );
-  expect(rows.taken).toBeGreaterThan(runs * 10);
+  // A floor against a vacuous comparison (the WASM path taking nothing), not a rate: random logs
+  // gave 9 to 19 lines taken per run here (VPC lowest), 7.9 once in CI, where 10 per run failed.
+  expect(rows.taken).toBeGreaterThan(runs * 3);
 }
 
 describe.each([
