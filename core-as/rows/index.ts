@@ -1,13 +1,36 @@
 // netpol-edge's flow-log row reader for CSV and VPC logs (src/replay/rows-wasm.ts is its host):
 // the host writes the rows' columns at columnsAt() and its spellings at wordsAt(), lines' bytes
 // from lineAt() (a chunk of them at a time), and calls readLines() to read as many of them as it
-// can at once (results at linesAt()); it remembers the conversations it made with
-// rememberConversation(), and their decided services with noteService(). Raw bindings, stub runtime: nothing is allocated after start.
-import { clearConversations, cutHash, noteService, rememberConversation } from './conversations';
+// can at once (results at linesAt()); it learns the endpoint texts it did not know with
+// rememberEndpoint(), and the conversations' decided services with noteService(). Raw bindings, stub runtime: nothing is allocated after start.
+import { clearConversations, noteService } from './conversations';
+import { clearEndpoints, rememberEndpoint as remember } from './endpoints';
+import { keepHashBits } from './keys';
 import { COLUMNS_AT, LAYOUT_CHECK, LINES_AT, LINE_AT, LINE_CAPACITY, MAX_LINES, WORDS_AT } from './layout';
 import { readLines as read } from './rows';
 
-export { clearConversations, cutHash, noteService, rememberConversation };
+export { clearConversations, noteService };
+
+/** Forgets every endpoint text, and so every conversation (they name the texts' entries). */
+export function forgetEndpoints(): void {
+  clearEndpoints();
+  clearConversations();
+}
+
+/** Keeps only the hash bits of `mask`, and forgets everything (for tests: with few bits, texts and conversations collide and their bytes must decide). */
+export function cutHash(mask: u32): void {
+  keepHashBits(mask);
+  forgetEndpoints();
+}
+
+/**
+ * Remembers the endpoint text at bytes [at, end) of the line area, which readLines found new, as
+ * the host's `entry` (>= 0), or -1 when the host refused it; nothing when the bounds are not the area's.
+ */
+export function rememberEndpoint(at: i32, end: i32, entry: i32): void {
+  if (at < 0 || end < at || <usize>end > LINE_CAPACITY || entry < -1) return;
+  remember(LINE_AT + <usize>at, LINE_AT + <usize>end, entry);
+}
 
 export function layoutCheck(): i32 {
   return LAYOUT_CHECK;

@@ -34,19 +34,17 @@ export const WORD_SLOTS: i32 = 16;
 export const WORD_BYTES: usize = 24;
 /** Field starts of the row being read (absolute addresses, one past the last field's end at the width). */
 export const BOUNDS_AT: usize = WORDS_AT + <usize>(WORD_LISTS * WORD_SLOTS) * WORD_BYTES;
-/** The last conversation looked up and not met, for rememberConversation: hash, then source and destination bounds (absolute). */
-export const LAST_AT: usize = BOUNDS_AT + <usize>(MAX_WIDTH + 1) * 4;
 /** Lines' bytes, written by the host (a chunk of lines at a time), with room past them for 16-byte reads. */
 export const LINE_AT: usize = 4096;
 export const LINE_CAPACITY: usize = 256 * 1024;
-/** Lines read by one readLines call: after its header (the offset past the last line read, the offset past the line with a new conversation), LINE_STRIDE i32 per line. */
+/** Lines read by one readLines call: after its header (the offset past the last line read), LINE_STRIDE i32 per line. */
 export const LINES_AT: usize = LINE_AT + LINE_CAPACITY + 64;
 export const LINES_HEADER: usize = 16;
 export const MAX_LINES: i32 = 512;
 export const LINE_STRIDE: i32 = 16;
-/** Per line: its start, its conversation (the host's id), protocol * 65536 + port, observed verdict (3: a reply). */
+/** Per line: its start, which endpoints the host must teach (a line whose conversation was not met), protocol * 65536 + port, observed verdict (3: a reply). */
 export const LINE_START: i32 = 0;
-export const LINE_CONVERSATION: i32 = 1;
+export const LINE_UNKNOWN: i32 = 1;
 export const LINE_SERVICE: i32 = 2;
 export const LINE_OBSERVED: i32 = 3;
 /** Each time field's bounds when the host must read it (-1: it is the f64 at LINE_TIME_VALUE or LINE_TIME_END_VALUE, NaN for none). */
@@ -54,18 +52,26 @@ export const LINE_TIME: i32 = 4;
 export const LINE_TIME_END: i32 = 6;
 export const LINE_TIME_VALUE: i32 = 8;
 export const LINE_TIME_END_VALUE: i32 = 10;
-/** A line whose conversation was met: the service the host noted on it for this line's (-1: none), and its record (for noteService). */
+/** A line whose conversation is known: the service the host noted on it for this line's (-1: none), its record (for noteService), its endpoints' entries. */
 export const LINE_NOTED: i32 = 12;
 export const LINE_RECORD: i32 = 13;
-/** A line whose conversation was not met: its endpoints' bounds, for the host to look it up and remember it. */
+export const LINE_SRC_ENTRY: i32 = 14;
+export const LINE_DST_ENTRY: i32 = 15;
+/** A line with an endpoint text not met (LINE_UNKNOWN: 1 the source, 2 the destination): its endpoints' bounds, for the host to teach them. */
 export const LINE_SRC: i32 = 12;
 export const LINE_DST: i32 = 14;
-/** What the host checks its LINE fields against (its millions: the version of the exports and results; 2: services noted). */
-export const LAYOUT_CHECK: i32 = 2_000_000 + LINE_STRIDE * 1000 + LINE_SRC * 10 + MAX_LINES / 256;
+/** What the host checks its LINE fields against (its millions: the version of the exports and results; 2: MAX_LINES / 256). */
+export const LAYOUT_CHECK: i32 = 3_000_000 + LINE_STRIDE * 1000 + LINE_SRC * 10 + MAX_LINES / 256;
 
 /** The conversations' slots (conversations.ts): 8 bytes each, up to SLOT_COUNT; records and key bytes after the static data. */
 export const MAX_CONVERSATIONS: u32 = 1 << 17;
 export const SLOT_COUNT: u32 = MAX_CONVERSATIONS * 2;
 export const SLOTS_AT: usize = LINES_AT + LINES_HEADER + <usize>(MAX_LINES * LINE_STRIDE) * 4;
+/** The endpoint texts' slots (endpoints.ts), 8 bytes each, then their records and key bytes; as many texts as the host's endpoint table holds (src/flow/endpoint-table.ts's DEFAULT_MAX_ENDPOINTS). */
+export const MAX_ENDPOINTS: u32 = 1 << 16;
+export const ENDPOINT_SLOT_COUNT: u32 = MAX_ENDPOINTS * 2;
+export const ENDPOINT_SLOTS_AT: usize = SLOTS_AT + <usize>SLOT_COUNT * 8;
+export const ENDPOINT_ARENA_AT: usize = ENDPOINT_SLOTS_AT + <usize>ENDPOINT_SLOT_COUNT * 8;
+export const ENDPOINT_ARENA_BYTES: usize = 4 << 20;
 /** The end of the fixed areas: asconfig.json's memoryBase must be at least this. */
-export const FIXED_END: usize = SLOTS_AT + <usize>SLOT_COUNT * 8;
+export const FIXED_END: usize = ENDPOINT_ARENA_AT + ENDPOINT_ARENA_BYTES;

@@ -6,11 +6,12 @@
 // conversation was not met, which the host looks up, remembers and reads on its own.
 import {
   COLUMNS_AT, COLUMN_DST, COLUMN_PACKET_DST, COLUMN_PACKET_SRC, COLUMN_PORT, COLUMN_PROTOCOL, COLUMN_SRC, COLUMN_SRC_PORT, COLUMN_STATUS, COLUMN_TCP_CODE, COLUMN_TCP_FLAGS,
-  COLUMN_TIME, COLUMN_TIME_END, COLUMN_VERDICT, COLUMN_WIDTH, LINES_AT, LINES_HEADER, LINE_AT, LINE_CONVERSATION, LINE_DST, LINE_NOTED, LINE_OBSERVED, LINE_RECORD, LINE_SERVICE, LINE_SRC,
-  LINE_START, LINE_STRIDE, LINE_TIME, LINE_TIME_END, LINE_TIME_END_VALUE, LINE_TIME_VALUE, MAX_LINES, WORDS_OBSERVED, WORDS_PROTOCOL, WORDS_STATUS,
+  COLUMN_TIME, COLUMN_TIME_END, COLUMN_VERDICT, COLUMN_WIDTH, LINES_AT, LINES_HEADER, LINE_AT, LINE_DST, LINE_DST_ENTRY, LINE_NOTED, LINE_OBSERVED, LINE_RECORD, LINE_SERVICE, LINE_SRC,
+  LINE_SRC_ENTRY, LINE_START, LINE_UNKNOWN, LINE_STRIDE, LINE_TIME, LINE_TIME_END, LINE_TIME_END_VALUE, LINE_TIME_VALUE, MAX_LINES, WORDS_OBSERVED, WORDS_PROTOCOL, WORDS_STATUS,
 } from './layout';
 import { codeOf, cut, fieldEnd, fieldStart, HOST_TIME, isDash, nextLine, NOT_A_TIME, portOf, smallNumberOf, split, timeOf } from './fields';
-import { findConversation, foundRecord, notedService } from './conversations';
+import { addConversation, dstEntryOf, findConversation, notedService, srcEntryOf } from './conversations';
+import { findEndpoint, REFUSED, UNKNOWN } from './endpoints';
 
 export const FORMAT_CSV: i32 = 0;
 export const FORMAT_VPC: i32 = 1;
@@ -18,7 +19,7 @@ const COMMA: i32 = 0x2c;
 const SPACE: i32 = 0x20;
 const QUOTE: i32 = 0x22;
 const LF: i32 = 0x0a;
-/** What a line's reading gives: the host must read it; taken; read, but its conversation was not met. */
+/** What a line's reading gives: the host must read it; taken; read, but an endpoint text must be taught first. */
 const STOP: i32 = 0;
 const TAKEN: i32 = 1;
 const NEW: i32 = 2;
@@ -61,24 +62,37 @@ function putTime(c: i32, result: usize, boundsSlot: i32, valueSlot: i32, zero: u
   return true;
 }
 
-/** The flow's conversation between fields `src` and `dst` into the result (its service `key`): TAKEN when met, else NEW with their bounds. */
+/**
+ * The flow's conversation between fields `src` and `dst` into the result (its service `key`):
+ * TAKEN when met, or made here between two texts met before; NEW with their bounds when the host
+ * must teach a text first; STOP when it refused one (its lines are the host's to read).
+ */
 function putConversation(src: i32, dst: i32, key: i32, result: usize, zero: usize): i32 {
   const srcStart = fieldStart(src);
   const srcEnd = fieldEnd(src);
   const dstStart = fieldStart(dst);
   const dstEnd = fieldEnd(dst);
-  const id = findConversation(srcStart, srcEnd, dstStart, dstEnd);
-  put(result, LINE_CONVERSATION, id);
-  if (id >= 0) {
-    put(result, LINE_NOTED, notedService(foundRecord, key));
-    put(result, LINE_RECORD, <i32>foundRecord);
-    return TAKEN;
+  let record = findConversation(srcStart, srcEnd, dstStart, dstEnd);
+  if (record == 0) {
+    const from = findEndpoint(srcStart, srcEnd);
+    const to = findEndpoint(dstStart, dstEnd);
+    if (from == REFUSED || to == REFUSED) return STOP;
+    if (from == UNKNOWN || to == UNKNOWN) {
+      put(result, LINE_UNKNOWN, (from == UNKNOWN ? 1 : 0) | (to == UNKNOWN ? 2 : 0));
+      put(result, LINE_SRC, <i32>(srcStart - zero));
+      put(result, LINE_SRC + 1, <i32>(srcEnd - zero));
+      put(result, LINE_DST, <i32>(dstStart - zero));
+      put(result, LINE_DST + 1, <i32>(dstEnd - zero));
+      return NEW;
+    }
+    record = addConversation(srcStart, srcEnd, dstStart, dstEnd, from, to);
+    if (record == 0) return STOP;
   }
-  put(result, LINE_SRC, <i32>(srcStart - zero));
-  put(result, LINE_SRC + 1, <i32>(srcEnd - zero));
-  put(result, LINE_DST, <i32>(dstStart - zero));
-  put(result, LINE_DST + 1, <i32>(dstEnd - zero));
-  return NEW;
+  put(result, LINE_NOTED, notedService(record, key));
+  put(result, LINE_RECORD, <i32>record);
+  put(result, LINE_SRC_ENTRY, srcEntryOf(record));
+  put(result, LINE_DST_ENTRY, dstEntryOf(record));
+  return TAKEN;
 }
 
 /** A CSV row from `p`, read as readCsvRowBytes reads it. */
@@ -170,10 +184,10 @@ function vpcLine(p: usize, last: usize, maxLine: usize, zero: usize, result: usi
 /**
  * Rows of `format` from LINE_AT + `at` up to LINE_AT + `end` (the bytes the host copied, which
  * start at host offset `origin`), none longer than `maxLine` bytes: the number of lines taken,
- * times four, plus one when the line after them was read but its conversation not met (its result
- * follows theirs, and the offset past it is at LINES_AT + 4), or plus two when that line has no
- * line feed before the area's end. Results at LINES_AT + LINES_HEADER, at most MAX_LINES; the
- * offset past the last line taken at LINES_AT.
+ * times four, plus one when the line after them was read but has an endpoint text the host must
+ * teach first (its result follows theirs), or plus two when that line has no line feed before the
+ * area's end. Results at LINES_AT + LINES_HEADER, at most MAX_LINES; the offset past the last line
+ * taken at LINES_AT.
  */
 export function readLines(format: i32, at: usize, end: usize, origin: i32, maxLine: usize): i32 {
   const zero = LINE_AT - <usize>origin;
@@ -186,10 +200,7 @@ export function readLines(format: i32, at: usize, end: usize, origin: i32, maxLi
     status = format == FORMAT_CSV ? csvLine(p, last, maxLine, zero, result) : vpcLine(p, last, maxLine, zero, result);
     if (status == STOP) break;
     put(result, LINE_START, <i32>(p - zero));
-    if (status == NEW) {
-      store<i32>(LINES_AT, <i32>(nextLine - zero), 4);
-      break;
-    }
+    if (status == NEW) break;
     count++;
     p = nextLine;
   }

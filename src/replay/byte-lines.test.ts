@@ -17,14 +17,20 @@ import { chunked, collect, summarize } from './test-support.js';
 const ENDS = new Set(['a/b', 'c/d', '10.0.0.1']);
 const textOf = (bytes: Uint8Array, start: number, end: number): string => new TextDecoder().decode(bytes.subarray(start, end));
 
-/** A table where a conversation of two known ends is made anew each time (0) and has service 0: what the fast path hands over is only its line. */
+/**
+ * A table where every known end is entry 0 (any other text refused), a conversation of two known
+ * ends is made anew each time (0), and every flow has service 0: what the fast path hands over is
+ * only its line.
+ */
 const knownEnds = {
+  generation: 0,
+  entry: (text: string) => (ENDS.has(text) ? 0 : -1),
   foundConversation: () => -1,
   newConversation: (_hash: number, bytes: Uint8Array, srcStart: number, srcEnd: number, _src: string, dstStart: number, dstEnd: number) =>
     ENDS.has(textOf(bytes, srcStart, srcEnd)) && ENDS.has(textOf(bytes, dstStart, dstEnd)) ? 0 : -1,
   conversationService: () => 0,
   // Never decided here: the WASM row reader (row-lines.ts) notes no service.
-  services: { known: () => false },
+  services: { epoch: 0, find: () => 0, known: () => false },
 } as unknown as EndpointRecords;
 
 /** What the records path gives, one string per line: `N fast` for a line the fast path took, else the record's summary. */

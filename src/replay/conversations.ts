@@ -156,8 +156,6 @@ export class Conversations {
   /** Open addressing, linear probing, at most half full: pairs of the conversation's start + 1 and its hash. */
   private slots = new Int32Array(FIRST_CAPACITY * 4);
   private size = 0;
-  /** Times the table started over (clear): a conversation's name kept elsewhere holds only while this is unchanged. */
-  clears = 0;
 
   /**
    * The conversation whose source is bytes [srcStart, srcEnd) and destination bytes
@@ -227,7 +225,6 @@ export class Conversations {
   }
 
   clear(): void {
-    this.clears++;
     this.size = 0;
     this.used = 0;
     this.slots.fill(EMPTY);

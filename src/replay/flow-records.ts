@@ -102,11 +102,6 @@ export class EndpointRecords {
     return this.conversations.add(hash, bytes, srcStart, srcEnd, dstStart, dstEnd, src, dst);
   }
 
-  /** Times the conversations started over: a conversation kept elsewhere (row-lines.ts) holds only while this is unchanged. */
-  get conversationClears(): number {
-    return this.conversations.clears;
-  }
-
   /**
    * The service (FlowServices) of a flow of `conversation` by `protocol` to `port`: noted on the
    * conversation once its verdicts are known, so that its repeated flows look nothing else up.

@@ -20,6 +20,7 @@ import type { Bundle } from '../model/bundle.js';
 import type { FastLinesReader } from './flow-records.js';
 import type { FlowLogFormat } from './index.js';
 import { cutRowHashes } from './row-lines.js';
+import { RowScanner } from './rows-wasm.js';
 import { singleReport, type ReplayReport } from './test-support.js';
 import { VerdictCache } from './verdict-cache.js';
 import { throughFlows as objectPath } from '../../test/ndjson-lines.js';
@@ -230,6 +231,22 @@ describe('the WASM row reader', () => {
       expect(await report(text, 'csv', 'wasm', 1 << 20, false, 256)).toEqual(expected);
       expect(rows.taken).toBe(1498);
     }
+  });
+
+  it('makes conversations between endpoint texts it was taught without asking the table again, and leaves lines with a refused text to the line by line path', async () => {
+    // Every pair of 12 texts (132 conversations), twice over: each text is looked up once, the ghost's refusal included.
+    const ends = [...podRefs.slice(0, 10), podIPs[0]!, 'ghost/pod'];
+    const lines = [0, 1].flatMap(() => ends.flatMap((src) => ends.filter((dst) => dst !== src).map((dst) => `${src},${dst},TCP,8080,allowed`)));
+    const text = `src,dst,protocol,port,verdict\n${lines.join('\n')}\n`;
+    const expected = await report(text, 'csv', 'objects', 1 << 20, false, 4096);
+    const taught = vi.spyOn(RowScanner.prototype, 'teach');
+    onTestFinished(() => taught.mockRestore());
+    rows.taken = 0;
+    // One chunk: the offsets taught are the text's.
+    expect(await report(text, 'csv', 'wasm', 1 << 20, false, 4096)).toEqual(expected);
+    expect(taught.mock.calls.map(([start, end]) => text.slice(start, end)).sort()).toEqual([...ends].sort());
+    expect(taught.mock.calls.filter(([, , entry]) => entry < 0).map(([start, end]) => text.slice(start, end))).toEqual(['ghost/pod']);
+    expect(rows.taken).toBe(2 * 11 * 10);
   });
 
   it('finds conversations again once the endpoint table starts over past its bound', async () => {

@@ -2,34 +2,34 @@
  * @module CSV's and VPC's fast path on many lines (FastLinesReader, byte-lines.ts): rows read in
  * WASM (rows-wasm.ts, core-as/rows), many a call, each as the format's fast path on one line
  * (csv-bytes.ts, vpc-bytes.ts) reads it, up to one it would not take, which is left to the line
- * by line path. A row's conversation is looked up in WASM by its endpoints' bytes; one met for
- * the first time there is looked up (or made) in the endpoint table here, as the fast path on one
- * line does, and remembered in WASM by the table's id. The host does per line only what the
- * table and the sink must: the conversation's service, the flow given to the sink, and a time the
- * module does not read (RFC 3339).
+ * by line path. A row's conversation is looked up in WASM by its endpoints' bytes, and made there
+ * between endpoint texts it knows; a text it never met is looked up (or made) in the endpoint
+ * table here, as the fast path on one line does, and taught to it with the table's entry. The host
+ * does per line only what the table and the sink must: the conversation's service, the flow given
+ * to the sink, and a time the module does not read (RFC 3339).
  */
 import { PROTOCOL_CODE } from '../compile/layout.js';
 import { NOT_A_TIME, timeOfBytes } from './byte-fields.js';
-import { conversationHash } from './conversations.js';
-import type { EndpointDecoder, EndpointRecords, FastLinesReader, FlowSink, LinesTaken } from './flow-records.js';
+import { asciiText, isPlainText, type EndpointDecoder, type EndpointRecords, type FastLinesReader, type FlowSink, type LinesTaken } from './flow-records.js';
 import { OBSERVED_WORDS, PROTOCOL_WORDS } from './records.js';
 import { COLUMN_COUNT, READ, RowScanner, rowScannerModule } from './rows-wasm.js';
 
 /**
- * After readLines: RowScanner.lines holds the offset past the last line taken (END) and past the
- * line with a new conversation (NEW_END), then from FIRST each line's fields, STRIDE apart (as
- * core-as/rows/layout.ts's LINE_*): its start, its conversation, protocol * 65536 + port, observed
- * verdict (OBSERVED_CODE, or REPLY), each time's bounds when the host reads it (else -1, and its
- * value is the f64 at TIME_VALUE, TIME_END_VALUE); then for a conversation met, the service noted
- * on it for this protocol and port (-1: none) and its record, or for a new one its endpoints' bounds.
+ * After readLines: RowScanner.lines holds the offset past the last line taken (END), then from
+ * FIRST each line's fields, STRIDE apart (as core-as/rows/layout.ts's LINE_*): its start, which
+ * endpoint texts the module must be taught (UNKNOWN: 1 the source, 2 the destination; a new
+ * line's), protocol * 65536 + port, observed verdict (OBSERVED_CODE, or REPLY), each time's bounds
+ * when the host reads it (else -1, and its value is the f64 at TIME_VALUE, TIME_END_VALUE); then
+ * for a line taken, the service noted on its conversation for this protocol and port (-1: none),
+ * its record and its endpoints' entries, or for a new one its endpoints' bounds.
  */
-export const LINE = { END: 0, NEW_END: 1, FIRST: 4, START: 0, CONVERSATION: 1, SERVICE: 2, OBSERVED: 3, TIME: 4, TIME_END: 6, TIME_VALUE: 8, TIME_END_VALUE: 10, NOTED: 12, RECORD: 13, SRC: 12, DST: 14, STRIDE: 16, REPLY: 3 } as const;
+export const LINE = { END: 0, FIRST: 4, START: 0, UNKNOWN: 1, SERVICE: 2, OBSERVED: 3, TIME: 4, TIME_END: 6, TIME_VALUE: 8, TIME_END_VALUE: 10, NOTED: 12, RECORD: 13, SRC_ENTRY: 14, DST_ENTRY: 15, SRC: 12, DST: 14, STRIDE: 16, REPLY: 3 } as const;
 /** The columns written for the module (core-as/rows/layout.ts's COLUMN_*). */
 const COLUMN = { WIDTH: 0, SRC: 1, DST: 2, PACKET_SRC: 3, PACKET_DST: 4, PORT: 5, PROTOCOL: 6, VERDICT: 7, TIME: 8, TIME_END: 9, SRC_PORT: 10, TCP_FLAGS: 11, STATUS: 12, TCP_CODE: 13 } as const;
 /** Rows wider than this are read line by line (as the module's MAX_WIDTH). */
 const MAX_WIDTH = 63;
 /** As core-as/rows/layout.ts's LAYOUT_CHECK (its 2: MAX_LINES / 256). */
-const LAYOUT_CHECK = 2_000_000 + LINE.STRIDE * 1000 + LINE.SRC * 10 + 2;
+const LAYOUT_CHECK = 3_000_000 + LINE.STRIDE * 1000 + LINE.SRC * 10 + 2;
 
 /** The record statuses VPC's fast path leaves to its LineReader (vpc-bytes.ts). */
 export const VPC_SKIPPED_STATUSES: readonly string[] = ['NODATA', 'SKIPDATA'];
@@ -70,21 +70,25 @@ export function cutRowHashes(mask: number): void {
   hashMask = mask;
 }
 
-/** The module's instance for one endpoint table, forgetting its conversations whenever the table's start over. */
+/** The module's instance for one endpoint table, forgetting what it was taught whenever the table numbers it again. */
 class TableRows {
   readonly scanner = new RowScanner(rowScannerModule(), LINE.STRIDE, LAYOUT_CHECK, WORD_LISTS);
-  private clears: number;
+  private generation: number;
+  private epoch: number;
 
   constructor(readonly table: EndpointRecords) {
-    this.clears = table.conversationClears;
+    this.generation = table.generation;
+    this.epoch = table.services.epoch;
     if (hashMask !== -1) this.scanner.cutHash(hashMask);
   }
 
-  /** Forgets the conversations remembered once the table has dropped them (their ids are then reused). */
+  /** Forgets the texts once the table has dropped its entries, and the conversations once it has numbered its services again (they note them). */
   keepCurrent(): void {
-    if (this.clears === this.table.conversationClears) return;
-    this.clears = this.table.conversationClears;
-    this.scanner.clear();
+    const { generation, services } = this.table;
+    if (generation !== this.generation) this.scanner.forgetEndpoints();
+    else if (services.epoch !== this.epoch) this.scanner.clearConversations();
+    this.generation = generation;
+    this.epoch = services.epoch;
   }
 }
 
@@ -106,7 +110,8 @@ function timeAt(bytes: Uint8Array, scanner: RowScanner, r: number, slot: number,
 
 /**
  * The fast path on many lines of rows with `columns` (FastLinesReader): lines taken while the
- * module takes them, each new conversation looked up in (or added to) the table and remembered.
+ * module takes them, each endpoint text it did not know looked up in (or added to) the table and
+ * taught to it, then its line read again.
  */
 export function readRowLines(columns: RowColumns, bytes: Uint8Array, start: number, line: number, sink: FlowSink, chunk: number, maxLineBytes: number, taken: LinesTaken): void {
   const table = sink.endpoints(columns.decode);
@@ -115,6 +120,8 @@ export function readRowLines(columns: RowColumns, bytes: Uint8Array, start: numb
   const { timeName, timeEndName } = columns;
   let number = line;
   let at = start;
+  /** The start of the line whose texts were taught last. */
+  let taught = -1;
   for (;;) {
     rows.keepCurrent();
     const read = scanner.readLines(columns.format, columns.values, bytes, at, chunk, maxLineBytes);
@@ -129,7 +136,7 @@ export function readRowLines(columns: RowColumns, bytes: Uint8Array, start: numb
       if (observed === LINE.REPLY) sink.reply();
       else {
         let service = lines[r + LINE.NOTED]!;
-        if (service < 0) service = noteService(scanner, table, r);
+        if (service < 0) service = serviceOf(scanner, table, r);
         sink.serviceFlow(table, service, number, observed, time, timeEnd);
       }
       number++;
@@ -139,50 +146,44 @@ export function readRowLines(columns: RowColumns, bytes: Uint8Array, start: numb
       taken.end = lines[r + LINE.START]!;
       return;
     }
-    taken.end = at = lines[LINE.END]!;
+    const stop = lines[LINE.END]!;
+    taken.end = stop;
     if ((read & READ.NEW) !== 0) {
-      const after = lines[LINE.NEW_END]!;
-      if (!takeNew(columns, rows, bytes, r, number, sink)) return;
-      number++;
-      taken.lines++;
-      taken.end = at = after;
+      // Taught its texts, the line is read again; taught twice, it is the line by line path's.
+      if (stop === taught) return;
+      teach(columns, rows, bytes, r);
+      taught = at = stop;
       continue;
     }
+    at = stop;
     if ((read & READ.CUT) === 0 && read >> 2 < scanner.maxLines) return;
   }
 }
 
-/** The service of the line at `r` (EndpointRecords.conversationService), noted in the module once its verdicts are known, as the table notes it. */
-function noteService(scanner: RowScanner, table: EndpointRecords, r: number): number {
+/** The service of the line at `r` between its endpoints' entries, noted on its conversation in the module once its verdicts are known (as EndpointRecords.conversationService notes it). */
+function serviceOf(scanner: RowScanner, table: EndpointRecords, r: number): number {
   const lines = scanner.lines;
   const key = lines[r + LINE.SERVICE]!;
-  const service = table.conversationService(lines[r + LINE.CONVERSATION]!, key >>> 16, key & 0xffff);
-  if (table.services.known(service)) scanner.note(lines[r + LINE.RECORD]!, key, service);
+  const services = table.services;
+  const service = services.find(lines[r + LINE.SRC_ENTRY]!, lines[r + LINE.DST_ENTRY]!, key >>> 16, key & 0xffff);
+  if (services.known(service)) scanner.note(lines[r + LINE.RECORD]!, key, service);
   return service;
 }
 
-/** The line at `r`, whose conversation the module did not know: read as the fast path on one line reads it, its conversation remembered; false when that path would not take it. */
-function takeNew(columns: RowColumns, rows: TableRows, bytes: Uint8Array, r: number, number: number, sink: FlowSink): boolean {
+/**
+ * Teaches the module the endpoint texts of the line at `r` it did not know: each looked up in (or
+ * added to) the table as EndpointRecords.newConversation does (refused unless plain text).
+ */
+function teach(columns: RowColumns, rows: TableRows, bytes: Uint8Array, r: number): void {
   const { scanner, table } = rows;
-  const time = timeAt(bytes, scanner, r, LINE.TIME, LINE.TIME_VALUE, columns.timeName);
-  const timeEnd = timeAt(bytes, scanner, r, LINE.TIME_END, LINE.TIME_END_VALUE, columns.timeEndName);
-  if (time === NOT_A_TIME || timeEnd === NOT_A_TIME) return false;
   const lines = scanner.lines;
-  const srcStart = lines[r + LINE.SRC]!;
-  const srcEnd = lines[r + LINE.SRC + 1]!;
-  const dstStart = lines[r + LINE.DST]!;
-  const dstEnd = lines[r + LINE.DST + 1]!;
-  const service = lines[r + LINE.SERVICE]!;
-  const observed = lines[r + LINE.OBSERVED]!;
-  const hash = conversationHash(bytes, srcStart, srcEnd, dstStart, dstEnd);
-  const found = table.foundConversation(hash, bytes, srcStart, srcEnd, dstStart, dstEnd);
-  const conversation = found >= 0 ? found : table.newConversation(hash, bytes, srcStart, srcEnd, columns.srcField, dstStart, dstEnd, columns.dstField);
-  if (conversation < 0) return false;
-  // Making it may have started the table's conversations over.
-  rows.keepCurrent();
-  scanner.remember(conversation);
-  sink.serviceFlow(table, table.conversationService(conversation, service >>> 16, service & 0xffff), number, observed, time, timeEnd);
-  return true;
+  const unknown = lines[r + LINE.UNKNOWN]!;
+  if ((unknown & 1) !== 0) teachText(scanner, table, bytes, lines[r + LINE.SRC]!, lines[r + LINE.SRC + 1]!, columns.srcField);
+  if ((unknown & 2) !== 0) teachText(scanner, table, bytes, lines[r + LINE.DST]!, lines[r + LINE.DST + 1]!, columns.dstField);
+}
+
+function teachText(scanner: RowScanner, table: EndpointRecords, bytes: Uint8Array, start: number, end: number, field: string): void {
+  scanner.teach(start, end, isPlainText(bytes, start, end) ? table.entry(asciiText(bytes, start, end), field) : -1);
 }
 
 /** A FastLinesReader over the columns `current` gives (none: nothing is taken). */

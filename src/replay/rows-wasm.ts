@@ -3,8 +3,9 @@
  * build:wasm` into core-as/build/rows.wasm, copied beside dist/'s JavaScript by `npm run build`):
  * one instance per endpoint table, loaded on first use. It reads many CSV or VPC rows of a chunk
  * copied into its memory in one pass each (line feed, fields, the checks of the fast path on one
- * line, the conversation looked up by its endpoints' bytes) and writes one result per line, with
- * offsets into the caller's bytes (row-lines.ts reads them).
+ * line, the conversation looked up by its endpoints' bytes, or made between endpoint texts it was
+ * taught) and writes one result per line, with offsets into the caller's bytes (row-lines.ts reads
+ * them).
  */
 import { InputWindow } from '../engine/input-window.js';
 import { compileBuiltModule } from '../engine/node-core.js';
@@ -20,8 +21,9 @@ interface RowExports {
   maxLines(): number;
   readLines(format: number, at: number, end: number, origin: number, maxLine: number): number;
   clearConversations(): void;
+  forgetEndpoints(): void;
   cutHash(mask: number): void;
-  rememberConversation(id: number): number;
+  rememberEndpoint(at: number, end: number, entry: number): void;
   noteService(record: number, key: number, service: number): void;
 }
 
@@ -46,7 +48,7 @@ export class RowScanner {
   private buffer!: ArrayBuffer;
   private memoryBytes!: Uint8Array;
   private columns!: Int32Array;
-  /** After readLines: its header (LINE.END, LINE.NEW_END), then each line's fields (row-lines.ts's LINE). */
+  /** After readLines: its header (LINE.END), then each line's fields (row-lines.ts's LINE). */
   lines!: Int32Array;
   /** `lines` as f64 (the times' values). */
   times!: Float64Array;
@@ -85,9 +87,9 @@ export class RowScanner {
   /**
    * Reads the rows of `format` (0: CSV, 1: VPC) with `columns` of `bytes` (serial `chunk`) from
    * `start`, none longer than `maxLine`, up to one the caller must read itself (core-as/rows/rows.ts):
-   * the number taken times four, plus READ.NEW when the next one's conversation was not met, or
-   * READ.CUT when the next one runs past the bytes copied and more of the chunk can be copied (a
-   * call from it copies them).
+   * the number taken times four, plus READ.NEW when the next one has an endpoint text the module
+   * must be taught (teach), or READ.CUT when the next one runs past the bytes copied and more of
+   * the chunk can be copied (a call from it copies them).
    */
   readLines(format: number, columns: Int32Array, bytes: Uint8Array, start: number, chunk: number, maxLine: number): number {
     if (columns !== this.columnsSet) {
@@ -97,6 +99,8 @@ export class RowScanner {
     const window = this.window;
     if (!window.holds(chunk, start) || start === this.cutAt) window.copy(this.memoryBytes, bytes, start, chunk);
     const read = this.exports.readLines(format, start - window.start, window.end - window.start, window.start, maxLine);
+    // Conversations made in it may have grown its memory.
+    if (this.exports.memory.buffer !== this.buffer) this.renew();
     this.cutAt = -1;
     if ((read & READ.CUT) === 0) return read;
     const stop = this.lines[0]!;
@@ -105,10 +109,9 @@ export class RowScanner {
     return read;
   }
 
-  /** Remembers the conversation of the line readLines last found new as `id`. */
-  remember(id: number): void {
-    this.exports.rememberConversation(id);
-    if (this.exports.memory.buffer !== this.buffer) this.renew();
+  /** Teaches the endpoint text at bytes [start, end) of the chunk readLines last read (a new line's LINE.SRC or LINE.DST) as `entry` of the table (-1: refused). */
+  teach(start: number, end: number, entry: number): void {
+    this.exports.rememberEndpoint(start - this.window.start, end - this.window.start, entry);
   }
 
   /** Notes `service` on the conversation of `record` (a line's LINE.RECORD) for the service `key` it was read with: lines of that conversation and key then give it. */
@@ -116,12 +119,17 @@ export class RowScanner {
     this.exports.noteService(record, key, service);
   }
 
-  /** Forgets every conversation remembered (their ids are the caller's to reuse). */
-  clear(): void {
+  /** Forgets every conversation (the services noted on them are numbered again). */
+  clearConversations(): void {
     this.exports.clearConversations();
   }
 
-  /** Keeps only the bits of `mask` of the conversations' hashes, and forgets every one: for tests, where they then collide and their bytes must decide. */
+  /** Forgets every endpoint text taught, and every conversation (the entries are numbered again). */
+  forgetEndpoints(): void {
+    this.exports.forgetEndpoints();
+  }
+
+  /** Keeps only the bits of `mask` of the texts' and conversations' hashes, and forgets them all: for tests, where they then collide and their bytes must decide. */
   cutHash(mask: number): void {
     this.exports.cutHash(mask);
   }
