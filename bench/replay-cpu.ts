@@ -2,8 +2,8 @@
  * @module Only the CSV and VPC replay rows (`replay-csv`, `replay-vpc`, `replay-csv-zipf`,
  * `replay-vpc-zipf`), made as bench/replay.ts makes them, measured by CPU time
  * (process.cpuUsage) rather than wall time: on a shared machine that is what compares two
- * versions. Runs the rows round-robin, RUNS times after a warm-up round, and prints each row's
- * median and its runs.
+ * versions. Runs the rows round-robin, RUNS times after three warm-up rounds (as bench/replay.ts's
+ * WARMUP_RUNS), and prints each row's median and its runs.
  *
  *   node --import tsx bench/replay-cpu.ts [SIZE] [ROW,ROW...] [RUNS]     (default M, all four, 5)
  */
@@ -46,14 +46,15 @@ async function* asAsync(chunks: readonly Uint8Array[]): AsyncGenerator<Uint8Arra
 }
 
 const rates = new Map<string, number[]>();
-for (let run = 0; run <= runs; run++) {
+const warmups = 3;
+for (let run = 0; run < warmups + runs; run++) {
   for (const [row, chunks] of logs) {
     const summary = new ReplaySummary();
     const before = process.cpuUsage();
     await replay([{ name: row, bytes: asAsync(chunks) }], { engine: new VerdictCache(engine), directory, summary });
     const used = process.cpuUsage(before);
     if (summary.totals.judged === 0) throw new Error(`replay of ${row} judged nothing`);
-    if (run > 0) rates.set(row, [...(rates.get(row) ?? []), summary.totals.records / ((used.user + used.system) / 1e6)]);
+    if (run >= warmups) rates.set(row, [...(rates.get(row) ?? []), summary.totals.records / ((used.user + used.system) / 1e6)]);
   }
 }
 for (const [row, list] of rates) console.log(`${row}\t${(median(list) / 1e6).toFixed(3)}M flows/CPU-s\t[${list.map((r) => (r / 1e6).toFixed(2)).join(' ')}]`);

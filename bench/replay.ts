@@ -33,6 +33,15 @@ import { buildCliOnce, canReadPeakRss, cliReplayPeak, writeCliReplayFiles, type 
 import type { BenchContext, Row, RowProducer } from './rows.js';
 import { median } from './stats.js';
 
+/**
+ * Untimed replays before the timed ones. Each replay makes fresh tables and objects, and V8 keeps
+ * deoptimizing and optimizing the replay path again over the first few (`--trace-deopt`: wrong
+ * map, wrong call target, not a Smi, until about the fourth 200,000-flow run of a row); timed
+ * after one, VPC ran anywhere from 0.5M to 1.6M flows per CPU second. The rows are the
+ * pipeline's steady rate, as a long log sees it.
+ */
+const WARMUP_RUNS = 3;
+const timedRuns = (ctx: BenchContext): number => (ctx.quick ? 2 : 4);
 /** Flows per timed replay: each run reads a log this long, made by repeating the sample. */
 const LOG_FLOWS = 200_000;
 /** The realistic shape: this many flows over ZIPF_CONVERSATIONS distinct conversations. */
@@ -52,13 +61,13 @@ async function replayOnce(name: string, log: readonly Uint8Array[], engine: Engi
   return summary.totals.records;
 }
 
-/** Median flows/s of replaying `log` (the first run warms the JIT up and is not counted). */
+/** Median flows/s of replaying `log` (the first WARMUP_RUNS are not counted). */
 async function replayRate(ctx: BenchContext, name: string, log: readonly Uint8Array[], engine: () => Engine, directory: EndpointDirectory): Promise<number> {
   return medianRate(ctx, () => replayOnce(name, log, engine(), directory));
 }
 
 /**
- * Plain and gzip replays of the same log in alternating runs (the first pair untimed), so that a
+ * Plain and gzip replays of the same log in alternating runs (the first WARMUP_RUNS pairs untimed), so that a
  * busy moment of the machine falls on both alike: the median rate of each, and the median of the
  * pairs' ratios (gzip over plain). The gzip side inflates on libuv's thread pool, ahead of the
  * reader (gzip.ts): on two cores its rate is the pipeline's with inflating overlapped, not one core's.
@@ -68,13 +77,13 @@ async function plainAndGzipRates(ctx: BenchContext, log: LogLines, engine: Engin
   const inputs = { plain: logChunks(text), gzip: logChunks(text, true) };
   const rates = { plain: [] as number[], gzip: [] as number[] };
   const ratios: number[] = [];
-  for (let i = 0; i <= (ctx.quick ? 2 : 4); i++) {
+  for (let i = 0; i < WARMUP_RUNS + timedRuns(ctx); i++) {
     for (const kind of ['plain', 'gzip'] as const) {
       const started = performance.now();
       const records = await replayOnce(log.format, inputs[kind], engine, directory);
-      if (i > 0) rates[kind].push(records / ((performance.now() - started) / 1000));
+      if (i >= WARMUP_RUNS) rates[kind].push(records / ((performance.now() - started) / 1000));
     }
-    if (i > 0) ratios.push(rates.gzip.at(-1)! / rates.plain.at(-1)!);
+    if (i >= WARMUP_RUNS) ratios.push(rates.gzip.at(-1)! / rates.plain.at(-1)!);
   }
   return { plain: median(rates.plain), gzip: median(rates.gzip), ratio: median(ratios) };
 }
@@ -89,13 +98,13 @@ async function baselineRate(ctx: BenchContext, name: string, log: readonly Uint8
   });
 }
 
-/** Median records/s of `run` (the first run warms the JIT up and is not counted). */
+/** Median records/s of `run` (the first WARMUP_RUNS are not counted). */
 async function medianRate(ctx: BenchContext, run: () => Promise<number>): Promise<number> {
   const rates: number[] = [];
-  for (let i = 0; i <= (ctx.quick ? 2 : 4); i++) {
+  for (let i = 0; i < WARMUP_RUNS + timedRuns(ctx); i++) {
     const started = performance.now();
     const records = await run();
-    if (i > 0) rates.push(records / ((performance.now() - started) / 1000));
+    if (i >= WARMUP_RUNS) rates.push(records / ((performance.now() - started) / 1000));
   }
   return median(rates);
 }
