@@ -12,7 +12,7 @@
 import { ENDPOINT_BYTES } from '../compile/layout.js';
 import type { EndpointResolver } from '../engine/endpoints.js';
 import { AdhocTable, encodeEndpoint } from '../engine/flow-encoder.js';
-import { DEFAULT_MAX_ENDPOINTS, detached } from '../flow/endpoint-table.js';
+import { DEFAULT_MAX_ENDPOINTS } from '../flow/endpoint-table.js';
 import { FlowError } from '../model/errors.js';
 import type { Protocol } from '../model/bundle.js';
 import type { EndpointSpec } from '../model/flow.js';
@@ -71,7 +71,11 @@ export class EndpointRecords {
     return resolvers.length === this.resolvers.length && resolvers.every((r, e) => r === this.resolvers[e]);
   }
 
-  /** The entry of `text`, or -1 when its lines must take the full path. */
+  /**
+   * The entry of `text`, or -1 when its lines must take the full path. The table keeps `text` as
+   * it is: it must be a string of its own (asciiText's), not a slice of a larger one, which would
+   * keep that alive (flow/endpoint-table.ts's detached).
+   */
   entry(text: string, field: string): number {
     const known = this.entries.get(text);
     return known !== undefined ? known : this.add(text, field);
@@ -117,15 +121,14 @@ export class EndpointRecords {
   }
 
   private add(text: string, field: string): number {
-    const own = detached(text);
     let spec: EndpointSpec;
     try {
-      spec = this.decode(own, field);
+      spec = this.decode(text, field);
     } catch (error) {
-      if (error instanceof FlowError) return this.refuse(own);
+      if (error instanceof FlowError) return this.refuse(text);
       throw error;
     }
-    return this.addDecoded(own, own, spec, field);
+    return this.addDecoded(text, text, spec, field);
   }
 
   /**
@@ -222,7 +225,7 @@ export function isPlainText(bytes: Uint8Array, start: number, end: number): bool
   return true;
 }
 
-/** Bytes [start, end) of printable ASCII as a string. */
+/** Bytes [start, end) of printable ASCII as a string of its own (decoded, not sliced: a table may keep it). */
 export function asciiText(bytes: Uint8Array, start: number, end: number): string {
   return ascii.decode(bytes.subarray(start, end));
 }
