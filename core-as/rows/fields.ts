@@ -87,19 +87,39 @@ export function split(p: usize, last: usize, maxLine: usize, separator: i32, low
   return end - start == 1 && load<u8>(start) == DASH;
 }
 
+/**
+ * Per word list (WORD_LISTS of them), the slot of the word codeOf found last: a log spells a field
+ * the same way line after line. Static data, not allocated (the heap's start is the conversations' arena).
+ */
+const lastFound: StaticArray<i32> = [0, 0, 0];
+
+/** Whether slot `w` of list `list` holds a word of `length` bytes whose bytes are `lo` and `hi` (zero past its length). */
+@inline function holds(list: i32, w: i32, length: u32, lo: u64, hi: u64): bool {
+  const word = WORDS_AT + <usize>(list * WORD_SLOTS + w) * WORD_BYTES;
+  return load<u32>(word) == length && load<u64>(word, 8) == lo && load<u64>(word, 16) == hi;
+}
+
+@inline function codeAt(list: i32, w: i32): i32 {
+  return load<i32>(WORDS_AT + <usize>(list * WORD_SLOTS + w) * WORD_BYTES, 4);
+}
+
 /** The code of the word of list `list` that bytes [start, end) spell, or `none`. */
 export function codeOf(list: i32, start: usize, end: usize, none: i32): i32 {
   const length = <u32>(end - start);
-  if (length > 16) return none;
+  if (length > 16 || length == 0) return none;
   const mask: u64 = length >= 8 ? 0xffffffffffffffff : (<u64>1 << (<u64>length << 3)) - 1;
   const lo = load<u64>(start) & mask;
   const hiMask: u64 = length <= 8 ? 0 : length >= 16 ? 0xffffffffffffffff : (<u64>1 << (<u64>(length - 8) << 3)) - 1;
   const hi = load<u64>(start, 8) & hiMask;
+  const last = unchecked(lastFound[list]);
+  if (holds(list, last, length, lo, hi)) return codeAt(list, last);
   for (let w = 0; w < WORD_SLOTS; w++) {
-    const word = WORDS_AT + <usize>(list * WORD_SLOTS + w) * WORD_BYTES;
-    const wordLength = load<u32>(word);
+    const wordLength = load<u32>(WORDS_AT + <usize>(list * WORD_SLOTS + w) * WORD_BYTES);
     if (wordLength == 0) break;
-    if (wordLength == length && load<u64>(word, 8) == lo && load<u64>(word, 16) == hi) return load<i32>(word, 4);
+    if (holds(list, w, length, lo, hi)) {
+      unchecked((lastFound[list] = w));
+      return codeAt(list, w);
+    }
   }
   return none;
 }
