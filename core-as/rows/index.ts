@@ -6,10 +6,16 @@
 import { clearConversations, noteService } from './conversations';
 import { clearEndpoints, rememberEndpoint as remember } from './endpoints';
 import { keepHashBits } from './keys';
-import { COLUMNS_AT, LAYOUT_CHECK, LINES_AT, LINE_AT, LINE_CAPACITY, MAX_LINES, WORDS_AT } from './layout';
+import { clearMarks, mark } from './tally';
+import { COLUMNS_AT, LAYOUT_CHECK, LINES_AT, LINE_AT, LINE_CAPACITY, MAX_LINES, TALLIES_AT, WORDS_AT } from './layout';
 import { readLines as read } from './rows';
 
-export { clearConversations, noteService };
+export { clearConversations, clearMarks, noteService };
+
+/** Marks index `i` (service * 3 + observed verdict) as counted per service by the host: readLines tallies such lines (tally.ts). */
+export function markTallied(i: i32): void {
+  mark(i);
+}
 
 /** Forgets every endpoint text, and so every conversation (they name the texts' entries). */
 export function forgetEndpoints(): void {
@@ -21,6 +27,7 @@ export function forgetEndpoints(): void {
 export function cutHash(mask: u32): void {
   keepHashBits(mask);
   forgetEndpoints();
+  clearMarks();
 }
 
 /**
@@ -30,6 +37,11 @@ export function cutHash(mask: u32): void {
 export function rememberEndpoint(at: i32, end: i32, entry: i32): void {
   if (at < 0 || end < at || <usize>end > LINE_CAPACITY || entry < -1) return;
   remember(LINE_AT + <usize>at, LINE_AT + <usize>end, entry);
+}
+
+/** TALLIES_AT: where readLines writes its tallies. */
+export function talliesAt(): usize {
+  return TALLIES_AT;
 }
 
 export function layoutCheck(): i32 {
@@ -64,8 +76,9 @@ export function maxLines(): i32 {
 /**
  * Reads the rows of `format` (0: CSV, 1: VPC) of the line area from `at` up to `end` (the bytes
  * from host offset `origin`), none longer than `maxLine`, until one the host must read itself
- * (rows.ts): the number taken times four, plus one when the next one's conversation was not met,
- * or two when the next one has no line feed before the area's end.
+ * (rows.ts): the number written times eight, plus one when the next one has an endpoint text the
+ * host must teach, two when it has no line feed before the area's end, or four when the call
+ * stopped before a line it would tally, after one whose time the host reads.
  */
 export function readLines(format: i32, at: i32, end: i32, origin: i32, maxLine: i32): i32 {
   if (at < 0 || end < at || <usize>end > LINE_CAPACITY || maxLine < 0 || <u32>format > 1) return 0;

@@ -37,14 +37,19 @@ export const BOUNDS_AT: usize = WORDS_AT + <usize>(WORD_LISTS * WORD_SLOTS) * WO
 /** Lines' bytes, written by the host (a chunk of lines at a time), with room past them for 16-byte reads. */
 export const LINE_AT: usize = 4096;
 export const LINE_CAPACITY: usize = 256 * 1024;
-/** Lines read by one readLines call: after its header (the offset past the last line read), LINE_STRIDE i32 per line. */
+/** Lines read by one readLines call: after its header (the offset past the last line read, the lines read, tallied included, the tallies written), LINE_STRIDE i32 per line. */
 export const LINES_AT: usize = LINE_AT + LINE_CAPACITY + 64;
 export const LINES_HEADER: usize = 16;
 export const MAX_LINES: i32 = 512;
 export const LINE_STRIDE: i32 = 16;
-/** Per line: its start, which endpoints the host must teach (a line whose conversation was not met), protocol * 65536 + port, observed verdict (3: a reply). */
+/**
+ * Per line: its start; which endpoints the host must teach (a line whose conversation was not
+ * met), or for a line taken its number among the lines the call read (tallied ones count);
+ * protocol * 65536 + port; observed verdict (3: a reply).
+ */
 export const LINE_START: i32 = 0;
 export const LINE_UNKNOWN: i32 = 1;
+export const LINE_INDEX: i32 = 1;
 export const LINE_SERVICE: i32 = 2;
 export const LINE_OBSERVED: i32 = 3;
 /** Each time field's bounds when the host must read it (-1: it is the f64 at LINE_TIME_VALUE or LINE_TIME_END_VALUE, NaN for none). */
@@ -61,7 +66,7 @@ export const LINE_DST_ENTRY: i32 = 15;
 export const LINE_SRC: i32 = 12;
 export const LINE_DST: i32 = 14;
 /** What the host checks its LINE fields against (its millions: the version of the exports and results; 2: MAX_LINES / 256). */
-export const LAYOUT_CHECK: i32 = 3_000_000 + LINE_STRIDE * 1000 + LINE_SRC * 10 + MAX_LINES / 256;
+export const LAYOUT_CHECK: i32 = 4_000_000 + LINE_STRIDE * 1000 + LINE_SRC * 10 + MAX_LINES / 256;
 
 /** The conversations' slots (conversations.ts): 8 bytes each, up to SLOT_COUNT; records and key bytes after the static data. */
 export const MAX_CONVERSATIONS: u32 = 1 << 17;
@@ -73,5 +78,16 @@ export const ENDPOINT_SLOT_COUNT: u32 = MAX_ENDPOINTS * 2;
 export const ENDPOINT_SLOTS_AT: usize = SLOTS_AT + <usize>SLOT_COUNT * 8;
 export const ENDPOINT_ARENA_AT: usize = ENDPOINT_SLOTS_AT + <usize>ENDPOINT_SLOT_COUNT * 8;
 export const ENDPOINT_ARENA_BYTES: usize = 4 << 20;
+/**
+ * Tallies (tally.ts): one bit per service and observed verdict (service * TALLY_STRIDE + observed,
+ * src/replay/service-tally.ts's index) the host counts per service, for as many services as its
+ * table numbers (src/replay/flow-services.ts's MAX_SERVICES); then the indexes of the lines one
+ * readLines call tallied, at most MAX_TALLIES.
+ */
+export const TALLY_STRIDE: i32 = 3;
+export const TALLY_BITS: u32 = (1 << 17) * 3;
+export const TALLY_MARKS_AT: usize = ENDPOINT_ARENA_AT + ENDPOINT_ARENA_BYTES;
+export const TALLIES_AT: usize = TALLY_MARKS_AT + <usize>(TALLY_BITS >> 3);
+export const MAX_TALLIES: i32 = 8192;
 /** The end of the fixed areas: asconfig.json's memoryBase must be at least this. */
-export const FIXED_END: usize = ENDPOINT_ARENA_AT + ENDPOINT_ARENA_BYTES;
+export const FIXED_END: usize = TALLIES_AT + <usize>MAX_TALLIES * 4;

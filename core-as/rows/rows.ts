@@ -7,11 +7,12 @@
 import {
   COLUMNS_AT, COLUMN_DST, COLUMN_PACKET_DST, COLUMN_PACKET_SRC, COLUMN_PORT, COLUMN_PROTOCOL, COLUMN_SRC, COLUMN_SRC_PORT, COLUMN_STATUS, COLUMN_TCP_CODE, COLUMN_TCP_FLAGS,
   COLUMN_TIME, COLUMN_TIME_END, COLUMN_VERDICT, COLUMN_WIDTH, LINES_AT, LINES_HEADER, LINE_AT, LINE_DST, LINE_DST_ENTRY, LINE_NOTED, LINE_OBSERVED, LINE_RECORD, LINE_SERVICE, LINE_SRC,
-  LINE_SRC_ENTRY, LINE_START, LINE_UNKNOWN, LINE_STRIDE, LINE_TIME, LINE_TIME_END, LINE_TIME_END_VALUE, LINE_TIME_VALUE, MAX_LINES, WORDS_OBSERVED, WORDS_PROTOCOL, WORDS_STATUS,
+  LINE_INDEX, LINE_SRC_ENTRY, LINE_START, LINE_UNKNOWN, LINE_STRIDE, LINE_TIME, LINE_TIME_END, LINE_TIME_END_VALUE, LINE_TIME_VALUE, MAX_LINES, WORDS_OBSERVED, WORDS_PROTOCOL, WORDS_STATUS,
 } from './layout';
 import { codeOf, cut, fieldEnd, fieldStart, HOST_TIME, isDash, nextLine, NOT_A_TIME, portOf, smallNumberOf, split, timeOf } from './fields';
 import { addConversation, dstEntryOf, findConversation, notedService, srcEntryOf } from './conversations';
 import { findEndpoint, REFUSED, UNKNOWN } from './endpoints';
+import { startTallies, tallied, tallies, tally } from './tally';
 
 export const FORMAT_CSV: i32 = 0;
 export const FORMAT_VPC: i32 = 1;
@@ -23,6 +24,8 @@ const LF: i32 = 0x0a;
 const STOP: i32 = 0;
 const TAKEN: i32 = 1;
 const NEW: i32 = 2;
+/** What readLines stops at besides: a line it would tally after one whose time the host reads (a call from it goes on). */
+const MORE: i32 = 3;
 /** LINE_OBSERVED of a reply (nothing else of it is read). */
 const REPLY: i32 = 3;
 const TCP_SYN: i32 = 2;
@@ -181,29 +184,59 @@ function vpcLine(p: usize, last: usize, maxLine: usize, zero: usize, result: usi
   return putConversation(src, dst, key, result, zero);
 }
 
+/** The i32 at `slot` of a line's result. */
+@inline function got(result: usize, slot: i32): i32 {
+  return load<i32>(result + (<usize>slot << 2));
+}
+
 /**
  * Rows of `format` from LINE_AT + `at` up to LINE_AT + `end` (the bytes the host copied, which
- * start at host offset `origin`), none longer than `maxLine` bytes: the number of lines taken,
- * times four, plus one when the line after them was read but has an endpoint text the host must
+ * start at host offset `origin`), none longer than `maxLine` bytes: the number of lines written,
+ * times eight, plus one when the line after them was read but has an endpoint text the host must
  * teach first (its result follows theirs), or plus two when that line has no line feed before the
- * area's end. Results at LINES_AT + LINES_HEADER, at most MAX_LINES; the offset past the last line
- * taken at LINES_AT.
+ * area's end, or plus four when it stopped before a line it would tally, after a line whose time
+ * the host reads (the host may stop at that one: a call from the line goes on). A line the host
+ * counts per service (tally.ts) is not written, only tallied. Results at LINES_AT +
+ * LINES_HEADER, at most MAX_LINES; the header: the offset past the last line read, the lines read
+ * (tallied ones included), the tallies written.
  */
 export function readLines(format: i32, at: usize, end: usize, origin: i32, maxLine: usize): i32 {
   const zero = LINE_AT - <usize>origin;
   const last = LINE_AT + end;
   let p = LINE_AT + at;
   let count = 0;
+  let read = 0;
   let status = STOP;
+  let more = true;
+  startTallies();
   while (count < MAX_LINES) {
     const result = LINES_AT + LINES_HEADER + (<usize>(count * LINE_STRIDE) << 2);
     status = format == FORMAT_CSV ? csvLine(p, last, maxLine, zero, result) : vpcLine(p, last, maxLine, zero, result);
     if (status == STOP) break;
     put(result, LINE_START, <i32>(p - zero));
     if (status == NEW) break;
-    count++;
+    const hostTime = got(result, LINE_TIME) >= 0 || got(result, LINE_TIME_END) >= 0;
+    const observed = got(result, LINE_OBSERVED);
+    const service = observed == REPLY ? -1 : got(result, LINE_NOTED);
+    if (!hostTime && service >= 0 && tallies(service, observed)) {
+      // A line the host reads the time of may stop it: none after it is tallied in the same call.
+      if (!more) {
+        status = MORE;
+        break;
+      }
+      tally(service, observed);
+      p = nextLine;
+      read++;
+      continue;
+    }
+    if (hostTime) more = false;
     p = nextLine;
+    put(result, LINE_INDEX, read);
+    read++;
+    count++;
   }
   store<i32>(LINES_AT, <i32>(p - zero));
-  return count * 4 + (status == NEW ? 1 : 0) + (status == STOP && cut ? 2 : 0);
+  store<i32>(LINES_AT, read, 4);
+  store<i32>(LINES_AT, tallied, 8);
+  return count * 8 + (status == NEW ? 1 : 0) + (status == STOP && cut ? 2 : 0) + (status == MORE ? 4 : 0);
 }

@@ -41,7 +41,13 @@ async function recordsPath(text: string, chunk: number, maxLineBytes: number): P
     flow: () => {
       throw new Error('the CSV fast path hands over services');
     },
-    serviceFlow: (_table, _service, line) => void out.push(`${line} fast`),
+    serviceFlow: (_table, _service, line) => {
+      out.push(`${line} fast`);
+      return false;
+    },
+    tallied: () => {
+      throw new Error('nothing is counted per service here');
+    },
     reply: () => void out.push('reply'),
     record: (record) => void out.push(summarize(record)),
   };

@@ -247,8 +247,15 @@ export interface FlowSink {
    * PROTOCOL_CODE, `observed` an OBSERVED_CODE, times in epoch ms or NaN when the line has none.
    */
   flow(table: EndpointRecords, src: number, dst: number, protocol: number, port: number, line: number, observed: number, time: number, timeEnd: number): void;
-  /** `flow` for a flow whose service the reader found (EndpointRecords.conversationService). */
-  serviceFlow(table: EndpointRecords, service: number, line: number, observed: number, time: number, timeEnd: number): void;
+  /**
+   * `flow` for a flow whose service the reader found (EndpointRecords.conversationService): true
+   * when it was counted per service (service-tally.ts), so that later flows of that service and
+   * observed verdict may be handed over with `tallied` while the sink is the same and the table's
+   * services keep their numbers (FlowServices.epoch).
+   */
+  serviceFlow(table: EndpointRecords, service: number, line: number, observed: number, time: number, timeEnd: number): boolean;
+  /** Flows of `table` by their tally index each (service * TALLY_STRIDE + observed, service-tally.ts), every one of a kind serviceFlow counted per service. */
+  tallied(table: EndpointRecords, indexes: Int32Array): void;
   /** A well-formed reply line (counted, not judged). */
   reply(): void;
   /** Who the bundle knows, for formats whose ends are resolved in order (Hubble; see resolveEndpoint). */

@@ -84,7 +84,14 @@ export async function streamRecords<Answer>(inputs: readonly ReplayInput[], opti
     },
     serviceFlow(table, service, line, observed, time, timeEnd) {
       flows++;
-      if (tally === undefined || !tally.take(table, service, observed)) batch.add(file, table, service, line, observed, time, timeEnd);
+      if (tally !== undefined && tally.take(table, service, observed)) return true;
+      batch.add(file, table, service, line, observed, time, timeEnd);
+      return false;
+    },
+    tallied(table, indexes) {
+      if (tally === undefined) throw new Error('replay bug: flows tallied without a tally');
+      flows += indexes.length;
+      tally.takeTallied(table, indexes);
     },
     reply() {
       options.other(REPLY, file);

@@ -13,23 +13,25 @@ import { NOT_A_TIME, timeOfBytes } from './byte-fields.js';
 import { asciiText, isPlainText, type EndpointDecoder, type EndpointRecords, type FastLinesReader, type FlowSink, type LinesTaken } from './flow-records.js';
 import { OBSERVED_WORDS, PROTOCOL_WORDS } from './records.js';
 import { COLUMN_COUNT, READ, RowScanner, rowScannerModule } from './rows-wasm.js';
+import { TALLY_STRIDE } from './service-tally.js';
 
 /**
- * After readLines: RowScanner.lines holds the offset past the last line taken (END), then from
- * FIRST each line's fields, STRIDE apart (as core-as/rows/layout.ts's LINE_*): its start, which
- * endpoint texts the module must be taught (UNKNOWN: 1 the source, 2 the destination; a new
- * line's), protocol * 65536 + port, observed verdict (OBSERVED_CODE, or REPLY), each time's bounds
+ * After readLines: RowScanner.lines holds the offset past the last line read (END), the lines read
+ * (READ, tallied ones included) and the tallies written (TALLIED), then from FIRST each written
+ * line's fields, STRIDE apart (as core-as/rows/layout.ts's LINE_*): its start, its number among
+ * the lines read (INDEX) or for a new line which endpoint texts the module must be taught
+ * (UNKNOWN: 1 the source, 2 the destination), protocol * 65536 + port, observed verdict (OBSERVED_CODE, or REPLY), each time's bounds
  * when the host reads it (else -1, and its value is the f64 at TIME_VALUE, TIME_END_VALUE); then
  * for a line taken, the service noted on its conversation for this protocol and port (-1: none),
  * its record and its endpoints' entries, or for a new one its endpoints' bounds.
  */
-export const LINE = { END: 0, FIRST: 4, START: 0, UNKNOWN: 1, SERVICE: 2, OBSERVED: 3, TIME: 4, TIME_END: 6, TIME_VALUE: 8, TIME_END_VALUE: 10, NOTED: 12, RECORD: 13, SRC_ENTRY: 14, DST_ENTRY: 15, SRC: 12, DST: 14, STRIDE: 16, REPLY: 3 } as const;
+export const LINE = { END: 0, READ: 1, TALLIED: 2, FIRST: 4, START: 0, INDEX: 1, UNKNOWN: 1, SERVICE: 2, OBSERVED: 3, TIME: 4, TIME_END: 6, TIME_VALUE: 8, TIME_END_VALUE: 10, NOTED: 12, RECORD: 13, SRC_ENTRY: 14, DST_ENTRY: 15, SRC: 12, DST: 14, STRIDE: 16, REPLY: 3 } as const;
 /** The columns written for the module (core-as/rows/layout.ts's COLUMN_*). */
 const COLUMN = { WIDTH: 0, SRC: 1, DST: 2, PACKET_SRC: 3, PACKET_DST: 4, PORT: 5, PROTOCOL: 6, VERDICT: 7, TIME: 8, TIME_END: 9, SRC_PORT: 10, TCP_FLAGS: 11, STATUS: 12, TCP_CODE: 13 } as const;
 /** Rows wider than this are read line by line (as the module's MAX_WIDTH). */
 const MAX_WIDTH = 63;
 /** As core-as/rows/layout.ts's LAYOUT_CHECK (its 2: MAX_LINES / 256). */
-const LAYOUT_CHECK = 3_000_000 + LINE.STRIDE * 1000 + LINE.SRC * 10 + 2;
+const LAYOUT_CHECK = 4_000_000 + LINE.STRIDE * 1000 + LINE.SRC * 10 + 2;
 
 /** The record statuses VPC's fast path leaves to its LineReader (vpc-bytes.ts). */
 export const VPC_SKIPPED_STATUSES: readonly string[] = ['NODATA', 'SKIPDATA'];
@@ -75,6 +77,8 @@ class TableRows {
   readonly scanner = new RowScanner(rowScannerModule(), LINE.STRIDE, LAYOUT_CHECK, WORD_LISTS);
   private generation: number;
   private epoch: number;
+  /** The sink whose tally the module's marks are (a table may outlive a replay: replay --jobs' workers keep theirs). */
+  private marksOf: FlowSink | undefined;
 
   constructor(readonly table: EndpointRecords) {
     this.generation = table.generation;
@@ -82,13 +86,20 @@ class TableRows {
     if (hashMask !== -1) this.scanner.cutHash(hashMask);
   }
 
-  /** Forgets the texts once the table has dropped its entries, and the conversations once it has numbered its services again (they note them). */
-  keepCurrent(): void {
+  /**
+   * Forgets the texts once the table has dropped its entries, the conversations once it has
+   * numbered its services again (they note them), and the tally marks then too, or when `sink`
+   * (another replay's) counts them.
+   */
+  keepCurrent(sink: FlowSink): void {
     const { generation, services } = this.table;
+    const renumbered = services.epoch !== this.epoch;
     if (generation !== this.generation) this.scanner.forgetEndpoints();
-    else if (services.epoch !== this.epoch) this.scanner.clearConversations();
+    else if (renumbered) this.scanner.clearConversations();
+    if (renumbered || generation !== this.generation || sink !== this.marksOf) this.scanner.clearMarks();
     this.generation = generation;
     this.epoch = services.epoch;
+    this.marksOf = sink;
   }
 }
 
@@ -111,22 +122,27 @@ function timeAt(bytes: Uint8Array, scanner: RowScanner, r: number, slot: number,
 /**
  * The fast path on many lines of rows with `columns` (FastLinesReader): lines taken while the
  * module takes them, each endpoint text it did not know looked up in (or added to) the table and
- * taught to it, then its line read again.
+ * taught to it, then its line read again. A flow the sink counts per service marks its kind in the
+ * module, which from then on only tallies such lines (handed over in bulk, `FlowSink.tallied`).
  */
 export function readRowLines(columns: RowColumns, bytes: Uint8Array, start: number, line: number, sink: FlowSink, chunk: number, maxLineBytes: number, taken: LinesTaken): void {
   const table = sink.endpoints(columns.decode);
   const rows = rowsOf(table);
   const scanner = rows.scanner;
   const { timeName, timeEndName } = columns;
-  let number = line;
+  /** The number of the first line of the current call. */
+  let first = line;
   let at = start;
   /** The start of the line whose texts were taught last. */
   let taught = -1;
   for (;;) {
-    rows.keepCurrent();
+    rows.keepCurrent(sink);
     const read = scanner.readLines(columns.format, columns.values, bytes, at, chunk, maxLineBytes);
     const lines = scanner.lines;
-    const end = LINE.FIRST + (read >> 2) * LINE.STRIDE;
+    const end = LINE.FIRST + (read >> READ.SHIFT) * LINE.STRIDE;
+    // Tallied lines come before any line whose time is read here (none is left to the line by line path).
+    const tallied = lines[LINE.TALLIED]!;
+    if (tallied > 0) sink.tallied(table, scanner.tallies(tallied));
     let r = LINE.FIRST;
     for (; r < end; r += LINE.STRIDE) {
       const time = timeAt(bytes, scanner, r, LINE.TIME, LINE.TIME_VALUE, timeName);
@@ -137,15 +153,16 @@ export function readRowLines(columns: RowColumns, bytes: Uint8Array, start: numb
       else {
         let service = lines[r + LINE.NOTED]!;
         if (service < 0) service = serviceOf(scanner, table, r);
-        sink.serviceFlow(table, service, number, observed, time, timeEnd);
+        if (sink.serviceFlow(table, service, first + lines[r + LINE.INDEX]!, observed, time, timeEnd)) scanner.mark(service * TALLY_STRIDE + observed);
       }
-      number++;
     }
-    taken.lines = number - line;
     if (r < end) {
+      taken.lines = first + lines[r + LINE.INDEX]! - line;
       taken.end = lines[r + LINE.START]!;
       return;
     }
+    first += lines[LINE.READ]!;
+    taken.lines = first - line;
     const stop = lines[LINE.END]!;
     taken.end = stop;
     if ((read & READ.NEW) !== 0) {
@@ -156,7 +173,7 @@ export function readRowLines(columns: RowColumns, bytes: Uint8Array, start: numb
       continue;
     }
     at = stop;
-    if ((read & READ.CUT) === 0 && read >> 2 < scanner.maxLines) return;
+    if ((read & (READ.CUT | READ.MORE)) === 0 && read >> READ.SHIFT < scanner.maxLines) return;
   }
 }
 

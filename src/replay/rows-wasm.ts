@@ -21,6 +21,9 @@ interface RowExports {
   maxLines(): number;
   readLines(format: number, at: number, end: number, origin: number, maxLine: number): number;
   clearConversations(): void;
+  clearMarks(): void;
+  markTallied(i: number): void;
+  talliesAt(): number;
   forgetEndpoints(): void;
   cutHash(mask: number): void;
   rememberEndpoint(at: number, end: number, entry: number): void;
@@ -30,8 +33,8 @@ interface RowExports {
 /** Word lists the module reads spellings from (core-as/rows/layout.ts's WORDS_*), each at most WORD_SLOTS words of at most 16 bytes. */
 const WORD_SLOTS = 16;
 const WORD_BYTES = 24;
-/** What readLines gives besides the number of lines taken (times four). */
-export const READ = { NEW: 1, CUT: 2 } as const;
+/** What readLines gives besides the number of lines written (shifted left by SHIFT). */
+export const READ = { NEW: 1, CUT: 2, MORE: 4, SHIFT: 3 } as const;
 /** The columns the module reads (core-as/rows/layout.ts's COLUMN_*). */
 export const COLUMN_COUNT = 16;
 
@@ -87,9 +90,11 @@ export class RowScanner {
   /**
    * Reads the rows of `format` (0: CSV, 1: VPC) with `columns` of `bytes` (serial `chunk`) from
    * `start`, none longer than `maxLine`, up to one the caller must read itself (core-as/rows/rows.ts):
-   * the number taken times four, plus READ.NEW when the next one has an endpoint text the module
-   * must be taught (teach), or READ.CUT when the next one runs past the bytes copied and more of
-   * the chunk can be copied (a call from it copies them).
+   * the number written (shifted by READ.SHIFT; lines tallied are not written: core-as/rows/tally.ts),
+   * plus READ.NEW when the next one has an endpoint text the module must be taught (teach),
+   * READ.CUT when the next one runs past the bytes copied and more of the chunk can be copied (a
+   * call from it copies them), or READ.MORE when it stopped before a line it would tally after one
+   * whose time the caller reads (a call from it goes on).
    */
   readLines(format: number, columns: Int32Array, bytes: Uint8Array, start: number, chunk: number, maxLine: number): number {
     if (columns !== this.columnsSet) {
@@ -122,6 +127,21 @@ export class RowScanner {
   /** Forgets every conversation (the services noted on them are numbered again). */
   clearConversations(): void {
     this.exports.clearConversations();
+  }
+
+  /** Marks tally index `i` (service-tally.ts's) as counted per service: readLines tallies such lines instead of writing them. */
+  mark(i: number): void {
+    this.exports.markTallied(i);
+  }
+
+  /** Forgets every mark. */
+  clearMarks(): void {
+    this.exports.clearMarks();
+  }
+
+  /** The `count` tally indexes readLines wrote (LINE.TALLIED in its header): valid until the next call. */
+  tallies(count: number): Int32Array {
+    return new Int32Array(this.buffer, this.exports.talliesAt(), count);
   }
 
   /** Forgets every endpoint text taught, and every conversation (the entries are numbered again). */

@@ -33,7 +33,9 @@ const failure = (error: Error): string => `error: ${error.message}`;
 
 describe('flows counted per service', () => {
   const taken = vi.spyOn(ServiceTally.prototype, 'take');
-  const tallied = (): number => taken.mock.results.filter((result) => result.value === true).length;
+  // Flows the WASM row reader tallied come in bulk (takeTallied).
+  const inBulk = vi.spyOn(ServiceTally.prototype, 'takeTallied');
+  const tallied = (): number => taken.mock.results.filter((result) => result.value === true).length + inBulk.mock.calls.reduce((sum, [, indexes]) => sum + indexes.length, 0);
 
   /** Runs the property: the tallied report equals the line-by-line one and the object path's. */
   const agree = async (runs: number): Promise<void> => {
@@ -60,6 +62,7 @@ describe('flows counted per service', () => {
 
   it('gives the report of counting line by line', async () => {
     taken.mockClear();
+    inBulk.mockClear();
     await agree(150);
     // Most repeated flows were counted per service (it is not the batch path under another name).
     expect(tallied()).toBeGreaterThan(3000);
@@ -76,6 +79,7 @@ describe('flows counted per service', () => {
       this.services.clear();
     });
     taken.mockClear();
+    inBulk.mockClear();
     try {
       await agree(80);
     } finally {
@@ -84,11 +88,34 @@ describe('flows counted per service', () => {
     expect(tallied()).toBeGreaterThan(1000);
   });
 
+  it('has the WASM row reader tally the repeats of a kind counted per service, handed over in bulk, none past a time it cannot read', async () => {
+    // Five conversations over and over; one line in 400 has an RFC 3339 time (read by the host, which stops at the one that is wrong).
+    const pods = CLUSTER.pods.map((pod) => `${pod.namespace}/${pod.name}`);
+    const lines = Array.from({ length: 4000 }, (_, i) => {
+      const time = i % 400 === 399 ? (i === 2399 ? '2024-05-14T25:21:07Z' : '2024-05-14T09:21:07Z') : String(1715678467 + i);
+      return `${pods[i % 5]},${pods[(i % 5) + 1]},TCP,8080,${i % 7 === 0 ? 'denied' : 'allowed'},${time}`;
+    });
+    const text = `src,dst,protocol,port,verdict,time\n${lines.join('\n')}\n`;
+    // Chunks of 16 KiB: the batches are decided between chunks, and only then are their kinds counted per service.
+    const how = { batchSize: 256, groups: 100_000, chunk: 1 << 14 };
+    const objects = await report([text], new VerdictCache(objectPath(cluster)), how);
+    expect(await report([text], new VerdictCache(cluster), { ...how, lineByLine: true })).toEqual(objects);
+    inBulk.mockClear();
+    expect(await report([text], new VerdictCache(cluster), how)).toEqual(objects);
+    // All but the first chunk's lines (~200: no batch is decided before it ends), the lines that span two chunks and the first of each kind after them.
+    expect(inBulk.mock.calls.reduce((sum, [, indexes]) => sum + indexes.length, 0)).toBeGreaterThan(3300);
+    // Replays one after another with the same endpoint tables (as a --jobs worker runs its parts): each starts its own counts.
+    const kept: EndpointTables = new Map();
+    for (let run = 0; run < 3; run++) expect(await report([text], new VerdictCache(cluster), { ...how, endpointTables: kept }).catch(failure)).toEqual(objects);
+  });
+
   it('counts nothing per service while lines are reported one by one', async () => {
     taken.mockClear();
+    inBulk.mockClear();
     const log = `src,dst,port\n${'prod/frontend,prod/backend,8080\n'.repeat(50)}`;
     await report([log], cluster, { batchSize: 4, groups: 10, chunk: 61, lineByLine: true });
     expect(taken).not.toHaveBeenCalled();
+    expect(inBulk).not.toHaveBeenCalled();
     await report([log], cluster, { batchSize: 4, groups: 10, chunk: 61 });
     expect(tallied()).toBeGreaterThan(40);
   });

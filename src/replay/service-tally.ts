@@ -11,15 +11,15 @@
  */
 import type { EndpointRecords } from './flow-records.js';
 
-/** Observed verdict codes (OBSERVED_CODE) per service. */
-const OBSERVED_CODES = 3;
+/** Observed verdict codes (OBSERVED_CODE) per service: a tally index is service * TALLY_STRIDE + observed. */
+export const TALLY_STRIDE = 3;
 
 /** One table's tallies, for its services' current numbering (ServiceTally.of). */
 export interface TableTally {
   readonly table: EndpointRecords;
   /** FlowServices.epoch these tallies are for. */
   epoch: number;
-  /** By service * OBSERVED_CODES + observed code: 0 while its flows take the batch; else 1 + its flows counted here and not settled. */
+  /** By service * TALLY_STRIDE + observed code: 0 while its flows take the batch; else 1 + its flows counted here and not settled. */
   counts: Int32Array;
   /** Indexes of `counts` above 1, in the order they rose above it. */
   touched: Int32Array;
@@ -41,7 +41,7 @@ export class ServiceTally {
       if (tally === undefined) return false;
       this.last = tally;
     }
-    const i = service * OBSERVED_CODES + observed;
+    const i = service * TALLY_STRIDE + observed;
     const counts = tally.counts;
     if (i >= counts.length) return false;
     const n = counts[i]!;
@@ -55,11 +55,32 @@ export class ServiceTally {
   }
 
   /**
+   * Counts flows of `table` by their tally indexes, each of a kind `take` counted before (while its
+   * services keep their numbers): the WASM row reader's tallies (row-lines.ts).
+   */
+  takeTallied(table: EndpointRecords, indexes: Int32Array): void {
+    const tally = this.tables.find((t) => t.table === table);
+    if (tally === undefined) throw new Error('replay bug: tallies for a table never counted');
+    const counts = tally.counts;
+    for (let k = 0; k < indexes.length; k++) {
+      const i = indexes[k]!;
+      const n = counts[i]!;
+      // Fail closed: a kind not counted per service needs each flow settled.
+      if (!(n > 0)) throw new Error('replay bug: a tally for a kind of flow not counted per service');
+      counts[i] = n + 1;
+      if (n === 1) {
+        if (tally.touchedSize === tally.touched.length) tally.touched = widened(tally.touched, tally.touched.length * 2);
+        tally.touched[tally.touchedSize++] = i;
+      }
+    }
+  }
+
+  /**
    * A flow of `service` of the table of `tally` (of), observed `observed`, was settled line by line: its verdicts are
    * known and its groups listed, so the next such flows may be counted here.
    */
   settled(tally: TableTally, service: number, observed: number): void {
-    const i = service * OBSERVED_CODES + observed;
+    const i = service * TALLY_STRIDE + observed;
     if (i >= tally.counts.length) tally.counts = widened(tally.counts, Math.max(1024, 2 * i + 2));
     if (tally.counts[i] === 0) tally.counts[i] = 1;
   }
@@ -70,7 +91,7 @@ export class ServiceTally {
       const { counts, touched, table } = tally;
       for (let k = 0; k < tally.touchedSize; k++) {
         const i = touched[k]!;
-        settle(table, (i / OBSERVED_CODES) | 0, i % OBSERVED_CODES, counts[i]! - 1);
+        settle(table, (i / TALLY_STRIDE) | 0, i % TALLY_STRIDE, counts[i]! - 1);
         counts[i] = 1;
       }
       tally.touchedSize = 0;
