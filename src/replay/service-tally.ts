@@ -44,13 +44,8 @@ export class ServiceTally {
     const i = service * TALLY_STRIDE + observed;
     const counts = tally.counts;
     if (i >= counts.length) return false;
-    const n = counts[i]!;
-    if (n === 0) return false;
-    counts[i] = n + 1;
-    if (n === 1) {
-      if (tally.touchedSize === tally.touched.length) tally.touched = widened(tally.touched, tally.touched.length * 2);
-      tally.touched[tally.touchedSize++] = i;
-    }
+    if (counts[i] === 0) return false;
+    count(tally, i);
     return true;
   }
 
@@ -61,17 +56,11 @@ export class ServiceTally {
   takeTallied(table: EndpointRecords, indexes: Int32Array): void {
     const tally = this.tables.find((t) => t.table === table);
     if (tally === undefined) throw new Error('replay bug: tallies for a table never counted');
-    const counts = tally.counts;
     for (let k = 0; k < indexes.length; k++) {
       const i = indexes[k]!;
-      const n = counts[i]!;
       // Fail closed: a kind not counted per service needs each flow settled.
-      if (!(n > 0)) throw new Error('replay bug: a tally for a kind of flow not counted per service');
-      counts[i] = n + 1;
-      if (n === 1) {
-        if (tally.touchedSize === tally.touched.length) tally.touched = widened(tally.touched, tally.touched.length * 2);
-        tally.touched[tally.touchedSize++] = i;
-      }
+      if (!(tally.counts[i]! > 0)) throw new Error('replay bug: a tally for a kind of flow not counted per service');
+      count(tally, i);
     }
   }
 
@@ -116,6 +105,16 @@ export class ServiceTally {
       this.tables.push(tally);
     }
     return tally;
+  }
+}
+
+/** One more flow at index `i` of `tally` (counted per service: its count is at least 1). */
+function count(tally: TableTally, i: number): void {
+  const n = tally.counts[i]!;
+  tally.counts[i] = n + 1;
+  if (n === 1) {
+    if (tally.touchedSize === tally.touched.length) tally.touched = widened(tally.touched, tally.touched.length * 2);
+    tally.touched[tally.touchedSize++] = i;
   }
 }
 
