@@ -6,16 +6,11 @@
 import { clearConversations, noteService } from './conversations';
 import { clearEndpoints, rememberEndpoint as remember } from './endpoints';
 import { keepHashBits } from './keys';
-import { clearMarks, mark } from './tally';
+import { clearMarks, markTallied } from './tally';
 import { COLUMNS_AT, LAYOUT_CHECK, LINES_AT, LINE_AT, LINE_CAPACITY, MAX_LINES, TALLIES_AT, WORDS_AT } from './layout';
 import { readLines as read } from './rows';
 
-export { clearConversations, clearMarks, noteService };
-
-/** Marks index `i` (service * 3 + observed verdict) as counted per service by the host: readLines tallies such lines (tally.ts). */
-export function markTallied(i: i32): void {
-  mark(i);
-}
+export { clearConversations, clearMarks, markTallied, noteService };
 
 /** Forgets every endpoint text, and so every conversation (they name the texts' entries). */
 export function forgetEndpoints(): void {

@@ -65,8 +65,10 @@ export const LINE_DST_ENTRY: i32 = 15;
 /** A line with an endpoint text not met (LINE_UNKNOWN: 1 the source, 2 the destination): its endpoints' bounds, for the host to teach them. */
 export const LINE_SRC: i32 = 12;
 export const LINE_DST: i32 = 14;
-/** What the host checks its LINE fields against (its millions: the version of the exports and results; 2: MAX_LINES / 256). */
-export const LAYOUT_CHECK: i32 = 4_000_000 + LINE_STRIDE * 1000 + LINE_SRC * 10 + MAX_LINES / 256;
+/** A tally index: service * TALLY_STRIDE + observed verdict (src/replay/service-tally.ts's). */
+export const TALLY_STRIDE: i32 = 3;
+/** What the host checks its LINE fields against (its millions: the version of the exports and results; then TALLY_STRIDE; 2: MAX_LINES / 256). */
+export const LAYOUT_CHECK: i32 = 4_000_000 + TALLY_STRIDE * 100_000 + LINE_STRIDE * 1000 + LINE_SRC * 10 + MAX_LINES / 256;
 
 /** The conversations' slots (conversations.ts): 8 bytes each, up to SLOT_COUNT; records and key bytes after the static data. */
 export const MAX_CONVERSATIONS: u32 = 1 << 17;
@@ -84,8 +86,7 @@ export const ENDPOINT_ARENA_BYTES: usize = 4 << 20;
  * table numbers (src/replay/flow-services.ts's MAX_SERVICES); then the indexes of the lines one
  * readLines call tallied, at most MAX_TALLIES.
  */
-export const TALLY_STRIDE: i32 = 3;
-export const TALLY_BITS: u32 = (1 << 17) * 3;
+export const TALLY_BITS: u32 = (1 << 17) * <u32>TALLY_STRIDE;
 export const TALLY_MARKS_AT: usize = ENDPOINT_ARENA_AT + ENDPOINT_ARENA_BYTES;
 export const TALLIES_AT: usize = TALLY_MARKS_AT + <usize>(TALLY_BITS >> 3);
 export const MAX_TALLIES: i32 = 8192;

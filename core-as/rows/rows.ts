@@ -12,7 +12,7 @@ import {
 import { codeOf, cut, fieldEnd, fieldStart, HOST_TIME, isDash, nextLine, NOT_A_TIME, portOf, smallNumberOf, split, timeOf } from './fields';
 import { addConversation, dstEntryOf, findConversation, notedService, srcEntryOf } from './conversations';
 import { findEndpoint, REFUSED, UNKNOWN } from './endpoints';
-import { startTallies, tallied, tallies, tally } from './tally';
+import { startTallies, tallied, tallies, tally, tallyIndex } from './tally';
 
 export const FORMAT_CSV: i32 = 0;
 export const FORMAT_VPC: i32 = 1;
@@ -218,13 +218,14 @@ export function readLines(format: i32, at: usize, end: usize, origin: i32, maxLi
     const hostTime = got(result, LINE_TIME) >= 0 || got(result, LINE_TIME_END) >= 0;
     const observed = got(result, LINE_OBSERVED);
     const service = observed == REPLY ? -1 : got(result, LINE_NOTED);
-    if (!hostTime && service >= 0 && tallies(service, observed)) {
+    const i = tallyIndex(service, observed);
+    if (!hostTime && service >= 0 && tallies(i)) {
       // A line the host reads the time of may stop it: none after it is tallied in the same call.
       if (!more) {
         status = MORE;
         break;
       }
-      tally(service, observed);
+      tally(i);
       p = nextLine;
       read++;
       continue;

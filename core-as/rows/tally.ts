@@ -12,8 +12,8 @@ export function clearMarks(): void {
   memory.fill(TALLY_MARKS_AT, 0, <usize>(TALLY_BITS >> 3));
 }
 
-/** Marks index `i` (service * TALLY_STRIDE + observed) as counted per service by the host; nothing past TALLY_BITS. */
-export function mark(i: i32): void {
+/** Marks tally index `i` as counted per service by the host (readLines then tallies such lines); nothing past TALLY_BITS. */
+export function markTallied(i: i32): void {
   if (<u32>i >= TALLY_BITS) return;
   const at = TALLY_MARKS_AT + (<usize>i >> 3);
   store<u8>(at, <u8>(<i32>load<u8>(at) | (1 << (i & 7))));
@@ -24,15 +24,19 @@ export function startTallies(): void {
   tallied = 0;
 }
 
-/** Whether a line of `service` (>= 0) observed `observed` may be tallied: its index is marked and the call has room. */
-@inline export function tallies(service: i32, observed: i32): bool {
-  const i = service * TALLY_STRIDE + observed;
+/** The tally index of a line of `service` (>= 0) observed `observed`. */
+@inline export function tallyIndex(service: i32, observed: i32): i32 {
+  return service * TALLY_STRIDE + observed;
+}
+
+/** Whether a line of tally index `i` may be tallied: `i` is marked and the call has room. */
+@inline export function tallies(i: i32): bool {
   if (<u32>i >= TALLY_BITS || tallied >= MAX_TALLIES) return false;
   return (<i32>load<u8>(TALLY_MARKS_AT + (<usize>i >> 3)) & (1 << (i & 7))) != 0;
 }
 
-/** Tallies a line that `tallies` allows. */
-@inline export function tally(service: i32, observed: i32): void {
-  store<i32>(TALLIES_AT + (<usize>tallied << 2), service * TALLY_STRIDE + observed);
+/** Tallies a line of index `i`, which `tallies` allows. */
+@inline export function tally(i: i32): void {
+  store<i32>(TALLIES_AT + (<usize>tallied << 2), i);
   tallied++;
 }

@@ -31,7 +31,7 @@ const COLUMN = { WIDTH: 0, SRC: 1, DST: 2, PACKET_SRC: 3, PACKET_DST: 4, PORT: 5
 /** Rows wider than this are read line by line (as the module's MAX_WIDTH). */
 const MAX_WIDTH = 63;
 /** As core-as/rows/layout.ts's LAYOUT_CHECK (its 2: MAX_LINES / 256). */
-const LAYOUT_CHECK = 4_000_000 + LINE.STRIDE * 1000 + LINE.SRC * 10 + 2;
+const LAYOUT_CHECK = 4_000_000 + TALLY_STRIDE * 100_000 + LINE.STRIDE * 1000 + LINE.SRC * 10 + 2;
 
 /** The record statuses VPC's fast path leaves to its LineReader (vpc-bytes.ts). */
 export const VPC_SKIPPED_STATUSES: readonly string[] = ['NODATA', 'SKIPDATA'];

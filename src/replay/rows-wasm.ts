@@ -51,7 +51,7 @@ export class RowScanner {
   private buffer!: ArrayBuffer;
   private memoryBytes!: Uint8Array;
   private columns!: Int32Array;
-  /** After readLines: its header (LINE.END), then each line's fields (row-lines.ts's LINE). */
+  /** After readLines: its header (LINE.END, LINE.READ, LINE.TALLIED), then each written line's fields (row-lines.ts's LINE). */
   lines!: Int32Array;
   /** `lines` as f64 (the times' values). */
   times!: Float64Array;
