@@ -99,7 +99,8 @@ export function* logText(log: LogLines, count: number, pick: (i: number) => numb
 /** The whole log as byte chunks, made before timing; gzip-compressed when asked (one member). */
 export function logChunks(texts: Iterable<string>, gzip = false): Uint8Array[] {
   const encoder = new TextEncoder();
-  const chunks = [...texts].map((text) => encoder.encode(text));
+  // One text at a time: a long log's texts are not all held at once beside its bytes.
+  const chunks = Array.from(texts, (text) => encoder.encode(text));
   if (!gzip) return chunks;
   const compressed = gzipSync(Buffer.concat(chunks));
   const out: Uint8Array[] = [];

@@ -5,7 +5,9 @@
  * versions. Runs the rows round-robin, RUNS times after three warm-up rounds (as bench/replay.ts's
  * WARMUP_RUNS), and prints each row's median and its runs.
  *
- *   node --import tsx bench/replay-cpu.ts [SIZE] [ROW,ROW...] [RUNS]     (default M, all four, 5)
+ *   node --import tsx bench/replay-cpu.ts [SIZE] [ROW,ROW...] [RUNS] [ZIPF_FLOWS]
+ *
+ * (default M, all four, 5 runs, 10M Zipf flows: bench/replay.ts's count)
  */
 import { compileBundle } from '../src/compile/compile.js';
 import { loadCoreModule } from '../src/engine/node-core.js';
@@ -19,7 +21,7 @@ import { addressOf, csvLog, logChunks, logText, vpcLog, ZIPF_CONVERSATIONS, zipf
 import { generateCluster, isSizeName, sampleFlows } from './generate.js';
 import { median } from './stats.js';
 
-const [sizeArg = 'M', rowsArg, runsArg = '5'] = process.argv.slice(2);
+const [sizeArg = 'M', rowsArg, runsArg = '5', zipfArg = '10000000'] = process.argv.slice(2);
 if (!isSizeName(sizeArg)) throw new Error(`size ${sizeArg}: use S, M or L`);
 const wanted = rowsArg ? new Set(rowsArg.split(',')) : undefined;
 const runs = Number(runsArg);
@@ -28,10 +30,10 @@ const engine = new WasmEngine(loadCoreModule(), compileBundle(bundle).image);
 const directory = new EndpointDirectory(bundle);
 const ipOf = addressOf(bundle);
 
-/** As bench/replay.ts: 200,000 flows over the 1,000 sampled, and 2M Zipf flows over 50,000 conversations. */
+/** As bench/replay.ts: 200,000 flows over the 1,000 sampled, and ZIPF_FLOWS Zipf flows over 50,000 conversations. */
 const flows = sampleFlows(bundle, 1_000, 'pod', 1);
 const conversations = sampleFlows(bundle, ZIPF_CONVERSATIONS, 'pod', 2);
-const zipfFlows = 2_000_000;
+const zipfFlows = Number(zipfArg);
 const picks = zipfPicks(zipfFlows, ZIPF_CONVERSATIONS, 3);
 const logs = new Map<string, Uint8Array[]>();
 const add = (row: string, make: () => Uint8Array[]): void => void ((wanted === undefined || wanted.has(row)) && logs.set(row, make()));
