@@ -43,10 +43,10 @@ const objectPath = (engine: Engine): Engine => ({
 
 const { csvLog, vpcLog, chunkSize } = randomFlowLogs(CLUSTER);
 
-const single = (text: string, name: string, engine: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables, chunk = 61): Promise<ReplayReport> =>
-  singleReport({ text, name, chunk }, engine, CLUSTER, { batchSize, groups, endpointTables });
-const baseline = (text: string, name: string, next: Engine, old: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables, chunk = 61): Promise<ReplayReport> =>
-  baselineReport({ text, name, chunk }, next, old, STAGED, { batchSize, groups, endpointTables });
+const single = (text: string, name: string, engine: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables, chunk = 61, rules?: number): Promise<ReplayReport> =>
+  singleReport({ text, name, chunk }, engine, CLUSTER, { batchSize, groups, endpointTables, rules });
+const baseline = (text: string, name: string, next: Engine, old: Engine, batchSize: number, groups: number, endpointTables?: EndpointTables, chunk = 61, rules?: number): Promise<ReplayReport> =>
+  baselineReport({ text, name, chunk }, next, old, STAGED, { batchSize, groups, endpointTables, rules });
 
 const failure = (error: Error): string => `error: ${error.message}`;
 
@@ -76,9 +76,10 @@ describe('records-first replay against the object path', () => {
       // Half the runs keep their endpoint tables from the runs before (as replay --jobs' workers do).
       const kept: EndpointTables = new Map();
       await fc.assert(
-        fc.asyncProperty(log, fc.integer({ min: 1, max: 40 }), fc.constantFrom(100_000, 2, 1), fc.boolean(), chunkSize, async (text, batchSize, groups, keep, chunk) => {
-          const expected = await single(text, `log.${format}`, new VerdictCache(objectPath(cluster)), batchSize, groups, undefined, chunk).catch(failure);
-          const actual = await single(text, `log.${format}`, new VerdictCache(cluster), batchSize, groups, keep ? kept : undefined, chunk).catch(failure);
+        // Rule bounds of 1 and 2: the records path counts a batch's rule hits per service (service-runs.ts), and must make new rules in reading order.
+        fc.asyncProperty(log, fc.integer({ min: 1, max: 40 }), fc.constantFrom(100_000, 2, 1), fc.boolean(), chunkSize, fc.constantFrom(undefined, 1, 2), async (text, batchSize, groups, keep, chunk, rules) => {
+          const expected = await single(text, `log.${format}`, new VerdictCache(objectPath(cluster)), batchSize, groups, undefined, chunk, rules).catch(failure);
+          const actual = await single(text, `log.${format}`, new VerdictCache(cluster), batchSize, groups, keep ? kept : undefined, chunk, rules).catch(failure);
           expect(actual).toEqual(expected);
         }),
         { numRuns: 120 },
@@ -91,9 +92,10 @@ describe('records-first replay against the object path', () => {
       clearSpies();
       const kept: EndpointTables = new Map();
       await fc.assert(
-        fc.asyncProperty(log, fc.integer({ min: 1, max: 40 }), fc.constantFrom(100_000, 1), fc.boolean(), chunkSize, async (text, batchSize, groups, keep, chunk) => {
-          const expected = await baseline(text, `log.${format}`, objectPath(staged), objectPath(cluster), batchSize, groups, undefined, chunk).catch(failure);
-          const actual = await baseline(text, `log.${format}`, staged, cluster, batchSize, groups, keep ? kept : undefined, chunk).catch(failure);
+        // Rule bounds of 1 and 2: the records path counts a batch's rule hits per service (service-runs.ts), and must make new rules in reading order.
+        fc.asyncProperty(log, fc.integer({ min: 1, max: 40 }), fc.constantFrom(100_000, 1), fc.boolean(), chunkSize, fc.constantFrom(undefined, 1, 2), async (text, batchSize, groups, keep, chunk, rules) => {
+          const expected = await baseline(text, `log.${format}`, objectPath(staged), objectPath(cluster), batchSize, groups, undefined, chunk, rules).catch(failure);
+          const actual = await baseline(text, `log.${format}`, staged, cluster, batchSize, groups, keep ? kept : undefined, chunk, rules).catch(failure);
           expect(actual).toEqual(expected);
         }),
         { numRuns: 120 },
@@ -121,6 +123,21 @@ describe('records-first replay against the object path', () => {
       { numRuns: 60 },
     );
     expectFastPathTaken(1);
+  });
+
+  it('gives the same baseline report for CSV and VPC inputs in one replay (batches that span files and endpoint tables)', async () => {
+    clearSpies();
+    const report = (texts: readonly string[], next: Engine, old: Engine, batchSize: number, groups: number, rules?: number): Promise<ReplayReport> =>
+      baselineReport(texts.map((text, i) => ({ text, name: `log${i}.${text.startsWith('src,') ? 'csv' : 'vpc'}` })), next, old, STAGED, { batchSize, groups, rules });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(csvLog, vpcLog), { minLength: 2, maxLength: 4 }), fc.integer({ min: 1, max: 200 }), fc.constantFrom(100_000, 2), fc.constantFrom(undefined, 1, 3), async (texts, batchSize, groups, rules) => {
+        const expected = await report(texts, objectPath(staged), objectPath(cluster), batchSize, groups, rules).catch(failure);
+        const actual = await report(texts, staged, cluster, batchSize, groups, rules).catch(failure);
+        expect(actual).toEqual(expected);
+      }),
+      { numRuns: 60 },
+    );
+    expectFastPathTaken(2);
   });
 
   it('refuses endpoint tables kept for other engines rather than answer from them', async () => {

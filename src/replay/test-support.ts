@@ -2,14 +2,14 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import type { Engine } from '../engine/engine.js';
-import type { Bundle } from '../model/bundle.js';
+import type { Bundle, Pod } from '../model/bundle.js';
 import { replayAgainstBaseline, sideBySide } from './baseline.js';
 import { BaselineSummary } from './baseline-summary.js';
 import { EndpointDirectory } from './endpoint-directory.js';
 import type { EndpointTables } from './flow-records.js';
 import { readFlowLogBytes, type FlowLogFormat, type ReadFlowLogBytesOptions } from './index.js';
 import { replay } from './replay.js';
-import { bundleRules, RuleHits } from './rule-hits.js';
+import { bundleRules, MAX_COUNTED_RULES, RuleHits } from './rule-hits.js';
 import { ReplaySummary } from './summary.js';
 import { endpointLabel, type LogRecord } from './records.js';
 
@@ -95,6 +95,8 @@ export interface TestReplay {
   readonly batchSize: number;
   readonly groups: number;
   readonly endpointTables?: EndpointTables;
+  /** Distinct rules counted (RuleHits' bound): MAX_COUNTED_RULES unless a test wants to reach it. */
+  readonly rules?: number;
 }
 
 /** What two ways of replaying must agree on: the text and JSON summaries (rule hits in) and --out. */
@@ -104,20 +106,22 @@ export interface ReplayReport {
   readonly out: string;
 }
 
-/** What a single and a baseline replay of `log` share: the input, the directory, the options of `how`, rule hits and --out lines. */
-function replayOf(log: TestLog, bundle: Bundle, how: TestReplay) {
-  const rules = new RuleHits();
+/** What a single and a baseline replay of `log` (or of several logs, one input each) share: the inputs, the directory, the options of `how`, rule hits and --out lines. */
+function replayOf(log: TestLog | readonly TestLog[], bundle: Bundle, how: TestReplay) {
+  const logs: readonly TestLog[] = Array.isArray(log) ? log : [log];
+  const rules = new RuleHits(how.rules ?? MAX_COUNTED_RULES);
   const out: string[] = [];
   const options = {
     directory: new EndpointDirectory(bundle),
     endpointTables: how.endpointTables,
-    format: log.format,
+    // Several logs: each input's format told by its name.
+    format: logs.length === 1 ? logs[0]!.format : undefined,
     rules,
     batchSize: how.batchSize,
     out: (text: string) => void out.push(text),
   };
-  const bytes = log.reused === true ? refilled(log.text, log.chunk ?? 61) : chunked(log.text, log.chunk ?? 61);
-  return { inputs: [{ name: log.name, bytes }], options, rules, out };
+  const inputs = logs.map((one) => ({ name: one.name, bytes: one.reused === true ? refilled(one.text, one.chunk ?? 61) : chunked(one.text, one.chunk ?? 61) }));
+  return { inputs, options, rules, out };
 }
 
 /** A single replay of `log` against `bundle` (decided by `engine`), as the CLI reports it. */
@@ -141,8 +145,8 @@ export async function summaryReport(logs: readonly TestLog[], engine: Engine, bu
   return [summary.toText(3), JSON.stringify(summary.toJSON(50)), JSON.stringify(summary.toPart())].join('\n');
 }
 
-/** A replay of `log` by `next` against the baseline `old`, resolved with `bundle` (the new one), as the CLI reports it. */
-export async function baselineReport(log: TestLog, next: Engine, old: Engine, bundle: Bundle, how: TestReplay): Promise<ReplayReport> {
+/** A replay of `log` (or of several, one input each) by `next` against the baseline `old`, resolved with `bundle` (the new one), as the CLI reports it. */
+export async function baselineReport(log: TestLog | readonly TestLog[], next: Engine, old: Engine, bundle: Bundle, how: TestReplay): Promise<ReplayReport> {
   const summary = new BaselineSummary(how.groups);
   const { inputs, options, rules, out } = replayOf(log, bundle, how);
   await replayAgainstBaseline(inputs, { ...options, decider: sideBySide(next, old), summary });
@@ -153,7 +157,8 @@ export async function baselineReport(log: TestLog, next: Engine, old: Engine, bu
 /**
  * Random CSV and VPC logs over `bundle`'s pods and addresses, for the records path's differential
  * tests: a few conversations told again and again (up to `maxLines` lines), with malformed lines,
- * unknown, ad-hoc and mixed-family endpoints, other protocols, odd times and mixed verdicts.
+ * unknown, ad-hoc and mixed-family endpoints, other protocols, odd times and mixed verdicts, and
+ * some that policy rules decide.
  */
 export function randomFlowLogs(bundle: Bundle, maxLines = 120) {
   const refs = bundle.pods.map((pod) => pod.ref);
@@ -177,8 +182,19 @@ export function randomFlowLogs(bundle: Bundle, maxLines = 120) {
    */
   const rows = <C, L>(conversation: fc.Arbitrary<C>, rest: fc.Arbitrary<L>, row: (c: C, l: L) => string): fc.Arbitrary<string[]> =>
     fc.array(conversation, { minLength: 1, maxLength: 6 }).chain((pool) => lines(fc.tuple(fc.constantFrom(...pool), rest).map(([c, l]) => row(c, l))));
+  /** Conversations the bundle's rules decide, when it has the flow-log fixture's prod pods: rule hits for the reports to count. */
+  const prodPod = (app: string) => bundle.pods.find((pod) => pod.namespace === 'prod' && pod.labels.app === app && pod.ips[0] !== undefined);
+  const [frontend, backend, payments] = ['frontend', 'backend', 'payments'].map(prodPod);
+  const decided = (ref: (pod: Pod) => string, tcp: string): [string, string, string, string][] =>
+    frontend && backend && payments
+      ? [[ref(frontend), ref(backend), '8080', tcp], [ref(frontend), ref(payments), '9090', tcp], ['198.51.100.23', ref(frontend), '8443', tcp], [ref(frontend), '198.51.100.23', '443', tcp]]
+      : [];
+  const orDecided = (conversation: fc.Arbitrary<[string, string, string, string]>, ref: (pod: Pod) => string, tcp: string) => {
+    const known = decided(ref, tcp);
+    return known.length === 0 ? conversation : fc.oneof({ weight: 3, arbitrary: conversation }, { weight: 1, arbitrary: fc.constantFrom(...known) });
+  };
   const csvRows = rows(
-    fc.tuple(endpoint, endpoint, pick(['80', '8080', '5432', '53', '9100', '443'], ['0', '65536', '-', 'http', '', ' 80']), pick(['TCP', 'UDP', '6', '17', 'SCTP', '132', ''], ['tcp', 'ICMP', '1', 'bogus'])),
+    orDecided(fc.tuple(endpoint, endpoint, pick(['80', '8080', '5432', '53', '9100', '443'], ['0', '65536', '-', 'http', '', ' 80']), pick(['TCP', 'UDP', '6', '17', 'SCTP', '132', ''], ['tcp', 'ICMP', '1', 'bogus'])), (pod) => pod.ref, 'TCP'),
     fc.tuple(
       pick(['allowed', 'denied', 'ACCEPT', 'REJECT', 'FORWARDED', 'DROPPED', '', '-'], ['Allowed', 'maybe']),
       pick(['2024-05-14T09:21:07Z', '1715678460', '1715678460123', '', '1715678461', '2024-05-14 09:21:08.5+02:00'], ['yesterday', '99999999999999999', '1715678460.']),
@@ -186,7 +202,7 @@ export function randomFlowLogs(bundle: Bundle, maxLines = 120) {
     ([src, dst, port, protocol], [verdict, time]) => [src, dst, port, protocol, verdict, time].join(','),
   );
   const vpcRows = rows(
-    fc.tuple(pick([...podIPs, '10.0.2.45', '198.51.100.23'], ['fd00::99', '-', 'x']), pick([...podIPs, '10.0.2.45'], ['-']), pick(['8080', '53', '5432', '49152'], ['0', '-']), pick(['6', '17', '132'], ['1', '-', 'TCP', '06'])),
+    orDecided(fc.tuple(pick([...podIPs, '10.0.2.45', '198.51.100.23'], ['fd00::99', '-', 'x']), pick([...podIPs, '10.0.2.45'], ['-']), pick(['8080', '53', '5432', '49152'], ['0', '-']), pick(['6', '17', '132'], ['1', '-', 'TCP', '06'])), (pod) => pod.ips[0]!, '6'),
     fc.tuple(pick(['49152', '8080', '443', '-'], ['x', '0']), pick(['1715678460', '1715678521', '-'], ['soon', '99999999999999999']), pick(['ACCEPT', 'REJECT', '-'], ['accept']), pick(['OK'], ['NODATA', 'SKIPDATA'])),
     ([src, dst, dstPort, protocol], [srcPort, start, action, status]) => `2 123456789010 eni-0a1b ${src} ${dst} ${srcPort} ${dstPort} ${protocol} 10 840 ${start} 1715678520 ${action} ${status}`,
   );
