@@ -94,19 +94,28 @@ export class BaselineSummary extends RecordTally {
 
   /** A flow both bundles answered; `listing` is needed only when isListed says so. */
   countJudged(allowed: boolean, baselineAllowed: boolean, observed: 'allowed' | 'denied' | undefined, listing?: ListedFlow): void {
+    this.countJudgedRun(1, allowed ? 1 : 0, baselineAllowed ? 1 : 0, observed !== undefined);
+    if (listing) this.list(allowed, baselineAllowed, observed, listing);
+  }
+
+  /** `judged` flows both bundles answered, `allowed` of them allowed by the new bundle and `baselineAllowed` by the baseline; list the listed ones on their own. */
+  countJudgedRun(judged: number, allowed: number, baselineAllowed: number, observedAny: boolean): void {
     const t = this.totals;
-    t.records++;
-    t.flows++;
-    t.judged++;
-    if (allowed) t.allowed++;
-    else t.denied++;
-    if (baselineAllowed) t.baselineAllowed++;
-    else t.baselineDenied++;
-    if (observed !== undefined) this.observedAny = true;
-    if (!listing) return;
-    if (baselineAllowed && !allowed) this.breaks.add(listing);
-    if (!baselineAllowed && allowed) this.opens.add(listing);
-    if (observed !== undefined && (observed === 'allowed') !== baselineAllowed) this.disagreements.add(listing, observed);
+    t.records += judged;
+    t.flows += judged;
+    t.judged += judged;
+    t.allowed += allowed;
+    t.denied += judged - allowed;
+    t.baselineAllowed += baselineAllowed;
+    t.baselineDenied += judged - baselineAllowed;
+    if (observedAny) this.observedAny = true;
+  }
+
+  /** Puts `flows` judged flows seen at `listing`'s place (ChangeGroups.add) in the lists they go in (isListed says whether there is any); their counts are countJudgedRun's. */
+  list(allowed: boolean, baselineAllowed: boolean, observed: 'allowed' | 'denied' | undefined, listing: ListedFlow, flows = 1): void {
+    if (baselineAllowed && !allowed) this.breaks.add(listing, undefined, flows);
+    if (!baselineAllowed && allowed) this.opens.add(listing, undefined, flows);
+    if (observed !== undefined && (observed === 'allowed') !== baselineAllowed) this.disagreements.add(listing, observed, flows);
   }
 
   toPart(): BaselineSummaryPart {
@@ -215,3 +224,4 @@ export function appendRules(lines: string[], report: RuleReport, top: number): v
     for (const r of report.shadowedRules) lines.push(`  ${describeRule(r)}, behind ${r.shadowedBy.map(describeRule).join(' and ')}`);
   }
 }
+

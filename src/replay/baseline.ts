@@ -9,6 +9,7 @@ import type { Verdict } from '../model/decision.js';
 import { FlowError } from '../model/errors.js';
 import type { Flow } from '../model/flow.js';
 import { BaselineSummary } from './baseline-summary.js';
+import { ServiceRuns } from './service-runs.js';
 import { changeKey, type ChangeName, type ListedFlow } from './change-groups.js';
 import type { FlowRecordBatch } from './flow-record-batch.js';
 import { KEY, OBSERVED_OF_CODE, PROTOCOL_NAMES } from './flow-records.js';
@@ -65,15 +66,37 @@ export async function replayAgainstBaseline(inputs: readonly ReplayInput[], opti
   const engines = options.directory === undefined ? undefined : options.decider.engines?.map(localWasmEngine);
   const [next, baseline] = engines ?? [];
   if (next === undefined || baseline === undefined) await streamFlows(inputs, stream);
-  else await streamRecords(inputs, stream, { engines: [next, baseline], tables: options.endpointTables, settle: (batch, from, to) => settleRecordPairs(batch, from, to, next, baseline, options) });
+  else {
+    const runs = new ServiceRuns();
+    await streamRecords(inputs, stream, { engines: [next, baseline], tables: options.endpointTables, settle: (batch, from, to) => settleRecordPairs(batch, from, to, next, baseline, options, runs) });
+  }
 }
 
-/** settlePair for fast flows [from, to) of a batch, from both engines' verdict records. */
-async function settleRecordPairs(batch: FlowRecordBatch, from: number, to: number, next: WasmEngine, baseline: WasmEngine, options: BaselineReplayOptions): Promise<void> {
+/**
+ * settlePair for fast flows [from, to) of a batch, from both engines' verdict records: the flows
+ * of one service and observed verdict counted at a few places (service-runs.ts), one --out line per flow.
+ */
+async function settleRecordPairs(batch: FlowRecordBatch, from: number, to: number, next: WasmEngine, baseline: WasmEngine, options: BaselineReplayOptions, runs: ServiceRuns): Promise<void> {
   // Flow i's verdict records: records verdictIndex(i, 0) (the new bundle's) and verdictIndex(i, 1) of its table's.
   const verdictsByTable = batch.verdictsOf();
-  const lines: string[] | undefined = options.out ? [] : undefined;
-  // The listed flow `at` of the batch: one object for the whole run, its names made only as needed.
+  const { summary, rules } = options;
+  if (options.out) {
+    const lines: string[] = [];
+    for (let i = from; i < to; i++) {
+      const verdicts = verdictsByTable[batch.tableIndexes[i]!]!;
+      const at = batch.verdictIndex(i, 0);
+      const baselineAt = batch.verdictIndex(i, 1);
+      const allowed = recordAllows(verdicts, at);
+      const out: Record<string, unknown> = { file: batch.fileOf(i), line: batch.lines[i]!, ...recordFields(verdicts, at), baseline: recordFields(verdicts, baselineAt) };
+      if (recordAllows(verdicts, baselineAt) !== allowed) out.change = allowed ? 'open' : 'break';
+      const observed = OBSERVED_OF_CODE[batch.observed[i]!];
+      if (observed) out.observed = observed;
+      lines.push(JSON.stringify(out));
+    }
+    if (lines.length > 0) await options.out(lines.join('\n'));
+  }
+  for (let i = from; i < to; i++) runs.add(batch, i);
+  // The flow at place p: one object for the whole batch, its names made only as needed.
   const listing = {
     at: 0,
     verdicts: verdictsByTable[0]!,
@@ -88,13 +111,21 @@ async function settleRecordPairs(batch: FlowRecordBatch, from: number, to: numbe
       new: ruleText(next.verdictOfRecord(listing.verdicts, batch.verdictIndex(listing.at, 0))),
     }),
   };
-  for (let i = from; i < to; i++) {
+  let allowedFlows = 0;
+  let baselineAllowedFlows = 0;
+  let observedAny = false;
+  const places = runs.places();
+  for (let p = 0; p < places; p++) {
+    const i = runs.placeAt(p);
+    const flows = runs.countAt(p);
     const verdicts = verdictsByTable[batch.tableIndexes[i]!]!;
     const at = batch.verdictIndex(i, 0);
-    const baselineAt = batch.verdictIndex(i, 1);
     const allowed = recordAllows(verdicts, at);
-    const baselineAllowed = recordAllows(verdicts, baselineAt);
+    const baselineAllowed = recordAllows(verdicts, batch.verdictIndex(i, 1));
     const observed = OBSERVED_OF_CODE[batch.observed[i]!];
+    if (allowed) allowedFlows += flows;
+    if (baselineAllowed) baselineAllowedFlows += flows;
+    if (observed !== undefined) observedAny = true;
     const file = batch.fileOf(i);
     const line = batch.lines[i]!;
     const time = batch.timeOf(i);
@@ -106,19 +137,11 @@ async function settleRecordPairs(batch: FlowRecordBatch, from: number, to: numbe
       listing.line = line;
       listing.time = time;
       listing.timeEnd = timeEnd;
-      options.summary.countJudged(allowed, baselineAllowed, observed, listing);
-    } else {
-      options.summary.countJudged(allowed, baselineAllowed, observed);
+      summary.list(allowed, baselineAllowed, observed, listing, flows);
     }
-    options.rules.countRecord(next, verdicts, at, file, line, time, timeEnd);
-    if (lines) {
-      const out: Record<string, unknown> = { file, line, ...recordFields(verdicts, at), baseline: recordFields(verdicts, baselineAt) };
-      if (baselineAllowed !== allowed) out.change = allowed ? 'open' : 'break';
-      if (observed) out.observed = observed;
-      lines.push(JSON.stringify(out));
-    }
+    rules.countRecord(next, verdicts, at, flows, file, line, time, timeEnd);
   }
-  if (lines && lines.length > 0) await options.out!(lines.join('\n'));
+  summary.countJudgedRun(to - from, allowedFlows, baselineAllowedFlows, observedAny);
 }
 
 function settlePair(

@@ -87,16 +87,18 @@ export class ChangeGroups {
   constructor(private readonly maxGroups = MAX_CHANGE_GROUPS) {}
 
   /**
-   * Counts one listed flow in the group its key names (`observed`: the log's verdict, for the
-   * baseline-versus-log list); its name and rules are asked for only when it starts a group.
+   * Counts `flows` listed flows seen at `flow`'s place (ServiceRuns counts many flows at one place,
+   * and none at others where they move only sightings) in the group its key names (`observed`:
+   * the log's verdict, for the baseline-versus-log list); its name and rules are asked for only
+   * when it starts a group.
    */
-  add(flow: ListedFlow, observed?: Observed): void {
-    this.flows++;
+  add(flow: ListedFlow, observed?: Observed, flows = 1): void {
+    this.flows += flows;
     const key = flow.key(observed);
     const entry = this.entries.get(key);
     const { file, line, time } = flow;
     if (entry) {
-      entry.flows++;
+      entry.flows += flows;
       if (time !== undefined && (entry.firstSeen.time === undefined || time < entry.firstSeen.time)) entry.firstSeen = { file, line, time };
       const until = flow.timeEnd ?? time;
       if (isLater(until, entry.lastSeen.time)) entry.lastSeen = { file, line, time: until };
@@ -106,9 +108,9 @@ export class ChangeGroups {
       const own = { ...name, src: detached(name.src), dst: detached(name.dst), ...(observed === undefined ? {} : { observed }) };
       const firstSeen = { file, line, time };
       const lastSeen = flow.timeEnd === undefined ? firstSeen : { file, line, time: flow.timeEnd };
-      this.entries.set(detached(key), { group: { ...own, ...flow.why() }, flows: 1, firstSeen, lastSeen });
+      this.entries.set(detached(key), { group: { ...own, ...flow.why() }, flows, firstSeen, lastSeen });
     } else {
-      this.otherFlows++;
+      this.otherFlows += flows;
     }
   }
 

@@ -15,6 +15,7 @@ import { OBSERVED_CODE, OBSERVED_OF_CODE, type EndpointRecords, type EndpointTab
 import { ListedFlows, type ServiceCounts } from './listed-flows.js';
 import { localWasmEngine, recordAllows, recordFields, streamRecords } from './record-stream.js';
 import { RuleHits } from './rule-hits.js';
+import { ServiceRuns } from './service-runs.js';
 import { ServiceTally } from './service-tally.js';
 import type { RecordTally } from './record-tally.js';
 import { LIST, ReplaySummary } from './summary.js';
@@ -180,11 +181,13 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
     const listed = options.listed ?? new ListedFlows(options.summary);
     // Lines reported one by one (--out, --rules) are never counted per service.
     const tally = options.out || options.rules ? undefined : new ServiceTally();
+    // Rule hits are counted at a few places per service and observed verdict in each batch (service-runs.ts).
+    const runs = options.rules ? new ServiceRuns() : undefined;
     await streamRecords(inputs, stream, {
       engines: [wasm],
       tables: options.endpointTables,
       tally,
-      settle: (batch, from, to) => settleRecords(batch, from, to, wasm, listed, options, tally),
+      settle: (batch, from, to) => settleRecords(batch, from, to, wasm, listed, options, tally, runs),
       settleTally: () => tally && settleTallied(tally, listed, options.summary),
     });
     listed.flush();
@@ -195,7 +198,16 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
  * `settle` for fast flows [from, to) of a batch, from their verdict records: totals counted here,
  * the summary's lists per distinct flow (`listed`).
  */
-async function settleRecords(batch: FlowRecordBatch, from: number, to: number, engine: WasmEngine, listed: ListedFlows, options: ReplayOptions, tally: ServiceTally | undefined): Promise<void> {
+async function settleRecords(
+  batch: FlowRecordBatch,
+  from: number,
+  to: number,
+  engine: WasmEngine,
+  listed: ListedFlows,
+  options: ReplayOptions,
+  tally: ServiceTally | undefined,
+  runs: ServiceRuns | undefined,
+): Promise<void> {
   // Flow i's verdict record: record verdictIndex(i, 0) of its table's (flow-record-batch.ts).
   const verdictsByTable = batch.verdictsOf();
   const engines = batch.engines;
@@ -232,7 +244,7 @@ async function settleRecords(batch: FlowRecordBatch, from: number, to: number, e
       if (observed === OBSERVED_CODE.ALLOWED) listed.count(counts[table]!, LIST.BREAK, service, group);
     }
     if (tallies) tally!.settled(tallies[table]!, service, observed);
-    if (rules) rules.countRecord(engine, verdicts, at, batch.fileOf(i), batch.lines[i]!, batch.timeOf(i), batch.timeEndOf(i));
+    if (runs) runs.add(batch, i);
     if (lines) {
       const { reason, deniedBy } = recordFields(verdicts, at);
       const out: Record<string, unknown> = { file: batch.fileOf(i), line: batch.lines[i]!, allowed, reason };
@@ -242,6 +254,13 @@ async function settleRecords(batch: FlowRecordBatch, from: number, to: number, e
     }
   }
   summary.countJudgedRun(allowedFlows, to - from - allowedFlows, observedAny);
+  if (runs) {
+    const places = runs.places();
+    for (let p = 0; p < places; p++) {
+      const i = runs.placeAt(p);
+      rules!.countRecord(engine, verdictsByTable[tables[i]!]!, services[i]! * engines, runs.countAt(p), batch.fileOf(i), batch.lines[i]!, batch.timeOf(i), batch.timeEndOf(i));
+    }
+  }
   if (lines && lines.length > 0) await options.out!(lines.join('\n'));
 }
 

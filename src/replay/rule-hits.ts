@@ -133,19 +133,21 @@ export class RuleHits {
     for (const side of [verdict.egress, verdict.ingress]) {
       if (!side) continue;
       const { direction } = side;
-      if (side.passedBy) this.hit(side.passedBy.kind, side.passedBy.name, direction, side.passedBy.rule, file, line, time, until, side.passedBy);
-      if (side.decidedBy) this.hit(side.decidedBy.kind, side.decidedBy.name, direction, side.decidedBy.rule, file, line, time, until, side.decidedBy);
+      if (side.passedBy) this.hit(side.passedBy.kind, side.passedBy.name, direction, side.passedBy.rule, 1, file, line, time, until, side.passedBy);
+      if (side.decidedBy) this.hit(side.decidedBy.kind, side.decidedBy.name, direction, side.decidedBy.rule, 1, file, line, time, until, side.decidedBy);
       const allowed = side.allowedBy;
-      if (allowed) this.hit(allowed.policy.namespace, allowed.policy.name, direction, allowed.rule, file, line, time, until, allowed);
+      if (allowed) this.hit(allowed.policy.namespace, allowed.policy.name, direction, allowed.rule, 1, file, line, time, until, allowed);
     }
   }
 
   /**
-   * `count` for verdict record i of `verdicts` (status OK), answered by `source`'s image: the
-   * same rules counted in the same order, found by the record's rule ids; a rule's counter is
-   * looked up by name only the first time its id is met.
+   * `count` for `flows` flows of verdict record i of `verdicts` (status OK), answered by
+   * `source`'s image, all seen at `file`:`line` (ServiceRuns counts many flows at one place, and
+   * none at others where they move only sightings): the same rules counted in the same order,
+   * found by the record's rule ids; a rule's counter is looked up by name only the first time its
+   * id is met.
    */
-  countRecord(source: RuleSource, verdicts: Uint8Array, i: number, file: string, line: number, time?: number, timeEnd?: number): void {
+  countRecord(source: RuleSource, verdicts: Uint8Array, i: number, flows: number, file: string, line: number, time?: number, timeEnd?: number): void {
     const at = i * VERDICT_RECORD_BYTES;
     if (verdicts[at + VERDICT_RECORD.DECISION] === DECISION_CODE.LOOPBACK) return;
     if (source !== this.codeSource) {
@@ -162,19 +164,19 @@ export class RuleHits {
     for (let egress = 1; egress >= 0; egress--) {
       const passed = view.getUint32(at + (egress ? VERDICT_RECORD.EGRESS_PASSED : VERDICT_RECORD.INGRESS_PASSED), true);
       const rule = view.getUint32(at + (egress ? VERDICT_RECORD.EGRESS_RULE : VERDICT_RECORD.INGRESS_RULE), true);
-      if (passed !== NONE) this.hitCode(false, passed, egress, file, line, time, until);
+      if (passed !== NONE) this.hitCode(false, passed, egress, flows, file, line, time, until);
       if (rule === NONE) continue;
       const code = verdicts[at + (egress ? VERDICT_RECORD.EGRESS_REASON : VERDICT_RECORD.INGRESS_REASON)];
-      this.hitCode(code === SIDE_CODE.ALLOWED_BY_RULE, rule, egress, file, line, time, until);
+      this.hitCode(code === SIDE_CODE.ALLOWED_BY_RULE, rule, egress, flows, file, line, time, until);
     }
   }
 
-  private hitCode(network: boolean, id: number, egress: number, file: string, line: number, time: number | undefined, until: number | undefined): void {
+  private hitCode(network: boolean, id: number, egress: number, flows: number, file: string, line: number, time: number | undefined, until: number | undefined): void {
     const cache = network ? this.byNetworkRule : this.byClusterRule;
     const slot = 2 * id + egress;
     const known = cache[slot];
     if (known !== undefined) {
-      touch(known, file, line, time, until);
+      touch(known, flows, file, line, time, until);
       return;
     }
     const source = this.codeSource!;
@@ -182,20 +184,21 @@ export class RuleHits {
     let counter: Counter | undefined;
     if (network) {
       const ref = source.networkRuleRef(id);
-      counter = this.hit(ref.policy.namespace, ref.policy.name, direction, ref.rule, file, line, time, until, ref);
+      counter = this.hit(ref.policy.namespace, ref.policy.name, direction, ref.rule, flows, file, line, time, until, ref);
     } else {
       const ref = source.clusterRuleRef(id);
-      counter = this.hit(ref.kind, ref.name, direction, ref.rule, file, line, time, until, ref);
+      counter = this.hit(ref.kind, ref.name, direction, ref.rule, flows, file, line, time, until, ref);
     }
     if (counter !== undefined) cache[slot] = counter;
   }
 
-  /** Counts one hit; the rule's counter, or undefined when it is past the bound. */
+  /** Counts `flows` hits seen at one place; the rule's counter, or undefined when it is past the bound. */
   private hit(
     scope: string,
     name: string,
     direction: Direction,
     rule: number,
+    flows: number,
     file: string,
     line: number,
     time: number | undefined,
@@ -206,16 +209,16 @@ export class RuleHits {
     const slot = 2 * rule + (direction === 'egress' ? 1 : 0);
     const counter = slots[slot];
     if (counter) {
-      touch(counter, file, line, time, until);
+      touch(counter, flows, file, line, time, until);
       return counter;
     }
     if (this.order.length < this.maxRules) {
       const ref = 'policy' in source ? networkPolicyRule(source, direction) : clusterRule(source, direction);
-      const created = { ref, flows: 1, firstSeen: { file, line, time }, lastFile: file, lastLine: line, lastTime: until };
+      const created = { ref, flows, firstSeen: { file, line, time }, lastFile: file, lastLine: line, lastTime: until };
       this.order.push((slots[slot] = created));
       return created;
     }
-    this.otherFlows++;
+    this.otherFlows += flows;
     return undefined;
   }
 
@@ -276,9 +279,9 @@ export class RuleHits {
   }
 }
 
-/** One more hit of a counted rule, seen at `file`:`line` at `time` (until `until`). */
-function touch(counter: Counter, file: string, line: number, time: number | undefined, until: number | undefined): void {
-  counter.flows++;
+/** `flows` more hits of a counted rule, seen at `file`:`line` at `time` (until `until`). */
+function touch(counter: Counter, flows: number, file: string, line: number, time: number | undefined, until: number | undefined): void {
+  counter.flows += flows;
   if (time !== undefined && (counter.firstSeen.time === undefined || time < counter.firstSeen.time)) counter.firstSeen = { file, line, time };
   if (isLater(until, counter.lastTime)) {
     counter.lastFile = file;
