@@ -50,8 +50,11 @@ interface Report {
 
 const outSink = (lines: string[]) => (text: string): void => void lines.push(`${text}\n`);
 
-/** The one-thread replay, as the CLI does it with --jobs 1. */
-async function oneThread(logs: readonly [string, Uint8Array][], bounds: Bounds, baseline?: Bundle): Promise<Report> {
+/**
+ * The one-thread replay, as the CLI does it with --jobs 1; `summaryOnly`: a single replay with no
+ * --rules and no --out, whose repeated flows are counted per service (service-tally.ts).
+ */
+async function oneThread(logs: readonly [string, Uint8Array][], bounds: Bounds, baseline?: Bundle, summaryOnly = false): Promise<Report> {
   const out: string[] = [];
   const rules = new RuleHits(bounds.rules);
   const directory = new EndpointDirectory(baseline ? STAGED : CLUSTER);
@@ -64,15 +67,17 @@ async function oneThread(logs: readonly [string, Uint8Array][], bounds: Bounds, 
   }
   const summary = new ReplaySummary(bounds.groups);
   const engine = new VerdictCache(createEngine({ kind: 'wasm', core, bundle: CLUSTER }));
-  for (const [name, bytes] of logs) await replay([{ name, bytes: chunked(bytes) }], { engine, directory, summary, rules, out: outSink(out) });
+  const lines = summaryOnly ? {} : { rules, out: outSink(out) };
+  for (const [name, bytes] of logs) await replay([{ name, bytes: chunked(bytes) }], { engine, directory, summary, ...lines });
   return singleReport(summary, rules, out);
 }
 
-async function parallel(replayer: ParallelReplay, logs: readonly [string, Uint8Array][], bounds: Bounds, baseline: boolean): Promise<Report> {
+async function parallel(replayer: ParallelReplay, logs: readonly [string, Uint8Array][], bounds: Bounds, baseline: boolean, summaryOnly = false): Promise<Report> {
   const out: string[] = [];
   const rules = new RuleHits(bounds.rules);
   const summary = baseline ? new BaselineSummary(bounds.groups) : new ReplaySummary(bounds.groups);
-  const sinks = summary instanceof BaselineSummary ? { baseline: summary, rules, out: outSink(out) } : { summary, rules, out: outSink(out) };
+  const lines = summaryOnly ? {} : { rules, out: outSink(out) };
+  const sinks = summary instanceof BaselineSummary ? { baseline: summary, ...lines } : { summary, ...lines };
   for (const [name, bytes] of logs) await replayer.replay({ name, bytes: chunked(bytes) }, sinks);
   return summary instanceof BaselineSummary ? baselineReport(summary, rules, out) : singleReport(summary, rules, out);
 }
@@ -89,11 +94,12 @@ function baselineReport(summary: BaselineSummary, rules: RuleHits, out: string[]
 const plain = (name: string): [string, Uint8Array] => [name, new TextEncoder().encode(read(name))];
 const gzipped = (name: string): [string, Uint8Array] => [`${name}.gz`, gzipSync(read(name))];
 
-/** `foldGroups`: how many groups a thread folds before it sends their counts (see part-replay.ts). */
-function setupFor(baseline: boolean, foldGroups?: number): PartReplaySetup {
+/** `foldGroups`: how many groups a thread folds before it sends their counts (see part-replay.ts); `summaryOnly`: no rule hits, no --out. */
+function setupFor(baseline: boolean, foldGroups?: number, summaryOnly = false): PartReplaySetup {
+  const lines = !summaryOnly;
   const setup = baseline
-    ? prepareSetup({ engine: 'wasm', core, bundle: STAGED, baseline: CLUSTER, rules: true, out: true })
-    : prepareSetup({ engine: 'wasm', core, bundle: CLUSTER, rules: true, out: true });
+    ? prepareSetup({ engine: 'wasm', core, bundle: STAGED, baseline: CLUSTER, rules: lines, out: lines })
+    : prepareSetup({ engine: 'wasm', core, bundle: CLUSTER, rules: lines, out: lines });
   return { ...setup, foldGroups };
 }
 
@@ -213,24 +219,25 @@ describe('replay --jobs on random logs (in this thread, any part size)', () => {
     'prod/frontend,kube-system/coredns,53,UDP,FORWARDED',
     'x'.repeat(300),
   ];
-  it('gives the one-thread report for every log, part size, bound and fold bound', async () => {
+  it('gives the one-thread report for every log, part size, bound and fold bound, with rule hits and --out or the summary alone', async () => {
     const foldBounds = [undefined, 1, 3];
-    const setups = new Map(foldBounds.map((foldGroups) => [foldGroups, setupFor(false, foldGroups)]));
+    // Summary alone: repeated flows are counted per service, a tally each thread keeps from part to part of its fold.
+    const setups = new Map(foldBounds.flatMap((foldGroups) => [false, true].map((summaryOnly) => [`${foldGroups}/${summaryOnly}`, setupFor(false, foldGroups, summaryOnly)] as const)));
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.integer({ min: 0, max: rows.length - 1 }), { maxLength: 60 }),
+        fc.array(fc.array(fc.integer({ min: 0, max: rows.length - 1 }), { maxLength: 60 }), { minLength: 1, maxLength: 3 }),
         fc.integer({ min: 1, max: 400 }),
         fc.constantFrom(UNBOUNDED, SMALL, { groups: 1, rules: 1 }),
         fc.boolean(),
         fc.constantFrom(...foldBounds),
-        async (picks, partBytes, bounds, crlf, foldGroups) => {
-          const setup = setups.get(foldGroups)!;
+        fc.boolean(),
+        async (logPicks, partBytes, bounds, crlf, foldGroups, summaryOnly) => {
+          const setup = setups.get(`${foldGroups}/${summaryOnly}`)!;
           const eol = crlf ? '\r\n' : '\n';
-          const text = `src,dst,port,protocol,verdict${eol}${picks.map((i) => rows[i]).join(eol)}${eol}`;
-          const log: [string, Uint8Array] = ['random.csv', new TextEncoder().encode(text)];
+          const logs = logPicks.map((picks, i): [string, Uint8Array] => [`random${i}.csv`, new TextEncoder().encode(`src,dst,port,protocol,verdict${eol}${picks.map((p) => rows[p]).join(eol)}${eol}`)]);
           const replayer = new ParallelReplay({ jobs: 2, setup, partBytes, parallelFromBytes: Infinity });
-          const expected = await oneThread([log], bounds).catch((error: Error) => error.message);
-          expect(await parallel(replayer, [log], bounds, false).catch((error: Error) => error.message)).toEqual(expected);
+          const expected = await oneThread(logs, bounds, undefined, summaryOnly).catch((error: Error) => error.message);
+          expect(await parallel(replayer, logs, bounds, false, summaryOnly).catch((error: Error) => error.message)).toEqual(expected);
         },
       ),
       { numRuns: 150 },
