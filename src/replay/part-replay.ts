@@ -23,6 +23,7 @@ import { replay } from './replay.js';
 import { ListedFlows } from './listed-flows.js';
 import { RuleHits, type RuleHitsPart } from './rule-hits.js';
 import { ReplaySummary, type ReplaySummaryPart, type SummaryCountsPart } from './summary.js';
+import { ServiceTally } from './service-tally.js';
 import { VerdictCache } from './verdict-cache.js';
 
 /**
@@ -162,11 +163,12 @@ export function partReplayer(setup: PartReplaySetup): PartReplayer {
     };
   }
   const engine = new VerdictCache(next);
-  let fold: { readonly log: number; readonly summary: ReplaySummary; readonly listed: ListedFlows } | undefined;
+  let fold: { readonly log: number; readonly summary: ReplaySummary; readonly listed: ListedFlows; readonly tally: ServiceTally } | undefined;
   const foldOf = (log: number): NonNullable<typeof fold> => {
     if (fold?.log !== log) {
       const summary = new ReplaySummary(Infinity, true);
-      fold = { log, summary, listed: new ListedFlows(summary) };
+      // The tally counts kinds whose groups this fold's summary lists: it starts over with the fold.
+      fold = { log, summary, listed: new ListedFlows(summary), tally: new ServiceTally() };
     }
     return fold;
   };
@@ -177,10 +179,10 @@ export function partReplayer(setup: PartReplaySetup): PartReplayer {
   };
   return {
     replay: async (job) => {
-      const { summary, listed } = foldOf(job.log);
+      const { summary, listed, tally } = foldOf(job.log);
       const rules = countRules ? new RuleHits(Infinity) : undefined;
       const out = keepOut ? new OutText() : undefined;
-      await replay([inputOf(job)], { engine, directory, endpointTables, summary, listed, rules, format: job.format, out: out?.add });
+      await replay([inputOf(job)], { engine, directory, endpointTables, summary, listed, tally, rules, format: job.format, out: out?.add });
       const part = summary.takeNew();
       // Past the bound, the counts go with this part (merged after it) and the fold starts over.
       const counts = summary.groups > foldGroups ? takeCounts(job.log) : undefined;

@@ -50,6 +50,12 @@ export interface ReplayOptions extends ReplayStreamOptions {
   readonly rules?: RuleHits;
   /** `summary`'s lists on the records path, kept from an earlier replay into it (a thread's parts of a log, replay --jobs). */
   readonly listed?: ListedFlows;
+  /**
+   * The per-service counts of the records path, kept from an earlier replay into the same
+   * `summary` and `listed` (with the same endpoint tables), so that a part's repeated flows are
+   * counted per service from its first line; unused when lines are reported one by one.
+   */
+  readonly tally?: ServiceTally;
 }
 
 /** A flow read from a log and resolved, waiting for its answer. */
@@ -180,7 +186,7 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
   else {
     const listed = options.listed ?? new ListedFlows(options.summary);
     // Lines reported one by one (--out, --rules) are never counted per service.
-    const tally = options.out || options.rules ? undefined : new ServiceTally();
+    const tally = options.out || options.rules ? undefined : (options.tally ?? new ServiceTally());
     // Rule hits are counted at a few places per service and observed verdict in each batch (service-runs.ts).
     const runs = options.rules ? new ServiceRuns() : undefined;
     await streamRecords(inputs, stream, {
