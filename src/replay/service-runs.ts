@@ -11,7 +11,7 @@
  * order that breaks ties as reading does.
  */
 import type { FlowRecordBatch } from './flow-record-batch.js';
-import { TALLY_STRIDE } from './service-tally.js';
+import { TALLY_STRIDE, widened } from './service-tally.js';
 
 export class ServiceRuns {
   /** Per table index of the batch, by service * TALLY_STRIDE + observed code: its kind + 1 (0: none yet). */
@@ -102,25 +102,19 @@ export class ServiceRuns {
   }
 
   private widenKinds(table: number, index: number): Int32Array {
-    const old = this.kindOf[table];
-    const kinds = new Int32Array(Math.max(1024, 2 * index + 2));
-    if (old !== undefined) kinds.set(old);
+    const kinds = widened(this.kindOf[table] ?? new Int32Array(0), Math.max(1024, 2 * index + 2));
     this.kindOf[table] = kinds;
     return kinds;
   }
 
   private grow(): void {
-    const wider = (old: Int32Array): Int32Array<ArrayBuffer> => {
-      const array = new Int32Array(old.length * 2);
-      array.set(old);
-      return array;
-    };
-    this.tables = wider(this.tables);
-    this.indexes = wider(this.indexes);
-    this.counts = wider(this.counts);
-    this.reads = wider(this.reads);
-    this.firsts = wider(this.firsts);
-    this.lasts = wider(this.lasts);
+    const length = 2 * this.counts.length;
+    this.tables = widened(this.tables, length);
+    this.indexes = widened(this.indexes, length);
+    this.counts = widened(this.counts, length);
+    this.reads = widened(this.reads, length);
+    this.firsts = widened(this.firsts, length);
+    this.lasts = widened(this.lasts, length);
   }
 }
 

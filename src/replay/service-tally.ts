@@ -118,7 +118,8 @@ function count(tally: TableTally, i: number): void {
   }
 }
 
-function widened(old: Int32Array, length: number): Int32Array {
+/** `old`'s values in a new array of `length` (zero past them). */
+export function widened(old: Int32Array, length: number): Int32Array<ArrayBuffer> {
   const wider = new Int32Array(length);
   wider.set(old);
   return wider;
