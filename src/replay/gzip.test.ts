@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { gunzipIfNeeded, INFLATED_AHEAD_BYTES, INFLATED_CHUNK_BYTES } from './gzip.js';
+import { COMPRESSED_PIECE_BYTES, gunzipIfNeeded, INFLATED_CHUNK_BYTES } from './gzip.js';
 
 async function bytesOf(chunks: AsyncIterable<Uint8Array>): Promise<string> {
   const parts: Uint8Array[] = [];
@@ -59,10 +59,23 @@ describe('gunzipIfNeeded', () => {
     const reading = gunzipIfNeeded(endless());
     await reading.next();
     await new Promise((resolve) => setTimeout(resolve, 200));
-    // Read ahead: more than the chunk taken (inflating overlaps the reader), and about INFLATED_AHEAD_BYTES more at most.
+    // Read ahead: more than the chunk taken (inflating overlaps the reader), and at most two compressed pieces (the one
+    // being inflated, held back once INFLATED_AHEAD_BYTES wait, and the next one gathered), each up to a chunk over
+    // COMPRESSED_PIECE_BYTES, and the chunk asked for next.
     expect(members * 128 * 1024).toBeGreaterThan(INFLATED_CHUNK_BYTES + 128 * 1024);
-    expect(members * 128 * 1024).toBeLessThanOrEqual(INFLATED_CHUNK_BYTES + 2 * INFLATED_AHEAD_BYTES);
+    expect(members * member.length).toBeLessThanOrEqual(2 * COMPRESSED_PIECE_BYTES + 3 * member.length);
     await reading.return(undefined);
+  });
+
+  it('gives the same bytes whatever the source chunks, across compressed pieces', async () => {
+    // Random hex: compressed, over two pieces.
+    const large = randomBytes(2560 * 1024).toString('hex');
+    const gz = gzipSync(large);
+    expect(gz.length).toBeGreaterThan(2 * COMPRESSED_PIECE_BYTES);
+    const cut = (size: number): Uint8Array[] => Array.from({ length: Math.ceil(gz.length / size) }, (_, i) => gz.subarray(i * size, (i + 1) * size));
+    for (const size of [gz.length, COMPRESSED_PIECE_BYTES, COMPRESSED_PIECE_BYTES + 1, 300_007, 65_536]) {
+      expect(await bytesOf(gunzipIfNeeded(from(...cut(size))))).toBe(large);
+    }
   });
 
   it("throws on a truncated or corrupt gzip stream, with zlib's code (the CLI tells the input's faults by it)", async () => {

@@ -24,6 +24,17 @@ export const INFLATED_CHUNK_BYTES = 256 * 1024;
  */
 export const INFLATED_AHEAD_BYTES = 2 * 1024 * 1024;
 
+/**
+ * Compressed bytes per write to zlib, at most: the source's chunks already there are gathered up
+ * to it. Zlib hands over what it inflated so far at the end of each
+ * write, and inflating the next write only starts once this thread takes that hand-over: with the
+ * 64 KiB pieces a pipe or an in-memory source gives, each write's output came as a full chunk and
+ * a small rest, and the reader's turn on the full chunk left the thread pool idle (bench/replay-gzip-cpu.ts:
+ * CSV's reader waited on inflating about 42 of 86 ms a replay; with 1 MiB pieces 17 of 62 ms, and
+ * 4 MiB was no better). The source is read ahead by at most two pieces and a chunk.
+ */
+export const COMPRESSED_PIECE_BYTES = 1024 * 1024;
+
 /** The bytes of `source`, gunzipped when they start with the gzip magic number. */
 export async function* gunzipIfNeeded(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   const iterator = source[Symbol.asyncIterator]();
@@ -46,16 +57,50 @@ export async function* gunzipIfNeeded(source: AsyncIterable<Uint8Array>): AsyncG
   // Zlib streams pass their options on to stream.Transform (Node 20 and 22), which @types/node does not declare.
   const gunzip = createGunzip({ chunkSize: INFLATED_CHUNK_BYTES, readableHighWaterMark: INFLATED_AHEAD_BYTES } as ZlibOptions);
   // Errors of either side end the pipeline and surface from iterating `gunzip`.
-  pipeline(copies(whole), gunzip, () => {});
+  pipeline(compressedPieces(whole), gunzip, () => {});
   yield* gunzip;
 }
 
+/** What a race against the next turn of the event loop gives when the source's next chunk is not there yet. */
+const NOT_READY = Symbol('not ready');
+
+function nextTurn(): Promise<typeof NOT_READY> {
+  return new Promise((resolve) => setImmediate(resolve, NOT_READY));
+}
+
 /**
- * Each chunk as a copy of its own: zlib reads a written chunk later, on the thread pool, while the
- * pipeline already asks the source for the next one, and a source may refill one buffer for each chunk.
+ * The source's bytes, copied (zlib reads a written piece later, on the thread pool, while the
+ * pipeline already asks the source for more, and a source may refill one buffer for each chunk),
+ * in pieces of up to COMPRESSED_PIECE_BYTES: the chunks that are already there are gathered, but
+ * none is waited for, so that a slow source (a live pipe) is inflated as it comes.
  */
-async function* copies(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  for await (const chunk of chunks) yield ownCopy(chunk);
+async function* compressedPieces(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  let done = false;
+  try {
+    let next = iterator.next();
+    for (;;) {
+      const first = await next;
+      if (first.done) {
+        done = true;
+        return;
+      }
+      // Copied before the source is asked for more: asking may refill its buffer.
+      const gathered = [ownCopy(first.value)];
+      let bytes = first.value.length;
+      next = iterator.next();
+      while (bytes < COMPRESSED_PIECE_BYTES) {
+        const ready = await Promise.race([next, nextTurn()]);
+        if (ready === NOT_READY || ready.done) break;
+        gathered.push(ownCopy(ready.value));
+        bytes += ready.value.length;
+        next = iterator.next();
+      }
+      yield gathered.length === 1 ? gathered[0]! : Buffer.concat(gathered, bytes);
+    }
+  } finally {
+    if (!done) await iterator.return?.();
+  }
 }
 
 /** A copy of `bytes` in a buffer of its own (Buffer's own `slice` would give a view of the same bytes). */
