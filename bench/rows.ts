@@ -33,6 +33,8 @@ export interface Effort {
 export interface BenchContext {
   readonly size: SizeName;
   readonly quick: boolean;
+  /** The seed the cluster and flows were generated with (a producer in a child process generates them again). */
+  readonly seed: number;
   readonly effort: Effort;
   readonly cluster: GeneratedCluster;
   /** The canonical bundle of `cluster.objects`. */

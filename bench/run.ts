@@ -132,6 +132,7 @@ function buildContext(size: SizeName, args: Args): BenchContext {
   return {
     size,
     quick: args.quick,
+    seed: args.seed,
     effort: EFFORT[args.quick ? 'quick' : 'full'][size],
     cluster,
     bundle,
