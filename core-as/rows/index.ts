@@ -2,12 +2,15 @@
 // the host writes the rows' columns at columnsAt() and its spellings at wordsAt(), lines' bytes
 // from lineAt() (a chunk of them at a time), and calls readLines() to read as many of them as it
 // can at once (results at linesAt()); it learns the endpoint texts it did not know with
-// rememberEndpoint(), and the conversations' decided services with noteService(). Raw bindings, stub runtime: nothing is allocated after start.
+// rememberEndpoint(), and the conversations' decided services with noteService(). It also counts
+// the line feeds of bytes written there (countLineFeeds), for the host's cutting of logs into
+// parts. Raw bindings, stub runtime: nothing is allocated after start.
 import { clearConversations, noteService } from './conversations';
 import { clearEndpoints, rememberEndpoint as remember } from './endpoints';
 import { keepHashBits } from './keys';
 import { clearMarks, markTallied } from './tally';
 import { COLUMNS_AT, LAYOUT_CHECK, LINES_AT, LINE_AT, LINE_CAPACITY, MAX_LINES, TALLIES_AT, WORDS_AT } from './layout';
+import { lineFeedsIn } from './line-feeds';
 import { readLines as read } from './rows';
 
 export { clearConversations, clearMarks, markTallied, noteService };
@@ -78,4 +81,10 @@ export function maxLines(): i32 {
 export function readLines(format: i32, at: i32, end: i32, origin: i32, maxLine: i32): i32 {
   if (at < 0 || end < at || <usize>end > LINE_CAPACITY || maxLine < 0 || <u32>format > 1) return 0;
   return read(format, <usize>at, <usize>end, origin, <usize>maxLine);
+}
+
+/** The line feeds among bytes [at, end) of the line area, or -1 when the bounds are not the area's. */
+export function countLineFeeds(at: i32, end: i32): i32 {
+  if (at < 0 || end < at || <usize>end > LINE_CAPACITY) return -1;
+  return lineFeedsIn(LINE_AT + <usize>at, LINE_AT + <usize>end);
 }

@@ -8,6 +8,7 @@
 import { splitLineRuns, type Line } from '../flow/lines.js';
 import { gunzipIfNeeded } from './gzip.js';
 import { detectInRun, MAX_LOG_LINE_BYTES, undetectedError, type FlowLogFormat, type LogPart } from './index.js';
+import { countLineFeeds } from './line-feed-count.js';
 import { isBlank } from './records.js';
 import { isVpcHeader, VPC_DEFAULT_HEADER, VPC_HEADER_MARK } from './vpc.js';
 
@@ -46,7 +47,7 @@ export async function* cutFlowLog(source: AsyncIterable<Uint8Array>, options: Cu
   const heldLines: Line[] = [];
   for await (const bytes of lineAlignedPieces(gunzipIfNeeded(source), options.partBytes ?? DEFAULT_PART_BYTES, maxLineBytes, options.buffers ?? NO_POOL)) {
     const firstLine = nextLine;
-    nextLine += countNewlines(bytes);
+    nextLine += countLineFeeds(bytes);
     if (headers === undefined) {
       const before = heldLines.length;
       const found = detectInRun(await linesOf(bytes, maxLineBytes, firstLine), heldLines);
@@ -237,13 +238,6 @@ export async function* linePieces(bytes: Uint8Array, pieceBytes = READ_PIECE_BYT
 /** One chunk as a stream of chunks. */
 async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
-}
-
-export function countNewlines(bytes: Uint8Array): number {
-  const buffer = asBuffer(bytes);
-  let count = 0;
-  for (let at = buffer.indexOf(NEWLINE); at !== -1; at = buffer.indexOf(NEWLINE, at + 1)) count++;
-  return count;
 }
 
 /** Node's Buffer over the same memory: its indexOf is a native search. */
