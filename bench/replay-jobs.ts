@@ -3,9 +3,11 @@
  * on one thread (--jobs 1, the main thread) and on two threads (--jobs 2: the main thread and one
  * worker), alternately in the same run; the ratio of their flows/s is the target row (>= 1.7 on two
  * cores). Both sides are warm when timed: the worker is started before timing (a long log amortises
- * its start; the start is logged on its own), then each side replays the whole log once untimed
- * (the worker's first parts JIT-compile its code; the main thread's code is shared by both sides
- * and, in the full bench, warm from earlier rows). The reports of both are checked equal, byte for
+ * its start; the start is logged on its own), then each side replays the whole log WARMUP_RUNS
+ * times untimed, as the other replay rows do (V8 optimizes and deoptimizes the replay path over
+ * its first few runs, in the worker as in this thread; after one such run the quick row's 400,000
+ * flows read 0.59-0.75x, after three 1.15x, and 1.45-1.55x on 2M flows, whose parts' fixed costs
+ * and the drain at the log's end weigh less). The reports of both are checked equal, byte for
  * byte. Beside the rates, the process's CPU
  * time per flow (all threads: workers, the main thread, V8's helpers) says what the workers cost in
  * work, which a loaded machine does not blur as it blurs wall-clock rates.
@@ -27,11 +29,12 @@ import { ReplaySummary } from '../src/replay/summary.js';
 import { VerdictCache } from '../src/replay/verdict-cache.js';
 import { csvLog, logChunks, logText } from './flow-logs.js';
 import { buildCliOnce, canReadPeakRss, cliReplayPeak, writeCliReplayFiles } from './replay-cli-rss.js';
+import { WARMUP_RUNS } from './replay.js';
 import type { BenchContext, Row, RowProducer } from './rows.js';
 import { median } from './stats.js';
 
-/** Flows per timed replay: long enough for many parts per worker. */
-const LOG_FLOWS = { full: 1_000_000, quick: 400_000 };
+/** Flows per timed replay: long enough for many parts per thread (2M CSV flows: about 80 parts of 2 MiB). */
+const LOG_FLOWS = { full: 4_000_000, quick: 2_000_000 };
 /** Flows of the CLI's log file, and runs per --jobs value. */
 const CLI_FLOWS = { full: 4_000_000, quick: 2_000_000 };
 const CLI_RUNS = { full: 5, quick: 3 };
@@ -70,6 +73,10 @@ export const replayJobsProducer: RowProducer = {
       ctx.log(`replay --jobs ${JOBS}: workers started and a first replay done in ${(performance.now() - started).toFixed(0)} ms`);
       const reference = await oneThread();
       if (JSON.stringify(warm.toJSON()) !== JSON.stringify(reference.toJSON())) throw new Error('replay --jobs 2 and --jobs 1 disagree');
+      for (let i = 1; i < WARMUP_RUNS; i++) {
+        await workers(parallel);
+        await oneThread();
+      }
       for (let i = 0; i < (ctx.quick ? 3 : 5); i++) {
         for (const [kind, run] of [['one', oneThread], ['jobs', () => workers(parallel!)]] as const) {
           const at = performance.now();

@@ -40,7 +40,7 @@ import { median } from './stats.js';
  * after one, VPC ran anywhere from 0.5M to 1.6M flows per CPU second. The rows are the
  * pipeline's steady rate, as a long log sees it.
  */
-const WARMUP_RUNS = 3;
+export const WARMUP_RUNS = 3;
 const timedRuns = (ctx: BenchContext): number => (ctx.quick ? 2 : 4);
 /** Flows per timed replay: each run reads a log this long, made by repeating the sample. */
 const LOG_FLOWS = 200_000;
