@@ -3,8 +3,9 @@
  * only, bounded in time), then token-timing probes. Single decisions, NDJSON batches and periodic
  * activations run together; every answer is checked against the reference evaluator for the
  * version it names. Per time window it reports the single-decision p50/p99 and workerd's RSS,
- * beside the RSS of a do-nothing Worker under the same `wrangler dev` after the same number of
- * requests (the dev runtime keeps memory per request of its own). It fails (exit 1) on any error or
+ * beside the RSS of a do-nothing Worker under the same `wrangler dev` after the same requests (the
+ * same mix of kinds, bodies and reply sizes, window by window: the dev runtime keeps memory per
+ * request of its own, more for larger ones). It fails (exit 1) on any error or
  * wrong answer, on a p99 that grows over the run, on memory that grows beyond the baseline's, or
  * on a token-timing difference beyond the noise of the same run.
  */
@@ -60,11 +61,17 @@ interface Window {
   readonly latencies: number[];
   singles: number;
   batches: number;
-  /** Requests of every kind sent in this window. */
-  requests: number;
   activations: number;
   rssMiB: number;
 }
+
+/** What the soak's answers weighed, per kind of request: the baseline replies as much. */
+const replies = { single: { bytes: 0, count: 0 }, batch: { bytes: 0, count: 0 }, activation: { bytes: 0, count: 0 } };
+type RequestKind = keyof typeof replies;
+const noteReply = (kind: RequestKind, text: string): void => {
+  replies[kind].bytes += text.length;
+  replies[kind].count++;
+};
 
 const server = await startWrangler({
   stateDir: mkdtempSync(join(tmpdir(), 'netpol-edge-soak-')),
@@ -95,7 +102,7 @@ try {
   const started = performance.now();
   const windowOf = (): Window => {
     const index = Math.floor((performance.now() - started) / windowMs);
-    while (windows.length <= index) windows.push({ latencies: [], singles: 0, batches: 0, requests: 0, activations: 0, rssMiB: 0 });
+    while (windows.length <= index) windows.push({ latencies: [], singles: 0, batches: 0, activations: 0, rssMiB: 0 });
     return windows[index]!;
   };
   const running = () => performance.now() - started < seconds * 1000;
@@ -106,11 +113,12 @@ try {
       const t = performance.now();
       try {
         const response = await post('/v1/bundles/soak/decide', QUERY, 'application/json', flowBodies[i]!);
-        const body = (await response.json()) as { allowed?: boolean; version?: string };
+        const text = await response.text();
+        noteReply('single', text);
+        const body = JSON.parse(text) as { allowed?: boolean; version?: string };
         const window = windowOf();
         window.latencies.push(performance.now() - t);
         window.singles++;
-        window.requests++;
         if (response.status !== 200) fail(`decide: ${response.status} ${JSON.stringify(body)}`);
         else if (expected.get(body.version!)?.[i] !== body.allowed) fail(`decide flow ${i}: ${body.allowed} from ${body.version}`);
       } catch (error) {
@@ -123,9 +131,10 @@ try {
       try {
         const response = await post('/v1/bundles/soak/decide/batch', QUERY, 'application/x-ndjson', batchBody);
         const version = response.headers.get('x-netpol-edge-version') ?? '';
-        const lines = (await response.text()).trim().split('\n');
+        const text = await response.text();
+        noteReply('batch', text);
+        const lines = text.trim().split('\n');
         windowOf().batches++;
-        windowOf().requests++;
         if (response.status !== 200 || lines.length !== BATCH_FLOWS) fail(`batch: ${response.status}, ${lines.length} lines`);
         lines.forEach((line, j) => {
           const answer = JSON.parse(line) as { allowed?: boolean };
@@ -140,9 +149,10 @@ try {
     for (let n = 0; running(); n++) {
       await new Promise((resolve) => setTimeout(resolve, ACTIVATE_EVERY_MS));
       const response = await post('/v1/bundles/soak/activate', ADMIN, 'application/json', JSON.stringify({ version: versions[n % 2] }));
-      if (response.status !== 200) fail(`activate: ${response.status} ${await response.text()}`);
+      const text = await response.text();
+      noteReply('activation', text);
+      if (response.status !== 200) fail(`activate: ${response.status} ${text}`);
       windowOf().activations++;
-      windowOf().requests++;
     }
   };
   const sampler = async () => {
@@ -161,8 +171,7 @@ try {
   await server.stop();
 }
 
-const checkpoints = soakWindows.reduce<number[]>((sums, w) => [...sums, (sums.at(-1) ?? 0) + w.requests], []);
-const baseline = await runBaseline(checkpoints);
+const baseline = await runBaseline(soakWindows);
 const table = soakWindows.map((w, i) => ({
   window: `${(i * windowMs) / 1000}-${((i + 1) * windowMs) / 1000} s`,
   'decisions/s': Math.round(w.singles / (windowMs / 1000)),
@@ -200,32 +209,59 @@ process.stdout.write(`\n${failures.length === 0 ? 'reliability: no errors, no wr
 process.exitCode = failures.length === 0 ? 0 : 1;
 
 /**
- * The do-nothing Worker under `wrangler dev`, sent as many requests with as many loops as the
- * soak; per soak window (by cumulative request count), its workerd RSS and its p99 latency.
+ * The soak's requests again, window by window, to the do-nothing Worker under `wrangler dev`, with
+ * as many loops: each window's singles, batches and activations with the same bodies, spread
+ * evenly over the window, each answered with as many bytes as the soak's answers of its kind
+ * weighed on average. Per soak window (by cumulative request count): its workerd RSS and p99.
  */
-async function runBaseline(checkpoints: readonly number[]): Promise<{ rssMiB: number; p99: number }[]> {
+async function runBaseline(soaked: readonly Window[]): Promise<{ rssMiB: number; p99: number }[]> {
+  const plan = soaked.flatMap(requestMix);
+  const checkpoints = soaked.reduce<number[]>((sums, w) => [...sums, (sums.at(-1) ?? 0) + w.singles + w.batches + w.activations], []);
+  const replyBytes = (kind: RequestKind): string => String(Math.round(replies[kind].bytes / Math.max(1, replies[kind].count)));
+  const bodies: Record<RequestKind, (n: number) => string> = {
+    single: (n) => flowBodies[n % flowBodies.length]!,
+    batch: () => batchBody,
+    activation: () => JSON.stringify({ version: 'sha256:baseline' }),
+  };
   const bare = await startWrangler({ stateDir: mkdtempSync(join(tmpdir(), 'netpol-edge-soak-baseline-')), config: 'reliability/baseline/wrangler.toml' });
   const windows: { rssMiB: number; p99: number }[] = [];
   let latencies: number[] = [];
   let sent = 0;
+  // Sampled every second, as the soak's windows are, and the peak kept per window: a single
+  // sample at each checkpoint missed the collector's peaks the soak's own windows catch.
+  let windowPeak = 0;
+  const sampling = setInterval(() => (windowPeak = Math.max(windowPeak, workerdRssMiB(bare.processGroup))), 1000);
   try {
     const loop = async () => {
-      while (sent < checkpoints.at(-1)!) {
-        sent++;
+      while (sent < plan.length) {
+        const n = sent++;
+        const kind = plan[n]!;
         const t = performance.now();
-        await (await fetch(bare.url)).arrayBuffer();
+        const response = await fetch(bare.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-reply-bytes': replyBytes(kind) }, body: bodies[kind](n) });
+        await response.arrayBuffer();
         latencies.push(performance.now() - t);
         while (windows.length < checkpoints.length && sent >= checkpoints[windows.length]!) {
-          windows.push({ rssMiB: workerdRssMiB(bare.processGroup), p99: percentile(latencies, 0.99) });
+          windows.push({ rssMiB: Math.max(windowPeak, workerdRssMiB(bare.processGroup)), p99: percentile(latencies, 0.99) });
+          windowPeak = 0;
           latencies = [];
         }
       }
     };
     await Promise.all(Array.from({ length: connections + 2 }, loop));
   } finally {
+    clearInterval(sampling);
     await bare.stop();
   }
   return windows;
+}
+
+/** A window's requests by kind, each kind spread evenly over the window (the n-th of k at (n + 0.5) / k). */
+function requestMix(window: Window): RequestKind[] {
+  const counts: [RequestKind, number][] = [['single', window.singles], ['batch', window.batches], ['activation', window.activations]];
+  return counts
+    .flatMap(([kind, count]) => Array.from({ length: count }, (_, n) => ({ kind, at: (n + 0.5) / count })))
+    .sort((a, b) => a.at - b.at)
+    .map((request) => request.kind);
 }
 
 function percentile(values: readonly number[], q: number): number {
