@@ -39,15 +39,21 @@ export function distinctFlows(bundle: Bundle, kind: FlowAddressing): Flow[] {
 }
 
 /**
- * Decisions per second of one engine over BATCH_FLOWS records, into one verdict buffer reused from
- * call to call as a batch consumer would (the e2e-binary rows keep the allocating call).
+ * Decisions per second of engines, each over its BATCH_FLOWS records, into one verdict buffer each,
+ * reused from call to call as a batch consumer would (the e2e-binary rows keep the allocating
+ * call); timed in turns (interleavedRates), so that a ratio of two is not the machine's drift
+ * between two measurements made apart.
  */
-export async function batchRate(engine: WasmEngine, records: Uint8Array, options: RateOptions): Promise<number> {
-  const verdicts = new Uint8Array(BATCH_FLOWS * VERDICT_RECORD_BYTES);
-  const batch = await opsPerSecond(() => engine.decideRecordsInto(records, verdicts), options);
+export async function interleavedBatchRates(batches: Readonly<Record<string, { engine: WasmEngine; records: Uint8Array }>>, options: RateOptions): Promise<Record<string, number>> {
+  const entries = Object.entries(batches).map(([name, batch]) => ({ name, ...batch, verdicts: new Uint8Array(BATCH_FLOWS * VERDICT_RECORD_BYTES) }));
+  const rates = await interleavedRates(Object.fromEntries(entries.map((e) => [e.name, () => e.engine.decideRecordsInto(e.records, e.verdicts)])), options);
+  for (const e of entries) await checkReusedVerdicts(e.engine, e.records, e.verdicts);
+  return Object.fromEntries(entries.map((e) => [e.name, rates[e.name]!.opsPerSecond * BATCH_FLOWS]));
+}
+
+async function checkReusedVerdicts(engine: WasmEngine, records: Uint8Array, verdicts: Uint8Array): Promise<void> {
   const expected = await engine.decideRecords(records);
   if (!Buffer.from(verdicts).equals(Buffer.from(expected))) throw new Error('the reused verdict buffer differs from a fresh answer');
-  return batch.opsPerSecond * BATCH_FLOWS;
 }
 
 const engines = new WeakMap<object, WasmEngine>();
@@ -78,18 +84,17 @@ export const wasmDecideProducer: RowProducer = {
       // One flow per call, its verdict: the sidecar's path.
       const single = await opsPerSecond((i) => engine.decide(flows[i % flows.length]!), ctx.effort.rate);
       rows.push({ size: ctx.size, metric: `decide-${kind}`, engine: WASM, value: single.opsPerSecond, unit: 'decisions/s' });
-
-      // Binary records in, verdict records out: the batch path.
-      const batch = await batchRate(engine, batchRecords(engine, flows), ctx.effort.rate);
-      rows.push({ size: ctx.size, metric: `batch-${kind}`, engine: WASM, value: batch, unit: 'decisions/s' });
-      const distinct = await batchRate(engine, engine.encodeRecords(distinctFlows(ctx.bundle, kind)), ctx.effort.rate);
-      rows.push({ size: ctx.size, metric: `batch-${kind}-distinct`, engine: WASM, value: distinct, unit: 'decisions/s' });
     }
-    // Issue 14's target: IP-addressed flows within 85% of pod-addressed ones.
-    for (const suffix of ['', '-distinct']) {
-      const pod = rows.find((r) => r.metric === `batch-pod${suffix}`)!;
-      const ip = rows.find((r) => r.metric === `batch-ip${suffix}`)!;
-      rows.push({ size: ctx.size, metric: `batch-ip${suffix}-vs-batch-pod${suffix}`, engine: WASM, value: ip.value / pod.value, unit: 'x' });
+    // Binary records in, verdict records out: the batch path, repeated flows then distinct ones,
+    // pod- and IP-addressed timed in turns for issue 14's target (IP within 85% of pod).
+    const records = {
+      '': (kind: FlowAddressing) => batchRecords(engine, ctx.flows[kind]),
+      '-distinct': (kind: FlowAddressing) => engine.encodeRecords(distinctFlows(ctx.bundle, kind)),
+    };
+    for (const [suffix, recordsOf] of Object.entries(records)) {
+      const rates = await interleavedBatchRates(Object.fromEntries(ADDRESSINGS.map((kind) => [kind, { engine, records: recordsOf(kind) }])), ctx.effort.rate);
+      for (const kind of ADDRESSINGS) rows.push({ size: ctx.size, metric: `batch-${kind}${suffix}`, engine: WASM, value: rates[kind]!, unit: 'decisions/s' });
+      rows.push({ size: ctx.size, metric: `batch-ip${suffix}-vs-batch-pod${suffix}`, engine: WASM, value: rates.ip! / rates.pod!, unit: 'x' });
     }
     for (const kind of ADDRESSINGS) {
       const perFlow = ratioRow([...earlier, ...rows], ctx.size, `decide-${kind}`, WASM);
