@@ -26,12 +26,12 @@ export const INFLATED_AHEAD_BYTES = 2 * 1024 * 1024;
 
 /**
  * Compressed bytes per write to zlib, at most: the source's chunks already there are gathered up
- * to it. Zlib hands over what it inflated so far at the end of each
- * write, and inflating the next write only starts once this thread takes that hand-over: with the
- * 64 KiB pieces a pipe or an in-memory source gives, each write's output came as a full chunk and
- * a small rest, and the reader's turn on the full chunk left the thread pool idle (bench/replay-gzip-cpu.ts:
- * CSV's reader waited on inflating about 42 of 86 ms a replay; with 1 MiB pieces 17 of 62 ms, and
- * 4 MiB was no better). The source is read ahead by at most two pieces and a chunk.
+ * to it. Zlib hands over what it inflated so far at the end of each write, and inflating the next
+ * write only starts once this thread takes that hand-over: with the 64 KiB pieces a pipe or an
+ * in-memory source gives, each write's output came as a full chunk and a small rest, and the
+ * reader's turn on the full chunk left the thread pool idle (bench/replay-gzip-cpu.ts: CSV's
+ * reader waited on inflating about 42 of 86 ms a replay; with 1 MiB pieces 17 of 62 ms, and 4 MiB
+ * was no better). The source is read ahead by at most two pieces and a chunk.
  */
 export const COMPRESSED_PIECE_BYTES = 1024 * 1024;
 
