@@ -250,8 +250,8 @@ export interface FlowSink {
   /**
    * `flow` for a flow whose service the reader found (EndpointRecords.conversationService): true
    * when it was counted per service (service-tally.ts), so that later flows of that service and
-   * observed verdict may be handed over with `tallied` while the sink is the same and the table's
-   * services keep their numbers (FlowServices.epoch).
+   * observed verdict may be handed over with `tallied` while the sink counts into the same tally
+   * (`tally`, else the sink itself) and the table's services keep their numbers (FlowServices.epoch).
    */
   serviceFlow(table: EndpointRecords, service: number, line: number, observed: number, time: number, timeEnd: number): boolean;
   /** Flows of `table` by their tally index each (service * TALLY_STRIDE + observed, service-tally.ts), every one of a kind serviceFlow counted per service. */
@@ -260,6 +260,12 @@ export interface FlowSink {
   reply(): void;
   /** Who the bundle knows, for formats whose ends are resolved in order (Hubble; see resolveEndpoint). */
   readonly directory?: EndpointDirectory;
+  /**
+   * What `serviceFlow` counts into, when it outlives the sink: replay --jobs' threads count a log's
+   * parts, one sink each, into one tally, so what a reader learned was counted per service in one
+   * part holds for the next.
+   */
+  readonly tally?: object;
 }
 
 /**

@@ -82,6 +82,7 @@ export async function streamRecords<Answer>(inputs: readonly ReplayInput[], opti
 
   const sink: RecordSink = {
     directory: options.directory,
+    tally,
     endpoints(decode) {
       if (decode === lastDecode) return lastTable!;
       let table = tables.get(decode);

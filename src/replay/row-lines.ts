@@ -77,8 +77,8 @@ class TableRows {
   readonly scanner = new RowScanner(rowScannerModule(), LINE.STRIDE, LAYOUT_CHECK, WORD_LISTS);
   private generation: number;
   private epoch: number;
-  /** The sink whose tally the module's marks are (a table may outlive a replay: replay --jobs' workers keep theirs). */
-  private marksOf: FlowSink | undefined;
+  /** The tally (or sink) the module's marks count into (a table may outlive a replay: replay --jobs' workers keep theirs). */
+  private marksOf: object | undefined;
 
   constructor(readonly table: EndpointRecords) {
     this.generation = table.generation;
@@ -89,17 +89,18 @@ class TableRows {
   /**
    * Forgets the texts once the table has dropped its entries, the conversations once it has
    * numbered its services again (they note them), and the tally marks then too, or when `sink`
-   * (another replay's) counts them.
+   * counts into another tally (FlowSink.tally; a sink without one: another sink).
    */
   keepCurrent(sink: FlowSink): void {
     const { generation, services } = this.table;
     const renumbered = services.epoch !== this.epoch;
+    const marksOf = sink.tally ?? sink;
     if (generation !== this.generation) this.scanner.forgetEndpoints();
     else if (renumbered) this.scanner.clearConversations();
-    if (renumbered || generation !== this.generation || sink !== this.marksOf) this.scanner.clearMarks();
+    if (renumbered || generation !== this.generation || marksOf !== this.marksOf) this.scanner.clearMarks();
     this.generation = generation;
     this.epoch = services.epoch;
-    this.marksOf = sink;
+    this.marksOf = marksOf;
   }
 }
 
