@@ -21,6 +21,12 @@ export interface ServiceCounts {
   readonly groups: GroupCount[][];
   /** 0: not listed yet; else 1 + the listings not yet added to the group's count. */
   readonly pending: Int32Array[];
+  /**
+   * The services whose `pending` rose above 1 since the last flush, per list: a flush visits
+   * these, not every service (replay --jobs flushes after each part, of a few thousand services
+   * among tens of thousands).
+   */
+  readonly risen: number[][];
 }
 
 /** The counts of one summary (one replay), for every table its flows come from. */
@@ -33,7 +39,7 @@ export class ListedFlows {
   of(table: EndpointRecords): ServiceCounts {
     let counts = this.tables.get(table);
     if (counts === undefined) {
-      counts = { table, epoch: table.services.epoch, groups: [[], [], []], pending: [new Int32Array(0), new Int32Array(0), new Int32Array(0)] };
+      counts = { table, epoch: table.services.epoch, groups: [[], [], []], pending: [new Int32Array(0), new Int32Array(0), new Int32Array(0)], risen: [[], [], []] };
       this.tables.set(table, counts);
     } else if (counts.epoch !== table.services.epoch) {
       // The groups stay in the summary, found again by key when their flows are listed again.
@@ -53,6 +59,7 @@ export class ListedFlows {
     if (service < pending.length) {
       const n = pending[service]!;
       if (n !== 0) {
+        if (n === 1) counts.risen[list]!.push(service);
         pending[service] = n + 1;
         return;
       }
@@ -62,7 +69,10 @@ export class ListedFlows {
 
   /** Lists `flows` more flows of `service` in `list`, where `count` listed one of its flows since the services were last numbered again. */
   countMore(counts: ServiceCounts, list: number, service: number, flows: number): void {
-    counts.pending[list]![service]! += flows;
+    const pending = counts.pending[list]!;
+    const n = pending[service]!;
+    if (n === 1) counts.risen[list]!.push(service);
+    pending[service] = n + flows;
   }
 
   /** Adds every listing not yet added to the summary's counts: before the summary is read. */
@@ -89,12 +99,12 @@ export class ListedFlows {
     for (let list = 0; list < LISTS; list++) {
       const pending = counts.pending[list]!;
       const groups = counts.groups[list]!;
-      for (let service = 0; service < groups.length; service++) {
-        const n = pending[service]!;
-        if (n <= 1) continue;
-        this.summary.countListedAgain(list, groups[service]!, n - 1);
+      const risen = counts.risen[list]!;
+      for (const service of risen) {
+        this.summary.countListedAgain(list, groups[service]!, pending[service]! - 1);
         pending[service] = 1;
       }
+      risen.length = 0;
     }
   }
 }
