@@ -97,6 +97,11 @@ export class ServiceTally {
     }
   }
 
+  /** True once it holds some table's tallies: a replay --jobs thread's later parts of a log, counted into its fold's tally. */
+  get started(): boolean {
+    return this.tables.length > 0;
+  }
+
   /** The tallies of `table`'s services. */
   of(table: EndpointRecords): TableTally {
     let tally = this.tables.find((t) => t.table === table);
