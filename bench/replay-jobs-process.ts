@@ -1,8 +1,10 @@
 /**
  * @module One side of the `replay-csv-jobs*` rows (replay-jobs.ts) in a process of its own:
- * `node --import tsx bench/replay-jobs-process.ts SIZE SEED JOBS FLOWS RUNS` generates the cluster
- * and the 1,000 sampled pod flows the benchmark generates for SIZE and SEED, makes a CSV log of
- * FLOWS flows from them in memory, replays it WARMUP_RUNS times untimed, then RUNS times timed, on
+ * `node --import tsx bench/replay-jobs-process.ts SIZE SEED JOBS FLOWS RUNS [uniform|zipf]`
+ * generates the cluster the benchmark generates for SIZE and SEED, and a CSV log of FLOWS flows in
+ * memory: uniform, round the 1,000 sampled pod flows of the other replay rows; zipf, over the
+ * 50,000 conversations of the `replay-*-zipf` rows, as they pick them. It replays the log
+ * WARMUP_RUNS times untimed, then RUNS times timed, on
  * one thread (JOBS 1: `replay`'s own path) or as `replay --jobs JOBS` does (this thread and JOBS - 1
  * workers, started before timing), and prints `{rates, cpuPerFlow, report}` as JSON: flows/s and
  * process CPU ns per flow of each timed run, and the report, for the caller to hold both sides to
@@ -20,18 +22,25 @@ import { prepareSetup } from '../src/replay/part-replay.js';
 import { replay } from '../src/replay/replay.js';
 import { ReplaySummary } from '../src/replay/summary.js';
 import { VerdictCache } from '../src/replay/verdict-cache.js';
-import { csvLog, logChunks, logText } from './flow-logs.js';
+import { csvLog, logChunks, logText, ZIPF_CONVERSATIONS, zipfPicks } from './flow-logs.js';
 import { generateCluster, isSizeName, sampleFlows } from './generate.js';
 import { WARMUP_RUNS } from './replay.js';
 
-const [size, ...numbers] = process.argv.slice(2);
-const [seed, jobs, flows, runs] = numbers.map(Number);
-if (size === undefined || !isSizeName(size) || [seed, jobs, flows, runs].some((n) => !Number.isInteger(n)) || jobs! < 1 || flows! < 1 || runs! < 1) {
-  console.error('usage: node --import tsx bench/replay-jobs-process.ts S|M|L SEED JOBS FLOWS RUNS');
+const [size, seedText, jobsText, flowsText, runsText, shape = 'uniform'] = process.argv.slice(2);
+const [seed, jobs, flows, runs] = [seedText, jobsText, flowsText, runsText].map(Number);
+if (size === undefined || !isSizeName(size) || [seed, jobs, flows, runs].some((n) => !Number.isInteger(n)) || jobs! < 1 || flows! < 1 || runs! < 1 || !['uniform', 'zipf'].includes(shape)) {
+  console.error('usage: node --import tsx bench/replay-jobs-process.ts S|M|L SEED JOBS FLOWS RUNS [uniform|zipf]');
   process.exit(2);
 }
 const bundle = ingestObjects(generateCluster(size, seed!).objects).bundle!;
-const log = logChunks(logText(csvLog(sampleFlows(bundle, 1_000, 'pod', seed!)), flows!));
+const log = logChunks(shape === 'zipf' ? zipfText(flows!) : logText(csvLog(sampleFlows(bundle, 1_000, 'pod', seed!)), flows!));
+
+/** The `replay-csv-zipf` row's log shape (bench/replay.ts), `count` flows long. */
+function zipfText(count: number): Iterable<string> {
+  const log = csvLog(sampleFlows(bundle, ZIPF_CONVERSATIONS, 'pod', 2));
+  const picks = zipfPicks(count, ZIPF_CONVERSATIONS, 3);
+  return logText(log, count, (i) => picks[i]! % log.lines.length);
+}
 const core = loadCoreModule();
 
 async function* asAsync(source: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {

@@ -1,5 +1,6 @@
 /**
  * @module Rows for replay --jobs: a CSV log replayed as `replay` does locally (verdicts reused),
+ * round 1,000 conversations (the target row) and in the Zipf shape of 50,000 (`replay-csv-zipf-jobs*`),
  * on one thread (--jobs 1, the main thread) and on two threads (--jobs 2: the main thread and one
  * worker), each side in a fresh process of its own (replay-jobs-process.ts: in one process each
  * side's code is also optimized for the other's calls), the two alternating; the ratio of their
@@ -39,50 +40,67 @@ interface SideRuns {
   readonly report: string;
 }
 
-/** One side's timed runs, in a process of its own (replay-jobs-process.ts). */
-function sideRuns(ctx: BenchContext, jobs: number, flows: number): SideRuns {
+/** One side's timed runs, in a process of its own (replay-jobs-process.ts), on a log of `shape`. */
+function sideRuns(ctx: BenchContext, jobs: number, flows: number, shape: LogShape): SideRuns {
   const script = join(import.meta.dirname, 'replay-jobs-process.ts');
-  const args = ['--import', 'tsx', script, ctx.size, String(ctx.seed), String(jobs), String(flows), String(RUNS_PER_PROCESS)];
+  const args = ['--import', 'tsx', script, ctx.size, String(ctx.seed), String(jobs), String(flows), String(RUNS_PER_PROCESS), shape];
   const child = spawnSync(process.execPath, args, { cwd: join(import.meta.dirname, '..'), encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (child.status !== 0) throw new Error(`replay-jobs-process.ts --jobs ${jobs} failed (${child.status}): ${child.stderr}`);
+  if (child.status !== 0) throw new Error(`replay-jobs-process.ts --jobs ${jobs} ${shape} failed (${child.status}): ${child.stderr}`);
   if (child.stderr) ctx.log(child.stderr.trimEnd());
   return JSON.parse(child.stdout) as SideRuns;
 }
 
+/**
+ * The logs the in-memory rows replay: round 1,000 conversations (the target row's), and the
+ * Zipf shape of 50,000 (`replay-csv-zipf`), where each thread meets most conversations anew in
+ * each part it replays.
+ */
+type LogShape = 'uniform' | 'zipf';
+const SHAPES: readonly { readonly shape: LogShape; readonly prefix: string }[] = [
+  { shape: 'uniform', prefix: 'replay-csv' },
+  { shape: 'zipf', prefix: 'replay-csv-zipf' },
+];
+
 export const replayJobsProducer: RowProducer = {
   name: 'replay --jobs (local)',
   async produce(ctx) {
-    const flows = LOG_FLOWS[ctx.quick ? 'quick' : 'full'];
-    const rates = { one: [] as number[], jobs: [] as number[] };
-    const cpuPerFlow = { one: [] as number[], jobs: [] as number[] };
-    const ratios: number[] = [];
-    for (let pair = 0; pair < PAIRS[ctx.quick ? 'quick' : 'full']; pair++) {
-      const one = sideRuns(ctx, 1, flows);
-      const jobs = sideRuns(ctx, JOBS, flows);
-      if (one.report !== jobs.report) throw new Error(`replay --jobs ${JOBS} and --jobs 1 disagree`);
-      rates.one.push(...one.rates);
-      rates.jobs.push(...jobs.rates);
-      cpuPerFlow.one.push(...one.cpuPerFlow);
-      cpuPerFlow.jobs.push(...jobs.cpuPerFlow);
-      ratios.push(median([...jobs.rates]) / median([...one.rates]));
-    }
     const row = (metric: string, value: number, unit: string): Row => ({ size: ctx.size, metric, engine: 'wasm', value, unit });
-    const cliRows = await cliJobsRows(ctx, row);
-    const cpuOne = median(cpuPerFlow.one);
-    const cpuJobs = median(cpuPerFlow.jobs);
-    ctx.log(`replay --jobs ${JOBS} over one thread, per pair of processes: ${ratios.map((r) => r.toFixed(2)).join(', ')}`);
-    return [
-      row('replay-csv-jobs1', median(rates.one), 'flows/s'),
-      row(`replay-csv-jobs${JOBS}`, median(rates.jobs), 'flows/s'),
-      row(`replay-csv-jobs${JOBS}-vs-jobs1`, median(ratios), 'x'),
-      row('replay-csv-jobs1-cpu', cpuOne, 'ns/flow'),
-      row(`replay-csv-jobs${JOBS}-cpu`, cpuJobs, 'ns/flow'),
-      // Above 1: the work the threads add (handing parts over, merging, each worker's own GC).
-      row(`replay-csv-jobs${JOBS}-cpu-vs-jobs1`, cpuJobs / cpuOne, 'x'),
-      ...cliRows,
-    ];
+    const rows: Row[] = [];
+    for (const { shape, prefix } of SHAPES) rows.push(...inMemoryRows(ctx, shape, prefix, row));
+    rows.push(...(await cliJobsRows(ctx, row)));
+    return rows;
   },
 };
+
+/** One thread against --jobs 2 on a log of `shape` in memory, in pairs of processes (see the module comment). */
+function inMemoryRows(ctx: BenchContext, shape: LogShape, prefix: string, row: (metric: string, value: number, unit: string) => Row): Row[] {
+  const flows = LOG_FLOWS[ctx.quick ? 'quick' : 'full'];
+  const rates = { one: [] as number[], jobs: [] as number[] };
+  const cpuPerFlow = { one: [] as number[], jobs: [] as number[] };
+  const ratios: number[] = [];
+  for (let pair = 0; pair < PAIRS[ctx.quick ? 'quick' : 'full']; pair++) {
+    const one = sideRuns(ctx, 1, flows, shape);
+    const jobs = sideRuns(ctx, JOBS, flows, shape);
+    if (one.report !== jobs.report) throw new Error(`replay --jobs ${JOBS} and --jobs 1 disagree on the ${shape} log`);
+    rates.one.push(...one.rates);
+    rates.jobs.push(...jobs.rates);
+    cpuPerFlow.one.push(...one.cpuPerFlow);
+    cpuPerFlow.jobs.push(...jobs.cpuPerFlow);
+    ratios.push(median([...jobs.rates]) / median([...one.rates]));
+  }
+  const cpuOne = median(cpuPerFlow.one);
+  const cpuJobs = median(cpuPerFlow.jobs);
+  ctx.log(`replay --jobs ${JOBS} over one thread, ${shape} log, per pair of processes: ${ratios.map((r) => r.toFixed(2)).join(', ')}`);
+  return [
+    row(`${prefix}-jobs1`, median(rates.one), 'flows/s'),
+    row(`${prefix}-jobs${JOBS}`, median(rates.jobs), 'flows/s'),
+    row(`${prefix}-jobs${JOBS}-vs-jobs1`, median(ratios), 'x'),
+    row(`${prefix}-jobs1-cpu`, cpuOne, 'ns/flow'),
+    row(`${prefix}-jobs${JOBS}-cpu`, cpuJobs, 'ns/flow'),
+    // Above 1: the work the threads add (handing parts over, merging, each worker's own GC).
+    row(`${prefix}-jobs${JOBS}-cpu-vs-jobs1`, cpuJobs / cpuOne, 'x'),
+  ];
+}
 
 /** The built CLI on a Zipf CSV log file, --jobs 1 and --jobs 2 alternately (see the module comment); none without /proc. */
 async function cliJobsRows(ctx: BenchContext, row: (metric: string, value: number, unit: string) => Row): Promise<Row[]> {
