@@ -183,20 +183,22 @@ export class EndpointRecords {
     return (keys[variant] ??= variant === KEY.GROUP ? keys[0]! : `${keys[0]}\u0000${KEY_SUFFIXES[variant]}`);
   }
 
-  /** Called between batches (entries stay valid within one): past the bound the table starts over. */
+  /** True when the next trim numbers the services again (past a bound): counts held per service must be settled first. */
+  get startsOver(): boolean {
+    return this.services.size >= MAX_SERVICES || this.entries.size >= DEFAULT_MAX_ENDPOINTS;
+  }
+
+  /** Called between batches (entries stay valid within one): past a bound the table starts over. */
   trim(): void {
-    if (this.services.size >= MAX_SERVICES) {
-      // Conversations note services: they go too.
-      this.services.clear();
-      this.conversations.clear();
-    }
+    if (!this.startsOver) return;
+    // Conversations note services: they go too.
+    this.services.clear();
+    this.conversations.clear();
     if (this.entries.size < DEFAULT_MAX_ENDPOINTS) return;
     this.entries.clear();
     this.generation++;
     this.texts.length = 0;
     this.specs.length = 0;
-    this.conversations.clear();
-    this.services.clear();
   }
 
   private grow(): void {

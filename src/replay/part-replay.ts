@@ -19,7 +19,7 @@ import { localWasmEngine } from './record-stream.js';
 import { EndpointDirectory } from './endpoint-directory.js';
 import { hubbleScannerModule, useHubbleScannerModule } from './hubble-wasm.js';
 import { rowScannerModule, useRowScannerModule } from './rows-wasm.js';
-import { replay } from './replay.js';
+import { replay, settleHeldCounts } from './replay.js';
 import { ListedFlows } from './listed-flows.js';
 import { RuleHits, type RuleHitsPart } from './rule-hits.js';
 import { ReplaySummary, type ReplaySummaryPart, type SummaryCountsPart } from './summary.js';
@@ -127,7 +127,7 @@ export interface PartReplayer {
   replay(job: PartJob): Promise<PartResult>;
   /**
    * Once every part of log `log` is replayed and merged: the counts this thread folded and did not
-   * send yet (single replay), to be merged last. The fold starts over.
+   * send yet (single replay), with the totals its parts held, to be merged last. The fold starts over.
    */
   finish(log: number): PartResult;
 }
@@ -137,7 +137,8 @@ export interface PartReplayer {
  * single replay reuses verdicts (VerdictCache), the baseline replay decides each flow with both
  * bundles; endpoints resolve by the new bundle's pods. A single replay folds the parts of a log
  * this thread replays into one summary (ReplaySummary's fold): a group is listed, and its why
- * worked out, once per thread, not once per part, and its counts are sent once.
+ * worked out, once per thread, not once per part; the counts of repeated flows are added to it
+ * (replay's holdCounts) and its counts sent once per fold, not per part.
  */
 export function partReplayer(setup: PartReplaySetup): PartReplayer {
   useHubbleScannerModule(setup.hubble);
@@ -172,23 +173,33 @@ export function partReplayer(setup: PartReplaySetup): PartReplayer {
     }
     return fold;
   };
-  const takeCounts = (log: number): SummaryCountsPart | undefined => {
-    const counts = fold?.log === log ? fold.summary.takeCounts() : undefined;
+  /** The fold's last part: what its parts held (replay's holdCounts) added, then its counts; the fold starts over. */
+  const closeFold = (): { readonly summary: ReplaySummaryPart; readonly counts: SummaryCountsPart } => {
+    const { summary, listed, tally } = fold!;
     fold = undefined;
-    return counts;
+    settleHeldCounts(tally, listed, summary);
+    return { summary: summary.takeNew(), counts: summary.takeCounts() };
   };
   return {
     replay: async (job) => {
       const { summary, listed, tally } = foldOf(job.log);
       const rules = countRules ? new RuleHits(Infinity) : undefined;
       const out = keepOut ? new OutText() : undefined;
-      await replay([inputOf(job)], { engine, directory, endpointTables, summary, listed, tally, rules, format: job.format, out: out?.add });
-      const part = summary.takeNew();
-      // Past the bound, the counts go with this part (merged after it) and the fold starts over.
-      const counts = summary.groups > foldGroups ? takeCounts(job.log) : undefined;
-      return { flows: part.totals.judged + part.totals.unresolved, summary: part, counts, rules: rules?.toPart(), out: out?.text() };
+      // The part's flows, as read: the counts its repeated flows add to the summary are held to the fold's end.
+      let flows = 0;
+      const onProgress = (_bytes: number, read: number): void => void (flows = read);
+      await replay([inputOf(job)], { engine, directory, endpointTables, summary, listed, tally, holdCounts: true, rules, format: job.format, out: out?.add, onProgress });
+      // Past the bound, the fold's counts go with this part (merged after it) and the fold starts over.
+      const closed = summary.groups > foldGroups ? closeFold() : { summary: summary.takeNew(), counts: undefined };
+      return { flows, summary: closed.summary, counts: closed.counts, rules: rules?.toPart(), out: out?.text() };
     },
-    finish: (log) => ({ flows: 0, counts: takeCounts(log) }),
+    finish: (log) => {
+      if (fold?.log !== log) {
+        fold = undefined;
+        return { flows: 0 };
+      }
+      return { flows: 0, ...closeFold() };
+    },
   };
 }
 

@@ -32,6 +32,11 @@ export interface RecordPath {
    */
   readonly tally?: ServiceTally;
   settleTally?(): void;
+  /**
+   * Leave the counts `tally` took since the last batch in it after the inputs' last batch, unless
+   * the services are numbered again then: for a later replay with the same tally to settle.
+   */
+  readonly holdLastTally?: boolean;
 }
 
 /** The in-process WASM engine behind `engine` (itself, or under verdict reuse); undefined for any other. */
@@ -125,7 +130,8 @@ export async function streamRecords<Answer>(inputs: readonly ReplayInput[], opti
     },
   };
 
-  const dispatch = async (): Promise<void> => {
+  /** Decides and settles the batch; `last`: the inputs' last batch. */
+  const dispatch = async (last = false): Promise<void> => {
     const size = batch.size;
     const refused = batch.decide(path.engines);
     const refusedFlows = refused.map((i) => {
@@ -155,7 +161,8 @@ export async function streamRecords<Answer>(inputs: readonly ReplayInput[], opti
     }
     await settleFastTo(size);
     // Counts settle in any order, but before trim may number the services again.
-    path.settleTally?.();
+    const hold = last && path.holdLastTally === true && ![...tables.values()].some((table) => table.startsOver);
+    if (!hold) path.settleTally?.();
     batch.clear();
     slow = [];
     pending = [];
@@ -175,7 +182,7 @@ export async function streamRecords<Answer>(inputs: readonly ReplayInput[], opti
       options.onProgress?.(bytes, flows);
     }
   }
-  await dispatch();
+  await dispatch(true);
 }
 
 /** Fast flow i as the object path would have read it. */

@@ -56,6 +56,12 @@ export interface ReplayOptions extends ReplayStreamOptions {
    * counted per service from its first line; unused when lines are reported one by one.
    */
   readonly tally?: ServiceTally;
+  /**
+   * With `listed` and `tally` kept: leave the counts they hold at the end in them, not added to
+   * `summary` (they add up in any order), for a later replay into the same three, or
+   * settleHeldCounts, to add. A replay --jobs thread adds its parts' once per log, not per part.
+   */
+  readonly holdCounts?: boolean;
 }
 
 /** A flow read from a log and resolved, waiting for its answer. */
@@ -195,9 +201,16 @@ export async function replay(inputs: readonly ReplayInput[], options: ReplayOpti
       tally,
       settle: (batch, from, to) => settleRecords(batch, from, to, wasm, listed, options, tally, runs),
       settleTally: () => tally && settleTallied(tally, listed, options.summary),
+      holdLastTally: options.holdCounts,
     });
-    listed.flush();
+    if (!options.holdCounts) listed.flush();
   }
+}
+
+/** Adds to `summary` the counts replays with holdCounts left in `tally` and `listed`. */
+export function settleHeldCounts(tally: ServiceTally, listed: ListedFlows, summary: ReplaySummary): void {
+  settleTallied(tally, listed, summary);
+  listed.flush();
 }
 
 /**
