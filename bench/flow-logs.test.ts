@@ -1,11 +1,11 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { csvLog, logChunks, logText, zipfPicks } from './flow-logs.js';
+import { csvLog, logChunks, logText, zipfSampler } from './flow-logs.js';
 
 describe('the Zipf log shape', () => {
   it('is deterministic, skewed as Zipf says, and leaves most conversations rare', () => {
-    const picks = zipfPicks(100_000, 5_000, 3);
-    expect(zipfPicks(100_000, 5_000, 3)).toEqual(picks);
+    const picks = draws(100_000, 5_000, 3);
+    expect(draws(100_000, 5_000, 3)).toEqual(picks);
     const counts = new Map<number, number>();
     for (const pick of picks) counts.set(pick, (counts.get(pick) ?? 0) + 1);
     // Rank 0 takes 1/H(5000) ~ 11% of the log, rank 9 about a tenth of that.
@@ -17,6 +17,12 @@ describe('the Zipf log shape', () => {
     expect(counts.size).toBeGreaterThan(2_000);
   });
 });
+
+/** `count` ranks of `n` drawn by zipfSampler. */
+function draws(count: number, n: number, seed: number): number[] {
+  const next = zipfSampler(n, 1, seed);
+  return Array.from({ length: count }, () => next());
+}
 
 describe('log text', () => {
   const log = csvLog([

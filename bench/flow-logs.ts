@@ -6,7 +6,7 @@
 import { gzipSync } from 'node:zlib';
 import type { Bundle } from '../src/model/bundle.js';
 import type { EndpointSpec, Flow } from '../src/model/flow.js';
-import { Random } from './generate.js';
+import { Random, sampleFlows } from './generate.js';
 
 export type LogFormat = 'csv' | 'vpc' | 'hubble';
 
@@ -131,10 +131,16 @@ export function zipfSampler(n: number, exponent: number, seed: number): () => nu
   };
 }
 
-/** Which conversation each of `count` records repeats, drawn once (4 bytes a record). */
-export function zipfPicks(count: number, conversations: number, seed: number, exponent = 1): Uint32Array {
-  const sample = zipfSampler(conversations, exponent, seed);
-  const picks = new Uint32Array(count);
-  for (let i = 0; i < count; i++) picks[i] = sample();
-  return picks;
+/** The Zipf rows' pool of conversations: ZIPF_CONVERSATIONS sampled pod flows, the same in every benchmark of the shape. */
+export function zipfConversations(bundle: Bundle): Flow[] {
+  return sampleFlows(bundle, ZIPF_CONVERSATIONS, 'pod', 2);
+}
+
+/**
+ * `count` record lines of `log` (a line per conversation of zipfConversations, in its order), the
+ * conversations drawn by Zipf's law as the lines are made: the same log in every benchmark of the shape.
+ */
+export function zipfText(log: LogLines, count: number): Generator<string> {
+  const next = zipfSampler(ZIPF_CONVERSATIONS, 1, 3);
+  return logText(log, count, () => next() % log.lines.length);
 }

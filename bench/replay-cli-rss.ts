@@ -14,8 +14,8 @@ import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { csvLog, logText, ZIPF_CONVERSATIONS, zipfSampler } from './flow-logs.js';
-import { sampleFlows, type GeneratedCluster } from './generate.js';
+import { csvLog, zipfConversations, zipfText } from './flow-logs.js';
+import type { GeneratedCluster } from './generate.js';
 import type { Bundle } from '../src/model/bundle.js';
 
 /** How often the child's high-water mark is read. */
@@ -35,11 +35,10 @@ export async function writeCliReplayFiles(cluster: GeneratedCluster, bundle: Bun
   const dir = mkdtempSync(join(tmpdir(), 'netpol-edge-rss-'));
   const bundlePath = join(dir, 'cluster.json');
   writeFileSync(bundlePath, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: cluster.objects }));
-  const log = csvLog(sampleFlows(bundle, ZIPF_CONVERSATIONS, 'pod', 2));
-  const next = zipfSampler(ZIPF_CONVERSATIONS, 1, 3);
+  const log = csvLog(zipfConversations(bundle));
   const logPath = join(dir, 'zipf.csv');
   const out = createWriteStream(logPath);
-  for (const text of logText(log, flows, () => next() % log.lines.length)) {
+  for (const text of zipfText(log, flows)) {
     if (!out.write(text)) await once(out, 'drain');
   }
   out.end();

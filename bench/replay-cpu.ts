@@ -17,7 +17,7 @@ import { EndpointDirectory } from '../src/replay/endpoint-directory.js';
 import { replay } from '../src/replay/replay.js';
 import { ReplaySummary } from '../src/replay/summary.js';
 import { VerdictCache } from '../src/replay/verdict-cache.js';
-import { addressOf, csvLog, logChunks, logText, vpcLog, ZIPF_CONVERSATIONS, zipfPicks } from './flow-logs.js';
+import { addressOf, csvLog, logChunks, logText, vpcLog, zipfConversations, zipfText } from './flow-logs.js';
 import { generateCluster, isSizeName, sampleFlows } from './generate.js';
 import { median } from './stats.js';
 
@@ -32,15 +32,14 @@ const ipOf = addressOf(bundle);
 
 /** As bench/replay.ts: 200,000 flows over the 1,000 sampled, and ZIPF_FLOWS Zipf flows over 50,000 conversations. */
 const flows = sampleFlows(bundle, 1_000, 'pod', 1);
-const conversations = sampleFlows(bundle, ZIPF_CONVERSATIONS, 'pod', 2);
+const conversations = zipfConversations(bundle);
 const zipfFlows = Number(zipfArg);
-const picks = zipfPicks(zipfFlows, ZIPF_CONVERSATIONS, 3);
 const logs = new Map<string, Uint8Array[]>();
 const add = (row: string, make: () => Uint8Array[]): void => void ((wanted === undefined || wanted.has(row)) && logs.set(row, make()));
 add('replay-csv', () => logChunks(logText(csvLog(flows), 200_000)));
 add('replay-vpc', () => logChunks(logText(vpcLog(flows, ipOf), 200_000)));
 for (const log of [csvLog(conversations), vpcLog(conversations, ipOf)]) {
-  add(`replay-${log.format}-zipf`, () => logChunks(logText(log, zipfFlows, (i) => picks[i]! % log.lines.length)));
+  add(`replay-${log.format}-zipf`, () => logChunks(zipfText(log, zipfFlows)));
 }
 
 async function* asAsync(chunks: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {

@@ -22,7 +22,7 @@ import { prepareSetup } from '../src/replay/part-replay.js';
 import { replay } from '../src/replay/replay.js';
 import { ReplaySummary } from '../src/replay/summary.js';
 import { VerdictCache } from '../src/replay/verdict-cache.js';
-import { csvLog, logChunks, logText, ZIPF_CONVERSATIONS, zipfPicks } from './flow-logs.js';
+import { csvLog, logChunks, logText, zipfConversations, zipfText } from './flow-logs.js';
 import { generateCluster, isSizeName, sampleFlows } from './generate.js';
 import { WARMUP_RUNS } from './replay.js';
 
@@ -33,14 +33,7 @@ if (size === undefined || !isSizeName(size) || [seed, jobs, flows, runs].some((n
   process.exit(2);
 }
 const bundle = ingestObjects(generateCluster(size, seed!).objects).bundle!;
-const log = logChunks(shape === 'zipf' ? zipfText(flows!) : logText(csvLog(sampleFlows(bundle, 1_000, 'pod', seed!)), flows!));
-
-/** The `replay-csv-zipf` row's log shape (bench/replay.ts), `count` flows long. */
-function zipfText(count: number): Iterable<string> {
-  const log = csvLog(sampleFlows(bundle, ZIPF_CONVERSATIONS, 'pod', 2));
-  const picks = zipfPicks(count, ZIPF_CONVERSATIONS, 3);
-  return logText(log, count, (i) => picks[i]! % log.lines.length);
-}
+const log = logChunks(shape === 'zipf' ? zipfText(csvLog(zipfConversations(bundle)), flows!) : logText(csvLog(sampleFlows(bundle, 1_000, 'pod', seed!)), flows!));
 const core = loadCoreModule();
 
 async function* asAsync(source: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {

@@ -19,8 +19,8 @@ import { prepareSetup } from '../src/replay/part-replay.js';
 import { replay, type ReplayInput } from '../src/replay/replay.js';
 import { ReplaySummary } from '../src/replay/summary.js';
 import { VerdictCache } from '../src/replay/verdict-cache.js';
-import { csvLog, logText, ZIPF_CONVERSATIONS, zipfSampler, type LogLines } from './flow-logs.js';
-import { generateCluster, isSizeName, sampleFlows, type SizeName } from './generate.js';
+import { csvLog, zipfConversations, zipfText, type LogLines } from './flow-logs.js';
+import { generateCluster, isSizeName, type SizeName } from './generate.js';
 
 const [size, flowsText, jobsText = '1'] = process.argv.slice(2);
 const flows = Number(flowsText);
@@ -37,7 +37,7 @@ if (size === undefined || !isSizeName(size) || !Number.isInteger(flows) || flows
  */
 function prepare(): { replayLog: (input: ReplayInput, summary: ReplaySummary, onProgress: () => void) => Promise<void>; parallel?: ParallelReplay; log: LogLines } {
   const bundle = ingestObjects(generateCluster(size as SizeName, 1).objects).bundle!;
-  const log = csvLog(sampleFlows(bundle, ZIPF_CONVERSATIONS, 'pod', 2));
+  const log = csvLog(zipfConversations(bundle));
   if (jobs > 1) {
     const parallel = new ParallelReplay({ jobs, setup: prepareSetup({ engine: 'wasm', core: loadCoreModule(), bundle, rules: false, out: false }), format: 'csv', parallelFromBytes: 0 });
     return { replayLog: (input, summary, onProgress) => parallel.replay(input, { summary }, onProgress), parallel, log };
@@ -49,11 +49,9 @@ function prepare(): { replayLog: (input: ReplayInput, summary: ReplaySummary, on
 }
 const { replayLog, parallel, log } = prepare();
 await parallel?.start();
-const next = zipfSampler(ZIPF_CONVERSATIONS, 1, 3);
-
 async function* bytes(): AsyncGenerator<Uint8Array> {
   const encoder = new TextEncoder();
-  for (const text of logText(log, flows, () => next() % log.lines.length)) yield encoder.encode(text);
+  for (const text of zipfText(log, flows)) yield encoder.encode(text);
 }
 
 // Generating and compiling the cluster left garbage that a CLI run, which reads a bundle, would not

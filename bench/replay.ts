@@ -27,8 +27,7 @@ import { replay } from '../src/replay/replay.js';
 import { RuleHits } from '../src/replay/rule-hits.js';
 import { ReplaySummary } from '../src/replay/summary.js';
 import { VerdictCache } from '../src/replay/verdict-cache.js';
-import { addressOf, csvLog, hubbleLog, logChunks, logText, vpcLog, ZIPF_CONVERSATIONS, zipfPicks, type LogLines } from './flow-logs.js';
-import { sampleFlows } from './generate.js';
+import { addressOf, csvLog, hubbleLog, logChunks, logText, vpcLog, zipfConversations, zipfText, type LogLines } from './flow-logs.js';
 import { buildCliOnce, canReadPeakRss, cliReplayPeak, writeCliReplayFiles, type CliReplayFiles } from './replay-cli-rss.js';
 import type { BenchContext, Row, RowProducer } from './rows.js';
 import { median } from './stats.js';
@@ -45,7 +44,7 @@ const timedRuns = (ctx: BenchContext): number => (ctx.quick ? 2 : 4);
 /** Flows per timed replay: each run reads a log this long, made by repeating the sample. */
 const LOG_FLOWS = 200_000;
 /**
- * The realistic shape, issue 14's example: 10M flows over ZIPF_CONVERSATIONS distinct conversations,
+ * The realistic shape, issue 14's example: 10M flows over 50,000 distinct conversations (zipfConversations),
  * quick or not. A shorter log weighs each conversation's first sighting (decided, listed, its texts
  * resolved) many times more: at 500,000 flows, about 47,000 of them cost half the run.
  */
@@ -143,10 +142,9 @@ export const replayProducer: RowProducer = {
       row(`replay-${log.format}-baseline-vs-single`, compared / plain, 'x');
     }
     // Real logs' shape, verdicts reused for repeated conversations (what `replay` does locally).
-    const conversations = sampleFlows(ctx.bundle, ZIPF_CONVERSATIONS, 'pod', 2);
-    const picks = zipfPicks(ZIPF_FLOWS, ZIPF_CONVERSATIONS, 3);
+    const conversations = zipfConversations(ctx.bundle);
     for (const log of [csvLog(conversations), vpcLog(conversations, ipOf)]) {
-      const chunks = logChunks(logText(log, ZIPF_FLOWS, (i) => picks[i]! % log.lines.length));
+      const chunks = logChunks(zipfText(log, ZIPF_FLOWS));
       const cached = await replayRate(ctx, log.format, chunks, () => new VerdictCache(direct()), directory, ZIPF_WARMUP_RUNS);
       row(`replay-${log.format}-zipf`, cached);
     }
